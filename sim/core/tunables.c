@@ -1,0 +1,112 @@
+#include "core/tunables.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/units.h"
+
+/* Defaults are those of a current kernel (Documentation/admin-guide/sysctl/vm.rst). */
+const struct tunable_def tunable_defs[NR_TUNABLES] = {
+	[TUN_ZONE_RECLAIM_MODE] = {"vm.zone_reclaim_mode", 0, 0, 7, false,
+		"bits: 1 reclaim locally before going off node, 2 write dirty pages, 4 swap"},
+	[TUN_ZONE_RECLAIM_INTERVAL] = {"vm.zone_reclaim_interval", 30, 0, 86400, false,
+		"seconds a node is not reclaimed after a failed node reclaim (2.6.16; see sim.zone_reclaim_interval_model)"},
+	[TUN_MIN_UNMAPPED_RATIO] = {"vm.min_unmapped_ratio", 1, 0, 100, false,
+		"percent of a node's pages that must be unmapped page cache before node reclaim runs"},
+	[TUN_MIN_SLAB_RATIO] = {"vm.min_slab_ratio", 5, 0, 100, false,
+		"percent of a node's pages in reclaimable slab before node reclaim shrinks slab"},
+	[TUN_MIN_FREE_KBYTES] = {"vm.min_free_kbytes", TUNABLE_AUTO, 0, 1LL << 40, false,
+		"reserve behind the min watermarks; default int_sqrt(lowmem_kbytes * 16) clamped to 128..262144"},
+	[TUN_WATERMARK_SCALE_FACTOR] = {"vm.watermark_scale_factor", 10, 1, 3000, false,
+		"distance between watermarks in 1/10000 of zone memory"},
+	[TUN_WATERMARK_BOOST_FACTOR] = {"vm.watermark_boost_factor", 15000, 0, 1LL << 31, false,
+		"accepted for compatibility; boosting after fragmentation events is not modelled"},
+	[TUN_LOWMEM_RESERVE_RATIO_DMA] = {"vm.lowmem_reserve_ratio.dma", 256, 1, 1LL << 31, false,
+		"lowmem_reserve_ratio for ZONE_DMA"},
+	[TUN_LOWMEM_RESERVE_RATIO_DMA32] = {"vm.lowmem_reserve_ratio.dma32", 256, 1, 1LL << 31, false,
+		"lowmem_reserve_ratio for ZONE_DMA32"},
+	[TUN_LOWMEM_RESERVE_RATIO_NORMAL] = {"vm.lowmem_reserve_ratio.normal", 32, 1, 1LL << 31, false,
+		"lowmem_reserve_ratio for ZONE_NORMAL"},
+	[TUN_SWAPPINESS] = {"vm.swappiness", 60, 0, 200, false,
+		"relative I/O cost of swapping anon versus dropping file pages"},
+	[TUN_DIRTY_RATIO] = {"vm.dirty_ratio", 20, 0, 100, false,
+		"percent of available memory dirty before writers write back themselves"},
+	[TUN_DIRTY_BACKGROUND_RATIO] = {"vm.dirty_background_ratio", 10, 0, 100, false,
+		"percent of available memory dirty before background writeback starts"},
+	[TUN_OVERCOMMIT_MEMORY] = {"vm.overcommit_memory", 0, 0, 2, false,
+		"0 heuristic, 1 always, 2 never overcommit"},
+	[TUN_NUMA_BALANCING] = {"kernel.numa_balancing", 0, 0, 3, false,
+		"automatic NUMA balancing (accepted; not modelled, see docs/model.md)"},
+	[TUN_NUMA_STAT] = {"vm.numa_stat", 1, 0, 1, false,
+		"keep numastat counters"},
+	[TUN_SIM_SEED] = {"sim.seed", 1, 0, INT64_MAX, false,
+		"seed of every random stream of the run"},
+	[TUN_SIM_SWAP_SIZE] = {"sim.swap_size", 0, 0, 1LL << 50, true,
+		"swap device capacity in bytes (0: no swap)"},
+	[TUN_SIM_SWAP_READ_MBPS] = {"sim.swap_read_MBps", 500, 1, 1000000, false,
+		"swap device read bandwidth"},
+	[TUN_SIM_SWAP_WRITE_MBPS] = {"sim.swap_write_MBps", 200, 1, 1000000, false,
+		"swap device write bandwidth"},
+	[TUN_SIM_ZONE_RECLAIM_INTERVAL_MODEL] = {"sim.zone_reclaim_interval_model", 0, 0, 1, false,
+		"1: back off node reclaim for vm.zone_reclaim_interval after a failure (2.6.16); 0: current kernel"},
+	[TUN_SIM_COST_FAULT_NS] = {"sim.cost.fault_ns", 1000, 0, 1000000000, false,
+		"page fault entry and exit"},
+	[TUN_SIM_COST_ZERO_PAGE_NS] = {"sim.cost.zero_page_ns", 500, 0, 1000000000, false,
+		"clearing a new 4 KiB anonymous page (scaled by page size)"},
+	[TUN_SIM_COST_COPY_PAGE_NS] = {"sim.cost.copy_page_ns", 1000, 0, 1000000000, false,
+		"copying a 4 KiB page between nodes at distance 10 (scaled by distance/10 and page size)"},
+	[TUN_SIM_COST_SCAN_PAGE_NS] = {"sim.cost.scan_page_ns", 50, 0, 1000000000, false,
+		"reclaim scanning one LRU page"},
+	[TUN_SIM_COST_SYSCALL_NS] = {"sim.cost.syscall_ns", 200, 0, 1000000000, false,
+		"entering and leaving a system call"},
+	[TUN_SIM_COST_MIGRATE_PAGE_NS] = {"sim.cost.migrate_page_ns", 2000, 0, 1000000000, false,
+		"fixed cost of migrating one page (unmap, remap) besides the copy"},
+};
+
+void tunables_init(struct tunables *t)
+{
+	memset(t, 0, sizeof(*t));
+	for (int i = 0; i < NR_TUNABLES; i++)
+		t->v[i] = tunable_defs[i].def;
+}
+
+int tunable_find(const char *name)
+{
+	for (int i = 0; i < NR_TUNABLES; i++)
+		if (strcmp(tunable_defs[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int tunable_set(struct tunables *t, int id, const char *value, struct nerr *err)
+{
+	const struct tunable_def *d = &tunable_defs[id];
+	char why[256];
+	uint64_t v;
+	int rc = d->size ? parse_size(value, &v, why, sizeof(why))
+			 : parse_u64(value, &v, why, sizeof(why));
+
+	if (rc)
+		return nerr_set(err, "%s: %s", d->name, why);
+	if ((int64_t)v < d->min || (int64_t)v > d->max || v > INT64_MAX)
+		return nerr_set(err, "%s: %s is out of range %lld..%lld", d->name, value,
+				(long long)d->min, (long long)d->max);
+	t->v[id] = (int64_t)v;
+	t->set[id] = true;
+	return 0;
+}
+
+int tunable_set_kv(struct tunables *t, const char *kv, struct nerr *err)
+{
+	const char *eq = strchr(kv, '=');
+	char name[128];
+
+	if (!eq || eq == kv)
+		return nerr_set(err, "'%s': expected name=value", kv);
+	snprintf(name, sizeof(name), "%.*s", (int)(eq - kv), kv);
+	int id = tunable_find(name);
+
+	if (id < 0)
+		return nerr_set(err, "unknown tunable '%s'", name);
+	return tunable_set(t, id, eq + 1, err);
+}

@@ -1,0 +1,78 @@
+/*
+ * tunables.h - sysctls (vm.*, kernel.*) and the simulator's own (sim.*).
+ *
+ * One table lists every tunable with its default (that of a current
+ * Linux kernel), its range and a line of documentation; `sysctl` records,
+ * `--set k=v` and `compare --vary` all go through tunable_set(). Values
+ * are 64-bit integers; sizes accept units.
+ */
+#ifndef NUMASIM_CORE_TUNABLES_H
+#define NUMASIM_CORE_TUNABLES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+enum tunable_id {
+	TUN_ZONE_RECLAIM_MODE,
+	TUN_ZONE_RECLAIM_INTERVAL,
+	TUN_MIN_UNMAPPED_RATIO,
+	TUN_MIN_SLAB_RATIO,
+	TUN_MIN_FREE_KBYTES,
+	TUN_WATERMARK_SCALE_FACTOR,
+	TUN_WATERMARK_BOOST_FACTOR,
+	TUN_LOWMEM_RESERVE_RATIO_DMA,
+	TUN_LOWMEM_RESERVE_RATIO_DMA32,
+	TUN_LOWMEM_RESERVE_RATIO_NORMAL,
+	TUN_SWAPPINESS,
+	TUN_DIRTY_RATIO,
+	TUN_DIRTY_BACKGROUND_RATIO,
+	TUN_OVERCOMMIT_MEMORY,
+	TUN_NUMA_BALANCING,
+	TUN_NUMA_STAT,
+	/* the simulator's own */
+	TUN_SIM_SEED,
+	TUN_SIM_SWAP_SIZE,
+	TUN_SIM_SWAP_READ_MBPS,
+	TUN_SIM_SWAP_WRITE_MBPS,
+	TUN_SIM_ZONE_RECLAIM_INTERVAL_MODEL,
+	TUN_SIM_COST_FAULT_NS,
+	TUN_SIM_COST_ZERO_PAGE_NS,
+	TUN_SIM_COST_COPY_PAGE_NS,
+	TUN_SIM_COST_SCAN_PAGE_NS,
+	TUN_SIM_COST_SYSCALL_NS,
+	TUN_SIM_COST_MIGRATE_PAGE_NS,
+	NR_TUNABLES
+};
+
+struct tunable_def {
+	const char *name;
+	int64_t def;             /* TUNABLE_AUTO: computed (e.g. min_free_kbytes) */
+	int64_t min, max;
+	bool size;               /* value accepts size units (bytes) */
+	const char *doc;
+};
+#define TUNABLE_AUTO INT64_MIN
+
+extern const struct tunable_def tunable_defs[NR_TUNABLES];
+
+struct tunables {
+	int64_t v[NR_TUNABLES];
+	bool set[NR_TUNABLES];   /* explicitly set by the user */
+};
+
+void tunables_init(struct tunables *t);
+/* Looks a tunable up by name; -1 if unknown. */
+int tunable_find(const char *name);
+/* Parses and sets "value" for id; -1 with "<name>: <problem>" in err. */
+int tunable_set(struct tunables *t, int id, const char *value, struct nerr *err);
+/* Parses "name=value" (as in --set and sysctl records). */
+int tunable_set_kv(struct tunables *t, const char *kv, struct nerr *err);
+
+static inline int64_t tun(const struct tunables *t, enum tunable_id id)
+{
+	return t->v[id];
+}
+
+#endif

@@ -1,0 +1,189 @@
+/*
+ * mmzone.h - physical memory: frames, zones and nodes (pglist_data), as
+ * include/linux/mmzone.h and include/linux/mm_types.h describe them.
+ *
+ * Frames are compact (DESIGN.md): struct page is split into flat arrays
+ * indexed by pfn, and list links are 32-bit pfns, so a simulated frame
+ * costs 24 host bytes. A frame is on at most one list at a time: a buddy
+ * free list (only the head frame of a free block), or one LRU list.
+ *
+ * Physical layout: nodes are laid out in id order, each node's zones in
+ * zone_type order (DMA, DMA32, Normal, Movable), without holes. A node
+ * with no memory has no zones and no pfns.
+ */
+#ifndef NUMASIM_MM_MMZONE_H
+#define NUMASIM_MM_MMZONE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "topo/topo.h"
+
+typedef uint32_t pfn_t;
+#define NOPFN UINT32_MAX
+
+#define MAX_ORDER 10            /* orders 0..MAX_ORDER, as MAX_PAGE_ORDER */
+#define NR_ORDERS (MAX_ORDER + 1)
+
+/* Page flags (enum pageflags, include/linux/page-flags.h) in frames.flags. */
+enum {
+	PG_buddy = 1u << 0,      /* head of a free block; order in PG_ORDER bits */
+	PG_lru = 1u << 1,        /* on an LRU list */
+	PG_active = 1u << 2,
+	PG_referenced = 1u << 3,
+	PG_dirty = 1u << 4,
+	PG_writeback = 1u << 5,
+	PG_anon = 1u << 6,       /* mapping is an anon_vma (PAGE_MAPPING_ANON) */
+	PG_swapcache = 1u << 7,
+	PG_unevictable = 1u << 8,
+	PG_mlocked = 1u << 9,
+	PG_slab = 1u << 10,
+	PG_isolated = 1u << 11,  /* taken off the LRU by isolate_lru_page() */
+	PG_locked = 1u << 12,    /* under migration or I/O */
+	PG_head = 1u << 13,      /* first frame of an order > 0 allocation */
+	PG_workingset = 1u << 14,
+	PG_pinned = 1u << 15,    /* an extra reference (get_user_pages-style) */
+	PG_file = 1u << 16,      /* page cache page (mapping is a file id) */
+	PG_kernel = 1u << 17,    /* other kernel allocation */
+	PG_huge = 1u << 18,      /* head of a huge page mapping */
+	PG_swapbacked = 1u << 19,/* shmem/shared anon: backed by swap */
+};
+#define PG_ORDER_SHIFT 24
+#define PG_ORDER_MASK (0xfu << PG_ORDER_SHIFT)
+
+struct frames {
+	uint64_t nr;             /* total frames = sum of node memory / page size */
+	uint32_t *next, *prev;   /* list links (pfns), NOPFN at the ends */
+	uint32_t *flags;
+	uint32_t *mapping;       /* anon_vma id, file id or slab cache; 0 = none */
+	uint32_t *index;         /* page offset within mapping (page->index) */
+	uint16_t *mapcount;      /* page table entries mapping this frame */
+	uint16_t *zone;          /* global zone id: node * MAX_NR_ZONES + type */
+};
+
+/* A doubly linked list of frames: head and tail pfns and a length. */
+struct frame_list {
+	pfn_t head, tail;
+	uint64_t nr;
+};
+
+enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, NR_WMARK };
+
+struct zone {
+	int node;
+	enum zone_type type;
+	int id;                  /* node * MAX_NR_ZONES + type */
+	pfn_t start_pfn;
+	uint64_t present_pages;  /* = spanned: no holes */
+	uint64_t managed_pages;  /* pages handed to the buddy allocator */
+	uint64_t nr_free;        /* NR_FREE_PAGES: sum over free_area */
+	uint64_t wmark[NR_WMARK];
+	uint64_t lowmem_reserve[MAX_NR_ZONES];
+	struct frame_list free_area[NR_ORDERS];
+	/* vmstat per zone */
+	uint64_t pgalloc, pgfree;
+};
+
+enum lru_list {
+	LRU_INACTIVE_ANON, LRU_ACTIVE_ANON, LRU_INACTIVE_FILE, LRU_ACTIVE_FILE,
+	LRU_UNEVICTABLE, NR_LRU_LISTS
+};
+
+/* Per-node page counters (enum node_stat_item), derived from list and
+ * mapping operations, never set independently. */
+enum node_stat_item {
+	NR_ANON_MAPPED,          /* anonymous pages (AnonPages) */
+	NR_FILE_PAGES,           /* page cache pages (FilePages) */
+	NR_FILE_MAPPED,          /* page cache pages mapped by a pte (Mapped) */
+	NR_FILE_DIRTY,
+	NR_WRITEBACK,
+	NR_SHMEM,
+	NR_SLAB_RECLAIMABLE_B,   /* slab pages (counted in pages here) */
+	NR_SLAB_UNRECLAIMABLE_B,
+	NR_KERNEL_MISC,          /* other kernel allocations (kmalloc large, page tables) */
+	NR_SWAPCACHE,
+	NR_ISOLATED,
+	NR_MLOCK,
+	NR_HUGE_PAGES,           /* pages in huge (order > 0) user mappings */
+	NR_NODE_STAT_ITEMS
+};
+
+/* numastat counters (enum numa_stat_item), per node as /sys/.../numastat. */
+enum numa_stat_item {
+	NUMA_HIT, NUMA_MISS, NUMA_FOREIGN, NUMA_INTERLEAVE_HIT, NUMA_LOCAL,
+	NUMA_OTHER, NR_NUMA_STAT_ITEMS
+};
+extern const char *const numa_stat_names[NR_NUMA_STAT_ITEMS];
+
+struct pglist_data {
+	int id;
+	pfn_t start_pfn;
+	uint64_t spanned_pages;
+	struct zone zones[MAX_NR_ZONES];   /* indexed by zone_type; present_pages 0 if absent */
+	struct frame_list lru[NR_LRU_LISTS];
+	uint64_t stat[NR_NODE_STAT_ITEMS];
+	uint64_t numa_stat[NR_NUMA_STAT_ITEMS];
+	/* The fallback zonelist (ZONELIST_FALLBACK): zones of node_order,
+	 * highest zone type first within each node; only populated zones. */
+	int nr_zonelist;
+	struct zone **zonelist;
+	int nr_node_order;
+	int *node_order;
+	/* kswapd and node reclaim state (mm/vmscan.c) */
+	bool kswapd_awake;
+	unsigned kswapd_order;
+	int kswapd_highest_zoneidx;
+	unsigned kswapd_failures;
+	bool reclaim_locked;               /* PGDAT_RECLAIM_LOCKED */
+	uint64_t node_reclaim_failed_at;   /* for the seed's zone_reclaim_interval */
+	bool node_reclaim_failed;
+};
+
+/* vm events (enum vm_event_item) kept machine-wide. */
+enum vm_event_item {
+	PGALLOC, PGFREE, PGFAULT, PGMAJFAULT,
+	PGSCAN_KSWAPD, PGSTEAL_KSWAPD, PGSCAN_DIRECT, PGSTEAL_DIRECT,
+	PGACTIVATE, PGDEACTIVATE, PGREFILL,
+	ZONE_RECLAIM_SUCCESS, ZONE_RECLAIM_FAILED,
+	PGMIGRATE_SUCCESS, PGMIGRATE_FAIL,
+	PSWPIN, PSWPOUT, OOM_KILL, ALLOCSTALL, KSWAPD_WAKE,
+	PGPGIN, PGPGOUT, NUMA_PTE_UPDATES,
+	NR_VM_EVENT_ITEMS
+};
+extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];
+
+struct mem {
+	struct frames f;
+	int nr_nodes;
+	struct pglist_data *nodes;       /* indexed by node id */
+	uint64_t events[NR_VM_EVENT_ITEMS];
+	uint64_t totalram_pages;
+};
+
+static inline struct zone *mem_zone_by_id(struct mem *m, unsigned id)
+{
+	return &m->nodes[id / MAX_NR_ZONES].zones[id % MAX_NR_ZONES];
+}
+
+static inline struct zone *page_zone(struct mem *m, pfn_t pfn)
+{
+	return mem_zone_by_id(m, m->f.zone[pfn]);
+}
+
+static inline int pfn_to_nid(const struct mem *m, pfn_t pfn)
+{
+	return m->f.zone[pfn] / MAX_NR_ZONES;
+}
+
+static inline bool zone_populated(const struct zone *z)
+{
+	return z->managed_pages > 0;
+}
+
+/* List primitives over frames.next/prev (list_add, list_del, ...). */
+void flist_init(struct frame_list *l);
+void flist_add_head(struct frames *f, struct frame_list *l, pfn_t pfn);
+void flist_add_tail(struct frames *f, struct frame_list *l, pfn_t pfn);
+void flist_del(struct frames *f, struct frame_list *l, pfn_t pfn);
+
+#endif

@@ -1,0 +1,96 @@
+/*
+ * page_alloc.h - the zoned buddy allocator (mm/page_alloc.c).
+ *
+ * Allocation follows __alloc_pages(): get_page_from_freelist() walks the
+ * zonelist of the preferred node against the low watermark (fast path);
+ * the slow path wakes kswapd on the nodes of the zonelist, retries
+ * against the min watermark, then calls the reclaim hooks of vmscan.h
+ * (direct reclaim) and finally the OOM killer. Node reclaim
+ * (zone_reclaim_mode) is tried from the fast path as the kernel does.
+ */
+#ifndef NUMASIM_MM_PAGE_ALLOC_H
+#define NUMASIM_MM_PAGE_ALLOC_H
+
+#include <stdint.h>
+
+#include "core/bitmap.h"
+#include "mm/mmzone.h"
+
+struct sim;
+
+/* GFP flags that matter to the model (include/linux/gfp_types.h). */
+typedef uint32_t gfp_t;
+enum {
+	__GFP_DMA = 1u << 0,
+	__GFP_DMA32 = 1u << 1,
+	__GFP_MOVABLE = 1u << 2,
+	__GFP_RECLAIMABLE = 1u << 3,
+	__GFP_HIGH = 1u << 4,
+	__GFP_IO = 1u << 5,
+	__GFP_FS = 1u << 6,
+	__GFP_ZERO = 1u << 7,
+	__GFP_DIRECT_RECLAIM = 1u << 8,
+	__GFP_KSWAPD_RECLAIM = 1u << 9,
+	__GFP_HARDWALL = 1u << 10,
+	__GFP_THISNODE = 1u << 11,
+	__GFP_NOWARN = 1u << 12,
+	__GFP_NORETRY = 1u << 13,
+	__GFP_NOFAIL = 1u << 14,
+	__GFP_COMP = 1u << 15,
+	__GFP_HIGHMEM = 1u << 16,   /* with __GFP_MOVABLE selects ZONE_MOVABLE */
+};
+#define __GFP_RECLAIM (__GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM)
+#define GFP_NOWAIT (__GFP_KSWAPD_RECLAIM)
+#define GFP_KERNEL (__GFP_RECLAIM | __GFP_IO | __GFP_FS)
+#define GFP_USER (GFP_KERNEL | __GFP_HARDWALL)
+#define GFP_HIGHUSER (GFP_USER | __GFP_HIGHMEM)
+#define GFP_HIGHUSER_MOVABLE (GFP_HIGHUSER | __GFP_MOVABLE)
+#define GFP_TRANSHUGE_LIGHT (GFP_HIGHUSER_MOVABLE | __GFP_COMP | __GFP_NOWARN) /* minus reclaim bits, see gfp_types.h */
+
+/* The highest zone an allocation may use (gfp_zone()). */
+enum zone_type gfp_zone(gfp_t gfp);
+
+/*
+ * One allocation request: what the kernel passes down in struct
+ * alloc_context plus the context that numa_node_id() and current give it.
+ */
+struct alloc_req {
+	gfp_t gfp;
+	unsigned order;
+	int preferred_nid;              /* whose zonelist is walked */
+	const nodemask_t *nodemask;     /* policy nodes, NULL = any */
+	const nodemask_t *cpuset_mems;  /* the caller's cpuset mems_allowed, NULL = all */
+	int local_nid;                  /* numa_node_id() of the asking CPU */
+	/* outputs */
+	uint64_t stall_ns;              /* time spent in direct or node reclaim */
+	int fail_reason;                /* 0, or why NOPFN came back (ALLOC_FAIL_*) */
+};
+enum { ALLOC_FAIL_NOMEM = 1, ALLOC_FAIL_THISNODE = 2, ALLOC_FAIL_OOM_KILLED_SELF = 3 };
+
+/* Models __alloc_pages(): returns the first pfn of a 2^order block, or NOPFN. */
+pfn_t alloc_pages_req(struct sim *s, struct alloc_req *req);
+/* Models alloc_pages_node(): the given node's zonelist, local CPU = local_nid. */
+pfn_t alloc_pages_node(struct sim *s, int nid, gfp_t gfp, unsigned order, int local_nid);
+/* Models __free_pages(): returns a block to its zone and merges buddies. */
+void free_pages(struct sim *s, pfn_t pfn, unsigned order);
+
+/* Builds frames, zones, zonelists and watermarks for the topology. */
+int mem_init(struct sim *s, struct nerr *err);
+void mem_free(struct mem *m);
+/* Recomputes watermarks and lowmem_reserve (after a sysctl change).
+ * Models __setup_per_zone_wmarks() and setup_per_zone_lowmem_reserve(). */
+void setup_per_zone_wmarks(struct sim *s);
+
+/* zone_watermark_ok(): free pages above mark + lowmem_reserve for order. */
+bool zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark,
+		       int highest_zoneidx);
+uint64_t node_free_pages(const struct pglist_data *pgdat);
+uint64_t node_present_pages(const struct pglist_data *pgdat);
+
+/* Free-page bookkeeping check for --check: 0 or -1 with a diagnostic. */
+int page_alloc_check(struct sim *s, struct nerr *err);
+
+/* Host bytes of frame metadata per simulated frame (for bench/report). */
+unsigned frame_bytes_per_page(void);
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * vmscan.h - reclaim (mm/vmscan.c): kswapd, direct reclaim and node
+ * (zone) reclaim, and the LRU lists they scan.
+ *
+ * These are the seams page_alloc.c calls. Every function here is the
+ * counterpart of the kernel function named beside it.
+ */
+#ifndef NUMASIM_MM_VMSCAN_H
+#define NUMASIM_MM_VMSCAN_H
+
+#include <stdint.h>
+
+#include "mm/page_alloc.h"
+
+struct sim;
+
+/* wakeup_kswapd(): wake node's kswapd for an allocation of order that
+ * failed the low watermark up to highest_zoneidx. */
+void wakeup_kswapd(struct sim *s, int nid, gfp_t gfp, unsigned order, int highest_zoneidx);
+
+/* node_reclaim() results, as in mm/internal.h. */
+enum { NODE_RECLAIM_NOSCAN = -2, NODE_RECLAIM_FULL = -1, NODE_RECLAIM_SOME = 0,
+       NODE_RECLAIM_SUCCESS = 1 };
+/* node_reclaim(): zone_reclaim_mode reclaim on nid before going off node.
+ * Adds the stall to req->stall_ns. */
+int node_reclaim(struct sim *s, int nid, struct alloc_req *req);
+
+/* try_to_free_pages(): direct reclaim over the zonelist; returns pages
+ * reclaimed and adds the stall to req->stall_ns. */
+uint64_t try_to_free_pages(struct sim *s, struct alloc_req *req);
+
+/* out_of_memory(): choose and kill a victim; returns true if one was killed. */
+bool out_of_memory(struct sim *s, struct alloc_req *req);
+
+/* LRU maintenance (mm/swap.c, mm/vmscan.c). */
+void lru_add(struct sim *s, pfn_t pfn);          /* folio_add_lru() */
+void lru_del(struct sim *s, pfn_t pfn);          /* del_page_from_lru_list() */
+void mark_page_accessed(struct sim *s, pfn_t pfn);
+int isolate_lru_page(struct sim *s, pfn_t pfn);  /* 0 or -EBUSY */
+void putback_lru_page(struct sim *s, pfn_t pfn);
+
+#endif

@@ -1,0 +1,94 @@
+/*
+ * sim.h - one simulation: the machine, the kernel model running on it,
+ * and the clock driving both.
+ *
+ * All mutable state lives in a struct sim passed explicitly; there are no
+ * other mutable globals, so two simulations run side by side in one
+ * process (`numasim compare` does this). Each subsystem keeps its state
+ * behind its own pointer here and declares it in its own header.
+ */
+#ifndef NUMASIM_SIM_H
+#define NUMASIM_SIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/engine.h"
+#include "core/err.h"
+#include "core/rng.h"
+#include "core/tunables.h"
+#include "mm/mmzone.h"
+#include "topo/topo.h"
+
+struct task_table;      /* task/task.h */
+struct vfs;             /* mm/filemap.h */
+struct swap_info;       /* mm/swap.h */
+struct cpuset_tree;     /* mm/cpuset.h */
+struct slab_state;      /* mm/slab.h */
+struct trace_log;       /* trace/replay.h: syscall results, expects, snapshots */
+
+/* Random streams, one per purpose (DESIGN.md). */
+enum rng_stream { RNG_ACCESS, RNG_SCHED, RNG_RECLAIM, RNG_MISC, NR_RNG_STREAMS };
+
+/* Memory accesses counted local or remote (SPEC §4 "accesses"). */
+struct access_stats {
+	uint64_t local, remote;
+	uint64_t latency_ns;     /* sum of access latencies */
+	uint64_t *matrix;        /* nr_nodes * nr_nodes: [cpu node][memory node] */
+};
+
+struct sim {
+	const struct topology *topo;
+	struct tunables tun;
+	struct engine eng;
+	struct mem mem;
+	struct rng rng[NR_RNG_STREAMS];
+	struct access_stats acc;
+
+	struct task_table *tasks;
+	struct vfs *vfs;
+	struct swap_info *swap;
+	struct cpuset_tree *cpusets;
+	struct slab_state *slab;
+	struct trace_log *log;
+
+	bool check;              /* --check: verify invariants after every event */
+	bool explain;            /* narrate decisions (numasim explain) */
+	FILE *explain_out;
+	nwarn_fn warn;
+	void *warn_ctx;
+
+	/* time accounting */
+	uint64_t migrate_ns;     /* total time spent migrating pages */
+	uint64_t reclaim_stall_ns;
+};
+
+/*
+ * Creates a simulation of topology topo (borrowed; must outlive the sim)
+ * with tunables tun (copied). Returns NULL with a message on failure.
+ */
+struct sim *sim_create(const struct topology *topo, const struct tunables *tun,
+		       struct nerr *err);
+void sim_destroy(struct sim *s);
+
+/* Re-applies tunables that derive state (watermarks) after a change. */
+void sim_tunables_changed(struct sim *s, int id);
+
+/* Runs every --check invariant; 0 or -1 with the first violation. */
+int sim_check(struct sim *s, struct nerr *err);
+
+/* Narration for `numasim explain`; does nothing unless s->explain. */
+void sim_explain(struct sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static inline uint64_t sim_now(const struct sim *s)
+{
+	return s->eng.now;
+}
+
+static inline uint64_t sim_pages_to_bytes(const struct sim *s, uint64_t pages)
+{
+	return pages << s->topo->page_shift;
+}
+
+#endif

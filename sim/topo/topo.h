@@ -1,0 +1,118 @@
+/*
+ * topo.h - the simulated machine: nodes, CPUs, memory, zones, SLIT
+ * distances, devices (SPEC.md §1).
+ *
+ * A struct topology is immutable once loaded: the kernel model reads it
+ * and never changes it. Loading validates the whole file first; nothing is
+ * partly loaded.
+ */
+#ifndef NUMASIM_TOPO_TOPO_H
+#define NUMASIM_TOPO_TOPO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/bitmap.h"
+#include "core/err.h"
+
+/* Zone types in the kernel's order (enum zone_type, include/linux/mmzone.h). */
+enum zone_type { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, ZONE_MOVABLE, MAX_NR_ZONES };
+extern const char *const zone_names[MAX_NR_ZONES];   /* "DMA", "DMA32", "Normal", "Movable" */
+
+#define DISTANCE_LOCAL 10
+#define DISTANCE_UNREACHABLE 255
+
+struct topo_node {
+	int id;
+	cpumask_t cpus;
+	unsigned nr_cpus;
+	uint64_t memory_bytes;
+	uint64_t zone_bytes[MAX_NR_ZONES];   /* 0 where the zone is absent */
+	int nr_devices;
+	int *devices;                          /* indices into topology.devices */
+};
+
+enum device_type { DEVICE_BLOCK, DEVICE_NET, DEVICE_OTHER };
+
+struct topo_device {
+	char *name;
+	enum device_type type;
+	double read_MBps, write_MBps;          /* 0 when not given */
+	int node;                              /* attached node, -1 if none */
+};
+
+struct topo_link {
+	int a, b;
+	double GBps;
+};
+
+struct topology {
+	char *name;
+	char *description;
+	char *path;                            /* file it was loaded from */
+	uint32_t page_size;                    /* bytes; power of two 4096..65536 */
+	uint32_t page_shift;
+	uint32_t local_latency_ns;             /* default 100 */
+	int nr_nodes;
+	struct topo_node *nodes;               /* indexed by id */
+	uint8_t *distance;                     /* nr_nodes * nr_nodes, row-major */
+	bool asymmetric;
+	int nr_cpus;                           /* highest cpu id + 1 */
+	int *cpu_node;                         /* cpu -> node, -1 for absent ids */
+	int nr_devices;
+	struct topo_device *devices;
+	int nr_links;
+	struct topo_link *links;
+};
+
+static inline int topo_distance(const struct topology *t, int from, int to)
+{
+	return t->distance[from * t->nr_nodes + to];
+}
+
+static inline int topo_cpu_to_node(const struct topology *t, int cpu)
+{
+	return (cpu >= 0 && cpu < t->nr_cpus) ? t->cpu_node[cpu] : -1;
+}
+
+/*
+ * Loads and validates a topology file. On error returns -1 with one line
+ * "<path>: <json path>: <problem>" in err. Warnings (asymmetric SLIT) go
+ * to warn. The caller frees with topo_free().
+ */
+int topo_load(const char *path, struct topology **out, struct nerr *err,
+	      nwarn_fn warn, void *warn_ctx);
+/* Same, from a JSON text in memory (path is used in messages). */
+int topo_load_string(const char *text, const char *path, struct topology **out,
+		     struct nerr *err, nwarn_fn warn, void *warn_ctx);
+void topo_free(struct topology *t);
+
+/*
+ * Resolves -t NAME: an existing path is used as is; otherwise a shipped
+ * topology topologies/NAME.json under the data directory. Writes the path
+ * into buf. Returns 0, or -1 with a message when nothing matches.
+ */
+int topo_resolve(const char *name, char *buf, size_t len, struct nerr *err);
+/* The data directory: $NUMASIM_DATADIR, else the source tree at build time. */
+const char *numasim_datadir(void);
+
+#define TOPO_DEFAULT "ring4"
+
+/*
+ * Fallback order of node `node` as Linux's build_zonelists() makes it with
+ * find_next_best_node(): the local node first, then nodes with memory by
+ * distance, ties and penalties as the kernel breaks them. order[] gets
+ * nr_nodes entries at most; returns how many (memory-less nodes other than
+ * the local one are left out).
+ */
+int topo_node_order(const struct topology *t, int node, int *order);
+/* The same for every node at once (node_load is shared between nodes, as
+ * in __build_all_zonelists()). orders is nr_nodes * nr_nodes; counts gets
+ * the length of each row. */
+void topo_all_node_orders(const struct topology *t, int *orders, int *counts);
+
+/* `numactl --hardware` text for the machine (all memory free). */
+void topo_print_hardware(const struct topology *t, const uint64_t *free_bytes, FILE *out);
+
+#endif
