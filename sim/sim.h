@@ -27,6 +27,7 @@ struct swap_info;       /* mm/swap.h */
 struct cpuset_tree;     /* mm/cpuset.h */
 struct slab_state;      /* mm/slab.h */
 struct trace_log;       /* trace/replay.h: syscall results, expects, snapshots */
+struct mm_registry;     /* task/mm.h: anon_vmas */
 
 /* Random streams, one per purpose (DESIGN.md). */
 enum rng_stream { RNG_ACCESS, RNG_SCHED, RNG_RECLAIM, RNG_MISC, NR_RNG_STREAMS };
@@ -34,7 +35,7 @@ enum rng_stream { RNG_ACCESS, RNG_SCHED, RNG_RECLAIM, RNG_MISC, NR_RNG_STREAMS }
 /* Memory accesses counted local or remote (SPEC §4 "accesses"). */
 struct access_stats {
 	uint64_t local, remote;
-	uint64_t latency_ns;     /* sum of access latencies */
+	uint64_t latency_ps;     /* sum of access latencies, in picoseconds (exact) */
 	uint64_t *matrix;        /* nr_nodes * nr_nodes: [cpu node][memory node] */
 };
 
@@ -52,6 +53,7 @@ struct sim {
 	struct cpuset_tree *cpusets;
 	struct slab_state *slab;
 	struct trace_log *log;
+	struct mm_registry *mmreg;
 
 	bool check;              /* --check: verify invariants after every event */
 	bool explain;            /* narrate decisions (numasim explain) */

@@ -1,0 +1,160 @@
+/*
+ * cmd_run.c - `numasim run` and `numasim explain` (SPEC §3).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/run_common.h"
+#include "core/units.h"
+#include "report/report.h"
+#include "sim.h"
+#include "topo/topo.h"
+#include "trace/replay.h"
+
+enum format { FMT_TEXT, FMT_JSON, FMT_HTML };
+
+struct run_opts {
+	struct run_args a;
+	enum format format;
+	const char *out;
+};
+
+static const char *opt_value(int argc, char **argv, int *i)
+{
+	const char *arg = argv[*i];
+	const char *eq = strchr(arg, '=');
+
+	if (arg[1] != '-' && arg[2])   /* -tNAME */
+		return arg + 2;
+	if (arg[1] == '-' && eq)       /* --format=json */
+		return eq + 1;
+	if (*i + 1 >= argc)
+		return NULL;
+	return argv[++*i];
+}
+
+static bool opt_is(const char *arg, const char *s, const char *l)
+{
+	size_t n = l ? strlen(l) : 0;
+
+	if (s && (!strcmp(arg, s) || (strncmp(arg, s, 2) == 0 && arg[2] && arg[1] != '-')))
+		return true;
+	return l && !strncmp(arg, l, n) && (arg[n] == '\0' || arg[n] == '=');
+}
+
+static int parse_args(int argc, char **argv, struct run_opts *o, bool allow_output)
+{
+	struct nerr err;
+
+	run_args_init(&o->a);
+	o->format = FMT_TEXT;
+	o->out = NULL;
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i], *v;
+
+		if (!strcmp(arg, "--check")) {
+			o->a.check = true;
+			continue;
+		}
+		if (!strcmp(arg, "--progress") || !strcmp(arg, "--no-progress")) {
+			o->a.progress = !strcmp(arg, "--progress");
+			continue;
+		}
+		bool known = opt_is(arg, "-t", "--topology") || opt_is(arg, "-w", "--workload") ||
+			     opt_is(arg, NULL, "--set") || opt_is(arg, NULL, "--seed") ||
+			     (allow_output && (opt_is(arg, NULL, "--format") || opt_is(arg, "-o", "--output") ||
+					       opt_is(arg, NULL, "--timeseries")));
+
+		if (!known)
+			return cli_usage("unknown option '%s'", arg);
+		if (!(v = opt_value(argc, argv, &i)))
+			return cli_usage("option '%s' needs a value", arg);
+		if (opt_is(arg, "-t", "--topology")) {
+			o->a.topo = v;
+		} else if (opt_is(arg, "-w", "--workload")) {
+			o->a.trace = v;
+		} else if (opt_is(arg, NULL, "--set")) {
+			if (run_args_set(&o->a, v, &err))
+				return cli_fail(&err);
+		} else if (opt_is(arg, NULL, "--seed")) {
+			if (tunable_set(&o->a.tun, TUN_SIM_SEED, v, &err))
+				return cli_fail(&err);
+		} else if (opt_is(arg, NULL, "--format")) {
+			if (!strcmp(v, "text"))
+				o->format = FMT_TEXT;
+			else if (!strcmp(v, "json"))
+				o->format = FMT_JSON;
+			else if (!strcmp(v, "html"))
+				o->format = FMT_HTML;
+			else
+				return cli_usage("unknown format '%s' (text, json or html)", v);
+		} else if (opt_is(arg, "-o", "--output")) {
+			o->out = v;
+		} else if (opt_is(arg, NULL, "--timeseries")) {
+			char why[256];
+
+			if (parse_time_ns(v, &o->a.timeseries_ns, why, sizeof(why)) || !o->a.timeseries_ns)
+				return cli_usage("--timeseries: %s", o->a.timeseries_ns ? why : "interval must be > 0");
+		}
+	}
+	return -1;
+}
+
+static int write_report(struct sim *s, const struct run_opts *o)
+{
+	struct cli_out out;
+	struct nerr err;
+	int rc = 0;
+
+	if (cli_out_open(&out, o->out, &err))
+		return cli_fail(&err);
+	switch (o->format) {
+	case FMT_TEXT: report_write_text(s, out.f); break;
+	case FMT_JSON: rc = report_write_json(s, out.f); break;
+	case FMT_HTML: report_write_html(s, out.f); break;
+	}
+	if (cli_out_close(&out, rc == 0, &err))
+		return cli_fail(&err);
+	return EXIT_OK;
+}
+
+static int run_main(int argc, char **argv, bool explain)
+{
+	struct run_opts o;
+	struct topology *topo = NULL;
+	struct nerr err;
+	int rc = parse_args(argc, argv, &o, !explain);
+
+	if (rc >= 0)
+		return rc;
+	o.a.explain = explain;
+	if (load_topology(o.a.topo, &topo, &err))
+		return cli_fail(&err);
+	struct sim *s = simulate(&o.a, topo, &err);
+
+	if (!s) {
+		topo_free(topo);
+		return cli_fail(&err);
+	}
+	rc = explain ? EXIT_OK : write_report(s, &o);
+	if (rc == EXIT_OK && s->log && s->log->expects_failed) {
+		for (uint64_t i = 0; i < s->log->nr_failures; i++)
+			fprintf(stderr, "expect failed: %s\n", s->log->failures[i]);
+		rc = EXIT_EXPECT;
+	}
+	sim_destroy(s);
+	topo_free(topo);
+	return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	return run_main(argc, argv, false);
+}
+
+int cmd_explain(int argc, char **argv)
+{
+	return run_main(argc, argv, true);
+}

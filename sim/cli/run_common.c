@@ -1,0 +1,56 @@
+#include "cli/run_common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "sim.h"
+#include "topo/topo.h"
+#include "trace/replay.h"
+
+void run_args_init(struct run_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->topo = TOPO_DEFAULT;
+	a->trace = TRACE_DEFAULT;
+	a->progress = false;
+	tunables_init(&a->tun);
+}
+
+int run_args_set(struct run_args *a, const char *kv, struct nerr *err)
+{
+	if (tunable_set_kv(&a->tun, kv, err))
+		return nerr_prefix(err, "--set");
+	return 0;
+}
+
+int load_topology(const char *name, struct topology **out, struct nerr *err)
+{
+	char path[4096];
+
+	if (topo_resolve(name, path, sizeof(path), err))
+		return -1;
+	return topo_load(path, out, err, cli_warn, NULL);
+}
+
+struct sim *simulate(const struct run_args *a, const struct topology *topo, struct nerr *err)
+{
+	struct sim *s = sim_create(topo, &a->tun, err);
+	struct replay_opts opts = {.progress = a->progress, .timeseries_ns = a->timeseries_ns};
+
+	if (!s)
+		return NULL;
+	s->check = a->check;
+	s->explain = a->explain;
+	s->explain_out = stdout;
+	if (s->check && sim_check(s, err)) {
+		sim_destroy(s);
+		return NULL;
+	}
+	if (replay_run(s, a->trace, &opts, err)) {
+		sim_destroy(s);
+		return NULL;
+	}
+	return s;
+}

@@ -1,0 +1,43 @@
+/*
+ * run_common.h - what `run`, `explain` and `compare` share: option
+ * parsing for -t/-w/--set/--seed, and loading + replaying one simulation.
+ */
+#ifndef NUMASIM_CLI_RUN_COMMON_H
+#define NUMASIM_CLI_RUN_COMMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/tunables.h"
+
+struct sim;
+struct topology;
+
+struct run_args {
+	const char *topo;          /* -t: path or shipped name */
+	const char *trace;         /* -w: path or shipped name */
+	struct tunables tun;       /* --set, --seed applied */
+	bool check;
+	bool progress;
+	uint64_t timeseries_ns;
+	bool explain;
+};
+
+#define TRACE_DEFAULT "default"
+
+void run_args_init(struct run_args *a);
+/* Applies one --set k=v. */
+int run_args_set(struct run_args *a, const char *kv, struct nerr *err);
+
+/* Loads the topology (caller frees with topo_free). */
+int load_topology(const char *name, struct topology **out, struct nerr *err);
+
+/*
+ * Creates a simulation on topo with a's tunables and replays a's trace.
+ * Returns the sim (caller destroys) or NULL with the error; *failed_expects
+ * gets the count of failed expects.
+ */
+struct sim *simulate(const struct run_args *a, const struct topology *topo, struct nerr *err);
+
+#endif

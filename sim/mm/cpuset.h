@@ -1,0 +1,65 @@
+/*
+ * cpuset.h - cpusets (kernel/cgroup/cpuset.c): a hierarchy of CPU and
+ * memory node sets, rooted at "/" with every CPU and node; each task
+ * belongs to one cpuset and allocates only from its mems.
+ */
+#ifndef NUMASIM_MM_CPUSET_H
+#define NUMASIM_MM_CPUSET_H
+
+#include <stdbool.h>
+
+#include "core/bitmap.h"
+
+struct sim;
+struct task;
+
+struct cpuset {
+	char *path;                 /* "/", "/batch", "/batch/a" */
+	struct cpuset *parent;
+	cpumask_t cpus;
+	nodemask_t mems;
+	bool memory_migrate;
+	bool memory_spread_page;
+	bool memory_spread_slab;
+	bool mem_exclusive;
+	int nr_tasks;
+	bool removed;
+};
+
+struct cpuset_tree {
+	struct cpuset **sets;       /* sets[0] is the root */
+	int nr, cap;
+	unsigned spread_rotor;      /* cpuset_mem_spread_node() rotor */
+};
+
+int cpuset_init(struct sim *s);
+void cpuset_free(struct sim *s);
+struct cpuset *cpuset_root(struct sim *s);
+struct cpuset *task_cpuset(struct sim *s, const struct task *t);
+/* The mems a task may allocate from, or NULL when unrestricted (root
+ * cpuset covering every node). */
+const nodemask_t *cpuset_mems_allowed(struct sim *s, const struct task *t);
+
+enum cpuset_req_action { CS_CREATE, CS_SET, CS_ATTACH, CS_REMOVE };
+enum {
+	CS_HAS_CPUS = 1 << 0, CS_HAS_MEMS = 1 << 1, CS_HAS_MEMORY_MIGRATE = 1 << 2,
+	CS_HAS_SPREAD_PAGE = 1 << 3, CS_HAS_SPREAD_SLAB = 1 << 4,
+	CS_HAS_MEM_EXCLUSIVE = 1 << 5, CS_HAS_PID = 1 << 6,
+};
+
+/* One `cpuset` record: what an administrator writes under /sys/fs/cgroup. */
+struct cpuset_req {
+	enum cpuset_req_action action;
+	const char *path;
+	unsigned has;
+	cpumask_t cpus;
+	nodemask_t mems;
+	bool memory_migrate, memory_spread_page, memory_spread_slab, mem_exclusive;
+	int pid;
+};
+
+/* Applies req; 0 or -errno (-ENOSYS: not modelled). Migration done
+ * because of memory_migrate adds its time to *cost_ns. */
+long cpuset_apply(struct sim *s, const struct cpuset_req *req, uint64_t *cost_ns);
+
+#endif

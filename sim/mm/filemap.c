@@ -1,0 +1,349 @@
+/*
+ * filemap.c - files and the page cache (mm/filemap.c, mm/shmem.c).
+ *
+ * This file holds the cache structure and the fault/read entry points;
+ * I/O timing, dirty pages and writeback are modelled by the writeback
+ * code (mm/page-writeback.c counterpart) when a device is attached.
+ */
+#include "mm/filemap.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mm/mempolicy.h"
+#include "mm/rmap.h"
+#include "mm/vmscan.h"
+#include "sim.h"
+#include "task/mm.h"
+#include "task/task.h"
+
+int vfs_init(struct sim *s)
+{
+	s->vfs = calloc(1, sizeof(*s->vfs));
+	return s->vfs ? 0 : -1;
+}
+
+static void page_cache_free(struct page_cache *c)
+{
+	free(c->keys);
+	free(c->vals);
+	memset(c, 0, sizeof(*c));
+}
+
+void vfs_free(struct sim *s)
+{
+	if (!s->vfs)
+		return;
+	for (uint32_t i = 1; i < s->vfs->nr; i++) {
+		struct file_obj *f = s->vfs->files[i];
+
+		page_cache_free(&f->cache);
+		free(f->mappers);
+		free(f->mapper_vmas);
+		free(f->name);
+		free(f);
+	}
+	free(s->vfs->files);
+	free(s->vfs);
+	s->vfs = NULL;
+}
+
+static struct file_obj *vfs_add(struct sim *s, const char *name, uint64_t size, int device)
+{
+	struct vfs *v = s->vfs;
+
+	if (v->nr == v->cap) {
+		uint32_t cap = v->cap ? v->cap * 2 : 16;
+		struct file_obj **n = realloc(v->files, cap * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		v->files = n;
+		v->cap = cap;
+		if (v->nr == 0)
+			v->files[v->nr++] = NULL;   /* id 0 means none */
+	}
+	struct file_obj *f = calloc(1, sizeof(*f));
+
+	if (!f || !(f->name = strdup(name))) {
+		free(f);
+		return NULL;
+	}
+	f->id = v->nr;
+	f->size = size;
+	f->device = device;
+	v->files[v->nr++] = f;
+	return f;
+}
+
+struct file_obj *vfs_lookup(struct sim *s, const char *name)
+{
+	for (uint32_t i = 1; i < s->vfs->nr; i++)
+		if (!s->vfs->files[i]->shmem && strcmp(s->vfs->files[i]->name, name) == 0)
+			return s->vfs->files[i];
+	return NULL;
+}
+
+struct file_obj *vfs_create(struct sim *s, const char *name, uint64_t size, int device)
+{
+	struct file_obj *f = vfs_lookup(s, name);
+
+	if (f) {
+		f->size = size;
+		f->device = device;
+		return f;
+	}
+	return vfs_add(s, name, size, device);
+}
+
+struct file_obj *vfs_file(struct sim *s, uint32_t id)
+{
+	return (s->vfs && id && id < s->vfs->nr) ? s->vfs->files[id] : NULL;
+}
+
+struct file_obj *shmem_create(struct sim *s, uint64_t size)
+{
+	/* numa_maps shows a shared anonymous mapping as its shmem file. */
+	struct file_obj *f = vfs_add(s, "/dev/zero (deleted)", size, -1);
+
+	if (f)
+		f->shmem = true;
+	return f;
+}
+
+/* ---- the page cache index ------------------------------------------------ */
+
+#define PC_EMPTY 0
+#define PC_DELETED UINT64_MAX
+
+static uint64_t pc_hash(uint64_t k)
+{
+	k *= 0x9e3779b97f4a7c15ULL;
+	return k ^ (k >> 29);
+}
+
+static int pc_grow(struct page_cache *c)
+{
+	uint64_t n = c->nslots ? c->nslots * 2 : 64;
+	uint64_t *keys = calloc(n, sizeof(*keys));
+	pfn_t *vals = calloc(n, sizeof(*vals));
+
+	if (!keys || !vals) {
+		free(keys);
+		free(vals);
+		return -1;
+	}
+	for (uint64_t i = 0; i < c->nslots; i++) {
+		uint64_t k = c->keys[i];
+
+		if (k == PC_EMPTY || k == PC_DELETED)
+			continue;
+		uint64_t j = pc_hash(k) & (n - 1);
+
+		while (keys[j])
+			j = (j + 1) & (n - 1);
+		keys[j] = k;
+		vals[j] = c->vals[i];
+	}
+	free(c->keys);
+	free(c->vals);
+	c->keys = keys;
+	c->vals = vals;
+	c->nslots = n;
+	c->used = c->nr;
+	return 0;
+}
+
+pfn_t page_cache_lookup(struct file_obj *f, uint64_t index)
+{
+	struct page_cache *c = &f->cache;
+	uint64_t k = index + 1;
+
+	if (!c->nslots)
+		return NOPFN;
+	for (uint64_t i = pc_hash(k) & (c->nslots - 1);; i = (i + 1) & (c->nslots - 1)) {
+		if (c->keys[i] == PC_EMPTY)
+			return NOPFN;
+		if (c->keys[i] == k)
+			return c->vals[i];
+	}
+}
+
+int page_cache_insert(struct file_obj *f, uint64_t index, pfn_t pfn)
+{
+	struct page_cache *c = &f->cache;
+	uint64_t k = index + 1;
+
+	if ((c->used + 1) * 4 > c->nslots * 3 && pc_grow(c))
+		return -1;
+	uint64_t i = pc_hash(k) & (c->nslots - 1);
+
+	while (c->keys[i] != PC_EMPTY && c->keys[i] != PC_DELETED)
+		i = (i + 1) & (c->nslots - 1);
+	if (c->keys[i] == PC_EMPTY)
+		c->used++;
+	c->keys[i] = k;
+	c->vals[i] = pfn;
+	c->nr++;
+	return 0;
+}
+
+void page_cache_remove(struct file_obj *f, uint64_t index)
+{
+	struct page_cache *c = &f->cache;
+	uint64_t k = index + 1;
+
+	if (!c->nslots)
+		return;
+	for (uint64_t i = pc_hash(k) & (c->nslots - 1);; i = (i + 1) & (c->nslots - 1)) {
+		if (c->keys[i] == PC_EMPTY)
+			return;
+		if (c->keys[i] == k) {
+			c->keys[i] = PC_DELETED;
+			c->nr--;
+			return;
+		}
+	}
+}
+
+/* ---- pages in and out of the cache ---------------------------------------- */
+
+/* Time to read one page from the file's device (0 without a device). */
+static uint64_t read_cost_ns(struct sim *s, const struct file_obj *f)
+{
+	if (f->device < 0 || f->device >= s->topo->nr_devices)
+		return 0;
+	double mbps = s->topo->devices[f->device].read_MBps;
+
+	if (mbps <= 0)
+		return 0;
+	return (uint64_t)((double)s->topo->page_size * 1000.0 / mbps);   /* bytes/(MB/s) in ns */
+}
+
+pfn_t filemap_get_page(struct sim *s, struct task *t, struct file_obj *f, uint64_t index,
+		       struct vm_area_struct *vma, uint64_t *cost_ns)
+{
+	pfn_t pfn = page_cache_lookup(f, index);
+
+	if (pfn != NOPFN) {
+		mark_page_accessed(s, pfn);
+		return pfn;
+	}
+	uint64_t stall = 0;
+
+	/* filemap_alloc_folio(): the task's policy applies to page cache
+	 * (cpuset spreading is handled inside alloc_user_pages). */
+	pfn = alloc_user_pages(s, t, f->shmem ? vma : NULL, index, GFP_HIGHUSER_MOVABLE, 0, &stall);
+	if (cost_ns)
+		*cost_ns += stall;
+	if (pfn == NOPFN)
+		return NOPFN;
+	if (page_cache_insert(f, index, pfn)) {
+		free_pages(s, pfn, 0);
+		return NOPFN;
+	}
+	s->mem.f.flags[pfn] = PG_file | (f->shmem ? PG_swapbacked : 0);
+	s->mem.f.mapping[pfn] = f->id;
+	s->mem.f.index[pfn] = (uint32_t)index;
+	node_stat_add(&s->mem, pfn, NR_FILE_PAGES, 1);
+	if (f->shmem)
+		node_stat_add(&s->mem, pfn, NR_SHMEM, 1);
+	lru_add(s, pfn);
+	if (!f->shmem && cost_ns) {
+		*cost_ns += read_cost_ns(s, f);
+		s->mem.events[PGPGIN] += s->topo->page_size / 1024;
+		s->mem.events[PGMAJFAULT]++;
+	}
+	return pfn;
+}
+
+void filemap_remove_page(struct sim *s, pfn_t pfn)
+{
+	struct frames *fr = &s->mem.f;
+	struct file_obj *f = vfs_file(s, fr->mapping[pfn]);
+
+	if (fr->flags[pfn] & PG_lru)
+		lru_del(s, pfn);
+	if (f)
+		page_cache_remove(f, fr->index[pfn]);
+	node_stat_add(&s->mem, pfn, NR_FILE_PAGES, -1);
+	if (f && f->shmem)
+		node_stat_add(&s->mem, pfn, NR_SHMEM, -1);
+	fr->flags[pfn] = 0;
+	fr->mapping[pfn] = 0;
+	fr->index[pfn] = 0;
+	free_pages(s, pfn, 0);
+}
+
+void file_add_mapper(struct file_obj *f, struct vm_area_struct *vma)
+{
+	if (f->nr_mappers == f->cap_mappers) {
+		int cap = f->cap_mappers ? f->cap_mappers * 2 : 4;
+		struct mm_struct **m = realloc(f->mappers, (size_t)cap * sizeof(*m));
+
+		if (!m)
+			return;
+		f->mappers = m;
+		struct vm_area_struct **v = realloc(f->mapper_vmas, (size_t)cap * sizeof(*v));
+
+		if (!v)
+			return;
+		f->mapper_vmas = v;
+		f->cap_mappers = cap;
+	}
+	f->mappers[f->nr_mappers] = vma->mm;
+	f->mapper_vmas[f->nr_mappers++] = vma;
+}
+
+void file_remove_mapper(struct file_obj *f, struct vm_area_struct *vma)
+{
+	for (int i = 0; i < f->nr_mappers; i++) {
+		if (f->mapper_vmas[i] == vma) {
+			f->nr_mappers--;
+			f->mappers[i] = f->mappers[f->nr_mappers];
+			f->mapper_vmas[i] = f->mapper_vmas[f->nr_mappers];
+			return;
+		}
+	}
+}
+
+void shmem_truncate(struct sim *s, struct file_obj *f)
+{
+	struct page_cache *c = &f->cache;
+
+	for (uint64_t i = 0; i < c->nslots && c->nr; i++) {
+		if (c->keys[i] == PC_EMPTY || c->keys[i] == PC_DELETED)
+			continue;
+		pfn_t pfn = c->vals[i];
+
+		if (s->mem.f.mapcount[pfn] == 0 && !(s->mem.f.flags[pfn] & (PG_isolated | PG_locked)))
+			filemap_remove_page(s, pfn);
+	}
+}
+
+long vfs_read(struct sim *s, struct task *t, struct file_obj *f, uint64_t off, uint64_t len,
+	      uint64_t *cost_ns)
+{
+	(void)s; (void)t; (void)f; (void)off; (void)len; (void)cost_ns;
+	return -ENOSYS;
+}
+
+long vfs_write(struct sim *s, struct task *t, struct file_obj *f, uint64_t off, uint64_t len,
+	       uint64_t *cost_ns)
+{
+	(void)s; (void)t; (void)f; (void)off; (void)len; (void)cost_ns;
+	return -ENOSYS;
+}
+
+long vfs_fsync(struct sim *s, struct task *t, struct file_obj *f, uint64_t *cost_ns)
+{
+	(void)s; (void)t; (void)f; (void)cost_ns;
+	return -ENOSYS;
+}
+
+long drop_caches(struct sim *s)
+{
+	(void)s;
+	return -ENOSYS;
+}

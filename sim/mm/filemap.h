@@ -1,0 +1,92 @@
+/*
+ * filemap.h - files and the page cache (mm/filemap.c, mm/shmem.c).
+ *
+ * A file is declared by a `file` record on a block device, or created
+ * implicitly as a shmem object for a shared anonymous mapping. Its
+ * cached pages are kept in a hash from page index to pfn (the xarray of
+ * struct address_space); each cached frame has mapping = file id and
+ * index = page offset. i_mmap (which address spaces map the file) is the
+ * list of mm_structs used by the reverse map.
+ */
+#ifndef NUMASIM_MM_FILEMAP_H
+#define NUMASIM_MM_FILEMAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mm/mmzone.h"
+
+struct sim;
+struct task;
+struct mm_struct;
+struct vm_area_struct;
+
+struct page_cache {           /* index -> pfn, open addressing */
+	uint64_t *keys;           /* index + 1; 0 = empty; UINT64_MAX = deleted */
+	pfn_t *vals;
+	uint64_t nslots, nr, used;
+};
+
+struct file_obj {
+	uint32_t id;
+	char *name;                 /* path shown in numa_maps */
+	uint64_t size;              /* bytes */
+	int device;                 /* topology device index, -1 for none/shmem */
+	bool shmem;                 /* shared anonymous memory object */
+	struct page_cache cache;
+	uint64_t nr_dirty, nr_writeback;
+	int nr_mappers, cap_mappers;
+	struct mm_struct **mappers; /* i_mmap: one entry per mapping VMA */
+	struct vm_area_struct **mapper_vmas;
+};
+
+struct vfs {
+	struct file_obj **files;    /* indexed by id; 0 unused */
+	uint32_t nr, cap;
+	unsigned spread_rotor;      /* cpuset memory_spread_page rotor */
+};
+
+int vfs_init(struct sim *s);
+void vfs_free(struct sim *s);
+/* Declares a file (`file` record). Re-declaring a name resizes it. */
+struct file_obj *vfs_create(struct sim *s, const char *name, uint64_t size, int device);
+struct file_obj *vfs_lookup(struct sim *s, const char *name);
+struct file_obj *vfs_file(struct sim *s, uint32_t id);
+/* A new shmem object backing a shared anonymous mapping. */
+struct file_obj *shmem_create(struct sim *s, uint64_t size);
+
+pfn_t page_cache_lookup(struct file_obj *f, uint64_t index);
+int page_cache_insert(struct file_obj *f, uint64_t index, pfn_t pfn);
+void page_cache_remove(struct file_obj *f, uint64_t index);
+
+/*
+ * filemap_get_page(): the cached page at index, or a new one read in
+ * (allocated by task t's policy, or the cpuset spread rotor). *cost_ns
+ * gets the I/O time when the page had to be read. NOPFN on ENOMEM.
+ */
+pfn_t filemap_get_page(struct sim *s, struct task *t, struct file_obj *f, uint64_t index,
+		       struct vm_area_struct *vma, uint64_t *cost_ns);
+/* Removes a clean, unmapped page from the cache and frees it. */
+void filemap_remove_page(struct sim *s, pfn_t pfn);
+
+/*
+ * read(2)/write(2)/fsync(2) through the page cache and drop_caches.
+ * Return bytes done or -errno (-ENOSYS: not modelled); *cost_ns gets
+ * the task's time (I/O, reclaim stalls, dirty throttling).
+ */
+long vfs_read(struct sim *s, struct task *t, struct file_obj *f, uint64_t off, uint64_t len,
+	      uint64_t *cost_ns);
+long vfs_write(struct sim *s, struct task *t, struct file_obj *f, uint64_t off, uint64_t len,
+	       uint64_t *cost_ns);
+long vfs_fsync(struct sim *s, struct task *t, struct file_obj *f, uint64_t *cost_ns);
+/* echo 1 > /proc/sys/vm/drop_caches: frees clean unmapped page cache. */
+long drop_caches(struct sim *s);
+
+/* Frees every cached page of a shmem object (shmem_evict_inode()). */
+void shmem_truncate(struct sim *s, struct file_obj *f);
+
+/* i_mmap maintenance as VMAs come and go. */
+void file_add_mapper(struct file_obj *f, struct vm_area_struct *vma);
+void file_remove_mapper(struct file_obj *f, struct vm_area_struct *vma);
+
+#endif

@@ -1,0 +1,257 @@
+/*
+ * memory.c - page faults (mm/memory.c, mm/hugetlb.c for huge mappings).
+ *
+ * Costs: every fault pays sim.cost.fault_ns; a new anonymous page pays
+ * sim.cost.zero_page_ns per 4 KiB cleared; a copy-on-write pays
+ * sim.cost.copy_page_ns per 4 KiB scaled by distance/10 between the
+ * nodes; reclaim stalls and I/O add what they cost.
+ */
+#include "mm/memory.h"
+
+#include <errno.h>
+
+#include "mm/filemap.h"
+#include "mm/mempolicy.h"
+#include "mm/migrate.h"
+#include "mm/page_alloc.h"
+#include "mm/rmap.h"
+#include "mm/swap.h"
+#include "mm/vmscan.h"
+#include "sim.h"
+#include "task/mm.h"
+#include "task/task.h"
+
+unsigned huge_page_order(const struct sim *s)
+{
+	return 21 - s->topo->page_shift;   /* 2 MiB */
+}
+
+int zero_page_nid(const struct sim *s)
+{
+	for (int n = 0; n < s->topo->nr_nodes; n++)
+		if (s->topo->nodes[n].memory_bytes)
+			return n;
+	return 0;
+}
+
+/* Cost of clearing or copying `pages` base pages, scaled to the page size. */
+static uint64_t per_page_cost(const struct sim *s, enum tunable_id id, uint64_t pages)
+{
+	return (uint64_t)tun(&s->tun, id) * pages * (s->topo->page_size / 4096);
+}
+
+static uint64_t copy_cost(const struct sim *s, pfn_t from, pfn_t to, uint64_t pages)
+{
+	int d = topo_distance(s->topo, pfn_to_nid(&s->mem, from), pfn_to_nid(&s->mem, to));
+
+	return per_page_cost(s, TUN_SIM_COST_COPY_PAGE_NS, pages) * (uint64_t)d / 10;
+}
+
+static unsigned vma_order(const struct sim *s, const struct vm_area_struct *v)
+{
+	return (v->flags & VM_HUGETLB) ? huge_page_order(s) : 0;
+}
+
+/* Sets the ptes of a (possibly huge) mapping at addr to pfn. */
+static int set_ptes(struct sim *s, struct task *t, uint64_t addr, pfn_t pfn, unsigned order,
+		    unsigned flags)
+{
+	uint64_t vpn = addr >> s->topo->page_shift;
+	uint64_t n = 1ULL << order;
+
+	vpn &= ~(n - 1);
+	for (uint64_t i = 0; i < n; i++)
+		if (pgtable_set(&t->mm->pt, vpn + i, mk_pte(pfn + i, flags | (order ? PTE_HUGE : 0))))
+			return -ENOMEM;
+	t->mm->rss++;
+	return 0;
+}
+
+/* A new private anonymous page (or huge page) for vma at addr. */
+static int new_anon_page(struct sim *s, struct task *t, struct vm_area_struct *vma,
+			 uint64_t addr, pfn_t *out, struct fault_result *res)
+{
+	unsigned order = vma_order(s, vma);
+	unsigned shift = s->topo->page_shift + order;
+	uint64_t ilx = linear_page_index(vma, addr, s->topo->page_shift) >> order;
+	uint64_t stall = 0;
+
+	(void)shift;
+	if (!anon_vma_prepare(s, vma))
+		return -ENOMEM;
+	pfn_t pfn = alloc_user_pages(s, t, vma, ilx, GFP_HIGHUSER_MOVABLE | (order ? __GFP_COMP : 0),
+				     order, &stall);
+
+	res->cost_ns += stall;
+	if (pfn == NOPFN)
+		return -ENOMEM;
+	if (order)
+		s->mem.f.flags[pfn] = PG_head | PG_huge | (order << PG_ORDER_SHIFT);
+	else
+		s->mem.f.flags[pfn] = 0;
+	page_add_new_anon_rmap(s, pfn, order, vma, addr & ~((1ULL << (s->topo->page_shift + order)) - 1));
+	res->cost_ns += per_page_cost(s, TUN_SIM_COST_ZERO_PAGE_NS, 1ULL << order);
+	*out = pfn;
+	return 0;
+}
+
+/* do_anonymous_page(): the zero page for a read, a new page for a write. */
+static int do_anonymous_page(struct sim *s, struct task *t, struct vm_area_struct *vma,
+			     uint64_t addr, bool write, struct fault_result *res)
+{
+	pfn_t pfn;
+	int rc;
+
+	if (!write && !(vma->flags & VM_HUGETLB)) {
+		res->pte = mk_pte(0, PTE_PRESENT | PTE_ZERO | PTE_YOUNG);
+		return pgtable_set(&t->mm->pt, addr >> s->topo->page_shift, res->pte) ? -ENOMEM : 0;
+	}
+	rc = new_anon_page(s, t, vma, addr, &pfn, res);
+	if (rc)
+		return rc;
+	unsigned order = vma_order(s, vma);
+	unsigned flags = PTE_PRESENT | PTE_WRITE | PTE_YOUNG | (write ? PTE_DIRTY : 0);
+
+	rc = set_ptes(s, t, addr, pfn, order, flags);
+	res->pte = mk_pte(pfn + ((addr >> s->topo->page_shift) & ((1ULL << order) - 1)),
+			  flags | (order ? PTE_HUGE : 0));
+	return rc;
+}
+
+/* Marks a shared file page dirty on the first write (folio_mark_dirty()). */
+static void mark_file_dirty(struct sim *s, pfn_t pfn)
+{
+	struct frames *f = &s->mem.f;
+
+	if (!(f->flags[pfn] & PG_file) || (f->flags[pfn] & PG_dirty))
+		return;
+	f->flags[pfn] |= PG_dirty;
+	node_stat_add(&s->mem, pfn, NR_FILE_DIRTY, 1);
+	struct file_obj *file = vfs_file(s, f->mapping[pfn]);
+
+	if (file)
+		file->nr_dirty++;
+}
+
+/* do_wp_page(): a write to a present, write-protected page. */
+static int do_wp_page(struct sim *s, struct task *t, struct vm_area_struct *vma, uint64_t addr,
+		      pte_t old, struct fault_result *res)
+{
+	uint64_t vpn = addr >> s->topo->page_shift;
+	struct frames *f = &s->mem.f;
+	pfn_t oldpfn = (pfn_t)pte_val(old);
+	pfn_t pfn;
+	int rc;
+
+	if (old & PTE_ZERO) {
+		rc = new_anon_page(s, t, vma, addr, &pfn, res);
+		if (rc)
+			return rc;
+		res->pte = mk_pte(pfn, PTE_PRESENT | PTE_WRITE | PTE_YOUNG | PTE_DIRTY);
+		t->mm->rss++;
+		return pgtable_set(&t->mm->pt, vpn, res->pte) ? -ENOMEM : 0;
+	}
+	if ((vma->flags & VM_SHARED) ||
+	    ((f->flags[oldpfn] & PG_anon) && f->mapcount[oldpfn] == 1 &&
+	     !(f->flags[oldpfn] & PG_swapcache))) {
+		/* wp_page_reuse(): nobody else maps it */
+		if (vma->flags & VM_SHARED)
+			mark_file_dirty(s, oldpfn);
+		res->pte = old | PTE_WRITE | PTE_DIRTY | PTE_YOUNG;
+		return pgtable_set(&t->mm->pt, vpn, res->pte) ? -ENOMEM : 0;
+	}
+	/* wp_page_copy(): a private copy allocated by the writer's policy */
+	rc = new_anon_page(s, t, vma, addr, &pfn, res);
+	if (rc)
+		return rc;
+	res->cost_ns += copy_cost(s, oldpfn, pfn, 1);
+	res->pte = mk_pte(pfn, PTE_PRESENT | PTE_WRITE | PTE_YOUNG | PTE_DIRTY);
+	if (pgtable_set(&t->mm->pt, vpn, res->pte))
+		return -ENOMEM;
+	page_remove_rmap(s, oldpfn);
+	return 0;
+}
+
+/* do_read_fault(), do_shared_fault(), do_cow_fault() for file and shmem. */
+static int do_file_fault(struct sim *s, struct task *t, struct vm_area_struct *vma, uint64_t addr,
+			 bool write, struct fault_result *res)
+{
+	struct file_obj *file = vfs_file(s, vma->file);
+	uint64_t index = linear_page_index(vma, addr, s->topo->page_shift);
+	uint64_t vpn = addr >> s->topo->page_shift;
+
+	if (!file)
+		return -EFAULT;
+	if (!file->shmem && index >= (file->size + s->topo->page_size - 1) >> s->topo->page_shift)
+		return -EFAULT;   /* beyond EOF: SIGBUS */
+	pfn_t pfn = filemap_get_page(s, t, file, index, vma, &res->cost_ns);
+
+	if (pfn == NOPFN)
+		return -ENOMEM;
+	if (write && !(vma->flags & VM_SHARED)) {
+		pfn_t copy;
+		int rc = new_anon_page(s, t, vma, addr, &copy, res);
+
+		if (rc)
+			return rc;
+		res->cost_ns += copy_cost(s, pfn, copy, 1);
+		res->pte = mk_pte(copy, PTE_PRESENT | PTE_WRITE | PTE_YOUNG | PTE_DIRTY);
+		t->mm->rss++;
+		return pgtable_set(&t->mm->pt, vpn, res->pte) ? -ENOMEM : 0;
+	}
+	if (write)
+		mark_file_dirty(s, pfn);
+	page_add_file_rmap(s, pfn);
+	t->mm->rss++;
+	res->pte = mk_pte(pfn, PTE_PRESENT | PTE_YOUNG |
+			  ((vma->flags & VM_SHARED) && write ? PTE_WRITE | PTE_DIRTY : 0));
+	return pgtable_set(&t->mm->pt, vpn, res->pte) ? -ENOMEM : 0;
+}
+
+/* do_swap_page(): bring a swapped-out anonymous page back. */
+static int do_swap_page(struct sim *s, struct task *t, struct vm_area_struct *vma, uint64_t addr,
+			pte_t old, bool write, struct fault_result *res)
+{
+	pfn_t pfn;
+	int rc = new_anon_page(s, t, vma, addr, &pfn, res);
+
+	if (rc)
+		return rc;
+	swap_free_entry(s, pte_val(old));
+	s->mem.events[PSWPIN]++;
+	s->mem.events[PGMAJFAULT]++;
+	res->cost_ns += (uint64_t)((double)s->topo->page_size * 1000.0 /
+				   (double)tun(&s->tun, TUN_SIM_SWAP_READ_MBPS));
+	res->pte = mk_pte(pfn, PTE_PRESENT | PTE_WRITE | PTE_YOUNG | (write ? PTE_DIRTY : 0));
+	t->mm->rss++;
+	return pgtable_set(&t->mm->pt, addr >> s->topo->page_shift, res->pte) ? -ENOMEM : 0;
+}
+
+int handle_mm_fault(struct sim *s, struct task *t, uint64_t addr, bool write,
+		    struct fault_result *res)
+{
+	struct vm_area_struct *vma = find_vma(t->mm, addr);
+	pte_t old;
+
+	res->cost_ns = tun(&s->tun, TUN_SIM_COST_FAULT_NS);
+	res->wait_until = 0;
+	if (!vma)
+		return -EFAULT;
+	if (write && !(vma->flags & VM_WRITE))
+		return -EACCES;
+	s->mem.events[PGFAULT]++;
+	t->faults++;
+	old = pgtable_get(&t->mm->pt, addr >> s->topo->page_shift);
+	if (old & PTE_MIGRATION) {
+		res->wait_until = migration_wait_until(s, (pfn_t)pte_val(old));
+		res->pte = old;
+		return 0;
+	}
+	if (old & PTE_SWAP)
+		return do_swap_page(s, t, vma, addr, old, write, res);
+	if (pte_present(old))   /* only write faults reach here */
+		return do_wp_page(s, t, vma, addr, old, res);
+	if (vma->flags & (VM_FILE | VM_SHMEM))
+		return do_file_fault(s, t, vma, addr, write, res);
+	return do_anonymous_page(s, t, vma, addr, write, res);
+}

@@ -1,0 +1,147 @@
+/*
+ * rmap.c - reverse mapping (mm/rmap.c).
+ *
+ * Map counts and the NR_ANON_MAPPED / NR_FILE_MAPPED node counters move
+ * only here, so they always agree with the page tables (--check proves
+ * it by recounting).
+ */
+#include "mm/rmap.h"
+
+#include "mm/filemap.h"
+#include "mm/page_alloc.h"
+#include "mm/vmscan.h"
+#include "sim.h"
+#include "task/mm.h"
+
+static unsigned frame_order(const struct frames *f, pfn_t pfn)
+{
+	return (f->flags[pfn] & PG_head) ? (f->flags[pfn] & PG_ORDER_MASK) >> PG_ORDER_SHIFT : 0;
+}
+
+void page_add_new_anon_rmap(struct sim *s, pfn_t pfn, unsigned order,
+			    struct vm_area_struct *vma, uint64_t addr)
+{
+	struct frames *f = &s->mem.f;
+	struct anon_vma *av = anon_vma_get(s, vma->anon_vma);
+	uint64_t index = linear_page_index(vma, addr, s->topo->page_shift);
+
+	f->flags[pfn] |= PG_anon | PG_swapbacked;
+	f->mapping[pfn] = vma->anon_vma;
+	f->index[pfn] = (uint32_t)(index - av->base_vpn);
+	f->mapcount[pfn] = 1;
+	av->pages++;
+	node_stat_add(&s->mem, pfn, NR_ANON_MAPPED, (int64_t)1 << order);
+	if (order)
+		node_stat_add(&s->mem, pfn, NR_HUGE_PAGES, (int64_t)1 << order);
+	if (vma->flags & VM_LOCKED) {
+		f->flags[pfn] |= PG_mlocked;
+		node_stat_add(&s->mem, pfn, NR_MLOCK, (int64_t)1 << order);
+	}
+	if (!order)
+		lru_add(s, pfn);
+}
+
+void page_dup_rmap(struct sim *s, pfn_t pfn)
+{
+	s->mem.f.mapcount[pfn]++;
+}
+
+void page_add_file_rmap(struct sim *s, pfn_t pfn)
+{
+	if (s->mem.f.mapcount[pfn]++ == 0)
+		node_stat_add(&s->mem, pfn, NR_FILE_MAPPED, 1);
+}
+
+void free_anon_page(struct sim *s, pfn_t pfn)
+{
+	struct frames *f = &s->mem.f;
+	unsigned order = frame_order(f, pfn);
+	struct anon_vma *av = anon_vma_get(s, f->mapping[pfn]);
+
+	if (f->flags[pfn] & PG_lru)
+		lru_del(s, pfn);
+	if (av)
+		av->pages--;
+	node_stat_add(&s->mem, pfn, NR_ANON_MAPPED, -((int64_t)1 << order));
+	if (order)
+		node_stat_add(&s->mem, pfn, NR_HUGE_PAGES, -((int64_t)1 << order));
+	if (f->flags[pfn] & PG_mlocked)
+		node_stat_add(&s->mem, pfn, NR_MLOCK, -((int64_t)1 << order));
+	f->flags[pfn] &= PG_head | PG_ORDER_MASK;   /* free_pages() uses these */
+	f->mapping[pfn] = 0;
+	f->index[pfn] = 0;
+	free_pages(s, pfn, order);
+}
+
+void page_remove_rmap(struct sim *s, pfn_t pfn)
+{
+	struct frames *f = &s->mem.f;
+
+	if (f->mapcount[pfn] == 0)
+		return;
+	if (--f->mapcount[pfn] > 0)
+		return;
+	if (f->flags[pfn] & PG_anon) {
+		/* Nobody maps it: a private anonymous page is freed, unless
+		 * the swap cache still holds it (reclaim frees it then). */
+		if (!(f->flags[pfn] & (PG_swapcache | PG_isolated | PG_locked)))
+			free_anon_page(s, pfn);
+	} else if (f->flags[pfn] & PG_file) {
+		node_stat_add(&s->mem, pfn, NR_FILE_MAPPED, -1);
+	}
+}
+
+struct rmap_check {
+	pfn_t pfn;
+	rmap_fn fn;
+	void *ctx;
+	bool stop;
+};
+
+static bool rmap_one(struct sim *s, struct rmap_check *c, struct mm_struct *mm, uint64_t vpn)
+{
+	pte_t p = pgtable_get(&mm->pt, vpn);
+
+	if (!(p & (PTE_PRESENT | PTE_MIGRATION)) || (p & PTE_ZERO) || pte_val(p) != c->pfn)
+		return true;
+	if (!c->fn(s, c->ctx, mm, vpn)) {
+		c->stop = true;
+		return false;
+	}
+	return true;
+}
+
+void rmap_walk(struct sim *s, pfn_t pfn, rmap_fn fn, void *ctx)
+{
+	struct frames *f = &s->mem.f;
+	struct rmap_check c = {pfn, fn, ctx, false};
+
+	if (f->flags[pfn] & PG_anon) {
+		struct anon_vma *av = anon_vma_get(s, f->mapping[pfn]);
+
+		if (!av)
+			return;
+		uint64_t vpn = av->base_vpn + f->index[pfn];
+
+		for (int i = 0; i < av->nr_mms && !c.stop; i++) {
+			/* The page sits at the same address in every mm that
+			 * shares the anon_vma (fork copies addresses). */
+			if (find_vma(av->mms[i], vpn << s->topo->page_shift))
+				rmap_one(s, &c, av->mms[i], vpn);
+		}
+		return;
+	}
+	struct file_obj *file = (f->flags[pfn] & PG_file) ? vfs_file(s, f->mapping[pfn]) : NULL;
+
+	if (!file)
+		return;
+	for (int i = 0; i < file->nr_mappers && !c.stop; i++) {
+		struct vm_area_struct *v = file->mapper_vmas[i];
+		uint64_t index = f->index[pfn];
+		uint64_t npages = vma_pages(v, s->topo->page_shift);
+
+		if (index < v->pgoff || index >= v->pgoff + npages)
+			continue;
+		rmap_one(s, &c, v->mm, (v->start >> s->topo->page_shift) + (index - v->pgoff));
+	}
+}

@@ -1,0 +1,143 @@
+/*
+ * access.c - touching and accessing memory (see access.h).
+ */
+#include "task/access.h"
+
+#include <errno.h>
+
+#include "mm/memory.h"
+#include "mm/mmzone.h"
+#include "sim.h"
+#include "task/mm.h"
+#include "task/task.h"
+
+uint64_t account_access(struct sim *s, struct task *t, int mem_nid, uint64_t n)
+{
+	int cpu_nid = task_node(s, t);
+	uint64_t ps = (uint64_t)s->topo->local_latency_ns * 100 *
+		      (uint64_t)topo_distance(s->topo, cpu_nid, mem_nid) * n;
+
+	if (cpu_nid == mem_nid) {
+		s->acc.local += n;
+		t->acc_local += n;
+	} else {
+		s->acc.remote += n;
+		t->acc_remote += n;
+	}
+	s->acc.matrix[cpu_nid * s->topo->nr_nodes + mem_nid] += n;
+	s->acc.latency_ps += ps;
+	t->acc_latency_ps += ps;
+	return ps;
+}
+
+/* The node of the memory an entry maps (the zero page's node for it). */
+static int pte_nid(struct sim *s, pte_t p)
+{
+	if (p & PTE_ZERO)
+		return zero_page_nid(s);
+	return pfn_to_nid(&s->mem, (pfn_t)pte_val(p));
+}
+
+/*
+ * One page access at addr: faults first when the entry is missing or
+ * does not allow a write. Returns 0 with *nid the memory node, 1 when
+ * blocked on a migration entry, or -errno.
+ */
+static int page_access(struct sim *s, struct task *t, uint64_t addr, bool write,
+		       uint64_t *cost_ns, uint64_t *wait_until, int *nid)
+{
+	uint64_t vpn = addr >> s->topo->page_shift;
+	pte_t p = pgtable_get(&t->mm->pt, vpn);
+
+	if (!pte_present(p) || (write && !(p & PTE_WRITE))) {
+		struct fault_result res;
+		int rc = handle_mm_fault(s, t, addr, write, &res);
+
+		*cost_ns += res.cost_ns;
+		if (rc)
+			return rc;
+		if (res.wait_until) {
+			*wait_until = res.wait_until;
+			return 1;
+		}
+		p = res.pte;
+	} else if (!(p & PTE_YOUNG)) {
+		pgtable_set(&t->mm->pt, vpn, p | PTE_YOUNG);
+	}
+	*nid = pte_nid(s, p);
+	return 0;
+}
+
+static uint64_t ps_to_ns(uint64_t ps)
+{
+	return ps / 1000;
+}
+
+int task_touch(struct sim *s, struct task *t, struct access_op *op, uint64_t *cost_ns,
+	       uint64_t *wait_until)
+{
+	uint64_t psz = s->topo->page_size;
+	uint64_t stride = op->stride ? op->stride : psz;
+	uint64_t first = op->addr & ~(psz - 1);
+	uint64_t n = (op->len + (op->addr - first) + stride - 1) / stride;
+	uint64_t ps = 0;
+
+	for (; op->done < n; op->done++) {
+		uint64_t addr = first + op->done * stride;
+		int nid, rc;
+
+		if (addr >= op->addr + op->len)
+			break;
+		rc = page_access(s, t, addr & ~(psz - 1), op->write, cost_ns, wait_until, &nid);
+		if (rc) {
+			*cost_ns += ps_to_ns(ps);
+			return rc;
+		}
+		ps += account_access(s, t, nid, 1);
+	}
+	*cost_ns += ps_to_ns(ps);
+	return ACCESS_DONE;
+}
+
+int task_access(struct sim *s, struct task *t, struct access_op *op, uint64_t *cost_ns,
+		uint64_t *wait_until)
+{
+	uint64_t psz = s->topo->page_size;
+	uint64_t first = op->addr & ~(psz - 1);
+	uint64_t npages = (op->addr + op->len - first + psz - 1) / psz;
+	uint64_t ps = 0;
+	int rc = ACCESS_DONE;
+
+	if (!npages)
+		return ACCESS_DONE;
+	if (op->random) {
+		for (; op->done < op->count; op->done++) {
+			uint64_t page = rng_below(&op->rng, npages);
+			int nid;
+
+			rc = page_access(s, t, first + page * psz, op->write, cost_ns, wait_until, &nid);
+			if (rc)
+				break;
+			ps += account_access(s, t, nid, 1);
+		}
+	} else {
+		/* Sequential: access i goes to page i mod npages, so page p
+		 * gets count/npages accesses plus one if p < count%npages.
+		 * Each page is visited once with its share (same result as
+		 * one by one, since nothing changes between them). */
+		uint64_t base = op->count / npages, extra = op->count % npages;
+		uint64_t pages = op->count < npages ? op->count : npages;
+
+		for (; op->done < pages; op->done++) {
+			uint64_t k = base + (op->done < extra ? 1 : 0);
+			int nid;
+
+			rc = page_access(s, t, first + op->done * psz, op->write, cost_ns, wait_until, &nid);
+			if (rc)
+				break;
+			ps += account_access(s, t, nid, k);
+		}
+	}
+	*cost_ns += ps_to_ns(ps);
+	return rc;
+}

@@ -1,0 +1,138 @@
+#include "task/pgtable.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void pgtable_init(struct pgtable *pt)
+{
+	memset(pt, 0, sizeof(*pt));
+}
+
+void pgtable_free(struct pgtable *pt)
+{
+	for (uint64_t i = 0; i < pt->nslots; i++)
+		free(pt->slots[i]);
+	free(pt->slots);
+	memset(pt, 0, sizeof(*pt));
+}
+
+static uint64_t hash_key(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	return k;
+}
+
+static struct pt_leaf *find_leaf(struct pgtable *pt, uint64_t key)
+{
+	if (pt->last && pt->last->key == key)
+		return pt->last;
+	if (!pt->nslots)
+		return NULL;
+	for (uint64_t i = hash_key(key) & (pt->nslots - 1);; i = (i + 1) & (pt->nslots - 1)) {
+		struct pt_leaf *l = pt->slots[i];
+
+		if (!l)
+			return NULL;
+		if (l->key == key) {
+			pt->last = l;
+			return l;
+		}
+	}
+}
+
+static void insert_slot(struct pt_leaf **slots, uint64_t nslots, struct pt_leaf *l)
+{
+	uint64_t i = hash_key(l->key) & (nslots - 1);
+
+	while (slots[i])
+		i = (i + 1) & (nslots - 1);
+	slots[i] = l;
+}
+
+static int grow(struct pgtable *pt)
+{
+	uint64_t n = pt->nslots ? pt->nslots * 2 : 16;
+	struct pt_leaf **slots = calloc(n, sizeof(*slots));
+
+	if (!slots)
+		return -1;
+	for (uint64_t i = 0; i < pt->nslots; i++)
+		if (pt->slots[i])
+			insert_slot(slots, n, pt->slots[i]);
+	free(pt->slots);
+	pt->slots = slots;
+	pt->nslots = n;
+	return 0;
+}
+
+pte_t pgtable_get(struct pgtable *pt, uint64_t vpn)
+{
+	struct pt_leaf *l = find_leaf(pt, vpn >> PT_LEAF_BITS);
+
+	return l ? l->e[vpn & (PT_LEAF_SIZE - 1)] : 0;
+}
+
+static struct pt_leaf *leaf_create(struct pgtable *pt, uint64_t key)
+{
+	struct pt_leaf *l = find_leaf(pt, key);
+
+	if (l)
+		return l;
+	if ((pt->nleaves + 1) * 2 > pt->nslots && grow(pt))
+		return NULL;
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return NULL;
+	l->key = key;
+	insert_slot(pt->slots, pt->nslots, l);
+	pt->nleaves++;
+	pt->last = l;
+	return l;
+}
+
+int pgtable_set(struct pgtable *pt, uint64_t vpn, pte_t e)
+{
+	struct pt_leaf *l = e ? leaf_create(pt, vpn >> PT_LEAF_BITS)
+			      : find_leaf(pt, vpn >> PT_LEAF_BITS);
+	if (!l)
+		return e ? -1 : 0;
+	pte_t *slot = &l->e[vpn & (PT_LEAF_SIZE - 1)];
+
+	if (!*slot && e) {
+		l->used++;
+		pt->entries++;
+	} else if (*slot && !e) {
+		l->used--;
+		pt->entries--;
+	}
+	*slot = e;
+	return 0;
+}
+
+void pgtable_walk(struct pgtable *pt, uint64_t lo, uint64_t hi, pte_fn fn, void *ctx)
+{
+	if (hi <= lo)
+		return;
+	/* Walk leaf by leaf over the range; skip absent leaves quickly. */
+	for (uint64_t key = lo >> PT_LEAF_BITS; key <= (hi - 1) >> PT_LEAF_BITS; key++) {
+		struct pt_leaf *l = find_leaf(pt, key);
+
+		if (!l || !l->used)
+			continue;
+		uint64_t base = key << PT_LEAF_BITS;
+		uint64_t from = base < lo ? lo - base : 0;
+		uint64_t to = base + PT_LEAF_SIZE > hi ? hi - base : PT_LEAF_SIZE;
+
+		for (uint64_t i = from; i < to; i++) {
+			if (!l->e[i])
+				continue;
+			fn(ctx, base + i, &l->e[i]);
+			if (!l->e[i]) {        /* the callback cleared it */
+				l->used--;
+				pt->entries--;
+			}
+		}
+	}
+}

@@ -1,0 +1,73 @@
+/*
+ * pgtable.h - a process's page table: virtual page number -> entry.
+ *
+ * Real page tables are radix trees of 512-entry tables; this one keeps
+ * the leaf level (512 entries, one "PMD's worth") and replaces the upper
+ * levels by an open-addressing hash of leaf tables, which is as fast for
+ * sparse 48-bit address spaces and simpler. A one-entry cache of the last
+ * leaf makes sequential walks cost one compare per page.
+ *
+ * An entry (pte_t) is 0 when nothing is mapped, else:
+ *   present:   PTE_PRESENT | flags, pfn in the bits above PTE_SHIFT
+ *   zero page: PTE_PRESENT | PTE_ZERO (read fault on private anon memory:
+ *              Linux maps the shared zero page and allocates nothing)
+ *   swap:      PTE_SWAP, swap slot above PTE_SHIFT
+ *   migration: PTE_MIGRATION | (PTE_WRITE), pfn of the page being
+ *              migrated above PTE_SHIFT (a migration entry, seed §6.2)
+ */
+#ifndef NUMASIM_TASK_PGTABLE_H
+#define NUMASIM_TASK_PGTABLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef uint64_t pte_t;
+
+enum {
+	PTE_PRESENT = 1u << 0,
+	PTE_WRITE = 1u << 1,      /* writable; clear on COW-shared pages */
+	PTE_YOUNG = 1u << 2,      /* accessed since the scanner last looked */
+	PTE_DIRTY = 1u << 3,
+	PTE_ZERO = 1u << 4,       /* maps the shared zero page */
+	PTE_SWAP = 1u << 5,
+	PTE_MIGRATION = 1u << 6,
+	PTE_HUGE = 1u << 7,       /* part of a huge page mapping */
+};
+#define PTE_SHIFT 8
+#define PTE_FLAGS_MASK ((1ull << PTE_SHIFT) - 1)
+
+static inline uint64_t pte_val(pte_t p) { return p >> PTE_SHIFT; }
+static inline pte_t mk_pte(uint64_t v, unsigned flags) { return (v << PTE_SHIFT) | flags; }
+static inline bool pte_present(pte_t p) { return p & PTE_PRESENT; }
+/* A present entry that maps a real frame (not the zero page). */
+static inline bool pte_maps_frame(pte_t p) { return (p & (PTE_PRESENT | PTE_ZERO)) == PTE_PRESENT; }
+
+#define PT_LEAF_BITS 9
+#define PT_LEAF_SIZE (1u << PT_LEAF_BITS)
+
+struct pt_leaf {
+	uint64_t key;             /* vpn >> PT_LEAF_BITS */
+	uint32_t used;            /* non-zero entries */
+	pte_t e[PT_LEAF_SIZE];
+};
+
+struct pgtable {
+	struct pt_leaf **slots;   /* open addressing; NULL = empty */
+	uint64_t nslots, nleaves;
+	struct pt_leaf *last;     /* cache of the last leaf found */
+	uint64_t entries;         /* non-zero entries in all leaves */
+};
+
+void pgtable_init(struct pgtable *pt);
+void pgtable_free(struct pgtable *pt);
+/* The entry for vpn, or 0. */
+pte_t pgtable_get(struct pgtable *pt, uint64_t vpn);
+/* Sets the entry for vpn (0 clears it). Returns -1 on allocation failure. */
+int pgtable_set(struct pgtable *pt, uint64_t vpn, pte_t e);
+
+/* Calls fn for each non-zero entry with vpn in [lo, hi), in vpn order.
+ * fn may change the entry, or clear it to 0. */
+typedef void (*pte_fn)(void *ctx, uint64_t vpn, pte_t *e);
+void pgtable_walk(struct pgtable *pt, uint64_t lo, uint64_t hi, pte_fn fn, void *ctx);
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * replay_int.h - the replay's internals, shared by replay.c (the event
+ * loop) and replay_ops.c (what each op does).
+ */
+#ifndef NUMASIM_TRACE_REPLAY_INT_H
+#define NUMASIM_TRACE_REPLAY_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "task/access.h"
+#include "trace/replay.h"
+#include "trace/trace.h"
+
+struct sim;
+
+/* Progress of a record that blocked (touch/access on a migration entry). */
+struct op_state {
+	bool started;
+	struct access_op acc;
+};
+
+/* A record waiting in a task's queue, with copies of its strings. */
+struct pending {
+	struct pending *next;
+	struct trace_record rec;
+	struct op_state state;
+	uint64_t resume_at;
+};
+
+/* One task's stream of records. */
+struct stream {
+	int pid;
+	struct pending *head, *tail;
+	bool scheduled;           /* an engine event will run head */
+	uint64_t busy_until;      /* when its previous record finished */
+};
+
+struct replay {
+	struct sim *s;
+	struct trace_log *log;
+	const char *path;
+	struct replay_opts opts;
+	struct stream **streams;  /* open addressing on pid */
+	uint32_t nstreams, nslots;
+	uint64_t next_sample;
+	bool fatal;               /* stop: err holds why */
+	bool failed_alloc;
+	struct nerr err;
+};
+
+struct op_outcome {
+	uint64_t cost_ns;         /* time the acting task spent */
+	uint64_t blocked_until;   /* non-zero: blocked, run again then */
+};
+
+/* Executes one record at the current simulated time. */
+void replay_op(struct replay *rp, const struct trace_record *r, struct op_state *state,
+	       struct op_outcome *out);
+
+/* Evaluates an `expect` record (expect_eval.c). */
+void replay_expect(struct replay *rp, const struct trace_record *r);
+
+#endif
