@@ -461,9 +461,10 @@ static int check_total_frames(struct loader *L, const int *slot)
 		frames += L->t->nodes[id].memory_bytes >> L->t->page_shift;
 		if (frames > TOPO_MAX_FRAMES) {
 			snprintf(at, sizeof(at), "nodes[%d].memory", slot[id]);
-			return bad(L, at, "total memory exceeds %llu frames of %u bytes, "
-				   "the most numasim's 32-bit frame numbers address",
-				   (unsigned long long)TOPO_MAX_FRAMES, L->t->page_size);
+			return bad(L, at, "total memory is more than numasim can simulate "
+				   "(32-bit frame numbers: at most %llu frames of %u bytes, about %llu GiB)",
+				   (unsigned long long)TOPO_MAX_FRAMES, L->t->page_size,
+				   (unsigned long long)((TOPO_MAX_FRAMES * L->t->page_size) >> 30));
 		}
 	}
 	if (frames == 0)
