@@ -101,10 +101,14 @@ const char *numasim_datadir(void);
 
 /*
  * Fallback order of node `node` as Linux's build_zonelists() makes it with
- * find_next_best_node(): the local node first, then nodes with memory by
- * distance, ties and penalties as the kernel breaks them. order[] gets
- * nr_nodes entries at most; returns how many (memory-less nodes other than
- * the local one are left out).
+ * find_next_best_node() (see zonelist.c for the kernel version modelled):
+ * the local node first, then nodes with memory by distance, ties and
+ * penalties as the kernel breaks them. Only nodes with memory are listed,
+ * so a memory-less node appears in no order, its own included (Linux
+ * v6.7+). order[] gets nr_nodes entries at most; returns how many (0 only
+ * if out of memory). Because node_load is shared across the rebuild, this
+ * builds the lists of nodes 0..node to get node's: use
+ * topo_all_node_orders() when every list is wanted.
  */
 int topo_node_order(const struct topology *t, int node, int *order);
 /* The same for every node at once (node_load is shared between nodes, as
@@ -112,7 +116,8 @@ int topo_node_order(const struct topology *t, int node, int *order);
  * the length of each row. */
 void topo_all_node_orders(const struct topology *t, int *orders, int *counts);
 
-/* `numactl --hardware` text for the machine (all memory free). */
+/* `numactl --hardware` text for the machine; free_bytes[nr_nodes] or NULL
+ * for "all memory free". */
 void topo_print_hardware(const struct topology *t, const uint64_t *free_bytes, FILE *out);
 
 #endif

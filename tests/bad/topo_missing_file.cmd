@@ -1,0 +1,1 @@
+topo validate -t tests/bad/no_such_topology.json

@@ -1,0 +1,1 @@
+topo show -t ring4 extra
