@@ -304,7 +304,9 @@ static void gen_pagecache(struct gen *g)
 {
 	uint64_t fsize = g->p.size / 2;
 
-	emit(g, 0, "sysctl vm.zone_reclaim_mode=%llu", (unsigned long long)g->p.zone_reclaim);
+	/* Only when asked, so `run --set vm.zone_reclaim_mode=1` is not undone. */
+	if (g->p.zone_reclaim)
+		emit(g, 0, "sysctl vm.zone_reclaim_mode=%llu", (unsigned long long)g->p.zone_reclaim);
 	for (unsigned i = 0; i < g->p.tasks; i++)
 		emit(g, 0, "file name=/data/f%u size=%llu device=disk0", i, (unsigned long long)fsize);
 	for (unsigned i = 0; i < g->p.tasks; i++) {
