@@ -18,6 +18,7 @@ int cmd_compare(int argc, char **argv);
 int cmd_topo(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_trace(int argc, char **argv);     /* hidden: trace validate */
 
 /* Prints "numasim: <msg>" (or the message alone when it already names a
  * file) to stderr and returns EXIT_BADINPUT. */

@@ -108,6 +108,7 @@ int cli_out_close(struct cli_out *o, bool ok, struct nerr *err)
 #pragma weak cmd_topo
 #pragma weak cmd_gen
 #pragma weak cmd_explain
+#pragma weak cmd_trace
 
 struct command {
 	const char *name;
@@ -119,6 +120,7 @@ int main(int argc, char **argv)
 	const struct command commands[] = {
 		{"run", cmd_run}, {"compare", cmd_compare}, {"topo", cmd_topo},
 		{"gen", cmd_gen}, {"explain", cmd_explain},
+		{"trace", cmd_trace},   /* hidden: trace validate -w TRACE */
 	};
 
 	if (argc < 2) {

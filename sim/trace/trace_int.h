@@ -1,0 +1,67 @@
+/*
+ * trace_int.h - internals shared by the trace parser's files; not part of
+ * the module's API (trace.h is).
+ */
+#ifndef NUMASIM_TRACE_TRACE_INT_H
+#define NUMASIM_TRACE_TRACE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "core/tunables.h"
+#include "trace/trace.h"
+
+/* A growable int array, reused from record to record. */
+struct intbuf {
+	int *v;
+	size_t n, cap;
+};
+
+int intbuf_push(struct intbuf *b, int v);
+
+struct trace_reader {
+	FILE *f;
+	char *path;              /* as opened, used in messages */
+	char *name;              /* trace_name() */
+	char *line;              /* getline buffer, cut into words by parsing */
+	size_t cap, len;
+	char *text;              /* an intact copy of the line: rec->text */
+	size_t textcap;
+	char **toks;             /* the line's words */
+	size_t tokcap;
+	struct intbuf ints;      /* move_pages targets, expect status */
+	unsigned long lineno;
+	bool pending;            /* line holds a record not yet returned */
+	bool cut;                /* the line had no newline (end of file) */
+	uint64_t prev_ns;
+	unsigned nr_nodes, nr_cpus;
+	struct tunables scratch; /* sysctl values are checked by setting them here */
+};
+
+/* Parses r->line into rec; -1 with the problem in why. */
+int trace_parse_line(struct trace_reader *r, struct trace_record *rec,
+		     char *why, size_t len);
+
+/* Why a line failed, before "file:line: " is put in front. */
+#define TRACE_WHY_MAX 512
+
+/*
+ * Parses a comma list of ints into b: "2,2,7", ranges "0-3" expand in
+ * order. With errnos, items may also be errno names ("-EACCES" or
+ * "EACCES", stored as -errno) and negative numbers. Items are < limit.
+ */
+int parse_int_list(const char *s, struct intbuf *b, int limit, bool errnos,
+		   char *why, size_t len);
+
+/* An integer with an optional '-', or an errno name as -errno. */
+int parse_rc(const char *s, int64_t *out, char *why, size_t len);
+
+/* Parses the words after "expect" into rec->expect. */
+int trace_parse_expect(char **toks, int ntok, struct trace_record *rec,
+		       struct intbuf *ints, char *why, size_t len);
+
+/* "7ms" for 7000000: the largest unit that divides the time exactly. */
+char *trace_format_time(uint64_t ns, char *buf, size_t len);
+
+#endif

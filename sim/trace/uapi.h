@@ -1,0 +1,32 @@
+/*
+ * uapi.h - the user-visible constants of the memory-policy system calls,
+ * with Linux's numeric values (include/uapi/linux/mempolicy.h), so a
+ * trace, the replay and the report all speak the kernel's language.
+ *
+ * mm/mempolicy.h should include this rather than define its own.
+ */
+#ifndef NUMASIM_TRACE_UAPI_H
+#define NUMASIM_TRACE_UAPI_H
+
+/* Policy modes (set_mempolicy(2), mbind(2)). */
+enum mpol_mode {
+	MPOL_DEFAULT = 0,
+	MPOL_PREFERRED = 1,
+	MPOL_BIND = 2,
+	MPOL_INTERLEAVE = 3,
+	MPOL_LOCAL = 4,
+	MPOL_PREFERRED_MANY = 5,
+	MPOL_WEIGHTED_INTERLEAVE = 6,
+	MPOL_MAX
+};
+
+/* Mode flags, or'ed into the mode argument in Linux. */
+#define MPOL_F_STATIC_NODES   (1 << 15)
+#define MPOL_F_RELATIVE_NODES (1 << 14)
+
+/* mbind(2) flags; MPOL_MF_MOVE_ALL is also move_pages(2)'s MPOL_MF_MOVE_ALL. */
+#define MPOL_MF_STRICT   (1 << 0)
+#define MPOL_MF_MOVE     (1 << 1)
+#define MPOL_MF_MOVE_ALL (1 << 2)
+
+#endif

@@ -1,0 +1,1 @@
+gen dilemma nodes=0

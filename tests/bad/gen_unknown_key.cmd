@@ -1,0 +1,1 @@
+gen compile lenght=5

@@ -1,0 +1,1 @@
+trace validate -w tests/bad/no_such_file.trace
