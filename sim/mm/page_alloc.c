@@ -28,6 +28,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "mm/vmscan.h"
 #include "sim.h"
@@ -124,7 +125,7 @@ static inline void expand(struct frames *f, struct zone *z, pfn_t pfn,
 		pfn_t upper = pfn + (1u << high);
 
 		flist_add_head(f, &z->free_area[high], upper);
-		set_buddy_order(f, upper, high);
+		f->flags[upper] = PG_buddy | (high << PG_ORDER_SHIFT);
 	}
 }
 
@@ -466,22 +467,55 @@ static int node_zone_bytes(const struct topo_node *tn, uint64_t out[MAX_NR_ZONES
 	return 0;
 }
 
+/*
+ * The frame arrays are anonymous mappings: zero and lazily backed, so a
+ * 1 TiB machine costs host memory only for what is touched, and advised
+ * to use huge pages, which cuts the page faults of boot by 512.
+ */
+static void *frame_array(uint64_t nr, size_t elem)
+{
+	size_t bytes = (size_t)(nr ? nr : 1) * elem;
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+static void frame_array_free(void *p, uint64_t nr, size_t elem)
+{
+	if (p)
+		munmap(p, (size_t)(nr ? nr : 1) * elem);
+}
+
 static int alloc_frames(struct frames *f, uint64_t nr, struct nerr *err)
 {
-	size_t n = nr ? (size_t)nr : 1;
-
 	f->nr = nr;
-	f->next = calloc(n, sizeof(uint32_t));
-	f->prev = calloc(n, sizeof(uint32_t));
-	f->flags = calloc(n, sizeof(uint32_t));
-	f->mapping = calloc(n, sizeof(uint32_t));
-	f->index = calloc(n, sizeof(uint32_t));
-	f->mapcount = calloc(n, sizeof(uint16_t));
-	f->zone = calloc(n, sizeof(uint16_t));
+	f->next = frame_array(nr, sizeof(uint32_t));
+	f->prev = frame_array(nr, sizeof(uint32_t));
+	f->flags = frame_array(nr, sizeof(uint32_t));
+	f->mapping = frame_array(nr, sizeof(uint32_t));
+	f->index = frame_array(nr, sizeof(uint32_t));
+	f->mapcount = frame_array(nr, sizeof(uint16_t));
+	f->zone = frame_array(nr, sizeof(uint16_t));
 	if (!f->next || !f->prev || !f->flags || !f->mapping || !f->index ||
 	    !f->mapcount || !f->zone)
 		return nerr_set(err, "out of memory for %llu frames", (unsigned long long)nr);
 	return 0;
+}
+
+static void free_frames(struct frames *f)
+{
+	frame_array_free(f->next, f->nr, sizeof(uint32_t));
+	frame_array_free(f->prev, f->nr, sizeof(uint32_t));
+	frame_array_free(f->flags, f->nr, sizeof(uint32_t));
+	frame_array_free(f->mapping, f->nr, sizeof(uint32_t));
+	frame_array_free(f->index, f->nr, sizeof(uint32_t));
+	frame_array_free(f->mapcount, f->nr, sizeof(uint16_t));
+	frame_array_free(f->zone, f->nr, sizeof(uint16_t));
 }
 
 /* Models memmap_init() for one zone: every frame learns its zone. */
@@ -584,13 +618,7 @@ fail:
 
 void mem_free(struct mem *m)
 {
-	free(m->f.next);
-	free(m->f.prev);
-	free(m->f.flags);
-	free(m->f.mapping);
-	free(m->f.index);
-	free(m->f.mapcount);
-	free(m->f.zone);
+	free_frames(&m->f);
 	for (int n = 0; m->nodes && n < m->nr_nodes; n++) {
 		free(m->nodes[n].zonelist);
 		free(m->nodes[n].node_order);
