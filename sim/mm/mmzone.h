@@ -9,7 +9,9 @@
  *
  * Physical layout: nodes are laid out in id order, each node's zones in
  * zone_type order (DMA, DMA32, Normal, Movable), without holes. A node
- * with no memory has no zones and no pfns.
+ * with no memory has no zones and no pfns. Zones need not start at
+ * aligned pfns: buddy alignment is on the absolute pfn and free blocks
+ * never merge across zones (page_alloc.c).
  */
 #ifndef NUMASIM_MM_MMZONE_H
 #define NUMASIM_MM_MMZONE_H
