@@ -9,7 +9,9 @@
  *
  * Physical layout: nodes are laid out in id order, each node's zones in
  * zone_type order (DMA, DMA32, Normal, Movable), without holes. A node
- * with no memory has no zones and no pfns.
+ * with no memory has no zones and no pfns. Zones need not start at
+ * aligned pfns: buddy alignment is on the absolute pfn and free blocks
+ * never merge across zones (page_alloc.c).
  */
 #ifndef NUMASIM_MM_MMZONE_H
 #define NUMASIM_MM_MMZONE_H
@@ -67,6 +69,11 @@ struct frame_list {
 	uint64_t nr;
 };
 
+enum lru_list {
+	LRU_INACTIVE_ANON, LRU_ACTIVE_ANON, LRU_INACTIVE_FILE, LRU_ACTIVE_FILE,
+	LRU_UNEVICTABLE, NR_LRU_LISTS
+};
+
 enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, NR_WMARK };
 
 struct zone {
@@ -80,13 +87,11 @@ struct zone {
 	uint64_t wmark[NR_WMARK];
 	uint64_t lowmem_reserve[MAX_NR_ZONES];
 	struct frame_list free_area[NR_ORDERS];
+	/* LRU pages of this zone per list (NR_ZONE_INACTIVE_ANON..., kept by
+	 * update_lru_size() in the kernel); the lists themselves are per node. */
+	uint64_t nr_lru[NR_LRU_LISTS];
 	/* vmstat per zone */
 	uint64_t pgalloc, pgfree;
-};
-
-enum lru_list {
-	LRU_INACTIVE_ANON, LRU_ACTIVE_ANON, LRU_INACTIVE_FILE, LRU_ACTIVE_FILE,
-	LRU_UNEVICTABLE, NR_LRU_LISTS
 };
 
 /* Per-node page counters (enum node_stat_item), derived from list and
@@ -127,6 +132,9 @@ struct pglist_data {
 	 * highest zone type first within each node; only populated zones. */
 	int nr_zonelist;
 	struct zone **zonelist;
+	/* ZONELIST_NOFALLBACK (__GFP_THISNODE): the first nr_thisnode_zones
+	 * entries of zonelist, which are this node's own populated zones. */
+	int nr_thisnode_zones;
 	int nr_node_order;
 	int *node_order;
 	/* kswapd and node reclaim state (mm/vmscan.c) */
@@ -180,10 +188,61 @@ static inline bool zone_populated(const struct zone *z)
 	return z->managed_pages > 0;
 }
 
-/* List primitives over frames.next/prev (list_add, list_del, ...). */
-void flist_init(struct frame_list *l);
-void flist_add_head(struct frames *f, struct frame_list *l, pfn_t pfn);
-void flist_add_tail(struct frames *f, struct frame_list *l, pfn_t pfn);
-void flist_del(struct frames *f, struct frame_list *l, pfn_t pfn);
+/*
+ * List primitives over frames.next/prev (list_add, list_add_tail,
+ * list_del). Inline: they are the allocator's hot path. A frame off every
+ * list has next == prev == NOPFN only by convention; membership is told by
+ * PG_buddy / PG_lru, not by the links.
+ */
+static inline void flist_init(struct frame_list *l)
+{
+	l->head = l->tail = NOPFN;
+	l->nr = 0;
+}
+
+static inline void flist_add_head(struct frames *f, struct frame_list *l, pfn_t pfn)
+{
+	f->prev[pfn] = NOPFN;
+	f->next[pfn] = l->head;
+	if (l->head != NOPFN)
+		f->prev[l->head] = pfn;
+	else
+		l->tail = pfn;
+	l->head = pfn;
+	l->nr++;
+}
+
+static inline void flist_add_tail(struct frames *f, struct frame_list *l, pfn_t pfn)
+{
+	f->next[pfn] = NOPFN;
+	f->prev[pfn] = l->tail;
+	if (l->tail != NOPFN)
+		f->next[l->tail] = pfn;
+	else
+		l->head = pfn;
+	l->tail = pfn;
+	l->nr++;
+}
+
+static inline void flist_del(struct frames *f, struct frame_list *l, pfn_t pfn)
+{
+	pfn_t n = f->next[pfn], p = f->prev[pfn];
+
+	if (p != NOPFN)
+		f->next[p] = n;
+	else
+		l->head = n;
+	if (n != NOPFN)
+		f->prev[n] = p;
+	else
+		l->tail = p;
+	f->next[pfn] = f->prev[pfn] = NOPFN;
+	l->nr--;
+}
+
+static inline unsigned frame_order(const struct frames *f, pfn_t pfn)
+{
+	return (f->flags[pfn] & PG_ORDER_MASK) >> PG_ORDER_SHIFT;
+}
 
 #endif

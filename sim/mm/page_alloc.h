@@ -60,6 +60,9 @@ struct alloc_req {
 	int preferred_nid;              /* whose zonelist is walked */
 	const nodemask_t *nodemask;     /* policy nodes, NULL = any */
 	const nodemask_t *cpuset_mems;  /* the caller's cpuset mems_allowed, NULL = all */
+	/* mems of the nearest mem_exclusive/hardwall ancestor cpuset, which
+	 * bounds !__GFP_HARDWALL requests in the slow path; NULL = all nodes */
+	const nodemask_t *cpuset_softwall_mems;
 	int local_nid;                  /* numa_node_id() of the asking CPU */
 	/* outputs */
 	uint64_t stall_ns;              /* time spent in direct or node reclaim */

@@ -29,6 +29,10 @@ int node_reclaim(struct sim *s, int nid, struct alloc_req *req);
  * reclaimed and adds the stall to req->stall_ns. */
 uint64_t try_to_free_pages(struct sim *s, struct alloc_req *req);
 
+/* zone_reclaimable_pages(): LRU pages of zone z that reclaim could free
+ * (file, and anon when swap exists); should_reclaim_retry() uses it. */
+uint64_t zone_reclaimable_pages(struct sim *s, const struct zone *z);
+
 /* out_of_memory(): choose and kill a victim; returns true if one was killed. */
 bool out_of_memory(struct sim *s, struct alloc_req *req);
 

@@ -1,0 +1,180 @@
+/*
+ * page_alloc_check.c - the allocator's invariants, verified for --check
+ * (the kernel's CONFIG_DEBUG_VM checks, made exhaustive).
+ *
+ * Free lists: every list is a consistent doubly linked list of the length
+ * it claims; each member is the head of a free block (PG_buddy, its
+ * order), aligned on its absolute pfn, inside its zone; no free block
+ * lies inside another; no free block's buddy is free at the same order
+ * in the same zone (fully coalesced); a zone's nr_free is the sum over
+ * its lists. LRU: list lengths match the list and zone counters, members
+ * carry PG_lru and the flags of their list, and no LRU frame is free.
+ * Cost: O(free blocks * MAX_ORDER + LRU pages), not O(frames).
+ */
+#include "mm/page_alloc.h"
+
+#include "sim.h"
+
+/* Walks a list; checks links and length. Calls visit on each member. */
+static int walk_list(const struct frames *f, const struct frame_list *l, const char *what,
+		     int (*visit)(const struct sim *, pfn_t, const void *, struct nerr *),
+		     const struct sim *s, const void *arg, struct nerr *err)
+{
+	pfn_t prev = NOPFN, pfn = l->head;
+	uint64_t n = 0;
+
+	while (pfn != NOPFN) {
+		if (pfn >= f->nr)
+			return nerr_set(err, "check: %s: pfn %u out of range", what, pfn);
+		if (f->prev[pfn] != prev)
+			return nerr_set(err, "check: %s: pfn %u has prev %u, expected %u",
+					what, pfn, f->prev[pfn], prev);
+		if (++n > l->nr)
+			return nerr_set(err, "check: %s: longer than its count %llu",
+					what, (unsigned long long)l->nr);
+		if (visit(s, pfn, arg, err))
+			return -1;
+		prev = pfn;
+		pfn = f->next[pfn];
+	}
+	if (n != l->nr || l->tail != prev)
+		return nerr_set(err, "check: %s: %llu entries, count says %llu (tail %u, last %u)",
+				what, (unsigned long long)n, (unsigned long long)l->nr,
+				l->tail, prev);
+	return 0;
+}
+
+/* Models is_free_buddy_page() minus pfn itself: the head of a free block
+ * of order > min_order that contains pfn, or NOPFN. */
+static pfn_t enclosing_free_block(const struct frames *f, pfn_t pfn, unsigned min_order)
+{
+	for (unsigned o = min_order + 1; o <= MAX_ORDER; o++) {
+		pfn_t head = pfn & ~((1u << o) - 1);
+
+		if ((f->flags[head] & PG_buddy) && frame_order(f, head) >= o)
+			return head;
+	}
+	return NOPFN;
+}
+
+struct free_arg {
+	const struct zone *z;
+	unsigned order;
+};
+
+static int visit_free(const struct sim *s, pfn_t pfn, const void *arg, struct nerr *err)
+{
+	const struct free_arg *a = arg;
+	const struct frames *f = &s->mem.f;
+	unsigned o = a->order;
+	const struct zone *z = a->z;
+
+	if (!(f->flags[pfn] & PG_buddy) || frame_order(f, pfn) != o)
+		return nerr_set(err, "check: pfn %u on order-%u free list lacks PG_buddy/order", pfn, o);
+	if (pfn & ((1u << o) - 1))
+		return nerr_set(err, "check: free block pfn %u not aligned to order %u", pfn, o);
+	if (pfn < z->start_pfn || (uint64_t)pfn + (1u << o) > z->start_pfn + z->present_pages ||
+	    f->zone[pfn] != z->id)
+		return nerr_set(err, "check: free block pfn %u order %u outside node %d zone %d",
+				pfn, o, z->node, z->type);
+	pfn_t outer = enclosing_free_block(f, pfn, o);
+
+	if (outer != NOPFN)
+		return nerr_set(err, "check: free block pfn %u order %u overlaps free block %u",
+				pfn, o, outer);
+	pfn_t buddy = pfn ^ (1u << o);
+
+	if (o < MAX_ORDER && buddy < f->nr && (f->flags[buddy] & PG_buddy) &&
+	    frame_order(f, buddy) == o && f->zone[buddy] == z->id)
+		return nerr_set(err, "check: free blocks %u and %u of order %u not merged",
+				pfn, buddy, o);
+	for (pfn_t p = pfn + 1; p < pfn + (1u << o) && o <= 4; p++)
+		if (f->flags[p] & (PG_buddy | PG_lru))
+			return nerr_set(err, "check: pfn %u inside free block %u has flags %#x",
+					p, pfn, f->flags[p]);
+	return 0;
+}
+
+static int check_zone(const struct sim *s, const struct zone *z, struct nerr *err)
+{
+	uint64_t free = 0;
+	char what[64];
+
+	for (unsigned o = 0; o <= MAX_ORDER; o++) {
+		struct free_arg a = {z, o};
+
+		snprintf(what, sizeof(what), "node %d zone %d order-%u free list", z->node, z->type, o);
+		if (walk_list(&s->mem.f, &z->free_area[o], what, visit_free, s, &a, err))
+			return -1;
+		free += z->free_area[o].nr << o;
+	}
+	if (free != z->nr_free)
+		return nerr_set(err, "check: node %d zone %d nr_free %llu, lists hold %llu",
+				z->node, z->type, (unsigned long long)z->nr_free,
+				(unsigned long long)free);
+	if (z->nr_free > z->managed_pages)
+		return nerr_set(err, "check: node %d zone %d more free than managed", z->node, z->type);
+	return 0;
+}
+
+struct lru_arg {
+	int node;
+	int lru;
+	uint64_t *per_zone;
+};
+
+static int visit_lru(const struct sim *s, pfn_t pfn, const void *arg, struct nerr *err)
+{
+	const struct lru_arg *a = arg;
+	const struct frames *f = &s->mem.f;
+	uint32_t fl = f->flags[pfn];
+	bool file = (fl & PG_file) && !(fl & PG_swapbacked);
+	int want = (fl & PG_unevictable) ? LRU_UNEVICTABLE
+					  : (file ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON) +
+					    ((fl & PG_active) ? 1 : 0);
+
+	if (!(fl & PG_lru) || want != a->lru)
+		return nerr_set(err, "check: pfn %u on LRU list %d has flags %#x", pfn, a->lru, fl);
+	if (pfn_to_nid(&s->mem, pfn) != a->node)
+		return nerr_set(err, "check: pfn %u of node %d on node %d's LRU",
+				pfn, pfn_to_nid(&s->mem, pfn), a->node);
+	if ((fl & PG_buddy) || enclosing_free_block(f, pfn, 0) != NOPFN)
+		return nerr_set(err, "check: free pfn %u is on an LRU list", pfn);
+	a->per_zone[f->zone[pfn] % MAX_NR_ZONES]++;
+	return 0;
+}
+
+static int check_lru(const struct sim *s, const struct pglist_data *pg, struct nerr *err)
+{
+	char what[48];
+
+	for (int l = 0; l < NR_LRU_LISTS; l++) {
+		uint64_t per_zone[MAX_NR_ZONES] = {0};
+		struct lru_arg a = {pg->id, l, per_zone};
+
+		snprintf(what, sizeof(what), "node %d LRU list %d", pg->id, l);
+		if (walk_list(&s->mem.f, &pg->lru[l], what, visit_lru, s, &a, err))
+			return -1;
+		for (int t = 0; t < MAX_NR_ZONES; t++)
+			if (per_zone[t] != pg->zones[t].nr_lru[l])
+				return nerr_set(err, "check: node %d zone %d LRU %d counter %llu, list has %llu",
+						pg->id, t, l,
+						(unsigned long long)pg->zones[t].nr_lru[l],
+						(unsigned long long)per_zone[t]);
+	}
+	return 0;
+}
+
+int page_alloc_check(struct sim *s, struct nerr *err)
+{
+	for (int n = 0; n < s->mem.nr_nodes; n++) {
+		const struct pglist_data *pg = &s->mem.nodes[n];
+
+		for (int t = 0; t < MAX_NR_ZONES; t++)
+			if (check_zone(s, &pg->zones[t], err))
+				return -1;
+		if (check_lru(s, pg, err))
+			return -1;
+	}
+	return 0;
+}

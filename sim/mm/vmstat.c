@@ -1,0 +1,40 @@
+/*
+ * vmstat.c - names of the counters, as /proc/vmstat and
+ * /sys/devices/system/node/nodeN/numastat print them (mm/vmstat.c).
+ */
+#include "mm/mmzone.h"
+
+const char *const numa_stat_names[NR_NUMA_STAT_ITEMS] = {
+	[NUMA_HIT] = "numa_hit",
+	[NUMA_MISS] = "numa_miss",
+	[NUMA_FOREIGN] = "numa_foreign",
+	[NUMA_INTERLEAVE_HIT] = "interleave_hit",
+	[NUMA_LOCAL] = "local_node",
+	[NUMA_OTHER] = "other_node",
+};
+
+const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
+	[PGALLOC] = "pgalloc",
+	[PGFREE] = "pgfree",
+	[PGFAULT] = "pgfault",
+	[PGMAJFAULT] = "pgmajfault",
+	[PGSCAN_KSWAPD] = "pgscan_kswapd",
+	[PGSTEAL_KSWAPD] = "pgsteal_kswapd",
+	[PGSCAN_DIRECT] = "pgscan_direct",
+	[PGSTEAL_DIRECT] = "pgsteal_direct",
+	[PGACTIVATE] = "pgactivate",
+	[PGDEACTIVATE] = "pgdeactivate",
+	[PGREFILL] = "pgrefill",
+	[ZONE_RECLAIM_SUCCESS] = "zone_reclaim_success",
+	[ZONE_RECLAIM_FAILED] = "zone_reclaim_failed",
+	[PGMIGRATE_SUCCESS] = "pgmigrate_success",
+	[PGMIGRATE_FAIL] = "pgmigrate_fail",
+	[PSWPIN] = "pswpin",
+	[PSWPOUT] = "pswpout",
+	[OOM_KILL] = "oom_kill",
+	[ALLOCSTALL] = "allocstall",
+	[KSWAPD_WAKE] = "kswapd_wake",
+	[PGPGIN] = "pgpgin",
+	[PGPGOUT] = "pgpgout",
+	[NUMA_PTE_UPDATES] = "numa_pte_updates",
+};

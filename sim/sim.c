@@ -1,0 +1,89 @@
+/*
+ * sim.c - creating, checking and destroying one simulation.
+ *
+ * The machine comes from the topology, the kernel model is brought up as
+ * at boot (mem_init() plays free_area_init() + memblock_free_all() +
+ * init_per_zone_wmark_min()), and the clock starts at 0.
+ */
+#include "sim.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "mm/page_alloc.h"
+
+struct sim *sim_create(const struct topology *topo, const struct tunables *tun,
+		       struct nerr *err)
+{
+	struct sim *s = calloc(1, sizeof(*s));
+
+	if (!s) {
+		nerr_set(err, "out of memory");
+		return NULL;
+	}
+	s->topo = topo;
+	s->tun = *tun;
+	engine_init(&s->eng);
+	for (int i = 0; i < NR_RNG_STREAMS; i++)
+		rng_seed(&s->rng[i], (uint64_t)tun->v[TUN_SIM_SEED], (uint64_t)i);
+	size_t nn = (size_t)(topo->nr_nodes ? topo->nr_nodes : 1);
+
+	s->acc.matrix = calloc(nn * nn, sizeof(uint64_t));
+	if (!s->acc.matrix) {
+		nerr_set(err, "out of memory");
+		sim_destroy(s);
+		return NULL;
+	}
+	if (mem_init(s, err)) {
+		sim_destroy(s);
+		return NULL;
+	}
+	return s;
+}
+
+void sim_destroy(struct sim *s)
+{
+	if (!s)
+		return;
+	mem_free(&s->mem);
+	engine_free(&s->eng);
+	free(s->acc.matrix);
+	free(s);
+}
+
+/* The sysctl handlers of mm/page_alloc.c: min_free_kbytes_sysctl_handler,
+ * watermark_scale_factor_sysctl_handler, lowmem_reserve_ratio_sysctl_handler. */
+void sim_tunables_changed(struct sim *s, int id)
+{
+	switch (id) {
+	case TUN_MIN_FREE_KBYTES:
+	case TUN_WATERMARK_SCALE_FACTOR:
+	case TUN_LOWMEM_RESERVE_RATIO_DMA:
+	case TUN_LOWMEM_RESERVE_RATIO_DMA32:
+	case TUN_LOWMEM_RESERVE_RATIO_NORMAL:
+		setup_per_zone_wmarks(s);
+		break;
+	default:
+		break;
+	}
+}
+
+int sim_check(struct sim *s, struct nerr *err)
+{
+	if (page_alloc_check(s, err))
+		return -1;
+	/* Other modules' invariants are checked here, one call each
+	 * (page tables vs. reverse map, page cache, swap, ...). */
+	return 0;
+}
+
+void sim_explain(struct sim *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!s->explain)
+		return;
+	va_start(ap, fmt);
+	vfprintf(s->explain_out ? s->explain_out : stdout, fmt, ap);
+	va_end(ap);
+}

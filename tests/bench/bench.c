@@ -1,0 +1,253 @@
+/*
+ * bench.c - numasim-bench: performance figures behind docs/performance.md.
+ *
+ *   numasim-bench [SECTION...]     SECTION: alloc mixed init memory all
+ *
+ * Each section prints `name: value unit` lines, so results are easy to
+ * diff and grep. Topologies are built in memory; nothing is read from disk.
+ * To add a section (replay, reclaim, ...), write a `static void
+ * bench_<name>(void)` and add it to the sections[] table.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "../unit/fixture_topo.h"
+#include "mm/page_alloc.h"
+#include "sim.h"
+
+#define GiB (1ULL << 30)
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static struct sim *bench_sim(struct topology *t)
+{
+	struct tunables tun;
+	struct nerr err;
+
+	tunables_init(&tun);
+	struct sim *s = sim_create(t, &tun, &err);
+
+	if (!s) {
+		fprintf(stderr, "numasim-bench: %s\n", err.msg);
+		exit(1);
+	}
+	return s;
+}
+
+static struct topology *ring4_of(uint64_t per_node)
+{
+	uint64_t mem[4] = {per_node, per_node, per_node, per_node};
+
+	return fixture_topo(4, mem, NULL, fixture_ring4_dist, 2);
+}
+
+/* Order-0 alloc+free pairs on one core: back to back (each pair splits
+ * and re-merges), and with 4096 pages kept live in a FIFO (the free lists
+ * stay fragmented, as on a running system). */
+static void bench_alloc(void)
+{
+	struct topology *t = ring4_of(4 * GiB);
+	struct sim *s = bench_sim(t);
+	const uint64_t n = 20 * 1000 * 1000;
+	enum { LIVE = 4096 };
+	static pfn_t ring[LIVE];
+	double t0 = now_s();
+
+	for (uint64_t i = 0; i < n; i++)
+		free_pages(s, alloc_pages_node(s, 0, GFP_KERNEL, 0, 0), 0);
+	double dt = now_s() - t0;
+
+	printf("alloc.order0_pairs_back_to_back: %.1f M/s\n", (double)n / dt / 1e6);
+	for (int i = 0; i < LIVE; i++)
+		ring[i] = alloc_pages_node(s, 0, GFP_KERNEL, 0, 0);
+	t0 = now_s();
+	for (uint64_t i = 0; i < n; i++) {
+		free_pages(s, ring[i % LIVE], 0);
+		ring[i % LIVE] = alloc_pages_node(s, 0, GFP_KERNEL, 0, 0);
+	}
+	dt = now_s() - t0;
+	printf("alloc.order0_pairs_live4096: %.1f M/s\n", (double)n / dt / 1e6);
+	sim_destroy(s);
+	fixture_topo_free(t);
+}
+
+/* Random orders 0..4 (weighted to small), random nodes, on memory that
+ * starts 75% allocated in a random pattern: fragmentation, fallbacks,
+ * splits and merges. */
+static void bench_mixed(void)
+{
+	struct topology *t = ring4_of(GiB);
+	struct sim *s = bench_sim(t);
+	static const unsigned orders[8] = {0, 0, 0, 0, 1, 2, 3, 4};
+	uint64_t cap = s->mem.totalram_pages;
+	pfn_t *live = malloc(cap * sizeof(*live));
+	unsigned char *lo = malloc(cap);
+	uint64_t nlive = 0, used = 0, ops = 0, failed = 0;
+	struct rng r;
+
+	rng_seed(&r, 7, 0);
+	while (used < cap * 3 / 4) {
+		unsigned o = orders[rng_below(&r, 8)];
+		int nid = (int)rng_below(&r, 4);
+		pfn_t p = alloc_pages_node(s, nid, GFP_KERNEL, o, nid);
+
+		if (p == NOPFN)
+			break;
+		live[nlive] = p;
+		lo[nlive++] = (unsigned char)o;
+		used += 1u << o;
+	}
+	const uint64_t n = 10 * 1000 * 1000;
+	double t0 = now_s();
+
+	for (uint64_t i = 0; i < n; i++, ops++) {
+		uint64_t k = rng_below(&r, nlive);
+		unsigned o = orders[rng_below(&r, 8)];
+		int nid = (int)rng_below(&r, 4);
+
+		free_pages(s, live[k], lo[k]);
+		pfn_t p = alloc_pages_node(s, nid, GFP_KERNEL | __GFP_NORETRY, o, nid);
+
+		if (p == NOPFN) {
+			failed++;
+			live[k] = live[--nlive];
+			lo[k] = lo[nlive];
+			continue;
+		}
+		live[k] = p;
+		lo[k] = (unsigned char)o;
+	}
+	double dt = now_s() - t0;
+
+	printf("mixed.free_alloc_pairs_orders0to4_75pct_used: %.1f M/s\n", (double)ops / dt / 1e6);
+	printf("mixed.failed_allocations: %llu of %llu\n", (unsigned long long)failed,
+	       (unsigned long long)ops);
+	struct nerr err;
+
+	if (sim_check(s, &err))
+		printf("mixed.check: FAILED %s\n", err.msg);
+	else
+		printf("mixed.check: ok\n");
+	free(live);
+	free(lo);
+	sim_destroy(s);
+	fixture_topo_free(t);
+}
+
+static long max_rss_kb(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss;
+}
+
+static void init_one(const char *label, int nodes, uint64_t per_node)
+{
+	uint64_t *mem = calloc((size_t)nodes, sizeof(*mem));
+	int *dist = calloc((size_t)(nodes * nodes), sizeof(int));
+
+	for (int i = 0; i < nodes; i++) {
+		mem[i] = per_node;
+		for (int j = 0; j < nodes; j++)
+			dist[i * nodes + j] = i == j ? 10 : 21;
+	}
+	struct topology *t = fixture_topo(nodes, mem, NULL, dist, 4);
+	double t0 = now_s();
+	struct sim *s = bench_sim(t);
+	double dt = now_s() - t0;
+
+	printf("init.%s_seconds: %.3f s (%llu frames, %d nodes)\n", label, dt,
+	       (unsigned long long)s->mem.f.nr, nodes);
+	t0 = now_s();
+	sim_destroy(s);
+	printf("init.%s_destroy_seconds: %.3f s\n", label, now_s() - t0);
+	printf("init.max_rss_after_%s: %ld MiB\n", label, max_rss_kb() / 1024);
+	fixture_topo_free(t);
+	free(mem);
+	free(dist);
+}
+
+/* sim_create() for a 64 GiB and a 1 TiB machine (4 KiB pages). */
+static void bench_init(void)
+{
+	init_one("64GiB", 4, 16 * GiB);
+	init_one("1TiB", 8, 128 * GiB);
+}
+
+/* Host bytes per simulated frame: the flat frame arrays plus the per
+ * node and per zone structures, divided by frames. */
+static void bench_memory(void)
+{
+	struct topology *t = ring4_of(16 * GiB);
+	struct sim *s = bench_sim(t);
+	uint64_t frames = s->mem.f.nr;
+	uint64_t bytes = frames * frame_bytes_per_page() +
+			 (uint64_t)s->mem.nr_nodes * sizeof(struct pglist_data) + sizeof(*s);
+
+	for (int n = 0; n < s->mem.nr_nodes; n++)
+		bytes += (uint64_t)s->mem.nr_nodes * (sizeof(int) + MAX_NR_ZONES * sizeof(void *));
+	printf("memory.frame_array_bytes_per_frame: %u B\n", frame_bytes_per_page());
+	printf("memory.total_bytes_per_frame_64GiB: %.3f B\n", (double)bytes / (double)frames);
+	sim_destroy(s);
+	fixture_topo_free(t);
+}
+
+struct section {
+	const char *name;
+	void (*fn)(void);
+};
+
+static const struct section sections[] = {
+	{"memory", bench_memory},
+	{"alloc", bench_alloc},
+	{"mixed", bench_mixed},
+	{"init", bench_init},
+};
+#define NR_SECTIONS (sizeof(sections) / sizeof(sections[0]))
+
+static int run(const char *name)
+{
+	for (size_t i = 0; i < NR_SECTIONS; i++) {
+		if (strcmp(name, "all") && strcmp(name, sections[i].name))
+			continue;
+		sections[i].fn();
+		fflush(stdout);
+		if (strcmp(name, "all"))
+			return 0;
+	}
+	if (strcmp(name, "all")) {
+		fprintf(stderr, "numasim-bench: unknown section '%s' (all", name);
+		for (size_t i = 0; i < NR_SECTIONS; i++)
+			fprintf(stderr, " %s", sections[i].name);
+		fprintf(stderr, ")\n");
+		return 2;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return run("all");
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			printf("usage: numasim-bench [all|memory|alloc|mixed|init]...\n");
+			return 0;
+		}
+		int rc = run(argv[i]);
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}

@@ -1,0 +1,802 @@
+/*
+ * test_page_alloc.c - the buddy allocator, watermarks, zonelists and the
+ * allocation path (sim/mm/page_alloc.c), against values worked out by
+ * hand from the kernel's formulas.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "fixture_topo.h"
+#include "mm/page_alloc.h"
+#include "mm/vmscan.h"
+#include "sim.h"
+
+#define MiB (1ULL << 20)
+#define GiB (1ULL << 30)
+
+struct fx {
+	struct topology *topo;
+	struct sim *s;
+};
+
+static struct sim *make_sim(struct topology *t, struct tunables *tun)
+{
+	struct tunables def;
+	struct nerr err;
+
+	if (!tun) {
+		tunables_init(&def);
+		tun = &def;
+	}
+	struct sim *s = sim_create(t, tun, &err);
+
+	if (!s)
+		fail_msg("sim_create: %s", err.msg);
+	return s;
+}
+
+static void assert_check(struct sim *s)
+{
+	struct nerr err;
+
+	if (sim_check(s, &err))
+		fail_msg("%s", err.msg);
+}
+
+static void destroy(struct sim *s, struct topology *t)
+{
+	sim_destroy(s);
+	fixture_topo_free(t);
+}
+
+static struct zone *normal(struct sim *s, int nid)
+{
+	return &s->mem.nodes[nid].zones[ZONE_NORMAL];
+}
+
+/* ---- buddy ------------------------------------------------------- */
+
+/* A 16-page zone with watermarks at 0 so the buddy rules alone decide. */
+static struct sim *sim16(struct topology **tp)
+{
+	uint64_t mem = 16 * 4096;
+	struct tunables tun;
+	struct nerr err;
+
+	*tp = fixture_topo(1, &mem, NULL, NULL, 1);
+	tunables_init(&tun);
+	assert_int_equal(tunable_set(&tun, TUN_MIN_FREE_KBYTES, "0", &err), 0);
+	assert_int_equal(tunable_set(&tun, TUN_WATERMARK_SCALE_FACTOR, "1", &err), 0);
+	return make_sim(*tp, &tun);
+}
+
+static void test_buddy_split_and_merge(void **state)
+{
+	struct topology *t;
+	struct sim *s = sim16(&t);
+	struct zone *z = normal(s, 0);
+
+	/* Boot: one order-4 block at pfn 0. */
+	assert_int_equal(z->free_area[4].nr, 1);
+	assert_int_equal(z->free_area[4].head, 0);
+	assert_int_equal(z->wmark[WMARK_LOW], 0);
+	assert_true(zone_watermark_ok(z, 4, 0, ZONE_NORMAL));
+	/* order 5: free - 31 = -15 is not above 0 */
+	assert_false(zone_watermark_ok(z, 5, 0, ZONE_NORMAL));
+
+	/* Order 0 splits 16 -> 8+4+2+1+1: pfn 0 is ours, the upper halves
+	 * 8, 4, 2, 1 land on the order 3, 2, 1, 0 lists. */
+	pfn_t p0 = alloc_pages_node(s, 0, GFP_KERNEL, 0, 0);
+	assert_int_equal(p0, 0);
+	assert_int_equal(z->free_area[4].nr, 0);
+	for (unsigned o = 0; o < 4; o++) {
+		assert_int_equal(z->free_area[o].nr, 1);
+		assert_int_equal(z->free_area[o].head, 1u << o);
+	}
+	assert_int_equal(z->nr_free, 15);
+	assert_check(s);
+
+	/* The next order-0 page is pfn 1 (smallest block first); order 1
+	 * then takes pfn 2. */
+	pfn_t p1 = alloc_pages_node(s, 0, GFP_KERNEL, 0, 0);
+	pfn_t p2 = alloc_pages_node(s, 0, GFP_KERNEL, 1, 0);
+	assert_int_equal(p1, 1);
+	assert_int_equal(p2, 2);
+	assert_int_equal(z->nr_free, 12);
+	/* 12 free pages in blocks 4-7 and 8-15: order 3 passes (12 - 7 > 0),
+	 * order 4 fails on the count (12 - 15 <= 0). */
+	assert_true(zone_watermark_ok(z, 3, 0, ZONE_NORMAL));
+	assert_false(zone_watermark_ok(z, 4, 0, ZONE_NORMAL));
+	assert_check(s);
+
+	/* Freeing pfn 0 cannot merge (buddy 1 is in use). */
+	free_pages(s, p0, 0);
+	assert_int_equal(z->free_area[0].nr, 1);
+	/* Freeing pfn 1 merges 0+1 -> order 1; with 2..3 still in use it stops. */
+	free_pages(s, p1, 0);
+	assert_int_equal(z->free_area[0].nr, 0);
+	assert_int_equal(z->free_area[1].nr, 1);
+	assert_int_equal(z->free_area[1].head, 0);
+	/* Freeing 2..3 merges all the way back to one order-4 block. */
+	free_pages(s, p2, 1);
+	for (unsigned o = 0; o < 4; o++)
+		assert_int_equal(z->free_area[o].nr, 0);
+	assert_int_equal(z->free_area[4].nr, 1);
+	assert_int_equal(z->nr_free, 16);
+	assert_int_equal(s->mem.events[PGALLOC], 4);
+	assert_int_equal(s->mem.events[PGFREE], 4);
+	assert_check(s);
+	destroy(s, t);
+	(void)state;
+}
+
+/* Fragmentation: enough free pages, but no block of the order asked. */
+static void test_watermark_needs_a_block_of_the_order(void **state)
+{
+	struct topology *t;
+	struct sim *s = sim16(&t);
+	struct zone *z = normal(s, 0);
+
+	for (pfn_t p = 0; p < 16; p++)
+		assert_int_equal(alloc_pages_node(s, 0, GFP_KERNEL, 0, 0), p);
+	for (pfn_t p = 0; p < 16; p += 2)
+		free_pages(s, p, 0);
+	assert_int_equal(z->nr_free, 8);
+	assert_int_equal(z->free_area[0].nr, 8);
+	assert_true(zone_watermark_ok(z, 0, 0, ZONE_NORMAL));
+	assert_false(zone_watermark_ok(z, 1, 0, ZONE_NORMAL));
+	assert_int_equal(alloc_pages_node(s, 0, GFP_KERNEL, 1, 0), NOPFN);
+	assert_check(s);
+	destroy(s, t);
+	(void)state;
+}
+
+/* A zone that starts at an unaligned pfn is cut into aligned blocks and
+ * never merges across the zone boundary. */
+static void test_unaligned_zone_layout(void **state)
+{
+	/* node 0: DMA 3 pages, DMA32 13 pages; node 1: 7 pages */
+	uint64_t zb[2 * MAX_NR_ZONES] = {3 * 4096, 13 * 4096, 0, 0, 0, 0, 7 * 4096, 0};
+	struct topology *t = fixture_topo(2, NULL, zb, NULL, 1);
+	struct tunables tun;
+	struct nerr err;
+
+	tunables_init(&tun);
+	tunable_set(&tun, TUN_MIN_FREE_KBYTES, "0", &err);
+	struct sim *s = make_sim(t, &tun);
+	struct zone *dma = &s->mem.nodes[0].zones[ZONE_DMA];
+	struct zone *dma32 = &s->mem.nodes[0].zones[ZONE_DMA32];
+	struct zone *n1 = normal(s, 1);
+
+	/* DMA [0,3): {0-1}, {2}; DMA32 [3,16): {3},{4-7},{8-15};
+	 * node 1 Normal [16,23): {16-19},{20-21},{22}. */
+	assert_int_equal(dma->free_area[1].head, 0);
+	assert_int_equal(dma->free_area[0].head, 2);
+	assert_int_equal(dma32->free_area[0].head, 3);
+	assert_int_equal(dma32->free_area[2].head, 4);
+	assert_int_equal(dma32->free_area[3].head, 8);
+	assert_int_equal(n1->start_pfn, 16);
+	assert_int_equal(n1->free_area[2].head, 16);
+	assert_int_equal(n1->free_area[1].head, 20);
+	assert_int_equal(n1->free_area[0].head, 22);
+	assert_int_equal(s->mem.totalram_pages, 23);
+	assert_check(s);
+	/* pfn 2 (DMA) and pfn 3 (DMA32) are order-0 buddies in different
+	 * zones: allocating and freeing 3 must not merge them. */
+	pfn_t p = alloc_pages_node(s, 0, GFP_KERNEL | __GFP_DMA32, 0, 0);
+	assert_int_equal(p, 3);
+	free_pages(s, p, 0);
+	assert_int_equal(dma32->free_area[0].head, 3);
+	assert_int_equal(dma->free_area[0].head, 2);
+	assert_check(s);
+	destroy(s, t);
+	(void)state;
+}
+
+/* ---- watermarks ------------------------------------------------- */
+
+static void test_watermarks_single_zone(void **state)
+{
+	/*
+	 * 1 GiB = 262144 pages. min_free_kbytes = int_sqrt(1048576 KiB * 16)
+	 * = 4096; pages_min = 1024 = min. gap = max(1024/4, mult_frac(262144,
+	 * 10, 10000) = 26*10 + 2144*10/10000 = 262) = 262; low = 1286,
+	 * high = 1548.
+	 */
+	uint64_t mem = GiB;
+	struct topology *t = fixture_topo(1, &mem, NULL, NULL, 1);
+	struct sim *s = make_sim(t, NULL);
+	struct zone *z = normal(s, 0);
+
+	assert_int_equal(z->wmark[WMARK_MIN], 1024);
+	assert_int_equal(z->wmark[WMARK_LOW], 1286);
+	assert_int_equal(z->wmark[WMARK_HIGH], 1548);
+	destroy(s, t);
+
+	/*
+	 * 64 GiB = 16777216 pages: int_sqrt(67108864 * 16) = 32768 KiB;
+	 * min = 8192; gap = max(2048, 1677*10 + 7216*10/10000 = 16777);
+	 * low = 24969, high = 41746.
+	 */
+	mem = 64 * GiB;
+	t = fixture_topo(1, &mem, NULL, NULL, 1);
+	s = make_sim(t, NULL);
+	z = normal(s, 0);
+	assert_int_equal(z->wmark[WMARK_MIN], 8192);
+	assert_int_equal(z->wmark[WMARK_LOW], 24969);
+	assert_int_equal(z->wmark[WMARK_HIGH], 41746);
+	destroy(s, t);
+
+	/* 16 MiB: int_sqrt(16384 * 16) = 512 KiB -> 128 pages. */
+	mem = 16 * MiB;
+	t = fixture_topo(1, &mem, NULL, NULL, 1);
+	s = make_sim(t, NULL);
+	assert_int_equal(normal(s, 0)->wmark[WMARK_MIN], 128);
+	/* 4096 pages: gap = max(32, 4) = 32 */
+	assert_int_equal(normal(s, 0)->wmark[WMARK_LOW], 160);
+	destroy(s, t);
+	(void)state;
+}
+
+static void test_watermarks_zones_and_lowmem_reserve(void **state)
+{
+	/*
+	 * DMA 16 MiB (4096 pages), DMA32 1008 MiB (258048), Normal 3 GiB
+	 * (786432): 4 GiB of lowmem -> min_free_kbytes = int_sqrt(4194304 *
+	 * 16) = 8192, pages_min = 2048, shared by managed pages:
+	 *   DMA    min 2048*4096/1048576   = 8    gap max(2, 4)     = 4
+	 *   DMA32  min 2048*258048/1048576 = 504  gap max(126, 258) = 258
+	 *   Normal min 2048*786432/1048576 = 1536 gap max(384, 786) = 786
+	 * lowmem_reserve (ratios 256, 256, 32):
+	 *   DMA[DMA32] = 258048/256 = 1008, DMA[Normal] = 1044480/256 = 4080
+	 *   DMA32[Normal] = 786432/256 = 3072, Normal[Movable] = 0
+	 */
+	uint64_t zb[MAX_NR_ZONES] = {16 * MiB, 1008 * MiB, 3 * GiB, 0};
+	struct topology *t = fixture_topo(1, NULL, zb, NULL, 1);
+	struct sim *s = make_sim(t, NULL);
+	struct zone *zs = s->mem.nodes[0].zones;
+
+	assert_int_equal(zs[ZONE_DMA].wmark[WMARK_MIN], 8);
+	assert_int_equal(zs[ZONE_DMA].wmark[WMARK_LOW], 12);
+	assert_int_equal(zs[ZONE_DMA].wmark[WMARK_HIGH], 16);
+	assert_int_equal(zs[ZONE_DMA32].wmark[WMARK_MIN], 504);
+	assert_int_equal(zs[ZONE_DMA32].wmark[WMARK_LOW], 762);
+	assert_int_equal(zs[ZONE_DMA32].wmark[WMARK_HIGH], 1020);
+	assert_int_equal(zs[ZONE_NORMAL].wmark[WMARK_MIN], 1536);
+	assert_int_equal(zs[ZONE_NORMAL].wmark[WMARK_LOW], 2322);
+	assert_int_equal(zs[ZONE_NORMAL].wmark[WMARK_HIGH], 3108);
+	assert_int_equal(zs[ZONE_DMA].lowmem_reserve[ZONE_DMA], 0);
+	assert_int_equal(zs[ZONE_DMA].lowmem_reserve[ZONE_DMA32], 1008);
+	assert_int_equal(zs[ZONE_DMA].lowmem_reserve[ZONE_NORMAL], 4080);
+	assert_int_equal(zs[ZONE_DMA].lowmem_reserve[ZONE_MOVABLE], 4080);
+	assert_int_equal(zs[ZONE_DMA32].lowmem_reserve[ZONE_NORMAL], 3072);
+	assert_int_equal(zs[ZONE_NORMAL].lowmem_reserve[ZONE_MOVABLE], 0);
+
+	/* The zonelist of the node: Normal, DMA32, DMA. */
+	assert_int_equal(s->mem.nodes[0].nr_zonelist, 3);
+	assert_ptr_equal(s->mem.nodes[0].zonelist[0], &zs[ZONE_NORMAL]);
+	assert_ptr_equal(s->mem.nodes[0].zonelist[2], &zs[ZONE_DMA]);
+
+	/* Checked for a Normal allocation, DMA must keep mark + 4080 free:
+	 * 4096 > 12 + 4080 passes the low mark, 4096 > 16 + 4080 fails high. */
+	assert_true(zone_watermark_ok(&zs[ZONE_DMA], 0, zs[ZONE_DMA].wmark[WMARK_LOW],
+				      ZONE_NORMAL));
+	assert_false(zone_watermark_ok(&zs[ZONE_DMA], 0, zs[ZONE_DMA].wmark[WMARK_HIGH],
+				       ZONE_NORMAL));
+	assert_true(zone_watermark_ok(&zs[ZONE_DMA], 0, zs[ZONE_DMA].wmark[WMARK_HIGH],
+				      ZONE_DMA));
+	/* order 10 needs free - 1023 > mark and a free block of order >= 10 */
+	assert_true(zone_watermark_ok(&zs[ZONE_NORMAL], MAX_ORDER, 0, ZONE_NORMAL));
+
+
+	/* sysctl vm.min_free_kbytes=16384 doubles min: Normal 3072. */
+	struct nerr err;
+
+	assert_int_equal(tunable_set(&s->tun, TUN_MIN_FREE_KBYTES, "16384", &err), 0);
+	sim_tunables_changed(s, TUN_MIN_FREE_KBYTES);
+	assert_int_equal(zs[ZONE_NORMAL].wmark[WMARK_MIN], 3072);
+	/* watermark_scale_factor=100: gap = mult_frac(786432,100,10000) = 7864 */
+	tunable_set(&s->tun, TUN_WATERMARK_SCALE_FACTOR, "100", &err);
+	sim_tunables_changed(s, TUN_WATERMARK_SCALE_FACTOR);
+	assert_int_equal(zs[ZONE_NORMAL].wmark[WMARK_LOW], 3072 + 7864);
+	tunable_set(&s->tun, TUN_LOWMEM_RESERVE_RATIO_DMA32, "128", &err);
+	sim_tunables_changed(s, TUN_LOWMEM_RESERVE_RATIO_DMA32);
+	assert_int_equal(zs[ZONE_DMA32].lowmem_reserve[ZONE_NORMAL], 6144);
+	destroy(s, t);
+	(void)state;
+}
+
+static void test_watermarks_movable(void **state)
+{
+	/*
+	 * Normal 1 GiB + Movable 1 GiB. min_free_kbytes counts only zones
+	 * GFP_USER can use (nr_free_buffer_pages): 262144 pages -> 4096 KiB,
+	 * pages_min 1024. On 64-bit ZONE_MOVABLE is not highmem, so both
+	 * zones share pages_min by size: 512 each.
+	 */
+	uint64_t zb[MAX_NR_ZONES] = {0, 0, GiB, GiB};
+	struct topology *t = fixture_topo(1, NULL, zb, NULL, 1);
+	struct sim *s = make_sim(t, NULL);
+	struct zone *zs = s->mem.nodes[0].zones;
+
+	assert_int_equal(zs[ZONE_NORMAL].wmark[WMARK_MIN], 512);
+	assert_int_equal(zs[ZONE_MOVABLE].wmark[WMARK_MIN], 512);
+	assert_int_equal(zs[ZONE_NORMAL].lowmem_reserve[ZONE_MOVABLE], 262144 / 32);
+	/* GFP_HIGHUSER_MOVABLE may use Movable; GFP_KERNEL may not. */
+	assert_int_equal(gfp_zone(GFP_HIGHUSER_MOVABLE), ZONE_MOVABLE);
+	assert_int_equal(gfp_zone(GFP_KERNEL), ZONE_NORMAL);
+	assert_int_equal(gfp_zone(GFP_HIGHUSER), ZONE_NORMAL);
+	assert_int_equal(gfp_zone(GFP_KERNEL | __GFP_DMA32), ZONE_DMA32);
+	pfn_t p = alloc_pages_node(s, 0, GFP_HIGHUSER_MOVABLE, 0, 0);
+	assert_int_equal(page_zone(&s->mem, p)->type, ZONE_MOVABLE);
+	p = alloc_pages_node(s, 0, GFP_KERNEL, 0, 0);
+	assert_int_equal(page_zone(&s->mem, p)->type, ZONE_NORMAL);
+	destroy(s, t);
+	(void)state;
+}
+
+/* ---- zonelists and fallback ------------------------------------ */
+
+static struct topology *ring4(uint64_t per_node)
+{
+	uint64_t mem[4] = {per_node, per_node, per_node, per_node};
+
+	return fixture_topo(4, mem, NULL, fixture_ring4_dist, 2);
+}
+
+static void test_zonelist_order_ring4(void **state)
+{
+	/*
+	 * find_next_best_node() with node_load shared across nodes 0..3
+	 * (worked in docs/model.md): 0: 0 1 2 3, 1: 1 3 0 2, 2: 2 3 0 1,
+	 * 3: 3 2 1 0.
+	 */
+	static const int want[4][4] = {{0, 1, 2, 3}, {1, 3, 0, 2}, {2, 3, 0, 1}, {3, 2, 1, 0}};
+	struct topology *t = ring4(16 * MiB);
+	struct sim *s = make_sim(t, NULL);
+
+	for (int n = 0; n < 4; n++) {
+		struct pglist_data *pg = &s->mem.nodes[n];
+
+		assert_int_equal(pg->nr_node_order, 4);
+		assert_int_equal(pg->nr_zonelist, 4);
+		assert_int_equal(pg->nr_thisnode_zones, 1);
+		for (int i = 0; i < 4; i++) {
+			assert_int_equal(pg->node_order[i], want[n][i]);
+			assert_int_equal(pg->zonelist[i]->node, want[n][i]);
+		}
+	}
+	destroy(s, t);
+	(void)state;
+}
+
+static void test_zonelist_memoryless_and_cpuless(void **state)
+{
+	/* node 1 has no memory, node 2 no cpus. Symmetric distances 20:
+	 * from node 0, node 2 (memory-only) beats node 3 (has cpus). */
+	uint64_t mem[4] = {16 * MiB, 0, 16 * MiB, 16 * MiB};
+	struct topology *t = fixture_topo(4, mem, NULL, NULL, 1);
+
+	t->nodes[2].nr_cpus = 0;
+	struct sim *s = make_sim(t, NULL);
+	struct pglist_data *p0 = &s->mem.nodes[0], *p1 = &s->mem.nodes[1];
+
+	assert_int_equal(p0->nr_node_order, 3);
+	assert_int_equal(p0->node_order[1], 2);
+	assert_int_equal(p0->node_order[2], 3);
+	/* The memoryless node lists itself first, then others; no zones of
+	 * its own, so __GFP_THISNODE on it fails. */
+	assert_int_equal(p1->node_order[0], 1);
+	assert_int_equal(p1->nr_thisnode_zones, 0);
+	assert_int_equal(p1->nr_zonelist, 3);
+	assert_int_equal(alloc_pages_node(s, 1, GFP_KERNEL | __GFP_THISNODE, 0, 1), NOPFN);
+	pfn_t p = alloc_pages_node(s, 1, GFP_KERNEL, 0, 1);
+	assert_int_not_equal(p, NOPFN);
+	/* numa_hit goes to the node that got it (preferred zone = first in
+	 * the zonelist), other_node since the CPU is on node 1. */
+	int got = pfn_to_nid(&s->mem, p);
+
+	assert_int_equal(s->mem.nodes[got].numa_stat[NUMA_HIT], 1);
+	assert_int_equal(s->mem.nodes[got].numa_stat[NUMA_OTHER], 1);
+	destroy(s, t);
+	(void)state;
+}
+
+/* Allocates order-0 pages from node nid for a CPU on local until one
+ * lands off node; returns how many landed on nid. */
+static uint64_t fill_until_fallback(struct sim *s, int nid, int local, pfn_t *first_off)
+{
+	uint64_t n = 0;
+
+	for (;;) {
+		pfn_t p = alloc_pages_node(s, nid, GFP_KERNEL, 0, local);
+
+		assert_int_not_equal(p, NOPFN);
+		if (pfn_to_nid(&s->mem, p) != nid) {
+			*first_off = p;
+			return n;
+		}
+		n++;
+	}
+}
+
+static void test_fallback_follows_zonelist(void **state)
+{
+	/*
+	 * ring4, 16 MiB per node = 4096 pages. 64 MiB in all:
+	 * min_free_kbytes = int_sqrt(65536*16) = 1024 -> pages_min 256,
+	 * 64 per zone; gap max(16, 4) = 16; low 80, high 96.
+	 * Node 0 serves while free > 80: 4016 pages, then node 1.
+	 */
+	struct topology *t = ring4(16 * MiB);
+	struct sim *s = make_sim(t, NULL);
+	pfn_t off;
+
+	assert_int_equal(normal(s, 0)->wmark[WMARK_LOW], 80);
+	assert_int_equal(fill_until_fallback(s, 0, 0, &off), 4016);
+	assert_int_equal(pfn_to_nid(&s->mem, off), 1);
+
+	/* numastat for that fallback: miss on 1, foreign on 0, other on 1. */
+	uint64_t *n0 = s->mem.nodes[0].numa_stat, *n1 = s->mem.nodes[1].numa_stat;
+
+	assert_int_equal(n0[NUMA_HIT], 4016);
+	assert_int_equal(n0[NUMA_LOCAL], 4016);
+	assert_int_equal(n0[NUMA_FOREIGN], 1);
+	assert_int_equal(n0[NUMA_MISS], 0);
+	assert_int_equal(n1[NUMA_MISS], 1);
+	assert_int_equal(n1[NUMA_OTHER], 1);
+	assert_int_equal(n1[NUMA_HIT], 0);
+	assert_int_equal(n1[NUMA_FOREIGN], 0);
+
+	/* Node 1 serves until its low watermark too, then node 2, then 3. */
+	uint64_t more = 0;
+
+	while (pfn_to_nid(&s->mem, off) == 1) {
+		off = alloc_pages_node(s, 0, GFP_KERNEL, 0, 0);
+		more++;
+	}
+	assert_int_equal(more, 4016);
+	assert_int_equal(pfn_to_nid(&s->mem, off), 2);
+	while (pfn_to_nid(&s->mem, off) == 2)
+		off = alloc_pages_node(s, 0, GFP_KERNEL, 0, 0);
+	assert_int_equal(pfn_to_nid(&s->mem, off), 3);
+	while (pfn_to_nid(&s->mem, off) == 3)
+		off = alloc_pages_node(s, 0, GFP_KERNEL, 0, 0);
+	/* Every node at its low watermark: the slow path wakes kswapd on all
+	 * four nodes and allocates against min, from node 0 first. */
+	assert_int_equal(pfn_to_nid(&s->mem, off), 0);
+	assert_int_equal(s->mem.events[KSWAPD_WAKE], 4);
+	for (int n = 0; n < 4; n++)
+		assert_true(s->mem.nodes[n].kswapd_awake);
+	assert_check(s);
+	destroy(s, t);
+	(void)state;
+}
+
+static void test_exhaustion_fails_at_min(void **state)
+{
+	struct topology *t = ring4(16 * MiB);
+	struct sim *s = make_sim(t, NULL);
+	struct alloc_req req = {.gfp = GFP_KERNEL, .order = 0, .preferred_nid = 0, .local_nid = 0};
+	uint64_t n = 0;
+
+	while (alloc_pages_req(s, &req) != NOPFN)
+		n++;
+	/* Every node down to min (64) exactly: free - 0 > 64 fails at 64. */
+	assert_int_equal(n, 4 * (4096 - 64));
+	assert_int_equal(req.fail_reason, ALLOC_FAIL_NOMEM);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(normal(s, i)->nr_free, 64);
+	/* __GFP_HIGH may dip to half of min. */
+	req.gfp = GFP_KERNEL | __GFP_HIGH;
+	n = 0;
+	while (alloc_pages_req(s, &req) != NOPFN)
+		n++;
+	assert_int_equal(n, 4 * 32);
+	assert_check(s);
+	destroy(s, t);
+	(void)state;
+}
+
+static void test_thisnode_fails_instead_of_falling_back(void **state)
+{
+	struct topology *t = ring4(16 * MiB);
+	struct sim *s = make_sim(t, NULL);
+	gfp_t thisnode = GFP_KERNEL | __GFP_THISNODE | __GFP_NORETRY | __GFP_NOWARN;
+	struct alloc_req req = {.gfp = thisnode, .order = 0, .preferred_nid = 0, .local_nid = 0};
+	uint64_t n = 0;
+	pfn_t p;
+
+	/* The slow path lets it go down to node 0's min, never off node. */
+	while ((p = alloc_pages_req(s, &req)) != NOPFN) {
+		assert_int_equal(pfn_to_nid(&s->mem, p), 0);
+		n++;
+	}
+	assert_int_equal(n, 4096 - 64);
+	assert_int_equal(req.fail_reason, ALLOC_FAIL_THISNODE);
+	assert_int_equal(s->mem.nodes[0].numa_stat[NUMA_FOREIGN], 0);
+	/* Without __GFP_THISNODE the same request falls back to node 1. */
+	p = alloc_pages_node(s, 0, GFP_KERNEL, 0, 0);
+	assert_int_equal(pfn_to_nid(&s->mem, p), 1);
+	destroy(s, t);
+	(void)state;
+}
+
+static void test_nodemask_and_cpuset(void **state)
+{
+	struct topology *t = ring4(16 * MiB);
+	struct sim *s = make_sim(t, NULL);
+	nodemask_t mask = {0}, mems = {0};
+
+	/* MPOL_BIND-style nodemask {2}: preferred zone is node 2's, so a CPU
+	 * on node 0 gets numa_hit + other_node on node 2. */
+	node_set(&mask, 2);
+	struct alloc_req req = {.gfp = GFP_USER, .preferred_nid = 0, .nodemask = &mask,
+				.local_nid = 0};
+	pfn_t p = alloc_pages_req(s, &req);
+
+	assert_int_equal(pfn_to_nid(&s->mem, p), 2);
+	assert_int_equal(s->mem.nodes[2].numa_stat[NUMA_HIT], 1);
+	assert_int_equal(s->mem.nodes[2].numa_stat[NUMA_OTHER], 1);
+	assert_int_equal(s->mem.nodes[0].numa_stat[NUMA_FOREIGN], 0);
+
+	/* A nodemask never escapes: fill node 2 to min, then fail. */
+	while ((p = alloc_pages_req(s, &req)) != NOPFN)
+		assert_int_equal(pfn_to_nid(&s->mem, p), 2);
+	assert_int_equal(normal(s, 2)->nr_free, 64);
+	assert_int_equal(normal(s, 0)->nr_free, 4096);
+
+	/* cpuset mems {1,3} without a policy: the fast path starts at the
+	 * first allowed zone of node 0's zonelist, node 1. */
+	node_set(&mems, 1);
+	node_set(&mems, 3);
+	struct alloc_req c = {.gfp = GFP_USER, .preferred_nid = 0, .cpuset_mems = &mems,
+			      .local_nid = 0};
+
+	p = alloc_pages_req(s, &c);
+	assert_int_equal(pfn_to_nid(&s->mem, p), 1);
+	assert_int_equal(s->mem.nodes[1].numa_stat[NUMA_HIT], 1);
+	/* Hardwall: never node 0 or 2, even when 1 and 3 run out. */
+	while ((p = alloc_pages_req(&*s, &c)) != NOPFN)
+		assert_true(pfn_to_nid(&s->mem, p) == 1 || pfn_to_nid(&s->mem, p) == 3);
+	assert_int_equal(normal(s, 0)->nr_free, 4096);
+	/* A GFP_KERNEL (softwall) request with no exclusive ancestor may
+	 * leave the cpuset in the slow path. */
+	c.gfp = GFP_KERNEL;
+	p = alloc_pages_req(s, &c);
+	assert_int_not_equal(p, NOPFN);
+	assert_true(pfn_to_nid(&s->mem, p) == 0 || pfn_to_nid(&s->mem, p) == 2);
+	assert_check(s);
+	destroy(s, t);
+	(void)state;
+}
+
+static void test_zone_reclaim_mode_seam(void **state)
+{
+	struct topology *t = ring4(16 * MiB);
+	struct tunables tun;
+	struct nerr err;
+
+	tunables_init(&tun);
+	tunable_set(&tun, TUN_ZONE_RECLAIM_MODE, "1", &err);
+	struct sim *s = make_sim(t, &tun);
+	pfn_t off;
+
+	/* The placeholder node_reclaim() reports NODE_RECLAIM_FULL, so the
+	 * walk still moves on to node 1 at the low watermark. */
+	assert_int_equal(fill_until_fallback(s, 0, 0, &off), 4016);
+	assert_int_equal(pfn_to_nid(&s->mem, off), 1);
+	destroy(s, t);
+	(void)state;
+}
+
+static void test_high_order(void **state)
+{
+	struct topology *t = ring4(16 * MiB);
+	struct sim *s = make_sim(t, NULL);
+	pfn_t p = alloc_pages_node(s, 0, GFP_KERNEL, MAX_ORDER, 0);
+
+	assert_int_not_equal(p, NOPFN);
+	assert_int_equal(p % (1u << MAX_ORDER), 0);
+	assert_int_equal(s->mem.events[PGALLOC], 1u << MAX_ORDER);
+	assert_int_equal(s->mem.nodes[0].numa_stat[NUMA_HIT], 1);
+	assert_int_equal(alloc_pages_node(s, 0, GFP_KERNEL, MAX_ORDER + 1, 0), NOPFN);
+	free_pages(s, p, MAX_ORDER);
+	assert_int_equal(normal(s, 0)->nr_free, 4096);
+	assert_check(s);
+	destroy(s, t);
+	(void)state;
+}
+
+/* ---- randomized --------------------------------------------------- */
+
+struct live {
+	pfn_t pfn;
+	unsigned order;
+};
+
+static void test_random_alloc_free(void **state)
+{
+	/* Odd sizes so zones start unaligned; DMA/DMA32 on node 0. */
+	uint64_t zb[4 * MAX_NR_ZONES] = {
+		64 * 4096 + 4096, 300 * 4096, 517 * 4096, 0,
+		0, 0, 1111 * 4096, 0,
+		0, 0, 333 * 4096, 77 * 4096,
+		0, 0, 2048 * 4096, 0,
+	};
+	struct topology *t = fixture_topo(4, NULL, zb, fixture_ring4_dist, 1);
+	struct sim *s = make_sim(t, NULL);
+	struct rng r;
+	struct live *live = calloc(8192, sizeof(*live));
+	size_t nlive = 0;
+	static const gfp_t gfps[] = {GFP_KERNEL, GFP_HIGHUSER_MOVABLE, GFP_KERNEL | __GFP_DMA32,
+				     GFP_KERNEL | __GFP_DMA, GFP_KERNEL | __GFP_THISNODE};
+
+	rng_seed(&r, 42, 0);
+	for (int i = 0; i < 20000; i++) {
+		bool do_alloc = nlive == 0 || (nlive < 8192 && rng_below(&r, 100) < 55);
+
+		if (do_alloc) {
+			unsigned order = (unsigned)rng_below(&r, 4);
+			int nid = (int)rng_below(&r, 4);
+			pfn_t p = alloc_pages_node(s, nid, gfps[rng_below(&r, 5)], order, nid);
+
+			if (p != NOPFN)
+				live[nlive++] = (struct live){p, order};
+		} else {
+			size_t k = (size_t)rng_below(&r, nlive);
+
+			free_pages(s, live[k].pfn, live[k].order);
+			live[k] = live[--nlive];
+		}
+		if (i % 500 == 0)
+			assert_check(s);
+	}
+	assert_check(s);
+	while (nlive) {
+		nlive--;
+		free_pages(s, live[nlive].pfn, live[nlive].order);
+	}
+	assert_check(s);
+	uint64_t nfree = 0;
+
+	for (int n = 0; n < 4; n++)
+		nfree += node_free_pages(&s->mem.nodes[n]);
+	assert_int_equal(nfree, s->mem.totalram_pages);
+	assert_int_equal(s->mem.events[PGALLOC], s->mem.events[PGFREE]);
+	free(live);
+	destroy(s, t);
+	(void)state;
+}
+
+static void test_check_detects_corruption(void **state)
+{
+	struct topology *t;
+	struct sim *s = sim16(&t);
+	struct nerr err;
+	pfn_t p = alloc_pages_node(s, 0, GFP_KERNEL, 0, 0);
+
+	assert_int_equal(sim_check(s, &err), 0);
+	/* A counter set by hand disagrees with the lists. */
+	normal(s, 0)->nr_free++;
+	assert_int_equal(sim_check(s, &err), -1);
+	normal(s, 0)->nr_free--;
+	/* An allocated page marked free without being on a list. */
+	s->mem.f.flags[p] |= PG_buddy;
+	assert_int_equal(sim_check(s, &err), -1);
+	s->mem.f.flags[p] = 0;
+	assert_int_equal(sim_check(s, &err), 0);
+	destroy(s, t);
+	(void)state;
+}
+
+/* ---- two sims, LRU ---------------------------------------------- */
+
+static void test_two_sims_independent(void **state)
+{
+	struct topology *t = ring4(16 * MiB);
+	struct sim *a = make_sim(t, NULL), *b = make_sim(t, NULL);
+
+	for (int i = 0; i < 100; i++)
+		alloc_pages_node(a, 1, GFP_KERNEL, 0, 1);
+	assert_int_equal(normal(a, 1)->nr_free, 3996);
+	assert_int_equal(normal(b, 1)->nr_free, 4096);
+	assert_int_equal(b->mem.events[PGALLOC], 0);
+	assert_int_equal(b->mem.nodes[1].numa_stat[NUMA_HIT], 0);
+	pfn_t pb = alloc_pages_node(b, 1, GFP_KERNEL, 0, 1);
+
+	assert_int_equal(pb, normal(b, 1)->start_pfn);
+	sim_destroy(a);
+	assert_check(b);
+	destroy(b, t);
+	(void)state;
+}
+
+static void test_lru_primitives(void **state)
+{
+	struct topology *t = ring4(16 * MiB);
+	struct sim *s = make_sim(t, NULL);
+	pfn_t anon = alloc_pages_node(s, 1, GFP_HIGHUSER_MOVABLE, 0, 1);
+	pfn_t file = alloc_pages_node(s, 1, GFP_HIGHUSER_MOVABLE, 0, 1);
+	struct pglist_data *pg = &s->mem.nodes[1];
+
+	s->mem.f.flags[anon] |= PG_anon | PG_swapbacked;
+	s->mem.f.flags[file] |= PG_file;
+	lru_add(s, anon);
+	lru_add(s, file);
+	assert_int_equal(pg->lru[LRU_INACTIVE_ANON].nr, 1);
+	assert_int_equal(pg->lru[LRU_INACTIVE_FILE].nr, 1);
+	assert_int_equal(normal(s, 1)->nr_lru[LRU_INACTIVE_FILE], 1);
+	assert_check(s);
+
+	/* First access references, second activates. */
+	mark_page_accessed(s, file);
+	assert_int_equal(pg->lru[LRU_INACTIVE_FILE].nr, 1);
+	mark_page_accessed(s, file);
+	assert_int_equal(pg->lru[LRU_INACTIVE_FILE].nr, 0);
+	assert_int_equal(pg->lru[LRU_ACTIVE_FILE].nr, 1);
+	assert_int_equal(s->mem.events[PGACTIVATE], 1);
+	assert_check(s);
+
+	assert_int_equal(isolate_lru_page(s, anon), 0);
+	assert_int_equal(isolate_lru_page(s, anon), -EBUSY);
+	assert_int_equal(pg->stat[NR_ISOLATED], 1);
+	assert_int_equal(pg->lru[LRU_INACTIVE_ANON].nr, 0);
+	assert_check(s);
+	putback_lru_page(s, anon);
+	assert_int_equal(pg->stat[NR_ISOLATED], 0);
+	assert_int_equal(pg->lru[LRU_INACTIVE_ANON].nr, 1);
+
+	/* An LRU counter out of step with its list is caught. */
+	struct nerr err;
+
+	normal(s, 1)->nr_lru[LRU_ACTIVE_FILE]++;
+	assert_int_equal(sim_check(s, &err), -1);
+	normal(s, 1)->nr_lru[LRU_ACTIVE_FILE]--;
+
+	lru_del(s, anon);
+	lru_del(s, file);
+	assert_int_equal(pg->lru[LRU_ACTIVE_FILE].nr, 0);
+	free_pages(s, anon, 0);
+	free_pages(s, file, 0);
+	assert_check(s);
+	destroy(s, t);
+	(void)state;
+}
+
+static void test_frame_budget(void **state)
+{
+	assert_true(frame_bytes_per_page() <= 32);
+	(void)state;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_buddy_split_and_merge),
+		cmocka_unit_test(test_watermark_needs_a_block_of_the_order),
+		cmocka_unit_test(test_unaligned_zone_layout),
+		cmocka_unit_test(test_watermarks_single_zone),
+		cmocka_unit_test(test_watermarks_zones_and_lowmem_reserve),
+		cmocka_unit_test(test_watermarks_movable),
+		cmocka_unit_test(test_zonelist_order_ring4),
+		cmocka_unit_test(test_zonelist_memoryless_and_cpuless),
+		cmocka_unit_test(test_fallback_follows_zonelist),
+		cmocka_unit_test(test_exhaustion_fails_at_min),
+		cmocka_unit_test(test_thisnode_fails_instead_of_falling_back),
+		cmocka_unit_test(test_nodemask_and_cpuset),
+		cmocka_unit_test(test_zone_reclaim_mode_seam),
+		cmocka_unit_test(test_high_order),
+		cmocka_unit_test(test_random_alloc_free),
+		cmocka_unit_test(test_check_detects_corruption),
+		cmocka_unit_test(test_two_sims_independent),
+		cmocka_unit_test(test_lru_primitives),
+		cmocka_unit_test(test_frame_budget),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
