@@ -10,7 +10,14 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
+#include "mm/cpuset.h"
+#include "mm/filemap.h"
 #include "mm/page_alloc.h"
+#include "mm/slab.h"
+#include "mm/swap.h"
+#include "task/mm.h"
+#include "task/task.h"
+#include "trace/replay.h"
 
 struct sim *sim_create(const struct topology *topo, const struct tunables *tun,
 		       struct nerr *err)
@@ -38,6 +45,13 @@ struct sim *sim_create(const struct topology *topo, const struct tunables *tun,
 		sim_destroy(s);
 		return NULL;
 	}
+	/* The rest of the kernel model, in boot order. */
+	if (!(s->mmreg = calloc(1, sizeof(*s->mmreg))) || vfs_init(s) || swap_init(s) ||
+	    cpuset_init(s) || slab_init(s) || tasks_init(s)) {
+		nerr_set(err, "out of memory setting up the simulation");
+		sim_destroy(s);
+		return NULL;
+	}
 	return s;
 }
 
@@ -45,6 +59,22 @@ void sim_destroy(struct sim *s)
 {
 	if (!s)
 		return;
+	/* Tasks first: their address spaces return pages to the model. */
+	if (s->tasks)
+		tasks_free(s);
+	slab_free_all(s);
+	cpuset_free(s);
+	vfs_free(s);
+	swap_free_all(s);
+	if (s->mmreg) {
+		for (uint32_t i = 1; i < s->mmreg->nr_anon_vmas; i++) {
+			free(s->mmreg->anon_vmas[i]->mms);
+			free(s->mmreg->anon_vmas[i]);
+		}
+		free(s->mmreg->anon_vmas);
+		free(s->mmreg);
+	}
+	trace_log_free(s->log);
 	mem_free(&s->mem);
 	engine_free(&s->eng);
 	free(s->acc.matrix);
@@ -70,7 +100,7 @@ void sim_tunables_changed(struct sim *s, int id)
 
 int sim_check(struct sim *s, struct nerr *err)
 {
-	if (page_alloc_check(s, err))
+	if (page_alloc_check(s, err) || mm_check(s, err))
 		return -1;
 	/* Other modules' invariants are checked here, one call each
 	 * (page tables vs. reverse map, page cache, swap, ...). */

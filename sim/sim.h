@@ -61,6 +61,8 @@ struct sim {
 	nwarn_fn warn;
 	void *warn_ctx;
 
+	uint64_t min_free_kbytes;  /* in force (computed when vm.min_free_kbytes is auto) */
+
 	/* time accounting */
 	uint64_t migrate_ns;     /* total time spent migrating pages */
 	uint64_t reclaim_stall_ns;

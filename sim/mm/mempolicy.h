@@ -20,21 +20,11 @@ struct sim;
 struct task;
 struct vm_area_struct;
 
-/* Linux's values (enum in include/uapi/linux/mempolicy.h). */
-enum mpol_mode {
-	MPOL_DEFAULT = 0, MPOL_PREFERRED = 1, MPOL_BIND = 2, MPOL_INTERLEAVE = 3,
-	MPOL_LOCAL = 4, MPOL_PREFERRED_MANY = 5, MPOL_WEIGHTED_INTERLEAVE = 6,
-	MPOL_MAX
-};
-#define MPOL_F_STATIC_NODES (1 << 15)
-#define MPOL_F_RELATIVE_NODES (1 << 14)
+/* Modes and flags with Linux's values (include/uapi/linux/mempolicy.h). */
+#include "trace/uapi.h"
+
 #define MPOL_F_NUMA_BALANCING (1 << 13)
 #define MPOL_MODE_FLAGS (MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES | MPOL_F_NUMA_BALANCING)
-
-/* mbind() flags */
-#define MPOL_MF_STRICT (1 << 0)
-#define MPOL_MF_MOVE (1 << 1)
-#define MPOL_MF_MOVE_ALL (1 << 2)
 
 struct mempolicy {
 	unsigned refcnt;

@@ -284,6 +284,8 @@ static void setup_wmarks(struct sim *s)
 	uint64_t min_free_kbytes = mfk == TUNABLE_AUTO ? calculate_min_free_kbytes(s)
 						       : (uint64_t)mfk;
 	uint64_t pages_min = min_free_kbytes >> (s->topo->page_shift - 10);
+
+	s->min_free_kbytes = min_free_kbytes;
 	uint64_t wsf = (uint64_t)tun(&s->tun, TUN_WATERMARK_SCALE_FACTOR);
 	uint64_t lowmem_pages = 0;
 

@@ -13,11 +13,11 @@
 #include "sim.h"
 #include "task/mm.h"
 
-static unsigned frame_order(const struct frames *f, pfn_t pfn)
+/* Order of an allocated block: kept in the head frame's flags. */
+static unsigned block_order(const struct frames *f, pfn_t pfn)
 {
-	return (f->flags[pfn] & PG_head) ? (f->flags[pfn] & PG_ORDER_MASK) >> PG_ORDER_SHIFT : 0;
+	return (f->flags[pfn] & PG_head) ? frame_order(f, pfn) : 0;
 }
-
 void page_add_new_anon_rmap(struct sim *s, pfn_t pfn, unsigned order,
 			    struct vm_area_struct *vma, uint64_t addr)
 {
@@ -55,7 +55,7 @@ void page_add_file_rmap(struct sim *s, pfn_t pfn)
 void free_anon_page(struct sim *s, pfn_t pfn)
 {
 	struct frames *f = &s->mem.f;
-	unsigned order = frame_order(f, pfn);
+	unsigned order = block_order(f, pfn);
 	struct anon_vma *av = anon_vma_get(s, f->mapping[pfn]);
 
 	if (f->flags[pfn] & PG_lru)

@@ -246,7 +246,7 @@ static json_t *config_json(struct sim *s)
 		int64_t v = s->tun.v[i];
 
 		if (i == TUN_MIN_FREE_KBYTES && v == TUNABLE_AUTO)
-			v = s->min_free_kbytes_effective;
+			v = (int64_t)s->min_free_kbytes;
 		json_object_set_new(o, tunable_defs[i].name, json_integer(v));
 	}
 	return o;

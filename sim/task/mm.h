@@ -108,6 +108,10 @@ uint32_t anon_vma_prepare(struct sim *s, struct vm_area_struct *vma);
  * here); the zero page is not counted, as numa_maps does not. */
 void mm_pages_by_node(struct sim *s, struct mm_struct *mm, uint64_t *out);
 
+/* --check: page tables, map counts, reverse map and the node counters
+ * derived from them agree. 0 or -1 with the first disagreement. */
+int mm_check(struct sim *s, struct nerr *err);
+
 static inline uint64_t vma_pages(const struct vm_area_struct *v, unsigned shift)
 {
 	return (v->end - v->start) >> shift;

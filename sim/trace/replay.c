@@ -270,8 +270,12 @@ static void dispatch(struct replay *rp, const struct trace_record *r)
 		rp->failed_alloc = true;
 		return;
 	}
+	/* A record of a task not created yet (its fork is still queued in the
+	 * parent's stream) waits until replay_task_created(). */
+	bool unborn = st && !task_find(s, pid);
+
 	/* Fast path: nothing is due before this record and its task is idle. */
-	if (idle && r->time_ns < engine_next_time(&s->eng)) {
+	if (idle && !unborn && r->time_ns < engine_next_time(&s->eng)) {
 		engine_run_until(&s->eng, r->time_ns);
 		if (execute(rp, st, &state, &resume_at, r))
 			return;
@@ -297,8 +301,29 @@ static void dispatch(struct replay *rp, const struct trace_record *r)
 	else
 		st->head = p;
 	st->tail = p;
-	if (!st->scheduled && st->head == p)
+	if (!st->scheduled && st->head == p && !unborn)
 		schedule_stream(rp, st);
+}
+
+void replay_task_created(struct replay *rp, int pid)
+{
+	struct stream *st = stream_get(rp, pid, false);
+
+	if (st && st->head && !st->scheduled)
+		schedule_stream(rp, st);
+}
+
+/* Records still queued at the end belong to tasks that never came to be. */
+static int check_unborn(struct replay *rp)
+{
+	for (uint32_t i = 0; i < rp->nslots; i++) {
+		struct stream *st = rp->streams[i];
+
+		if (st && st->head)
+			return nerr_set(&rp->err, "%s:%lu: no task with pid %d (never spawned)", rp->path,
+					st->head->rec.line, st->pid);
+	}
+	return 0;
 }
 
 /* ---- the main loop ---------------------------------------------------------- */
@@ -358,6 +383,8 @@ static int replay_loop(struct replay *rp, struct trace_reader *rd)
 	}
 	if (rp->failed_alloc && !rp->fatal)
 		return nerr_set(&rp->err, "%s: out of host memory during replay", rp->path);
+	if (!rp->fatal && check_unborn(rp))
+		return -1;
 	if (!rp->fatal && rp->opts.timeseries_ns) {
 		sample_until(rp, sim_now(s));
 		report_add_sample(s);

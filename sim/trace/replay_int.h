@@ -59,6 +59,9 @@ struct op_outcome {
 void replay_op(struct replay *rp, const struct trace_record *r, struct op_state *state,
 	       struct op_outcome *out);
 
+/* A task was created: its stream may hold records waiting for it. */
+void replay_task_created(struct replay *rp, int pid);
+
 /* Evaluates an `expect` record (expect_eval.c). */
 void replay_expect(struct replay *rp, const struct trace_record *r);
 

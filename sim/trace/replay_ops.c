@@ -150,6 +150,7 @@ static void op_spawn(struct replay *rp, const struct trace_record *r)
 	int cpu = trace_has(r, TK_CPU) ? r->cpu : sched_pick_cpu(s, &t->cpus_allowed);
 
 	task_set_cpu(s, t, cpu);
+	replay_task_created(rp, t->pid);
 	sim_explain(s, "t=%llu spawn pid %d on cpu %d (node %d)%s\n",
 		    (unsigned long long)sim_now(s), t->pid, cpu, task_node(s, t),
 		    trace_has(r, TK_CPU) ? "" : ": the least-loaded node");
@@ -180,6 +181,7 @@ static struct task *new_child(struct replay *rp, const struct trace_record *r,
 	c->cpus_allowed = parent->cpus_allowed;
 	c->il_prev = parent->il_prev;
 	task_set_cpu(s, c, trace_has(r, TK_CPU) ? r->cpu : parent->cpu);
+	replay_task_created(rp, c->pid);
 	return c;
 }
 

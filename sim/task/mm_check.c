@@ -1,0 +1,166 @@
+/*
+ * mm_check.c - the --check invariants of address spaces (SPEC §3: "page
+ * table and reverse map agree"):
+ *  - each frame's mapcount equals the number of ptes mapping it;
+ *  - every mapped frame is allocated (not on a free list) and is an
+ *    anonymous, page cache or huge page;
+ *  - the reverse map of each mapped frame finds every pte counted;
+ *  - NR_ANON_MAPPED, NR_FILE_PAGES and NR_FILE_MAPPED per node equal a
+ *    recount of the frames.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mm/rmap.h"
+#include "sim.h"
+#include "task/mm.h"
+#include "task/task.h"
+
+struct walk {
+	struct sim *s;
+	uint32_t *count;        /* ptes seen per frame */
+	struct mm_struct *mm;
+	int bad;
+	char msg[256];
+};
+
+static void count_pte(void *ctx, uint64_t vpn, pte_t *e)
+{
+	struct walk *w = ctx;
+	pte_t p = *e;
+
+	if (!(pte_maps_frame(p) || (p & PTE_MIGRATION)))
+		return;
+	pfn_t pfn = (pfn_t)pte_val(p);
+
+	if (pfn >= w->s->mem.f.nr) {
+		if (!w->bad++)
+			snprintf(w->msg, sizeof(w->msg), "mm %u vpn %#llx maps pfn %u beyond memory",
+				 w->mm->id, (unsigned long long)vpn, pfn);
+		return;
+	}
+	if ((p & PTE_HUGE) && !(w->s->mem.f.flags[pfn] & PG_head))
+		return;   /* huge mappings count once, at the head */
+	w->count[pfn]++;
+}
+
+struct rmap_count {
+	uint32_t found;
+};
+
+static bool rmap_count_one(struct sim *s, void *ctx, struct mm_struct *mm, uint64_t vpn)
+{
+	(void)s;
+	(void)mm;
+	(void)vpn;
+	((struct rmap_count *)ctx)->found++;
+	return true;
+}
+
+static bool already_seen(struct mm_struct **seen, uint32_t n, struct mm_struct *mm)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (seen[i] == mm)
+			return true;
+	return false;
+}
+
+/* Counts ptes per frame over every distinct live address space. */
+static int count_all(struct sim *s, struct walk *w)
+{
+	struct task_table *tt = s->tasks;
+	struct mm_struct **seen = calloc(tt->nr + 1, sizeof(*seen));
+	uint32_t nseen = 0;
+
+	if (!seen)
+		return -1;
+	for (uint32_t i = 0; i < tt->nr; i++) {
+		struct mm_struct *mm = tt->by_order[i]->mm;
+
+		if (!mm || already_seen(seen, nseen, mm))
+			continue;
+		seen[nseen++] = mm;
+		w->mm = mm;
+		for (int v = 0; v < mm->nr_vmas; v++)
+			pgtable_walk(&mm->pt, mm->vmas[v]->start >> s->topo->page_shift,
+				     mm->vmas[v]->end >> s->topo->page_shift, count_pte, w);
+	}
+	free(seen);
+	return 0;
+}
+
+static int check_frames(struct sim *s, struct walk *w, struct nerr *err)
+{
+	const struct frames *f = &s->mem.f;
+	int nn = s->topo->nr_nodes;
+	uint64_t *anon = calloc((size_t)nn * 3, sizeof(uint64_t));
+	uint64_t *file = anon + nn, *mapped = anon + 2 * nn;
+	int rc = 0;
+
+	if (!anon)
+		return nerr_set(err, "--check: out of host memory");
+	for (pfn_t pfn = 0; pfn < f->nr && !rc; pfn++) {
+		uint32_t fl = f->flags[pfn];
+		int nid = pfn_to_nid(&s->mem, pfn);
+
+		if (w->count[pfn] != f->mapcount[pfn])
+			rc = nerr_set(err, "--check: pfn %u has mapcount %u but %u ptes map it", pfn,
+				      f->mapcount[pfn], w->count[pfn]);
+		else if (w->count[pfn] && (fl & PG_buddy))
+			rc = nerr_set(err, "--check: pfn %u is mapped and free", pfn);
+		else if (w->count[pfn] && !(fl & (PG_anon | PG_file)))
+			rc = nerr_set(err, "--check: pfn %u is mapped but neither anonymous nor page cache", pfn);
+		if (rc)
+			break;
+		if (fl & PG_anon)
+			anon[nid] += (fl & PG_head) ? 1ULL << frame_order(f, pfn) : 1;
+		if (fl & PG_file) {
+			file[nid]++;
+			if (f->mapcount[pfn])
+				mapped[nid]++;
+		}
+		if (w->count[pfn] && !(fl & (PG_isolated | PG_locked))) {
+			struct rmap_count rc_ = {0};
+
+			rmap_walk(s, pfn, rmap_count_one, &rc_);
+			if (rc_.found != w->count[pfn])
+				rc = nerr_set(err, "--check: pfn %u: reverse map finds %u of its %u mappings",
+					      pfn, rc_.found, w->count[pfn]);
+		}
+	}
+	for (int n = 0; n < nn && !rc; n++) {
+		const uint64_t *st = s->mem.nodes[n].stat;
+
+		if (st[NR_ANON_MAPPED] != anon[n])
+			rc = nerr_set(err, "--check: node %d NR_ANON_MAPPED %llu, frames say %llu", n,
+				      (unsigned long long)st[NR_ANON_MAPPED], (unsigned long long)anon[n]);
+		else if (st[NR_FILE_PAGES] != file[n])
+			rc = nerr_set(err, "--check: node %d NR_FILE_PAGES %llu, frames say %llu", n,
+				      (unsigned long long)st[NR_FILE_PAGES], (unsigned long long)file[n]);
+		else if (st[NR_FILE_MAPPED] != mapped[n])
+			rc = nerr_set(err, "--check: node %d NR_FILE_MAPPED %llu, frames say %llu", n,
+				      (unsigned long long)st[NR_FILE_MAPPED], (unsigned long long)mapped[n]);
+	}
+	free(anon);
+	return rc;
+}
+
+int mm_check(struct sim *s, struct nerr *err)
+{
+	struct walk w = {.s = s};
+	int rc;
+
+	if (!s->tasks)
+		return 0;
+	w.count = calloc(s->mem.f.nr ? s->mem.f.nr : 1, sizeof(*w.count));
+	if (!w.count || count_all(s, &w)) {
+		free(w.count);
+		return nerr_set(err, "--check: out of host memory");
+	}
+	if (w.bad)
+		rc = nerr_set(err, "--check: %s", w.msg);
+	else
+		rc = check_frames(s, &w, err);
+	free(w.count);
+	return rc;
+}
