@@ -121,13 +121,22 @@ void rmap_walk(struct sim *s, pfn_t pfn, rmap_fn fn, void *ctx)
 
 		if (!av)
 			return;
-		uint64_t vpn = av->base_vpn + f->index[pfn];
+		uint64_t index = av->base_vpn + f->index[pfn];
 
+		/* As the anon_vma interval tree: every VMA of every mm sharing
+		 * the anon_vma whose page offsets cover the page's index. */
 		for (int i = 0; i < av->nr_mms && !c.stop; i++) {
-			/* The page sits at the same address in every mm that
-			 * shares the anon_vma (fork copies addresses). */
-			if (find_vma(av->mms[i], vpn << s->topo->page_shift))
-				rmap_one(s, &c, av->mms[i], vpn);
+			struct mm_struct *mm = av->mms[i];
+
+			for (int v = 0; v < mm->nr_vmas && !c.stop; v++) {
+				struct vm_area_struct *vma = mm->vmas[v];
+
+				if (vma->anon_vma != av->id || index < vma->pgoff ||
+				    index >= vma->pgoff + vma_pages(vma, s->topo->page_shift))
+					continue;
+				rmap_one(s, &c, mm, (vma->start >> s->topo->page_shift) +
+						   (index - vma->pgoff));
+			}
 		}
 		return;
 	}

@@ -319,7 +319,10 @@ static void op_mmap(struct replay *rp, const struct trace_record *r, struct task
 		flags |= VM_HEAP;
 	if (trace_has(r, TK_NAME) && !strcmp(r->name, "stack"))
 		flags |= VM_STACK;
-	if (!mmap_region(s, t->mm, r->addr, r->addr + r->len, flags, f ? f->id : 0,
+	/* do_mmap(): the length is rounded up to whole pages */
+	uint64_t len = (r->len + s->topo->page_size - 1) & ~((uint64_t)s->topo->page_size - 1);
+
+	if (!mmap_region(s, t->mm, r->addr, r->addr + len, flags, f ? f->id : 0,
 			 r->offset >> s->topo->page_shift)) {
 		rp->failed_alloc = true;
 		return;
