@@ -95,8 +95,10 @@ static int parse_args(int argc, char **argv, struct run_opts *o, bool allow_outp
 		} else if (opt_is(arg, NULL, "--timeseries")) {
 			char why[256];
 
-			if (parse_time_ns(v, &o->a.timeseries_ns, why, sizeof(why)) || !o->a.timeseries_ns)
-				return cli_usage("--timeseries: %s", o->a.timeseries_ns ? why : "interval must be > 0");
+			if (parse_time_ns(v, &o->a.timeseries_ns, why, sizeof(why)))
+				return cli_usage("--timeseries: %s", why);
+			if (!o->a.timeseries_ns)
+				return cli_usage("--timeseries: interval must be > 0");
 		}
 	}
 	return -1;

@@ -1,0 +1,1 @@
+run -w tests/bad/no_such.trace

@@ -1,0 +1,1 @@
+run -t ring4 -w tests/bad/trace_truncated.trace

@@ -1,0 +1,1 @@
+run --set vm.zone_reclaim_mode=9
