@@ -18,28 +18,12 @@ void pgtable_free(struct pgtable *pt)
 
 static uint64_t hash_key(uint64_t k)
 {
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	return k;
+	return pgtable_hash(k);
 }
 
 static struct pt_leaf *find_leaf(struct pgtable *pt, uint64_t key)
 {
-	if (pt->last && pt->last->key == key)
-		return pt->last;
-	if (!pt->nslots)
-		return NULL;
-	for (uint64_t i = hash_key(key) & (pt->nslots - 1);; i = (i + 1) & (pt->nslots - 1)) {
-		struct pt_leaf *l = pt->slots[i];
-
-		if (!l)
-			return NULL;
-		if (l->key == key) {
-			pt->last = l;
-			return l;
-		}
-	}
+	return pgtable_leaf(pt, key);
 }
 
 static void insert_slot(struct pt_leaf **slots, uint64_t nslots, struct pt_leaf *l)
@@ -65,13 +49,6 @@ static int grow(struct pgtable *pt)
 	pt->slots = slots;
 	pt->nslots = n;
 	return 0;
-}
-
-pte_t pgtable_get(struct pgtable *pt, uint64_t vpn)
-{
-	struct pt_leaf *l = find_leaf(pt, vpn >> PT_LEAF_BITS);
-
-	return l ? l->e[vpn & (PT_LEAF_SIZE - 1)] : 0;
 }
 
 static struct pt_leaf *leaf_create(struct pgtable *pt, uint64_t key)

@@ -19,6 +19,7 @@
 #define NUMASIM_TASK_PGTABLE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef uint64_t pte_t;
@@ -60,8 +61,42 @@ struct pgtable {
 
 void pgtable_init(struct pgtable *pt);
 void pgtable_free(struct pgtable *pt);
+
+/* The leaf holding key (vpn >> PT_LEAF_BITS), or NULL; inline because
+ * every access goes through it. */
+static inline uint64_t pgtable_hash(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	return k;
+}
+
+static inline struct pt_leaf *pgtable_leaf(struct pgtable *pt, uint64_t key)
+{
+	if (pt->last && pt->last->key == key)
+		return pt->last;
+	if (!pt->nslots)
+		return NULL;
+	for (uint64_t i = pgtable_hash(key) & (pt->nslots - 1);; i = (i + 1) & (pt->nslots - 1)) {
+		struct pt_leaf *l = pt->slots[i];
+
+		if (!l)
+			return NULL;
+		if (l->key == key) {
+			pt->last = l;
+			return l;
+		}
+	}
+}
+
 /* The entry for vpn, or 0. */
-pte_t pgtable_get(struct pgtable *pt, uint64_t vpn);
+static inline pte_t pgtable_get(struct pgtable *pt, uint64_t vpn)
+{
+	struct pt_leaf *l = pgtable_leaf(pt, vpn >> PT_LEAF_BITS);
+
+	return l ? l->e[vpn & (PT_LEAF_SIZE - 1)] : 0;
+}
 /* Sets the entry for vpn (0 clears it). Returns -1 on allocation failure. */
 int pgtable_set(struct pgtable *pt, uint64_t vpn, pte_t e);
 

@@ -32,24 +32,30 @@ static struct pending *pending_new(const struct trace_record *r)
 	p->rec = *r;
 	struct trace_record *c = &p->rec;
 
+	/* Only fields whose key was given are meaningful (trace.h); the
+	 * others may hold stale pointers into the reader's buffers. */
 	c->text = dup_str(r->text);
-	c->name = dup_str(r->name);
-	c->file = dup_str(r->file);
-	c->path = dup_str(r->path);
-	c->label = dup_str(r->label);
-	c->device = dup_str(r->device);
-	c->cache = dup_str(r->cache);
-	c->sysctl_name = dup_str(r->sysctl_name);
-	c->sysctl_value = dup_str(r->sysctl_value);
-	c->expect.counter = dup_str(r->expect.counter);
-	if (r->ntargets) {
+	c->name = trace_has(r, TK_NAME) ? dup_str(r->name) : NULL;
+	c->file = trace_has(r, TK_FILE) ? dup_str(r->file) : NULL;
+	c->path = trace_has(r, TK_PATH) ? dup_str(r->path) : NULL;
+	c->label = trace_has(r, TK_LABEL) ? dup_str(r->label) : NULL;
+	c->device = trace_has(r, TK_DEVICE) ? dup_str(r->device) : NULL;
+	c->cache = trace_has(r, TK_CACHE) ? dup_str(r->cache) : NULL;
+	c->sysctl_name = r->op == OP_SYSCTL ? dup_str(r->sysctl_name) : NULL;
+	c->sysctl_value = r->op == OP_SYSCTL ? dup_str(r->sysctl_value) : NULL;
+	c->expect.counter = r->op == OP_EXPECT ? dup_str(r->expect.counter) : NULL;
+	c->targets = NULL;
+	c->expect.status = NULL;
+	if (trace_has(r, TK_NODES) && r->ntargets) {
 		int *t = malloc(r->ntargets * sizeof(int));
 
 		if (t)
 			memcpy(t, r->targets, r->ntargets * sizeof(int));
 		c->targets = t;
+	} else {
+		c->ntargets = 0;
 	}
-	if (r->expect.nstatus) {
+	if (r->op == OP_EXPECT && r->expect.what == EXP_STATUS && r->expect.nstatus) {
 		int *st = malloc(r->expect.nstatus * sizeof(int));
 
 		if (st)

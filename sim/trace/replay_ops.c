@@ -411,7 +411,7 @@ static void op_file(struct replay *rp, const struct trace_record *r)
 			if (s->topo->devices[i].type == DEVICE_BLOCK)
 				dev = i;
 	}
-	if (!vfs_create(s, r->file ? r->file : r->name, r->size, dev))
+	if (!vfs_create(s, r->name, r->size, dev))
 		rp->failed_alloc = true;
 }
 

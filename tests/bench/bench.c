@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "../unit/fixture_topo.h"
+#include "bench.h"
 #include "mm/page_alloc.h"
 #include "sim.h"
 
@@ -212,11 +213,16 @@ static const struct section sections[] = {
 	{"alloc", bench_alloc},
 	{"mixed", bench_mixed},
 	{"init", bench_init},
+	{"replay", bench_replay},
 };
 #define NR_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 
 static int run(const char *name)
 {
+	if (!strcmp(name, "replay-100m")) {   /* minutes and ~5 GB of disk: asked for by name only */
+		bench_replay_100m();
+		return 0;
+	}
 	for (size_t i = 0; i < NR_SECTIONS; i++) {
 		if (strcmp(name, "all") && strcmp(name, sections[i].name))
 			continue;
@@ -241,7 +247,7 @@ int main(int argc, char **argv)
 		return run("all");
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			printf("usage: numasim-bench [all|memory|alloc|mixed|init]...\n");
+			printf("usage: numasim-bench [all|memory|alloc|mixed|init|replay|replay-100m]...\n");
 			return 0;
 		}
 		int rc = run(argv[i]);

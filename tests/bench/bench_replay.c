@@ -1,0 +1,189 @@
+/*
+ * bench_replay.c - replay figures: page faults per second from `touch`
+ * records, accesses per second to resident pages, and the cost per record
+ * as traces grow from 1M to 100M records (it must stay flat).
+ *
+ * Traces are written to a temporary directory ($TMPDIR or /tmp) and
+ * replayed through replay_run(), the path `numasim run` takes, including
+ * its validation pass over the whole file.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../unit/fixture_topo.h"
+#include "bench.h"
+#include "sim.h"
+#include "trace/replay.h"
+
+#define MiB (1ULL << 20)
+#define GiB (1ULL << 30)
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static FILE *trace_file(char *path, size_t len, const char *name)
+{
+	const char *dir = getenv("TMPDIR");
+
+	snprintf(path, len, "%s/numasim-bench-%ld-%s.trace", dir ? dir : "/tmp", (long)getpid(), name);
+	FILE *f = fopen(path, "w");
+
+	if (!f) {
+		perror(path);
+		exit(1);
+	}
+	fprintf(f, "# numasim trace v1\n");
+	return f;
+}
+
+/* Replays path on a fresh simulation of t; returns the seconds taken. */
+static double replay_seconds(struct topology *t, const char *path, struct sim **keep)
+{
+	struct tunables tun;
+	struct nerr err;
+
+	tunables_init(&tun);
+	struct sim *s = sim_create(t, &tun, &err);
+
+	if (!s) {
+		fprintf(stderr, "numasim-bench: %s\n", err.msg);
+		exit(1);
+	}
+	double t0 = now();
+
+	if (replay_run(s, path, NULL, &err)) {
+		fprintf(stderr, "numasim-bench: %s\n", err.msg);
+		exit(1);
+	}
+	double dt = now() - t0;
+
+	if (keep)
+		*keep = s;
+	else
+		sim_destroy(s);
+	return dt;
+}
+
+/* 4 tasks, one per node, each mapping and touching 2 GiB in 64 MiB
+ * records: 2M page faults. */
+static void write_touch(FILE *f, int with_access, uint64_t accesses, const char *pattern)
+{
+	for (int p = 1; p <= 4; p++)
+		fprintf(f, "@0 spawn pid=%d cpu=%d\n@0 mmap pid=%d addr=0x100000000 len=2GiB\n",
+			p, (p - 1) * 2, p);
+	for (int p = 1; p <= 4; p++) {
+		for (uint64_t off = 0; off < 2 * GiB; off += 64 * MiB)
+			fprintf(f, "@1us touch pid=%d addr=%#llx len=64MiB\n", p,
+				(unsigned long long)(0x100000000ULL + off));
+	}
+	if (with_access)
+		for (int p = 1; p <= 4; p++)
+			fprintf(f, "@1s access pid=%d addr=0x100000000 len=2GiB count=%llu pattern=%s\n", p,
+				(unsigned long long)accesses, pattern);
+}
+
+static void bench_faults_and_accesses(void)
+{
+	static const uint64_t mem[4] = {4 * GiB, 4 * GiB, 4 * GiB, 4 * GiB};
+	struct topology *t = fixture_topo(4, mem, NULL, fixture_ring4_dist, 2);
+	char p1[512], p2[512], p3[512];
+	const uint64_t faults = 4 * (2 * GiB / 4096), acc = 25000000;
+	/* one access per page: with count > pages, sequential accesses are
+	 * counted per page at once, so pages/s is the figure that matters */
+	const uint64_t seq_pages = 2 * GiB / 4096;
+	FILE *f;
+
+	f = trace_file(p1, sizeof(p1), "touch");
+	write_touch(f, 0, 0, "seq");
+	fclose(f);
+	f = trace_file(p2, sizeof(p2), "seq");
+	write_touch(f, 1, seq_pages, "seq");
+	fclose(f);
+	f = trace_file(p3, sizeof(p3), "random");
+	write_touch(f, 1, acc, "random");
+	fclose(f);
+	double dt = replay_seconds(t, p1, NULL);
+	double ds = replay_seconds(t, p2, NULL) - dt;
+	double dr = replay_seconds(t, p3, NULL) - dt;
+
+	printf("replay.touch_faults_per_s: %.2f M/s (%llu faults in %.3f s)\n", faults / dt / 1e6,
+	       (unsigned long long)faults, dt);
+	printf("replay.access_seq_pages_per_s: %.1f M/s (resident pages, one access each)\n",
+	       4.0 * seq_pages / ds / 1e6);
+	printf("replay.access_random_per_s: %.1f M/s (resident pages, 2 GiB range each)\n",
+	       4.0 * acc / dr / 1e6);
+	unlink(p1);
+	unlink(p2);
+	unlink(p3);
+	fixture_topo_free(t);
+}
+
+/* n records: one task alternating 1-page touches and accesses over a
+ * 64 MiB window (resident after the first pass). */
+static double per_record_ns(struct topology *t, uint64_t n, const char *name)
+{
+	char path[512];
+	FILE *f = trace_file(path, sizeof(path), name);
+
+	fprintf(f, "@0 spawn pid=1 cpu=0\n@0 mmap pid=1 addr=0x100000000 len=64MiB\n");
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t page = (i * 7919) % 16384;
+
+		if (i & 1)
+			fprintf(f, "+2us access pid=1 addr=%#llx len=4096 count=4\n",
+				(unsigned long long)(0x100000000ULL + page * 4096));
+		else
+			fprintf(f, "+2us touch pid=1 addr=%#llx len=4096\n",
+				(unsigned long long)(0x100000000ULL + page * 4096));
+	}
+	fclose(f);
+	double dt = replay_seconds(t, path, NULL);
+
+	unlink(path);
+	return dt * 1e9 / (double)n;
+}
+
+static void bench_scaling(void)
+{
+	static const uint64_t mem[4] = {1 * GiB, 1 * GiB, 1 * GiB, 1 * GiB};
+	struct topology *t = fixture_topo(4, mem, NULL, fixture_ring4_dist, 2);
+	const uint64_t sizes[] = {1000000, 10000000};
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		double ns = per_record_ns(t, sizes[i], "scale");
+
+		printf("replay.records_%lluM: %.0f ns/record (%.2f M records/s, validation included)\n",
+		       (unsigned long long)(sizes[i] / 1000000), ns, 1e3 / ns);
+	}
+	fixture_topo_free(t);
+}
+
+void bench_replay(void)
+{
+	bench_faults_and_accesses();
+	bench_scaling();
+}
+
+/* The issue's stress case: 100M records on a 1 TiB machine (8 x 128 GiB).
+ * Not part of `all`: it writes a ~5 GB trace and takes minutes. */
+void bench_replay_100m(void)
+{
+	uint64_t mem[8];
+
+	for (int i = 0; i < 8; i++)
+		mem[i] = 128 * GiB;
+	struct topology *t = fixture_topo(8, mem, NULL, NULL, 2);
+	double ns = per_record_ns(t, 100000000, "100m");
+
+	printf("replay.records_100M_1TiB: %.0f ns/record (%.2f M records/s, validation included)\n", ns,
+	       1e3 / ns);
+	fixture_topo_free(t);
+}
