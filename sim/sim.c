@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "mm/cpuset.h"
 #include "mm/filemap.h"
@@ -107,13 +108,44 @@ int sim_check(struct sim *s, struct nerr *err)
 	return 0;
 }
 
+void sim_explain_flush(struct sim *s)
+{
+	if (s->explain_repeats)
+		fprintf(s->explain_out ? s->explain_out : stdout,
+			"    ... and %llu more decision%s like those above\n",
+			(unsigned long long)s->explain_repeats, s->explain_repeats > 1 ? "s" : "");
+	s->explain_repeats = 0;
+	s->explain_nseen = 0;
+}
+
+static uint64_t line_hash(const char *p)
+{
+	uint64_t h = 1469598103934665603ULL;   /* FNV-1a */
+
+	for (; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return h;
+}
+
 void sim_explain(struct sim *s, const char *fmt, ...)
 {
+	char line[512];
 	va_list ap;
 
 	if (!s->explain)
 		return;
 	va_start(ap, fmt);
-	vfprintf(s->explain_out ? s->explain_out : stdout, fmt, ap);
+	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
+	uint64_t h = line_hash(line);
+
+	for (unsigned i = 0; i < s->explain_nseen; i++) {
+		if (s->explain_seen[i] == h) {
+			s->explain_repeats++;
+			return;
+		}
+	}
+	if (s->explain_nseen < sizeof(s->explain_seen) / sizeof(s->explain_seen[0]))
+		s->explain_seen[s->explain_nseen++] = h;
+	fputs(line, s->explain_out ? s->explain_out : stdout);
 }

@@ -58,6 +58,9 @@ struct sim {
 	bool check;              /* --check: verify invariants after every event */
 	bool explain;            /* narrate decisions (numasim explain) */
 	FILE *explain_out;
+	uint64_t explain_seen[32]; /* hashes of the lines narrated for this record */
+	unsigned explain_nseen;
+	uint64_t explain_repeats;  /* lines not printed again */
 	nwarn_fn warn;
 	void *warn_ctx;
 
@@ -82,8 +85,13 @@ void sim_tunables_changed(struct sim *s, int id);
 /* Runs every --check invariant; 0 or -1 with the first violation. */
 int sim_check(struct sim *s, struct nerr *err);
 
-/* Narration for `numasim explain`; does nothing unless s->explain. */
+/* Narration for `numasim explain`; does nothing unless s->explain.
+ * Within one record a line already narrated is counted, not printed
+ * again (a large touch would repeat the same decision thousands of
+ * times). */
 void sim_explain(struct sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Ends a record's narration: says how many repeated lines were left out. */
+void sim_explain_flush(struct sim *s);
 
 static inline uint64_t sim_now(const struct sim *s)
 {

@@ -91,6 +91,13 @@ static int new_anon_page(struct sim *s, struct task *t, struct vm_area_struct *v
 		s->mem.f.flags[pfn] = 0;
 	page_add_new_anon_rmap(s, pfn, order, vma, addr & ~((1ULL << (s->topo->page_shift + order)) - 1));
 	res->cost_ns += per_page_cost(s, TUN_SIM_COST_ZERO_PAGE_NS, 1ULL << order);
+	if (s->explain) {
+		int nid = pfn_to_nid(&s->mem, pfn);
+
+		sim_explain(s, "    fault: new %s page on node %d, the task runs on node %d%s\n",
+			    order ? "huge" : "anonymous", nid, task_node(s, t),
+			    nid == task_node(s, t) ? " (local)" : "");
+	}
 	*out = pfn;
 	return 0;
 }

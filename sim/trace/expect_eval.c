@@ -29,6 +29,7 @@ static void record_failure(struct replay *rp, const struct trace_record *r, cons
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	sim_explain(rp->s, "    expect FAILED: %s\n", msg);
 	snprintf(line, sizeof(line), "%s:%lu: %s: %s", rp->path, r->line, r->text ? r->text : "expect", msg);
 	if (log->nr_failures >= LOG_MAX_FAILURES)
 		return;
@@ -206,7 +207,18 @@ static void expect_ratio(struct replay *rp, const struct trace_record *r)
 			       expect_cmp_name(e->cmp), e->ratio);
 }
 
+static void replay_expect_one(struct replay *rp, const struct trace_record *r);
+
 void replay_expect(struct replay *rp, const struct trace_record *r)
+{
+	uint64_t passed = rp->log->expects_passed;
+
+	replay_expect_one(rp, r);
+	if (rp->log->expects_passed > passed)
+		sim_explain(rp->s, "    expect holds\n");
+}
+
+static void replay_expect_one(struct replay *rp, const struct trace_record *r)
 {
 	const struct expect_spec *e = &r->expect;
 	struct sim *s = rp->s;

@@ -206,6 +206,11 @@ static bool execute(struct replay *rp, struct stream *st, struct op_state *state
 	struct sim *s = rp->s;
 	uint64_t end;
 
+	if (s->explain) {
+		sim_explain_flush(s);
+		sim_explain(s, "t=%.6f ms  line %lu: %s\n", (double)sim_now(s) / 1e6, r->line,
+			    r->text ? r->text : trace_op_name(r->op));
+	}
 	replay_op(rp, r, state, &out);
 	if (rp->fatal)
 		return true;
@@ -396,6 +401,7 @@ static int replay_loop(struct replay *rp, struct trace_reader *rd)
 		report_add_sample(s);
 	}
 	progress(rp, true);
+	sim_explain_flush(s);
 	return rp->fatal ? -1 : 0;
 }
 

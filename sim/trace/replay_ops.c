@@ -151,9 +151,8 @@ static void op_spawn(struct replay *rp, const struct trace_record *r)
 
 	task_set_cpu(s, t, cpu);
 	replay_task_created(rp, t->pid);
-	sim_explain(s, "t=%llu spawn pid %d on cpu %d (node %d)%s\n",
-		    (unsigned long long)sim_now(s), t->pid, cpu, task_node(s, t),
-		    trace_has(r, TK_CPU) ? "" : ": the least-loaded node");
+	sim_explain(s, "    pid %d runs on cpu %d (node %d)%s\n", t->pid, cpu, task_node(s, t),
+		    trace_has(r, TK_CPU) ? "" : ", the least-loaded node (sched_exec)");
 }
 
 static struct task *new_child(struct replay *rp, const struct trace_record *r,
