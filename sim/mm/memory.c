@@ -133,11 +133,14 @@ static void mark_file_dirty(struct sim *s, pfn_t pfn)
 	if (!(f->flags[pfn] & PG_file) || (f->flags[pfn] & PG_dirty))
 		return;
 	f->flags[pfn] |= PG_dirty;
-	node_stat_add(&s->mem, pfn, NR_FILE_DIRTY, 1);
 	struct file_obj *file = vfs_file(s, f->mapping[pfn]);
 
-	if (file)
-		file->nr_dirty++;
+	/* shmem dirties without accounting (noop_dirty_folio()): its pages
+	 * are written to swap, not back to a file */
+	if (!file || file->shmem)
+		return;
+	node_stat_add(&s->mem, pfn, NR_FILE_DIRTY, 1);
+	file->nr_dirty++;
 }
 
 /* do_wp_page(): a write to a present, write-protected page. */
