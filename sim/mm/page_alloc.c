@@ -347,46 +347,6 @@ void setup_per_zone_wmarks(struct sim *s)
 /* ------------------------------------------------------------------ */
 /* zonelists                                                           */
 
-static bool node_has_memory(const struct mem *m, int n)
-{
-	for (int t = 0; t < MAX_NR_ZONES; t++)
-		if (zone_populated(&m->nodes[n].zones[t]))
-			return true;
-	return false;
-}
-
-/*
- * Models find_next_best_node(): the local node first; then, among nodes
- * with memory not yet used, the lowest
- *   (distance + (n < node) + (n has cpus)) * MAX_NUMNODES + node_load[n].
- */
-static int find_next_best_node(const struct sim *s, int node, bool *used,
-			       const int *node_load)
-{
-	const struct topology *t = s->topo;
-	int64_t min_val = INT64_MAX;
-	int best = -1;
-
-	if (!used[node]) {
-		used[node] = true;
-		return node;
-	}
-	for (int n = 0; n < t->nr_nodes; n++) {
-		if (used[n] || !node_has_memory(&s->mem, n))
-			continue;
-		int64_t val = topo_distance(t, node, n) + (n < node) +
-			      (t->nodes[n].nr_cpus > 0 ? 1 : 0);
-
-		val = val * NS_MAX_NODES + node_load[n];
-		if (val < min_val) {
-			min_val = val;
-			best = n;
-		}
-	}
-	if (best >= 0)
-		used[best] = true;
-	return best;
-}
 
 /* Models build_zonerefs_node(): populated zones, highest type first. */
 static int add_node_zones(struct pglist_data *pg, struct zone **zl)
@@ -400,27 +360,27 @@ static int add_node_zones(struct pglist_data *pg, struct zone **zl)
 }
 
 /*
- * Models build_zonelists() for every node in id order, as
- * __build_all_zonelists() does: node_load is shared across nodes and reset
- * once per rebuild; the first node of each new distance group gets
- * node_load += 1 so equal-distance nodes take turns.
+ * Models build_zonelists() for every node: the node order comes from
+ * topo_all_node_orders() (find_next_best_node() with node_load shared
+ * across nodes, as __build_all_zonelists() does); each node contributes
+ * its populated zones, highest type first (build_zonerefs_node()).
  */
 static int build_zonelists(struct sim *s, struct nerr *err)
 {
 	struct mem *m = &s->mem;
 	int nn = m->nr_nodes;
 	size_t nsz = nn > 0 ? (size_t)nn : 1;
-	int *node_load = calloc(nsz, sizeof(int));
-	bool *used = calloc(nsz, sizeof(bool));
+	int *orders = calloc(nsz * nsz, sizeof(int));
+	int *counts = calloc(nsz, sizeof(int));
 	int rc = 0;
 
-	if (!node_load || !used) {
+	if (!orders || !counts) {
 		rc = nerr_set(err, "out of memory building zonelists");
 		goto out;
 	}
+	topo_all_node_orders(s->topo, orders, counts);
 	for (int local = 0; local < nn && rc == 0; local++) {
 		struct pglist_data *pg = &m->nodes[local];
-		int node, prev = local;
 
 		pg->node_order = calloc(nsz, sizeof(int));
 		pg->zonelist = calloc(nsz * MAX_NR_ZONES, sizeof(struct zone *));
@@ -428,22 +388,20 @@ static int build_zonelists(struct sim *s, struct nerr *err)
 			rc = nerr_set(err, "out of memory building zonelists");
 			break;
 		}
-		memset(used, 0, nsz * sizeof(bool));
 		pg->nr_node_order = 0;
 		pg->nr_zonelist = 0;
-		while ((node = find_next_best_node(s, local, used, node_load)) >= 0) {
-			if (topo_distance(s->topo, local, node) != topo_distance(s->topo, local, prev))
-				node_load[node] += 1;
+		for (int i = 0; i < counts[local]; i++) {
+			int node = orders[local * nn + i];
+
 			pg->node_order[pg->nr_node_order++] = node;
 			pg->nr_zonelist += add_node_zones(&m->nodes[node], pg->zonelist + pg->nr_zonelist);
 			if (node == local)
 				pg->nr_thisnode_zones = pg->nr_zonelist;
-			prev = node;
 		}
 	}
 out:
-	free(node_load);
-	free(used);
+	free(orders);
+	free(counts);
 	return rc;
 }
 

@@ -13,22 +13,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "topo/topo.h"
 #include "trace/trace_int.h"
 
 #define READ_BUFSZ (1 << 20)   /* stdio buffer: fewer read(2) calls */
 
-static const char *datadir(void)
-{
-	const char *d = getenv("NUMASIM_DATADIR");
-
-	if (d && *d)
-		return d;
-#ifdef NUMASIM_DATADIR
-	return NUMASIM_DATADIR;
-#else
-	return ".";
-#endif
-}
 
 static bool is_file(const char *path)
 {
@@ -42,12 +31,12 @@ static char *resolve(const char *name, struct nerr *err)
 {
 	if (is_file(name) || strchr(name, '/'))
 		return strdup(name);
-	size_t n = strlen(datadir()) + strlen(name) + 32;
+	size_t n = strlen(numasim_datadir()) + strlen(name) + 32;
 	char *p = malloc(n);
 
 	if (!p)
 		return NULL;
-	snprintf(p, n, "%s/workloads/%s.trace", datadir(), name);
+	snprintf(p, n, "%s/workloads/%s.trace", numasim_datadir(), name);
 	if (is_file(p))
 		return p;
 	free(p);
