@@ -574,7 +574,10 @@ static void queue_one(void *ctx, uint64_t vpn, pte_t *e)
 	if (qp->stop)
 		return;
 	if (p & PTE_MIGRATION) {
-		qp->nr_failed++;
+		/* A page under migration (the old frame is still its identity):
+		 * busy if it is one we want, else not ours to care about. */
+		if (queue_folio_required(qp, (pfn_t)pte_val(p)))
+			qp->nr_failed++;
 		return;
 	}
 	if (!pte_maps_frame(p))
