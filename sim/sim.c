@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "mm/cpuset.h"
+#include "mm/migrate.h"
 #include "mm/filemap.h"
 #include "mm/page_alloc.h"
 #include "mm/slab.h"
@@ -48,7 +49,7 @@ struct sim *sim_create(const struct topology *topo, const struct tunables *tun,
 	}
 	/* The rest of the kernel model, in boot order. */
 	if (!(s->mmreg = calloc(1, sizeof(*s->mmreg))) || vfs_init(s) || swap_init(s) ||
-	    cpuset_init(s) || slab_init(s) || tasks_init(s)) {
+	    cpuset_init(s) || slab_init(s) || tasks_init(s) || migrate_init(s)) {
 		nerr_set(err, "out of memory setting up the simulation");
 		sim_destroy(s);
 		return NULL;
@@ -65,6 +66,7 @@ void sim_destroy(struct sim *s)
 		tasks_free(s);
 	slab_free_all(s);
 	cpuset_free(s);
+	migrate_free(s);
 	vfs_free(s);
 	swap_free_all(s);
 	if (s->mmreg) {

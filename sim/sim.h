@@ -28,6 +28,7 @@ struct cpuset_tree;     /* mm/cpuset.h */
 struct slab_state;      /* mm/slab.h */
 struct trace_log;       /* trace/replay.h: syscall results, expects, snapshots */
 struct mm_registry;     /* task/mm.h: anon_vmas */
+struct migrate_state;   /* mm/migrate.c: pages under migration */
 
 /* Random streams, one per purpose (DESIGN.md). */
 enum rng_stream { RNG_ACCESS, RNG_SCHED, RNG_RECLAIM, RNG_MISC, NR_RNG_STREAMS };
@@ -54,6 +55,7 @@ struct sim {
 	struct slab_state *slab;
 	struct trace_log *log;
 	struct mm_registry *mmreg;
+	struct migrate_state *migration;
 
 	bool check;              /* --check: verify invariants after every event */
 	bool explain;            /* narrate decisions (numasim explain) */

@@ -19,9 +19,11 @@ enum {
 	NS_EACCES = 13,
 	NS_EFAULT = 14,
 	NS_EBUSY = 16,
+	NS_EEXIST = 17,
 	NS_EXDEV = 18,
 	NS_ENODEV = 19,
 	NS_EINVAL = 22,
+	NS_ENOSPC = 28,
 };
 
 /* "EACCES" for 13 (the sign is ignored); NULL for a number not listed. */

@@ -22,14 +22,12 @@ struct cpuset {
 	bool memory_spread_page;
 	bool memory_spread_slab;
 	bool mem_exclusive;
-	int nr_tasks;
-	bool removed;
+	bool removed;               /* rmdir'ed: kept until the tree is freed */
 };
 
 struct cpuset_tree {
 	struct cpuset **sets;       /* sets[0] is the root */
 	int nr, cap;
-	unsigned spread_rotor;      /* cpuset_mem_spread_node() rotor */
 };
 
 int cpuset_init(struct sim *s);
@@ -39,6 +37,25 @@ struct cpuset *task_cpuset(struct sim *s, const struct task *t);
 /* The mems a task may allocate from, or NULL when unrestricted (root
  * cpuset covering every node). */
 const nodemask_t *cpuset_mems_allowed(struct sim *s, const struct task *t);
+
+/* The task's cpuset mems (cpuset_mems_allowed(task)): every node with
+ * memory for the root cpuset. */
+void cpuset_task_mems(struct sim *s, const struct task *t, nodemask_t *out);
+/* Mems of the nearest mem_exclusive ancestor of t's cpuset (itself
+ * included), bounding !__GFP_HARDWALL allocations (nearest_hardwall_ancestor());
+ * NULL when that is the root. */
+const nodemask_t *cpuset_softwall_mems(struct sim *s, const struct task *t);
+/* The cpuset at path, NULL when there is none. */
+struct cpuset *cpuset_lookup(struct sim *s, const char *path);
+
+/* cpuset_do_page_mem_spread() / cpuset_do_slab_mem_spread(): the task's
+ * cpuset has memory_spread_page / memory_spread_slab set. */
+bool cpuset_do_page_mem_spread(struct sim *s, const struct task *t);
+bool cpuset_do_slab_mem_spread(struct sim *s, const struct task *t);
+/* Models cpuset_mem_spread_node(): the next node of the task's mems,
+ * round robin from a first node drawn at random (node_random()). For
+ * slab.c and filemap (through alloc_user_pages()). */
+int cpuset_mem_spread_node(struct sim *s, struct task *t);
 
 enum cpuset_req_action { CS_CREATE, CS_SET, CS_ATTACH, CS_REMOVE };
 enum {

@@ -4,7 +4,13 @@
  * The policy in force for a user page is the VMA's (mbind) if any, else
  * the task's (set_mempolicy), else the default: allocate on the node of
  * the CPU that faults. The policy chooses the preferred node (whose
- * zonelist the allocator walks) and the nodemask (nodes allowed at all).
+ * zonelist the allocator walks) and the nodemask (nodes allowed at all);
+ * the cpuset's mems bound both, and win over the policy.
+ *
+ * Node sets given by the user are contextualised when the policy is made
+ * (mpol_set_nodemask()): intersected with the cpuset's mems and the nodes
+ * with memory, or, with MPOL_F_RELATIVE_NODES, folded onto them. When the
+ * cpuset's mems change, mpol_rebind_policy() fits the policy again.
  */
 #include "mm/mempolicy.h"
 
@@ -14,9 +20,16 @@
 #include <string.h>
 
 #include "mm/cpuset.h"
+#include "mm/migrate.h"
 #include "sim.h"
 #include "task/mm.h"
 #include "task/task.h"
+
+/* MPOL_MF_INVERT and MPOL_MF_DISCONTIG_OK: internal queue_pages flags. */
+#define MPOL_MF_DISCONTIG_OK (1 << 4)
+#define MPOL_MF_INVERT (1 << 5)
+
+/* ---- policy objects ------------------------------------------------------- */
 
 struct mempolicy *mpol_new(enum mpol_mode mode, unsigned flags, const nodemask_t *nodes)
 {
@@ -48,6 +61,33 @@ void mpol_put(struct mempolicy *p)
 		free(p);
 }
 
+struct mempolicy *mpol_dup(const struct mempolicy *p)
+{
+	struct mempolicy *n;
+
+	if (!p || !(n = malloc(sizeof(*n))))
+		return NULL;
+	*n = *p;
+	n->refcnt = 1;
+	return n;
+}
+
+/* Models mpol_equal(). */
+bool mpol_equal(const struct mempolicy *a, const struct mempolicy *b)
+{
+	if (a == b)
+		return true;
+	if (!a || !b || a->mode != b->mode || a->flags != b->flags ||
+	    a->home_node != b->home_node)
+		return false;
+	if ((a->flags & (MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES)) &&
+	    !nodes_equal(&a->user_nodes, &b->user_nodes))
+		return false;
+	return a->mode == MPOL_LOCAL || nodes_equal(&a->nodes, &b->nodes);
+}
+
+/* Models mpol_to_str(): the mode, "=static"/"=relative" when flagged,
+ * then ":<nodes>" when the policy has nodes. */
 void mpol_to_str(const struct mempolicy *p, char *buf, size_t len)
 {
 	static const char *const names[MPOL_MAX] = {
@@ -57,20 +97,243 @@ void mpol_to_str(const struct mempolicy *p, char *buf, size_t len)
 		[MPOL_WEIGHTED_INTERLEAVE] = "weighted interleave",
 	};
 	enum mpol_mode mode = p ? p->mode : MPOL_DEFAULT;
+	unsigned flags = p ? p->flags : 0;
 	char nodes[512];
 	size_t off;
 
-	off = (size_t)snprintf(buf, len, "%s", names[mode]);
-	if (mode == MPOL_DEFAULT || mode == MPOL_LOCAL || off >= len)
+	if ((unsigned)mode >= MPOL_MAX) {
+		snprintf(buf, len, "unknown");
 		return;
-	if (p->flags & (MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES))
-		off += (size_t)snprintf(buf + off, len - off, "=%s",
-				(p->flags & MPOL_F_STATIC_NODES) ? "static" : "relative");
-	if (off >= len)
+	}
+	off = (size_t)snprintf(buf, len, "%s", names[mode]);
+	if ((flags & MPOL_MODE_FLAGS) && off < len) {
+		off += (size_t)snprintf(buf + off, len - off, "=%s%s%s",
+				(flags & MPOL_F_STATIC_NODES) ? "static" :
+				(flags & MPOL_F_RELATIVE_NODES) ? "relative" : "",
+				(flags & MPOL_F_NUMA_BALANCING) &&
+				(flags & (MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES)) ? "|" : "",
+				(flags & MPOL_F_NUMA_BALANCING) ? "balancing" : "");
+	}
+	if (mode == MPOL_DEFAULT || mode == MPOL_LOCAL || nodes_empty(&p->nodes) || off >= len)
 		return;
 	bm_printlist(p->nodes.w, NODEMASK_BITS, nodes, sizeof(nodes));
 	snprintf(buf + off, len - off, ":%s", nodes);
 }
+
+/* ---- node set arithmetic (lib/bitmap.c) -------------------------------- */
+
+/* The n-th node of m (n < weight), as bitmap_find_nth / bitmap_ord_to_pos. */
+static int nth_node(const nodemask_t *m, unsigned n)
+{
+	return (int)bm_nth(m->w, NODEMASK_BITS, n);
+}
+
+/* Models bitmap_pos_to_ord(): the rank of node n in m, -1 if absent. */
+static int node_ord(const nodemask_t *m, int n)
+{
+	int ord = 0, i;
+
+	if (!node_isset(m, n))
+		return -1;
+	for_each_node_mask(i, m) {
+		if (i == n)
+			break;
+		ord++;
+	}
+	return ord;
+}
+
+/* Models node_remap() / bitmap_bitremap(): node n at rank k in old maps to
+ * the node at rank k mod weight in new; nodes not in old map to themselves. */
+static int node_remap(int n, const nodemask_t *old, const nodemask_t *new)
+{
+	int k = node_ord(old, n);
+	unsigned w = nodes_weight(new);
+
+	if (k < 0 || !w)
+		return n;
+	return nth_node(new, (unsigned)k % w);
+}
+
+/* Models nodes_remap() (bitmap_remap()). */
+static void nodes_remap(nodemask_t *dst, const nodemask_t *src, const nodemask_t *old,
+			const nodemask_t *new)
+{
+	nodemask_t r = {{0}};
+	int n;
+
+	for_each_node_mask(n, src)
+		node_set(&r, node_remap(n, old, new));
+	*dst = r;
+}
+
+/* Models mpol_relative_nodemask(): nodes_fold() onto the weight of rel,
+ * then nodes_onto() rel: node k of the user's set means the k-th allowed node. */
+static void mpol_relative_nodemask(nodemask_t *ret, const nodemask_t *orig, const nodemask_t *rel)
+{
+	unsigned w = nodes_weight(rel);
+	nodemask_t r = {{0}};
+	int n;
+
+	if (w)
+		for_each_node_mask(n, orig)
+			node_set(&r, nth_node(rel, (unsigned)n % w));
+	*ret = r;
+}
+
+/* ---- creating and rebinding -------------------------------------------------- */
+
+/* Models sanitize_mpol_flags(). */
+static long sanitize_mpol_flags(int mode, unsigned flags)
+{
+	if (mode < 0 || mode >= MPOL_MAX)
+		return -EINVAL;
+	if (flags & ~MPOL_MODE_FLAGS)
+		return -EINVAL;
+	if ((flags & MPOL_F_STATIC_NODES) && (flags & MPOL_F_RELATIVE_NODES))
+		return -EINVAL;
+	if ((flags & MPOL_F_NUMA_BALANCING) && mode != MPOL_BIND && mode != MPOL_PREFERRED_MANY)
+		return -EINVAL;
+	return 0;
+}
+
+/* Models the checks of mpol_new(): which empty/non-empty sets a mode
+ * accepts. *mode becomes MPOL_LOCAL for preferred with no nodes. */
+static long mpol_new_check(int *mode, unsigned flags, const nodemask_t *nodes)
+{
+	bool empty = nodes_empty(nodes);
+	bool flagged = flags & (MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES);
+
+	if (*mode == MPOL_DEFAULT)
+		return empty ? 0 : -EINVAL;
+	if (*mode == MPOL_PREFERRED && empty) {
+		if (flagged)
+			return -EINVAL;
+		*mode = MPOL_LOCAL;
+		return 0;
+	}
+	if (*mode == MPOL_LOCAL)
+		return (!empty || flagged) ? -EINVAL : 0;
+	return empty ? -EINVAL : 0;
+}
+
+/* Models mpol_set_nodemask() and the mode's create op (mpol_new_nodemask(),
+ * mpol_new_preferred()): the nodes within the cpuset's mems and N_MEMORY. */
+static long mpol_set_nodemask(struct sim *s, struct task *t, struct mempolicy *pol,
+			      const nodemask_t *nodes)
+{
+	nodemask_t allowed, eff;
+
+	if (pol->mode == MPOL_LOCAL)
+		return 0;
+	cpuset_task_mems(s, t, &allowed);   /* already within N_MEMORY */
+	if (pol->flags & MPOL_F_RELATIVE_NODES)
+		mpol_relative_nodemask(&eff, nodes, &allowed);
+	else
+		nodes_and(&eff, nodes, &allowed);
+	pol->user_nodes = *nodes;
+	pol->cpuset_mems = allowed;
+	if (nodes_empty(&eff))
+		return -EINVAL;
+	if (pol->mode == MPOL_PREFERRED) {
+		int first = first_node(&eff);
+
+		memset(&eff, 0, sizeof(eff));
+		node_set(&eff, first);
+	}
+	pol->nodes = eff;
+	return 0;
+}
+
+long mpol_create(struct sim *s, struct task *t, int mode, unsigned mode_flags,
+		 const nodemask_t *nodes, struct mempolicy **out)
+{
+	nodemask_t none = {{0}};
+	long rc = sanitize_mpol_flags(mode, mode_flags);
+
+	*out = NULL;
+	if (!nodes)
+		nodes = &none;
+	if (rc || (rc = mpol_new_check(&mode, mode_flags, nodes)))
+		return rc;
+	if (mode == MPOL_DEFAULT)
+		return 0;
+	struct mempolicy *p = mpol_new((enum mpol_mode)mode, mode_flags, NULL);
+
+	if (!p)
+		return -ENOMEM;
+	rc = mpol_set_nodemask(s, t, p, nodes);
+	if (rc) {
+		mpol_put(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
+/* Models mpol_rebind_nodemask() (bind, interleave, preferred many) and
+ * mpol_rebind_preferred() (which only records the new mems: the cpuset
+ * check at allocation time keeps a preferred node outside them unused). */
+void mpol_rebind_policy(struct mempolicy *p, const nodemask_t *newmems)
+{
+	nodemask_t tmp;
+
+	if (!p || p->mode == MPOL_LOCAL || p->mode == MPOL_DEFAULT)
+		return;
+	if (!(p->flags & (MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES)) &&
+	    nodes_equal(&p->cpuset_mems, newmems))
+		return;
+	if (p->mode == MPOL_PREFERRED) {
+		p->cpuset_mems = *newmems;
+		return;
+	}
+	if (p->flags & MPOL_F_STATIC_NODES) {
+		nodes_and(&tmp, &p->user_nodes, newmems);
+	} else if (p->flags & MPOL_F_RELATIVE_NODES) {
+		mpol_relative_nodemask(&tmp, &p->user_nodes, newmems);
+	} else {
+		nodes_remap(&tmp, &p->nodes, &p->cpuset_mems, newmems);
+		p->cpuset_mems = *newmems;
+	}
+	if (nodes_empty(&tmp))
+		tmp = *newmems;
+	p->nodes = tmp;
+}
+
+void mpol_rebind_task(struct task *t, const nodemask_t *newmems)
+{
+	if (t->mempolicy && t->mempolicy->refcnt > 1) {
+		/* Fork shares policy objects; a rebind is this task's alone. */
+		struct mempolicy *n = mpol_dup(t->mempolicy);
+
+		if (!n)
+			return;
+		mpol_put(t->mempolicy);
+		t->mempolicy = n;
+	}
+	mpol_rebind_policy(t->mempolicy, newmems);
+}
+
+void mpol_rebind_mm(struct mm_struct *mm, const nodemask_t *newmems)
+{
+	for (int i = 0; mm && i < mm->nr_vmas; i++) {
+		struct vm_area_struct *v = mm->vmas[i];
+
+		if (!v->policy)
+			continue;
+		if (v->policy->refcnt > 1) {
+			struct mempolicy *n = mpol_dup(v->policy);
+
+			if (!n)
+				continue;
+			mpol_put(v->policy);
+			v->policy = n;
+		}
+		mpol_rebind_policy(v->policy, newmems);
+	}
+}
+
+/* ---- allocation ------------------------------------------------------------------ */
 
 struct mempolicy *get_vma_policy(struct task *t, struct vm_area_struct *vma, uint64_t addr)
 {
@@ -80,91 +343,481 @@ struct mempolicy *get_vma_policy(struct task *t, struct vm_area_struct *vma, uin
 	return t ? t->mempolicy : NULL;
 }
 
-/* The n-th node of a mask, n taken modulo its weight (offset_il_node()). */
-static int nth_node_mod(const nodemask_t *m, uint64_t n)
+/* Weighted interleave weight of a node (get_il_weight()): without
+ * weights in /sys/kernel/mm/mempolicy/weighted_interleave every node
+ * weighs 1, as the kernel defaults them. */
+static unsigned il_weight(int nid)
 {
-	unsigned w = nodes_weight(m);
-
-	if (!w)
-		return -1;
-	return (int)bm_nth(m->w, NODEMASK_BITS, (unsigned)(n % w));
+	(void)nid;
+	return 1;
 }
 
-/* Models interleave_nodes(): task interleave takes the next node after
- * the one used last, wrapping. */
-static int interleave_nodes(struct task *t, const nodemask_t *m)
+/* Models next_node_in(). */
+static int next_node_in(int n, const nodemask_t *m)
 {
-	int next = next_node(t->il_prev, m);
+	int next = (n + 1 >= NODEMASK_BITS || n < -1) ? NODEMASK_BITS : next_node(n, m);
 
-	if (next >= NODEMASK_BITS)
-		next = first_node(m);
-	if (next < NODEMASK_BITS)
-		t->il_prev = next;
-	return next;
+	return next < NODEMASK_BITS ? next : first_node(m);
 }
 
-pfn_t alloc_user_pages(struct sim *s, struct task *t, struct vm_area_struct *vma,
-		       uint64_t ilx, gfp_t gfp, unsigned order, uint64_t *stall)
+/* Models interleave_nodes() and weighted_interleave_nodes(): the task's
+ * rotor, for allocations without an interleave index. */
+static int interleave_nodes(struct task *t, const struct mempolicy *pol)
 {
-	struct mempolicy *pol = get_vma_policy(t, vma, 0);
-	int local = t ? task_node(s, t) : 0;
+	if (pol->mode == MPOL_WEIGHTED_INTERLEAVE) {
+		int node = t->il_prev;
+
+		if (!t->il_weight || node < 0 || !node_isset(&pol->nodes, node)) {
+			node = next_node_in(node, &pol->nodes);
+			t->il_prev = node;
+			t->il_weight = il_weight(node);
+		}
+		t->il_weight--;
+		return node;
+	}
+	t->il_prev = next_node_in(t->il_prev, &pol->nodes);
+	return t->il_prev;
+}
+
+/* Models interleave_nid() and weighted_interleave_nid(): the node for
+ * interleave index ilx (page offset in the mapping). */
+static int interleave_nid(const struct mempolicy *pol, uint64_t ilx, int local)
+{
+	unsigned total = 0;
+	int n;
+
+	for_each_node_mask(n, &pol->nodes)
+		total += pol->mode == MPOL_WEIGHTED_INTERLEAVE ? il_weight(n) : 1;
+	if (!total)
+		return local;
+	uint64_t target = ilx % total;
+
+	for_each_node_mask(n, &pol->nodes) {
+		unsigned w = pol->mode == MPOL_WEIGHTED_INTERLEAVE ? il_weight(n) : 1;
+
+		if (target < w)
+			return n;
+		target -= w;
+	}
+	return local;
+}
+
+/* One __alloc_pages() call with the task's cpuset applied. */
+static pfn_t alloc_nodemask(struct sim *s, struct task *t, gfp_t gfp, unsigned order, int nid,
+			    const nodemask_t *mask, int local, uint64_t *stall)
+{
 	struct alloc_req req = {
-		.gfp = gfp, .order = order, .preferred_nid = local, .nodemask = NULL,
-		.cpuset_mems = t ? cpuset_mems_allowed(s, t) : NULL, .local_nid = local,
+		.gfp = gfp, .order = order, .preferred_nid = nid, .nodemask = mask,
+		.cpuset_mems = t ? cpuset_mems_allowed(s, t) : NULL,
+		.cpuset_softwall_mems = t ? cpuset_softwall_mems(s, t) : NULL,
+		.local_nid = local,
 	};
-	pfn_t pfn;
+	pfn_t pfn = alloc_pages_req(s, &req);
 
-	switch (pol ? pol->mode : MPOL_DEFAULT) {
-	case MPOL_PREFERRED:
-		req.preferred_nid = first_node(&pol->nodes);
-		break;
-	case MPOL_BIND:
-		req.nodemask = &pol->nodes;
-		/* policy_node(): the local node if allowed, else the first. */
-		if (!node_isset(&pol->nodes, local))
-			req.preferred_nid = first_node(&pol->nodes);
-		break;
-	case MPOL_INTERLEAVE:
-	case MPOL_WEIGHTED_INTERLEAVE: {
-		int nid = vma && vma->policy == pol ? nth_node_mod(&pol->nodes, ilx)
-						    : interleave_nodes(t, &pol->nodes);
-
-		pfn = alloc_pages_node(s, nid, gfp, order, local);
-		if (pfn != NOPFN && pfn_to_nid(&s->mem, pfn) == nid)
-			s->mem.nodes[nid].numa_stat[NUMA_INTERLEAVE_HIT]++;
-		return pfn;
-	}
-	case MPOL_PREFERRED_MANY:
-		req.nodemask = &pol->nodes;
-		req.preferred_nid = node_isset(&pol->nodes, local) ? local : first_node(&pol->nodes);
-		break;
-	default:
-		break;
-	}
-	pfn = alloc_pages_req(s, &req);
 	if (stall)
 		*stall += req.stall_ns;
 	return pfn;
 }
 
+/* Models cpuset_nodemask_valid_mems_allowed(): a bind nodemask is only
+ * used when it meets the cpuset's mems. */
+static bool nodemask_valid_mems(struct sim *s, struct task *t, const nodemask_t *m)
+{
+	nodemask_t mems;
+
+	if (!t)
+		return true;
+	cpuset_task_mems(s, t, &mems);
+	return nodes_intersects(m, &mems);
+}
+
+pfn_t alloc_pages_mpol(struct sim *s, struct task *t, struct mempolicy *pol, bool has_ilx,
+		       uint64_t ilx, gfp_t gfp, unsigned order, uint64_t *stall)
+{
+	int local = t ? task_node(s, t) : 0;
+	pfn_t pfn;
+	int nid;
+
+	switch (pol ? pol->mode : MPOL_DEFAULT) {
+	case MPOL_PREFERRED:
+		return alloc_nodemask(s, t, gfp, order, first_node(&pol->nodes), NULL, local, stall);
+	case MPOL_BIND:
+		/* policy_nodemask(): the local node's zonelist, filtered */
+		return alloc_nodemask(s, t, gfp, order, local,
+				      nodemask_valid_mems(s, t, &pol->nodes) ? &pol->nodes : NULL,
+				      local, stall);
+	case MPOL_PREFERRED_MANY:
+		/* alloc_pages_preferred_many(): the set first without direct
+		 * reclaim, then anywhere */
+		pfn = alloc_nodemask(s, t, (gfp | __GFP_NOWARN) & ~(__GFP_DIRECT_RECLAIM | __GFP_NOFAIL),
+				     order, local, &pol->nodes, local, stall);
+		if (pfn == NOPFN)
+			pfn = alloc_nodemask(s, t, gfp, order, local, NULL, local, stall);
+		return pfn;
+	case MPOL_INTERLEAVE:
+	case MPOL_WEIGHTED_INTERLEAVE:
+		nid = has_ilx ? interleave_nid(pol, ilx, local) : interleave_nodes(t, pol);
+		pfn = alloc_nodemask(s, t, gfp, order, nid, NULL, local, stall);
+		if (pfn != NOPFN && pfn_to_nid(&s->mem, pfn) == nid &&
+		    tun(&s->tun, TUN_NUMA_STAT))
+			s->mem.nodes[nid].numa_stat[NUMA_INTERLEAVE_HIT]++;
+		return pfn;
+	default:
+		return alloc_nodemask(s, t, gfp, order, local, NULL, local, stall);
+	}
+}
+
+pfn_t alloc_user_pages(struct sim *s, struct task *t, struct vm_area_struct *vma,
+		       uint64_t ilx, gfp_t gfp, unsigned order, uint64_t *stall)
+{
+	if (!vma && t && cpuset_do_page_mem_spread(s, t)) {
+		/* filemap_alloc_folio(): page cache spread over the cpuset */
+		int nid = cpuset_mem_spread_node(s, t);
+
+		return alloc_nodemask(s, t, gfp, order, nid, NULL, task_node(s, t), stall);
+	}
+	return alloc_pages_mpol(s, t, get_vma_policy(t, vma, 0), vma != NULL, ilx, gfp, order,
+				stall);
+}
+
+/* ---- set_mempolicy(2) ---------------------------------------------------------- */
+
+/* Models do_set_mempolicy(). */
 long do_set_mempolicy(struct sim *s, struct task *t, int mode, unsigned mode_flags,
 		      const nodemask_t *nodes)
 {
-	(void)s; (void)t; (void)mode; (void)mode_flags; (void)nodes;
-	return -ENOSYS;
+	struct mempolicy *new;
+	long rc = mpol_create(s, t, mode, mode_flags, nodes, &new);
+
+	if (rc)
+		return rc;
+	mpol_put(t->mempolicy);
+	t->mempolicy = new;
+	if (new && (new->mode == MPOL_INTERLEAVE || new->mode == MPOL_WEIGHTED_INTERLEAVE)) {
+		t->il_prev = NODEMASK_BITS - 1;   /* MAX_NUMNODES - 1: start at the first */
+		t->il_weight = 0;
+	}
+	return 0;
 }
 
+/* ---- queue_pages_range() -------------------------------------------------------- */
+
+/* Pages found for migration by a page table walk. */
+struct queue_pages {
+	struct sim *s;
+	struct vm_area_struct *vma;
+	const nodemask_t *nmask;
+	unsigned flags;
+	struct migrate_item *items;
+	size_t n, cap;
+	long nr_failed;
+	bool stop;              /* strictly_unmovable(): the first violation ends the walk */
+	bool nomem;
+};
+
+/* Models queue_folio_required(): node in nmask, or not in it with INVERT. */
+static bool queue_folio_required(const struct queue_pages *qp, pfn_t pfn)
+{
+	bool in = node_isset(qp->nmask, pfn_to_nid(&qp->s->mem, pfn));
+
+	return in == !(qp->flags & MPOL_MF_INVERT);
+}
+
+static bool strictly_unmovable(unsigned flags)
+{
+	return (flags & MPOL_MF_VALID) == MPOL_MF_STRICT;
+}
+
+static int queue_add(struct queue_pages *qp, pfn_t pfn, uint64_t vpn)
+{
+	if (qp->n == qp->cap) {
+		size_t cap = qp->cap ? qp->cap * 2 : 64;
+		struct migrate_item *n = realloc(qp->items, cap * sizeof(*n));
+
+		if (!n)
+			return -1;
+		qp->items = n;
+		qp->cap = cap;
+	}
+	qp->items[qp->n++] = (struct migrate_item){
+		.pfn = pfn,
+		.ilx = linear_page_index(qp->vma, vpn << qp->s->topo->page_shift,
+					 qp->s->topo->page_shift),
+	};
+	return 0;
+}
+
+/* Models migrate_folio_add(): shared pages are skipped without
+ * MPOL_MF_MOVE_ALL (not a failure); false when isolation fails. */
+static bool migrate_folio_add(struct queue_pages *qp, pfn_t pfn, uint64_t vpn)
+{
+	struct sim *s = qp->s;
+
+	if (!(qp->flags & MPOL_MF_MOVE_ALL) && s->mem.f.mapcount[pfn] > 1)
+		return true;
+	if (migrate_isolate(s, pfn))
+		return false;
+	if (queue_add(qp, pfn, vpn)) {
+		migrate_putback(s, pfn);
+		qp->nomem = true;
+	}
+	return true;
+}
+
+/* Models queue_folios_pte_range() (and queue_folios_hugetlb()) for one pte. */
+static void queue_one(void *ctx, uint64_t vpn, pte_t *e)
+{
+	struct queue_pages *qp = ctx;
+	struct sim *s = qp->s;
+	pte_t p = *e;
+
+	if (qp->stop)
+		return;
+	if (p & PTE_MIGRATION) {
+		/* A page under migration (the old frame is still its identity):
+		 * busy if it is one we want, else not ours to care about. */
+		if (queue_folio_required(qp, (pfn_t)pte_val(p)))
+			qp->nr_failed++;
+		return;
+	}
+	if (!pte_maps_frame(p))
+		return;   /* none, swap, the zero page */
+	pfn_t pfn = (pfn_t)pte_val(p);
+
+	if ((p & PTE_HUGE) && !(s->mem.f.flags[pfn] & PG_head))
+		return;   /* a huge page counts once, at its head */
+	if (!queue_folio_required(qp, pfn))
+		return;
+	if (!(qp->flags & (MPOL_MF_MOVE | MPOL_MF_MOVE_ALL)) || !migrate_folio_add(qp, pfn, vpn)) {
+		qp->nr_failed++;
+		if (strictly_unmovable(qp->flags))
+			qp->stop = true;
+	}
+}
+
+/*
+ * Models queue_pages_range() with queue_pages_test_walk(): -EFAULT for a
+ * hole in [start, end) unless MPOL_MF_DISCONTIG_OK, and always when no
+ * VMA meets the range; else the count of pages that violate the policy
+ * and could not be queued. Queued pages are isolated, in qp->items.
+ */
+static long queue_pages_range(struct sim *s, struct mm_struct *mm, uint64_t start, uint64_t end,
+			      struct queue_pages *qp)
+{
+	int i = vma_index_after(mm, start);
+	uint64_t covered = start;
+	bool first = true;
+
+	for (; i < mm->nr_vmas && mm->vmas[i]->start < end; i++) {
+		struct vm_area_struct *v = mm->vmas[i];
+
+		if (!(qp->flags & MPOL_MF_DISCONTIG_OK) && v->start > covered)
+			return -EFAULT;   /* hole at the head or in the middle */
+		first = false;
+		covered = v->end;
+		if (!(qp->flags & MPOL_MF_VALID) || qp->stop)
+			continue;
+		uint64_t lo = v->start > start ? v->start : start;
+		uint64_t hi = v->end < end ? v->end : end;
+
+		qp->vma = v;
+		pgtable_walk(&mm->pt, lo >> s->topo->page_shift, hi >> s->topo->page_shift,
+			     queue_one, qp);
+	}
+	if (first)
+		return -EFAULT;   /* the whole range is a hole */
+	if (!(qp->flags & MPOL_MF_DISCONTIG_OK) && covered < end)
+		return -EFAULT;   /* hole at the tail */
+	return qp->nr_failed;
+}
+
+static void queue_putback(struct sim *s, struct queue_pages *qp)
+{
+	for (size_t i = 0; i < qp->n; i++)
+		migrate_putback(s, qp->items[i].pfn);
+	qp->n = 0;
+}
+
+/* ---- mbind(2) ---------------------------------------------------------------------- */
+
+/* Models mbind_range() / vma_replace_policy(): split at start and end,
+ * give each VMA in between its copy of the policy, merge equal neighbours. */
+static long mbind_range(struct sim *s, struct mm_struct *mm, uint64_t start, uint64_t end,
+			const struct mempolicy *new)
+{
+	if (split_vma_range(s, mm, start, end))
+		return -ENOMEM;
+	for (int i = vma_index_after(mm, start); i < mm->nr_vmas && mm->vmas[i]->start < end; i++) {
+		struct vm_area_struct *v = mm->vmas[i];
+		struct mempolicy *p = new ? mpol_dup(new) : NULL;
+
+		if (new && !p)
+			return -ENOMEM;
+		mpol_put(v->policy);
+		v->policy = p;
+	}
+	mm_merge_vmas(s, mm);
+	return 0;
+}
+
+/* Migrates queued pages to where the new policy (or, for MPOL_DEFAULT,
+ * the task's) would allocate them (alloc_migration_target_by_mpol()). */
+static long mbind_migrate(struct sim *s, struct task *t, struct mempolicy *new,
+			  struct queue_pages *qp, uint64_t *cost_ns)
+{
+	struct mempolicy local_policy = {.mode = MPOL_LOCAL, .home_node = -1};
+	struct migrate_target mt = {.t = t, .pol = new ? new : t->mempolicy,
+				    .local_nid = task_node(s, t)};
+
+	if (!mt.pol)
+		mt.pol = &local_policy;   /* the kernel's default_policy */
+	long rc = migrate_pages_list(s, qp->items, qp->n, &mt, cost_ns);
+
+	qp->n = 0;
+	return rc;
+}
+
+/* Models kernel_mbind() and do_mbind(). */
 long do_mbind(struct sim *s, struct task *t, uint64_t start, uint64_t len, int mode,
 	      unsigned mode_flags, const nodemask_t *nodes, unsigned flags, uint64_t *cost_ns)
 {
-	(void)s; (void)t; (void)start; (void)len; (void)mode; (void)mode_flags;
-	(void)nodes; (void)flags; (void)cost_ns;
-	return -ENOSYS;
+	uint64_t psz = s->topo->page_size;
+	nodemask_t none = {{0}};
+	struct mempolicy *new;
+	long rc = sanitize_mpol_flags(mode, mode_flags), nr_failed;
+
+	if (rc)
+		return rc;
+	if (flags & ~MPOL_MF_VALID)
+		return -EINVAL;
+	if ((flags & MPOL_MF_MOVE_ALL) && t->uid != 0)
+		return -EPERM;   /* capable(CAP_SYS_NICE) */
+	if (start & (psz - 1))
+		return -EINVAL;
+	if (mode == MPOL_DEFAULT)
+		flags &= ~MPOL_MF_STRICT;
+	len = (len + psz - 1) & ~(psz - 1);
+	if (start + len < start)
+		return -EINVAL;
+	if (!len)
+		return 0;
+	if (!nodes)
+		nodes = &none;
+	rc = mpol_create(s, t, mode, mode_flags, nodes, &new);
+	if (rc)
+		return rc;
+	struct queue_pages qp = {.s = s, .nmask = nodes,
+				 .flags = flags | MPOL_MF_INVERT | (new ? 0 : MPOL_MF_DISCONTIG_OK)};
+
+	nr_failed = queue_pages_range(s, t->mm, start, start + len, &qp);
+	if (nr_failed < 0) {
+		rc = nr_failed;
+		nr_failed = 0;
+		queue_putback(s, &qp);
+	} else {
+		rc = mbind_range(s, t->mm, start, start + len, new);
+	}
+	if (qp.nomem)
+		nr_failed++;
+	if (!rc && qp.n) {
+		long mrc = mbind_migrate(s, t, new, &qp, cost_ns);
+
+		if (mrc)
+			nr_failed = nr_failed ? nr_failed : mrc;
+	}
+	queue_putback(s, &qp);
+	free(qp.items);
+	if (!rc && nr_failed && (flags & MPOL_MF_STRICT))
+		rc = -EIO;
+	mpol_put(new);
+	return rc;
 }
 
+/* ---- migrate_pages(2) -------------------------------------------------------------- */
+
+/* Models migrate_to_node(): every page of mm on node source, except
+ * shared ones without MPOL_MF_MOVE_ALL, to node dest. */
+static long migrate_to_node(struct sim *s, struct mm_struct *mm, int source, int dest, int flags,
+			    int local, uint64_t *cost_ns)
+{
+	nodemask_t nmask = {{0}};
+	struct migrate_target mt = {.local_nid = local};
+
+	node_set(&nmask, source);
+	struct queue_pages qp = {.s = s, .nmask = &nmask,
+				 .flags = (unsigned)flags | MPOL_MF_DISCONTIG_OK};
+	long nr_failed = mm->nr_vmas ? queue_pages_range(s, mm, mm->vmas[0]->start,
+							  mm->vmas[mm->nr_vmas - 1]->end, &qp) : 0;
+	long err = 0;
+
+	for (size_t i = 0; i < qp.n; i++)
+		qp.items[i].target = dest;
+	if (qp.n)
+		err = migrate_pages_list(s, qp.items, qp.n, &mt, cost_ns);
+	free(qp.items);
+	if (nr_failed < 0)
+		return nr_failed;
+	return err >= 0 ? err + nr_failed + (qp.nomem ? 1 : 0) : err;
+}
+
+long do_migrate_pages(struct sim *s, struct task *target, const nodemask_t *from,
+		      const nodemask_t *to, int flags, int local_nid, uint64_t *cost_ns)
+{
+	unsigned wf = nodes_weight(from), wt = nodes_weight(to);
+	nodemask_t tmp = *from;
+	long busy = 0, err = 0;
+
+	if (!target->mm)
+		return 0;
+	while (!nodes_empty(&tmp)) {
+		int src = -1, dest = 0, n;
+
+		/* A (source, dest) pair whose dest is not itself still to be
+		 * moved from; skip sources in to when the sets differ in size. */
+		for_each_node_mask(n, &tmp) {
+			if (wf != wt && node_isset(to, n))
+				continue;
+			int d = node_remap(n, from, to);
+
+			if (d == n)
+				continue;
+			src = n;
+			dest = d;
+			if (!node_isset(&tmp, dest))
+				break;
+		}
+		if (src < 0)
+			break;
+		node_clear(&tmp, src);
+		err = migrate_to_node(s, target->mm, src, dest, flags, local_nid, cost_ns);
+		if (err > 0)
+			busy += err;
+		if (err < 0)
+			break;
+	}
+	return err < 0 ? err : busy;
+}
+
+/* Models kernel_migrate_pages(). */
 long kernel_migrate_pages(struct sim *s, struct task *caller, struct task *target,
 			  const nodemask_t *from, const nodemask_t *to, uint64_t *cost_ns)
 {
-	(void)s; (void)caller; (void)target; (void)from; (void)to; (void)cost_ns;
-	return -ENOSYS;
+	nodemask_t task_nodes, new;
+
+	if (!target || target->state != TASK_RUNNING)
+		return -ESRCH;
+	if (!task_may_access(caller, target))
+		return -EPERM;
+	cpuset_task_mems(s, target, &task_nodes);
+	if (!nodes_subset(to, &task_nodes) && caller->uid != 0)
+		return -EPERM;   /* target nodes outside its cpuset need CAP_SYS_NICE */
+	cpuset_task_mems(s, caller, &task_nodes);
+	nodes_and(&new, to, &task_nodes);
+	if (nodes_empty(&new))
+		return -EINVAL;
+	if (!target->mm)
+		return -EINVAL;
+	return do_migrate_pages(s, target, from, &new,
+				caller->uid == 0 ? MPOL_MF_MOVE_ALL : MPOL_MF_MOVE,
+				task_node(s, caller), cost_ns);
 }

@@ -19,11 +19,13 @@
 struct sim;
 struct task;
 struct vm_area_struct;
+struct mm_struct;
 
 /* Modes and flags with Linux's values (include/uapi/linux/mempolicy.h). */
 #include "trace/uapi.h"
 
 #define MPOL_F_NUMA_BALANCING (1 << 13)
+#define MPOL_MF_VALID (MPOL_MF_STRICT | MPOL_MF_MOVE | MPOL_MF_MOVE_ALL)
 #define MPOL_MODE_FLAGS (MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES | MPOL_F_NUMA_BALANCING)
 
 struct mempolicy {
@@ -36,21 +38,51 @@ struct mempolicy {
 	int home_node;               /* set_mempolicy_home_node(), -1 = none */
 };
 
+/* A bare policy object (refcount 1); no validation: see mpol_create(). */
 struct mempolicy *mpol_new(enum mpol_mode mode, unsigned flags, const nodemask_t *nodes);
 struct mempolicy *mpol_get(struct mempolicy *p);
 void mpol_put(struct mempolicy *p);
+/* mpol_dup(): a private copy (refcount 1); NULL stays NULL. */
+struct mempolicy *mpol_dup(const struct mempolicy *p);
+/* mpol_equal(): same mode, flags and nodes (VMAs with equal policies merge). */
+bool mpol_equal(const struct mempolicy *a, const struct mempolicy *b);
+
+/*
+ * Models sanitize_mpol_flags() + mpol_new() + mpol_set_nodemask(): a
+ * validated policy for task t, its nodes contextualised by t's cpuset
+ * and N_MEMORY. *out is NULL for MPOL_DEFAULT. 0 or -EINVAL.
+ */
+long mpol_create(struct sim *s, struct task *t, int mode, unsigned mode_flags,
+		 const nodemask_t *nodes, struct mempolicy **out);
 
 /* mpol_to_str(): "default", "prefer:1", "bind:0-1", "interleave=static:0-3", ... */
 void mpol_to_str(const struct mempolicy *p, char *buf, size_t len);
+
+/* Models mpol_rebind_policy(): fit p to new cpuset mems, honouring
+ * MPOL_F_STATIC_NODES / MPOL_F_RELATIVE_NODES. */
+void mpol_rebind_policy(struct mempolicy *p, const nodemask_t *newmems);
+/* mpol_rebind_task() and mpol_rebind_mm(): the task's policy, and the
+ * policies of every VMA of mm (copied first when shared with another mm). */
+void mpol_rebind_task(struct task *t, const nodemask_t *newmems);
+void mpol_rebind_mm(struct mm_struct *mm, const nodemask_t *newmems);
 
 /*
  * Models alloc_pages_mpol() for a user page of task t at address addr in
  * vma (vma may be NULL for non-VMA allocations such as page cache
  * read(2)): the VMA policy if there is one, else the task's, else local.
- * ilx is the interleave index (page offset in the mapping) used by VMA
- * interleave. Returns the pfn or NOPFN; *stall gets reclaim time.
+ * ilx is the interleave index (page offset in the mapping), used by
+ * interleave whenever there is a VMA (get_vma_policy() sets it for the
+ * task policy too); without a VMA task interleave rotates per allocation
+ * (interleave_nodes()). With vma NULL and the task's cpuset spreading page
+ * cache (memory_spread_page) the page goes to cpuset_mem_spread_node()
+ * (filemap_alloc_folio()). Returns the pfn or NOPFN; *stall gets reclaim time.
  */
 pfn_t alloc_user_pages(struct sim *s, struct task *t, struct vm_area_struct *vma,
+		       uint64_t ilx, gfp_t gfp, unsigned order, uint64_t *stall);
+
+/* Models folio_alloc_mpol(): allocate under policy pol (NULL = local) for
+ * task t; has_ilx false means NO_INTERLEAVE_INDEX. */
+pfn_t alloc_pages_mpol(struct sim *s, struct task *t, struct mempolicy *pol, bool has_ilx,
 		       uint64_t ilx, gfp_t gfp, unsigned order, uint64_t *stall);
 
 /* The policy that applies at addr in vma for task t (get_vma_policy()). */
@@ -69,5 +101,14 @@ long do_mbind(struct sim *s, struct task *t, uint64_t start, uint64_t len, int m
 /* migrate_pages(2) by caller on target: pages not moved, or -errno */
 long kernel_migrate_pages(struct sim *s, struct task *caller, struct task *target,
 			  const nodemask_t *from, const nodemask_t *to, uint64_t *cost_ns);
+/*
+ * Models do_migrate_pages(): moves target's pages from the nodes of from
+ * to the nodes of to, keeping their relative placement (the n-th node of
+ * from goes to the n-th node of to). flags MPOL_MF_MOVE or
+ * MPOL_MF_MOVE_ALL (also pages mapped by other processes). Returns the
+ * pages not moved, or -errno. Used by migrate_pages(2) and cpusets.
+ */
+long do_migrate_pages(struct sim *s, struct task *target, const nodemask_t *from,
+		      const nodemask_t *to, int flags, int local_nid, uint64_t *cost_ns);
 
 #endif

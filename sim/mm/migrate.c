@@ -1,23 +1,630 @@
 /*
- * migrate.c - page migration (mm/migrate.c).
+ * migrate.c - page migration (mm/migrate.c); see migrate.h for the steps.
+ *
+ * Pages under migration are kept in a small table: an entry per page
+ * whose ptes are migration entries, found by old pfn through an
+ * open-addressing hash, and completed by an engine event at the time its
+ * copy is done.
  */
 #include "mm/migrate.h"
 
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "mm/filemap.h"
+#include "mm/mempolicy.h"
+#include "mm/cpuset.h"
+#include "mm/page_alloc.h"
+#include "mm/rmap.h"
+#include "mm/vmscan.h"
 #include "sim.h"
+#include "task/mm.h"
+#include "task/task.h"
+
+struct mig_entry {
+	pfn_t old, new;
+	uint64_t done_at;
+	bool used;
+};
+
+struct migrate_state {
+	struct mig_entry *e;      /* entries; free ones chained through old */
+	uint32_t nr, cap;
+	uint32_t free_head;       /* UINT32_MAX: none */
+	uint32_t *slot;           /* hash of old pfn -> entry index + 1; 0 empty */
+	uint32_t nslots;
+	uint64_t live;
+};
+
+int migrate_init(struct sim *s)
+{
+	struct migrate_state *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return -1;
+	m->free_head = UINT32_MAX;
+	s->migration = m;
+	return 0;
+}
+
+void migrate_free(struct sim *s)
+{
+	if (!s->migration)
+		return;
+	free(s->migration->e);
+	free(s->migration->slot);
+	free(s->migration);
+	s->migration = NULL;
+}
+
+uint64_t migrate_in_flight(const struct sim *s)
+{
+	return s->migration ? s->migration->live : 0;
+}
+
+/* ---- the pfn -> entry hash ------------------------------------------------ */
+
+static uint32_t pfn_hash(pfn_t pfn, uint32_t nslots)
+{
+	return (uint32_t)((pfn * 2654435761u) & (nslots - 1));
+}
+
+static int hash_grow(struct migrate_state *m)
+{
+	uint32_t n = m->nslots ? m->nslots * 2 : 64;
+	uint32_t *slot = calloc(n, sizeof(*slot));
+
+	if (!slot)
+		return -1;
+	for (uint32_t i = 0; i < m->nslots; i++) {
+		if (!m->slot[i])
+			continue;
+		uint32_t h = pfn_hash(m->e[m->slot[i] - 1].old, n);
+
+		while (slot[h])
+			h = (h + 1) & (n - 1);
+		slot[h] = m->slot[i];
+	}
+	free(m->slot);
+	m->slot = slot;
+	m->nslots = n;
+	return 0;
+}
+
+static uint32_t *hash_find(struct migrate_state *m, pfn_t pfn)
+{
+	if (!m->nslots)
+		return NULL;
+	for (uint32_t h = pfn_hash(pfn, m->nslots);; h = (h + 1) & (m->nslots - 1)) {
+		if (!m->slot[h])
+			return NULL;
+		if (m->e[m->slot[h] - 1].old == pfn)
+			return &m->slot[h];
+	}
+}
+
+/* Deletion with backward shift, so probes never meet a hole early. */
+static void hash_del(struct migrate_state *m, uint32_t *sp)
+{
+	uint32_t i = (uint32_t)(sp - m->slot), mask = m->nslots - 1;
+
+	m->slot[i] = 0;
+	for (uint32_t j = (i + 1) & mask; m->slot[j]; j = (j + 1) & mask) {
+		uint32_t h = pfn_hash(m->e[m->slot[j] - 1].old, m->nslots);
+
+		/* move j back to i if its home h is not in (i, j] cyclically */
+		if (((j - h) & mask) >= ((j - i) & mask)) {
+			m->slot[i] = m->slot[j];
+			m->slot[j] = 0;
+			i = j;
+		}
+	}
+}
+
+static int entry_add(struct migrate_state *m, pfn_t old, pfn_t new, uint64_t done_at,
+		     uint32_t *idx)
+{
+	if ((m->live + 1) * 2 > m->nslots && hash_grow(m))
+		return -1;
+	if (m->free_head != UINT32_MAX) {
+		*idx = m->free_head;
+		m->free_head = m->e[*idx].old;
+	} else {
+		if (m->nr == m->cap) {
+			uint32_t cap = m->cap ? m->cap * 2 : 64;
+			struct mig_entry *e = realloc(m->e, cap * sizeof(*e));
+
+			if (!e)
+				return -1;
+			m->e = e;
+			m->cap = cap;
+		}
+		*idx = m->nr++;
+	}
+	m->e[*idx] = (struct mig_entry){old, new, done_at, true};
+	uint32_t h = pfn_hash(old, m->nslots);
+
+	while (m->slot[h])
+		h = (h + 1) & (m->nslots - 1);
+	m->slot[h] = *idx + 1;
+	m->live++;
+	return 0;
+}
+
+static void entry_del(struct migrate_state *m, uint32_t idx)
+{
+	uint32_t *sp = hash_find(m, m->e[idx].old);
+
+	if (sp)
+		hash_del(m, sp);
+	m->e[idx].used = false;
+	m->e[idx].old = m->free_head;
+	m->free_head = idx;
+	m->live--;
+}
 
 uint64_t migration_wait_until(struct sim *s, pfn_t pfn)
 {
-	(void)pfn;
-	return sim_now(s);
+	uint32_t *sp = s->migration ? hash_find(s->migration, pfn) : NULL;
+
+	if (!sp)
+		return sim_now(s);
+	return s->migration->e[*sp - 1].done_at;
 }
 
+/* ---- isolation ------------------------------------------------------------- */
+
+int migrate_isolate(struct sim *s, pfn_t pfn)
+{
+	uint32_t fl = s->mem.f.flags[pfn];
+
+	/* Huge (hugetlb) pages stay off the LRU in this model and are not
+	 * migrated: isolation fails as for any page off the LRU. Swap cache
+	 * and writeback pages would need the swap and I/O models to follow
+	 * the move; they are reported busy (docs/model.md). */
+	if (fl & (PG_head | PG_huge | PG_swapcache | PG_writeback | PG_slab | PG_kernel))
+		return -EBUSY;
+	return isolate_lru_page(s, pfn);
+}
+
+void migrate_putback(struct sim *s, pfn_t pfn)
+{
+	putback_lru_page(s, pfn);
+}
+
+/* ---- step 2: migration entries ------------------------------------------------ */
+
+struct remap_ctx {
+	pfn_t to;              /* restore: the pfn the entries now point to */
+	unsigned found;
+};
+
+/* try_to_migrate_one(): a present pte becomes a migration entry that
+ * remembers write, dirty and young (make_writable_migration_entry()...). */
+static bool install_one(struct sim *s, void *ctx, struct mm_struct *mm, uint64_t vpn)
+{
+	pte_t p = pgtable_get(&mm->pt, vpn);
+
+	(void)s;
+	if (!(p & PTE_PRESENT))
+		return true;
+	((struct remap_ctx *)ctx)->found++;
+	pgtable_set(&mm->pt, vpn, (p & ~(pte_t)PTE_PRESENT) | PTE_MIGRATION);
+	return true;
+}
+
+/* remove_migration_pte(): a migration entry becomes a pte to ctx->to. */
+static bool restore_one(struct sim *s, void *ctx, struct mm_struct *mm, uint64_t vpn)
+{
+	struct remap_ctx *c = ctx;
+	pte_t p = pgtable_get(&mm->pt, vpn);
+
+	(void)s;
+	if (!(p & PTE_MIGRATION))
+		return true;
+	c->found++;
+	pgtable_set(&mm->pt, vpn, mk_pte(c->to, (unsigned)(p & PTE_FLAGS_MASK & ~PTE_MIGRATION) |
+					  PTE_PRESENT));
+	return true;
+}
+
+/* remove_migration_ptes(old, to): rmap_walk finds entries by old pfn. */
+static void restore_ptes(struct sim *s, pfn_t old, pfn_t to)
+{
+	struct remap_ctx c = {to, 0};
+
+	rmap_walk(s, old, restore_one, &c);
+}
+
+/* ---- step 4: moving the page's identity ------------------------------------- */
+
+#define PG_MIGRATED_FLAGS (PG_dirty | PG_anon | PG_swapbacked | PG_mlocked | PG_active | \
+			   PG_referenced | PG_workingset | PG_file | PG_unevictable)
+
+static void move_stat(struct sim *s, pfn_t from, pfn_t to, enum node_stat_item item)
+{
+	node_stat_add(&s->mem, from, item, -1);
+	node_stat_add(&s->mem, to, item, 1);
+}
+
+/* folio_migrate_mapping() + folio_migrate_flags(): the new frame takes
+ * over the old one's flags, mapping, index, map count and node counters. */
+static void migrate_identity(struct sim *s, pfn_t old, pfn_t new)
+{
+	struct frames *f = &s->mem.f;
+	uint32_t fl = f->flags[old];
+
+	f->flags[new] = fl & PG_MIGRATED_FLAGS & ~PG_unevictable;
+	f->mapping[new] = f->mapping[old];
+	f->index[new] = f->index[old];
+	f->mapcount[new] = f->mapcount[old];
+	if (fl & PG_anon)
+		move_stat(s, old, new, NR_ANON_MAPPED);
+	if (fl & PG_file) {
+		move_stat(s, old, new, NR_FILE_PAGES);
+		if (f->mapcount[old])
+			move_stat(s, old, new, NR_FILE_MAPPED);
+		if (fl & PG_dirty)
+			move_stat(s, old, new, NR_FILE_DIRTY);
+		if (fl & PG_swapbacked)
+			move_stat(s, old, new, NR_SHMEM);
+		struct file_obj *file = vfs_file(s, f->mapping[old]);
+
+		if (file) {
+			page_cache_remove(file, f->index[old]);
+			page_cache_insert(file, f->index[old], new);
+		}
+	}
+	if (fl & PG_mlocked)
+		move_stat(s, old, new, NR_MLOCK);
+}
+
+/* The old frame leaves isolation and goes back to the allocator. */
+static void release_old(struct sim *s, pfn_t old)
+{
+	struct frames *f = &s->mem.f;
+
+	if (f->flags[old] & PG_isolated)
+		node_stat_add(&s->mem, old, NR_ISOLATED, -1);
+	f->flags[old] = 0;
+	f->mapping[old] = 0;
+	f->index[old] = 0;
+	f->mapcount[old] = 0;
+	free_pages(s, old, 0);
+}
+
+/* True when the page went away during the copy window (all its
+ * mappings zapped, or dropped from the page cache): nothing to move. */
+static bool page_vanished(struct sim *s, pfn_t old)
+{
+	struct frames *f = &s->mem.f;
+	uint32_t fl = f->flags[old];
+
+	if (fl & PG_anon)
+		return f->mapcount[old] == 0;
+	if (fl & PG_file) {
+		struct file_obj *file = vfs_file(s, f->mapping[old]);
+
+		return !file || page_cache_lookup(file, f->index[old]) != old;
+	}
+	return true;
+}
+
+/* The engine event at the end of a page's copy: step 4's second half. */
+static void migration_done(void *ctx, uint64_t arg)
+{
+	struct sim *s = ctx;
+	struct migrate_state *m = s->migration;
+	struct mig_entry e = m->e[arg];
+	struct frames *f = &s->mem.f;
+
+	entry_del(m, (uint32_t)arg);
+	if (page_vanished(s, e.old)) {
+		f->flags[e.new] = 0;
+		free_pages(s, e.new, 0);
+		if (f->flags[e.old] & PG_anon) {
+			/* freed now that migration lets go of it (free_anon_page) */
+			f->flags[e.old] &= ~PG_locked;
+			if (f->flags[e.old] & PG_isolated)
+				node_stat_add(&s->mem, e.old, NR_ISOLATED, -1);
+			f->flags[e.old] &= ~PG_isolated;
+			free_anon_page(s, e.old);
+		} else if (!(f->flags[e.old] & PG_buddy)) {
+			f->flags[e.old] &= ~PG_locked;
+			migrate_putback(s, e.old);
+		}
+		return;
+	}
+	migrate_identity(s, e.old, e.new);
+	restore_ptes(s, e.old, e.new);
+	release_old(s, e.old);
+	lru_add(s, e.new);
+}
+
+/* ---- migrate_pages() ------------------------------------------------------------ */
+
+/* Cost of migrating one base page from node a to node b. */
+static uint64_t migrate_cost(const struct sim *s, int a, int b)
+{
+	uint64_t units = s->topo->page_size / 4096;
+
+	return (tun(&s->tun, TUN_SIM_COST_MIGRATE_PAGE_NS) +
+		tun(&s->tun, TUN_SIM_COST_COPY_PAGE_NS) * (uint64_t)topo_distance(s->topo, a, b) / 10) *
+	       units;
+}
+
+/* alloc_migration_target() (__GFP_THISNODE on the target node) or
+ * alloc_migration_target_by_mpol(). */
+static pfn_t alloc_target(struct sim *s, const struct migrate_target *mt,
+			  const struct migrate_item *it)
+{
+	if (mt->pol) {
+		uint64_t stall = 0;
+
+		return alloc_pages_mpol(s, mt->t, mt->pol, true, it->ilx, GFP_HIGHUSER_MOVABLE, 0,
+					&stall);
+	}
+	return alloc_pages_node(s, it->target, GFP_HIGHUSER_MOVABLE | __GFP_THISNODE, 0,
+				mt->local_nid);
+}
+
+/* Steps 2-4 for one page; 0 (copy scheduled), -EAGAIN, -ENOMEM. */
+static int migrate_one(struct sim *s, const struct migrate_target *mt, struct migrate_item *it,
+		       uint64_t *elapsed)
+{
+	struct frames *f = &s->mem.f;
+	pfn_t old = it->pfn;
+	pfn_t new = alloc_target(s, mt, it);
+	struct remap_ctx c = {0, 0};
+	uint32_t idx;
+
+	if (new == NOPFN)
+		return -ENOMEM;
+	f->flags[new] = PG_locked;
+	f->flags[old] |= PG_locked;
+	rmap_walk(s, old, install_one, &c);
+	uint64_t cost = migrate_cost(s, pfn_to_nid(&s->mem, old), pfn_to_nid(&s->mem, new));
+
+	*elapsed += cost;
+	if ((f->flags[old] & PG_pinned) ||
+	    entry_add(s->migration, old, new, sim_now(s) + *elapsed, &idx)) {
+		/* folio_migrate_mapping(): references we cannot account for */
+		restore_ptes(s, old, old);
+		f->flags[old] &= ~PG_locked;
+		f->flags[new] = 0;
+		free_pages(s, new, 0);
+		return -EAGAIN;
+	}
+	if (engine_at(&s->eng, sim_now(s) + *elapsed, migration_done, s, idx)) {
+		entry_del(s->migration, idx);
+		restore_ptes(s, old, old);
+		f->flags[old] &= ~PG_locked;
+		f->flags[new] = 0;
+		free_pages(s, new, 0);
+		return -EAGAIN;
+	}
+	return 0;
+}
+
+long migrate_pages_list(struct sim *s, struct migrate_item *items, size_t n,
+			const struct migrate_target *mt, uint64_t *cost_ns)
+{
+	uint64_t elapsed = 0;
+	long failed = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		items[i].rc = -EAGAIN;
+	for (int pass = 0; pass < NR_MAX_MIGRATE_PAGES_RETRY; pass++) {
+		bool again = false;
+
+		for (i = 0; i < n; i++) {
+			if (items[i].rc != -EAGAIN)
+				continue;
+			items[i].rc = migrate_one(s, mt, &items[i], &elapsed);
+			if (items[i].rc == -ENOMEM)
+				goto nomem;
+			again |= items[i].rc == -EAGAIN;
+		}
+		if (!again)
+			break;
+	}
+	for (i = 0; i < n; i++) {
+		if (items[i].rc) {
+			migrate_putback(s, items[i].pfn);
+			s->mem.events[PGMIGRATE_FAIL]++;
+			failed++;
+		} else {
+			s->mem.events[PGMIGRATE_SUCCESS]++;
+		}
+	}
+	goto out;
+nomem:
+	/* When memory is low the kernel stops: the rest go back. */
+	for (i = 0; i < n; i++) {
+		if (items[i].rc == 0) {
+			s->mem.events[PGMIGRATE_SUCCESS]++;
+			continue;
+		}
+		items[i].rc = -ENOMEM;
+		migrate_putback(s, items[i].pfn);
+		s->mem.events[PGMIGRATE_FAIL]++;
+	}
+	failed = -ENOMEM;
+out:
+	*cost_ns += elapsed;
+	s->migrate_ns += elapsed;
+	return failed;
+}
+
+/* ---- move_pages(2) --------------------------------------------------------------- */
+
+bool task_may_access(const struct task *caller, const struct task *target)
+{
+	return caller->tgid == target->tgid || caller->uid == 0 || caller->uid == target->uid;
+}
+
+/* What folio_walk_start(FW_ZEROPAGE) finds at addr: -EFAULT without a
+ * VMA or on the zero page, -ENOENT without a page, else 0 and *pfn
+ * (the head frame of a huge page). */
+static int lookup_page(struct sim *s, struct mm_struct *mm, uint64_t addr, pfn_t *pfn)
+{
+	if (!find_vma(mm, addr))
+		return -EFAULT;
+	pte_t p = pgtable_get(&mm->pt, addr >> s->topo->page_shift);
+
+	if (!pte_present(p))
+		return -ENOENT;   /* never touched, swapped out or under migration */
+	if (p & PTE_ZERO)
+		return -EFAULT;
+	*pfn = (pfn_t)pte_val(p);
+	if (p & PTE_HUGE)
+		while (!(s->mem.f.flags[*pfn] & PG_head))
+			(*pfn)--;
+	return 0;
+}
+
+/* Models do_pages_stat_array(). */
+static void do_pages_stat(struct sim *s, struct mm_struct *mm, uint64_t nr,
+			  const uint64_t *addrs, int *status)
+{
+	for (uint64_t i = 0; i < nr; i++) {
+		pfn_t pfn;
+		int rc = lookup_page(s, mm, addrs[i], &pfn);
+
+		status[i] = rc ? rc : pfn_to_nid(&s->mem, pfn);
+	}
+}
+
+/* The list of pages queued for one node (do_pages_move()'s pagelist). */
+struct page_batch {
+	struct migrate_item *items;
+	size_t n;
+	int node;
+	uint64_t start;
+};
+
+/* Models add_page_for_migration(): 1 queued, 0 already on node, -errno. */
+static int add_page_for_migration(struct sim *s, struct mm_struct *mm, uint64_t addr, int node,
+				  struct page_batch *b, bool migrate_all)
+{
+	pfn_t pfn;
+	int rc = lookup_page(s, mm, addr, &pfn);
+
+	if (rc)
+		return rc;
+	if (pfn_to_nid(&s->mem, pfn) == node)
+		return 0;
+	if (s->mem.f.mapcount[pfn] > 1 && !migrate_all)
+		return -EACCES;
+	if (migrate_isolate(s, pfn))
+		return -EBUSY;
+	b->items[b->n++] = (struct migrate_item){.pfn = pfn, .target = node};
+	return 1;
+}
+
+/* Models move_pages_and_store_status(): migrates the batch; on failure
+ * the count not moved includes every page not yet attempted. */
+static long flush_batch(struct sim *s, struct page_batch *b, int *status, uint64_t i,
+			uint64_t nr, int local, uint64_t *cost_ns)
+{
+	struct migrate_target mt = {.local_nid = local};
+	long err;
+
+	if (!b->n)
+		return 0;
+	err = migrate_pages_list(s, b->items, b->n, &mt, cost_ns);
+	b->n = 0;
+	if (err > 0)
+		return err + (long)(nr - i);
+	if (err < 0)
+		return err;
+	for (uint64_t k = b->start; k < i; k++)
+		status[k] = b->node;
+	return 0;
+}
+
+/* Checks one target node (do_pages_move()): 0, -ENODEV or -EACCES. */
+static int check_target_node(struct sim *s, int node, const nodemask_t *task_nodes)
+{
+	if (node < 0 || node >= NODEMASK_BITS)
+		return -ENODEV;
+	if (node >= s->topo->nr_nodes || !s->topo->nodes[node].memory_bytes)
+		return -ENODEV;   /* !node_state(node, N_MEMORY) */
+	if (!node_isset(task_nodes, node))
+		return -EACCES;
+	return 0;
+}
+
+/* Models do_pages_move(). */
+static long do_pages_move(struct sim *s, struct mm_struct *mm, const nodemask_t *task_nodes,
+			  uint64_t nr, const uint64_t *addrs, const int *nodes, int *status,
+			  int flags, int local, uint64_t *cost_ns)
+{
+	struct page_batch b = {.items = malloc((nr ? nr : 1) * sizeof(*b.items)), .node = -1};
+	long err = 0, err1;
+	uint64_t i;
+
+	if (!b.items)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		err = check_target_node(s, nodes[i], task_nodes);
+		if (err)
+			goto out_flush;
+		if (b.node < 0) {
+			b.node = nodes[i];
+			b.start = i;
+		} else if (nodes[i] != b.node) {
+			err = flush_batch(s, &b, status, i, nr, local, cost_ns);
+			if (err)
+				goto out;
+			b.start = i;
+			b.node = nodes[i];
+		}
+		err = add_page_for_migration(s, mm, addrs[i], b.node, &b, flags & MPOL_MF_MOVE_ALL);
+		if (err > 0)
+			continue;
+		status[i] = err ? (int)err : b.node;
+		err = flush_batch(s, &b, status, i, nr, local, cost_ns);
+		if (err) {
+			if (err > 0)
+				err--;   /* page i is accounted for */
+			goto out;
+		}
+		b.node = -1;
+	}
+out_flush:
+	err1 = flush_batch(s, &b, status, i, nr, local, cost_ns);
+	if (err >= 0)
+		err = err1;
+out:
+	free(b.items);
+	return err;
+}
+
+/* Models kernel_move_pages() and find_mm_struct(). */
 long do_move_pages(struct sim *s, struct task *caller, struct task *target, uint64_t nr,
 		   const uint64_t *addrs, const int *nodes, int *status, int flags,
 		   uint64_t *cost_ns)
 {
-	(void)s; (void)caller; (void)target; (void)nr; (void)addrs; (void)nodes;
-	(void)status; (void)flags; (void)cost_ns;
-	return -ENOSYS;
+	nodemask_t task_nodes;
+
+	if (flags & ~(MPOL_MF_MOVE | MPOL_MF_MOVE_ALL))
+		return -EINVAL;
+	if ((flags & MPOL_MF_MOVE_ALL) && caller->uid != 0)
+		return -EPERM;   /* capable(CAP_SYS_NICE) */
+	if (!target || target->state != TASK_RUNNING)
+		return -ESRCH;
+	if (target != caller && !task_may_access(caller, target))
+		return -EPERM;
+	if (!target->mm)
+		return -EINVAL;
+	cpuset_task_mems(s, target, &task_nodes);
+	if (!nodes) {
+		do_pages_stat(s, target->mm, nr, addrs, status);
+		return 0;
+	}
+	return do_pages_move(s, target->mm, &task_nodes, nr, addrs, nodes, status, flags,
+			     task_node(s, caller), cost_ns);
 }

@@ -1,32 +1,97 @@
 /*
  * migrate.h - page migration (mm/migrate.c): move_pages(2),
  * migrate_pages(2), mbind(MPOL_MF_MOVE) and cpuset memory_migrate all
- * end in migrate_pages() here, which follows the seed's §6.2 steps.
+ * end in migrate_pages_list() here, which follows the seed's §6.2 steps:
+ *
+ *  1. the caller isolates each page from the LRU (migrate_isolate());
+ *  2. every pte mapping the page is replaced by a migration entry
+ *     (PTE_MIGRATION with the old pfn), so accesses wait;
+ *  3. the references are checked: a page with references the reverse map
+ *     cannot account for (PG_pinned) gets its ptes back and is retried,
+ *     up to NR_MAX_MIGRATE_PAGES_RETRY passes, then counted failed;
+ *  4. the contents are copied to a page allocated on the target node
+ *     (sim.cost.migrate_page_ns + sim.cost.copy_page_ns * distance/10 per
+ *     4 KiB), and when the copy is done - an engine event at that time -
+ *     the migration entries become ptes to the new page, the new page
+ *     joins the LRU and the old one is freed.
+ *
+ * The system call waits for the whole list (MIGRATE_SYNC); other tasks
+ * that meet a migration entry meanwhile wait for that page's copy
+ * (migration_wait_until()). Between steps 2 and 4 the old frame keeps its
+ * identity (flags, mapping, node counters) and the new one is a bare
+ * locked frame, so the --check recounts hold at every event.
  */
 #ifndef NUMASIM_MM_MIGRATE_H
 #define NUMASIM_MM_MIGRATE_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "mm/mmzone.h"
 
 struct sim;
+struct task;
+struct mempolicy;
+
+#define NR_MAX_MIGRATE_PAGES_RETRY 10
+
+int migrate_init(struct sim *s);
+void migrate_free(struct sim *s);
 
 /* When the migration that replaced pfn's mappings by migration entries
  * completes; an access that meets such an entry waits until then
- * (migration_entry_wait()). */
+ * (migration_entry_wait()). now when pfn is not under migration. */
 uint64_t migration_wait_until(struct sim *s, pfn_t pfn);
 
-struct task;
+/* Pages under migration right now (migration entries installed). */
+uint64_t migrate_in_flight(const struct sim *s);
+
+/*
+ * Models folio_isolate_lru() for migration: 0, or -EBUSY when the page is
+ * not on an LRU list (already isolated, huge, slab, kernel) or cannot be
+ * moved by this model (swap cache, writeback).
+ */
+int migrate_isolate(struct sim *s, pfn_t pfn);
+/* Models putback_movable_pages() for one page. */
+void migrate_putback(struct sim *s, pfn_t pfn);
+
+/* One isolated page to migrate and, when pol is set, its interleave index. */
+struct migrate_item {
+	pfn_t pfn;
+	int target;          /* node (alloc_migration_target with __GFP_THISNODE) */
+	uint64_t ilx;        /* alloc_migration_target_by_mpol(): interleave index */
+	int rc;              /* out: 0 migrated, -EAGAIN/-EBUSY failed, -ENOMEM */
+};
+
+/* How target pages are allocated. */
+struct migrate_target {
+	struct task *t;          /* whose policy and cpuset apply (pol != NULL) */
+	struct mempolicy *pol;   /* NULL: item.target with __GFP_THISNODE */
+	int local_nid;           /* numa_node_id() of the caller */
+};
+
+/*
+ * Models migrate_pages(): migrates the isolated pages of items. Returns
+ * the number of pages not migrated (they are put back), or -ENOMEM when a
+ * target page could not be allocated (that page and the rest are put
+ * back). Adds the caller's time to *cost_ns and to s->migrate_ns.
+ */
+long migrate_pages_list(struct sim *s, struct migrate_item *items, size_t n,
+			const struct migrate_target *mt, uint64_t *cost_ns);
 
 /*
  * move_pages(2) by caller on target for nr pages at addrs. nodes NULL
  * queries (status gets each page's node or -errno); otherwise moves page
  * i to nodes[i]. flags: MPOL_MF_MOVE or MPOL_MF_MOVE_ALL. Returns 0, the
- * number of pages not migrated, or -errno; -ENOSYS: not modelled.
+ * number of pages not migrated, or -errno.
  */
 long do_move_pages(struct sim *s, struct task *caller, struct task *target, uint64_t nr,
 		   const uint64_t *addrs, const int *nodes, int *status, int flags,
 		   uint64_t *cost_ns);
+
+/* ptrace_may_access(PTRACE_MODE_READ_REALCREDS) as the model sees it:
+ * the same process, root (CAP_SYS_PTRACE), or the same uid. */
+bool task_may_access(const struct task *caller, const struct task *target);
 
 #endif

@@ -208,6 +208,10 @@ void report_write_text(struct sim *s, FILE *out)
 	memory_section(s, out, v);
 	access_section(s, out);
 	vmstat_section(s, out);
+	if (s->mem.events[PGMIGRATE_SUCCESS] || s->mem.events[PGMIGRATE_FAIL])
+		fprintf(out, "Migration: %llu pages moved, %llu failed, %.6f s spent migrating\n\n",
+			(unsigned long long)s->mem.events[PGMIGRATE_SUCCESS],
+			(unsigned long long)s->mem.events[PGMIGRATE_FAIL], (double)s->migrate_ns / 1e9);
 	task_section(s, out, v);
 	log_section(s, out);
 	free(v);

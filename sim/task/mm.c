@@ -214,7 +214,7 @@ static bool vmas_mergeable(struct sim *s, const struct vm_area_struct *a,
 			   const struct vm_area_struct *b)
 {
 	if (a->end != b->start || a->flags != b->flags || a->file != b->file ||
-	    a->anon_vma != b->anon_vma || a->policy != b->policy)
+	    a->anon_vma != b->anon_vma || !mpol_equal(a->policy, b->policy))
 		return false;
 	return b->pgoff == a->pgoff + ((a->end - a->start) >> page_shift(s));
 }

@@ -123,6 +123,7 @@ struct task *task_create(struct sim *s, int pid, int tgid, int uid, const char *
 	t->uid = uid;
 	t->cpu = -1;
 	t->il_prev = -1;
+	t->mem_spread_rotor = -1;
 	t->created_at = sim_now(s);
 	snprintf(t->comm, sizeof(t->comm), "%s", comm && *comm ? comm : "task");
 	for (int c = 0; c < s->topo->nr_cpus; c++)

@@ -39,6 +39,7 @@ struct task {
 	enum task_state state;
 	int il_prev;                /* last node used by task interleave */
 	unsigned il_weight;         /* weighted interleave: pages left on il_prev */
+	int mem_spread_rotor;       /* cpuset_mem_spread_node(): last node, -1 none yet */
 	uint64_t busy_until;        /* when the task's previous record finished */
 	uint64_t created_at, ended_at;
 	/* accounting */

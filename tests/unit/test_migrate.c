@@ -1,0 +1,146 @@
+/*
+ * test_migrate.c - page migration (mm/migrate.c): the seed's §6.2 steps,
+ * the copy window (migration entries, waiting, pages unmapped meanwhile),
+ * pinned pages failing after the retries, and move_pages' flag checks.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "mm/migrate.h"
+#include "mm/mempolicy.h"
+#include "sim_fixture.h"
+
+static long move(struct sim *s, struct task *t, uint64_t addr, int n, int node, int flags,
+		 int *status, uint64_t *cost)
+{
+	uint64_t addrs[16];
+	int nodes[16];
+
+	for (int i = 0; i < n; i++) {
+		addrs[i] = addr + (uint64_t)i * 4096;
+		nodes[i] = node;
+	}
+	return do_move_pages(s, t, t, (uint64_t)n, addrs, node < 0 ? NULL : nodes, status, flags,
+			     cost);
+}
+
+static void test_flags(void **state)
+{
+	struct topology *tp;
+	struct sim *s = fx_sim(&tp);
+	struct task *t = fx_task(s, 1, 0, 0);
+	int status[4];
+	uint64_t cost = 0;
+
+	(void)state;
+	fx_touch(s, t, 0x100000, 1);
+	assert_int_equal(move(s, t, 0x100000, 1, 1, MPOL_MF_STRICT, status, &cost), -EINVAL);
+	assert_int_equal(move(s, t, 0x100000, 1, 1, MPOL_MF_MOVE | 8, status, &cost), -EINVAL);
+	assert_int_equal(move(s, t, 0x100000, 1, -1, MPOL_MF_MOVE, status, &cost), 0);
+	assert_int_equal(status[0], 0);
+	fx_destroy(s, tp);
+}
+
+/* Steps 1-4 with the copy window in between: the pte is a migration
+ * entry, an access waits until the copy is done, --check holds. */
+static void test_copy_window(void **state)
+{
+	struct topology *tp;
+	struct sim *s = fx_sim(&tp);
+	struct task *t = fx_task(s, 1, 0, 0);
+	int status[2];
+	uint64_t cost = 0;
+
+	(void)state;
+	fx_touch(s, t, 0x100000, 2);
+	uint64_t before = s->mem.nodes[0].stat[NR_ANON_MAPPED];
+
+	assert_int_equal(move(s, t, 0x100000, 2, 3, MPOL_MF_MOVE, status, &cost), 0);
+	assert_int_equal(status[0], 3);
+	/* 2 pages * (migrate 2000 + copy 1000 * 31/10) ns */
+	assert_int_equal(cost, 2 * (2000 + 3100));
+	assert_int_equal(s->migrate_ns, cost);
+	pte_t p = pgtable_get(&t->mm->pt, 0x100000 >> 12);
+
+	assert_true(p & PTE_MIGRATION);
+	assert_int_equal(migrate_in_flight(s), 2);
+	struct fault_result res;
+
+	assert_int_equal(handle_mm_fault(s, t, 0x101000, false, &res), 0);
+	assert_int_equal(res.wait_until, sim_now(s) + cost);
+	fx_check(s);
+	fx_drain(s);
+	assert_int_equal(migrate_in_flight(s), 0);
+	assert_int_equal(fx_page_nid(s, t, 0x100000), 3);
+	assert_int_equal(s->mem.nodes[0].stat[NR_ANON_MAPPED], before - 2);
+	assert_int_equal(s->mem.nodes[3].stat[NR_ANON_MAPPED], 2);
+	assert_int_equal(s->mem.events[PGMIGRATE_SUCCESS], 2);
+	fx_check(s);
+	fx_destroy(s, tp);
+}
+
+/* A page unmapped while its copy is in flight is freed at the end. */
+static void test_unmapped_during_copy(void **state)
+{
+	struct topology *tp;
+	struct sim *s = fx_sim(&tp);
+	struct task *t = fx_task(s, 1, 0, 0);
+	int status[1];
+	uint64_t cost = 0;
+
+	(void)state;
+	fx_touch(s, t, 0x100000, 1);
+	uint64_t free0 = node_free_pages(&s->mem.nodes[0]), free1 = node_free_pages(&s->mem.nodes[1]);
+
+	assert_int_equal(move(s, t, 0x100000, 1, 1, MPOL_MF_MOVE, status, &cost), 0);
+	do_munmap(s, t->mm, 0x100000, 0x101000);
+	fx_check(s);
+	fx_drain(s);
+	fx_check(s);
+	assert_int_equal(node_free_pages(&s->mem.nodes[0]), free0 + 1);
+	assert_int_equal(node_free_pages(&s->mem.nodes[1]), free1);
+	fx_destroy(s, tp);
+}
+
+/* Step 3: a reference the reverse map cannot account for aborts the
+ * attempt; after NR_MAX_MIGRATE_PAGES_RETRY passes the page fails. */
+static void test_pinned_page_fails(void **state)
+{
+	struct topology *tp;
+	struct sim *s = fx_sim(&tp);
+	struct task *t = fx_task(s, 1, 0, 0);
+	int status[1];
+	uint64_t cost = 0;
+
+	(void)state;
+	fx_touch(s, t, 0x100000, 1);
+	pfn_t pfn = (pfn_t)pte_val(pgtable_get(&t->mm->pt, 0x100000 >> 12));
+
+	s->mem.f.flags[pfn] |= PG_pinned;
+	assert_int_equal(move(s, t, 0x100000, 1, 1, MPOL_MF_MOVE, status, &cost), 1);
+	assert_int_equal(s->mem.events[PGMIGRATE_FAIL], 1);
+	assert_int_equal(cost, NR_MAX_MIGRATE_PAGES_RETRY * (2000 + 1800));
+	assert_int_equal(fx_page_nid(s, t, 0x100000), 0);
+	assert_true(pgtable_get(&t->mm->pt, 0x100000 >> 12) & PTE_PRESENT);
+	assert_true(s->mem.f.flags[pfn] & PG_lru);   /* put back */
+	fx_check(s);
+	fx_destroy(s, tp);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_copy_window),
+		cmocka_unit_test(test_unmapped_during_copy),
+		cmocka_unit_test(test_pinned_page_fails),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
