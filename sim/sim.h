@@ -55,6 +55,8 @@ struct sim {
 	struct trace_log *log;
 	struct mm_registry *mmreg;
 
+	struct task *current;    /* the task whose record runs now (Linux's current), or NULL */
+
 	bool check;              /* --check: verify invariants after every event */
 	bool explain;            /* narrate decisions (numasim explain) */
 	FILE *explain_out;
