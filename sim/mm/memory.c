@@ -231,9 +231,7 @@ static int swap_read_in(struct sim *s, struct task *t, struct vm_area_struct *vm
 	swap_cache_add(s, pfn, slot);
 	s->mem.events[PSWPIN]++;
 	s->mem.events[PGMAJFAULT]++;
-	uint64_t done = swap_io(s, false);
-
-	res->cost_ns += done - sim_now(s);
+	res->cost_ns += swap_io(s, false);
 	*out = pfn;
 	return 0;
 }

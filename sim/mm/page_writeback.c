@@ -27,22 +27,24 @@ void page_mark_dirty(struct sim *s, pfn_t pfn)
 		file->nr_dirty++;
 }
 
-/* One page written to the file's device: queued behind earlier writes. */
+/* One page written to the file's device: returns its transfer time and
+ * queues it on the device (the flusher paces itself by the queue). */
 static uint64_t device_write(struct sim *s, const struct file_obj *f)
 {
 	uint64_t now = sim_now(s);
 
 	if (f->device < 0 || f->device >= s->topo->nr_devices)
-		return now;
+		return 0;
 	double mbps = s->topo->devices[f->device].write_MBps;
 
 	if (mbps <= 0)
-		return now;
+		return 0;
 	uint64_t *busy = &s->vfs->dev_busy_until[f->device];
 	uint64_t start = *busy > now ? *busy : now;
+	uint64_t t = (uint64_t)((double)s->topo->page_size * 1000.0 / mbps);
 
-	*busy = start + (uint64_t)((double)s->topo->page_size * 1000.0 / mbps);
-	return *busy;
+	*busy = start + t;
+	return t;
 }
 
 /* Models folio_clear_dirty_for_io() + the filesystem's writepage. */
@@ -52,7 +54,7 @@ uint64_t writeback_file_page(struct sim *s, pfn_t pfn)
 	struct file_obj *f = vfs_file(s, fr->mapping[pfn]);
 
 	if (!(fr->flags[pfn] & PG_dirty) || !f)
-		return sim_now(s);
+		return 0;
 	fr->flags[pfn] &= ~PG_dirty;
 	node_stat_add(&s->mem, pfn, NR_FILE_DIRTY, -1);
 	f->nr_dirty--;
@@ -65,7 +67,7 @@ uint64_t writeback_file_page(struct sim *s, pfn_t pfn)
 uint64_t write_file_pages(struct sim *s, struct file_obj *f, uint64_t max, uint64_t *written)
 {
 	struct page_cache *c = &f->cache;
-	uint64_t done = sim_now(s), n = 0;
+	uint64_t done = 0, n = 0;
 
 	for (uint64_t k = 0; k < c->nslots && f->nr_dirty && (!max || n < max); k++) {
 		uint64_t i = (f->wb_cursor + k) & (c->nslots - 1);
@@ -76,7 +78,7 @@ uint64_t write_file_pages(struct sim *s, struct file_obj *f, uint64_t max, uint6
 
 		if (!(s->mem.f.flags[pfn] & PG_dirty) || (s->mem.f.flags[pfn] & PG_locked))
 			continue;
-		done = writeback_file_page(s, pfn);
+		done += writeback_file_page(s, pfn);
 		n++;
 		f->wb_cursor = i + 1;
 	}
@@ -131,6 +133,17 @@ void global_dirty_limits(struct sim *s, uint64_t *background, uint64_t *thresh)
 	*thresh = t;
 }
 
+/* When every device's queued writes are done. */
+static uint64_t f_busy_max(const struct sim *s)
+{
+	uint64_t t = 0;
+
+	for (int i = 0; i < s->topo->nr_devices; i++)
+		if (s->vfs->dev_busy_until[i] > t)
+			t = s->vfs->dev_busy_until[i];
+	return t;
+}
+
 /* Background writeback: one wb_writeback() pass of WB_BATCH pages over
  * the dirty files in turn, then again when its writes are done, while
  * dirty pages stay above the background threshold (wb_over_bg_thresh()). */
@@ -138,7 +151,7 @@ static void flusher_event(void *ctx, uint64_t arg)
 {
 	struct sim *s = ctx;
 	struct vfs *v = s->vfs;
-	uint64_t bg, thresh, written = 0, done = sim_now(s);
+	uint64_t bg, thresh, written = 0;
 
 	(void)arg;
 	v->flusher_queued = false;
@@ -151,14 +164,13 @@ static void flusher_event(void *ctx, uint64_t arg)
 
 		if (!f->nr_dirty)
 			continue;
-		uint64_t t = write_file_pages(s, f, WB_BATCH - written, &written);
-
-		if (t > done)
-			done = t;
+		write_file_pages(s, f, WB_BATCH - written, &written);
 		v->wb_file = id - 1;
 	}
 	if (!written)
 		return;
+	uint64_t done = f_busy_max(s);
+
 	v->flusher_queued = true;
 	engine_at(&s->eng, done > sim_now(s) ? done : sim_now(s) + 1, flusher_event, s, 0);
 }
@@ -186,8 +198,8 @@ void balance_dirty_pages(struct sim *s, struct file_obj *f, uint64_t *cost_ns)
 		wakeup_flusher(s);
 	if (dirty <= thresh || !f->nr_dirty)
 		return;
-	uint64_t done = write_file_pages(s, f, dirty - thresh, NULL);
+	uint64_t t = write_file_pages(s, f, dirty - thresh, NULL);
 
-	if (done > sim_now(s) && cost_ns)
-		*cost_ns += done - sim_now(s);
+	if (cost_ns)
+		*cost_ns += t;
 }

@@ -7,8 +7,9 @@
  * engine event woken above vm.dirty_background_ratio), by the writer
  * itself above vm.dirty_ratio (balance_dirty_pages()), by fsync(2), or
  * by node reclaim with RECLAIM_WRITE. Every page written takes device
- * time: each device serves one write at a time at its write_MBps, so
- * writes queue behind each other (dev_busy_until).
+ * time: each page costs page_size / write_MBps. A task that writes
+ * synchronously waits for its own writes; the flusher paces itself by
+ * the device's queue (dev_busy_until).
  *
  * Simplification: a page is clean as soon as its write is queued;
  * PG_writeback / NR_WRITEBACK stay 0 (docs/model.md).
@@ -26,10 +27,10 @@ struct file_obj;
 /* folio_mark_dirty() for a page cache page (no-op when already dirty). */
 void page_mark_dirty(struct sim *s, pfn_t pfn);
 /* pageout() of a dirty file page: the page is clean, its write queued on
- * the file's device. Returns when the write completes. */
+ * the file's device. Returns the write's transfer time (ns). */
 uint64_t writeback_file_page(struct sim *s, pfn_t pfn);
 /* Writes up to max dirty pages of f (all when max = 0); returns the
- * completion time of the last write (now when nothing was written). */
+ * transfer time of the writes (a synchronous writer waits that long). */
 uint64_t write_file_pages(struct sim *s, struct file_obj *f, uint64_t max, uint64_t *written);
 
 /* domain_dirty_limits() for the global domain, in pages. */

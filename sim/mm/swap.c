@@ -196,7 +196,7 @@ uint64_t swap_io(struct sim *s, bool write)
 	uint64_t start = si->busy_until > sim_now(s) ? si->busy_until : sim_now(s);
 
 	si->busy_until = start + t;
-	return si->busy_until;
+	return t;
 }
 
 int swap_check(struct sim *s, struct nerr *err)

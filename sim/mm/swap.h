@@ -66,8 +66,7 @@ void delete_from_swap_cache(struct sim *s, pfn_t pfn);
  * the swap cache and the slot is freed. Returns true if it did. */
 bool try_free_swap(struct sim *s, pfn_t pfn);
 
-/* Time to move one page to or from the swap device, queued behind its
- * other I/O: returns when the transfer completes. */
+/* One page to or from the swap device: returns the transfer time. */
 uint64_t swap_io(struct sim *s, bool write);
 
 /* --check invariants above: 0 or -1 with a diagnostic. */

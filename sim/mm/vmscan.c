@@ -187,7 +187,7 @@ struct scan_control {
 	bool kswapd;              /* counts as kswapd, else as direct */
 	uint64_t nr_scanned, nr_reclaimed;
 	uint64_t nr_dirty;        /* dirty file pages met and left */
-	uint64_t io_done;         /* completion time of the last write issued */
+	uint64_t io_ns;           /* transfer time of the writes it waited for */
 };
 
 static uint64_t lru_size(const struct pglist_data *pg, enum lru_list l, int reclaim_idx)
@@ -368,17 +368,13 @@ static void free_reclaimed(struct sim *s, pfn_t pfn)
  * the file's device otherwise); the reclaimer waits for the write. */
 static void pageout(struct sim *s, pfn_t pfn, struct scan_control *sc)
 {
-	uint64_t done;
-
 	if (s->mem.f.flags[pfn] & PG_anon) {
 		s->mem.f.flags[pfn] &= ~PG_dirty;
-		done = swap_io(s, true);
+		sc->io_ns += swap_io(s, true);
 		s->mem.events[PSWPOUT]++;
 	} else {
-		done = writeback_file_page(s, pfn);
+		sc->io_ns += writeback_file_page(s, pfn);
 	}
-	if (done > sc->io_done)
-		sc->io_done = done;
 }
 
 /*
@@ -594,11 +590,7 @@ static void shrink_node(struct sim *s, struct pglist_data *pg, struct scan_contr
 /* Time a reclaim pass took: scanning plus waiting for its writes. */
 static uint64_t reclaim_cost(struct sim *s, const struct scan_control *sc)
 {
-	uint64_t t = sc->nr_scanned * (uint64_t)tun(&s->tun, TUN_SIM_COST_SCAN_PAGE_NS);
-
-	if (sc->io_done > sim_now(s) + t)
-		t = sc->io_done - sim_now(s);
-	return t;
+	return sc->nr_scanned * (uint64_t)tun(&s->tun, TUN_SIM_COST_SCAN_PAGE_NS) + sc->io_ns;
 }
 
 /* The task that allocates waits: its stall shows in the report. */
