@@ -274,7 +274,7 @@ static int cpus_from_array(struct loader *L, json_t *arr, const char *where, cpu
 	char at[JPATH_MAX];
 
 	for (size_t i = 0; i < json_array_size(arr); i++) {
-		long long cpu;
+		long long cpu = 0;
 
 		snprintf(at, sizeof(at), "%s[%zu]", where, i);
 		if (get_int(L, json_array_get(arr, i), at, 0, NS_MAX_CPUS - 1, &cpu))
@@ -615,7 +615,7 @@ static int load_link(struct loader *L, json_t *j, int i)
 	static const char *const known[] = {"a", "b", "GBps", NULL};
 	struct topo_link *lk = &L->t->links[i];
 	char where[JPATH_MAX], at[JPATH_MAX];
-	long long a, b;
+	long long a = 0, b = 0;
 
 	snprintf(where, sizeof(where), "interconnect.links[%d]", i);
 	if (want_type(L, j, JSON_OBJECT, where, "an object") || check_keys(L, j, where, known))
