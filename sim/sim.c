@@ -96,6 +96,10 @@ void sim_tunables_changed(struct sim *s, int id)
 	case TUN_LOWMEM_RESERVE_RATIO_NORMAL:
 		setup_per_zone_wmarks(s);
 		break;
+	case TUN_SIM_SWAP_SIZE:
+		/* A new swap device: only while nothing is swapped out. */
+		swap_resize(s);
+		break;
 	default:
 		break;
 	}
@@ -103,7 +107,7 @@ void sim_tunables_changed(struct sim *s, int id)
 
 int sim_check(struct sim *s, struct nerr *err)
 {
-	if (page_alloc_check(s, err) || mm_check(s, err))
+	if (page_alloc_check(s, err) || mm_check(s, err) || swap_check(s, err))
 		return -1;
 	/* Other modules' invariants are checked here, one call each
 	 * (page tables vs. reverse map, page cache, swap, ...). */

@@ -57,6 +57,8 @@ struct sim {
 	struct mm_registry *mmreg;
 	struct migrate_state *migration;
 
+	struct task *current;    /* the task whose record runs now (Linux's current), or NULL */
+
 	bool check;              /* --check: verify invariants after every event */
 	bool explain;            /* narrate decisions (numasim explain) */
 	FILE *explain_out;

@@ -1,9 +1,9 @@
 /*
  * filemap.c - files and the page cache (mm/filemap.c, mm/shmem.c).
  *
- * This file holds the cache structure and the fault/read entry points;
- * I/O timing, dirty pages and writeback are modelled by the writeback
- * code (mm/page-writeback.c counterpart) when a device is attached.
+ * This file holds the cache structure, the fault entry point and
+ * read(2)/write(2)/fsync(2)/drop_caches; dirty limits and writeback
+ * timing live in page_writeback.c.
  */
 #include "mm/filemap.h"
 
@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "mm/mempolicy.h"
+#include "mm/page_writeback.h"
 #include "mm/rmap.h"
 #include "mm/vmscan.h"
 #include "sim.h"
@@ -21,7 +22,10 @@
 int vfs_init(struct sim *s)
 {
 	s->vfs = calloc(1, sizeof(*s->vfs));
-	return s->vfs ? 0 : -1;
+	if (!s->vfs)
+		return -1;
+	s->vfs->dev_busy_until = calloc((size_t)s->topo->nr_devices + 1, sizeof(uint64_t));
+	return s->vfs->dev_busy_until ? 0 : -1;
 }
 
 static void page_cache_free(struct page_cache *c)
@@ -45,6 +49,7 @@ void vfs_free(struct sim *s)
 		free(f);
 	}
 	free(s->vfs->files);
+	free(s->vfs->dev_busy_until);
 	free(s->vfs);
 	s->vfs = NULL;
 }
@@ -221,8 +226,10 @@ static uint64_t read_cost_ns(struct sim *s, const struct file_obj *f)
 	return (uint64_t)((double)s->topo->page_size * 1000.0 / mbps);   /* bytes/(MB/s) in ns */
 }
 
-pfn_t filemap_get_page(struct sim *s, struct task *t, struct file_obj *f, uint64_t index,
-		       struct vm_area_struct *vma, uint64_t *cost_ns)
+/* Models filemap_get_folio() + filemap_add_folio(), reading the page
+ * from the device (read = true) as filemap_read_folio() does. */
+static pfn_t page_cache_get(struct sim *s, struct task *t, struct file_obj *f, uint64_t index,
+			    struct vm_area_struct *vma, bool read, uint64_t *cost_ns)
 {
 	pfn_t pfn = page_cache_lookup(f, index);
 
@@ -250,12 +257,24 @@ pfn_t filemap_get_page(struct sim *s, struct task *t, struct file_obj *f, uint64
 	if (f->shmem)
 		node_stat_add(&s->mem, pfn, NR_SHMEM, 1);
 	lru_add(s, pfn);
-	if (!f->shmem && cost_ns) {
+	if (!f->shmem && read && cost_ns) {
 		*cost_ns += read_cost_ns(s, f);
 		s->mem.events[PGPGIN] += s->topo->page_size / 1024;
 		s->mem.events[PGMAJFAULT]++;
 	}
 	return pfn;
+}
+
+pfn_t filemap_get_page(struct sim *s, struct task *t, struct file_obj *f, uint64_t index,
+		       struct vm_area_struct *vma, uint64_t *cost_ns)
+{
+	return page_cache_get(s, t, f, index, vma, true, cost_ns);
+}
+
+pfn_t filemap_get_page_write(struct sim *s, struct task *t, struct file_obj *f, uint64_t index,
+			     uint64_t *cost_ns)
+{
+	return page_cache_get(s, t, f, index, NULL, false, cost_ns);
 }
 
 void filemap_remove_page(struct sim *s, pfn_t pfn)
@@ -322,28 +341,94 @@ void shmem_truncate(struct sim *s, struct file_obj *f)
 	}
 }
 
+/* Pages [first, last) of a byte range within the file. */
+static void page_span(const struct sim *s, uint64_t off, uint64_t len, uint64_t *first,
+		      uint64_t *last)
+{
+	*first = off >> s->topo->page_shift;
+	*last = (off + len + s->topo->page_size - 1) >> s->topo->page_shift;
+}
+
+/* The allocation failed: the OOM killer may have chosen the caller. */
+static long io_failed(const struct task *t, uint64_t done)
+{
+	if (t && t->state != TASK_RUNNING)
+		return -EINTR;   /* the task is gone; nobody sees the result */
+	return done ? (long)done : -ENOMEM;
+}
+
+/* Models filemap_read(): each page is looked up, read in if missing, and
+ * marked accessed once per call (a second read(2) activates it). */
 long vfs_read(struct sim *s, struct task *t, struct file_obj *f, uint64_t off, uint64_t len,
 	      uint64_t *cost_ns)
 {
-	(void)s; (void)t; (void)f; (void)off; (void)len; (void)cost_ns;
-	return -ENOSYS;
+	uint64_t first, last;
+
+	if (off >= f->size)
+		return 0;
+	if (len > f->size - off)
+		len = f->size - off;
+	page_span(s, off, len, &first, &last);
+	for (uint64_t i = first; i < last; i++)
+		if (filemap_get_page(s, t, f, i, NULL, cost_ns) == NOPFN)
+			return io_failed(t, (i - first) << s->topo->page_shift);
+	return (long)len;
 }
 
+/* Models generic_perform_write(): each page is found or added (whole
+ * pages are assumed, so nothing is read), dirtied, and the writer is
+ * throttled by balance_dirty_pages_ratelimited() as it goes. */
 long vfs_write(struct sim *s, struct task *t, struct file_obj *f, uint64_t off, uint64_t len,
 	       uint64_t *cost_ns)
 {
-	(void)s; (void)t; (void)f; (void)off; (void)len; (void)cost_ns;
-	return -ENOSYS;
+	uint64_t first, last;
+
+	page_span(s, off, len, &first, &last);
+	for (uint64_t i = first; i < last; i++) {
+		pfn_t pfn = filemap_get_page_write(s, t, f, i, cost_ns);
+
+		if (pfn == NOPFN)
+			return io_failed(t, (i - first) << s->topo->page_shift);
+		page_mark_dirty(s, pfn);
+		if (off + len > f->size)
+			f->size = off + len;
+		if ((i - first) % 32 == 31 || i + 1 == last)
+			balance_dirty_pages(s, f, cost_ns);
+	}
+	return (long)len;
 }
 
+/* Models vfs_fsync_range() -> file_write_and_wait_range(): every dirty
+ * page is written and the caller waits for the last write. */
 long vfs_fsync(struct sim *s, struct task *t, struct file_obj *f, uint64_t *cost_ns)
 {
-	(void)s; (void)t; (void)f; (void)cost_ns;
-	return -ENOSYS;
+	uint64_t t_io = write_file_pages(s, f, 0, NULL);
+
+	(void)t;
+	if (cost_ns)
+		*cost_ns += t_io;
+	return 0;
 }
 
+/* Models drop_pagecache_sb() -> invalidate_mapping_pages(): clean,
+ * unmapped, unlocked page cache goes; dirty or mapped pages stay. */
 long drop_caches(struct sim *s)
 {
-	(void)s;
-	return -ENOSYS;
+	for (uint32_t id = 1; id < s->vfs->nr; id++) {
+		struct file_obj *f = s->vfs->files[id];
+		struct page_cache *c = &f->cache;
+
+		if (f->shmem)
+			continue;
+		for (uint64_t i = 0; i < c->nslots && c->nr; i++) {
+			if (c->keys[i] == PC_EMPTY || c->keys[i] == PC_DELETED)
+				continue;
+			pfn_t pfn = c->vals[i];
+			uint32_t fl = s->mem.f.flags[pfn];
+
+			if (!s->mem.f.mapcount[pfn] && !(fl & (PG_dirty | PG_writeback | PG_locked | PG_isolated)))
+				filemap_remove_page(s, pfn);
+		}
+	}
+	return 0;
 }

@@ -35,6 +35,7 @@ struct file_obj {
 	bool shmem;                 /* shared anonymous memory object */
 	struct page_cache cache;
 	uint64_t nr_dirty, nr_writeback;
+	uint64_t wb_cursor;         /* cache slot where writeback resumes */
 	int nr_mappers, cap_mappers;
 	struct mm_struct **mappers; /* i_mmap: one entry per mapping VMA */
 	struct vm_area_struct **mapper_vmas;
@@ -44,6 +45,9 @@ struct vfs {
 	struct file_obj **files;    /* indexed by id; 0 unused */
 	uint32_t nr, cap;
 	unsigned spread_rotor;      /* cpuset memory_spread_page rotor */
+	uint64_t *dev_busy_until;   /* per topology device: I/O queued until then */
+	bool flusher_queued;        /* a background writeback event is pending */
+	uint32_t wb_file;           /* file where background writeback resumes */
 };
 
 int vfs_init(struct sim *s);
@@ -66,6 +70,10 @@ void page_cache_remove(struct file_obj *f, uint64_t index);
  */
 pfn_t filemap_get_page(struct sim *s, struct task *t, struct file_obj *f, uint64_t index,
 		       struct vm_area_struct *vma, uint64_t *cost_ns);
+/* Like filemap_get_page() for write(2): a missing page is not read
+ * (the write overwrites it whole). */
+pfn_t filemap_get_page_write(struct sim *s, struct task *t, struct file_obj *f, uint64_t index,
+			     uint64_t *cost_ns);
 /* Removes a clean, unmapped page from the cache and frees it. */
 void filemap_remove_page(struct sim *s, pfn_t pfn);
 

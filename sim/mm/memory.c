@@ -14,6 +14,7 @@
 #include "mm/mempolicy.h"
 #include "mm/migrate.h"
 #include "mm/page_alloc.h"
+#include "mm/page_writeback.h"
 #include "mm/rmap.h"
 #include "mm/swap.h"
 #include "mm/vmscan.h"
@@ -128,19 +129,20 @@ static int do_anonymous_page(struct sim *s, struct task *t, struct vm_area_struc
 /* Marks a shared file page dirty on the first write (folio_mark_dirty()). */
 static void mark_file_dirty(struct sim *s, pfn_t pfn)
 {
+	page_mark_dirty(s, pfn);
+}
+
+/* folio_unlock(): if the page lost its last mapping while locked (the
+ * OOM killer chose its task), it is freed now as page_remove_rmap()
+ * would have done. */
+static void unlock_page(struct sim *s, pfn_t pfn)
+{
 	struct frames *f = &s->mem.f;
 
-	if (!(f->flags[pfn] & PG_file) || (f->flags[pfn] & PG_dirty))
-		return;
-	f->flags[pfn] |= PG_dirty;
-	struct file_obj *file = vfs_file(s, f->mapping[pfn]);
-
-	/* shmem dirties without accounting (noop_dirty_folio()): its pages
-	 * are written to swap, not back to a file */
-	if (!file || file->shmem)
-		return;
-	node_stat_add(&s->mem, pfn, NR_FILE_DIRTY, 1);
-	file->nr_dirty++;
+	f->flags[pfn] &= ~PG_locked;
+	if ((f->flags[pfn] & PG_anon) && !f->mapcount[pfn] &&
+	    !(f->flags[pfn] & (PG_swapcache | PG_isolated)))
+		free_anon_page(s, pfn);
 }
 
 /* do_wp_page(): a write to a present, write-protected page. */
@@ -163,17 +165,21 @@ static int do_wp_page(struct sim *s, struct task *t, struct vm_area_struct *vma,
 	}
 	if ((vma->flags & VM_SHARED) ||
 	    ((f->flags[oldpfn] & PG_anon) && f->mapcount[oldpfn] == 1 &&
-	     !(f->flags[oldpfn] & PG_swapcache))) {
-		/* wp_page_reuse(): nobody else maps it */
+	     (!(f->flags[oldpfn] & PG_swapcache) || try_free_swap(s, oldpfn)))) {
+		/* wp_page_reuse(): nobody else maps it (wp_can_reuse_anon_folio()
+		 * first frees its swap slot when no swap pte needs it) */
 		if (vma->flags & VM_SHARED)
 			mark_file_dirty(s, oldpfn);
 		res->pte = old | PTE_WRITE | PTE_DIRTY | PTE_YOUNG;
 		return pgtable_set(&t->mm->pt, vpn, res->pte) ? -ENOMEM : 0;
 	}
-	/* wp_page_copy(): a private copy allocated by the writer's policy */
+	/* wp_page_copy(): a private copy allocated by the writer's policy.
+	 * The old page is locked meanwhile so reclaim leaves it alone. */
+	f->flags[oldpfn] |= PG_locked;
 	rc = new_anon_page(s, t, vma, addr, &pfn, res);
-	if (rc)
-		return rc;
+	unlock_page(s, oldpfn);
+	if (rc || t->state != TASK_RUNNING)
+		return rc ? rc : -ENOMEM;
 	res->cost_ns += copy_cost(s, oldpfn, pfn, 1);
 	res->pte = mk_pte(pfn, PTE_PRESENT | PTE_WRITE | PTE_YOUNG | PTE_DIRTY);
 	if (pgtable_set(&t->mm->pt, vpn, res->pte))
@@ -218,23 +224,60 @@ static int do_file_fault(struct sim *s, struct task *t, struct vm_area_struct *v
 	return pgtable_set(&t->mm->pt, vpn, res->pte) ? -ENOMEM : 0;
 }
 
-/* do_swap_page(): bring a swapped-out anonymous page back. */
-static int do_swap_page(struct sim *s, struct task *t, struct vm_area_struct *vma, uint64_t addr,
-			pte_t old, bool write, struct fault_result *res)
+/* Reads slot's page into a new anonymous page in the swap cache
+ * (swapin_readahead() without readahead). */
+static int swap_read_in(struct sim *s, struct task *t, struct vm_area_struct *vma, uint64_t addr,
+			uint64_t slot, pfn_t *out, struct fault_result *res)
 {
 	pfn_t pfn;
 	int rc = new_anon_page(s, t, vma, addr, &pfn, res);
 
 	if (rc)
 		return rc;
-	swap_free_entry(s, pte_val(old));
+	swap_duplicate(s, slot);
+	swap_cache_add(s, pfn, slot);
 	s->mem.events[PSWPIN]++;
 	s->mem.events[PGMAJFAULT]++;
-	res->cost_ns += (uint64_t)((double)s->topo->page_size * 1000.0 /
-				   (double)tun(&s->tun, TUN_SIM_SWAP_READ_MBPS));
-	res->pte = mk_pte(pfn, PTE_PRESENT | PTE_WRITE | PTE_YOUNG | (write ? PTE_DIRTY : 0));
+	res->cost_ns += swap_io(s, false);
+	*out = pfn;
+	return 0;
+}
+
+/*
+ * Models do_swap_page(): the page comes from the swap cache when it is
+ * still there (a minor fault), else it is read in and added to it. The
+ * pte's reference to the slot goes; the slot itself is freed on a write
+ * or when swap is more than half full (should_try_to_free_swap()).
+ */
+static int do_swap_page(struct sim *s, struct task *t, struct vm_area_struct *vma, uint64_t addr,
+			pte_t old, bool write, struct fault_result *res)
+{
+	uint64_t slot = pte_val(old);
+	pfn_t pfn = swap_cache_lookup(s, slot);
+	struct frames *f = &s->mem.f;
+
+	if (pfn == NOPFN) {
+		int rc = swap_read_in(s, t, vma, addr, slot, &pfn, res);
+
+		if (rc)
+			return rc;
+	} else {
+		page_dup_rmap(s, pfn);
+		mark_page_accessed(s, pfn);
+	}
+	swap_free_entry(s, slot);
 	t->mm->rss++;
-	return pgtable_set(&t->mm->pt, addr >> s->topo->page_shift, res->pte) ? -ENOMEM : 0;
+	if (write || vm_swap_full(s))
+		try_free_swap(s, pfn);
+	bool exclusive = f->mapcount[pfn] == 1 && !(f->flags[pfn] & PG_swapcache);
+
+	res->pte = mk_pte(pfn, PTE_PRESENT | PTE_YOUNG |
+			  (write && exclusive ? PTE_WRITE | PTE_DIRTY : 0));
+	if (pgtable_set(&t->mm->pt, addr >> s->topo->page_shift, res->pte))
+		return -ENOMEM;
+	if (write && !exclusive)
+		return do_wp_page(s, t, vma, addr, res->pte, res);
+	return 0;
 }
 
 int handle_mm_fault(struct sim *s, struct task *t, uint64_t addr, bool write,

@@ -4,7 +4,7 @@
  *
  * Frames are compact (DESIGN.md): struct page is split into flat arrays
  * indexed by pfn, and list links are 32-bit pfns, so a simulated frame
- * costs 24 host bytes. A frame is on at most one list at a time: a buddy
+ * costs 28 host bytes. A frame is on at most one list at a time: a buddy
  * free list (only the head frame of a free block), or one LRU list.
  *
  * Physical layout: nodes are laid out in id order, each node's zones in
@@ -59,6 +59,7 @@ struct frames {
 	uint32_t *flags;
 	uint32_t *mapping;       /* anon_vma id, file id or slab cache; 0 = none */
 	uint32_t *index;         /* page offset within mapping (page->index) */
+	uint32_t *private;       /* swap slot of a PG_swapcache page (page->private) */
 	uint16_t *mapcount;      /* page table entries mapping this frame */
 	uint16_t *zone;          /* global zone id: node * MAX_NR_ZONES + type */
 };
@@ -145,6 +146,8 @@ struct pglist_data {
 	bool reclaim_locked;               /* PGDAT_RECLAIM_LOCKED */
 	uint64_t node_reclaim_failed_at;   /* for the seed's zone_reclaim_interval */
 	bool node_reclaim_failed;
+	int kswapd_priority;               /* balance_pgdat()'s sc.priority */
+	uint64_t kswapd_reclaimed;         /* reclaimed since this wakeup */
 };
 
 /* vm events (enum vm_event_item) kept machine-wide. */

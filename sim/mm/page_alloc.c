@@ -192,6 +192,7 @@ void free_pages(struct sim *s, pfn_t pfn, unsigned order)
 	m->f.flags[pfn] = 0;
 	m->f.mapping[pfn] = 0;
 	m->f.mapcount[pfn] = 0;
+	m->f.private[pfn] = 0;
 	free_one_page(m, z, pfn, order, false);
 	z->pgfree += 1u << order;
 	m->events[PGFREE] += 1u << order;
@@ -459,9 +460,10 @@ static int alloc_frames(struct frames *f, uint64_t nr, struct nerr *err)
 	f->flags = frame_array(nr, sizeof(uint32_t));
 	f->mapping = frame_array(nr, sizeof(uint32_t));
 	f->index = frame_array(nr, sizeof(uint32_t));
+	f->private = frame_array(nr, sizeof(uint32_t));
 	f->mapcount = frame_array(nr, sizeof(uint16_t));
 	f->zone = frame_array(nr, sizeof(uint16_t));
-	if (!f->next || !f->prev || !f->flags || !f->mapping || !f->index ||
+	if (!f->next || !f->prev || !f->flags || !f->mapping || !f->index || !f->private ||
 	    !f->mapcount || !f->zone)
 		return nerr_set(err, "out of memory for %llu frames", (unsigned long long)nr);
 	return 0;
@@ -474,6 +476,7 @@ static void free_frames(struct frames *f)
 	frame_array_free(f->flags, f->nr, sizeof(uint32_t));
 	frame_array_free(f->mapping, f->nr, sizeof(uint32_t));
 	frame_array_free(f->index, f->nr, sizeof(uint32_t));
+	frame_array_free(f->private, f->nr, sizeof(uint32_t));
 	frame_array_free(f->mapcount, f->nr, sizeof(uint16_t));
 	frame_array_free(f->zone, f->nr, sizeof(uint16_t));
 }
@@ -607,7 +610,7 @@ uint64_t node_present_pages(const struct pglist_data *pgdat)
 
 unsigned frame_bytes_per_page(void)
 {
-	return 5 * sizeof(uint32_t) + 2 * sizeof(uint16_t);
+	return 6 * sizeof(uint32_t) + 2 * sizeof(uint16_t);
 }
 
 /* ------------------------------------------------------------------ */

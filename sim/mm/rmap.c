@@ -9,6 +9,7 @@
 
 #include "mm/filemap.h"
 #include "mm/page_alloc.h"
+#include "mm/swap.h"
 #include "mm/vmscan.h"
 #include "sim.h"
 #include "task/mm.h"
@@ -84,8 +85,15 @@ void page_remove_rmap(struct sim *s, pfn_t pfn)
 	if (f->flags[pfn] & PG_anon) {
 		/* Nobody maps it: a private anonymous page is freed, unless
 		 * the swap cache still holds it (reclaim frees it then). */
-		if (!(f->flags[pfn] & (PG_swapcache | PG_isolated | PG_locked)))
-			free_anon_page(s, pfn);
+		if (f->flags[pfn] & (PG_isolated | PG_locked))
+			return;
+		if (f->flags[pfn] & PG_swapcache) {
+			/* Swap ptes elsewhere still need the cached copy. */
+			if (s->swap->map[f->private[pfn]] > 1)
+				return;
+			delete_from_swap_cache(s, pfn);
+		}
+		free_anon_page(s, pfn);
 	} else if (f->flags[pfn] & PG_file) {
 		node_stat_add(&s->mem, pfn, NR_FILE_MAPPED, -1);
 	}

@@ -1,25 +1,91 @@
 /*
- * slab.c - kernel object allocations (mm/slub.c).
+ * slab.c - kernel object allocations (mm/slub.c): kmalloc records.
+ *
+ * kmalloc caches are the power-of-two size classes (kmalloc-8 ...
+ * kmalloc-<page/2>); each (class, node) has a current slab page whose
+ * free objects are handed out in turn, and a new slab page is allocated
+ * on that node's zonelist when it is used up. Larger requests take whole
+ * pages (kmalloc_large_node()). kmalloc memory is unreclaimable
+ * (NR_SLAB_UNRECLAIMABLE_B, counted in pages) and never freed: the trace
+ * has no kfree. The `cache` key names the cache in reports only.
  */
 #include "mm/slab.h"
 
 #include <errno.h>
+#include <stdlib.h>
 
+#include "mm/page_alloc.h"
+#include "mm/rmap.h"
 #include "sim.h"
+#include "task/task.h"
+
+#define NR_KMALLOC_CLASSES 16
+
+struct slab_state {
+	uint32_t *free_objs;      /* [node * NR_KMALLOC_CLASSES + class] */
+};
 
 int slab_init(struct sim *s)
 {
-	(void)s;
-	return 0;
+	s->slab = calloc(1, sizeof(*s->slab));
+	if (!s->slab)
+		return -1;
+	s->slab->free_objs = calloc((size_t)(s->mem.nr_nodes ? s->mem.nr_nodes : 1) *
+				    NR_KMALLOC_CLASSES, sizeof(uint32_t));
+	return s->slab->free_objs ? 0 : -1;
 }
 
 void slab_free_all(struct sim *s)
 {
-	(void)s;
+	if (!s->slab)
+		return;
+	free(s->slab->free_objs);
+	free(s->slab);
+	s->slab = NULL;
+}
+
+/* Models allocate_slab(): a page for the cache, counted as slab. */
+static int new_slab_pages(struct sim *s, int node, unsigned order, int local)
+{
+	pfn_t pfn = alloc_pages_node(s, node, GFP_KERNEL, order, local);
+
+	if (pfn == NOPFN)
+		return -ENOMEM;
+	s->mem.f.flags[pfn] |= PG_slab | PG_kernel;
+	node_stat_add(&s->mem, pfn, NR_SLAB_UNRECLAIMABLE_B, (int64_t)1 << order);
+	return 0;
 }
 
 long kmalloc_node(struct sim *s, struct task *t, uint64_t size, int node, const char *cache)
 {
-	(void)s; (void)t; (void)size; (void)node; (void)cache;
-	return -ENOSYS;
+	uint64_t psz = s->topo->page_size;
+	int local = t ? task_node(s, t) : 0;
+
+	(void)cache;
+	if (node < 0)
+		node = local;
+	if (size == 0)
+		return 0;
+	if (size > psz / 2) {   /* kmalloc_large_node() */
+		unsigned order = 0;
+
+		while ((psz << order) < size)
+			order++;
+		return order > MAX_ORDER ? -ENOMEM : new_slab_pages(s, node, order, local);
+	}
+	unsigned cls = 3;
+
+	while ((1ULL << cls) < size)
+		cls++;
+	uint32_t *objs = &s->slab->free_objs[node * NR_KMALLOC_CLASSES + cls];
+
+	if (!*objs) {
+		int rc = new_slab_pages(s, node, 0, local);
+
+		if (rc)
+			return rc;
+		*objs = (uint32_t)(psz >> cls);
+	}
+	(*objs)--;
+	return 0;
 }

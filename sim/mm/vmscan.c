@@ -6,15 +6,32 @@
  * (folio_lru_list()); the per-zone LRU sizes (update_lru_size()) change
  * only here, so --check can compare them with the lists.
  *
- * RECLAIM SEAM: wakeup_kswapd(), node_reclaim(), try_to_free_pages() and
- * out_of_memory() below are placeholders that reclaim nothing. They keep
- * the kernel's signatures and bookkeeping so page_alloc.c calls them
- * exactly where __alloc_pages() does; the reclaim model replaces their
- * bodies.
+ * Reclaim, by kernel function: shrink_node() -> shrink_lruvec() scans
+ * the four evictable lists in SWAP_CLUSTER_MAX batches as get_scan_count()
+ * divides the work (vm.swappiness); shrink_active_list() ages active
+ * pages to the inactive list; shrink_inactive_list() +
+ * shrink_folio_list() free clean page cache, unmap mapped pages, swap
+ * anonymous pages and write dirty ones. Three callers drive it:
+ *  - kswapd (one engine event per batch per node, woken by
+ *    wakeup_kswapd() below the low watermark, sleeping when the node is
+ *    balanced at the high watermark): balance_pgdat();
+ *  - direct reclaim from the allocation slow path: try_to_free_pages();
+ *  - node reclaim from the fast path when vm.zone_reclaim_mode is set:
+ *    node_reclaim(), counted as direct reclaim as the kernel counts it.
+ * Scanning costs sim.cost.scan_page_ns per page; swap and file writes
+ * cost device time. kswapd's time delays its next batch; direct and node
+ * reclaim stall the allocating task.
  */
 #include "mm/vmscan.h"
 
 #include <errno.h>
+
+#include "mm/filemap.h"
+#include "mm/page_writeback.h"
+#include "mm/rmap.h"
+#include "mm/swap.h"
+#include "task/mm.h"
+#include "task/task.h"
 
 #include "sim.h"
 
@@ -146,16 +163,514 @@ uint64_t zone_reclaimable_pages(struct sim *s, const struct zone *z)
 {
 	uint64_t nr = z->nr_lru[LRU_INACTIVE_FILE] + z->nr_lru[LRU_ACTIVE_FILE];
 
-	if (tun(&s->tun, TUN_SIM_SWAP_SIZE) > 0)
+	if (swap_free_slots(s) > 0)
 		nr += z->nr_lru[LRU_INACTIVE_ANON] + z->nr_lru[LRU_ACTIVE_ANON];
 	return nr;
 }
 
-/* ---- RECLAIM SEAM: placeholders until the reclaim model lands ---- */
+/* ---- scanning ------------------------------------------------------------ */
+
+#define SWAP_CLUSTER_MAX 32
+#define DEF_PRIORITY 12
+#define NODE_RECLAIM_PRIORITY 4
+#define MAX_RECLAIM_RETRIES 16
+
+/* struct scan_control: what one reclaim pass may do and what it did. */
+struct scan_control {
+	uint64_t nr_to_reclaim;
+	int priority;
+	int reclaim_idx;          /* highest zone whose pages count */
+	bool may_writepage;       /* write dirty anonymous pages to swap */
+	bool write_file;          /* write dirty file pages (node reclaim, RECLAIM_WRITE) */
+	bool may_unmap;
+	bool may_swap;
+	bool kswapd;              /* counts as kswapd, else as direct */
+	uint64_t nr_scanned, nr_reclaimed;
+	uint64_t nr_dirty;        /* dirty file pages met and left */
+	uint64_t io_ns;           /* transfer time of the writes it waited for */
+};
+
+static uint64_t lru_size(const struct pglist_data *pg, enum lru_list l, int reclaim_idx)
+{
+	uint64_t n = 0;
+
+	for (int t = 0; t <= reclaim_idx && t < MAX_NR_ZONES; t++)
+		n += pg->zones[t].nr_lru[l];
+	return n;
+}
+
+/* Floor of the square root, small arguments. */
+static uint64_t isqrt(uint64_t x)
+{
+	uint64_t r = 0;
+
+	while ((r + 1) * (r + 1) <= x)
+		r++;
+	return r;
+}
+
+/* Models inactive_is_low(): the inactive list is too short for the
+ * active one, with the ratio int_sqrt(10 * GiB) of the lists' size. */
+static bool inactive_is_low(struct sim *s, const struct pglist_data *pg, enum lru_list inactive)
+{
+	uint64_t in = pg->lru[inactive].nr, act = pg->lru[inactive + 1].nr;
+	uint64_t gb = (in + act) >> (30 - s->topo->page_shift);
+	uint64_t ratio = gb ? isqrt(10 * gb) : 1;
+
+	return in * ratio < act;
+}
+
+/* Models can_reclaim_anon_pages(): swap space is left. */
+static bool can_reclaim_anon(struct sim *s)
+{
+	return swap_free_slots(s) > 0;
+}
+
+struct young_ctx {
+	unsigned referenced;
+	bool locked;              /* a mapping VMA is VM_LOCKED */
+};
+
+/* folio_referenced_one(): test and clear the pte's accessed bit. */
+static bool referenced_one(struct sim *s, void *ctx, struct mm_struct *mm, uint64_t vpn)
+{
+	struct young_ctx *y = ctx;
+	pte_t p = pgtable_get(&mm->pt, vpn);
+	struct vm_area_struct *v = find_vma(mm, vpn << s->topo->page_shift);
+
+	if (v && (v->flags & VM_LOCKED))
+		y->locked = true;
+	if (p & PTE_YOUNG) {
+		pgtable_set(&mm->pt, vpn, p & ~(pte_t)PTE_YOUNG);
+		y->referenced++;
+	}
+	return true;
+}
+
+/* Models folio_referenced(): ptes that accessed the page since the last
+ * look, clearing their young bits through the reverse map. */
+static unsigned page_referenced(struct sim *s, pfn_t pfn, bool *locked)
+{
+	struct young_ctx y = {0, false};
+
+	if (s->mem.f.mapcount[pfn])
+		rmap_walk(s, pfn, referenced_one, &y);
+	*locked = y.locked;
+	return y.referenced;
+}
+
+enum page_references { PAGEREF_RECLAIM, PAGEREF_RECLAIM_CLEAN, PAGEREF_KEEP, PAGEREF_ACTIVATE };
+
+/* Models folio_check_references(): a page referenced by more than one
+ * pte, or referenced again after PG_referenced was set, is activated;
+ * referenced once it stays inactive for another round. */
+static enum page_references check_references(struct sim *s, pfn_t pfn)
+{
+	uint32_t *fl = &s->mem.f.flags[pfn];
+	bool locked;
+	unsigned ptes = page_referenced(s, pfn, &locked);
+	bool was_referenced = *fl & PG_referenced;
+
+	*fl &= ~PG_referenced;
+	if (locked)
+		return PAGEREF_ACTIVATE;
+	if (ptes) {
+		*fl |= PG_referenced;
+		if (was_referenced || ptes > 1)
+			return PAGEREF_ACTIVATE;
+		return PAGEREF_KEEP;
+	}
+	if (was_referenced && page_is_file_lru(*fl))
+		return PAGEREF_RECLAIM_CLEAN;
+	return PAGEREF_RECLAIM;
+}
+
+struct unmap_ctx {
+	pfn_t pfn;
+	bool dirty;
+};
+
+/* try_to_unmap_one(): an anonymous pte becomes a swap entry (taking a
+ * reference on the slot), a file pte is cleared; the pte's dirty bit
+ * moves to the page. */
+static bool unmap_one(struct sim *s, void *ctx, struct mm_struct *mm, uint64_t vpn)
+{
+	struct unmap_ctx *u = ctx;
+	pte_t p = pgtable_get(&mm->pt, vpn);
+	uint32_t fl = s->mem.f.flags[u->pfn];
+
+	if (!(p & PTE_PRESENT))
+		return true;
+	if (p & PTE_DIRTY)
+		u->dirty = true;
+	if (fl & PG_anon) {
+		uint64_t slot = s->mem.f.private[u->pfn];
+
+		swap_duplicate(s, slot);
+		pgtable_set(&mm->pt, vpn, mk_pte(slot, PTE_SWAP));
+	} else {
+		pgtable_set(&mm->pt, vpn, 0);
+	}
+	mm->rss--;
+	s->mem.f.mapcount[u->pfn]--;
+	if ((fl & PG_file) && !s->mem.f.mapcount[u->pfn])
+		node_stat_add(&s->mem, u->pfn, NR_FILE_MAPPED, -1);
+	return true;
+}
+
+/* Models try_to_unmap(); true when no pte maps the page any more. */
+static bool try_to_unmap(struct sim *s, pfn_t pfn)
+{
+	struct unmap_ctx u = {pfn, false};
+
+	rmap_walk(s, pfn, unmap_one, &u);
+	if (u.dirty) {
+		if (s->mem.f.flags[pfn] & PG_anon)
+			s->mem.f.flags[pfn] |= PG_dirty;
+		else
+			page_mark_dirty(s, pfn);
+	}
+	return s->mem.f.mapcount[pfn] == 0;
+}
+
+/* The isolated page leaves reclaim's hands (NR_ISOLATED). */
+static void unisolate(struct sim *s, pfn_t pfn)
+{
+	s->mem.f.flags[pfn] &= ~PG_isolated;
+	page_pgdat(s, pfn)->stat[NR_ISOLATED]--;
+}
+
+/* Back on an LRU list: active (activate) or the inactive head (keep). */
+static void putback(struct sim *s, pfn_t pfn, bool active)
+{
+	uint32_t *fl = &s->mem.f.flags[pfn];
+
+	if (active && !(*fl & PG_active))
+		s->mem.events[PGACTIVATE]++;
+	*fl = active ? (*fl | PG_active) : (*fl & ~PG_active);
+	putback_lru_page(s, pfn);
+}
+
+/* Models __remove_mapping() + freeing: the page leaves the page cache
+ * or the swap cache and returns to the buddy allocator. */
+static void free_reclaimed(struct sim *s, pfn_t pfn)
+{
+	unisolate(s, pfn);
+	if (s->mem.f.flags[pfn] & PG_anon) {
+		delete_from_swap_cache(s, pfn);
+		free_anon_page(s, pfn);
+	} else {
+		filemap_remove_page(s, pfn);
+	}
+}
+
+/* Models pageout(): a dirty page is written (swap for anonymous pages,
+ * the file's device otherwise); the reclaimer waits for the write. */
+static void pageout(struct sim *s, pfn_t pfn, struct scan_control *sc)
+{
+	if (s->mem.f.flags[pfn] & PG_anon) {
+		s->mem.f.flags[pfn] &= ~PG_dirty;
+		sc->io_ns += swap_io(s, true);
+		s->mem.events[PSWPOUT]++;
+	} else {
+		sc->io_ns += writeback_file_page(s, pfn);
+	}
+}
+
+/*
+ * Models shrink_folio_list() for one isolated page; returns true when it
+ * was freed. Anonymous pages get a swap slot (add_to_swap()) when
+ * swapping is allowed; mapped pages are unmapped only with may_unmap.
+ * Dirty file pages are left to the flusher, as current kernels do for
+ * direct reclaim (kswapd's rare own writes are not modelled), except
+ * that node reclaim with RECLAIM_WRITE writes them and waits, the seed's
+ * throttling of a fast writer (docs/model.md). Shmem pages are not
+ * swapped (kept active).
+ */
+static bool shrink_page(struct sim *s, pfn_t pfn, struct scan_control *sc)
+{
+	uint32_t *fl = &s->mem.f.flags[pfn];
+	bool anon = *fl & PG_anon;
+
+	if (s->mem.f.mapcount[pfn] && !sc->may_unmap)
+		goto keep;
+	switch (check_references(s, pfn)) {
+	case PAGEREF_ACTIVATE: goto activate;
+	case PAGEREF_KEEP: goto keep;
+	default: break;
+	}
+	if (!anon && (*fl & PG_swapbacked))
+		goto activate;
+	if (anon && !(*fl & PG_swapcache)) {
+		if (!sc->may_swap || !add_to_swap(s, pfn))
+			goto activate;
+	}
+	if (s->mem.f.mapcount[pfn] && !try_to_unmap(s, pfn))
+		goto activate;
+	if (*fl & PG_dirty) {
+		if (!anon && !sc->write_file) {
+			sc->nr_dirty++;   /* left to the flusher */
+			goto keep;
+		}
+		if (anon && !sc->may_writepage)
+			goto keep;
+		pageout(s, pfn, sc);
+	}
+	free_reclaimed(s, pfn);
+	return true;
+activate:
+	putback(s, pfn, true);
+	return false;
+keep:
+	putback(s, pfn, false);
+	return false;
+}
+
+/* Models shrink_inactive_list(): isolates up to nr_to_scan pages from the
+ * tail and runs each through shrink_folio_list(). */
+static void shrink_inactive_list(struct sim *s, struct pglist_data *pg, enum lru_list lru,
+				 uint64_t nr_to_scan, struct scan_control *sc)
+{
+	struct frames *f = &s->mem.f;
+	uint64_t scanned = 0, reclaimed = 0, dirty0 = sc->nr_dirty;
+	uint64_t n = pg->lru[lru].nr < nr_to_scan ? pg->lru[lru].nr : nr_to_scan;
+
+	for (uint64_t i = 0; i < n; i++) {
+		pfn_t pfn = pg->lru[lru].tail;
+
+		if (pfn == NOPFN)
+			break;
+		if ((int)(f->zone[pfn] % MAX_NR_ZONES) > sc->reclaim_idx || (f->flags[pfn] & PG_locked)) {
+			/* not eligible: rotate it out of the way */
+			flist_del(f, &pg->lru[lru], pfn);
+			flist_add_head(f, &pg->lru[lru], pfn);
+			continue;
+		}
+		isolate_lru_page(s, pfn);
+		scanned++;
+		reclaimed += shrink_page(s, pfn, sc);
+	}
+	sc->nr_scanned += scanned;
+	sc->nr_reclaimed += reclaimed;
+	s->mem.events[sc->kswapd ? PGSCAN_KSWAPD : PGSCAN_DIRECT] += scanned;
+	s->mem.events[sc->kswapd ? PGSTEAL_KSWAPD : PGSTEAL_DIRECT] += reclaimed;
+	/* Every page met was dirty and left: the flusher must run
+	 * (wakeup_flusher_threads() when nr_unqueued_dirty == nr_taken). */
+	if (scanned && sc->nr_dirty - dirty0 == scanned)
+		wakeup_flusher(s);
+}
+
+/* Models shrink_active_list(): pages from the active tail go to the
+ * inactive list (their pte accessed bits cleared on the way); only
+ * referenced executable file pages would stay, and the model has no
+ * executable mappings. */
+static void shrink_active_list(struct sim *s, struct pglist_data *pg, enum lru_list lru,
+			       uint64_t nr_to_scan, struct scan_control *sc)
+{
+	uint64_t n = pg->lru[lru].nr < nr_to_scan ? pg->lru[lru].nr : nr_to_scan;
+
+	(void)sc;
+	for (uint64_t i = 0; i < n; i++) {
+		pfn_t pfn = pg->lru[lru].tail;
+		bool locked;
+
+		if (pfn == NOPFN)
+			break;
+		isolate_lru_page(s, pfn);
+		page_referenced(s, pfn, &locked);
+		putback(s, pfn, false);
+		s->mem.events[PGDEACTIVATE]++;
+	}
+	s->mem.events[PGREFILL] += n;   /* refill is not pgscan, as in Linux */
+}
+
+enum scan_balance { SCAN_EQUAL, SCAN_FRACT, SCAN_ANON, SCAN_FILE };
+
+/*
+ * Models get_scan_count(): how many pages of each evictable list to
+ * scan at this priority (list size >> priority). File only without swap
+ * or with vm.swappiness=0, and in "cache trim mode" (plenty of inactive
+ * file pages); anon only when file pages are nearly gone; otherwise the
+ * lists are scanned in proportion swappiness : 200 - swappiness (the
+ * kernel also weighs recent reclaim cost, which the model lacks).
+ */
+static void get_scan_count(struct sim *s, struct pglist_data *pg, struct scan_control *sc,
+			   uint64_t nr[NR_LRU_LISTS])
+{
+	uint64_t swappiness = (uint64_t)tun(&s->tun, TUN_SWAPPINESS);
+	enum scan_balance bal = SCAN_FRACT;
+	uint64_t file = pg->lru[LRU_INACTIVE_FILE].nr + pg->lru[LRU_ACTIVE_FILE].nr;
+
+	if (!sc->may_swap || !can_reclaim_anon(s)) {
+		bal = SCAN_FILE;
+	} else if (!swappiness && file) {
+		bal = SCAN_FILE;
+	} else if (!sc->priority && swappiness) {
+		bal = SCAN_EQUAL;
+	}
+	if (bal == SCAN_FRACT) {
+		uint64_t free = node_free_pages(pg), high = 0;
+
+		for (int t = 0; t <= sc->reclaim_idx && t < MAX_NR_ZONES; t++)
+			high += pg->zones[t].wmark[WMARK_HIGH];
+		if (file + free <= high && pg->lru[LRU_INACTIVE_ANON].nr >> sc->priority)
+			bal = SCAN_ANON;   /* file_is_tiny */
+		else if ((pg->lru[LRU_INACTIVE_FILE].nr >> sc->priority) &&
+			 !inactive_is_low(s, pg, LRU_INACTIVE_FILE))
+			bal = SCAN_FILE;   /* cache_trim_mode */
+	}
+	for (int l = 0; l < LRU_UNEVICTABLE; l++) {
+		bool is_file = l >= LRU_INACTIVE_FILE;
+		uint64_t size = lru_size(pg, (enum lru_list)l, sc->reclaim_idx);
+		uint64_t scan = size >> sc->priority;
+
+		switch (bal) {
+		case SCAN_EQUAL: break;
+		case SCAN_ANON: scan = is_file ? 0 : scan; break;
+		case SCAN_FILE: scan = is_file ? scan : 0; break;
+		case SCAN_FRACT:
+			scan = scan * (is_file ? 200 - swappiness : swappiness) / 200;
+			if (!scan && size && sc->priority < DEF_PRIORITY)
+				scan = 1;
+			break;
+		}
+		nr[l] = scan;
+	}
+}
+
+/* Models shrink_list(): active lists are aged only while their inactive
+ * list is low. */
+static void shrink_list(struct sim *s, struct pglist_data *pg, enum lru_list l, uint64_t n,
+			struct scan_control *sc)
+{
+	if (l == LRU_ACTIVE_ANON || l == LRU_ACTIVE_FILE) {
+		if (inactive_is_low(s, pg, l - 1))
+			shrink_active_list(s, pg, l, n, sc);
+		return;
+	}
+	shrink_inactive_list(s, pg, l, n, sc);
+}
+
+/* Models shrink_lruvec(): SWAP_CLUSTER_MAX pages of each list in turn
+ * until the counts are used up; direct and node reclaim stop once they
+ * have reclaimed what they were asked for. */
+static void shrink_lruvec(struct sim *s, struct pglist_data *pg, struct scan_control *sc)
+{
+	uint64_t nr[NR_LRU_LISTS] = {0};
+
+	get_scan_count(s, pg, sc, nr);
+	while (nr[LRU_INACTIVE_ANON] || nr[LRU_ACTIVE_FILE] || nr[LRU_INACTIVE_FILE]) {
+		for (int l = 0; l < LRU_UNEVICTABLE; l++) {
+			uint64_t n = nr[l] < SWAP_CLUSTER_MAX ? nr[l] : SWAP_CLUSTER_MAX;
+
+			if (!n)
+				continue;
+			nr[l] -= n;
+			shrink_list(s, pg, (enum lru_list)l, n, sc);
+		}
+		if (!sc->kswapd && sc->nr_reclaimed >= sc->nr_to_reclaim)
+			break;
+	}
+	/* Keep the anon lists aged even when only file pages were scanned. */
+	if (can_reclaim_anon(s) && inactive_is_low(s, pg, LRU_INACTIVE_ANON))
+		shrink_active_list(s, pg, LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX, sc);
+}
+
+/* Models shrink_node(); a node that gave pages back is no longer hopeless
+ * for kswapd (kswapd_failures = 0). */
+static void shrink_node(struct sim *s, struct pglist_data *pg, struct scan_control *sc)
+{
+	uint64_t before = sc->nr_reclaimed;
+
+	shrink_lruvec(s, pg, sc);
+	if (sc->nr_reclaimed > before)
+		pg->kswapd_failures = 0;
+}
+
+/* Time a reclaim pass took: scanning plus waiting for its writes. */
+static uint64_t reclaim_cost(struct sim *s, const struct scan_control *sc)
+{
+	return sc->nr_scanned * (uint64_t)tun(&s->tun, TUN_SIM_COST_SCAN_PAGE_NS) + sc->io_ns;
+}
+
+/* The task that allocates waits: its stall shows in the report. */
+static void charge_stall(struct sim *s, struct alloc_req *req, uint64_t ns)
+{
+	req->stall_ns += ns;
+	s->reclaim_stall_ns += ns;
+	if (s->current)
+		s->current->stall_ns += ns;
+}
+
+/* ---- kswapd ------------------------------------------------------------------ */
+
+/* Models pgdat_balanced(): some eligible zone meets its high watermark. */
+static bool pgdat_balanced(const struct pglist_data *pg, unsigned order, int highest_zoneidx)
+{
+	bool any = false;
+
+	for (int t = 0; t <= highest_zoneidx && t < MAX_NR_ZONES; t++) {
+		const struct zone *z = &pg->zones[t];
+
+		if (!zone_populated(z))
+			continue;
+		any = true;
+		if (zone_watermark_ok(z, order, z->wmark[WMARK_HIGH], highest_zoneidx))
+			return true;
+	}
+	return !any;
+}
+
+static void kswapd_sleep(struct pglist_data *pg)
+{
+	pg->kswapd_awake = false;
+	pg->kswapd_order = 0;
+	pg->kswapd_highest_zoneidx = 0;
+}
+
+/*
+ * One batch of balance_pgdat() as an engine event: shrink_node() at the
+ * current priority, then again after the batch's cost until the node is
+ * balanced. The priority drops (scans harder) when a pass scanned less
+ * than it was asked to reclaim or reclaimed nothing; a run that reaches
+ * priority 0 without reclaiming counts a kswapd failure, and after
+ * MAX_RECLAIM_RETRIES of those wakeup_kswapd() leaves the node alone.
+ */
+static void kswapd_event(void *ctx, uint64_t nid)
+{
+	struct sim *s = ctx;
+	struct pglist_data *pg = &s->mem.nodes[nid];
+
+	if (pgdat_balanced(pg, pg->kswapd_order, pg->kswapd_highest_zoneidx)) {
+		kswapd_sleep(pg);
+		return;
+	}
+	struct scan_control sc = {
+		.priority = pg->kswapd_priority, .reclaim_idx = pg->kswapd_highest_zoneidx,
+		.may_writepage = true, .may_unmap = true, .may_swap = true, .kswapd = true,
+	};
+
+	for (int t = 0; t <= sc.reclaim_idx && t < MAX_NR_ZONES; t++)
+		if (zone_populated(&pg->zones[t]))
+			sc.nr_to_reclaim += pg->zones[t].wmark[WMARK_HIGH] > SWAP_CLUSTER_MAX
+					    ? pg->zones[t].wmark[WMARK_HIGH] : SWAP_CLUSTER_MAX;
+	shrink_node(s, pg, &sc);
+	pg->kswapd_reclaimed += sc.nr_reclaimed;
+	if (!sc.nr_reclaimed || sc.nr_scanned < sc.nr_to_reclaim)
+		pg->kswapd_priority--;
+	if (pg->kswapd_priority < 1) {
+		if (!pg->kswapd_reclaimed)
+			pg->kswapd_failures++;
+		kswapd_sleep(pg);
+		return;
+	}
+	uint64_t cost = reclaim_cost(s, &sc);
+
+	engine_at(&s->eng, sim_now(s) + (cost ? cost : 1), kswapd_event, s, nid);
+}
 
 /* Models wakeup_kswapd(): records the request on the node and wakes its
- * kswapd unless the node is already balanced for it. Placeholder: the
- * kswapd that would then run is not modelled yet. */
+ * kswapd unless the node is hopeless or already balanced for it. */
 void wakeup_kswapd(struct sim *s, int nid, gfp_t gfp, unsigned order, int highest_zoneidx)
 {
 	struct pglist_data *pg = &s->mem.nodes[nid];
@@ -167,40 +682,161 @@ void wakeup_kswapd(struct sim *s, int nid, gfp_t gfp, unsigned order, int highes
 		pg->kswapd_highest_zoneidx = highest_zoneidx;
 	if (pg->kswapd_awake)
 		return;
-	/* pgdat_balanced(): any eligible zone at its high watermark */
-	for (int t = 0; t <= highest_zoneidx; t++) {
-		const struct zone *z = &pg->zones[t];
-
-		if (zone_populated(z) && zone_watermark_ok(z, order, z->wmark[WMARK_HIGH],
-							   highest_zoneidx))
-			return;
-	}
+	if (pg->kswapd_failures >= MAX_RECLAIM_RETRIES ||
+	    pgdat_balanced(pg, order, highest_zoneidx))
+		return;
 	pg->kswapd_awake = true;
+	pg->kswapd_priority = DEF_PRIORITY;
+	pg->kswapd_reclaimed = 0;
 	s->mem.events[KSWAPD_WAKE]++;
+	sim_explain(s, "t=%llu wake kswapd%d\n", (unsigned long long)sim_now(s), nid);
+	engine_at(&s->eng, sim_now(s), kswapd_event, s, (uint64_t)nid);
 }
 
-/* Models node_reclaim(). Placeholder: scans nothing. */
+/* ---- node reclaim ------------------------------------------------------------ */
+
+#define RECLAIM_ZONE 1
+#define RECLAIM_WRITE 2
+#define RECLAIM_UNMAP 4
+
+/* Models node_unmapped_file_pages(). */
+static uint64_t node_unmapped_file_pages(const struct pglist_data *pg)
+{
+	uint64_t lru = pg->lru[LRU_INACTIVE_FILE].nr + pg->lru[LRU_ACTIVE_FILE].nr;
+	uint64_t mapped = pg->stat[NR_FILE_MAPPED];
+
+	return lru > mapped ? lru - mapped : 0;
+}
+
+/* Models node_pagecache_reclaimable(): with RECLAIM_UNMAP every file
+ * page counts, else only unmapped ones; without RECLAIM_WRITE dirty
+ * pages do not. */
+static uint64_t node_pagecache_reclaimable(struct sim *s, const struct pglist_data *pg)
+{
+	int64_t mode = tun(&s->tun, TUN_ZONE_RECLAIM_MODE);
+	uint64_t n = (mode & RECLAIM_UNMAP) ? pg->stat[NR_FILE_PAGES] : node_unmapped_file_pages(pg);
+	uint64_t delta = (mode & RECLAIM_WRITE) ? 0 : pg->stat[NR_FILE_DIRTY];
+
+	return delta > n ? 0 : n - delta;
+}
+
+static uint64_t node_ratio_pages(struct sim *s, const struct pglist_data *pg, enum tunable_id id)
+{
+	uint64_t managed = 0;
+
+	for (int t = 0; t < MAX_NR_ZONES; t++)
+		managed += pg->zones[t].managed_pages;
+	return managed * (uint64_t)tun(&s->tun, id) / 100;
+}
+
+/* Is there enough to reclaim (min_unmapped_pages / min_slab_pages)? */
+static bool node_reclaim_worth(struct sim *s, const struct pglist_data *pg)
+{
+	return node_pagecache_reclaimable(s, pg) > node_ratio_pages(s, pg, TUN_MIN_UNMAPPED_RATIO) ||
+	       pg->stat[NR_SLAB_RECLAIMABLE_B] > node_ratio_pages(s, pg, TUN_MIN_SLAB_RATIO);
+}
+
+/* Models __node_reclaim(): shrink_node() at priority 4 and down until
+ * 1 << order pages are free; scans count as direct reclaim. In the
+ * 2.6.16 model the pre-check on reclaimable page cache does not exist. */
+static int __node_reclaim(struct sim *s, struct pglist_data *pg, struct alloc_req *req)
+{
+	int64_t mode = tun(&s->tun, TUN_ZONE_RECLAIM_MODE);
+	uint64_t nr_pages = 1ULL << req->order;
+	bool seed = tun(&s->tun, TUN_SIM_ZONE_RECLAIM_INTERVAL_MODEL);
+	struct scan_control sc = {
+		.nr_to_reclaim = nr_pages > SWAP_CLUSTER_MAX ? nr_pages : SWAP_CLUSTER_MAX,
+		.priority = NODE_RECLAIM_PRIORITY, .reclaim_idx = gfp_zone(req->gfp),
+		.may_writepage = mode & RECLAIM_WRITE, .write_file = mode & RECLAIM_WRITE,
+		.may_unmap = mode & RECLAIM_UNMAP, .may_swap = true,
+	};
+
+	if (seed || node_reclaim_worth(s, pg)) {
+		do {
+			shrink_node(s, pg, &sc);
+		} while (sc.nr_reclaimed < nr_pages && --sc.priority >= 0);
+	}
+	charge_stall(s, req, reclaim_cost(s, &sc));
+	return sc.nr_reclaimed >= nr_pages;
+}
+
+/*
+ * Models node_reclaim(). Current kernels: nothing to do (FULL) unless
+ * the node's reclaimable page cache exceeds min_unmapped_pages or its
+ * reclaimable slab min_slab_pages; no scan for allocations that cannot
+ * sleep, for another node that has CPUs, or while the node is being
+ * reclaimed. The 2.6.16 model (sim.zone_reclaim_interval_model=1)
+ * instead skips a node for vm.zone_reclaim_interval after a failure.
+ */
 int node_reclaim(struct sim *s, int nid, struct alloc_req *req)
 {
-	(void)nid;
-	(void)req;
+	struct pglist_data *pg = &s->mem.nodes[nid];
+	bool seed = tun(&s->tun, TUN_SIM_ZONE_RECLAIM_INTERVAL_MODEL);
+	uint64_t interval = (uint64_t)tun(&s->tun, TUN_ZONE_RECLAIM_INTERVAL) * 1000000000ULL;
+
 	if (!tun(&s->tun, TUN_ZONE_RECLAIM_MODE))
 		return NODE_RECLAIM_NOSCAN;
-	return NODE_RECLAIM_FULL;
+	if (seed) {
+		if (pg->node_reclaim_failed && sim_now(s) < pg->node_reclaim_failed_at + interval)
+			return NODE_RECLAIM_FULL;
+	} else if (!node_reclaim_worth(s, pg)) {
+		return NODE_RECLAIM_FULL;
+	}
+	if (!(req->gfp & __GFP_DIRECT_RECLAIM))
+		return NODE_RECLAIM_NOSCAN;
+	if (s->topo->nodes[nid].nr_cpus > 0 && nid != req->local_nid)
+		return NODE_RECLAIM_NOSCAN;
+	if (pg->reclaim_locked)
+		return NODE_RECLAIM_NOSCAN;
+	pg->reclaim_locked = true;
+	int ret = __node_reclaim(s, pg, req);
+
+	pg->reclaim_locked = false;
+	s->mem.events[ret ? ZONE_RECLAIM_SUCCESS : ZONE_RECLAIM_FAILED]++;
+	pg->node_reclaim_failed = !ret;
+	if (!ret)
+		pg->node_reclaim_failed_at = sim_now(s);
+	return ret ? NODE_RECLAIM_SUCCESS : NODE_RECLAIM_SOME;
 }
 
-/* Models try_to_free_pages(). Placeholder: reclaims nothing. */
+/* ---- direct reclaim ---------------------------------------------------------- */
+
+/* The nodes direct reclaim may shrink: those of the zonelist the
+ * allocation could use (policy nodemask and cpuset). */
+static bool reclaim_node_allowed(const struct alloc_req *req, int nid)
+{
+	if (req->nodemask && !node_isset(req->nodemask, nid))
+		return false;
+	if (req->cpuset_mems && !node_isset(req->cpuset_mems, nid))
+		return false;
+	return true;
+}
+
+/* Models try_to_free_pages() -> do_try_to_free_pages() -> shrink_zones():
+ * each node of the preferred node's zonelist in order, priority 12 down
+ * to 0, until SWAP_CLUSTER_MAX pages are reclaimed. */
 uint64_t try_to_free_pages(struct sim *s, struct alloc_req *req)
 {
-	(void)s;
-	(void)req;
-	return 0;
-}
+	struct pglist_data *home = &s->mem.nodes[req->preferred_nid];
+	struct scan_control sc = {
+		.nr_to_reclaim = SWAP_CLUSTER_MAX, .priority = DEF_PRIORITY,
+		.reclaim_idx = gfp_zone(req->gfp), .may_writepage = true, .may_unmap = true,
+		.may_swap = true,
+	};
+	int nn = (req->gfp & __GFP_THISNODE) ? 1 : home->nr_node_order;
 
-/* Models out_of_memory(). Placeholder: kills nothing. */
-bool out_of_memory(struct sim *s, struct alloc_req *req)
-{
-	(void)s;
-	(void)req;
-	return false;
+	s->mem.events[ALLOCSTALL]++;
+	do {
+		for (int i = 0; i < nn && sc.nr_reclaimed < sc.nr_to_reclaim; i++) {
+			int nid = home->node_order[i];
+
+			if (reclaim_node_allowed(req, nid))
+				shrink_node(s, &s->mem.nodes[nid], &sc);
+		}
+	} while (sc.nr_reclaimed < sc.nr_to_reclaim && --sc.priority >= 0);
+	charge_stall(s, req, reclaim_cost(s, &sc));
+	sim_explain(s, "t=%llu direct reclaim: scanned %llu, reclaimed %llu\n",
+		    (unsigned long long)sim_now(s), (unsigned long long)sc.nr_scanned,
+		    (unsigned long long)sc.nr_reclaimed);
+	return sc.nr_reclaimed;
 }

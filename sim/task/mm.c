@@ -259,7 +259,7 @@ static void zap_one(void *ctx, uint64_t vpn, pte_t *e)
 		z->mm->rss--;
 		page_remove_rmap(z->s, pfn);
 	} else if (p & PTE_SWAP) {
-		swap_free_entry(z->s, pte_val(p));
+		free_swap_and_cache(z->s, pte_val(p));
 	} else if (p & PTE_MIGRATION) {
 		/* The page under migration loses this mapping; migrate.c
 		 * finds the entry gone when it restores mappings. */

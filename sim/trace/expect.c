@@ -46,17 +46,21 @@ static const struct { const char *name; enum expect_what what; } whats[] = {
 	{"state", EXP_STATE},
 };
 
-static int find_what(const char *s, enum expect_what *out)
+/* Finds counter s; *name gets the table's own string, which outlives
+ * the line being parsed (queued records keep it). */
+static int find_what(const char *s, enum expect_what *out, const char **name)
 {
 	for (size_t i = 0; i < sizeof(whats) / sizeof(whats[0]); i++) {
 		if (strcmp(whats[i].name, s) == 0) {
 			*out = whats[i].what;
+			*name = whats[i].name;
 			return 0;
 		}
 	}
 	for (size_t i = 0; i < sizeof(vmstat_names) / sizeof(vmstat_names[0]); i++) {
 		if (strcmp(vmstat_names[i], s) == 0) {
 			*out = EXP_VMSTAT;
+			*name = vmstat_names[i];
 			return 0;
 		}
 	}
@@ -219,12 +223,12 @@ static int parse_lhs(struct expect_spec *x, char *lhs, char *why, size_t len)
 		lhs[n - 1] = '\0';
 		if (parse_size(lhs + 10, &v, sub, sizeof(sub)) || v == 0 || v > TRACE_PID_MAX)
 			return fail(why, len, "bad pid in pages[pid=%s]", lhs + 10);
-		lhs[5] = '\0';    /* counter reads "pages" */
+		x->counter = "pages";
 		x->pages_pid = (int)v;
 		x->what = EXP_PAGES;
 		return 0;
 	}
-	if (find_what(lhs, &x->what))
+	if (find_what(lhs, &x->what, &x->counter))
 		return fail(why, len, "unknown expect counter '%s'", lhs);
 	return 0;
 }

@@ -540,10 +540,8 @@ static void reset(struct trace_record *rec)
 	rec->sysctl_id = -1;
 	rec->sysctl_name = rec->sysctl_value = NULL;
 	rec->sysctl_int = 0;
-	/* pending_new() copies these for every queued record */
-	rec->expect.counter = NULL;
-	rec->expect.status = NULL;
-	rec->expect.nstatus = 0;
+	/* an expect of an earlier line must not leak pointers into this one */
+	memset(&rec->expect, 0, sizeof(rec->expect));
 }
 
 int trace_parse_line(struct trace_reader *r, struct trace_record *rec, char *why, size_t len)

@@ -435,6 +435,8 @@ static void op_rw(struct replay *rp, const struct trace_record *r, struct task *
 		rc = vfs_write(s, t, f, off, len, &out->cost_ns);
 	else
 		rc = vfs_fsync(s, t, f, &out->cost_ns);
+	if (t->state != TASK_RUNNING)
+		return;   /* the OOM killer chose this task */
 	syscall_done(rp, r, t, rc, NULL, 0);
 }
 
@@ -566,6 +568,9 @@ static bool stream_op_needs_task(enum trace_op op)
 	       op != OP_CPUSET && op != OP_KMALLOC && op != OP_SNAPSHOT && op != OP_EXPECT;
 }
 
+static void replay_dispatch(struct replay *rp, const struct trace_record *r, struct op_state *st,
+			    struct op_outcome *out, struct task *t);
+
 void replay_op(struct replay *rp, const struct trace_record *r, struct op_state *st,
 	       struct op_outcome *out)
 {
@@ -579,6 +584,16 @@ void replay_op(struct replay *rp, const struct trace_record *r, struct op_state 
 		if (!t)
 			return;
 	}
+	s->current = t;
+	replay_dispatch(rp, r, st, out, t);
+	s->current = NULL;
+}
+
+static void replay_dispatch(struct replay *rp, const struct trace_record *r, struct op_state *st,
+			    struct op_outcome *out, struct task *t)
+{
+	struct sim *s = rp->s;
+
 	switch (r->op) {
 	case OP_SPAWN: op_spawn(rp, r); break;
 	case OP_FORK: op_fork(rp, r, t); break;

@@ -16,7 +16,9 @@
 
 #include "../unit/fixture_topo.h"
 #include "bench.h"
+#include "mm/filemap.h"
 #include "mm/page_alloc.h"
+#include "task/task.h"
 #include "sim.h"
 
 #define GiB (1ULL << 30)
@@ -208,12 +210,56 @@ struct section {
 	void (*fn)(void);
 };
 
+/* Memory pressure: one task on node 0 streams a file of 1.25x memory
+ * through the page cache, so the machine fills and kswapd and direct
+ * reclaim run; reports the host time per page read and the scanning
+ * cost per reclaimed page, which must stay flat as memory grows. */
+static void pressure_one(const char *label, uint64_t per_node)
+{
+	struct topology *t = ring4_of(per_node);
+	struct sim *s = bench_sim(t);
+	struct task *tk = task_create(s, 1, 1, 0, "reader");
+	uint64_t total = 4 * per_node, chunk = 64ULL << 20, cost = 0;
+	struct file_obj *f = vfs_create(s, "/data/stream", total + total / 4, -1);
+
+	task_set_cpu(s, tk, 0);
+	double t0 = now_s();
+
+	for (uint64_t off = 0; off < f->size; off += chunk) {
+		vfs_read(s, tk, f, off, chunk, &cost);
+		engine_run_until(&s->eng, sim_now(s) + cost);
+		cost = 0;
+	}
+	double dt = now_s() - t0;
+	uint64_t *ev = s->mem.events;
+	uint64_t scanned = ev[PGSCAN_KSWAPD] + ev[PGSCAN_DIRECT];
+	uint64_t stolen = ev[PGSTEAL_KSWAPD] + ev[PGSTEAL_DIRECT];
+	uint64_t pages = f->size >> 12;
+
+	printf("reclaim.%s.ns_per_page_read: %.1f ns\n", label, dt * 1e9 / (double)pages);
+	printf("reclaim.%s.pages_reclaimed: %llu\n", label, (unsigned long long)stolen);
+	printf("reclaim.%s.scanned_per_reclaimed: %.3f\n", label,
+	       stolen ? (double)scanned / (double)stolen : 0.0);
+	printf("reclaim.%s.host_ns_per_reclaimed: %.1f ns\n", label,
+	       stolen ? dt * 1e9 / (double)stolen : 0.0);
+	sim_destroy(s);
+	fixture_topo_free(t);
+}
+
+static void bench_reclaim(void)
+{
+	pressure_one("16GiB", 4 * GiB);
+	if (getenv("NUMASIM_BENCH_1TIB"))
+		pressure_one("1TiB", 256 * GiB);
+}
+
 static const struct section sections[] = {
 	{"memory", bench_memory},
 	{"alloc", bench_alloc},
 	{"mixed", bench_mixed},
 	{"init", bench_init},
 	{"replay", bench_replay},
+	{"reclaim", bench_reclaim},
 };
 #define NR_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 

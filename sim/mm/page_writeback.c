@@ -1,0 +1,209 @@
+/*
+ * page_writeback.c - dirty page accounting, dirty limits, background and
+ * foreground writeback (mm/page-writeback.c, fs/fs-writeback.c).
+ */
+#include "mm/page_writeback.h"
+
+#include "mm/filemap.h"
+#include "mm/page_alloc.h"
+#include "mm/rmap.h"
+#include "sim.h"
+
+/* wb_writeback() writes at most this many pages per pass
+ * (MAX_WRITEBACK_PAGES in fs/fs-writeback.c is 1024 pages). */
+#define WB_BATCH 1024
+
+void page_mark_dirty(struct sim *s, pfn_t pfn)
+{
+	struct frames *f = &s->mem.f;
+
+	if (!(f->flags[pfn] & PG_file) || (f->flags[pfn] & PG_dirty))
+		return;
+	f->flags[pfn] |= PG_dirty;
+	/* shmem dirties without accounting (noop_dirty_folio()): its pages
+	 * go to swap, not back to a file */
+	if (f->flags[pfn] & PG_swapbacked)
+		return;
+	node_stat_add(&s->mem, pfn, NR_FILE_DIRTY, 1);
+	struct file_obj *file = vfs_file(s, f->mapping[pfn]);
+
+	if (file)
+		file->nr_dirty++;
+}
+
+/* One page written to the file's device: returns its transfer time and
+ * queues it on the device (the flusher paces itself by the queue). */
+static uint64_t device_write(struct sim *s, const struct file_obj *f)
+{
+	uint64_t now = sim_now(s);
+
+	if (f->device < 0 || f->device >= s->topo->nr_devices)
+		return 0;
+	double mbps = s->topo->devices[f->device].write_MBps;
+
+	if (mbps <= 0)
+		return 0;
+	uint64_t *busy = &s->vfs->dev_busy_until[f->device];
+	uint64_t start = *busy > now ? *busy : now;
+	uint64_t t = (uint64_t)((double)s->topo->page_size * 1000.0 / mbps);
+
+	*busy = start + t;
+	return t;
+}
+
+/* Models folio_clear_dirty_for_io() + the filesystem's writepage. */
+uint64_t writeback_file_page(struct sim *s, pfn_t pfn)
+{
+	struct frames *fr = &s->mem.f;
+	struct file_obj *f = vfs_file(s, fr->mapping[pfn]);
+
+	if (!(fr->flags[pfn] & PG_dirty) || !f)
+		return 0;
+	fr->flags[pfn] &= ~PG_dirty;
+	node_stat_add(&s->mem, pfn, NR_FILE_DIRTY, -1);
+	f->nr_dirty--;
+	s->mem.events[PGPGOUT] += s->topo->page_size / 1024;
+	return device_write(s, f);
+}
+
+/* Models write_cache_pages() for one file, resuming at wb_cursor so that
+ * repeated passes over a large file cost what they write, not its size. */
+uint64_t write_file_pages(struct sim *s, struct file_obj *f, uint64_t max, uint64_t *written)
+{
+	struct page_cache *c = &f->cache;
+	uint64_t done = 0, n = 0;
+
+	for (uint64_t k = 0; k < c->nslots && f->nr_dirty && (!max || n < max); k++) {
+		uint64_t i = (f->wb_cursor + k) & (c->nslots - 1);
+
+		if (c->keys[i] == 0 || c->keys[i] == UINT64_MAX)
+			continue;
+		pfn_t pfn = c->vals[i];
+
+		if (!(s->mem.f.flags[pfn] & PG_dirty) || (s->mem.f.flags[pfn] & PG_locked))
+			continue;
+		done += writeback_file_page(s, pfn);
+		n++;
+		f->wb_cursor = i + 1;
+	}
+	if (written)
+		*written += n;
+	return done;
+}
+
+uint64_t global_dirty_pages(const struct sim *s)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < s->mem.nr_nodes; i++)
+		n += s->mem.nodes[i].stat[NR_FILE_DIRTY];
+	return n;
+}
+
+/* Models global_dirtyable_memory(): free pages and the file LRU, minus
+ * the reserves (totalreserve_pages: high watermark + largest
+ * lowmem_reserve of each zone). */
+static uint64_t global_dirtyable_memory(struct sim *s)
+{
+	uint64_t x = 0, reserve = 0;
+
+	for (int n = 0; n < s->mem.nr_nodes; n++) {
+		for (int t = 0; t < MAX_NR_ZONES; t++) {
+			const struct zone *z = &s->mem.nodes[n].zones[t];
+			uint64_t max = 0;
+
+			for (int j = 0; j < MAX_NR_ZONES; j++)
+				if (z->lowmem_reserve[j] > max)
+					max = z->lowmem_reserve[j];
+			x += z->nr_free + z->nr_lru[LRU_INACTIVE_FILE] + z->nr_lru[LRU_ACTIVE_FILE];
+			if (zone_populated(z))
+				reserve += z->wmark[WMARK_HIGH] + max;
+		}
+	}
+	return x > reserve ? x - reserve : 0;
+}
+
+/* Models domain_dirty_limits(): the ratios of dirtyable memory; the
+ * background threshold is at most half the dirty threshold. */
+void global_dirty_limits(struct sim *s, uint64_t *background, uint64_t *thresh)
+{
+	uint64_t avail = global_dirtyable_memory(s);
+	uint64_t t = avail * (uint64_t)tun(&s->tun, TUN_DIRTY_RATIO) / 100;
+	uint64_t bg = avail * (uint64_t)tun(&s->tun, TUN_DIRTY_BACKGROUND_RATIO) / 100;
+
+	if (bg >= t)
+		bg = t / 2;
+	*background = bg;
+	*thresh = t;
+}
+
+/* When every device's queued writes are done. */
+static uint64_t f_busy_max(const struct sim *s)
+{
+	uint64_t t = 0;
+
+	for (int i = 0; i < s->topo->nr_devices; i++)
+		if (s->vfs->dev_busy_until[i] > t)
+			t = s->vfs->dev_busy_until[i];
+	return t;
+}
+
+/* Background writeback: one wb_writeback() pass of WB_BATCH pages over
+ * the dirty files in turn, then again when its writes are done, while
+ * dirty pages stay above the background threshold (wb_over_bg_thresh()). */
+static void flusher_event(void *ctx, uint64_t arg)
+{
+	struct sim *s = ctx;
+	struct vfs *v = s->vfs;
+	uint64_t bg, thresh, written = 0;
+
+	(void)arg;
+	v->flusher_queued = false;
+	global_dirty_limits(s, &bg, &thresh);
+	if (global_dirty_pages(s) <= bg)
+		return;
+	for (uint32_t k = 0; k + 1 < v->nr && written < WB_BATCH; k++) {
+		uint32_t id = 1 + (v->wb_file + k) % (v->nr - 1);
+		struct file_obj *f = v->files[id];
+
+		if (!f->nr_dirty)
+			continue;
+		write_file_pages(s, f, WB_BATCH - written, &written);
+		v->wb_file = id - 1;
+	}
+	if (!written)
+		return;
+	uint64_t done = f_busy_max(s);
+
+	v->flusher_queued = true;
+	engine_at(&s->eng, done > sim_now(s) ? done : sim_now(s) + 1, flusher_event, s, 0);
+}
+
+void wakeup_flusher(struct sim *s)
+{
+	if (s->vfs->flusher_queued)
+		return;
+	s->vfs->flusher_queued = true;
+	engine_at(&s->eng, sim_now(s), flusher_event, s, 0);
+}
+
+/*
+ * Models balance_dirty_pages(). The kernel pauses the writer for the time
+ * the device needs to bring dirty pages back under the limit; here the
+ * writer writes the excess of its own file and waits for those writes,
+ * which costs the same device time.
+ */
+void balance_dirty_pages(struct sim *s, struct file_obj *f, uint64_t *cost_ns)
+{
+	uint64_t bg, thresh, dirty = global_dirty_pages(s);
+
+	global_dirty_limits(s, &bg, &thresh);
+	if (dirty > bg)
+		wakeup_flusher(s);
+	if (dirty <= thresh || !f->nr_dirty)
+		return;
+	uint64_t t = write_file_pages(s, f, dirty - thresh, NULL);
+
+	if (cost_ns)
+		*cost_ns += t;
+}
