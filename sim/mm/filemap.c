@@ -260,7 +260,6 @@ static pfn_t page_cache_get(struct sim *s, struct task *t, struct file_obj *f, u
 	if (!f->shmem && read && cost_ns) {
 		*cost_ns += read_cost_ns(s, f);
 		s->mem.events[PGPGIN] += s->topo->page_size / 1024;
-		s->mem.events[PGMAJFAULT]++;
 	}
 	return pfn;
 }

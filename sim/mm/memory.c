@@ -200,6 +200,9 @@ static int do_file_fault(struct sim *s, struct task *t, struct vm_area_struct *v
 		return -EFAULT;
 	if (!file->shmem && index >= (file->size + s->topo->page_size - 1) >> s->topo->page_shift)
 		return -EFAULT;   /* beyond EOF: SIGBUS */
+	/* a fault that has to read the page is a major fault */
+	if (!file->shmem && page_cache_lookup(file, index) == NOPFN)
+		s->mem.events[PGMAJFAULT]++;
 	pfn_t pfn = filemap_get_page(s, t, file, index, vma, &res->cost_ns);
 
 	if (pfn == NOPFN)
