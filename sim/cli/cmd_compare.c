@@ -10,6 +10,7 @@
  *   pswpout, oom_kill, sim_ms, expects_failed.
  * A run whose expects fail is still shown; compare exits 1 then.
  */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,44 +226,77 @@ static void fmt_cell(const struct row *r, size_t c, char *buf, size_t n)
 	}
 }
 
-static void print_table(const struct compare *c, const struct row *rows, int nrows, FILE *f)
+/* A varied value as JSON: a number when it is one, else a string. */
+static json_t *value_json(const char *v)
 {
-	bool csv = c->format == CMP_CSV, json = c->format == CMP_JSON;
+	char *end;
+	long long n = strtoll(v, &end, 0);
+
+	return (*v && !*end) ? json_integer(n) : json_string(v);
+}
+
+static json_t *cell_json(const struct row *r, size_t k)
+{
 	char cell[64];
 
-	if (json)
-		fprintf(f, "{\"compare\": {\"topology\": \"%s\", \"workload\": \"%s\", \"runs\": [\n",
-			c->a.topo, c->a.trace);
-	for (int v = 0; v < c->nvary && !json; v++)
+	if (k == 0)
+		return json_real(r->local_ratio);
+	if (k == 4)
+		return json_real(r->stall_ms);
+	if (k == 7)
+		return json_real(r->sim_ms);
+	fmt_cell(r, k, cell, sizeof(cell));
+	return json_integer(strtoll(cell, NULL, 10));
+}
+
+static void print_json(const struct compare *c, const struct row *rows, int nrows, FILE *f)
+{
+	json_t *root = json_object(), *cmp = json_object(), *runs = json_array();
+
+	json_object_set_new(cmp, "topology", json_string(c->a.topo));
+	json_object_set_new(cmp, "workload", json_string(c->a.trace));
+	for (int i = 0; i < nrows; i++) {
+		json_t *run = json_object();
+
+		for (int v = 0; v < c->nvary; v++)
+			json_object_set_new(run, tunable_defs[c->vary[v].id].name,
+					    value_json(c->vary[v].values[rows[i].idx[v]]));
+		for (size_t k = 0; k < NCOLS; k++)
+			json_object_set_new(run, cols[k], cell_json(&rows[i], k));
+		json_array_append_new(runs, run);
+	}
+	json_object_set_new(cmp, "runs", runs);
+	json_object_set_new(root, "compare", cmp);
+	json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+	fputc('\n', f);
+	json_decref(root);
+}
+
+static void print_table(const struct compare *c, const struct row *rows, int nrows, FILE *f)
+{
+	bool csv = c->format == CMP_CSV;
+	char cell[64];
+
+	if (c->format == CMP_JSON) {
+		print_json(c, rows, nrows, f);
+		return;
+	}
+	for (int v = 0; v < c->nvary; v++)
 		fprintf(f, csv ? "%s," : "%-24s ", tunable_defs[c->vary[v].id].name);
-	for (size_t k = 0; k < NCOLS && !json; k++)
+	for (size_t k = 0; k < NCOLS; k++)
 		fprintf(f, csv ? (k + 1 < NCOLS ? "%s," : "%s") : "%15s", cols[k]);
-	if (!json)
-		fputc('\n', f);
+	fputc('\n', f);
 	for (int i = 0; i < nrows; i++) {
 		const struct row *r = &rows[i];
 
-		if (json)
-			fputs("  {", f);
-		for (int v = 0; v < c->nvary; v++) {
-			const char *val = c->vary[v].values[r->idx[v]];
-
-			if (json)
-				fprintf(f, "\"%s\": \"%s\", ", tunable_defs[c->vary[v].id].name, val);
-			else
-				fprintf(f, csv ? "%s," : "%-24s ", val);
-		}
+		for (int v = 0; v < c->nvary; v++)
+			fprintf(f, csv ? "%s," : "%-24s ", c->vary[v].values[r->idx[v]]);
 		for (size_t k = 0; k < NCOLS; k++) {
 			fmt_cell(r, k, cell, sizeof(cell));
-			if (json)
-				fprintf(f, "\"%s\": %s%s", cols[k], cell, k + 1 < NCOLS ? ", " : "");
-			else
-				fprintf(f, csv ? (k + 1 < NCOLS ? "%s," : "%s") : "%15s", cell);
+			fprintf(f, csv ? (k + 1 < NCOLS ? "%s," : "%s") : "%15s", cell);
 		}
-		fputs(json ? (i + 1 < nrows ? "},\n" : "}\n") : "\n", f);
+		fputc('\n', f);
 	}
-	if (json)
-		fputs("]}}\n", f);
 }
 
 /* Runs combination number k (mixed radix over the --vary lists, the

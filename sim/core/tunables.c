@@ -61,6 +61,9 @@ const struct tunable_def tunable_defs[NR_TUNABLES] = {
 		"entering and leaving a system call"},
 	[TUN_SIM_COST_MIGRATE_PAGE_NS] = {"sim.cost.migrate_page_ns", 2000, 0, 1000000000, false,
 		"fixed cost of migrating one page (unmap, remap) besides the copy"},
+	[TUN_SIM_SLAB_ALLOCATOR] = {"sim.slab_allocator", 0, 0, 1, false,
+		"0: SLUB (current kernels: cpuset memory_spread_slab has no effect); 1: SLAB (before 6.8: "
+		"caches made with SLAB_MEM_SPREAD - dentry, inode caches, buffer_head - spread over the cpuset's mems)"},
 };
 
 void tunables_init(struct tunables *t)

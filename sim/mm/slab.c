@@ -12,10 +12,12 @@
 #include "mm/slab.h"
 
 #include <errno.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include "mm/page_alloc.h"
 #include "mm/rmap.h"
+#include "mm/cpuset.h"
 #include "sim.h"
 #include "task/task.h"
 
@@ -56,14 +58,42 @@ static int new_slab_pages(struct sim *s, int node, unsigned order, int local)
 	return 0;
 }
 
+/* Caches the SLAB allocator created with SLAB_MEM_SPREAD: filesystem
+ * metadata (fs/dcache.c, fs/inode.c and the filesystems' inode caches,
+ * fs/buffer.c). */
+static bool cache_spreads(const char *cache)
+{
+	static const char *const spread[] = {"dentry", "inode_cache", "buffer_head"};
+	size_t n = cache ? strlen(cache) : 0;
+
+	for (size_t i = 0; cache && i < sizeof(spread) / sizeof(spread[0]); i++)
+		if (!strcmp(cache, spread[i]))
+			return true;
+	return n > 12 && !strcmp(cache + n - 12, "_inode_cache");
+}
+
+/*
+ * The node of an allocation without node=: local, except that under the
+ * SLAB model a spreading cache of a task whose cpuset has
+ * memory_spread_slab rotates over the cpuset's mems (alternate_node_alloc()
+ * with cpuset_slab_spread_node()). SLUB never spread, and SLAB is gone
+ * since 6.8, so by default memory_spread_slab changes nothing.
+ */
+static int spread_node(struct sim *s, struct task *t, const char *cache, int local)
+{
+	if (t && tun(&s->tun, TUN_SIM_SLAB_ALLOCATOR) == 1 && cache_spreads(cache) &&
+	    cpuset_do_slab_mem_spread(s, t))
+		return cpuset_mem_spread_node(s, t);
+	return local;
+}
+
 long kmalloc_node(struct sim *s, struct task *t, uint64_t size, int node, const char *cache)
 {
 	uint64_t psz = s->topo->page_size;
 	int local = t ? task_node(s, t) : 0;
 
-	(void)cache;
 	if (node < 0)
-		node = local;
+		node = spread_node(s, t, cache, local);
 	if (size == 0)
 		return 0;
 	if (size > psz / 2) {   /* kmalloc_large_node() */

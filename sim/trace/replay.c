@@ -390,6 +390,12 @@ static int replay_loop(struct replay *rp, struct trace_reader *rd)
 				progress(rp, false);
 		} else {
 			engine_step(&s->eng);
+			/* kswapd, writeback and migration run as events too */
+			if (s->check && !rp->fatal && sim_check(s, &rp->err)) {
+				nerr_prefix(&rp->err, "%s: --check after an event at t=%llu ns", rp->path,
+					    (unsigned long long)sim_now(s));
+				rp->fatal = true;
+			}
 		}
 	}
 	if (rp->failed_alloc && !rp->fatal)

@@ -555,7 +555,14 @@ static void op_kmalloc(struct replay *rp, const struct trace_record *r)
 		fatal(rp, r, "node %d does not exist on topology %s", node, rp->s->topo->name);
 		return;
 	}
-	long rc = kmalloc_node(rp->s, NULL, r->size, node, trace_has(r, TK_CACHE) ? r->cache : NULL);
+	/* pid= names the task the kernel allocates for (its CPU, its cpuset) */
+	struct task *t = trace_has(r, TK_PID) ? task_find(rp->s, r->pid) : NULL;
+
+	if (trace_has(r, TK_PID) && !t) {
+		fatal(rp, r, "no task with pid %d (never spawned)", r->pid);
+		return;
+	}
+	long rc = kmalloc_node(rp->s, t, r->size, node, trace_has(r, TK_CACHE) ? r->cache : NULL);
 
 	syscall_done(rp, r, NULL, rc, NULL, 0);
 }
