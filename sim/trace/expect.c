@@ -15,18 +15,6 @@
 #include "core/units.h"
 #include "trace/trace_int.h"
 
-static int fail(char *why, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *why, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* The global counters of SPEC §4 "vmstat" an expect may compare. */
 static const char *const vmstat_names[] = {
@@ -112,28 +100,28 @@ int parse_int_list(const char *s, struct intbuf *b, int limit, bool errnos,
 	const char *p = s;
 
 	if (!*p)
-		return fail(why, len, "empty list");
+		return trace_fail(why, len, "empty list");
 	for (;;) {
 		long lo, hi;
 
 		if (parse_item(&p, errnos, &lo))
-			return fail(why, len, "bad list '%s' at '%s'", s, p);
+			return trace_fail(why, len, "bad list '%s' at '%s'", s, p);
 		hi = lo;
 		if (*p == '-' && lo >= 0) {
 			p++;
 			if (parse_item(&p, false, &hi) || hi < lo)
-				return fail(why, len, "bad range in list '%s'", s);
+				return trace_fail(why, len, "bad range in list '%s'", s);
 		}
 		if (hi >= limit)
-			return fail(why, len, "bad list '%s': %ld is out of range (limit %d)",
+			return trace_fail(why, len, "bad list '%s': %ld is out of range (limit %d)",
 				    s, hi, limit);
 		for (long v = lo; v <= hi; v++)
 			if (intbuf_push(b, (int)v))
-				return fail(why, len, "out of memory");
+				return trace_fail(why, len, "out of memory");
 		if (!*p)
 			return 0;
 		if (*p != ',')
-			return fail(why, len, "bad list '%s': unexpected '%c'", s, *p);
+			return trace_fail(why, len, "bad list '%s': unexpected '%c'", s, *p);
 		p++;
 	}
 }
@@ -147,7 +135,7 @@ int parse_rc(const char *s, int64_t *out, char *why, size_t len)
 		int e = errno_from_name(name);
 
 		if (!e)
-			return fail(why, len, "unknown errno '%s'", name);
+			return trace_fail(why, len, "unknown errno '%s'", name);
 		*out = -e;
 		return 0;
 	}
@@ -155,7 +143,7 @@ int parse_rc(const char *s, int64_t *out, char *why, size_t len)
 	long long v = strtoll(s, &end, 0);
 
 	if (end == s || *end || errno)
-		return fail(why, len, "bad rc '%s': a number or an errno name", s);
+		return trace_fail(why, len, "bad rc '%s': a number or an errno name", s);
 	*out = v;
 	return 0;
 }
@@ -169,11 +157,11 @@ static int parse_selector(struct expect_spec *x, const char *w, char *why, size_
 	uint64_t max = is_pid ? TRACE_PID_MAX : NS_MAX_NODES - 1;
 
 	if (*has)
-		return fail(why, len, "duplicate key '%s'", is_pid ? "pid" : "node");
+		return trace_fail(why, len, "duplicate key '%s'", is_pid ? "pid" : "node");
 	if (parse_size(w + (is_pid ? 4 : 5), &v, sub, sizeof(sub)))
-		return fail(why, len, "bad %s: %s", is_pid ? "pid" : "node", sub);
+		return trace_fail(why, len, "bad %s: %s", is_pid ? "pid" : "node", sub);
 	if (v > max || (is_pid && v == 0))
-		return fail(why, len, "bad %s: %s is out of range %d..%llu",
+		return trace_fail(why, len, "bad %s: %s is out of range %d..%llu",
 			    is_pid ? "pid" : "node", w + (is_pid ? 4 : 5), is_pid ? 1 : 0,
 			    (unsigned long long)max);
 	*has = true;
@@ -219,17 +207,17 @@ static int parse_lhs(struct expect_spec *x, char *lhs, char *why, size_t len)
 		size_t n = strlen(lhs);
 
 		if (strncmp(lhs + 6, "pid=", 4) != 0 || lhs[n - 1] != ']')
-			return fail(why, len, "bad expect '%s': write pages[pid=P]", lhs);
+			return trace_fail(why, len, "bad expect '%s': write pages[pid=P]", lhs);
 		lhs[n - 1] = '\0';
 		if (parse_size(lhs + 10, &v, sub, sizeof(sub)) || v == 0 || v > TRACE_PID_MAX)
-			return fail(why, len, "bad pid in pages[pid=%s]", lhs + 10);
+			return trace_fail(why, len, "bad pid in pages[pid=%s]", lhs + 10);
 		x->counter = "pages";
 		x->pages_pid = (int)v;
 		x->what = EXP_PAGES;
 		return 0;
 	}
 	if (find_what(lhs, &x->what, &x->counter))
-		return fail(why, len, "unknown expect counter '%s'", lhs);
+		return trace_fail(why, len, "unknown expect counter '%s'", lhs);
 	return 0;
 }
 
@@ -241,7 +229,7 @@ static int parse_state(struct expect_spec *x, const char *v, char *why, size_t l
 			return 0;
 		}
 	}
-	return fail(why, len, "bad state '%s': running, exited or oom_killed", v);
+	return trace_fail(why, len, "bad state '%s': running, exited or oom_killed", v);
 }
 
 static int parse_ratio(struct expect_spec *x, const char *v, char *why, size_t len)
@@ -251,7 +239,7 @@ static int parse_ratio(struct expect_spec *x, const char *v, char *why, size_t l
 	errno = 0;
 	x->ratio = strtod(v, &end);
 	if (end == v || *end || errno || !(x->ratio >= 0.0 && x->ratio <= 1.0))
-		return fail(why, len, "bad local_ratio '%s': a number from 0 to 1", v);
+		return trace_fail(why, len, "bad local_ratio '%s': a number from 0 to 1", v);
 	return 0;
 }
 
@@ -261,9 +249,9 @@ static int parse_count(struct expect_spec *x, const char *v, char *why, size_t l
 	uint64_t u;
 
 	if (parse_size(v, &u, sub, sizeof(sub)))
-		return fail(why, len, "bad %s: %s", x->counter, sub);
+		return trace_fail(why, len, "bad %s: %s", x->counter, sub);
 	if (u > INT64_MAX)
-		return fail(why, len, "bad %s: '%s' is too large", x->counter, v);
+		return trace_fail(why, len, "bad %s: '%s' is too large", x->counter, v);
 	x->value = (int64_t)u;
 	return 0;
 }
@@ -274,14 +262,14 @@ static int parse_rhs(struct expect_spec *x, const char *v, struct intbuf *ints,
 	char sub[TRACE_WHY_MAX / 2];
 
 	if (!*v)
-		return fail(why, len, "expect %s has no value", x->counter);
+		return trace_fail(why, len, "expect %s has no value", x->counter);
 	switch (x->what) {
 	case EXP_RC:
 		return parse_rc(v, &x->value, why, len);
 	case EXP_STATUS:
 		ints->n = 0;
 		if (parse_int_list(v, ints, NS_MAX_NODES, true, sub, sizeof(sub)))
-			return fail(why, len, "bad status: %s", sub);
+			return trace_fail(why, len, "bad status: %s", sub);
 		x->status = ints->v;
 		x->nstatus = ints->n;
 		return 0;
@@ -301,13 +289,13 @@ static int check_selectors(const struct expect_spec *x, char *why, size_t len)
 	bool no_node = need_pid || x->what == EXP_LOCAL_RATIO || x->what == EXP_VMSTAT;
 
 	if (need_pid && !x->has_pid)
-		return fail(why, len, "expect %s needs pid=", x->counter);
+		return trace_fail(why, len, "expect %s needs pid=", x->counter);
 	if (x->what == EXP_PAGES && !x->has_node)
-		return fail(why, len, "expect pages[pid=%d] needs node=", x->pages_pid);
+		return trace_fail(why, len, "expect pages[pid=%d] needs node=", x->pages_pid);
 	if (no_node && x->has_node)
-		return fail(why, len, "expect %s does not take node=", x->counter);
+		return trace_fail(why, len, "expect %s does not take node=", x->counter);
 	if ((x->what == EXP_STATUS || x->what == EXP_STATE) && x->cmp != CMP_EQ)
-		return fail(why, len, "expect %s compares with '=' only", x->counter);
+		return trace_fail(why, len, "expect %s compares with '=' only", x->counter);
 	return 0;
 }
 
@@ -327,18 +315,18 @@ int trace_parse_expect(char **toks, int ntok, struct trace_record *rec,
 			continue;
 		}
 		if (have_cmp)
-			return fail(why, len, "expect takes one comparison, '%s' is a second", w);
+			return trace_fail(why, len, "expect takes one comparison, '%s' is a second", w);
 		char *rhs = split_cmp(w, &x->cmp);
 
 		if (!rhs)
-			return fail(why, len, "bad expect '%s': write <counter><op><value>, "
+			return trace_fail(why, len, "bad expect '%s': write <counter><op><value>, "
 				    "op one of = <= >= < >", w);
 		if (parse_lhs(x, w, why, len) || parse_rhs(x, rhs, ints, why, len))
 			return -1;
 		have_cmp = true;
 	}
 	if (!have_cmp)
-		return fail(why, len, "expect needs a comparison, e.g. rc=0 or file_pages<=1000");
+		return trace_fail(why, len, "expect needs a comparison, e.g. rc=0 or file_pages<=1000");
 	if (x->has_pid) {
 		rec->has |= 1ULL << TK_PID;
 		rec->pid = x->pid;

@@ -66,18 +66,6 @@ static const struct { const char *name; unsigned bit; } flag_defs[] = {
 	{"move", TF_MOVE}, {"move_all", TF_MOVE_ALL},
 };
 
-static int fail(char *why, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *why, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 int intbuf_push(struct intbuf *b, int v)
 {
@@ -162,15 +150,15 @@ static int parse_time(struct trace_reader *r, const char *tok, uint64_t *out,
 	uint64_t t;
 
 	if (tok[0] != '@' && tok[0] != '+')
-		return fail(why, len, "a record starts with its time (@N or +N), not '%s'", tok);
+		return trace_fail(why, len, "a record starts with its time (@N or +N), not '%s'", tok);
 	if (parse_time_ns(tok + 1, &t, sub, sizeof(sub)))
-		return fail(why, len, "bad time: %s", sub);
+		return trace_fail(why, len, "bad time: %s", sub);
 	if (tok[0] == '+') {
 		if (t > UINT64_MAX - r->prev_ns)
-			return fail(why, len, "time overflows 64 bits");
+			return trace_fail(why, len, "time overflows 64 bits");
 		t += r->prev_ns;
 	} else if (t < r->prev_ns) {
-		return fail(why, len, "time goes back (%s after %s)",
+		return trace_fail(why, len, "time goes back (%s after %s)",
 			    trace_format_time(t, a, sizeof(a)),
 			    trace_format_time(r->prev_ns, b, sizeof(b)));
 	}
@@ -184,9 +172,9 @@ static int parse_num(const char *key, const char *v, uint64_t lo, uint64_t hi,
 	char sub[TRACE_WHY_MAX / 2];
 
 	if (parse_size(v, out, sub, sizeof(sub)))
-		return fail(why, len, "bad %s: %s", key, sub);
+		return trace_fail(why, len, "bad %s: %s", key, sub);
 	if (*out < lo || *out > hi)
-		return fail(why, len, "bad %s: %s is out of range %llu..%llu", key, v,
+		return trace_fail(why, len, "bad %s: %s is out of range %llu..%llu", key, v,
 			    (unsigned long long)lo, (unsigned long long)hi);
 	return 0;
 }
@@ -217,9 +205,9 @@ static int parse_nodes(struct trace_reader *r, struct trace_record *rec,
 		return 0;
 	}
 	if (!*v)
-		return fail(why, len, "bad %s: empty node list", trace_key_name(k));
+		return trace_fail(why, len, "bad %s: empty node list", trace_key_name(k));
 	if (bm_parselist(v, m->w, NODEMASK_BITS, NS_MAX_NODES, sub, sizeof(sub)))
-		return fail(why, len, "bad %s: %s", trace_key_name(k), sub);
+		return trace_fail(why, len, "bad %s: %s", trace_key_name(k), sub);
 	return 0;
 }
 
@@ -231,7 +219,7 @@ static int parse_targets(struct trace_reader *r, struct trace_record *rec,
 
 	r->ints.n = 0;
 	if (parse_int_list(v, &r->ints, NS_MAX_NODES, false, sub, sizeof(sub)))
-		return fail(why, len, "bad nodes: %s", sub);
+		return trace_fail(why, len, "bad nodes: %s", sub);
 	memset(&rec->nodes, 0, sizeof(rec->nodes));
 	for (size_t i = 0; i < r->ints.n; i++)
 		node_set(&rec->nodes, r->ints.v[i]);
@@ -245,7 +233,7 @@ static int parse_cpus(const char *v, cpumask_t *m, char *why, size_t len)
 	char sub[TRACE_WHY_MAX / 2];
 
 	if (bm_parselist(v, m->w, CPUMASK_BITS, NS_MAX_CPUS, sub, sizeof(sub)))
-		return fail(why, len, "bad cpus: %s", sub);
+		return trace_fail(why, len, "bad cpus: %s", sub);
 	return 0;
 }
 
@@ -259,7 +247,7 @@ static int parse_flag_list(struct trace_record *rec, const struct op_def *d,
 		unsigned bit = find_flag(f);
 
 		if (!bit || !(d->flags & bit))
-			return fail(why, len, "unknown flag '%s' for op %s", f, d->name);
+			return trace_fail(why, len, "unknown flag '%s' for op %s", f, d->name);
 		rec->flags |= bit;
 	}
 	return 0;
@@ -274,7 +262,7 @@ static int parse_enum(const char *key, const char *v, const char *const *names,
 			return 0;
 		}
 	}
-	return fail(why, len, "bad %s '%s'", key, v);
+	return trace_fail(why, len, "bad %s '%s'", key, v);
 }
 
 static int parse_mode(const char *v, enum mpol_mode *m, char *why, size_t len)
@@ -285,14 +273,14 @@ static int parse_mode(const char *v, enum mpol_mode *m, char *why, size_t len)
 			return 0;
 		}
 	}
-	return fail(why, len, "bad mode '%s': one of default, preferred, bind, interleave, "
+	return trace_fail(why, len, "bad mode '%s': one of default, preferred, bind, interleave, "
 		    "local, preferred_many, weighted_interleave", v);
 }
 
 static int parse_bool(const char *key, const char *v, bool *out, char *why, size_t len)
 {
 	if (strcmp(v, "0") && strcmp(v, "1"))
-		return fail(why, len, "bad %s '%s': 0 or 1", key, v);
+		return trace_fail(why, len, "bad %s '%s': 0 or 1", key, v);
 	*out = v[0] == '1';
 	return 0;
 }
@@ -364,7 +352,7 @@ static int set_key(struct trace_reader *r, struct trace_record *rec,
 	case TK_MEM_EXCLUSIVE: return parse_bool(name, v, &rec->mem_exclusive, why, len);
 	case NR_TRACE_KEYS: break;
 	}
-	return fail(why, len, "internal: key %d", (int)k);
+	return trace_fail(why, len, "internal: key %d", (int)k);
 }
 
 /* A word without '=': a flag, or a key whose value went missing. */
@@ -380,8 +368,8 @@ static int parse_bare_word(struct trace_record *rec, const struct op_def *d,
 	int k = find_key(w, strlen(w));
 
 	if (k >= 0 && (allowed_keys(d) >> k & 1))
-		return fail(why, len, "key '%s' needs a value (%s=...)", w, w);
-	return fail(why, len, "unknown flag '%s' for op %s", w, d->name);
+		return trace_fail(why, len, "key '%s' needs a value (%s=...)", w, w);
+	return trace_fail(why, len, "unknown flag '%s' for op %s", w, d->name);
 }
 
 static int parse_word(struct trace_reader *r, struct trace_record *rec,
@@ -395,11 +383,11 @@ static int parse_word(struct trace_reader *r, struct trace_record *rec,
 
 	*eq = '\0';
 	if (k < 0 || !(allowed_keys(d) >> k & 1))
-		return fail(why, len, "unknown key '%s' for op %s", w, d->name);
+		return trace_fail(why, len, "unknown key '%s' for op %s", w, d->name);
 	if (rec->has >> k & 1)
-		return fail(why, len, "duplicate key '%s'", w);
+		return trace_fail(why, len, "duplicate key '%s'", w);
 	if (!eq[1])
-		return fail(why, len, "key '%s' has no value", w);
+		return trace_fail(why, len, "key '%s' has no value", w);
 	rec->has |= 1ULL << k;
 	return set_key(r, rec, d, (enum trace_key)k, eq + 1, why, len);
 }
@@ -411,17 +399,17 @@ static int parse_sysctl(struct trace_reader *r, struct trace_record *rec,
 	struct nerr e;
 
 	if (n != 1)
-		return fail(why, len, "sysctl takes one name=value, e.g. vm.zone_reclaim_mode=1");
+		return trace_fail(why, len, "sysctl takes one name=value, e.g. vm.zone_reclaim_mode=1");
 	char *eq = strchr(w[0], '=');
 
 	if (!eq || !eq[1])
-		return fail(why, len, "sysctl takes one name=value, e.g. vm.zone_reclaim_mode=1");
+		return trace_fail(why, len, "sysctl takes one name=value, e.g. vm.zone_reclaim_mode=1");
 	*eq = '\0';
 	rec->sysctl_id = tunable_find(w[0]);
 	if (rec->sysctl_id < 0)
-		return fail(why, len, "unknown sysctl '%s'", w[0]);
+		return trace_fail(why, len, "unknown sysctl '%s'", w[0]);
 	if (tunable_set(&r->scratch, rec->sysctl_id, eq + 1, &e))
-		return fail(why, len, "%s", e.msg);
+		return trace_fail(why, len, "%s", e.msg);
 	rec->sysctl_name = w[0];
 	rec->sysctl_value = eq + 1;
 	rec->sysctl_int = r->scratch.v[rec->sysctl_id];
@@ -435,7 +423,7 @@ static int check_required(const struct trace_record *rec, const struct op_def *d
 
 	if (!missing)
 		return 0;
-	return fail(why, len, "missing key '%s' for op %s",
+	return trace_fail(why, len, "missing key '%s' for op %s",
 		    trace_key_name((enum trace_key)__builtin_ctzll(missing)), d->name);
 }
 
@@ -443,7 +431,7 @@ static int exclusive(const struct trace_record *rec, enum trace_key a, enum trac
 		     char *why, size_t len)
 {
 	if (trace_has(rec, a) && trace_has(rec, b))
-		return fail(why, len, "keys '%s' and '%s' exclude each other",
+		return trace_fail(why, len, "keys '%s' and '%s' exclude each other",
 			    trace_key_name(a), trace_key_name(b));
 	return 0;
 }
@@ -452,16 +440,16 @@ static int exclusive_flags(const struct trace_record *rec, unsigned a, const cha
 			   unsigned b, const char *bn, char *why, size_t len)
 {
 	if ((rec->flags & a) && (rec->flags & b))
-		return fail(why, len, "flags '%s' and '%s' exclude each other", an, bn);
+		return trace_fail(why, len, "flags '%s' and '%s' exclude each other", an, bn);
 	return 0;
 }
 
 static int check_mmap(struct trace_record *rec, char *why, size_t len)
 {
 	if (trace_has(rec, TK_FILE) && (rec->flags & TF_ANON))
-		return fail(why, len, "flag 'anon' conflicts with key 'file'");
+		return trace_fail(why, len, "flag 'anon' conflicts with key 'file'");
 	if (trace_has(rec, TK_OFFSET) && !trace_has(rec, TK_FILE))
-		return fail(why, len, "key 'offset' needs key 'file'");
+		return trace_fail(why, len, "key 'offset' needs key 'file'");
 	if (exclusive_flags(rec, TF_SHARED, "shared", TF_PRIVATE, "private", why, len))
 		return -1;
 	if (!trace_has(rec, TK_FILE))
@@ -478,18 +466,18 @@ static int check_rw(struct trace_record *rec, unsigned dflt, char *why, size_t l
 	if (!(rec->flags & (TF_READ | TF_WRITE)))
 		rec->flags |= dflt;
 	if (rec->len == 0)
-		return fail(why, len, "len must not be 0");
+		return trace_fail(why, len, "len must not be 0");
 	return 0;
 }
 
 static int check_cpuset(const struct trace_record *rec, char *why, size_t len)
 {
 	if (rec->path[0] != '/')
-		return fail(why, len, "cpuset path '%s' must start with '/'", rec->path);
+		return trace_fail(why, len, "cpuset path '%s' must start with '/'", rec->path);
 	if (rec->action == CPUSET_ATTACH && !trace_has(rec, TK_PID))
-		return fail(why, len, "cpuset action=attach needs key 'pid'");
+		return trace_fail(why, len, "cpuset action=attach needs key 'pid'");
 	if (rec->action != CPUSET_ATTACH && trace_has(rec, TK_PID))
-		return fail(why, len, "key 'pid' is only for cpuset action=attach");
+		return trace_fail(why, len, "key 'pid' is only for cpuset action=attach");
 	return 0;
 }
 
@@ -509,7 +497,7 @@ static int finish(struct trace_record *rec, const struct op_def *d, char *why, s
 	if (check_required(rec, d, why, len))
 		return -1;
 	if (trace_has(rec, TK_ADDR) && trace_has(rec, TK_LEN) && rec->len > UINT64_MAX - rec->addr)
-		return fail(why, len, "addr+len overflows 64 bits");
+		return trace_fail(why, len, "addr+len overflows 64 bits");
 	derive_linux_flags(rec);
 	switch (rec->op) {
 	case OP_SPAWN: return exclusive(rec, TK_CPU, TK_CPUS, why, len);
@@ -549,16 +537,16 @@ int trace_parse_line(struct trace_reader *r, struct trace_record *rec, char *why
 	size_t n;
 
 	if (split(r, &n))
-		return fail(why, len, "out of memory");
+		return trace_fail(why, len, "out of memory");
 	reset(rec);
 	if (parse_time(r, r->toks[0], &rec->time_ns, why, len))
 		return -1;
 	if (n < 2)
-		return fail(why, len, "missing op after the time");
+		return trace_fail(why, len, "missing op after the time");
 	int op = find_op(r->toks[1]);
 
 	if (op < 0)
-		return fail(why, len, "unknown op '%s'", r->toks[1]);
+		return trace_fail(why, len, "unknown op '%s'", r->toks[1]);
 	rec->op = (enum trace_op)op;
 	if (op == OP_SYSCTL) {
 		if (parse_sysctl(r, rec, r->toks + 2, n - 2, why, len))

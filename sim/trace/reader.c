@@ -8,6 +8,7 @@
  * time order and turning a failure into "file:line: problem".
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,4 +254,14 @@ int trace_validate(const char *path_or_name, uint64_t *nrecords, struct nerr *er
 	if (nrecords)
 		*nrecords = n;
 	return 0;
+}
+
+int trace_fail(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+	return -1;
 }

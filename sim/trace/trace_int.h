@@ -20,6 +20,9 @@ struct intbuf {
 
 int intbuf_push(struct intbuf *b, int v);
 
+/* Writes a printf-formatted reason into why (len bytes); returns -1. */
+int trace_fail(char *why, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 struct trace_reader {
 	FILE *f;
 	char *path;              /* as opened, used in messages */

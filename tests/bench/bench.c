@@ -31,7 +31,7 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static struct sim *bench_sim(struct topology *t)
+struct sim *bench_sim(struct topology *t)
 {
 	struct tunables tun;
 	struct nerr err;

@@ -2,6 +2,11 @@
 #ifndef NUMASIM_BENCH_H
 #define NUMASIM_BENCH_H
 
+struct sim;
+struct topology;
+
+/* A simulation of t with default tunables; exits on failure. */
+struct sim *bench_sim(struct topology *t);
 void bench_replay(void);
 void bench_replay_100m(void);
 

@@ -47,16 +47,8 @@ static FILE *trace_file(char *path, size_t len, const char *name)
 /* Replays path on a fresh simulation of t; returns the seconds taken. */
 static double replay_seconds(struct topology *t, const char *path, struct sim **keep)
 {
-	struct tunables tun;
+	struct sim *s = bench_sim(t);
 	struct nerr err;
-
-	tunables_init(&tun);
-	struct sim *s = sim_create(t, &tun, &err);
-
-	if (!s) {
-		fprintf(stderr, "numasim-bench: %s\n", err.msg);
-		exit(1);
-	}
 	double t0 = now();
 
 	if (replay_run(s, path, NULL, &err)) {
