@@ -45,13 +45,13 @@ static void memory_svg(struct sim *s, FILE *out)
 		uint64_t part[4] = {anon, file, other, free_};
 		double y = 10;
 
-		for (int k = 0; k < 4 && total; k++) {
+		/* top to bottom: free, other, page cache, anon */
+		for (int k = 3; k >= 0 && total; k--) {
 			double ph = (double)h * (double)part[k] / (double)total;
 
 			fprintf(out, "<rect x=\"%d\" y=\"%.2f\" width=\"%d\" height=\"%.2f\" fill=\"%s\">"
 				"<title>node %d %s: %llu pages</title></rect>\n",
-				n * (w + gap), y, w, ph, colors[3 - k], n, labels[3 - k],
-				(unsigned long long)part[3 - k]);
+				n * (w + gap), y, w, ph, colors[k], n, labels[k], (unsigned long long)part[k]);
 			y += ph;
 		}
 		fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"12\">node %d</text>\n",
@@ -74,19 +74,19 @@ static void matrix_svg(struct sim *s, FILE *out)
 		if (s->acc.matrix[i] > max)
 			max = s->acc.matrix[i];
 	fprintf(out, "<svg width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"access matrix\">\n",
-		nn * c + 60, nn * c + 40);
+		nn * c + 60 > 360 ? nn * c + 60 : 360, nn * c + 40);
 	for (int a = 0; a < nn; a++) {
 		for (int b = 0; b < nn; b++) {
 			uint64_t v = s->acc.matrix[a * nn + b];
 			int shade = 255 - (int)(200.0 * (double)v / (double)max);
 
 			fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"rgb(%d,%d,255)\" "
-				"stroke=\"#fff\"><title>CPU node %d to memory node %d: %llu</title></rect>\n",
+				"stroke=\"#ccc\"><title>CPU node %d to memory node %d: %llu</title></rect>\n",
 				50 + b * c, 20 + a * c, c, c, shade, shade, a, b, (unsigned long long)v);
 		}
-		fprintf(out, "<text x=\"0\" y=\"%d\" font-size=\"11\">cpu %d</text>\n", 20 + a * c + c / 2 + 4, a);
+		fprintf(out, "<text x=\"0\" y=\"%d\" font-size=\"11\">node %d</text>\n", 20 + a * c + c / 2 + 4, a);
 	}
-	fprintf(out, "<text x=\"50\" y=\"12\" font-size=\"11\">memory node 0..%d &#8594;</text>\n", nn - 1);
+	fprintf(out, "<text x=\"50\" y=\"12\" font-size=\"11\">memory node 0..%d &#8594; (rows: node of the CPU)</text>\n", nn - 1);
 	fputs("</svg>\n", out);
 }
 
