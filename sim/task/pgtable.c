@@ -13,12 +13,8 @@ void pgtable_free(struct pgtable *pt)
 	for (uint64_t i = 0; i < pt->nslots; i++)
 		free(pt->slots[i]);
 	free(pt->slots);
+	free(pt->keys);
 	memset(pt, 0, sizeof(*pt));
-}
-
-static uint64_t hash_key(uint64_t k)
-{
-	return pgtable_hash(k);
 }
 
 static struct pt_leaf *find_leaf(struct pgtable *pt, uint64_t key)
@@ -26,27 +22,34 @@ static struct pt_leaf *find_leaf(struct pgtable *pt, uint64_t key)
 	return pgtable_leaf(pt, key);
 }
 
-static void insert_slot(struct pt_leaf **slots, uint64_t nslots, struct pt_leaf *l)
+static void insert_slot(struct pt_leaf **slots, uint64_t *keys, uint64_t nslots, struct pt_leaf *l)
 {
-	uint64_t i = hash_key(l->key) & (nslots - 1);
+	uint64_t i = pgtable_hash(l->key) & (nslots - 1);
 
-	while (slots[i])
+	while (keys[i])
 		i = (i + 1) & (nslots - 1);
 	slots[i] = l;
+	keys[i] = l->key + 1;
 }
 
 static int grow(struct pgtable *pt)
 {
 	uint64_t n = pt->nslots ? pt->nslots * 2 : 16;
 	struct pt_leaf **slots = calloc(n, sizeof(*slots));
+	uint64_t *keys = calloc(n, sizeof(*keys));
 
-	if (!slots)
+	if (!slots || !keys) {
+		free(slots);
+		free(keys);
 		return -1;
+	}
 	for (uint64_t i = 0; i < pt->nslots; i++)
 		if (pt->slots[i])
-			insert_slot(slots, n, pt->slots[i]);
+			insert_slot(slots, keys, n, pt->slots[i]);
 	free(pt->slots);
+	free(pt->keys);
 	pt->slots = slots;
+	pt->keys = keys;
 	pt->nslots = n;
 	return 0;
 }
@@ -63,9 +66,10 @@ static struct pt_leaf *leaf_create(struct pgtable *pt, uint64_t key)
 	if (!l)
 		return NULL;
 	l->key = key;
-	insert_slot(pt->slots, pt->nslots, l);
+	insert_slot(pt->slots, pt->keys, pt->nslots, l);
 	pt->nleaves++;
 	pt->last = l;
+	pt->last_key = key + 1;
 	return l;
 }
 

@@ -54,8 +54,11 @@ struct pt_leaf {
 
 struct pgtable {
 	struct pt_leaf **slots;   /* open addressing; NULL = empty */
+	uint64_t *keys;           /* key + 1 of slots[i] (0 = empty): probing reads
+				   * this small array, not the 4 KiB leaves */
 	uint64_t nslots, nleaves;
 	struct pt_leaf *last;     /* cache of the last leaf found */
+	uint64_t last_key;        /* its key + 1 (0 = none) */
 	uint64_t entries;         /* non-zero entries in all leaves */
 };
 
@@ -74,18 +77,19 @@ static inline uint64_t pgtable_hash(uint64_t k)
 
 static inline struct pt_leaf *pgtable_leaf(struct pgtable *pt, uint64_t key)
 {
-	if (pt->last && pt->last->key == key)
+	if (pt->last_key == key + 1)
 		return pt->last;
 	if (!pt->nslots)
 		return NULL;
 	for (uint64_t i = pgtable_hash(key) & (pt->nslots - 1);; i = (i + 1) & (pt->nslots - 1)) {
-		struct pt_leaf *l = pt->slots[i];
+		uint64_t k = pt->keys[i];
 
-		if (!l)
+		if (!k)
 			return NULL;
-		if (l->key == key) {
-			pt->last = l;
-			return l;
+		if (k == key + 1) {
+			pt->last = pt->slots[i];
+			pt->last_key = k;
+			return pt->last;
 		}
 	}
 }
