@@ -341,7 +341,9 @@ static void op_munmap(struct replay *rp, const struct trace_record *r, struct ta
 {
 	struct sim *s = rp->s;
 
-	if (!page_aligned(s, r->addr) || r->len == 0 || r->addr + r->len < r->addr) {
+	/* do_vmi_munmap(): start and len within TASK_SIZE, else EINVAL */
+	if (!page_aligned(s, r->addr) || r->len == 0 || r->addr > TASK_SIZE ||
+	    r->len > TASK_SIZE - r->addr) {
 		syscall_done(rp, r, t, -EINVAL, NULL, 0);
 		return;
 	}
