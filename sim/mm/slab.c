@@ -99,7 +99,9 @@ long kmalloc_node(struct sim *s, struct task *t, uint64_t size, int node, const 
 	if (size > psz / 2) {   /* kmalloc_large_node() */
 		unsigned order = 0;
 
-		while ((psz << order) < size)
+		/* beyond KMALLOC_MAX_SIZE (one MAX_ORDER block) kmalloc fails;
+		 * stop counting there, before psz << order could overflow */
+		while (order <= MAX_ORDER && (psz << order) < size)
 			order++;
 		return order > MAX_ORDER ? -ENOMEM : new_slab_pages(s, node, order, local);
 	}

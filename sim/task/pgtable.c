@@ -1,5 +1,6 @@
 #include "task/pgtable.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,28 +93,72 @@ int pgtable_set(struct pgtable *pt, uint64_t vpn, pte_t e)
 	return 0;
 }
 
+static void walk_leaf(struct pgtable *pt, struct pt_leaf *l, uint64_t lo, uint64_t hi, pte_fn fn,
+		      void *ctx)
+{
+	uint64_t base = l->key << PT_LEAF_BITS;
+	uint64_t from = base < lo ? lo - base : 0;
+	uint64_t to = base + PT_LEAF_SIZE > hi ? hi - base : PT_LEAF_SIZE;
+
+	for (uint64_t i = from; i < to; i++) {
+		if (!l->e[i])
+			continue;
+		fn(ctx, base + i, &l->e[i]);
+		if (!l->e[i]) {        /* the callback cleared it */
+			l->used--;
+			pt->entries--;
+		}
+	}
+}
+
+static int leaf_cmp(const void *a, const void *b)
+{
+	uint64_t x = (*(struct pt_leaf *const *)a)->key, y = (*(struct pt_leaf *const *)b)->key;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Leaves present in [klo, khi], in key order, gathered from the hash
+ * slots: over a range wider than the table (a 128 TiB mapping spans 2^26
+ * leaf keys) this costs the table's size, not the range's. Returns false
+ * when the host is out of memory (the caller walks key by key instead).
+ */
+static bool walk_sparse(struct pgtable *pt, uint64_t lo, uint64_t hi, pte_fn fn, void *ctx)
+{
+	uint64_t klo = lo >> PT_LEAF_BITS, khi = (hi - 1) >> PT_LEAF_BITS, n = 0;
+	struct pt_leaf **v = malloc((pt->nleaves ? pt->nleaves : 1) * sizeof(*v));
+
+	if (!v)
+		return false;
+	for (uint64_t i = 0; i < pt->nslots; i++) {
+		struct pt_leaf *l = pt->slots[i];
+
+		if (l && l->used && l->key >= klo && l->key <= khi)
+			v[n++] = l;
+	}
+	qsort(v, n, sizeof(*v), leaf_cmp);
+	for (uint64_t i = 0; i < n; i++)
+		walk_leaf(pt, v[i], lo, hi, fn, ctx);
+	free(v);
+	return true;
+}
+
 void pgtable_walk(struct pgtable *pt, uint64_t lo, uint64_t hi, pte_fn fn, void *ctx)
 {
 	if (hi <= lo)
 		return;
+	uint64_t klo = lo >> PT_LEAF_BITS, khi = (hi - 1) >> PT_LEAF_BITS;
+
+	if (khi - klo >= pt->nslots && walk_sparse(pt, lo, hi, fn, ctx))
+		return;
 	/* Walk leaf by leaf over the range; skip absent leaves quickly. */
-	for (uint64_t key = lo >> PT_LEAF_BITS; key <= (hi - 1) >> PT_LEAF_BITS; key++) {
+	for (uint64_t key = klo; key <= khi; key++) {
 		struct pt_leaf *l = find_leaf(pt, key);
 
-		if (!l || !l->used)
-			continue;
-		uint64_t base = key << PT_LEAF_BITS;
-		uint64_t from = base < lo ? lo - base : 0;
-		uint64_t to = base + PT_LEAF_SIZE > hi ? hi - base : PT_LEAF_SIZE;
-
-		for (uint64_t i = from; i < to; i++) {
-			if (!l->e[i])
-				continue;
-			fn(ctx, base + i, &l->e[i]);
-			if (!l->e[i]) {        /* the callback cleared it */
-				l->used--;
-				pt->entries--;
-			}
-		}
+		if (l && l->used)
+			walk_leaf(pt, l, lo, hi, fn, ctx);
+		if (key == UINT64_MAX)
+			break;
 	}
 }

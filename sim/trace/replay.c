@@ -283,7 +283,7 @@ static void dispatch(struct replay *rp, const struct trace_record *r)
 	}
 	/* A record of a task not created yet (its fork is still queued in the
 	 * parent's stream) waits until replay_task_created(). */
-	bool unborn = st && !task_find(s, pid);
+	bool unborn = st && !st->stillborn && !task_find(s, pid);
 
 	/* Fast path: nothing is due before this record and its task is idle. */
 	if (idle && !unborn && r->time_ns < engine_next_time(&s->eng)) {
@@ -320,8 +320,31 @@ void replay_task_created(struct replay *rp, int pid)
 {
 	struct stream *st = stream_get(rp, pid, false);
 
+	if (st)
+		st->stillborn = false;
 	if (st && st->head && !st->scheduled)
 		schedule_stream(rp, st);
+}
+
+void replay_task_stillborn(struct replay *rp, int pid)
+{
+	struct stream *st = stream_get(rp, pid, true);
+
+	if (!st) {
+		rp->failed_alloc = true;
+		return;
+	}
+	st->stillborn = true;
+	/* records already waiting for the task run now, to be skipped */
+	if (st->head && !st->scheduled)
+		schedule_stream(rp, st);
+}
+
+bool replay_task_is_stillborn(struct replay *rp, int pid)
+{
+	struct stream *st = stream_get(rp, pid, false);
+
+	return st && st->stillborn;
 }
 
 /* Records still queued at the end belong to tasks that never came to be. */

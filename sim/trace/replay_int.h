@@ -35,6 +35,7 @@ struct stream {
 	struct pending *head, *tail;
 	bool scheduled;           /* an engine event will run head */
 	uint64_t busy_until;      /* when its previous record finished */
+	bool stillborn;           /* its fork/thread record was skipped: it never comes */
 };
 
 struct replay {
@@ -61,6 +62,12 @@ void replay_op(struct replay *rp, const struct trace_record *r, struct op_state 
 
 /* A task was created: its stream may hold records waiting for it. */
 void replay_task_created(struct replay *rp, int pid);
+
+/* The fork or thread record creating pid was skipped (its caller had
+ * exited or was OOM-killed): the task never comes to be, and its records
+ * are skipped and counted like those of an exited task. */
+void replay_task_stillborn(struct replay *rp, int pid);
+bool replay_task_is_stillborn(struct replay *rp, int pid);
 
 /* Evaluates an `expect` record (expect_eval.c). */
 void replay_expect(struct replay *rp, const struct trace_record *r);

@@ -94,16 +94,21 @@ static struct task *acting_task(struct replay *rp, const struct trace_record *r,
 {
 	struct task *t = task_find(rp->s, pid);
 
-	if (!t) {
+	if (!t && !replay_task_is_stillborn(rp, pid)) {
 		fatal(rp, r, "no task with pid %d (never spawned)", pid);
 		return NULL;
 	}
-	if (t->state != TASK_RUNNING) {
+	if (t && t->state == TASK_RUNNING)
+		return t;
+	if (t)
 		t->skipped++;
-		rp->log->skipped++;
-		return NULL;
-	}
-	return t;
+	rp->log->skipped++;
+	/* a child this record would have made never comes */
+	if (r->op == OP_FORK)
+		replay_task_stillborn(rp, r->child);
+	else if (r->op == OP_THREAD)
+		replay_task_stillborn(rp, r->tid);
+	return NULL;
 }
 
 static bool cpu_exists(const struct sim *s, int cpu)
@@ -336,7 +341,9 @@ static void op_munmap(struct replay *rp, const struct trace_record *r, struct ta
 {
 	struct sim *s = rp->s;
 
-	if (!page_aligned(s, r->addr) || r->len == 0 || r->addr + r->len < r->addr) {
+	/* do_vmi_munmap(): start and len within TASK_SIZE, else EINVAL */
+	if (!page_aligned(s, r->addr) || r->len == 0 || r->addr > TASK_SIZE ||
+	    r->len > TASK_SIZE - r->addr) {
 		syscall_done(rp, r, t, -EINVAL, NULL, 0);
 		return;
 	}
@@ -558,6 +565,10 @@ static void op_kmalloc(struct replay *rp, const struct trace_record *r)
 	/* pid= names the task the kernel allocates for (its CPU, its cpuset) */
 	struct task *t = trace_has(r, TK_PID) ? task_find(rp->s, r->pid) : NULL;
 
+	if (trace_has(r, TK_PID) && !t && replay_task_is_stillborn(rp, r->pid)) {
+		rp->log->skipped++;   /* for a task that never came to be */
+		return;
+	}
 	if (trace_has(r, TK_PID) && !t) {
 		fatal(rp, r, "no task with pid %d (never spawned)", r->pid);
 		return;
