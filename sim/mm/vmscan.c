@@ -559,6 +559,20 @@ static void get_scan_count(struct sim *s, struct pglist_data *pg, struct scan_co
 	}
 }
 
+/* get_scan_count() for node nid as reclaim would see it (the direct
+ * reclaim and node reclaim scan_control): a seam for the unit tests. */
+void get_scan_count_node(struct sim *s, int nid, int priority, bool may_swap,
+			 uint64_t nr[NR_LRU_LISTS])
+{
+	struct scan_control sc = {
+		.priority = priority, .reclaim_idx = ZONE_NORMAL, .may_swap = may_swap,
+	};
+
+	for (int l = 0; l < NR_LRU_LISTS; l++)
+		nr[l] = 0;
+	get_scan_count(s, &s->mem.nodes[nid], &sc, nr);
+}
+
 /* Models shrink_list(): active lists are aged only while their inactive
  * list is low. */
 static void shrink_list(struct sim *s, struct pglist_data *pg, enum lru_list l, uint64_t n,
