@@ -100,36 +100,55 @@ uint64_t global_dirty_pages(const struct sim *s)
 	return n;
 }
 
-/* Models global_dirtyable_memory(): free pages and the file LRU, minus
- * the reserves (totalreserve_pages: high watermark + largest
- * lowmem_reserve of each zone). */
-static uint64_t global_dirtyable_memory(struct sim *s)
+/* totalreserve_pages (calculate_totalreserve_pages()): per zone, its
+ * largest lowmem_reserve plus its high watermark, at most its size. */
+static uint64_t totalreserve_pages(const struct sim *s)
 {
-	uint64_t x = 0, reserve = 0;
+	uint64_t reserve = 0;
 
 	for (int n = 0; n < s->mem.nr_nodes; n++) {
 		for (int t = 0; t < MAX_NR_ZONES; t++) {
 			const struct zone *z = &s->mem.nodes[n].zones[t];
 			uint64_t max = 0;
 
+			if (!zone_populated(z))
+				continue;
 			for (int j = 0; j < MAX_NR_ZONES; j++)
 				if (z->lowmem_reserve[j] > max)
 					max = z->lowmem_reserve[j];
-			x += z->nr_free + z->nr_lru[LRU_INACTIVE_FILE] + z->nr_lru[LRU_ACTIVE_FILE];
-			if (zone_populated(z))
-				reserve += z->wmark[WMARK_HIGH] + max;
+			max += z->wmark[WMARK_HIGH];
+			reserve += max < z->managed_pages ? max : z->managed_pages;
 		}
 	}
-	return x > reserve ? x - reserve : 0;
+	return reserve;
 }
 
-/* Models domain_dirty_limits(): the ratios of dirtyable memory; the
- * background threshold is at most half the dirty threshold. */
+/* Models global_dirtyable_memory(): free pages less the reserves (never
+ * below zero), plus the file LRU, plus one so it is never 0. */
+static uint64_t global_dirtyable_memory(struct sim *s)
+{
+	uint64_t free = 0, file = 0, reserve = totalreserve_pages(s);
+
+	for (int n = 0; n < s->mem.nr_nodes; n++) {
+		const struct pglist_data *pg = &s->mem.nodes[n];
+
+		free += node_free_pages(pg);
+		file += pg->lru[LRU_INACTIVE_FILE].nr + pg->lru[LRU_ACTIVE_FILE].nr;
+	}
+	free -= free < reserve ? free : reserve;
+	return free + file + 1;
+}
+
+/* Models domain_dirty_limits(): the ratios are first turned into parts
+ * per PAGE_SIZE (ratio * PAGE_SIZE / 100, truncated) for precision, so
+ * 20 % of 4 KiB pages is 819/4096 of dirtyable memory. The background
+ * threshold is at most half the dirty threshold. */
 void global_dirty_limits(struct sim *s, uint64_t *background, uint64_t *thresh)
 {
-	uint64_t avail = global_dirtyable_memory(s);
-	uint64_t t = avail * (uint64_t)tun(&s->tun, TUN_DIRTY_RATIO) / 100;
-	uint64_t bg = avail * (uint64_t)tun(&s->tun, TUN_DIRTY_BACKGROUND_RATIO) / 100;
+	uint64_t avail = global_dirtyable_memory(s), psz = s->topo->page_size;
+	uint64_t ratio = (uint64_t)tun(&s->tun, TUN_DIRTY_RATIO) * psz / 100;
+	uint64_t bg_ratio = (uint64_t)tun(&s->tun, TUN_DIRTY_BACKGROUND_RATIO) * psz / 100;
+	uint64_t t = ratio * avail / psz, bg = bg_ratio * avail / psz;
 
 	if (bg >= t)
 		bg = t / 2;

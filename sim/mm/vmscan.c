@@ -25,6 +25,7 @@
 #include "mm/vmscan.h"
 
 #include <errno.h>
+#include <string.h>
 
 #include "mm/filemap.h"
 #include "mm/page_writeback.h"
@@ -269,11 +270,13 @@ static enum page_references check_references(struct sim *s, pfn_t pfn)
 	uint32_t *fl = &s->mem.f.flags[pfn];
 	bool locked;
 	unsigned ptes = page_referenced(s, pfn, &locked);
+
+	/* An mlocked page goes before PG_referenced is tested (and kept). */
+	if (locked)
+		return PAGEREF_ACTIVATE;
 	bool was_referenced = *fl & PG_referenced;
 
 	*fl &= ~PG_referenced;
-	if (locked)
-		return PAGEREF_ACTIVATE;
 	if (ptes) {
 		*fl |= PG_referenced;
 		if (was_referenced || ptes > 1)
@@ -392,13 +395,15 @@ static bool shrink_page(struct sim *s, pfn_t pfn, struct scan_control *sc)
 	uint32_t *fl = &s->mem.f.flags[pfn];
 	bool anon = *fl & PG_anon;
 
+	enum page_references ref;
+
 	if (s->mem.f.mapcount[pfn] && !sc->may_unmap)
 		goto keep;
-	switch (check_references(s, pfn)) {
-	case PAGEREF_ACTIVATE: goto activate;
-	case PAGEREF_KEEP: goto keep;
-	default: break;
-	}
+	ref = check_references(s, pfn);
+	if (ref == PAGEREF_ACTIVATE)
+		goto activate;
+	if (ref == PAGEREF_KEEP)
+		goto keep;
 	if (!anon && (*fl & PG_swapbacked))
 		goto activate;
 	if (anon && !(*fl & PG_swapcache)) {
@@ -412,6 +417,9 @@ static bool shrink_page(struct sim *s, pfn_t pfn, struct scan_control *sc)
 			sc->nr_dirty++;   /* left to the flusher */
 			goto keep;
 		}
+		/* used once through a read(2)/write(2): not worth a write */
+		if (ref == PAGEREF_RECLAIM_CLEAN)
+			goto keep;
 		if (anon && !sc->may_writepage)
 			goto keep;
 		pageout(s, pfn, sc);
@@ -486,43 +494,58 @@ static void shrink_active_list(struct sim *s, struct pglist_data *pg, enum lru_l
 
 enum scan_balance { SCAN_EQUAL, SCAN_FRACT, SCAN_ANON, SCAN_FILE };
 
+/* Models the file_is_tiny test of prepare_scan_control(): file + free
+ * pages at most the high watermarks, the inactive anon list not low
+ * (the kernel's DEACTIVATE_ANON unset) and worth a scan at priority. */
+static bool file_is_tiny(struct sim *s, struct pglist_data *pg, const struct scan_control *sc)
+{
+	uint64_t file = pg->lru[LRU_INACTIVE_FILE].nr + pg->lru[LRU_ACTIVE_FILE].nr;
+	uint64_t high = 0;
+
+	for (int t = 0; t < MAX_NR_ZONES; t++)
+		if (zone_populated(&pg->zones[t]))
+			high += pg->zones[t].wmark[WMARK_HIGH];
+	return file + node_free_pages(pg) <= high &&
+	       !inactive_is_low(s, pg, LRU_INACTIVE_ANON) &&
+	       pg->lru[LRU_INACTIVE_ANON].nr >> sc->priority;
+}
+
+/* Models get_scan_count()'s choice, in the kernel's order. Global
+ * reclaim has no swappiness-0 shortcut: swappiness 0 gives anon a zero
+ * fraction but file_is_tiny still scans anon to avert OOM. Cache trim
+ * mode is "inactive file worth a scan and not low" (no refaults here). */
+static enum scan_balance scan_balance(struct sim *s, struct pglist_data *pg,
+				      const struct scan_control *sc, uint64_t swappiness)
+{
+	if (!sc->may_swap || !can_reclaim_anon(s))
+		return SCAN_FILE;
+	if (!sc->priority && swappiness)
+		return SCAN_EQUAL;
+	if (file_is_tiny(s, pg, sc))
+		return SCAN_ANON;
+	if ((pg->lru[LRU_INACTIVE_FILE].nr >> sc->priority) &&
+	    !inactive_is_low(s, pg, LRU_INACTIVE_FILE))
+		return SCAN_FILE;
+	return SCAN_FRACT;
+}
+
 /*
  * Models get_scan_count(): how many pages of each evictable list to
- * scan at this priority (list size >> priority). File only without swap
- * or with vm.swappiness=0, and in "cache trim mode" (plenty of inactive
- * file pages); anon only when file pages are nearly gone; otherwise the
- * lists are scanned in proportion swappiness : 200 - swappiness (the
- * kernel also weighs recent reclaim cost, which the model lacks).
+ * scan at this priority (list size >> priority), split by
+ * scan_balance(). Under SCAN_FRACT the kernel weighs swappiness against
+ * the recent reclaim cost of each type; the model has no cost feedback
+ * (anon_cost = file_cost = 0), for which the kernel's arithmetic gives
+ * exactly swappiness : 200 - swappiness.
  */
 static void get_scan_count(struct sim *s, struct pglist_data *pg, struct scan_control *sc,
 			   uint64_t nr[NR_LRU_LISTS])
 {
 	uint64_t swappiness = (uint64_t)tun(&s->tun, TUN_SWAPPINESS);
-	enum scan_balance bal = SCAN_FRACT;
-	uint64_t file = pg->lru[LRU_INACTIVE_FILE].nr + pg->lru[LRU_ACTIVE_FILE].nr;
+	enum scan_balance bal = scan_balance(s, pg, sc, swappiness);
 
-	if (!sc->may_swap || !can_reclaim_anon(s)) {
-		bal = SCAN_FILE;
-	} else if (!swappiness && file) {
-		bal = SCAN_FILE;
-	} else if (!sc->priority && swappiness) {
-		bal = SCAN_EQUAL;
-	}
-	if (bal == SCAN_FRACT) {
-		uint64_t free = node_free_pages(pg), high = 0;
-
-		for (int t = 0; t <= sc->reclaim_idx && t < MAX_NR_ZONES; t++)
-			high += pg->zones[t].wmark[WMARK_HIGH];
-		if (file + free <= high && pg->lru[LRU_INACTIVE_ANON].nr >> sc->priority)
-			bal = SCAN_ANON;   /* file_is_tiny */
-		else if ((pg->lru[LRU_INACTIVE_FILE].nr >> sc->priority) &&
-			 !inactive_is_low(s, pg, LRU_INACTIVE_FILE))
-			bal = SCAN_FILE;   /* cache_trim_mode */
-	}
 	for (int l = 0; l < LRU_UNEVICTABLE; l++) {
 		bool is_file = l >= LRU_INACTIVE_FILE;
-		uint64_t size = lru_size(pg, (enum lru_list)l, sc->reclaim_idx);
-		uint64_t scan = size >> sc->priority;
+		uint64_t scan = lru_size(pg, (enum lru_list)l, sc->reclaim_idx) >> sc->priority;
 
 		switch (bal) {
 		case SCAN_EQUAL: break;
@@ -530,12 +553,24 @@ static void get_scan_count(struct sim *s, struct pglist_data *pg, struct scan_co
 		case SCAN_FILE: scan = is_file ? scan : 0; break;
 		case SCAN_FRACT:
 			scan = scan * (is_file ? 200 - swappiness : swappiness) / 200;
-			if (!scan && size && sc->priority < DEF_PRIORITY)
-				scan = 1;
 			break;
 		}
 		nr[l] = scan;
 	}
+}
+
+/* get_scan_count() for node nid as reclaim would see it (the direct
+ * reclaim and node reclaim scan_control): a seam for the unit tests. */
+void get_scan_count_node(struct sim *s, int nid, int priority, bool may_swap,
+			 uint64_t nr[NR_LRU_LISTS])
+{
+	struct scan_control sc = {
+		.priority = priority, .reclaim_idx = ZONE_NORMAL, .may_swap = may_swap,
+	};
+
+	for (int l = 0; l < NR_LRU_LISTS; l++)
+		nr[l] = 0;
+	get_scan_count(s, &s->mem.nodes[nid], &sc, nr);
 }
 
 /* Models shrink_list(): active lists are aged only while their inactive
@@ -551,14 +586,47 @@ static void shrink_list(struct sim *s, struct pglist_data *pg, enum lru_list l, 
 	shrink_inactive_list(s, pg, l, n, sc);
 }
 
+/*
+ * The proportional nudge of shrink_lruvec() once nr_to_reclaim is met:
+ * stop scanning the type (anon or file) with less left to scan and cut
+ * the other to the share of its own target that the stopped one had
+ * left, so both end up scanned in get_scan_count()'s proportion.
+ * Returns false when one type is already done: stop at once.
+ */
+static bool scale_scan_targets(uint64_t nr[NR_LRU_LISTS], const uint64_t targets[NR_LRU_LISTS])
+{
+	uint64_t nr_anon = nr[LRU_INACTIVE_ANON] + nr[LRU_ACTIVE_ANON];
+	uint64_t nr_file = nr[LRU_INACTIVE_FILE] + nr[LRU_ACTIVE_FILE];
+	int stop = nr_file > nr_anon ? LRU_INACTIVE_ANON : LRU_INACTIVE_FILE;
+	int other = stop == LRU_INACTIVE_ANON ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON;
+
+	if (!nr_anon || !nr_file)
+		return false;
+	uint64_t pct = (nr[stop] + nr[stop + 1]) * 100 / (targets[stop] + targets[stop + 1] + 1);
+
+	nr[stop] = nr[stop + 1] = 0;
+	for (int l = other; l <= other + 1; l++) {
+		uint64_t scanned = targets[l] - nr[l];
+
+		nr[l] = targets[l] * (100 - pct) / 100;
+		nr[l] -= nr[l] < scanned ? nr[l] : scanned;
+	}
+	return true;
+}
+
 /* Models shrink_lruvec(): SWAP_CLUSTER_MAX pages of each list in turn
- * until the counts are used up; direct and node reclaim stop once they
- * have reclaimed what they were asked for. */
+ * until the counts are used up. Once this node gave nr_to_reclaim pages
+ * the scan is cut down proportionally (scale_scan_targets()), except
+ * for direct reclaim at DEF_PRIORITY, which finishes its batch because
+ * being in direct reclaim means kswapd is not keeping up. */
 static void shrink_lruvec(struct sim *s, struct pglist_data *pg, struct scan_control *sc)
 {
-	uint64_t nr[NR_LRU_LISTS] = {0};
+	uint64_t nr[NR_LRU_LISTS] = {0}, targets[NR_LRU_LISTS];
+	uint64_t before = sc->nr_reclaimed;
+	bool proportional = !sc->kswapd && sc->priority == DEF_PRIORITY;
 
 	get_scan_count(s, pg, sc, nr);
+	memcpy(targets, nr, sizeof(nr));
 	while (nr[LRU_INACTIVE_ANON] || nr[LRU_ACTIVE_FILE] || nr[LRU_INACTIVE_FILE]) {
 		for (int l = 0; l < LRU_UNEVICTABLE; l++) {
 			uint64_t n = nr[l] < SWAP_CLUSTER_MAX ? nr[l] : SWAP_CLUSTER_MAX;
@@ -568,7 +636,9 @@ static void shrink_lruvec(struct sim *s, struct pglist_data *pg, struct scan_con
 			nr[l] -= n;
 			shrink_list(s, pg, (enum lru_list)l, n, sc);
 		}
-		if (!sc->kswapd && sc->nr_reclaimed >= sc->nr_to_reclaim)
+		if (sc->nr_reclaimed - before < sc->nr_to_reclaim || proportional)
+			continue;
+		if (!scale_scan_targets(nr, targets))
 			break;
 	}
 	/* Keep the anon lists aged even when only file pages were scanned. */
@@ -629,12 +699,33 @@ static void kswapd_sleep(struct pglist_data *pg)
 }
 
 /*
+ * The end of one balance_pgdat() run (priority below 1): a run that
+ * reclaimed nothing counts a kswapd failure. kswapd_try_to_sleep() then
+ * sleeps only if prepare_kswapd_sleep() finds the node balanced or
+ * hopeless (MAX_RECLAIM_RETRIES failures); otherwise kswapd() calls
+ * balance_pgdat() again from DEF_PRIORITY. Returns true to run again.
+ */
+static bool kswapd_rerun(struct pglist_data *pg)
+{
+	if (!pg->kswapd_reclaimed)
+		pg->kswapd_failures++;
+	if (pg->kswapd_failures >= MAX_RECLAIM_RETRIES ||
+	    pgdat_balanced(pg, pg->kswapd_order, pg->kswapd_highest_zoneidx)) {
+		kswapd_sleep(pg);
+		return false;
+	}
+	pg->kswapd_priority = DEF_PRIORITY;
+	pg->kswapd_reclaimed = 0;
+	return true;
+}
+
+/*
  * One batch of balance_pgdat() as an engine event: shrink_node() at the
  * current priority, then again after the batch's cost until the node is
  * balanced. The priority drops (scans harder) when a pass scanned less
  * than it was asked to reclaim or reclaimed nothing; a run that reaches
- * priority 0 without reclaiming counts a kswapd failure, and after
- * MAX_RECLAIM_RETRIES of those wakeup_kswapd() leaves the node alone.
+ * priority 0 ends as kswapd_rerun() says, and after MAX_RECLAIM_RETRIES
+ * failed runs wakeup_kswapd() leaves the node alone.
  */
 static void kswapd_event(void *ctx, uint64_t nid)
 {
@@ -658,12 +749,8 @@ static void kswapd_event(void *ctx, uint64_t nid)
 	pg->kswapd_reclaimed += sc.nr_reclaimed;
 	if (!sc.nr_reclaimed || sc.nr_scanned < sc.nr_to_reclaim)
 		pg->kswapd_priority--;
-	if (pg->kswapd_priority < 1) {
-		if (!pg->kswapd_reclaimed)
-			pg->kswapd_failures++;
-		kswapd_sleep(pg);
+	if (pg->kswapd_priority < 1 && !kswapd_rerun(pg))
 		return;
-	}
 	uint64_t cost = reclaim_cost(s, &sc);
 
 	engine_at(&s->eng, sim_now(s) + (cost ? cost : 1), kswapd_event, s, nid);
@@ -813,8 +900,9 @@ static bool reclaim_node_allowed(const struct alloc_req *req, int nid)
 }
 
 /* Models try_to_free_pages() -> do_try_to_free_pages() -> shrink_zones():
- * each node of the preferred node's zonelist in order, priority 12 down
- * to 0, until SWAP_CLUSTER_MAX pages are reclaimed. */
+ * at each priority from 12 down to 0, every allowed node of the
+ * preferred node's zonelist once, until SWAP_CLUSTER_MAX pages are
+ * reclaimed. */
 uint64_t try_to_free_pages(struct sim *s, struct alloc_req *req)
 {
 	struct pglist_data *home = &s->mem.nodes[req->preferred_nid];
@@ -827,7 +915,9 @@ uint64_t try_to_free_pages(struct sim *s, struct alloc_req *req)
 
 	s->mem.events[ALLOCSTALL]++;
 	do {
-		for (int i = 0; i < nn && sc.nr_reclaimed < sc.nr_to_reclaim; i++) {
+		/* shrink_zones() shrinks every allowed node once per priority:
+		 * the goal is checked only between priorities */
+		for (int i = 0; i < nn; i++) {
 			int nid = home->node_order[i];
 
 			if (reclaim_node_allowed(req, nid))

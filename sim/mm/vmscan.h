@@ -36,6 +36,11 @@ uint64_t zone_reclaimable_pages(struct sim *s, const struct zone *z);
 /* out_of_memory(): choose and kill a victim; returns true if one was killed. */
 bool out_of_memory(struct sim *s, struct alloc_req *req);
 
+/* get_scan_count() on node nid at priority: pages of each evictable
+ * list (indexed by enum lru_list) one shrink_lruvec() pass would scan. */
+void get_scan_count_node(struct sim *s, int nid, int priority, bool may_swap,
+			 uint64_t nr[NR_LRU_LISTS]);
+
 /* LRU maintenance (mm/swap.c, mm/vmscan.c). */
 void lru_add(struct sim *s, pfn_t pfn);          /* folio_add_lru() */
 void lru_del(struct sim *s, pfn_t pfn);          /* del_page_from_lru_list() */

@@ -1,0 +1,701 @@
+/*
+ * test_vmscan.c - reclaim (sim/mm/vmscan.c, page_writeback.c, swap.c,
+ * oom_kill.c) against the kernel's rules, with counts worked out by hand.
+ *
+ * The machine, unless a test says otherwise: two nodes of 64 MiB (16384
+ * pages of 4 KiB, one Normal zone each), one CPU each, distance 20, and
+ * vm.min_free_kbytes=1024 so the watermarks are round numbers:
+ *   pages_min = 1024 KiB / 4 = 256, shared by managed pages: 128 per node;
+ *   gap = max(min / 4, managed * watermark_scale_factor(10) / 10000)
+ *       = max(32, 16) = 32;
+ *   min 128, low 160, high 192 (__setup_per_zone_wmarks()).
+ * node_reclaim()'s thresholds: min_unmapped_pages = 16384 * 1 % = 163,
+ * min_slab_pages = 16384 * 5 % = 819.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "sim_fixture.h"
+#include "mm/filemap.h"
+#include "mm/page_writeback.h"
+#include "mm/swap.h"
+#include "mm/vmscan.h"
+#include "task/mm.h"
+
+#define NODE_PAGES 16384
+#define WMARK_MIN_PAGES 128
+#define WMARK_LOW_PAGES 160
+#define WMARK_HIGH_PAGES 192
+#define MIN_UNMAPPED 163
+
+struct vt {
+	struct topology *topo;
+	struct sim *s;
+};
+
+/* Builds the machine above with extra "name=value" tunables (NULL-ended). */
+static struct vt vt_make(int nodes, const char *const *kv)
+{
+	uint64_t mem[4] = {64 << 20, 64 << 20, 64 << 20, 64 << 20};
+	struct tunables tun;
+	struct nerr err;
+	struct vt v;
+
+	v.topo = fixture_topo(nodes, mem, NULL, NULL, 1);
+	tunables_init(&tun);
+	assert_int_equal(tunable_set_kv(&tun, "vm.min_free_kbytes=1024", &err), 0);
+	for (; kv && *kv; kv++)
+		if (tunable_set_kv(&tun, *kv, &err))
+			fail_msg("%s", err.msg);
+	v.s = sim_create(v.topo, &tun, &err);
+	if (!v.s)
+		fail_msg("sim_create: %s", err.msg);
+	const struct zone *z = &v.s->mem.nodes[0].zones[ZONE_NORMAL];
+
+	/* the hand arithmetic above rests on these (two nodes) */
+	assert_int_equal(z->managed_pages, NODE_PAGES);
+	if (nodes != 2)
+		return v;
+	assert_int_equal(z->wmark[WMARK_MIN], WMARK_MIN_PAGES);
+	assert_int_equal(z->wmark[WMARK_LOW], WMARK_LOW_PAGES);
+	assert_int_equal(z->wmark[WMARK_HIGH], WMARK_HIGH_PAGES);
+	return v;
+}
+
+static void vt_free(struct vt *v)
+{
+	fx_check(v->s);
+	fx_destroy(v->s, v->topo);
+}
+
+static uint64_t ev(const struct vt *v, enum vm_event_item e)
+{
+	return v->s->mem.events[e];
+}
+
+static const struct pglist_data *node(const struct vt *v, int nid)
+{
+	return &v->s->mem.nodes[nid];
+}
+
+/* Reads pages [first, first + n) of f into the cache for task t, in
+ * order: each new page goes to the head of the inactive file list, so
+ * page `first` ends at the tail. None is marked accessed (a miss). */
+static void read_pages(struct vt *v, struct task *t, struct file_obj *f, uint64_t first,
+		       uint64_t n)
+{
+	for (uint64_t i = first; i < first + n; i++) {
+		uint64_t cost = 0;
+
+		assert_int_not_equal(filemap_get_page(v->s, t, f, i, NULL, &cost), NOPFN);
+	}
+}
+
+static bool cached(struct file_obj *f, uint64_t index)
+{
+	return page_cache_lookup(f, index) != NOPFN;
+}
+
+/* An allocation request of a task on node nid's CPU, as the fault path
+ * makes it (GFP_HIGHUSER_MOVABLE may sleep). */
+static struct alloc_req user_req(int nid)
+{
+	struct alloc_req r = {
+		.gfp = GFP_HIGHUSER_MOVABLE, .order = 0, .preferred_nid = nid, .local_nid = nid,
+	};
+	return r;
+}
+
+static void set_tun(struct vt *v, const char *kv)
+{
+	struct nerr err;
+
+	if (tunable_set_kv(&v->s->tun, kv, &err))
+		fail_msg("%s", err.msg);
+}
+
+/* ---- LRU primitives (mm/swap.c) ------------------------------------------ */
+
+/* folio_mark_accessed(): the first access only sets PG_referenced, the
+ * second moves an inactive page to the active list and clears it. */
+static void test_mark_accessed_promotes_on_second_access(void **state)
+{
+	struct vt v = vt_make(2, NULL);
+	struct task *t = fx_task(v.s, 1, 0, 0);
+	struct file_obj *f = vfs_create(v.s, "f", 1 << 20, -1);
+
+	(void)state;
+	read_pages(&v, t, f, 0, 1);
+	pfn_t pfn = page_cache_lookup(f, 0);
+	uint32_t *fl = &v.s->mem.f.flags[pfn];
+
+	assert_int_equal(node(&v, 0)->lru[LRU_INACTIVE_FILE].nr, 1);
+	assert_false(*fl & PG_referenced);
+	mark_page_accessed(v.s, pfn);
+	assert_true(*fl & PG_referenced);
+	assert_false(*fl & PG_active);
+	assert_int_equal(node(&v, 0)->lru[LRU_INACTIVE_FILE].nr, 1);
+	mark_page_accessed(v.s, pfn);
+	assert_true(*fl & PG_active);
+	assert_false(*fl & PG_referenced);
+	assert_int_equal(node(&v, 0)->lru[LRU_INACTIVE_FILE].nr, 0);
+	assert_int_equal(node(&v, 0)->lru[LRU_ACTIVE_FILE].nr, 1);
+	assert_int_equal(ev(&v, PGACTIVATE), 1);
+	/* a third access of an active page sets PG_referenced again, no move */
+	mark_page_accessed(v.s, pfn);
+	assert_true(*fl & PG_referenced);
+	assert_int_equal(ev(&v, PGACTIVATE), 1);
+	vt_free(&v);
+}
+
+/* ---- get_scan_count() ---------------------------------------------------- */
+
+/*
+ * Node 0 holds 1600 inactive anon pages, 160 inactive and 320 active
+ * file pages. The inactive file list is low (160 * 1 < 320, ratio 1
+ * below 1 GiB), so no cache-trim mode; file + free is far above high,
+ * so file is not tiny. At priority 4 the list shares are
+ * anon 1600 >> 4 = 100, inactive file 10, active file 20, and
+ * SCAN_FRACT splits them swappiness : 200 - swappiness (no reclaim cost
+ * recorded yet: ap = swappiness, fp = 200 - swappiness).
+ */
+static struct vt scan_count_machine(const char *swap)
+{
+	const char *kv[] = {swap, NULL};
+	struct vt v = vt_make(2, kv);
+	struct task *t = fx_task(v.s, 1, 0, 0);
+	struct file_obj *f = vfs_create(v.s, "f", 64 << 20, -1);
+
+	fx_touch(v.s, t, 1ULL << 30, 1600);
+	read_pages(&v, t, f, 0, 480);
+	for (uint64_t i = 0; i < 320; i++) {
+		mark_page_accessed(v.s, page_cache_lookup(f, i));
+		mark_page_accessed(v.s, page_cache_lookup(f, i));
+	}
+	assert_int_equal(node(&v, 0)->lru[LRU_INACTIVE_ANON].nr, 1600);
+	assert_int_equal(node(&v, 0)->lru[LRU_INACTIVE_FILE].nr, 160);
+	assert_int_equal(node(&v, 0)->lru[LRU_ACTIVE_FILE].nr, 320);
+	return v;
+}
+
+static void expect_scan(struct vt *v, int prio, uint64_t ia, uint64_t aa, uint64_t ifl,
+			uint64_t af)
+{
+	uint64_t nr[NR_LRU_LISTS];
+
+	get_scan_count_node(v->s, 0, prio, true, nr);
+	assert_int_equal(nr[LRU_INACTIVE_ANON], ia);
+	assert_int_equal(nr[LRU_ACTIVE_ANON], aa);
+	assert_int_equal(nr[LRU_INACTIVE_FILE], ifl);
+	assert_int_equal(nr[LRU_ACTIVE_FILE], af);
+}
+
+static void test_get_scan_count_swappiness(void **state)
+{
+	struct vt v = scan_count_machine("sim.swap_size=64MiB");
+
+	(void)state;
+	/* default 60: anon 100*60/200 = 30; file 10*140/200 = 7, 20*140/200 = 14 */
+	expect_scan(&v, 4, 30, 0, 7, 14);
+	set_tun(&v, "vm.swappiness=100");   /* equal cost: 50, 5, 10 */
+	expect_scan(&v, 4, 50, 0, 5, 10);
+	set_tun(&v, "vm.swappiness=200");   /* fp = 0: file not scanned */
+	expect_scan(&v, 4, 100, 0, 0, 0);
+	set_tun(&v, "vm.swappiness=0");     /* ap = 0: anon not scanned */
+	expect_scan(&v, 4, 0, 0, 10, 20);
+	/* priority 0 "close to OOM": SCAN_EQUAL unless swappiness is 0 */
+	expect_scan(&v, 0, 0, 0, 160, 320);
+	set_tun(&v, "vm.swappiness=60");
+	expect_scan(&v, 0, 1600, 0, 160, 320);
+	vt_free(&v);
+}
+
+/* Without swap space anon is never scanned (can_reclaim_anon_pages()). */
+static void test_get_scan_count_no_swap(void **state)
+{
+	struct vt v = scan_count_machine("sim.swap_size=0");
+
+	(void)state;
+	expect_scan(&v, 4, 0, 0, 10, 20);
+	expect_scan(&v, 0, 0, 0, 160, 320);
+	vt_free(&v);
+}
+
+/* cache_trim_mode: 160 more inactive file pages make the list not low
+ * (320 * 1 >= 320): file only, 320 >> 4 = 20 and 320 >> 4 = 20. */
+static void test_get_scan_count_cache_trim(void **state)
+{
+	struct vt v = scan_count_machine("sim.swap_size=64MiB");
+	struct task *t = fx_task(v.s, 2, 0, 0);
+
+	(void)state;
+	read_pages(&v, t, vfs_create(v.s, "g", 1 << 20, -1), 0, 160);
+	expect_scan(&v, 4, 0, 0, 20, 20);
+	vt_free(&v);
+}
+
+/*
+ * file_is_tiny: node 0 filled with anonymous memory (the allocations
+ * overflow to node 1 once node 0 is below low), no file pages, so
+ * file + free <= high (192) and anon is scanned alone — even with
+ * swappiness 0: global reclaim swaps rather than OOM.
+ */
+static void test_get_scan_count_file_tiny(void **state)
+{
+	const char *kv[] = {"sim.swap_size=64MiB", "vm.swappiness=0", NULL};
+	struct vt v = vt_make(2, kv);
+	struct task *t = fx_task(v.s, 1, 0, 0);
+
+	(void)state;
+	fx_touch(v.s, t, 1ULL << 30, NODE_PAGES);
+	uint64_t anon = node(&v, 0)->lru[LRU_INACTIVE_ANON].nr;
+
+	assert_true(node_free_pages(node(&v, 0)) <= WMARK_HIGH_PAGES);
+	expect_scan(&v, 4, anon >> 4, 0, 0, 0);
+	vt_free(&v);
+}
+
+/* ---- node_reclaim() -------------------------------------------------------- */
+
+static void test_node_reclaim_mode0_noscan(void **state)
+{
+	struct vt v = vt_make(2, NULL);
+	struct task *t = fx_task(v.s, 1, 0, 0);
+	struct alloc_req r = user_req(0);
+
+	(void)state;
+	read_pages(&v, t, vfs_create(v.s, "f", 8 << 20, -1), 0, 512);
+	assert_int_equal(node_reclaim(v.s, 0, &r), NODE_RECLAIM_NOSCAN);
+	assert_int_equal(ev(&v, PGSCAN_DIRECT), 0);
+	vt_free(&v);
+}
+
+/* 100 unmapped clean pages <= min_unmapped_pages (163): nothing worth
+ * reclaiming, FULL, and no counter moves. */
+static void test_node_reclaim_below_min_unmapped_full(void **state)
+{
+	const char *kv[] = {"vm.zone_reclaim_mode=1", NULL};
+	struct vt v = vt_make(2, kv);
+	struct task *t = fx_task(v.s, 1, 0, 0);
+	struct alloc_req r = user_req(0);
+
+	(void)state;
+	read_pages(&v, t, vfs_create(v.s, "f", 8 << 20, -1), 0, 100);
+	assert_int_equal(node_reclaim(v.s, 0, &r), NODE_RECLAIM_FULL);
+	assert_int_equal(ev(&v, PGSCAN_DIRECT), 0);
+	assert_int_equal(ev(&v, ZONE_RECLAIM_SUCCESS) + ev(&v, ZONE_RECLAIM_FAILED), 0);
+	vt_free(&v);
+}
+
+/* Node 1 has a CPU and the caller runs on node 0: no scan there. A
+ * non-blocking allocation (no __GFP_DIRECT_RECLAIM) does not scan either. */
+static void test_node_reclaim_remote_or_atomic_noscan(void **state)
+{
+	const char *kv[] = {"vm.zone_reclaim_mode=1", NULL};
+	struct vt v = vt_make(2, kv);
+	struct task *t = fx_task(v.s, 1, 0, 1);
+	struct alloc_req r = user_req(0);
+	struct alloc_req atomic = user_req(1);
+
+	(void)state;
+	read_pages(&v, t, vfs_create(v.s, "f", 8 << 20, -1), 0, 512);
+	assert_int_equal(node(&v, 1)->lru[LRU_INACTIVE_FILE].nr, 512);
+	assert_int_equal(node_reclaim(v.s, 1, &r), NODE_RECLAIM_NOSCAN);
+	atomic.gfp = GFP_NOWAIT;
+	assert_int_equal(node_reclaim(v.s, 1, &atomic), NODE_RECLAIM_NOSCAN);
+	assert_int_equal(ev(&v, PGSCAN_DIRECT), 0);
+	vt_free(&v);
+}
+
+/*
+ * Mode 1 on 512 clean unmapped pages: priority 4 asks for 512 >> 4 = 32
+ * inactive file pages (SCAN_FILE, no swap), taken from the tail — the
+ * pages read first, 0..31 — and all 32 are freed. 32 >= 1 << order, so
+ * no lower priority: pgscan_direct = pgsteal_direct = 32, one success.
+ * The stall is the scan: 32 * sim.cost.scan_page_ns (50) = 1600 ns.
+ */
+static void test_node_reclaim_mode1_tail_first(void **state)
+{
+	const char *kv[] = {"vm.zone_reclaim_mode=1", NULL};
+	struct vt v = vt_make(2, kv);
+	struct task *t = fx_task(v.s, 1, 0, 0);
+	struct file_obj *f = vfs_create(v.s, "f", 8 << 20, -1);
+	struct alloc_req r = user_req(0);
+
+	(void)state;
+	read_pages(&v, t, f, 0, 512);
+	assert_int_equal(node_reclaim(v.s, 0, &r), NODE_RECLAIM_SUCCESS);
+	assert_int_equal(ev(&v, PGSCAN_DIRECT), 32);
+	assert_int_equal(ev(&v, PGSTEAL_DIRECT), 32);
+	assert_int_equal(ev(&v, ZONE_RECLAIM_SUCCESS), 1);
+	assert_int_equal(ev(&v, PGSCAN_KSWAPD), 0);
+	assert_false(cached(f, 0));
+	assert_false(cached(f, 31));
+	assert_true(cached(f, 32));
+	assert_true(cached(f, 511));
+	assert_int_equal(r.stall_ns, 32 * 50);
+	vt_free(&v);
+}
+
+/*
+ * shrink_active_list() moves unreferenced pages from the active tail to
+ * the inactive list, and only while the inactive list is low. Node 0
+ * has 64 active file pages (activated in order 0..63: page 0 at the
+ * tail) and nothing inactive. Node reclaim, mode 1:
+ *  prio 4: inactive 0 >> 4 = 0, active 64 >> 4 = 4: pages 0..3
+ *          deactivated (inactive 4, active 60);
+ *  prio 3: inactive 4 >> 3 = 0, active 60 >> 3 = 7: pages 4..10
+ *          (inactive 11, active 53);
+ *  prio 2: inactive 11 >> 2 = 2: the tail, pages 0 and 1, are freed;
+ *          active 53 >> 2 = 13, inactive 9 * 1 < 53 still low: pages
+ *          11..23 deactivated (inactive 22, active 40).
+ *  2 >= 1 page: success. pgdeactivate = 4 + 7 + 13 = 24 = pgrefill.
+ * 64 pages are below min_unmapped_pages (163), which would give FULL
+ * in current kernels: the 2.6.16 model has no such pre-check.
+ */
+static void test_shrink_active_list_deactivates_tail(void **state)
+{
+	const char *kv[] = {"vm.zone_reclaim_mode=1", "sim.zone_reclaim_interval_model=1", NULL};
+	struct vt v = vt_make(2, kv);
+	struct task *t = fx_task(v.s, 1, 0, 0);
+	struct file_obj *f = vfs_create(v.s, "f", 1 << 20, -1);
+	struct alloc_req r = user_req(0);
+
+	(void)state;
+	read_pages(&v, t, f, 0, 64);
+	for (uint64_t i = 0; i < 64; i++) {
+		mark_page_accessed(v.s, page_cache_lookup(f, i));
+		mark_page_accessed(v.s, page_cache_lookup(f, i));
+	}
+	assert_int_equal(node(&v, 0)->lru[LRU_ACTIVE_FILE].nr, 64);
+	assert_int_equal(node_reclaim(v.s, 0, &r), NODE_RECLAIM_SUCCESS);
+	assert_int_equal(ev(&v, PGDEACTIVATE), 24);
+	assert_int_equal(ev(&v, PGREFILL), 24);
+	assert_int_equal(ev(&v, PGSCAN_DIRECT), 2);
+	assert_int_equal(ev(&v, PGSTEAL_DIRECT), 2);
+	assert_false(cached(f, 0));
+	assert_false(cached(f, 1));
+	assert_true(cached(f, 2));
+	assert_int_equal(node(&v, 0)->lru[LRU_ACTIVE_FILE].nr, 40);
+	assert_int_equal(node(&v, 0)->lru[LRU_INACTIVE_FILE].nr, 22);
+	vt_free(&v);
+}
+
+/*
+ * Dirty page cache (512 pages written, never read): without
+ * RECLAIM_WRITE node_pagecache_reclaimable() leaves the dirty pages out,
+ * 512 - 512 = 0 <= 163: FULL. With mode 3 all 512 count; the 32 tail
+ * pages are written back (NR_FILE_DIRTY 512 -> 480) and freed.
+ */
+static void test_node_reclaim_write_bit(void **state)
+{
+	const char *kv[] = {"vm.zone_reclaim_mode=1", NULL};
+	struct vt v = vt_make(2, kv);
+	struct task *t = fx_task(v.s, 1, 0, 0);
+	struct file_obj *f = vfs_create(v.s, "f", 8 << 20, -1);
+	struct alloc_req r = user_req(0);
+	uint64_t cost = 0;
+
+	(void)state;
+	v.s->current = t;
+	assert_int_equal(vfs_write(v.s, t, f, 0, 512 * 4096, &cost), 512 * 4096);
+	assert_int_equal(node(&v, 0)->stat[NR_FILE_DIRTY], 512);
+	assert_int_equal(node_reclaim(v.s, 0, &r), NODE_RECLAIM_FULL);
+	set_tun(&v, "vm.zone_reclaim_mode=3");
+	assert_int_equal(node_reclaim(v.s, 0, &r), NODE_RECLAIM_SUCCESS);
+	assert_int_equal(ev(&v, PGSTEAL_DIRECT), 32);
+	assert_int_equal(node(&v, 0)->stat[NR_FILE_DIRTY], 480);
+	assert_false(cached(f, 0));
+	assert_true(cached(f, 32));
+	v.s->current = NULL;
+	vt_free(&v);
+}
+
+/* Maps pages [0, n) of file f shared into t at addr and reads each once. */
+static void map_file(struct vt *v, struct task *t, struct file_obj *f, uint64_t addr, uint64_t n)
+{
+	assert_non_null(mmap_region(v->s, t->mm, addr, addr + n * 4096,
+				    VM_READ | VM_SHARED | VM_FILE, f->id, 0));
+	for (uint64_t i = 0; i < n; i++) {
+		struct fault_result res;
+
+		assert_int_equal(handle_mm_fault(v->s, t, addr + i * 4096, false, &res), 0);
+	}
+}
+
+/*
+ * Mapped page cache, 512 pages mapped once (young ptes). Mode 1: only
+ * unmapped cache counts, 0 <= 163: FULL. Mode 5 (RECLAIM_UNMAP): all
+ * 512 file pages count. Each mapped page is kept on its first look
+ * (one young pte: PG_referenced set, young cleared) and reclaimed on
+ * its second (no young pte, referenced once: RECLAIM_CLEAN, clean):
+ *   prio 4..1 scan 32 + 64 + 128 + 256 = 480 first looks;
+ *   prio 0 scans 32 more first looks (pages 480..511), then pages
+ *   0..31 on their second look: 32 freed >= nr_to_reclaim, stop.
+ * pgscan_direct = 544, pgsteal_direct = 32, 32 ptes gone.
+ */
+static void test_node_reclaim_unmap_bit(void **state)
+{
+	const char *kv[] = {"vm.zone_reclaim_mode=1", NULL};
+	struct vt v = vt_make(2, kv);
+	struct task *t = fx_task(v.s, 1, 0, 0);
+	struct file_obj *f = vfs_create(v.s, "f", 8 << 20, -1);
+	struct alloc_req r = user_req(0);
+
+	(void)state;
+	map_file(&v, t, f, 1ULL << 30, 512);
+	assert_int_equal(node(&v, 0)->stat[NR_FILE_MAPPED], 512);
+	assert_int_equal(node_reclaim(v.s, 0, &r), NODE_RECLAIM_FULL);
+	set_tun(&v, "vm.zone_reclaim_mode=5");
+	assert_int_equal(node_reclaim(v.s, 0, &r), NODE_RECLAIM_SUCCESS);
+	assert_int_equal(ev(&v, PGSCAN_DIRECT), 544);
+	assert_int_equal(ev(&v, PGSTEAL_DIRECT), 32);
+	assert_int_equal(node(&v, 0)->stat[NR_FILE_MAPPED], 480);
+	assert_int_equal(t->mm->rss, 480);
+	assert_false(cached(f, 0));
+	assert_true(cached(f, 480));
+	vt_free(&v);
+}
+
+/*
+ * Anonymous pages under node reclaim (2.6.16 model: no page-cache
+ * pre-check, so a node of anon alone is scanned). 512 anon pages,
+ * swappiness 60, swap on, no file pages, free far above high:
+ * SCAN_FRACT, anon share (512 >> p) * 60 / 200:
+ *   prio 4: 9, prio 3: 19, prio 2: 38, prio 1: 76 — all first looks
+ *   (young pte: kept), 142 pages in all;
+ *   prio 0: SCAN_EQUAL, 512: 370 first looks, then second looks.
+ * Mode 5 (unmap, no write): a second look gets a swap slot and is
+ * unmapped, but a dirty anon page needs may_writepage (RECLAIM_WRITE)
+ * to be written: kept. Nothing is freed; all 512 of prio 0 are scanned:
+ * pgscan_direct = 142 + 512 = 654, pswpout 0, failure; the 142 pages
+ * looked at twice are now unmapped and in the swap cache.
+ */
+static void test_node_reclaim_anon_needs_write_bit(void **state)
+{
+	const char *kv[] = {"vm.zone_reclaim_mode=5", "sim.zone_reclaim_interval_model=1",
+			    "sim.swap_size=64MiB", NULL};
+	struct vt v = vt_make(2, kv);
+	struct task *t = fx_task(v.s, 1, 0, 0);
+	struct alloc_req r = user_req(0);
+
+	(void)state;
+	fx_touch(v.s, t, 1ULL << 30, 512);
+	assert_int_equal(node_reclaim(v.s, 0, &r), NODE_RECLAIM_SOME);
+	assert_int_equal(ev(&v, PGSCAN_DIRECT), 654);
+	assert_int_equal(ev(&v, PGSTEAL_DIRECT), 0);
+	assert_int_equal(ev(&v, PSWPOUT), 0);
+	assert_int_equal(ev(&v, ZONE_RECLAIM_FAILED), 1);
+	assert_int_equal(node(&v, 0)->stat[NR_SWAPCACHE], 142);
+	assert_int_equal(t->mm->rss, 512 - 142);
+	vt_free(&v);
+}
+
+/*
+ * The same with mode 7: prio 0 batches of 32 go through the 370 first
+ * looks (11 batches = 352, then 18 of the 12th batch) and 14 second
+ * looks in the 12th batch, swapped out and freed; 14 < 32, one more
+ * batch frees 32: 46 >= 32 and no file to scale: stop.
+ * pgscan = 142 + 13 * 32 = 558, pgsteal = pswpout = 46.
+ * A write fault on a swapped page then reads it back: pswpin 1.
+ */
+static void test_node_reclaim_mode7_swaps_anon(void **state)
+{
+	const char *kv[] = {"vm.zone_reclaim_mode=7", "sim.zone_reclaim_interval_model=1",
+			    "sim.swap_size=64MiB", NULL};
+	struct vt v = vt_make(2, kv);
+	struct task *t = fx_task(v.s, 1, 0, 0);
+	struct alloc_req r = user_req(0);
+	struct fault_result res;
+
+	(void)state;
+	fx_touch(v.s, t, 1ULL << 30, 512);
+	assert_int_equal(node_reclaim(v.s, 0, &r), NODE_RECLAIM_SUCCESS);
+	assert_int_equal(ev(&v, PGSCAN_DIRECT), 558);
+	assert_int_equal(ev(&v, PGSTEAL_DIRECT), 46);
+	assert_int_equal(ev(&v, PSWPOUT), 46);
+	assert_int_equal(t->mm->rss, 512 - 46);
+	/* page 0 was the first second look: swapped out and freed */
+	pte_t p = pgtable_get(&t->mm->pt, (1ULL << 30) >> 12);
+
+	assert_true(p & PTE_SWAP);
+	assert_int_equal(handle_mm_fault(v.s, t, 1ULL << 30, true, &res), 0);
+	assert_int_equal(ev(&v, PSWPIN), 1);
+	assert_int_equal(t->mm->rss, 512 - 45);
+	vt_free(&v);
+}
+
+/*
+ * The 2.6.16 interval model: after a failed zone reclaim the node is
+ * not scanned for vm.zone_reclaim_interval seconds (FULL), then it is.
+ */
+static void test_zone_reclaim_interval(void **state)
+{
+	const char *kv[] = {"vm.zone_reclaim_mode=1", "sim.zone_reclaim_interval_model=1",
+			    "vm.zone_reclaim_interval=30", NULL};
+	struct vt v = vt_make(2, kv);
+	struct alloc_req r = user_req(0);
+
+	(void)state;
+	/* nothing to reclaim on an empty node: the first try fails */
+	assert_int_equal(node_reclaim(v.s, 0, &r), NODE_RECLAIM_SOME);
+	assert_int_equal(ev(&v, ZONE_RECLAIM_FAILED), 1);
+	engine_run_until(&v.s->eng, 29ULL * 1000000000ULL);
+	assert_int_equal(node_reclaim(v.s, 0, &r), NODE_RECLAIM_FULL);
+	assert_int_equal(ev(&v, ZONE_RECLAIM_FAILED), 1);
+	engine_run_until(&v.s->eng, 30ULL * 1000000000ULL);
+	assert_int_equal(node_reclaim(v.s, 0, &r), NODE_RECLAIM_SOME);
+	assert_int_equal(ev(&v, ZONE_RECLAIM_FAILED), 2);
+	vt_free(&v);
+}
+
+/* ---- kswapd ---------------------------------------------------------------- */
+
+/*
+ * One node: reading a file fills it until an allocation fails the low
+ * watermark on every node of the zonelist, which wakes kswapd (the slow
+ * path's wake_all_kswapds()). Reading stops at the wakeup; kswapd then
+ * runs alone until pgdat_balanced(): free > high. Nothing else
+ * allocates or frees, so free after = free at wakeup + pgsteal_kswapd.
+ */
+static void test_kswapd_reclaims_to_high_then_sleeps(void **state)
+{
+	struct vt v = vt_make(1, NULL);
+	struct task *t = fx_task(v.s, 1, 0, 0);
+	struct file_obj *f = vfs_create(v.s, "f", 128 << 20, -1);
+	uint64_t i = 0;
+
+	(void)state;
+	while (!ev(&v, KSWAPD_WAKE)) {
+		uint64_t cost = 0;
+
+		assert_int_not_equal(filemap_get_page(v.s, t, f, i++, NULL, &cost), NOPFN);
+		assert_true(i < NODE_PAGES);
+	}
+	const struct zone *z = &node(&v, 0)->zones[ZONE_NORMAL];
+	uint64_t free_at_wake = z->nr_free;
+
+	assert_true(free_at_wake <= z->wmark[WMARK_LOW]);
+	assert_int_equal(ev(&v, PGSCAN_KSWAPD), 0);
+	fx_drain(v.s);
+	assert_false(node(&v, 0)->kswapd_awake);
+	assert_true(z->nr_free > z->wmark[WMARK_HIGH]);
+	assert_int_equal(z->nr_free, free_at_wake + ev(&v, PGSTEAL_KSWAPD));
+	assert_true(ev(&v, PGSCAN_KSWAPD) >= ev(&v, PGSTEAL_KSWAPD));
+	assert_int_equal(ev(&v, PGSCAN_DIRECT), 0);
+	assert_int_equal(node(&v, 0)->kswapd_failures, 0);
+	vt_free(&v);
+}
+
+/*
+ * A node of anonymous memory and no swap: kswapd cannot reclaim (and
+ * does not even scan anon). One wakeup runs balance_pgdat() again and
+ * again — prepare_kswapd_sleep() refuses to sleep on an unbalanced node
+ * — until MAX_RECLAIM_RETRIES (16) runs failed; then the node is
+ * hopeless and wakeup_kswapd() leaves it alone.
+ */
+static void test_kswapd_failures_make_node_hopeless(void **state)
+{
+	struct vt v = vt_make(2, NULL);
+	struct task *t = fx_task(v.s, 1, 0, 0);
+
+	(void)state;
+	fx_touch(v.s, t, 1ULL << 30, NODE_PAGES);   /* node 0 full, rest on node 1 */
+	assert_true(node_free_pages(node(&v, 0)) <= WMARK_LOW_PAGES);
+	assert_int_equal(ev(&v, KSWAPD_WAKE), 0);   /* node 1 was above low */
+	wakeup_kswapd(v.s, 0, GFP_KERNEL, 0, ZONE_NORMAL);
+	assert_int_equal(ev(&v, KSWAPD_WAKE), 1);
+	fx_drain(v.s);
+	assert_int_equal(node(&v, 0)->kswapd_failures, 16);
+	assert_false(node(&v, 0)->kswapd_awake);
+	assert_int_equal(ev(&v, PGSCAN_KSWAPD), 0);
+	wakeup_kswapd(v.s, 0, GFP_KERNEL, 0, ZONE_NORMAL);
+	assert_int_equal(ev(&v, KSWAPD_WAKE), 1);
+	vt_free(&v);
+}
+
+/* ---- direct reclaim ---------------------------------------------------------- */
+
+/*
+ * try_to_free_pages() at DEF_PRIORITY visits every node of the zonelist
+ * once (shrink_zones()), even after the first one gave 32 pages. Each
+ * node holds 8192 clean unmapped cache pages, each scan frees what it
+ * scans, and the list shrinks as it goes; per node:
+ *   prio 12: 8192 >> 12 = 2 (8190 left); prio 11: 8190 >> 11 = 3 (8187);
+ *   prio 10: 8187 >> 10 = 7 (8180): 2 * 12 = 24 < 32 so far;
+ *   prio 9: 8180 >> 9 = 15 (8165): 24 + 2 * 15 = 54 >= 32, stop.
+ */
+static void test_direct_reclaim_visits_every_node(void **state)
+{
+	struct vt v = vt_make(2, NULL);
+	struct task *t0 = fx_task(v.s, 1, 0, 0), *t1 = fx_task(v.s, 2, 0, 1);
+	struct alloc_req r = user_req(0);
+
+	(void)state;
+	read_pages(&v, t0, vfs_create(v.s, "a", 64 << 20, -1), 0, 8192);
+	read_pages(&v, t1, vfs_create(v.s, "b", 64 << 20, -1), 0, 8192);
+	assert_int_equal(try_to_free_pages(v.s, &r), 54);
+	assert_int_equal(ev(&v, PGSCAN_DIRECT), 54);
+	assert_int_equal(node(&v, 0)->lru[LRU_INACTIVE_FILE].nr, 8165);
+	assert_int_equal(node(&v, 1)->lru[LRU_INACTIVE_FILE].nr, 8165);
+	assert_int_equal(ev(&v, ALLOCSTALL), 1);
+	vt_free(&v);
+}
+
+/* ---- dirty limits (mm/page-writeback.c) ------------------------------------- */
+
+/*
+ * domain_dirty_limits() on the idle two-node machine:
+ *   totalreserve = per zone high (192) + largest lowmem_reserve (0) = 384;
+ *   free = 2 * 16384 = 32768, file LRU 0:
+ *   dirtyable = 32768 - 384 + 0 + 1 = 32385;
+ *   dirty_ratio 20 -> 20 * 4096 / 100 = 819 parts of 4096:
+ *     thresh = 819 * 32385 / 4096 = 6475 (26523315 / 4096 = 6475.4);
+ *   dirty_background_ratio 10 -> 409 parts:
+ *     bg = 409 * 32385 / 4096 = 3233 (13245465 / 4096 = 3233.8).
+ * With background_ratio >= dirty_ratio, bg = thresh / 2.
+ */
+static void test_dirty_limits_arithmetic(void **state)
+{
+	struct vt v = vt_make(2, NULL);
+	uint64_t bg, thresh;
+
+	(void)state;
+	assert_int_equal(node_free_pages(node(&v, 0)) + node_free_pages(node(&v, 1)), 32768);
+	global_dirty_limits(v.s, &bg, &thresh);
+	assert_int_equal(thresh, 6475);
+	assert_int_equal(bg, 3233);
+	set_tun(&v, "vm.dirty_background_ratio=30");
+	global_dirty_limits(v.s, &bg, &thresh);
+	assert_int_equal(bg, 6475 / 2);
+	vt_free(&v);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mark_accessed_promotes_on_second_access),
+		cmocka_unit_test(test_get_scan_count_swappiness),
+		cmocka_unit_test(test_get_scan_count_no_swap),
+		cmocka_unit_test(test_get_scan_count_cache_trim),
+		cmocka_unit_test(test_get_scan_count_file_tiny),
+		cmocka_unit_test(test_node_reclaim_mode0_noscan),
+		cmocka_unit_test(test_node_reclaim_below_min_unmapped_full),
+		cmocka_unit_test(test_node_reclaim_remote_or_atomic_noscan),
+		cmocka_unit_test(test_node_reclaim_mode1_tail_first),
+		cmocka_unit_test(test_shrink_active_list_deactivates_tail),
+		cmocka_unit_test(test_node_reclaim_write_bit),
+		cmocka_unit_test(test_node_reclaim_unmap_bit),
+		cmocka_unit_test(test_node_reclaim_anon_needs_write_bit),
+		cmocka_unit_test(test_node_reclaim_mode7_swaps_anon),
+		cmocka_unit_test(test_zone_reclaim_interval),
+		cmocka_unit_test(test_kswapd_reclaims_to_high_then_sleeps),
+		cmocka_unit_test(test_kswapd_failures_make_node_hopeless),
+		cmocka_unit_test(test_direct_reclaim_visits_every_node),
+		cmocka_unit_test(test_dirty_limits_arithmetic),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
