@@ -131,14 +131,6 @@ uint64_t task_numa_work(struct sim *s, struct task *t)
 
 /* ---- scan ticks ------------------------------------------------------------------ */
 
-static void numa_tick_event(void *ctx, uint64_t arg);
-
-static void schedule_tick(struct sim *s, struct task *t, uint64_t when)
-{
-	if (engine_at(&s->eng, when, numa_tick_event, s, (uint64_t)(uint32_t)t->pid) == 0)
-		t->numab.tick_pending = true;
-}
-
 /* task_scan_start()/task_scan_min(), simplified: the first period is
  * scan_period_min_ms whatever the task's size. */
 static void init_scan_period(struct sim *s, struct task *t)
@@ -147,52 +139,52 @@ static void init_scan_period(struct sim *s, struct task *t)
 		t->numab.scan_period_ms = scan_min_ms(s);
 }
 
+/*
+ * The queued task_work: one scan of the address space, at most once per
+ * scan period whichever of its threads gets here first
+ * (mm->numa_next_scan).
+ */
+static void numa_work_event(void *ctx, uint64_t arg)
+{
+	struct sim *s = ctx;
+	struct task *t = task_find(s, (int)(uint32_t)arg);
+	uint64_t now = sim_now(s), n;
+
+	if (!t)
+		return;
+	t->numab.work_pending = false;
+	if (!numa_balancing_enabled(s) || t->state != TASK_RUNNING || !t->mm ||
+	    now < t->mm->numa_next_scan)
+		return;
+	t->mm->numa_next_scan = now + t->numab.scan_period_ms * NS_PER_MS;
+	n = task_numa_work(s, t);
+	sim_explain(s, "  numa balancing: scan of pid %d marked %llu ptes (pass %u)\n", t->pid,
+		    (unsigned long long)n, t->mm->numa_scan_seq);
+}
+
+/*
+ * The kernel's tick is driven by the task's runtime: a task that runs
+ * gets its scan work queued once mm->numa_next_scan has passed, a
+ * sleeping task gets none. Here a task "runs" when it starts a record
+ * that touches memory; the work is an engine event at that instant, so
+ * it runs once the record is done and no event outlives the workload.
+ */
 void task_tick_numa(struct sim *s, struct task *t)
 {
 	uint64_t now = sim_now(s);
 
-	t->numab.ran = true;
-	if (t->numab.tick_pending || !numa_balancing_enabled(s) || !t->mm)
+	if (t->numab.work_pending || !numa_balancing_enabled(s) || !t->mm)
 		return;
 	init_scan_period(s, t);
-	if (!t->mm->numa_next_scan)   /* init_numa_balancing(): the scan delay */
-		t->mm->numa_next_scan = now + (uint64_t)tun(&s->tun, TUN_NUMA_BALANCING_SCAN_DELAY_MS) *
-						      NS_PER_MS;
-	schedule_tick(s, t, t->mm->numa_next_scan > now ? t->mm->numa_next_scan : now);
-}
-
-/*
- * One scan tick of a task: the kernel's tick is driven by the task's
- * runtime, so a task that ran nothing since the last tick gets no more
- * ticks until it runs again (task_tick_numa() re-arms). The address space
- * is scanned at most once per period whichever of its threads ticks
- * first (mm->numa_next_scan).
- */
-static void numa_tick_event(void *ctx, uint64_t arg)
-{
-	struct sim *s = ctx;
-	struct task *t = task_find(s, (int)(uint32_t)arg);
-	uint64_t now = sim_now(s);
-
-	if (!t)
+	if (!t->mm->numa_next_scan) {   /* init_numa_balancing(): the scan delay */
+		t->mm->numa_next_scan =
+			now + (uint64_t)tun(&s->tun, TUN_NUMA_BALANCING_SCAN_DELAY_MS) * NS_PER_MS;
 		return;
-	t->numab.tick_pending = false;
-	if (!numa_balancing_enabled(s) || t->state != TASK_RUNNING || !t->mm)
-		return;
-	if (!t->numab.ran && t->busy_until <= now)
-		return;
-	t->numab.ran = false;
-	if (!t->mm->numa_next_scan)   /* a new address space since exec */
-		t->mm->numa_next_scan = now + (uint64_t)tun(&s->tun, TUN_NUMA_BALANCING_SCAN_DELAY_MS) *
-						      NS_PER_MS;
-	if (now >= t->mm->numa_next_scan) {
-		t->mm->numa_next_scan = now + t->numab.scan_period_ms * NS_PER_MS;
-		uint64_t n = task_numa_work(s, t);
-
-		sim_explain(s, "  numa balancing: scan of pid %d marked %llu ptes (pass %u)\n", t->pid,
-			    (unsigned long long)n, t->mm->numa_scan_seq);
 	}
-	schedule_tick(s, t, now + t->numab.scan_period_ms * NS_PER_MS);
+	if (now < t->mm->numa_next_scan)
+		return;
+	if (engine_at(&s->eng, now, numa_work_event, s, (uint64_t)(uint32_t)t->pid) == 0)
+		t->numab.work_pending = true;
 }
 
 /* ---- the migration filter ----------------------------------------------------------- */

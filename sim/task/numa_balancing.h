@@ -2,9 +2,9 @@
  * numa_balancing.h - automatic NUMA balancing, the scheduler's half
  * (kernel/sched/fair.c, include/linux/sched/numa_balancing.h).
  *
- * With kernel.numa_balancing bit 0 set, each task that runs gets a
- * periodic scan tick (task_tick_numa()); the tick's work
- * (task_numa_work()) marks up to numa_balancing_scan_size_mb of the
+ * With kernel.numa_balancing bit 0 set, a task that runs gets its
+ * address space scanned every scan period (task_tick_numa() queues
+ * task_numa_work() as an engine event), which marks up to numa_balancing_scan_size_mb of the
  * process's present ptes PTE_NUMA, continuing where the previous scan of
  * the address space stopped. The next access to such a pte is a NUMA
  * hinting fault (do_numa_page() in mm/memory.c), which asks the memory
@@ -70,11 +70,10 @@ bool numa_balancing_enabled(const struct sim *s);
 
 /*
  * Models task_tick_numa(): called when task t starts a record that
- * touches memory. Arms t's scan tick (an engine event) if balancing is
- * on and none is queued; the first scan of an address space waits
- * numa_balancing_scan_delay_ms. A tick finding that the task did not run
- * since the previous tick stops (no ticks while asleep) until the task
- * runs again.
+ * touches memory (the task runs). With balancing on, the first call for
+ * an address space arms it numa_balancing_scan_delay_ms ahead; once
+ * mm->numa_next_scan has passed, the scan (task_numa_work()) is queued
+ * as an engine event at this instant and runs after the record.
  */
 void task_tick_numa(struct sim *s, struct task *t);
 

@@ -28,8 +28,7 @@ extern const char *const task_state_names[];
  * kernel/sched/fair.c); see task/numa_balancing.h. Zero-initialised
  * except preferred_nid, which task_create() sets to -1. */
 struct task_numab {
-	bool tick_pending;          /* a scan tick event is queued */
-	bool ran;                   /* ran a record since the last tick */
+	bool work_pending;          /* task_numa_work() is queued as an event */
 	int preferred_nid;          /* numa_preferred_nid, -1 = NUMA_NO_NODE */
 	unsigned scan_seq;          /* numa_scan_seq: the mm's scan pass seen last */
 	uint64_t scan_period_ms;    /* numa_scan_period; 0 until the first tick */
