@@ -36,7 +36,17 @@ const struct tunable_def tunable_defs[NR_TUNABLES] = {
 	[TUN_OVERCOMMIT_MEMORY] = {"vm.overcommit_memory", 0, 0, 2, false,
 		"0 heuristic, 1 always, 2 never overcommit"},
 	[TUN_NUMA_BALANCING] = {"kernel.numa_balancing", 0, 0, 3, false,
-		"automatic NUMA balancing (accepted; not modelled, see docs/model.md)"},
+		"automatic NUMA balancing: 1 scans each process's memory periodically and migrates pages "
+		"towards the node of the CPU that faults on them (docs/model.md §7); bit 2 (memory "
+		"tiering) is accepted but changes nothing: every node is top tier"},
+	[TUN_NUMA_BALANCING_SCAN_DELAY_MS] = {"kernel.numa_balancing_scan_delay_ms", 1000, 0,
+		86400000, false, "delay before a process's first NUMA scan (debugfs numa_balancing/scan_delay_ms)"},
+	[TUN_NUMA_BALANCING_SCAN_PERIOD_MIN_MS] = {"kernel.numa_balancing_scan_period_min_ms", 1000, 1,
+		86400000, false, "shortest time between NUMA scans of a process (numa_balancing/scan_period_min_ms)"},
+	[TUN_NUMA_BALANCING_SCAN_PERIOD_MAX_MS] = {"kernel.numa_balancing_scan_period_max_ms", 60000, 1,
+		86400000, false, "longest time between NUMA scans of a process (numa_balancing/scan_period_max_ms)"},
+	[TUN_NUMA_BALANCING_SCAN_SIZE_MB] = {"kernel.numa_balancing_scan_size_mb", 256, 0, 1 << 20, false,
+		"MiB of present ptes marked for NUMA hinting per scan (numa_balancing/scan_size_mb)"},
 	[TUN_NUMA_STAT] = {"vm.numa_stat", 1, 0, 1, false,
 		"keep numastat counters"},
 	[TUN_SIM_SEED] = {"sim.seed", 1, 0, INT64_MAX, false,
@@ -64,6 +74,11 @@ const struct tunable_def tunable_defs[NR_TUNABLES] = {
 	[TUN_SIM_SLAB_ALLOCATOR] = {"sim.slab_allocator", 0, 0, 1, false,
 		"0: SLUB (current kernels: cpuset memory_spread_slab has no effect); 1: SLAB (before 6.8: "
 		"caches made with SLAB_MEM_SPREAD - dentry, inode caches, buffer_head - spread over the cpuset's mems)"},
+	[TUN_SIM_COST_NUMA_HINT_FAULT_NS] = {"sim.cost.numa_hint_fault_ns", 1000, 0, 1000000000, false,
+		"a NUMA hinting fault (do_numa_page()) besides sim.cost.fault_ns; migration costs extra"},
+	[TUN_SIM_NUMA_BALANCING_PLACEMENT] = {"sim.numa_balancing_placement", 1, 0, 1, false,
+		"1: NUMA balancing also moves a task to its preferred node when an allowed CPU there is "
+		"idle (simplified task_numa_migrate()); 0: only pages move"},
 };
 
 void tunables_init(struct tunables *t)

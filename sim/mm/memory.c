@@ -20,6 +20,7 @@
 #include "mm/vmscan.h"
 #include "sim.h"
 #include "task/mm.h"
+#include "task/numa_balancing.h"
 #include "task/task.h"
 
 unsigned huge_page_order(const struct sim *s)
@@ -291,6 +292,57 @@ static int do_swap_page(struct sim *s, struct task *t, struct vm_area_struct *vm
 	return 0;
 }
 
+/* Models numa_migrate_check(): counts the hinting fault and asks the
+ * policy where the page belongs (-1: where it is). */
+static int numa_migrate_check(struct sim *s, struct task *t, struct vm_area_struct *vma,
+			      uint64_t addr, pfn_t pfn, unsigned *flags)
+{
+	s->mem.events[NUMA_HINT_FAULTS]++;
+	if (pfn_to_nid(&s->mem, pfn) == task_node(s, t)) {
+		s->mem.events[NUMA_HINT_FAULTS_LOCAL]++;
+		*flags |= TNF_FAULT_LOCAL;
+	}
+	return mpol_misplaced(s, t, vma, addr, pfn);
+}
+
+/*
+ * Models do_numa_page(): a NUMA hinting fault. The pte gets its access
+ * back, and a misplaced page is migrated towards the faulting CPU's node
+ * (migrate_misplaced_folio()); the task then waits for the copy like any
+ * access meeting a migration entry. The fault is reported to the
+ * scheduler (task_numa_fault()) with the page's node after it.
+ */
+static int do_numa_page(struct sim *s, struct task *t, struct vm_area_struct *vma, uint64_t addr,
+			pte_t old, bool write, struct fault_result *res)
+{
+	uint64_t vpn = addr >> s->topo->page_shift;
+	pfn_t pfn = (pfn_t)pte_val(old);
+	uint16_t last = s->mem.f.last_cpupid[pfn];
+	unsigned flags = 0;
+	int nid = pfn_to_nid(&s->mem, pfn), target;
+
+	res->cost_ns += tun(&s->tun, TUN_SIM_COST_NUMA_HINT_FAULT_NS);
+	res->pte = (old & ~(pte_t)PTE_NUMA) | PTE_YOUNG;
+	if (pgtable_set(&t->mm->pt, vpn, res->pte))
+		return -ENOMEM;
+	target = numa_migrate_check(s, t, vma, addr, pfn, &flags);
+	if (target >= 0) {
+		if (!migrate_misplaced_page(s, t, pfn, target, &res->cost_ns)) {
+			sim_explain(s, "    numa hinting fault: page moves from node %d to node %d\n", nid,
+				    target);
+			nid = target;
+			flags |= TNF_MIGRATED;
+			res->wait_until = migration_wait_until(s, pfn);
+		} else {
+			flags |= TNF_MIGRATE_FAIL;
+		}
+	}
+	task_numa_fault(s, t, last, nid, 1, flags);
+	if (!(flags & TNF_MIGRATED) && write && !(res->pte & PTE_WRITE))
+		return do_wp_page(s, t, vma, addr, res->pte, res);
+	return 0;
+}
+
 int handle_mm_fault(struct sim *s, struct task *t, uint64_t addr, bool write,
 		    struct fault_result *res)
 {
@@ -313,6 +365,8 @@ int handle_mm_fault(struct sim *s, struct task *t, uint64_t addr, bool write,
 	}
 	if (old & PTE_SWAP)
 		return do_swap_page(s, t, vma, addr, old, write, res);
+	if (pte_present(old) && (old & PTE_NUMA))
+		return do_numa_page(s, t, vma, addr, old, write, res);
 	if (pte_present(old))   /* only write faults reach here */
 		return do_wp_page(s, t, vma, addr, old, res);
 	if (vma->flags & (VM_FILE | VM_SHMEM))

@@ -23,6 +23,7 @@
 #include "mm/migrate.h"
 #include "sim.h"
 #include "task/mm.h"
+#include "task/numa_balancing.h"
 #include "task/task.h"
 
 /* MPOL_MF_INVERT and MPOL_MF_DISCONTIG_OK: internal queue_pages flags. */
@@ -820,4 +821,96 @@ long kernel_migrate_pages(struct sim *s, struct task *caller, struct task *targe
 	return do_migrate_pages(s, target, from, &new,
 				caller->uid == 0 ? MPOL_MF_MOVE_ALL : MPOL_MF_MOVE,
 				task_node(s, caller), cost_ns);
+}
+
+/* ---- automatic NUMA balancing ----------------------------------------------------- */
+
+/*
+ * Models vma_policy_mof(): whether the policy in force wants migrate on
+ * fault (MPOL_F_MOF). The default policy (preferred_node_policy[], here
+ * no policy at all) has it; a policy set by the user has it only with
+ * MPOL_F_NUMA_BALANCING (sanitize_mpol_flags(): bind and preferred_many).
+ */
+bool vma_policy_mof(struct task *t, const struct vm_area_struct *vma)
+{
+	struct mempolicy *pol = get_vma_policy(t, (struct vm_area_struct *)vma, 0);
+
+	return !pol || pol->mode == MPOL_DEFAULT || (pol->flags & MPOL_F_NUMA_BALANCING);
+}
+
+struct prot_numa_ctx {
+	struct sim *s;
+	int target_node;         /* -1: no single-threaded shortcut */
+	bool cow;                /* private mapping (is_cow_mapping()) */
+	uint64_t updated;
+};
+
+/* The per-pte tests of change_pte_range() with MM_CP_PROT_NUMA
+ * (prot_numa_skip()): already hinting, the zero page, shared
+ * copy-on-write pages, dirty file pages (async migration cannot move
+ * them) and pages already on the node a single-threaded process runs on
+ * are left alone. */
+static void prot_numa_one(void *ctx, uint64_t vpn, pte_t *e)
+{
+	struct prot_numa_ctx *c = ctx;
+	struct frames *f = &c->s->mem.f;
+	pfn_t pfn;
+
+	(void)vpn;
+	if (!pte_maps_frame(*e) || (*e & (PTE_NUMA | PTE_HUGE)))
+		return;
+	pfn = (pfn_t)pte_val(*e);
+	if (c->cow && f->mapcount[pfn] > 1)
+		return;
+	if ((f->flags[pfn] & PG_file) && !(f->flags[pfn] & PG_swapbacked) &&
+	    (f->flags[pfn] & PG_dirty))
+		return;
+	if (c->target_node >= 0 && pfn_to_nid(&c->s->mem, pfn) == c->target_node)
+		return;
+	*e |= PTE_NUMA;
+	c->updated++;
+}
+
+/* Models change_prot_numa(): marks the present ptes of [start, end) in
+ * vma for NUMA hinting faults; returns how many changed and counts them
+ * in numa_pte_updates. */
+uint64_t change_prot_numa(struct sim *s, struct task *t, struct vm_area_struct *vma,
+			  uint64_t start, uint64_t end)
+{
+	struct prot_numa_ctx c = {s, -1, !(vma->flags & VM_SHARED), 0};
+	unsigned shift = s->topo->page_shift;
+
+	if (!(vma->flags & VM_SHARED) && t->mm->users == 1)
+		c.target_node = task_node(s, t);
+	pgtable_walk(&t->mm->pt, start >> shift, end >> shift, prot_numa_one, &c);
+	s->mem.events[NUMA_PTE_UPDATES] += c.updated;
+	return c.updated;
+}
+
+/*
+ * Models mpol_misplaced(): the node the page at pfn should move to after
+ * a hinting fault of t, or -1. Without MPOL_F_MOF nothing moves. The
+ * default policy (preferred on the local node, MPOL_F_MORON) and bind /
+ * preferred_many with MPOL_F_NUMA_BALANCING whose nodes hold the local
+ * node move the page towards the faulting CPU's node when
+ * should_numa_migrate_memory() agrees.
+ */
+int mpol_misplaced(struct sim *s, struct task *t, struct vm_area_struct *vma, uint64_t addr,
+		   pfn_t pfn)
+{
+	struct mempolicy *pol = get_vma_policy(t, vma, addr);
+	int curnid = pfn_to_nid(&s->mem, pfn), thisnid = task_node(s, t);
+
+	if (!pol || pol->mode == MPOL_DEFAULT) {
+		if (curnid == thisnid)
+			return -1;   /* MPOL_PREFERRED and the page is on its node */
+	} else {
+		if (!(pol->flags & MPOL_F_NUMA_BALANCING))
+			return -1;   /* no MPOL_F_MOF */
+		if (!node_isset(&pol->nodes, thisnid))
+			return -1;   /* MPOL_F_MORON: only among the policy's nodes */
+	}
+	if (!should_numa_migrate_memory(s, t, pfn, curnid, thisnid))
+		return -1;
+	return curnid != thisnid ? thisnid : -1;
 }

@@ -24,7 +24,6 @@ struct mm_struct;
 /* Modes and flags with Linux's values (include/uapi/linux/mempolicy.h). */
 #include "trace/uapi.h"
 
-#define MPOL_F_NUMA_BALANCING (1 << 13)
 #define MPOL_MF_VALID (MPOL_MF_STRICT | MPOL_MF_MOVE | MPOL_MF_MOVE_ALL)
 #define MPOL_MODE_FLAGS (MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES | MPOL_F_NUMA_BALANCING)
 
@@ -110,5 +109,16 @@ long kernel_migrate_pages(struct sim *s, struct task *caller, struct task *targe
  */
 long do_migrate_pages(struct sim *s, struct task *target, const nodemask_t *from,
 		      const nodemask_t *to, int flags, int local_nid, uint64_t *cost_ns);
+
+/* Automatic NUMA balancing (docs/model.md §7). vma_policy_mof(): the
+ * policy in force for vma wants migrate on fault (MPOL_F_MOF). */
+bool vma_policy_mof(struct task *t, const struct vm_area_struct *vma);
+/* change_prot_numa(): marks present ptes of [start, end) PTE_NUMA;
+ * returns how many (also counted in numa_pte_updates). */
+uint64_t change_prot_numa(struct sim *s, struct task *t, struct vm_area_struct *vma,
+			  uint64_t start, uint64_t end);
+/* mpol_misplaced(): the node a hinting-faulted page should move to, or -1. */
+int mpol_misplaced(struct sim *s, struct task *t, struct vm_area_struct *vma, uint64_t addr,
+		   pfn_t pfn);
 
 #endif

@@ -210,7 +210,9 @@ static bool install_one(struct sim *s, void *ctx, struct mm_struct *mm, uint64_t
 	if (!(p & PTE_PRESENT))
 		return true;
 	((struct remap_ctx *)ctx)->found++;
-	pgtable_set(&mm->pt, vpn, (p & ~(pte_t)PTE_PRESENT) | PTE_MIGRATION);
+	/* a NUMA hint does not survive migration: remove_migration_pte()
+	 * rebuilds the pte from the VMA's protection */
+	pgtable_set(&mm->pt, vpn, (p & ~(pte_t)(PTE_PRESENT | PTE_NUMA)) | PTE_MIGRATION);
 	return true;
 }
 
@@ -259,6 +261,9 @@ static void migrate_identity(struct sim *s, pfn_t old, pfn_t new)
 	f->mapping[new] = f->mapping[old];
 	f->index[new] = f->index[old];
 	f->mapcount[new] = f->mapcount[old];
+	/* folio_migrate_flags(): the NUMA hinting history moves along, so
+	 * the page is not migrated again over-eagerly */
+	f->last_cpupid[new] = f->last_cpupid[old];
 	if (fl & PG_anon)
 		move_stat(s, old, new, NR_ANON_MAPPED);
 	if (fl & PG_file) {
@@ -627,4 +632,58 @@ long do_move_pages(struct sim *s, struct task *caller, struct task *target, uint
 	}
 	return do_pages_move(s, target->mm, &task_nodes, nr, addrs, nodes, status, flags,
 			     task_node(s, caller), cost_ns);
+}
+
+/* ---- NUMA balancing: misplaced pages ------------------------------------------------ */
+
+/* Models migrate_balanced_pgdat(): some populated zone of the node stays
+ * above its high watermark after taking nr pages. */
+static bool migrate_balanced_pgdat(struct sim *s, int nid, uint64_t nr)
+{
+	struct pglist_data *pg = &s->mem.nodes[nid];
+
+	for (int z = MAX_NR_ZONES - 1; z >= 0; z--) {
+		const struct zone *zone = &pg->zones[z];
+
+		if (!zone_populated(zone))
+			continue;
+		if (zone_watermark_ok(zone, 0, zone->wmark[WMARK_HIGH] + nr, ZONE_MOVABLE))
+			return true;
+	}
+	return false;
+}
+
+/* Models migrate_misplaced_folio_prepare(): 0 with the page isolated,
+ * else -EAGAIN (dirty file page, target node short of memory, target
+ * outside the task's cpuset) or -EBUSY (not isolatable). */
+static int misplaced_prepare(struct sim *s, struct task *t, pfn_t pfn, int target)
+{
+	uint32_t fl = s->mem.f.flags[pfn];
+	nodemask_t mems;
+
+	if ((fl & PG_file) && !(fl & PG_swapbacked) && (fl & PG_dirty))
+		return -EAGAIN;
+	if (!migrate_balanced_pgdat(s, target, 1))
+		return -EAGAIN;
+	/* the target page is allocated in the task's context, so its cpuset
+	 * bounds it (prepare_alloc_pages()) */
+	cpuset_task_mems(s, t, &mems);
+	if (!node_isset(&mems, target))
+		return -EAGAIN;
+	return migrate_isolate(s, pfn);
+}
+
+int migrate_misplaced_page(struct sim *s, struct task *t, pfn_t pfn, int target,
+			   uint64_t *cost_ns)
+{
+	struct migrate_target mt = {.local_nid = task_node(s, t)};
+	struct migrate_item it = {.pfn = pfn, .target = target};
+	int rc = misplaced_prepare(s, t, pfn, target);
+
+	if (rc)
+		return rc;
+	if (migrate_pages_list(s, &it, 1, &mt, cost_ns))
+		return it.rc ? it.rc : -EAGAIN;
+	s->mem.events[NUMA_PAGES_MIGRATED]++;
+	return 0;
 }

@@ -90,6 +90,16 @@ long do_move_pages(struct sim *s, struct task *caller, struct task *target, uint
 		   const uint64_t *addrs, const int *nodes, int *status, int flags,
 		   uint64_t *cost_ns);
 
+/*
+ * Models migrate_misplaced_folio() after a NUMA hinting fault of t: when
+ * the target node is above its high watermark (migrate_balanced_pgdat())
+ * and the page can be isolated, it is migrated as by migrate_pages_list()
+ * (numa_pages_migrated and pgmigrate_success count it). Returns 0 or
+ * -EAGAIN/-EBUSY/-ENOMEM; the copy's time is added to *cost_ns.
+ */
+int migrate_misplaced_page(struct sim *s, struct task *t, pfn_t pfn, int target,
+			   uint64_t *cost_ns);
+
 /* ptrace_may_access(PTRACE_MODE_READ_REALCREDS) as the model sees it:
  * the same process, root (CAP_SYS_PTRACE), or the same uid. */
 bool task_may_access(const struct task *caller, const struct task *target);

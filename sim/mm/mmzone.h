@@ -4,7 +4,7 @@
  *
  * Frames are compact (DESIGN.md): struct page is split into flat arrays
  * indexed by pfn, and list links are 32-bit pfns, so a simulated frame
- * costs 28 host bytes. A frame is on at most one list at a time: a buddy
+ * costs 30 host bytes. A frame is on at most one list at a time: a buddy
  * free list (only the head frame of a free block), or one LRU list.
  *
  * Physical layout: nodes are laid out in id order, each node's zones in
@@ -62,6 +62,10 @@ struct frames {
 	uint32_t *private;       /* swap slot of a PG_swapcache page (page->private) */
 	uint16_t *mapcount;      /* page table entries mapping this frame */
 	uint16_t *zone;          /* global zone id: node * MAX_NR_ZONES + type */
+	/* page->_last_cpupid of the last NUMA hinting fault: 0 = none (the
+	 * kernel's -1), else LAST_CPUPID_PACK(nid, pid) - see
+	 * task/numa_balancing.h. Reset when the page is freed. */
+	uint16_t *last_cpupid;
 };
 
 /* A doubly linked list of frames: head and tail pfns and a length. */
@@ -159,6 +163,7 @@ enum vm_event_item {
 	PGMIGRATE_SUCCESS, PGMIGRATE_FAIL,
 	PSWPIN, PSWPOUT, OOM_KILL, ALLOCSTALL, KSWAPD_WAKE,
 	PGPGIN, PGPGOUT, NUMA_PTE_UPDATES,
+	NUMA_HINT_FAULTS, NUMA_HINT_FAULTS_LOCAL, NUMA_PAGES_MIGRATED,
 	NR_VM_EVENT_ITEMS
 };
 extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];

@@ -193,6 +193,7 @@ void free_pages(struct sim *s, pfn_t pfn, unsigned order)
 	m->f.mapping[pfn] = 0;
 	m->f.mapcount[pfn] = 0;
 	m->f.private[pfn] = 0;
+	m->f.last_cpupid[pfn] = 0;   /* page_cpupid_reset_last() */
 	free_one_page(m, z, pfn, order, false);
 	z->pgfree += 1u << order;
 	m->events[PGFREE] += 1u << order;
@@ -463,8 +464,9 @@ static int alloc_frames(struct frames *f, uint64_t nr, struct nerr *err)
 	f->private = frame_array(nr, sizeof(uint32_t));
 	f->mapcount = frame_array(nr, sizeof(uint16_t));
 	f->zone = frame_array(nr, sizeof(uint16_t));
+	f->last_cpupid = frame_array(nr, sizeof(uint16_t));
 	if (!f->next || !f->prev || !f->flags || !f->mapping || !f->index || !f->private ||
-	    !f->mapcount || !f->zone)
+	    !f->mapcount || !f->zone || !f->last_cpupid)
 		return nerr_set(err, "out of memory for %llu frames", (unsigned long long)nr);
 	return 0;
 }
@@ -479,6 +481,7 @@ static void free_frames(struct frames *f)
 	frame_array_free(f->private, f->nr, sizeof(uint32_t));
 	frame_array_free(f->mapcount, f->nr, sizeof(uint16_t));
 	frame_array_free(f->zone, f->nr, sizeof(uint16_t));
+	frame_array_free(f->last_cpupid, f->nr, sizeof(uint16_t));
 }
 
 /* Models memmap_init() for one zone: every frame learns its zone. */
@@ -610,7 +613,7 @@ uint64_t node_present_pages(const struct pglist_data *pgdat)
 
 unsigned frame_bytes_per_page(void)
 {
-	return 6 * sizeof(uint32_t) + 2 * sizeof(uint16_t);
+	return 6 * sizeof(uint32_t) + 3 * sizeof(uint16_t);
 }
 
 /* ------------------------------------------------------------------ */

@@ -37,4 +37,7 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[PGPGIN] = "pgpgin",
 	[PGPGOUT] = "pgpgout",
 	[NUMA_PTE_UPDATES] = "numa_pte_updates",
+	[NUMA_HINT_FAULTS] = "numa_hint_faults",
+	[NUMA_HINT_FAULTS_LOCAL] = "numa_hint_faults_local",
+	[NUMA_PAGES_MIGRATED] = "numa_pages_migrated",
 };

@@ -11,6 +11,7 @@
 #include "mm/mmzone.h"
 #include "sim.h"
 #include "task/mm.h"
+#include "task/numa_balancing.h"
 #include "task/task.h"
 
 uint64_t account_access(struct sim *s, struct task *t, int mem_nid, uint64_t n)
@@ -51,7 +52,9 @@ static int page_access(struct sim *s, struct task *t, uint64_t addr, bool write,
 	uint64_t vpn = addr >> s->topo->page_shift;
 	pte_t p = pgtable_get(&t->mm->pt, vpn);
 
-	if (!pte_present(p) || (write && !(p & PTE_WRITE))) {
+	/* PTE_NUMA entries are present but inaccessible: the NUMA hinting
+	 * fault path decides whether the page moves. */
+	if (!pte_present(p) || (p & PTE_NUMA) || (write && !(p & PTE_WRITE))) {
 		struct fault_result res;
 		int rc = handle_mm_fault(s, t, addr, write, &res);
 
@@ -83,6 +86,8 @@ int task_touch(struct sim *s, struct task *t, struct access_op *op, uint64_t *co
 	uint64_t first = op->addr & ~(psz - 1);
 	uint64_t n = (op->len + (op->addr - first) + stride - 1) / stride;
 	uint64_t ps = 0;
+
+	task_tick_numa(s, t);
 
 	for (; op->done < n; op->done++) {
 		uint64_t addr = first + op->done * stride;
@@ -144,7 +149,7 @@ static int random_accesses(struct sim *s, struct task *t, struct access_op *op, 
 		pte_t p = pgtable_get(pt, base + page);
 		int nid;
 
-		if ((p & (need | PTE_ZERO)) == need) {
+		if ((p & (need | PTE_ZERO | PTE_NUMA)) == need) {
 			cnt[nid_of(&s->mem, (pfn_t)pte_val(p))]++;
 			continue;
 		}
@@ -171,6 +176,7 @@ int task_access(struct sim *s, struct task *t, struct access_op *op, uint64_t *c
 	uint64_t ps = 0;
 	int rc = ACCESS_DONE;
 
+	task_tick_numa(s, t);
 	if (!npages)
 		return ACCESS_DONE;
 	if (op->random) {

@@ -56,6 +56,10 @@ struct mm_struct {
 	int nr_vmas, cap_vmas;
 	struct pgtable pt;
 	uint64_t rss;               /* frames mapped (not zero page) */
+	/* NUMA balancing scanner (task_numa_work()) */
+	uint64_t numa_next_scan;    /* ns; 0 = not yet armed */
+	uint64_t numa_scan_offset;  /* address where the next scan starts */
+	unsigned numa_scan_seq;     /* completed passes over the address space */
 };
 
 /* anon_vma: the set of address spaces a private anonymous page may be

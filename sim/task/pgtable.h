@@ -14,6 +14,10 @@
  *   swap:      PTE_SWAP, swap slot above PTE_SHIFT
  *   migration: PTE_MIGRATION | (PTE_WRITE), pfn of the page being
  *              migrated above PTE_SHIFT (a migration entry, seed §6.2)
+ *   NUMA hint: a present entry with PTE_NUMA added by the NUMA balancing
+ *              scanner (change_prot_numa()); it still maps its frame for
+ *              rmap, reclaim and numa_maps, but an access takes a hinting
+ *              fault (do_numa_page()), like the kernel's PROT_NONE ptes.
  */
 #ifndef NUMASIM_TASK_PGTABLE_H
 #define NUMASIM_TASK_PGTABLE_H
@@ -33,8 +37,9 @@ enum {
 	PTE_SWAP = 1u << 5,
 	PTE_MIGRATION = 1u << 6,
 	PTE_HUGE = 1u << 7,       /* part of a huge page mapping */
+	PTE_NUMA = 1u << 8,       /* NUMA hinting: inaccessible until the hinting fault */
 };
-#define PTE_SHIFT 8
+#define PTE_SHIFT 9
 #define PTE_FLAGS_MASK ((1ull << PTE_SHIFT) - 1)
 
 static inline uint64_t pte_val(pte_t p) { return p >> PTE_SHIFT; }

@@ -45,6 +45,7 @@ void tasks_free(struct sim *s)
 			mm_put(s, t->mm);
 		mpol_put(t->mempolicy);
 		free(t->last_status);
+		free(t->numab.faults);
 		free(t);
 	}
 	free(tt->by_order);
@@ -124,6 +125,7 @@ struct task *task_create(struct sim *s, int pid, int tgid, int uid, const char *
 	t->cpu = -1;
 	t->il_prev = -1;
 	t->mem_spread_rotor = -1;
+	t->numab.preferred_nid = -1;
 	t->created_at = sim_now(s);
 	snprintf(t->comm, sizeof(t->comm), "%s", comm && *comm ? comm : "task");
 	for (int c = 0; c < s->topo->nr_cpus; c++)

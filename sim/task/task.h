@@ -24,6 +24,21 @@ extern const char *const task_state_names[];
 
 #define TASK_COMM_LEN 64
 
+/* Automatic NUMA balancing state of a task (task_struct's numa_* fields,
+ * kernel/sched/fair.c); see task/numa_balancing.h. Zero-initialised
+ * except preferred_nid, which task_create() sets to -1. */
+struct task_numab {
+	bool work_pending;          /* task_numa_work() is queued as an event */
+	int preferred_nid;          /* numa_preferred_nid, -1 = NUMA_NO_NODE */
+	unsigned scan_seq;          /* numa_scan_seq: the mm's scan pass seen last */
+	uint64_t scan_period_ms;    /* numa_scan_period; 0 until the first tick */
+	uint64_t migrate_retry;     /* numa_migrate_retry, ns */
+	uint64_t *faults;           /* NUMA_MEM then NUMA_MEMBUF, nr_nodes each; NULL until a hint fault */
+	uint64_t fault_types[2];    /* this window's shared [0] and private [1] faults */
+	uint64_t locality[3];       /* numa_faults_locality: remote, local, failed migrations */
+	uint64_t pages_migrated;    /* numa_pages_migrated */
+};
+
 struct task {
 	int pid;
 	int tgid;                   /* process id: the pid of the group leader */
@@ -46,6 +61,7 @@ struct task {
 	uint64_t acc_local, acc_remote, acc_latency_ps;   /* latency in picoseconds: exact */
 	uint64_t faults, stall_ns, migrate_wait_ns;
 	uint64_t skipped;           /* records skipped after exit or OOM kill */
+	struct task_numab numab;
 	/* result of the most recent system call (for expect rc/status) */
 	int last_rc;                /* 0, a count, or -errno */
 	bool has_last;

@@ -13,16 +13,12 @@
 #include <string.h>
 
 #include "core/units.h"
+#include "mm/mmzone.h"
 #include "trace/trace_int.h"
 
-
-/* The global counters of SPEC §4 "vmstat" an expect may compare. */
-static const char *const vmstat_names[] = {
-	"pgalloc", "pgfree", "pgfault", "pgscan_kswapd", "pgsteal_kswapd",
-	"pgscan_direct", "pgsteal_direct", "zone_reclaim_success",
-	"zone_reclaim_failed", "pgmigrate_success", "pgmigrate_fail",
-	"pswpin", "pswpout", "oom_kill",
-};
+/* Every global vm event counter (vm_event_names, the names of the JSON
+ * report's "vmstat" object) may be compared; the table is a constant
+ * array of strings, so the parser only reads names, never mm state. */
 
 static const struct { const char *name; enum expect_what what; } whats[] = {
 	{"rc", EXP_RC}, {"status", EXP_STATUS},
@@ -45,10 +41,10 @@ static int find_what(const char *s, enum expect_what *out, const char **name)
 			return 0;
 		}
 	}
-	for (size_t i = 0; i < sizeof(vmstat_names) / sizeof(vmstat_names[0]); i++) {
-		if (strcmp(vmstat_names[i], s) == 0) {
+	for (size_t i = 0; i < NR_VM_EVENT_ITEMS; i++) {
+		if (strcmp(vm_event_names[i], s) == 0) {
 			*out = EXP_VMSTAT;
-			*name = vmstat_names[i];
+			*name = vm_event_names[i];
 			return 0;
 		}
 	}

@@ -22,7 +22,7 @@ struct op_def {
 };
 
 #define RW_FLAGS (TF_READ | TF_WRITE)
-#define MODE_FLAGS (TF_STATIC_NODES | TF_RELATIVE_NODES)
+#define MODE_FLAGS (TF_STATIC_NODES | TF_RELATIVE_NODES | TF_NUMA_BALANCING)
 
 static const struct op_def op_defs[NR_TRACE_OPS] = {
 	[OP_SPAWN] = {"spawn", K(PID), K(CPU) | K(CPUS) | K(NAME) | K(UID) | K(PPID), 0},
@@ -63,7 +63,7 @@ static const struct { const char *name; unsigned bit; } flag_defs[] = {
 	{"huge", TF_HUGE}, {"locked", TF_LOCKED}, {"read", TF_READ},
 	{"write", TF_WRITE}, {"static_nodes", TF_STATIC_NODES},
 	{"relative_nodes", TF_RELATIVE_NODES}, {"strict", TF_STRICT},
-	{"move", TF_MOVE}, {"move_all", TF_MOVE_ALL},
+	{"move", TF_MOVE}, {"move_all", TF_MOVE_ALL}, {"numa_balancing", TF_NUMA_BALANCING},
 };
 
 
@@ -485,7 +485,8 @@ static int check_cpuset(const struct trace_record *rec, char *why, size_t len)
 static void derive_linux_flags(struct trace_record *rec)
 {
 	rec->mode_flags = (rec->flags & TF_STATIC_NODES ? MPOL_F_STATIC_NODES : 0) |
-			  (rec->flags & TF_RELATIVE_NODES ? MPOL_F_RELATIVE_NODES : 0);
+			  (rec->flags & TF_RELATIVE_NODES ? MPOL_F_RELATIVE_NODES : 0) |
+			  (rec->flags & TF_NUMA_BALANCING ? MPOL_F_NUMA_BALANCING : 0);
 	rec->mbind_flags = (rec->flags & TF_STRICT ? MPOL_MF_STRICT : 0) |
 			   (rec->flags & TF_MOVE ? MPOL_MF_MOVE : 0) |
 			   (rec->flags & TF_MOVE_ALL ? MPOL_MF_MOVE_ALL : 0);

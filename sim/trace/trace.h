@@ -84,6 +84,7 @@ enum trace_flag {
 	TF_STRICT = 1 << 9,          /* mbind */
 	TF_MOVE = 1 << 10,           /* mbind */
 	TF_MOVE_ALL = 1 << 11,       /* mbind, move_pages */
+	TF_NUMA_BALANCING = 1 << 12, /* set_mempolicy, mbind: MPOL_F_NUMA_BALANCING */
 };
 
 enum trace_pattern { PATTERN_SEQ, PATTERN_RANDOM };

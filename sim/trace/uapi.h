@@ -23,6 +23,7 @@ enum mpol_mode {
 /* Mode flags, or'ed into the mode argument in Linux. */
 #define MPOL_F_STATIC_NODES   (1 << 15)
 #define MPOL_F_RELATIVE_NODES (1 << 14)
+#define MPOL_F_NUMA_BALANCING (1 << 13) /* optimise with NUMA balancing if possible */
 
 /* mbind(2) flags; MPOL_MF_MOVE_ALL is also move_pages(2)'s MPOL_MF_MOVE_ALL. */
 #define MPOL_MF_STRICT   (1 << 0)
