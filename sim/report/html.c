@@ -3,6 +3,7 @@
  * (memory per node as stacked bars, the access matrix as a heat map) and
  * the tables of the text report. No scripts, no external resources.
  */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -90,6 +91,97 @@ static void matrix_svg(struct sim *s, FILE *out)
 	fputs("</svg>\n", out);
 }
 
+/* A sample's number at key (per node when node >= 0). */
+static double sample_value(json_t *sample, const char *key, int node)
+{
+	json_t *v = json_object_get(sample, key);
+
+	if (node >= 0)
+		v = json_array_get(v, (size_t)node);
+	return json_is_number(v) ? json_number_value(v) : 0.0;
+}
+
+/* One polyline through (x, y) points scaled into the plot box. */
+static void polyline(FILE *out, const double *x, const double *y, uint64_t n, double xmax,
+		     double ymax, const char *color)
+{
+	const int left = 60, top = 10, w = 600, h = 200;
+
+	fprintf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"", color);
+	for (uint64_t i = 0; i < n; i++)
+		fprintf(out, "%.1f,%.1f ", left + w * (xmax > 0 ? x[i] / xmax : 0.0),
+			top + h - h * (ymax > 0 ? y[i] / ymax : 0.0));
+	fputs("\"/>\n", out);
+}
+
+static void chart_frame(FILE *out, const char *ylabel, double xmax_ms, double ymax)
+{
+	fprintf(out, "<svg width=\"760\" height=\"250\" role=\"img\" aria-label=\"%s\">\n"
+		"<rect x=\"60\" y=\"10\" width=\"600\" height=\"200\" fill=\"none\" stroke=\"#999\"/>\n"
+		"<text x=\"0\" y=\"14\" font-size=\"11\">%.6g</text>"
+		"<text x=\"0\" y=\"210\" font-size=\"11\">0</text>"
+		"<text x=\"60\" y=\"228\" font-size=\"11\">0 ms</text>"
+		"<text x=\"660\" y=\"228\" font-size=\"11\" text-anchor=\"end\">%.6g ms</text>"
+		"<text x=\"250\" y=\"244\" font-size=\"11\">simulated time; %s</text>\n",
+		ylabel, ymax, xmax_ms, ylabel);
+}
+
+static const char *const node_colors[] = {
+	"#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666",
+};
+
+/* --timeseries: free pages per node, and the local ratio of each
+ * interval's accesses. */
+static void timeseries_svg(struct sim *s, FILE *out)
+{
+	struct trace_log *log = s->log;
+	uint64_t n = log ? log->nr_samples : 0;
+	int nn = s->topo->nr_nodes;
+
+	if (n < 2)
+		return;
+	double *x = calloc(n, sizeof(double)), *y = calloc(n, sizeof(double));
+
+	if (!x || !y)
+		goto out;
+	double xmax = 0, ymax = 0;
+
+	for (uint64_t i = 0; i < n; i++) {
+		x[i] = sample_value(log->samples[i], "time_ns", -1) / 1e6;
+		xmax = x[i] > xmax ? x[i] : xmax;
+	}
+	for (int node = 0; node < nn; node++)
+		ymax = ymax > (double)node_present_pages(&s->mem.nodes[node])
+			       ? ymax : (double)node_present_pages(&s->mem.nodes[node]);
+	fputs("<h2>Over time</h2>\n<p>Free pages per node", out);
+	for (int node = 0; node < nn && node < 8; node++)
+		fprintf(out, " &#8212; <span style=\"color:%s\">node %d</span>", node_colors[node], node);
+	fputs(":</p>\n", out);
+	chart_frame(out, "free pages", xmax, ymax);
+	for (int node = 0; node < nn; node++) {
+		for (uint64_t i = 0; i < n; i++)
+			y[i] = sample_value(log->samples[i], "free_pages", node);
+		polyline(out, x, y, n, xmax, ymax, node_colors[node % 8]);
+	}
+	fputs("</svg>\n<p>Local share of the accesses made in each interval:</p>\n", out);
+	chart_frame(out, "local ratio", xmax, 1.0);
+	for (uint64_t i = 0; i < n; i++) {
+		double dl = sample_value(log->samples[i], "local", -1);
+		double dr = sample_value(log->samples[i], "remote", -1);
+
+		if (i) {
+			dl -= sample_value(log->samples[i - 1], "local", -1);
+			dr -= sample_value(log->samples[i - 1], "remote", -1);
+		}
+		y[i] = dl + dr > 0 ? dl / (dl + dr) : (i ? y[i - 1] : 0.0);
+	}
+	polyline(out, x, y, n, xmax, 1.0, "#333");
+	fputs("</svg>\n", out);
+out:
+	free(x);
+	free(y);
+}
+
 static void numastat_table(struct sim *s, FILE *out)
 {
 	fputs("<table><tr><th></th>", out);
@@ -170,6 +262,7 @@ void report_write_html(struct sim *s, FILE *out)
 		total ? 100.0 * (double)s->acc.local / (double)total : 0.0,
 		total ? (double)s->acc.latency_ps / 1000.0 / (double)total : 0.0);
 	matrix_svg(s, out);
+	timeseries_svg(s, out);
 	fputs("<h2>numastat</h2>\n", out);
 	numastat_table(s, out);
 	fputs("<h2>Tasks</h2>\n", out);

@@ -38,3 +38,12 @@ assert not c.external, f"external resources: {c.external}"
 assert c.rects == 4 * 4 + 4 + 16, c.rects
 print("html report ok")
 PY
+# with --timeseries: two line charts (free pages per node, local ratio)
+"$numasim" run -t ring4 -w "$src/tests/scenarios/task_moved.trace" --timeseries 500ns --format html -o "$tmp/t.html"
+python3 - "$tmp/t.html" <<'PY'
+import sys
+html = open(sys.argv[1]).read()
+assert html.count("<polyline") == 4 + 1, html.count("<polyline")
+assert "Over time" in html
+print("html timeseries ok")
+PY
