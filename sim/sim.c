@@ -13,6 +13,7 @@
 
 #include "mm/cpuset.h"
 #include "mm/migrate.h"
+#include "mm/overcommit.h"
 #include "mm/filemap.h"
 #include "mm/page_alloc.h"
 #include "mm/slab.h"
@@ -54,6 +55,7 @@ struct sim *sim_create(const struct topology *topo, const struct tunables *tun,
 		sim_destroy(s);
 		return NULL;
 	}
+	overcommit_init(s);
 	return s;
 }
 
@@ -95,6 +97,14 @@ void sim_tunables_changed(struct sim *s, int id)
 	case TUN_LOWMEM_RESERVE_RATIO_DMA32:
 	case TUN_LOWMEM_RESERVE_RATIO_NORMAL:
 		setup_per_zone_wmarks(s);
+		break;
+	/* overcommit_ratio_handler() and overcommit_kbytes_handler(): the
+	 * two ways of sizing CommitLimit exclude each other. */
+	case TUN_OVERCOMMIT_RATIO:
+		s->tun.v[TUN_OVERCOMMIT_KBYTES] = 0;
+		break;
+	case TUN_OVERCOMMIT_KBYTES:
+		s->tun.v[TUN_OVERCOMMIT_RATIO] = 0;
 		break;
 	case TUN_SIM_SWAP_SIZE:
 		/* A new swap device: only while nothing is swapped out. */

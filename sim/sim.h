@@ -19,6 +19,7 @@
 #include "core/rng.h"
 #include "core/tunables.h"
 #include "mm/mmzone.h"
+#include "mm/overcommit.h"
 #include "topo/topo.h"
 
 struct task_table;      /* task/task.h */
@@ -69,6 +70,7 @@ struct sim {
 	void *warn_ctx;
 
 	uint64_t min_free_kbytes;  /* in force (computed when vm.min_free_kbytes is auto) */
+	struct vm_commit commit;   /* Committed_AS (mm/overcommit.h) */
 
 	/* time accounting */
 	uint64_t migrate_ns;     /* total time spent migrating pages */

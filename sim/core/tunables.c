@@ -34,7 +34,20 @@ const struct tunable_def tunable_defs[NR_TUNABLES] = {
 	[TUN_DIRTY_BACKGROUND_RATIO] = {"vm.dirty_background_ratio", 10, 0, 100, false,
 		"percent of available memory dirty before background writeback starts"},
 	[TUN_OVERCOMMIT_MEMORY] = {"vm.overcommit_memory", 0, 0, 2, false,
-		"0 heuristic, 1 always, 2 never overcommit"},
+		"commit accounting (__vm_enough_memory(), docs/model.md §9): 0 heuristic, refuses only a "
+		"request larger than RAM + swap; 1 always grants; 2 never overcommits past CommitLimit"},
+	[TUN_OVERCOMMIT_RATIO] = {"vm.overcommit_ratio", 50, 0, INT32_MAX, false,
+		"mode 2: percent of RAM (minus hugetlb pages) in CommitLimit, plus swap; "
+		"a sysctl write sets vm.overcommit_kbytes to 0"},
+	[TUN_OVERCOMMIT_KBYTES] = {"vm.overcommit_kbytes", 0, 0, 1LL << 50, false,
+		"mode 2: when non-zero, CommitLimit is this plus swap instead of the ratio; "
+		"a sysctl write sets vm.overcommit_ratio to 0"},
+	[TUN_ADMIN_RESERVE_KBYTES] = {"vm.admin_reserve_kbytes", TUNABLE_AUTO, 0, 1LL << 50, false,
+		"mode 2: kept back from tasks without CAP_SYS_ADMIN (uid != 0); default "
+		"min(free memory at boot / 32, 8 MiB) as init_admin_reserve()"},
+	[TUN_USER_RESERVE_KBYTES] = {"vm.user_reserve_kbytes", TUNABLE_AUTO, 0, 1LL << 50, false,
+		"mode 2: a process may not commit the last min(its total_vm / 32, this); default "
+		"min(free memory at boot / 32, 128 MiB) as init_user_reserve()"},
 	[TUN_NUMA_BALANCING] = {"kernel.numa_balancing", 0, 0, 3, false,
 		"automatic NUMA balancing: 1 scans each process's memory periodically and migrates pages "
 		"towards the node of the CPU that faults on them (docs/model.md §7); bit 2 (memory "

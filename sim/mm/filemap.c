@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "mm/mempolicy.h"
+#include "mm/overcommit.h"
 #include "mm/page_writeback.h"
 #include "mm/rmap.h"
 #include "mm/vmscan.h"
@@ -107,14 +108,37 @@ struct file_obj *vfs_file(struct sim *s, uint32_t id)
 	return (s->vfs && id && id < s->vfs->nr) ? s->vfs->files[id] : NULL;
 }
 
-struct file_obj *shmem_create(struct sim *s, uint64_t size)
+/*
+ * Models shmem_acct_size() as __shmem_file_setup() calls it: a shmem
+ * object without VM_NORESERVE commits its whole size when it is created,
+ * not as its pages are touched, and keeps the charge until it dies. The
+ * VMA mapping it is not VM_ACCOUNT, so fork does not charge it again.
+ */
+struct file_obj *shmem_create(struct sim *s, uint64_t size, bool account,
+			      const struct mm_struct *mm, const struct task *t, int *rc)
 {
+	uint64_t pages = account ? (size + s->topo->page_size - 1) >> s->topo->page_shift : 0;
+
+	*rc = account ? vm_enough_memory_task(s, mm, pages, t) : 0;
+	if (*rc)
+		return NULL;
 	/* numa_maps shows a shared anonymous mapping as its shmem file. */
 	struct file_obj *f = vfs_add(s, "/dev/zero (deleted)", size, -1);
 
-	if (f)
-		f->shmem = true;
+	if (!f) {
+		vm_unacct_memory(s, pages);
+		*rc = -ENOMEM;
+		return NULL;
+	}
+	f->shmem = true;
+	f->acct_pages = pages;
 	return f;
+}
+
+void shmem_unacct_size(struct sim *s, struct file_obj *f)
+{
+	vm_unacct_memory(s, f->acct_pages);
+	f->acct_pages = 0;
 }
 
 /* ---- the page cache index ------------------------------------------------ */

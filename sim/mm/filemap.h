@@ -33,6 +33,7 @@ struct file_obj {
 	uint64_t size;              /* bytes */
 	int device;                 /* topology device index, -1 for none/shmem */
 	bool shmem;                 /* shared anonymous memory object */
+	uint64_t acct_pages;        /* shmem: pages charged to Committed_AS until it dies */
 	struct page_cache cache;
 	uint64_t nr_dirty, nr_writeback;
 	uint64_t wb_cursor;         /* cache slot where writeback resumes */
@@ -56,8 +57,14 @@ void vfs_free(struct sim *s);
 struct file_obj *vfs_create(struct sim *s, const char *name, uint64_t size, int device);
 struct file_obj *vfs_lookup(struct sim *s, const char *name);
 struct file_obj *vfs_file(struct sim *s, uint32_t id);
-/* A new shmem object backing a shared anonymous mapping. */
-struct file_obj *shmem_create(struct sim *s, uint64_t size);
+/* A new shmem object backing a shared anonymous mapping, created by
+ * task t for its address space mm (shmem_zero_setup()). With account its
+ * size is charged to Committed_AS (hugetlb memory is not); NULL with
+ * *rc = -ENOMEM when that is refused or the host runs out of memory. */
+struct file_obj *shmem_create(struct sim *s, uint64_t size, bool account,
+			      const struct mm_struct *mm, const struct task *t, int *rc);
+/* Models shmem_unacct_size() at shmem_evict_inode(): the charge goes back. */
+void shmem_unacct_size(struct sim *s, struct file_obj *f);
 
 pfn_t page_cache_lookup(struct file_obj *f, uint64_t index);
 int page_cache_insert(struct file_obj *f, uint64_t index, pfn_t pfn);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/errno_names.h"
+#include "mm/overcommit.h"
 #include "mm/page_alloc.h"
 #include "report/report.h"
 #include "sim.h"
@@ -238,6 +239,20 @@ static json_t *syscalls_json(struct sim *s)
 	return o;
 }
 
+/* /proc/meminfo's Committed_AS and CommitLimit, at the end of the run. */
+static json_t *commit_json(struct sim *s)
+{
+	json_t *o = json_object();
+	unsigned kb = s->topo->page_shift - 10;
+	uint64_t committed = vm_memory_committed(s), limit = vm_commit_limit(s);
+
+	json_object_set_new(o, "committed_pages", u64(committed));
+	json_object_set_new(o, "committed_kB", u64(committed << kb));
+	json_object_set_new(o, "limit_pages", u64(limit));
+	json_object_set_new(o, "limit_kB", u64(limit << kb));
+	return o;
+}
+
 static json_t *config_json(struct sim *s)
 {
 	json_t *o = json_object();
@@ -247,6 +262,10 @@ static json_t *config_json(struct sim *s)
 
 		if (i == TUN_MIN_FREE_KBYTES && v == TUNABLE_AUTO)
 			v = (int64_t)s->min_free_kbytes;
+		if (i == TUN_ADMIN_RESERVE_KBYTES)
+			v = (int64_t)admin_reserve_kbytes(s);
+		if (i == TUN_USER_RESERVE_KBYTES)
+			v = (int64_t)user_reserve_kbytes(s);
 		json_object_set_new(o, tunable_defs[i].name, json_integer(v));
 	}
 	return o;
@@ -294,6 +313,7 @@ json_t *report_json(struct sim *s)
 	json_object_set_new(o, "nodes", nodes_json(s));
 	json_object_set_new(o, "accesses", accesses_json(s));
 	json_object_set_new(o, "vmstat", vmstat_json(s));
+	json_object_set_new(o, "commit", commit_json(s));
 	json_object_set_new(o, "migrate_ns", u64(s->migrate_ns));
 	json_object_set_new(o, "reclaim_stall_ns", u64(s->reclaim_stall_ns));
 	json_object_set_new(o, "tasks", tasks_json(s));

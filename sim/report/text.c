@@ -9,6 +9,7 @@
 
 #include "core/errno_names.h"
 #include "core/units.h"
+#include "mm/overcommit.h"
 #include "mm/page_alloc.h"
 #include "report/report.h"
 #include "sim.h"
@@ -73,6 +74,18 @@ static void memory_section(struct sim *s, FILE *out, uint64_t *v)
 		value_row(s, out, numa_stat_names[i], v);
 	}
 	fputc('\n', out);
+}
+
+/* /proc/meminfo's Committed_AS and CommitLimit, at the end of the run. */
+static void commit_line(struct sim *s, FILE *out)
+{
+	unsigned kb = s->topo->page_shift - 10;
+	uint64_t committed = vm_memory_committed(s), limit = vm_commit_limit(s);
+
+	fprintf(out, "Commit: Committed_AS %llu kB (%llu pages), CommitLimit %llu kB (%llu pages), "
+		"vm.overcommit_memory=%lld\n\n", (unsigned long long)(committed << kb),
+		(unsigned long long)committed, (unsigned long long)(limit << kb),
+		(unsigned long long)limit, (long long)tun(&s->tun, TUN_OVERCOMMIT_MEMORY));
 }
 
 static double pct(uint64_t a, uint64_t b)
@@ -206,6 +219,7 @@ void report_write_text(struct sim *s, FILE *out)
 		(double)sim_now(s) / 1e9, (unsigned long long)(s->log ? s->log->executed : 0),
 		(unsigned long long)s->eng.events_run);
 	memory_section(s, out, v);
+	commit_line(s, out);
 	access_section(s, out);
 	vmstat_section(s, out);
 	if (s->mem.events[PGMIGRATE_SUCCESS] || s->mem.events[PGMIGRATE_FAIL])

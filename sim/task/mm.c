@@ -5,11 +5,13 @@
  */
 #include "task/mm.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mm/filemap.h"
 #include "mm/mempolicy.h"
+#include "mm/overcommit.h"
 #include "mm/rmap.h"
 #include "mm/swap.h"
 #include "sim.h"
@@ -161,8 +163,10 @@ static void vma_free(struct sim *s, struct vm_area_struct *v)
 	if (f) {
 		file_remove_mapper(f, v);
 		/* A shmem object dies with its last mapping. */
-		if (f->shmem && f->nr_mappers == 0)
+		if (f->shmem && f->nr_mappers == 0) {
 			shmem_truncate(s, f);
+			shmem_unacct_size(s, f);
+		}
 	}
 	if (v->policy)
 		mpol_put(v->policy);
@@ -278,25 +282,98 @@ static void zap_range(struct sim *s, struct mm_struct *mm, uint64_t start, uint6
 	pgtable_walk(&mm->pt, start >> page_shift(s), end >> page_shift(s), zap_one, &z);
 }
 
-void do_munmap(struct sim *s, struct mm_struct *mm, uint64_t start, uint64_t end)
+/* Pages of v charged to Committed_AS. */
+static uint64_t vma_accounted(const struct sim *s, const struct vm_area_struct *v)
 {
+	return (v->flags & VM_ACCOUNT) ? vma_pages(v, page_shift(s)) : 0;
+}
+
+/* Unmaps [start, end); returns the charged pages it removed (what
+ * do_vmi_align_munmap() gathers in vms->nr_accounted). */
+static uint64_t unmap_range(struct sim *s, struct mm_struct *mm, uint64_t start, uint64_t end)
+{
+	uint64_t accounted = 0;
+
 	if (start >= end || split_vma_range(s, mm, start, end))
-		return;   /* splitting can only fail on host ENOMEM */
+		return 0;   /* splitting can only fail on host ENOMEM */
 	zap_range(s, mm, start, end);
 	int i = vma_index_after(mm, start);
 
 	while (i < mm->nr_vmas && mm->vmas[i]->start < end) {
 		struct vm_area_struct *v = mm->vmas[i];
 
+		accounted += vma_accounted(s, v);
 		vma_remove_at(mm, i);
 		vma_free(s, v);
 	}
+	return accounted;
+}
+
+/* A partial munmap gives back the charge of the part unmapped only, as
+ * the split VMAs each carry VM_ACCOUNT. */
+void do_munmap(struct sim *s, struct mm_struct *mm, uint64_t start, uint64_t end)
+{
+	vm_unacct_memory(s, unmap_range(s, mm, start, end));
+}
+
+bool accountable_mapping(uint32_t flags)
+{
+	return (flags & (VM_WRITE | VM_SHARED | VM_HUGETLB)) == VM_WRITE;
+}
+
+uint64_t mm_total_vm(const struct sim *s, const struct mm_struct *mm)
+{
+	uint64_t bytes = 0;
+
+	for (int i = 0; i < mm->nr_vmas; i++)
+		bytes += mm->vmas[i]->end - mm->vmas[i]->start;
+	return bytes >> page_shift(s);
+}
+
+/* Charged pages of the VMAs within [start, end) (after MAP_FIXED's split). */
+static uint64_t accounted_in(const struct sim *s, struct mm_struct *mm, uint64_t start,
+			     uint64_t end)
+{
+	uint64_t bytes = 0;
+
+	for (int i = vma_index_after(mm, start); i < mm->nr_vmas && mm->vmas[i]->start < end; i++) {
+		const struct vm_area_struct *v = mm->vmas[i];
+
+		if (v->flags & VM_ACCOUNT)
+			bytes += (v->end < end ? v->end : end) - (v->start > start ? v->start : start);
+	}
+	return bytes >> page_shift(s);
+}
+
+/*
+ * Models the "Private writable mapping: check memory availability" step
+ * of mmap_region(): the charge is the new pages less those already
+ * charged in the range it replaces, asked before anything is unmapped,
+ * so a refused MAP_FIXED leaves the old mapping in place. total_vm still
+ * counts the mappings being replaced, as in the kernel.
+ */
+int mmap_charge(struct sim *s, struct mm_struct *mm, uint64_t start, uint64_t end,
+		uint32_t *flags, const struct task *t)
+{
+	if (!accountable_mapping(*flags))
+		return 0;
+	uint64_t charged = ((end - start) >> page_shift(s)) - accounted_in(s, mm, start, end);
+
+	if (charged && vm_enough_memory_task(s, mm, charged, t))
+		return -ENOMEM;
+	*flags |= VM_ACCOUNT;
+	return 0;
 }
 
 struct vm_area_struct *mmap_region(struct sim *s, struct mm_struct *mm, uint64_t start,
 				   uint64_t end, uint32_t flags, uint32_t file, uint64_t pgoff)
 {
-	do_munmap(s, mm, start, end);
+	uint64_t replaced = unmap_range(s, mm, start, end);
+
+	/* mmap_charge() netted an accountable mapping's charge against the
+	 * charged pages it replaces (vms.nr_accounted = 0 in the kernel). */
+	if (!(flags & VM_ACCOUNT))
+		vm_unacct_memory(s, replaced);
 	struct vm_area_struct *v = calloc(1, sizeof(*v));
 
 	if (!v)
@@ -324,7 +401,9 @@ void mm_put(struct sim *s, struct mm_struct *mm)
 {
 	if (!mm || --mm->users > 0)
 		return;
-	/* exit_mmap(): unmap everything, then drop the VMAs. */
+	/* exit_mmap(): unmap everything, then drop the VMAs and their charge. */
+	uint64_t accounted = 0;
+
 	for (int i = 0; i < mm->nr_vmas; i++)
 		zap_range(s, mm, mm->vmas[i]->start, mm->vmas[i]->end);
 	for (int i = 0; i < mm->nr_vmas; i++) {
@@ -332,8 +411,10 @@ void mm_put(struct sim *s, struct mm_struct *mm)
 
 		if (av)
 			anon_vma_del_mm(av, mm);
+		accounted += vma_accounted(s, mm->vmas[i]);
 		vma_free(s, mm->vmas[i]);
 	}
+	vm_unacct_memory(s, accounted);
 	/* fork may have added this mm to anon_vmas of VMAs since unmapped */
 	for (uint32_t id = 1; id < s->mmreg->nr_anon_vmas; id++)
 		anon_vma_del_mm(s->mmreg->anon_vmas[id], mm);
@@ -379,19 +460,36 @@ static void dup_one(void *ctx, uint64_t vpn, pte_t *e)
 		d->failed = 1;
 }
 
-struct mm_struct *dup_mm(struct sim *s, struct mm_struct *old, int child_tgid)
+/*
+ * dup_mmap() asks security_vm_enough_memory_mm(oldmm, len) for each
+ * VM_ACCOUNT VMA in turn, so the parent's total_vm sizes the user
+ * reserve, and the parent's capability the admin reserve. On refusal the
+ * child's mm, with the VMAs charged so far, is torn down (giving their
+ * charge back) and fork fails.
+ */
+struct mm_struct *dup_mm(struct sim *s, struct mm_struct *old, int child_tgid,
+			 const struct task *t, bool *refused)
 {
 	struct mm_struct *mm = mm_alloc(s);
 
+	*refused = false;
 	if (!mm)
 		return NULL;
 	mm->owner = child_tgid;
 	for (int i = 0; i < old->nr_vmas; i++) {
 		const struct vm_area_struct *ov = old->vmas[i];
+		uint64_t charge = vma_accounted(s, ov);
+
+		if (charge && vm_enough_memory_task(s, old, charge, t)) {
+			*refused = true;
+			mm_put(s, mm);
+			return NULL;
+		}
 		struct vm_area_struct *v = malloc(sizeof(*v));
 
 		if (!v || vma_insert_at(mm, mm->nr_vmas, v)) {
 			free(v);
+			vm_unacct_memory(s, charge);
 			mm_put(s, mm);
 			return NULL;
 		}

@@ -24,6 +24,7 @@
 
 struct mempolicy;
 struct sim;
+struct task;
 
 enum {
 	VM_READ = 1u << 0,
@@ -36,6 +37,7 @@ enum {
 	VM_HEAP = 1u << 7,      /* numa_maps " heap" */
 	VM_STACK = 1u << 8,     /* numa_maps " stack" */
 	VM_SHMEM = 1u << 9,     /* shared anonymous: shmem object */
+	VM_ACCOUNT = 1u << 10,  /* its pages are charged to Committed_AS (mm/overcommit.h) */
 };
 
 struct vm_area_struct {
@@ -87,9 +89,26 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, uint64_t addr);
 /* Index of the first VMA ending after addr (for range walks). */
 int vma_index_after(struct mm_struct *mm, uint64_t addr);
 
+/* Models accountable_mapping(): private writable mappings, not hugetlb,
+ * are charged to Committed_AS (no MAP_NORESERVE in traces). */
+bool accountable_mapping(uint32_t flags);
+/* mm->total_vm: pages of every VMA. */
+uint64_t mm_total_vm(const struct sim *s, const struct mm_struct *mm);
+
+/*
+ * The commit charge of mmap_region() for a new mapping [start, end) with
+ * flags, made by task t: an accountable mapping is charged for its pages
+ * less the charged pages it replaces, and gets VM_ACCOUNT in *flags.
+ * Returns 0 or -ENOMEM (nothing charged, nothing mapped).
+ */
+int mmap_charge(struct sim *s, struct mm_struct *mm, uint64_t start, uint64_t end,
+		uint32_t *flags, const struct task *t);
+
 /*
  * Inserts a VMA [start, end) (mmap with MAP_FIXED semantics: what was
- * mapped there is unmapped first). Returns the VMA or NULL on ENOMEM.
+ * mapped there is unmapped first). With VM_ACCOUNT in flags the caller
+ * charged it with mmap_charge(); without, it is not charged. Returns the
+ * VMA or NULL on host ENOMEM.
  */
 struct vm_area_struct *mmap_region(struct sim *s, struct mm_struct *mm, uint64_t start,
 				   uint64_t end, uint32_t flags, uint32_t file, uint64_t pgoff);
@@ -101,8 +120,12 @@ int split_vma_range(struct sim *s, struct mm_struct *mm, uint64_t start, uint64_
 /* Merges neighbouring VMAs that have become identical (vma_merge()). */
 void mm_merge_vmas(struct sim *s, struct mm_struct *mm);
 
-/* Duplicates mm for fork (dup_mmap()): private pages become COW-shared. */
-struct mm_struct *dup_mm(struct sim *s, struct mm_struct *old, int child_tgid);
+/* Duplicates mm for fork (dup_mmap()): private pages become COW-shared,
+ * and the child is charged for each VM_ACCOUNT VMA as the parent t asks.
+ * NULL with *refused set when the commit charge is refused (fork fails
+ * with ENOMEM), with it clear on host ENOMEM. */
+struct mm_struct *dup_mm(struct sim *s, struct mm_struct *old, int child_tgid,
+			 const struct task *t, bool *refused);
 
 /* anon_vma handling (anon_vma_prepare(), anon_vma_fork()). */
 struct anon_vma *anon_vma_get(struct sim *s, uint32_t id);

@@ -6,11 +6,14 @@
  *    anonymous, page cache or huge page;
  *  - the reverse map of each mapped frame finds every pte counted;
  *  - NR_ANON_MAPPED, NR_FILE_PAGES and NR_FILE_MAPPED per node equal a
- *    recount of the frames.
+ *    recount of the frames;
+ *  - Committed_AS equals the pages of the VM_ACCOUNT VMAs of the live
+ *    address spaces plus the charge of the live shmem objects.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "mm/filemap.h"
 #include "mm/rmap.h"
 #include "sim.h"
 #include "task/mm.h"
@@ -145,6 +148,44 @@ static int check_frames(struct sim *s, struct walk *w, struct nerr *err)
 	return rc;
 }
 
+/* Pages charged by the VM_ACCOUNT VMAs of each distinct live mm. */
+static int count_accounted(struct sim *s, uint64_t *pages)
+{
+	struct task_table *tt = s->tasks;
+	struct mm_struct **seen = calloc(tt->nr + 1, sizeof(*seen));
+	uint32_t nseen = 0;
+
+	if (!seen)
+		return -1;
+	for (uint32_t i = 0; i < tt->nr; i++) {
+		struct mm_struct *mm = tt->by_order[i]->mm;
+
+		if (!mm || already_seen(seen, nseen, mm))
+			continue;
+		seen[nseen++] = mm;
+		for (int v = 0; v < mm->nr_vmas; v++)
+			if (mm->vmas[v]->flags & VM_ACCOUNT)
+				*pages += vma_pages(mm->vmas[v], s->topo->page_shift);
+	}
+	free(seen);
+	return 0;
+}
+
+static int check_commit(struct sim *s, struct nerr *err)
+{
+	uint64_t pages = 0;
+
+	if (count_accounted(s, &pages))
+		return nerr_set(err, "--check: out of host memory");
+	for (uint32_t id = 1; s->vfs && id < s->vfs->nr; id++)
+		if (s->vfs->files[id] && s->vfs->files[id]->shmem)
+			pages += s->vfs->files[id]->acct_pages;
+	if (pages != vm_memory_committed(s))
+		return nerr_set(err, "--check: Committed_AS %llu pages, mappings and shmem say %llu",
+				(unsigned long long)vm_memory_committed(s), (unsigned long long)pages);
+	return 0;
+}
+
 int mm_check(struct sim *s, struct nerr *err)
 {
 	struct walk w = {.s = s};
@@ -162,5 +203,5 @@ int mm_check(struct sim *s, struct nerr *err)
 	else
 		rc = check_frames(s, &w, err);
 	free(w.count);
-	return rc;
+	return rc ? rc : check_commit(s, err);
 }

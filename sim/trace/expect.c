@@ -27,7 +27,8 @@ static const struct { const char *name; enum expect_what what; } whats[] = {
 	{"numa_miss", EXP_NUMA_MISS}, {"numa_foreign", EXP_NUMA_FOREIGN},
 	{"interleave_hit", EXP_INTERLEAVE_HIT}, {"local_node", EXP_LOCAL_NODE},
 	{"other_node", EXP_OTHER_NODE}, {"local_ratio", EXP_LOCAL_RATIO},
-	{"state", EXP_STATE},
+	{"state", EXP_STATE}, {"committed_as", EXP_COMMITTED_AS},
+	{"commit_limit", EXP_COMMIT_LIMIT},
 };
 
 /* Finds counter s; *name gets the table's own string, which outlives
@@ -282,7 +283,8 @@ static int parse_rhs(struct expect_spec *x, const char *v, struct intbuf *ints,
 static int check_selectors(const struct expect_spec *x, char *why, size_t len)
 {
 	bool need_pid = x->what == EXP_RC || x->what == EXP_STATUS || x->what == EXP_STATE;
-	bool no_node = need_pid || x->what == EXP_LOCAL_RATIO || x->what == EXP_VMSTAT;
+	bool no_node = need_pid || x->what == EXP_LOCAL_RATIO || x->what == EXP_VMSTAT ||
+		       x->what == EXP_COMMITTED_AS || x->what == EXP_COMMIT_LIMIT;
 
 	if (need_pid && !x->has_pid)
 		return trace_fail(why, len, "expect %s needs pid=", x->counter);

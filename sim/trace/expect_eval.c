@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/errno_names.h"
+#include "mm/overcommit.h"
 #include "mm/page_alloc.h"
 #include "report/report.h"
 #include "sim.h"
@@ -255,6 +256,8 @@ static void replay_expect_one(struct replay *rp, const struct trace_record *r)
 			check_count(rp, r, e->counter, v);
 		break;
 	}
+	case EXP_COMMITTED_AS: check_count(rp, r, e->counter, vm_memory_committed(s)); break;
+	case EXP_COMMIT_LIMIT: check_count(rp, r, e->counter, vm_commit_limit(s)); break;
 	default:
 		check_count(rp, r, e->counter ? e->counter : "counter", node_counter(s, e, (int)e->what));
 		break;

@@ -33,7 +33,7 @@ static const struct op_def op_defs[NR_TRACE_OPS] = {
 	[OP_RUN] = {"run", K(PID) | K(CPU), 0, 0},
 	[OP_AFFINITY] = {"affinity", K(PID) | K(CPUS), 0, 0},
 	[OP_MMAP] = {"mmap", K(PID) | K(ADDR) | K(LEN), K(FILE) | K(OFFSET) | K(NAME),
-		     TF_ANON | TF_SHARED | TF_PRIVATE | TF_HUGE | TF_LOCKED},
+		     TF_ANON | TF_SHARED | TF_PRIVATE | TF_HUGE | TF_LOCKED | RW_FLAGS},
 	[OP_MUNMAP] = {"munmap", K(PID) | K(ADDR) | K(LEN), 0, 0},
 	[OP_TOUCH] = {"touch", K(PID) | K(ADDR) | K(LEN), K(STRIDE), RW_FLAGS},
 	[OP_ACCESS] = {"access", K(PID) | K(ADDR) | K(LEN) | K(COUNT),
@@ -451,6 +451,8 @@ static int check_mmap(struct trace_record *rec, char *why, size_t len)
 	if (trace_has(rec, TK_OFFSET) && !trace_has(rec, TK_FILE))
 		return trace_fail(why, len, "key 'offset' needs key 'file'");
 	if (exclusive_flags(rec, TF_SHARED, "shared", TF_PRIVATE, "private", why, len))
+		return -1;
+	if (exclusive_flags(rec, TF_READ, "read", TF_WRITE, "write", why, len))
 		return -1;
 	if (!trace_has(rec, TK_FILE))
 		rec->flags |= TF_ANON;

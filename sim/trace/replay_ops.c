@@ -160,19 +160,29 @@ static void op_spawn(struct replay *rp, const struct trace_record *r)
 		    trace_has(r, TK_CPU) ? "" : ", the least-loaded node (sched_exec)");
 }
 
-static struct task *new_child(struct replay *rp, const struct trace_record *r,
-			      struct task *parent, int pid)
+/* Inconsistencies of a fork or thread record that stop the replay. */
+static bool child_possible(struct replay *rp, const struct trace_record *r, int pid)
 {
 	struct sim *s = rp->s;
 
 	if (task_find(s, pid)) {
 		fatal(rp, r, "pid %d already exists", pid);
-		return NULL;
+		return false;
 	}
 	if (trace_has(r, TK_CPU) && !cpu_exists(s, r->cpu)) {
 		fatal(rp, r, "cpu %d does not exist on topology %s", r->cpu, s->topo->name);
-		return NULL;
+		return false;
 	}
+	return true;
+}
+
+static struct task *new_child(struct replay *rp, const struct trace_record *r,
+			      struct task *parent, int pid)
+{
+	struct sim *s = rp->s;
+
+	if (!child_possible(rp, r, pid))
+		return NULL;
 	struct task *c = task_create(s, pid, pid, parent->uid, parent->comm);
 
 	if (!c) {
@@ -189,15 +199,35 @@ static struct task *new_child(struct replay *rp, const struct trace_record *r,
 	return c;
 }
 
+/*
+ * fork: copy_process() fails with ENOMEM when dup_mmap() is refused the
+ * commit charge; the child never comes, and its records are skipped and
+ * counted like those of a child whose fork was skipped. A successful
+ * fork is not listed in the report's results (as before), but expect
+ * rc= sees its return in the parent, the child's pid.
+ */
 static void op_fork(struct replay *rp, const struct trace_record *r, struct task *t)
 {
-	struct task *c = new_child(rp, r, t, r->child);
+	bool refused;
 
-	if (!c)
+	if (!child_possible(rp, r, r->child))
 		return;
-	c->mm = dup_mm(rp->s, t->mm, c->pid);
-	if (!c->mm)
+	struct mm_struct *mm = dup_mm(rp->s, t->mm, r->child, t, &refused);
+
+	if (!mm && refused) {
+		syscall_done(rp, r, t, -ENOMEM, NULL, 0);
+		replay_task_stillborn(rp, r->child);
+		return;
+	}
+	struct task *c = mm ? new_child(rp, r, t, r->child) : NULL;
+
+	if (!c) {
+		mm_put(rp->s, mm);
 		rp->failed_alloc = true;
+		return;
+	}
+	c->mm = mm;
+	task_set_result(t, c->pid, NULL, 0, (int)r->line);
 }
 
 static void op_thread(struct replay *rp, const struct trace_record *r, struct task *t)
@@ -273,46 +303,39 @@ static bool page_aligned(const struct sim *s, uint64_t v)
 static void run_access(struct replay *rp, const struct trace_record *r, struct task *t,
 		       struct op_state *st, struct op_outcome *out, bool touch);
 
-static void op_mmap(struct replay *rp, const struct trace_record *r, struct task *t,
-		    struct op_state *st, struct op_outcome *out)
+/* The mmap(2) arguments the kernel rejects before mapping anything. */
+static long mmap_check(struct sim *s, const struct trace_record *r, struct file_obj **f)
 {
-	struct sim *s = rp->s;
-	uint32_t flags = VM_READ | VM_WRITE;
 	uint64_t hsz = 1ULL << (huge_page_order(s) + s->topo->page_shift);
-	struct file_obj *f = NULL;
-	long rc = 0;
 
-	if (st->started) {   /* a locked mapping resuming its population */
-		run_access(rp, r, t, st, out, true);
-		return;
-	}
+	*f = NULL;
 	if (!page_aligned(s, r->addr) || r->len == 0)
-		rc = -EINVAL;
-	else if (r->addr + r->len > TASK_SIZE || r->addr + r->len < r->addr)
-		rc = -ENOMEM;
-	else if ((r->flags & TF_HUGE) && ((r->addr | r->len) & (hsz - 1)))
-		rc = -EINVAL;
-	else if ((r->flags & TF_HUGE) && trace_has(r, TK_FILE))
-		rc = -EINVAL;
-	if (!rc && trace_has(r, TK_FILE)) {
-		f = vfs_lookup(s, r->file);
-		if (!f)
-			rc = -ENOENT;
-		else if (!page_aligned(s, r->offset))
-			rc = -EINVAL;
+		return -EINVAL;
+	if (r->addr + r->len > TASK_SIZE || r->addr + r->len < r->addr)
+		return -ENOMEM;
+	if ((r->flags & TF_HUGE) && ((r->addr | r->len) & (hsz - 1)))
+		return -EINVAL;
+	if ((r->flags & TF_HUGE) && trace_has(r, TK_FILE))
+		return -EINVAL;
+	if (!trace_has(r, TK_FILE))
+		return 0;
+	*f = vfs_lookup(s, r->file);
+	if (!*f)
+		return -ENOENT;
+	return page_aligned(s, r->offset) ? 0 : -EINVAL;
+}
+
+/* calc_vm_prot_bits() and calc_vm_flag_bits() for a trace record. */
+static uint32_t mmap_vm_flags(const struct trace_record *r)
+{
+	uint32_t flags = VM_READ | ((r->flags & TF_READ) ? 0 : VM_WRITE);
+
+	if (trace_has(r, TK_FILE))
 		flags |= VM_FILE;
-	} else if (!rc && (r->flags & TF_SHARED)) {
-		f = shmem_create(s, r->len);
-		if (!f)
-			rc = -ENOMEM;
+	else if (r->flags & TF_SHARED)
 		flags |= VM_SHMEM;
-	} else {
+	else
 		flags |= VM_ANON;
-	}
-	if (rc) {
-		syscall_done(rp, r, t, rc, NULL, 0);
-		return;
-	}
 	if (r->flags & TF_SHARED)
 		flags |= VM_SHARED;
 	if (r->flags & TF_HUGE)
@@ -323,9 +346,44 @@ static void op_mmap(struct replay *rp, const struct trace_record *r, struct task
 		flags |= VM_HEAP;
 	if (trace_has(r, TK_NAME) && !strcmp(r->name, "stack"))
 		flags |= VM_STACK;
+	return flags;
+}
+
+/*
+ * mmap_region(): a private writable mapping is charged to Committed_AS
+ * (mmap_charge()), a shared anonymous one through its new shmem object;
+ * either refusal is ENOMEM with nothing mapped.
+ */
+static void op_mmap(struct replay *rp, const struct trace_record *r, struct task *t,
+		    struct op_state *st, struct op_outcome *out)
+{
+	struct sim *s = rp->s;
+	struct file_obj *f = NULL;
+	long rc;
+
+	if (st->started) {   /* a locked mapping resuming its population */
+		run_access(rp, r, t, st, out, true);
+		return;
+	}
+	rc = mmap_check(s, r, &f);
+	uint32_t flags = mmap_vm_flags(r);
 	/* do_mmap(): the length is rounded up to whole pages */
 	uint64_t len = (r->len + s->topo->page_size - 1) & ~((uint64_t)s->topo->page_size - 1);
 
+	if (!rc)
+		rc = mmap_charge(s, t->mm, r->addr, r->addr + len, &flags, t);
+	if (!rc && (flags & VM_SHMEM)) {
+		int src;
+
+		/* MAP_SHARED|MAP_HUGETLB is hugetlbfs in Linux, with its own
+		 * reservations instead of commit accounting */
+		f = shmem_create(s, r->len, !(flags & VM_HUGETLB), t->mm, t, &src);
+		rc = src;
+	}
+	if (rc) {
+		syscall_done(rp, r, t, rc, NULL, 0);
+		return;
+	}
 	if (!mmap_region(s, t->mm, r->addr, r->addr + len, flags, f ? f->id : 0,
 			 r->offset >> s->topo->page_shift)) {
 		rp->failed_alloc = true;
@@ -371,7 +429,7 @@ static void run_access(struct replay *rp, const struct trace_record *r, struct t
 		st->acc.write = (r->flags & TF_WRITE) != 0;
 		st->acc.random = r->pattern == PATTERN_RANDOM;
 		if (r->op == OP_MMAP)   /* populate: write faults on writable private memory */
-			st->acc.write = !(r->flags & TF_SHARED);
+			st->acc.write = !(r->flags & (TF_SHARED | TF_READ));
 		/* Each record's random stream: its seed=, else one drawn
 		 * from the run's access stream. */
 		rng_seed(&st->acc.rng, trace_has(r, TK_SEED) ? r->seed : rng_next(&s->rng[RNG_ACCESS]),

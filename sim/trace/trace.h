@@ -110,6 +110,8 @@ enum expect_what {
 	EXP_LOCAL_RATIO,    /* ratio: over all accesses, or pid's */
 	EXP_STATE,          /* state: enum task_state_name, needs pid= */
 	EXP_VMSTAT,         /* counter: a SPEC §4 vmstat name, global count */
+	EXP_COMMITTED_AS,   /* meminfo Committed_AS in pages, global */
+	EXP_COMMIT_LIMIT,   /* meminfo CommitLimit in pages, global */
 	NR_EXPECT_WHATS
 };
 

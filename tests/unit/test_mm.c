@@ -162,8 +162,9 @@ static void test_cow_and_rmap(void **state)
 	mmap_region(s, p->mm, 0x800000, 0x802000, VM_READ | VM_WRITE | VM_ANON, 0, 0);
 	touch(s, p, 0x800000, 0x2000, true);
 	struct task *c = task_create(s, 4, 4, 0, "child");
+	bool refused;
 
-	c->mm = dup_mm(s, p->mm, 4);
+	c->mm = dup_mm(s, p->mm, 4, p, &refused);
 	task_set_cpu(s, c, 2);
 	pfn_t pfn = (pfn_t)pte_val(pgtable_get(&p->mm->pt, 0x800));
 

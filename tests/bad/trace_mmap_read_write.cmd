@@ -1,0 +1,1 @@
+trace validate -w tests/bad/trace_mmap_read_write.trace
