@@ -255,6 +255,9 @@ static void replay_expect_one(struct replay *rp, const struct trace_record *r)
 			check_count(rp, r, e->counter, v);
 		break;
 	}
+	case EXP_TIME:
+		check_count(rp, r, "time (ns)", sim_now(s));
+		break;
 	default:
 		check_count(rp, r, e->counter ? e->counter : "counter", node_counter(s, e, (int)e->what));
 		break;

@@ -110,6 +110,7 @@ enum expect_what {
 	EXP_LOCAL_RATIO,    /* ratio: over all accesses, or pid's */
 	EXP_STATE,          /* state: enum task_state_name, needs pid= */
 	EXP_VMSTAT,         /* counter: a SPEC §4 vmstat name, global count */
+	EXP_TIME,           /* value: simulated time (ns) when the expect runs */
 	NR_EXPECT_WHATS
 };
 
