@@ -194,10 +194,16 @@ static uint64_t book(struct ic_link *l, uint64_t bytes, uint64_t ready_ps)
 	uint64_t dur = ps < (double)MAX_TRANSFER_PS ? (uint64_t)ps : MAX_TRANSFER_PS;
 	uint64_t begin = ready_ps > l->busy_until_ps ? ready_ps : l->busy_until_ps;
 
-	l->busy_until_ps = begin + dur;
-	l->busy_ps += dur;
+	/* saturate rather than wrap: absurd traces must not go back in time */
+	l->busy_until_ps = begin > UINT64_MAX - dur ? UINT64_MAX : begin + dur;
+	l->busy_ps = l->busy_ps > UINT64_MAX - dur ? UINT64_MAX : l->busy_ps + dur;
 	l->bytes += bytes;
 	return l->busy_until_ps;
+}
+
+static uint64_t ns_to_ps(uint64_t ns)
+{
+	return ns > UINT64_MAX / 1000 ? UINT64_MAX : ns * 1000;
 }
 
 static uint64_t ps_to_ns_up(uint64_t ps)
@@ -228,7 +234,7 @@ uint64_t ic_settle(struct interconnect *ic, uint64_t start_ns, uint64_t cost_ns)
 
 	for (int i = 0; i < ic->nr_touched; i++) {
 		struct ic_link *l = &ic->links[ic->touched[i]];
-		uint64_t end = book(l, l->pending, start_ns * 1000);
+		uint64_t end = book(l, l->pending, ns_to_ps(start_ns));
 
 		l->pending = 0;
 		if (end > done_ps)
@@ -247,13 +253,13 @@ uint64_t ic_transfer(struct interconnect *ic, int from, int to, uint64_t bytes,
 		     uint64_t ready_ns)
 {
 	const int32_t *row;
-	uint64_t done_ps = ready_ns * 1000;
+	uint64_t done_ps = ns_to_ps(ready_ns);
 
 	if (from == to || !bytes)
 		return ready_ns;
 	row = route_row(ic, from);
 	for (int v = to; v != from && row[v] >= 0; v = ic->links[row[v]].from) {
-		uint64_t end = book(&ic->links[row[v]], bytes, ready_ns * 1000);
+		uint64_t end = book(&ic->links[row[v]], bytes, ns_to_ps(ready_ns));
 
 		if (end > done_ps)
 			done_ps = end;
