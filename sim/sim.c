@@ -20,6 +20,7 @@
 #include "mm/swap.h"
 #include "task/mm.h"
 #include "task/task.h"
+#include "topo/interconnect.h"
 #include "trace/replay.h"
 
 struct sim *sim_create(const struct topology *topo, const struct tunables *tun,
@@ -50,7 +51,8 @@ struct sim *sim_create(const struct topology *topo, const struct tunables *tun,
 	}
 	/* The rest of the kernel model, in boot order. */
 	if (!(s->mmreg = calloc(1, sizeof(*s->mmreg))) || vfs_init(s) || swap_init(s) ||
-	    cpuset_init(s) || slab_init(s) || tasks_init(s) || migrate_init(s)) {
+	    cpuset_init(s) || slab_init(s) || tasks_init(s) || migrate_init(s) ||
+	    (topo->nr_links && !(s->ic = ic_create(topo)))) {
 		nerr_set(err, "out of memory setting up the simulation");
 		sim_destroy(s);
 		return NULL;
@@ -69,6 +71,7 @@ void sim_destroy(struct sim *s)
 	slab_free_all(s);
 	cpuset_free(s);
 	migrate_free(s);
+	ic_free(s->ic);
 	vfs_free(s);
 	swap_free_all(s);
 	if (s->mmreg) {

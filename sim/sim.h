@@ -20,6 +20,7 @@
 #include "core/tunables.h"
 #include "mm/mmzone.h"
 #include "mm/overcommit.h"
+#include "topo/interconnect.h"
 #include "topo/topo.h"
 
 struct task_table;      /* task/task.h */
@@ -30,6 +31,7 @@ struct slab_state;      /* mm/slab.h */
 struct trace_log;       /* trace/replay.h: syscall results, expects, snapshots */
 struct mm_registry;     /* task/mm.h: anon_vmas */
 struct migrate_state;   /* mm/migrate.c: pages under migration */
+struct interconnect;    /* topo/interconnect.h: links; NULL without links */
 
 /* Random streams, one per purpose (DESIGN.md). */
 enum rng_stream { RNG_ACCESS, RNG_SCHED, RNG_RECLAIM, RNG_MISC, NR_RNG_STREAMS };
@@ -57,6 +59,7 @@ struct sim {
 	struct trace_log *log;
 	struct mm_registry *mmreg;
 	struct migrate_state *migration;
+	struct interconnect *ic;
 
 	struct task *current;    /* the task whose record runs now (Linux's current), or NULL */
 
@@ -102,6 +105,17 @@ void sim_explain_flush(struct sim *s);
 static inline uint64_t sim_now(const struct sim *s)
 {
 	return s->eng.now;
+}
+
+/*
+ * bytes moving from node `from` to node `to` as part of the running
+ * record: they occupy the interconnect's links when the record ends
+ * (docs/model.md §8). Nothing happens on a machine without links.
+ */
+static inline void sim_traffic(struct sim *s, int from, int to, uint64_t bytes)
+{
+	if (s->ic && from != to)
+		ic_add(s->ic, from, to, bytes);
 }
 
 static inline uint64_t sim_pages_to_bytes(const struct sim *s, uint64_t pages)

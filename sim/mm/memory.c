@@ -42,11 +42,14 @@ static uint64_t per_page_cost(const struct sim *s, enum tunable_id id, uint64_t 
 	return (uint64_t)tun(&s->tun, id) * pages * (s->topo->page_size / 4096);
 }
 
-static uint64_t copy_cost(const struct sim *s, pfn_t from, pfn_t to, uint64_t pages)
+/* The copy also moves its bytes over the links from the source node to
+ * the destination node (model.md §8). */
+static uint64_t copy_cost(struct sim *s, pfn_t from, pfn_t to, uint64_t pages)
 {
-	int d = topo_distance(s->topo, pfn_to_nid(&s->mem, from), pfn_to_nid(&s->mem, to));
+	int a = pfn_to_nid(&s->mem, from), b = pfn_to_nid(&s->mem, to);
 
-	return per_page_cost(s, TUN_SIM_COST_COPY_PAGE_NS, pages) * (uint64_t)d / 10;
+	sim_traffic(s, a, b, sim_pages_to_bytes(s, pages));
+	return per_page_cost(s, TUN_SIM_COST_COPY_PAGE_NS, pages) * (uint64_t)topo_distance(s->topo, a, b) / 10;
 }
 
 static unsigned vma_order(const struct sim *s, const struct vm_area_struct *v)
@@ -101,6 +104,8 @@ static int new_anon_page(struct sim *s, struct task *t, struct vm_area_struct *v
 		s->mem.f.flags[pfn] = 0;
 	page_add_new_anon_rmap(s, pfn, order, vma, addr & ~((1ULL << (s->topo->page_shift + order)) - 1));
 	res->cost_ns += per_page_cost(s, TUN_SIM_COST_ZERO_PAGE_NS, 1ULL << order);
+	/* clear_page() on the task's CPU writes the whole page to its node */
+	sim_traffic(s, task_node(s, t), pfn_to_nid(&s->mem, pfn), sim_pages_to_bytes(s, 1ULL << order));
 	if (s->explain) {
 		int nid = pfn_to_nid(&s->mem, pfn);
 

@@ -359,6 +359,28 @@ static uint64_t migrate_cost(const struct sim *s, int a, int b)
 	       units;
 }
 
+/*
+ * How long the copy of one page from node a to node b takes when it
+ * starts `elapsed` ns from now: its cost, or longer when the links it
+ * crosses are busy (model.md §8). Booked at once, page by page, because
+ * each page's migration ends as its own event.
+ */
+static uint64_t copy_time(struct sim *s, int a, int b, uint64_t elapsed)
+{
+	uint64_t cost = migrate_cost(s, a, b), start = sim_now(s) + elapsed, done, extra;
+
+	if (!s->ic || a == b)
+		return cost;
+	done = ic_transfer(s->ic, a, b, s->topo->page_size, start);
+	if (done <= start + cost)
+		return cost;
+	extra = done - start - cost;
+	s->ic->stall_ns += extra;
+	if (s->current)
+		s->current->bw_stall_ns += extra;
+	return cost + extra;
+}
+
 /* alloc_migration_target() (__GFP_THISNODE on the target node) or
  * alloc_migration_target_by_mpol(). */
 static pfn_t alloc_target(struct sim *s, const struct migrate_target *mt,
@@ -389,9 +411,7 @@ static int migrate_one(struct sim *s, const struct migrate_target *mt, struct mi
 	f->flags[new] = PG_locked;
 	f->flags[old] |= PG_locked;
 	rmap_walk(s, old, install_one, &c);
-	uint64_t cost = migrate_cost(s, pfn_to_nid(&s->mem, old), pfn_to_nid(&s->mem, new));
-
-	*elapsed += cost;
+	*elapsed += copy_time(s, pfn_to_nid(&s->mem, old), pfn_to_nid(&s->mem, new), *elapsed);
 	if ((f->flags[old] & PG_pinned) ||
 	    entry_add(s->migration, old, new, sim_now(s) + *elapsed, &idx)) {
 		/* folio_migrate_mapping(): references we cannot account for */

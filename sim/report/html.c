@@ -240,6 +240,24 @@ out:
 	free(v);
 }
 
+/* Only for a topology with links (model.md §8): one row per direction. */
+static void interconnect_table(struct sim *s, FILE *out)
+{
+	uint64_t span = ic_span_ns(s->ic, sim_now(s));
+
+	fprintf(out, "<h2>Interconnect</h2>\n<p>Cache line %u B; %.6f s of bandwidth stall added to tasks.</p>\n",
+		s->ic->cacheline, (double)s->ic->stall_ns / 1e9);
+	fputs("<table><tr><th>link</th><th>GB/s</th><th>bytes</th><th>busy s</th><th>util %</th></tr>\n", out);
+	for (int i = 0; i < s->ic->nr_links; i++) {
+		const struct ic_link *l = &s->ic->links[i];
+
+		fprintf(out, "<tr><td>%d&rarr;%d</td><td>%g</td><td>%llu</td><td>%.6f</td><td>%.2f</td></tr>\n",
+			l->from, l->to, l->GBps, (unsigned long long)l->bytes, (double)l->busy_ps / 1e12,
+			span ? 100.0 * (double)l->busy_ps / 1000.0 / (double)span : 0.0);
+	}
+	fputs("</table>\n", out);
+}
+
 void report_write_html(struct sim *s, FILE *out)
 {
 	uint64_t total = s->acc.local + s->acc.remote;
@@ -265,6 +283,8 @@ void report_write_html(struct sim *s, FILE *out)
 	timeseries_svg(s, out);
 	fputs("<h2>numastat</h2>\n", out);
 	numastat_table(s, out);
+	if (s->ic)
+		interconnect_table(s, out);
 	fputs("<h2>Tasks</h2>\n", out);
 	tasks_table(s, out);
 	if (s->log && (s->log->expects_passed || s->log->expects_failed)) {

@@ -168,6 +168,8 @@ static json_t *task_json(struct sim *s, struct task *t, uint64_t *by)
 	json_object_set_new(o, "accesses", acc);
 	json_object_set_new(o, "faults", u64(t->faults));
 	json_object_set_new(o, "stall_ns", u64(t->stall_ns));
+	if (s->ic)
+		json_object_set_new(o, "bandwidth_stall_ns", u64(t->bw_stall_ns));
 	json_object_set_new(o, "skipped_records", u64(t->skipped));
 	numa_maps_show(s, t, append_line, maps);
 	json_object_set_new(o, "numa_maps", maps);
@@ -271,6 +273,37 @@ static json_t *config_json(struct sim *s)
 	return o;
 }
 
+/* Busy time over the run's span (interconnect.h: ic_span_ns()). */
+static double link_utilisation(const struct ic_link *l, uint64_t span_ns)
+{
+	return span_ns ? (double)l->busy_ps / 1000.0 / (double)span_ns : 0.0;
+}
+
+/* Only for a topology with links: one entry per direction, data flowing a -> b. */
+static json_t *interconnect_json(struct sim *s)
+{
+	json_t *o = json_object(), *links = json_array();
+	uint64_t span = ic_span_ns(s->ic, sim_now(s));
+
+	json_object_set_new(o, "cacheline_bytes", json_integer(s->ic->cacheline));
+	json_object_set_new(o, "span_ns", u64(span));
+	json_object_set_new(o, "bandwidth_stall_ns", u64(s->ic->stall_ns));
+	for (int i = 0; i < s->ic->nr_links; i++) {
+		const struct ic_link *l = &s->ic->links[i];
+		json_t *lo = json_object();
+
+		json_object_set_new(lo, "a", json_integer(l->from));
+		json_object_set_new(lo, "b", json_integer(l->to));
+		json_object_set_new(lo, "GBps", json_real(l->GBps));
+		json_object_set_new(lo, "bytes", u64(l->bytes));
+		json_object_set_new(lo, "busy_ns", json_real((double)l->busy_ps / 1000.0));
+		json_object_set_new(lo, "utilisation", json_real(link_utilisation(l, span)));
+		json_array_append_new(links, lo);
+	}
+	json_object_set_new(o, "links", links);
+	return o;
+}
+
 static json_t *array_of(json_t **items, uint64_t n)
 {
 	json_t *a = json_array();
@@ -316,6 +349,8 @@ json_t *report_json(struct sim *s)
 	json_object_set_new(o, "commit", commit_json(s));
 	json_object_set_new(o, "migrate_ns", u64(s->migrate_ns));
 	json_object_set_new(o, "reclaim_stall_ns", u64(s->reclaim_stall_ns));
+	if (s->ic)
+		json_object_set_new(o, "interconnect", interconnect_json(s));
 	json_object_set_new(o, "tasks", tasks_json(s));
 	json_object_set_new(o, "syscalls", syscalls_json(s));
 	json_object_set_new(ex, "passed", u64(log ? log->expects_passed : 0));

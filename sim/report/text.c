@@ -132,6 +132,26 @@ static void vmstat_section(struct sim *s, FILE *out)
 	fputc('\n', out);
 }
 
+/* Only for a topology with links (model.md §8): one row per direction. */
+static void interconnect_section(struct sim *s, FILE *out)
+{
+	uint64_t span = ic_span_ns(s->ic, sim_now(s));
+
+	fprintf(out, "Interconnect (cache line %u B): %.6f s of bandwidth stall added to tasks\n",
+		s->ic->cacheline, (double)s->ic->stall_ns / 1e9);
+	fprintf(out, "%-10s %10s %16s %14s %8s\n", "link", "GB/s", "bytes", "busy s", "util%");
+	for (int i = 0; i < s->ic->nr_links; i++) {
+		const struct ic_link *l = &s->ic->links[i];
+		char name[24];
+
+		snprintf(name, sizeof(name), "%d->%d", l->from, l->to);
+		fprintf(out, "%-10s %10g %16llu %14.6f %7.2f%%\n", name, l->GBps,
+			(unsigned long long)l->bytes, (double)l->busy_ps / 1e12,
+			span ? 100.0 * (double)l->busy_ps / 1000.0 / (double)span : 0.0);
+	}
+	fputc('\n', out);
+}
+
 static void print_line(void *ctx, const char *line)
 {
 	fprintf((FILE *)ctx, "    %s\n", line);
@@ -222,6 +242,8 @@ void report_write_text(struct sim *s, FILE *out)
 	commit_line(s, out);
 	access_section(s, out);
 	vmstat_section(s, out);
+	if (s->ic)
+		interconnect_section(s, out);
 	if (s->mem.events[PGMIGRATE_SUCCESS] || s->mem.events[PGMIGRATE_FAIL])
 		fprintf(out, "Migration: %llu pages moved, %llu failed, %.6f s spent migrating\n\n",
 			(unsigned long long)s->mem.events[PGMIGRATE_SUCCESS],

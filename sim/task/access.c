@@ -30,6 +30,10 @@ uint64_t account_access(struct sim *s, struct task *t, int mem_nid, uint64_t n)
 	s->acc.matrix[cpu_nid * s->topo->nr_nodes + mem_nid] += n;
 	s->acc.latency_ps += ps;
 	t->acc_latency_ps += ps;
+	/* Each access fills one cache line from the memory's node (a write
+	 * allocates the line too); write-backs are not counted. */
+	if (s->ic)
+		sim_traffic(s, mem_nid, cpu_nid, n * s->ic->cacheline);
 	return ps;
 }
 

@@ -60,6 +60,7 @@ struct task {
 	/* accounting */
 	uint64_t acc_local, acc_remote, acc_latency_ps;   /* latency in picoseconds: exact */
 	uint64_t faults, stall_ns, migrate_wait_ns;
+	uint64_t bw_stall_ns;       /* time added by interconnect contention (model.md §8) */
 	uint64_t skipped;           /* records skipped after exit or OOM kill */
 	struct task_numab numab;
 	/* result of the most recent system call (for expect rc/status) */

@@ -642,16 +642,77 @@ static int load_link(struct loader *L, json_t *j, int i)
 	return 0;
 }
 
+/* Union-find root of node n (parent[] is nr_nodes long). */
+static int uf_root(int *parent, int n)
+{
+	while (parent[n] != n)
+		n = parent[n] = parent[parent[n]];
+	return n;
+}
+
+/* A node traffic can start or end at: it has CPUs or memory. */
+static bool node_in_use(const struct topo_node *nd)
+{
+	return nd->nr_cpus || nd->memory_bytes;
+}
+
+/*
+ * With links declared, every access, copy and migration between two
+ * nodes in use must have a route (sim/topo/interconnect.c); a pair the
+ * links leave disconnected is a mistake in the file, reported with the
+ * first such pair. Links are full duplex, so one direction suffices.
+ */
+static int check_links_connect(struct loader *L)
+{
+	struct topology *t = L->t;
+	int *parent = malloc((size_t)t->nr_nodes * sizeof(*parent));
+
+	if (!parent)
+		return bad(L, "interconnect.links", "out of memory");
+	for (int n = 0; n < t->nr_nodes; n++)
+		parent[n] = n;
+	for (int i = 0; i < t->nr_links; i++)
+		parent[uf_root(parent, t->links[i].a)] = uf_root(parent, t->links[i].b);
+	for (int a = 0; a < t->nr_nodes; a++) {
+		for (int b = a + 1; b < t->nr_nodes; b++) {
+			if (!node_in_use(&t->nodes[a]) || !node_in_use(&t->nodes[b]) ||
+			    uf_root(parent, a) == uf_root(parent, b))
+				continue;
+			free(parent);
+			return bad(L, "interconnect.links",
+				   "no path between node %d and node %d (with links, every node "
+				   "with CPUs or memory must be reachable from every other)", a, b);
+		}
+	}
+	free(parent);
+	return 0;
+}
+
+static int load_cacheline(struct loader *L, json_t *ic)
+{
+	json_t *j = json_object_get(ic, "cacheline_bytes");
+	long long v = 64;
+
+	if (j && get_int(L, j, "interconnect.cacheline_bytes", 16, 4096, &v))
+		return -1;
+	if (v & (v - 1))
+		return bad(L, "interconnect.cacheline_bytes",
+			   "must be a power of two from 16 to 4096, got %lld", v);
+	L->t->cacheline_bytes = (uint32_t)v;
+	return 0;
+}
+
 static int load_interconnect(struct loader *L, json_t *root)
 {
-	static const char *const known[] = {"links", NULL};
+	static const char *const known[] = {"links", "cacheline_bytes", NULL};
 	json_t *ic = json_object_get(root, "interconnect"), *links;
 	struct topology *t = L->t;
 
+	t->cacheline_bytes = 64;
 	if (!ic)
 		return 0;
 	if (want_type(L, ic, JSON_OBJECT, "interconnect", "an object") ||
-	    check_keys(L, ic, "interconnect", known))
+	    check_keys(L, ic, "interconnect", known) || load_cacheline(L, ic))
 		return -1;
 	links = json_object_get(ic, "links");
 	if (want_type(L, links, JSON_ARRAY, "interconnect.links", "an array"))
@@ -663,7 +724,7 @@ static int load_interconnect(struct loader *L, json_t *root)
 	for (int i = 0; i < t->nr_links; i++)
 		if (load_link(L, json_array_get(links, (size_t)i), i))
 			return -1;
-	return 0;
+	return t->nr_links ? check_links_connect(L) : 0;
 }
 
 /* ---- entry points -------------------------------------------------------- */

@@ -62,8 +62,9 @@ struct topology {
 	int *cpu_node;                         /* cpu -> node, -1 for absent ids */
 	int nr_devices;
 	struct topo_device *devices;
-	int nr_links;
+	int nr_links;                          /* 0: no interconnect model (latency only) */
 	struct topo_link *links;
+	uint32_t cacheline_bytes;              /* bytes one access moves over links; default 64 */
 };
 
 static inline int topo_distance(const struct topology *t, int from, int to)

@@ -28,7 +28,7 @@ static const struct { const char *name; enum expect_what what; } whats[] = {
 	{"interleave_hit", EXP_INTERLEAVE_HIT}, {"local_node", EXP_LOCAL_NODE},
 	{"other_node", EXP_OTHER_NODE}, {"local_ratio", EXP_LOCAL_RATIO},
 	{"state", EXP_STATE}, {"committed_as", EXP_COMMITTED_AS},
-	{"commit_limit", EXP_COMMIT_LIMIT},
+	{"commit_limit", EXP_COMMIT_LIMIT}, {"time", EXP_TIME},
 };
 
 /* Finds counter s; *name gets the table's own string, which outlives
@@ -253,6 +253,20 @@ static int parse_count(struct expect_spec *x, const char *v, char *why, size_t l
 	return 0;
 }
 
+/* time=640us: with pid=, when P's previous record finished. */
+static int parse_when(struct expect_spec *x, const char *v, char *why, size_t len)
+{
+	char sub[TRACE_WHY_MAX / 2];
+	uint64_t ns;
+
+	if (parse_time_ns(v, &ns, sub, sizeof(sub)))
+		return trace_fail(why, len, "bad time: %s", sub);
+	if (ns > INT64_MAX)
+		return trace_fail(why, len, "bad time: '%s' is too large", v);
+	x->value = (int64_t)ns;
+	return 0;
+}
+
 static int parse_rhs(struct expect_spec *x, const char *v, struct intbuf *ints,
 		     char *why, size_t len)
 {
@@ -274,6 +288,8 @@ static int parse_rhs(struct expect_spec *x, const char *v, struct intbuf *ints,
 		return parse_state(x, v, why, len);
 	case EXP_LOCAL_RATIO:
 		return parse_ratio(x, v, why, len);
+	case EXP_TIME:
+		return parse_when(x, v, why, len);
 	default:
 		return parse_count(x, v, why, len);
 	}
@@ -284,7 +300,8 @@ static int check_selectors(const struct expect_spec *x, char *why, size_t len)
 {
 	bool need_pid = x->what == EXP_RC || x->what == EXP_STATUS || x->what == EXP_STATE;
 	bool no_node = need_pid || x->what == EXP_LOCAL_RATIO || x->what == EXP_VMSTAT ||
-		       x->what == EXP_COMMITTED_AS || x->what == EXP_COMMIT_LIMIT;
+		       x->what == EXP_COMMITTED_AS || x->what == EXP_COMMIT_LIMIT ||
+		       x->what == EXP_TIME;
 
 	if (need_pid && !x->has_pid)
 		return trace_fail(why, len, "expect %s needs pid=", x->counter);

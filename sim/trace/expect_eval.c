@@ -258,6 +258,9 @@ static void replay_expect_one(struct replay *rp, const struct trace_record *r)
 	}
 	case EXP_COMMITTED_AS: check_count(rp, r, e->counter, vm_memory_committed(s)); break;
 	case EXP_COMMIT_LIMIT: check_count(rp, r, e->counter, vm_commit_limit(s)); break;
+	case EXP_TIME:
+		check_count(rp, r, "time (ns)", sim_now(s));
+		break;
 	default:
 		check_count(rp, r, e->counter ? e->counter : "counter", node_counter(s, e, (int)e->what));
 		break;

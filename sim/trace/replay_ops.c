@@ -647,6 +647,24 @@ static bool stream_op_needs_task(enum trace_op op)
 static void replay_dispatch(struct replay *rp, const struct trace_record *r, struct op_state *st,
 			    struct op_outcome *out, struct task *t);
 
+/*
+ * The record (or the part of it that ran before it blocked) has moved
+ * its bytes; it lasts until they are across the links, if that is later
+ * than its latency-bound cost (model.md §8). A blocked record settles
+ * each part it runs, from the time that part started.
+ */
+static void settle_traffic(struct sim *s, struct task *t, struct op_outcome *out)
+{
+	uint64_t extra;
+
+	if (!s->ic)
+		return;
+	extra = ic_settle(s->ic, sim_now(s), out->cost_ns);
+	out->cost_ns += extra;
+	if (t)
+		t->bw_stall_ns += extra;
+}
+
 void replay_op(struct replay *rp, const struct trace_record *r, struct op_state *st,
 	       struct op_outcome *out)
 {
@@ -662,6 +680,7 @@ void replay_op(struct replay *rp, const struct trace_record *r, struct op_state 
 	}
 	s->current = t;
 	replay_dispatch(rp, r, st, out, t);
+	settle_traffic(s, t, out);
 	s->current = NULL;
 }
 

@@ -112,6 +112,7 @@ enum expect_what {
 	EXP_VMSTAT,         /* counter: a SPEC §4 vmstat name, global count */
 	EXP_COMMITTED_AS,   /* meminfo Committed_AS in pages, global */
 	EXP_COMMIT_LIMIT,   /* meminfo CommitLimit in pages, global */
+	EXP_TIME,           /* value: simulated time (ns) when the expect runs */
 	NR_EXPECT_WHATS
 };
 

@@ -121,12 +121,12 @@ static void bench_faults_and_accesses(void)
 
 /* n records: one task alternating 1-page touches and accesses over a
  * 64 MiB window (resident after the first pass). */
-static double per_record_ns(struct topology *t, uint64_t n, const char *name)
+static double per_record_ns(struct topology *t, uint64_t n, const char *name, const char *prologue)
 {
 	char path[512];
 	FILE *f = trace_file(path, sizeof(path), name);
 
-	fprintf(f, "@0 spawn pid=1 cpu=0\n@0 mmap pid=1 addr=0x100000000 len=64MiB\n");
+	fprintf(f, "@0 spawn pid=1 cpu=0\n%s@0 mmap pid=1 addr=0x100000000 len=64MiB\n", prologue);
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t page = (i * 7919) % 16384;
 
@@ -151,7 +151,7 @@ static void bench_scaling(void)
 	const uint64_t sizes[] = {1000000, 10000000};
 
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-		double ns = per_record_ns(t, sizes[i], "scale");
+		double ns = per_record_ns(t, sizes[i], "scale", "");
 
 		printf("replay.records_%lluM: %.0f ns/record (%.2f M records/s, validation included)\n",
 		       (unsigned long long)(sizes[i] / 1000000), ns, 1e3 / ns);
@@ -159,10 +159,45 @@ static void bench_scaling(void)
 	fixture_topo_free(t);
 }
 
+/* ring4's ring of links (0-1, 0-2, 1-3, 2-3) at 20 GB/s. */
+static void add_ring_links(struct topology *t)
+{
+	static const int ends[4][2] = {{0, 1}, {0, 2}, {1, 3}, {2, 3}};
+
+	t->links = calloc(4, sizeof(*t->links));
+	if (!t->links)
+		return;
+	t->nr_links = 4;
+	t->cacheline_bytes = 64;
+	for (int i = 0; i < 4; i++)
+		t->links[i] = (struct topo_link){ends[i][0], ends[i][1], 20};
+}
+
+/* The interconnect's cost per record: the records of bench_scaling with
+ * every page bound to node 3, two links from the task on node 0, so each
+ * fault and access moves bytes over a route; the same trace without
+ * links for comparison. */
+static void bench_links(void)
+{
+	static const uint64_t mem[4] = {1 * GiB, 1 * GiB, 1 * GiB, 1 * GiB};
+	static const char bind3[] = "@0 set_mempolicy pid=1 mode=bind nodes=3\n";
+	struct topology *t = fixture_topo(4, mem, NULL, fixture_ring4_dist, 2);
+	double plain = per_record_ns(t, 1000000, "remote", bind3);
+
+	add_ring_links(t);
+	double links = per_record_ns(t, 1000000, "links", bind3);
+
+	printf("replay.records_1M_remote: %.0f ns/record without links, %.0f ns/record with links "
+	       "(%+.1f%%)\n", plain, links, 100.0 * (links - plain) / plain);
+	free(t->links);
+	fixture_topo_free(t);
+}
+
 void bench_replay(void)
 {
 	bench_faults_and_accesses();
 	bench_scaling();
+	bench_links();
 }
 
 /* The issue's stress case: 100M records on a 1 TiB machine (8 x 128 GiB).
@@ -174,7 +209,7 @@ void bench_replay_100m(void)
 	for (int i = 0; i < 8; i++)
 		mem[i] = 128 * GiB;
 	struct topology *t = fixture_topo(8, mem, NULL, NULL, 2);
-	double ns = per_record_ns(t, 100000000, "100m");
+	double ns = per_record_ns(t, 100000000, "100m", "");
 
 	printf("replay.records_100M_1TiB: %.0f ns/record (%.2f M records/s, validation included)\n", ns,
 	       1e3 / ns);

@@ -377,6 +377,13 @@ static void test_expect(void **state)
 	assert_int_equal(rec.expect.cmp, CMP_GT);
 	trace_close(r);
 
+	/* time: when the expect runs, with a time unit */
+	r = parse_one("@0 expect pid=2 time>=1500us\n", &rec);
+	assert_int_equal(rec.expect.what, EXP_TIME);
+	assert_int_equal(rec.expect.value, 1500000);
+	assert_int_equal(rec.expect.cmp, CMP_GE);
+	trace_close(r);
+
 	r = parse_one("@0 expect pid=4 rc<3\n", &rec);
 	assert_int_equal(rec.expect.cmp, CMP_LT);
 	assert_int_equal(rec.expect.value, 3);
@@ -520,6 +527,8 @@ static void test_errors(void **state)
 		{"@0 expect local_ratio>=1.5\n", "2: bad local_ratio '1.5': a number from 0 to 1"},
 		{"@0 expect pid=1 status<=0\n", "2: expect status compares with '=' only"},
 		{"@0 expect node=0 pgmigrate_success=1\n", "2: expect pgmigrate_success does not take node="},
+		{"@0 expect node=0 time=1ms\n", "2: expect time does not take node="},
+		{"@0 expect time=5h\n", "2: bad time: '5h' has an unknown unit 'h'"},
 		{"@0 expect pid=1 rc=0 rc=1\n", "2: expect takes one comparison, 'rc=1' is a second"},
 		{"@0 expect pid=1 rc~0\n",
 		 "2: bad expect 'rc~0': write <counter><op><value>, op one of = <= >= < >"},
