@@ -168,6 +168,7 @@ static json_t *task_json(struct sim *s, struct task *t, uint64_t *by)
 	json_object_set_new(o, "accesses", acc);
 	json_object_set_new(o, "faults", u64(t->faults));
 	json_object_set_new(o, "stall_ns", u64(t->stall_ns));
+	json_object_set_new(o, "migrate_wait_ns", u64(t->migrate_wait_ns));
 	if (s->ic)
 		json_object_set_new(o, "bandwidth_stall_ns", u64(t->bw_stall_ns));
 	json_object_set_new(o, "skipped_records", u64(t->skipped));

@@ -439,6 +439,11 @@ static void run_access(struct replay *rp, const struct trace_record *r, struct t
 	rc = touch ? task_touch(s, t, &st->acc, &out->cost_ns, &wait)
 		   : task_access(s, t, &st->acc, &out->cost_ns, &wait);
 	if (rc == ACCESS_BLOCKED) {
+		uint64_t ready = sim_now(s) + out->cost_ns;
+
+		/* migration_entry_wait(): the task sleeps until the copy is done */
+		if (wait > ready)
+			t->migrate_wait_ns += wait - ready;
 		out->blocked_until = wait;
 		return;
 	}
