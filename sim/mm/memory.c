@@ -108,9 +108,11 @@ static int new_anon_page(struct sim *s, struct task *t, struct vm_area_struct *v
 	sim_traffic(s, task_node(s, t), pfn_to_nid(&s->mem, pfn), sim_pages_to_bytes(s, 1ULL << order));
 	if (s->explain) {
 		int nid = pfn_to_nid(&s->mem, pfn);
+		char pol[128];
 
-		sim_explain(s, "    fault: new %s page on node %d, the task runs on node %d%s\n",
-			    order ? "huge" : "anonymous", nid, task_node(s, t),
+		mpol_to_str(get_vma_policy(t, vma, addr), pol, sizeof(pol));
+		sim_explain(s, "    fault: new %s page on node %d (policy %s), the task runs on node %d%s\n",
+			    order ? "huge" : "anonymous", nid, pol, task_node(s, t),
 			    nid == task_node(s, t) ? " (local)" : "");
 	}
 	*out = pfn;

@@ -687,12 +687,14 @@ static inline pfn_t rmqueue(struct sim *s, const struct zone *preferred, struct 
 	return pfn;
 }
 
+/* The free count is left out so that one narration covers the many
+ * allocations of a record that meet the same full zone. */
 static void explain_low(struct sim *s, const struct zone *z, unsigned order,
 			uint64_t mark, const char *what)
 {
-	sim_explain(s, "alloc order-%u: node %d %s free %llu <= watermark %llu (+reserve): %s\n",
-		    order, z->node, zone_type_names[z->type],
-		    (unsigned long long)z->nr_free, (unsigned long long)mark, what);
+	sim_explain(s, "    alloc order-%u: node %d %s has no more than its watermark of %llu free pages "
+		    "(+reserve): %s\n", order, z->node, zone_type_names[z->type],
+		    (unsigned long long)mark, what);
 }
 
 /* The zone failed its watermark: models the node_reclaim() branch of
@@ -707,9 +709,17 @@ static bool try_node_reclaim(struct sim *s, struct alloc_req *req, const struct 
 		return false;
 	int ret = node_reclaim(s, z->node, req);
 
-	if (s->explain)
-		sim_explain(s, "alloc order-%u: node_reclaim(node %d) = %d\n",
-			    req->order, z->node, ret);
+	if (s->explain) {
+		static const char *const what[] = {
+			"NOSCAN: not scanned (mode 0, another node with CPUs, or already reclaiming)",
+			"FULL: too little reclaimable page cache (min_unmapped_ratio) or nothing freed",
+			"SOME: freed pages, not enough", "SUCCESS: freed enough to allocate here",
+		};
+
+		sim_explain(s, "    node %d is low: node reclaim (vm.zone_reclaim_mode=%lld) -> %s\n",
+			    z->node, (long long)tun(&s->tun, TUN_ZONE_RECLAIM_MODE),
+			    what[ret - NODE_RECLAIM_NOSCAN]);
+	}
 	if (ret == NODE_RECLAIM_NOSCAN || ret == NODE_RECLAIM_FULL)
 		return false;
 	return __zone_watermark_ok(z, req->order, mark, ac->highest_zoneidx, alloc_flags,
@@ -750,7 +760,7 @@ static pfn_t get_page_from_freelist(struct sim *s, struct alloc_req *req,
 
 		if (pfn != NOPFN) {
 			if (s->explain && z->node != pref->node)
-				sim_explain(s, "alloc order-%u: fell back from node %d to node %d\n",
+				sim_explain(s, "    alloc order-%u: fell back from node %d to node %d\n",
 					    order, pref->node, z->node);
 			return pfn;
 		}
@@ -853,7 +863,7 @@ static pfn_t alloc_pages_may_oom(struct sim *s, struct alloc_req *req,
 	    ac->highest_zoneidx < ZONE_NORMAL)
 		return NOPFN;
 	if (s->explain)
-		sim_explain(s, "alloc order-%u: reclaim failed, invoking the OOM killer\n",
+		sim_explain(s, "    alloc order-%u: reclaim failed, invoking the OOM killer\n",
 			    req->order);
 	if (out_of_memory(s, req) || (gfp & __GFP_NOFAIL)) {
 		*progress = true;
@@ -930,7 +940,7 @@ static pfn_t alloc_pages_slowpath(struct sim *s, struct alloc_req *req, struct a
 	if (ac->preferred < 0)
 		return NOPFN;
 	if (s->explain)
-		sim_explain(s, "alloc order-%u: fast path failed on node %d's zonelist, slow path\n",
+		sim_explain(s, "    alloc order-%u: fast path failed on node %d's zonelist, slow path\n",
 			    req->order, ac->pgdat->id);
 	if (alloc_flags & ALLOC_KSWAPD)
 		wake_all_kswapds(s, req, ac);
@@ -969,7 +979,7 @@ pfn_t alloc_pages_req(struct sim *s, struct alloc_req *req)
 		req->fail_reason = (req->gfp & __GFP_THISNODE) ? ALLOC_FAIL_THISNODE
 							      : ALLOC_FAIL_NOMEM;
 		if (s->explain)
-			sim_explain(s, "alloc order-%u from node %d failed%s\n", req->order,
+			sim_explain(s, "    alloc order-%u from node %d failed%s\n", req->order,
 				    req->preferred_nid,
 				    (req->gfp & __GFP_THISNODE) ? " (__GFP_THISNODE)" : "");
 	}

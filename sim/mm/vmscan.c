@@ -776,7 +776,7 @@ void wakeup_kswapd(struct sim *s, int nid, gfp_t gfp, unsigned order, int highes
 	pg->kswapd_priority = DEF_PRIORITY;
 	pg->kswapd_reclaimed = 0;
 	s->mem.events[KSWAPD_WAKE]++;
-	sim_explain(s, "t=%llu wake kswapd%d\n", (unsigned long long)sim_now(s), nid);
+	sim_explain(s, "    t=%llu ns: wake kswapd%d (a zone is below its low watermark)\n", (unsigned long long)sim_now(s), nid);
 	engine_at(&s->eng, sim_now(s), kswapd_event, s, (uint64_t)nid);
 }
 
@@ -925,7 +925,7 @@ uint64_t try_to_free_pages(struct sim *s, struct alloc_req *req)
 		}
 	} while (sc.nr_reclaimed < sc.nr_to_reclaim && --sc.priority >= 0);
 	charge_stall(s, req, reclaim_cost(s, &sc));
-	sim_explain(s, "t=%llu direct reclaim: scanned %llu, reclaimed %llu\n",
+	sim_explain(s, "    t=%llu ns: direct reclaim scanned %llu pages, reclaimed %llu\n",
 		    (unsigned long long)sim_now(s), (unsigned long long)sc.nr_scanned,
 		    (unsigned long long)sc.nr_reclaimed);
 	return sc.nr_reclaimed;
