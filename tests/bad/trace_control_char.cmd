@@ -1,0 +1,1 @@
+trace validate -w tests/bad/trace_control_char.trace
