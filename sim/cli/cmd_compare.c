@@ -37,7 +37,7 @@ struct vary {
 struct row {
 	int idx[MAX_VARY];             /* value index per vary */
 	double local_ratio;
-	uint64_t numa_miss, remote_pages, pgscan, pswpout, oom_kill, expects_failed;
+	uint64_t numa_miss, remote_pages, pgscan, pswpout, pgmigrate, oom_kill, expects_failed;
 	double stall_ms, sim_ms;
 };
 
@@ -197,6 +197,7 @@ static void measure(struct sim *s, struct row *r)
 	r->remote_pages = remote_pages(s);
 	r->pgscan = s->mem.events[PGSCAN_KSWAPD] + s->mem.events[PGSCAN_DIRECT];
 	r->pswpout = s->mem.events[PSWPOUT];
+	r->pgmigrate = s->mem.events[PGMIGRATE_SUCCESS];
 	r->oom_kill = s->mem.events[OOM_KILL];
 	for (uint32_t i = 0; i < s->tasks->nr; i++)
 		stall += s->tasks->by_order[i]->stall_ns;
@@ -206,7 +207,7 @@ static void measure(struct sim *s, struct row *r)
 }
 
 static const char *const cols[] = {
-	"local_ratio", "numa_miss", "remote_pages", "pgscan", "stall_ms", "pswpout",
+	"local_ratio", "numa_miss", "remote_pages", "pgscan", "stall_ms", "pswpout", "pgmigrate",
 	"oom_kill", "sim_ms", "expects_failed",
 };
 #define NCOLS (sizeof(cols) / sizeof(cols[0]))
@@ -220,8 +221,9 @@ static void fmt_cell(const struct row *r, size_t c, char *buf, size_t n)
 	case 3: snprintf(buf, n, "%llu", (unsigned long long)r->pgscan); break;
 	case 4: snprintf(buf, n, "%.3f", r->stall_ms); break;
 	case 5: snprintf(buf, n, "%llu", (unsigned long long)r->pswpout); break;
-	case 6: snprintf(buf, n, "%llu", (unsigned long long)r->oom_kill); break;
-	case 7: snprintf(buf, n, "%.3f", r->sim_ms); break;
+	case 6: snprintf(buf, n, "%llu", (unsigned long long)r->pgmigrate); break;
+	case 7: snprintf(buf, n, "%llu", (unsigned long long)r->oom_kill); break;
+	case 8: snprintf(buf, n, "%.3f", r->sim_ms); break;
 	default: snprintf(buf, n, "%llu", (unsigned long long)r->expects_failed); break;
 	}
 }
@@ -243,7 +245,7 @@ static json_t *cell_json(const struct row *r, size_t k)
 		return json_real(r->local_ratio);
 	if (k == 4)
 		return json_real(r->stall_ms);
-	if (k == 7)
+	if (k == 8)
 		return json_real(r->sim_ms);
 	fmt_cell(r, k, cell, sizeof(cell));
 	return json_integer(strtoll(cell, NULL, 10));
