@@ -60,36 +60,46 @@ static bool rmap_count_one(struct sim *s, void *ctx, struct mm_struct *mm, uint6
 	return true;
 }
 
-static bool already_seen(struct mm_struct **seen, uint32_t n, struct mm_struct *mm)
-{
-	for (uint32_t i = 0; i < n; i++)
-		if (seen[i] == mm)
-			return true;
-	return false;
-}
-
-/* Counts ptes per frame over every distinct live address space. */
-static int count_all(struct sim *s, struct walk *w)
+/*
+ * Calls fn once for each distinct live address space (threads share
+ * one). mm ids are handed out in sequence, so a bitmap over them finds
+ * repeats in O(tasks).
+ */
+static int for_each_live_mm(struct sim *s, void (*fn)(struct sim *, struct mm_struct *, void *),
+			    void *ctx)
 {
 	struct task_table *tt = s->tasks;
-	struct mm_struct **seen = calloc(tt->nr + 1, sizeof(*seen));
-	uint32_t nseen = 0;
+	uint32_t nbits = s->mmreg->next_mm_id + 1;
+	uint64_t *seen = calloc((nbits + 63) / 64, sizeof(*seen));
 
 	if (!seen)
 		return -1;
 	for (uint32_t i = 0; i < tt->nr; i++) {
 		struct mm_struct *mm = tt->by_order[i]->mm;
 
-		if (!mm || already_seen(seen, nseen, mm))
+		if (!mm || mm->id >= nbits || bm_test(seen, mm->id))
 			continue;
-		seen[nseen++] = mm;
-		w->mm = mm;
-		for (int v = 0; v < mm->nr_vmas; v++)
-			pgtable_walk(&mm->pt, mm->vmas[v]->start >> s->topo->page_shift,
-				     mm->vmas[v]->end >> s->topo->page_shift, count_pte, w);
+		bm_set(seen, mm->id);
+		fn(s, mm, ctx);
 	}
 	free(seen);
 	return 0;
+}
+
+static void count_mm(struct sim *s, struct mm_struct *mm, void *ctx)
+{
+	struct walk *w = ctx;
+
+	w->mm = mm;
+	for (int v = 0; v < mm->nr_vmas; v++)
+		pgtable_walk(&mm->pt, mm->vmas[v]->start >> s->topo->page_shift,
+			     mm->vmas[v]->end >> s->topo->page_shift, count_pte, w);
+}
+
+/* Counts ptes per frame over every distinct live address space. */
+static int count_all(struct sim *s, struct walk *w)
+{
+	return for_each_live_mm(s, count_mm, w);
 }
 
 static int check_frames(struct sim *s, struct walk *w, struct nerr *err)
@@ -148,27 +158,19 @@ static int check_frames(struct sim *s, struct walk *w, struct nerr *err)
 	return rc;
 }
 
+static void accounted_mm(struct sim *s, struct mm_struct *mm, void *ctx)
+{
+	uint64_t *pages = ctx;
+
+	for (int v = 0; v < mm->nr_vmas; v++)
+		if (mm->vmas[v]->flags & VM_ACCOUNT)
+			*pages += vma_pages(mm->vmas[v], s->topo->page_shift);
+}
+
 /* Pages charged by the VM_ACCOUNT VMAs of each distinct live mm. */
 static int count_accounted(struct sim *s, uint64_t *pages)
 {
-	struct task_table *tt = s->tasks;
-	struct mm_struct **seen = calloc(tt->nr + 1, sizeof(*seen));
-	uint32_t nseen = 0;
-
-	if (!seen)
-		return -1;
-	for (uint32_t i = 0; i < tt->nr; i++) {
-		struct mm_struct *mm = tt->by_order[i]->mm;
-
-		if (!mm || already_seen(seen, nseen, mm))
-			continue;
-		seen[nseen++] = mm;
-		for (int v = 0; v < mm->nr_vmas; v++)
-			if (mm->vmas[v]->flags & VM_ACCOUNT)
-				*pages += vma_pages(mm->vmas[v], s->topo->page_shift);
-	}
-	free(seen);
-	return 0;
+	return for_each_live_mm(s, accounted_mm, pages);
 }
 
 static int check_commit(struct sim *s, struct nerr *err)
