@@ -34,9 +34,10 @@ def run(cmd, **kw):
                           universal_newlines=True, **kw)
 
 
-def real_side(trace, work):
+def real_side(trace, work, nnodes):
     base = os.path.join(work, os.path.basename(trace)[:-len(".trace")])
-    p = run([sys.executable, os.path.join(HERE, "trace2c"), trace, "-o", base + ".c"])
+    p = run([sys.executable, os.path.join(HERE, "trace2c"), trace, "-o", base + ".c",
+             "--all", "0-%d" % (nnodes - 1)])
     if p.returncode == 3:
         return None, p.stdout.strip()
     if p.returncode:
@@ -117,11 +118,12 @@ def main():
         return 2
     numasim, topo, work, traces = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
     os.makedirs(work, exist_ok=True)
+    nnodes = len(json.load(open(topo))["nodes"])
     mismatches, checked, skipped = 0, 0, 0
     for trace in traces:
         name = os.path.basename(trace)
         try:
-            real, why = real_side(trace, work)
+            real, why = real_side(trace, work, nnodes)
             if real is None:
                 print("%s: skipped (%s)" % (name, why))
                 skipped += 1
