@@ -28,7 +28,7 @@ void page_add_new_anon_rmap(struct sim *s, pfn_t pfn, unsigned order,
 
 	f->flags[pfn] |= PG_anon | PG_swapbacked;
 	f->mapping[pfn] = vma->anon_vma;
-	f->index[pfn] = (uint32_t)(index - av->base_vpn);
+	f->index[pfn] = (uint32_t)(int32_t)(int64_t)(index - av->base_vpn);   /* signed offset */
 	f->mapcount[pfn] = 1;
 	av->pages++;
 	node_stat_add(&s->mem, pfn, NR_ANON_MAPPED, (int64_t)1 << order);
@@ -129,7 +129,7 @@ void rmap_walk(struct sim *s, pfn_t pfn, rmap_fn fn, void *ctx)
 
 		if (!av)
 			return;
-		uint64_t index = av->base_vpn + f->index[pfn];
+		uint64_t index = av->base_vpn + (uint64_t)(int64_t)(int32_t)f->index[pfn];
 
 		/* As the anon_vma interval tree: every VMA of every mm sharing
 		 * the anon_vma whose page offsets cover the page's index. */
