@@ -238,6 +238,8 @@ static int do_file_fault(struct sim *s, struct task *t, struct vm_area_struct *v
 	if (write)
 		mark_file_dirty(s, pfn);
 	page_add_file_rmap(s, pfn);
+	if (vma->flags & VM_LOCKED)
+		mlock_file_page(s, pfn);
 	t->mm->rss++;
 	res->pte = mk_pte(pfn, PTE_PRESENT | PTE_YOUNG |
 			  ((vma->flags & VM_SHARED) && write ? PTE_WRITE | PTE_DIRTY : 0));
