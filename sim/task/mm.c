@@ -266,15 +266,17 @@ static void merge_vmas_sim(struct sim *s, struct mm_struct *mm)
 }
 
 /* vma_merge_new_range(): a new mapping merges with the VMA before it and
- * the VMA after it when they are compatible. */
+ * the VMA after it when they are compatible. The one before comes first:
+ * between two faulted VMAs with different anon_vmas, the new one joins
+ * the VMA before it. */
 static struct vm_area_struct *merge_new_vma(struct sim *s, struct mm_struct *mm, int i)
 {
-	if (i + 1 < mm->nr_vmas && vmas_mergeable(s, mm->vmas[i], mm->vmas[i + 1]))
-		merge_next(s, mm, i);
 	if (i > 0 && vmas_mergeable(s, mm->vmas[i - 1], mm->vmas[i])) {
 		merge_next(s, mm, i - 1);
 		i--;
 	}
+	if (i + 1 < mm->nr_vmas && vmas_mergeable(s, mm->vmas[i], mm->vmas[i + 1]))
+		merge_next(s, mm, i);
 	return mm->vmas[i];
 }
 
