@@ -84,13 +84,14 @@ static int new_anon_page(struct sim *s, struct task *t, struct vm_area_struct *v
 	(void)shift;
 	if (!anon_vma_prepare(s, vma))
 		return -ENOMEM;
-	/* The model keeps page->index in 32 bits, relative to the anon_vma's
-	 * first page (DESIGN: compact frames): a page 2^32 pages (16 TiB at
-	 * 4 KiB) or more from it - only in a mapping that large - cannot be
-	 * recorded for the reverse map, and its fault fails with ENOMEM
-	 * (docs/trace-format.md, "Limits"). */
-	if (linear_page_index(vma, addr, s->topo->page_shift) -
-	    anon_vma_get(s, vma->anon_vma)->base_vpn > UINT32_MAX)
+	/* The model keeps page->index in 32 bits, a signed offset from the
+	 * anon_vma's first page (DESIGN: compact frames): a page 2^31 pages
+	 * (8 TiB at 4 KiB) or more from it - only in a mapping that large -
+	 * cannot be recorded for the reverse map, and its fault fails with
+	 * ENOMEM (docs/trace-format.md, "Limits"). */
+	int64_t rel = (int64_t)(linear_page_index(vma, addr, s->topo->page_shift) -
+				anon_vma_get(s, vma->anon_vma)->base_vpn);
+	if (rel < INT32_MIN || rel > INT32_MAX)
 		return -ENOMEM;
 	pfn_t pfn = alloc_user_pages(s, t, vma, ilx, GFP_HIGHUSER_MOVABLE | (order ? __GFP_COMP : 0),
 				     order, &stall);
@@ -237,6 +238,8 @@ static int do_file_fault(struct sim *s, struct task *t, struct vm_area_struct *v
 	if (write)
 		mark_file_dirty(s, pfn);
 	page_add_file_rmap(s, pfn);
+	if (vma->flags & VM_LOCKED)
+		mlock_file_page(s, pfn);
 	t->mm->rss++;
 	res->pte = mk_pte(pfn, PTE_PRESENT | PTE_YOUNG |
 			  ((vma->flags & VM_SHARED) && write ? PTE_WRITE | PTE_DIRTY : 0));

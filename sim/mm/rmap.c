@@ -28,7 +28,7 @@ void page_add_new_anon_rmap(struct sim *s, pfn_t pfn, unsigned order,
 
 	f->flags[pfn] |= PG_anon | PG_swapbacked;
 	f->mapping[pfn] = vma->anon_vma;
-	f->index[pfn] = (uint32_t)(index - av->base_vpn);
+	f->index[pfn] = (uint32_t)(int32_t)(int64_t)(index - av->base_vpn);   /* signed offset */
 	f->mapcount[pfn] = 1;
 	av->pages++;
 	node_stat_add(&s->mem, pfn, NR_ANON_MAPPED, (int64_t)1 << order);
@@ -51,6 +51,49 @@ void page_add_file_rmap(struct sim *s, pfn_t pfn)
 {
 	if (s->mem.f.mapcount[pfn]++ == 0)
 		node_stat_add(&s->mem, pfn, NR_FILE_MAPPED, 1);
+}
+
+/* Moves a page between the unevictable list and the evictable ones after
+ * its PG_mlocked changed (an isolated page is put back by its isolator). */
+static void relru_page(struct sim *s, pfn_t pfn)
+{
+	if (s->mem.f.flags[pfn] & PG_lru) {
+		lru_del(s, pfn);
+		lru_add(s, pfn);
+	}
+}
+
+/* mlock_vma_folio() from __folio_add_file_rmap(): a page cache or shmem
+ * page mapped into a VM_LOCKED VMA is mlocked: off the active list
+ * (__mlock_folio() clears PG_active), onto the unevictable one. */
+void mlock_file_page(struct sim *s, pfn_t pfn)
+{
+	uint32_t *fl = &s->mem.f.flags[pfn];
+
+	if (*fl & PG_mlocked)
+		return;
+	*fl |= PG_mlocked;
+	node_stat_add(&s->mem, pfn, NR_MLOCK, 1);
+	relru_page(s, pfn);
+}
+
+/* munlock_vma_folio(): the model keeps no mlock_count, so a page cache
+ * page stays mlocked until nothing maps it (docs/model.md). */
+static void munlock_file_page(struct sim *s, pfn_t pfn)
+{
+	uint32_t *fl = &s->mem.f.flags[pfn];
+
+	if (!(*fl & PG_mlocked))
+		return;
+	*fl &= ~PG_mlocked;
+	node_stat_add(&s->mem, pfn, NR_MLOCK, -1);
+	if (*fl & PG_lru) {
+		lru_del(s, pfn);
+		*fl &= ~PG_unevictable;
+		lru_add(s, pfn);
+	} else {
+		*fl &= ~PG_unevictable;
+	}
 }
 
 void free_anon_page(struct sim *s, pfn_t pfn)
@@ -96,6 +139,7 @@ void page_remove_rmap(struct sim *s, pfn_t pfn)
 		free_anon_page(s, pfn);
 	} else if (f->flags[pfn] & PG_file) {
 		node_stat_add(&s->mem, pfn, NR_FILE_MAPPED, -1);
+		munlock_file_page(s, pfn);
 	}
 }
 
@@ -129,7 +173,7 @@ void rmap_walk(struct sim *s, pfn_t pfn, rmap_fn fn, void *ctx)
 
 		if (!av)
 			return;
-		uint64_t index = av->base_vpn + f->index[pfn];
+		uint64_t index = av->base_vpn + (uint64_t)(int64_t)(int32_t)f->index[pfn];
 
 		/* As the anon_vma interval tree: every VMA of every mm sharing
 		 * the anon_vma whose page offsets cover the page's index. */

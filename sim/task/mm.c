@@ -214,28 +214,70 @@ int split_vma_range(struct sim *s, struct mm_struct *mm, uint64_t start, uint64_
 	return 0;
 }
 
+/* vma_had_uncowed_parents(): an anon_vma shared with other address spaces
+ * (a fork) stands for a VMA whose anon_vma_chain is not singular. */
+static bool anon_vma_shared(struct sim *s, uint32_t id)
+{
+	struct anon_vma *av = anon_vma_get(s, id);
+
+	return av && av->nr_mms > 1;
+}
+
+/* is_mergeable_anon_vma(): equal anon_vmas merge; so does a VMA without
+ * one (never faulted) with a neighbour whose anon_vma is its own. */
+static bool anon_vmas_mergeable(struct sim *s, uint32_t a, uint32_t b)
+{
+	if (a == b)
+		return true;
+	if (!a || !b)
+		return !anon_vma_shared(s, a ? a : b);
+	return false;
+}
+
 static bool vmas_mergeable(struct sim *s, const struct vm_area_struct *a,
 			   const struct vm_area_struct *b)
 {
 	if (a->end != b->start || a->flags != b->flags || a->file != b->file ||
-	    a->anon_vma != b->anon_vma || !mpol_equal(a->policy, b->policy))
+	    !anon_vmas_mergeable(s, a->anon_vma, b->anon_vma) || !mpol_equal(a->policy, b->policy))
 		return false;
 	return b->pgoff == a->pgoff + ((a->end - a->start) >> page_shift(s));
+}
+
+/* Merges vmas[i + 1] into vmas[i]; the result keeps whichever anon_vma. */
+static void merge_next(struct sim *s, struct mm_struct *mm, int i)
+{
+	struct vm_area_struct *a = mm->vmas[i], *b = mm->vmas[i + 1];
+
+	a->end = b->end;
+	if (!a->anon_vma)
+		a->anon_vma = b->anon_vma;
+	vma_remove_at(mm, i + 1);
+	vma_free(s, b);
 }
 
 static void merge_vmas_sim(struct sim *s, struct mm_struct *mm)
 {
 	for (int i = 0; i + 1 < mm->nr_vmas;) {
-		struct vm_area_struct *a = mm->vmas[i], *b = mm->vmas[i + 1];
-
-		if (vmas_mergeable(s, a, b)) {
-			a->end = b->end;
-			vma_remove_at(mm, i + 1);
-			vma_free(s, b);
-		} else {
+		if (vmas_mergeable(s, mm->vmas[i], mm->vmas[i + 1]))
+			merge_next(s, mm, i);
+		else
 			i++;
-		}
 	}
+}
+
+/* vma_merge_new_range(): a new mapping merges with the VMA before it and
+ * the VMA after it when they are compatible. The one before comes first:
+ * between two faulted VMAs with different anon_vmas, the new one joins
+ * the VMA before it. */
+static struct vm_area_struct *merge_new_vma(struct sim *s, struct mm_struct *mm, int i)
+{
+	if (i > 0 && vmas_mergeable(s, mm->vmas[i - 1], mm->vmas[i])) {
+		merge_next(s, mm, i - 1);
+		i--;
+	}
+	if (i + 1 < mm->nr_vmas && vmas_mergeable(s, mm->vmas[i], mm->vmas[i + 1]))
+		merge_next(s, mm, i);
+	return mm->vmas[i];
 }
 
 /* ---- unmapping --------------------------------------------------------- */
@@ -386,7 +428,9 @@ struct vm_area_struct *mmap_region(struct sim *s, struct mm_struct *mm, uint64_t
 	 * vm_pgoff = addr >> PAGE_SHIFT: VMA interleave uses it. */
 	v->pgoff = (flags & VM_FILE) || (flags & VM_SHMEM) ? pgoff : start >> page_shift(s);
 	v->mm = mm;
-	if (vma_insert_at(mm, vma_index_after(mm, start), v)) {
+	int i = vma_index_after(mm, start);
+
+	if (vma_insert_at(mm, i, v)) {
 		free(v);
 		return NULL;
 	}
@@ -394,7 +438,7 @@ struct vm_area_struct *mmap_region(struct sim *s, struct mm_struct *mm, uint64_t
 
 	if (f)
 		file_add_mapper(f, v);
-	return v;
+	return merge_new_vma(s, mm, i);
 }
 
 void mm_put(struct sim *s, struct mm_struct *mm)

@@ -5,7 +5,8 @@
  * An mm_struct is shared by the threads of a process (CLONE_VM) and
  * holds a sorted array of VMAs and the page table. Anonymous pages point
  * back to their anon_vma through frames.mapping, with frames.index the
- * page number relative to the anon_vma's base; an anon_vma lists the
+ * page number relative to the anon_vma's base, signed (a VMA merged below
+ * the one that made the anon_vma has pages before the base); an anon_vma lists the
  * address spaces that may map its pages (after fork, parent and child),
  * which is what the reverse map walks. File pages point to their file.
  *

@@ -89,8 +89,9 @@ static void test_vma_split_and_munmap(void **state)
 	assert_int_equal(mm->vmas[1]->pgoff, 0x150000 >> 12);
 	assert_null(find_vma(mm, 0x148000));
 	assert_ptr_equal(find_vma(mm, 0x1fffff), mm->vmas[1]);
-	/* a new mapping over both replaces what was there (MAP_FIXED) */
-	assert_non_null(mmap_region(e->s, mm, 0x120000, 0x180000, VM_READ | VM_WRITE | VM_ANON, 0, 0));
+	/* a new mapping over both replaces what was there (MAP_FIXED); a
+	 * read-only one cannot merge with its read-write neighbours */
+	assert_non_null(mmap_region(e->s, mm, 0x120000, 0x180000, VM_READ | VM_ANON, 0, 0));
 	assert_int_equal(mm->nr_vmas, 3);
 	assert_int_equal(mm->vmas[0]->end, 0x120000);
 	assert_int_equal(mm->vmas[1]->start, 0x120000);
@@ -98,8 +99,11 @@ static void test_vma_split_and_munmap(void **state)
 	/* splitting at boundaries that exist changes nothing */
 	assert_int_equal(split_vma_range(e->s, mm, 0x120000, 0x180000), 0);
 	assert_int_equal(mm->nr_vmas, 3);
-	/* identical neighbours merge back */
 	mm_merge_vmas(e->s, mm);
+	assert_int_equal(mm->nr_vmas, 3);
+	/* a compatible new mapping merges with both neighbours
+	 * (vma_merge_new_range()) */
+	assert_non_null(mmap_region(e->s, mm, 0x120000, 0x180000, VM_READ | VM_WRITE | VM_ANON, 0, 0));
 	assert_int_equal(mm->nr_vmas, 1);
 	assert_int_equal(mm->vmas[0]->start, 0x100000);
 	assert_int_equal(mm->vmas[0]->end, 0x200000);
