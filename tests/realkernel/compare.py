@@ -48,18 +48,24 @@ def real_side(trace, work, nnodes):
     p = run([base])
     if p.returncode:
         raise RuntimeError("%s exited %d: %s" % (base, p.returncode, p.stderr))
+    # MAPS LINE PID LABEL heads the numa_maps of trace pid PID at the
+    # snapshot of trace line LINE (0 and END: the end); the sets come in
+    # file order, one per live task.
     calls, maps, cur = {}, [], None
     for line in p.stdout.splitlines():
         if line.startswith("MAP "):
-            cur[1].append(line[4:])
-        elif line.startswith("SNAPSHOT ") or line == "END":
-            cur = (line, [])
-            maps.append(cur)
+            cur.append(line[4:])
+        elif line.startswith("MAPS "):
+            _, at, pid, label = line.split(" ", 3)
+            name = "END" if at == "0" else "SNAPSHOT %s" % label
+            if not maps or maps[-1][2] != at:
+                maps.append((name, {}, at))
+            cur = maps[-1][1].setdefault(int(pid), [])
         else:
             w = line.split()
             calls[int(w[0])] = {"op": w[1], "rc": w[2],
                                 "status": w[3].split(",") if len(w) > 3 else None}
-    return (calls, maps), None
+    return (calls, [(name, tasks) for name, tasks, _ in maps]), None
 
 
 def sim_side(numasim, topo, trace, work):
@@ -74,8 +80,8 @@ def sim_side(numasim, topo, trace, work):
         calls[r["line"]] = {"op": r["op"], "rc": str(r["rc"]),
                             "status": [str(s) for s in r["status"]] if "status" in r else None}
     maps = [("SNAPSHOT %s" % s.get("label", "-"),
-             [m for t in s["tasks"] for m in t["numa_maps"]]) for s in rep["snapshots"]]
-    maps.append(("END", [m for t in rep["tasks"] for m in t["numa_maps"]]))
+             {t["pid"]: t["numa_maps"] for t in s["tasks"]}) for s in rep["snapshots"]]
+    maps.append(("END", {t["pid"]: t["numa_maps"] for t in rep["tasks"]}))
     return calls, maps
 
 
@@ -103,12 +109,16 @@ def compare(name, real, sim):
     if [m[0] for m in rmaps] != [m[0] for m in smaps]:
         bad.append("%s: snapshots: kernel %s, numasim %s" % (
             name, [m[0] for m in rmaps], [m[0] for m in smaps]))
-    for (label, kl), (_, sl) in zip(rmaps, smaps):
-        kl, sl = [norm_map(x) for x in kl], [norm_map(x) for x in sl]
-        if kl != sl:
-            bad.append("%s: %s numa_maps:\n    kernel:  %s\n    numasim: %s" % (
-                name, label, "\n             ".join(kl) or "(none)",
-                "\n             ".join(sl) or "(none)"))
+    # Per trace pid; a task missing on one side (exited, or not forked)
+    # has no numa_maps lines there.
+    for (label, ktasks), (_, stasks) in zip(rmaps, smaps):
+        for pid in sorted(set(ktasks) | set(stasks)):
+            kl = [norm_map(x) for x in ktasks.get(pid, [])]
+            sl = [norm_map(x) for x in stasks.get(pid, [])]
+            if kl != sl:
+                bad.append("%s: %s pid %d numa_maps:\n    kernel:  %s\n    numasim: %s" % (
+                    name, label, pid, "\n             ".join(kl) or "(none)",
+                    "\n             ".join(sl) or "(none)"))
     return bad
 
 
