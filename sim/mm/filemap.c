@@ -258,7 +258,11 @@ static pfn_t page_cache_get(struct sim *s, struct task *t, struct file_obj *f, u
 	pfn_t pfn = page_cache_lookup(f, index);
 
 	if (pfn != NOPFN) {
-		mark_page_accessed(s, pfn);
+		/* filemap_read() marks the folio accessed; a fault does not
+		 * (filemap_fault(), shmem_fault(): the pte's young bit
+		 * stands for the access until reclaim or zap looks at it). */
+		if (!vma)
+			mark_page_accessed(s, pfn);
 		return pfn;
 	}
 	uint64_t stall = 0;

@@ -14,6 +14,7 @@
 #include "mm/overcommit.h"
 #include "mm/rmap.h"
 #include "mm/swap.h"
+#include "mm/vmscan.h"
 #include "sim.h"
 
 static unsigned page_shift(const struct sim *s)
@@ -302,6 +303,10 @@ static void zap_one(void *ctx, uint64_t vpn, pte_t *e)
 			if (!(z->s->mem.f.flags[pfn] & PG_head))
 				return;
 		}
+		/* zap_present_folio_ptes(): a young pte of a file or shmem
+		 * folio marks it accessed (two such zaps activate it). */
+		if ((p & PTE_YOUNG) && !(p & PTE_HUGE) && !(z->s->mem.f.flags[pfn] & PG_anon))
+			mark_page_accessed(z->s, pfn);
 		z->mm->rss--;
 		page_remove_rmap(z->s, pfn);
 	} else if (p & PTE_SWAP) {
@@ -553,6 +558,11 @@ struct mm_struct *dup_mm(struct sim *s, struct mm_struct *old, int child_tgid,
 		}
 		struct dup_ctx d = {s, mm, v, 0};
 
+		/* vma_needs_copy(): page tables a fault fills in again (shared
+		 * and file mappings, a private one never written, i.e. without
+		 * an anon_vma) are not copied; the child faults them in. */
+		if (!(v->flags & VM_HUGETLB) && !v->anon_vma)
+			continue;
 		pgtable_walk(&old->pt, v->start >> page_shift(s), v->end >> page_shift(s),
 			     dup_one, &d);
 		if (d.failed) {
