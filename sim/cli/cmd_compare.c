@@ -89,26 +89,6 @@ static int parse_vary(struct compare *c, const char *arg)
 	return -1;
 }
 
-static const char *opt_val(int argc, char **argv, int *i, const char *arg)
-{
-	const char *eq = strchr(arg, '=');
-
-	if (arg[1] == '-' && eq)
-		return eq + 1;
-	if (arg[1] != '-' && arg[2])
-		return arg + 2;
-	return *i + 1 < argc ? argv[++*i] : NULL;
-}
-
-static bool is_opt(const char *arg, const char *s, const char *l)
-{
-	size_t n = strlen(l);
-
-	if (s && (!strcmp(arg, s) || (!strncmp(arg, s, 2) && arg[2] && arg[1] != '-')))
-		return true;
-	return !strncmp(arg, l, n) && (arg[n] == '\0' || arg[n] == '=');
-}
-
 static int parse_args(int argc, char **argv, struct compare *c)
 {
 	struct nerr err;
@@ -122,26 +102,26 @@ static int parse_args(int argc, char **argv, struct compare *c)
 		}
 		if (!strcmp(arg, "--progress") || !strcmp(arg, "--no-progress"))
 			continue;
-		if (!is_opt(arg, "-t", "--topology") && !is_opt(arg, "-w", "--workload") &&
-		    !is_opt(arg, NULL, "--vary") && !is_opt(arg, NULL, "--set") &&
-		    !is_opt(arg, NULL, "--seed") && !is_opt(arg, NULL, "--format") &&
-		    !is_opt(arg, "-o", "--output"))
+		if (!cli_opt_is(arg, "-t", "--topology") && !cli_opt_is(arg, "-w", "--workload") &&
+		    !cli_opt_is(arg, NULL, "--vary") && !cli_opt_is(arg, NULL, "--set") &&
+		    !cli_opt_is(arg, NULL, "--seed") && !cli_opt_is(arg, NULL, "--format") &&
+		    !cli_opt_is(arg, "-o", "--output"))
 			return cli_usage("unknown option '%s'", arg);
-		if (!(v = opt_val(argc, argv, &i, arg)))
+		if (!(v = cli_opt_value(argc, argv, &i)))
 			return cli_usage("option '%s' needs a value", arg);
 		int rc = -1;
 
-		if (is_opt(arg, "-t", "--topology"))
+		if (cli_opt_is(arg, "-t", "--topology"))
 			c->a.topo = v;
-		else if (is_opt(arg, "-w", "--workload"))
+		else if (cli_opt_is(arg, "-w", "--workload"))
 			c->a.trace = v;
-		else if (is_opt(arg, NULL, "--vary"))
+		else if (cli_opt_is(arg, NULL, "--vary"))
 			rc = parse_vary(c, v);
-		else if (is_opt(arg, NULL, "--set") && run_args_set(&c->a, v, &err))
+		else if (cli_opt_is(arg, NULL, "--set") && run_args_set(&c->a, v, &err))
 			return cli_fail(&err);
-		else if (is_opt(arg, NULL, "--seed") && tunable_set(&c->a.tun, TUN_SIM_SEED, v, &err))
+		else if (cli_opt_is(arg, NULL, "--seed") && tunable_set(&c->a.tun, TUN_SIM_SEED, v, &err))
 			return cli_fail(&err);
-		else if (is_opt(arg, NULL, "--format")) {
+		else if (cli_opt_is(arg, NULL, "--format")) {
 			if (!strcmp(v, "text"))
 				c->format = CMP_TEXT;
 			else if (!strcmp(v, "json"))
@@ -150,7 +130,7 @@ static int parse_args(int argc, char **argv, struct compare *c)
 				c->format = CMP_CSV;
 			else
 				return cli_usage("unknown format '%s' (text, json or csv)", v);
-		} else if (is_opt(arg, "-o", "--output"))
+		} else if (cli_opt_is(arg, "-o", "--output"))
 			c->out = v;
 		if (rc >= 0)
 			return rc;

@@ -21,29 +21,6 @@ struct run_opts {
 	const char *out;
 };
 
-static const char *opt_value(int argc, char **argv, int *i)
-{
-	const char *arg = argv[*i];
-	const char *eq = strchr(arg, '=');
-
-	if (arg[1] != '-' && arg[2])   /* -tNAME */
-		return arg + 2;
-	if (arg[1] == '-' && eq)       /* --format=json */
-		return eq + 1;
-	if (*i + 1 >= argc)
-		return NULL;
-	return argv[++*i];
-}
-
-static bool opt_is(const char *arg, const char *s, const char *l)
-{
-	size_t n = l ? strlen(l) : 0;
-
-	if (s && (!strcmp(arg, s) || (strncmp(arg, s, 2) == 0 && arg[2] && arg[1] != '-')))
-		return true;
-	return l && !strncmp(arg, l, n) && (arg[n] == '\0' || arg[n] == '=');
-}
-
 static int parse_args(int argc, char **argv, struct run_opts *o, bool allow_output)
 {
 	struct nerr err;
@@ -62,26 +39,26 @@ static int parse_args(int argc, char **argv, struct run_opts *o, bool allow_outp
 			o->a.progress = !strcmp(arg, "--progress");
 			continue;
 		}
-		bool known = opt_is(arg, "-t", "--topology") || opt_is(arg, "-w", "--workload") ||
-			     opt_is(arg, NULL, "--set") || opt_is(arg, NULL, "--seed") ||
-			     (allow_output && (opt_is(arg, NULL, "--format") || opt_is(arg, "-o", "--output") ||
-					       opt_is(arg, NULL, "--timeseries")));
+		bool known = cli_opt_is(arg, "-t", "--topology") || cli_opt_is(arg, "-w", "--workload") ||
+			     cli_opt_is(arg, NULL, "--set") || cli_opt_is(arg, NULL, "--seed") ||
+			     (allow_output && (cli_opt_is(arg, NULL, "--format") || cli_opt_is(arg, "-o", "--output") ||
+					       cli_opt_is(arg, NULL, "--timeseries")));
 
 		if (!known)
 			return cli_usage("unknown option '%s'", arg);
-		if (!(v = opt_value(argc, argv, &i)))
+		if (!(v = cli_opt_value(argc, argv, &i)))
 			return cli_usage("option '%s' needs a value", arg);
-		if (opt_is(arg, "-t", "--topology")) {
+		if (cli_opt_is(arg, "-t", "--topology")) {
 			o->a.topo = v;
-		} else if (opt_is(arg, "-w", "--workload")) {
+		} else if (cli_opt_is(arg, "-w", "--workload")) {
 			o->a.trace = v;
-		} else if (opt_is(arg, NULL, "--set")) {
+		} else if (cli_opt_is(arg, NULL, "--set")) {
 			if (run_args_set(&o->a, v, &err))
 				return cli_fail(&err);
-		} else if (opt_is(arg, NULL, "--seed")) {
+		} else if (cli_opt_is(arg, NULL, "--seed")) {
 			if (tunable_set(&o->a.tun, TUN_SIM_SEED, v, &err))
 				return cli_fail(&err);
-		} else if (opt_is(arg, NULL, "--format")) {
+		} else if (cli_opt_is(arg, NULL, "--format")) {
 			if (!strcmp(v, "text"))
 				o->format = FMT_TEXT;
 			else if (!strcmp(v, "json"))
@@ -90,9 +67,9 @@ static int parse_args(int argc, char **argv, struct run_opts *o, bool allow_outp
 				o->format = FMT_HTML;
 			else
 				return cli_usage("unknown format '%s' (text, json or html)", v);
-		} else if (opt_is(arg, "-o", "--output")) {
+		} else if (cli_opt_is(arg, "-o", "--output")) {
 			o->out = v;
-		} else if (opt_is(arg, NULL, "--timeseries")) {
+		} else if (cli_opt_is(arg, NULL, "--timeseries")) {
 			char why[256];
 
 			if (parse_time_ns(v, &o->a.timeseries_ns, why, sizeof(why)))

@@ -9,6 +9,29 @@
 #include "topo/topo.h"
 #include "trace/replay.h"
 
+bool cli_opt_is(const char *arg, const char *s, const char *l)
+{
+	size_t n = l ? strlen(l) : 0;
+
+	if (s && (!strcmp(arg, s) || (strncmp(arg, s, 2) == 0 && arg[2] && arg[1] != '-')))
+		return true;
+	return l && !strncmp(arg, l, n) && (arg[n] == '\0' || arg[n] == '=');
+}
+
+const char *cli_opt_value(int argc, char **argv, int *i)
+{
+	const char *arg = argv[*i];
+	const char *eq = strchr(arg, '=');
+
+	if (arg[1] != '-' && arg[2])   /* -tNAME */
+		return arg + 2;
+	if (arg[1] == '-' && eq)       /* --format=json */
+		return eq + 1;
+	if (*i + 1 >= argc)
+		return NULL;
+	return argv[++*i];
+}
+
 void run_args_init(struct run_args *a)
 {
 	memset(a, 0, sizeof(*a));

@@ -26,6 +26,16 @@ struct run_args {
 
 #define TRACE_DEFAULT "default"
 
+/*
+ * Option spelling shared by run, explain and compare: `-t NAME`,
+ * `-tNAME`, `--topology NAME`, `--topology=NAME`. cli_opt_is() tells
+ * whether argv word arg is the option with short form s (or NULL) and
+ * long form l; cli_opt_value() returns its value, taking the next word
+ * when needed (advancing *i), or NULL when there is none.
+ */
+bool cli_opt_is(const char *arg, const char *s, const char *l);
+const char *cli_opt_value(int argc, char **argv, int *i);
+
 void run_args_init(struct run_args *a);
 /* Applies one --set k=v. */
 int run_args_set(struct run_args *a, const char *kv, struct nerr *err);
