@@ -6,4 +6,4 @@ numasim=$1 trace=$2
 topo=$(sed -n 's/^# topology: *//p' "$trace" | head -n 1)
 args=$(sed -n 's/^# args: *//p' "$trace" | head -n 1)
 # shellcheck disable=SC2086
-exec "$numasim" run ${topo:+-t "$topo"} -w "$trace" --check --no-progress $args -o /dev/null
+exec "$numasim" run ${topo:+-t "$topo"} -w "$trace" --check --no-progress $args >/dev/null
