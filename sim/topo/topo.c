@@ -847,27 +847,6 @@ void topo_free(struct topology *t)
 
 /* ---- -t NAME ---------------------------------------------------------------- */
 
-/*
- * $NUMASIM_DATADIR, else the source tree numasim was built from (a build
- * run in place), else where `cmake --install` put topologies/ and
- * workloads/.
- */
-const char *numasim_datadir(void)
-{
-	const char *d = getenv("NUMASIM_DATADIR");
-	struct stat st;
-
-	if (d && *d)
-		return d;
-#ifdef NUMASIM_INSTALL_DATADIR
-	if (stat(NUMASIM_DATADIR "/topologies", &st) != 0 || !S_ISDIR(st.st_mode))
-		return NUMASIM_INSTALL_DATADIR;
-#else
-	(void)st;
-#endif
-	return NUMASIM_DATADIR;
-}
-
 static bool is_file(const char *path)
 {
 	struct stat st;

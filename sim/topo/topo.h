@@ -95,8 +95,16 @@ void topo_free(struct topology *t);
  * into buf. Returns 0, or -1 with a message when nothing matches.
  */
 int topo_resolve(const char *name, char *buf, size_t len, struct nerr *err);
-/* The data directory: $NUMASIM_DATADIR, else the source tree at build time. */
-const char *numasim_datadir(void);
+/*
+ * The data directory holding topologies/ and workloads/: $NUMASIM_DATADIR,
+ * else beside the installed program or library, else the source tree at
+ * build time (core/datadir.c). datadir_find() writes it into buf and
+ * returns buf; numasim_datadir() does so into a buffer that lives until
+ * the end of the enclosing block.
+ */
+#define DATADIR_MAX 4096
+const char *datadir_find(char *buf, size_t len);
+#define numasim_datadir() datadir_find((char[DATADIR_MAX]){0}, DATADIR_MAX)
 
 #define TOPO_DEFAULT "ring4"
 

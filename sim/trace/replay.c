@@ -384,43 +384,12 @@ static void sample_until(struct replay *rp, uint64_t t)
 	}
 }
 
-static int replay_loop(struct replay *rp, struct trace_reader *rd)
+/* What is left once the trace and the events are done. */
+static int replay_finish(struct replay *rp)
 {
 	struct sim *s = rp->s;
-	struct trace_record rec;
-	bool have = false, eof = false;
-	uint64_t n = 0;
 
-	while (!rp->fatal && !rp->failed_alloc) {
-		if (!have && !eof) {
-			int rc = trace_next(rd, &rec, &rp->err);
-
-			if (rc < 0)
-				return -1;
-			have = rc > 0;
-			eof = rc == 0;
-		}
-		uint64_t tf = have ? rec.time_ns : UINT64_MAX;
-		uint64_t te = engine_next_time(&s->eng);
-
-		if (tf == UINT64_MAX && te == UINT64_MAX)
-			break;
-		sample_until(rp, tf < te ? tf : te);
-		if (have && tf < te) {
-			dispatch(rp, &rec);
-			have = false;
-			if ((++n & 0xfffff) == 0)
-				progress(rp, false);
-		} else {
-			engine_step(&s->eng);
-			/* kswapd, writeback and migration run as events too */
-			if (s->check && !rp->fatal && sim_check(s, &rp->err)) {
-				nerr_prefix(&rp->err, "%s: --check after an event at t=%llu ns", rp->path,
-					    (unsigned long long)sim_now(s));
-				rp->fatal = true;
-			}
-		}
-	}
+	rp->done = true;
 	if (rp->failed_alloc && !rp->fatal)
 		return nerr_set(&rp->err, "%s: out of host memory during replay", rp->path);
 	if (!rp->fatal && check_unborn(rp))
@@ -434,54 +403,146 @@ static int replay_loop(struct replay *rp, struct trace_reader *rd)
 	return rp->fatal ? -1 : 0;
 }
 
-int replay_run(struct sim *s, const char *trace, const struct replay_opts *opts,
-	       struct nerr *err)
+/* Runs records and events due at or before until; 1 when everything
+ * ran, 0 when the next one is later than until, -1 on error. */
+static int replay_loop(struct replay *rp, uint64_t until)
+{
+	struct sim *s = rp->s;
+
+	while (!rp->fatal && !rp->failed_alloc) {
+		if (!rp->have && !rp->eof) {
+			int rc = trace_next(rp->rd, &rp->rec, &rp->err);
+
+			if (rc < 0) {
+				rp->fatal = true;
+				return -1;
+			}
+			rp->have = rc > 0;
+			rp->eof = rc == 0;
+		}
+		uint64_t tf = rp->have ? rp->rec.time_ns : UINT64_MAX;
+		uint64_t te = engine_next_time(&s->eng);
+
+		if (tf == UINT64_MAX && te == UINT64_MAX)
+			break;
+		if ((tf < te ? tf : te) > until) {
+			/* stop at until: nothing is due before it */
+			sample_until(rp, until);
+			engine_run_until(&s->eng, until);
+			return 0;
+		}
+		sample_until(rp, tf < te ? tf : te);
+		if (rp->have && tf < te) {
+			dispatch(rp, &rp->rec);
+			rp->have = false;
+			if ((++rp->nread & 0xfffff) == 0)
+				progress(rp, false);
+		} else {
+			engine_step(&s->eng);
+			/* kswapd, writeback and migration run as events too */
+			if (s->check && !rp->fatal && sim_check(s, &rp->err)) {
+				nerr_prefix(&rp->err, "%s: --check after an event at t=%llu ns", rp->path,
+					    (unsigned long long)sim_now(s));
+				rp->fatal = true;
+			}
+		}
+	}
+	if (replay_finish(rp)) {
+		rp->fatal = true;
+		return -1;
+	}
+	return 1;
+}
+
+struct replay *replay_begin(struct sim *s, const char *trace, const struct replay_opts *opts,
+			    struct nerr *err)
 {
 	uint64_t nrec = 0;
 
 	if (trace_validate(trace, &nrec, err))
-		return -1;
+		return NULL;
 	struct trace_reader *rd = trace_open(trace, err);
 
 	if (!rd)
-		return -1;
+		return NULL;
 	trace_reader_set_nodes(rd, (unsigned)s->topo->nr_nodes, (unsigned)s->topo->nr_cpus);
 	struct trace_log *log = calloc(1, sizeof(*log));
 	struct replay *rp = calloc(1, sizeof(*rp));
 
-	if (!log || !rp) {
-		free(log);
+	if (log) {
+		log->workload_name = strdup(trace_name(rd));
+		log->workload_path = strdup(trace_path(rd));
+	}
+	if (!log || !rp || !log->workload_name || !log->workload_path) {
+		trace_log_free(log);
 		free(rp);
 		trace_close(rd);
-		return nerr_set(err, "out of host memory");
+		nerr_set(err, "out of host memory");
+		return NULL;
 	}
-	log->workload_name = strdup(trace_name(rd));
-	log->workload_path = strdup(trace_path(rd));
 	log->records = nrec;
 	log->sample_interval_ns = opts ? opts->timeseries_ns : 0;
+	trace_log_free(s->log);
 	s->log = log;
 	rp->s = s;
 	rp->log = log;
+	rp->rd = rd;
 	rp->path = log->workload_path;
 	if (opts)
 		rp->opts = *opts;
 	rp->next_sample = rp->opts.timeseries_ns ? 0 : UINT64_MAX;
+	return rp;
+}
 
-	int rc = replay_loop(rp, rd);
-
-	if (rc)
+int replay_advance(struct replay *rp, uint64_t until, struct nerr *err)
+{
+	if (rp->fatal) {
 		*err = rp->err;
+		return -1;
+	}
+	if (rp->done)
+		return 1;
+	int rc = replay_loop(rp, until);
+
+	if (rc < 0)
+		*err = rp->err;
+	return rc;
+}
+
+bool replay_done(const struct replay *rp)
+{
+	return rp->done;
+}
+
+void replay_end(struct replay *rp)
+{
+	if (!rp)
+		return;
+	struct sim *s = rp->s;
+
 	streams_free(rp);
-	/* After an error, global records may still wait in the queue. */
+	/* After an error or a stop, global records may still wait in the queue. */
 	for (uint64_t i = 0; i < s->eng.len; i++) {
 		if (s->eng.heap[i].fn == run_global_event) {
 			pending_free((struct pending *)(uintptr_t)s->eng.heap[i].arg);
 			s->eng.heap[i].fn = ignore_event;
 		}
 	}
+	trace_close(rp->rd);
 	free(rp);
-	trace_close(rd);
-	return rc;
+}
+
+int replay_run(struct sim *s, const char *trace, const struct replay_opts *opts,
+	       struct nerr *err)
+{
+	struct replay *rp = replay_begin(s, trace, opts, err);
+
+	if (!rp)
+		return -1;
+	int rc = replay_advance(rp, UINT64_MAX, err);
+
+	replay_end(rp);
+	return rc < 0 ? -1 : 0;
 }
 
 void trace_log_free(struct trace_log *log)

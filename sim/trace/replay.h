@@ -68,4 +68,20 @@ int replay_run(struct sim *s, const char *trace, const struct replay_opts *opts,
 	       struct nerr *err);
 void trace_log_free(struct trace_log *log);
 
+/*
+ * The same in steps, for the library (include/numasim.h): replay_begin()
+ * validates the trace and opens it; replay_advance() runs the records and
+ * events due at or before `until` (UINT64_MAX: to the end), leaving the
+ * clock at `until` when it stops early, and returns 1 when everything ran,
+ * 0 when it stopped at `until`, -1 on error (the replay cannot go on);
+ * replay_end() frees what is left, keeping s->log for the reports.
+ * replay_run() is begin + advance(UINT64_MAX) + end.
+ */
+struct replay;
+struct replay *replay_begin(struct sim *s, const char *trace, const struct replay_opts *opts,
+			    struct nerr *err);
+int replay_advance(struct replay *rp, uint64_t until, struct nerr *err);
+bool replay_done(const struct replay *rp);
+void replay_end(struct replay *rp);
+
 #endif

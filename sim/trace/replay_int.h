@@ -46,6 +46,11 @@ struct replay {
 	struct stream **streams;  /* open addressing on pid */
 	uint32_t nstreams, nslots;
 	uint64_t next_sample;
+	struct trace_reader *rd;  /* the trace, read one record at a time */
+	struct trace_record rec;  /* the record read and not yet dispatched */
+	bool have, eof;           /* rec holds one; the reader is at the end */
+	bool done;                /* trace and events finished */
+	uint64_t nread;           /* records dispatched (progress line) */
 	bool fatal;               /* stop: err holds why */
 	bool failed_alloc;
 	struct nerr err;

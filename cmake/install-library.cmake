@@ -1,0 +1,30 @@
+# Installing libnumasim for other programs (docs/api.md, "Installing"):
+# the shared and static library, include/numasim.h, numasim.pc for
+# pkg-config and a CMake package (find_package(numasim) gives the imported
+# target numasim::numasim, the shared library).
+install(TARGETS numasim_shared EXPORT numasimTargets
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(TARGETS numasim_lib ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+install(FILES ${CMAKE_SOURCE_DIR}/include/numasim.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+
+# numasim.pc: ${pcfiledir}-relative, so a moved install tree still works.
+file(RELATIVE_PATH NUMASIM_PC_TO_PREFIX ${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig ${CMAKE_INSTALL_PREFIX})
+string(REGEX REPLACE "/$" "" NUMASIM_PC_TO_PREFIX "${NUMASIM_PC_TO_PREFIX}")
+configure_file(${CMAKE_SOURCE_DIR}/cmake/numasim.pc.in ${CMAKE_BINARY_DIR}/numasim.pc @ONLY)
+install(FILES ${CMAKE_BINARY_DIR}/numasim.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
+include(CMakePackageConfigHelpers)
+set_target_properties(numasim_shared PROPERTIES EXPORT_NAME numasim)
+install(EXPORT numasimTargets NAMESPACE numasim::
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/numasim)
+configure_package_config_file(${CMAKE_SOURCE_DIR}/cmake/numasimConfig.cmake.in
+    ${CMAKE_BINARY_DIR}/numasimConfig.cmake
+    INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/numasim)
+write_basic_package_version_file(${CMAKE_BINARY_DIR}/numasimConfigVersion.cmake
+    VERSION ${NUMASIM_API_MAJOR}.${NUMASIM_API_MINOR}.0 COMPATIBILITY SameMajorVersion)
+install(FILES ${CMAKE_BINARY_DIR}/numasimConfig.cmake ${CMAKE_BINARY_DIR}/numasimConfigVersion.cmake
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/numasim)
+
+# The Python module (docs/python.md) beside the shared data.
+install(FILES ${CMAKE_SOURCE_DIR}/python/numasim.py DESTINATION ${CMAKE_INSTALL_DATADIR}/numasim/python)
