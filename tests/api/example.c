@@ -1,10 +1,8 @@
 /*
- * example.c - the example program of docs/api.md, compiled against the
- * installed library by tests/api/test_install.sh and in the build tree.
- *
- * A task on CPU 2 (node 1 of ring4) touches 4 MiB: with the default
- * (local) policy the 1024 pages come from node 1 and every later access
- * is local. Then it runs an interleaved buffer too.
+ * example.c - a task on CPU 2 (node 1 of the shipped ring4 machine)
+ * first-touches 4 MiB, so the 1024 pages come from node 1 and its
+ * accesses are local; then it touches 4 MiB interleaved over the 4 nodes.
+ * Build: cc example.c $(pkg-config --cflags --libs numasim) -o example
  */
 #include <numasim.h>
 #include <stdio.h>
