@@ -20,6 +20,12 @@ trap 'rm -rf "$tmp"' EXIT
 unset NUMASIM_DATADIR NUMASIM_LIB
 
 cmake --install "$build" --prefix "$tmp/first" >"$tmp/install.log"
+# A sanitizer build (-DNUMASIM_SANITIZE=ON): programs using the library
+# are built with the sanitizers too, as its runtime must come first.
+san=""
+if readelf -d "$(find "$tmp/first" -name 'libnumasim.so.*.*')" | grep -q 'libasan'; then
+  san="-fsanitize=address,undefined"
+fi
 mv "$tmp/first" "$tmp/moved"
 p=$tmp/moved
 libdir=$(dirname "$(find "$p" -name numasim.pc)")
@@ -50,11 +56,11 @@ cmp -s "$tmp/example.c" "$src/tests/api/example.c" || { echo "FAIL: docs/api.md'
 [ -s "$tmp/want.txt" ] || { echo "FAIL: no output block in docs/api.md"; exit 1; }
 export PKG_CONFIG_PATH="$libdir/pkgconfig"
 # shellcheck disable=SC2046
-cc -Wall -Werror -o "$tmp/example" "$tmp/example.c" $(pkg-config --cflags --libs numasim)
+cc -Wall -Werror $san -o "$tmp/example" "$tmp/example.c" $(pkg-config --cflags --libs numasim)
 LD_LIBRARY_PATH="$libdir" "$tmp/example" >"$tmp/got.txt"
 diff "$tmp/want.txt" "$tmp/got.txt" || { echo "FAIL: the example's output differs from docs/api.md"; exit 1; }
 # shellcheck disable=SC2046
-cc -Wall -Werror -o "$tmp/example-static" "$tmp/example.c" $(pkg-config --cflags numasim) \
+cc -Wall -Werror $san -o "$tmp/example-static" "$tmp/example.c" $(pkg-config --cflags numasim) \
    "$libdir/libnumasim.a" $(pkg-config --static --libs-only-l numasim | sed 's/-lnumasim//')
 "$tmp/example-static" >"$tmp/got-static.txt"
 diff "$tmp/want.txt" "$tmp/got-static.txt" || { echo "FAIL: the static example differs"; exit 1; }
@@ -62,7 +68,7 @@ echo "ok: docs/api.md example built with pkg-config (shared and static) prints w
 
 # 3. find_package(numasim) from a CMake project.
 cmake -S "$src/tests/api/consumer" -B "$tmp/consumer" -DCMAKE_PREFIX_PATH="$p" \
-      -DEXAMPLE_SOURCE="$tmp/example.c" >"$tmp/consumer.log" 2>&1 || { cat "$tmp/consumer.log"; exit 1; }
+      -DEXAMPLE_SOURCE="$tmp/example.c" -DCMAKE_C_FLAGS="$san" >"$tmp/consumer.log" 2>&1 || { cat "$tmp/consumer.log"; exit 1; }
 cmake --build "$tmp/consumer" >>"$tmp/consumer.log" 2>&1 || { cat "$tmp/consumer.log"; exit 1; }
 "$tmp/consumer/example" >"$tmp/got-cmake.txt"
 diff "$tmp/want.txt" "$tmp/got-cmake.txt" || { echo "FAIL: the find_package example differs"; exit 1; }
@@ -85,6 +91,6 @@ int main(void)
 }
 PROG
 # shellcheck disable=SC2046
-cc -o "$tmp/here" "$tmp/here.c" $(pkg-config --cflags --libs numasim)
+cc $san -o "$tmp/here" "$tmp/here.c" $(pkg-config --cflags --libs numasim)
 (cd / && LD_LIBRARY_PATH="$libdir" "$tmp/here") || { echo "FAIL: the library does not find its data"; exit 1; }
 echo "ok: libnumasim.so finds the data beside itself"
