@@ -5,7 +5,21 @@
 install(TARGETS numasim_shared EXPORT numasimTargets
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(TARGETS numasim_lib ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+# The installed libnumasim.a holds the same objects as one relocatable
+# object whose hidden symbols are made local (ld -r + objcopy
+# --localize-hidden), so a program linking it statically sees only the
+# numasim_* calls too and cannot clash with the internal names.
+set(NUMASIM_PUBLIC_A ${CMAKE_BINARY_DIR}/public/libnumasim.a)
+add_custom_command(OUTPUT ${NUMASIM_PUBLIC_A}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/public
+    COMMAND ${CMAKE_COMMAND} -E rm -f ${NUMASIM_PUBLIC_A}
+    COMMAND ${CMAKE_LINKER} -r -o ${CMAKE_BINARY_DIR}/public/numasim.o $<TARGET_OBJECTS:numasim_obj>
+    COMMAND ${CMAKE_OBJCOPY} --localize-hidden ${CMAKE_BINARY_DIR}/public/numasim.o
+    COMMAND ${CMAKE_AR} rcs ${NUMASIM_PUBLIC_A} ${CMAKE_BINARY_DIR}/public/numasim.o
+    DEPENDS $<TARGET_OBJECTS:numasim_obj>
+    COMMAND_EXPAND_LISTS VERBATIM)
+add_custom_target(numasim_public_static ALL DEPENDS ${NUMASIM_PUBLIC_A})
+install(FILES ${NUMASIM_PUBLIC_A} DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(FILES ${CMAKE_SOURCE_DIR}/include/numasim.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
 # numasim.pc: ${pcfiledir}-relative, so a moved install tree still works.

@@ -38,6 +38,12 @@ for f in libnumasim.so libnumasim.a "$(readelf -d "$libdir/libnumasim.so" | sed 
   [ -e "$libdir/$f" ] || { echo "FAIL: not in $libdir: $f"; exit 1; }
 done
 
+# The static library, too, defines only the numasim_* calls globally
+# (sanitizer runtime hooks aside).
+others=$(nm -g --defined-only "$libdir/libnumasim.a" | awk 'NF == 3 {print $3}' |
+         grep -v '^numasim_' | grep -v '^__\(asan\|odr_asan\|ubsan\|sancov\)' || true)
+[ -z "$others" ] || { echo "FAIL: libnumasim.a defines more than numasim_*:"; echo "$others" | head; exit 1; }
+
 # 1. The moved binary finds its data: a topology that exists only in the
 # moved tree proves the lookup is relative to the binary, not the
 # configured prefix nor the source tree.
