@@ -109,6 +109,15 @@ NUMASIM_EXPORT int numasim_trace_string(numasim_t *h, const char *text, const ch
  * given is not it. */
 NUMASIM_EXPORT int numasim_trace_line(numasim_t *h, const char *line);
 
+/* A stream: the trace stays open while the simulation runs, and
+ * numasim_trace_line() may append records between run calls (each is
+ * checked when the replay reads it, and must not be earlier than
+ * numasim_now()). Run calls stop when the records given so far have run;
+ * the end comes after numasim_trace_end(). Call before the first run. */
+NUMASIM_EXPORT int numasim_trace_stream(numasim_t *h);
+/* No more lines: the next run call can reach the end. */
+NUMASIM_EXPORT int numasim_trace_end(numasim_t *h);
+
 /* ---- running -------------------------------------------------------------- */
 
 /* Runs to the end of the trace and of the kernel activity it started.

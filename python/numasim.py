@@ -81,6 +81,7 @@ def _declare(lib):
         "numasim_set_check": (i, [h, i]), "numasim_set_timeseries": (i, [h, c.c_uint64]),
         "numasim_trace_file": (i, [h, s]), "numasim_trace_string": (i, [h, s, s]),
         "numasim_trace_line": (i, [h, s]),
+        "numasim_trace_stream": (i, [h]), "numasim_trace_end": (i, [h]),
         "numasim_run": (i, [h]), "numasim_run_until": (i, [h, c.c_uint64]),
         "numasim_done": (i, [h]), "numasim_now": (c.c_uint64, [h]),
         "numasim_node_counter": (i, [h, i, s, i64p]), "numasim_vmstat": (i, [h, s, i64p]),
@@ -237,6 +238,14 @@ class Simulation:
     def trace_lines(self, lines):
         for line in lines:
             self.trace_line(line)
+
+    def trace_stream(self):
+        """Lines may be appended while the simulation runs (docs/api.md)."""
+        self._call(self._lib.numasim_trace_stream)
+
+    def trace_end(self):
+        """The stream has no more lines."""
+        self._call(self._lib.numasim_trace_end)
 
     # running
     def run(self, until=None):

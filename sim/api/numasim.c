@@ -42,6 +42,11 @@ struct numasim {
 	size_t text_len, text_cap;
 	char *text_name;           /* its name in messages and reports */
 	char *tmpdir, *tmpfile;    /* where the text is while the replay opens it */
+	bool stream, stream_ended; /* numasim_trace_stream(), numasim_trace_end() */
+	FILE *feed;                /* a stream's lines after the start go here */
+	char *msgpath;             /* the text trace's file name, for messages */
+	unsigned long lines_given; /* numasim_trace_line() calls that added a line */
+	bool auto_magic;           /* the first line was put there, not given */
 
 	struct sim *s;
 	struct replay *rp;         /* the replay under way, or NULL */
@@ -116,6 +121,9 @@ NUMASIM_EXPORT const char *numasim_strerror(int code)
 	}
 }
 
+static int stream_line(numasim_t *h, const char *line, size_t n);
+static bool magic_given(numasim_t *h, const char *line, size_t n);
+
 /* ---- handles -------------------------------------------------------------- */
 
 NUMASIM_EXPORT numasim_t *numasim_create(void)
@@ -151,12 +159,15 @@ NUMASIM_EXPORT void numasim_destroy(numasim_t *h)
 		return;
 	drop_report(h);
 	replay_end(h->rp);
+	if (h->feed)
+		fclose(h->feed);
 	sim_destroy(h->s);
 	topo_free(h->topo);
 	remove_tmp(h);
 	free(h->trace_path);
 	free(h->text);
 	free(h->text_name);
+	free(h->msgpath);
 	free(h);
 }
 
@@ -406,18 +417,83 @@ NUMASIM_EXPORT int numasim_trace_line(numasim_t *h, const char *line)
 		return NUMASIM_E_ARG;
 	if (!line)
 		return fail(h, NUMASIM_E_ARG, "numasim_trace_line: no line given");
-	if (trace_settable(h, TRACE_TEXT) || set_text_name(h, NULL))
-		return h->code;
 	size_t n = strcspn(line, "\n");
 
 	if (line[n] == '\n' && line[n + 1])
 		return fail(h, NUMASIM_E_ARG, "numasim_trace_line: one line at a time");
-	if (h->text_len == 0 && strncmp(line, TRACE_MAGIC, n) != 0 &&
-	    text_append(h, TRACE_MAGIC "\n", strlen(TRACE_MAGIC) + 1))
-		return h->code;
-	if (text_append(h, line, n) || text_append(h, "\n", 1))
+	if (h->started && h->stream && !h->stream_ended)
+		return stream_line(h, line, n);
+	if (trace_settable(h, TRACE_TEXT) || set_text_name(h, NULL))
 		return h->code;
 	h->kind = TRACE_TEXT;
+	if (magic_given(h, line, n))
+		return ok(h);
+	if (h->text_len == 0) {
+		if (text_append(h, TRACE_MAGIC "\n", strlen(TRACE_MAGIC) + 1))
+			return h->code;
+		h->auto_magic = true;
+	}
+	if (text_append(h, line, n) || text_append(h, "\n", 1))
+		return h->code;
+	h->lines_given++;
+	return ok(h);
+}
+
+/* The first line given is the magic line the handle already put first:
+ * it stays line 1 (line numbers name records in messages and seed their
+ * random streams, docs/trace-format.md). */
+static bool magic_given(numasim_t *h, const char *line, size_t n)
+{
+	bool magic = n == strlen(TRACE_MAGIC) && !strncmp(line, TRACE_MAGIC, n);
+
+	if (!magic || h->lines_given)
+		return false;
+	h->lines_given++;
+	if (h->text_len == 0)
+		return text_append(h, TRACE_MAGIC "\n", strlen(TRACE_MAGIC) + 1) == NUMASIM_OK;
+	return h->auto_magic;
+}
+
+/* A line for a stream that is running: appended to the file the replay
+ * reads, which then reads on. */
+static int stream_line(numasim_t *h, const char *line, size_t n)
+{
+	if (h->broken || !h->feed || !h->rp)
+		return fail(h, NUMASIM_E_STATE, "the simulation stopped; no more lines");
+	if (magic_given(h, line, n))
+		return ok(h);
+	h->lines_given++;
+	if (fwrite(line, 1, n, h->feed) != n || fputc('\n', h->feed) == EOF || fflush(h->feed))
+		return fail(h, NUMASIM_E_IO, "%s: cannot write: %s", h->text_name, strerror(errno));
+	replay_more_input(h->rp);
+	drop_report(h);
+	return ok(h);
+}
+
+NUMASIM_EXPORT int numasim_trace_stream(numasim_t *h)
+{
+	if (!h)
+		return NUMASIM_E_ARG;
+	if (trace_settable(h, TRACE_TEXT) || set_text_name(h, NULL))
+		return h->code;
+	h->kind = TRACE_TEXT;
+	h->stream = true;
+	return ok(h);
+}
+
+NUMASIM_EXPORT int numasim_trace_end(numasim_t *h)
+{
+	if (!h)
+		return NUMASIM_E_ARG;
+	if (!h->stream)
+		return fail(h, NUMASIM_E_STATE, "numasim_trace_end: the trace is not a stream");
+	h->stream_ended = true;
+	if (h->rp)
+		replay_set_stream(h->rp, false);
+	if (h->feed) {
+		fclose(h->feed);
+		h->feed = NULL;
+	}
 	return ok(h);
 }
 
@@ -455,12 +531,14 @@ static void untmp_message(numasim_t *h)
 {
 	char *p;
 
-	if (!h->tmpfile || !(p = strstr(h->err.msg, h->tmpfile)))
+	const char *tmp = h->tmpfile ? h->tmpfile : h->msgpath;
+
+	if (!tmp || !(p = strstr(h->err.msg, tmp)))
 		return;
 	char out[NERR_MSG_MAX];
 
 	snprintf(out, sizeof(out), "%.*s%s%s", (int)(p - h->err.msg), h->err.msg, h->text_name,
-		 p + strlen(h->tmpfile));
+		 p + strlen(tmp));
 	snprintf(h->err.msg, sizeof(h->err.msg), "%s", out);
 }
 
@@ -474,9 +552,12 @@ static int start(numasim_t *h)
 	if (ensure_sim(h))
 		return h->code;
 	h->started = true;
-	if (h->kind == TRACE_NONE) {
-		if (set_text_name(h, "empty") || text_append(h, TRACE_MAGIC "\n", strlen(TRACE_MAGIC) + 1))
+	if (h->kind == TRACE_NONE && set_text_name(h, "empty"))
+		return h->code;
+	if (h->kind == TRACE_NONE || (h->kind == TRACE_TEXT && h->text_len == 0)) {
+		if (text_append(h, TRACE_MAGIC "\n", strlen(TRACE_MAGIC) + 1))
 			return h->code;
+		h->auto_magic = true;
 		h->kind = TRACE_TEXT;
 	}
 	if (h->kind == TRACE_TEXT && write_tmp_trace(h)) {
@@ -487,7 +568,23 @@ static int start(numasim_t *h)
 	path = h->kind == TRACE_TEXT ? h->tmpfile : h->trace_path;
 	h->rp = replay_begin(h->s, path, &opts, &h->err);
 	untmp_message(h);
-	remove_tmp(h);   /* the reader has it open */
+	if (h->rp && h->stream && !h->stream_ended) {
+		/* the writing end, opened before the name goes */
+		if (!(h->feed = fopen(h->tmpfile, "a"))) {
+			fail(h, NUMASIM_E_IO, "%s: cannot append: %s", h->tmpfile, strerror(errno));
+			remove_tmp(h);
+			h->broken = true;
+			return h->code;
+		}
+		replay_set_stream(h->rp, true);
+	}
+	/* the reader (and the feed) have it open; messages name the trace */
+	if (h->tmpfile && !(h->msgpath = strdup(h->tmpfile))) {
+		remove_tmp(h);
+		h->broken = true;
+		return fail(h, NUMASIM_E_NOMEM, "out of memory");
+	}
+	remove_tmp(h);
 	if (!h->rp) {
 		h->broken = true;
 		return fail_err(h, NUMASIM_E_INPUT);

@@ -167,6 +167,11 @@ void trace_close(struct trace_reader *r)
 	free(r);
 }
 
+void trace_reader_resume(struct trace_reader *r)
+{
+	clearerr(r->f);
+}
+
 const char *trace_name(const struct trace_reader *r)
 {
 	return r->name;

@@ -12,6 +12,7 @@
 #include "sim.h"
 #include "task/task.h"
 #include "trace/replay_int.h"
+#include "trace/trace_int.h"
 #include "trace/trace.h"
 
 /* ---- copying records that must wait --------------------------------------- */
@@ -403,6 +404,37 @@ static int replay_finish(struct replay *rp)
 	return rp->fatal ? -1 : 0;
 }
 
+/* Reads the next record into rp->rec; in a stream, one whose time has
+ * already passed is an error (it would run late). */
+static int read_record(struct replay *rp)
+{
+	int rc = trace_next(rp->rd, &rp->rec, &rp->err);
+
+	if (rc < 0) {
+		rp->fatal = true;
+		return -1;
+	}
+	rp->have = rc > 0;
+	rp->eof = rc == 0;
+	if (!rp->have)
+		return 0;
+	/* a stream's records are counted as they come */
+	if (++rp->nrecords_read > rp->log->records)
+		rp->log->records = rp->nrecords_read;
+	if (!rp->stream)
+		return 0;
+	if (rp->rec.time_ns < sim_now(rp->s)) {
+		char t[32], now[32];
+
+		nerr_set(&rp->err, "%s:%lu: the record's time %s is before the simulated time already "
+			 "reached (%s)", rp->path, rp->rec.line, trace_format_time(rp->rec.time_ns, t, sizeof(t)),
+			 trace_format_time(sim_now(rp->s), now, sizeof(now)));
+		rp->fatal = true;
+		return -1;
+	}
+	return 0;
+}
+
 /* Runs records and events due at or before until; 1 when everything
  * ran, 0 when the next one is later than until, -1 on error. */
 static int replay_loop(struct replay *rp, uint64_t until)
@@ -410,21 +442,21 @@ static int replay_loop(struct replay *rp, uint64_t until)
 	struct sim *s = rp->s;
 
 	while (!rp->fatal && !rp->failed_alloc) {
-		if (!rp->have && !rp->eof) {
-			int rc = trace_next(rp->rd, &rp->rec, &rp->err);
-
-			if (rc < 0) {
-				rp->fatal = true;
-				return -1;
-			}
-			rp->have = rc > 0;
-			rp->eof = rc == 0;
-		}
+		if (!rp->have && !rp->eof && read_record(rp) < 0)
+			return -1;
 		uint64_t tf = rp->have ? rp->rec.time_ns : UINT64_MAX;
 		uint64_t te = engine_next_time(&s->eng);
 
-		if (tf == UINT64_MAX && te == UINT64_MAX)
-			break;
+		if (tf == UINT64_MAX && te == UINT64_MAX) {
+			if (!rp->stream)
+				break;
+			/* a stream that has nothing more yet: wait for it at until */
+			if (until != UINT64_MAX) {
+				sample_until(rp, until);
+				engine_run_until(&s->eng, until);
+			}
+			return 0;
+		}
 		if ((tf < te ? tf : te) > until) {
 			/* stop at until: nothing is due before it */
 			sample_until(rp, until);
@@ -507,6 +539,20 @@ int replay_advance(struct replay *rp, uint64_t until, struct nerr *err)
 	if (rc < 0)
 		*err = rp->err;
 	return rc;
+}
+
+void replay_set_stream(struct replay *rp, bool stream)
+{
+	rp->stream = stream;
+	replay_more_input(rp);
+}
+
+void replay_more_input(struct replay *rp)
+{
+	if (rp->eof && !rp->have) {
+		rp->eof = false;
+		trace_reader_resume(rp->rd);
+	}
 }
 
 bool replay_done(const struct replay *rp)

@@ -82,6 +82,15 @@ struct replay *replay_begin(struct sim *s, const char *trace, const struct repla
 			    struct nerr *err);
 int replay_advance(struct replay *rp, uint64_t until, struct nerr *err);
 bool replay_done(const struct replay *rp);
+/*
+ * A stream: the trace file may grow while the replay runs. Its end is then
+ * not the end of the replay: replay_advance() returns 0 there (the clock
+ * at `until`), and replay_more_input() says the file has grown. A record
+ * read later whose time has already passed is an error. Turning the
+ * stream off lets the replay end at the file's end.
+ */
+void replay_set_stream(struct replay *rp, bool stream);
+void replay_more_input(struct replay *rp);
 void replay_end(struct replay *rp);
 
 #endif

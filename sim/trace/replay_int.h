@@ -50,6 +50,8 @@ struct replay {
 	struct trace_record rec;  /* the record read and not yet dispatched */
 	bool have, eof;           /* rec holds one; the reader is at the end */
 	bool done;                /* trace and events finished */
+	bool stream;              /* the trace may still grow: its end is not the end */
+	uint64_t nrecords_read;
 	uint64_t nread;           /* records dispatched (progress line) */
 	bool fatal;               /* stop: err holds why */
 	bool failed_alloc;

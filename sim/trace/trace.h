@@ -205,6 +205,10 @@ int trace_next(struct trace_reader *r, struct trace_record *rec, struct nerr *er
 
 void trace_close(struct trace_reader *r);
 
+/* After trace_next() returned 0: the file has grown (a trace fed while it
+ * runs, include/numasim.h), read on from where it stopped. */
+void trace_reader_resume(struct trace_reader *r);
+
 /* The workload's name: `# name: NAME` in the leading comments, else the
  * file's basename without .trace. */
 const char *trace_name(const struct trace_reader *r);

@@ -326,8 +326,8 @@ static void test_side_by_side(void)
 
 	same_bytes("handle a", ja, cli_a);
 	same_bytes("handle b", jb, cli_b);
-	free(ja);
-	free(jb);
+	numasim_free(ja);
+	numasim_free(jb);
 
 	/* text and html too, through a FILE and a path */
 	char *cli_t = cli_output("run -t ring4 -w default --format text");
@@ -378,9 +378,77 @@ static void test_string_steps_timeseries(void)
 
 	same_bytes("string trace in steps with a timeseries", j, cli);
 	EXPECT(strstr(j, "\"timeseries\": [\n    {"), "has samples");
-	free(j);
+	numasim_free(j);
 	free(text);
 	free(cli);
+	numasim_destroy(h);
+}
+
+/* A stream: interleave.trace given a line at a time while it runs, the
+ * clock never past the next record; then the CLI's bytes. */
+static void test_stream(void)
+{
+	char path[4096], line[4096];
+
+	snprintf(path, sizeof(path), "%s/workloads/interleave.trace", srcdir);
+	FILE *f = fopen(path, "r");
+	char *cli = cli_output("run -t ring4 -w interleave --format json");
+	numasim_t *h = numasim_create();
+	int lines = 0;
+
+	EXPECT(f != NULL, "%s", path);
+	EXPECT_OK(h, numasim_load_topology(h, "ring4"));
+	EXPECT_OK(h, numasim_trace_stream(h));
+	/* the leading comments go first (they name the workload), then a
+	 * step after every record, at the clock, so no record is late */
+	while (f && fgets(line, sizeof(line), f)) {
+		EXPECT_OK(h, numasim_trace_line(h, line));
+		if (line[0] == '@' || line[0] == '+')
+			EXPECT_OK(h, numasim_run_until(h, numasim_now(h)));
+		lines++;
+	}
+	if (f)
+		fclose(f);
+	EXPECT(lines > 10 && !numasim_done(h), "%d lines, not done", lines);
+	EXPECT_OK(h, numasim_trace_end(h));
+	EXPECT_RC(h, numasim_trace_line(h, "@1s exit pid=1"), NUMASIM_E_STATE);
+	EXPECT_OK(h, numasim_run(h));
+	EXPECT(numasim_done(h), "done after the end");
+	char *j = report(h, "json");
+
+	same_bytes("a stream fed a line at a time", j, cli);
+	numasim_free(j);
+	free(cli);
+	numasim_destroy(h);
+
+	/* an empty stream runs but does not end; its own magic line stays line 1 */
+	h = numasim_create();
+	EXPECT_OK(h, numasim_load_topology(h, "ring4"));
+	EXPECT_OK(h, numasim_trace_stream(h));
+	EXPECT_OK(h, numasim_run(h));
+	EXPECT(!numasim_done(h) && numasim_now(h) == 0, "an empty stream has not ended");
+	EXPECT_OK(h, numasim_trace_line(h, "# numasim trace v1"));
+	EXPECT_OK(h, numasim_trace_line(h, "@1ms spawn pid=1 cpu=0"));
+	EXPECT_OK(h, numasim_trace_line(h, "@2ms frobnicate pid=1"));
+	EXPECT_RC(h, numasim_run(h), NUMASIM_E_INPUT);
+	EXPECT(strncmp(numasim_errmsg(h), "string:3: ", 10) == 0, "%s", numasim_errmsg(h));
+	numasim_destroy(h);
+
+	/* a record whose time has passed is refused, naming the line */
+	h = numasim_create();
+	EXPECT_OK(h, numasim_load_topology(h, "ring4"));
+	EXPECT_OK(h, numasim_trace_stream(h));
+	EXPECT_OK(h, numasim_trace_line(h, "@0ns spawn pid=1 cpu=0"));
+	EXPECT_OK(h, numasim_run_until(h, 5000000));
+	EXPECT(numasim_now(h) == 5000000, "clock at 5 ms");
+	EXPECT_OK(h, numasim_trace_line(h, "@1ms exit pid=1"));
+	EXPECT_RC(h, numasim_run(h), NUMASIM_E_INPUT);
+	EXPECT(strcmp(numasim_errmsg(h), "string:3: the record's time 1ms is before the simulated time "
+				     "already reached (5ms)") == 0, "%s", numasim_errmsg(h));
+	EXPECT_RC(h, numasim_trace_end(h), NUMASIM_OK);
+	numasim_destroy(h);
+	h = numasim_create();
+	EXPECT_RC(h, numasim_trace_end(h), NUMASIM_E_STATE);
 	numasim_destroy(h);
 }
 
@@ -416,6 +484,7 @@ int main(int argc, char **argv)
 	test_side_by_side();
 	test_string_steps_timeseries();
 	test_expects();
+	test_stream();
 	if (failures)
 		fprintf(stderr, "%d failure(s)\n", failures);
 	else

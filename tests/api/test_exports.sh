@@ -23,4 +23,10 @@ extra=$(printf '%s\n' "$syms" | while read -r f; do
 if [ -n "$extra" ]; then
   echo "exported but not declared in numasim.h:"; printf '%s\n' "$extra"; exit 1
 fi
+# and tests/api/test_api.c calls every one of them
+untested=$(printf '%s\n' "$declared" | while read -r f; do
+  grep -q "$f(" "$(dirname "$0")/test_api.c" || echo "$f"; done)
+if [ -n "$untested" ]; then
+  echo "not called by tests/api/test_api.c:"; printf '%s\n' "$untested"; exit 1
+fi
 echo "exports: $(printf '%s\n' "$syms" | wc -l) symbols, all numasim_* and all in numasim.h"

@@ -75,6 +75,18 @@ check(numasim.rows_of(s.tasks())[0]["pid"] == 1, "tasks()")
 m = s.access_matrix()
 check((m[1][1] if isinstance(m, list) else m.loc["node1", "node1"]) == 1024, "access_matrix()")
 
+# a stream, fed between steps
+s = numasim.Simulation("ring4")
+s.trace_stream()
+s.trace_line("@0ns spawn pid=1 cpu=4")
+s.run(until="1ms")
+s.trace_lines(["@2ms mmap pid=1 addr=0x10000000 len=1MiB", "@2ms touch pid=1 addr=0x10000000 len=1MiB"])
+s.run()
+check(not s.done and s.node_counter(2, "anon_pages") == 256, "stream: 1 MiB first-touched on node 2")
+s.trace_end()
+s.run()
+check(s.done, "stream ended")
+
 # compare: a row per variant, in order, equal to separate CLI runs
 res = numasim.compare("ring4", "numa-balancing", ["kernel.numa_balancing=0", {"kernel.numa_balancing": 1}])
 rows = numasim.rows_of(res)
