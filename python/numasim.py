@@ -184,7 +184,7 @@ class Simulation:
             self.trace_file(trace)
 
     def close(self):
-        if self._h:
+        if getattr(self, "_h", None):
             self._lib.numasim_destroy(self._h)
             self._h = None
 
