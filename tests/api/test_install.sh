@@ -100,3 +100,21 @@ PROG
 cc $san -o "$tmp/here" "$tmp/here.c" $(pkg-config --cflags --libs numasim)
 (cd / && LD_LIBRARY_PATH="$libdir" "$tmp/here") || { echo "FAIL: the library does not find its data"; exit 1; }
 echo "ok: libnumasim.so finds the data beside itself"
+
+# 5. The installed Python module finds the moved library by its own place
+# (<prefix>/share/numasim/python -> <prefix>/lib*), the data beside it.
+if command -v python3 >/dev/null 2>&1; then
+  runtimes=$(ldd "$libdir/libnumasim.so" 2>/dev/null | awk '/libasan|libubsan/ {print $3}' | tr '\n' ' ')
+  (cd / && env ${runtimes:+LD_PRELOAD="$runtimes"} ${runtimes:+ASAN_OPTIONS=detect_leaks=0} \
+     NUMASIM_NO_PANDAS=1 PYTHONPATH="$p/share/numasim/python" python3 -c '
+import numasim, os, sys
+lib = numasim.library()._name
+assert lib.startswith(sys.argv[1]), lib
+s = numasim.Simulation("only-here", "default")
+s.run()
+assert s.report_dict()["topology"]["name"] == "only-here"
+print("ok: the installed Python module loads", os.path.basename(lib), "from the moved prefix")' "$p") \
+  || { echo "FAIL: the installed Python module"; exit 1; }
+else
+  echo "no python3: the installed module is not tried"
+fi
