@@ -560,6 +560,9 @@ static int start(numasim_t *h)
 		h->auto_magic = true;
 		h->kind = TRACE_TEXT;
 	}
+	/* a stream's next line must not join the text's last one */
+	if (h->stream && h->text_len && h->text[h->text_len - 1] != '\n' && text_append(h, "\n", 1))
+		return h->code;
 	if (h->kind == TRACE_TEXT && write_tmp_trace(h)) {
 		h->broken = true;
 		remove_tmp(h);

@@ -434,6 +434,22 @@ static void test_stream(void)
 	EXPECT(strncmp(numasim_errmsg(h), "string:3: ", 10) == 0, "%s", numasim_errmsg(h));
 	numasim_destroy(h);
 
+	/* a stream may begin as a string (without a final newline) */
+	h = numasim_create();
+	EXPECT_OK(h, numasim_load_topology(h, "ring4"));
+	EXPECT_OK(h, numasim_trace_stream(h));
+	EXPECT_OK(h, numasim_trace_string(h, "# numasim trace v1\n@0ns spawn pid=1 cpu=6", "begun"));
+	EXPECT_OK(h, numasim_run_until(h, 1000));
+	EXPECT_OK(h, numasim_trace_line(h, "@1us mmap pid=1 addr=0x10000000 len=8KiB"));
+	EXPECT_OK(h, numasim_trace_line(h, "@1us touch pid=1 addr=0x10000000 len=8KiB"));
+	EXPECT_OK(h, numasim_trace_end(h));
+	EXPECT_OK(h, numasim_run(h));
+	int64_t v = -1;
+
+	EXPECT_OK(h, numasim_node_counter(h, 3, "anon_pages", &v));
+	EXPECT(v == 2 && numasim_done(h), "2 pages first-touched on node 3 (cpu 6): %lld", (long long)v);
+	numasim_destroy(h);
+
 	/* a record whose time has passed is refused, naming the line */
 	h = numasim_create();
 	EXPECT_OK(h, numasim_load_topology(h, "ring4"));
