@@ -16,6 +16,7 @@
  */
 #include <numasim.h>
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -468,6 +469,44 @@ static void test_stream(void)
 	numasim_destroy(h);
 }
 
+/* Two handles in two threads at once: nothing shared, so each writes
+ * what its own CLI run writes. */
+struct job {
+	const char *topo, *trace, *set;
+	char *json;
+};
+
+static void *run_job(void *arg)
+{
+	struct job *j = arg;
+	numasim_t *h = numasim_create();
+	size_t len;
+
+	if (h && !numasim_load_topology(h, j->topo) && !(j->set && numasim_set_kv(h, j->set)) &&
+	    !numasim_trace_file(h, j->trace) && !numasim_run(h))
+		numasim_report_buffer(h, "json", &j->json, &len);
+	numasim_destroy(h);
+	return NULL;
+}
+
+static void test_threads(void)
+{
+	struct job jobs[2] = {{"ring4", "default", NULL, NULL},
+			      {"toy4", "zone-reclaim", "vm.zone_reclaim_mode=1", NULL}};
+	char *want[2] = {cli_output("run -t ring4 -w default --format json"),
+			 cli_output("run -t toy4 -w zone-reclaim --set vm.zone_reclaim_mode=1 --format json")};
+	pthread_t t[2];
+
+	for (int i = 0; i < 2; i++)
+		EXPECT(pthread_create(&t[i], NULL, run_job, &jobs[i]) == 0, "pthread_create");
+	for (int i = 0; i < 2; i++) {
+		pthread_join(t[i], NULL);
+		same_bytes(i ? "thread b" : "thread a", jobs[i].json, want[i]);
+		numasim_free(jobs[i].json);
+		free(want[i]);
+	}
+}
+
 /* A failed expect is counted, not an error. */
 static void test_expects(void)
 {
@@ -501,6 +540,7 @@ int main(int argc, char **argv)
 	test_string_steps_timeseries();
 	test_expects();
 	test_stream();
+	test_threads();
 	if (failures)
 		fprintf(stderr, "%d failure(s)\n", failures);
 	else
