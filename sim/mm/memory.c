@@ -11,6 +11,7 @@
 #include <errno.h>
 
 #include "mm/filemap.h"
+#include "mm/huge_memory.h"
 #include "mm/mempolicy.h"
 #include "mm/migrate.h"
 #include "mm/page_alloc.h"
@@ -127,6 +128,13 @@ static int do_anonymous_page(struct sim *s, struct task *t, struct vm_area_struc
 	pfn_t pfn;
 	int rc;
 
+	/* __handle_mm_fault(): an empty PMD in a VMA that may have THP
+	 * takes the huge fault first; VM_FAULT_FALLBACK comes back here. */
+	if (!(vma->flags & VM_HUGETLB) && thp_vma_allowable(s, vma, addr)) {
+		rc = do_huge_pmd_anonymous_page(s, t, vma, addr, write, res);
+		if (rc <= 0)
+			return rc;
+	}
 	if (!write && !(vma->flags & VM_HUGETLB)) {
 		res->pte = mk_pte(0, PTE_PRESENT | PTE_ZERO | PTE_YOUNG);
 		return pgtable_set(&t->mm->pt, addr >> s->topo->page_shift, res->pte) ? -ENOMEM : 0;
@@ -377,6 +385,14 @@ int handle_mm_fault(struct sim *s, struct task *t, uint64_t addr, bool write,
 		return do_swap_page(s, t, vma, addr, old, write, res);
 	if (pte_present(old) && (old & PTE_NUMA))
 		return do_numa_page(s, t, vma, addr, old, write, res);
+	if (pte_present(old) && (old & PTE_HUGE) && !(vma->flags & VM_HUGETLB)) {
+		/* wp_huge_pmd(): reused whole, or split and handled as a pte */
+		int rc = do_huge_pmd_wp_page(s, t, vma, addr, old, res);
+
+		if (rc <= 0)
+			return rc;
+		old = pgtable_get(&t->mm->pt, addr >> s->topo->page_shift);
+	}
 	if (pte_present(old))   /* only write faults reach here */
 		return do_wp_page(s, t, vma, addr, old, res);
 	if (vma->flags & (VM_FILE | VM_SHMEM))

@@ -468,6 +468,33 @@ pfn_t alloc_pages_mpol(struct sim *s, struct task *t, struct mempolicy *pol, boo
 	}
 }
 
+pfn_t alloc_thp_mpol(struct sim *s, struct task *t, struct mempolicy *pol, uint64_t ilx,
+		     gfp_t gfp, unsigned order, uint64_t *stall)
+{
+	enum mpol_mode mode = pol ? pol->mode : MPOL_DEFAULT;
+	int local = t ? task_node(s, t) : 0;
+	const nodemask_t *mask = NULL;
+	int nid = local;
+	pfn_t pfn;
+
+	if (mode == MPOL_INTERLEAVE || mode == MPOL_WEIGHTED_INTERLEAVE || mode == MPOL_PREFERRED_MANY)
+		return alloc_pages_mpol(s, t, pol, true, ilx, gfp, order, stall);
+	/* policy_nodemask() */
+	if (mode == MPOL_PREFERRED)
+		nid = first_node(&pol->nodes);
+	else if (mode == MPOL_BIND && nodemask_valid_mems(s, t, &pol->nodes))
+		mask = &pol->nodes;
+	if (!mask || node_isset(mask, nid)) {
+		/* Only the current (or preferred) node first, without reclaim
+		 * retries; a remote huge page would cost more than it gains. */
+		pfn = alloc_nodemask(s, t, gfp | __GFP_THISNODE | __GFP_NORETRY, order, nid, NULL,
+				     local, stall);
+		if (pfn != NOPFN || !(gfp & __GFP_DIRECT_RECLAIM))
+			return pfn;
+	}
+	return alloc_nodemask(s, t, gfp, order, nid, mask, local, stall);
+}
+
 pfn_t alloc_user_pages(struct sim *s, struct task *t, struct vm_area_struct *vma,
 		       uint64_t ilx, gfp_t gfp, unsigned order, uint64_t *stall)
 {

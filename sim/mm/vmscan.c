@@ -35,6 +35,7 @@
 #include "task/task.h"
 
 #include "sim.h"
+#include "mm/huge_memory.h"
 
 /* Models folio_is_file_lru(): page cache that is not swap-backed. */
 static inline bool page_is_file_lru(uint32_t flags)
@@ -57,13 +58,19 @@ static struct pglist_data *page_pgdat(struct sim *s, pfn_t pfn)
 	return &s->mem.nodes[pfn_to_nid(&s->mem, pfn)];
 }
 
+/* folio_nr_pages(): a THP is one LRU entry of 512 pages. */
+static uint64_t lru_nr_pages(const struct frames *f, pfn_t pfn)
+{
+	return (f->flags[pfn] & PG_transhuge) ? 1ULL << frame_order(f, pfn) : 1;
+}
+
 /* Models lruvec_add_folio(): to the head of its list, sizes updated. */
 static void add_page_to_lru_list(struct sim *s, pfn_t pfn)
 {
 	enum lru_list lru = page_lru(s->mem.f.flags[pfn]);
 
 	flist_add_head(&s->mem.f, &page_pgdat(s, pfn)->lru[lru], pfn);
-	page_zone(&s->mem, pfn)->nr_lru[lru]++;
+	page_zone(&s->mem, pfn)->nr_lru[lru] += lru_nr_pages(&s->mem.f, pfn);
 }
 
 /* Models lruvec_del_folio(). */
@@ -72,7 +79,23 @@ static void del_page_from_lru_list(struct sim *s, pfn_t pfn)
 	enum lru_list lru = page_lru(s->mem.f.flags[pfn]);
 
 	flist_del(&s->mem.f, &page_pgdat(s, pfn)->lru[lru], pfn);
-	page_zone(&s->mem, pfn)->nr_lru[lru]--;
+	page_zone(&s->mem, pfn)->nr_lru[lru] -= lru_nr_pages(&s->mem.f, pfn);
+}
+
+/* lruvec_add_folio_tail(): to the tail of its list, next to be scanned. */
+void lru_add_tail(struct sim *s, pfn_t pfn)
+{
+	uint32_t *fl = &s->mem.f.flags[pfn];
+
+	if (*fl & (PG_lru | PG_buddy))
+		return;
+	if (*fl & PG_mlocked)
+		*fl |= PG_unevictable;
+	enum lru_list lru = page_lru(*fl);
+
+	flist_add_tail(&s->mem.f, &page_pgdat(s, pfn)->lru[lru], pfn);
+	page_zone(&s->mem, pfn)->nr_lru[lru]++;
+	*fl |= PG_lru;
 }
 
 /* Models folio_add_lru(): the page joins the list its flags name. */
@@ -407,7 +430,17 @@ static bool shrink_page(struct sim *s, pfn_t pfn, struct scan_control *sc)
 	if (!anon && (*fl & PG_swapbacked))
 		goto activate;
 	if (anon && !(*fl & PG_swapcache)) {
-		if (!sc->may_swap || !add_to_swap(s, pfn))
+		if (!sc->may_swap)
+			goto activate;
+		/* add_to_swap() of a THP needs a swap cluster, which this swap
+		 * device lacks (no SSD cluster allocator): split, swap base
+		 * pages; the tails join the tail of the list (the kernel's
+		 * folio_list) and are reclaimed next. */
+		if ((*fl & PG_transhuge) && swap_free_slots(s) > 0) {
+			split_huge_page(s, pfn, true);
+			s->mem.events[THP_SWPOUT_FALLBACK]++;
+		}
+		if ((*fl & PG_transhuge) || !add_to_swap(s, pfn))
 			goto activate;
 	}
 	if (s->mem.f.mapcount[pfn] && !try_to_unmap(s, pfn))

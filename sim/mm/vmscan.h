@@ -43,6 +43,8 @@ void get_scan_count_node(struct sim *s, int nid, int priority, bool may_swap,
 
 /* LRU maintenance (mm/swap.c, mm/vmscan.c). */
 void lru_add(struct sim *s, pfn_t pfn);          /* folio_add_lru() */
+/* Models lruvec_add_folio_tail(): onto the tail of its list (a split's tails). */
+void lru_add_tail(struct sim *s, pfn_t pfn);
 void lru_del(struct sim *s, pfn_t pfn);          /* del_page_from_lru_list() */
 void mark_page_accessed(struct sim *s, pfn_t pfn);
 int isolate_lru_page(struct sim *s, pfn_t pfn);  /* 0 or -EBUSY */

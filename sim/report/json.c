@@ -269,7 +269,10 @@ static json_t *config_json(struct sim *s)
 			v = (int64_t)admin_reserve_kbytes(s);
 		if (i == TUN_USER_RESERVE_KBYTES)
 			v = (int64_t)user_reserve_kbytes(s);
-		json_object_set_new(o, tunable_defs[i].name, json_integer(v));
+		if (tunable_word(i, v))   /* enum tunables print their word */
+			json_object_set_new(o, tunable_defs[i].name, json_string(tunable_word(i, v)));
+		else
+			json_object_set_new(o, tunable_defs[i].name, json_integer(v));
 	}
 	return o;
 }

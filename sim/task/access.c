@@ -72,6 +72,12 @@ static int page_access(struct sim *s, struct task *t, uint64_t addr, bool write,
 		p = res.pte;
 	} else if (!(p & PTE_YOUNG)) {
 		pgtable_set(&t->mm->pt, vpn, p | PTE_YOUNG);
+		/* a huge PMD has one accessed bit: the head entry carries it */
+		if ((p & PTE_HUGE) && (vpn & (PT_LEAF_SIZE - 1))) {
+			uint64_t hv = vpn & ~(uint64_t)(PT_LEAF_SIZE - 1);
+
+			pgtable_set(&t->mm->pt, hv, pgtable_get(&t->mm->pt, hv) | PTE_YOUNG);
+		}
 	}
 	*nid = pte_nid(s, p);
 	return 0;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mm/filemap.h"
+#include "mm/huge_memory.h"
 #include "mm/mempolicy.h"
 #include "mm/overcommit.h"
 #include "mm/rmap.h"
@@ -174,7 +175,8 @@ static void vma_free(struct sim *s, struct vm_area_struct *v)
 	free(v);
 }
 
-/* Splits v at addr (split_vma()); the new VMA covers [addr, end). */
+/* Splits v at addr (split_vma()); the new VMA covers [addr, end). A huge
+ * PMD across addr is split first (vma_adjust_trans_huge()). */
 static int split_vma(struct sim *s, struct mm_struct *mm, int i, uint64_t addr)
 {
 	struct vm_area_struct *v = mm->vmas[i];
@@ -182,6 +184,7 @@ static int split_vma(struct sim *s, struct mm_struct *mm, int i, uint64_t addr)
 
 	if (!n)
 		return -1;
+	thp_split_edges(s, mm, addr, addr);
 	*n = *v;
 	n->start = addr;
 	n->pgoff = v->pgoff + ((addr - v->start) >> page_shift(s));

@@ -39,6 +39,8 @@ enum {
 	VM_STACK = 1u << 8,     /* numa_maps " stack" */
 	VM_SHMEM = 1u << 9,     /* shared anonymous: shmem object */
 	VM_ACCOUNT = 1u << 10,  /* its pages are charged to Committed_AS (mm/overcommit.h) */
+	VM_HUGEPAGE = 1u << 11, /* madvise(MADV_HUGEPAGE) */
+	VM_NOHUGEPAGE = 1u << 12, /* madvise(MADV_NOHUGEPAGE) */
 };
 
 struct vm_area_struct {
