@@ -254,7 +254,7 @@ void split_huge_page(struct sim *s, pfn_t head, bool to_tail)
 		lru_del(s, head);
 	/* __split_huge_page_tail(): the tails take the head's state */
 	uint32_t keep = fl & (PG_anon | PG_swapbacked | PG_dirty | PG_mlocked | PG_active |
-			      PG_referenced | PG_workingset | PG_lazyfree);
+			      PG_referenced | PG_workingset);
 	struct anon_vma *av = anon_vma_get(s, f->mapping[head]);
 
 	f->flags[head] = fl & ~(PG_head | PG_transhuge | PG_ORDER_MASK | PG_lru);

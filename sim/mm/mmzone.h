@@ -55,7 +55,6 @@ enum {
 	 * flags, mapping or mapcount (the head holds them, as the folio
 	 * does). See mm/huge_memory.h. */
 	PG_transhuge = 1u << 20,
-	PG_lazyfree = 1u << 21,  /* MADV_FREE: anon page without PG_swapbacked, clean = discardable */
 };
 #define PG_ORDER_SHIFT 24
 #define PG_ORDER_MASK (0xfu << PG_ORDER_SHIFT)
@@ -173,7 +172,7 @@ enum vm_event_item {
 	PGPGIN, PGPGOUT, NUMA_PTE_UPDATES,
 	NUMA_HINT_FAULTS, NUMA_HINT_FAULTS_LOCAL, NUMA_PAGES_MIGRATED,
 	THP_FAULT_ALLOC, THP_FAULT_FALLBACK, THP_SPLIT_PAGE, THP_SPLIT_PMD,
-	THP_ZERO_PAGE_ALLOC, THP_MIGRATION_SUCCESS, THP_MIGRATION_FAIL, THP_MIGRATION_SPLIT,
+	THP_MIGRATION_SUCCESS, THP_MIGRATION_FAIL, THP_MIGRATION_SPLIT,
 	THP_SWPOUT_FALLBACK, PGLAZYFREE, PGLAZYFREED,
 	NR_VM_EVENT_ITEMS
 };

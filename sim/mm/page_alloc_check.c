@@ -128,7 +128,8 @@ static int visit_lru(const struct sim *s, pfn_t pfn, const void *arg, struct ner
 	const struct lru_arg *a = arg;
 	const struct frames *f = &s->mem.f;
 	uint32_t fl = f->flags[pfn];
-	bool file = (fl & PG_file) && !(fl & PG_swapbacked);
+	/* page cache, and MADV_FREE'd anon pages (no PG_swapbacked) */
+	bool file = (fl & (PG_file | PG_anon)) && !(fl & PG_swapbacked);
 	int want = (fl & PG_unevictable) ? LRU_UNEVICTABLE
 					  : (file ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON) +
 					    ((fl & PG_active) ? 1 : 0);
@@ -140,7 +141,9 @@ static int visit_lru(const struct sim *s, pfn_t pfn, const void *arg, struct ner
 				pfn, pfn_to_nid(&s->mem, pfn), a->node);
 	if ((fl & PG_buddy) || enclosing_free_block(f, pfn, 0) != NOPFN)
 		return nerr_set(err, "check: free pfn %u is on an LRU list", pfn);
-	a->per_zone[f->zone[pfn] % MAX_NR_ZONES]++;
+	/* a THP is one entry of 512 pages (folio_nr_pages()) */
+	a->per_zone[f->zone[pfn] % MAX_NR_ZONES] +=
+		(fl & PG_transhuge) ? 1ULL << frame_order(f, pfn) : 1;
 	return 0;
 }
 

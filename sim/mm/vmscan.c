@@ -37,10 +37,11 @@
 #include "sim.h"
 #include "mm/huge_memory.h"
 
-/* Models folio_is_file_lru(): page cache that is not swap-backed. */
+/* Models folio_is_file_lru(): not swap-backed - page cache, and anon
+ * pages MADV_FREE made lazily freeable. */
 static inline bool page_is_file_lru(uint32_t flags)
 {
-	return (flags & PG_file) && !(flags & PG_swapbacked);
+	return (flags & (PG_file | PG_anon)) && !(flags & PG_swapbacked);
 }
 
 /* Models folio_lru_list(). */
@@ -329,7 +330,21 @@ static bool unmap_one(struct sim *s, void *ctx, struct mm_struct *mm, uint64_t v
 		return true;
 	if (p & PTE_DIRTY)
 		u->dirty = true;
-	if (fl & PG_anon) {
+	if ((fl & PG_anon) && !(fl & PG_swapbacked)) {
+		/* MADV_FREE'd: discarded when clean; a write since (pte or
+		 * page dirty) makes it swap-backed again and reclaim gives up */
+		uint64_t n = (fl & PG_transhuge) ? HPAGE_PMD_NR : 1;   /* a whole PMD */
+
+		for (uint64_t i = 0; i < n; i++)
+			if (pgtable_get(&mm->pt, vpn + i) & PTE_DIRTY)
+				p |= PTE_DIRTY;
+		if ((p & PTE_DIRTY) || (fl & PG_dirty)) {
+			s->mem.f.flags[u->pfn] = fl | PG_swapbacked;
+			return false;
+		}
+		for (uint64_t i = 0; i < n; i++)
+			pgtable_set(&mm->pt, vpn + i, 0);
+	} else if (fl & PG_anon) {
 		uint64_t slot = s->mem.f.private[u->pfn];
 
 		swap_duplicate(s, slot);
@@ -382,6 +397,8 @@ static void putback(struct sim *s, pfn_t pfn, bool active)
 static void free_reclaimed(struct sim *s, pfn_t pfn)
 {
 	unisolate(s, pfn);
+	if ((s->mem.f.flags[pfn] & PG_anon) && !(s->mem.f.flags[pfn] & PG_swapbacked))
+		s->mem.events[PGLAZYFREED] += lru_nr_pages(&s->mem.f, pfn);
 	if (s->mem.f.flags[pfn] & PG_anon) {
 		delete_from_swap_cache(s, pfn);
 		free_anon_page(s, pfn);
@@ -429,7 +446,7 @@ static bool shrink_page(struct sim *s, pfn_t pfn, struct scan_control *sc)
 		goto keep;
 	if (!anon && (*fl & PG_swapbacked))
 		goto activate;
-	if (anon && !(*fl & PG_swapcache)) {
+	if (anon && (*fl & PG_swapbacked) && !(*fl & PG_swapcache)) {
 		if (!sc->may_swap)
 			goto activate;
 		/* add_to_swap() of a THP needs a swap cluster, which this swap
@@ -523,6 +540,53 @@ static void shrink_active_list(struct sim *s, struct pglist_data *pg, enum lru_l
 		s->mem.events[PGDEACTIVATE]++;
 	}
 	s->mem.events[PGREFILL] += n;   /* refill is not pgscan, as in Linux */
+}
+
+/* Models lru_deactivate_fn() (folio_deactivate(), MADV_COLD): an active
+ * page goes to the inactive list, its referenced bit cleared. */
+void deactivate_page(struct sim *s, pfn_t pfn)
+{
+	uint32_t *fl = &s->mem.f.flags[pfn];
+
+	if (!(*fl & PG_lru) || (*fl & PG_unevictable))
+		return;
+	*fl &= ~PG_referenced;
+	if (!(*fl & PG_active))
+		return;
+	del_page_from_lru_list(s, pfn);
+	*fl &= ~PG_active;
+	add_page_to_lru_list(s, pfn);
+	s->mem.events[PGDEACTIVATE] += lru_nr_pages(&s->mem.f, pfn);
+}
+
+/* Models lru_lazyfree_fn() (folio_mark_lazyfree(), MADV_FREE): a clean
+ * anonymous page without PG_swapbacked on the inactive file list. */
+void mark_page_lazyfree(struct sim *s, pfn_t pfn)
+{
+	uint32_t *fl = &s->mem.f.flags[pfn];
+
+	if (!(*fl & PG_lru) || !(*fl & PG_swapbacked) || (*fl & (PG_swapcache | PG_unevictable)))
+		return;
+	del_page_from_lru_list(s, pfn);
+	*fl &= ~(PG_active | PG_referenced | PG_swapbacked | PG_dirty);
+	add_page_to_lru_list(s, pfn);
+	s->mem.events[PGLAZYFREE] += lru_nr_pages(&s->mem.f, pfn);
+}
+
+uint64_t reclaim_pages(struct sim *s, const pfn_t *pfns, size_t n, uint64_t *cost_ns)
+{
+	struct scan_control sc = {
+		.nr_to_reclaim = n, .priority = DEF_PRIORITY, .reclaim_idx = MAX_NR_ZONES - 1,
+		.may_writepage = true, .may_unmap = true, .may_swap = true,
+	};
+
+	for (size_t i = 0; i < n; i++) {
+		if (isolate_lru_page(s, pfns[i]))
+			continue;
+		sc.nr_reclaimed += shrink_page(s, pfns[i], &sc);
+	}
+	*cost_ns += sc.io_ns;
+	return sc.nr_reclaimed;
 }
 
 enum scan_balance { SCAN_EQUAL, SCAN_FRACT, SCAN_ANON, SCAN_FILE };

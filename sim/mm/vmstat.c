@@ -44,7 +44,6 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[THP_FAULT_FALLBACK] = "thp_fault_fallback",
 	[THP_SPLIT_PAGE] = "thp_split_page",
 	[THP_SPLIT_PMD] = "thp_split_pmd",
-	[THP_ZERO_PAGE_ALLOC] = "thp_zero_page_alloc",
 	[THP_MIGRATION_SUCCESS] = "thp_migration_success",
 	[THP_MIGRATION_FAIL] = "thp_migration_fail",
 	[THP_MIGRATION_SPLIT] = "thp_migration_split",

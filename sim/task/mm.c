@@ -332,6 +332,12 @@ static void zap_range(struct sim *s, struct mm_struct *mm, uint64_t start, uint6
 	pgtable_walk(&mm->pt, start >> page_shift(s), end >> page_shift(s), zap_one, &z);
 }
 
+void zap_page_range(struct sim *s, struct mm_struct *mm, uint64_t start, uint64_t end)
+{
+	thp_split_edges(s, mm, start, end);
+	zap_range(s, mm, start, end);
+}
+
 /* Pages of v charged to Committed_AS. */
 static uint64_t vma_accounted(const struct sim *s, const struct vm_area_struct *v)
 {
