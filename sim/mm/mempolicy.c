@@ -13,6 +13,7 @@
  * cpuset's mems change, mpol_rebind_policy() fits the policy again.
  */
 #include "mm/mempolicy.h"
+#include "mm/huge_memory.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -883,10 +884,16 @@ static void prot_numa_one(void *ctx, uint64_t vpn, pte_t *e)
 	struct frames *f = &c->s->mem.f;
 	pfn_t pfn;
 
-	(void)vpn;
-	if (!pte_maps_frame(*e) || (*e & (PTE_NUMA | PTE_HUGE)))
+	if (!pte_maps_frame(*e) || (*e & PTE_NUMA))
 		return;
 	pfn = (pfn_t)pte_val(*e);
+	if (*e & PTE_HUGE) {
+		/* change_huge_pmd(): a THP's PMD is marked whole (its 512
+		 * entries count as 512 updates); hugetlb is not scanned */
+		pfn = thp_head_of(c->s, *e, vpn);
+		if (pfn == NOPFN)
+			return;
+	}
 	if (c->cow && f->mapcount[pfn] > 1)
 		return;
 	if ((f->flags[pfn] & PG_file) && !(f->flags[pfn] & PG_swapbacked) &&
