@@ -307,7 +307,8 @@ void thp_split_edges(struct sim *s, struct mm_struct *mm, uint64_t start, uint64
 		return;
 	if (start & mask)
 		thp_split_at(s, mm, start);
-	if ((end & mask) && (end & ~mask) != (start & ~mask))
+	/* (a PMD holding both ends was split at start already) */
+	if ((end & mask) && !((start & mask) && (end & ~mask) == (start & ~mask)))
 		thp_split_at(s, mm, end);
 }
 

@@ -738,6 +738,11 @@ long do_mbind(struct sim *s, struct task *t, uint64_t start, uint64_t len, int m
 	struct queue_pages qp = {.s = s, .nmask = nodes,
 				 .flags = flags | MPOL_MF_INVERT | (new ? 0 : MPOL_MF_DISCONTIG_OK)};
 
+	/* The kernel queues a THP the range covers in part whole (and moves
+	 * all of it), then splits its PMD at the new VMA boundary; the model
+	 * splits it first and moves the pages in the range (docs/model.md §10). */
+	if (find_vma(t->mm, start) || find_vma(t->mm, start + len - 1))
+		thp_split_edges(s, t->mm, start, start + len);
 	nr_failed = queue_pages_range(s, t->mm, start, start + len, &qp);
 	if (nr_failed < 0) {
 		rc = nr_failed;

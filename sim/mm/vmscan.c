@@ -581,9 +581,16 @@ uint64_t reclaim_pages(struct sim *s, const pfn_t *pfns, size_t n, uint64_t *cos
 	};
 
 	for (size_t i = 0; i < n; i++) {
+		bool thp = page_is_thp(&s->mem.f, pfns[i]);
+
 		if (isolate_lru_page(s, pfns[i]))
 			continue;
 		sc.nr_reclaimed += shrink_page(s, pfns[i], &sc);
+		/* a THP split for swap-out left its tails where the kernel's
+		 * folio_list has them: they are reclaimed in the same call */
+		for (pfn_t t = 1; thp && !page_is_thp(&s->mem.f, pfns[i]) && t < HPAGE_PMD_NR; t++)
+			if (!isolate_lru_page(s, pfns[i] + t))
+				sc.nr_reclaimed += shrink_page(s, pfns[i] + t, &sc);
 	}
 	*cost_ns += sc.io_ns;
 	return sc.nr_reclaimed;
