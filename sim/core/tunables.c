@@ -98,7 +98,7 @@ const struct tunable_def tunable_defs[NR_TUNABLES] = {
 		"idle (simplified task_numa_migrate()); 0: only pages move"},
 	[TUN_THP_ENABLED] = {"mm.transparent_hugepage.enabled", THP_MADVISE, THP_ALWAYS, THP_NEVER,
 		false, "transparent huge pages for anonymous memory: always, madvise (only in "
-		"MADV_HUGEPAGE ranges) or never (docs/model.md §10)", thp_enabled_words},
+		"MADV_HUGEPAGE ranges) or never (docs/tutorial-thp.md)", thp_enabled_words},
 	[TUN_THP_DEFRAG] = {"mm.transparent_hugepage.defrag", THP_DEFRAG_MADVISE, THP_DEFRAG_ALWAYS,
 		THP_DEFRAG_NEVER, false, "whether a huge page fault may reclaim (direct reclaim, "
 		"vma_thp_gfp_mask()): always, defer, defer+madvise, madvise or never", thp_defrag_words},

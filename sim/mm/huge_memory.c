@@ -46,7 +46,7 @@ bool thp_vma_allowable(const struct sim *s, const struct vm_area_struct *vma, ui
  * (__GFP_KSWAPD_RECLAIM) or neither, by the defrag setting and
  * VM_HUGEPAGE. The model has no compaction: direct reclaim frees pages
  * and the buddy allocator merges them, which is all a huge allocation
- * can get (docs/model.md §10).
+ * can get (docs/model.md, "Transparent huge pages").
  */
 static gfp_t vma_thp_gfp_mask(const struct sim *s, const struct vm_area_struct *vma)
 {

@@ -14,7 +14,7 @@
  *
  * Splitting (split_huge_page()) turns a THP into 512 order-0 anonymous
  * pages, each with the head's map count, on the LRU: the model splits
- * the page whenever it splits a PMD (docs/model.md §10 says where the
+ * the page whenever it splits a PMD (docs/model.md, "Transparent huge pages" says where the
  * kernel would only split the PMD and defer the page).
  *
  * THP needs the page table leaf to be a PMD: 4 KiB base pages. On other
@@ -114,7 +114,7 @@ void thp_start_stop(struct sim *s);
  * otherwise start_stop_khugepaged() runs when THP is enabled. (With
  * never at boot the kernel also recomputes min_free_kbytes once more,
  * its high watermarks now subtracted, a few kB lower; the model keeps
- * init_per_zone_wmark_min()'s value: docs/model.md §10.)
+ * init_per_zone_wmark_min()'s value: docs/model.md, "Transparent huge pages".)
  */
 void thp_boot(struct sim *s);
 /* The raised value of set_recommended_min_free_kbytes(), in kB. */

@@ -740,7 +740,7 @@ long do_mbind(struct sim *s, struct task *t, uint64_t start, uint64_t len, int m
 
 	/* The kernel queues a THP the range covers in part whole (and moves
 	 * all of it), then splits its PMD at the new VMA boundary; the model
-	 * splits it first and moves the pages in the range (docs/model.md §10). */
+	 * splits it first and moves the pages in the range (docs/model.md, "Transparent huge pages"). */
 	if (find_vma(t->mm, start) || find_vma(t->mm, start + len - 1))
 		thp_split_edges(s, t->mm, start, start + len);
 	nr_failed = queue_pages_range(s, t->mm, start, start + len, &qp);

@@ -447,9 +447,9 @@ static void thp_migrate_identity(struct sim *s, pfn_t old, pfn_t new)
  * of a PMD-mapped folio): an order-9 page on the target (GFP_TRANSHUGE,
  * __GFP_THISNODE for a node target), then the copy. Unlike base pages
  * the model moves it at once, without migration entries during the
- * copy; the caller is charged the 512 pages' copy time (docs/model.md
- * §10). 0, -EAGAIN (pinned) or -ENOMEM (no order-9 page: the caller
- * splits it).
+ * copy; the caller is charged the 512 pages' copy time (docs/model.md,
+ * "Transparent huge pages"). 0, -EAGAIN (pinned) or -ENOMEM (no order-9
+ * page: the caller splits it).
  */
 static int migrate_thp(struct sim *s, const struct migrate_target *mt, struct migrate_item *it,
 		       uint64_t *elapsed)

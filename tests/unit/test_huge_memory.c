@@ -62,7 +62,7 @@ static void set_tun(struct sim *s, int id, const char *v)
  *   recommended: 512 * 4 zones * 2 + 512 * 4 * 3 * 3 = 4096 + 18432 = 22528
  *     pages, capped at nr_free_buffer_pages() / 20 = 4 * (65536 - 386) / 20
  *     = 260600 / 20 = 13030 pages = 52120 kB.
- * With THP never at boot the model keeps 4096 (docs/model.md §10).
+ * With THP never at boot the model keeps 4096 (docs/model.md, "Transparent huge pages").
  *
  * The issue's measurement on a real 1 GiB four-node machine, 3956 ->
  * 48920 kB, fits the same formula: 48920 kB = 12230 pages is the 5% cap,
