@@ -417,11 +417,16 @@ int thp_check(struct sim *s, struct nerr *err)
 
 	if (!thps)
 		return nerr_set(err, "--check: out of host memory");
-	for (pfn_t pfn = 0; pfn < f->nr && !rc; pfn++)
-		if (f->flags[pfn] & PG_transhuge) {
-			rc = check_compound(s, pfn, thps, err);
-			pfn += HPAGE_PMD_NR - 1;
-		}
+	/* Between events every THP is on an LRU list (isolation lasts
+	 * within one operation), so walking the lists finds them all in
+	 * O(LRU entries), not O(frames); a THP off every list makes the
+	 * count below disagree. */
+	for (int n = 0; n < nn && !rc; n++)
+		for (int l = 0; l < NR_LRU_LISTS && !rc; l++)
+			for (pfn_t pfn = s->mem.nodes[n].lru[l].head; pfn != NOPFN && !rc;
+			     pfn = f->next[pfn])
+				if (f->flags[pfn] & PG_transhuge)
+					rc = check_compound(s, pfn, thps, err);
 	for (int n = 0; n < nn && !rc; n++)
 		if (s->mem.nodes[n].stat[NR_ANON_THPS] != thps[n])
 			rc = nerr_set(err, "--check: node %d nr_anon_transparent_hugepages %llu, frames "

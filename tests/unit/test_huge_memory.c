@@ -265,6 +265,32 @@ static void test_split(void **state)
 	fx_destroy(s, t);
 }
 
+/* --check finds a tail frame that is not blank and a THP count that
+ * does not match the frames. */
+static void test_check_catches(void **state)
+{
+	struct topology *t;
+	struct sim *s = gib_sim(&t, THP_ALWAYS, -1);
+	struct task *tk = fx_task(s, 1, 0, 0);
+	struct nerr err;
+
+	(void)state;
+	map(s, tk, BASE, 2 * MiB);
+	assert_int_equal(fault(s, tk, BASE, true), 0);
+	pfn_t head = (pfn_t)pte_val(pgtable_get(&tk->mm->pt, BASE >> 12));
+
+	assert_int_equal(sim_check(s, &err), 0);
+	s->mem.f.mapcount[head + 3] = 1;
+	assert_int_equal(sim_check(s, &err), -1);
+	s->mem.f.mapcount[head + 3] = 0;
+	s->mem.nodes[1].stat[NR_ANON_THPS]++;
+	assert_int_equal(thp_check(s, &err), -1);
+	assert_string_equal(err.msg, "--check: node 1 nr_anon_transparent_hugepages 1, frames say 0");
+	s->mem.nodes[1].stat[NR_ANON_THPS]--;
+	fx_check(s);
+	fx_destroy(s, t);
+}
+
 /* do_madvise(): the errnos of madvise(2). */
 static void test_madvise_errnos(void **state)
 {
@@ -377,6 +403,7 @@ int main(void)
 		cmocka_unit_test(test_huge_fault),
 		cmocka_unit_test(test_vma_bounds),
 		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_check_catches),
 		cmocka_unit_test(test_madvise_errnos),
 		cmocka_unit_test(test_madvise_vma_flags),
 		cmocka_unit_test(test_interleave_index),
