@@ -167,7 +167,7 @@ int do_huge_pmd_anonymous_page(struct sim *s, struct task *t, struct vm_area_str
 		    sim_pages_to_bytes(s, HPAGE_PMD_NR));
 	if (set_pmd(s, t->mm, haddr, pfn, PTE_PRESENT | PTE_WRITE | PTE_YOUNG | PTE_DIRTY))
 		return -ENOMEM;
-	t->mm->rss++;   /* as for hugetlb: one mapping counted at the head */
+	t->mm->rss += HPAGE_PMD_NR;   /* MM_ANONPAGES counts its base pages */
 	s->mem.events[THP_FAULT_ALLOC]++;
 	res->pte = pgtable_get(&t->mm->pt, vpn);
 	return 0;
@@ -236,7 +236,6 @@ static bool split_pmd_one(struct sim *s, void *ctx, struct mm_struct *mm, uint64
 		if (p & PTE_HUGE)
 			pgtable_set(&mm->pt, vpn + i, p & ~(pte_t)PTE_HUGE);
 	}
-	mm->rss += HPAGE_PMD_NR - 1;
 	c->mms++;
 	s->mem.events[THP_SPLIT_PMD]++;
 	return true;

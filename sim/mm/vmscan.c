@@ -344,6 +344,7 @@ static bool unmap_one(struct sim *s, void *ctx, struct mm_struct *mm, uint64_t v
 		}
 		for (uint64_t i = 0; i < n; i++)
 			pgtable_set(&mm->pt, vpn + i, 0);
+		mm->rss -= n - 1;   /* and one below */
 	} else if (fl & PG_anon) {
 		uint64_t slot = s->mem.f.private[u->pfn];
 

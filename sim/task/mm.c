@@ -310,7 +310,7 @@ static void zap_one(void *ctx, uint64_t vpn, pte_t *e)
 		 * folio marks it accessed (two such zaps activate it). */
 		if ((p & PTE_YOUNG) && !(p & PTE_HUGE) && !(z->s->mem.f.flags[pfn] & PG_anon))
 			mark_page_accessed(z->s, pfn);
-		z->mm->rss--;
+		z->mm->rss -= page_is_thp(&z->s->mem.f, pfn) ? HPAGE_PMD_NR : 1;
 		page_remove_rmap(z->s, pfn);
 	} else if (p & PTE_SWAP) {
 		free_swap_and_cache(z->s, pte_val(p));
@@ -509,7 +509,7 @@ static void dup_one(void *ctx, uint64_t vpn, pte_t *e)
 		}
 		if (!(p & PTE_HUGE) || (d->s->mem.f.flags[pfn] & PG_head)) {
 			page_dup_rmap(d->s, pfn);
-			d->dst->rss++;
+			d->dst->rss += page_is_thp(&d->s->mem.f, pfn) ? HPAGE_PMD_NR : 1;
 		}
 	} else if (p & PTE_SWAP) {
 		swap_duplicate(d->s, pte_val(p));

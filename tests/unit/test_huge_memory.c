@@ -246,7 +246,9 @@ static void test_split(void **state)
 	assert_int_equal(fault(s, tk, BASE, true), 0);
 	pfn_t head = (pfn_t)pte_val(pgtable_get(&tk->mm->pt, BASE >> 12));
 
+	assert_int_equal(tk->mm->rss, 512);   /* MM_ANONPAGES: base pages */
 	split_huge_page(s, head, false);
+	assert_int_equal(tk->mm->rss, 512);
 	assert_int_equal(s->mem.events[THP_SPLIT_PAGE], 1);
 	assert_int_equal(s->mem.events[THP_SPLIT_PMD], 1);
 	assert_int_equal(s->mem.nodes[0].stat[NR_ANON_THPS], 0);
@@ -261,6 +263,7 @@ static void test_split(void **state)
 	/* a partial munmap then frees only the pages unmapped */
 	do_munmap(s, tk->mm, BASE, BASE + 4096);
 	assert_int_equal(s->mem.nodes[0].stat[NR_ANON_MAPPED], 511);
+	assert_int_equal(tk->mm->rss, 511);
 	fx_check(s);
 	fx_destroy(s, t);
 }
