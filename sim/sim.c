@@ -128,7 +128,7 @@ void sim_tunables_changed(struct sim *s, int id)
 
 int sim_check(struct sim *s, struct nerr *err)
 {
-	if (page_alloc_check(s, err) || mm_check(s, err) || swap_check(s, err) || thp_check(s, err))
+	if (page_alloc_check(s, err) || mm_check(s, err) || swap_check(s, err))
 		return -1;
 	/* Other modules' invariants are checked here, one call each
 	 * (page tables vs. reverse map, page cache, swap, ...). */

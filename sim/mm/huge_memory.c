@@ -365,8 +365,7 @@ void thp_boot(struct sim *s)
 
 /* ---- --check ------------------------------------------------------------ */
 
-/* A THP head: aligned, order 9, anonymous; its tails blank and allocated. */
-static int check_compound(struct sim *s, pfn_t head, uint64_t *thps, struct nerr *err)
+int thp_check_head(const struct sim *s, pfn_t head, struct nerr *err)
 {
 	const struct frames *f = &s->mem.f;
 
@@ -379,68 +378,5 @@ static int check_compound(struct sim *s, pfn_t head, uint64_t *thps, struct nerr
 			return nerr_set(err, "--check: THP pfn %u: tail pfn %u has flags %#x, mapcount "
 					"%u, mapping %u", head, head + i, f->flags[head + i],
 					f->mapcount[head + i], f->mapping[head + i]);
-	thps[pfn_to_nid(&s->mem, head)]++;
 	return 0;
-}
-
-struct pmd_walk {
-	struct sim *s;
-	int bad;
-	char msg[200];
-};
-
-/* Every PTE_HUGE entry of a THP lies in a whole PMD of 512 entries
- * mapping head + i in order. */
-static void check_pmd_entry(void *ctx, uint64_t vpn, pte_t *e)
-{
-	struct pmd_walk *w = ctx;
-	pte_t p = *e;
-
-	if (!(p & PTE_HUGE) || !pte_maps_frame(p) || w->bad)
-		return;
-	pfn_t pfn = (pfn_t)pte_val(p), head = pfn - (pfn_t)(vpn & (HPAGE_PMD_NR - 1));
-
-	if (!(w->s->mem.f.flags[head] & PG_head)) {
-		w->bad = 1;
-		snprintf(w->msg, sizeof(w->msg), "vpn %#llx maps pfn %u of a huge PMD whose head "
-			 "pfn %u is not a compound head", (unsigned long long)vpn, pfn, head);
-	}
-}
-
-int thp_check(struct sim *s, struct nerr *err)
-{
-	const struct frames *f = &s->mem.f;
-	int nn = s->topo->nr_nodes;
-	uint64_t *thps = calloc((size_t)(nn ? nn : 1), sizeof(*thps));
-	int rc = 0;
-
-	if (!thps)
-		return nerr_set(err, "--check: out of host memory");
-	/* Between events every THP is on an LRU list (isolation lasts
-	 * within one operation), so walking the lists finds them all in
-	 * O(LRU entries), not O(frames); a THP off every list makes the
-	 * count below disagree. */
-	for (int n = 0; n < nn && !rc; n++)
-		for (int l = 0; l < NR_LRU_LISTS && !rc; l++)
-			for (pfn_t pfn = s->mem.nodes[n].lru[l].head; pfn != NOPFN && !rc;
-			     pfn = f->next[pfn])
-				if (f->flags[pfn] & PG_transhuge)
-					rc = check_compound(s, pfn, thps, err);
-	for (int n = 0; n < nn && !rc; n++)
-		if (s->mem.nodes[n].stat[NR_ANON_THPS] != thps[n])
-			rc = nerr_set(err, "--check: node %d nr_anon_transparent_hugepages %llu, frames "
-				      "say %llu", n, (unsigned long long)s->mem.nodes[n].stat[NR_ANON_THPS],
-				      (unsigned long long)thps[n]);
-	free(thps);
-	for (uint32_t i = 0; !rc && s->tasks && i < s->tasks->nr; i++) {
-		struct mm_struct *mm = s->tasks->by_order[i]->mm;
-		struct pmd_walk w = {s, 0, ""};
-
-		for (int v = 0; mm && v < mm->nr_vmas && !w.bad; v++)
-			pgtable_walk(&mm->pt, mm->vmas[v]->start >> s->topo->page_shift,
-				     mm->vmas[v]->end >> s->topo->page_shift, check_pmd_entry, &w);
-		if (w.bad)
-			rc = nerr_set(err, "--check: mm %u: %s", mm->id, w.msg);
-	}
-	return rc;
 }

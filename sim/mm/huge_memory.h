@@ -120,7 +120,9 @@ void thp_boot(struct sim *s);
 /* The raised value of set_recommended_min_free_kbytes(), in kB. */
 uint64_t thp_recommended_min_free_kbytes(const struct sim *s);
 
-/* --check: compound heads and tails, PMD entries and NR_ANON_THPS. */
-int thp_check(struct sim *s, struct nerr *err);
+/* --check of one THP head met on an LRU list (page_alloc_check.c, which
+ * also recounts NR_ANON_THPS): aligned, order 9, anonymous, its 511 tails
+ * blank. mm_check.c checks that each huge PMD entry lies in a compound. */
+int thp_check_head(const struct sim *s, pfn_t head, struct nerr *err);
 
 #endif

@@ -287,7 +287,7 @@ static void test_check_catches(void **state)
 	assert_int_equal(sim_check(s, &err), -1);
 	s->mem.f.mapcount[head + 3] = 0;
 	s->mem.nodes[1].stat[NR_ANON_THPS]++;
-	assert_int_equal(thp_check(s, &err), -1);
+	assert_int_equal(sim_check(s, &err), -1);
 	assert_string_equal(err.msg, "--check: node 1 nr_anon_transparent_hugepages 1, frames say 0");
 	s->mem.nodes[1].stat[NR_ANON_THPS]--;
 	fx_check(s);
