@@ -16,6 +16,7 @@
 #include "mm/overcommit.h"
 #include "mm/filemap.h"
 #include "mm/page_alloc.h"
+#include "mm/huge_memory.h"
 #include "mm/slab.h"
 #include "mm/swap.h"
 #include "task/mm.h"
@@ -95,6 +96,13 @@ void sim_tunables_changed(struct sim *s, int id)
 {
 	switch (id) {
 	case TUN_MIN_FREE_KBYTES:
+		/* min_free_kbytes_sysctl_handler(): the value is the user's */
+		s->min_free_kbytes = (uint64_t)tun(&s->tun, TUN_MIN_FREE_KBYTES);
+		setup_per_zone_wmarks(s);
+		break;
+	case TUN_THP_ENABLED:
+		thp_start_stop(s);   /* enabled_store() -> start_stop_khugepaged() */
+		break;
 	case TUN_WATERMARK_SCALE_FACTOR:
 	case TUN_LOWMEM_RESERVE_RATIO_DMA:
 	case TUN_LOWMEM_RESERVE_RATIO_DMA32:

@@ -5,6 +5,10 @@
 
 #include "core/units.h"
 
+static const char *const thp_enabled_words[] = {"always", "madvise", "never", NULL};
+static const char *const thp_defrag_words[] = {"always", "defer", "defer+madvise", "madvise",
+					       "never", NULL};
+
 /* Defaults are those of a current kernel (Documentation/admin-guide/sysctl/vm.rst). */
 const struct tunable_def tunable_defs[NR_TUNABLES] = {
 	[TUN_ZONE_RECLAIM_MODE] = {"vm.zone_reclaim_mode", 0, 0, 7, false,
@@ -92,6 +96,15 @@ const struct tunable_def tunable_defs[NR_TUNABLES] = {
 	[TUN_SIM_NUMA_BALANCING_PLACEMENT] = {"sim.numa_balancing_placement", 1, 0, 1, false,
 		"1: NUMA balancing also moves a task to its preferred node when an allowed CPU there is "
 		"idle (simplified task_numa_migrate()); 0: only pages move"},
+	[TUN_THP_ENABLED] = {"mm.transparent_hugepage.enabled", THP_MADVISE, THP_ALWAYS, THP_NEVER,
+		false, "transparent huge pages for anonymous memory: always, madvise (only in "
+		"MADV_HUGEPAGE ranges) or never (docs/tutorial-thp.md)", thp_enabled_words},
+	[TUN_THP_DEFRAG] = {"mm.transparent_hugepage.defrag", THP_DEFRAG_MADVISE, THP_DEFRAG_ALWAYS,
+		THP_DEFRAG_NEVER, false, "whether a huge page fault may reclaim (direct reclaim, "
+		"vma_thp_gfp_mask()): always, defer, defer+madvise, madvise or never", thp_defrag_words},
+	[TUN_SIM_COST_ZERO_HUGE_PAGE_NS] = {"sim.cost.zero_huge_page_ns", 256000, 0, 1000000000, false,
+		"clearing a new 2 MiB transparent huge page (clear_huge_page()); default 512 x "
+		"sim.cost.zero_page_ns"},
 };
 
 void tunables_init(struct tunables *t)
@@ -109,10 +122,54 @@ int tunable_find(const char *name)
 	return -1;
 }
 
+const char *tunable_word(int id, int64_t v)
+{
+	const char *const *w = tunable_defs[id].choices;
+
+	if (!w)
+		return NULL;
+	for (int64_t i = 0; w[i]; i++)
+		if (i == v)
+			return w[i];
+	return "?";
+}
+
+void tunable_format(int id, int64_t v, char *buf, size_t len)
+{
+	const char *w = tunable_word(id, v);
+
+	if (w)
+		snprintf(buf, len, "%s", w);
+	else
+		snprintf(buf, len, "%lld", (long long)v);
+}
+
+/* An enum tunable takes one of its words. */
+static int set_word(struct tunables *t, int id, const char *value, struct nerr *err)
+{
+	const struct tunable_def *d = &tunable_defs[id];
+	char list[256] = "";
+	size_t n = 0;
+
+	for (int i = 0; d->choices[i]; i++) {
+		if (strcmp(d->choices[i], value) == 0) {
+			t->v[id] = i;
+			t->set[id] = true;
+			return 0;
+		}
+		n += (size_t)snprintf(list + n, n < sizeof(list) ? sizeof(list) - n : 0, "%s%s",
+				      i ? ", " : "", d->choices[i]);
+	}
+	return nerr_set(err, "%s: bad value '%s': one of %s", d->name, value, list);
+}
+
 int tunable_set(struct tunables *t, int id, const char *value, struct nerr *err)
 {
 	const struct tunable_def *d = &tunable_defs[id];
 	char why[256];
+
+	if (d->choices)
+		return set_word(t, id, value, err);
 	uint64_t v;
 	int rc = d->size ? parse_size(value, &v, why, sizeof(why))
 			 : parse_u64(value, &v, why, sizeof(why));

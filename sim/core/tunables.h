@@ -4,12 +4,15 @@
  * One table lists every tunable with its default (that of a current
  * Linux kernel), its range and a line of documentation; `sysctl` records,
  * `--set k=v` and `compare --vary` all go through tunable_set(). Values
- * are 64-bit integers; sizes accept units.
+ * are 64-bit integers; sizes accept units. An enum tunable (a sysfs file
+ * that takes a word, e.g. transparent_hugepage/enabled) has `choices`:
+ * it is set by word and holds the word's index in the list.
  */
 #ifndef NUMASIM_CORE_TUNABLES_H
 #define NUMASIM_CORE_TUNABLES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/err.h"
@@ -54,6 +57,10 @@ enum tunable_id {
 	TUN_SIM_SLAB_ALLOCATOR,
 	TUN_SIM_COST_NUMA_HINT_FAULT_NS,
 	TUN_SIM_NUMA_BALANCING_PLACEMENT,
+	/* transparent huge pages (/sys/kernel/mm/transparent_hugepage/) */
+	TUN_THP_ENABLED,
+	TUN_THP_DEFRAG,
+	TUN_SIM_COST_ZERO_HUGE_PAGE_NS,
 	NR_TUNABLES
 };
 
@@ -63,6 +70,7 @@ struct tunable_def {
 	int64_t min, max;
 	bool size;               /* value accepts size units (bytes) */
 	const char *doc;
+	const char *const *choices;  /* enum tunable: NULL-terminated words; NULL = integer */
 };
 #define TUNABLE_AUTO INT64_MIN
 
@@ -78,6 +86,10 @@ void tunables_init(struct tunables *t);
 int tunable_find(const char *name);
 /* Parses and sets "value" for id; -1 with "<name>: <problem>" in err. */
 int tunable_set(struct tunables *t, int id, const char *value, struct nerr *err);
+/* The word of an enum tunable's value, or NULL for an integer tunable. */
+const char *tunable_word(int id, int64_t v);
+/* Formats the value of id (a word for enum tunables) into buf. */
+void tunable_format(int id, int64_t v, char *buf, size_t len);
 /* Parses "name=value" (as in --set and sysctl records). */
 int tunable_set_kv(struct tunables *t, const char *kv, struct nerr *err);
 
@@ -85,5 +97,10 @@ static inline int64_t tun(const struct tunables *t, enum tunable_id id)
 {
 	return t->v[id];
 }
+
+/* Values of the THP enum tunables (their index in the choices list). */
+enum thp_enabled { THP_ALWAYS, THP_MADVISE, THP_NEVER };
+enum thp_defrag { THP_DEFRAG_ALWAYS, THP_DEFRAG_DEFER, THP_DEFRAG_DEFER_MADVISE,
+		  THP_DEFRAG_MADVISE, THP_DEFRAG_NEVER };
 
 #endif

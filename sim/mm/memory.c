@@ -11,6 +11,7 @@
 #include <errno.h>
 
 #include "mm/filemap.h"
+#include "mm/huge_memory.h"
 #include "mm/mempolicy.h"
 #include "mm/migrate.h"
 #include "mm/page_alloc.h"
@@ -127,6 +128,13 @@ static int do_anonymous_page(struct sim *s, struct task *t, struct vm_area_struc
 	pfn_t pfn;
 	int rc;
 
+	/* __handle_mm_fault(): an empty PMD in a VMA that may have THP
+	 * takes the huge fault first; VM_FAULT_FALLBACK comes back here. */
+	if (!(vma->flags & VM_HUGETLB) && thp_vma_allowable(s, vma, addr)) {
+		rc = do_huge_pmd_anonymous_page(s, t, vma, addr, write, res);
+		if (rc <= 0)
+			return rc;
+	}
 	if (!write && !(vma->flags & VM_HUGETLB)) {
 		res->pte = mk_pte(0, PTE_PRESENT | PTE_ZERO | PTE_YOUNG);
 		return pgtable_set(&t->mm->pt, addr >> s->topo->page_shift, res->pte) ? -ENOMEM : 0;
@@ -326,15 +334,22 @@ static int do_numa_page(struct sim *s, struct task *t, struct vm_area_struct *vm
 			pte_t old, bool write, struct fault_result *res)
 {
 	uint64_t vpn = addr >> s->topo->page_shift;
-	pfn_t pfn = (pfn_t)pte_val(old);
+	pfn_t head = thp_head_of(s, old, vpn);
+	pfn_t pfn = head != NOPFN ? head : (pfn_t)pte_val(old);
 	uint16_t last = s->mem.f.last_cpupid[pfn];
 	unsigned flags = 0;
 	int nid = pfn_to_nid(&s->mem, pfn), target;
+	uint64_t n = head != NOPFN ? HPAGE_PMD_NR : 1;   /* do_huge_pmd_numa_page(): the PMD */
+	uint64_t base = head != NOPFN ? vpn & ~(uint64_t)(HPAGE_PMD_NR - 1) : vpn;
 
 	res->cost_ns += tun(&s->tun, TUN_SIM_COST_NUMA_HINT_FAULT_NS);
-	res->pte = (old & ~(pte_t)PTE_NUMA) | PTE_YOUNG;
-	if (pgtable_set(&t->mm->pt, vpn, res->pte))
-		return -ENOMEM;
+	for (uint64_t i = 0; i < n; i++) {
+		pte_t p = pgtable_get(&t->mm->pt, base + i);
+
+		if (pgtable_set(&t->mm->pt, base + i, (p & ~(pte_t)PTE_NUMA) | PTE_YOUNG))
+			return -ENOMEM;
+	}
+	res->pte = pgtable_get(&t->mm->pt, vpn);
 	target = numa_migrate_check(s, t, vma, addr, pfn, &flags);
 	if (target >= 0) {
 		if (!migrate_misplaced_page(s, t, pfn, target, &res->cost_ns)) {
@@ -342,14 +357,21 @@ static int do_numa_page(struct sim *s, struct task *t, struct vm_area_struct *vm
 				    target);
 			nid = target;
 			flags |= TNF_MIGRATED;
-			res->wait_until = migration_wait_until(s, pfn);
+			if (head == NOPFN)   /* a THP's move has no copy window */
+				res->wait_until = migration_wait_until(s, pfn);
 		} else {
 			flags |= TNF_MIGRATE_FAIL;
 		}
 	}
-	task_numa_fault(s, t, last, nid, 1, flags);
-	if (!(flags & TNF_MIGRATED) && write && !(res->pte & PTE_WRITE))
+	if (head != NOPFN)
+		res->pte = pgtable_get(&t->mm->pt, vpn);   /* a THP moved at once */
+	task_numa_fault(s, t, last, nid, (int)n, flags);
+	if (!(flags & TNF_MIGRATED) && write && !(res->pte & PTE_WRITE)) {
+		if ((res->pte & PTE_HUGE) && do_huge_pmd_wp_page(s, t, vma, addr, res->pte, res) <= 0)
+			return 0;
+		res->pte = pgtable_get(&t->mm->pt, vpn);
 		return do_wp_page(s, t, vma, addr, res->pte, res);
+	}
 	return 0;
 }
 
@@ -377,6 +399,14 @@ int handle_mm_fault(struct sim *s, struct task *t, uint64_t addr, bool write,
 		return do_swap_page(s, t, vma, addr, old, write, res);
 	if (pte_present(old) && (old & PTE_NUMA))
 		return do_numa_page(s, t, vma, addr, old, write, res);
+	if (pte_present(old) && (old & PTE_HUGE) && !(vma->flags & VM_HUGETLB)) {
+		/* wp_huge_pmd(): reused whole, or split and handled as a pte */
+		int rc = do_huge_pmd_wp_page(s, t, vma, addr, old, res);
+
+		if (rc <= 0)
+			return rc;
+		old = pgtable_get(&t->mm->pt, addr >> s->topo->page_shift);
+	}
 	if (pte_present(old))   /* only write faults reach here */
 		return do_wp_page(s, t, vma, addr, old, res);
 	if (vma->flags & (VM_FILE | VM_SHMEM))

@@ -13,6 +13,7 @@
  * cpuset's mems change, mpol_rebind_policy() fits the policy again.
  */
 #include "mm/mempolicy.h"
+#include "mm/huge_memory.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -468,6 +469,33 @@ pfn_t alloc_pages_mpol(struct sim *s, struct task *t, struct mempolicy *pol, boo
 	}
 }
 
+pfn_t alloc_thp_mpol(struct sim *s, struct task *t, struct mempolicy *pol, uint64_t ilx,
+		     gfp_t gfp, unsigned order, uint64_t *stall)
+{
+	enum mpol_mode mode = pol ? pol->mode : MPOL_DEFAULT;
+	int local = t ? task_node(s, t) : 0;
+	const nodemask_t *mask = NULL;
+	int nid = local;
+	pfn_t pfn;
+
+	if (mode == MPOL_INTERLEAVE || mode == MPOL_WEIGHTED_INTERLEAVE || mode == MPOL_PREFERRED_MANY)
+		return alloc_pages_mpol(s, t, pol, true, ilx, gfp, order, stall);
+	/* policy_nodemask() */
+	if (mode == MPOL_PREFERRED)
+		nid = first_node(&pol->nodes);
+	else if (mode == MPOL_BIND && nodemask_valid_mems(s, t, &pol->nodes))
+		mask = &pol->nodes;
+	if (!mask || node_isset(mask, nid)) {
+		/* Only the current (or preferred) node first, without reclaim
+		 * retries; a remote huge page would cost more than it gains. */
+		pfn = alloc_nodemask(s, t, gfp | __GFP_THISNODE | __GFP_NORETRY, order, nid, NULL,
+				     local, stall);
+		if (pfn != NOPFN || !(gfp & __GFP_DIRECT_RECLAIM))
+			return pfn;
+	}
+	return alloc_nodemask(s, t, gfp, order, nid, mask, local, stall);
+}
+
 pfn_t alloc_user_pages(struct sim *s, struct task *t, struct vm_area_struct *vma,
 		       uint64_t ilx, gfp_t gfp, unsigned order, uint64_t *stall)
 {
@@ -710,6 +738,11 @@ long do_mbind(struct sim *s, struct task *t, uint64_t start, uint64_t len, int m
 	struct queue_pages qp = {.s = s, .nmask = nodes,
 				 .flags = flags | MPOL_MF_INVERT | (new ? 0 : MPOL_MF_DISCONTIG_OK)};
 
+	/* The kernel queues a THP the range covers in part whole (and moves
+	 * all of it), then splits its PMD at the new VMA boundary; the model
+	 * splits it first and moves the pages in the range (docs/model.md, "Transparent huge pages"). */
+	if (find_vma(t->mm, start) || find_vma(t->mm, start + len - 1))
+		thp_split_edges(s, t->mm, start, start + len);
 	nr_failed = queue_pages_range(s, t->mm, start, start + len, &qp);
 	if (nr_failed < 0) {
 		rc = nr_failed;
@@ -856,10 +889,16 @@ static void prot_numa_one(void *ctx, uint64_t vpn, pte_t *e)
 	struct frames *f = &c->s->mem.f;
 	pfn_t pfn;
 
-	(void)vpn;
-	if (!pte_maps_frame(*e) || (*e & (PTE_NUMA | PTE_HUGE)))
+	if (!pte_maps_frame(*e) || (*e & PTE_NUMA))
 		return;
 	pfn = (pfn_t)pte_val(*e);
+	if (*e & PTE_HUGE) {
+		/* change_huge_pmd(): a THP's PMD is marked whole (its 512
+		 * entries count as 512 updates); hugetlb is not scanned */
+		pfn = thp_head_of(c->s, *e, vpn);
+		if (pfn == NOPFN)
+			return;
+	}
 	if (c->cow && f->mapcount[pfn] > 1)
 		return;
 	if ((f->flags[pfn] & PG_file) && !(f->flags[pfn] & PG_swapbacked) &&

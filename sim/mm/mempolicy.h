@@ -76,6 +76,16 @@ void mpol_rebind_mm(struct mm_struct *mm, const nodemask_t *newmems);
  * cache (memory_spread_page) the page goes to cpuset_mem_spread_node()
  * (filemap_alloc_folio()). Returns the pfn or NOPFN; *stall gets reclaim time.
  */
+/*
+ * Models the order == HPAGE_PMD_ORDER branch of alloc_pages_mpol() (Linux
+ * 6.12): interleave policies pick the node of huge page index ilx; other
+ * policies whose nodemask allows the node they prefer (the local node,
+ * or the preferred one) first try that node alone (__GFP_THISNODE |
+ * __GFP_NORETRY) and stop there unless gfp may reclaim directly; then
+ * the ordinary allocation over the policy's nodes.
+ */
+pfn_t alloc_thp_mpol(struct sim *s, struct task *t, struct mempolicy *pol, uint64_t ilx,
+		     gfp_t gfp, unsigned order, uint64_t *stall);
 pfn_t alloc_user_pages(struct sim *s, struct task *t, struct vm_area_struct *vma,
 		       uint64_t ilx, gfp_t gfp, unsigned order, uint64_t *stall);
 

@@ -7,6 +7,7 @@
  * copy is done.
  */
 #include "mm/migrate.h"
+#include "mm/huge_memory.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -183,8 +184,9 @@ int migrate_isolate(struct sim *s, pfn_t pfn)
 	 * migrated: isolation fails as for any page off the LRU. Swap cache
 	 * and writeback pages would need the swap and I/O models to follow
 	 * the move; they are reported busy (docs/model.md). */
-	if (fl & (PG_head | PG_huge | PG_swapcache | PG_writeback | PG_slab | PG_kernel))
-		return -EBUSY;
+	if ((fl & (PG_head | PG_huge | PG_swapcache | PG_writeback | PG_slab | PG_kernel)) &&
+	    !(fl & PG_transhuge))
+		return -EBUSY;   /* a THP is isolated whole, as one folio */
 	return isolate_lru_page(s, pfn);
 }
 
@@ -396,12 +398,142 @@ static pfn_t alloc_target(struct sim *s, const struct migrate_target *mt,
 				mt->local_nid);
 }
 
+/* ---- transparent huge pages ----------------------------------------------------- */
+
+struct thp_remap {
+	pfn_t old, new;
+};
+
+/* remove_migration_pmd(): the 512 entries of the PMD now map the new page. */
+static bool thp_remap_one(struct sim *s, void *ctx, struct mm_struct *mm, uint64_t vpn)
+{
+	struct thp_remap *r = ctx;
+
+	(void)s;
+	for (uint64_t i = 0; i < HPAGE_PMD_NR; i++) {
+		pte_t p = pgtable_get(&mm->pt, vpn + i);
+
+		pgtable_set(&mm->pt, vpn + i, mk_pte(r->new + i, (unsigned)(p & PTE_FLAGS_MASK &
+									 ~PTE_NUMA)));
+	}
+	return true;
+}
+
+/* folio_migrate_mapping() + folio_migrate_flags() for a THP. */
+static void thp_migrate_identity(struct sim *s, pfn_t old, pfn_t new)
+{
+	struct frames *f = &s->mem.f;
+	uint32_t fl = f->flags[old];
+	int64_t nr = HPAGE_PMD_NR;
+
+	f->flags[new] = (fl & PG_MIGRATED_FLAGS & ~PG_unevictable) | PG_head | PG_transhuge |
+			(HPAGE_PMD_ORDER << PG_ORDER_SHIFT);
+	f->mapping[new] = f->mapping[old];
+	f->index[new] = f->index[old];
+	f->mapcount[new] = f->mapcount[old];
+	f->last_cpupid[new] = f->last_cpupid[old];
+	node_stat_add(&s->mem, old, NR_ANON_MAPPED, -nr);
+	node_stat_add(&s->mem, new, NR_ANON_MAPPED, nr);
+	node_stat_add(&s->mem, old, NR_ANON_THPS, -1);
+	node_stat_add(&s->mem, new, NR_ANON_THPS, 1);
+	if (fl & PG_mlocked) {
+		node_stat_add(&s->mem, old, NR_MLOCK, -nr);
+		node_stat_add(&s->mem, new, NR_MLOCK, nr);
+	}
+}
+
+/*
+ * A THP migrated whole (migrate_folio_unmap() + migrate_folio_move()
+ * of a PMD-mapped folio): an order-9 page on the target (GFP_TRANSHUGE,
+ * __GFP_THISNODE for a node target), then the copy. Unlike base pages
+ * the model moves it at once, without migration entries during the
+ * copy; the caller is charged the 512 pages' copy time (docs/model.md,
+ * "Transparent huge pages"). 0, -EAGAIN (pinned) or -ENOMEM (no order-9
+ * page: the caller splits it).
+ */
+static int migrate_thp(struct sim *s, const struct migrate_target *mt, struct migrate_item *it,
+		       uint64_t *elapsed)
+{
+	gfp_t gfp = (GFP_HIGHUSER_MOVABLE | __GFP_COMP | __GFP_NOWARN) & ~__GFP_KSWAPD_RECLAIM;
+	pfn_t old = it->pfn, new;
+	uint64_t stall = 0;
+
+	if (s->mem.f.flags[old] & PG_pinned)
+		return -EAGAIN;
+	if (mt->pol)
+		new = alloc_thp_mpol(s, mt->t, mt->pol, it->ilx >> HPAGE_PMD_ORDER, gfp,
+				     HPAGE_PMD_ORDER, &stall);
+	else
+		new = alloc_pages_node(s, it->target, gfp | __GFP_THISNODE, HPAGE_PMD_ORDER,
+				       mt->local_nid);
+	if (new == NOPFN)
+		return -ENOMEM;
+	int a = pfn_to_nid(&s->mem, old), b = pfn_to_nid(&s->mem, new);
+	struct thp_remap r = {old, new};
+
+	*elapsed += stall + migrate_cost(s, a, b) * HPAGE_PMD_NR;
+	sim_traffic(s, a, b, sim_pages_to_bytes(s, HPAGE_PMD_NR));
+	thp_migrate_identity(s, old, new);
+	rmap_walk(s, old, thp_remap_one, &r);
+	if (s->mem.f.flags[old] & PG_isolated)
+		node_stat_add(&s->mem, old, NR_ISOLATED, -1);
+	s->mem.f.flags[old] = PG_head | (HPAGE_PMD_ORDER << PG_ORDER_SHIFT);
+	s->mem.f.mapping[old] = 0;
+	s->mem.f.index[old] = 0;
+	s->mem.f.mapcount[old] = 0;
+	free_pages(s, old, HPAGE_PMD_ORDER);
+	lru_add(s, new);
+	s->mem.events[THP_MIGRATION_SUCCESS]++;
+	s->mem.events[PGMIGRATE_SUCCESS] += HPAGE_PMD_NR - 1;   /* the caller counts one */
+	return 0;
+}
+
+/*
+ * No order-9 page for a THP: migrate_pages_batch() splits it
+ * (try_split_folio(), thp_migration_fail and thp_migration_split) and
+ * migrates its 512 base pages instead. Returns the result for the head,
+ * whose accounting the nested migrate_pages_list() did (MIGRATE_SPLIT_DONE),
+ * or -ENOMEM.
+ */
+#define MIGRATE_SPLIT_DONE 1
+static int migrate_split_thp(struct sim *s, const struct migrate_target *mt,
+			     struct migrate_item *it, uint64_t *elapsed)
+{
+	struct migrate_item *sub = malloc(HPAGE_PMD_NR * sizeof(*sub));
+	pfn_t head = it->pfn;
+	size_t k = 0;
+	uint64_t cost = 0;
+
+	s->mem.events[THP_MIGRATION_FAIL]++;
+	s->mem.events[THP_MIGRATION_SPLIT]++;
+	split_huge_page(s, head, false);   /* the head stays isolated */
+	if (!sub)
+		return -ENOMEM;
+	sub[k++] = *it;
+	for (pfn_t i = 1; i < HPAGE_PMD_NR; i++)
+		if (!migrate_isolate(s, head + i))
+			sub[k++] = (struct migrate_item){.pfn = head + i, .target = it->target,
+							 .ilx = it->ilx + i};
+	long rc = migrate_pages_list(s, sub, k, mt, &cost);
+
+	*elapsed += cost;
+	s->migrate_ns -= cost;   /* the outer call adds elapsed */
+	free(sub);
+	return rc < 0 ? -ENOMEM : MIGRATE_SPLIT_DONE;
+}
+
 /* Steps 2-4 for one page; 0 (copy scheduled), -EAGAIN, -ENOMEM. */
 static int migrate_one(struct sim *s, const struct migrate_target *mt, struct migrate_item *it,
 		       uint64_t *elapsed)
 {
 	struct frames *f = &s->mem.f;
 	pfn_t old = it->pfn;
+
+	if (page_is_thp(f, old)) {
+		int rc = migrate_thp(s, mt, it, elapsed);
+
+		return rc == -ENOMEM ? migrate_split_thp(s, mt, it, elapsed) : rc;
+	}
 	pfn_t new = alloc_target(s, mt, it);
 	struct remap_ctx c = {0, 0};
 	uint32_t idx;
@@ -456,7 +588,9 @@ long migrate_pages_list(struct sim *s, struct migrate_item *items, size_t n,
 			break;
 	}
 	for (i = 0; i < n; i++) {
-		if (items[i].rc) {
+		if (items[i].rc == MIGRATE_SPLIT_DONE) {
+			items[i].rc = 0;   /* its pages were counted by the split's call */
+		} else if (items[i].rc) {
 			migrate_putback(s, items[i].pfn);
 			s->mem.events[PGMIGRATE_FAIL]++;
 			failed++;
@@ -468,6 +602,10 @@ long migrate_pages_list(struct sim *s, struct migrate_item *items, size_t n,
 nomem:
 	/* When memory is low the kernel stops: the rest go back. */
 	for (i = 0; i < n; i++) {
+		if (items[i].rc == MIGRATE_SPLIT_DONE) {
+			items[i].rc = 0;
+			continue;
+		}
 		if (items[i].rc == 0) {
 			s->mem.events[PGMIGRATE_SUCCESS]++;
 			continue;
@@ -683,7 +821,7 @@ static int misplaced_prepare(struct sim *s, struct task *t, pfn_t pfn, int targe
 
 	if ((fl & PG_file) && !(fl & PG_swapbacked) && (fl & PG_dirty))
 		return -EAGAIN;
-	if (!migrate_balanced_pgdat(s, target, 1))
+	if (!migrate_balanced_pgdat(s, target, page_is_thp(&s->mem.f, pfn) ? HPAGE_PMD_NR : 1))
 		return -EAGAIN;
 	/* the target page is allocated in the task's context, so its cpuset
 	 * bounds it (prepare_alloc_pages()) */
@@ -699,11 +837,12 @@ int migrate_misplaced_page(struct sim *s, struct task *t, pfn_t pfn, int target,
 	struct migrate_target mt = {.local_nid = task_node(s, t)};
 	struct migrate_item it = {.pfn = pfn, .target = target};
 	int rc = misplaced_prepare(s, t, pfn, target);
+	uint64_t nr = page_is_thp(&s->mem.f, pfn) ? HPAGE_PMD_NR : 1;
 
 	if (rc)
 		return rc;
 	if (migrate_pages_list(s, &it, 1, &mt, cost_ns))
 		return it.rc ? it.rc : -EAGAIN;
-	s->mem.events[NUMA_PAGES_MIGRATED]++;
+	s->mem.events[NUMA_PAGES_MIGRATED] += nr;
 	return 0;
 }

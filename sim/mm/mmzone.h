@@ -49,6 +49,12 @@ enum {
 	PG_kernel = 1u << 17,    /* other kernel allocation */
 	PG_huge = 1u << 18,      /* head of a huge page mapping */
 	PG_swapbacked = 1u << 19,/* shmem/shared anon: backed by swap */
+	/* Head of an anonymous transparent huge page (a PMD-mappable folio,
+	 * folio_test_pmd_mappable()): PG_head with order 9, on an LRU list
+	 * as one entry counting 512 pages; its 511 tail frames have no
+	 * flags, mapping or mapcount (the head holds them, as the folio
+	 * does). See mm/huge_memory.h. */
+	PG_transhuge = 1u << 20,
 };
 #define PG_ORDER_SHIFT 24
 #define PG_ORDER_MASK (0xfu << PG_ORDER_SHIFT)
@@ -115,6 +121,7 @@ enum node_stat_item {
 	NR_ISOLATED,
 	NR_MLOCK,
 	NR_HUGE_PAGES,           /* pages in huge (order > 0) user mappings */
+	NR_ANON_THPS,            /* transparent huge pages (nr_anon_transparent_hugepages), in huge pages */
 	NR_NODE_STAT_ITEMS
 };
 
@@ -164,6 +171,9 @@ enum vm_event_item {
 	PSWPIN, PSWPOUT, OOM_KILL, ALLOCSTALL, KSWAPD_WAKE,
 	PGPGIN, PGPGOUT, NUMA_PTE_UPDATES,
 	NUMA_HINT_FAULTS, NUMA_HINT_FAULTS_LOCAL, NUMA_PAGES_MIGRATED,
+	THP_FAULT_ALLOC, THP_FAULT_FALLBACK, THP_SPLIT_PAGE, THP_SPLIT_PMD,
+	THP_MIGRATION_SUCCESS, THP_MIGRATION_FAIL, THP_MIGRATION_SPLIT,
+	THP_SWPOUT_FALLBACK, PGLAZYFREE, PGLAZYFREED,
 	NR_VM_EVENT_ITEMS
 };
 extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];

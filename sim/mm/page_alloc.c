@@ -25,6 +25,7 @@
  * highatomic reserves.
  */
 #include "mm/page_alloc.h"
+#include "mm/huge_memory.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -251,20 +252,29 @@ static uint64_t int_sqrt64(uint64_t x)
 	return r;
 }
 
+uint64_t nr_free_buffer_pages(const struct sim *s)
+{
+	uint64_t pages = 0;
+
+	for (int n = 0; n < s->mem.nr_nodes; n++)
+		for (int t = 0; t <= ZONE_NORMAL; t++) {
+			const struct zone *z = &s->mem.nodes[n].zones[t];
+
+			if (z->managed_pages > z->wmark[WMARK_HIGH])
+				pages += z->managed_pages - z->wmark[WMARK_HIGH];
+		}
+	return pages;
+}
+
 /*
  * Models calculate_min_free_kbytes(): int_sqrt(lowmem_kbytes * 16) clamped
  * to [128, 262144], where lowmem_kbytes is nr_free_buffer_pages(): managed
  * pages of the zones GFP_USER may use (up to ZONE_NORMAL), minus their high
  * watermark, which is still 0 when this runs at boot.
  */
-static uint64_t calculate_min_free_kbytes(const struct sim *s)
+uint64_t calculate_min_free_kbytes(const struct sim *s)
 {
-	uint64_t pages = 0;
-
-	for (int n = 0; n < s->mem.nr_nodes; n++)
-		for (int t = 0; t <= ZONE_NORMAL; t++)
-			pages += s->mem.nodes[n].zones[t].managed_pages;
-	uint64_t kb = pages * (s->topo->page_size >> 10);
+	uint64_t kb = nr_free_buffer_pages(s) * (s->topo->page_size >> 10);
 	uint64_t v = int_sqrt64(kb * 16);
 
 	return v < 128 ? 128 : v > 262144 ? 262144 : v;
@@ -282,12 +292,7 @@ static uint64_t mult_frac(uint64_t x, uint64_t n, uint64_t d)
  */
 static void setup_wmarks(struct sim *s)
 {
-	int64_t mfk = tun(&s->tun, TUN_MIN_FREE_KBYTES);
-	uint64_t min_free_kbytes = mfk == TUNABLE_AUTO ? calculate_min_free_kbytes(s)
-						       : (uint64_t)mfk;
-	uint64_t pages_min = min_free_kbytes >> (s->topo->page_shift - 10);
-
-	s->min_free_kbytes = min_free_kbytes;
+	uint64_t pages_min = s->min_free_kbytes >> (s->topo->page_shift - 10);
 	uint64_t wsf = (uint64_t)tun(&s->tun, TUN_WATERMARK_SCALE_FACTOR);
 	uint64_t lowmem_pages = 0;
 
@@ -575,7 +580,16 @@ int mem_init(struct sim *s, struct nerr *err)
 	}
 	if (build_zonelists(s, err))
 		goto fail;
+	/* Boot: init_per_zone_wmark_min(), then hugepage_init()'s
+	 * start_stop_khugepaged(), then a min_free_kbytes the user writes
+	 * (sysctl.conf runs after both). */
+	s->min_free_kbytes = calculate_min_free_kbytes(s);
 	setup_per_zone_wmarks(s);
+	thp_boot(s);
+	if (tun(&s->tun, TUN_MIN_FREE_KBYTES) != TUNABLE_AUTO) {
+		s->min_free_kbytes = (uint64_t)tun(&s->tun, TUN_MIN_FREE_KBYTES);
+		setup_per_zone_wmarks(s);
+	}
 	return 0;
 fail:
 	mem_free(m);

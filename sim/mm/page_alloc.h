@@ -83,6 +83,11 @@ void mem_free(struct mem *m);
 /* Recomputes watermarks and lowmem_reserve (after a sysctl change).
  * Models __setup_per_zone_wmarks() and setup_per_zone_lowmem_reserve(). */
 void setup_per_zone_wmarks(struct sim *s);
+/* nr_free_buffer_pages(): managed pages above the high watermark of the
+ * zones up to ZONE_NORMAL. */
+uint64_t nr_free_buffer_pages(const struct sim *s);
+/* Models calculate_min_free_kbytes() (the value, not its assignment). */
+uint64_t calculate_min_free_kbytes(const struct sim *s);
 
 /* zone_watermark_ok(): free pages above mark + lowmem_reserve for order. */
 bool zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark,

@@ -12,6 +12,7 @@
  * Cost: O(free blocks * MAX_ORDER + LRU pages), not O(frames).
  */
 #include "mm/page_alloc.h"
+#include "mm/huge_memory.h"
 
 #include "sim.h"
 
@@ -121,6 +122,7 @@ struct lru_arg {
 	int node;
 	int lru;
 	uint64_t *per_zone;
+	uint64_t *thps;         /* THP heads met (nr_anon_transparent_hugepages) */
 };
 
 static int visit_lru(const struct sim *s, pfn_t pfn, const void *arg, struct nerr *err)
@@ -128,7 +130,8 @@ static int visit_lru(const struct sim *s, pfn_t pfn, const void *arg, struct ner
 	const struct lru_arg *a = arg;
 	const struct frames *f = &s->mem.f;
 	uint32_t fl = f->flags[pfn];
-	bool file = (fl & PG_file) && !(fl & PG_swapbacked);
+	/* page cache, and MADV_FREE'd anon pages (no PG_swapbacked) */
+	bool file = (fl & (PG_file | PG_anon)) && !(fl & PG_swapbacked);
 	int want = (fl & PG_unevictable) ? LRU_UNEVICTABLE
 					  : (file ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON) +
 					    ((fl & PG_active) ? 1 : 0);
@@ -140,17 +143,24 @@ static int visit_lru(const struct sim *s, pfn_t pfn, const void *arg, struct ner
 				pfn, pfn_to_nid(&s->mem, pfn), a->node);
 	if ((fl & PG_buddy) || enclosing_free_block(f, pfn, 0) != NOPFN)
 		return nerr_set(err, "check: free pfn %u is on an LRU list", pfn);
-	a->per_zone[f->zone[pfn] % MAX_NR_ZONES]++;
+	/* a THP is one entry of 512 pages (folio_nr_pages()) */
+	a->per_zone[f->zone[pfn] % MAX_NR_ZONES] +=
+		(fl & PG_transhuge) ? 1ULL << frame_order(f, pfn) : 1;
+	if (fl & PG_transhuge) {
+		(*a->thps)++;
+		return thp_check_head(s, pfn, err);
+	}
 	return 0;
 }
 
 static int check_lru(const struct sim *s, const struct pglist_data *pg, struct nerr *err)
 {
 	char what[48];
+	uint64_t thps = 0;
 
 	for (int l = 0; l < NR_LRU_LISTS; l++) {
 		uint64_t per_zone[MAX_NR_ZONES] = {0};
-		struct lru_arg a = {pg->id, l, per_zone};
+		struct lru_arg a = {pg->id, l, per_zone, &thps};
 
 		snprintf(what, sizeof(what), "node %d LRU list %d", pg->id, l);
 		if (walk_list(&s->mem.f, &pg->lru[l], what, visit_lru, s, &a, err))
@@ -162,6 +172,12 @@ static int check_lru(const struct sim *s, const struct pglist_data *pg, struct n
 						(unsigned long long)pg->zones[t].nr_lru[l],
 						(unsigned long long)per_zone[t]);
 	}
+	/* Between events every THP is on an LRU list (isolation lasts
+	 * within one operation), so the lists find them all. */
+	if (thps != pg->stat[NR_ANON_THPS])
+		return nerr_set(err, "--check: node %d nr_anon_transparent_hugepages %llu, frames say %llu",
+				pg->id, (unsigned long long)pg->stat[NR_ANON_THPS],
+				(unsigned long long)thps);
 	return 0;
 }
 

@@ -32,13 +32,16 @@ void page_add_new_anon_rmap(struct sim *s, pfn_t pfn, unsigned order,
 	f->mapcount[pfn] = 1;
 	av->pages++;
 	node_stat_add(&s->mem, pfn, NR_ANON_MAPPED, (int64_t)1 << order);
-	if (order)
+	if (f->flags[pfn] & PG_transhuge)
+		node_stat_add(&s->mem, pfn, NR_ANON_THPS, 1);   /* __folio_mod_stat() */
+	else if (order)
 		node_stat_add(&s->mem, pfn, NR_HUGE_PAGES, (int64_t)1 << order);
 	if (vma->flags & VM_LOCKED) {
 		f->flags[pfn] |= PG_mlocked;
 		node_stat_add(&s->mem, pfn, NR_MLOCK, (int64_t)1 << order);
 	}
-	if (!order)
+	/* hugetlb pages stay off the LRU; a THP joins it as one folio */
+	if (!order || (f->flags[pfn] & PG_transhuge))
 		lru_add(s, pfn);
 }
 
@@ -107,7 +110,9 @@ void free_anon_page(struct sim *s, pfn_t pfn)
 	if (av)
 		av->pages--;
 	node_stat_add(&s->mem, pfn, NR_ANON_MAPPED, -((int64_t)1 << order));
-	if (order)
+	if (f->flags[pfn] & PG_transhuge)
+		node_stat_add(&s->mem, pfn, NR_ANON_THPS, -1);
+	else if (order)
 		node_stat_add(&s->mem, pfn, NR_HUGE_PAGES, -((int64_t)1 << order));
 	if (f->flags[pfn] & PG_mlocked)
 		node_stat_add(&s->mem, pfn, NR_MLOCK, -((int64_t)1 << order));

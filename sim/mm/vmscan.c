@@ -35,11 +35,13 @@
 #include "task/task.h"
 
 #include "sim.h"
+#include "mm/huge_memory.h"
 
-/* Models folio_is_file_lru(): page cache that is not swap-backed. */
+/* Models folio_is_file_lru(): not swap-backed - page cache, and anon
+ * pages MADV_FREE made lazily freeable. */
 static inline bool page_is_file_lru(uint32_t flags)
 {
-	return (flags & PG_file) && !(flags & PG_swapbacked);
+	return (flags & (PG_file | PG_anon)) && !(flags & PG_swapbacked);
 }
 
 /* Models folio_lru_list(). */
@@ -57,13 +59,19 @@ static struct pglist_data *page_pgdat(struct sim *s, pfn_t pfn)
 	return &s->mem.nodes[pfn_to_nid(&s->mem, pfn)];
 }
 
+/* folio_nr_pages(): a THP is one LRU entry of 512 pages. */
+static uint64_t lru_nr_pages(const struct frames *f, pfn_t pfn)
+{
+	return (f->flags[pfn] & PG_transhuge) ? 1ULL << frame_order(f, pfn) : 1;
+}
+
 /* Models lruvec_add_folio(): to the head of its list, sizes updated. */
 static void add_page_to_lru_list(struct sim *s, pfn_t pfn)
 {
 	enum lru_list lru = page_lru(s->mem.f.flags[pfn]);
 
 	flist_add_head(&s->mem.f, &page_pgdat(s, pfn)->lru[lru], pfn);
-	page_zone(&s->mem, pfn)->nr_lru[lru]++;
+	page_zone(&s->mem, pfn)->nr_lru[lru] += lru_nr_pages(&s->mem.f, pfn);
 }
 
 /* Models lruvec_del_folio(). */
@@ -72,7 +80,23 @@ static void del_page_from_lru_list(struct sim *s, pfn_t pfn)
 	enum lru_list lru = page_lru(s->mem.f.flags[pfn]);
 
 	flist_del(&s->mem.f, &page_pgdat(s, pfn)->lru[lru], pfn);
-	page_zone(&s->mem, pfn)->nr_lru[lru]--;
+	page_zone(&s->mem, pfn)->nr_lru[lru] -= lru_nr_pages(&s->mem.f, pfn);
+}
+
+/* lruvec_add_folio_tail(): to the tail of its list, next to be scanned. */
+void lru_add_tail(struct sim *s, pfn_t pfn)
+{
+	uint32_t *fl = &s->mem.f.flags[pfn];
+
+	if (*fl & (PG_lru | PG_buddy))
+		return;
+	if (*fl & PG_mlocked)
+		*fl |= PG_unevictable;
+	enum lru_list lru = page_lru(*fl);
+
+	flist_add_tail(&s->mem.f, &page_pgdat(s, pfn)->lru[lru], pfn);
+	page_zone(&s->mem, pfn)->nr_lru[lru]++;
+	*fl |= PG_lru;
 }
 
 /* Models folio_add_lru(): the page joins the list its flags name. */
@@ -306,7 +330,22 @@ static bool unmap_one(struct sim *s, void *ctx, struct mm_struct *mm, uint64_t v
 		return true;
 	if (p & PTE_DIRTY)
 		u->dirty = true;
-	if (fl & PG_anon) {
+	if ((fl & PG_anon) && !(fl & PG_swapbacked)) {
+		/* MADV_FREE'd: discarded when clean; a write since (pte or
+		 * page dirty) makes it swap-backed again and reclaim gives up */
+		uint64_t n = (fl & PG_transhuge) ? HPAGE_PMD_NR : 1;   /* a whole PMD */
+
+		for (uint64_t i = 0; i < n; i++)
+			if (pgtable_get(&mm->pt, vpn + i) & PTE_DIRTY)
+				p |= PTE_DIRTY;
+		if ((p & PTE_DIRTY) || (fl & PG_dirty)) {
+			s->mem.f.flags[u->pfn] = fl | PG_swapbacked;
+			return false;
+		}
+		for (uint64_t i = 0; i < n; i++)
+			pgtable_set(&mm->pt, vpn + i, 0);
+		mm->rss -= n - 1;   /* and one below */
+	} else if (fl & PG_anon) {
 		uint64_t slot = s->mem.f.private[u->pfn];
 
 		swap_duplicate(s, slot);
@@ -359,6 +398,8 @@ static void putback(struct sim *s, pfn_t pfn, bool active)
 static void free_reclaimed(struct sim *s, pfn_t pfn)
 {
 	unisolate(s, pfn);
+	if ((s->mem.f.flags[pfn] & PG_anon) && !(s->mem.f.flags[pfn] & PG_swapbacked))
+		s->mem.events[PGLAZYFREED] += lru_nr_pages(&s->mem.f, pfn);
 	if (s->mem.f.flags[pfn] & PG_anon) {
 		delete_from_swap_cache(s, pfn);
 		free_anon_page(s, pfn);
@@ -406,8 +447,18 @@ static bool shrink_page(struct sim *s, pfn_t pfn, struct scan_control *sc)
 		goto keep;
 	if (!anon && (*fl & PG_swapbacked))
 		goto activate;
-	if (anon && !(*fl & PG_swapcache)) {
-		if (!sc->may_swap || !add_to_swap(s, pfn))
+	if (anon && (*fl & PG_swapbacked) && !(*fl & PG_swapcache)) {
+		if (!sc->may_swap)
+			goto activate;
+		/* add_to_swap() of a THP needs a swap cluster, which this swap
+		 * device lacks (no SSD cluster allocator): split, swap base
+		 * pages; the tails join the tail of the list (the kernel's
+		 * folio_list) and are reclaimed next. */
+		if ((*fl & PG_transhuge) && swap_free_slots(s) > 0) {
+			split_huge_page(s, pfn, true);
+			s->mem.events[THP_SWPOUT_FALLBACK]++;
+		}
+		if ((*fl & PG_transhuge) || !add_to_swap(s, pfn))
 			goto activate;
 	}
 	if (s->mem.f.mapcount[pfn] && !try_to_unmap(s, pfn))
@@ -490,6 +541,60 @@ static void shrink_active_list(struct sim *s, struct pglist_data *pg, enum lru_l
 		s->mem.events[PGDEACTIVATE]++;
 	}
 	s->mem.events[PGREFILL] += n;   /* refill is not pgscan, as in Linux */
+}
+
+/* Models lru_deactivate_fn() (folio_deactivate(), MADV_COLD): an active
+ * page goes to the inactive list, its referenced bit cleared. */
+void deactivate_page(struct sim *s, pfn_t pfn)
+{
+	uint32_t *fl = &s->mem.f.flags[pfn];
+
+	if (!(*fl & PG_lru) || (*fl & PG_unevictable))
+		return;
+	*fl &= ~PG_referenced;
+	if (!(*fl & PG_active))
+		return;
+	del_page_from_lru_list(s, pfn);
+	*fl &= ~PG_active;
+	add_page_to_lru_list(s, pfn);
+	s->mem.events[PGDEACTIVATE] += lru_nr_pages(&s->mem.f, pfn);
+}
+
+/* Models lru_lazyfree_fn() (folio_mark_lazyfree(), MADV_FREE): a clean
+ * anonymous page without PG_swapbacked on the inactive file list. */
+void mark_page_lazyfree(struct sim *s, pfn_t pfn)
+{
+	uint32_t *fl = &s->mem.f.flags[pfn];
+
+	if (!(*fl & PG_lru) || !(*fl & PG_swapbacked) || (*fl & (PG_swapcache | PG_unevictable)))
+		return;
+	del_page_from_lru_list(s, pfn);
+	*fl &= ~(PG_active | PG_referenced | PG_swapbacked | PG_dirty);
+	add_page_to_lru_list(s, pfn);
+	s->mem.events[PGLAZYFREE] += lru_nr_pages(&s->mem.f, pfn);
+}
+
+uint64_t reclaim_pages(struct sim *s, const pfn_t *pfns, size_t n, uint64_t *cost_ns)
+{
+	struct scan_control sc = {
+		.nr_to_reclaim = n, .priority = DEF_PRIORITY, .reclaim_idx = MAX_NR_ZONES - 1,
+		.may_writepage = true, .may_unmap = true, .may_swap = true,
+	};
+
+	for (size_t i = 0; i < n; i++) {
+		bool thp = page_is_thp(&s->mem.f, pfns[i]);
+
+		if (isolate_lru_page(s, pfns[i]))
+			continue;
+		sc.nr_reclaimed += shrink_page(s, pfns[i], &sc);
+		/* a THP split for swap-out left its tails where the kernel's
+		 * folio_list has them: they are reclaimed in the same call */
+		for (pfn_t t = 1; thp && !page_is_thp(&s->mem.f, pfns[i]) && t < HPAGE_PMD_NR; t++)
+			if (!isolate_lru_page(s, pfns[i] + t))
+				sc.nr_reclaimed += shrink_page(s, pfns[i] + t, &sc);
+	}
+	*cost_ns += sc.io_ns;
+	return sc.nr_reclaimed;
 }
 
 enum scan_balance { SCAN_EQUAL, SCAN_FRACT, SCAN_ANON, SCAN_FILE };

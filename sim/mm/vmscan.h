@@ -8,6 +8,7 @@
 #ifndef NUMASIM_MM_VMSCAN_H
 #define NUMASIM_MM_VMSCAN_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "mm/page_alloc.h"
@@ -43,6 +44,14 @@ void get_scan_count_node(struct sim *s, int nid, int priority, bool may_swap,
 
 /* LRU maintenance (mm/swap.c, mm/vmscan.c). */
 void lru_add(struct sim *s, pfn_t pfn);          /* folio_add_lru() */
+/* Models lruvec_add_folio_tail(): onto the tail of its list (a split's tails). */
+void lru_add_tail(struct sim *s, pfn_t pfn);
+void deactivate_page(struct sim *s, pfn_t pfn);    /* folio_deactivate() */
+void mark_page_lazyfree(struct sim *s, pfn_t pfn); /* folio_mark_lazyfree() */
+/* Models reclaim_pages() (MADV_PAGEOUT): each page that can be isolated
+ * goes through shrink_folio_list(); returns the pages freed, adds the
+ * write time the caller waits for to *cost_ns. */
+uint64_t reclaim_pages(struct sim *s, const pfn_t *pfns, size_t n, uint64_t *cost_ns);
 void lru_del(struct sim *s, pfn_t pfn);          /* del_page_from_lru_list() */
 void mark_page_accessed(struct sim *s, pfn_t pfn);
 int isolate_lru_page(struct sim *s, pfn_t pfn);  /* 0 or -EBUSY */

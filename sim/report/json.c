@@ -9,6 +9,7 @@
 #include "mm/overcommit.h"
 #include "mm/page_alloc.h"
 #include "report/report.h"
+#include "mm/huge_memory.h"
 #include "sim.h"
 #include "task/mm.h"
 #include "task/task.h"
@@ -47,6 +48,15 @@ static json_t *u64(uint64_t v)
 	return json_integer((json_int_t)v);
 }
 
+static uint64_t lru_pages(const struct pglist_data *pg, enum lru_list l)
+{
+	uint64_t n = 0;
+
+	for (int t = 0; t < MAX_NR_ZONES; t++)
+		n += pg->zones[t].nr_lru[l];
+	return n;
+}
+
 static json_t *node_json(struct sim *s, int n)
 {
 	struct pglist_data *pg = &s->mem.nodes[n];
@@ -66,11 +76,14 @@ static json_t *node_json(struct sim *s, int n)
 	json_object_set_new(o, "kernel_pages", u64(pg->stat[NR_KERNEL_MISC]));
 	json_object_set_new(o, "swapcache_pages", u64(pg->stat[NR_SWAPCACHE]));
 	json_object_set_new(o, "mlocked_pages", u64(pg->stat[NR_MLOCK]));
-	json_object_set_new(o, "active_anon", u64(pg->lru[LRU_ACTIVE_ANON].nr));
-	json_object_set_new(o, "inactive_anon", u64(pg->lru[LRU_INACTIVE_ANON].nr));
-	json_object_set_new(o, "active_file", u64(pg->lru[LRU_ACTIVE_FILE].nr));
-	json_object_set_new(o, "inactive_file", u64(pg->lru[LRU_INACTIVE_FILE].nr));
-	json_object_set_new(o, "unevictable", u64(pg->lru[LRU_UNEVICTABLE].nr));
+	json_object_set_new(o, "anon_huge_pages", u64(pg->stat[NR_ANON_THPS] * HPAGE_PMD_NR));
+	json_object_set_new(o, "nr_anon_transparent_hugepages", u64(pg->stat[NR_ANON_THPS]));
+	/* LRU sizes in pages (a THP is one entry of 512) */
+	json_object_set_new(o, "active_anon", u64(lru_pages(pg, LRU_ACTIVE_ANON)));
+	json_object_set_new(o, "inactive_anon", u64(lru_pages(pg, LRU_INACTIVE_ANON)));
+	json_object_set_new(o, "active_file", u64(lru_pages(pg, LRU_ACTIVE_FILE)));
+	json_object_set_new(o, "inactive_file", u64(lru_pages(pg, LRU_INACTIVE_FILE)));
+	json_object_set_new(o, "unevictable", u64(lru_pages(pg, LRU_UNEVICTABLE)));
 	for (int i = 0; i < NR_NUMA_STAT_ITEMS; i++)
 		json_object_set_new(ns, numa_stat_names[i], u64(pg->numa_stat[i]));
 	json_object_set_new(o, "numastat", ns);
@@ -269,7 +282,10 @@ static json_t *config_json(struct sim *s)
 			v = (int64_t)admin_reserve_kbytes(s);
 		if (i == TUN_USER_RESERVE_KBYTES)
 			v = (int64_t)user_reserve_kbytes(s);
-		json_object_set_new(o, tunable_defs[i].name, json_integer(v));
+		if (tunable_word(i, v))   /* enum tunables print their word */
+			json_object_set_new(o, tunable_defs[i].name, json_string(tunable_word(i, v)));
+		else
+			json_object_set_new(o, tunable_defs[i].name, json_integer(v));
 	}
 	return o;
 }

@@ -19,6 +19,7 @@
 #include "mm/memory.h"
 #include "mm/mempolicy.h"
 #include "report/report.h"
+#include "mm/huge_memory.h"
 #include "sim.h"
 #include "task/mm.h"
 #include "task/task.h"
@@ -63,9 +64,11 @@ static void gather_pte(void *ctx, uint64_t vpn, pte_t *e)
 	pfn_t pfn = (pfn_t)pte_val(p);
 
 	if (p & PTE_HUGE) {
-		/* hugetlb: one count per huge page, at its head */
+		/* hugetlb: one count per huge page, at its head; a THP's PMD
+		 * counts its 512 base pages (gather_pmd_stats()) */
 		if (md->s->mem.f.flags[pfn] & PG_head)
-			gather(md, pfn, (p & PTE_DIRTY) != 0, 1);
+			gather(md, pfn, (p & PTE_DIRTY) != 0,
+			       page_is_thp(&md->s->mem.f, pfn) ? HPAGE_PMD_NR : 1);
 		return;
 	}
 	gather(md, pfn, (p & PTE_DIRTY) != 0, 1);

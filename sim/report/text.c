@@ -12,6 +12,7 @@
 #include "mm/overcommit.h"
 #include "mm/page_alloc.h"
 #include "report/report.h"
+#include "mm/huge_memory.h"
 #include "sim.h"
 #include "task/mm.h"
 #include "task/task.h"
@@ -44,7 +45,8 @@ static void value_row(struct sim *s, FILE *out, const char *label, const uint64_
 static void memory_section(struct sim *s, FILE *out, uint64_t *v)
 {
 	static const struct { const char *label; int item; } rows[] = {
-		{"anon", NR_ANON_MAPPED}, {"file (page cache)", NR_FILE_PAGES},
+		{"anon", NR_ANON_MAPPED}, {"  huge (THP)", NR_ANON_THPS},
+		{"file (page cache)", NR_FILE_PAGES},
 		{"  mapped", NR_FILE_MAPPED}, {"  dirty", NR_FILE_DIRTY},
 		{"  shmem", NR_SHMEM}, {"slab reclaimable", NR_SLAB_RECLAIMABLE_B},
 		{"slab unreclaimable", NR_SLAB_UNRECLAIMABLE_B}, {"kernel other", NR_KERNEL_MISC},
@@ -61,8 +63,10 @@ static void memory_section(struct sim *s, FILE *out, uint64_t *v)
 		v[n] = node_free_pages(&s->mem.nodes[n]);
 	value_row(s, out, "free", v);
 	for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+		/* AnonHugePages: nr_anon_transparent_hugepages x 512 pages */
 		for (int n = 0; n < nn; n++)
-			v[n] = s->mem.nodes[n].stat[rows[r].item];
+			v[n] = s->mem.nodes[n].stat[rows[r].item] *
+			       (rows[r].item == NR_ANON_THPS ? HPAGE_PMD_NR : 1);
 		value_row(s, out, rows[r].label, v);
 	}
 	fputc('\n', out);

@@ -70,8 +70,16 @@ static int page_access(struct sim *s, struct task *t, uint64_t addr, bool write,
 			return 1;
 		}
 		p = res.pte;
-	} else if (!(p & PTE_YOUNG)) {
-		pgtable_set(&t->mm->pt, vpn, p | PTE_YOUNG);
+	} else if (!(p & PTE_YOUNG) || (write && !(p & PTE_DIRTY))) {
+		/* the MMU sets the accessed bit, and the dirty bit on a write
+		 * (what MADV_FREE's reclaim looks at) */
+		pgtable_set(&t->mm->pt, vpn, p | PTE_YOUNG | (write ? PTE_DIRTY : 0));
+		/* a huge PMD has one accessed bit: the head entry carries it */
+		if ((p & PTE_HUGE) && (vpn & (PT_LEAF_SIZE - 1))) {
+			uint64_t hv = vpn & ~(uint64_t)(PT_LEAF_SIZE - 1);
+
+			pgtable_set(&t->mm->pt, hv, pgtable_get(&t->mm->pt, hv) | PTE_YOUNG);
+		}
 	}
 	*nid = pte_nid(s, p);
 	return 0;
@@ -140,7 +148,7 @@ static int random_accesses(struct sim *s, struct task *t, struct access_op *op, 
 	int nn = s->topo->nr_nodes;
 	uint64_t small[64], *cnt = nn <= 64 ? small : calloc((size_t)nn, sizeof(*cnt));
 	uint64_t base = first >> s->topo->page_shift;
-	pte_t need = PTE_PRESENT | PTE_YOUNG | (op->write ? PTE_WRITE : 0);
+	pte_t need = PTE_PRESENT | PTE_YOUNG | (op->write ? PTE_WRITE | PTE_DIRTY : 0);
 	struct pgtable *pt = &t->mm->pt;
 	int rc = ACCESS_DONE;
 

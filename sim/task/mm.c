@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mm/filemap.h"
+#include "mm/huge_memory.h"
 #include "mm/mempolicy.h"
 #include "mm/overcommit.h"
 #include "mm/rmap.h"
@@ -174,7 +175,8 @@ static void vma_free(struct sim *s, struct vm_area_struct *v)
 	free(v);
 }
 
-/* Splits v at addr (split_vma()); the new VMA covers [addr, end). */
+/* Splits v at addr (split_vma()); the new VMA covers [addr, end). A huge
+ * PMD across addr is split first (vma_adjust_trans_huge()). */
 static int split_vma(struct sim *s, struct mm_struct *mm, int i, uint64_t addr)
 {
 	struct vm_area_struct *v = mm->vmas[i];
@@ -182,6 +184,7 @@ static int split_vma(struct sim *s, struct mm_struct *mm, int i, uint64_t addr)
 
 	if (!n)
 		return -1;
+	thp_split_edges(s, mm, addr, addr);
 	*n = *v;
 	n->start = addr;
 	n->pgoff = v->pgoff + ((addr - v->start) >> page_shift(s));
@@ -307,7 +310,7 @@ static void zap_one(void *ctx, uint64_t vpn, pte_t *e)
 		 * folio marks it accessed (two such zaps activate it). */
 		if ((p & PTE_YOUNG) && !(p & PTE_HUGE) && !(z->s->mem.f.flags[pfn] & PG_anon))
 			mark_page_accessed(z->s, pfn);
-		z->mm->rss--;
+		z->mm->rss -= page_is_thp(&z->s->mem.f, pfn) ? HPAGE_PMD_NR : 1;
 		page_remove_rmap(z->s, pfn);
 	} else if (p & PTE_SWAP) {
 		free_swap_and_cache(z->s, pte_val(p));
@@ -327,6 +330,12 @@ static void zap_range(struct sim *s, struct mm_struct *mm, uint64_t start, uint6
 	struct zap_ctx z = {s, mm};
 
 	pgtable_walk(&mm->pt, start >> page_shift(s), end >> page_shift(s), zap_one, &z);
+}
+
+void zap_page_range(struct sim *s, struct mm_struct *mm, uint64_t start, uint64_t end)
+{
+	thp_split_edges(s, mm, start, end);
+	zap_range(s, mm, start, end);
 }
 
 /* Pages of v charged to Committed_AS. */
@@ -500,7 +509,7 @@ static void dup_one(void *ctx, uint64_t vpn, pte_t *e)
 		}
 		if (!(p & PTE_HUGE) || (d->s->mem.f.flags[pfn] & PG_head)) {
 			page_dup_rmap(d->s, pfn);
-			d->dst->rss++;
+			d->dst->rss += page_is_thp(&d->s->mem.f, pfn) ? HPAGE_PMD_NR : 1;
 		}
 	} else if (p & PTE_SWAP) {
 		swap_duplicate(d->s, pte_val(p));

@@ -39,6 +39,8 @@ enum {
 	VM_STACK = 1u << 8,     /* numa_maps " stack" */
 	VM_SHMEM = 1u << 9,     /* shared anonymous: shmem object */
 	VM_ACCOUNT = 1u << 10,  /* its pages are charged to Committed_AS (mm/overcommit.h) */
+	VM_HUGEPAGE = 1u << 11, /* madvise(MADV_HUGEPAGE) */
+	VM_NOHUGEPAGE = 1u << 12, /* madvise(MADV_NOHUGEPAGE) */
 };
 
 struct vm_area_struct {
@@ -115,6 +117,9 @@ struct vm_area_struct *mmap_region(struct sim *s, struct mm_struct *mm, uint64_t
 				   uint64_t end, uint32_t flags, uint32_t file, uint64_t pgoff);
 /* do_munmap(): unmaps [start, end), splitting VMAs as needed. */
 void do_munmap(struct sim *s, struct mm_struct *mm, uint64_t start, uint64_t end);
+/* zap_page_range_single() (MADV_DONTNEED): unmaps the pages of
+ * [start, end) and keeps the VMAs; huge PMDs it covers in part are split. */
+void zap_page_range(struct sim *s, struct mm_struct *mm, uint64_t start, uint64_t end);
 /* Splits VMAs so that start and end fall on VMA boundaries (split_vma()).
  * Returns 0 or -1 (ENOMEM). */
 int split_vma_range(struct sim *s, struct mm_struct *mm, uint64_t start, uint64_t end);

@@ -2,6 +2,7 @@
  * mm_check.c - the --check invariants of address spaces (SPEC §3: "page
  * table and reverse map agree"):
  *  - each frame's mapcount equals the number of ptes mapping it;
+ *  - entry i of a huge PMD maps frame head + i of a compound page;
  *  - every mapped frame is allocated (not on a free list) and is an
  *    anonymous, page cache or huge page;
  *  - the reverse map of each mapped frame finds every pte counted;
@@ -42,6 +43,12 @@ static void count_pte(void *ctx, uint64_t vpn, pte_t *e)
 				 w->mm->id, (unsigned long long)vpn, pfn);
 		return;
 	}
+	/* a huge PMD's entry i maps head + i of a compound page */
+	if ((p & PTE_HUGE) && !(w->s->mem.f.flags[pfn - (pfn_t)(vpn & 511)] & PG_head) &&
+	    !w->bad++)
+		snprintf(w->msg, sizeof(w->msg), "mm %u vpn %#llx maps pfn %u of a huge PMD whose "
+			 "head pfn %u is not a compound head", w->mm->id, (unsigned long long)vpn, pfn,
+			 pfn - (pfn_t)(vpn & 511));
 	if ((p & PTE_HUGE) && !(w->s->mem.f.flags[pfn] & PG_head))
 		return;   /* huge mappings count once, at the head */
 	w->count[pfn]++;

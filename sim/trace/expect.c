@@ -29,6 +29,7 @@ static const struct { const char *name; enum expect_what what; } whats[] = {
 	{"other_node", EXP_OTHER_NODE}, {"local_ratio", EXP_LOCAL_RATIO},
 	{"state", EXP_STATE}, {"committed_as", EXP_COMMITTED_AS},
 	{"commit_limit", EXP_COMMIT_LIMIT}, {"time", EXP_TIME},
+	{"nr_anon_transparent_hugepages", EXP_ANON_THPS},
 };
 
 /* Finds counter s; *name gets the table's own string, which outlives

@@ -14,6 +14,7 @@ static const char *const op_names[NR_TRACE_OPS] = {
 	[OP_MIGRATE_PAGES] = "migrate_pages", [OP_CPUSET] = "cpuset",
 	[OP_SYSCTL] = "sysctl", [OP_KMALLOC] = "kmalloc",
 	[OP_SNAPSHOT] = "snapshot", [OP_EXPECT] = "expect",
+	[OP_MADVISE] = "madvise",
 };
 
 static const char *const key_names[NR_TRACE_KEYS] = {
@@ -30,7 +31,7 @@ static const char *const key_names[NR_TRACE_KEYS] = {
 	[TK_MEMORY_SPREAD_PAGE] = "memory_spread_page",
 	[TK_MEMORY_SPREAD_SLAB] = "memory_spread_slab",
 	[TK_MEM_EXCLUSIVE] = "mem_exclusive", [TK_CACHE] = "cache",
-	[TK_LABEL] = "label",
+	[TK_LABEL] = "label", [TK_ADVICE] = "advice",
 };
 
 static const char *const mode_names[MPOL_MAX] = {

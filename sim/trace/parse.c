@@ -56,6 +56,7 @@ static const struct op_def op_defs[NR_TRACE_OPS] = {
 	[OP_KMALLOC] = {"kmalloc", K(SIZE), K(NODE) | K(CACHE) | K(PID), 0},
 	[OP_SNAPSHOT] = {"snapshot", 0, K(LABEL), 0},
 	[OP_EXPECT] = {"expect", 0, 0, 0},
+	[OP_MADVISE] = {"madvise", K(PID) | K(ADDR) | K(LEN) | K(ADVICE), 0, 0},
 };
 
 static const struct { const char *name; unsigned bit; } flag_defs[] = {
@@ -277,6 +278,25 @@ static int parse_mode(const char *v, enum mpol_mode *m, char *why, size_t len)
 		    "local, preferred_many, weighted_interleave", v);
 }
 
+/* madvise advice=WORD: the MADV_* the word names (trace/uapi.h). */
+static int parse_advice(const char *v, int *out, char *why, size_t len)
+{
+	static const struct { const char *w; int v; } words[] = {
+		{"hugepage", MADV_HUGEPAGE}, {"nohugepage", MADV_NOHUGEPAGE},
+		{"dontneed", MADV_DONTNEED}, {"free", MADV_FREE}, {"willneed", MADV_WILLNEED},
+		{"cold", MADV_COLD}, {"pageout", MADV_PAGEOUT},
+	};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		if (strcmp(words[i].w, v) == 0) {
+			*out = words[i].v;
+			return 0;
+		}
+	}
+	return trace_fail(why, len, "bad advice '%s': one of hugepage, nohugepage, dontneed, free, "
+			  "willneed, cold, pageout", v);
+}
+
 static int parse_bool(const char *key, const char *v, bool *out, char *why, size_t len)
 {
 	if (strcmp(v, "0") && strcmp(v, "1"))
@@ -345,6 +365,7 @@ static int set_key(struct trace_reader *r, struct trace_record *rec,
 		rec->action = (enum cpuset_action)i;
 		return 0;
 	case TK_MODE: return parse_mode(v, &rec->mode, why, len);
+	case TK_ADVICE: return parse_advice(v, &rec->advice, why, len);
 	case TK_FLAGS: return parse_flag_list(rec, d, v, why, len);
 	case TK_MEMORY_MIGRATE: return parse_bool(name, v, &rec->memory_migrate, why, len);
 	case TK_MEMORY_SPREAD_PAGE: return parse_bool(name, v, &rec->memory_spread_page, why, len);

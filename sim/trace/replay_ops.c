@@ -16,6 +16,7 @@
 #include "core/errno_names.h"
 #include "mm/cpuset.h"
 #include "mm/filemap.h"
+#include "mm/madvise.h"
 #include "mm/memory.h"
 #include "mm/mempolicy.h"
 #include "mm/migrate.h"
@@ -729,6 +730,10 @@ static void replay_dispatch(struct replay *rp, const struct trace_record *r, str
 	case OP_KMALLOC: op_kmalloc(rp, r); break;
 	case OP_SNAPSHOT: report_add_snapshot(s, trace_has(r, TK_LABEL) ? r->label : NULL); break;
 	case OP_EXPECT: replay_expect(rp, r); break;
+	case OP_MADVISE:
+		syscall_done(rp, r, t, do_madvise(s, t, r->addr, r->len, r->advice, &out->cost_ns),
+			     NULL, 0);
+		break;
 	case NR_TRACE_OPS: break;
 	}
 }

@@ -50,6 +50,7 @@ enum trace_op {
 	OP_FILE, OP_READ, OP_WRITE, OP_FSYNC, OP_DROP_CACHES,
 	OP_SET_MEMPOLICY, OP_MBIND, OP_MOVE_PAGES, OP_MIGRATE_PAGES,
 	OP_CPUSET, OP_SYSCTL, OP_KMALLOC, OP_SNAPSHOT, OP_EXPECT,
+	OP_MADVISE,
 	NR_TRACE_OPS
 };
 
@@ -61,6 +62,7 @@ enum trace_key {
 	TK_AS_PID, TK_FROM, TK_TO, TK_ACTION, TK_PATH, TK_MEMS,
 	TK_MEMORY_MIGRATE, TK_MEMORY_SPREAD_PAGE, TK_MEMORY_SPREAD_SLAB,
 	TK_MEM_EXCLUSIVE, TK_CACHE, TK_LABEL,
+	TK_ADVICE,
 	NR_TRACE_KEYS
 };
 
@@ -113,6 +115,7 @@ enum expect_what {
 	EXP_COMMITTED_AS,   /* meminfo Committed_AS in pages, global */
 	EXP_COMMIT_LIMIT,   /* meminfo CommitLimit in pages, global */
 	EXP_TIME,           /* value: simulated time (ns) when the expect runs */
+	EXP_ANON_THPS,      /* node counter nr_anon_transparent_hugepages, in huge pages */
 	NR_EXPECT_WHATS
 };
 
@@ -153,6 +156,7 @@ struct trace_record {
 	const char *name, *file, *path, *label, *device, *cache;
 	uint64_t addr, len, offset, count, size, stride, seed;
 	enum trace_pattern pattern;
+	int advice;               /* madvise: MADV_* (trace/uapi.h) */
 
 	/* set_mempolicy / mbind: mode and Linux flag words derived from flags */
 	enum mpol_mode mode;

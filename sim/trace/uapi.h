@@ -30,4 +30,13 @@ enum mpol_mode {
 #define MPOL_MF_MOVE     (1 << 1)
 #define MPOL_MF_MOVE_ALL (1 << 2)
 
+/* madvise(2) advice values (include/uapi/asm-generic/mman-common.h). */
+#define MADV_WILLNEED   3
+#define MADV_DONTNEED   4
+#define MADV_FREE       8
+#define MADV_HUGEPAGE   14
+#define MADV_NOHUGEPAGE 15
+#define MADV_COLD       20
+#define MADV_PAGEOUT    21
+
 #endif

@@ -259,6 +259,7 @@ static const struct section sections[] = {
 	{"mixed", bench_mixed},
 	{"init", bench_init},
 	{"replay", bench_replay},
+	{"thp", bench_thp},
 	{"reclaim", bench_reclaim},
 };
 #define NR_SECTIONS (sizeof(sections) / sizeof(sections[0]))
@@ -293,7 +294,7 @@ int main(int argc, char **argv)
 		return run("all");
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			printf("usage: numasim-bench [all|memory|alloc|mixed|init|replay|replay-100m]...\n");
+			printf("usage: numasim-bench [all|memory|alloc|mixed|init|replay|thp|replay-100m]...\n");
 			return 0;
 		}
 		int rc = run(argv[i]);

@@ -9,5 +9,6 @@ struct topology;
 struct sim *bench_sim(struct topology *t);
 void bench_replay(void);
 void bench_replay_100m(void);
+void bench_thp(void);   /* first touch of THP-backed memory (bench_replay.c) */
 
 #endif

@@ -119,6 +119,32 @@ static void bench_faults_and_accesses(void)
 	fixture_topo_free(t);
 }
 
+/*
+ * First touch of THP-backed memory: the touch trace with
+ * transparent_hugepage/enabled=always, 4 x 2 GiB = 4096 huge faults;
+ * the figure is simulated bytes first touched per host second.
+ */
+void bench_thp(void)
+{
+	static const uint64_t mem[4] = {4 * GiB, 4 * GiB, 4 * GiB, 4 * GiB};
+	struct topology *t = fixture_topo(4, mem, NULL, fixture_ring4_dist, 2);
+	char path[512];
+	FILE *f = trace_file(path, sizeof(path), "thp");
+	struct sim *s;
+
+	fprintf(f, "@0 sysctl mm.transparent_hugepage.enabled=always\n");
+	write_touch(f, 0, 0, "seq");
+	fclose(f);
+	double dt = replay_seconds(t, path, &s);
+	uint64_t thps = s->mem.events[THP_FAULT_ALLOC];
+
+	printf("replay.thp_touch_GiB_per_s: %.1f GiB/s simulated (8 GiB, %llu huge faults, in %.3f s)\n",
+	       8.0 / dt, (unsigned long long)thps, dt);
+	sim_destroy(s);
+	unlink(path);
+	fixture_topo_free(t);
+}
+
 /* n records: one task alternating 1-page touches and accesses over a
  * 64 MiB window (resident after the first pass). */
 static double per_record_ns(struct topology *t, uint64_t n, const char *name, const char *prologue)

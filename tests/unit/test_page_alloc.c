@@ -29,7 +29,10 @@ static struct sim *make_sim(struct topology *t, struct tunables *tun)
 	struct nerr err;
 
 	if (!tun) {
+		/* The watermark arithmetic here is calculate_min_free_kbytes()'s:
+		 * THP off, so nothing raises it (test_huge_memory.c tests that). */
 		tunables_init(&def);
+		def.v[TUN_THP_ENABLED] = THP_NEVER;
 		tun = &def;
 	}
 	struct sim *s = sim_create(t, tun, &err);

@@ -1,0 +1,1 @@
+run -w first_touch --set mm.transparent_hugepage.defrag=sometimes

@@ -1,0 +1,1 @@
+trace validate -w tests/bad/thp_bad_enabled.trace
