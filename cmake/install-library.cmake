@@ -19,6 +19,8 @@ add_custom_command(OUTPUT ${NUMASIM_PUBLIC_A}
     DEPENDS $<TARGET_OBJECTS:numasim_obj>
     COMMAND_EXPAND_LISTS VERBATIM)
 add_custom_target(numasim_public_static ALL DEPENDS ${NUMASIM_PUBLIC_A})
+# DEPENDS on object files alone does not order the targets in a parallel build.
+add_dependencies(numasim_public_static numasim_obj)
 install(FILES ${NUMASIM_PUBLIC_A} DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(FILES ${CMAKE_SOURCE_DIR}/include/numasim.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
