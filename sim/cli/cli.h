@@ -28,15 +28,23 @@ int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(void *ctx, const char *msg);
 
 /*
- * Writes through a temporary file renamed into place on success (SPEC §3:
- * output files are written to a temporary name and renamed into place).
- * path NULL or "-" means stdout.
+ * `-o PATH` (sim/cli/out.c, docs/cli.md "Output files"): a regular file
+ * or an absent name is written through a mkstemp() temporary file renamed
+ * into place on success; a device, FIFO or socket is written straight to.
+ * path NULL or "-" means stdout. cli_out_close() checks every flush,
+ * close and rename ("FILE: write failed: ..."); with ok false it only
+ * discards the temporary file (the caller reports its own error).
  */
 struct cli_out {
 	FILE *f;
-	char *path, *tmp;
+	char *path;     /* as given */
+	char *tmp;      /* temporary file, NULL when writing straight */
+	char *target;   /* what tmp replaces (a symlink's target) */
 };
 int cli_out_open(struct cli_out *o, const char *path, struct nerr *err);
 int cli_out_close(struct cli_out *o, bool ok, struct nerr *err);
+/* SIGINT/SIGTERM/SIGHUP remove the temporary file, then end the process
+ * by the same signal. */
+void cli_signals_install(void);
 
 #endif

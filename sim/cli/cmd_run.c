@@ -94,7 +94,13 @@ static int write_report(struct sim *s, const struct run_opts *o)
 	case FMT_JSON: rc = report_write_json(s, out.f); break;
 	case FMT_HTML: report_write_html(s, out.f); break;
 	}
-	if (cli_out_close(&out, rc == 0, &err))
+	if (rc != 0 && !ferror(out.f)) {
+		/* jansson failed without a write error: it ran out of memory */
+		cli_out_close(&out, false, &err);
+		nerr_set(&err, "%s: out of host memory writing the JSON report", o->out ? o->out : "stdout");
+		return cli_fail(&err);
+	}
+	if (cli_out_close(&out, true, &err))
 		return cli_fail(&err);
 	return EXIT_OK;
 }
