@@ -439,11 +439,9 @@ int replay_run(struct sim *s, const char *trace, const struct replay_opts *opts,
 {
 	uint64_t nrec = 0;
 
-	if (trace_validate(trace, &nrec, err))
-		return -1;
-	struct trace_reader *rd = trace_open(trace, err);
+	struct trace_reader *rd;
 
-	if (!rd)
+	if (trace_validate_open(trace, &nrec, &rd, err))
 		return -1;
 	trace_reader_set_nodes(rd, (unsigned)s->topo->nr_nodes, (unsigned)s->topo->nr_cpus);
 	struct trace_log *log = calloc(1, sizeof(*log));
