@@ -46,5 +46,10 @@ int cli_out_close(struct cli_out *o, bool ok, struct nerr *err);
 /* SIGINT/SIGTERM/SIGHUP remove the temporary file, then end the process
  * by the same signal. */
 void cli_signals_install(void);
+/* Routes jansson's allocations through a checker; cli_host_oom() tells
+ * whether one failed, or a host allocation of s (core/hostmem.h). */
+struct sim;
+void cli_json_install(void);
+bool cli_host_oom(const struct sim *s);
 
 #endif

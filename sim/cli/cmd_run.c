@@ -94,10 +94,11 @@ static int write_report(struct sim *s, const struct run_opts *o)
 	case FMT_JSON: rc = report_write_json(s, out.f); break;
 	case FMT_HTML: report_write_html(s, out.f); break;
 	}
-	if (rc != 0 && !ferror(out.f)) {
-		/* jansson failed without a write error: it ran out of memory */
+	if ((rc != 0 && !ferror(out.f)) || cli_host_oom(s)) {
+		/* jansson failed without a write error, or a table could not
+		 * be allocated: the report would be incomplete */
 		cli_out_close(&out, false, &err);
-		nerr_set(&err, "%s: out of host memory writing the JSON report", o->out ? o->out : "stdout");
+		nerr_set(&err, "%s: out of host memory writing the report", o->out ? o->out : "stdout");
 		return cli_fail(&err);
 	}
 	if (cli_out_close(&out, true, &err))
@@ -120,6 +121,13 @@ static int run_main(int argc, char **argv, bool explain)
 	struct sim *s = simulate(&o.a, topo, &err);
 
 	if (!s) {
+		topo_free(topo);
+		return cli_fail(&err);
+	}
+	if (cli_host_oom(s)) {
+		/* a snapshot or sample lost a key (jansson could not allocate) */
+		nerr_set(&err, "%s: out of host memory (building a snapshot or sample)", o.a.trace);
+		sim_destroy(s);
 		topo_free(topo);
 		return cli_fail(&err);
 	}

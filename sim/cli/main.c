@@ -83,6 +83,7 @@ static int dispatch(int argc, char **argv);
 int main(int argc, char **argv)
 {
 	cli_signals_install();
+	cli_json_install();
 	return check_stdout(dispatch(argc, argv));
 }
 

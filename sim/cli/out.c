@@ -31,7 +31,34 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "cli/cli.h"
+#include "sim.h"
+
+/* jansson allocates through cli_json_malloc(): a failure is remembered
+ * here (jansson itself drops a key whose value it could not allocate),
+ * and the report that would lack it is refused (cli_host_oom()). */
+static volatile sig_atomic_t cli_json_oom;
+
+static void *cli_json_malloc(size_t n)
+{
+	void *p = malloc(n);
+
+	if (!p)
+		cli_json_oom = 1;
+	return p;
+}
+
+void cli_json_install(void)
+{
+	json_set_alloc_funcs(cli_json_malloc, free);
+}
+
+bool cli_host_oom(const struct sim *s)
+{
+	return cli_json_oom || (s && (s->host_oom || s->eng.host_oom));
+}
 
 /* The temporary file to remove on SIGINT/SIGTERM; "" when none. */
 static char cli_tmp_path[PATH_MAX + 32];

@@ -25,11 +25,11 @@
 
 int cpuset_init(struct sim *s)
 {
-	struct cpuset_tree *t = calloc(1, sizeof(*t));
-	struct cpuset *root = calloc(1, sizeof(*root));
+	struct cpuset_tree *t = sim_calloc(s, 1, sizeof(*t));
+	struct cpuset *root = sim_calloc(s, 1, sizeof(*root));
 
-	if (!t || !root || !(root->path = strdup("/")) ||
-	    !(t->sets = calloc(4, sizeof(*t->sets)))) {
+	if (!t || !root || !(root->path = sim_strdup(s, "/")) ||
+	    !(t->sets = sim_calloc(s, 4, sizeof(*t->sets)))) {
 		if (root)
 			free(root->path);
 		free(root);
@@ -191,14 +191,14 @@ static long cpuset_create(struct sim *s, const char *path, struct cpuset **out)
 		return -ENOENT;
 	if (tr->nr == tr->cap) {
 		int cap = tr->cap * 2;
-		struct cpuset **n = realloc(tr->sets, (size_t)cap * sizeof(*n));
+		struct cpuset **n = sim_realloc(s, tr->sets, (size_t)cap * sizeof(*n));
 
 		if (!n)
 			return -ENOMEM;
 		tr->sets = n;
 		tr->cap = cap;
 	}
-	if (!(cs = calloc(1, sizeof(*cs))) || !(cs->path = strdup(path))) {
+	if (!(cs = sim_calloc(s, 1, sizeof(*cs))) || !(cs->path = sim_strdup(s, path))) {
 		free(cs);
 		return -ENOMEM;
 	}
@@ -299,7 +299,7 @@ static bool mm_seen(struct mm_struct **seen, int n, struct mm_struct *mm)
 static long update_tasks_nodemask(struct sim *s, struct cpuset *cs, const nodemask_t *old,
 				  uint64_t *cost_ns)
 {
-	struct mm_struct **seen = calloc(s->tasks->nr + 1, sizeof(*seen));
+	struct mm_struct **seen = sim_calloc(s, s->tasks->nr + 1, sizeof(*seen));
 	int nseen = 0;
 
 	if (!seen)

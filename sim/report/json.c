@@ -180,7 +180,7 @@ static json_t *task_json(struct sim *s, struct task *t, uint64_t *by)
 static json_t *tasks_json(struct sim *s)
 {
 	json_t *a = json_array();
-	uint64_t *by = calloc((size_t)s->topo->nr_nodes, sizeof(*by));
+	uint64_t *by = sim_calloc(s, (size_t)s->topo->nr_nodes, sizeof(*by));
 
 	if (!by)
 		return a;
@@ -398,7 +398,8 @@ void report_add_snapshot(struct sim *s, const char *label)
 	json_object_set_new(o, "time_ns", u64(sim_now(s)));
 	json_object_set_new(o, "nodes", nodes_json(s));
 	json_object_set_new(o, "tasks", tasks_json(s));
-	push(&s->log->snapshots, &s->log->nr_snapshots, o);
+	if (push(&s->log->snapshots, &s->log->nr_snapshots, o))
+		s->host_oom = true;
 }
 
 void report_add_sample(struct sim *s)
@@ -421,5 +422,6 @@ void report_add_sample(struct sim *s)
 	json_object_set_new(o, "pgscan_kswapd", u64(s->mem.events[PGSCAN_KSWAPD]));
 	json_object_set_new(o, "pgscan_direct", u64(s->mem.events[PGSCAN_DIRECT]));
 	json_object_set_new(o, "pgmigrate_success", u64(s->mem.events[PGMIGRATE_SUCCESS]));
-	push(&s->log->samples, &s->log->nr_samples, o);
+	if (push(&s->log->samples, &s->log->nr_samples, o))
+		s->host_oom = true;
 }

@@ -226,7 +226,7 @@ void report_write_text(struct sim *s, FILE *out)
 {
 	uint64_t total = 0;
 	char size[32];
-	uint64_t *v = calloc((size_t)s->topo->nr_nodes, sizeof(*v));
+	uint64_t *v = sim_calloc(s, (size_t)s->topo->nr_nodes, sizeof(*v));
 
 	if (!v)
 		return;

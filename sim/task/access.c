@@ -138,7 +138,7 @@ static int random_accesses(struct sim *s, struct task *t, struct access_op *op, 
 			   uint64_t npages, uint64_t *cost_ns, uint64_t *wait_until, uint64_t *ps)
 {
 	int nn = s->topo->nr_nodes;
-	uint64_t small[64], *cnt = nn <= 64 ? small : calloc((size_t)nn, sizeof(*cnt));
+	uint64_t small[64], *cnt = nn <= 64 ? small : sim_calloc(s, (size_t)nn, sizeof(*cnt));
 	uint64_t base = first >> s->topo->page_shift;
 	pte_t need = PTE_PRESENT | PTE_YOUNG | (op->write ? PTE_WRITE : 0);
 	struct pgtable *pt = &t->mm->pt;

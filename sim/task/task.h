@@ -74,6 +74,7 @@ struct task {
 };
 
 struct task_table {
+	bool *oom;                  /* the simulation's host_oom (core/hostmem.h) */
 	struct task **by_order;     /* every task ever created, in order */
 	uint32_t nr, cap;
 	struct task **hash;         /* open addressing on pid */

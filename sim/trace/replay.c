@@ -23,6 +23,8 @@ static char *dup_str(const char *s)
 
 /* A record's strings and arrays point into the reader; a record that
  * waits in a task's queue needs its own copies. */
+static void pending_free(struct pending *p);
+
 static struct pending *pending_new(const struct trace_record *r)
 {
 	struct pending *p = calloc(1, sizeof(*p));
@@ -31,6 +33,7 @@ static struct pending *pending_new(const struct trace_record *r)
 		return NULL;
 	p->rec = *r;
 	struct trace_record *c = &p->rec;
+	bool lost = false;
 
 	/* Only fields whose key was given are meaningful (trace.h); the
 	 * others may hold stale pointers into the reader's buffers. */
@@ -52,6 +55,7 @@ static struct pending *pending_new(const struct trace_record *r)
 		if (t)
 			memcpy(t, r->targets, r->ntargets * sizeof(int));
 		c->targets = t;
+		lost |= !t;
 	} else {
 		c->ntargets = 0;
 	}
@@ -61,6 +65,21 @@ static struct pending *pending_new(const struct trace_record *r)
 		if (st)
 			memcpy(st, r->expect.status, r->expect.nstatus * sizeof(int));
 		c->expect.status = st;
+		lost |= !st;
+	}
+	/* a copy that failed for want of host memory is no copy */
+	lost |= (r->text && !c->text) || (c->name == NULL && trace_has(r, TK_NAME) && r->name) ||
+		(c->file == NULL && trace_has(r, TK_FILE) && r->file) ||
+		(c->path == NULL && trace_has(r, TK_PATH) && r->path) ||
+		(c->label == NULL && trace_has(r, TK_LABEL) && r->label) ||
+		(c->device == NULL && trace_has(r, TK_DEVICE) && r->device) ||
+		(c->cache == NULL && trace_has(r, TK_CACHE) && r->cache) ||
+		(r->op == OP_SYSCTL && ((r->sysctl_name && !c->sysctl_name) ||
+					(r->sysctl_value && !c->sysctl_value))) ||
+		(r->op == OP_EXPECT && r->expect.counter && !c->expect.counter);
+	if (lost) {
+		pending_free(p);
+		return NULL;
 	}
 	return p;
 }
@@ -105,7 +124,7 @@ static struct stream *stream_get(struct replay *rp, int pid, bool create)
 		return NULL;
 	if ((rp->nstreams + 1) * 2 > rp->nslots) {
 		uint32_t n = rp->nslots ? rp->nslots * 2 : 64;
-		struct stream **h = calloc(n, sizeof(*h));
+		struct stream **h = sim_calloc(rp->s, n, sizeof(*h));
 
 		if (!h)
 			return NULL;
@@ -124,7 +143,7 @@ static struct stream *stream_get(struct replay *rp, int pid, bool create)
 		rp->streams = h;
 		rp->nslots = n;
 	}
-	struct stream *st = calloc(1, sizeof(*st));
+	struct stream *st = sim_calloc(rp->s, 1, sizeof(*st));
 
 	if (!st)
 		return NULL;
@@ -196,6 +215,27 @@ static void schedule_stream(struct replay *rp, struct stream *st)
 		rp->failed_alloc = true;
 }
 
+/* A host allocation failed (core/hostmem.h): the replay stops, naming
+ * the record (r) or, for a kernel event, the time. Never a simulated
+ * event: nothing of this run reaches a report. */
+static bool host_oom(struct replay *rp)
+{
+	return rp->s->host_oom || rp->s->eng.host_oom || rp->failed_alloc;
+}
+
+static void stop_host_oom(struct replay *rp, const struct trace_record *r)
+{
+	if (rp->fatal)
+		return;
+	if (r)
+		nerr_set(&rp->err, "%s:%lu: out of host memory (record '%.200s')", rp->path, r->line,
+			 r->text ? r->text : trace_op_name(r->op));
+	else
+		nerr_set(&rp->err, "%s: out of host memory at t=%llu ns (in a kernel event)", rp->path,
+			 (unsigned long long)sim_now(rp->s));
+	rp->fatal = true;
+}
+
 /* Runs rec now for stream st (NULL for a global record), continuing from
  * *state. Returns true when the record finished, false when it blocked
  * (*resume_at set to when it may go on). */
@@ -212,6 +252,8 @@ static bool execute(struct replay *rp, struct stream *st, struct op_state *state
 			    r->text ? r->text : trace_op_name(r->op));
 	}
 	replay_op(rp, r, state, &out);
+	if (!rp->fatal && host_oom(rp))
+		stop_host_oom(rp, r);
 	if (rp->fatal)
 		return true;
 	end = sim_now(s) + out.cost_ns;
@@ -391,7 +433,7 @@ static int replay_loop(struct replay *rp, struct trace_reader *rd)
 	bool have = false, eof = false;
 	uint64_t n = 0;
 
-	while (!rp->fatal && !rp->failed_alloc) {
+	while (!rp->fatal) {
 		if (!have && !eof) {
 			int rc = trace_next(rd, &rec, &rp->err);
 
@@ -408,11 +450,15 @@ static int replay_loop(struct replay *rp, struct trace_reader *rd)
 		sample_until(rp, tf < te ? tf : te);
 		if (have && tf < te) {
 			dispatch(rp, &rec);
+			if (host_oom(rp))
+				stop_host_oom(rp, &rec);
 			have = false;
 			if ((++n & 0xfffff) == 0)
 				progress(rp, false);
 		} else {
 			engine_step(&s->eng);
+			if (host_oom(rp))
+				stop_host_oom(rp, NULL);
 			/* kswapd, writeback and migration run as events too */
 			if (s->check && !rp->fatal && sim_check(s, &rp->err)) {
 				nerr_prefix(&rp->err, "%s: --check after an event at t=%llu ns", rp->path,
@@ -421,8 +467,8 @@ static int replay_loop(struct replay *rp, struct trace_reader *rd)
 			}
 		}
 	}
-	if (rp->failed_alloc && !rp->fatal)
-		return nerr_set(&rp->err, "%s: out of host memory during replay", rp->path);
+	if (host_oom(rp))
+		stop_host_oom(rp, NULL);
 	if (!rp->fatal && check_unborn(rp))
 		return -1;
 	if (!rp->fatal && rp->opts.timeseries_ns) {
@@ -444,8 +490,8 @@ int replay_run(struct sim *s, const char *trace, const struct replay_opts *opts,
 	if (trace_validate_open(trace, &nrec, &rd, err))
 		return -1;
 	trace_reader_set_nodes(rd, (unsigned)s->topo->nr_nodes, (unsigned)s->topo->nr_cpus);
-	struct trace_log *log = calloc(1, sizeof(*log));
-	struct replay *rp = calloc(1, sizeof(*rp));
+	struct trace_log *log = sim_calloc(s, 1, sizeof(*log));
+	struct replay *rp = sim_calloc(s, 1, sizeof(*rp));
 
 	if (!log || !rp) {
 		free(log);
@@ -453,8 +499,8 @@ int replay_run(struct sim *s, const char *trace, const struct replay_opts *opts,
 		trace_close(rd);
 		return nerr_set(err, "out of host memory");
 	}
-	log->workload_name = strdup(trace_name(rd));
-	log->workload_path = strdup(trace_path(rd));
+	log->workload_name = sim_strdup(s, trace_name(rd));
+	log->workload_path = sim_strdup(s, trace_path(rd));
 	log->records = nrec;
 	log->sample_interval_ns = opts ? opts->timeseries_ns : 0;
 	s->log = log;
