@@ -19,6 +19,7 @@
 #include "core/err.h"
 #include "core/rng.h"
 #include "core/tunables.h"
+#include "core/u128.h"
 #include "mm/mmzone.h"
 #include "mm/overcommit.h"
 #include "topo/interconnect.h"
@@ -40,7 +41,8 @@ enum rng_stream { RNG_ACCESS, RNG_SCHED, RNG_RECLAIM, RNG_MISC, NR_RNG_STREAMS }
 /* Memory accesses counted local or remote (SPEC §4 "accesses"). */
 struct access_stats {
 	uint64_t local, remote;
-	uint64_t latency_ps;     /* sum of access latencies, in picoseconds (exact) */
+	u128 latency_ps;         /* sum of access latencies, in picoseconds (exact:
+				  * 128 bits hold 10^15 remote accesses of any latency) */
 	uint64_t *matrix;        /* nr_nodes * nr_nodes: [cpu node][memory node] */
 };
 

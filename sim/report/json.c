@@ -42,9 +42,11 @@ int report_vmstat_value(struct sim *s, const char *name, uint64_t *out)
 	return -1;
 }
 
+/* JSON integers are signed 64-bit here: a counter at or past 2^63
+ * saturates at 2^63-1 rather than turning negative. */
 static json_t *u64(uint64_t v)
 {
-	return json_integer((json_int_t)v);
+	return json_integer(v > (uint64_t)INT64_MAX ? (json_int_t)INT64_MAX : (json_int_t)v);
 }
 
 static json_t *node_json(struct sim *s, int n)

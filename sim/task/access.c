@@ -17,8 +17,11 @@
 uint64_t account_access(struct sim *s, struct task *t, int mem_nid, uint64_t n)
 {
 	int cpu_nid = task_node(s, t);
-	uint64_t ps = (uint64_t)s->topo->local_latency_ns * 100 *
-		      (uint64_t)topo_distance(s->topo, cpu_nid, mem_nid) * n;
+	/* latency_ns <= 10^9 and distance <= 255: one access is < 2^45 ps,
+	 * so n of them fit in 128 bits; the cost returned saturates */
+	u128 sum = (u128)((uint64_t)s->topo->local_latency_ns * 100 *
+			  (uint64_t)topo_distance(s->topo, cpu_nid, mem_nid)) * n;
+	uint64_t ps = sum > UINT64_MAX ? UINT64_MAX : (uint64_t)sum;
 
 	if (cpu_nid == mem_nid) {
 		s->acc.local += n;
@@ -28,8 +31,8 @@ uint64_t account_access(struct sim *s, struct task *t, int mem_nid, uint64_t n)
 		t->acc_remote += n;
 	}
 	s->acc.matrix[cpu_nid * s->topo->nr_nodes + mem_nid] += n;
-	s->acc.latency_ps += ps;
-	t->acc_latency_ps += ps;
+	s->acc.latency_ps += sum;
+	t->acc_latency_ps += sum;
 	/* Each access fills one cache line from the memory's node (a write
 	 * allocates the line too); write-backs are not counted. */
 	if (s->ic)
@@ -101,12 +104,12 @@ int task_touch(struct sim *s, struct task *t, struct access_op *op, uint64_t *co
 			break;
 		rc = page_access(s, t, addr & ~(psz - 1), op->write, cost_ns, wait_until, &nid);
 		if (rc) {
-			*cost_ns += ps_to_ns(ps);
+			*cost_ns = u64_sat_add(*cost_ns, ps_to_ns(ps));
 			return rc;
 		}
-		ps += account_access(s, t, nid, 1);
+		ps = u64_sat_add(ps, account_access(s, t, nid, 1));
 	}
-	*cost_ns += ps_to_ns(ps);
+	*cost_ns = u64_sat_add(*cost_ns, ps_to_ns(ps));
 	return ACCESS_DONE;
 }
 
@@ -165,7 +168,7 @@ static int random_accesses(struct sim *s, struct task *t, struct access_op *op, 
 	}
 	for (int n = 0; n < nn; n++)
 		if (cnt[n])
-			*ps += account_access(s, t, n, cnt[n]);
+			*ps = u64_sat_add(*ps, account_access(s, t, n, cnt[n]));
 	if (cnt != small)
 		free(cnt);
 	return rc;
@@ -200,9 +203,9 @@ int task_access(struct sim *s, struct task *t, struct access_op *op, uint64_t *c
 			rc = page_access(s, t, first + op->done * psz, op->write, cost_ns, wait_until, &nid);
 			if (rc)
 				break;
-			ps += account_access(s, t, nid, k);
+			ps = u64_sat_add(ps, account_access(s, t, nid, k));
 		}
 	}
-	*cost_ns += ps_to_ns(ps);
+	*cost_ns = u64_sat_add(*cost_ns, ps_to_ns(ps));
 	return rc;
 }

@@ -162,6 +162,11 @@ static int parse_time(struct trace_reader *r, const char *tok, uint64_t *out,
 			    trace_format_time(t, a, sizeof(a)),
 			    trace_format_time(r->prev_ns, b, sizeof(b)));
 	}
+	/* simulated time ends at 2^63-1 ns (292 years): the report's times
+	 * are JSON integers, and expect time= reaches every record time */
+	if (t > TRACE_TIME_MAX)
+		return trace_fail(why, len, "time %s is past the end of simulated time (2^63-1 ns)",
+				  trace_format_time(t, a, sizeof(a)));
 	*out = t;
 	return 0;
 }

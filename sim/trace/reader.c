@@ -375,7 +375,8 @@ int trace_next(struct trace_reader *r, struct trace_record *rec, struct nerr *er
 }
 
 /* Parses every record of r; the record count goes to *nrecords. */
-static int validate_all(struct trace_reader *r, uint64_t *nrecords, struct nerr *err)
+static int validate_all(struct trace_reader *r, uint64_t *nrecords, uint64_t *last_ns,
+			struct nerr *err)
 {
 	struct trace_record *rec = malloc(sizeof(*rec));
 	uint64_t n = 0;
@@ -390,6 +391,8 @@ static int validate_all(struct trace_reader *r, uint64_t *nrecords, struct nerr 
 		return -1;
 	if (nrecords)
 		*nrecords = n;
+	if (last_ns)
+		*last_ns = r->prev_ns;
 	return 0;
 }
 
@@ -400,20 +403,20 @@ int trace_validate(const char *path_or_name, uint64_t *nrecords, struct nerr *er
 
 	if (!r)
 		return -1;
-	rc = validate_all(r, nrecords, err);
+	rc = validate_all(r, nrecords, NULL, err);
 	trace_close(r);
 	return rc;
 }
 
-int trace_validate_open(const char *path_or_name, uint64_t *nrecords, struct trace_reader **out,
-			struct nerr *err)
+int trace_validate_open(const char *path_or_name, uint64_t *nrecords, uint64_t *last_ns,
+			struct trace_reader **out, struct nerr *err)
 {
 	struct trace_reader *r = open_reader(path_or_name, true, err), *again;
 
 	*out = NULL;
 	if (!r)
 		return -1;
-	if (validate_all(r, nrecords, err)) {
+	if (validate_all(r, nrecords, last_ns, err)) {
 		trace_close(r);
 		return -1;
 	}

@@ -12,6 +12,7 @@
 #include "sim.h"
 #include "task/task.h"
 #include "trace/replay_int.h"
+#include "trace/trace_int.h"
 #include "trace/trace.h"
 
 /* ---- copying records that must wait --------------------------------------- */
@@ -256,7 +257,7 @@ static bool execute(struct replay *rp, struct stream *st, struct op_state *state
 		stop_host_oom(rp, r);
 	if (rp->fatal)
 		return true;
-	end = sim_now(s) + out.cost_ns;
+	end = u64_sat_add(sim_now(s), out.cost_ns);
 	if (st)
 		st->busy_until = end;
 	if (out.blocked_until) {
@@ -420,6 +421,14 @@ static void sample_until(struct replay *rp, uint64_t t)
 	if (!iv)
 		return;
 	while (rp->next_sample <= t && rp->next_sample != UINT64_MAX) {
+		if (rp->log->nr_samples >= REPLAY_MAX_SAMPLES) {
+			nerr_set(&rp->err, "%s: --timeseries: more than %d samples at t=%llu ns: "
+				 "choose a larger interval", rp->path, REPLAY_MAX_SAMPLES,
+				 (unsigned long long)rp->next_sample);
+			rp->fatal = true;
+			rp->next_sample = UINT64_MAX;
+			return;
+		}
 		engine_run_until(&rp->s->eng, rp->next_sample);
 		report_add_sample(rp->s);
 		rp->next_sample += iv;
@@ -487,8 +496,18 @@ int replay_run(struct sim *s, const char *trace, const struct replay_opts *opts,
 
 	struct trace_reader *rd;
 
-	if (trace_validate_open(trace, &nrec, &rd, err))
+	uint64_t last_ns = 0;
+
+	if (trace_validate_open(trace, &nrec, &last_ns, &rd, err))
 		return -1;
+	if (opts && opts->timeseries_ns && last_ns / opts->timeseries_ns >= REPLAY_MAX_SAMPLES) {
+		char a[32], b[32];
+
+		trace_close(rd);
+		return nerr_set(err, "--timeseries %s: the trace runs to %s, more than %d samples: "
+				"choose a larger interval", trace_format_time(opts->timeseries_ns, a, sizeof(a)),
+				trace_format_time(last_ns, b, sizeof(b)), REPLAY_MAX_SAMPLES);
+	}
 	trace_reader_set_nodes(rd, (unsigned)s->topo->nr_nodes, (unsigned)s->topo->nr_cpus);
 	struct trace_log *log = sim_calloc(s, 1, sizeof(*log));
 	struct replay *rp = sim_calloc(s, 1, sizeof(*rp));

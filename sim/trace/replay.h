@@ -54,9 +54,13 @@ struct trace_log {
 	uint64_t faults_efault;      /* touches outside any mapping */
 };
 
+/* --timeseries takes at most this many samples (docs/cli.md). */
+#define REPLAY_MAX_SAMPLES 20000
+
 struct replay_opts {
 	bool progress;               /* a progress line on stderr */
-	uint64_t timeseries_ns;      /* sample interval, 0 = none */
+	uint64_t timeseries_ns;      /* sample interval, 0 = none; at most
+				      * REPLAY_MAX_SAMPLES samples */
 };
 
 /*
