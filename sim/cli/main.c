@@ -42,10 +42,33 @@ int cli_usage(const char *fmt, ...)
 	return EXIT_BADINPUT;
 }
 
+/*
+ * Warnings (an asymmetric SLIT, ...) wait until the command ends: a
+ * command that fails with exit 2 prints its one error line and nothing
+ * else, one that goes on prints them. Process-level state, allowed in
+ * cli/ only: the warning sink has no other place to keep them.
+ */
+#define CLI_MAX_WARNINGS 16
+static char cli_warnings[CLI_MAX_WARNINGS][NERR_MSG_MAX];
+static unsigned cli_nwarnings, cli_warnings_dropped;
+
 void cli_warn(void *ctx, const char *msg)
 {
 	(void)ctx;
-	fprintf(stderr, "warning: %s\n", msg);
+	if (cli_nwarnings < CLI_MAX_WARNINGS)
+		snprintf(cli_warnings[cli_nwarnings++], NERR_MSG_MAX, "%s", msg);
+	else
+		cli_warnings_dropped++;
+}
+
+static void flush_warnings(int rc)
+{
+	if (rc == EXIT_BADINPUT)
+		return;
+	for (unsigned i = 0; i < cli_nwarnings; i++)
+		fprintf(stderr, "warning: %s\n", cli_warnings[i]);
+	if (cli_warnings_dropped)
+		fprintf(stderr, "warning: %u more warnings\n", cli_warnings_dropped);
 }
 
 /* Subcommands are linked in when their module is; a missing one says so. */
@@ -84,7 +107,10 @@ int main(int argc, char **argv)
 {
 	cli_signals_install();
 	cli_json_install();
-	return check_stdout(dispatch(argc, argv));
+	int rc = check_stdout(dispatch(argc, argv));
+
+	flush_warnings(rc);
+	return rc;
 }
 
 static int dispatch(int argc, char **argv)
@@ -95,10 +121,8 @@ static int dispatch(int argc, char **argv)
 		{"trace", cmd_trace},   /* hidden: trace validate -w TRACE */
 	};
 
-	if (argc < 2) {
-		fputs(usage_text, stderr);
-		return EXIT_BADINPUT;
-	}
+	if (argc < 2)
+		return cli_usage("no command given: run, compare, topo, gen or explain");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		fputs(usage_text, stdout);
 		return EXIT_OK;

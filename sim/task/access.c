@@ -91,7 +91,10 @@ int task_touch(struct sim *s, struct task *t, struct access_op *op, uint64_t *co
 	uint64_t psz = s->topo->page_size;
 	uint64_t stride = op->stride ? op->stride : psz;
 	uint64_t first = op->addr & ~(psz - 1);
-	uint64_t n = (op->len + (op->addr - first) + stride - 1) / stride;
+	/* the parser keeps addr+len below 2^64; rounding up must not wrap
+	 * (len near 2^64 was a silent no-op) */
+	uint64_t span = op->len + (op->addr - first);
+	uint64_t n = span / stride + (span % stride != 0);
 	uint64_t ps = 0;
 
 	task_tick_numa(s, t);
@@ -179,7 +182,8 @@ int task_access(struct sim *s, struct task *t, struct access_op *op, uint64_t *c
 {
 	uint64_t psz = s->topo->page_size;
 	uint64_t first = op->addr & ~(psz - 1);
-	uint64_t npages = (op->addr + op->len - first + psz - 1) / psz;
+	uint64_t span = op->addr + op->len - first;   /* no wrap: see task_touch() */
+	uint64_t npages = span / psz + (span % psz != 0);
 	uint64_t ps = 0;
 	int rc = ACCESS_DONE;
 

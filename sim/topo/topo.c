@@ -489,6 +489,8 @@ static int build_cpu_map(struct loader *L, const int *cpu_owner)
 	for (int c = 0; c < NS_MAX_CPUS; c++)
 		if (cpu_owner[c] >= 0)
 			hi = c;
+	if (hi < 0)   /* tasks would run on "cpu -1" */
+		return bad(L, "nodes", "no node has a CPU");
 	t->nr_cpus = hi + 1;
 	t->cpu_node = malloc(sizeof(int) * (size_t)(t->nr_cpus + 1));
 	if (!t->cpu_node)

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/utf8.h"
 #include "topo/topo.h"
 #include "trace/trace_int.h"
 
@@ -179,8 +180,8 @@ static int take_name_comment(struct trace_reader *r)
 	s += strspn(s, " \t");
 	size_t n = strcspn(s, " \t");
 
-	if (n == 0)
-		return 0;
+	if (n == 0 || !utf8_valid(s, n, NULL))
+		return 0;   /* an unusable name is ignored: the default stays */
 	char *name = strndup(s, n);
 
 	if (!name)
