@@ -216,6 +216,40 @@ static void schedule_stream(struct replay *rp, struct stream *st)
 		rp->failed_alloc = true;
 }
 
+/*
+ * --check's cost bound (docs/model.md §3). A full check costs O(frames +
+ * free blocks + LRU pages), so checking after every record and event of
+ * a large machine was quadratic (numa16 + migrate: over 120 s). A check
+ * runs every check_interval records and events, starting at 1 on
+ * machines up to 262144 frames (1 GiB of 4 KiB pages) and one more per
+ * 262144 frames above; after every "step" of checks the interval
+ * doubles, a step being as many checks as visit 2^28 frames (1024 on a
+ * 1 GiB machine, 64 on 16 GiB, never fewer than 16). A run thus makes
+ * O(step x log(events)) checks, and a final check runs at the end.
+ * Deterministic: the schedule counts records and events, never time.
+ */
+#define REPLAY_CHECK_FRAMES 262144ULL
+#define REPLAY_CHECK_STEP_FRAMES (1ULL << 28)
+
+static bool check_due(struct replay *rp)
+{
+	uint64_t frames = rp->s->mem.f.nr ? rp->s->mem.f.nr : 1;
+	uint64_t step = REPLAY_CHECK_STEP_FRAMES / frames;
+
+	if (!rp->s->check)
+		return false;
+	if (!rp->check_interval)
+		rp->check_interval = (frames + REPLAY_CHECK_FRAMES - 1) / REPLAY_CHECK_FRAMES;
+	if (++rp->check_since < rp->check_interval)
+		return false;
+	rp->check_since = 0;
+	if (++rp->checks_at_interval >= (step > 16 ? step : 16)) {
+		rp->checks_at_interval = 0;
+		rp->check_interval = rp->check_interval > UINT64_MAX / 2 ? UINT64_MAX : rp->check_interval * 2;
+	}
+	return true;
+}
+
 /* A host allocation failed (core/hostmem.h): the replay stops, naming
  * the record (r) or, for a kernel event, the time. Never a simulated
  * event: nothing of this run reaches a report. */
@@ -265,7 +299,7 @@ static bool execute(struct replay *rp, struct stream *st, struct op_state *state
 		return false;
 	}
 	rp->log->executed++;
-	if (s->check && sim_check(s, &rp->err)) {
+	if (check_due(rp) && sim_check(s, &rp->err)) {
 		nerr_prefix(&rp->err, "%s:%lu: --check after this record", rp->path, r->line);
 		rp->fatal = true;
 	}
@@ -469,7 +503,7 @@ static int replay_loop(struct replay *rp, struct trace_reader *rd)
 			if (host_oom(rp))
 				stop_host_oom(rp, NULL);
 			/* kswapd, writeback and migration run as events too */
-			if (s->check && !rp->fatal && sim_check(s, &rp->err)) {
+			if (!rp->fatal && check_due(rp) && sim_check(s, &rp->err)) {
 				nerr_prefix(&rp->err, "%s: --check after an event at t=%llu ns", rp->path,
 					    (unsigned long long)sim_now(s));
 				rp->fatal = true;
@@ -478,6 +512,10 @@ static int replay_loop(struct replay *rp, struct trace_reader *rd)
 	}
 	if (host_oom(rp))
 		stop_host_oom(rp, NULL);
+	if (!rp->fatal && s->check && sim_check(s, &rp->err)) {
+		nerr_prefix(&rp->err, "%s: --check at the end of the replay", rp->path);
+		rp->fatal = true;
+	}
 	if (!rp->fatal && check_unborn(rp))
 		return -1;
 	if (!rp->fatal && rp->opts.timeseries_ns) {

@@ -47,6 +47,8 @@ struct replay {
 	uint32_t nstreams, nslots;
 	uint64_t next_sample;
 	bool fatal;               /* stop: err holds why */
+	/* --check's schedule (check_due(), docs/model.md §3) */
+	uint64_t check_interval, check_since, checks_at_interval;
 	bool failed_alloc;
 	struct nerr err;
 };
