@@ -6,6 +6,7 @@
 #ifndef NUMASIM_CLI_CLI_H
 #define NUMASIM_CLI_CLI_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -46,6 +47,11 @@ int cli_out_close(struct cli_out *o, bool ok, struct nerr *err);
 /* SIGINT/SIGTERM/SIGHUP remove the temporary file, then end the process
  * by the same signal. */
 void cli_signals_install(void);
+/* Between these, the first SIGINT/SIGTERM sets the returned flag (the
+ * replay's replay_opts.stop) instead of ending the process; a second
+ * one ends it. cli_replay_end() returns that signal, or 0. */
+const volatile sig_atomic_t *cli_replay_begin(void);
+int cli_replay_end(void);
 /* Routes jansson's allocations through a checker; cli_host_oom() tells
  * whether one failed, or a host allocation of s (core/hostmem.h). */
 struct sim;

@@ -118,7 +118,9 @@ static int run_main(int argc, char **argv, bool explain)
 	o.a.explain = explain;
 	if (load_topology(o.a.topo, &topo, &err))
 		return cli_fail(&err);
+	o.a.stop = cli_replay_begin();
 	struct sim *s = simulate(&o.a, topo, &err);
+	int sig = cli_replay_end();
 
 	if (!s) {
 		topo_free(topo);
@@ -132,6 +134,14 @@ static int run_main(int argc, char **argv, bool explain)
 		return cli_fail(&err);
 	}
 	rc = explain ? EXIT_OK : write_report(s, &o);
+	if (rc == EXIT_OK && s->log && s->log->interrupted) {
+		/* docs/cli.md "Signals": the report so far, exit 128 + signal */
+		fprintf(stderr, "numasim: interrupted by %s at t=%llu ns: the report shows the run so far\n",
+			sig == SIGTERM ? "SIGTERM" : "SIGINT", (unsigned long long)sim_now(s));
+		sim_destroy(s);
+		topo_free(topo);
+		return 128 + sig;
+	}
 	if (rc == EXIT_OK && s->log && s->log->expects_failed) {
 		for (uint64_t i = 0; i < s->log->nr_failures; i++)
 			fprintf(stderr, "expect failed: %s\n", s->log->failures[i]);

@@ -64,14 +64,36 @@ bool cli_host_oom(const struct sim *s)
 static char cli_tmp_path[PATH_MAX + 32];
 static volatile sig_atomic_t cli_tmp_set;
 
-/* Async-signal-safe: unlink() and raise() only. */
+/* While a replay runs (cli_replay_begin()), the first SIGINT/SIGTERM
+ * only asks it to stop: the report so far is written, marked
+ * interrupted, and the exit status is 128 + the signal. */
+static volatile sig_atomic_t cli_stoppable;
+static volatile sig_atomic_t cli_stop_signal;
+
+/* Async-signal-safe: unlink(), signal() and raise() only. */
 static void cli_on_signal(int sig)
 {
+	if (cli_stoppable && !cli_stop_signal && sig != SIGHUP) {
+		cli_stop_signal = sig;
+		return;
+	}
 	if (cli_tmp_set)
 		unlink(cli_tmp_path);
 	cli_tmp_set = 0;
 	signal(sig, SIG_DFL);
 	raise(sig);
+}
+
+const volatile sig_atomic_t *cli_replay_begin(void)
+{
+	cli_stoppable = 1;
+	return &cli_stop_signal;
+}
+
+int cli_replay_end(void)
+{
+	cli_stoppable = 0;
+	return cli_stop_signal;
 }
 
 void cli_signals_install(void)

@@ -361,6 +361,8 @@ json_t *report_json(struct sim *s)
 	json_object_set_new(o, "workload", wl);
 	json_object_set_new(o, "config", config_json(s));
 	json_object_set_new(o, "sim_time_ns", u64(sim_now(s)));
+	/* a SIGINT/SIGTERM stopped the replay: the report is the run so far */
+	json_object_set_new(o, "interrupted", json_boolean(log && log->interrupted));
 	json_object_set_new(o, "events", u64(s->eng.events_run + (log ? log->executed : 0)));
 	json_object_set_new(o, "nodes", nodes_json(s));
 	json_object_set_new(o, "accesses", accesses_json(s));

@@ -238,6 +238,8 @@ void report_write_text(struct sim *s, FILE *out)
 	fprintf(out, "Simulated time %.6f s, %llu records run, %llu events\n\n",
 		(double)sim_now(s) / 1e9, (unsigned long long)(s->log ? s->log->executed : 0),
 		(unsigned long long)s->eng.events_run);
+	if (s->log && s->log->interrupted)
+		fprintf(out, "INTERRUPTED: the replay was stopped by a signal; this is the run so far\n\n");
 	memory_section(s, out, v);
 	commit_line(s, out);
 	access_section(s, out);

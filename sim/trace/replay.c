@@ -477,6 +477,10 @@ static int replay_loop(struct replay *rp, struct trace_reader *rd)
 	uint64_t n = 0;
 
 	while (!rp->fatal) {
+		if (rp->opts.stop && *rp->opts.stop) {
+			rp->log->interrupted = true;
+			break;
+		}
 		if (!have && !eof) {
 			int rc = trace_next(rd, &rec, &rp->err);
 
@@ -516,7 +520,7 @@ static int replay_loop(struct replay *rp, struct trace_reader *rd)
 		nerr_prefix(&rp->err, "%s: --check at the end of the replay", rp->path);
 		rp->fatal = true;
 	}
-	if (!rp->fatal && check_unborn(rp))
+	if (!rp->fatal && !rp->log->interrupted && check_unborn(rp))
 		return -1;
 	if (!rp->fatal && rp->opts.timeseries_ns) {
 		sample_until(rp, sim_now(s));

@@ -455,7 +455,11 @@ LONG = MAGIC + "@0 spawn pid=1 cpu=0\n@1us mmap pid=1 addr=0x10000000 len=64MiB\
     "".join("@%dms access pid=1 addr=0x10000000 len=64MiB count=20000000 pattern=random seed=%d\n" % (i + 2, i) for i in range(200))
 
 
-def signal_case(name, sig, delay):
+def signal_case(name, sig, delay, twice=False):
+    """SIGINT/SIGTERM during the replay: the report so far, marked
+    interrupted, exit 128+signal, one stderr line (docs/cli.md "Signals").
+    Before the replay starts (or SIGHUP, or a second signal): the process
+    dies by the signal, the old report stays, no temporary file is left."""
     write("sig/long.trace", LONG)
     out = os.path.join(TMP, "sig/%s.json" % name)
     with open(out, "w") as f:
@@ -466,20 +470,40 @@ def signal_case(name, sig, delay):
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         time.sleep(delay)
         p.send_signal(sig)
+        if twice:
+            p.send_signal(sig)
         try:
-            _, err = p.communicate(timeout=30)
+            _, err = p.communicate(timeout=60)
         except subprocess.TimeoutExpired:
             p.kill()
             return "did not stop on %s" % sig.name
-        if p.returncode != -sig and p.returncode != 128 + sig:
-            return "exit status %d after %s" % (p.returncode, sig.name)
-        if err:
-            return "stderr after %s: %r" % (sig.name, err[:300])
-        if open(out).read() != "old":
-            return "the old report was replaced by an interrupted run"
+        err = err.decode("utf-8", "replace")
         left = [f for f in os.listdir(os.path.dirname(out)) if f.startswith(".")]
         if left:
             return "temporary files left: %s" % left
+        if p.returncode == -sig:
+            if err:
+                return "stderr after dying by %s: %r" % (sig.name, err[:300])
+            if open(out).read() != "old":
+                return "the old report was replaced by a killed run"
+            if sig != signal.SIGHUP and not twice and delay >= 1.0:
+                return "a %s one second into the replay killed it instead of stopping it" % sig.name
+            return None
+        if sig == signal.SIGHUP:
+            return "exit status %d after SIGHUP, want death by the signal" % p.returncode
+        if p.returncode != 128 + sig:
+            return "exit status %d after %s, want %d" % (p.returncode, sig.name, 128 + sig)
+        if not re.fullmatch(r"numasim: interrupted by %s at t=\d+ ns: the report shows the run so far\n" % sig.name, err):
+            return "stderr %r" % err[:300]
+        import json
+        try:
+            rep = json.load(open(out))
+        except ValueError as e:
+            return "the interrupted report is not JSON: %s" % e
+        if rep.get("interrupted") is not True:
+            return "the report is not marked interrupted"
+        if rep["workload"]["executed"] >= rep["workload"]["records"]:
+            return "an interrupted run claims to have run every record"
         return None
     return go
 
@@ -487,10 +511,13 @@ def signal_case(name, sig, delay):
 def signal_cases():
     C = []
     for sig in [signal.SIGINT, signal.SIGTERM, signal.SIGHUP]:
-        for delay in [0.05, 0.3, 1.0]:
+        for delay in [0.01, 0.05, 0.3, 1.0]:
             name = "%s_%dms" % (sig.name.lower(), int(delay * 1000))
             fn = signal_case(name, sig, delay)
             C.append(Case("signals/" + name, None, None, None, check=fn))
+    for sig in [signal.SIGINT, signal.SIGTERM]:
+        name = "%s_twice" % sig.name.lower()
+        C.append(Case("signals/" + name, None, None, None, check=signal_case(name, sig, 1.0, twice=True)))
     return C
 
 
