@@ -23,20 +23,24 @@ uint64_t account_access(struct sim *s, struct task *t, int mem_nid, uint64_t n)
 			  (uint64_t)topo_distance(s->topo, cpu_nid, mem_nid)) * n;
 	uint64_t ps = sum > UINT64_MAX ? UINT64_MAX : (uint64_t)sum;
 
+	/* counters saturate at 2^64-1 (count= may be 2^64-1) */
+	uint64_t *m = &s->acc.matrix[cpu_nid * s->topo->nr_nodes + mem_nid];
+
 	if (cpu_nid == mem_nid) {
-		s->acc.local += n;
-		t->acc_local += n;
+		s->acc.local = u64_sat_add(s->acc.local, n);
+		t->acc_local = u64_sat_add(t->acc_local, n);
 	} else {
-		s->acc.remote += n;
-		t->acc_remote += n;
+		s->acc.remote = u64_sat_add(s->acc.remote, n);
+		t->acc_remote = u64_sat_add(t->acc_remote, n);
 	}
-	s->acc.matrix[cpu_nid * s->topo->nr_nodes + mem_nid] += n;
+	*m = u64_sat_add(*m, n);
 	s->acc.latency_ps += sum;
 	t->acc_latency_ps += sum;
 	/* Each access fills one cache line from the memory's node (a write
 	 * allocates the line too); write-backs are not counted. */
 	if (s->ic)
-		sim_traffic(s, mem_nid, cpu_nid, n * s->ic->cacheline);
+		sim_traffic(s, mem_nid, cpu_nid,
+			    n > UINT64_MAX / s->ic->cacheline ? UINT64_MAX : n * s->ic->cacheline);
 	return ps;
 }
 

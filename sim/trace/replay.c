@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mm/swap.h"
 #include "report/report.h"
 #include "sim.h"
 #include "task/task.h"
@@ -218,7 +219,8 @@ static void schedule_stream(struct replay *rp, struct stream *st)
 
 /*
  * --check's cost bound (docs/model.md §3). A full check costs O(frames +
- * free blocks + LRU pages), so checking after every record and event of
+ * swap slots + free blocks + LRU pages) - "frames" below counts swap
+ * slots too - so checking after every record and event of
  * a large machine was quadratic (numa16 + migrate: over 120 s). A check
  * runs every check_interval records and events, starting at 1 on
  * machines up to 262144 frames (1 GiB of 4 KiB pages) and one more per
@@ -233,13 +235,16 @@ static void schedule_stream(struct replay *rp, struct stream *st)
 
 static bool check_due(struct replay *rp)
 {
-	uint64_t frames = rp->s->mem.f.nr ? rp->s->mem.f.nr : 1;
+	/* a check visits every frame and every swap slot */
+	uint64_t frames = rp->s->mem.f.nr + (rp->s->swap ? rp->s->swap->nslots : 0) + 1;
 	uint64_t step = REPLAY_CHECK_STEP_FRAMES / frames;
 
 	if (!rp->s->check)
 		return false;
 	if (!rp->check_interval)
-		rp->check_interval = (frames + REPLAY_CHECK_FRAMES - 1) / REPLAY_CHECK_FRAMES;
+		rp->check_interval = (rp->s->mem.f.nr + REPLAY_CHECK_FRAMES - 1) / REPLAY_CHECK_FRAMES;
+	if (!rp->check_interval)
+		rp->check_interval = 1;
 	if (++rp->check_since < rp->check_interval)
 		return false;
 	rp->check_since = 0;
