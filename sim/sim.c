@@ -30,7 +30,7 @@ struct sim *sim_create(const struct topology *topo, const struct tunables *tun,
 	struct sim *s = calloc(1, sizeof(*s));
 
 	if (!s) {
-		nerr_set(err, "out of memory");
+		nerr_set(err, "%s: out of host memory", topo->path ? topo->path : "topology");
 		return NULL;
 	}
 	s->topo = topo;
@@ -42,11 +42,13 @@ struct sim *sim_create(const struct topology *topo, const struct tunables *tun,
 
 	s->acc.matrix = calloc(nn * nn, sizeof(uint64_t));
 	if (!s->acc.matrix) {
-		nerr_set(err, "out of memory");
+		nerr_set(err, "%s: out of host memory", topo->path ? topo->path : "topology");
 		sim_destroy(s);
 		return NULL;
 	}
 	if (mem_init(s, err)) {
+		if (strstr(err->msg, "out of host memory") && topo->path)
+			nerr_prefix(err, "%s", topo->path);
 		sim_destroy(s);
 		return NULL;
 	}
@@ -54,7 +56,7 @@ struct sim *sim_create(const struct topology *topo, const struct tunables *tun,
 	if (!(s->mmreg = calloc(1, sizeof(*s->mmreg))) || vfs_init(s) || swap_init(s) ||
 	    cpuset_init(s) || slab_init(s) || tasks_init(s) || migrate_init(s) ||
 	    (topo->nr_links && !(s->ic = ic_create(topo)))) {
-		nerr_set(err, "out of memory setting up the simulation");
+		nerr_set(err, "%s: out of host memory setting up the simulation", topo->path ? topo->path : "topology");
 		sim_destroy(s);
 		return NULL;
 	}

@@ -15,9 +15,11 @@
 #include <stdio.h>
 
 #include "core/engine.h"
+#include "core/hostmem.h"
 #include "core/err.h"
 #include "core/rng.h"
 #include "core/tunables.h"
+#include "core/u128.h"
 #include "mm/mmzone.h"
 #include "mm/overcommit.h"
 #include "topo/interconnect.h"
@@ -39,7 +41,8 @@ enum rng_stream { RNG_ACCESS, RNG_SCHED, RNG_RECLAIM, RNG_MISC, NR_RNG_STREAMS }
 /* Memory accesses counted local or remote (SPEC §4 "accesses"). */
 struct access_stats {
 	uint64_t local, remote;
-	uint64_t latency_ps;     /* sum of access latencies, in picoseconds (exact) */
+	u128 latency_ps;         /* sum of access latencies, in picoseconds (exact:
+				  * 128 bits hold 10^15 remote accesses of any latency) */
 	uint64_t *matrix;        /* nr_nodes * nr_nodes: [cpu node][memory node] */
 };
 
@@ -78,7 +81,18 @@ struct sim {
 	/* time accounting */
 	uint64_t migrate_ns;     /* total time spent migrating pages */
 	uint64_t reclaim_stall_ns;
+
+	/* A host allocation failed (sim_malloc()): the replay stops after the
+	 * current record or event with "FILE:LINE: out of host memory". */
+	bool host_oom;
 };
+
+/* Host allocations of the model (core/hostmem.h): a failure also sets
+ * s->host_oom. */
+#define sim_malloc(s, n) host_malloc(&(s)->host_oom, (n))
+#define sim_calloc(s, n, size) host_calloc(&(s)->host_oom, (n), (size))
+#define sim_realloc(s, p, n) host_realloc(&(s)->host_oom, (p), (n))
+#define sim_strdup(s, str) host_strdup(&(s)->host_oom, (str))
 
 /*
  * Creates a simulation of topology topo (borrowed; must outlive the sim)

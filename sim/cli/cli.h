@@ -6,6 +6,7 @@
 #ifndef NUMASIM_CLI_CLI_H
 #define NUMASIM_CLI_CLI_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -28,15 +29,33 @@ int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(void *ctx, const char *msg);
 
 /*
- * Writes through a temporary file renamed into place on success (SPEC §3:
- * output files are written to a temporary name and renamed into place).
- * path NULL or "-" means stdout.
+ * `-o PATH` (sim/cli/out.c, docs/cli.md "Output files"): a regular file
+ * or an absent name is written through a mkstemp() temporary file renamed
+ * into place on success; a device, FIFO or socket is written straight to.
+ * path NULL or "-" means stdout. cli_out_close() checks every flush,
+ * close and rename ("FILE: write failed: ..."); with ok false it only
+ * discards the temporary file (the caller reports its own error).
  */
 struct cli_out {
 	FILE *f;
-	char *path, *tmp;
+	char *path;     /* as given */
+	char *tmp;      /* temporary file, NULL when writing straight */
+	char *target;   /* what tmp replaces (a symlink's target) */
 };
 int cli_out_open(struct cli_out *o, const char *path, struct nerr *err);
 int cli_out_close(struct cli_out *o, bool ok, struct nerr *err);
+/* SIGINT/SIGTERM/SIGHUP remove the temporary file, then end the process
+ * by the same signal. */
+void cli_signals_install(void);
+/* Between these, the first SIGINT/SIGTERM sets the returned flag (the
+ * replay's replay_opts.stop) instead of ending the process; a second
+ * one ends it. cli_replay_end() returns that signal, or 0. */
+const volatile sig_atomic_t *cli_replay_begin(void);
+int cli_replay_end(void);
+/* Routes jansson's allocations through a checker; cli_host_oom() tells
+ * whether one failed, or a host allocation of s (core/hostmem.h). */
+struct sim;
+void cli_json_install(void);
+bool cli_host_oom(const struct sim *s);
 
 #endif

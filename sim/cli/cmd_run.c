@@ -94,7 +94,14 @@ static int write_report(struct sim *s, const struct run_opts *o)
 	case FMT_JSON: rc = report_write_json(s, out.f); break;
 	case FMT_HTML: report_write_html(s, out.f); break;
 	}
-	if (cli_out_close(&out, rc == 0, &err))
+	if ((rc != 0 && !ferror(out.f)) || cli_host_oom(s)) {
+		/* jansson failed without a write error, or a table could not
+		 * be allocated: the report would be incomplete */
+		cli_out_close(&out, false, &err);
+		nerr_set(&err, "%s: out of host memory writing the report", o->out ? o->out : "stdout");
+		return cli_fail(&err);
+	}
+	if (cli_out_close(&out, true, &err))
 		return cli_fail(&err);
 	return EXIT_OK;
 }
@@ -111,13 +118,30 @@ static int run_main(int argc, char **argv, bool explain)
 	o.a.explain = explain;
 	if (load_topology(o.a.topo, &topo, &err))
 		return cli_fail(&err);
+	o.a.stop = cli_replay_begin();
 	struct sim *s = simulate(&o.a, topo, &err);
+	int sig = cli_replay_end();
 
 	if (!s) {
 		topo_free(topo);
 		return cli_fail(&err);
 	}
+	if (cli_host_oom(s)) {
+		/* a snapshot or sample lost a key (jansson could not allocate) */
+		nerr_set(&err, "%s: out of host memory (building a snapshot or sample)", o.a.trace);
+		sim_destroy(s);
+		topo_free(topo);
+		return cli_fail(&err);
+	}
 	rc = explain ? EXIT_OK : write_report(s, &o);
+	if (rc == EXIT_OK && s->log && s->log->interrupted) {
+		/* docs/cli.md "Signals": the report so far, exit 128 + signal */
+		fprintf(stderr, "numasim: interrupted by %s at t=%llu ns: the report shows the run so far\n",
+			sig == SIGTERM ? "SIGTERM" : "SIGINT", (unsigned long long)sim_now(s));
+		sim_destroy(s);
+		topo_free(topo);
+		return 128 + sig;
+	}
 	if (rc == EXIT_OK && s->log && s->log->expects_failed) {
 		for (uint64_t i = 0; i < s->log->nr_failures; i++)
 			fprintf(stderr, "expect failed: %s\n", s->log->failures[i]);

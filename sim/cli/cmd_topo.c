@@ -101,5 +101,5 @@ int cmd_topo(int argc, char **argv)
 	else
 		print_summary(t);
 	topo_free(t);
-	return fflush(stdout) == 0 ? EXIT_OK : EXIT_BADINPUT;
+	return EXIT_OK;   /* main() checks the writes to stdout */
 }

@@ -42,64 +42,33 @@ int cli_usage(const char *fmt, ...)
 	return EXIT_BADINPUT;
 }
 
+/*
+ * Warnings (an asymmetric SLIT, ...) wait until the command ends: a
+ * command that fails with exit 2 prints its one error line and nothing
+ * else, one that goes on prints them. Process-level state, allowed in
+ * cli/ only: the warning sink has no other place to keep them.
+ */
+#define CLI_MAX_WARNINGS 16
+static char cli_warnings[CLI_MAX_WARNINGS][NERR_MSG_MAX];
+static unsigned cli_nwarnings, cli_warnings_dropped;
+
 void cli_warn(void *ctx, const char *msg)
 {
 	(void)ctx;
-	fprintf(stderr, "warning: %s\n", msg);
+	if (cli_nwarnings < CLI_MAX_WARNINGS)
+		snprintf(cli_warnings[cli_nwarnings++], NERR_MSG_MAX, "%s", msg);
+	else
+		cli_warnings_dropped++;
 }
 
-int cli_out_open(struct cli_out *o, const char *path, struct nerr *err)
+static void flush_warnings(int rc)
 {
-	memset(o, 0, sizeof(*o));
-	if (!path || strcmp(path, "-") == 0) {
-		o->f = stdout;
-		return 0;
-	}
-	size_t n = strlen(path) + 32;
-
-	o->path = strdup(path);
-	o->tmp = malloc(n);
-	if (!o->path || !o->tmp)
-		return nerr_set(err, "%s: out of memory", path);
-	snprintf(o->tmp, n, "%s.tmp.%ld", path, (long)getpid());
-	o->f = fopen(o->tmp, "w");
-	if (!o->f) {
-		nerr_set(err, "%s: cannot write: %s", path, strerror(errno));
-		free(o->path);
-		free(o->tmp);
-		o->path = o->tmp = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-int cli_out_close(struct cli_out *o, bool ok, struct nerr *err)
-{
-	int rc = 0;
-
-	if (!o->f)
-		return 0;
-	if (o->f == stdout) {
-		fflush(stdout);
-		o->f = NULL;
-		return 0;
-	}
-	if (fclose(o->f) != 0 && ok) {
-		nerr_set(err, "%s: write failed: %s", o->path, strerror(errno));
-		ok = false;
-		rc = -1;
-	}
-	if (ok && rename(o->tmp, o->path) != 0) {
-		nerr_set(err, "%s: cannot rename into place: %s", o->path, strerror(errno));
-		rc = -1;
-		ok = false;
-	}
-	if (!ok)
-		unlink(o->tmp);
-	free(o->path);
-	free(o->tmp);
-	memset(o, 0, sizeof(*o));
-	return rc;
+	if (rc == EXIT_BADINPUT)
+		return;
+	for (unsigned i = 0; i < cli_nwarnings; i++)
+		fprintf(stderr, "warning: %s\n", cli_warnings[i]);
+	if (cli_warnings_dropped)
+		fprintf(stderr, "warning: %u more warnings\n", cli_warnings_dropped);
 }
 
 /* Subcommands are linked in when their module is; a missing one says so. */
@@ -115,7 +84,36 @@ struct command {
 	int (*fn)(int, char **);
 };
 
+/*
+ * Every subcommand's standard output is checked once before exiting: a
+ * report or `topo show` sent to a full disk or /dev/full is exit 2 with
+ * one line, not a silent success. When the command already failed with
+ * exit 2 it has printed its line, and nothing more is said.
+ */
+static int check_stdout(int rc)
+{
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout) && fclose(stdout) == 0)
+		return rc;
+	if (rc == EXIT_BADINPUT)
+		return rc;
+	fprintf(stderr, "stdout: write failed: %s\n", strerror(errno ? errno : EIO));
+	return EXIT_BADINPUT;
+}
+
+static int dispatch(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+	cli_signals_install();
+	cli_json_install();
+	int rc = check_stdout(dispatch(argc, argv));
+
+	flush_warnings(rc);
+	return rc;
+}
+
+static int dispatch(int argc, char **argv)
 {
 	const struct command commands[] = {
 		{"run", cmd_run}, {"compare", cmd_compare}, {"topo", cmd_topo},
@@ -123,10 +121,8 @@ int main(int argc, char **argv)
 		{"trace", cmd_trace},   /* hidden: trace validate -w TRACE */
 	};
 
-	if (argc < 2) {
-		fputs(usage_text, stderr);
-		return EXIT_BADINPUT;
-	}
+	if (argc < 2)
+		return cli_usage("no command given: run, compare, topo, gen or explain");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		fputs(usage_text, stdout);
 		return EXIT_OK;

@@ -5,6 +5,7 @@
 #ifndef NUMASIM_CLI_RUN_COMMON_H
 #define NUMASIM_CLI_RUN_COMMON_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -22,6 +23,8 @@ struct run_args {
 	bool progress;
 	uint64_t timeseries_ns;
 	bool explain;
+	/* set by a signal handler: stop the replay, keep the run so far */
+	const volatile sig_atomic_t *stop;
 };
 
 #define TRACE_DEFAULT "default"

@@ -25,8 +25,10 @@ int engine_at(struct engine *e, uint64_t t, event_fn fn, void *ctx, uint64_t arg
 		uint64_t cap = e->cap ? e->cap * 2 : 64;
 		struct event *h = realloc(e->heap, cap * sizeof(*h));
 
-		if (!h)
+		if (!h) {
+			e->host_oom = true;   /* the replay stops: see sim_malloc() */
 			return -1;
+		}
 		e->heap = h;
 		e->cap = cap;
 	}

@@ -1,9 +1,49 @@
 #include "core/units.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+unsigned long long units_strtou(const char *s, char **end)
+{
+	const char *digits = s;
+	int base = 10;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && isxdigit((unsigned char)s[2])) {
+		digits = s + 2;
+		base = 16;
+		/* strtoull(.., 16) would take a second 0x prefix: "0x0x5" */
+		if (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
+			*end = (char *)digits + 1;
+			return 0;
+		}
+	}
+	if (!isxdigit((unsigned char)digits[0]) || (base == 10 && !isdigit((unsigned char)digits[0]))) {
+		*end = (char *)s;
+		return 0;
+	}
+	return strtoull(digits, end, base);
+}
+
+long long units_strtoi(const char *s, char **end)
+{
+	bool neg = s[0] == '-';
+	unsigned long long v = units_strtou(s + neg, end);
+
+	if (*end == s + neg) {
+		*end = (char *)s;
+		return 0;
+	}
+	if (errno == ERANGE || v > (unsigned long long)LLONG_MAX + neg) {
+		errno = ERANGE;
+		return neg ? LLONG_MIN : LLONG_MAX;
+	}
+	return neg ? (long long)(0 - v) : (long long)v;
+}
 
 int parse_u64(const char *s, uint64_t *out, char *why, size_t errlen)
 {
@@ -14,7 +54,7 @@ int parse_u64(const char *s, uint64_t *out, char *why, size_t errlen)
 		return -1;
 	}
 	errno = 0;
-	unsigned long long v = strtoull(s, &end, 0);
+	unsigned long long v = units_strtou(s, &end);
 	if (errno == ERANGE) {
 		snprintf(why, errlen, "'%s' is too large", s);
 		return -1;
@@ -42,7 +82,7 @@ static int parse_with_units(const char *s, const struct unit *units, uint64_t *o
 		return -1;
 	}
 	errno = 0;
-	unsigned long long v = strtoull(s, &end, 0);
+	unsigned long long v = units_strtou(s, &end);
 	if (end == s) {
 		snprintf(why, errlen, "'%s' is not a valid %s", s, what);
 		return -1;

@@ -25,11 +25,11 @@
 
 int cpuset_init(struct sim *s)
 {
-	struct cpuset_tree *t = calloc(1, sizeof(*t));
-	struct cpuset *root = calloc(1, sizeof(*root));
+	struct cpuset_tree *t = sim_calloc(s, 1, sizeof(*t));
+	struct cpuset *root = sim_calloc(s, 1, sizeof(*root));
 
-	if (!t || !root || !(root->path = strdup("/")) ||
-	    !(t->sets = calloc(4, sizeof(*t->sets)))) {
+	if (!t || !root || !(root->path = sim_strdup(s, "/")) ||
+	    !(t->sets = sim_calloc(s, 4, sizeof(*t->sets)))) {
 		if (root)
 			free(root->path);
 		free(root);
@@ -53,6 +53,7 @@ void cpuset_free(struct sim *s)
 {
 	if (!s->cpusets)
 		return;
+	free(s->cpusets->hash);
 	for (int i = 0; i < s->cpusets->nr; i++) {
 		free(s->cpusets->sets[i]->path);
 		free(s->cpusets->sets[i]);
@@ -129,10 +130,51 @@ static bool cpus_equal(const cpumask_t *a, const cpumask_t *b)
 
 /* ---- the hierarchy ---------------------------------------------------------- */
 
+static uint32_t path_hash(const char *p)
+{
+	uint32_t h = 2166136261u;   /* FNV-1a */
+
+	while (*p)
+		h = (h ^ (unsigned char)*p++) * 16777619u;
+	return h;
+}
+
+static void hash_put(struct cpuset **hash, uint32_t nslots, struct cpuset *cs)
+{
+	uint32_t i = path_hash(cs->path) & (nslots - 1);
+
+	while (hash[i])
+		i = (i + 1) & (nslots - 1);
+	hash[i] = cs;
+}
+
+/* Keeps the table at most half full; -1 when out of host memory. */
+static int hash_reserve(struct sim *s, struct cpuset_tree *tr)
+{
+	if ((uint64_t)(tr->nr + 1) * 2 <= tr->nslots)
+		return 0;
+	uint32_t n = tr->nslots ? tr->nslots * 2 : 16;
+	struct cpuset **h = sim_calloc(s, n, sizeof(*h));
+
+	if (!h)
+		return -1;
+	for (int i = 0; i < tr->nr; i++)
+		hash_put(h, n, tr->sets[i]);
+	free(tr->hash);
+	tr->hash = h;
+	tr->nslots = n;
+	return 0;
+}
+
 struct cpuset *cpuset_lookup(struct sim *s, const char *path)
 {
-	for (int i = 0; i < s->cpusets->nr; i++) {
-		struct cpuset *cs = s->cpusets->sets[i];
+	struct cpuset_tree *tr = s->cpusets;
+
+	if (!tr->nslots) {   /* only the root so far */
+		return !tr->sets[0]->removed && !strcmp(tr->sets[0]->path, path) ? tr->sets[0] : NULL;
+	}
+	for (uint32_t i = path_hash(path) & (tr->nslots - 1); tr->hash[i]; i = (i + 1) & (tr->nslots - 1)) {
+		struct cpuset *cs = tr->hash[i];
 
 		if (!cs->removed && !strcmp(cs->path, path))
 			return cs;
@@ -158,10 +200,8 @@ static struct cpuset *parent_of(struct sim *s, const char *path)
 
 static bool cpuset_has_children(struct sim *s, const struct cpuset *cs)
 {
-	for (int i = 0; i < s->cpusets->nr; i++)
-		if (!s->cpusets->sets[i]->removed && s->cpusets->sets[i]->parent == cs)
-			return true;
-	return false;
+	(void)s;
+	return cs->nr_children > 0;
 }
 
 static bool cpuset_has_tasks(struct sim *s, const struct cpuset *cs)
@@ -189,21 +229,25 @@ static long cpuset_create(struct sim *s, const char *path, struct cpuset **out)
 		return -EEXIST;
 	if (!parent)
 		return -ENOENT;
+	if (hash_reserve(s, tr))
+		return -ENOMEM;
 	if (tr->nr == tr->cap) {
 		int cap = tr->cap * 2;
-		struct cpuset **n = realloc(tr->sets, (size_t)cap * sizeof(*n));
+		struct cpuset **n = sim_realloc(s, tr->sets, (size_t)cap * sizeof(*n));
 
 		if (!n)
 			return -ENOMEM;
 		tr->sets = n;
 		tr->cap = cap;
 	}
-	if (!(cs = calloc(1, sizeof(*cs))) || !(cs->path = strdup(path))) {
+	if (!(cs = sim_calloc(s, 1, sizeof(*cs))) || !(cs->path = sim_strdup(s, path))) {
 		free(cs);
 		return -ENOMEM;
 	}
 	cs->parent = parent;
+	parent->nr_children++;
 	tr->sets[tr->nr++] = cs;
+	hash_put(tr->hash, tr->nslots, cs);
 	*out = cs;
 	return 0;
 }
@@ -216,13 +260,18 @@ static long cpuset_remove(struct sim *s, struct cpuset *cs)
 	if (cpuset_has_children(s, cs) || cpuset_has_tasks(s, cs))
 		return -EBUSY;
 	cs->removed = true;
+	cs->parent->nr_children--;
+	cs->parent->nr_exclusive_children -= cs->mem_exclusive;
 	return 0;
 }
 
 /* Models validate_change() for the legacy hierarchy on a trial copy. */
 static long validate_change(struct sim *s, const struct cpuset *cs, const struct cpuset *trial)
 {
-	for (int i = 0; i < s->cpusets->nr; i++) {
+	/* the scans below run only when there is something to find: a
+	 * cpuset without children, among siblings none of which is
+	 * mem_exclusive, costs O(1) however many siblings it has */
+	for (int i = 0; cs->nr_children && i < s->cpusets->nr; i++) {
 		const struct cpuset *c = s->cpusets->sets[i];
 
 		if (c->removed || c->parent != cs)
@@ -236,7 +285,9 @@ static long validate_change(struct sim *s, const struct cpuset *cs, const struct
 	if (!nodes_subset(&trial->mems, &cs->parent->mems) ||
 	    !cpus_subset(&trial->cpus, &cs->parent->cpus))
 		return -EACCES;   /* we must stay within our parent */
-	for (int i = 0; i < s->cpusets->nr; i++) {
+	bool exclusive_sibling = cs->parent->nr_exclusive_children > (cs->mem_exclusive ? 1 : 0);
+
+	for (int i = 0; (trial->mem_exclusive || exclusive_sibling) && i < s->cpusets->nr; i++) {
 		const struct cpuset *c = s->cpusets->sets[i];
 
 		if (c->removed || c == cs || c->parent != cs->parent)
@@ -299,7 +350,7 @@ static bool mm_seen(struct mm_struct **seen, int n, struct mm_struct *mm)
 static long update_tasks_nodemask(struct sim *s, struct cpuset *cs, const nodemask_t *old,
 				  uint64_t *cost_ns)
 {
-	struct mm_struct **seen = calloc(s->tasks->nr + 1, sizeof(*seen));
+	struct mm_struct **seen = sim_calloc(s, s->tasks->nr + 1, sizeof(*seen));
 	int nseen = 0;
 
 	if (!seen)
@@ -353,6 +404,8 @@ static long update_mem_exclusive(struct sim *s, struct cpuset *cs, bool on)
 	trial.mem_exclusive = on;
 	if (on && (rc = validate_change(s, cs, &trial)))
 		return rc;
+	if (cs->parent)
+		cs->parent->nr_exclusive_children += (int)on - (int)cs->mem_exclusive;
 	cs->mem_exclusive = on;
 	return 0;
 }

@@ -22,10 +22,10 @@
 
 int vfs_init(struct sim *s)
 {
-	s->vfs = calloc(1, sizeof(*s->vfs));
+	s->vfs = sim_calloc(s, 1, sizeof(*s->vfs));
 	if (!s->vfs)
 		return -1;
-	s->vfs->dev_busy_until = calloc((size_t)s->topo->nr_devices + 1, sizeof(uint64_t));
+	s->vfs->dev_busy_until = sim_calloc(s, (size_t)s->topo->nr_devices + 1, sizeof(uint64_t));
 	return s->vfs->dev_busy_until ? 0 : -1;
 }
 
@@ -61,7 +61,7 @@ static struct file_obj *vfs_add(struct sim *s, const char *name, uint64_t size, 
 
 	if (v->nr == v->cap) {
 		uint32_t cap = v->cap ? v->cap * 2 : 16;
-		struct file_obj **n = realloc(v->files, cap * sizeof(*n));
+		struct file_obj **n = sim_realloc(s, v->files, cap * sizeof(*n));
 
 		if (!n)
 			return NULL;
@@ -70,12 +70,13 @@ static struct file_obj *vfs_add(struct sim *s, const char *name, uint64_t size, 
 		if (v->nr == 0)
 			v->files[v->nr++] = NULL;   /* id 0 means none */
 	}
-	struct file_obj *f = calloc(1, sizeof(*f));
+	struct file_obj *f = sim_calloc(s, 1, sizeof(*f));
 
-	if (!f || !(f->name = strdup(name))) {
+	if (!f || !(f->name = sim_strdup(s, name))) {
 		free(f);
 		return NULL;
 	}
+	f->cache.oom = &s->host_oom;
 	f->id = v->nr;
 	f->size = size;
 	f->device = device;
@@ -155,8 +156,8 @@ static uint64_t pc_hash(uint64_t k)
 static int pc_grow(struct page_cache *c)
 {
 	uint64_t n = c->nslots ? c->nslots * 2 : 64;
-	uint64_t *keys = calloc(n, sizeof(*keys));
-	pfn_t *vals = calloc(n, sizeof(*vals));
+	uint64_t *keys = host_calloc(c->oom, n, sizeof(*keys));
+	pfn_t *vals = host_calloc(c->oom, n, sizeof(*vals));
 
 	if (!keys || !vals) {
 		free(keys);
@@ -326,12 +327,12 @@ void file_add_mapper(struct file_obj *f, struct vm_area_struct *vma)
 {
 	if (f->nr_mappers == f->cap_mappers) {
 		int cap = f->cap_mappers ? f->cap_mappers * 2 : 4;
-		struct mm_struct **m = realloc(f->mappers, (size_t)cap * sizeof(*m));
+		struct mm_struct **m = host_realloc(f->cache.oom, f->mappers, (size_t)cap * sizeof(*m));
 
 		if (!m)
 			return;
 		f->mappers = m;
-		struct vm_area_struct **v = realloc(f->mapper_vmas, (size_t)cap * sizeof(*v));
+		struct vm_area_struct **v = host_realloc(f->cache.oom, f->mapper_vmas, (size_t)cap * sizeof(*v));
 
 		if (!v)
 			return;

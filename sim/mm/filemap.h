@@ -25,6 +25,7 @@ struct page_cache {           /* index -> pfn, open addressing */
 	uint64_t *keys;           /* index + 1; 0 = empty; UINT64_MAX = deleted */
 	pfn_t *vals;
 	uint64_t nslots, nr, used;
+	bool *oom;                /* the simulation's host_oom (core/hostmem.h) */
 };
 
 struct file_obj {

@@ -262,8 +262,10 @@ long mpol_create(struct sim *s, struct task *t, int mode, unsigned mode_flags,
 		return 0;
 	struct mempolicy *p = mpol_new((enum mpol_mode)mode, mode_flags, NULL);
 
-	if (!p)
+	if (!p) {
+		s->host_oom = true;
 		return -ENOMEM;
+	}
 	rc = mpol_set_nodemask(s, t, p, nodes);
 	if (rc) {
 		mpol_put(p);
@@ -308,8 +310,11 @@ void mpol_rebind_task(struct task *t, const nodemask_t *newmems)
 		/* Fork shares policy objects; a rebind is this task's alone. */
 		struct mempolicy *n = mpol_dup(t->mempolicy);
 
-		if (!n)
+		if (!n) {
+			if (t->mm && t->mm->pt.oom)
+				*t->mm->pt.oom = true;
 			return;
+		}
 		mpol_put(t->mempolicy);
 		t->mempolicy = n;
 	}
@@ -326,8 +331,11 @@ void mpol_rebind_mm(struct mm_struct *mm, const nodemask_t *newmems)
 		if (v->policy->refcnt > 1) {
 			struct mempolicy *n = mpol_dup(v->policy);
 
-			if (!n)
+			if (!n) {
+				if (mm->pt.oom)
+					*mm->pt.oom = true;
 				continue;
+			}
 			mpol_put(v->policy);
 			v->policy = n;
 		}
@@ -561,7 +569,7 @@ static int queue_add(struct queue_pages *qp, pfn_t pfn, uint64_t vpn)
 {
 	if (qp->n == qp->cap) {
 		size_t cap = qp->cap ? qp->cap * 2 : 64;
-		struct migrate_item *n = realloc(qp->items, cap * sizeof(*n));
+		struct migrate_item *n = sim_realloc(qp->s, qp->items, cap * sizeof(*n));
 
 		if (!n)
 			return -1;
@@ -680,8 +688,10 @@ static long mbind_range(struct sim *s, struct mm_struct *mm, uint64_t start, uin
 		struct vm_area_struct *v = mm->vmas[i];
 		struct mempolicy *p = new ? mpol_dup(new) : NULL;
 
-		if (new && !p)
+		if (new && !p) {
+			s->host_oom = true;
 			return -ENOMEM;
+		}
 		mpol_put(v->policy);
 		v->policy = p;
 	}

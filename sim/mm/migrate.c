@@ -30,6 +30,7 @@ struct mig_entry {
 };
 
 struct migrate_state {
+	bool *oom;                /* the simulation's host_oom (core/hostmem.h) */
 	struct mig_entry *e;      /* entries; free ones chained through old */
 	uint32_t nr, cap;
 	uint32_t free_head;       /* UINT32_MAX: none */
@@ -40,10 +41,11 @@ struct migrate_state {
 
 int migrate_init(struct sim *s)
 {
-	struct migrate_state *m = calloc(1, sizeof(*m));
+	struct migrate_state *m = sim_calloc(s, 1, sizeof(*m));
 
 	if (!m)
 		return -1;
+	m->oom = &s->host_oom;
 	m->free_head = UINT32_MAX;
 	s->migration = m;
 	return 0;
@@ -74,7 +76,7 @@ static uint32_t pfn_hash(pfn_t pfn, uint32_t nslots)
 static int hash_grow(struct migrate_state *m)
 {
 	uint32_t n = m->nslots ? m->nslots * 2 : 64;
-	uint32_t *slot = calloc(n, sizeof(*slot));
+	uint32_t *slot = host_calloc(m->oom, n, sizeof(*slot));
 
 	if (!slot)
 		return -1;
@@ -134,7 +136,7 @@ static int entry_add(struct migrate_state *m, pfn_t old, pfn_t new, uint64_t don
 	} else {
 		if (m->nr == m->cap) {
 			uint32_t cap = m->cap ? m->cap * 2 : 64;
-			struct mig_entry *e = realloc(m->e, cap * sizeof(*e));
+			struct mig_entry *e = host_realloc(m->oom, m->e, cap * sizeof(*e));
 
 			if (!e)
 				return -1;
@@ -725,7 +727,7 @@ static long do_pages_move(struct sim *s, struct mm_struct *mm, const nodemask_t 
 			  uint64_t nr, const uint64_t *addrs, const int *nodes, int *status,
 			  int flags, int local, uint64_t *cost_ns)
 {
-	struct page_batch b = {.items = malloc((nr ? nr : 1) * sizeof(*b.items)), .node = -1};
+	struct page_batch b = {.items = sim_malloc(s, (nr ? nr : 1) * sizeof(*b.items)), .node = -1};
 	long err = 0, err1;
 	uint64_t i;
 

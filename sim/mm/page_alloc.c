@@ -377,8 +377,8 @@ static int build_zonelists(struct sim *s, struct nerr *err)
 	struct mem *m = &s->mem;
 	int nn = m->nr_nodes;
 	size_t nsz = nn > 0 ? (size_t)nn : 1;
-	int *orders = calloc(nsz * nsz, sizeof(int));
-	int *counts = calloc(nsz, sizeof(int));
+	int *orders = sim_calloc(s, nsz * nsz, sizeof(int));
+	int *counts = sim_calloc(s, nsz, sizeof(int));
 	int rc = 0;
 
 	if (!orders || !counts) {
@@ -389,8 +389,8 @@ static int build_zonelists(struct sim *s, struct nerr *err)
 	for (int local = 0; local < nn && rc == 0; local++) {
 		struct pglist_data *pg = &m->nodes[local];
 
-		pg->node_order = calloc(nsz, sizeof(int));
-		pg->zonelist = calloc(nsz * MAX_NR_ZONES, sizeof(struct zone *));
+		pg->node_order = sim_calloc(s, nsz, sizeof(int));
+		pg->zonelist = sim_calloc(s, nsz * MAX_NR_ZONES, sizeof(struct zone *));
 		if (!pg->node_order || !pg->zonelist) {
 			rc = nerr_set(err, "out of memory building zonelists");
 			break;
@@ -472,7 +472,7 @@ static int alloc_frames(struct frames *f, uint64_t nr, struct nerr *err)
 	f->last_cpupid = frame_array(nr, sizeof(uint16_t));
 	if (!f->next || !f->prev || !f->flags || !f->mapping || !f->index || !f->private ||
 	    !f->mapcount || !f->zone || !f->last_cpupid)
-		return nerr_set(err, "out of memory for %llu frames", (unsigned long long)nr);
+		return nerr_set(err, "out of host memory for %llu frames", (unsigned long long)nr);
 	return 0;
 }
 
@@ -564,9 +564,9 @@ int mem_init(struct sim *s, struct nerr *err)
 
 	memset(m, 0, sizeof(*m));
 	m->nr_nodes = s->topo->nr_nodes;
-	m->nodes = calloc((size_t)(m->nr_nodes ? m->nr_nodes : 1), sizeof(*m->nodes));
+	m->nodes = sim_calloc(s, (size_t)(m->nr_nodes ? m->nr_nodes : 1), sizeof(*m->nodes));
 	if (!m->nodes)
-		return nerr_set(err, "out of memory for %d nodes", m->nr_nodes);
+		return nerr_set(err, "out of host memory for %d nodes", m->nr_nodes);
 	if (layout_nodes(s, err))
 		goto fail;
 	for (int n = 0; n < m->nr_nodes; n++) {

@@ -29,10 +29,10 @@ struct slab_state {
 
 int slab_init(struct sim *s)
 {
-	s->slab = calloc(1, sizeof(*s->slab));
+	s->slab = sim_calloc(s, 1, sizeof(*s->slab));
 	if (!s->slab)
 		return -1;
-	s->slab->free_objs = calloc((size_t)(s->mem.nr_nodes ? s->mem.nr_nodes : 1) *
+	s->slab->free_objs = sim_calloc(s, (size_t)(s->mem.nr_nodes ? s->mem.nr_nodes : 1) *
 				    NR_KMALLOC_CLASSES, sizeof(uint32_t));
 	return s->slab->free_objs ? 0 : -1;
 }

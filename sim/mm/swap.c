@@ -19,8 +19,8 @@ static int swap_setup(struct sim *s, struct swap_info *si)
 	si->cache = NULL;
 	si->nslots = 0;
 	if (pages > 1) {
-		si->map = calloc(pages, sizeof(*si->map));
-		si->cache = malloc(pages * sizeof(*si->cache));
+		si->map = sim_calloc(s, pages, sizeof(*si->map));
+		si->cache = sim_malloc(s, pages * sizeof(*si->cache));
 		if (!si->map || !si->cache) {
 			free(si->map);
 			free(si->cache);
@@ -38,7 +38,7 @@ static int swap_setup(struct sim *s, struct swap_info *si)
 
 int swap_init(struct sim *s)
 {
-	struct swap_info *si = calloc(1, sizeof(*si));
+	struct swap_info *si = sim_calloc(s, 1, sizeof(*si));
 
 	if (!si)
 		return -1;

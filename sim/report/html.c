@@ -140,7 +140,7 @@ static void timeseries_svg(struct sim *s, FILE *out)
 
 	if (n < 2)
 		return;
-	double *x = calloc(n, sizeof(double)), *y = calloc(n, sizeof(double));
+	double *x = sim_calloc(s, n, sizeof(double)), *y = sim_calloc(s, n, sizeof(double));
 
 	if (!x || !y)
 		goto out;
@@ -205,7 +205,7 @@ static void map_line(void *ctx, const char *line)
 
 static void tasks_table(struct sim *s, FILE *out)
 {
-	uint64_t *v = calloc((size_t)s->topo->nr_nodes, sizeof(*v));
+	uint64_t *v = sim_calloc(s, (size_t)s->topo->nr_nodes, sizeof(*v));
 
 	if (!v || !s->tasks)
 		goto out;

@@ -8,6 +8,7 @@
 #include "core/errno_names.h"
 #include "mm/overcommit.h"
 #include "mm/page_alloc.h"
+#include "core/utf8.h"
 #include "report/report.h"
 #include "mm/huge_memory.h"
 #include "sim.h"
@@ -43,9 +44,26 @@ int report_vmstat_value(struct sim *s, const char *name, uint64_t *out)
 	return -1;
 }
 
+/* A JSON string of outside text (a path, a label): invalid UTF-8 bytes
+ * become U+FFFD, so that jansson never drops a required key. */
+static json_t *text_json(const char *str)
+{
+	json_t *j = json_string(str);
+
+	if (!j && str) {
+		char *clean = utf8_sanitize(str);
+
+		j = clean ? json_string(clean) : NULL;
+		free(clean);
+	}
+	return j;
+}
+
+/* JSON integers are signed 64-bit here: a counter at or past 2^63
+ * saturates at 2^63-1 rather than turning negative. */
 static json_t *u64(uint64_t v)
 {
-	return json_integer((json_int_t)v);
+	return json_integer(v > (uint64_t)INT64_MAX ? (json_int_t)INT64_MAX : (json_int_t)v);
 }
 
 static uint64_t lru_pages(const struct pglist_data *pg, enum lru_list l)
@@ -96,7 +114,7 @@ static json_t *node_json(struct sim *s, int n)
 			continue;
 		json_t *zo = json_object();
 
-		json_object_set_new(zo, "name", json_string(zone_names[z]));
+		json_object_set_new(zo, "name", text_json(zone_names[z]));
 		json_object_set_new(zo, "managed_pages", u64(zn->managed_pages));
 		json_object_set_new(zo, "free_pages", u64(zn->nr_free));
 		json_object_set_new(zo, "min", u64(zn->wmark[WMARK_MIN]));
@@ -158,7 +176,7 @@ static json_t *vmstat_json(struct sim *s)
 
 static void append_line(void *ctx, const char *line)
 {
-	json_array_append_new((json_t *)ctx, json_string(line));
+	json_array_append_new((json_t *)ctx, text_json(line));
 }
 
 static json_t *task_json(struct sim *s, struct task *t, uint64_t *by)
@@ -167,8 +185,8 @@ static json_t *task_json(struct sim *s, struct task *t, uint64_t *by)
 
 	json_object_set_new(o, "pid", json_integer(t->pid));
 	json_object_set_new(o, "tgid", json_integer(t->tgid));
-	json_object_set_new(o, "name", json_string(t->comm));
-	json_object_set_new(o, "state", json_string(task_state_names[t->state]));
+	json_object_set_new(o, "name", text_json(t->comm));
+	json_object_set_new(o, "state", text_json(task_state_names[t->state]));
 	json_object_set_new(o, "cpu", json_integer(t->cpu));
 	json_object_set_new(o, "node", json_integer(task_node(s, t)));
 	mm_pages_by_node(s, t->mm, by);
@@ -193,7 +211,7 @@ static json_t *task_json(struct sim *s, struct task *t, uint64_t *by)
 static json_t *tasks_json(struct sim *s)
 {
 	json_t *a = json_array();
-	uint64_t *by = calloc((size_t)s->topo->nr_nodes, sizeof(*by));
+	uint64_t *by = sim_calloc(s, (size_t)s->topo->nr_nodes, sizeof(*by));
 
 	if (!by)
 		return a;
@@ -211,7 +229,7 @@ static json_t *rc_json(long rc)
 	if (!name)
 		return json_integer(rc);
 	snprintf(buf, sizeof(buf), "-%s", name);
-	return json_string(buf);
+	return text_json(buf);
 }
 
 static json_t *syscalls_json(struct sim *s)
@@ -236,7 +254,7 @@ static json_t *syscalls_json(struct sim *s)
 		json_t *ro = json_object();
 
 		json_object_set_new(ro, "line", json_integer((json_int_t)r->line));
-		json_object_set_new(ro, "op", json_string(r->op));
+		json_object_set_new(ro, "op", text_json(r->op));
 		json_object_set_new(ro, "pid", json_integer(r->pid));
 		json_object_set_new(ro, "rc", rc_json(r->rc));
 		if (r->status) {
@@ -337,10 +355,10 @@ json_t *report_json(struct sim *s)
 	struct trace_log *log = s->log;
 	int nn = s->topo->nr_nodes;
 
-	json_object_set_new(v, "version", json_string(NUMASIM_VERSION));
+	json_object_set_new(v, "version", text_json(NUMASIM_VERSION));
 	json_object_set_new(v, "format", json_integer(1));
 	json_object_set_new(o, "numasim", v);
-	json_object_set_new(topo, "name", json_string(s->topo->name));
+	json_object_set_new(topo, "name", text_json(s->topo->name));
 	json_object_set_new(topo, "nodes", json_integer(nn));
 	json_object_set_new(topo, "page_size", json_integer(s->topo->page_size));
 	for (int a = 0; a < nn; a++) {
@@ -352,13 +370,15 @@ json_t *report_json(struct sim *s)
 	}
 	json_object_set_new(topo, "distances", dist);
 	json_object_set_new(o, "topology", topo);
-	json_object_set_new(wl, "name", json_string(log ? log->workload_name : ""));
+	json_object_set_new(wl, "name", text_json(log ? log->workload_name : ""));
 	json_object_set_new(wl, "records", u64(log ? log->records : 0));
 	json_object_set_new(wl, "executed", u64(log ? log->executed : 0));
 	json_object_set_new(wl, "skipped", u64(log ? log->skipped : 0));
 	json_object_set_new(o, "workload", wl);
 	json_object_set_new(o, "config", config_json(s));
 	json_object_set_new(o, "sim_time_ns", u64(sim_now(s)));
+	/* a SIGINT/SIGTERM stopped the replay: the report is the run so far */
+	json_object_set_new(o, "interrupted", json_boolean(log && log->interrupted));
 	json_object_set_new(o, "events", u64(s->eng.events_run + (log ? log->executed : 0)));
 	json_object_set_new(o, "nodes", nodes_json(s));
 	json_object_set_new(o, "accesses", accesses_json(s));
@@ -375,7 +395,7 @@ json_t *report_json(struct sim *s)
 	json_t *fails = json_array();
 
 	for (uint64_t i = 0; log && i < log->nr_failures; i++)
-		json_array_append_new(fails, json_string(log->failures[i]));
+		json_array_append_new(fails, text_json(log->failures[i]));
 	json_object_set_new(ex, "failures", fails);
 	json_object_set_new(o, "expects", ex);
 	json_object_set_new(o, "snapshots", log ? array_of(log->snapshots, log->nr_snapshots) : json_array());
@@ -410,11 +430,12 @@ void report_add_snapshot(struct sim *s, const char *label)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "label", json_string(label ? label : ""));
+	json_object_set_new(o, "label", text_json(label ? label : ""));
 	json_object_set_new(o, "time_ns", u64(sim_now(s)));
 	json_object_set_new(o, "nodes", nodes_json(s));
 	json_object_set_new(o, "tasks", tasks_json(s));
-	push(&s->log->snapshots, &s->log->nr_snapshots, o);
+	if (push(&s->log->snapshots, &s->log->nr_snapshots, o))
+		s->host_oom = true;
 }
 
 void report_add_sample(struct sim *s)
@@ -437,5 +458,6 @@ void report_add_sample(struct sim *s)
 	json_object_set_new(o, "pgscan_kswapd", u64(s->mem.events[PGSCAN_KSWAPD]));
 	json_object_set_new(o, "pgscan_direct", u64(s->mem.events[PGSCAN_DIRECT]));
 	json_object_set_new(o, "pgmigrate_success", u64(s->mem.events[PGMIGRATE_SUCCESS]));
-	push(&s->log->samples, &s->log->nr_samples, o);
+	if (push(&s->log->samples, &s->log->nr_samples, o))
+		s->host_oom = true;
 }

@@ -162,7 +162,7 @@ void numa_maps_show(struct sim *s, struct task *t, numa_maps_fn fn, void *ctx)
 {
 	if (!t->mm)
 		return;
-	uint64_t *node = calloc((size_t)s->topo->nr_nodes, sizeof(*node));
+	uint64_t *node = sim_calloc(s, (size_t)s->topo->nr_nodes, sizeof(*node));
 
 	if (!node)
 		return;

@@ -230,7 +230,7 @@ void report_write_text(struct sim *s, FILE *out)
 {
 	uint64_t total = 0;
 	char size[32];
-	uint64_t *v = calloc((size_t)s->topo->nr_nodes, sizeof(*v));
+	uint64_t *v = sim_calloc(s, (size_t)s->topo->nr_nodes, sizeof(*v));
 
 	if (!v)
 		return;
@@ -242,6 +242,8 @@ void report_write_text(struct sim *s, FILE *out)
 	fprintf(out, "Simulated time %.6f s, %llu records run, %llu events\n\n",
 		(double)sim_now(s) / 1e9, (unsigned long long)(s->log ? s->log->executed : 0),
 		(unsigned long long)s->eng.events_run);
+	if (s->log && s->log->interrupted)
+		fprintf(out, "INTERRUPTED: the replay was stopped by a signal; this is the run so far\n\n");
 	memory_section(s, out, v);
 	commit_line(s, out);
 	access_section(s, out);

@@ -17,23 +17,30 @@
 uint64_t account_access(struct sim *s, struct task *t, int mem_nid, uint64_t n)
 {
 	int cpu_nid = task_node(s, t);
-	uint64_t ps = (uint64_t)s->topo->local_latency_ns * 100 *
-		      (uint64_t)topo_distance(s->topo, cpu_nid, mem_nid) * n;
+	/* latency_ns <= 10^9 and distance <= 255: one access is < 2^45 ps,
+	 * so n of them fit in 128 bits; the cost returned saturates */
+	u128 sum = (u128)((uint64_t)s->topo->local_latency_ns * 100 *
+			  (uint64_t)topo_distance(s->topo, cpu_nid, mem_nid)) * n;
+	uint64_t ps = sum > UINT64_MAX ? UINT64_MAX : (uint64_t)sum;
+
+	/* counters saturate at 2^64-1 (count= may be 2^64-1) */
+	uint64_t *m = &s->acc.matrix[cpu_nid * s->topo->nr_nodes + mem_nid];
 
 	if (cpu_nid == mem_nid) {
-		s->acc.local += n;
-		t->acc_local += n;
+		s->acc.local = u64_sat_add(s->acc.local, n);
+		t->acc_local = u64_sat_add(t->acc_local, n);
 	} else {
-		s->acc.remote += n;
-		t->acc_remote += n;
+		s->acc.remote = u64_sat_add(s->acc.remote, n);
+		t->acc_remote = u64_sat_add(t->acc_remote, n);
 	}
-	s->acc.matrix[cpu_nid * s->topo->nr_nodes + mem_nid] += n;
-	s->acc.latency_ps += ps;
-	t->acc_latency_ps += ps;
+	*m = u64_sat_add(*m, n);
+	s->acc.latency_ps += sum;
+	t->acc_latency_ps += sum;
 	/* Each access fills one cache line from the memory's node (a write
 	 * allocates the line too); write-backs are not counted. */
 	if (s->ic)
-		sim_traffic(s, mem_nid, cpu_nid, n * s->ic->cacheline);
+		sim_traffic(s, mem_nid, cpu_nid,
+			    n > UINT64_MAX / s->ic->cacheline ? UINT64_MAX : n * s->ic->cacheline);
 	return ps;
 }
 
@@ -96,7 +103,10 @@ int task_touch(struct sim *s, struct task *t, struct access_op *op, uint64_t *co
 	uint64_t psz = s->topo->page_size;
 	uint64_t stride = op->stride ? op->stride : psz;
 	uint64_t first = op->addr & ~(psz - 1);
-	uint64_t n = (op->len + (op->addr - first) + stride - 1) / stride;
+	/* the parser keeps addr+len below 2^64; rounding up must not wrap
+	 * (len near 2^64 was a silent no-op) */
+	uint64_t span = op->len + (op->addr - first);
+	uint64_t n = span / stride + (span % stride != 0);
 	uint64_t ps = 0;
 
 	task_tick_numa(s, t);
@@ -109,12 +119,12 @@ int task_touch(struct sim *s, struct task *t, struct access_op *op, uint64_t *co
 			break;
 		rc = page_access(s, t, addr & ~(psz - 1), op->write, cost_ns, wait_until, &nid);
 		if (rc) {
-			*cost_ns += ps_to_ns(ps);
+			*cost_ns = u64_sat_add(*cost_ns, ps_to_ns(ps));
 			return rc;
 		}
-		ps += account_access(s, t, nid, 1);
+		ps = u64_sat_add(ps, account_access(s, t, nid, 1));
 	}
-	*cost_ns += ps_to_ns(ps);
+	*cost_ns = u64_sat_add(*cost_ns, ps_to_ns(ps));
 	return ACCESS_DONE;
 }
 
@@ -146,7 +156,7 @@ static int random_accesses(struct sim *s, struct task *t, struct access_op *op, 
 			   uint64_t npages, uint64_t *cost_ns, uint64_t *wait_until, uint64_t *ps)
 {
 	int nn = s->topo->nr_nodes;
-	uint64_t small[64], *cnt = nn <= 64 ? small : calloc((size_t)nn, sizeof(*cnt));
+	uint64_t small[64], *cnt = nn <= 64 ? small : sim_calloc(s, (size_t)nn, sizeof(*cnt));
 	uint64_t base = first >> s->topo->page_shift;
 	pte_t need = PTE_PRESENT | PTE_YOUNG | (op->write ? PTE_WRITE | PTE_DIRTY : 0);
 	struct pgtable *pt = &t->mm->pt;
@@ -173,7 +183,7 @@ static int random_accesses(struct sim *s, struct task *t, struct access_op *op, 
 	}
 	for (int n = 0; n < nn; n++)
 		if (cnt[n])
-			*ps += account_access(s, t, n, cnt[n]);
+			*ps = u64_sat_add(*ps, account_access(s, t, n, cnt[n]));
 	if (cnt != small)
 		free(cnt);
 	return rc;
@@ -184,7 +194,8 @@ int task_access(struct sim *s, struct task *t, struct access_op *op, uint64_t *c
 {
 	uint64_t psz = s->topo->page_size;
 	uint64_t first = op->addr & ~(psz - 1);
-	uint64_t npages = (op->addr + op->len - first + psz - 1) / psz;
+	uint64_t span = op->addr + op->len - first;   /* no wrap: see task_touch() */
+	uint64_t npages = span / psz + (span % psz != 0);
 	uint64_t ps = 0;
 	int rc = ACCESS_DONE;
 
@@ -208,9 +219,9 @@ int task_access(struct sim *s, struct task *t, struct access_op *op, uint64_t *c
 			rc = page_access(s, t, first + op->done * psz, op->write, cost_ns, wait_until, &nid);
 			if (rc)
 				break;
-			ps += account_access(s, t, nid, k);
+			ps = u64_sat_add(ps, account_access(s, t, nid, k));
 		}
 	}
-	*cost_ns += ps_to_ns(ps);
+	*cost_ns = u64_sat_add(*cost_ns, ps_to_ns(ps));
 	return rc;
 }

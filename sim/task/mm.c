@@ -25,13 +25,14 @@ static unsigned page_shift(const struct sim *s)
 
 struct mm_struct *mm_alloc(struct sim *s)
 {
-	struct mm_struct *mm = calloc(1, sizeof(*mm));
+	struct mm_struct *mm = sim_calloc(s, 1, sizeof(*mm));
 
 	if (!mm)
 		return NULL;
 	mm->id = ++s->mmreg->next_mm_id;
 	mm->users = 1;
 	pgtable_init(&mm->pt);
+	mm->pt.oom = &s->host_oom;
 	return mm;
 }
 
@@ -49,7 +50,7 @@ static int anon_vma_add_mm(struct anon_vma *av, struct mm_struct *mm)
 			return 0;
 	if (av->nr_mms == av->cap_mms) {
 		int cap = av->cap_mms ? av->cap_mms * 2 : 2;
-		struct mm_struct **n = realloc(av->mms, (size_t)cap * sizeof(*n));
+		struct mm_struct **n = host_realloc(mm->pt.oom, av->mms, (size_t)cap * sizeof(*n));
 
 		if (!n)
 			return -1;
@@ -80,7 +81,7 @@ uint32_t anon_vma_prepare(struct sim *s, struct vm_area_struct *vma)
 		return vma->anon_vma;
 	if (r->nr_anon_vmas == r->cap_anon_vmas) {
 		uint32_t cap = r->cap_anon_vmas ? r->cap_anon_vmas * 2 : 64;
-		struct anon_vma **n = realloc(r->anon_vmas, cap * sizeof(*n));
+		struct anon_vma **n = sim_realloc(s, r->anon_vmas, cap * sizeof(*n));
 
 		if (!n)
 			return 0;
@@ -89,7 +90,7 @@ uint32_t anon_vma_prepare(struct sim *s, struct vm_area_struct *vma)
 		if (r->nr_anon_vmas == 0)
 			r->anon_vmas[r->nr_anon_vmas++] = NULL;   /* id 0 means none */
 	}
-	struct anon_vma *av = calloc(1, sizeof(*av));
+	struct anon_vma *av = sim_calloc(s, 1, sizeof(*av));
 
 	if (!av)
 		return 0;
@@ -134,7 +135,7 @@ static int vma_insert_at(struct mm_struct *mm, int i, struct vm_area_struct *v)
 {
 	if (mm->nr_vmas == mm->cap_vmas) {
 		int cap = mm->cap_vmas ? mm->cap_vmas * 2 : 8;
-		struct vm_area_struct **n = realloc(mm->vmas, (size_t)cap * sizeof(*n));
+		struct vm_area_struct **n = host_realloc(mm->pt.oom, mm->vmas, (size_t)cap * sizeof(*n));
 
 		if (!n)
 			return -1;
@@ -180,7 +181,7 @@ static void vma_free(struct sim *s, struct vm_area_struct *v)
 static int split_vma(struct sim *s, struct mm_struct *mm, int i, uint64_t addr)
 {
 	struct vm_area_struct *v = mm->vmas[i];
-	struct vm_area_struct *n = malloc(sizeof(*n));
+	struct vm_area_struct *n = sim_malloc(s, sizeof(*n));
 
 	if (!n)
 		return -1;
@@ -430,7 +431,7 @@ struct vm_area_struct *mmap_region(struct sim *s, struct mm_struct *mm, uint64_t
 	 * charged pages it replaces (vms.nr_accounted = 0 in the kernel). */
 	if (!(flags & VM_ACCOUNT))
 		vm_unacct_memory(s, replaced);
-	struct vm_area_struct *v = calloc(1, sizeof(*v));
+	struct vm_area_struct *v = sim_calloc(s, 1, sizeof(*v));
 
 	if (!v)
 		return NULL;
@@ -543,7 +544,7 @@ struct mm_struct *dup_mm(struct sim *s, struct mm_struct *old, int child_tgid,
 			mm_put(s, mm);
 			return NULL;
 		}
-		struct vm_area_struct *v = malloc(sizeof(*v));
+		struct vm_area_struct *v = sim_malloc(s, sizeof(*v));
 
 		if (!v || vma_insert_at(mm, mm->nr_vmas, v)) {
 			free(v);

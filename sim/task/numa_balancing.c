@@ -327,7 +327,7 @@ void task_numa_fault(struct sim *s, struct task *t, uint16_t last_cpupid, int me
 	if (!numa_balancing_enabled(s) || !t->mm)
 		return;
 	if (!nb->faults) {
-		nb->faults = calloc(2 * (size_t)nn, sizeof(*nb->faults));
+		nb->faults = sim_calloc(s, 2 * (size_t)nn, sizeof(*nb->faults));
 		if (!nb->faults)
 			return;
 	}

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hostmem.h"
+
 void pgtable_init(struct pgtable *pt)
 {
 	memset(pt, 0, sizeof(*pt));
@@ -36,8 +38,8 @@ static void insert_slot(struct pt_leaf **slots, uint64_t *keys, uint64_t nslots,
 static int grow(struct pgtable *pt)
 {
 	uint64_t n = pt->nslots ? pt->nslots * 2 : 16;
-	struct pt_leaf **slots = calloc(n, sizeof(*slots));
-	uint64_t *keys = calloc(n, sizeof(*keys));
+	struct pt_leaf **slots = host_calloc(pt->oom, n, sizeof(*slots));
+	uint64_t *keys = host_calloc(pt->oom, n, sizeof(*keys));
 
 	if (!slots || !keys) {
 		free(slots);
@@ -63,7 +65,7 @@ static struct pt_leaf *leaf_create(struct pgtable *pt, uint64_t key)
 		return l;
 	if ((pt->nleaves + 1) * 2 > pt->nslots && grow(pt))
 		return NULL;
-	l = calloc(1, sizeof(*l));
+	l = host_calloc(pt->oom, 1, sizeof(*l));
 	if (!l)
 		return NULL;
 	l->key = key;

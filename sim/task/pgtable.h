@@ -65,6 +65,7 @@ struct pgtable {
 	struct pt_leaf *last;     /* cache of the last leaf found */
 	uint64_t last_key;        /* its key + 1 (0 = none) */
 	uint64_t entries;         /* non-zero entries in all leaves */
+	bool *oom;                /* the simulation's host_oom (core/hostmem.h) */
 };
 
 void pgtable_init(struct pgtable *pt);

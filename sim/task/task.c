@@ -16,12 +16,13 @@ const char *const task_state_names[] = {"running", "exited", "oom_killed"};
 
 int tasks_init(struct sim *s)
 {
-	struct task_table *tt = calloc(1, sizeof(*tt));
+	struct task_table *tt = sim_calloc(s, 1, sizeof(*tt));
 
 	if (!tt)
 		return -1;
-	tt->cpu_load = calloc((size_t)s->topo->nr_cpus + 1, sizeof(unsigned));
-	tt->node_load = calloc((size_t)s->topo->nr_nodes, sizeof(unsigned));
+	tt->oom = &s->host_oom;
+	tt->cpu_load = sim_calloc(s, (size_t)s->topo->nr_cpus + 1, sizeof(unsigned));
+	tt->node_load = sim_calloc(s, (size_t)s->topo->nr_nodes, sizeof(unsigned));
 	if (!tt->cpu_load || !tt->node_load) {
 		free(tt->cpu_load);
 		free(tt->node_load);
@@ -88,7 +89,7 @@ static int table_grow(struct task_table *tt)
 {
 	if (tt->nr == tt->cap) {
 		uint32_t cap = tt->cap ? tt->cap * 2 : 64;
-		struct task **n = realloc(tt->by_order, cap * sizeof(*n));
+		struct task **n = host_realloc(tt->oom, tt->by_order, cap * sizeof(*n));
 
 		if (!n)
 			return -1;
@@ -97,7 +98,7 @@ static int table_grow(struct task_table *tt)
 	}
 	if ((tt->nr + 1) * 2 > tt->nslots) {
 		uint32_t ns = tt->nslots ? tt->nslots * 2 : 128;
-		struct task **h = calloc(ns, sizeof(*h));
+		struct task **h = host_calloc(tt->oom, ns, sizeof(*h));
 
 		if (!h)
 			return -1;
@@ -113,7 +114,7 @@ static int table_grow(struct task_table *tt)
 struct task *task_create(struct sim *s, int pid, int tgid, int uid, const char *comm)
 {
 	struct task_table *tt = s->tasks;
-	struct task *t = calloc(1, sizeof(*t));
+	struct task *t = sim_calloc(s, 1, sizeof(*t));
 
 	if (!t || table_grow(tt)) {
 		free(t);
@@ -226,7 +227,7 @@ void task_set_result(struct task *t, int rc, const int *status, uint64_t n, int 
 	t->last_status = NULL;
 	t->nr_last_status = 0;
 	if (status && n) {
-		t->last_status = malloc(n * sizeof(int));
+		t->last_status = host_malloc(t->mm ? t->mm->pt.oom : NULL, n * sizeof(int));
 		if (t->last_status) {
 			memcpy(t->last_status, status, n * sizeof(int));
 			t->nr_last_status = n;

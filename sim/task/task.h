@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "core/bitmap.h"
+#include "core/u128.h"
 
 struct sim;
 struct mm_struct;
@@ -58,7 +59,8 @@ struct task {
 	uint64_t busy_until;        /* when the task's previous record finished */
 	uint64_t created_at, ended_at;
 	/* accounting */
-	uint64_t acc_local, acc_remote, acc_latency_ps;   /* latency in picoseconds: exact */
+	uint64_t acc_local, acc_remote;
+	u128 acc_latency_ps;        /* latency in picoseconds: exact (core/u128.h) */
 	uint64_t faults, stall_ns, migrate_wait_ns;
 	uint64_t bw_stall_ns;       /* time added by interconnect contention (model.md §8) */
 	uint64_t skipped;           /* records skipped after exit or OOM kill */
@@ -74,6 +76,7 @@ struct task {
 };
 
 struct task_table {
+	bool *oom;                  /* the simulation's host_oom (core/hostmem.h) */
 	struct task **by_order;     /* every task ever created, in order */
 	uint32_t nr, cap;
 	struct task **hash;         /* open addressing on pid */

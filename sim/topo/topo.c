@@ -145,13 +145,22 @@ static int get_string(struct loader *L, json_t *j, const char *where, char **out
 	return *out ? 0 : bad(L, where, "out of memory");
 }
 
-static int get_positive_number(struct loader *L, json_t *j, const char *where, double *out)
+/*
+ * A bandwidth: positive and within [lo, hi], so that the times derived
+ * from it (bytes / bandwidth, in ns or ps) fit in 64 bits and are never
+ * 0 for a page: 1e-300 MB/s would overflow the cast, 1e-10 MB/s gave a
+ * negative sim_time_ns.
+ */
+static int get_positive_number(struct loader *L, json_t *j, const char *where, double lo,
+			       double hi, double *out)
 {
 	if (!json_is_number(j))
 		return bad(L, where, "expected a number, got %s", j ? json_kind(j) : "nothing");
 	*out = json_number_value(j);
 	if (!(*out > 0))
 		return bad(L, where, "must be positive, got %g", *out);
+	if (*out < lo || *out > hi)
+		return bad(L, where, "%g is out of range %g..%g", *out, lo, hi);
 	return 0;
 }
 
@@ -238,10 +247,10 @@ static int load_device(struct loader *L, json_t *j, int i)
 	if (device_type(L, json_object_get(j, "type"), at, &d->type))
 		return -1;
 	jpath(at, where, "read_MBps");
-	if ((v = json_object_get(j, "read_MBps")) && get_positive_number(L, v, at, &d->read_MBps))
+	if ((v = json_object_get(j, "read_MBps")) && get_positive_number(L, v, at, TOPO_MBPS_MIN, TOPO_MBPS_MAX, &d->read_MBps))
 		return -1;
 	jpath(at, where, "write_MBps");
-	if ((v = json_object_get(j, "write_MBps")) && get_positive_number(L, v, at, &d->write_MBps))
+	if ((v = json_object_get(j, "write_MBps")) && get_positive_number(L, v, at, TOPO_MBPS_MIN, TOPO_MBPS_MAX, &d->write_MBps))
 		return -1;
 	return 0;
 }
@@ -480,6 +489,8 @@ static int build_cpu_map(struct loader *L, const int *cpu_owner)
 	for (int c = 0; c < NS_MAX_CPUS; c++)
 		if (cpu_owner[c] >= 0)
 			hi = c;
+	if (hi < 0)   /* tasks would run on "cpu -1" */
+		return bad(L, "nodes", "no node has a CPU");
 	t->nr_cpus = hi + 1;
 	t->cpu_node = malloc(sizeof(int) * (size_t)(t->nr_cpus + 1));
 	if (!t->cpu_node)
@@ -629,7 +640,7 @@ static int load_link(struct loader *L, json_t *j, int i)
 	if (a == b)
 		return bad(L, at, "a link joins two different nodes, got %lld and %lld", a, b);
 	jpath(at, where, "GBps");
-	if (get_positive_number(L, json_object_get(j, "GBps"), at, &lk->GBps))
+	if (get_positive_number(L, json_object_get(j, "GBps"), at, TOPO_GBPS_MIN, TOPO_GBPS_MAX, &lk->GBps))
 		return -1;
 	lk->a = (int)a;
 	lk->b = (int)b;

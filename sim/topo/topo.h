@@ -35,6 +35,13 @@ struct topo_node {
 
 enum device_type { DEVICE_BLOCK, DEVICE_NET, DEVICE_OTHER };
 
+/* Accepted bandwidths (docs/topology-format.md): 1 KB/s to 1 PB/s for a
+ * device, 1 MB/s to 1 PB/s for a link. */
+#define TOPO_MBPS_MIN 0.001
+#define TOPO_MBPS_MAX 1e9
+#define TOPO_GBPS_MIN 0.001
+#define TOPO_GBPS_MAX 1e6
+
 struct topo_device {
 	char *name;
 	enum device_type type;

@@ -138,7 +138,7 @@ int parse_rc(const char *s, int64_t *out, char *why, size_t len)
 		return 0;
 	}
 	errno = 0;
-	long long v = strtoll(s, &end, 0);
+	long long v = units_strtoi(s, &end);
 
 	if (end == s || *end || errno)
 		return trace_fail(why, len, "bad rc '%s': a number or an errno name", s);

@@ -34,12 +34,12 @@ static void record_failure(struct replay *rp, const struct trace_record *r, cons
 	snprintf(line, sizeof(line), "%s:%lu: %s: %s", rp->path, r->line, r->text ? r->text : "expect", msg);
 	if (log->nr_failures >= LOG_MAX_FAILURES)
 		return;
-	char **n = realloc(log->failures, (log->nr_failures + 1) * sizeof(*n));
+	char **n = sim_realloc(rp->s, log->failures, (log->nr_failures + 1) * sizeof(*n));
 
 	if (!n)
 		return;
 	log->failures = n;
-	log->failures[log->nr_failures] = strdup(line);
+	log->failures[log->nr_failures] = sim_strdup(rp->s, line);
 	if (log->failures[log->nr_failures])
 		log->nr_failures++;
 }
@@ -169,7 +169,7 @@ static void expect_pages(struct replay *rp, const struct trace_record *r)
 	const struct expect_spec *e = &r->expect;
 	struct sim *s = rp->s;
 	struct task *t = expect_task(rp, r, e->pages_pid);
-	uint64_t *by = calloc((size_t)s->topo->nr_nodes, sizeof(*by));
+	uint64_t *by = sim_calloc(s, (size_t)s->topo->nr_nodes, sizeof(*by));
 	uint64_t sum = 0;
 	char what[64];
 

@@ -386,6 +386,8 @@ static void gen_default(struct gen *g)
 	emit(g, t + 11 * MS, "snapshot label=end");
 }
 
+#define GEN_MAX_SIZE (1ULL << 40)
+
 struct scenario {
 	const char *name;
 	void (*fn)(struct gen *);
@@ -454,7 +456,7 @@ static int set_param(struct gen_params *p, const char *kv, struct nerr *err)
 			"count, seed, page-size, rounds, zone-reclaim, policy)", (int)n, kv);
 }
 
-static int check_params(const struct gen_params *p, struct nerr *err)
+static int check_params(const struct gen_params *p, bool size_given, struct nerr *err)
 {
 	if (p->nodes < 1 || p->nodes > NS_MAX_NODES)
 		return nerr_set(err, "gen: nodes must be 1..%d", NS_MAX_NODES);
@@ -467,6 +469,11 @@ static int check_params(const struct gen_params *p, struct nerr *err)
 		return nerr_set(err, "gen: tasks and rounds must be at most 1000000");
 	if (p->zone_reclaim > 7)
 		return nerr_set(err, "gen: zone-reclaim must be 0..7");
+	/* a smaller size rounds to len=0, a larger one runs out of
+	 * address space: traces that `trace validate` would refuse */
+	if (size_given && (p->size < p->page || p->size > GEN_MAX_SIZE))
+		return nerr_set(err, "gen: size must be from page-size (%llu) to 1TiB",
+				(unsigned long long)p->page);
 	return 0;
 }
 
@@ -484,6 +491,7 @@ int trace_gen(const char *scenario, int nkv, char **kv, FILE *out, struct nerr *
 {
 	const struct scenario *s = NULL;
 	struct gen g = {0};
+	bool size_given = false;
 
 	for (size_t i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
 		if (strcmp(scenarios[i].name, scenario) == 0)
@@ -492,10 +500,17 @@ int trace_gen(const char *scenario, int nkv, char **kv, FILE *out, struct nerr *
 		return nerr_set(err, "gen: unknown scenario '%s' (compile, dilemma, shared-array, "
 				"random-access, cron, pagecache, default)", scenario);
 	g.p = s->defaults;
-	for (int i = 0; i < nkv; i++)
+	for (int i = 0; i < nkv; i++) {
+		size_t n = strcspn(kv[i], "=");
+
+		for (int j = 0; j < i; j++)
+			if (strcspn(kv[j], "=") == n && !strncmp(kv[i], kv[j], n))
+				return nerr_set(err, "gen: duplicate key '%.*s'", (int)n, kv[i]);
 		if (set_param(&g.p, kv[i], err))
 			return -1;
-	if (check_params(&g.p, err))
+		size_given |= n == 4 && !strncmp(kv[i], "size", 4);
+	}
+	if (check_params(&g.p, size_given, err))
 		return -1;
 	if (g.p.tasks == 0)
 		g.p.tasks = g.p.nodes * g.p.cpn;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/units.h"
+#include "core/utf8.h"
 #include "trace/trace_int.h"
 
 #define K(x) (1ULL << TK_##x)
@@ -163,7 +164,23 @@ static int parse_time(struct trace_reader *r, const char *tok, uint64_t *out,
 			    trace_format_time(t, a, sizeof(a)),
 			    trace_format_time(r->prev_ns, b, sizeof(b)));
 	}
+	/* simulated time ends at 2^63-1 ns (292 years): the report's times
+	 * are JSON integers, and expect time= reaches every record time */
+	if (t > TRACE_TIME_MAX)
+		return trace_fail(why, len, "time %s is past the end of simulated time (2^63-1 ns)",
+				  trace_format_time(t, a, sizeof(a)));
 	*out = t;
+	return 0;
+}
+
+/* A string value: one word of valid UTF-8 (it reaches the JSON report). */
+static int parse_text(const char *key, const char *v, const char **out, char *why, size_t len)
+{
+	size_t bad;
+
+	if (!utf8_valid(v, strlen(v), &bad))
+		return trace_fail(why, len, "bad %s: invalid UTF-8 at byte %zu", key, bad + 1);
+	*out = v;
 	return 0;
 }
 
@@ -348,12 +365,12 @@ static int set_key(struct trace_reader *r, struct trace_record *rec,
 	case TK_FROM: return parse_nodes(r, rec, k, v, &rec->from, why, len);
 	case TK_TO: return parse_nodes(r, rec, k, v, &rec->to, why, len);
 	case TK_MEMS: return parse_nodes(r, rec, k, v, &rec->mems, why, len);
-	case TK_NAME: rec->name = v; return 0;
-	case TK_FILE: rec->file = v; return 0;
-	case TK_DEVICE: rec->device = v; return 0;
-	case TK_CACHE: rec->cache = v; return 0;
-	case TK_LABEL: rec->label = v; return 0;
-	case TK_PATH: rec->path = v; return 0;
+	case TK_NAME: return parse_text(name, v, &rec->name, why, len);
+	case TK_FILE: return parse_text(name, v, &rec->file, why, len);
+	case TK_DEVICE: return parse_text(name, v, &rec->device, why, len);
+	case TK_CACHE: return parse_text(name, v, &rec->cache, why, len);
+	case TK_LABEL: return parse_text(name, v, &rec->label, why, len);
+	case TK_PATH: return parse_text(name, v, &rec->path, why, len);
 	case TK_PATTERN:
 		if (parse_enum(name, v, patterns, 2, &i, why, len))
 			return -1;

@@ -14,23 +14,29 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/utf8.h"
 #include "topo/topo.h"
 #include "trace/trace_int.h"
 
 #define READ_BUFSZ (1 << 20)   /* stdio buffer: fewer read(2) calls */
 
 
-static bool is_file(const char *path)
+static bool exists(const char *path)
 {
 	struct stat st;
 
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	return stat(path, &st) == 0;
 }
 
-/* An existing path wins; otherwise a plain name is a shipped workload. */
+/* An existing path (of any type: a FIFO too) wins; "-" is standard input;
+ * otherwise a plain name is a shipped workload. */
 static char *resolve(const char *name, struct nerr *err)
 {
-	if (is_file(name) || strchr(name, '/'))
+	if (!*name) {
+		nerr_set(err, "numasim: -w: empty trace name");
+		return NULL;
+	}
+	if (!strcmp(name, "-") || exists(name) || strchr(name, '/'))
 		return strdup(name);
 	size_t n = strlen(numasim_datadir()) + strlen(name) + 32;
 	char *p = malloc(n);
@@ -38,7 +44,7 @@ static char *resolve(const char *name, struct nerr *err)
 	if (!p)
 		return NULL;
 	snprintf(p, n, "%s/workloads/%s.trace", numasim_datadir(), name);
-	if (is_file(p))
+	if (exists(p))
 		return p;
 	free(p);
 	nerr_set(err, "%s: no such trace file or shipped workload", name);
@@ -57,19 +63,104 @@ static char *default_name(const char *path)
 	return n;
 }
 
-/* Reads one line into r->line without its newline; false at EOF. */
-static bool read_line(struct trace_reader *r)
+/* Refills r->buf; copies what it read to the spool. 1 data, 0 end of
+ * file, -1 error in r->why. */
+static int fill(struct trace_reader *r)
 {
-	ssize_t n = getline(&r->line, &r->cap, r->f);
+	size_t n = fread(r->buf, 1, READ_BUFSZ, r->f);
 
-	if (n < 0)
-		return false;
+	r->bpos = 0;
+	r->bend = n;
+	if (n == 0) {
+		if (!ferror(r->f))
+			return 0;
+		trace_fail(r->why, sizeof(r->why), "read failed: %s", strerror(errno ? errno : EIO));
+		return -1;
+	}
+	if (r->spool && fwrite(r->buf, 1, n, r->spool) != n) {
+		trace_fail(r->why, sizeof(r->why), "cannot keep a temporary copy of the trace: %s",
+			   strerror(errno ? errno : EIO));
+		return -1;
+	}
+	return 1;
+}
+
+/* Appends n bytes to r->line, keeping room for a terminator; the line
+ * never grows past TRACE_LINE_MAX. */
+static int append(struct trace_reader *r, const char *p, size_t n)
+{
+	if (r->len + n > TRACE_LINE_MAX)
+		return trace_fail(r->why, sizeof(r->why), "line longer than %d bytes", TRACE_LINE_MAX);
+	if (r->len + n + 1 > r->cap) {
+		size_t cap = r->cap ? r->cap : 256;
+
+		while (cap < r->len + n + 1)
+			cap *= 2;
+		char *l = realloc(r->line, cap);
+
+		if (!l)
+			return trace_fail(r->why, sizeof(r->why), "out of host memory reading the line");
+		r->line = l;
+		r->cap = cap;
+	}
+	memcpy(r->line + r->len, p, n);
+	r->len += n;
+	return 0;
+}
+
+/*
+ * Reads one line into r->line without its newline: 1 a line, 0 end of
+ * file, -1 a line longer than TRACE_LINE_MAX, a NUL byte in it, or a read
+ * error (r->why says which; r->lineno is that line's number). The line is
+ * cut at most TRACE_LINE_MAX bytes in, so /dev/zero or a file with no
+ * newline cannot make the reader grow without bound.
+ */
+static int read_line(struct trace_reader *r)
+{
+	bool any = false;
+	char *nl = NULL;
+
+	r->len = 0;
+	while (!nl) {
+		if (r->bpos == r->bend) {
+			int rc = fill(r);
+
+			if (rc <= 0) {
+				if (rc < 0) {
+					r->lineno++;
+					return -1;
+				}
+				break;
+			}
+		}
+		const char *start = r->buf + r->bpos;
+		size_t avail = r->bend - r->bpos;
+
+		nl = memchr(start, '\n', avail);
+		size_t take = nl ? (size_t)(nl - start) : avail;
+
+		any = true;
+		if (append(r, start, take)) {
+			r->lineno++;
+			return -1;
+		}
+		r->bpos += take + (nl ? 1 : 0);
+	}
+	if (!any)
+		return 0;
 	r->lineno++;
-	r->cut = n == 0 || r->line[n - 1] != '\n';
-	while (n > 0 && (r->line[n - 1] == '\n' || r->line[n - 1] == '\r'))
-		r->line[--n] = '\0';
-	r->len = (size_t)n;
-	return true;
+	r->cut = !nl;
+	while (r->len > 0 && r->line[r->len - 1] == '\r')
+		r->len--;
+	if (append(r, "", 0))   /* an empty line: make the buffer */
+		return -1;
+	r->line[r->len] = '\0';
+	const char *nul = memchr(r->line, '\0', r->len);
+
+	if (nul)
+		return trace_fail(r->why, sizeof(r->why), "NUL byte in the line (column %zu)",
+				  (size_t)(nul - r->line) + 1);
+	return 1;
 }
 
 static bool blank_or_comment(const char *s)
@@ -89,8 +180,8 @@ static int take_name_comment(struct trace_reader *r)
 	s += strspn(s, " \t");
 	size_t n = strcspn(s, " \t");
 
-	if (n == 0)
-		return 0;
+	if (n == 0 || !utf8_valid(s, n, NULL))
+		return 0;   /* an unusable name is ignored: the default stays */
 	char *name = strndup(s, n);
 
 	if (!name)
@@ -104,46 +195,94 @@ static int take_name_comment(struct trace_reader *r)
  * and keeps the first record's line pending for trace_next(). */
 static int read_header(struct trace_reader *r, struct nerr *err)
 {
-	if (!read_line(r) || strcmp(r->line, TRACE_MAGIC) != 0) {
+	int rc = read_line(r);
+
+	if (rc < 0)
+		return nerr_set(err, "%s:%lu: %s", r->path, r->lineno, r->why);
+	if (rc == 0 && r->stream)
+		return nerr_set(err, "%s: empty: nothing was read (a trace starts with '%s')", r->path,
+				TRACE_MAGIC);
+	if (rc == 0 || strcmp(r->line, TRACE_MAGIC) != 0) {
 		r->lineno = 1;
 		return nerr_set(err, "%s:1: first line must be '%s'", r->path, TRACE_MAGIC);
 	}
-	while (read_line(r)) {
+	while ((rc = read_line(r)) == 1) {
 		if (!blank_or_comment(r->line)) {
 			r->pending = true;
 			return 0;
 		}
 		if (take_name_comment(r))
-			return nerr_set(err, "%s: out of memory", r->path);
+			return nerr_set(err, "%s:%lu: out of host memory", r->path, r->lineno);
 	}
+	if (rc < 0)
+		return nerr_set(err, "%s:%lu: %s", r->path, r->lineno, r->why);
 	return 0;
 }
 
-struct trace_reader *trace_open(const char *path_or_name, struct nerr *err)
+/* Sets up r to read f (already open) and reads the header. */
+static int start_reading(struct trace_reader *r, struct nerr *err)
+{
+	setvbuf(r->f, NULL, _IONBF, 0);   /* r->buf is the buffer */
+	r->buf = malloc(READ_BUFSZ);
+	r->name = default_name(r->path);
+	tunables_init(&r->scratch);
+	if (!r->buf || !r->name)
+		return nerr_set(err, "%s: out of host memory", r->path);
+	return read_header(r, err);
+}
+
+/* Opens the trace; with spool, a stream's bytes are copied to an unlinked
+ * temporary file as they are read (trace_validate_open()). */
+static struct trace_reader *open_reader(const char *path_or_name, bool spool, struct nerr *err)
 {
 	struct trace_reader *r = calloc(1, sizeof(*r));
+	struct stat st;
 
 	if (!r) {
-		nerr_set(err, "%s: out of memory", path_or_name);
+		nerr_set(err, "%s: out of host memory", path_or_name);
 		return NULL;
 	}
 	r->path = resolve(path_or_name, err);
 	if (!r->path)
 		goto fail;
-	r->f = fopen(r->path, "r");
-	if (!r->f) {
-		nerr_set(err, "%s: cannot open: %s", r->path, strerror(errno));
+	if (!strcmp(r->path, "-")) {
+		free(r->path);
+		r->path = strdup("stdin");
+		r->f = stdin;
+		r->stream = true;
+		if (!r->path) {
+			nerr_set(err, "stdin: out of host memory");
+			goto fail;
+		}
+	} else {
+		if (stat(r->path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			nerr_set(err, "%s: is a directory, not a trace file", r->path);
+			goto fail;
+		}
+		r->f = fopen(r->path, "r");
+		if (!r->f) {
+			nerr_set(err, "%s: cannot open: %s", r->path, strerror(errno));
+			goto fail;
+		}
+		r->own_f = true;
+		r->stream = fstat(fileno(r->f), &st) != 0 || !S_ISREG(st.st_mode);
+	}
+	if (spool && r->stream && !(r->spool = tmpfile())) {
+		nerr_set(err, "%s: cannot keep a temporary copy of the trace: %s", r->path,
+			 strerror(errno));
 		goto fail;
 	}
-	setvbuf(r->f, NULL, _IOFBF, READ_BUFSZ);
-	r->name = default_name(r->path);
-	tunables_init(&r->scratch);
-	if (!r->name || read_header(r, err))
+	if (start_reading(r, err))
 		goto fail;
 	return r;
 fail:
 	trace_close(r);
 	return NULL;
+}
+
+struct trace_reader *trace_open(const char *path_or_name, struct nerr *err)
+{
+	return open_reader(path_or_name, false, err);
 }
 
 void trace_reader_set_nodes(struct trace_reader *r, unsigned nr_nodes, unsigned nr_cpus)
@@ -156,8 +295,11 @@ void trace_close(struct trace_reader *r)
 {
 	if (!r)
 		return;
-	if (r->f)
+	if (r->f && r->own_f)
 		fclose(r->f);
+	if (r->spool)
+		fclose(r->spool);
+	free(r->buf);
 	free(r->path);
 	free(r->name);
 	free(r->line);
@@ -219,15 +361,17 @@ int trace_next(struct trace_reader *r, struct trace_record *rec, struct nerr *er
 	char why[TRACE_WHY_MAX];
 
 	for (;;) {
+		int rc = 1;
+
 		if (r->pending)
 			r->pending = false;
-		else if (!read_line(r))
-			return 0;
+		else if ((rc = read_line(r)) <= 0)
+			return rc ? nerr_set(err, "%s:%lu: %s", r->path, r->lineno, r->why) : 0;
 		if (!blank_or_comment(r->line))
 			break;
 	}
 	if (save_text(r))
-		return nerr_set(err, "%s:%lu: out of memory", r->path, r->lineno);
+		return nerr_set(err, "%s:%lu: out of host memory", r->path, r->lineno);
 	rec->line = r->lineno;
 	rec->text = r->text;
 	if (trace_parse_line(r, rec, why, sizeof(why)) == 0)
@@ -236,28 +380,84 @@ int trace_next(struct trace_reader *r, struct trace_record *rec, struct nerr *er
 			r->cut ? " (no newline at the end of the file: truncated?)" : "");
 }
 
-int trace_validate(const char *path_or_name, uint64_t *nrecords, struct nerr *err)
+/* Parses every record of r; the record count goes to *nrecords. */
+static int validate_all(struct trace_reader *r, uint64_t *nrecords, uint64_t *last_ns,
+			struct nerr *err)
 {
-	struct trace_reader *r = trace_open(path_or_name, err);
-	struct trace_record *rec;
+	struct trace_record *rec = malloc(sizeof(*rec));
 	uint64_t n = 0;
 	int rc;
 
-	if (!r)
-		return -1;
-	rec = malloc(sizeof(*rec));
-	if (!rec) {
-		trace_close(r);
-		return nerr_set(err, "%s: out of memory", path_or_name);
-	}
+	if (!rec)
+		return nerr_set(err, "%s: out of host memory", r->path);
 	while ((rc = trace_next(r, rec, err)) == 1)
 		n++;
 	free(rec);
-	trace_close(r);
 	if (rc < 0)
 		return -1;
 	if (nrecords)
 		*nrecords = n;
+	if (last_ns)
+		*last_ns = r->prev_ns;
+	return 0;
+}
+
+int trace_validate(const char *path_or_name, uint64_t *nrecords, struct nerr *err)
+{
+	struct trace_reader *r = trace_open(path_or_name, err);
+	int rc;
+
+	if (!r)
+		return -1;
+	rc = validate_all(r, nrecords, NULL, err);
+	trace_close(r);
+	return rc;
+}
+
+int trace_validate_open(const char *path_or_name, uint64_t *nrecords, uint64_t *last_ns,
+			struct trace_reader **out, struct nerr *err)
+{
+	struct trace_reader *r = open_reader(path_or_name, true, err), *again;
+
+	*out = NULL;
+	if (!r)
+		return -1;
+	if (validate_all(r, nrecords, last_ns, err)) {
+		trace_close(r);
+		return -1;
+	}
+	if (!r->stream) {
+		/* a regular file: read it again by its (resolved) path */
+		again = trace_open(r->path, err);
+		trace_close(r);
+		if (!again)
+			return -1;
+		*out = again;
+		return 0;
+	}
+	/* a stream: read the copy made while validating */
+	again = calloc(1, sizeof(*again));
+	if (!again) {
+		trace_close(r);
+		return nerr_set(err, "%s: out of host memory", path_or_name);
+	}
+	again->f = r->spool;
+	again->own_f = true;
+	r->spool = NULL;
+	again->path = r->path;
+	r->path = NULL;
+	trace_close(r);
+	if (fflush(again->f) != 0 || fseek(again->f, 0, SEEK_SET) != 0) {
+		nerr_set(err, "%s: cannot keep a temporary copy of the trace: %s", again->path,
+			 strerror(errno));
+		trace_close(again);
+		return -1;
+	}
+	if (start_reading(again, err)) {
+		trace_close(again);
+		return -1;
+	}
+	*out = again;
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mm/swap.h"
 #include "report/report.h"
 #include "sim.h"
 #include "task/task.h"
@@ -24,6 +25,8 @@ static char *dup_str(const char *s)
 
 /* A record's strings and arrays point into the reader; a record that
  * waits in a task's queue needs its own copies. */
+static void pending_free(struct pending *p);
+
 static struct pending *pending_new(const struct trace_record *r)
 {
 	struct pending *p = calloc(1, sizeof(*p));
@@ -32,6 +35,7 @@ static struct pending *pending_new(const struct trace_record *r)
 		return NULL;
 	p->rec = *r;
 	struct trace_record *c = &p->rec;
+	bool lost = false;
 
 	/* Only fields whose key was given are meaningful (trace.h); the
 	 * others may hold stale pointers into the reader's buffers. */
@@ -53,6 +57,7 @@ static struct pending *pending_new(const struct trace_record *r)
 		if (t)
 			memcpy(t, r->targets, r->ntargets * sizeof(int));
 		c->targets = t;
+		lost |= !t;
 	} else {
 		c->ntargets = 0;
 	}
@@ -62,6 +67,21 @@ static struct pending *pending_new(const struct trace_record *r)
 		if (st)
 			memcpy(st, r->expect.status, r->expect.nstatus * sizeof(int));
 		c->expect.status = st;
+		lost |= !st;
+	}
+	/* a copy that failed for want of host memory is no copy */
+	lost |= (r->text && !c->text) || (c->name == NULL && trace_has(r, TK_NAME) && r->name) ||
+		(c->file == NULL && trace_has(r, TK_FILE) && r->file) ||
+		(c->path == NULL && trace_has(r, TK_PATH) && r->path) ||
+		(c->label == NULL && trace_has(r, TK_LABEL) && r->label) ||
+		(c->device == NULL && trace_has(r, TK_DEVICE) && r->device) ||
+		(c->cache == NULL && trace_has(r, TK_CACHE) && r->cache) ||
+		(r->op == OP_SYSCTL && ((r->sysctl_name && !c->sysctl_name) ||
+					(r->sysctl_value && !c->sysctl_value))) ||
+		(r->op == OP_EXPECT && r->expect.counter && !c->expect.counter);
+	if (lost) {
+		pending_free(p);
+		return NULL;
 	}
 	return p;
 }
@@ -106,7 +126,7 @@ static struct stream *stream_get(struct replay *rp, int pid, bool create)
 		return NULL;
 	if ((rp->nstreams + 1) * 2 > rp->nslots) {
 		uint32_t n = rp->nslots ? rp->nslots * 2 : 64;
-		struct stream **h = calloc(n, sizeof(*h));
+		struct stream **h = sim_calloc(rp->s, n, sizeof(*h));
 
 		if (!h)
 			return NULL;
@@ -125,7 +145,7 @@ static struct stream *stream_get(struct replay *rp, int pid, bool create)
 		rp->streams = h;
 		rp->nslots = n;
 	}
-	struct stream *st = calloc(1, sizeof(*st));
+	struct stream *st = sim_calloc(rp->s, 1, sizeof(*st));
 
 	if (!st)
 		return NULL;
@@ -197,6 +217,65 @@ static void schedule_stream(struct replay *rp, struct stream *st)
 		rp->failed_alloc = true;
 }
 
+/*
+ * --check's cost bound (docs/model.md §3). A full check costs O(frames +
+ * swap slots + free blocks + LRU pages) - "frames" below counts swap
+ * slots too - so checking after every record and event of
+ * a large machine was quadratic (numa16 + migrate: over 120 s). A check
+ * runs every check_interval records and events, starting at 1 on
+ * machines up to 262144 frames (1 GiB of 4 KiB pages) and one more per
+ * 262144 frames above; after every "step" of checks the interval
+ * doubles, a step being as many checks as visit 2^28 frames (1024 on a
+ * 1 GiB machine, 64 on 16 GiB, never fewer than 16). A run thus makes
+ * O(step x log(events)) checks, and a final check runs at the end.
+ * Deterministic: the schedule counts records and events, never time.
+ */
+#define REPLAY_CHECK_FRAMES 262144ULL
+#define REPLAY_CHECK_STEP_FRAMES (1ULL << 28)
+
+static bool check_due(struct replay *rp)
+{
+	/* a check visits every frame and every swap slot */
+	uint64_t frames = rp->s->mem.f.nr + (rp->s->swap ? rp->s->swap->nslots : 0) + 1;
+	uint64_t step = REPLAY_CHECK_STEP_FRAMES / frames;
+
+	if (!rp->s->check)
+		return false;
+	if (!rp->check_interval)
+		rp->check_interval = (rp->s->mem.f.nr + REPLAY_CHECK_FRAMES - 1) / REPLAY_CHECK_FRAMES;
+	if (!rp->check_interval)
+		rp->check_interval = 1;
+	if (++rp->check_since < rp->check_interval)
+		return false;
+	rp->check_since = 0;
+	if (++rp->checks_at_interval >= (step > 16 ? step : 16)) {
+		rp->checks_at_interval = 0;
+		rp->check_interval = rp->check_interval > UINT64_MAX / 2 ? UINT64_MAX : rp->check_interval * 2;
+	}
+	return true;
+}
+
+/* A host allocation failed (core/hostmem.h): the replay stops, naming
+ * the record (r) or, for a kernel event, the time. Never a simulated
+ * event: nothing of this run reaches a report. */
+static bool host_oom(struct replay *rp)
+{
+	return rp->s->host_oom || rp->s->eng.host_oom || rp->failed_alloc;
+}
+
+static void stop_host_oom(struct replay *rp, const struct trace_record *r)
+{
+	if (rp->fatal)
+		return;
+	if (r)
+		nerr_set(&rp->err, "%s:%lu: out of host memory (record '%.200s')", rp->path, r->line,
+			 r->text ? r->text : trace_op_name(r->op));
+	else
+		nerr_set(&rp->err, "%s: out of host memory at t=%llu ns (in a kernel event)", rp->path,
+			 (unsigned long long)sim_now(rp->s));
+	rp->fatal = true;
+}
+
 /* Runs rec now for stream st (NULL for a global record), continuing from
  * *state. Returns true when the record finished, false when it blocked
  * (*resume_at set to when it may go on). */
@@ -213,9 +292,11 @@ static bool execute(struct replay *rp, struct stream *st, struct op_state *state
 			    r->text ? r->text : trace_op_name(r->op));
 	}
 	replay_op(rp, r, state, &out);
+	if (!rp->fatal && host_oom(rp))
+		stop_host_oom(rp, r);
 	if (rp->fatal)
 		return true;
-	end = sim_now(s) + out.cost_ns;
+	end = u64_sat_add(sim_now(s), out.cost_ns);
 	if (st)
 		st->busy_until = end;
 	if (out.blocked_until) {
@@ -223,7 +304,7 @@ static bool execute(struct replay *rp, struct stream *st, struct op_state *state
 		return false;
 	}
 	rp->log->executed++;
-	if (s->check && sim_check(s, &rp->err)) {
+	if (check_due(rp) && sim_check(s, &rp->err)) {
 		nerr_prefix(&rp->err, "%s:%lu: --check after this record", rp->path, r->line);
 		rp->fatal = true;
 	}
@@ -379,6 +460,14 @@ static void sample_until(struct replay *rp, uint64_t t)
 	if (!iv)
 		return;
 	while (rp->next_sample <= t && rp->next_sample != UINT64_MAX) {
+		if (rp->log->nr_samples >= REPLAY_MAX_SAMPLES) {
+			nerr_set(&rp->err, "%s: --timeseries: more than %d samples at t=%llu ns: "
+				 "choose a larger interval", rp->path, REPLAY_MAX_SAMPLES,
+				 (unsigned long long)rp->next_sample);
+			rp->fatal = true;
+			rp->next_sample = UINT64_MAX;
+			return;
+		}
 		engine_run_until(&rp->s->eng, rp->next_sample);
 		report_add_sample(rp->s);
 		rp->next_sample += iv;
@@ -391,9 +480,13 @@ static int replay_finish(struct replay *rp)
 	struct sim *s = rp->s;
 
 	rp->done = true;
-	if (rp->failed_alloc && !rp->fatal)
-		return nerr_set(&rp->err, "%s: out of host memory during replay", rp->path);
-	if (!rp->fatal && check_unborn(rp))
+	if (host_oom(rp))
+		stop_host_oom(rp, NULL);
+	if (!rp->fatal && s->check && sim_check(s, &rp->err)) {
+		nerr_prefix(&rp->err, "%s: --check at the end of the replay", rp->path);
+		rp->fatal = true;
+	}
+	if (!rp->fatal && !rp->log->interrupted && check_unborn(rp))
 		return -1;
 	if (!rp->fatal && rp->opts.timeseries_ns) {
 		sample_until(rp, sim_now(s));
@@ -441,7 +534,11 @@ static int replay_loop(struct replay *rp, uint64_t until)
 {
 	struct sim *s = rp->s;
 
-	while (!rp->fatal && !rp->failed_alloc) {
+	while (!rp->fatal) {
+		if (rp->opts.stop && *rp->opts.stop) {
+			rp->log->interrupted = true;
+			break;
+		}
 		if (!rp->have && !rp->eof && read_record(rp) < 0)
 			return -1;
 		uint64_t tf = rp->have ? rp->rec.time_ns : UINT64_MAX;
@@ -466,13 +563,17 @@ static int replay_loop(struct replay *rp, uint64_t until)
 		sample_until(rp, tf < te ? tf : te);
 		if (rp->have && tf < te) {
 			dispatch(rp, &rp->rec);
+			if (host_oom(rp))
+				stop_host_oom(rp, &rp->rec);
 			rp->have = false;
 			if ((++rp->nread & 0xfffff) == 0)
 				progress(rp, false);
 		} else {
 			engine_step(&s->eng);
+			if (host_oom(rp))
+				stop_host_oom(rp, NULL);
 			/* kswapd, writeback and migration run as events too */
-			if (s->check && !rp->fatal && sim_check(s, &rp->err)) {
+			if (!rp->fatal && check_due(rp) && sim_check(s, &rp->err)) {
 				nerr_prefix(&rp->err, "%s: --check after an event at t=%llu ns", rp->path,
 					    (unsigned long long)sim_now(s));
 				rp->fatal = true;
@@ -491,19 +592,27 @@ struct replay *replay_begin(struct sim *s, const char *trace, const struct repla
 {
 	uint64_t nrec = 0;
 
-	if (trace_validate(trace, &nrec, err))
-		return NULL;
-	struct trace_reader *rd = trace_open(trace, err);
+	struct trace_reader *rd;
+	uint64_t last_ns = 0;
 
-	if (!rd)
+	if (trace_validate_open(trace, &nrec, &last_ns, &rd, err))
 		return NULL;
+	if (opts && opts->timeseries_ns && last_ns / opts->timeseries_ns >= REPLAY_MAX_SAMPLES) {
+		char a[32], b[32];
+
+		trace_close(rd);
+		nerr_set(err, "--timeseries %s: the trace runs to %s, more than %d samples: "
+			 "choose a larger interval", trace_format_time(opts->timeseries_ns, a, sizeof(a)),
+			 trace_format_time(last_ns, b, sizeof(b)), REPLAY_MAX_SAMPLES);
+		return NULL;
+	}
 	trace_reader_set_nodes(rd, (unsigned)s->topo->nr_nodes, (unsigned)s->topo->nr_cpus);
-	struct trace_log *log = calloc(1, sizeof(*log));
-	struct replay *rp = calloc(1, sizeof(*rp));
+	struct trace_log *log = sim_calloc(s, 1, sizeof(*log));
+	struct replay *rp = sim_calloc(s, 1, sizeof(*rp));
 
 	if (log) {
-		log->workload_name = strdup(trace_name(rd));
-		log->workload_path = strdup(trace_path(rd));
+		log->workload_name = sim_strdup(s, trace_name(rd));
+		log->workload_path = sim_strdup(s, trace_path(rd));
 	}
 	if (!log || !rp || !log->workload_name || !log->workload_path) {
 		trace_log_free(log);

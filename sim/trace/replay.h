@@ -14,6 +14,7 @@
 #ifndef NUMASIM_TRACE_REPLAY_H
 #define NUMASIM_TRACE_REPLAY_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -52,11 +53,21 @@ struct trace_log {
 	uint64_t nr_samples;
 	uint64_t sample_interval_ns;
 	uint64_t faults_efault;      /* touches outside any mapping */
+	bool interrupted;            /* stopped early on request (opts.stop) */
 };
+
+/* --timeseries takes at most this many samples (docs/cli.md). */
+#define REPLAY_MAX_SAMPLES 20000
 
 struct replay_opts {
 	bool progress;               /* a progress line on stderr */
-	uint64_t timeseries_ns;      /* sample interval, 0 = none */
+	uint64_t timeseries_ns;      /* sample interval, 0 = none; at most
+				      * REPLAY_MAX_SAMPLES samples */
+	/* When set and *stop becomes non-zero (a SIGINT/SIGTERM handler of
+	 * the caller), the replay stops before the next record or event:
+	 * replay_run() returns 0 with log->interrupted set, and the report
+	 * shows the simulation so far. */
+	const volatile sig_atomic_t *stop;
 };
 
 /*

@@ -54,6 +54,8 @@ struct replay {
 	uint64_t nrecords_read;
 	uint64_t nread;           /* records dispatched (progress line) */
 	bool fatal;               /* stop: err holds why */
+	/* --check's schedule (check_due(), docs/model.md §3) */
+	uint64_t check_interval, check_since, checks_at_interval;
 	bool failed_alloc;
 	struct nerr err;
 };

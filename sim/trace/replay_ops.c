@@ -66,7 +66,7 @@ static void syscall_done(struct replay *rp, const struct trace_record *r, struct
 	}
 	if (log->nr_results == log->cap_results) {
 		uint64_t cap = log->cap_results ? log->cap_results * 2 : 64;
-		struct syscall_result *nr = realloc(log->results, cap * sizeof(*nr));
+		struct syscall_result *nr = sim_realloc(rp->s, log->results, cap * sizeof(*nr));
 
 		if (!nr) {
 			log->results_dropped++;
@@ -83,7 +83,7 @@ static void syscall_done(struct replay *rp, const struct trace_record *r, struct
 	res->rc = rc;
 	res->status = NULL;
 	res->nstatus = 0;
-	if (status && n && (res->status = malloc(n * sizeof(int)))) {
+	if (status && n && (res->status = sim_malloc(rp->s, n * sizeof(int)))) {
 		memcpy(res->status, status, n * sizeof(int));
 		res->nstatus = n;
 	}
@@ -543,9 +543,9 @@ static void op_move_pages(struct replay *rp, const struct trace_record *r, struc
 		      (unsigned long long)n);
 		return;
 	}
-	uint64_t *addrs = malloc(n * sizeof(*addrs));
-	int *nodes = (trace_has(r, TK_NODE) || trace_has(r, TK_NODES)) ? malloc(n * sizeof(int)) : NULL;
-	int *status = malloc(n * sizeof(int));
+	uint64_t *addrs = sim_malloc(s, n * sizeof(*addrs));
+	int *nodes = (trace_has(r, TK_NODE) || trace_has(r, TK_NODES)) ? sim_malloc(s, n * sizeof(int)) : NULL;
+	int *status = sim_malloc(s, n * sizeof(int));
 
 	if (!addrs || !status || ((trace_has(r, TK_NODE) || trace_has(r, TK_NODES)) && !nodes)) {
 		free(addrs);

@@ -194,7 +194,7 @@ const char *expect_cmp_name(enum expect_cmp c);    /* "<=" */
 struct trace_reader;
 
 /*
- * Opens a trace: an existing path, else the shipped workload
+ * Opens a trace: "-" (standard input), an existing path, else the shipped workload
  * <datadir>/workloads/NAME.trace, datadir being $NUMASIM_DATADIR or the
  * build's NUMASIM_DATADIR. Checks the first line is TRACE_MAGIC.
  * Returns NULL with the message in err.
@@ -221,5 +221,21 @@ const char *trace_path(const struct trace_reader *r);
 
 /* Parses the whole trace; on success stores the record count. */
 int trace_validate(const char *path_or_name, uint64_t *nrecords, struct nerr *err);
+
+/*
+ * trace_validate(), then a reader at the first record for the replay. A
+ * trace that can be read only once - standard input ("-"), /dev/stdin, a
+ * pipe or FIFO - is copied while it is validated into an unlinked
+ * temporary file (tmpfile()), and the replay reads that copy. *last_ns
+ * (may be NULL) gets the last record's time.
+ */
+int trace_validate_open(const char *path_or_name, uint64_t *nrecords, uint64_t *last_ns,
+			struct trace_reader **out, struct nerr *err);
+
+/* The last simulated nanosecond a record may name (docs/trace-format.md). */
+#define TRACE_TIME_MAX ((uint64_t)INT64_MAX)
+
+/* No trace line may be longer than this (docs/trace-format.md). */
+#define TRACE_LINE_MAX 65536
 
 #endif

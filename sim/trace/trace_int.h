@@ -23,12 +23,21 @@ int intbuf_push(struct intbuf *b, int v);
 /* Writes a printf-formatted reason into why (len bytes); returns -1. */
 int trace_fail(char *why, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Why a line failed, before "file:line: " is put in front. */
+#define TRACE_WHY_MAX 512
+
 struct trace_reader {
 	FILE *f;
+	bool own_f;              /* f is ours to close (not stdin) */
+	bool stream;             /* a pipe, FIFO or device: it can be read once */
+	FILE *spool;             /* when set, every byte read is copied here */
+	char *buf;               /* read buffer: buf[bpos, bend) not yet consumed */
+	size_t bpos, bend;
 	char *path;              /* as opened, used in messages */
 	char *name;              /* trace_name() */
-	char *line;              /* getline buffer, cut into words by parsing */
+	char *line;              /* the current line, cut into words by parsing */
 	size_t cap, len;
+	char why[TRACE_WHY_MAX]; /* why read_line() failed */
 	char *text;              /* an intact copy of the line: rec->text */
 	size_t textcap;
 	char **toks;             /* the line's words */
@@ -46,8 +55,6 @@ struct trace_reader {
 int trace_parse_line(struct trace_reader *r, struct trace_record *rec,
 		     char *why, size_t len);
 
-/* Why a line failed, before "file:line: " is put in front. */
-#define TRACE_WHY_MAX 512
 
 /*
  * Parses a comma list of ints into b: "2,2,7", ranges "0-3" expand in

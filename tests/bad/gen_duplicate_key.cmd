@@ -1,0 +1,1 @@
+gen compile seed=1 seed=2

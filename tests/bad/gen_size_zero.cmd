@@ -1,0 +1,1 @@
+gen compile size=0

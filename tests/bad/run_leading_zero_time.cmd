@@ -1,0 +1,1 @@
+run -w tests/bad/run_leading_zero_time.trace

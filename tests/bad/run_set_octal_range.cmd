@@ -1,0 +1,1 @@
+run --set vm.swappiness=0300

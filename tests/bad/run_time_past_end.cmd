@@ -1,0 +1,1 @@
+run -w tests/bad/run_time_past_end.trace

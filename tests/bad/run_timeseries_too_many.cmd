@@ -1,0 +1,1 @@
+run --timeseries 1ns
