@@ -15,6 +15,7 @@
 #include "mm/migrate.h"
 #include "mm/overcommit.h"
 #include "mm/filemap.h"
+#include "mm/memory-tiers.h"
 #include "mm/page_alloc.h"
 #include "mm/slab.h"
 #include "mm/swap.h"
@@ -52,6 +53,7 @@ struct sim *sim_create(const struct topology *topo, const struct tunables *tun,
 	/* The rest of the kernel model, in boot order. */
 	if (!(s->mmreg = calloc(1, sizeof(*s->mmreg))) || vfs_init(s) || swap_init(s) ||
 	    cpuset_init(s) || slab_init(s) || tasks_init(s) || migrate_init(s) ||
+	    memory_tiers_build(topo, &s->tiers) ||
 	    (topo->nr_links && !(s->ic = ic_create(topo)))) {
 		nerr_set(err, "out of memory setting up the simulation");
 		sim_destroy(s);
@@ -71,6 +73,7 @@ void sim_destroy(struct sim *s)
 	slab_free_all(s);
 	cpuset_free(s);
 	migrate_free(s);
+	memory_tiers_free(s->tiers);
 	ic_free(s->ic);
 	vfs_free(s);
 	swap_free_all(s);
@@ -120,8 +123,12 @@ void sim_tunables_changed(struct sim *s, int id)
 
 int sim_check(struct sim *s, struct nerr *err)
 {
+	char why[256];
+
 	if (page_alloc_check(s, err) || mm_check(s, err) || swap_check(s, err))
 		return -1;
+	if (memory_tiers_check(s->tiers, s->topo, why, sizeof(why)) || tiering_check(s, why, sizeof(why)))
+		return nerr_set(err, "memory tiers: %s", why);
 	/* Other modules' invariants are checked here, one call each
 	 * (page tables vs. reverse map, page cache, swap, ...). */
 	return 0;

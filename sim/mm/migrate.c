@@ -383,9 +383,27 @@ static uint64_t copy_time(struct sim *s, int a, int b, uint64_t elapsed)
 
 /* alloc_migration_target() (__GFP_THISNODE on the target node) or
  * alloc_migration_target_by_mpol(). */
+/* Models alloc_demote_folio(): the target node alone first, so that its
+ * kswapd demotes or reclaims before slower tiers fill up, then any node of
+ * the lower tiers; no direct reclaim, no cpuset (demote_folio_list()'s
+ * gfp: GFP_HIGHUSER_MOVABLE without __GFP_RECLAIM, plus GFP_NOWAIT). */
+static pfn_t alloc_demote_page(struct sim *s, const struct migrate_target *mt, int target)
+{
+	gfp_t gfp = (GFP_HIGHUSER_MOVABLE & ~__GFP_RECLAIM) | __GFP_NOWARN | GFP_NOWAIT;
+	pfn_t pfn = alloc_pages_node(s, target, gfp | __GFP_THISNODE, 0, mt->local_nid);
+	struct alloc_req req = {
+		.gfp = gfp, .preferred_nid = target, .nodemask = mt->demote_mask,
+		.local_nid = mt->local_nid,
+	};
+
+	return pfn != NOPFN ? pfn : alloc_pages_req(s, &req);
+}
+
 static pfn_t alloc_target(struct sim *s, const struct migrate_target *mt,
 			  const struct migrate_item *it)
 {
+	if (mt->demote_mask)
+		return alloc_demote_page(s, mt, it->target);
 	if (mt->pol) {
 		uint64_t stall = 0;
 
@@ -420,6 +438,10 @@ static int migrate_one(struct sim *s, const struct migrate_target *mt, struct mi
 		f->flags[new] = 0;
 		free_pages(s, new, 0);
 		return -EAGAIN;
+	}
+	if (mt->demote_mask) {
+		migration_done(s, idx);   /* the reclaimer copied it: done now */
+		return 0;
 	}
 	if (engine_at(&s->eng, sim_now(s) + *elapsed, migration_done, s, idx)) {
 		entry_del(s->migration, idx);
@@ -481,6 +503,47 @@ out:
 	*cost_ns += elapsed;
 	s->migrate_ns += elapsed;
 	return failed;
+}
+
+size_t migrate_demote_pages(struct sim *s, struct migrate_item *items, size_t n, int target,
+			    const nodemask_t *allowed, int local_nid, uint64_t *cost_ns)
+{
+	struct migrate_target mt = {.local_nid = local_nid, .demote_mask = allowed};
+	uint64_t elapsed = 0;
+	size_t done = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		items[i].target = target;
+		items[i].rc = -EAGAIN;
+	}
+	for (int pass = 0; pass < NR_MAX_MIGRATE_PAGES_RETRY; pass++) {
+		bool again = false;
+
+		for (size_t i = 0; i < n; i++) {
+			if (items[i].rc != -EAGAIN)
+				continue;
+			items[i].rc = migrate_one(s, &mt, &items[i], &elapsed);
+			if (items[i].rc == -ENOMEM)
+				goto nomem;
+			again |= items[i].rc == -EAGAIN;
+		}
+		if (!again)
+			break;
+	}
+	goto out;
+nomem:
+	/* no room in the lower tiers: the rest stay with reclaim */
+	for (size_t i = 0; i < n; i++)
+		if (items[i].rc == -EAGAIN)
+			items[i].rc = -ENOMEM;
+out:
+	for (size_t i = 0; i < n; i++) {
+		s->mem.events[items[i].rc ? PGMIGRATE_FAIL : PGMIGRATE_SUCCESS]++;
+		done += !items[i].rc;
+	}
+	*cost_ns += elapsed;
+	s->migrate_ns += elapsed;
+	return done;
 }
 
 /* ---- move_pages(2) --------------------------------------------------------------- */

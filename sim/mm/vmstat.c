@@ -40,4 +40,8 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[NUMA_HINT_FAULTS] = "numa_hint_faults",
 	[NUMA_HINT_FAULTS_LOCAL] = "numa_hint_faults_local",
 	[NUMA_PAGES_MIGRATED] = "numa_pages_migrated",
+	[PGDEMOTE_KSWAPD] = "pgdemote_kswapd",
+	[PGDEMOTE_DIRECT] = "pgdemote_direct",
+	[PGPROMOTE_SUCCESS] = "pgpromote_success",
+	[PGPROMOTE_CANDIDATE] = "pgpromote_candidate",
 };

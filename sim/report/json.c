@@ -271,6 +271,12 @@ static json_t *config_json(struct sim *s)
 			v = (int64_t)user_reserve_kbytes(s);
 		json_object_set_new(o, tunable_defs[i].name, json_integer(v));
 	}
+	for (int n = 0; n < s->topo->nr_nodes && n < TUN_WI_NODES; n++) {
+		char name[96];
+
+		json_object_set_new(o, tunable_name(TUN_WI_WEIGHT(n), name, sizeof(name)),
+				    json_integer(s->tun.v[TUN_WI_WEIGHT(n)]));
+	}
 	return o;
 }
 
