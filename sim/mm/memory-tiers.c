@@ -249,14 +249,14 @@ int memory_tiers_check(const struct memory_tiers *mt, const struct topology *t, 
 
 int tiering_check(struct sim *s, char *why, size_t len)
 {
-	uint64_t sum[4] = {0};
+	uint64_t sum[NR_TIER_STAT] = {0};
 	const struct memory_tiers *mt = s->tiers;
 
 	for (int n = 0; n < s->mem.nr_nodes; n++) {
 		const struct pglist_data *pg = &s->mem.nodes[n];
 		nodemask_t targets;
 
-		for (int i = 0; i < 4; i++)
+		for (int i = 0; i < NR_TIER_STAT; i++)
 			sum[i] += pg->tier_stat[i];
 		node_get_allowed_targets(mt, n, &targets);
 		if ((pg->tier_stat[TIER_STAT(PGDEMOTE_KSWAPD)] || pg->tier_stat[TIER_STAT(PGDEMOTE_DIRECT)]) &&
@@ -268,14 +268,17 @@ int tiering_check(struct sim *s, char *why, size_t len)
 			snprintf(why, len, "pages were promoted to node %d, not a top-tier node", n);
 			return -1;
 		}
-		if (pg->tier_stat[TIER_STAT(PGPROMOTE_SUCCESS)] > pg->tier_stat[TIER_STAT(PGPROMOTE_CANDIDATE)]) {
-			snprintf(why, len, "node %d: pgpromote_success %llu > pgpromote_candidate %llu", n,
+		if (pg->tier_stat[TIER_STAT(PGPROMOTE_SUCCESS)] >
+		    pg->tier_stat[TIER_STAT(PGPROMOTE_CANDIDATE)] +
+		    pg->tier_stat[TIER_STAT(PGPROMOTE_CANDIDATE_NRL)]) {
+			snprintf(why, len, "node %d: pgpromote_success %llu > the candidates %llu + %llu", n,
 				 (unsigned long long)pg->tier_stat[TIER_STAT(PGPROMOTE_SUCCESS)],
-				 (unsigned long long)pg->tier_stat[TIER_STAT(PGPROMOTE_CANDIDATE)]);
+				 (unsigned long long)pg->tier_stat[TIER_STAT(PGPROMOTE_CANDIDATE)],
+				 (unsigned long long)pg->tier_stat[TIER_STAT(PGPROMOTE_CANDIDATE_NRL)]);
 			return -1;
 		}
 	}
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < NR_TIER_STAT; i++)
 		if (sum[i] != s->mem.events[PGDEMOTE_KSWAPD + i]) {
 			snprintf(why, len, "%s is %llu but the nodes' counts add up to %llu",
 				 vm_event_names[PGDEMOTE_KSWAPD + i],

@@ -21,6 +21,7 @@
 
 #include "mm/cpuset.h"
 #include "mm/migrate.h"
+#include "mm/memory-tiers.h"
 #include "sim.h"
 #include "task/mm.h"
 #include "task/numa_balancing.h"
@@ -864,8 +865,17 @@ static void prot_numa_one(void *ctx, uint64_t vpn, pte_t *e)
 	if ((f->flags[pfn] & PG_file) && !(f->flags[pfn] & PG_swapbacked) &&
 	    (f->flags[pfn] & PG_dirty))
 		return;
-	if (c->target_node >= 0 && pfn_to_nid(&c->s->mem, pfn) == c->target_node)
+	int nid = pfn_to_nid(&c->s->mem, pfn);
+
+	if (c->target_node >= 0 && nid == c->target_node)
 		return;
+	/* Tiering alone: top-tier pages are not scanned; slow-tier pages
+	 * remember when they were (folio_xchg_access_time()). */
+	if (!(tun(&c->s->tun, TUN_NUMA_BALANCING) & NUMA_BALANCING_NORMAL) &&
+	    node_is_toptier(c->s->tiers, nid))
+		return;
+	if (folio_use_access_time(c->s, pfn))
+		f->last_cpupid[pfn] = numa_access_time(c->s);
 	*e |= PTE_NUMA;
 	c->updated++;
 }

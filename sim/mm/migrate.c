@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "mm/filemap.h"
+#include "mm/memory-tiers.h"
 #include "mm/mempolicy.h"
 #include "mm/cpuset.h"
 #include "mm/page_alloc.h"
@@ -20,6 +21,7 @@
 #include "mm/vmscan.h"
 #include "sim.h"
 #include "task/mm.h"
+#include "task/numa_balancing.h"
 #include "task/task.h"
 
 struct mig_entry {
@@ -264,6 +266,12 @@ static void migrate_identity(struct sim *s, pfn_t old, pfn_t new)
 	/* folio_migrate_flags(): the NUMA hinting history moves along, so
 	 * the page is not migrated again over-eagerly */
 	f->last_cpupid[new] = f->last_cpupid[old];
+	/* in tiering mode a slow-tier page keeps an access time there, not a
+	 * cpupid: it is reset when the page changes tiers */
+	if (numa_balancing_tiering(s) &&
+	    node_is_toptier(s->tiers, pfn_to_nid(&s->mem, old)) !=
+	    node_is_toptier(s->tiers, pfn_to_nid(&s->mem, new)))
+		f->last_cpupid[new] = 0;
 	if (fl & PG_anon)
 		move_stat(s, old, new, NR_ANON_MAPPED);
 	if (fl & PG_file) {
@@ -746,8 +754,12 @@ static int misplaced_prepare(struct sim *s, struct task *t, pfn_t pfn, int targe
 
 	if ((fl & PG_file) && !(fl & PG_swapbacked) && (fl & PG_dirty))
 		return -EAGAIN;
-	if (!migrate_balanced_pgdat(s, target, 1))
+	if (!migrate_balanced_pgdat(s, target, 1)) {
+		/* tiering: the target's kswapd makes room (demoting cold pages) */
+		if (numa_balancing_tiering(s))
+			wakeup_kswapd(s, target, GFP_HIGHUSER_MOVABLE, 0, ZONE_MOVABLE);
 		return -EAGAIN;
+	}
 	/* the target page is allocated in the task's context, so its cpuset
 	 * bounds it (prepare_alloc_pages()) */
 	cpuset_task_mems(s, t, &mems);
@@ -768,5 +780,8 @@ int migrate_misplaced_page(struct sim *s, struct task *t, pfn_t pfn, int target,
 	if (migrate_pages_list(s, &it, 1, &mt, cost_ns))
 		return it.rc ? it.rc : -EAGAIN;
 	s->mem.events[NUMA_PAGES_MIGRATED]++;
+	if (numa_balancing_tiering(s) && !node_is_toptier(s->tiers, pfn_to_nid(&s->mem, pfn)) &&
+	    node_is_toptier(s->tiers, target))
+		tiering_count(s, target, PGPROMOTE_SUCCESS, 1);
 	return 0;
 }

@@ -158,7 +158,7 @@ struct pglist_data {
 	/* memory tiering: the tiering events of this node (PGDEMOTE_* counted
 	 * on the node demoted from, PGPROMOTE_* on the node promoted to, as
 	 * the kernel's node_page_state()), indexed by PGDEMOTE_KSWAPD.. */
-	uint64_t tier_stat[4];
+	uint64_t tier_stat[5];   /* NR_TIER_STAT */
 	/* NUMA balancing's promotion rate limit and hot threshold
 	 * (numa_promotion_rate_limit(), numa_promotion_adjust_threshold()) */
 	uint64_t nbp_rl_start_ms, nbp_rl_nr_cand;
@@ -166,6 +166,7 @@ struct pglist_data {
 	uint64_t nbp_threshold_ms;         /* 0: the default hot threshold */
 };
 #define TIER_STAT(item) ((item) - PGDEMOTE_KSWAPD)
+#define NR_TIER_STAT (PGPROMOTE_CANDIDATE_NRL - PGDEMOTE_KSWAPD + 1)
 
 /* vm events (enum vm_event_item) kept machine-wide. */
 enum vm_event_item {
@@ -180,6 +181,7 @@ enum vm_event_item {
 	/* memory tiering (node_stat_items in Linux, summed machine-wide in
 	 * /proc/vmstat; per node in struct pglist_data.tier_stat too) */
 	PGDEMOTE_KSWAPD, PGDEMOTE_DIRECT, PGPROMOTE_SUCCESS, PGPROMOTE_CANDIDATE,
+	PGPROMOTE_CANDIDATE_NRL,
 	NR_VM_EVENT_ITEMS
 };
 extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];

@@ -34,6 +34,7 @@
 #include "mm/rmap.h"
 #include "mm/swap.h"
 #include "task/mm.h"
+#include "task/numa_balancing.h"
 #include "task/task.h"
 
 #include "sim.h"
@@ -758,9 +759,14 @@ static void charge_stall(struct sim *s, struct alloc_req *req, uint64_t ns)
 
 /* ---- kswapd ------------------------------------------------------------------ */
 
-/* Models pgdat_balanced(): some eligible zone meets its high watermark. */
-static bool pgdat_balanced(const struct pglist_data *pg, unsigned order, int highest_zoneidx)
+/* Models pgdat_balanced(): some eligible zone meets its high watermark,
+ * or its promo watermark in NUMA balancing's tiering mode (room kept for
+ * promotions). */
+static bool pgdat_balanced(const struct sim *s, const struct pglist_data *pg, unsigned order,
+			   int highest_zoneidx)
 {
+	bool tiering = tun(&s->tun, TUN_NUMA_BALANCING) & NUMA_BALANCING_MEMORY_TIERING;
+	int mark = tiering ? WMARK_PROMO : WMARK_HIGH;
 	bool any = false;
 
 	for (int t = 0; t <= highest_zoneidx && t < MAX_NR_ZONES; t++) {
@@ -769,7 +775,7 @@ static bool pgdat_balanced(const struct pglist_data *pg, unsigned order, int hig
 		if (!zone_populated(z))
 			continue;
 		any = true;
-		if (zone_watermark_ok(z, order, z->wmark[WMARK_HIGH], highest_zoneidx))
+		if (zone_watermark_ok(z, order, z->wmark[mark], highest_zoneidx))
 			return true;
 	}
 	return !any;
@@ -789,12 +795,12 @@ static void kswapd_sleep(struct pglist_data *pg)
  * hopeless (MAX_RECLAIM_RETRIES failures); otherwise kswapd() calls
  * balance_pgdat() again from DEF_PRIORITY. Returns true to run again.
  */
-static bool kswapd_rerun(struct pglist_data *pg)
+static bool kswapd_rerun(const struct sim *s, struct pglist_data *pg)
 {
 	if (!pg->kswapd_reclaimed)
 		pg->kswapd_failures++;
 	if (pg->kswapd_failures >= MAX_RECLAIM_RETRIES ||
-	    pgdat_balanced(pg, pg->kswapd_order, pg->kswapd_highest_zoneidx)) {
+	    pgdat_balanced(s, pg, pg->kswapd_order, pg->kswapd_highest_zoneidx)) {
 		kswapd_sleep(pg);
 		return false;
 	}
@@ -816,7 +822,7 @@ static void kswapd_event(void *ctx, uint64_t nid)
 	struct sim *s = ctx;
 	struct pglist_data *pg = &s->mem.nodes[nid];
 
-	if (pgdat_balanced(pg, pg->kswapd_order, pg->kswapd_highest_zoneidx)) {
+	if (pgdat_balanced(s, pg, pg->kswapd_order, pg->kswapd_highest_zoneidx)) {
 		kswapd_sleep(pg);
 		return;
 	}
@@ -833,7 +839,7 @@ static void kswapd_event(void *ctx, uint64_t nid)
 	pg->kswapd_reclaimed += sc.nr_reclaimed;
 	if (!sc.nr_reclaimed || sc.nr_scanned < sc.nr_to_reclaim)
 		pg->kswapd_priority--;
-	if (pg->kswapd_priority < 1 && !kswapd_rerun(pg))
+	if (pg->kswapd_priority < 1 && !kswapd_rerun(s, pg))
 		return;
 	uint64_t cost = reclaim_cost(s, &sc);
 
@@ -854,7 +860,7 @@ void wakeup_kswapd(struct sim *s, int nid, gfp_t gfp, unsigned order, int highes
 	if (pg->kswapd_awake)
 		return;
 	if (pg->kswapd_failures >= MAX_RECLAIM_RETRIES ||
-	    pgdat_balanced(pg, order, highest_zoneidx))
+	    pgdat_balanced(s, pg, order, highest_zoneidx))
 		return;
 	pg->kswapd_awake = true;
 	pg->kswapd_priority = DEF_PRIORITY;

@@ -44,4 +44,5 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[PGDEMOTE_DIRECT] = "pgdemote_direct",
 	[PGPROMOTE_SUCCESS] = "pgpromote_success",
 	[PGPROMOTE_CANDIDATE] = "pgpromote_candidate",
+	[PGPROMOTE_CANDIDATE_NRL] = "pgpromote_candidate_nrl",
 };
