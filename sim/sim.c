@@ -35,6 +35,15 @@ struct sim *sim_create(const struct topology *topo, const struct tunables *tun,
 	}
 	s->topo = topo;
 	s->tun = *tun;
+	for (int n = topo->nr_nodes; n < TUN_WI_NODES; n++)
+		if (tun->set[TUN_WI_WEIGHT(n)]) {
+			char name[96];
+
+			nerr_set(err, "%s: the machine has no node %d (nodes 0-%d)",
+				 tunable_name(TUN_WI_WEIGHT(n), name, sizeof(name)), n, topo->nr_nodes - 1);
+			free(s);
+			return NULL;
+		}
 	engine_init(&s->eng);
 	for (int i = 0; i < NR_RNG_STREAMS; i++)
 		rng_seed(&s->rng[i], (uint64_t)tun->v[TUN_SIM_SEED], (uint64_t)i);
