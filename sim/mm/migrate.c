@@ -437,7 +437,12 @@ static int migrate_one(struct sim *s, const struct migrate_target *mt, struct mi
 	f->flags[new] = PG_locked;
 	f->flags[old] |= PG_locked;
 	rmap_walk(s, old, install_one, &c);
-	*elapsed += copy_time(s, pfn_to_nid(&s->mem, old), pfn_to_nid(&s->mem, new), *elapsed);
+	if (mt->demote_mask) {   /* links booked per batch: migrate_demote_pages() */
+		it->target = pfn_to_nid(&s->mem, new);
+		*elapsed += migrate_cost(s, pfn_to_nid(&s->mem, old), it->target);
+	}
+	else
+		*elapsed += copy_time(s, pfn_to_nid(&s->mem, old), pfn_to_nid(&s->mem, new), *elapsed);
 	if ((f->flags[old] & PG_pinned) ||
 	    entry_add(s->migration, old, new, sim_now(s) + *elapsed, &idx)) {
 		/* folio_migrate_mapping(): references we cannot account for */
@@ -513,10 +518,41 @@ out:
 	return failed;
 }
 
-size_t migrate_demote_pages(struct sim *s, struct migrate_item *items, size_t n, int target,
-			    const nodemask_t *allowed, int local_nid, uint64_t *cost_ns)
+/*
+ * The bytes a demotion batch moved from node `from` cross the links once
+ * per batch and target node: with the running record (direct reclaim:
+ * sim_traffic(), settled when the record ends), or at once for kswapd,
+ * which waits for them. Returns kswapd's extra wait.
+ */
+static uint64_t demote_traffic(struct sim *s, const struct migrate_item *items, size_t n, int from)
 {
-	struct migrate_target mt = {.local_nid = local_nid, .demote_mask = allowed};
+	uint64_t now = sim_now(s), wait = 0;
+
+	if (!s->ic)
+		return 0;
+	for (int to = 0; to < s->topo->nr_nodes; to++) {
+		uint64_t bytes = 0, done;
+
+		for (size_t i = 0; i < n; i++)
+			if (!items[i].rc && items[i].target == to)
+				bytes += s->topo->page_size;
+		if (!bytes)
+			continue;
+		if (s->current) {
+			sim_traffic(s, from, to, bytes);
+			continue;
+		}
+		done = ic_transfer(s->ic, from, to, bytes, now);
+		if (done > now + wait)
+			wait = done - now;
+	}
+	return wait;
+}
+
+size_t migrate_demote_pages(struct sim *s, struct migrate_item *items, size_t n, int target,
+			    const nodemask_t *allowed, int src_nid, uint64_t *cost_ns)
+{
+	struct migrate_target mt = {.local_nid = src_nid, .demote_mask = allowed};
 	uint64_t elapsed = 0;
 	size_t done = 0;
 
@@ -549,6 +585,7 @@ out:
 		s->mem.events[items[i].rc ? PGMIGRATE_FAIL : PGMIGRATE_SUCCESS]++;
 		done += !items[i].rc;
 	}
+	elapsed += demote_traffic(s, items, n, src_nid);
 	*cost_ns += elapsed;
 	s->migrate_ns += elapsed;
 	return done;

@@ -109,11 +109,13 @@ int migrate_misplaced_page(struct sim *s, struct task *t, pfn_t pfn, int target,
  * alloc_demote_folio() does (target with __GFP_THISNODE, then any node of
  * allowed, never direct reclaim, cpusets and policies ignored). The
  * reclaimer copies the pages itself, so each move completes at once; its
- * time is added to *cost_ns. Sets items[i].rc (0 moved) and leaves pages
- * not moved isolated for reclaim to handle; returns how many moved.
+ * time is added to *cost_ns. src_nid is the node reclaimed (its kswapd is
+ * numa_node_id() for the allocation). Sets items[i].rc (0 moved, target
+ * then the node it went to) and leaves pages not moved isolated for
+ * reclaim to handle; returns how many moved.
  */
 size_t migrate_demote_pages(struct sim *s, struct migrate_item *items, size_t n, int target,
-			    const nodemask_t *allowed, int local_nid, uint64_t *cost_ns);
+			    const nodemask_t *allowed, int src_nid, uint64_t *cost_ns);
 
 /* ptrace_may_access(PTRACE_MODE_READ_REALCREDS) as the model sees it:
  * the same process, root (CAP_SYS_PTRACE), or the same uid. */
