@@ -6,6 +6,9 @@
  * (folio_lru_list()); the per-zone LRU sizes (update_lru_size()) change
  * only here, so --check can compare them with the lists.
  *
+ * With demotion on (mm.numa.demotion_enabled), pages that would be
+ * reclaimed move to a lower memory tier first (demote_folio_list()).
+ *
  * Reclaim, by kernel function: shrink_node() -> shrink_lruvec() scans
  * the four evictable lists in SWAP_CLUSTER_MAX batches as get_scan_count()
  * divides the work (vm.swappiness); shrink_active_list() ages active
@@ -428,7 +431,9 @@ static void pageout(struct sim *s, pfn_t pfn, struct scan_control *sc)
  * direct reclaim (kswapd's rare own writes are not modelled), except
  * that node reclaim with RECLAIM_WRITE writes them and waits, the seed's
  * throttling of a fast writer (docs/model.md). Shmem pages are not
- * swapped (kept active).
+ * swapped (kept active). With db (the node can demote), a page that would
+ * be reclaimed joins the demote list instead and stays isolated
+ * (docs/model.md §12).
  */
 static bool shrink_page(struct sim *s, pfn_t pfn, struct scan_control *sc,
 			struct demote_batch *db)

@@ -14,6 +14,11 @@
  * (task_numa_fault()), where per-node fault counts choose the task's
  * preferred node and adapt its scan period.
  *
+ * With the tiering bit (kernel.numa_balancing=2 or 3) pages outside the
+ * top memory tiers are promoted by hotness instead: the scan stores its
+ * time in the page's last_cpupid, and a hinting fault soon after it
+ * promotes the page within the rate limit (docs/model.md §12).
+ *
  * The page remembers who faulted on it last in frames.last_cpupid
  * (page->_last_cpupid): 0 when nobody has (the kernel's -1), else the
  * node + 1 in the high 11 bits and the low 5 bits of the pid.
