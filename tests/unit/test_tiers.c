@@ -14,6 +14,7 @@
 #include "mm/memory-tiers.h"
 #include "mm/mempolicy.h"
 #include "mm/page_alloc.h"
+#include "mm/vmscan.h"
 #include "sim_fixture.h"
 #include "task/numa_balancing.h"
 
@@ -261,6 +262,46 @@ static void test_adistance_errors(void **state)
 			  "got a non-integer");
 }
 
+/* ---- demotion and reclaim (mm/vmscan.c) ------------------------------------------- */
+
+/*
+ * can_reclaim_anon_pages() is "swap left or can_demote()", and
+ * get_scan_count() scans anon only then. Node 3 of the ring4 fixture gets
+ * adistance 2880 (tier 22), so nodes 0-2 can demote. 1000 anonymous pages
+ * on node 0, no swap: at priority 0 (SCAN_EQUAL, every page of every
+ * list) demotion off gives SCAN_FILE, no anon; on gives all 1000, and
+ * zone_reclaimable_pages() goes from 0 to 1000 with it.
+ */
+static void test_scan_count_with_demotion(void **state)
+{
+	static const int ring4[16] = {10, 18, 18, 31, 18, 10, 31, 18, 18, 31, 10, 18, 31, 18, 18, 10};
+	uint64_t mem[4] = {64 << 20, 64 << 20, 64 << 20, 64 << 20};
+	uint64_t nr[NR_LRU_LISTS];
+	struct tunables tun;
+	struct nerr err;
+	struct topology *tp = fixture_topo(4, mem, NULL, ring4, 2);
+	struct sim *s;
+	struct task *t;
+
+	(void)state;
+	tp->nodes[3].adistance = 2880;
+	tunables_init(&tun);
+	s = sim_create(tp, &tun, &err);
+	assert_non_null(s);
+	t = fx_task(s, 1, 0, 0);
+	fx_touch(s, t, 0x10000000, 1000);
+	get_scan_count_node(s, 0, 0, true, nr);
+	assert_int_equal(nr[LRU_INACTIVE_ANON] + nr[LRU_ACTIVE_ANON], 0);
+	assert_int_equal(zone_reclaimable_pages(s, &s->mem.nodes[0].zones[ZONE_NORMAL]), 0);
+	s->tun.v[TUN_NUMA_DEMOTION_ENABLED] = 1;
+	get_scan_count_node(s, 0, 0, true, nr);
+	assert_int_equal(nr[LRU_INACTIVE_ANON] + nr[LRU_ACTIVE_ANON], 1000);
+	/* zone_reclaimable_pages() counts the anon pages too */
+	assert_int_equal(zone_reclaimable_pages(s, &s->mem.nodes[0].zones[ZONE_NORMAL]), 1000);
+	fx_check(s);
+	fx_destroy(s, tp);
+}
+
 /* ---- promotion arithmetic (kernel/sched/fair.c) ------------------------------ */
 
 static void set_ms(struct sim *s, uint64_t ms)
@@ -493,6 +534,7 @@ int main(void)
 		cmocka_unit_test(test_memoryless_node),
 		cmocka_unit_test(test_shipped),
 		cmocka_unit_test(test_adistance_errors),
+		cmocka_unit_test(test_scan_count_with_demotion),
 		cmocka_unit_test(test_rate_limit_window),
 		cmocka_unit_test(test_threshold_adjust),
 		cmocka_unit_test(test_wi_task_rotor),
