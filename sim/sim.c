@@ -15,6 +15,7 @@
 #include "mm/migrate.h"
 #include "mm/overcommit.h"
 #include "mm/filemap.h"
+#include "mm/memory-tiers.h"
 #include "mm/page_alloc.h"
 #include "mm/huge_memory.h"
 #include "mm/slab.h"
@@ -35,6 +36,15 @@ struct sim *sim_create(const struct topology *topo, const struct tunables *tun,
 	}
 	s->topo = topo;
 	s->tun = *tun;
+	for (int n = topo->nr_nodes; n < TUN_WI_NODES; n++)
+		if (tun->set[TUN_WI_WEIGHT(n)]) {
+			char name[96];
+
+			nerr_set(err, "%s: the machine has no node %d (nodes 0-%d)",
+				 tunable_name(TUN_WI_WEIGHT(n), name, sizeof(name)), n, topo->nr_nodes - 1);
+			free(s);
+			return NULL;
+		}
 	engine_init(&s->eng);
 	for (int i = 0; i < NR_RNG_STREAMS; i++)
 		rng_seed(&s->rng[i], (uint64_t)tun->v[TUN_SIM_SEED], (uint64_t)i);
@@ -55,6 +65,7 @@ struct sim *sim_create(const struct topology *topo, const struct tunables *tun,
 	/* The rest of the kernel model, in boot order. */
 	if (!(s->mmreg = calloc(1, sizeof(*s->mmreg))) || vfs_init(s) || swap_init(s) ||
 	    cpuset_init(s) || slab_init(s) || tasks_init(s) || migrate_init(s) ||
+	    memory_tiers_build(topo, &s->tiers) ||
 	    (topo->nr_links && !(s->ic = ic_create(topo)))) {
 		nerr_set(err, "%s: out of host memory setting up the simulation", topo->path ? topo->path : "topology");
 		sim_destroy(s);
@@ -74,6 +85,7 @@ void sim_destroy(struct sim *s)
 	slab_free_all(s);
 	cpuset_free(s);
 	migrate_free(s);
+	memory_tiers_free(s->tiers);
 	ic_free(s->ic);
 	vfs_free(s);
 	swap_free_all(s);
@@ -130,8 +142,12 @@ void sim_tunables_changed(struct sim *s, int id)
 
 int sim_check(struct sim *s, struct nerr *err)
 {
+	char why[256];
+
 	if (page_alloc_check(s, err) || mm_check(s, err) || swap_check(s, err))
 		return -1;
+	if (memory_tiers_check(s->tiers, s->topo, why, sizeof(why)) || tiering_check(s, why, sizeof(why)))
+		return nerr_set(err, "memory tiers: %s", why);
 	/* Other modules' invariants are checked here, one call each
 	 * (page tables vs. reverse map, page cache, swap, ...). */
 	return 0;

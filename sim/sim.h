@@ -34,6 +34,7 @@ struct trace_log;       /* trace/replay.h: syscall results, expects, snapshots *
 struct mm_registry;     /* task/mm.h: anon_vmas */
 struct migrate_state;   /* mm/migrate.c: pages under migration */
 struct interconnect;    /* topo/interconnect.h: links; NULL without links */
+struct memory_tiers;    /* mm/memory-tiers.h: tiers and demotion targets (read-only) */
 
 /* Random streams, one per purpose (DESIGN.md). */
 enum rng_stream { RNG_ACCESS, RNG_SCHED, RNG_RECLAIM, RNG_MISC, NR_RNG_STREAMS };
@@ -63,6 +64,7 @@ struct sim {
 	struct mm_registry *mmreg;
 	struct migrate_state *migration;
 	struct interconnect *ic;
+	struct memory_tiers *tiers;
 
 	struct task *current;    /* the task whose record runs now (Linux's current), or NULL */
 

@@ -237,11 +237,13 @@ static void print_json(const struct compare *c, const struct row *rows, int nrow
 
 	json_object_set_new(cmp, "topology", json_string(c->a.topo));
 	json_object_set_new(cmp, "workload", json_string(c->a.trace));
+	char name[96];
+
 	for (int i = 0; i < nrows; i++) {
 		json_t *run = json_object();
 
 		for (int v = 0; v < c->nvary; v++)
-			json_object_set_new(run, tunable_defs[c->vary[v].id].name,
+			json_object_set_new(run, tunable_name(c->vary[v].id, name, sizeof(name)),
 					    value_json(c->vary[v].values[rows[i].idx[v]]));
 		for (size_t k = 0; k < NCOLS; k++)
 			json_object_set_new(run, cols[k], cell_json(&rows[i], k));
@@ -264,7 +266,7 @@ static void print_table(const struct compare *c, const struct row *rows, int nro
 		return;
 	}
 	for (int v = 0; v < c->nvary; v++)
-		fprintf(f, csv ? "%s," : "%-24s ", tunable_defs[c->vary[v].id].name);
+		fprintf(f, csv ? "%s," : "%-24s ", tunable_name(c->vary[v].id, cell, sizeof(cell)));
 	for (size_t k = 0; k < NCOLS; k++)
 		fprintf(f, csv ? (k + 1 < NCOLS ? "%s," : "%s") : "%15s", cols[k]);
 	fputc('\n', f);

@@ -1,7 +1,8 @@
 /*
  * cmd_topo.c - `numasim topo show|validate|order -t TOPO` (SPEC.md §3).
  *
- *   show      the machine as `numactl --hardware` prints it
+ *   show      the machine as `numactl --hardware` prints it, then its
+ *             memory tiers and demotion targets
  *   validate  "<path>: ok (N nodes, C cpus, M MiB)" or the one-line error
  *   order     each node's fallback order, as the kernel logs it at boot
  *             ("Fallback order for Node 0: 0 1 2 3 ") - an extension
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "mm/memory-tiers.h"
 #include "topo/topo.h"
 
 static const char topo_usage[] =
@@ -74,6 +76,18 @@ static void print_summary(const struct topology *t)
 	       (unsigned long long)(bytes >> 20));
 }
 
+/* numactl --hardware, then the memory tiers and demotion targets the
+ * kernel would build (docs/topology-format.md). */
+static void print_show(const struct topology *t)
+{
+	struct memory_tiers *mt;
+
+	topo_print_hardware(t, NULL, stdout);
+	if (memory_tiers_build(t, &mt) == 0)
+		memory_tiers_print(mt, stdout);
+	memory_tiers_free(mt);
+}
+
 int cmd_topo(int argc, char **argv)
 {
 	const char *name = TOPO_DEFAULT, *action = argc > 1 ? argv[1] : NULL;
@@ -95,7 +109,7 @@ int cmd_topo(int argc, char **argv)
 	    topo_load(path, &t, &err, cli_warn, NULL))
 		return cli_fail(&err);
 	if (!strcmp(action, "show"))
-		topo_print_hardware(t, NULL, stdout);
+		print_show(t);
 	else if (!strcmp(action, "order"))
 		print_orders(t);
 	else

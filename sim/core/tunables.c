@@ -54,8 +54,8 @@ const struct tunable_def tunable_defs[NR_TUNABLES] = {
 		"min(free memory at boot / 32, 128 MiB) as init_user_reserve()"},
 	[TUN_NUMA_BALANCING] = {"kernel.numa_balancing", 0, 0, 3, false,
 		"automatic NUMA balancing: 1 scans each process's memory periodically and migrates pages "
-		"towards the node of the CPU that faults on them (docs/model.md §7); bit 2 (memory "
-		"tiering) is accepted but changes nothing: every node is top tier"},
+		"towards the node of the CPU that faults on them (docs/model.md §7); 2 memory tiering: "
+		"promotes hot pages of slower tiers to the faulting CPU's node (docs/model.md §11); 3 both"},
 	[TUN_NUMA_BALANCING_SCAN_DELAY_MS] = {"kernel.numa_balancing_scan_delay_ms", 1000, 0,
 		86400000, false, "delay before a process's first NUMA scan (debugfs numa_balancing/scan_delay_ms)"},
 	[TUN_NUMA_BALANCING_SCAN_PERIOD_MIN_MS] = {"kernel.numa_balancing_scan_period_min_ms", 1000, 1,
@@ -66,6 +66,17 @@ const struct tunable_def tunable_defs[NR_TUNABLES] = {
 		"MiB of present ptes marked for NUMA hinting per scan (numa_balancing/scan_size_mb)"},
 	[TUN_NUMA_STAT] = {"vm.numa_stat", 1, 0, 1, false,
 		"keep numastat counters"},
+	[TUN_NUMA_DEMOTION_ENABLED] = {"mm.numa.demotion_enabled", 0, 0, 1, false,
+		"/sys/kernel/mm/numa/demotion_enabled: reclaim moves cold pages of a node to its demotion "
+		"target in a lower memory tier instead of swapping or dropping them (docs/model.md §11)"},
+	[TUN_NUMA_BALANCING_PROMOTE_RATE_LIMIT_MBPS] = {"kernel.numa_balancing_promote_rate_limit_MBps",
+		65536, 0, INT32_MAX, false,
+		"tiering mode: most MB of promotion candidates per second into a node; the hot "
+		"threshold adapts to it (numa_promotion_adjust_threshold())"},
+	[TUN_NUMA_BALANCING_HOT_THRESHOLD_MS] = {"kernel.numa_balancing_hot_threshold_ms", 1000, 0,
+		INT32_MAX, false,
+		"tiering mode: a slow-tier page is hot when its hinting fault comes less than this after "
+		"the scan that marked it (debugfs numa_balancing/hot_threshold_ms)"},
 	[TUN_SIM_SEED] = {"sim.seed", 1, 0, INT64_MAX, false,
 		"seed of every random stream of the run"},
 	[TUN_SIM_SWAP_SIZE] = {"sim.swap_size", 0, 0, 1LL << 50, true,
@@ -107,11 +118,50 @@ const struct tunable_def tunable_defs[NR_TUNABLES] = {
 		"sim.cost.zero_page_ns"},
 };
 
+/* /sys/kernel/mm/mempolicy/weighted_interleave/node<N>, one per node. */
+#define WI_PREFIX "mm.mempolicy.weighted_interleave.node"
+static const struct tunable_def wi_weight_def = {
+	WI_PREFIX "<N>", 1, 1, 255, false,
+	"weight of node N for MPOL_WEIGHTED_INTERLEAVE: that many pages in a row on N "
+	"(weighted_interleave_nodes(), weighted_interleave_nid())", NULL};
+
 void tunables_init(struct tunables *t)
 {
 	memset(t, 0, sizeof(*t));
-	for (int i = 0; i < NR_TUNABLES; i++)
-		t->v[i] = tunable_defs[i].def;
+	for (int i = 0; i < NR_TUNABLE_SLOTS; i++)
+		t->v[i] = tunable_def(i)->def;
+}
+
+const struct tunable_def *tunable_def(int id)
+{
+	return id < NR_TUNABLES ? &tunable_defs[id] : &wi_weight_def;
+}
+
+const char *tunable_name(int id, char *buf, size_t len)
+{
+	if (id < NR_TUNABLES)
+		return tunable_defs[id].name;
+	snprintf(buf, len, WI_PREFIX "%d", id - NR_TUNABLES);
+	return buf;
+}
+
+/* "node<N>" of the weighted interleave family: N in decimal, no leading
+ * zeros, below TUN_WI_NODES; -1 otherwise. */
+static int wi_find(const char *name)
+{
+	const char *p = name + strlen(WI_PREFIX);
+	long n = 0;
+
+	if (strncmp(name, WI_PREFIX, strlen(WI_PREFIX)) || !*p || (*p == '0' && p[1]))
+		return -1;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		n = n * 10 + (*p - '0');
+		if (n >= TUN_WI_NODES)
+			return -1;
+	}
+	return TUN_WI_WEIGHT((int)n);
 }
 
 int tunable_find(const char *name)
@@ -119,7 +169,7 @@ int tunable_find(const char *name)
 	for (int i = 0; i < NR_TUNABLES; i++)
 		if (strcmp(tunable_defs[i].name, name) == 0)
 			return i;
-	return -1;
+	return wi_find(name);
 }
 
 const char *tunable_word(int id, int64_t v)
@@ -165,7 +215,8 @@ static int set_word(struct tunables *t, int id, const char *value, struct nerr *
 
 int tunable_set(struct tunables *t, int id, const char *value, struct nerr *err)
 {
-	const struct tunable_def *d = &tunable_defs[id];
+	const struct tunable_def *d = tunable_def(id);
+	char name[96];
 	char why[256];
 
 	if (d->choices)
@@ -175,9 +226,10 @@ int tunable_set(struct tunables *t, int id, const char *value, struct nerr *err)
 			 : parse_u64(value, &v, why, sizeof(why));
 
 	if (rc)
-		return nerr_set(err, "%s: %s", d->name, why);
+		return nerr_set(err, "%s: %s", tunable_name(id, name, sizeof(name)), why);
 	if ((int64_t)v < d->min || (int64_t)v > d->max || v > INT64_MAX)
-		return nerr_set(err, "%s: %s is out of range %lld..%lld", d->name, value,
+		return nerr_set(err, "%s: %s is out of range %lld..%lld",
+				tunable_name(id, name, sizeof(name)), value,
 				(long long)d->min, (long long)d->max);
 	t->v[id] = (int64_t)v;
 	t->set[id] = true;

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/bitmap.h"
 #include "core/err.h"
 
 enum tunable_id {
@@ -42,6 +43,9 @@ enum tunable_id {
 	TUN_NUMA_BALANCING_SCAN_PERIOD_MAX_MS,
 	TUN_NUMA_BALANCING_SCAN_SIZE_MB,
 	TUN_NUMA_STAT,
+	TUN_NUMA_DEMOTION_ENABLED,
+	TUN_NUMA_BALANCING_PROMOTE_RATE_LIMIT_MBPS,
+	TUN_NUMA_BALANCING_HOT_THRESHOLD_MS,
 	/* the simulator's own */
 	TUN_SIM_SEED,
 	TUN_SIM_SWAP_SIZE,
@@ -64,6 +68,15 @@ enum tunable_id {
 	NR_TUNABLES
 };
 
+/*
+ * Indexed tunables follow the named ones: one per node,
+ * mm.mempolicy.weighted_interleave.node<N> (N < TUN_WI_NODES), with ids
+ * TUN_WI_WEIGHT(N). They share one definition (tunable_def()).
+ */
+#define TUN_WI_NODES NS_MAX_NODES
+#define TUN_WI_WEIGHT(nid) (NR_TUNABLES + (nid))
+#define NR_TUNABLE_SLOTS (NR_TUNABLES + TUN_WI_NODES)
+
 struct tunable_def {
 	const char *name;
 	int64_t def;             /* TUNABLE_AUTO: computed (e.g. min_free_kbytes) */
@@ -77,11 +90,16 @@ struct tunable_def {
 extern const struct tunable_def tunable_defs[NR_TUNABLES];
 
 struct tunables {
-	int64_t v[NR_TUNABLES];
-	bool set[NR_TUNABLES];   /* explicitly set by the user */
+	int64_t v[NR_TUNABLE_SLOTS];
+	bool set[NR_TUNABLE_SLOTS];   /* explicitly set by the user */
 };
 
 void tunables_init(struct tunables *t);
+/* The definition of any tunable id, indexed ones included. */
+const struct tunable_def *tunable_def(int id);
+/* The name of tunable id ("mm.mempolicy.weighted_interleave.node3" for an
+ * indexed one), written to buf. */
+const char *tunable_name(int id, char *buf, size_t len);
 /* Looks a tunable up by name; -1 if unknown. */
 int tunable_find(const char *name);
 /* Parses and sets "value" for id; -1 with "<name>: <problem>" in err. */

@@ -22,6 +22,7 @@
 
 #include "mm/cpuset.h"
 #include "mm/migrate.h"
+#include "mm/memory-tiers.h"
 #include "sim.h"
 #include "task/mm.h"
 #include "task/numa_balancing.h"
@@ -353,13 +354,11 @@ struct mempolicy *get_vma_policy(struct task *t, struct vm_area_struct *vma, uin
 	return t ? t->mempolicy : NULL;
 }
 
-/* Weighted interleave weight of a node (get_il_weight()): without
- * weights in /sys/kernel/mm/mempolicy/weighted_interleave every node
- * weighs 1, as the kernel defaults them. */
-static unsigned il_weight(int nid)
+/* Models get_il_weight(): the node's weight from
+ * mm.mempolicy.weighted_interleave.node<N> (1..255, default 1). */
+static unsigned il_weight(const struct sim *s, int nid)
 {
-	(void)nid;
-	return 1;
+	return nid >= 0 && nid < TUN_WI_NODES ? (unsigned)tun(&s->tun, TUN_WI_WEIGHT(nid)) : 1;
 }
 
 /* Models next_node_in(). */
@@ -372,7 +371,7 @@ static int next_node_in(int n, const nodemask_t *m)
 
 /* Models interleave_nodes() and weighted_interleave_nodes(): the task's
  * rotor, for allocations without an interleave index. */
-static int interleave_nodes(struct task *t, const struct mempolicy *pol)
+static int interleave_nodes(const struct sim *s, struct task *t, const struct mempolicy *pol)
 {
 	if (pol->mode == MPOL_WEIGHTED_INTERLEAVE) {
 		int node = t->il_prev;
@@ -380,7 +379,7 @@ static int interleave_nodes(struct task *t, const struct mempolicy *pol)
 		if (!t->il_weight || node < 0 || !node_isset(&pol->nodes, node)) {
 			node = next_node_in(node, &pol->nodes);
 			t->il_prev = node;
-			t->il_weight = il_weight(node);
+			t->il_weight = il_weight(s, node);
 		}
 		t->il_weight--;
 		return node;
@@ -391,19 +390,20 @@ static int interleave_nodes(struct task *t, const struct mempolicy *pol)
 
 /* Models interleave_nid() and weighted_interleave_nid(): the node for
  * interleave index ilx (page offset in the mapping). */
-static int interleave_nid(const struct mempolicy *pol, uint64_t ilx, int local)
+static int interleave_nid(const struct sim *s, const struct mempolicy *pol, uint64_t ilx,
+			  int local)
 {
 	unsigned total = 0;
 	int n;
 
 	for_each_node_mask(n, &pol->nodes)
-		total += pol->mode == MPOL_WEIGHTED_INTERLEAVE ? il_weight(n) : 1;
+		total += pol->mode == MPOL_WEIGHTED_INTERLEAVE ? il_weight(s, n) : 1;
 	if (!total)
 		return local;
 	uint64_t target = ilx % total;
 
 	for_each_node_mask(n, &pol->nodes) {
-		unsigned w = pol->mode == MPOL_WEIGHTED_INTERLEAVE ? il_weight(n) : 1;
+		unsigned w = pol->mode == MPOL_WEIGHTED_INTERLEAVE ? il_weight(s, n) : 1;
 
 		if (target < w)
 			return n;
@@ -466,7 +466,7 @@ pfn_t alloc_pages_mpol(struct sim *s, struct task *t, struct mempolicy *pol, boo
 		return pfn;
 	case MPOL_INTERLEAVE:
 	case MPOL_WEIGHTED_INTERLEAVE:
-		nid = has_ilx ? interleave_nid(pol, ilx, local) : interleave_nodes(t, pol);
+		nid = has_ilx ? interleave_nid(s, pol, ilx, local) : interleave_nodes(s, t, pol);
 		pfn = alloc_nodemask(s, t, gfp, order, nid, NULL, local, stall);
 		if (pfn != NOPFN && pfn_to_nid(&s->mem, pfn) == nid &&
 		    tun(&s->tun, TUN_NUMA_STAT))
@@ -914,8 +914,17 @@ static void prot_numa_one(void *ctx, uint64_t vpn, pte_t *e)
 	if ((f->flags[pfn] & PG_file) && !(f->flags[pfn] & PG_swapbacked) &&
 	    (f->flags[pfn] & PG_dirty))
 		return;
-	if (c->target_node >= 0 && pfn_to_nid(&c->s->mem, pfn) == c->target_node)
+	int nid = pfn_to_nid(&c->s->mem, pfn);
+
+	if (c->target_node >= 0 && nid == c->target_node)
 		return;
+	/* Tiering alone: top-tier pages are not scanned; slow-tier pages
+	 * remember when they were (folio_xchg_access_time()). */
+	if (!(tun(&c->s->tun, TUN_NUMA_BALANCING) & NUMA_BALANCING_NORMAL) &&
+	    node_is_toptier(c->s->tiers, nid))
+		return;
+	if (folio_use_access_time(c->s, pfn))
+		f->last_cpupid[pfn] = numa_access_time(c->s);
 	*e |= PTE_NUMA;
 	c->updated++;
 }

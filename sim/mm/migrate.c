@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "mm/filemap.h"
+#include "mm/memory-tiers.h"
 #include "mm/mempolicy.h"
 #include "mm/cpuset.h"
 #include "mm/page_alloc.h"
@@ -21,6 +22,7 @@
 #include "mm/vmscan.h"
 #include "sim.h"
 #include "task/mm.h"
+#include "task/numa_balancing.h"
 #include "task/task.h"
 
 struct mig_entry {
@@ -268,6 +270,12 @@ static void migrate_identity(struct sim *s, pfn_t old, pfn_t new)
 	/* folio_migrate_flags(): the NUMA hinting history moves along, so
 	 * the page is not migrated again over-eagerly */
 	f->last_cpupid[new] = f->last_cpupid[old];
+	/* in tiering mode a slow-tier page keeps an access time there, not a
+	 * cpupid: it is reset when the page changes tiers */
+	if (numa_balancing_tiering(s) &&
+	    node_is_toptier(s->tiers, pfn_to_nid(&s->mem, old)) !=
+	    node_is_toptier(s->tiers, pfn_to_nid(&s->mem, new)))
+		f->last_cpupid[new] = 0;
 	if (fl & PG_anon)
 		move_stat(s, old, new, NR_ANON_MAPPED);
 	if (fl & PG_file) {
@@ -387,9 +395,27 @@ static uint64_t copy_time(struct sim *s, int a, int b, uint64_t elapsed)
 
 /* alloc_migration_target() (__GFP_THISNODE on the target node) or
  * alloc_migration_target_by_mpol(). */
+/* Models alloc_demote_folio(): the target node alone first, so that its
+ * kswapd demotes or reclaims before slower tiers fill up, then any node of
+ * the lower tiers; no direct reclaim, no cpuset (demote_folio_list()'s
+ * gfp: GFP_HIGHUSER_MOVABLE without __GFP_RECLAIM, plus GFP_NOWAIT). */
+static pfn_t alloc_demote_page(struct sim *s, const struct migrate_target *mt, int target)
+{
+	gfp_t gfp = (GFP_HIGHUSER_MOVABLE & ~__GFP_RECLAIM) | __GFP_NOWARN | GFP_NOWAIT;
+	pfn_t pfn = alloc_pages_node(s, target, gfp | __GFP_THISNODE, 0, mt->local_nid);
+	struct alloc_req req = {
+		.gfp = gfp, .preferred_nid = target, .nodemask = mt->demote_mask,
+		.local_nid = mt->local_nid,
+	};
+
+	return pfn != NOPFN ? pfn : alloc_pages_req(s, &req);
+}
+
 static pfn_t alloc_target(struct sim *s, const struct migrate_target *mt,
 			  const struct migrate_item *it)
 {
+	if (mt->demote_mask)
+		return alloc_demote_page(s, mt, it->target);
 	if (mt->pol) {
 		uint64_t stall = 0;
 
@@ -545,7 +571,12 @@ static int migrate_one(struct sim *s, const struct migrate_target *mt, struct mi
 	f->flags[new] = PG_locked;
 	f->flags[old] |= PG_locked;
 	rmap_walk(s, old, install_one, &c);
-	*elapsed += copy_time(s, pfn_to_nid(&s->mem, old), pfn_to_nid(&s->mem, new), *elapsed);
+	if (mt->demote_mask) {   /* links booked per batch: migrate_demote_pages() */
+		it->target = pfn_to_nid(&s->mem, new);
+		*elapsed += migrate_cost(s, pfn_to_nid(&s->mem, old), it->target);
+	}
+	else
+		*elapsed += copy_time(s, pfn_to_nid(&s->mem, old), pfn_to_nid(&s->mem, new), *elapsed);
 	if ((f->flags[old] & PG_pinned) ||
 	    entry_add(s->migration, old, new, sim_now(s) + *elapsed, &idx)) {
 		/* folio_migrate_mapping(): references we cannot account for */
@@ -554,6 +585,10 @@ static int migrate_one(struct sim *s, const struct migrate_target *mt, struct mi
 		f->flags[new] = 0;
 		free_pages(s, new, 0);
 		return -EAGAIN;
+	}
+	if (mt->demote_mask) {
+		migration_done(s, idx);   /* the reclaimer copied it: done now */
+		return 0;
 	}
 	if (engine_at(&s->eng, sim_now(s) + *elapsed, migration_done, s, idx)) {
 		entry_del(s->migration, idx);
@@ -621,6 +656,79 @@ out:
 	*cost_ns += elapsed;
 	s->migrate_ns += elapsed;
 	return failed;
+}
+
+/*
+ * The bytes a demotion batch moved from node `from` cross the links once
+ * per batch and target node: with the running record (direct reclaim:
+ * sim_traffic(), settled when the record ends), or at once for kswapd,
+ * which waits for them. Returns kswapd's extra wait.
+ */
+static uint64_t demote_traffic(struct sim *s, const struct migrate_item *items, size_t n, int from)
+{
+	uint64_t now = sim_now(s), wait = 0;
+
+	if (!s->ic)
+		return 0;
+	for (int to = 0; to < s->topo->nr_nodes; to++) {
+		uint64_t bytes = 0, done;
+
+		for (size_t i = 0; i < n; i++)
+			if (!items[i].rc && items[i].target == to)
+				bytes += s->topo->page_size;
+		if (!bytes)
+			continue;
+		if (s->current) {
+			sim_traffic(s, from, to, bytes);
+			continue;
+		}
+		done = ic_transfer(s->ic, from, to, bytes, now);
+		if (done > now + wait)
+			wait = done - now;
+	}
+	return wait;
+}
+
+size_t migrate_demote_pages(struct sim *s, struct migrate_item *items, size_t n, int target,
+			    const nodemask_t *allowed, int src_nid, uint64_t *cost_ns)
+{
+	struct migrate_target mt = {.local_nid = src_nid, .demote_mask = allowed};
+	uint64_t elapsed = 0;
+	size_t done = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		items[i].target = target;
+		items[i].rc = -EAGAIN;
+	}
+	for (int pass = 0; pass < NR_MAX_MIGRATE_PAGES_RETRY; pass++) {
+		bool again = false;
+
+		for (size_t i = 0; i < n; i++) {
+			if (items[i].rc != -EAGAIN)
+				continue;
+			items[i].rc = migrate_one(s, &mt, &items[i], &elapsed);
+			if (items[i].rc == -ENOMEM)
+				goto nomem;
+			again |= items[i].rc == -EAGAIN;
+		}
+		if (!again)
+			break;
+	}
+	goto out;
+nomem:
+	/* no room in the lower tiers: the rest stay with reclaim */
+	for (size_t i = 0; i < n; i++)
+		if (items[i].rc == -EAGAIN)
+			items[i].rc = -ENOMEM;
+out:
+	for (size_t i = 0; i < n; i++) {
+		s->mem.events[items[i].rc ? PGMIGRATE_FAIL : PGMIGRATE_SUCCESS]++;
+		done += !items[i].rc;
+	}
+	elapsed += demote_traffic(s, items, n, src_nid);
+	*cost_ns += elapsed;
+	s->migrate_ns += elapsed;
+	return done;
 }
 
 /* ---- move_pages(2) --------------------------------------------------------------- */
@@ -823,8 +931,12 @@ static int misplaced_prepare(struct sim *s, struct task *t, pfn_t pfn, int targe
 
 	if ((fl & PG_file) && !(fl & PG_swapbacked) && (fl & PG_dirty))
 		return -EAGAIN;
-	if (!migrate_balanced_pgdat(s, target, page_is_thp(&s->mem.f, pfn) ? HPAGE_PMD_NR : 1))
+	if (!migrate_balanced_pgdat(s, target, page_is_thp(&s->mem.f, pfn) ? HPAGE_PMD_NR : 1)) {
+		/* tiering: the target's kswapd makes room (demoting cold pages) */
+		if (numa_balancing_tiering(s))
+			wakeup_kswapd(s, target, GFP_HIGHUSER_MOVABLE, 0, ZONE_MOVABLE);
 		return -EAGAIN;
+	}
 	/* the target page is allocated in the task's context, so its cpuset
 	 * bounds it (prepare_alloc_pages()) */
 	cpuset_task_mems(s, t, &mems);
@@ -846,5 +958,8 @@ int migrate_misplaced_page(struct sim *s, struct task *t, pfn_t pfn, int target,
 	if (migrate_pages_list(s, &it, 1, &mt, cost_ns))
 		return it.rc ? it.rc : -EAGAIN;
 	s->mem.events[NUMA_PAGES_MIGRATED] += nr;
+	if (numa_balancing_tiering(s) && !node_is_toptier(s->tiers, pfn_to_nid(&s->mem, pfn)) &&
+	    node_is_toptier(s->tiers, target))
+		tiering_count(s, target, PGPROMOTE_SUCCESS, nr);
 	return 0;
 }

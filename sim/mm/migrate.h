@@ -69,6 +69,9 @@ struct migrate_target {
 	struct task *t;          /* whose policy and cpuset apply (pol != NULL) */
 	struct mempolicy *pol;   /* NULL: item.target with __GFP_THISNODE */
 	int local_nid;           /* numa_node_id() of the caller */
+	/* demotion (pol NULL): alloc_demote_folio() falls back to these nodes,
+	 * and the move completes at once (the reclaimer did the copy) */
+	const nodemask_t *demote_mask;
 };
 
 /*
@@ -99,6 +102,20 @@ long do_move_pages(struct sim *s, struct task *caller, struct task *target, uint
  */
 int migrate_misplaced_page(struct sim *s, struct task *t, pfn_t pfn, int target,
 			   uint64_t *cost_ns);
+
+/*
+ * Models demote_folio_list()'s migrate_pages(MR_DEMOTION) call for pages
+ * reclaim isolated: each page moves to a page allocated as
+ * alloc_demote_folio() does (target with __GFP_THISNODE, then any node of
+ * allowed, never direct reclaim, cpusets and policies ignored). The
+ * reclaimer copies the pages itself, so each move completes at once; its
+ * time is added to *cost_ns. src_nid is the node reclaimed (its kswapd is
+ * numa_node_id() for the allocation). Sets items[i].rc (0 moved, target
+ * then the node it went to) and leaves pages not moved isolated for
+ * reclaim to handle; returns how many moved.
+ */
+size_t migrate_demote_pages(struct sim *s, struct migrate_item *items, size_t n, int target,
+			    const nodemask_t *allowed, int src_nid, uint64_t *cost_ns);
 
 /* ptrace_may_access(PTRACE_MODE_READ_REALCREDS) as the model sees it:
  * the same process, root (CAP_SYS_PTRACE), or the same uid. */

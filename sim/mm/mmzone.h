@@ -85,7 +85,10 @@ enum lru_list {
 	LRU_UNEVICTABLE, NR_LRU_LISTS
 };
 
-enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, NR_WMARK };
+/* WMARK_PROMO: the high watermark plus one more gap, the free memory a
+ * top-tier node keeps for promotions in tiering mode (pgdat_free_space_enough(),
+ * kswapd's target there). */
+enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, WMARK_PROMO, NR_WMARK };
 
 struct zone {
 	int node;
@@ -159,7 +162,18 @@ struct pglist_data {
 	bool node_reclaim_failed;
 	int kswapd_priority;               /* balance_pgdat()'s sc.priority */
 	uint64_t kswapd_reclaimed;         /* reclaimed since this wakeup */
+	/* memory tiering: the tiering events of this node (PGDEMOTE_* counted
+	 * on the node demoted from, PGPROMOTE_* on the node promoted to, as
+	 * the kernel's node_page_state()), indexed by PGDEMOTE_KSWAPD.. */
+	uint64_t tier_stat[5];   /* NR_TIER_STAT */
+	/* NUMA balancing's promotion rate limit and hot threshold
+	 * (numa_promotion_rate_limit(), numa_promotion_adjust_threshold()) */
+	uint64_t nbp_rl_start_ms, nbp_rl_nr_cand;
+	uint64_t nbp_th_start_ms, nbp_th_nr_cand;
+	uint64_t nbp_threshold_ms;         /* 0: the default hot threshold */
 };
+#define TIER_STAT(item) ((item) - PGDEMOTE_KSWAPD)
+#define NR_TIER_STAT (PGPROMOTE_CANDIDATE_NRL - PGDEMOTE_KSWAPD + 1)
 
 /* vm events (enum vm_event_item) kept machine-wide. */
 enum vm_event_item {
@@ -174,6 +188,10 @@ enum vm_event_item {
 	THP_FAULT_ALLOC, THP_FAULT_FALLBACK, THP_SPLIT_PAGE, THP_SPLIT_PMD,
 	THP_MIGRATION_SUCCESS, THP_MIGRATION_FAIL, THP_MIGRATION_SPLIT,
 	THP_SWPOUT_FALLBACK, PGLAZYFREE, PGLAZYFREED,
+	/* memory tiering (node_stat_items in Linux, summed machine-wide in
+	 * /proc/vmstat; per node in struct pglist_data.tier_stat too) */
+	PGDEMOTE_KSWAPD, PGDEMOTE_DIRECT, PGPROMOTE_SUCCESS, PGPROMOTE_CANDIDATE,
+	PGPROMOTE_CANDIDATE_NRL,
 	NR_VM_EVENT_ITEMS
 };
 extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];

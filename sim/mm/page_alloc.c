@@ -310,6 +310,7 @@ static void setup_wmarks(struct sim *s)
 			z->wmark[WMARK_MIN] = min;
 			z->wmark[WMARK_LOW] = min + gap;
 			z->wmark[WMARK_HIGH] = min + 2 * gap;
+			z->wmark[WMARK_PROMO] = min + 3 * gap;
 		}
 	}
 }

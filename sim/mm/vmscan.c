@@ -6,6 +6,9 @@
  * (folio_lru_list()); the per-zone LRU sizes (update_lru_size()) change
  * only here, so --check can compare them with the lists.
  *
+ * With demotion on (mm.numa.demotion_enabled), pages that would be
+ * reclaimed move to a lower memory tier first (demote_folio_list()).
+ *
  * Reclaim, by kernel function: shrink_node() -> shrink_lruvec() scans
  * the four evictable lists in SWAP_CLUSTER_MAX batches as get_scan_count()
  * divides the work (vm.swappiness); shrink_active_list() ages active
@@ -28,10 +31,13 @@
 #include <string.h>
 
 #include "mm/filemap.h"
+#include "mm/memory-tiers.h"
+#include "mm/migrate.h"
 #include "mm/page_writeback.h"
 #include "mm/rmap.h"
 #include "mm/swap.h"
 #include "task/mm.h"
+#include "task/numa_balancing.h"
 #include "task/task.h"
 
 #include "sim.h"
@@ -182,13 +188,35 @@ void putback_lru_page(struct sim *s, pfn_t pfn)
 	lru_add(s, pfn);
 }
 
-/* Models zone_reclaimable_pages(): file LRU, plus anon when swap exists
- * (can_reclaim_anon_pages()). */
+/*
+ * Models can_demote(): with mm.numa.demotion_enabled, a node whose tier
+ * has lower tiers (node_get_allowed_targets()) reclaims by demotion,
+ * unless the caller forbids it (sc->no_demotion).
+ */
+static bool can_demote(struct sim *s, int nid, bool no_demotion)
+{
+	nodemask_t allowed;
+
+	if (!tun(&s->tun, TUN_NUMA_DEMOTION_ENABLED) || no_demotion)
+		return false;
+	node_get_allowed_targets(s->tiers, nid, &allowed);
+	return !nodes_empty(&allowed);
+}
+
+/* Models can_reclaim_anon_pages() for global reclaim: swap space is
+ * left, or the node can demote. */
+static bool can_reclaim_anon_pages(struct sim *s, int nid, bool no_demotion)
+{
+	return swap_free_slots(s) > 0 || can_demote(s, nid, no_demotion);
+}
+
+/* Models zone_reclaimable_pages(): file LRU, plus anon when it can be
+ * reclaimed (can_reclaim_anon_pages()). */
 uint64_t zone_reclaimable_pages(struct sim *s, const struct zone *z)
 {
 	uint64_t nr = z->nr_lru[LRU_INACTIVE_FILE] + z->nr_lru[LRU_ACTIVE_FILE];
 
-	if (swap_free_slots(s) > 0)
+	if (can_reclaim_anon_pages(s, z->node, false))
 		nr += z->nr_lru[LRU_INACTIVE_ANON] + z->nr_lru[LRU_ACTIVE_ANON];
 	return nr;
 }
@@ -210,6 +238,7 @@ struct scan_control {
 	bool may_unmap;
 	bool may_swap;
 	bool kswapd;              /* counts as kswapd, else as direct */
+	bool no_demotion;         /* may not demote (madvise(MADV_PAGEOUT)-style reclaim) */
 	uint64_t nr_scanned, nr_reclaimed;
 	uint64_t nr_dirty;        /* dirty file pages met and left */
 	uint64_t io_ns;           /* transfer time of the writes it waited for */
@@ -245,10 +274,10 @@ static bool inactive_is_low(struct sim *s, const struct pglist_data *pg, enum lr
 	return in * ratio < act;
 }
 
-/* Models can_reclaim_anon_pages(): swap space is left. */
-static bool can_reclaim_anon(struct sim *s)
+static bool can_reclaim_anon(struct sim *s, const struct pglist_data *pg,
+			     const struct scan_control *sc)
 {
-	return swap_free_slots(s) > 0;
+	return can_reclaim_anon_pages(s, pg->id, sc->no_demotion);
 }
 
 struct young_ctx {
@@ -408,6 +437,20 @@ static void free_reclaimed(struct sim *s, pfn_t pfn)
 	}
 }
 
+/* Pages queued for demotion by one shrink_folio_list() batch. */
+#define DEMOTE_BATCH SWAP_CLUSTER_MAX
+struct demote_batch {
+	struct migrate_item items[DEMOTE_BATCH];
+	size_t n;
+};
+
+/* Pages the model's migration can move (migrate_isolate()'s list): not
+ * huge, not in the swap cache, not under writeback. */
+static bool demotable(uint32_t flags)
+{
+	return !(flags & (PG_head | PG_huge | PG_swapcache | PG_writeback));
+}
+
 /* Models pageout(): a dirty page is written (swap for anonymous pages,
  * the file's device otherwise); the reclaimer waits for the write. */
 static void pageout(struct sim *s, pfn_t pfn, struct scan_control *sc)
@@ -429,9 +472,12 @@ static void pageout(struct sim *s, pfn_t pfn, struct scan_control *sc)
  * direct reclaim (kswapd's rare own writes are not modelled), except
  * that node reclaim with RECLAIM_WRITE writes them and waits, the seed's
  * throttling of a fast writer (docs/model.md). Shmem pages are not
- * swapped (kept active).
+ * swapped (kept active). With db (the node can demote), a page that would
+ * be reclaimed joins the demote list instead and stays isolated
+ * (docs/model.md §11).
  */
-static bool shrink_page(struct sim *s, pfn_t pfn, struct scan_control *sc)
+static bool shrink_page(struct sim *s, pfn_t pfn, struct scan_control *sc,
+			struct demote_batch *db)
 {
 	uint32_t *fl = &s->mem.f.flags[pfn];
 	bool anon = *fl & PG_anon;
@@ -445,6 +491,12 @@ static bool shrink_page(struct sim *s, pfn_t pfn, struct scan_control *sc)
 		goto activate;
 	if (ref == PAGEREF_KEEP)
 		goto keep;
+	/* Before reclaiming the page, try to move it to a lower tier: it
+	 * stays isolated on the demote list (shrink_folio_list()). */
+	if (db && demotable(*fl)) {
+		db->items[db->n++] = (struct migrate_item){.pfn = pfn};
+		return false;
+	}
 	if (!anon && (*fl & PG_swapbacked))
 		goto activate;
 	if (anon && (*fl & PG_swapbacked) && !(*fl & PG_swapcache)) {
@@ -485,14 +537,47 @@ keep:
 	return false;
 }
 
+/*
+ * Models demote_folio_list() and the retry of shrink_folio_list(): the
+ * queued pages move to next_demotion_node() (or, when it is full, another
+ * node of the lower tiers); those that could not move go through reclaim
+ * again without demotion. Returns the pages reclaimed either way.
+ */
+static uint64_t demote_folio_list(struct sim *s, struct pglist_data *pg, struct scan_control *sc,
+				  struct demote_batch *db)
+{
+	int target = next_demotion_node(s, pg->id);
+	uint64_t reclaimed = 0;
+	nodemask_t allowed;
+	size_t moved = 0;
+
+	if (!db->n)
+		return 0;
+	if (target >= 0) {
+		node_get_allowed_targets(s->tiers, pg->id, &allowed);
+		moved = migrate_demote_pages(s, db->items, db->n, target, &allowed, pg->id, &sc->io_ns);
+		tiering_count(s, pg->id, sc->kswapd ? PGDEMOTE_KSWAPD : PGDEMOTE_DIRECT, moved);
+		sim_explain(s, "    reclaim demotes %zu page%s from node %d to node %d\n", moved,
+			    moved == 1 ? "" : "s", pg->id, target);
+	}
+	reclaimed += moved;
+	for (size_t i = 0; i < db->n; i++)
+		if (target < 0 || db->items[i].rc)
+			reclaimed += shrink_page(s, db->items[i].pfn, sc, NULL);
+	db->n = 0;
+	return reclaimed;
+}
+
 /* Models shrink_inactive_list(): isolates up to nr_to_scan pages from the
- * tail and runs each through shrink_folio_list(). */
+ * tail and runs each through shrink_folio_list(), demoting first when the
+ * node can (can_demote()). */
 static void shrink_inactive_list(struct sim *s, struct pglist_data *pg, enum lru_list lru,
 				 uint64_t nr_to_scan, struct scan_control *sc)
 {
 	struct frames *f = &s->mem.f;
 	uint64_t scanned = 0, reclaimed = 0, dirty0 = sc->nr_dirty;
 	uint64_t n = pg->lru[lru].nr < nr_to_scan ? pg->lru[lru].nr : nr_to_scan;
+	struct demote_batch batch = {.n = 0}, *db = can_demote(s, pg->id, sc->no_demotion) ? &batch : NULL;
 
 	for (uint64_t i = 0; i < n; i++) {
 		pfn_t pfn = pg->lru[lru].tail;
@@ -507,8 +592,12 @@ static void shrink_inactive_list(struct sim *s, struct pglist_data *pg, enum lru
 		}
 		isolate_lru_page(s, pfn);
 		scanned++;
-		reclaimed += shrink_page(s, pfn, sc);
+		reclaimed += shrink_page(s, pfn, sc, db);
+		if (db && db->n == DEMOTE_BATCH)
+			reclaimed += demote_folio_list(s, pg, sc, db);
 	}
+	if (db)
+		reclaimed += demote_folio_list(s, pg, sc, db);
 	sc->nr_scanned += scanned;
 	sc->nr_reclaimed += reclaimed;
 	s->mem.events[sc->kswapd ? PGSCAN_KSWAPD : PGSCAN_DIRECT] += scanned;
@@ -574,6 +663,8 @@ void mark_page_lazyfree(struct sim *s, pfn_t pfn)
 	s->mem.events[PGLAZYFREE] += lru_nr_pages(&s->mem.f, pfn);
 }
 
+/* MADV_PAGEOUT reclaims without demotion (reclaim_folio_list() sets
+ * no_demotion): no demote batch. */
 uint64_t reclaim_pages(struct sim *s, const pfn_t *pfns, size_t n, uint64_t *cost_ns)
 {
 	struct scan_control sc = {
@@ -586,12 +677,12 @@ uint64_t reclaim_pages(struct sim *s, const pfn_t *pfns, size_t n, uint64_t *cos
 
 		if (isolate_lru_page(s, pfns[i]))
 			continue;
-		sc.nr_reclaimed += shrink_page(s, pfns[i], &sc);
+		sc.nr_reclaimed += shrink_page(s, pfns[i], &sc, NULL);
 		/* a THP split for swap-out left its tails where the kernel's
 		 * folio_list has them: they are reclaimed in the same call */
 		for (pfn_t t = 1; thp && !page_is_thp(&s->mem.f, pfns[i]) && t < HPAGE_PMD_NR; t++)
 			if (!isolate_lru_page(s, pfns[i] + t))
-				sc.nr_reclaimed += shrink_page(s, pfns[i] + t, &sc);
+				sc.nr_reclaimed += shrink_page(s, pfns[i] + t, &sc, NULL);
 	}
 	*cost_ns += sc.io_ns;
 	return sc.nr_reclaimed;
@@ -622,7 +713,7 @@ static bool file_is_tiny(struct sim *s, struct pglist_data *pg, const struct sca
 static enum scan_balance scan_balance(struct sim *s, struct pglist_data *pg,
 				      const struct scan_control *sc, uint64_t swappiness)
 {
-	if (!sc->may_swap || !can_reclaim_anon(s))
+	if (!sc->may_swap || !can_reclaim_anon(s, pg, sc))
 		return SCAN_FILE;
 	if (!sc->priority && swappiness)
 		return SCAN_EQUAL;
@@ -747,7 +838,8 @@ static void shrink_lruvec(struct sim *s, struct pglist_data *pg, struct scan_con
 			break;
 	}
 	/* Keep the anon lists aged even when only file pages were scanned. */
-	if (can_reclaim_anon(s) && inactive_is_low(s, pg, LRU_INACTIVE_ANON))
+	/* can_age_anon_pages(): swap, or demotion, makes aging worth it */
+	if (can_reclaim_anon(s, pg, sc) && inactive_is_low(s, pg, LRU_INACTIVE_ANON))
 		shrink_active_list(s, pg, LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX, sc);
 }
 
@@ -779,9 +871,14 @@ static void charge_stall(struct sim *s, struct alloc_req *req, uint64_t ns)
 
 /* ---- kswapd ------------------------------------------------------------------ */
 
-/* Models pgdat_balanced(): some eligible zone meets its high watermark. */
-static bool pgdat_balanced(const struct pglist_data *pg, unsigned order, int highest_zoneidx)
+/* Models pgdat_balanced(): some eligible zone meets its high watermark,
+ * or its promo watermark in NUMA balancing's tiering mode (room kept for
+ * promotions). */
+static bool pgdat_balanced(const struct sim *s, const struct pglist_data *pg, unsigned order,
+			   int highest_zoneidx)
 {
+	bool tiering = tun(&s->tun, TUN_NUMA_BALANCING) & NUMA_BALANCING_MEMORY_TIERING;
+	int mark = tiering ? WMARK_PROMO : WMARK_HIGH;
 	bool any = false;
 
 	for (int t = 0; t <= highest_zoneidx && t < MAX_NR_ZONES; t++) {
@@ -790,7 +887,7 @@ static bool pgdat_balanced(const struct pglist_data *pg, unsigned order, int hig
 		if (!zone_populated(z))
 			continue;
 		any = true;
-		if (zone_watermark_ok(z, order, z->wmark[WMARK_HIGH], highest_zoneidx))
+		if (zone_watermark_ok(z, order, z->wmark[mark], highest_zoneidx))
 			return true;
 	}
 	return !any;
@@ -810,12 +907,12 @@ static void kswapd_sleep(struct pglist_data *pg)
  * hopeless (MAX_RECLAIM_RETRIES failures); otherwise kswapd() calls
  * balance_pgdat() again from DEF_PRIORITY. Returns true to run again.
  */
-static bool kswapd_rerun(struct pglist_data *pg)
+static bool kswapd_rerun(const struct sim *s, struct pglist_data *pg)
 {
 	if (!pg->kswapd_reclaimed)
 		pg->kswapd_failures++;
 	if (pg->kswapd_failures >= MAX_RECLAIM_RETRIES ||
-	    pgdat_balanced(pg, pg->kswapd_order, pg->kswapd_highest_zoneidx)) {
+	    pgdat_balanced(s, pg, pg->kswapd_order, pg->kswapd_highest_zoneidx)) {
 		kswapd_sleep(pg);
 		return false;
 	}
@@ -837,7 +934,7 @@ static void kswapd_event(void *ctx, uint64_t nid)
 	struct sim *s = ctx;
 	struct pglist_data *pg = &s->mem.nodes[nid];
 
-	if (pgdat_balanced(pg, pg->kswapd_order, pg->kswapd_highest_zoneidx)) {
+	if (pgdat_balanced(s, pg, pg->kswapd_order, pg->kswapd_highest_zoneidx)) {
 		kswapd_sleep(pg);
 		return;
 	}
@@ -854,7 +951,7 @@ static void kswapd_event(void *ctx, uint64_t nid)
 	pg->kswapd_reclaimed += sc.nr_reclaimed;
 	if (!sc.nr_reclaimed || sc.nr_scanned < sc.nr_to_reclaim)
 		pg->kswapd_priority--;
-	if (pg->kswapd_priority < 1 && !kswapd_rerun(pg))
+	if (pg->kswapd_priority < 1 && !kswapd_rerun(s, pg))
 		return;
 	uint64_t cost = reclaim_cost(s, &sc);
 
@@ -875,7 +972,7 @@ void wakeup_kswapd(struct sim *s, int nid, gfp_t gfp, unsigned order, int highes
 	if (pg->kswapd_awake)
 		return;
 	if (pg->kswapd_failures >= MAX_RECLAIM_RETRIES ||
-	    pgdat_balanced(pg, order, highest_zoneidx))
+	    pgdat_balanced(s, pg, order, highest_zoneidx))
 		return;
 	pg->kswapd_awake = true;
 	pg->kswapd_priority = DEF_PRIORITY;

@@ -50,4 +50,9 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[THP_SWPOUT_FALLBACK] = "thp_swpout_fallback",
 	[PGLAZYFREE] = "pglazyfree",
 	[PGLAZYFREED] = "pglazyfreed",
+	[PGDEMOTE_KSWAPD] = "pgdemote_kswapd",
+	[PGDEMOTE_DIRECT] = "pgdemote_direct",
+	[PGPROMOTE_SUCCESS] = "pgpromote_success",
+	[PGPROMOTE_CANDIDATE] = "pgpromote_candidate",
+	[PGPROMOTE_CANDIDATE_NRL] = "pgpromote_candidate_nrl",
 };

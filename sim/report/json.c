@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/errno_names.h"
+#include "mm/memory-tiers.h"
 #include "mm/overcommit.h"
 #include "mm/page_alloc.h"
 #include "core/utf8.h"
@@ -287,6 +288,56 @@ static json_t *commit_json(struct sim *s)
 	return o;
 }
 
+static json_t *node_list_json(const nodemask_t *m, int nr_nodes)
+{
+	json_t *a = json_array();
+
+	for (int n = 0; n < nr_nodes; n++)
+		if (node_isset(m, n))
+			json_array_append_new(a, json_integer(n));
+	return a;
+}
+
+/* The tiers, fastest first (docs/report.md), and each node's demotion
+ * targets: the order of the timeseries' tier_pages. */
+static json_t *memory_tiers_json(struct sim *s)
+{
+	const struct memory_tiers *mt = s->tiers;
+	json_t *a = json_array();
+
+	for (int i = 0; i < mt->nr_tiers; i++) {
+		json_t *o = json_object();
+		const struct memory_tier *t = &mt->tier[i];
+
+		json_object_set_new(o, "id", json_integer(t->adistance_start >> MEMTIER_CHUNK_BITS));
+		json_object_set_new(o, "adistance_start", json_integer(t->adistance_start));
+		json_object_set_new(o, "top_tier", json_boolean(t->adistance_start <= mt->top_tier_adistance));
+		json_object_set_new(o, "nodes", node_list_json(&t->nodes, s->topo->nr_nodes));
+		json_object_set_new(o, "demotion_fallback",
+				    node_list_json(&t->lower_tier_mask, s->topo->nr_nodes));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+/* Resident pages (anonymous + page cache) of each tier, fastest first. */
+static json_t *tier_pages_json(struct sim *s)
+{
+	const struct memory_tiers *mt = s->tiers;
+	json_t *a = json_array();
+
+	for (int i = 0; i < mt->nr_tiers; i++) {
+		uint64_t pages = 0;
+
+		for (int n = 0; n < s->topo->nr_nodes; n++)
+			if (node_isset(&mt->tier[i].nodes, n))
+				pages += s->mem.nodes[n].stat[NR_ANON_MAPPED] +
+					 s->mem.nodes[n].stat[NR_FILE_PAGES];
+		json_array_append_new(a, u64(pages));
+	}
+	return a;
+}
+
 static json_t *config_json(struct sim *s)
 {
 	json_t *o = json_object();
@@ -304,6 +355,12 @@ static json_t *config_json(struct sim *s)
 			json_object_set_new(o, tunable_defs[i].name, json_string(tunable_word(i, v)));
 		else
 			json_object_set_new(o, tunable_defs[i].name, json_integer(v));
+	}
+	for (int n = 0; n < s->topo->nr_nodes && n < TUN_WI_NODES; n++) {
+		char name[96];
+
+		json_object_set_new(o, tunable_name(TUN_WI_WEIGHT(n), name, sizeof(name)),
+				    json_integer(s->tun.v[TUN_WI_WEIGHT(n)]));
 	}
 	return o;
 }
@@ -369,6 +426,7 @@ json_t *report_json(struct sim *s)
 		json_array_append_new(dist, row);
 	}
 	json_object_set_new(topo, "distances", dist);
+	json_object_set_new(topo, "memory_tiers", memory_tiers_json(s));
 	json_object_set_new(o, "topology", topo);
 	json_object_set_new(wl, "name", text_json(log ? log->workload_name : ""));
 	json_object_set_new(wl, "records", u64(log ? log->records : 0));
@@ -458,6 +516,9 @@ void report_add_sample(struct sim *s)
 	json_object_set_new(o, "pgscan_kswapd", u64(s->mem.events[PGSCAN_KSWAPD]));
 	json_object_set_new(o, "pgscan_direct", u64(s->mem.events[PGSCAN_DIRECT]));
 	json_object_set_new(o, "pgmigrate_success", u64(s->mem.events[PGMIGRATE_SUCCESS]));
+	json_object_set_new(o, "tier_pages", tier_pages_json(s));
+	json_object_set_new(o, "pgdemote", u64(s->mem.events[PGDEMOTE_KSWAPD] + s->mem.events[PGDEMOTE_DIRECT]));
+	json_object_set_new(o, "pgpromote_success", u64(s->mem.events[PGPROMOTE_SUCCESS]));
 	if (push(&s->log->samples, &s->log->nr_samples, o))
 		s->host_oom = true;
 }

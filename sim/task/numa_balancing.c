@@ -7,7 +7,9 @@
 
 #include <stdlib.h>
 
+#include "mm/memory-tiers.h"
 #include "mm/mempolicy.h"
+#include "mm/page_alloc.h"
 #include "sim.h"
 #include "task/mm.h"
 #include "task/task.h"
@@ -17,7 +19,22 @@
 
 bool numa_balancing_enabled(const struct sim *s)
 {
-	return tun(&s->tun, TUN_NUMA_BALANCING) & 1;
+	return tun(&s->tun, TUN_NUMA_BALANCING) != 0;
+}
+
+bool numa_balancing_tiering(const struct sim *s)
+{
+	return tun(&s->tun, TUN_NUMA_BALANCING) & NUMA_BALANCING_MEMORY_TIERING;
+}
+
+bool folio_use_access_time(const struct sim *s, pfn_t pfn)
+{
+	return numa_balancing_tiering(s) && !node_is_toptier(s->tiers, pfn_to_nid(&s->mem, pfn));
+}
+
+uint16_t numa_access_time(const struct sim *s)
+{
+	return (uint16_t)((sim_now(s) / NS_PER_MS) & 0xffff);
 }
 
 static uint64_t scan_min_ms(const struct sim *s)
@@ -189,16 +206,130 @@ void task_tick_numa(struct sim *s, struct task *t)
 
 /* ---- the migration filter ----------------------------------------------------------- */
 
+/* ---- promotion (memory tiering) --------------------------------------------------- */
+
+#define MSEC_PER_SEC 1000ULL
+#define NUMA_MIGRATION_ADJUST_STEPS 16
+
+/* Models pgdat_free_space_enough(): some zone of the node is above its
+ * promo watermark by max(1 GiB, a sixteenth of the node). */
+static bool pgdat_free_space_enough(struct sim *s, int nid)
+{
+	struct pglist_data *pg = &s->mem.nodes[nid];
+	uint64_t enough = (1ULL << 30) >> s->topo->page_shift;
+
+	if (node_present_pages(pg) >> 4 > enough)
+		enough = node_present_pages(pg) >> 4;
+	for (int z = MAX_NR_ZONES - 1; z >= 0; z--) {
+		const struct zone *zone = &pg->zones[z];
+
+		if (zone_populated(zone) &&
+		    zone_watermark_ok(zone, 0, zone->wmark[WMARK_PROMO] + enough, ZONE_MOVABLE))
+			return true;
+	}
+	return false;
+}
+
+/* Models numa_hint_fault_latency(): ms since the scan that marked the
+ * page (its access time is replaced by now). */
+static unsigned numa_hint_fault_latency(struct sim *s, pfn_t pfn)
+{
+	uint16_t now = numa_access_time(s), last = s->mem.f.last_cpupid[pfn];
+
+	s->mem.f.last_cpupid[pfn] = now;
+	return (uint16_t)(now - last);
+}
+
+static uint64_t now_ms(const struct sim *s)
+{
+	return sim_now(s) / NS_PER_MS;
+}
+
+/* Models numa_promotion_rate_limit(): counts the candidate; true (do not
+ * promote) once this window's candidates reach rate_limit pages. A window
+ * starts when more than a second has passed since the last one started. */
+bool numa_promotion_rate_limit(struct sim *s, int nid, uint64_t rate_limit, unsigned nr)
+{
+	struct pglist_data *pg = &s->mem.nodes[nid];
+	uint64_t now = now_ms(s), nr_cand;
+
+	tiering_count(s, nid, PGPROMOTE_CANDIDATE, nr);
+	nr_cand = pg->tier_stat[TIER_STAT(PGPROMOTE_CANDIDATE)];
+	if (now - pg->nbp_rl_start_ms > MSEC_PER_SEC) {
+		pg->nbp_rl_start_ms = now;
+		pg->nbp_rl_nr_cand = nr_cand;
+	}
+	return nr_cand - pg->nbp_rl_nr_cand >= rate_limit;
+}
+
+/* Models numa_promotion_adjust_threshold(): once per
+ * numa_balancing_scan_period_max_ms, compares the candidates of the
+ * period with what the rate limit allows in it and moves the hot
+ * threshold one step (2 * ref_th / 16) down when they were more than
+ * 110 %, up when less than 90 %, within [step, 2 * ref_th]. */
+void numa_promotion_adjust_threshold(struct sim *s, int nid, uint64_t rate_limit,
+				     uint64_t ref_th)
+{
+	struct pglist_data *pg = &s->mem.nodes[nid];
+	uint64_t now = now_ms(s), th_period = scan_max_ms(s);
+
+	if (now - pg->nbp_th_start_ms <= th_period)
+		return;
+	pg->nbp_th_start_ms = now;
+	uint64_t ref_cand = rate_limit * th_period / MSEC_PER_SEC;
+	uint64_t nr_cand = pg->tier_stat[TIER_STAT(PGPROMOTE_CANDIDATE)];
+	uint64_t diff_cand = nr_cand - pg->nbp_th_nr_cand;
+	uint64_t unit_th = ref_th * 2 / NUMA_MIGRATION_ADJUST_STEPS;
+	uint64_t th = pg->nbp_threshold_ms ? pg->nbp_threshold_ms : ref_th;
+
+	if (diff_cand > ref_cand * 11 / 10)
+		th = th >= 2 * unit_th ? th - unit_th : unit_th;   /* max(th - unit_th, unit_th) */
+	else if (diff_cand < ref_cand * 9 / 10)
+		th = th + unit_th < ref_th * 2 ? th + unit_th : ref_th * 2;
+	pg->nbp_th_nr_cand = nr_cand;
+	pg->nbp_threshold_ms = th;
+}
+
+/* The tiering half of should_numa_migrate_memory(): a slow-tier page is
+ * promoted when the target has plenty of free memory, or when it was hot
+ * (faulted on less than the threshold after its scan) and the rate limit
+ * allows. */
+static bool should_promote(struct sim *s, pfn_t pfn, int dst_nid)
+{
+	struct pglist_data *pg = &s->mem.nodes[dst_nid];
+	uint64_t def_th, rate_limit, th;
+
+	if (pgdat_free_space_enough(s, dst_nid)) {
+		pg->nbp_threshold_ms = 0;   /* workload changed: reset the threshold */
+		tiering_count(s, dst_nid, PGPROMOTE_CANDIDATE_NRL, 1);
+		return true;
+	}
+	def_th = (uint64_t)tun(&s->tun, TUN_NUMA_BALANCING_HOT_THRESHOLD_MS);
+	rate_limit = (uint64_t)tun(&s->tun, TUN_NUMA_BALANCING_PROMOTE_RATE_LIMIT_MBPS)
+		     << (20 - s->topo->page_shift);
+	numa_promotion_adjust_threshold(s, dst_nid, rate_limit, def_th);
+	th = pg->nbp_threshold_ms ? pg->nbp_threshold_ms : def_th;
+	if (numa_hint_fault_latency(s, pfn) >= th)
+		return false;
+	return !numa_promotion_rate_limit(s, dst_nid, rate_limit, 1);
+}
+
 bool should_numa_migrate_memory(struct sim *s, struct task *t, pfn_t pfn, int src_nid,
 				int dst_nid)
 {
 	uint16_t *slot = &s->mem.f.last_cpupid[pfn];
-	uint16_t last = *slot;
+	uint16_t last;
 
-	(void)src_nid;
 	if (!s->topo->nodes[dst_nid].memory_bytes)
 		return false;   /* cannot migrate to a memoryless node */
+	/* Pages of slow tiers move by hot or cold, not private or shared. */
+	if (folio_use_access_time(s, pfn))
+		return should_promote(s, pfn, dst_nid);
+	last = *slot;
 	*slot = cpupid_pack(dst_nid, t->pid);
+	if (!(tun(&s->tun, TUN_NUMA_BALANCING) & NUMA_BALANCING_NORMAL) &&
+	    !node_is_toptier(s->tiers, src_nid) && cpupid_pid_unset(last))
+		return false;
 	/* First or private faults early in the task's life migrate at once. */
 	if ((t->numab.preferred_nid < 0 || t->numab.scan_seq <= 4) &&
 	    (cpupid_pid_unset(last) || cpupid_match_pid(t->pid, last)))
@@ -325,6 +456,10 @@ void task_numa_fault(struct sim *s, struct task *t, uint16_t last_cpupid, int me
 	bool priv;
 
 	if (!numa_balancing_enabled(s) || !t->mm)
+		return;
+	/* No fault statistics for slow-tier memory in tiering mode. */
+	if (!node_is_toptier(s->tiers, mem_node) &&
+	    (numa_balancing_tiering(s) || cpupid_pid_unset(last_cpupid)))
 		return;
 	if (!nb->faults) {
 		nb->faults = sim_calloc(s, 2 * (size_t)nn, sizeof(*nb->faults));

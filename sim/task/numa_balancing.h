@@ -14,6 +14,11 @@
  * (task_numa_fault()), where per-node fault counts choose the task's
  * preferred node and adapt its scan period.
  *
+ * With the tiering bit (kernel.numa_balancing=2 or 3) pages outside the
+ * top memory tiers are promoted by hotness instead: the scan stores its
+ * time in the page's last_cpupid, and a hinting fault soon after it
+ * promotes the page within the rate limit (docs/model.md §11).
+ *
  * The page remembers who faulted on it last in frames.last_cpupid
  * (page->_last_cpupid): 0 when nobody has (the kernel's -1), else the
  * node + 1 in the high 11 bits and the low 5 bits of the pid.
@@ -65,8 +70,30 @@ static inline bool cpupid_match_pid(int pid, uint16_t cpupid)
 	       (cpupid & LAST_CPUPID_PID_MASK) == ((unsigned)pid & LAST_CPUPID_PID_MASK);
 }
 
-/* kernel.numa_balancing has NUMA_BALANCING_NORMAL (bit 0) set. */
+/* kernel.numa_balancing bits (sysctl_numa_balancing_mode). */
+#define NUMA_BALANCING_NORMAL 0x1
+#define NUMA_BALANCING_MEMORY_TIERING 0x2
+
+/* kernel.numa_balancing is not 0: the scanner runs and hinting faults are
+ * handled (the sched_numa_balancing static key), in either mode. */
 bool numa_balancing_enabled(const struct sim *s);
+/* The tiering bit is set. */
+bool numa_balancing_tiering(const struct sim *s);
+/* Models folio_use_access_time(): in tiering mode, a page outside the
+ * top tiers keeps its last scan time in last_cpupid instead of a cpupid. */
+bool folio_use_access_time(const struct sim *s, pfn_t pfn);
+/* Models numa_promotion_rate_limit() on target node nid for nr pages
+ * (rate_limit in pages per second): counts pgpromote_candidate; true when
+ * the promotion must not happen. A seam for the unit tests. */
+bool numa_promotion_rate_limit(struct sim *s, int nid, uint64_t rate_limit, unsigned nr);
+/* Models numa_promotion_adjust_threshold() on node nid: rate_limit in
+ * pages per second, ref_th the default hot threshold in ms; the result is
+ * in s->mem.nodes[nid].nbp_threshold_ms. */
+void numa_promotion_adjust_threshold(struct sim *s, int nid, uint64_t rate_limit,
+				     uint64_t ref_th);
+/* jiffies_to_msecs(jiffies) truncated to the 16 bits last_cpupid holds
+ * (PAGE_ACCESS_TIME_MASK of this model). */
+uint16_t numa_access_time(const struct sim *s);
 
 /*
  * Models task_tick_numa(): called when task t starts a record that

@@ -407,6 +407,25 @@ static int attach_devices(struct loader *L, json_t *j, const char *where, struct
 	return 0;
 }
 
+/* Optional abstract distance (memory tiers, docs/topology-format.md):
+ * an integer, MEMTIER_ADISTANCE_DRAM when absent. */
+static int load_adistance(struct loader *L, json_t *j, const char *at, struct topo_node *n)
+{
+	long long v;
+
+	n->adistance = TOPO_ADISTANCE_DRAM;
+	if (!j)
+		return 0;
+	if (!json_is_integer(j))
+		return bad(L, at, "expected an integer abstract distance (DRAM is %d), got %s",
+			   TOPO_ADISTANCE_DRAM, json_is_string(j) ? "a string" : "a non-integer");
+	v = json_integer_value(j);
+	if (v < 0 || v > TOPO_ADISTANCE_MAX)
+		return bad(L, at, "abstract distance must be 0..%d, got %lld", TOPO_ADISTANCE_MAX, v);
+	n->adistance = (int)v;
+	return 0;
+}
+
 static int load_node_body(struct loader *L, json_t *j, const char *where,
 			  struct topo_node *n, int *cpu_owner)
 {
@@ -425,6 +444,9 @@ static int load_node_body(struct loader *L, json_t *j, const char *where,
 	jpath(at, where, "zones");
 	if (load_zones(L, json_object_get(j, "zones"), at, n))
 		return -1;
+	jpath(at, where, "adistance");
+	if (load_adistance(L, json_object_get(j, "adistance"), at, n))
+		return -1;
 	jpath(at, where, "devices");
 	return attach_devices(L, json_object_get(j, "devices"), at, n);
 }
@@ -432,7 +454,8 @@ static int load_node_body(struct loader *L, json_t *j, const char *where,
 /* First pass: every element is an object with a fresh id in 0..N-1. */
 static int check_node_ids(struct loader *L, json_t *arr, int *slot)
 {
-	static const char *const known[] = {"id", "cpus", "memory", "zones", "devices", NULL};
+	static const char *const known[] = {"id", "cpus", "memory", "zones", "devices", "adistance",
+					      NULL};
 	int nr = (int)json_array_size(arr);
 	char where[JPATH_MAX], at[JPATH_MAX];
 

@@ -31,7 +31,13 @@ struct topo_node {
 	uint64_t zone_bytes[MAX_NR_ZONES];   /* 0 where the zone is absent */
 	int nr_devices;
 	int *devices;                          /* indices into topology.devices */
+	int adistance;                         /* abstract distance (memory tier = adistance >> 7) */
 };
+
+/* MEMTIER_ADISTANCE_DRAM of include/linux/memory-tiers.h: 4.5 chunks of 128. */
+#define TOPO_ADISTANCE_DRAM 576
+/* The largest abstract distance a topology may give (the kernel's is an int). */
+#define TOPO_ADISTANCE_MAX 2147483647
 
 enum device_type { DEVICE_BLOCK, DEVICE_NET, DEVICE_OTHER };
 
@@ -131,6 +137,14 @@ int topo_node_order(const struct topology *t, int node, int *order);
  * in __build_all_zonelists()). orders is nr_nodes * nr_nodes; counts gets
  * the length of each row. */
 void topo_all_node_orders(const struct topology *t, int *orders, int *counts);
+
+/* node_load[] as __build_all_zonelists() leaves it after building every
+ * node's list (nr_nodes entries); memory-tiers.c uses it as the kernel's
+ * establish_demotion_targets() does. 0, or -1 out of memory. */
+int topo_zonelist_node_load(const struct topology *t, int *node_load);
+/* Models find_next_best_node() with a caller's used[] skip list (nr_nodes
+ * entries, the chosen node is marked) and node_load; -1 when none is left. */
+int topo_find_next_best_node(const struct topology *t, int node, bool *used, const int *node_load);
 
 /* `numactl --hardware` text for the machine; free_bytes[nr_nodes] or NULL
  * for "all memory free". */

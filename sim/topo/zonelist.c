@@ -117,6 +117,31 @@ static int build_orders_upto(const struct topology *t, int last, int *orders, in
 	return 0;
 }
 
+int topo_zonelist_node_load(const struct topology *t, int *node_load)
+{
+	size_t n = (size_t)t->nr_nodes;
+	int *orders = malloc(sizeof(int) * n * n), *counts = malloc(sizeof(int) * n);
+	bool *used = calloc(n, sizeof(bool));
+	int rc = -1;
+
+	if (orders && counts && used) {
+		memset(node_load, 0, sizeof(int) * n);
+		for (int node = 0; node < t->nr_nodes; node++)
+			counts[node] = build_node_order(t, node, node_load, used,
+							orders + (size_t)node * n);
+		rc = 0;
+	}
+	free(orders);
+	free(counts);
+	free(used);
+	return rc;
+}
+
+int topo_find_next_best_node(const struct topology *t, int node, bool *used, const int *node_load)
+{
+	return find_next_best_node(t, node, used, node_load);
+}
+
 void topo_all_node_orders(const struct topology *t, int *orders, int *counts)
 {
 	if (build_orders_upto(t, t->nr_nodes - 1, orders, counts) != 0)

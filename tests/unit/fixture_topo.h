@@ -34,6 +34,7 @@ static inline struct topology *fixture_topo(int n, const uint64_t *mem_bytes,
 		struct topo_node *tn = &t->nodes[i];
 
 		tn->id = i;
+		tn->adistance = TOPO_ADISTANCE_DRAM;
 		tn->memory_bytes = 0;
 		for (int z = 0; z < MAX_NR_ZONES; z++) {
 			tn->zone_bytes[z] = zone_bytes ? zone_bytes[i * MAX_NR_ZONES + z] : 0;

@@ -226,7 +226,7 @@ static void test_errors(void **state)
 		     "t.json: distances[0][0]: local distance must be 10, got 12");
 	expect_error("{\"name\": \"x\", \"nodes\": [{\"id\": 0, \"cpus\": \"0\", \"memory\": \"4KiB\", \"cpu\": 1}],"
 		     " \"distances\": [[10]]}",
-		     "t.json: nodes[0].cpu: unknown key (expected id, cpus, memory, zones or devices)");
+		     "t.json: nodes[0].cpu: unknown key (expected id, cpus, memory, zones, devices or adistance)");
 	expect_error("{\"name\": \"x\", \"nodes\": [{\"id\": 0, \"cpus\": \"0\", \"memory\": \"17TiB\"}],"
 		     " \"distances\": [[10]], \"page_size\": 4096}",
 		     "t.json: nodes[0].memory: total memory is more than numasim can simulate "

@@ -1,0 +1,1 @@
+run --set mm.numa.demotion_enabled=2

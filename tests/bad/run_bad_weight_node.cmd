@@ -1,0 +1,1 @@
+run --set mm.mempolicy.weighted_interleave.node01=2

@@ -1,0 +1,1 @@
+topo validate -t tests/bad/topo_adistance_string.json
