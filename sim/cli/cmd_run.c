@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/run_common.h"
@@ -28,6 +29,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o, bool allow_outp
 	run_args_init(&o->a);
 	o->format = FMT_TEXT;
 	o->out = NULL;
+	o->a.progress = allow_output && isatty(STDERR_FILENO);   /* run: on at a terminal */
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i], *v;
 

@@ -10,6 +10,7 @@
 #define NUMASIM_CORE_TUNABLES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/err.h"
@@ -78,6 +79,8 @@ void tunables_init(struct tunables *t);
 int tunable_find(const char *name);
 /* Parses and sets "value" for id; -1 with "<name>: <problem>" in err. */
 int tunable_set(struct tunables *t, int id, const char *value, struct nerr *err);
+/* The kernel's file for tunable id ("/proc/sys/vm/swappiness"), in buf. */
+const char *tunable_knob(int id, char *buf, size_t len);
 /* Parses "name=value" (as in --set and sysctl records). */
 int tunable_set_kv(struct tunables *t, const char *kv, struct nerr *err);
 

@@ -46,6 +46,8 @@ struct replay {
 	struct stream **streams;  /* open addressing on pid */
 	uint32_t nstreams, nslots;
 	uint64_t next_sample;
+	uint64_t progress_start_ns, progress_next_ns;  /* host clock (--progress) */
+	uint64_t progress_printed;                     /* lines printed */
 	bool fatal;               /* stop: err holds why */
 	bool failed_alloc;
 	struct nerr err;
