@@ -10,6 +10,7 @@
 
 #include "core/err.h"
 #include "core/tunables.h"
+#include "report/explain.h"
 
 struct sim;
 struct topology;
@@ -22,6 +23,7 @@ struct run_args {
 	bool progress;
 	uint64_t timeseries_ns;
 	bool explain;
+	struct explain_filter explain_f;   /* --level, --pid, --from, --to */
 };
 
 #define TRACE_DEFAULT "default"

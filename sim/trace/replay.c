@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "report/explain.h"
 #include "report/report.h"
 #include "sim.h"
 #include "task/task.h"
@@ -207,12 +208,12 @@ static bool execute(struct replay *rp, struct stream *st, struct op_state *state
 	struct sim *s = rp->s;
 	uint64_t end;
 
-	if (s->explain) {
-		sim_explain_flush(s);
-		sim_explain(s, "t=%.6f ms  line %lu: %s\n", (double)sim_now(s) / 1e6, r->line,
-			    r->text ? r->text : trace_op_name(r->op));
-	}
+	if (s->explain)
+		explain_record_begin(s->explain, sim_now(s), r->line, r->pid, (int)r->op,
+				     r->text ? r->text : trace_op_name(r->op));
 	replay_op(rp, r, state, &out);
+	if (s->explain)
+		explain_record_pause(s->explain);
 	if (rp->fatal)
 		return true;
 	end = sim_now(s) + out.cost_ns;
@@ -459,7 +460,8 @@ static int replay_loop(struct replay *rp, struct trace_reader *rd)
 		report_add_sample(s);
 	}
 	progress(rp, true);
-	sim_explain_flush(s);
+	if (s->explain)
+		explain_flush(s->explain);
 	return rp->fatal ? -1 : 0;
 }
 
