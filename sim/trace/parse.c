@@ -55,7 +55,7 @@ static const struct op_def op_defs[NR_TRACE_OPS] = {
 		       K(MEMORY_SPREAD_SLAB) | K(MEM_EXCLUSIVE) | K(PID), 0},
 	[OP_SYSCTL] = {"sysctl", 0, 0, 0},
 	[OP_KMALLOC] = {"kmalloc", K(SIZE), K(NODE) | K(CACHE) | K(PID), 0},
-	[OP_SNAPSHOT] = {"snapshot", 0, K(LABEL), 0},
+	[OP_SNAPSHOT] = {"snapshot", 0, K(LABEL) | K(PID), 0},
 	[OP_EXPECT] = {"expect", 0, 0, 0},
 };
 
