@@ -85,7 +85,7 @@ static const struct help_cmd help_cmds[] = {
 	 "the kernel knob it models and its meaning. With names, only those.",
 	 {{"NAME", "a tunable, e.g. vm.zone_reclaim_mode"}}},
 	{"quiz",
-	 {"quiz [TOPIC] [--seed N] [-c]"},
+	 {"quiz [TOPIC] [--seed N] [-c] [--files DIR]"},
 	 "Generates a small problem - a topology and a short trace - and asks for predictions, in "
 	 "the style of the OSTEP homework simulators. -c prints the worked answer, the rule and "
 	 "the kernel function behind it; the answer is what numasim's simulation of the problem "
@@ -94,7 +94,8 @@ static const struct help_cmd help_cmds[] = {
 	   "scaling, balancing"},
 	  {"--seed N", "which problem (default 1)"},
 	  {"-c", "print the answer"},
-	  {"--trace", "print the problem's trace and topology only, to run them yourself"}}},
+	  {"--files DIR", "write the problem as DIR/quiz.json and DIR/quiz.trace (its expect lines "
+	   "are the answers), to run it yourself with numasim run --check"}}},
 };
 
 #define NR_HELP (sizeof(help_cmds) / sizeof(help_cmds[0]))

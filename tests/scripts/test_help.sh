@@ -8,7 +8,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 "$numasim" --help > "$tmp/top" || { echo "FAIL: numasim --help"; exit 1; }
-for cmd in run compare explain topo gen trace tunables; do
+for cmd in run compare explain topo gen trace tunables quiz; do
   grep -q "^  numasim $cmd " "$tmp/top" || { echo "FAIL: numasim --help lacks $cmd"; fail=1; }
   for h in --help -h; do
     if ! "$numasim" $cmd $h > "$tmp/out" 2> "$tmp/err" || [ -s "$tmp/err" ] ||
