@@ -67,6 +67,12 @@ static int parse_args(int argc, char **argv, struct run_opts *o, bool allow_outp
 	o->format = FMT_TEXT;
 	o->out = NULL;
 	o->a.progress = allow_output && isatty(STDERR_FILENO);   /* run: on at a terminal */
+	/* tests shorten the one-second interval (docs/cli.md) */
+	const char *iv = getenv("NUMASIM_PROGRESS_INTERVAL");
+	char bad[128];
+
+	if (iv && parse_time_ns(iv, &o->a.progress_interval_ns, bad, sizeof(bad)))
+		return cli_usage("NUMASIM_PROGRESS_INTERVAL: %s", bad);
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i], *v;
 

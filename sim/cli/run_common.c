@@ -61,7 +61,8 @@ int load_topology(const char *name, struct topology **out, struct nerr *err)
 struct sim *simulate(const struct run_args *a, const struct topology *topo, struct nerr *err)
 {
 	struct sim *s = sim_create(topo, &a->tun, err);
-	struct replay_opts opts = {.progress = a->progress, .timeseries_ns = a->timeseries_ns};
+	struct replay_opts opts = {.progress = a->progress, .timeseries_ns = a->timeseries_ns,
+				   .progress_interval_ns = a->progress_interval_ns};
 
 	if (!s)
 		return NULL;

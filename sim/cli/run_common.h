@@ -21,6 +21,7 @@ struct run_args {
 	struct tunables tun;       /* --set, --seed applied */
 	bool check;
 	bool progress;
+	uint64_t progress_interval_ns;   /* $NUMASIM_PROGRESS_INTERVAL (tests); 0: 1 s */
 	uint64_t timeseries_ns;
 	bool explain;
 	struct explain_filter explain_f;   /* --level, --pid, --from, --to */

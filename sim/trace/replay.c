@@ -385,18 +385,19 @@ static void progress(struct replay *rp, bool final)
 	if (!rp->opts.progress)
 		return;
 	uint64_t now = host_now_ns();
+	uint64_t iv = rp->opts.progress_interval_ns ? rp->opts.progress_interval_ns : 1000000000ULL;
 
 	if (!rp->progress_start_ns) {
 		rp->progress_start_ns = now;
-		rp->progress_next_ns = now + 1000000000ULL;
+		rp->progress_next_ns = now + iv;
 	}
 	if (!final && now < rp->progress_next_ns)
 		return;
 	if (final && !rp->progress_printed)
-		return;   /* a run shorter than a second prints nothing */
+		return;   /* a run shorter than the interval prints nothing */
 	double secs = (double)(now - rp->progress_start_ns) / 1e9;
 
-	rp->progress_next_ns = now + 1000000000ULL;
+	rp->progress_next_ns = now + iv;
 	rp->progress_printed++;
 	fprintf(stderr, "\rnumasim: %llu/%llu records, simulated t=%.3f ms, %.0f records/s%s",
 		(unsigned long long)rp->log->executed, (unsigned long long)rp->log->records,
