@@ -194,8 +194,11 @@ static void title_slide(FILE *out, struct sim *s, json_t *r)
 		100.0 * num(acc, "local_ratio"));
 	fprintf(out, "<div class=\"card\"><b>%.1f ns</b>average access latency</div>",
 		num(acc, "avg_latency_ns"));
-	fprintf(out, "<div class=\"card\"><b>%.0f / %.0f</b>expects held</div>",
-		num(ex, "passed"), num(ex, "passed") + num(ex, "failed"));
+	if (num(ex, "passed") + num(ex, "failed") > 0)
+		fprintf(out, "<div class=\"card\"><b>%.0f / %.0f</b>expects held</div>",
+			num(ex, "passed"), num(ex, "passed") + num(ex, "failed"));
+	else
+		fputs("<div class=\"card\"><b>none</b>expects in the trace</div>", out);
 	fputs("</div>\n", out);
 	if (s->topo->description) {
 		fputs("<p>", out);
@@ -688,18 +691,40 @@ static void tasks_slide(FILE *out, struct sim *s, json_t *r)
 		slide_end(out);
 		return;
 	}
-	fputs("<table class=\"ctr tasks\"><tr><th>pid</th><th>name</th><th>state</th><th>cpu</th>"
-	      "<th>node</th><th>local %</th><th>pages by node</th></tr>\n", out);
-	json_array_foreach(tasks, i, t) {
-		json_t *by = json_object_get(t, "pages_by_node");
-		const char *sep = "";
+	/* a long run of short-lived tasks: the exited ones are counted, not listed */
+	bool brief = json_array_size(tasks) > 32;
+	unsigned hidden = 0, shown = 0;
 
+	json_array_foreach(tasks, i, t) {
+		const char *state = json_string_value(json_object_get(t, "state"));
+
+		shown += !(brief && state && !strcmp(state, "exited"));
+	}
+	if (!shown)
+		fprintf(out, "<p>All %zu tasks have exited (each is listed in the JSON report).</p>\n",
+			json_array_size(tasks));
+	else
+		fputs("<table class=\"ctr tasks\"><tr><th>pid</th><th>name</th><th>state</th><th>cpu</th>"
+		      "<th>node</th><th>local %</th><th>pages by node</th></tr>\n", out);
+
+	json_array_foreach(tasks, i, t) {
+		json_t *by = json_object_get(t, "pages_by_node"), *acc = json_object_get(t, "accesses");
+		const char *sep = "";
+		const char *state = json_string_value(json_object_get(t, "state"));
+
+		if (brief && state && !strcmp(state, "exited")) {
+			hidden++;
+			continue;
+		}
 		fprintf(out, "<tr><td>%.0f</td><td>", num(t, "pid"));
 		esc(out, json_string_value(json_object_get(t, "name")));
 		fputs("</td><td>", out);
 		esc(out, json_string_value(json_object_get(t, "state")));
-		fprintf(out, "</td><td>%.0f</td><td>%.0f</td><td>%.2f</td><td class=\"l\">", num(t, "cpu"),
-			num(t, "node"), 100.0 * num(json_object_get(t, "accesses"), "local_ratio"));
+		fprintf(out, "</td><td>%.0f</td><td>%.0f</td>", num(t, "cpu"), num(t, "node"));
+		if (num(acc, "local") + num(acc, "remote") > 0)
+			fprintf(out, "<td>%.2f</td><td class=\"l\">", 100.0 * num(acc, "local_ratio"));
+		else
+			fputs("<td>-</td><td class=\"l\">", out);
 		for (int n = 0; n < nn; n++) {
 			double v = json_number_value(json_array_get(by, (size_t)n));
 
@@ -708,9 +733,12 @@ static void tasks_slide(FILE *out, struct sim *s, json_t *r)
 				sep = " ";
 			}
 		}
-		fputs("</td></tr>\n", out);
+		fprintf(out, "%s</td></tr>\n", *sep ? "" : "none");
 	}
-	fputs("</table>\n", out);
+	if (shown)
+		fputs("</table>\n", out);
+	if (hidden && shown)
+		fprintf(out, "<p>and %u exited tasks (listed in the JSON report).</p>\n", hidden);
 	json_array_foreach(tasks, i, t) {
 		json_t *maps = json_object_get(t, "numa_maps"), *l;
 		size_t j;
