@@ -157,7 +157,8 @@ static void t_fallback(struct quiz *q)
 	   "@0 touch pid=1 addr=0x10000000 len=%uMiB\n", cpu_of(q, a), 16 + extra, 16 + extra);
 	ask(q, "pid 1 runs on node %d and touches %u MiB, more than node %d's 16 MiB.\n"
 	    "  1. On which node do the pages that do not fit on node %d go?\n"
-	    "  2. Which nodes get none?\n", a, 16 + extra, a, a);
+	    "  2. Which nodes get none?\n"
+	    "  3. Which numastat counters count the spilled pages, on which nodes?\n", a, 16 + extra, a, a);
 	ans(q, "Node %d keeps pages until its free memory reaches its low watermark (a few dozen\n"
 	    "pages here); each later allocation finds node %d below the watermark and takes the\n"
 	    "next zone of node %d's zonelist. The zonelist lists nodes by SLIT distance, nearest\n"
@@ -170,10 +171,16 @@ static void t_fallback(struct quiz *q)
 	for (int c = 0; c < n; c++)
 		if (c != a && c != b)
 			ans(q, " %d", c);
-	ans(q, "\nRule: get_page_from_freelist() walks the zonelist that build_zonelists() ordered\n"
+	ans(q, "\n  3. numa_miss and other_node on node %d (it served a page meant for node %d), numa_foreign\n"
+	    "     on node %d (a page meant for it came from elsewhere), each at least %u; zone_statistics().\n",
+	    b, a, a, extra * PAGES_PER_MIB);
+	ans(q, "Rule: get_page_from_freelist() walks the zonelist that build_zonelists() ordered\n"
 	    "with find_next_best_node(); zone_watermark_ok() fails below the low watermark.\n");
 	tr(q, "@1ms expect node=%d pages[pid=1]>=%u\n", b, extra * PAGES_PER_MIB);
 	tr(q, "@1ms expect node=%d pages[pid=1]>=%u\n", a, 14 * PAGES_PER_MIB);
+	tr(q, "@1ms expect node=%d numa_miss>=%u\n@1ms expect node=%d other_node>=%u\n"
+	   "@1ms expect node=%d numa_foreign>=%u\n", b, extra * PAGES_PER_MIB, b, extra * PAGES_PER_MIB, a,
+	   extra * PAGES_PER_MIB);
 	for (int c = 0; c < n; c++)
 		if (c != a && c != b)
 			tr(q, "@1ms expect node=%d pages[pid=1]=0\n", c);
