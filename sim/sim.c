@@ -7,6 +7,8 @@
  */
 #include "sim.h"
 
+#include "report/explain.h"
+
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,7 @@
 #include "task/task.h"
 #include "topo/interconnect.h"
 #include "trace/replay.h"
+#include "report/explain.h"
 
 struct sim *sim_create(const struct topology *topo, const struct tunables *tun,
 		       struct nerr *err)
@@ -153,44 +156,32 @@ int sim_check(struct sim *s, struct nerr *err)
 	return 0;
 }
 
-void sim_explain_flush(struct sim *s)
+static void explain_v(struct sim *s, bool important, const char *fmt, va_list ap)
 {
-	if (s->explain_repeats)
-		fprintf(s->explain_out ? s->explain_out : stdout,
-			"    ... and %llu more decision%s like those above\n",
-			(unsigned long long)s->explain_repeats, s->explain_repeats > 1 ? "s" : "");
-	s->explain_repeats = 0;
-	s->explain_nseen = 0;
-}
+	char line[512];
 
-static uint64_t line_hash(const char *p)
-{
-	uint64_t h = 1469598103934665603ULL;   /* FNV-1a */
-
-	for (; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	return h;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	explain_line(s->explain, sim_now(s), line, important);
 }
 
 void sim_explain(struct sim *s, const char *fmt, ...)
 {
-	char line[512];
 	va_list ap;
 
 	if (!s->explain)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	explain_v(s, false, fmt, ap);
 	va_end(ap);
-	uint64_t h = line_hash(line);
+}
 
-	for (unsigned i = 0; i < s->explain_nseen; i++) {
-		if (s->explain_seen[i] == h) {
-			s->explain_repeats++;
-			return;
-		}
-	}
-	if (s->explain_nseen < sizeof(s->explain_seen) / sizeof(s->explain_seen[0]))
-		s->explain_seen[s->explain_nseen++] = h;
-	fputs(line, s->explain_out ? s->explain_out : stdout);
+void sim_explain_important(struct sim *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!s->explain)
+		return;
+	va_start(ap, fmt);
+	explain_v(s, true, fmt, ap);
+	va_end(ap);
 }

@@ -35,6 +35,7 @@ struct mm_registry;     /* task/mm.h: anon_vmas */
 struct migrate_state;   /* mm/migrate.c: pages under migration */
 struct interconnect;    /* topo/interconnect.h: links; NULL without links */
 struct memory_tiers;    /* mm/memory-tiers.h: tiers and demotion targets (read-only) */
+struct explain;         /* report/explain.h */
 
 /* Random streams, one per purpose (DESIGN.md). */
 enum rng_stream { RNG_ACCESS, RNG_SCHED, RNG_RECLAIM, RNG_MISC, NR_RNG_STREAMS };
@@ -69,11 +70,7 @@ struct sim {
 	struct task *current;    /* the task whose record runs now (Linux's current), or NULL */
 
 	bool check;              /* --check: verify invariants after every event */
-	bool explain;            /* narrate decisions (numasim explain) */
-	FILE *explain_out;
-	uint64_t explain_seen[32]; /* hashes of the lines narrated for this record */
-	unsigned explain_nseen;
-	uint64_t explain_repeats;  /* lines not printed again */
+	struct explain *explain; /* numasim explain's sink (report/explain.h), owned by the caller; NULL: off */
 	nwarn_fn warn;
 	void *warn_ctx;
 
@@ -111,12 +108,12 @@ void sim_tunables_changed(struct sim *s, int id);
 int sim_check(struct sim *s, struct nerr *err);
 
 /* Narration for `numasim explain`; does nothing unless s->explain.
- * Within one record a line already narrated is counted, not printed
- * again (a large touch would repeat the same decision thousands of
- * times). */
+ * The sink decides what is printed (levels, filters, repeats collapsed:
+ * report/explain.h). sim_explain_important() is for what every level
+ * shows (a failed expect, an OOM kill). */
 void sim_explain(struct sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Ends a record's narration: says how many repeated lines were left out. */
-void sim_explain_flush(struct sim *s);
+void sim_explain_important(struct sim *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 static inline uint64_t sim_now(const struct sim *s)
 {

@@ -19,7 +19,16 @@ int cmd_compare(int argc, char **argv);
 int cmd_topo(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
-int cmd_trace(int argc, char **argv);     /* hidden: trace validate */
+int cmd_trace(int argc, char **argv);     /* trace validate */
+int cmd_tunables(int argc, char **argv);
+int cmd_quiz(int argc, char **argv);
+
+/* help.c: one text for --help, CMD --help and the man page. */
+void cli_help_usage(FILE *f);
+int cli_help(const char *cmd, FILE *f);          /* -1: no such command */
+bool cli_wants_help(int argc, char **argv);      /* CMD's own argv */
+const char *cli_help_suggest(const char *word);
+void cli_help_man(FILE *f);
 
 /* Prints "numasim: <msg>" (or the message alone when it already names a
  * file) to stderr and returns EXIT_BADINPUT. */

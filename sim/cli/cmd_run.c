@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/run_common.h"
@@ -21,6 +22,43 @@ struct run_opts {
 	const char *out;
 };
 
+/* explain's --level, --pid, --from, --to: -1 not one of them, -2 taken,
+ * else an exit status. */
+static int explain_option(int argc, char **argv, int *i, struct run_opts *o, bool is_run)
+{
+	const char *arg = argv[*i], *v;
+	struct explain_filter *f = &o->a.explain_f;
+	char why[256];
+	uint64_t n;
+
+	if (is_run || !(cli_opt_is(arg, NULL, "--level") || cli_opt_is(arg, NULL, "--pid") ||
+			cli_opt_is(arg, NULL, "--from") || cli_opt_is(arg, NULL, "--to")))
+		return -1;
+	if (!(v = cli_opt_value(argc, argv, i)))
+		return cli_usage("option '%s' needs a value", arg);
+	if (cli_opt_is(arg, NULL, "--level")) {
+		if (!strcmp(v, "summary"))
+			f->level = EXPLAIN_SUMMARY;
+		else if (!strcmp(v, "decisions"))
+			f->level = EXPLAIN_DECISIONS;
+		else if (!strcmp(v, "all"))
+			f->level = EXPLAIN_ALL;
+		else
+			return cli_usage("--level: unknown level '%s' (summary, decisions or all)", v);
+	} else if (cli_opt_is(arg, NULL, "--pid")) {
+		if (parse_u64(v, &n, why, sizeof(why)) || n > INT32_MAX)
+			return cli_usage("--pid: '%s' is not a pid", v);
+		f->pid = (int)n;
+	} else {
+		bool from = cli_opt_is(arg, NULL, "--from");
+
+		if (parse_time_ns(v, &n, why, sizeof(why)))
+			return cli_usage("%s: %s", from ? "--from" : "--to", why);
+		*(from ? &f->from_ns : &f->to_ns) = n;
+	}
+	return -2;
+}
+
 static int parse_args(int argc, char **argv, struct run_opts *o, bool allow_output)
 {
 	struct nerr err;
@@ -28,6 +66,13 @@ static int parse_args(int argc, char **argv, struct run_opts *o, bool allow_outp
 	run_args_init(&o->a);
 	o->format = FMT_TEXT;
 	o->out = NULL;
+	o->a.progress = allow_output && isatty(STDERR_FILENO);   /* run: on at a terminal */
+	/* tests shorten the one-second interval (docs/cli.md) */
+	const char *iv = getenv("NUMASIM_PROGRESS_INTERVAL");
+	char bad[128];
+
+	if (iv && parse_time_ns(iv, &o->a.progress_interval_ns, bad, sizeof(bad)))
+		return cli_usage("NUMASIM_PROGRESS_INTERVAL: %s", bad);
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i], *v;
 
@@ -39,6 +84,12 @@ static int parse_args(int argc, char **argv, struct run_opts *o, bool allow_outp
 			o->a.progress = !strcmp(arg, "--progress");
 			continue;
 		}
+		int ex = explain_option(argc, argv, &i, o, allow_output);
+
+		if (ex >= 0)
+			return ex;
+		if (ex == -2)
+			continue;
 		bool known = cli_opt_is(arg, "-t", "--topology") || cli_opt_is(arg, "-w", "--workload") ||
 			     cli_opt_is(arg, NULL, "--set") || cli_opt_is(arg, NULL, "--seed") ||
 			     (allow_output && (cli_opt_is(arg, NULL, "--format") || cli_opt_is(arg, "-o", "--output") ||

@@ -9,20 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-
-static const char usage_text[] =
-	"usage:\n"
-	"  numasim run      -t TOPO -w TRACE [--set k=v]... [--format text|json|html] [-o FILE]\n"
-	"                   [--seed N] [--check] [--progress|--no-progress] [--timeseries INTERVAL]\n"
-	"  numasim compare  -t TOPO -w TRACE --vary k=v1,v2,... [--vary ...] [--format text|json|csv]\n"
-	"  numasim topo     show|validate -t TOPO\n"
-	"  numasim gen      SCENARIO [key=value ...]\n"
-	"  numasim explain  -t TOPO -w TRACE\n"
-	"  numasim --help | --version\n"
-	"\n"
-	"TOPO and TRACE are paths or names of shipped topologies and workloads;\n"
-	"without them `run` uses the shipped defaults. See docs/cli.md.\n"
-	"Exit status: 0 success, 1 a failed expect, 2 bad input or usage.\n";
+#include "core/suggest.h"
 
 int cli_fail(const struct nerr *e)
 {
@@ -78,6 +65,28 @@ static void flush_warnings(int rc)
 #pragma weak cmd_gen
 #pragma weak cmd_explain
 #pragma weak cmd_trace
+#pragma weak cmd_tunables
+#pragma weak cmd_quiz
+
+/* `numasim help CMD`; `numasim help --man [FILE]` writes the numasim(1) page. */
+static int help_cmd(const char *cmd, const char *file)
+{
+	if (!strcmp(cmd, "--man")) {   /* help --man [FILE] */
+		struct cli_out out;
+		struct nerr err;
+
+		if (cli_out_open(&out, file, &err))
+			return cli_fail(&err);
+		cli_help_man(out.f);
+		return cli_out_close(&out, !ferror(out.f), &err) ? cli_fail(&err) : EXIT_OK;
+	}
+	if (cli_help(cmd, stdout) == 0)
+		return EXIT_OK;
+	char hint[96];
+
+	return cli_usage("no help for '%s'%s", cmd,
+			 suggest_hint(cli_help_suggest(cmd), hint, sizeof(hint)));
+}
 
 struct command {
 	const char *name;
@@ -118,25 +127,37 @@ static int dispatch(int argc, char **argv)
 	const struct command commands[] = {
 		{"run", cmd_run}, {"compare", cmd_compare}, {"topo", cmd_topo},
 		{"gen", cmd_gen}, {"explain", cmd_explain},
-		{"trace", cmd_trace},   /* hidden: trace validate -w TRACE */
+		{"trace", cmd_trace}, {"tunables", cmd_tunables}, {"quiz", cmd_quiz},
 	};
+	size_t nr = sizeof(commands) / sizeof(commands[0]);
 
 	if (argc < 2)
-		return cli_usage("no command given: run, compare, topo, gen or explain");
+		return cli_usage("no command given: run, compare, topo, gen, explain, trace, tunables or quiz");
+	if (!strcmp(argv[1], "help") && argc > 2)
+		return help_cmd(argv[2], argc > 3 ? argv[3] : NULL);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-		fputs(usage_text, stdout);
+		cli_help_usage(stdout);
 		return EXIT_OK;
 	}
 	if (!strcmp(argv[1], "--version")) {
 		printf("numasim %s\n", NUMASIM_VERSION);
 		return EXIT_OK;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+	for (size_t i = 0; i < nr; i++) {
 		if (strcmp(argv[1], commands[i].name) != 0)
 			continue;
 		if (!commands[i].fn)
 			return cli_usage("'%s' is not built into this numasim", argv[1]);
+		/* `CMD --help` anywhere, or `CMD -h` first: the command's help */
+		if (cli_wants_help(argc - 1, argv + 1) && cli_help(argv[1], stdout) == 0)
+			return EXIT_OK;
 		return commands[i].fn(argc - 1, argv + 1);
 	}
-	return cli_usage("unknown command '%s'", argv[1]);
+	const char *cands[sizeof(commands) / sizeof(commands[0])];
+	char hint[96];
+
+	for (size_t i = 0; i < nr; i++)
+		cands[i] = commands[i].name;
+	return cli_usage("unknown command '%s'%s", argv[1],
+			 suggest_hint(suggest_best(argv[1], cands, nr), hint, sizeof(hint)));
 }

@@ -38,6 +38,7 @@ void run_args_init(struct run_args *a)
 	a->topo = TOPO_DEFAULT;
 	a->trace = TRACE_DEFAULT;
 	a->progress = false;
+	a->explain_f = (struct explain_filter){EXPLAIN_DECISIONS, -1, 0, UINT64_MAX};
 	tunables_init(&a->tun);
 }
 
@@ -61,18 +62,22 @@ struct sim *simulate(const struct run_args *a, const struct topology *topo, stru
 {
 	struct sim *s = sim_create(topo, &a->tun, err);
 	struct replay_opts opts = {.progress = a->progress, .timeseries_ns = a->timeseries_ns,
-				    .stop = a->stop};
+				    .stop = a->stop,
+				    .progress_interval_ns = a->progress_interval_ns};
 
 	if (!s)
 		return NULL;
 	s->check = a->check;
-	s->explain = a->explain;
-	s->explain_out = stdout;
-	if (s->check && sim_check(s, err)) {
+	if (a->explain && !(s->explain = explain_create(stdout, &a->explain_f))) {
 		sim_destroy(s);
+		nerr_set(err, "out of host memory");
 		return NULL;
 	}
-	if (replay_run(s, a->trace, &opts, err)) {
+	int rc = (s->check && sim_check(s, err)) || replay_run(s, a->trace, &opts, err);
+
+	explain_destroy(s->explain);   /* the narration ends with the replay */
+	s->explain = NULL;
+	if (rc) {
 		sim_destroy(s);
 		return NULL;
 	}

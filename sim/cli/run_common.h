@@ -11,6 +11,7 @@
 
 #include "core/err.h"
 #include "core/tunables.h"
+#include "report/explain.h"
 
 struct sim;
 struct topology;
@@ -21,10 +22,12 @@ struct run_args {
 	struct tunables tun;       /* --set, --seed applied */
 	bool check;
 	bool progress;
+	uint64_t progress_interval_ns;   /* $NUMASIM_PROGRESS_INTERVAL (tests); 0: 1 s */
 	uint64_t timeseries_ns;
 	bool explain;
 	/* set by a signal handler: stop the replay, keep the run so far */
 	const volatile sig_atomic_t *stop;
+	struct explain_filter explain_f;   /* --level, --pid, --from, --to */
 };
 
 #define TRACE_DEFAULT "default"

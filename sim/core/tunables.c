@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/suggest.h"
 #include "core/units.h"
 
 static const char *const thp_enabled_words[] = {"always", "madvise", "never", NULL};
@@ -246,7 +247,33 @@ int tunable_set_kv(struct tunables *t, const char *kv, struct nerr *err)
 	snprintf(name, sizeof(name), "%.*s", (int)(eq - kv), kv);
 	int id = tunable_find(name);
 
-	if (id < 0)
-		return nerr_set(err, "unknown tunable '%s'", name);
+	if (id < 0) {
+		const char *cands[NR_TUNABLES];
+		char hint[160];
+
+		for (int i = 0; i < NR_TUNABLES; i++)
+			cands[i] = tunable_defs[i].name;
+		return nerr_set(err, "unknown tunable '%s'%s", name,
+				suggest_hint(suggest_best(name, cands, NR_TUNABLES), hint, sizeof(hint)));
+	}
 	return tunable_set(t, id, eq + 1, err);
+}
+
+const char *tunable_knob(int id, char *buf, size_t len)
+{
+	const char *n = tunable_defs[id].name;
+	static const char scan[] = "kernel.numa_balancing_scan_";
+	static const char lowmem[] = "vm.lowmem_reserve_ratio.";
+
+	if (!strncmp(n, "sim.", 4))
+		snprintf(buf, len, "(the simulator's own)");
+	else if (!strncmp(n, scan, sizeof(scan) - 1))   /* debugfs since 5.19 */
+		snprintf(buf, len, "/sys/kernel/debug/sched/numa_balancing/scan_%s", n + sizeof(scan) - 1);
+	else if (!strncmp(n, lowmem, sizeof(lowmem) - 1))
+		snprintf(buf, len, "/proc/sys/vm/lowmem_reserve_ratio (the %s column)", n + sizeof(lowmem) - 1);
+	else if (id == TUN_ZONE_RECLAIM_INTERVAL)
+		snprintf(buf, len, "/proc/sys/vm/zone_reclaim_interval (2.6.16 to 2.6.18 only)");
+	else
+		snprintf(buf, len, "/proc/sys/%.*s/%s", (int)strcspn(n, "."), n, n + strcspn(n, ".") + 1);
+	return buf;
 }

@@ -108,6 +108,8 @@ int tunable_set(struct tunables *t, int id, const char *value, struct nerr *err)
 const char *tunable_word(int id, int64_t v);
 /* Formats the value of id (a word for enum tunables) into buf. */
 void tunable_format(int id, int64_t v, char *buf, size_t len);
+/* The kernel's file for tunable id ("/proc/sys/vm/swappiness"), in buf. */
+const char *tunable_knob(int id, char *buf, size_t len);
 /* Parses "name=value" (as in --set and sysctl records). */
 int tunable_set_kv(struct tunables *t, const char *kv, struct nerr *err);
 

@@ -366,9 +366,12 @@ static long update_tasks_nodemask(struct sim *s, struct cpuset *cs, const nodema
 			continue;
 		seen[nseen++] = t->mm;
 		mpol_rebind_mm(t->mm, &cs->mems);
-		if (cs->memory_migrate)
+		if (cs->memory_migrate) {
+			sim_explain(s, "    cpuset: mems changed with memory_migrate=1: pid %d's pages follow "
+				    "(update_tasks_nodemask() -> do_migrate_pages())\n", t->pid);
 			do_migrate_pages(s, t, old, &cs->mems, MPOL_MF_MOVE_ALL, task_node(s, t),
 					 cost_ns);
+		}
 	}
 	free(seen);
 	return 0;
@@ -435,8 +438,11 @@ static long cpuset_attach(struct sim *s, struct cpuset *cs, int pid, uint64_t *c
 	if (t->pid != t->tgid || !t->mm)
 		return 0;
 	mpol_rebind_mm(t->mm, &cs->mems);
-	if (cs->memory_migrate && !nodes_equal(&from, &cs->mems))
+	if (cs->memory_migrate && !nodes_equal(&from, &cs->mems)) {
+		sim_explain(s, "    cpuset: pid %d attached to a cpuset with memory_migrate=1: its pages "
+			    "follow (cpuset_attach() -> do_migrate_pages())\n", t->pid);
 		do_migrate_pages(s, t, &from, &cs->mems, MPOL_MF_MOVE_ALL, task_node(s, t), cost_ns);
+	}
 	return 0;
 }
 

@@ -136,6 +136,8 @@ static int do_anonymous_page(struct sim *s, struct task *t, struct vm_area_struc
 			return rc;
 	}
 	if (!write && !(vma->flags & VM_HUGETLB)) {
+		sim_explain(s, "    fault: a read of untouched anonymous memory maps the shared zero page: "
+			    "no page is allocated until a write (do_anonymous_page())\n");
 		res->pte = mk_pte(0, PTE_PRESENT | PTE_ZERO | PTE_YOUNG);
 		return pgtable_set(&t->mm->pt, addr >> s->topo->page_shift, res->pte) ? -ENOMEM : 0;
 	}
@@ -392,6 +394,8 @@ int handle_mm_fault(struct sim *s, struct task *t, uint64_t addr, bool write,
 	old = pgtable_get(&t->mm->pt, addr >> s->topo->page_shift);
 	if (old & PTE_MIGRATION) {
 		res->wait_until = migration_wait_until(s, (pfn_t)pte_val(old));
+		sim_explain(s, "    fault on a migration entry: pid %d waits until the page's copy is done, "
+			    "%.6f ms (migration_entry_wait())\n", t->pid, (double)res->wait_until / 1e6);
 		res->pte = old;
 		return 0;
 	}

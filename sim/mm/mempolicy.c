@@ -813,6 +813,14 @@ long do_migrate_pages(struct sim *s, struct task *target, const nodemask_t *from
 
 	if (!target->mm)
 		return 0;
+	if (s->explain) {
+		char a[64], b[64];
+
+		sim_explain(s, "    migrate_pages: pid %d's pages on nodes %s move to nodes %s, node by node "
+			    "keeping their relative place (do_migrate_pages())\n", target->pid,
+			    bm_printlist(from->w, NODEMASK_BITS, a, sizeof(a)),
+			    bm_printlist(to->w, NODEMASK_BITS, b, sizeof(b)));
+	}
 	while (!nodes_empty(&tmp)) {
 		int src = -1, dest = 0, n;
 

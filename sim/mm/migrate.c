@@ -354,6 +354,8 @@ static void migration_done(void *ctx, uint64_t arg)
 		return;
 	}
 	migrate_identity(s, e.old, e.new);
+	sim_explain(s, "    migration done: the entries are restored as ptes to the new page on node %d "
+		    "(remove_migration_ptes())\n", pfn_to_nid(&s->mem, e.new));
 	restore_ptes(s, e.old, e.new);
 	release_old(s, e.old);
 	lru_add(s, e.new);
@@ -571,6 +573,9 @@ static int migrate_one(struct sim *s, const struct migrate_target *mt, struct mi
 	f->flags[new] = PG_locked;
 	f->flags[old] |= PG_locked;
 	rmap_walk(s, old, install_one, &c);
+	sim_explain(s, "    migrate: a page on node %d is copied to node %d; meanwhile %u pte%s to it %s "
+		    "(try_to_migrate())\n", pfn_to_nid(&s->mem, old), pfn_to_nid(&s->mem, new), c.found,
+		    c.found == 1 ? "" : "s", c.found == 1 ? "is a migration entry" : "are migration entries");
 	if (mt->demote_mask) {   /* links booked per batch: migrate_demote_pages() */
 		it->target = pfn_to_nid(&s->mem, new);
 		*elapsed += migrate_cost(s, pfn_to_nid(&s->mem, old), it->target);

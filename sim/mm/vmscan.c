@@ -935,6 +935,9 @@ static void kswapd_event(void *ctx, uint64_t nid)
 	struct pglist_data *pg = &s->mem.nodes[nid];
 
 	if (pgdat_balanced(s, pg, pg->kswapd_order, pg->kswapd_highest_zoneidx)) {
+		sim_explain(s, "  t=%.6f ms: kswapd%d sleeps: node %d is balanced, every zone above its high "
+			    "watermark (kswapd_try_to_sleep())\n", (double)sim_now(s) / 1e6, (int)nid,
+			    (int)nid);
 		kswapd_sleep(pg);
 		return;
 	}
@@ -951,8 +954,12 @@ static void kswapd_event(void *ctx, uint64_t nid)
 	pg->kswapd_reclaimed += sc.nr_reclaimed;
 	if (!sc.nr_reclaimed || sc.nr_scanned < sc.nr_to_reclaim)
 		pg->kswapd_priority--;
-	if (pg->kswapd_priority < 1 && !kswapd_rerun(s, pg))
+	if (pg->kswapd_priority < 1 && !kswapd_rerun(s, pg)) {
+		sim_explain(s, "  t=%.6f ms: kswapd%d sleeps after %u failed run%s: nothing left it can "
+			    "reclaim (kswapd_try_to_sleep())\n", (double)sim_now(s) / 1e6, (int)nid,
+			    pg->kswapd_failures, pg->kswapd_failures == 1 ? "" : "s");
 		return;
+	}
 	uint64_t cost = reclaim_cost(s, &sc);
 
 	engine_at(&s->eng, sim_now(s) + (cost ? cost : 1), kswapd_event, s, nid);
@@ -978,7 +985,8 @@ void wakeup_kswapd(struct sim *s, int nid, gfp_t gfp, unsigned order, int highes
 	pg->kswapd_priority = DEF_PRIORITY;
 	pg->kswapd_reclaimed = 0;
 	s->mem.events[KSWAPD_WAKE]++;
-	sim_explain(s, "    t=%llu ns: wake kswapd%d (a zone is below its low watermark)\n", (unsigned long long)sim_now(s), nid);
+	sim_explain(s, "    wake kswapd%d: a zone of node %d is below its low watermark; kswapd reclaims in the "
+		    "background until every zone is above its high watermark (wakeup_kswapd())\n", nid, nid);
 	engine_at(&s->eng, sim_now(s), kswapd_event, s, (uint64_t)nid);
 }
 
@@ -1046,6 +1054,10 @@ static int __node_reclaim(struct sim *s, struct pglist_data *pg, struct alloc_re
 		} while (sc.nr_reclaimed < nr_pages && --sc.priority >= 0);
 	}
 	charge_stall(s, req, reclaim_cost(s, &sc));
+	sim_explain(s, "    node reclaim on node %d scanned %llu pages, reclaimed %llu%s (__node_reclaim(): "
+		    "vm.zone_reclaim_mode=%lld)\n", (int)(pg - s->mem.nodes), (unsigned long long)sc.nr_scanned,
+		    (unsigned long long)sc.nr_reclaimed, (mode & RECLAIM_UNMAP) ? "" :
+		    ", mapped pages left alone", (long long)mode);
 	return sc.nr_reclaimed >= nr_pages;
 }
 
@@ -1069,6 +1081,8 @@ int node_reclaim(struct sim *s, int nid, struct alloc_req *req)
 		if (pg->node_reclaim_failed && sim_now(s) < pg->node_reclaim_failed_at + interval)
 			return NODE_RECLAIM_FULL;
 	} else if (!node_reclaim_worth(s, pg)) {
+		sim_explain(s, "    node %d: too little unmapped page cache or reclaimable slab to be worth "
+			    "reclaiming (vm.min_unmapped_ratio, vm.min_slab_ratio; node_reclaim())\n", nid);
 		return NODE_RECLAIM_FULL;
 	}
 	if (!(req->gfp & __GFP_DIRECT_RECLAIM))

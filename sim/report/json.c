@@ -499,6 +499,7 @@ void report_add_snapshot(struct sim *s, const char *label)
 void report_add_sample(struct sim *s)
 {
 	json_t *o = json_object(), *free_ = json_array(), *anon = json_array(), *file = json_array();
+	json_t *mapped = json_array(), *slab = json_array();
 
 	json_object_set_new(o, "time_ns", u64(sim_now(s)));
 	for (int n = 0; n < s->topo->nr_nodes; n++) {
@@ -507,10 +508,15 @@ void report_add_sample(struct sim *s)
 		json_array_append_new(free_, u64(node_free_pages(pg)));
 		json_array_append_new(anon, u64(pg->stat[NR_ANON_MAPPED]));
 		json_array_append_new(file, u64(pg->stat[NR_FILE_PAGES]));
+		json_array_append_new(mapped, u64(pg->stat[NR_FILE_MAPPED]));
+		json_array_append_new(slab, u64(pg->stat[NR_SLAB_RECLAIMABLE_B] +
+						pg->stat[NR_SLAB_UNRECLAIMABLE_B]));
 	}
 	json_object_set_new(o, "free_pages", free_);
 	json_object_set_new(o, "anon_pages", anon);
 	json_object_set_new(o, "file_pages", file);
+	json_object_set_new(o, "file_mapped_pages", mapped);
+	json_object_set_new(o, "slab_pages", slab);
 	json_object_set_new(o, "local", u64(s->acc.local));
 	json_object_set_new(o, "remote", u64(s->acc.remote));
 	json_object_set_new(o, "pgscan_kswapd", u64(s->mem.events[PGSCAN_KSWAPD]));

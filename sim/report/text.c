@@ -239,9 +239,12 @@ void report_write_text(struct sim *s, FILE *out)
 	fprintf(out, "%s: workload %s on topology %s (%d nodes, %s)\n", report_version(),
 		s->log ? s->log->workload_name : "-", s->topo->name, s->topo->nr_nodes,
 		format_size(total, size, sizeof(size)));
+	/* events as the JSON report counts them: records and engine events */
+	uint64_t executed = s->log ? s->log->executed : 0;
+
 	fprintf(out, "Simulated time %.6f s, %llu records run, %llu events\n\n",
-		(double)sim_now(s) / 1e9, (unsigned long long)(s->log ? s->log->executed : 0),
-		(unsigned long long)s->eng.events_run);
+		(double)sim_now(s) / 1e9, (unsigned long long)executed,
+		(unsigned long long)(s->eng.events_run + executed));
 	if (s->log && s->log->interrupted)
 		fprintf(out, "INTERRUPTED: the replay was stopped by a signal; this is the run so far\n\n");
 	memory_section(s, out, v);

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/suggest.h"
 #include "core/units.h"
 
 const char *const zone_names[MAX_NR_ZONES] = {"DMA", "DMA32", "Normal", "Movable"};
@@ -909,6 +910,10 @@ int topo_resolve(const char *name, char *buf, size_t len, struct nerr *err)
 		if (is_file(buf))
 			return 0;
 	}
-	return nerr_set(err, "numasim: unknown topology '%s' (not a file, not a shipped topology; "
-			"see docs/topologies.md)", name);
+	char dir[4096], near[80], hint[128] = "";
+
+	snprintf(dir, sizeof(dir), "%s/topologies", numasim_datadir());
+	suggest_hint(suggest_in_dir(name, dir, ".json", near, sizeof(near)), hint, sizeof(hint));
+	return nerr_set(err, "numasim: unknown topology '%s'%s (not a file, not a shipped topology; "
+			"see docs/topologies.md)", name, hint);
 }

@@ -30,7 +30,7 @@ static void record_failure(struct replay *rp, const struct trace_record *r, cons
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	sim_explain(rp->s, "    expect FAILED: %s\n", msg);
+	sim_explain_important(rp->s, "    expect FAILED: %s\n", msg);
 	snprintf(line, sizeof(line), "%s:%lu: %s: %s", rp->path, r->line, r->text ? r->text : "expect", msg);
 	if (log->nr_failures >= LOG_MAX_FAILURES)
 		return;

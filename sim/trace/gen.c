@@ -319,7 +319,10 @@ static void gen_pagecache(struct gen *g)
 	}
 	uint64_t t = (10 + g->p.rounds) * MS;
 
-	emit(g, t, "snapshot label=page-cache-full");
+	/* pid=1: taken once reader 1's reads are done, before its mmap
+	 * (the readers start 100 us apart, so reader 1 is done first), not
+	 * at time t while they are all still reading (docs/trace-format.md) */
+	emit(g, t, "snapshot label=page-cache-full pid=1");
 	for (unsigned i = 0; i < g->p.tasks; i++) {
 		unsigned pid = 1 + i;
 		uint64_t len = g->p.size / g->p.tasks;
@@ -331,7 +334,9 @@ static void gen_pagecache(struct gen *g)
 		emit(g, t + 2 * MS, "access pid=%u addr=0x%llx len=%llu count=%llu", pid,
 		     (unsigned long long)BASE, (unsigned long long)len, (unsigned long long)g->p.count);
 	}
-	emit(g, t + 20 * MS, "snapshot label=after-anon");
+	/* after the last task's access, the last record of all */
+	emit(g, t + 20 * MS, "snapshot label=after-anon pid=%llu",
+	     (unsigned long long)g->p.tasks);
 }
 
 /* default: a readable mix touching most ops: workers on every node,

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/suggest.h"
 #include "core/units.h"
 #include "core/utf8.h"
 #include "trace/trace_int.h"
@@ -55,7 +56,7 @@ static const struct op_def op_defs[NR_TRACE_OPS] = {
 		       K(MEMORY_SPREAD_SLAB) | K(MEM_EXCLUSIVE) | K(PID), 0},
 	[OP_SYSCTL] = {"sysctl", 0, 0, 0},
 	[OP_KMALLOC] = {"kmalloc", K(SIZE), K(NODE) | K(CACHE) | K(PID), 0},
-	[OP_SNAPSHOT] = {"snapshot", 0, K(LABEL), 0},
+	[OP_SNAPSHOT] = {"snapshot", 0, K(LABEL) | K(PID), 0},
 	[OP_EXPECT] = {"expect", 0, 0, 0},
 	[OP_MADVISE] = {"madvise", K(PID) | K(ADDR) | K(LEN) | K(ADVICE), 0, 0},
 };
@@ -107,6 +108,34 @@ static int find_key(const char *s, size_t n)
 			return i;
 	}
 	return -1;
+}
+
+/* " (did you mean 'spawn'?)" for a mistyped op, key or sysctl, in buf. */
+static const char *op_hint(const char *w, char *buf, size_t len)
+{
+	const char *cands[NR_TRACE_OPS];
+
+	for (int i = 0; i < NR_TRACE_OPS; i++)
+		cands[i] = op_defs[i].name;
+	return suggest_hint(suggest_best(w, cands, NR_TRACE_OPS), buf, len);
+}
+
+static const char *key_hint(const struct op_def *d, const char *w, char *buf, size_t len)
+{
+	const char *cands[NR_TRACE_KEYS];
+
+	for (int i = 0; i < NR_TRACE_KEYS; i++)
+		cands[i] = allowed_keys(d) >> i & 1 ? trace_key_name((enum trace_key)i) : NULL;
+	return suggest_hint(suggest_best(w, cands, NR_TRACE_KEYS), buf, len);
+}
+
+static const char *tunable_hint(const char *w, char *buf, size_t len)
+{
+	const char *cands[NR_TUNABLES];
+
+	for (int i = 0; i < NR_TUNABLES; i++)
+		cands[i] = tunable_defs[i].name;
+	return suggest_hint(suggest_best(w, cands, NR_TUNABLES), buf, len);
 }
 
 static unsigned find_flag(const char *s)
@@ -420,8 +449,12 @@ static int parse_word(struct trace_reader *r, struct trace_record *rec,
 	int k = find_key(w, (size_t)(eq - w));
 
 	*eq = '\0';
-	if (k < 0 || !(allowed_keys(d) >> k & 1))
-		return trace_fail(why, len, "unknown key '%s' for op %s", w, d->name);
+	if (k < 0 || !(allowed_keys(d) >> k & 1)) {
+		char hint[96];
+
+		return trace_fail(why, len, "unknown key '%s' for op %s%s", w, d->name,
+				  key_hint(d, w, hint, sizeof(hint)));
+	}
 	if (rec->has >> k & 1)
 		return trace_fail(why, len, "duplicate key '%s'", w);
 	if (!eq[1])
@@ -445,7 +478,12 @@ static int parse_sysctl(struct trace_reader *r, struct trace_record *rec,
 	*eq = '\0';
 	rec->sysctl_id = tunable_find(w[0]);
 	if (rec->sysctl_id < 0)
-		return trace_fail(why, len, "unknown sysctl '%s'", w[0]);
+	{
+		char hint[96];
+
+		return trace_fail(why, len, "unknown sysctl '%s'%s", w[0],
+				  tunable_hint(w[0], hint, sizeof(hint)));
+	}
 	if (tunable_set(&r->scratch, rec->sysctl_id, eq + 1, &e))
 		return trace_fail(why, len, "%s", e.msg);
 	rec->sysctl_name = w[0];
@@ -587,7 +625,12 @@ int trace_parse_line(struct trace_reader *r, struct trace_record *rec, char *why
 	int op = find_op(r->toks[1]);
 
 	if (op < 0)
-		return trace_fail(why, len, "unknown op '%s'", r->toks[1]);
+	{
+		char hint[96];
+
+		return trace_fail(why, len, "unknown op '%s'%s", r->toks[1],
+				  op_hint(r->toks[1], hint, sizeof(hint)));
+	}
 	rec->op = (enum trace_op)op;
 	if (op == OP_SYSCTL) {
 		if (parse_sysctl(r, rec, r->toks + 2, n - 2, why, len))

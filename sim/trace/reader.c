@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "core/utf8.h"
+#include "core/suggest.h"
 #include "topo/topo.h"
 #include "trace/trace_int.h"
 
@@ -47,7 +48,11 @@ static char *resolve(const char *name, struct nerr *err)
 	if (exists(p))
 		return p;
 	free(p);
-	nerr_set(err, "%s: no such trace file or shipped workload", name);
+	char dir[4096], near[80], hint[128] = "";
+
+	snprintf(dir, sizeof(dir), "%s/workloads", numasim_datadir());
+	suggest_hint(suggest_in_dir(name, dir, ".trace", near, sizeof(near)), hint, sizeof(hint));
+	nerr_set(err, "%s: no such trace file or shipped workload%s", name, hint);
 	return NULL;
 }
 

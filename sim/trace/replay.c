@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "mm/swap.h"
+#include "report/explain.h"
 #include "report/report.h"
 #include "sim.h"
 #include "task/task.h"
@@ -182,8 +184,10 @@ static int record_stream(const struct trace_record *r)
 {
 	switch (r->op) {
 	case OP_SPAWN: case OP_FILE: case OP_SYSCTL: case OP_DROP_CACHES:
-	case OP_CPUSET: case OP_KMALLOC: case OP_SNAPSHOT:
+	case OP_CPUSET: case OP_KMALLOC:
 		return -1;
+	case OP_SNAPSHOT:   /* with pid=, it waits for P's previous record */
+		return trace_has(r, TK_PID) ? r->pid : -1;
 	case OP_EXPECT:
 		return r->expect.has_pid ? r->expect.pid : -1;
 	default:
@@ -286,14 +290,14 @@ static bool execute(struct replay *rp, struct stream *st, struct op_state *state
 	struct sim *s = rp->s;
 	uint64_t end;
 
-	if (s->explain) {
-		sim_explain_flush(s);
-		sim_explain(s, "t=%.6f ms  line %lu: %s\n", (double)sim_now(s) / 1e6, r->line,
-			    r->text ? r->text : trace_op_name(r->op));
-	}
+	if (s->explain)
+		explain_record_begin(s->explain, sim_now(s), r->line, r->pid, (int)r->op,
+				     r->text ? r->text : trace_op_name(r->op));
 	replay_op(rp, r, state, &out);
 	if (!rp->fatal && host_oom(rp))
 		stop_host_oom(rp, r);
+	if (s->explain)
+		explain_record_pause(s->explain);
 	if (rp->fatal)
 		return true;
 	end = u64_sat_add(sim_now(s), out.cost_ns);
@@ -444,13 +448,43 @@ static int check_unborn(struct replay *rp)
 
 /* ---- the main loop ---------------------------------------------------------- */
 
+static uint64_t host_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * The --progress line, by host time: looked at after every record and
+ * every engine event, printed once a second (a trace of a few heavy
+ * records shows progress as well as one of millions of light ones).
+ * It goes to stderr only, so reports stay byte-identical.
+ */
 static void progress(struct replay *rp, bool final)
 {
 	if (!rp->opts.progress)
 		return;
-	fprintf(stderr, "\rnumasim: %llu/%llu records, t=%.3f ms%s",
+	uint64_t now = host_now_ns();
+	uint64_t iv = rp->opts.progress_interval_ns ? rp->opts.progress_interval_ns : 1000000000ULL;
+
+	if (!rp->progress_start_ns) {
+		rp->progress_start_ns = now;
+		rp->progress_next_ns = now + iv;
+	}
+	if (!final && now < rp->progress_next_ns)
+		return;
+	if (final && !rp->progress_printed)
+		return;   /* a run shorter than the interval prints nothing */
+	double secs = (double)(now - rp->progress_start_ns) / 1e9;
+
+	rp->progress_next_ns = now + iv;
+	rp->progress_printed++;
+	fprintf(stderr, "\rnumasim: %llu/%llu records, simulated t=%.3f ms, %.0f records/s%s",
 		(unsigned long long)rp->log->executed, (unsigned long long)rp->log->records,
-		(double)sim_now(rp->s) / 1e6, final ? "\n" : "");
+		(double)sim_now(rp->s) / 1e6, secs > 0 ? (double)rp->log->executed / secs : 0.0,
+		final ? "\n" : "");
 }
 
 static void sample_until(struct replay *rp, uint64_t t)
@@ -493,7 +527,8 @@ static int replay_finish(struct replay *rp)
 		report_add_sample(s);
 	}
 	progress(rp, true);
-	sim_explain_flush(s);
+	if (s->explain)
+		explain_flush(s->explain);
 	return rp->fatal ? -1 : 0;
 }
 
@@ -566,10 +601,10 @@ static int replay_loop(struct replay *rp, uint64_t until)
 			if (host_oom(rp))
 				stop_host_oom(rp, &rp->rec);
 			rp->have = false;
-			if ((++rp->nread & 0xfffff) == 0)
-				progress(rp, false);
+			progress(rp, false);
 		} else {
 			engine_step(&s->eng);
+			progress(rp, false);
 			if (host_oom(rp))
 				stop_host_oom(rp, NULL);
 			/* kswapd, writeback and migration run as events too */

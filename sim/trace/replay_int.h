@@ -52,7 +52,8 @@ struct replay {
 	bool done;                /* trace and events finished */
 	bool stream;              /* the trace may still grow: its end is not the end */
 	uint64_t nrecords_read;
-	uint64_t nread;           /* records dispatched (progress line) */
+	uint64_t progress_start_ns, progress_next_ns;  /* host clock (--progress) */
+	uint64_t progress_printed;                     /* lines printed */
 	bool fatal;               /* stop: err holds why */
 	/* --check's schedule (check_due(), docs/model.md §3) */
 	uint64_t check_interval, check_since, checks_at_interval;

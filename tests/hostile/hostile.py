@@ -280,7 +280,7 @@ def trace_cases():
     T("time_octal_is_decimal", "@010 spawn pid=1 cpu=0\n@11 exit pid=1\n", 0)
     T("time_octal_back", "@010 spawn pid=1 cpu=0\n@9 exit pid=1\n", 2, r":3: time goes back \(9ns after 10ns\)")
     # ops and keys, systematically
-    T("unknown_op", "@0 spwan pid=1 cpu=0\n", 2, r":2: unknown op 'spwan'")
+    T("unknown_op", "@0 spwan pid=1 cpu=0\n", 2, r":2: unknown op 'spwan'( \(did you mean 'spawn'\?\))?")
     T("no_op", "@0\n", 2, r":2: .*")
     for op, (rec, keys) in RECORDS.items():
         T("ok_" + op, PRE[len(MAGIC):] + "@2us " + rec + "\n", 0)
@@ -332,7 +332,7 @@ def trace_cases():
     out.append(Case("trace/dev_null", [NUMASIM, "run", "-w", "/dev/null"], 2, line(r"/dev/null: empty: nothing was read .*")))
     out.append(Case("trace/empty_name", [NUMASIM, "run", "-w", ""], 2, line(r"numasim: -w: empty trace name")))
     out.append(Case("trace/stdin_ok", [NUMASIM, "run", "-w", "-"], 0, r"", stdin=(PRE + "@2us exit pid=1\n").encode()))
-    out.append(Case("trace/stdin_bad", [NUMASIM, "run", "-w", "-"], 2, line(r"stdin:3: unknown op 'zork'"),
+    out.append(Case("trace/stdin_bad", [NUMASIM, "run", "-w", "-"], 2, line(r"stdin:3: unknown op 'zork'( \(did you mean '[a-z_]+'\?\))?"),
                     stdin=(MAGIC + "@0 spawn pid=1 cpu=0\n@1 zork\n").encode()))
     out.append(Case("trace/stdin_empty", [NUMASIM, "run", "-w", "-"], 2, line(r"stdin: empty: .*"), stdin=b""))
     out.append(Case("trace/dev_stdin_ok", [NUMASIM, "run", "-w", "/dev/stdin"], 0, r"", stdin=(PRE + "@2us exit pid=1\n").encode()))

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "core/bitmap.h"
+#include "core/suggest.h"
 #include "core/units.h"
 
 static void test_parselist_and_print(void **state)
@@ -111,9 +112,29 @@ static void test_times_and_integers(void **state)
 	(void)state;
 }
 
+/* Edit distances worked by hand: kitten -> sitting is the textbook 3
+ * (two substitutions, one insertion); a swap of neighbours is one edit. */
+static void test_suggest(void **state)
+{
+	const char *ops[] = {"spawn", "snapshot", "sysctl", NULL, "mmap"};
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(suggest_distance("kitten", "sitting"), 3);
+	assert_int_equal(suggest_distance("spwan", "spawn"), 1);
+	assert_int_equal(suggest_distance("", "abc"), 3);
+	assert_string_equal(suggest_best("spwan", ops, 5), "spawn");
+	assert_string_equal(suggest_best("mmpa", ops, 5), "mmap");
+	assert_null(suggest_best("frobnicate", ops, 5));
+	assert_null(suggest_best("spawn", ops, 5));   /* an exact word is no typo */
+	assert_string_equal(suggest_hint("spawn", buf, sizeof(buf)), " (did you mean 'spawn'?)");
+	assert_string_equal(suggest_hint(NULL, buf, sizeof(buf)), "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_suggest),
 		cmocka_unit_test(test_parselist_and_print),
 		cmocka_unit_test(test_parselist_errors),
 		cmocka_unit_test(test_mask_ops),

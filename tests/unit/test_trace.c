@@ -515,7 +515,7 @@ static void test_errors(void **state)
 		{"@0 cpuset action=attach path=/b\n", "2: cpuset action=attach needs key 'pid'"},
 		{"@0 cpuset action=create path=/b pid=1\n", "2: key 'pid' is only for cpuset action=attach"},
 		{"@0 cpuset action=create path=/b memory_migrate=yes\n", "2: bad memory_migrate 'yes': 0 or 1"},
-		{"@0 sysctl vm.zone_reclaim_modes=1\n", "2: unknown sysctl 'vm.zone_reclaim_modes'"},
+		{"@0 sysctl vm.zone_reclaim_modes=1\n", "2: unknown sysctl 'vm.zone_reclaim_modes' (did you mean 'vm.zone_reclaim_mode'?)"},
 		{"@0 sysctl vm.swappiness=500\n", "2: vm.swappiness: 500 is out of range 0..200"},
 		{"@0 sysctl\n", "2: sysctl takes one name=value, e.g. vm.zone_reclaim_mode=1"},
 		{"@0 expect pid=1 rc=EWHATEVER\n", "2: unknown errno 'EWHATEVER'"},

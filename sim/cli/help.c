@@ -1,0 +1,236 @@
+/*
+ * help.c - the one text behind `numasim --help`, `numasim CMD --help`
+ * and the numasim(1) man page (`numasim help --man`, run at build time).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/suggest.h"
+
+struct help_opt {
+	const char *spelling, *meaning;
+};
+
+struct help_cmd {
+	const char *name;
+	const char *synopsis[3];     /* after "numasim " */
+	const char *what;            /* one paragraph */
+	struct help_opt opts[16];
+};
+
+static const struct help_cmd help_cmds[] = {
+	{"run",
+	 {"run -t TOPO -w TRACE [--set k=v]... [--format text|json|html] [-o FILE]",
+	  "    [--seed N] [--check] [--progress|--no-progress] [--timeseries INTERVAL]"},
+	 "Replays the trace on the machine and prints a report (docs/report.md). Without -t and -w "
+	 "it runs the shipped default workload on ring4.",
+	 {{"-t, --topology TOPO", "the machine: a topology file or a shipped name (default ring4)"},
+	  {"-w, --workload TRACE", "the workload: a trace file or a shipped name (default default)"},
+	  {"--set k=v", "set a tunable before the run, repeatable (see numasim tunables)"},
+	  {"--seed N", "seed of every random stream (same as --set sim.seed=N)"},
+	  {"--format text|json|html", "the report's form (default text)"},
+	  {"-o, --output FILE", "write the report to FILE, renamed into place when complete"},
+	  {"--check", "verify the model's invariants after every record and event"},
+	  {"--progress, --no-progress",
+	   "a progress line on stderr every second of host time: records, simulated time, rate "
+	   "(default on when stderr is a terminal)"},
+	  {"--timeseries INTERVAL", "sample memory per node every INTERVAL of simulated time (e.g. 1ms)"}}},
+	{"compare",
+	 {"compare -t TOPO -w TRACE --vary k=v1,v2,... [--vary ...] [--format text|json|csv]"},
+	 "Runs the trace once per combination of --vary values and prints one table "
+	 "(docs/compare.md).",
+	 {{"-t, --topology TOPO", "the machine"},
+	  {"-w, --workload TRACE", "the workload"},
+	  {"--vary k=v1,v2,...", "a tunable and the values to try, repeatable"},
+	  {"--format text|json|csv", "the table's form (default text)"}}},
+	{"explain",
+	 {"explain -t TOPO -w TRACE [--set k=v]... [--seed N] [--level summary|decisions|all]",
+	  "    [--pid PID] [--from TIME] [--to TIME]"},
+	 "Runs like run but narrates each record and the decisions the kernel model takes for it: "
+	 "task placement, where each page comes from and why, watermarks, fallback, reclaim, "
+	 "kswapd, migration, NUMA balancing, and whether each expect held.",
+	 {{"-t, --topology TOPO", "the machine"},
+	  {"-w, --workload TRACE", "the workload"},
+	  {"--set k=v", "set a tunable, repeatable"},
+	  {"--seed N", "seed of every random stream"},
+	  {"--level summary", "one line per record, no decisions"},
+	  {"--level decisions",
+	   "(default) the records and each distinct decision; a decision repeated within a record, "
+	   "or repeated by consecutive records of the same op, is counted instead of printed"},
+	  {"--level all", "every record and every decision, nothing collapsed"},
+	  {"--pid PID", "only records of task PID and the decisions taken for them"},
+	  {"--from TIME, --to TIME", "only what happens in this window of simulated time (e.g. 5ms)"},
+	  {"--check", "verify invariants as run does"}}},
+	{"topo",
+	 {"topo show|validate|order -t TOPO"},
+	 "show prints the machine as numactl --hardware does; validate checks a topology file; "
+	 "order prints each node's fallback order as the kernel logs it at boot "
+	 "(docs/topology-format.md).",
+	 {{"-t, --topology TOPO", "the machine (default ring4)"}}},
+	{"gen",
+	 {"gen SCENARIO [key=value ...]"},
+	 "Writes a trace for one scenario to stdout: compile, dilemma, shared-array, random-access, "
+	 "cron, pagecache, default (docs/workloads.md lists the keys).",
+	 {{"key=value", "nodes, cpus-per-node, tasks, size, count, seed, page-size, rounds, "
+	   "zone-reclaim, policy"}}},
+	{"trace",
+	 {"trace validate -w TRACE"},
+	 "Parses a whole trace without running it and prints PATH: ok (N records), or its first "
+	 "error (docs/trace-format.md).",
+	 {{"-w, --workload TRACE", "the trace to check"}}},
+	{"tunables",
+	 {"tunables [NAME...]"},
+	 "Lists every tunable accepted by --set, --vary and sysctl records: name, default, range, "
+	 "the kernel knob it models and its meaning. With names, only those.",
+	 {{"NAME", "a tunable, e.g. vm.zone_reclaim_mode"}}},
+	{"quiz",
+	 {"quiz [TOPIC] [--seed N] [-c] [--files DIR]"},
+	 "Generates a small problem - a topology and a short trace - and asks for predictions, in "
+	 "the style of the OSTEP homework simulators. -c prints the worked answer, the rule and "
+	 "the kernel function behind it; the answer is what numasim's simulation of the problem "
+	 "gives. Without TOPIC, lists the topics (docs/quiz.md).",
+	 {{"TOPIC", "fallback, first-touch, policies, cpusets, migration, pagecache, kswapd, "
+	   "scaling, balancing"},
+	  {"--seed N", "which problem (default 1)"},
+	  {"-c", "print the answer"},
+	  {"--files DIR", "write the problem as DIR/quiz.json and DIR/quiz.trace (its expect lines "
+	   "are the answers), to run it yourself with numasim run --check"}}},
+};
+
+#define NR_HELP (sizeof(help_cmds) / sizeof(help_cmds[0]))
+
+static const struct help_cmd *help_find(const char *name)
+{
+	for (size_t i = 0; i < NR_HELP; i++)
+		if (!strcmp(help_cmds[i].name, name))
+			return &help_cmds[i];
+	return NULL;
+}
+
+void cli_help_usage(FILE *f)
+{
+	fputs("usage:\n", f);
+	for (size_t i = 0; i < NR_HELP; i++)
+		for (int j = 0; j < 3 && help_cmds[i].synopsis[j]; j++)
+			fprintf(f, "  %s%s\n", j ? "      " : "numasim ", help_cmds[i].synopsis[j]);
+	fputs("  numasim CMD --help | help CMD\n"
+	      "  numasim --help | --version\n"
+	      "\n"
+	      "TOPO and TRACE are paths or names of shipped topologies and workloads;\n"
+	      "without them `run` uses the shipped defaults. See docs/cli.md.\n"
+	      "Exit status: 0 success, 1 a failed expect, 2 bad input or usage.\n", f);
+}
+
+/* Prints text wrapped at 78 columns, each line starting with indent. */
+static void wrap(FILE *f, const char *text, int indent)
+{
+	int col = 0;
+
+	while (*text) {
+		size_t w = strcspn(text, " ");
+
+		if (col && col + 1 + (int)w > 78) {
+			fputc('\n', f);
+			col = 0;
+		}
+		if (!col)
+			col = fprintf(f, "%*s", indent, "");
+		else
+			col += fprintf(f, " ");
+		col += fprintf(f, "%.*s", (int)w, text);
+		text += w;
+		text += strspn(text, " ");
+	}
+	if (col)
+		fputc('\n', f);
+}
+
+static void help_print(const struct help_cmd *c, FILE *f)
+{
+	fputs("usage:\n", f);
+	for (int j = 0; j < 3 && c->synopsis[j]; j++)
+		fprintf(f, "  %s%s\n", j ? "      " : "numasim ", c->synopsis[j]);
+	fputc('\n', f);
+	wrap(f, c->what, 0);
+	fputs("\noptions:\n", f);
+	for (int j = 0; j < 16 && c->opts[j].spelling; j++) {
+		fprintf(f, "  %s\n", c->opts[j].spelling);
+		wrap(f, c->opts[j].meaning, 6);
+	}
+}
+
+bool cli_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || (i == 1 && !strcmp(argv[i], "-h")))
+			return true;
+	return false;
+}
+
+int cli_help(const char *cmd, FILE *f)
+{
+	const struct help_cmd *c = help_find(cmd);
+
+	if (!c)
+		return -1;
+	help_print(c, f);
+	return 0;
+}
+
+const char *cli_help_suggest(const char *word)
+{
+	const char *cands[NR_HELP];
+
+	for (size_t i = 0; i < NR_HELP; i++)
+		cands[i] = help_cmds[i].name;
+	return suggest_best(word, cands, NR_HELP);
+}
+
+/* roff text: a leading '.' or '\'' and every backslash must be escaped. */
+static void roff(FILE *f, const char *s)
+{
+	if (*s == '.' || *s == '\'')
+		fputs("\\&", f);
+	for (; *s; s++) {
+		if (*s == '\\')
+			fputs("\\e", f);
+		else if (*s == '-')
+			fputs("\\-", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+void cli_help_man(FILE *f)
+{
+	fprintf(f, ".TH NUMASIM 1 \"\" \"numasim %s\" \"User Commands\"\n", NUMASIM_VERSION);
+	fputs(".SH NAME\nnumasim \\- a simulator of Linux NUMA memory management\n.SH SYNOPSIS\n.nf\n", f);
+	for (size_t i = 0; i < NR_HELP; i++)
+		for (int j = 0; j < 3 && help_cmds[i].synopsis[j]; j++) {
+			fputs(j ? "    " : "numasim ", f);
+			roff(f, help_cmds[i].synopsis[j]);
+			fputc('\n', f);
+		}
+	fputs(".fi\n.SH DESCRIPTION\nnumasim replays a workload trace on a simulated NUMA machine "
+	      "and reports where memory went and why. TOPO and TRACE are paths or names of the "
+	      "shipped topologies and workloads.\n.SH COMMANDS\n", f);
+	for (size_t i = 0; i < NR_HELP; i++) {
+		const struct help_cmd *c = &help_cmds[i];
+
+		fprintf(f, ".SS %s\n", c->name);
+		roff(f, c->what);
+		fputc('\n', f);
+		for (int j = 0; j < 16 && c->opts[j].spelling; j++) {
+			fputs(".TP\n.B ", f);
+			roff(f, c->opts[j].spelling);
+			fputc('\n', f);
+			roff(f, c->opts[j].meaning);
+			fputc('\n', f);
+		}
+	}
+	fputs(".SH EXIT STATUS\n0 success, 1 a failed expect, 2 bad input or usage (one line on "
+	      "stderr names the file, the place and the problem).\n"
+	      ".SH SEE ALSO\nnumactl(8), numastat(8), the docs/ directory of the numasim "
+	      "distribution (cli.md, tutorials).\n", f);
+}
