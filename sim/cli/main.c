@@ -18,6 +18,8 @@ static const char usage_text[] =
 	"  numasim topo     show|validate -t TOPO\n"
 	"  numasim gen      SCENARIO [key=value ...]\n"
 	"  numasim explain  -t TOPO -w TRACE\n"
+	"  numasim record   [-o FILE] [--accesses INTERVAL] [--expect-rc] -- PROG [ARGS...]\n"
+	"  numasim import   strace|perf|lackey FILE... [-o FILE] [--interval N]\n"
 	"  numasim --help | --version\n"
 	"\n"
 	"TOPO and TRACE are paths or names of shipped topologies and workloads;\n"
@@ -109,6 +111,8 @@ int cli_out_close(struct cli_out *o, bool ok, struct nerr *err)
 #pragma weak cmd_gen
 #pragma weak cmd_explain
 #pragma weak cmd_trace
+#pragma weak cmd_record
+#pragma weak cmd_import
 
 struct command {
 	const char *name;
@@ -121,6 +125,7 @@ int main(int argc, char **argv)
 		{"run", cmd_run}, {"compare", cmd_compare}, {"topo", cmd_topo},
 		{"gen", cmd_gen}, {"explain", cmd_explain},
 		{"trace", cmd_trace},   /* hidden: trace validate -w TRACE */
+		{"record", cmd_record}, {"import", cmd_import},
 	};
 
 	if (argc < 2) {
