@@ -21,8 +21,11 @@
 
 enum ev_kind {
 	EV_TEXT, EV_SPAWN, EV_EXEC, EV_FORK, EV_THREAD, EV_EXIT, EV_CPU,
-	EV_MAP, EV_UNMAP, EV_PROT, EV_REMAP, EV_MADV, EV_FAULT,
+	EV_MAP, EV_UNMAP, EV_PROT, EV_REMAP, EV_MADV, EV_FAULT, EV_FILE,
 };
+
+#define FAULT_AROUND_PAGES 16   /* fault_around_bytes (64 KiB) / 4 KiB */
+#define PTRS_PER_PTE 512
 
 struct ev {
 	uint64_t t, seq;
@@ -41,6 +44,7 @@ struct h64 {
 
 struct vma {
 	uint64_t start, end, off, file;   /* file: string offset, UINT64_MAX anon */
+	uint64_t fsize;                   /* the file's size when mapped, UINT64_MAX unknown */
 	unsigned flags;                   /* RM_*: what the trace's mapping allows */
 	bool cur_write;                   /* the real protection now */
 };
@@ -71,6 +75,8 @@ struct rec_log {
 	struct mmodel *mm;
 	size_t nmm, capmm;
 	struct h64 seen;        /* (mm << 36 | page) */
+	struct { uint64_t name, size; } *files;
+	size_t nfiles, capfiles;
 	FILE *out;
 	uint64_t t0, last_t;
 	bool started, have_madvise, oom;
@@ -215,6 +221,7 @@ void rec_log_free(struct rec_log *g)
 	for (size_t i = 0; i < g->nmm; i++)
 		free(g->mm[i].v);
 	free(g->mm);
+	free(g->files);
 	h64_free(&g->tasks);
 	h64_free(&g->mms);
 	h64_free(&g->seen);
@@ -259,6 +266,18 @@ int rec_text(struct rec_log *g, uint64_t t, uint32_t tid, const char *fmt, ...)
 	struct ev *e = ev_add(g, EV_TEXT, t, tid);
 
 	return e ? str_add(g, buf, &e->a) : -1;
+}
+
+int rec_file(struct rec_log *g, uint64_t t, uint32_t tid, const char *name, uint64_t size)
+{
+	struct ev *e = ev_add(g, EV_FILE, t, tid);
+	char w[4096];
+
+	if (!e)
+		return -1;
+	e->b = size;
+	rec_word(w, sizeof(w), name);
+	return str_add(g, w, &e->a);
 }
 
 static int named(struct rec_log *g, enum ev_kind k, uint64_t t, uint32_t tid, uint32_t mm,
@@ -698,6 +717,71 @@ static void set_cpu(struct rec_log *g, struct task *k, uint64_t t, unsigned cpu)
 	k->cpu = (uint16_t)cpu;
 }
 
+static void pending_add(struct rec_log *g, struct task *k, uint64_t page, bool write,
+			uint64_t t)
+{
+	uint64_t a = page << g->page_shift;
+
+	g->st.touches++;
+	if (k->pending && k->p_end == a && k->p_write == write) {
+		k->p_end = a + g->page_size;
+		return;
+	}
+	flush_task(g, k);
+	k->pending = true;
+	k->p_start = a;
+	k->p_end = a + g->page_size;
+	k->p_write = write;
+	k->p_t = t;
+}
+
+/*
+ * A read fault in a file mapping maps the pages around it that are in
+ * the page cache (do_fault_around(): a window of fault_around_bytes
+ * aligned in the page table, within the VMA and the page-table page,
+ * and below the end of the file as filemap_map_pages() stops there);
+ * they never fault, so the samples do not show them. The log touches
+ * the window (assuming its pages are cached; docs/recording.md).
+ */
+static void fault_around(struct rec_log *g, struct task *k, const struct vma *v, uint64_t page,
+			 uint64_t t)
+{
+	uint64_t vstart = v->start >> g->page_shift, vpages = (v->end - v->start) >> g->page_shift;
+	uint64_t pte_off = page % PTRS_PER_PTE, vma_off = page - vstart;
+	uint64_t from = pte_off / FAULT_AROUND_PAGES * FAULT_AROUND_PAGES;
+	uint64_t back = pte_off - (pte_off < vma_off ? pte_off : vma_off);
+	uint64_t to;
+
+	if (back > from)
+		from = back;
+	to = from + FAULT_AROUND_PAGES;
+	if (to > PTRS_PER_PTE)
+		to = PTRS_PER_PTE;
+	if (to > pte_off + vpages - vma_off)
+		to = pte_off + vpages - vma_off;
+	if (v->fsize != UINT64_MAX) {   /* file pages past the end are not mapped */
+		uint64_t fpages = (v->fsize + g->page_size - 1) >> g->page_shift;
+		uint64_t first_idx = (v->off >> g->page_shift) + (page - pte_off + from - vstart);
+
+		if (first_idx >= fpages)
+			to = from;
+		else if (to - from > fpages - first_idx)
+			to = from + (fpages - first_idx);
+	}
+	pending_add(g, k, page, false, t);
+	for (uint64_t p = page - pte_off + from; p < page - pte_off + to; p++) {
+		uint64_t key = seen_key(k->mm, p);
+
+		if (p == page || h64_get(&g->seen, key))
+			continue;
+		if (!h64_put(&g->seen, key, 1)) {
+			g->oom = true;
+			return;
+		}
+		pending_add(g, k, p, false, t);
+	}
+}
+
 static void put_fault(struct rec_log *g, const struct ev *e)
 {
 	struct task *k = task_get(g, e->tid, false);
@@ -723,21 +807,14 @@ static void put_fault(struct rec_log *g, const struct ev *e)
 		g->oom = true;
 		return;
 	}
-	g->st.touches++;
 	set_cpu(g, k, e->t, e->cpu);
 	bool write = (v->flags & RM_WRITE) && v->cur_write;
-	uint64_t a = page << g->page_shift;
 
-	if (k->pending && k->p_end == a && k->p_write == write) {
-		k->p_end = a + g->page_size;
+	if (write || v->file == UINT64_MAX) {
+		pending_add(g, k, page, write, e->t);
 		return;
 	}
-	flush_task(g, k);
-	k->pending = true;
-	k->p_start = a;
-	k->p_end = a + g->page_size;
-	k->p_write = write;
-	k->p_t = e->t;
+	fault_around(g, k, v, page, e->t);
 }
 
 static void put_map(struct rec_log *g, const struct ev *e, struct task *k, struct mmodel *m)
@@ -745,11 +822,14 @@ static void put_map(struct rec_log *g, const struct ev *e, struct task *k, struc
 	uint64_t end = e->addr + ((e->len + g->page_size - 1) & ~((uint64_t)g->page_size - 1));
 	struct vma v = {
 		.start = e->addr, .end = end, .off = e->b, .file = e->a, .flags = e->flags,
-		.cur_write = e->flags & RM_WRITE,
+		.cur_write = e->flags & RM_WRITE, .fsize = UINT64_MAX,
 	};
 
 	if (end <= e->addr)
 		return;
+	for (size_t i = 0; v.file != UINT64_MAX && i < g->nfiles; i++)
+		if (!strcmp(g->str + g->files[i].name, g->str + v.file))
+			v.fsize = g->files[i].size;
 	if (!vma_insert(m, &v)) {
 		g->oom = true;
 		return;
@@ -820,7 +900,7 @@ static void put_remap(struct rec_log *g, const struct ev *e, struct task *k, str
 	uint64_t ps = g->page_size, old_end = e->addr + e->len, new_len = e->b;
 	struct vma *v = vma_find(m, e->addr);
 	struct vma nv = v ? *v : (struct vma){ .file = UINT64_MAX, .flags = RM_WRITE,
-					       .cur_write = true };
+					       .cur_write = true, .fsize = UINT64_MAX };
 	uint64_t keep = e->len < new_len ? e->len : new_len;
 	char len[32];
 
@@ -878,9 +958,14 @@ static void put_madvise(struct rec_log *g, const struct ev *e, struct task *k)
 
 	if (e->flags)
 		seen_range(g, k->mm, e->addr, e->addr + e->len, true);
-	line(g, e->t, "%smadvise pid=%u addr=0x%" PRIx64 " len=%s advice=%s",
-	     g->have_madvise ? "" : "# ", e->tid, e->addr, size_str(len, sizeof(len), e->len),
-	     g->str + e->a);
+	if (g->have_madvise) {
+		line(g, e->t, "madvise pid=%u addr=0x%" PRIx64 " len=%s advice=%s", e->tid, e->addr,
+		     size_str(len, sizeof(len), e->len), g->str + e->a);
+		return;
+	}
+	/* a numasim without the madvise op: the record as a comment */
+	fprintf(g->out, "# madvise pid=%u addr=0x%" PRIx64 " len=%s advice=%s (not replayed)\n",
+		e->tid, e->addr, size_str(len, sizeof(len), e->len), g->str + e->a);
 }
 
 static void put_task_ev(struct rec_log *g, const struct ev *e, struct task *k)
@@ -941,6 +1026,22 @@ static void put_event(struct rec_log *g, const struct ev *e)
 	flush_all(g);
 	struct task *k = task_get(g, e->tid, e->kind == EV_SPAWN);
 
+	if (e->kind == EV_FILE) {
+		size_t i = 0;
+
+		while (i < g->nfiles && strcmp(g->str + g->files[i].name, g->str + e->a))
+			i++;
+		if (i == g->nfiles && !grow((void **)&g->files, &g->capfiles, g->nfiles + 1,
+					    sizeof(*g->files))) {
+			g->oom = true;
+			return;
+		}
+		if (i == g->nfiles)
+			g->files[g->nfiles++].name = e->a;
+		g->files[i].size = e->b;
+		line(g, e->t, "file name=%s size=%" PRIu64, g->str + e->a, e->b);
+		return;
+	}
 	if (e->kind == EV_TEXT) {
 		if (g->str[e->a] == '#')
 			fprintf(g->out, "%s\n", g->str + e->a);

@@ -281,7 +281,7 @@ static void declare_file(struct rec *r, uint64_t t, pid_t tid, const char *name,
 		if (!strcmp(r->files[i].name, w)) {
 			if (size > r->files[i].size) {
 				r->files[i].size = size;
-				rec_text(r->g, t, (uint32_t)tid, "file name=%s size=%" PRIu64, w, size);
+				rec_file(r->g, t, (uint32_t)tid, w, size);
 			}
 			return;
 		}
@@ -291,7 +291,7 @@ static void declare_file(struct rec *r, uint64_t t, pid_t tid, const char *name,
 		return;
 	}
 	r->files[r->nfiles++].size = size;
-	rec_text(r->g, t, (uint32_t)tid, "file name=%s size=%" PRIu64, w, size);
+	rec_file(r->g, t, (uint32_t)tid, w, size);
 }
 
 /* ---- the address space at exec ------------------------------------------------------- */

@@ -49,6 +49,9 @@ void rec_log_free(struct rec_log *g);
  * as a comment. */
 int rec_text(struct rec_log *g, uint64_t t, uint32_t tid, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* A `file` record; the log keeps the size for the fault-around of
+ * read faults in mappings of the file. */
+int rec_file(struct rec_log *g, uint64_t t, uint32_t tid, const char *name, uint64_t size);
 /* Task events: they set the CPU the log knows for `tid` (or `child`). */
 int rec_spawn(struct rec_log *g, uint64_t t, uint32_t tid, uint32_t mm, unsigned cpu,
 	      const char *name);
