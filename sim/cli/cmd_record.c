@@ -1,7 +1,7 @@
 /*
  * cmd_record.c - `numasim record [-o FILE] [--accesses INTERVAL]
  * [--expect-rc] -- PROG [ARGS...]` and `numasim import strace|perf|lackey
- * FILE... [-o FILE] [--interval N]` (docs/recording.md, docs/cli.md).
+ * FILE... [-o FILE] [--expect-rc] [--interval N]` (docs/recording.md, docs/cli.md).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -106,6 +106,8 @@ int cmd_import(int argc, char **argv)
 
 			if (parse_size(argv[++i], &io.interval_ns, why, sizeof(why)) || !io.interval_ns)
 				return cli_usage("import: bad --interval '%s'", argv[i]);
+		} else if (!strcmp(argv[i], "--expect-rc")) {
+			io.expect_rc = true;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			return cli_usage("import: unknown option '%s'", argv[i]);
 		} else if (nfiles < 256) {

@@ -19,7 +19,7 @@ static const char usage_text[] =
 	"  numasim gen      SCENARIO [key=value ...]\n"
 	"  numasim explain  -t TOPO -w TRACE\n"
 	"  numasim record   [-o FILE] [--accesses INTERVAL] [--expect-rc] -- PROG [ARGS...]\n"
-	"  numasim import   strace|perf|lackey FILE... [-o FILE] [--interval N]\n"
+	"  numasim import   strace|perf|lackey FILE... [-o FILE] [--expect-rc] [--interval N]\n"
 	"  numasim --help | --version\n"
 	"\n"
 	"TOPO and TRACE are paths or names of shipped topologies and workloads;\n"

@@ -1036,6 +1036,8 @@ static void put_event(struct rec_log *g, const struct ev *e)
 			g->oom = true;
 			return;
 		}
+		if (i < g->nfiles && g->files[i].size >= e->b)
+			return;   /* declared, at least as large: a file only grows here */
 		if (i == g->nfiles)
 			g->files[g->nfiles++].name = e->a;
 		g->files[i].size = e->b;

@@ -34,7 +34,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/errno_names.h"
 #include "record/record_int.h"
 
 #if defined(__x86_64__)
@@ -45,7 +44,6 @@
 #error "numasim record supports x86_64 and aarch64"
 #endif
 
-#define MPOL_MODE_FLAGS_MASK ((1u << 15) | (1u << 14) | (1u << 13))
 #define MAX_MOVE_PAGES 65536   /* longer move_pages calls become a comment */
 
 /* What the seccomp filter sends to the tracer. */
@@ -464,179 +462,79 @@ static void sys_brk(struct rec *r, struct rtask *task, uint64_t t, uint64_t ret)
 	p->brk_end = end;
 }
 
-static const char *advice_name(uint64_t adv, bool *drop)
-{
-	*drop = false;
-	switch (adv) {
-	case MADV_WILLNEED: return "willneed";
-	case MADV_DONTNEED: *drop = true; return "dontneed";
-	case 8 /* MADV_FREE */: *drop = true; return "free";
-	case 14 /* MADV_HUGEPAGE */: return "hugepage";
-	case 15 /* MADV_NOHUGEPAGE */: return "nohugepage";
-	case 20 /* MADV_COLD */: return "cold";
-	case 21 /* MADV_PAGEOUT */: *drop = true; return "pageout";
-	default: return NULL;
-	}
-}
-
-static void expect_rc(struct rec *r, uint64_t t, pid_t tid, int64_t rc)
-{
-	const char *name = rc < 0 ? errno_name((int)-rc) : NULL;
-
-	if (!r->o->expect_rc)
-		return;
-	if (name)
-		rec_text(r->g, t, (uint32_t)tid, "expect pid=%d rc=%s", (int)tid, name);
-	else
-		rec_text(r->g, t, (uint32_t)tid, "expect pid=%d rc=%" PRId64, (int)tid, rc);
-}
-
 /* A nodemask argument: maxnode - 1 bits at addr, as get_nodes() reads. */
-static int read_mask(pid_t tid, uint64_t addr, uint64_t maxbits, char *list, size_t size)
+static bool read_mask(pid_t tid, uint64_t addr, uint64_t maxnode, uint64_t *bits,
+		      unsigned *nbits)
 {
-	uint64_t bits[1024 / 64] = { 0 };
+	uint64_t maxbits = maxnode ? maxnode - 1 : 0;
 
-	list[0] = 0;
+	memset(bits, 0, 1024 / 8);
+	*nbits = 0;
 	if (!addr || !maxbits)
-		return 0;
+		return true;
 	if (maxbits > 1024)
 		maxbits = 1024;
 	if (peek(tid, addr, bits, (size_t)((maxbits + 63) / 64 * 8)))
-		return -1;
+		return false;
 	if (maxbits % 64)
 		bits[maxbits / 64] &= (1ull << (maxbits % 64)) - 1;
-	rec_list(list, size, bits, (unsigned)maxbits);
-	return 0;
-}
-
-static const char *mode_name(unsigned m)
-{
-	static const char *const names[] = {
-		"default", "preferred", "bind", "interleave", "local", "preferred_many",
-		"weighted_interleave",
-	};
-
-	return m < sizeof(names) / sizeof(names[0]) ? names[m] : NULL;
-}
-
-static void mode_flags(char *dst, size_t size, unsigned mode)
-{
-	snprintf(dst, size, "%s%s%s", mode & (1u << 15) ? " static_nodes" : "",
-		 mode & (1u << 14) ? " relative_nodes" : "",
-		 mode & (1u << 13) ? " numa_balancing" : "");
+	*nbits = (unsigned)maxbits;
+	return true;
 }
 
 static void sys_policy(struct rec *r, struct rtask *task, uint64_t t, const uint64_t *a,
 		       long nr, int64_t rc)
 {
-	bool mb = nr == SYS_mbind;
-	unsigned mode = (unsigned)(mb ? a[2] : a[0]);
-	const char *name = mode_name(mode & ~MPOL_MODE_FLAGS_MASK);
-	char nodes[4200], fl[64], mf[64] = "", rng[96] = "";
-	uint64_t maxnode = mb ? a[4] : a[2];
+	uint64_t bits[1024 / 64];
+	struct rec_policy p = { .mbind = nr == SYS_mbind, .mask = bits };
 
-	if (read_mask(task->tid, mb ? a[3] : a[1], maxnode ? maxnode - 1 : 0, nodes, sizeof(nodes)) ||
-	    !name) {
-		rec_text(r->g, t, (uint32_t)task->tid, "# %s pid=%d mode=%u: not representable "
-			 "(unknown mode or unreadable nodemask), rc=%" PRId64,
-			 mb ? "mbind" : "set_mempolicy", (int)task->tid, mode, rc);
-		return;
+	p.mode = (unsigned)(p.mbind ? a[2] : a[0]);
+	p.mask_ok = read_mask(task->tid, p.mbind ? a[3] : a[1], p.mbind ? a[4] : a[2], bits,
+			      &p.nbits);
+	if (p.mbind) {
+		p.addr = a[0];
+		p.len = a[1];
+		p.flags = (unsigned)a[5];
 	}
-	mode_flags(fl, sizeof(fl), mode);
-	if (mb) {
-		snprintf(mf, sizeof(mf), "%s%s%s", a[5] & 1 ? " strict" : "", a[5] & 2 ? " move" : "",
-			 a[5] & 4 ? " move_all" : "");
-		snprintf(rng, sizeof(rng), " addr=0x%" PRIx64 " len=%" PRIu64, a[0], a[1]);
-	}
-	rec_text(r->g, t, (uint32_t)task->tid, "%s pid=%d%s mode=%s%s%s%s%s",
-		 mb ? "mbind" : "set_mempolicy", (int)task->tid, rng, name,
-		 nodes[0] ? " nodes=" : "", nodes, fl, mf);
-	expect_rc(r, t, task->tid, rc);
+	rec_sys_policy(r->g, t, (uint32_t)task->tid, &p, rc, r->o->expect_rc);
 }
 
 static void sys_migrate_pages(struct rec *r, struct rtask *task, uint64_t t, const uint64_t *a,
 			      int64_t rc)
 {
-	char from[4200], to[4200], as[32] = "";
-	pid_t target = a[0] ? (pid_t)a[0] : task->tid;
+	uint64_t from[1024 / 64], to[1024 / 64];
+	unsigned nf, nt;
+	uint32_t target = a[0] ? (uint32_t)a[0] : (uint32_t)task->tid;
 
-	if (read_mask(task->tid, a[2], a[1] ? a[1] - 1 : 0, from, sizeof(from)) ||
-	    read_mask(task->tid, a[3], a[1] ? a[1] - 1 : 0, to, sizeof(to)) || !from[0] || !to[0]) {
-		rec_text(r->g, t, (uint32_t)task->tid, "# migrate_pages pid=%d: empty or unreadable "
-			 "node sets, rc=%" PRId64, (int)target, rc);
-		return;
-	}
-	if (target != task->tid)
-		snprintf(as, sizeof(as), " as_pid=%d", (int)task->tid);
-	rec_text(r->g, t, (uint32_t)task->tid, "migrate_pages pid=%d from=%s to=%s%s", (int)target,
-		 from, to, as);
-	expect_rc(r, t, task->tid, rc);
+	if (!read_mask(task->tid, a[2], a[1], from, &nf) || !read_mask(task->tid, a[3], a[1], to, &nt))
+		nf = 0;
+	rec_sys_migrate(r->g, t, (uint32_t)task->tid, target, from, to, nf, rc, r->o->expect_rc);
 }
 
-static void status_list(char *dst, size_t size, const int32_t *st, size_t n)
-{
-	size_t k = 0;
-
-	dst[0] = 0;
-	for (size_t i = 0; i < n && k + 16 < size; i++) {
-		const char *e = st[i] < 0 ? errno_name(-st[i]) : NULL;
-
-		k += (size_t)(e ? snprintf(dst + k, size - k, "%s-%s", i ? "," : "", e)
-				: snprintf(dst + k, size - k, "%s%d", i ? "," : "", st[i]));
-	}
-}
-
-/*
- * move_pages(2) takes any list of addresses; the trace takes a range of
- * pages. Each run of consecutive pages becomes one record (and, with
- * --expect-rc, the status of its pages).
- */
 static void sys_move_pages(struct rec *r, struct rtask *task, uint64_t t, const uint64_t *a,
 			   int64_t rc)
 {
-	pid_t target = a[0] ? (pid_t)a[0] : task->tid;
-	uint64_t n = a[1], ps = r->page_size;
+	uint32_t target = a[0] ? (uint32_t)a[0] : (uint32_t)task->tid;
+	struct rec_move m = { .n = (size_t)a[1], .move_all = a[5] & 4, .page_size = r->page_size };
 	uint64_t *pages = NULL;
 	int32_t *nodes = NULL, *status = NULL;
-	char as[32] = "", *buf = NULL;
 
-	if (!n || n > MAX_MOVE_PAGES || !(pages = malloc(n * 8)) || !(nodes = malloc(n * 4)) ||
-	    !(status = malloc(n * 4)) || !(buf = malloc(n * 16 + 64)) ||
-	    peek(task->tid, a[2], pages, n * 8) || (a[3] && peek(task->tid, a[3], nodes, n * 4)) ||
-	    (rc >= 0 && peek(task->tid, a[4], status, n * 4))) {
-		rec_text(r->g, t, (uint32_t)task->tid, "# move_pages pid=%d count=%" PRIu64
-			 ": not representable, rc=%" PRId64, (int)target, n, rc);
-		goto out;
+	if (!m.n || m.n > MAX_MOVE_PAGES || !(pages = malloc(m.n * 8)) ||
+	    !(nodes = malloc(m.n * 4)) || !(status = malloc(m.n * 4)) ||
+	    peek(task->tid, a[2], pages, m.n * 8) || (a[3] && peek(task->tid, a[3], nodes, m.n * 4)) ||
+	    (rc >= 0 && peek(task->tid, a[4], status, m.n * 4))) {
+		rec_text(r->g, t, (uint32_t)task->tid, "# move_pages pid=%u count=%" PRIu64
+			 ": not representable, rc=%" PRId64, target, a[1], rc);
+	} else {
+		m.pages = pages;
+		m.nodes = a[3] ? nodes : NULL;
+		m.status = rc >= 0 ? status : NULL;
+		if (rec_sys_move_pages(r->g, t, (uint32_t)task->tid, target, &m, rc, r->o->expect_rc))
+			r->err = ENOMEM;
 	}
-	if (target != task->tid)
-		snprintf(as, sizeof(as), " as_pid=%d", (int)task->tid);
-	for (uint64_t i = 0; i < n;) {
-		uint64_t j = i, start = pages[i] & ~(ps - 1);
-		size_t k = 0;
-
-		while (j + 1 < n && (pages[j + 1] & ~(ps - 1)) == (pages[j] & ~(ps - 1)) + ps)
-			j++;
-		buf[0] = 0;
-		for (uint64_t x = i; a[3] && x <= j; x++)
-			k += (size_t)snprintf(buf + k, n * 16 + 64 - k, "%s%d", x > i ? "," : " nodes=",
-					      nodes[x]);
-		rec_text(r->g, t, (uint32_t)task->tid, "move_pages pid=%d addr=0x%" PRIx64
-			 " len=%" PRIu64 "%s%s%s", (int)target, start, (j - i + 1) * ps, buf, as,
-			 a[5] & 4 ? " move_all" : "");
-		if (r->o->expect_rc && rc >= 0) {
-			status_list(buf, n * 16 + 64, status + i, j - i + 1);
-			rec_text(r->g, t, (uint32_t)task->tid, "expect pid=%d status=%s",
-				 (int)task->tid, buf);
-		} else if (rc < 0) {
-			expect_rc(r, t, task->tid, rc);
-		}
-		i = j + 1;
-	}
-out:
 	free(pages);
 	free(nodes);
 	free(status);
-	free(buf);
 }
 
 static void sys_affinity(struct rec *r, struct rtask *task, uint64_t t, const uint64_t *a,
@@ -644,14 +542,11 @@ static void sys_affinity(struct rec *r, struct rtask *task, uint64_t t, const ui
 {
 	uint64_t bits[4096 / 64] = { 0 };
 	size_t len = a[1] < sizeof(bits) ? (size_t)a[1] : sizeof(bits);
-	char list[16384];
-	pid_t target = a[0] ? (pid_t)a[0] : task->tid;
 
 	if (rc < 0 || !len || peek(task->tid, a[2], bits, len))
 		return;
-	rec_list(list, sizeof(list), bits, (unsigned)(len * 8));
-	if (list[0])
-		rec_text(r->g, t, (uint32_t)task->tid, "affinity pid=%d cpus=%s", (int)target, list);
+	rec_sys_affinity(r->g, t, (uint32_t)task->tid, a[0] ? (uint32_t)a[0] : (uint32_t)task->tid,
+			 bits, (unsigned)(len * 8));
 }
 
 static void on_syscall_exit(struct rec *r, struct rtask *task, int64_t rc)
@@ -686,7 +581,7 @@ static void on_syscall_exit(struct rec *r, struct rtask *task, int64_t rc)
 		break;
 	case SYS_madvise: {
 		bool drop;
-		const char *adv = advice_name(a[2], &drop);
+		const char *adv = rec_advice_name(a[2], &drop);
 
 		if (!rc && adv)
 			rec_madvise(r->g, t, (uint32_t)task->tid, a[0], a[1], adv, drop);

@@ -102,6 +102,35 @@ void rec_word(char *dst, size_t size, const char *s);
 /* Formats the set bits of a bitmap of nbits as a Linux list ("0-3,6"). */
 void rec_list(char *dst, size_t size, const uint64_t *bits, unsigned nbits);
 
+/* ---- system calls as records (syscalls.c) ---- */
+struct rec_policy {
+	bool mbind, mask_ok;
+	unsigned mode;            /* with the MPOL_F_ flags */
+	uint64_t addr, len;       /* mbind */
+	unsigned flags;           /* mbind: MPOL_MF_STRICT 1, MOVE 2, MOVE_ALL 4 */
+	const uint64_t *mask;
+	unsigned nbits;
+};
+struct rec_move {
+	size_t n;
+	const uint64_t *pages;
+	const int32_t *nodes;     /* NULL: a query */
+	const int32_t *status;    /* NULL: not known */
+	bool move_all;
+	uint64_t page_size;
+};
+const char *rec_advice_name(uint64_t advice, bool *drop);
+void rec_sys_rc(struct rec_log *g, uint64_t t, uint32_t tid, int64_t rc);
+void rec_sys_policy(struct rec_log *g, uint64_t t, uint32_t tid, const struct rec_policy *p,
+		    int64_t rc, bool expect);
+void rec_sys_migrate(struct rec_log *g, uint64_t t, uint32_t tid, uint32_t target,
+		     const uint64_t *from, const uint64_t *to, unsigned nbits, int64_t rc,
+		     bool expect);
+int rec_sys_move_pages(struct rec_log *g, uint64_t t, uint32_t tid, uint32_t target,
+		       const struct rec_move *m, int64_t rc, bool expect);
+void rec_sys_affinity(struct rec_log *g, uint64_t t, uint32_t tid, uint32_t target,
+		      const uint64_t *mask, unsigned nbits);
+
 /* ---- numasim record ---- */
 struct record_opts {
 	const char *out;          /* trace path, NULL or "-" for stdout */
@@ -123,12 +152,13 @@ int record_run(const struct record_opts *o, FILE *out, struct record_result *res
 enum import_kind { IMPORT_STRACE, IMPORT_PERF, IMPORT_LACKEY };
 struct import_opts {
 	enum import_kind kind;
+	bool expect_rc;           /* strace: the results as expect lines */
 	uint64_t interval_ns;     /* lackey: instructions per access interval */
 };
 int import_file(struct rec_log *g, const struct import_opts *o, const char *path,
 		uint32_t *next_mm, struct nerr *err);
-int import_strace(struct rec_log *g, FILE *f, const char *path, uint32_t *next_mm,
-		  struct nerr *err);
+int import_strace(struct rec_log *g, FILE *f, const char *path, bool expect_rc,
+		  uint32_t *next_mm, struct nerr *err);
 int import_perf(struct rec_log *g, FILE *f, const char *path, uint32_t *next_mm,
 		struct nerr *err);
 int import_lackey(struct rec_log *g, FILE *f, const char *path, uint64_t interval,
