@@ -21,7 +21,7 @@
 
 enum ev_kind {
 	EV_TEXT, EV_SPAWN, EV_EXEC, EV_FORK, EV_THREAD, EV_EXIT, EV_CPU,
-	EV_MAP, EV_UNMAP, EV_PROT, EV_REMAP, EV_MADV, EV_FAULT, EV_FILE,
+	EV_MAP, EV_UNMAP, EV_PROT, EV_REMAP, EV_MADV, EV_FAULT, EV_FILE, EV_PRESENT,
 };
 
 #define FAULT_AROUND_PAGES 16   /* fault_around_bytes (64 KiB) / 4 KiB */
@@ -79,7 +79,7 @@ struct rec_log {
 	size_t nfiles, capfiles;
 	FILE *out;
 	uint64_t t0, last_t;
-	bool started, have_madvise, oom;
+	bool started, have_madvise, oom, no_fault_around;
 	struct rec_stats st;
 };
 
@@ -401,6 +401,21 @@ int rec_madvise(struct rec_log *g, uint64_t t, uint32_t tid, uint64_t addr, uint
 		return -1;
 	e->flags = drop;
 	return str_add(g, advice, &e->a);
+}
+
+void rec_log_fault_around(struct rec_log *g, bool on)
+{
+	g->no_fault_around = !on;
+}
+
+int rec_present(struct rec_log *g, uint64_t t, uint32_t tid, uint64_t addr)
+{
+	struct ev *e = ev_add(g, EV_PRESENT, t, tid);
+
+	if (!e)
+		return -1;
+	e->addr = addr;
+	return 0;
 }
 
 int rec_fault(struct rec_log *g, uint64_t t, uint32_t tid, unsigned cpu, uint64_t addr)
@@ -785,8 +800,10 @@ static void fault_around(struct rec_log *g, struct task *k, const struct vma *v,
 static void put_fault(struct rec_log *g, const struct ev *e)
 {
 	struct task *k = task_get(g, e->tid, false);
+	bool present = e->kind == EV_PRESENT;
 
-	g->st.faults++;
+	if (!present)
+		g->st.faults++;
 	if (!k) {
 		g->st.unknown_task++;
 		return;
@@ -808,9 +825,9 @@ static void put_fault(struct rec_log *g, const struct ev *e)
 		return;
 	}
 	set_cpu(g, k, e->t, e->cpu);
-	bool write = (v->flags & RM_WRITE) && v->cur_write;
+	bool write = !present && (v->flags & RM_WRITE) && v->cur_write;
 
-	if (write || v->file == UINT64_MAX) {
+	if (write || v->file == UINT64_MAX || present || g->no_fault_around) {
 		pending_add(g, k, page, write, e->t);
 		return;
 	}
@@ -1019,7 +1036,7 @@ static void put_task_ev(struct rec_log *g, const struct ev *e, struct task *k)
 
 static void put_event(struct rec_log *g, const struct ev *e)
 {
-	if (e->kind == EV_FAULT) {
+	if (e->kind == EV_FAULT || e->kind == EV_PRESENT) {
 		put_fault(g, e);
 		return;
 	}

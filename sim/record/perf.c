@@ -6,9 +6,7 @@
  * carries the tid, the time (CLOCK_MONOTONIC, the clock the tracer stamps
  * its own events with), the faulting address and the CPU.
  */
-#define _GNU_SOURCE   /* F_SETSIG */
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/perf_event.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,20 +124,6 @@ int perf_faults_open(struct rec_perf *p, pid_t pid, char *why, size_t len)
 		snprintf(why, len, "page-fault sampling: no online CPU to sample on");
 		perf_faults_close(p);
 		return -1;
-	}
-	return 0;
-}
-
-/* Asks for a signal when a buffer fills past its watermark, so that a
- * program faulting without system calls still gets its samples drained. */
-int perf_faults_async(struct rec_perf *p, int sig)
-{
-	for (int i = 0; i < p->nring; i++) {
-		int fd = p->ring[i].fd;
-
-		if (fcntl(fd, F_SETOWN, getpid()) || fcntl(fd, F_SETSIG, sig) ||
-		    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_ASYNC))
-			return -1;
 	}
 	return 0;
 }

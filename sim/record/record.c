@@ -29,6 +29,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -353,6 +354,58 @@ static void log_exec_maps(struct rec *r, uint64_t t, struct rtask *task)
 	fclose(f);
 }
 
+/*
+ * At the exit of a process, the pages of its file mappings that are
+ * present (/proc/PID/pagemap) but never faulted: fault-around mapped them
+ * with their neighbour's fault (do_fault_around(), whose window also
+ * depends on the page cache's folio sizes). They are logged as present so
+ * the replay maps them too.
+ */
+static void log_present(struct rec *r, uint64_t t, struct rtask *task)
+{
+	char path[64], line[PATH_MAX + 128];
+	FILE *f;
+	int pm;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)task->tid);
+	if (!(f = fopen(path, "re")))
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)task->tid);
+	if ((pm = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		fclose(f);
+		return;
+	}
+	uint64_t *ent = malloc(4096 * sizeof(*ent));
+
+	while (ent && fgets(line, sizeof(line), f)) {
+		unsigned long long start, end;
+		char file[PATH_MAX] = "";
+		int n = 0;
+
+		if (sscanf(line, "%llx-%llx %*s %*s %*s %*s%n", &start, &end, &n) < 2)
+			continue;
+		sscanf(line + n, " %4095[^\n]", file);
+		if (file[0] != '/' || end - start > (1ull << 30))
+			continue;
+		for (uint64_t a = start; a < end;) {
+			size_t np = (size_t)((end - a) / r->page_size);
+
+			np = np > 4096 ? 4096 : np;
+			ssize_t got = pread(pm, ent, np * 8, (off_t)(a / r->page_size * 8));
+
+			if (got <= 0)
+				break;
+			for (size_t i = 0; i < (size_t)got / 8; i++)
+				if (ent[i] >> 63)   /* present */
+					rec_present(r->g, t, (uint32_t)task->tid, a + i * r->page_size);
+			a += (uint64_t)got / 8 * r->page_size;
+		}
+	}
+	free(ent);
+	close(pm);
+	fclose(f);
+}
+
 static void on_exec(struct rec *r, struct rtask *task)
 {
 	/* at the entry of execve: the faults exec takes in the new stack
@@ -553,7 +606,7 @@ static void on_syscall_exit(struct rec *r, struct rtask *task, int64_t rc)
 {
 	const uint64_t *a = task->entry.entry.args;
 	long nr = (long)task->entry.entry.nr;
-	uint64_t t = now_ns();
+	uint64_t t = task->have_entry ? task->entry_t : now_ns();
 	bool ok = rc >= 0 || rc < -4095;
 
 	if (nr != SYS_read && nr != SYS_write && nr != SYS_pread64 && nr != SYS_pwrite64 &&
@@ -709,6 +762,17 @@ static void on_new_task(struct rec *r, struct rtask *parent, unsigned long child
 	}
 }
 
+/*
+ * munmap, mprotect and madvise are logged at their entry, as if they
+ * succeed, which saves a stop (two context switches) per call: they fail
+ * only on bad arguments (EINVAL, ENOMEM for a hole), and the replay
+ * answers the same arguments with the same errno or a harmless no-op.
+ */
+static bool entry_is_enough(long nr)
+{
+	return nr == SYS_munmap || nr == SYS_mprotect || nr == SYS_madvise;
+}
+
 static void on_stop(struct rec *r, pid_t pid, int status)
 {
 	struct rtask *task = task_find(r, pid);
@@ -746,6 +810,12 @@ static void on_stop(struct rec *r, pid_t pid, int status)
 		task->entry_t = now_ns();
 		task->have_entry = info.op == PTRACE_SYSCALL_INFO_ENTRY ||
 				   info.op == PTRACE_SYSCALL_INFO_SECCOMP;
+		if (task->have_entry && entry_is_enough((long)info.entry.nr)) {
+			on_syscall_exit(r, task, 0);
+			task->have_entry = false;
+			resume(r, task, 0);
+			return;
+		}
 		/* the exit of this call is the next stop */
 		ptrace(PTRACE_SYSCALL, pid, 0, 0);
 		return;
@@ -766,11 +836,16 @@ static void on_stop(struct rec *r, pid_t pid, int status)
 			rw_flush(r, task);
 			on_exec(r, task);
 			break;
-		case PTRACE_EVENT_EXIT:
+		case PTRACE_EVENT_EXIT: {
+			uint64_t t = now_ns();
+
 			task = task_find(r, pid);
 			rw_flush(r, task);
-			rec_exit(r->g, now_ns(), (uint32_t)pid);
+			if (task->tid == task->tgid)   /* the mm lives until its last task */
+				log_present(r, t, task);
+			rec_exit(r->g, t, (uint32_t)pid);
 			break;
+		}
 		default:
 			break;
 		}
@@ -784,9 +859,9 @@ static void on_stop(struct rec *r, pid_t pid, int status)
 	resume(r, task, sig == SIGSTOP || sig == SIGTRAP ? 0 : sig);
 }
 
-static void on_async(int sig)
+static void on_tick(int sig)
 {
-	(void)sig;   /* only interrupts waitpid() so the sample buffer is drained */
+	(void)sig;   /* only interrupts waitpid() so the sample buffers are drained */
 }
 
 static int trace_loop(struct rec *r)
@@ -879,8 +954,6 @@ static int start_child(struct rec *r, struct nerr *err)
 	else if (r->perf.user_only)
 		nwarn(r->o->warn, r->o->warn_ctx, "page faults taken in the kernel on the program's "
 		      "behalf are not sampled without privilege (kernel.perf_event_paranoid)");
-	if (r->have_perf)
-		perf_faults_async(&r->perf, SIGIO);
 	struct rtask *t = task_add(r, r->root);
 
 	if (!t) {
@@ -911,25 +984,32 @@ int record_run(const struct record_opts *o, FILE *out, struct record_result *res
 	       struct nerr *err)
 {
 	struct rec r = { .o = o, .page_size = (uint64_t)sysconf(_SC_PAGESIZE), .next_mm = 1 };
-	struct sigaction sa = { .sa_handler = on_async }, old;
+	struct sigaction sa = { .sa_handler = on_tick }, old;
+	/* a program that faults without system calls stops nothing: a tick
+	 * every 10 ms drains the sample buffers (1 MiB per CPU) before they
+	 * fill. (O_ASYNC on the perf fds would signal every sample.) */
+	struct itimerval tick = { { 0, 10000 }, { 0, 10000 } }, no_tick = { { 0, 0 }, { 0, 0 } };
 	char msg[600], name[256], comments[512];
 	int efd, rc = 0;
 
 	memset(res, 0, sizeof(*res));
 	if (!(r.g = rec_log_new((unsigned)r.page_size)))
 		return nerr_set(err, "record: out of memory");
+	rec_log_fault_around(r.g, false);   /* pagemap tells at the exit */
 	check_accesses(o);
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGIO, &sa, &old);
+	sigaction(SIGALRM, &sa, &old);
 	efd = start_child(&r, err);
 	if (efd < 0) {
-		sigaction(SIGIO, &old, NULL);
+		sigaction(SIGALRM, &old, NULL);
 		rec_cleanup(&r);
 		return -1;
 	}
+	setitimer(ITIMER_REAL, &tick, NULL);
 	if (trace_loop(&r))
 		rc = nerr_set(err, "record: %s", r.err ? strerror(r.err) : strerror(errno));
-	sigaction(SIGIO, &old, NULL);
+	setitimer(ITIMER_REAL, &no_tick, NULL);
+	sigaction(SIGALRM, &old, NULL);
 	ssize_t n = read(efd, msg, sizeof(msg) - 1);
 
 	close(efd);

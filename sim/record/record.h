@@ -83,6 +83,15 @@ int rec_madvise(struct rec_log *g, uint64_t t, uint32_t tid, uint64_t addr,
  * first in a mapped page of the address space becomes a touch. */
 int rec_fault(struct rec_log *g, uint64_t t, uint32_t tid, unsigned cpu, uint64_t addr);
 
+/* A page of a file mapping found present at the end (pagemap) that no
+ * fault showed: mapped by fault-around. Becomes a `read` touch if the
+ * log has not seen it. */
+int rec_present(struct rec_log *g, uint64_t t, uint32_t tid, uint64_t addr);
+/* Whether a read fault in a file mapping also touches the fault-around
+ * window (default on: the importers have nothing better; `record` reads
+ * the pages present from pagemap instead). */
+void rec_log_fault_around(struct rec_log *g, bool on);
+
 struct rec_stats {
 	uint64_t events, faults, touches, touch_records, unmapped, unknown_task, records;
 	uint64_t bytes;

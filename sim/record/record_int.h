@@ -30,7 +30,6 @@ struct rec_perf {
 /* Opens the fault-sampling event on pid (stopped before its exec); on
  * failure fills why with the one line to show the user. */
 int perf_faults_open(struct rec_perf *p, pid_t pid, char *why, size_t len);
-int perf_faults_async(struct rec_perf *p, int sig);
 /* Moves every sample in the ring buffer into the log. */
 int perf_faults_drain(struct rec_perf *p, struct rec_log *g);
 void perf_faults_close(struct rec_perf *p);
