@@ -57,7 +57,6 @@ struct simp {
 	struct sfd *fds;
 	size_t nfds, capfds;
 	uint64_t last_t, day;      /* -tt wraps at midnight */
-	uint32_t default_pid;      /* lines without a pid (strace without -f) */
 	struct nerr *err;
 };
 
@@ -910,7 +909,7 @@ static int stash(struct stask *k, const char *text, uint64_t t, bool clone, bool
 
 static int one_line(struct simp *m, char *s)
 {
-	uint32_t pid = m->default_pid;
+	uint32_t pid = 1;   /* strace without -f prints no pid: the trace calls it 1 */
 	uint64_t t;
 	const char *rest;
 	char *e;
@@ -933,8 +932,6 @@ static int one_line(struct simp *m, char *s)
 	s = (char *)rest;
 	while (*s == ' ')
 		s++;
-	if (!m->default_pid)
-		m->default_pid = pid;
 	if (!strncmp(s, "+++ ", 4)) {   /* +++ exited with 0 +++, +++ killed by SIGKILL +++ */
 		struct stask *k = task_find(m, pid);
 

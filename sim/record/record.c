@@ -921,10 +921,10 @@ static int start_child(struct rec *r, struct nerr *err)
 	int status;
 
 	if (pipe2(pfd, O_CLOEXEC))
-		return nerr_set(err, "record: pipe: %s", strerror(errno));
+		return nerr_set(err, "numasim record: pipe: %s", strerror(errno));
 	r->root = fork();
 	if (r->root < 0)
-		return nerr_set(err, "record: fork: %s", strerror(errno));
+		return nerr_set(err, "numasim record: fork: %s", strerror(errno));
 	if (!r->root) {
 		close(pfd[0]);
 		child_main(r->o->argv, pfd[1]);
@@ -935,7 +935,7 @@ static int start_child(struct rec *r, struct nerr *err)
 
 		close(pfd[0]);
 		msg[n > 0 ? n : 0] = 0;
-		return nerr_set(err, "record: %s", n > 0 ? msg : "the program did not start");
+		return nerr_set(err, "numasim record: %s", n > 0 ? msg : "the program did not start");
 	}
 	r->seccomp = has_seccomp_filter(r->root);
 	if (ptrace(PTRACE_SETOPTIONS, r->root, 0,
@@ -944,7 +944,7 @@ static int start_child(struct rec *r, struct nerr *err)
 		   PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL)) {
 		kill(r->root, SIGKILL);
 		close(pfd[0]);
-		return nerr_set(err, "record: ptrace: %s", strerror(errno));
+		return nerr_set(err, "numasim record: ptrace: %s", strerror(errno));
 	}
 	char why[512];
 
@@ -958,7 +958,7 @@ static int start_child(struct rec *r, struct nerr *err)
 
 	if (!t) {
 		kill(r->root, SIGKILL);
-		return nerr_set(err, "record: out of memory");
+		return nerr_set(err, "numasim record: out of memory");
 	}
 	t->attached = t->announced = true;
 	t->proc = proc_add(r, r->root, 0);
@@ -994,7 +994,7 @@ int record_run(const struct record_opts *o, FILE *out, struct record_result *res
 
 	memset(res, 0, sizeof(*res));
 	if (!(r.g = rec_log_new((unsigned)r.page_size)))
-		return nerr_set(err, "record: out of memory");
+		return nerr_set(err, "numasim record: out of memory");
 	rec_log_fault_around(r.g, false);   /* pagemap tells at the exit */
 	check_accesses(o);
 	sigemptyset(&sa.sa_mask);
@@ -1007,7 +1007,7 @@ int record_run(const struct record_opts *o, FILE *out, struct record_result *res
 	}
 	setitimer(ITIMER_REAL, &tick, NULL);
 	if (trace_loop(&r))
-		rc = nerr_set(err, "record: %s", r.err ? strerror(r.err) : strerror(errno));
+		rc = nerr_set(err, "numasim record: %s", r.err ? strerror(r.err) : strerror(errno));
 	setitimer(ITIMER_REAL, &no_tick, NULL);
 	sigaction(SIGALRM, &old, NULL);
 	ssize_t n = read(efd, msg, sizeof(msg) - 1);
@@ -1015,7 +1015,7 @@ int record_run(const struct record_opts *o, FILE *out, struct record_result *res
 	close(efd);
 	if (!rc && n > 0) {
 		msg[n] = 0;
-		rc = nerr_set(err, "record: %s", msg);
+		rc = nerr_set(err, "numasim record: %s", msg);
 	}
 	for (size_t i = 0; i < r.ntasks; i++)
 		rw_flush(&r, &r.tasks[i]);

@@ -49,7 +49,8 @@ if imp perf $f; then
 fi
 
 # strace: tasks, exits, affinity, policy results
-for f in strace_threads.txt strace_fork_exec.txt strace_files_y.txt strace_policies.txt strace_move_pages.txt; do
+for f in strace_threads.txt strace_fork_exec.txt strace_files_y.txt strace_policies.txt strace_move_pages.txt \
+	strace_ls_no_f.txt; do
 	imp strace $f --expect-rc || continue
 	t=$W/$f.trace
 	[ "$(count ' exit pid=' "$t")" = "$(count '+++ exited' "$D/$f")" ] || no "$f: exit records"
