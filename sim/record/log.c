@@ -751,8 +751,9 @@ static void pending_add(struct rec_log *g, struct task *k, uint64_t page, bool w
 }
 
 /*
- * A read fault in a file mapping maps the pages around it that are in
- * the page cache (do_fault_around(): a window of fault_around_bytes
+ * Models do_fault_around() (mm/memory.c) for the importers: a read fault
+ * in a file mapping maps the pages around it that are in the page cache
+ * (a window of fault_around_bytes
  * aligned in the page table, within the VMA and the page-table page,
  * and below the end of the file as filemap_map_pages() stops there);
  * they never fault, so the samples do not show them. The log touches

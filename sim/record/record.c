@@ -31,6 +31,7 @@
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/uio.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -989,7 +990,7 @@ int record_run(const struct record_opts *o, FILE *out, struct record_result *res
 	 * every 10 ms drains the sample buffers (1 MiB per CPU) before they
 	 * fill. (O_ASYNC on the perf fds would signal every sample.) */
 	struct itimerval tick = { { 0, 10000 }, { 0, 10000 } }, no_tick = { { 0, 0 }, { 0, 0 } };
-	char msg[600], name[256], comments[512];
+	char msg[600], name[256], comments[1024];
 	int efd, rc = 0;
 
 	memset(res, 0, sizeof(*res));
@@ -1023,8 +1024,21 @@ int record_run(const struct record_opts *o, FILE *out, struct record_result *res
 		const char *base = strrchr(o->argv[0], '/');
 
 		snprintf(name, sizeof(name), "%s", base ? base + 1 : o->argv[0]);
+		struct utsname u;
+		char cmd[256] = "";
+
+		for (char *const *a = o->argv; *a && strlen(cmd) + strlen(*a) + 2 < sizeof(cmd); a++) {
+			char w[200];
+
+			rec_word(w, sizeof(w), *a);
+			snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), "%s%s", a == o->argv ? "" : " ", w);
+		}
+		if (uname(&u))
+			snprintf(u.release, sizeof(u.release), "?");
 		snprintf(comments, sizeof(comments),
-			 "# recorded by numasim record: pids, CPUs and addresses are the real ones\n");
+			 "# recorded by numasim record on Linux %s, %ld CPUs: %s\n"
+			 "# pids, CPUs and addresses are the real ones (docs/recording.md)\n",
+			 u.release, sysconf(_SC_NPROCESSORS_ONLN), cmd);
 		res->status = r.root_status;
 		res->lost_samples = r.perf.lost;
 		rc = rec_log_write(r.g, out, name, comments, &res->st, err);
