@@ -113,6 +113,7 @@ static void test_fault_around(void **state)
 		"+9 touch pid=1 addr=0x7f0000100000 len=8KiB read\n");
 	assert_int_equal(st.touches, 35);
 	free(out);
+	rec_log_free(g);
 	/* without fault-around (record reads pagemap instead) each fault is a page */
 	g = rec_log_new(4096);
 	rec_log_fault_around(g, false);
