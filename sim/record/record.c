@@ -739,10 +739,11 @@ static void on_new_task(struct rec *r, struct rtask *parent, unsigned long child
 {
 	struct rtask *c = task_find(r, (pid_t)child_tid);
 	uint64_t t = now_ns();
+	pid_t ptid = parent->tid;
 
 	if (!c && !(c = task_add(r, (pid_t)child_tid)))
 		return;
-	parent = task_find(r, parent->tid);   /* task_add may have moved it */
+	parent = task_find(r, ptid);   /* task_add may have moved it */
 	pid_t tgid = task_tgid(c->tid);
 	bool thread = thread_event && tgid != c->tid;
 	struct rproc *pp = proc_of(r, parent);
