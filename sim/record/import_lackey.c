@@ -230,6 +230,10 @@ int import_lackey(struct rec_log *g, FILE *f, const char *path, uint64_t interva
 			}
 			continue;
 		}
+		if (addr >= REC_USER_TOP) {
+			rc = bad(&m, err, "address beyond user space");
+			break;
+		}
 		uint64_t page = addr / 4096;
 		bool added = false;
 

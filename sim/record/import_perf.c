@@ -208,6 +208,12 @@ static int sample(struct pimp *m, struct fields *f, struct nerr *err)
 	if (!f->have_tid || !f->have_cpu)
 		return bad(m, err, "a page-fault sample needs tid and cpu (perf record --sample-cpu; "
 			   "perf script -F tid,cpu,time,addr)");
+	if (!f->tid)
+		return 0;   /* the idle task: not the program */
+	if (f->tid > 4194304 || f->pid > 4194304)
+		return bad(m, err, "tid out of range 1..4194304");
+	if (f->cpu >= 4096)
+		return bad(m, err, "cpu out of range 0..4095");
 	/* after the time: [period] [event:] addr [symbol ...] */
 	for (char *x = strtok_r(f->rest, " \t", &save); x && n < 8; x = strtok_r(NULL, " \t", &save))
 		w[n++] = x;
@@ -242,6 +248,8 @@ static int mmap_event(struct pimp *m, const struct fields *f, const char *s, str
 
 	if (!close || sscanf(close + 2, " %7s %4095[^\n]", perms, path) < 1)
 		return bad(m, err, "bad PERF_RECORD_MMAP line: no permissions");
+	if (f->tid > 4194304 || f->pid > 4194304)
+		return bad(m, err, "tid out of range 1..4194304");
 	if (!strcmp(path, "[vdso]") || !strcmp(path, "[vvar]") || !strcmp(path, "[vsyscall]") ||
 	    !strcmp(path, "[vvar_vclock]") || !strncmp(path, "[kernel", 7) || !f->pid)
 		return 0;
@@ -277,6 +285,8 @@ static int task_event(struct pimp *m, const struct fields *f, const char *s, str
 	if (!strncmp(s, "PERF_RECORD_FORK", 16) || !strncmp(s, "PERF_RECORD_EXIT", 16)) {
 		if (sscanf(s + 16, "(%u:%u):(%u:%u)", &pid, &tid, &ppid, &ptid) != 4)
 			return bad(m, err, "bad PERF_RECORD_FORK/EXIT line");
+		if (!tid || tid > 4194304 || pid > 4194304 || ptid > 4194304)
+			return bad(m, err, "tid out of range 1..4194304");
 		if (s[12] == 'E')
 			return ptask_find(m, tid) ? rec_exit(m->g, f->t, tid) : 0;
 		if (ptask_find(m, tid) || !ptask_find(m, ptid))
@@ -292,6 +302,8 @@ static int task_event(struct pimp *m, const struct fields *f, const char *s, str
 
 		if (!c || sscanf(c + 1, "%u/%u", &pid, &tid) != 2)
 			return bad(m, err, "bad PERF_RECORD_COMM line");
+		if (!tid || tid > 4194304 || pid > 4194304)
+			return bad(m, err, "tid out of range 1..4194304");
 		snprintf(name, sizeof(name), "%.*s", (int)(c - (s + 23)), s + 23);
 		if (!(k = ptask_find(m, tid))) {
 			if (!ptask_add(m, tid, pid, f->t) ||

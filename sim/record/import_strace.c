@@ -459,6 +459,8 @@ static int do_fork(struct simp *m, uint32_t pid, const struct call *c, uint64_t 
 
 	if (!k || !c->ret_known || c->ret <= 0 || k->clone_child == child || task_find(m, child))
 		return 0;   /* failed, or announced at the child's first line */
+	if (c->ret > 4194304)
+		return bad(m, "%s: child pid out of range 1..4194304", c->name);
 	uint32_t tgid = thread ? k->tgid : child;
 
 	if (!task_add(m, child, tgid) ||
@@ -638,6 +640,8 @@ static int do_migrate(struct simp *m, struct stask *k, const struct call *c)
 	if (c->argc < 4 || !num(c->argv[0], &target) || !num(c->argv[1], &maxnode) ||
 	    !mask_words(c->argv[2], from, 1024, &nf) || !mask_words(c->argv[3], to, 1024, &nt))
 		return bad(m, "%s: bad arguments", c->name);
+	if (target > 4194304)
+		return bad(m, "%s: pid out of range 1..4194304", c->name);
 	if (nf > maxnode - (maxnode > 0))
 		nf = (unsigned)(maxnode ? maxnode - 1 : 0);
 	rec_sys_migrate(m->g, c->t, k->pid, target ? (uint32_t)target : k->pid, from, to, nf,
@@ -653,6 +657,8 @@ static int do_move_pages(struct simp *m, struct stask *k, const struct call *c, 
 	if (c->argc < 6 || !num(c->argv[0], &target) || !num(c->argv[1], &count) || !count ||
 	    count > 65536)
 		return bad(m, "%s: bad arguments", c->name);
+	if (target > 4194304)
+		return bad(m, "%s: pid out of range 1..4194304", c->name);
 	int64_t *pages = malloc(count * 8), *nodes = malloc(count * 8), *status = malloc(count * 8);
 	uint64_t *up = malloc(count * 8);
 	int32_t *n32 = malloc(count * 4), *s32 = malloc(count * 4);
@@ -792,9 +798,11 @@ static int do_call(struct simp *m, uint32_t pid, struct call *c, uint64_t start)
 		if (!ok || c->argc < 3 || !num(c->argv[0], &v) || !num(c->argv[1], &v2))
 			return 0;
 		for (unsigned a = 0; a < sizeof(adv) / sizeof(adv[0]); a++)
-			if (adv[a] && !strcmp(c->argv[2], adv[a]))
-				return rec_madvise(m->g, c->t, pid, v, v2, rec_advice_name(a, &drop), drop)
-				       ? oom(m) : 0;
+			if (adv[a] && !strcmp(c->argv[2], adv[a])) {
+				const char *name = rec_advice_name(a, &drop);
+
+				return rec_madvise(m->g, c->t, pid, v, v2, name, drop) ? oom(m) : 0;
+			}
 		return 0;
 	}
 	if (!strcmp(n, "set_mempolicy"))
@@ -810,6 +818,8 @@ static int do_call(struct simp *m, uint32_t pid, struct call *c, uint64_t start)
 
 		if (!ok || c->argc < 3 || !num(c->argv[0], &v) || !cpu_list(c->argv[2], bits, 4096))
 			return 0;
+		if (v > 4194304)
+			return bad(m, "%s: pid out of range 1..4194304", n);
 		rec_sys_affinity(m->g, c->t, pid, v ? (uint32_t)v : pid, bits, 4096);
 		return 0;
 	}

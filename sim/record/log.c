@@ -350,8 +350,11 @@ static struct ev *range_ev(struct rec_log *g, enum ev_kind k, uint64_t t, uint32
 int rec_map(struct rec_log *g, uint64_t t, uint32_t tid, uint64_t addr, uint64_t len,
 	    unsigned flags, const char *file, uint64_t offset)
 {
-	struct ev *e = range_ev(g, EV_MAP, t, tid, addr, len);
 	char w[4096];
+
+	if (!rec_range_ok(addr, len) || !len)
+		return g->st.bad_ranges++, 0;   /* not the program's memory: dropped */
+	struct ev *e = range_ev(g, EV_MAP, t, tid, addr, len);
 
 	if (!e)
 		return -1;
@@ -366,12 +369,16 @@ int rec_map(struct rec_log *g, uint64_t t, uint32_t tid, uint64_t addr, uint64_t
 
 int rec_unmap(struct rec_log *g, uint64_t t, uint32_t tid, uint64_t addr, uint64_t len)
 {
+	if (!rec_range_ok(addr, len))
+		return g->st.bad_ranges++, 0;
 	return range_ev(g, EV_UNMAP, t, tid, addr, len) ? 0 : -1;
 }
 
 int rec_protect(struct rec_log *g, uint64_t t, uint32_t tid, uint64_t addr, uint64_t len,
 		bool write)
 {
+	if (!rec_range_ok(addr, len))
+		return g->st.bad_ranges++, 0;
 	struct ev *e = range_ev(g, EV_PROT, t, tid, addr, len);
 
 	if (!e)
@@ -383,6 +390,8 @@ int rec_protect(struct rec_log *g, uint64_t t, uint32_t tid, uint64_t addr, uint
 int rec_remap(struct rec_log *g, uint64_t t, uint32_t tid, uint64_t addr, uint64_t len,
 	      uint64_t new_addr, uint64_t new_len)
 {
+	if (!rec_range_ok(addr, len) || !rec_range_ok(new_addr, new_len) || !new_len)
+		return g->st.bad_ranges++, 0;
 	struct ev *e = range_ev(g, EV_REMAP, t, tid, addr, len);
 
 	if (!e)
@@ -395,6 +404,8 @@ int rec_remap(struct rec_log *g, uint64_t t, uint32_t tid, uint64_t addr, uint64
 int rec_madvise(struct rec_log *g, uint64_t t, uint32_t tid, uint64_t addr, uint64_t len,
 		const char *advice, bool drop)
 {
+	if (!rec_range_ok(addr, len))
+		return g->st.bad_ranges++, 0;
 	struct ev *e = range_ev(g, EV_MADV, t, tid, addr, len);
 
 	if (!e)
@@ -410,6 +421,8 @@ void rec_log_fault_around(struct rec_log *g, bool on)
 
 int rec_present(struct rec_log *g, uint64_t t, uint32_t tid, uint64_t addr)
 {
+	if (addr >= REC_USER_TOP)
+		return 0;
 	struct ev *e = ev_add(g, EV_PRESENT, t, tid);
 
 	if (!e)
@@ -420,6 +433,10 @@ int rec_present(struct rec_log *g, uint64_t t, uint32_t tid, uint64_t addr)
 
 int rec_fault(struct rec_log *g, uint64_t t, uint32_t tid, unsigned cpu, uint64_t addr)
 {
+	if (addr >= REC_USER_TOP) {   /* a kernel address: no page of the program */
+		g->st.unmapped++;
+		return 0;
+	}
 	struct ev *e = ev_add(g, EV_FAULT, t, tid);
 
 	if (!e)

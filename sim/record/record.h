@@ -22,6 +22,14 @@
 #include "core/err.h"
 
 #define REC_NO_CPU 0xffffu
+/* Above every user address (TASK_SIZE with 5-level page tables): a
+ * range reaching it is not the program's memory. */
+#define REC_USER_TOP (1ull << 57)
+
+static inline bool rec_range_ok(uint64_t addr, uint64_t len)
+{
+	return addr < REC_USER_TOP && len <= REC_USER_TOP - addr;
+}
 
 /* What a mapping record carries (struct rec_map.flags). */
 enum {
@@ -94,6 +102,7 @@ void rec_log_fault_around(struct rec_log *g, bool on);
 
 struct rec_stats {
 	uint64_t events, faults, touches, touch_records, unmapped, unknown_task, records;
+	uint64_t bad_ranges;      /* mapping calls with ranges beyond user space, dropped */
 	uint64_t bytes;
 };
 

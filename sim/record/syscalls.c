@@ -59,9 +59,9 @@ void rec_sys_policy(struct rec_log *g, uint64_t t, uint32_t tid, const struct re
 	char nodes[4200], rng[96] = "", mf[64] = "";
 	const char *op = p->mbind ? "mbind" : "set_mempolicy";
 
-	if (!name || !p->mask_ok) {
-		rec_text(g, t, tid, "# %s pid=%u mode=%u: not representable (unknown mode or "
-			 "unreadable nodemask), rc=%" PRId64, op, tid, p->mode, rc);
+	if (!name || !p->mask_ok || (p->mbind && !rec_range_ok(p->addr, p->len))) {
+		rec_text(g, t, tid, "# %s pid=%u mode=%u: not representable (unknown mode, unreadable "
+			 "nodemask or range beyond user space), rc=%" PRId64, op, tid, p->mode, rc);
 		return;
 	}
 	rec_list(nodes, sizeof(nodes), p->mask, p->nbits);
@@ -134,6 +134,11 @@ int rec_sys_move_pages(struct rec_log *g, uint64_t t, uint32_t tid, uint32_t tar
 
 		while (j + 1 < m->n && (m->pages[j + 1] & ~(ps - 1)) == (m->pages[j] & ~(ps - 1)) + ps)
 			j++;
+		if (!rec_range_ok(start, (uint64_t)(j - i + 1) * ps)) {
+			rec_text(g, t, tid, "# move_pages pid=%u: pages beyond user space", target);
+			i = j + 1;
+			continue;
+		}
 		buf[0] = 0;
 		for (size_t x = i; m->nodes && x <= j; x++)
 			k += (size_t)snprintf(buf + k, size - k, "%s%d", x > i ? "," : " nodes=",
