@@ -151,7 +151,8 @@ static int note_chunk(struct limp *m, uint64_t addr)
 
 static int synth_maps(struct limp *m)
 {
-	qsort(m->chunks, m->nchunks, sizeof(*m->chunks), by_u64);
+	if (m->nchunks)   /* qsort() wants an array, even of nothing */
+		qsort(m->chunks, m->nchunks, sizeof(*m->chunks), by_u64);
 	for (size_t i = 0; i < m->nchunks;) {
 		size_t j = i;
 

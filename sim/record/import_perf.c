@@ -327,7 +327,8 @@ static int by_u64(const void *a, const void *b)
 
 static int synth_maps(struct pimp *m)
 {
-	qsort(m->chunks, m->nchunks, sizeof(*m->chunks), by_u64);
+	if (m->nchunks)   /* qsort() wants an array, even of nothing */
+		qsort(m->chunks, m->nchunks, sizeof(*m->chunks), by_u64);
 	for (size_t i = 0; i < m->nchunks;) {
 		size_t j = i;
 
@@ -377,8 +378,8 @@ int import_perf(struct rec_log *g, FILE *f, const char *path, uint32_t *next_mm,
 		}
 		if ((ev = strstr(s, "PERF_RECORD_"))) {
 			m.sideband = true;
-			if (!fl.pid && !fl.tid)
-				continue;   /* perf's own pid 0 lines */
+			if (!fl.tid)
+				continue;   /* perf's own pid 0 lines, the idle task */
 			rc = !strncmp(ev, "PERF_RECORD_MMAP", 16) ? mmap_event(&m, &fl, ev, err)
 								   : task_event(&m, &fl, ev, err);
 			continue;

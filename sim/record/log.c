@@ -1119,7 +1119,8 @@ int rec_log_write(struct rec_log *g, FILE *out, const char *name, const char *co
 {
 	char w[256];
 
-	qsort(g->ev, g->nev, sizeof(*g->ev), by_time);
+	if (g->nev)   /* qsort() wants an array, even of nothing */
+		qsort(g->ev, g->nev, sizeof(*g->ev), by_time);
 	g->out = out;
 	g->have_madvise = rec_have_op("madvise");
 	rec_word(w, sizeof(w), name ? name : "recorded");

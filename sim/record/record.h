@@ -25,6 +25,7 @@
 /* Above every user address (TASK_SIZE with 5-level page tables): a
  * range reaching it is not the program's memory. */
 #define REC_USER_TOP (1ull << 57)
+#define REC_MAX_NODES 1024   /* node numbers a trace can name (MAX_NUMNODES) */
 
 static inline bool rec_range_ok(uint64_t addr, uint64_t len)
 {

@@ -134,8 +134,15 @@ int rec_sys_move_pages(struct rec_log *g, uint64_t t, uint32_t tid, uint32_t tar
 
 		while (j + 1 < m->n && (m->pages[j + 1] & ~(ps - 1)) == (m->pages[j] & ~(ps - 1)) + ps)
 			j++;
-		if (!rec_range_ok(start, (uint64_t)(j - i + 1) * ps)) {
-			rec_text(g, t, tid, "# move_pages pid=%u: pages beyond user space", target);
+		bool nodes_ok = true, status_ok = true;
+
+		for (size_t x = i; x <= j; x++) {
+			nodes_ok &= !m->nodes || (m->nodes[x] >= 0 && m->nodes[x] < REC_MAX_NODES);
+			status_ok &= !m->status || m->status[x] < REC_MAX_NODES;
+		}
+		if (!rec_range_ok(start, (uint64_t)(j - i + 1) * ps) || !nodes_ok) {
+			rec_text(g, t, tid, "# move_pages pid=%u: pages beyond user space or a node the "
+				 "trace cannot name, rc=%" PRId64, target, rc);
 			i = j + 1;
 			continue;
 		}
@@ -146,7 +153,7 @@ int rec_sys_move_pages(struct rec_log *g, uint64_t t, uint32_t tid, uint32_t tar
 		rec_text(g, t, tid, "move_pages pid=%u addr=0x%" PRIx64 " len=%" PRIu64 "%s%s%s",
 			 target, start, (uint64_t)(j - i + 1) * ps, buf, as,
 			 m->move_all ? " move_all" : "");
-		if (expect && rc >= 0 && m->status) {
+		if (expect && rc >= 0 && m->status && status_ok) {
 			status_list(buf, size, m->status + i, j - i + 1);
 			rec_text(g, t, tid, "expect pid=%u status=%s", tid, buf);
 		} else if (expect && rc < 0) {
