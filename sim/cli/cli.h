@@ -22,6 +22,8 @@ int cmd_explain(int argc, char **argv);
 int cmd_trace(int argc, char **argv);     /* trace validate */
 int cmd_tunables(int argc, char **argv);
 int cmd_quiz(int argc, char **argv);
+int cmd_record(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 /* help.c: one text for --help, CMD --help and the man page. */
 void cli_help_usage(FILE *f);

@@ -96,6 +96,22 @@ static const struct help_cmd help_cmds[] = {
 	  {"-c", "print the answer"},
 	  {"--files DIR", "write the problem as DIR/quiz.json and DIR/quiz.trace (its expect lines "
 	   "are the answers), to run it yourself with numasim run --check"}}},
+	{"record",
+	 {"record [-o FILE] [--accesses INTERVAL] [--expect-rc] -- PROG [ARGS...]"},
+	 "Runs PROG under ptrace, samples its page faults with perf_event_open and writes a v1 "
+	 "trace of what it did: tasks and their CPUs, mappings, first touches in order, policy, "
+	 "affinity and migration calls, file reads and writes, exits (docs/recording.md). Fault "
+	 "sampling needs root or a low perf_event_paranoid.",
+	 {{"-o FILE", "write the trace to FILE (default stdout)"},
+	  {"--accesses INTERVAL", "add sampled accesses per interval, or say what is missing"},
+	  {"--expect-rc", "add the kernel's results as expect rc= and status= lines"}}},
+	{"import",
+	 {"import strace|perf|lackey FILE... [-o FILE] [--expect-rc] [--interval N]"},
+	 "Turns the output of strace -f -tt -T, perf script of page-fault samples, or valgrind "
+	 "--tool=lackey --trace-mem=yes into a v1 trace (docs/recording.md).",
+	 {{"-o FILE", "write the trace to FILE (default stdout)"},
+	  {"--expect-rc", "add the recorded results as expect lines (strace)"},
+	  {"--interval N", "lackey: sum accesses per page over N guest instructions (default 1M)"}}},
 };
 
 #define NR_HELP (sizeof(help_cmds) / sizeof(help_cmds[0]))
@@ -162,7 +178,8 @@ static void help_print(const struct help_cmd *c, FILE *f)
 
 bool cli_wants_help(int argc, char **argv)
 {
-	for (int i = 1; i < argc; i++)
+	/* after "--" the words are a program's (numasim record -- PROG --help) */
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
 		if (!strcmp(argv[i], "--help") || (i == 1 && !strcmp(argv[i], "-h")))
 			return true;
 	return false;

@@ -67,6 +67,8 @@ static void flush_warnings(int rc)
 #pragma weak cmd_trace
 #pragma weak cmd_tunables
 #pragma weak cmd_quiz
+#pragma weak cmd_record
+#pragma weak cmd_import
 
 /* `numasim help CMD`; `numasim help --man [FILE]` writes the numasim(1) page. */
 static int help_cmd(const char *cmd, const char *file)
@@ -128,6 +130,7 @@ static int dispatch(int argc, char **argv)
 		{"run", cmd_run}, {"compare", cmd_compare}, {"topo", cmd_topo},
 		{"gen", cmd_gen}, {"explain", cmd_explain},
 		{"trace", cmd_trace}, {"tunables", cmd_tunables}, {"quiz", cmd_quiz},
+		{"record", cmd_record}, {"import", cmd_import},
 	};
 	size_t nr = sizeof(commands) / sizeof(commands[0]);
 

@@ -1,0 +1,1049 @@
+/*
+ * record.c - `numasim record -- PROG ARGS...`: runs PROG under ptrace and
+ * writes a v1 trace of what it did (docs/recording.md).
+ *
+ * The child stops itself, installs a seccomp filter that hands the system
+ * calls the trace needs to the tracer (SECCOMP_RET_TRACE; every other
+ * call runs at full speed) and execs PROG. The tracer follows every
+ * clone, fork, vfork, exec and exit (PTRACE_O_TRACE*), reads the
+ * arguments of each traced call at its seccomp stop and its result at
+ * the syscall-exit stop (PTRACE_GET_SYSCALL_INFO), and turns them into
+ * log events (log.c). Page faults come from perf.c, stamped with the same
+ * clock. Without seccomp the tracer stops at every system call
+ * (PTRACE_SYSCALL), which is slower but sees the same.
+ */
+#define _GNU_SOURCE   /* F_SETSIG, pipe2, process_vm_readv */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/uio.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "record/record_int.h"
+
+#if defined(__x86_64__)
+#define REC_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define REC_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#else
+#error "numasim record supports x86_64 and aarch64"
+#endif
+
+#define MAX_MOVE_PAGES 65536   /* longer move_pages calls become a comment */
+
+/* What the seccomp filter sends to the tracer. */
+static const long traced_nrs[] = {
+	SYS_mmap, SYS_munmap, SYS_mremap, SYS_brk, SYS_mprotect, SYS_madvise,
+	SYS_set_mempolicy, SYS_mbind, SYS_move_pages, SYS_migrate_pages,
+	SYS_sched_setaffinity, SYS_read, SYS_write, SYS_pread64, SYS_pwrite64,
+	SYS_readv, SYS_writev, SYS_preadv, SYS_pwritev, SYS_execve, SYS_execveat,
+};
+#define NR_TRACED (sizeof(traced_nrs) / sizeof(traced_nrs[0]))
+
+struct rtask {
+	pid_t tid, tgid;
+	uint32_t proc;         /* index in rec.procs */
+	bool attached;         /* its first stop has been seen */
+	bool announced;        /* its spawn/fork/thread event is in the log */
+	bool held;             /* stopped until its parent's event is seen */
+	bool spawned;          /* the root's spawn has been logged (at exec) */
+	bool gone;
+	struct __ptrace_syscall_info entry;
+	bool have_entry;
+	uint64_t entry_t;      /* when the call was entered */
+	/* consecutive reads or writes of one file, written as one record */
+	bool rw;
+	bool rw_write;
+	char rw_file[PATH_MAX];
+	uint64_t rw_off, rw_len, rw_t;
+};
+
+struct rproc {
+	pid_t tgid;
+	uint32_t mm;
+	uint64_t brk_end;      /* page-aligned end of the heap the log knows */
+};
+
+struct rfile {
+	char *name;
+	uint64_t size;
+};
+
+struct rec {
+	const struct record_opts *o;
+	struct rec_log *g;
+	struct rec_perf perf;
+	bool have_perf, seccomp;
+	pid_t root;
+	int root_status;
+	bool root_done;
+	uint64_t page_size;
+	struct rtask *tasks;
+	size_t ntasks, captasks;
+	struct rproc *procs;
+	size_t nprocs, capprocs;
+	struct rfile *files;
+	size_t nfiles, capfiles;
+	uint32_t next_mm;
+	int err;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static bool grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return true;
+	size_t nc = *cap ? *cap * 2 : 16;
+
+	while (nc < need)
+		nc *= 2;
+	void *q = realloc(*p, nc * elem);
+
+	if (!q)
+		return false;
+	*p = q;
+	*cap = nc;
+	return true;
+}
+
+/* ---- tasks and processes ------------------------------------------------------------- */
+
+static struct rtask *task_find(struct rec *r, pid_t tid)
+{
+	for (size_t i = r->ntasks; i-- > 0;)
+		if (r->tasks[i].tid == tid && !r->tasks[i].gone)
+			return &r->tasks[i];
+	return NULL;
+}
+
+static struct rtask *task_add(struct rec *r, pid_t tid)
+{
+	if (!grow((void **)&r->tasks, &r->captasks, r->ntasks + 1, sizeof(*r->tasks))) {
+		r->err = ENOMEM;
+		return NULL;
+	}
+	struct rtask *t = &r->tasks[r->ntasks++];
+
+	memset(t, 0, sizeof(*t));
+	t->tid = tid;
+	t->tgid = tid;
+	t->proc = UINT32_MAX;
+	return t;
+}
+
+static uint32_t proc_add(struct rec *r, pid_t tgid, uint64_t brk_end)
+{
+	if (!grow((void **)&r->procs, &r->capprocs, r->nprocs + 1, sizeof(*r->procs))) {
+		r->err = ENOMEM;
+		return 0;
+	}
+	r->procs[r->nprocs] = (struct rproc){ .tgid = tgid, .mm = r->next_mm++, .brk_end = brk_end };
+	return (uint32_t)r->nprocs++;
+}
+
+static struct rproc *proc_of(struct rec *r, struct rtask *t)
+{
+	return t->proc < r->nprocs ? &r->procs[t->proc] : NULL;
+}
+
+/* ---- reading /proc and the tracee's memory ------------------------------------------- */
+
+static int read_small(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = 0;
+	return (int)n;
+}
+
+/* Field `field` (1-based, as proc(5) numbers them) of /proc/TID/stat. */
+static uint64_t stat_field(pid_t tid, int field)
+{
+	char path[64], buf[2048];
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)tid);
+	if (read_small(path, buf, sizeof(buf)) < 0)
+		return UINT64_MAX;
+	char *p = strrchr(buf, ')');
+
+	if (!p)
+		return UINT64_MAX;
+	p += 2;   /* field 3 */
+	for (int f = 3; f < field && *p; f++) {
+		p = strchr(p, ' ');
+		if (!p)
+			return UINT64_MAX;
+		p++;
+	}
+	return strtoull(p, NULL, 10);
+}
+
+static unsigned task_cpu(pid_t tid)
+{
+	uint64_t c = stat_field(tid, 39);
+
+	return c < REC_NO_CPU ? (unsigned)c : REC_NO_CPU;
+}
+
+static void task_comm(pid_t tid, char *buf, size_t size)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)tid);
+	if (read_small(path, buf, size) < 0)
+		snprintf(buf, size, "task");
+	buf[strcspn(buf, "\n")] = 0;
+}
+
+static pid_t task_tgid(pid_t tid)
+{
+	char path[64], buf[4096];
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	if (read_small(path, buf, sizeof(buf)) < 0)
+		return tid;
+	char *p = strstr(buf, "\nTgid:");
+
+	return p ? (pid_t)strtol(p + 6, NULL, 10) : tid;
+}
+
+static int peek(pid_t tid, uint64_t addr, void *dst, size_t len)
+{
+	struct iovec l = { dst, len }, rv = { (void *)(uintptr_t)addr, len };
+
+	return process_vm_readv(tid, &l, 1, &rv, 1, 0) == (ssize_t)len ? 0 : -1;
+}
+
+/* The file behind fd of tid: its path and stat; -1 if not a regular file. */
+static int fd_file(pid_t tid, int fd, char *path, size_t size, struct stat *sb)
+{
+	char link[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)tid, fd);
+	if (stat(link, sb) || !S_ISREG(sb->st_mode))
+		return -1;
+	n = readlink(link, path, size - 1);
+	if (n <= 0)
+		return -1;
+	path[n] = 0;
+	return 0;
+}
+
+static int64_t fd_pos(pid_t tid, int fd)
+{
+	char path[64], buf[512];
+
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)tid, fd);
+	if (read_small(path, buf, sizeof(buf)) < 0 || strncmp(buf, "pos:", 4))
+		return -1;
+	return strtoll(buf + 4, NULL, 10);
+}
+
+/* Declares a file (again when it has grown) before a record uses it. */
+static void declare_file(struct rec *r, uint64_t t, pid_t tid, const char *name, uint64_t size)
+{
+	char w[PATH_MAX];
+
+	rec_word(w, sizeof(w), name);
+	for (size_t i = 0; i < r->nfiles; i++)
+		if (!strcmp(r->files[i].name, w)) {
+			if (size > r->files[i].size) {
+				r->files[i].size = size;
+				rec_file(r->g, t, (uint32_t)tid, w, size);
+			}
+			return;
+		}
+	if (!grow((void **)&r->files, &r->capfiles, r->nfiles + 1, sizeof(*r->files)) ||
+	    !(r->files[r->nfiles].name = strdup(w))) {
+		r->err = ENOMEM;
+		return;
+	}
+	r->files[r->nfiles++].size = size;
+	rec_file(r->g, t, (uint32_t)tid, w, size);
+}
+
+/* ---- the address space at exec ------------------------------------------------------- */
+
+static bool special_mapping(const char *path)
+{
+	return !strcmp(path, "[vdso]") || !strcmp(path, "[vvar]") || !strcmp(path, "[vsyscall]") ||
+	       !strcmp(path, "[vvar_vclock]") || !strcmp(path, "[uprobes]");
+}
+
+/*
+ * The mappings the program did not make itself (the executable, the
+ * dynamic loader, the stack) come from /proc/PID/maps at exec. The stack
+ * is declared down to its rlimit so that the touches of its growth land
+ * in it; the vDSO and vvar pages are not declared (their faults are
+ * dropped).
+ */
+static void log_exec_maps(struct rec *r, uint64_t t, struct rtask *task)
+{
+	char path[64], line[PATH_MAX + 128];
+	struct rlimit rl;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)task->tid);
+	if (!(f = fopen(path, "re")))
+		return;
+	uint64_t stack_max = getrlimit(RLIMIT_STACK, &rl) || rl.rlim_cur == RLIM_INFINITY ||
+				     rl.rlim_cur > (1ull << 30) ? 8ull << 20 : rl.rlim_cur;
+
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long start, end, off;
+		char perms[8], file[PATH_MAX] = "";
+		int n = 0;
+
+		if (sscanf(line, "%llx-%llx %7s %llx %*s %*s%n", &start, &end, perms, &off, &n) < 4)
+			continue;
+		sscanf(line + n, " %4095[^\n]", file);
+		if (special_mapping(file))
+			continue;
+		unsigned flags = (perms[1] == 'w' ? RM_WRITE : 0) | (perms[3] == 's' ? RM_SHARED : 0);
+
+		if (!strcmp(file, "[stack]")) {
+			uint64_t low = end - stack_max < start ? end - stack_max : start;
+
+			rec_map(r->g, t, (uint32_t)task->tid, low, end - low, flags | RM_STACK, NULL, 0);
+		} else if (!strcmp(file, "[heap]")) {
+			rec_map(r->g, t, (uint32_t)task->tid, start, end - start, flags | RM_HEAP, NULL, 0);
+		} else if (file[0] == '/') {
+			struct stat sb;
+
+			if (stat(file, &sb) || !S_ISREG(sb.st_mode)) {
+				rec_map(r->g, t, (uint32_t)task->tid, start, end - start, flags, NULL, 0);
+				continue;
+			}
+			declare_file(r, t, task->tid, file, (uint64_t)sb.st_size);
+			rec_map(r->g, t, (uint32_t)task->tid, start, end - start, flags, file, off);
+		} else {
+			rec_map(r->g, t, (uint32_t)task->tid, start, end - start, flags, NULL, 0);
+		}
+	}
+	fclose(f);
+}
+
+/*
+ * At the exit of a process, the pages of its file mappings that are
+ * present (/proc/PID/pagemap) but never faulted: fault-around mapped them
+ * with their neighbour's fault (do_fault_around(), whose window also
+ * depends on the page cache's folio sizes). They are logged as present so
+ * the replay maps them too.
+ */
+static void log_present(struct rec *r, uint64_t t, struct rtask *task)
+{
+	char path[64], line[PATH_MAX + 128];
+	FILE *f;
+	int pm;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)task->tid);
+	if (!(f = fopen(path, "re")))
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)task->tid);
+	if ((pm = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		fclose(f);
+		return;
+	}
+	uint64_t *ent = malloc(4096 * sizeof(*ent));
+
+	while (ent && fgets(line, sizeof(line), f)) {
+		unsigned long long start, end;
+		char file[PATH_MAX] = "";
+		int n = 0;
+
+		if (sscanf(line, "%llx-%llx %*s %*s %*s %*s%n", &start, &end, &n) < 2)
+			continue;
+		sscanf(line + n, " %4095[^\n]", file);
+		if (file[0] != '/' || end - start > (1ull << 30))
+			continue;
+		for (uint64_t a = start; a < end;) {
+			size_t np = (size_t)((end - a) / r->page_size);
+
+			np = np > 4096 ? 4096 : np;
+			ssize_t got = pread(pm, ent, np * 8, (off_t)(a / r->page_size * 8));
+
+			if (got <= 0)
+				break;
+			for (size_t i = 0; i < (size_t)got / 8; i++)
+				if (ent[i] >> 63)   /* present */
+					rec_present(r->g, t, (uint32_t)task->tid, a + i * r->page_size);
+			a += (uint64_t)got / 8 * r->page_size;
+		}
+	}
+	free(ent);
+	close(pm);
+	fclose(f);
+}
+
+static void on_exec(struct rec *r, struct rtask *task)
+{
+	/* at the entry of execve: the faults exec takes in the new stack
+	 * (arguments, environment) come after the mappings */
+	uint64_t t = task->have_entry ? task->entry_t : now_ns();
+	char comm[64];
+	struct rproc *p = proc_of(r, task);
+
+	if (!p)
+		return;
+	task_comm(task->tid, comm, sizeof(comm));
+	p->mm = r->next_mm++;
+	/* start_brk (proc(5) field 47): the heap starts empty there */
+	uint64_t brk = stat_field(task->tid, 47);
+
+	p->brk_end = brk == UINT64_MAX ? 0 : (brk + r->page_size - 1) & ~(r->page_size - 1);
+	if (task->tid == r->root && !task->spawned) {
+		task->spawned = true;
+		rec_spawn(r->g, t, (uint32_t)task->tid, p->mm, task_cpu(task->tid), comm);
+	} else {
+		rec_exec(r->g, t, (uint32_t)task->tid, p->mm, task_cpu(task->tid), comm);
+	}
+	log_exec_maps(r, t, task);
+}
+
+/* ---- system calls ------------------------------------------------------------------- */
+
+static void rw_flush(struct rec *r, struct rtask *task)
+{
+	if (!task->rw)
+		return;
+	rec_text(r->g, task->rw_t, (uint32_t)task->tid, "%s pid=%d file=%s offset=%" PRIu64
+		 " len=%" PRIu64, task->rw_write ? "write" : "read", (int)task->tid, task->rw_file,
+		 task->rw_off, task->rw_len);
+	task->rw = false;
+}
+
+static void sys_rw(struct rec *r, struct rtask *task, uint64_t t, const uint64_t *a, long nr,
+		   int64_t rc)
+{
+	bool write = nr == SYS_write || nr == SYS_pwrite64 || nr == SYS_writev || nr == SYS_pwritev;
+	bool positioned = nr == SYS_pread64 || nr == SYS_pwrite64 || nr == SYS_preadv ||
+			  nr == SYS_pwritev;
+	char path[PATH_MAX], w[PATH_MAX];
+	struct stat sb;
+	int64_t off;
+
+	if (rc <= 0 || fd_file(task->tid, (int)a[0], path, sizeof(path), &sb))
+		return;
+	off = positioned ? (int64_t)a[3] : fd_pos(task->tid, (int)a[0]) - rc;
+	if (off < 0)
+		return;
+	rec_word(w, sizeof(w), path);
+	if (task->rw && task->rw_write == write && !strcmp(task->rw_file, w) &&
+	    task->rw_off + task->rw_len == (uint64_t)off) {
+		task->rw_len += (uint64_t)rc;
+		return;
+	}
+	rw_flush(r, task);
+	uint64_t size = (uint64_t)sb.st_size;
+
+	/* a write declares the file at the size it had before */
+	if (write && size >= (uint64_t)off + (uint64_t)rc)
+		size = size > (uint64_t)off + (uint64_t)rc ? size : (uint64_t)off;
+	declare_file(r, t, task->tid, path, size);
+	rec_cpu(r->g, t, (uint32_t)task->tid, task_cpu(task->tid));
+	task->rw = true;
+	task->rw_write = write;
+	snprintf(task->rw_file, sizeof(task->rw_file), "%s", w);
+	task->rw_off = (uint64_t)off;
+	task->rw_len = (uint64_t)rc;
+	task->rw_t = t;
+}
+
+static void sys_mmap(struct rec *r, struct rtask *task, uint64_t t, const uint64_t *a,
+		     uint64_t addr)
+{
+	unsigned prot = (unsigned)a[2], fl = (unsigned)a[3];
+	unsigned flags = (prot & PROT_WRITE ? RM_WRITE : 0) |
+			 ((fl & MAP_TYPE) == MAP_SHARED || (fl & MAP_TYPE) == MAP_SHARED_VALIDATE ?
+			  RM_SHARED : 0) |
+			 (fl & MAP_HUGETLB ? RM_HUGE : 0) | (fl & MAP_LOCKED ? RM_LOCKED : 0);
+	char path[PATH_MAX];
+	struct stat sb;
+
+	if (!(fl & MAP_ANONYMOUS) && !fd_file(task->tid, (int)a[4], path, sizeof(path), &sb)) {
+		declare_file(r, t, task->tid, path, (uint64_t)sb.st_size);
+		rec_map(r->g, t, (uint32_t)task->tid, addr, a[1], flags, path, a[5]);
+		return;
+	}
+	/* anonymous memory, or a device: /dev/zero shared is shmem */
+	rec_map(r->g, t, (uint32_t)task->tid, addr, a[1], flags, NULL, 0);
+}
+
+static void sys_brk(struct rec *r, struct rtask *task, uint64_t t, uint64_t ret)
+{
+	struct rproc *p = proc_of(r, task);
+	uint64_t end = (ret + r->page_size - 1) & ~(r->page_size - 1);
+
+	if (!p || !p->brk_end || end == p->brk_end)
+		return;
+	if (end > p->brk_end)
+		rec_map(r->g, t, (uint32_t)task->tid, p->brk_end, end - p->brk_end,
+			RM_WRITE | RM_HEAP, NULL, 0);
+	else
+		rec_unmap(r->g, t, (uint32_t)task->tid, end, p->brk_end - end);
+	p->brk_end = end;
+}
+
+/* A nodemask argument: maxnode - 1 bits at addr, as get_nodes() reads. */
+static bool read_mask(pid_t tid, uint64_t addr, uint64_t maxnode, uint64_t *bits,
+		      unsigned *nbits)
+{
+	uint64_t maxbits = maxnode ? maxnode - 1 : 0;
+
+	memset(bits, 0, 1024 / 8);
+	*nbits = 0;
+	if (!addr || !maxbits)
+		return true;
+	if (maxbits > 1024)
+		maxbits = 1024;
+	if (peek(tid, addr, bits, (size_t)((maxbits + 63) / 64 * 8)))
+		return false;
+	if (maxbits % 64)
+		bits[maxbits / 64] &= (1ull << (maxbits % 64)) - 1;
+	*nbits = (unsigned)maxbits;
+	return true;
+}
+
+static void sys_policy(struct rec *r, struct rtask *task, uint64_t t, const uint64_t *a,
+		       long nr, int64_t rc)
+{
+	uint64_t bits[1024 / 64];
+	struct rec_policy p = { .mbind = nr == SYS_mbind, .mask = bits };
+
+	p.mode = (unsigned)(p.mbind ? a[2] : a[0]);
+	p.mask_ok = read_mask(task->tid, p.mbind ? a[3] : a[1], p.mbind ? a[4] : a[2], bits,
+			      &p.nbits);
+	if (p.mbind) {
+		p.addr = a[0];
+		p.len = a[1];
+		p.flags = (unsigned)a[5];
+	}
+	rec_sys_policy(r->g, t, (uint32_t)task->tid, &p, rc, r->o->expect_rc);
+}
+
+static void sys_migrate_pages(struct rec *r, struct rtask *task, uint64_t t, const uint64_t *a,
+			      int64_t rc)
+{
+	uint64_t from[1024 / 64], to[1024 / 64];
+	unsigned nf, nt;
+	uint32_t target = a[0] ? (uint32_t)a[0] : (uint32_t)task->tid;
+
+	if (!read_mask(task->tid, a[2], a[1], from, &nf) || !read_mask(task->tid, a[3], a[1], to, &nt))
+		nf = 0;
+	rec_sys_migrate(r->g, t, (uint32_t)task->tid, target, from, to, nf, rc, r->o->expect_rc);
+}
+
+static void sys_move_pages(struct rec *r, struct rtask *task, uint64_t t, const uint64_t *a,
+			   int64_t rc)
+{
+	uint32_t target = a[0] ? (uint32_t)a[0] : (uint32_t)task->tid;
+	struct rec_move m = { .n = (size_t)a[1], .move_all = a[5] & 4, .page_size = r->page_size };
+	uint64_t *pages = NULL;
+	int32_t *nodes = NULL, *status = NULL;
+
+	if (!m.n || m.n > MAX_MOVE_PAGES || !(pages = malloc(m.n * 8)) ||
+	    !(nodes = malloc(m.n * 4)) || !(status = malloc(m.n * 4)) ||
+	    peek(task->tid, a[2], pages, m.n * 8) || (a[3] && peek(task->tid, a[3], nodes, m.n * 4)) ||
+	    (rc >= 0 && peek(task->tid, a[4], status, m.n * 4))) {
+		rec_text(r->g, t, (uint32_t)task->tid, "# move_pages pid=%u count=%" PRIu64
+			 ": not representable, rc=%" PRId64, target, a[1], rc);
+	} else {
+		m.pages = pages;
+		m.nodes = a[3] ? nodes : NULL;
+		m.status = rc >= 0 ? status : NULL;
+		if (rec_sys_move_pages(r->g, t, (uint32_t)task->tid, target, &m, rc, r->o->expect_rc))
+			r->err = ENOMEM;
+	}
+	free(pages);
+	free(nodes);
+	free(status);
+}
+
+static void sys_affinity(struct rec *r, struct rtask *task, uint64_t t, const uint64_t *a,
+			 int64_t rc)
+{
+	uint64_t bits[4096 / 64] = { 0 };
+	size_t len = a[1] < sizeof(bits) ? (size_t)a[1] : sizeof(bits);
+
+	if (rc < 0 || !len || peek(task->tid, a[2], bits, len))
+		return;
+	rec_sys_affinity(r->g, t, (uint32_t)task->tid, a[0] ? (uint32_t)a[0] : (uint32_t)task->tid,
+			 bits, (unsigned)(len * 8));
+}
+
+static void on_syscall_exit(struct rec *r, struct rtask *task, int64_t rc)
+{
+	const uint64_t *a = task->entry.entry.args;
+	long nr = (long)task->entry.entry.nr;
+	uint64_t t = task->have_entry ? task->entry_t : now_ns();
+	bool ok = rc >= 0 || rc < -4095;
+
+	if (nr != SYS_read && nr != SYS_write && nr != SYS_pread64 && nr != SYS_pwrite64 &&
+	    nr != SYS_readv && nr != SYS_writev && nr != SYS_preadv && nr != SYS_pwritev)
+		rw_flush(r, task);
+	switch (nr) {
+	case SYS_mmap:
+		if (ok)
+			sys_mmap(r, task, t, a, (uint64_t)rc);
+		break;
+	case SYS_munmap:
+		if (!rc)
+			rec_unmap(r->g, t, (uint32_t)task->tid, a[0], a[1]);
+		break;
+	case SYS_mremap:
+		if (ok)
+			rec_remap(r->g, t, (uint32_t)task->tid, a[0], a[1], (uint64_t)rc, a[2]);
+		break;
+	case SYS_brk:
+		sys_brk(r, task, t, (uint64_t)rc);
+		break;
+	case SYS_mprotect:
+		if (!rc)
+			rec_protect(r->g, t, (uint32_t)task->tid, a[0], a[1], a[2] & PROT_WRITE);
+		break;
+	case SYS_madvise: {
+		bool drop;
+		const char *adv = rec_advice_name(a[2], &drop);
+
+		if (!rc && adv)
+			rec_madvise(r->g, t, (uint32_t)task->tid, a[0], a[1], adv, drop);
+		break;
+	}
+	case SYS_set_mempolicy: case SYS_mbind:
+		sys_policy(r, task, t, a, nr, rc);
+		break;
+	case SYS_migrate_pages:
+		sys_migrate_pages(r, task, t, a, rc);
+		break;
+	case SYS_move_pages:
+		sys_move_pages(r, task, t, a, rc);
+		break;
+	case SYS_sched_setaffinity:
+		sys_affinity(r, task, t, a, rc);
+		break;
+	case SYS_read: case SYS_write: case SYS_pread64: case SYS_pwrite64:
+	case SYS_readv: case SYS_writev: case SYS_preadv: case SYS_pwritev:
+		sys_rw(r, task, t, a, nr, rc);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- the child ---------------------------------------------------------------------- */
+
+static int install_filter(void)
+{
+	struct sock_filter f[NR_TRACED + 5];
+	size_t n = 0;
+
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					       offsetof(struct seccomp_data, arch));
+	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, REC_AUDIT_ARCH, 1, 0);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					       offsetof(struct seccomp_data, nr));
+	for (size_t i = 0; i < NR_TRACED; i++)   /* jump to RET_TRACE two below the last test */
+		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+						       (unsigned)traced_nrs[i],
+						       (unsigned char)(NR_TRACED - i), 0);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct sock_filter all[NR_TRACED + 6];
+
+	memcpy(all, f, n * sizeof(*f));
+	all[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE);
+	struct sock_fprog prog = { .len = (unsigned short)n, .filter = all };
+
+	if (!syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog))
+		return 0;
+	/* without CAP_SYS_ADMIN a filter needs no_new_privs */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -1;
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+}
+
+static void child_main(char *const *argv, int errfd)
+{
+	char msg[512];
+	int e;
+
+	if (ptrace(PTRACE_TRACEME, 0, 0, 0)) {
+		e = errno;
+		snprintf(msg, sizeof(msg), "ptrace is not permitted (%s): cannot record", strerror(e));
+		if (write(errfd, msg, strlen(msg)) < 0)
+			_exit(126);
+		_exit(126);
+	}
+	install_filter();   /* without it the tracer falls back to PTRACE_SYSCALL */
+	raise(SIGSTOP);
+	execvp(argv[0], argv);
+	e = errno;
+	snprintf(msg, sizeof(msg), "cannot run %s: %s", argv[0], strerror(e));
+	(void)!write(errfd, msg, strlen(msg));
+	_exit(127);
+}
+
+static bool has_seccomp_filter(pid_t pid)
+{
+	char path[64], buf[4096];
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (read_small(path, buf, sizeof(buf)) < 0)
+		return false;
+	char *p = strstr(buf, "\nSeccomp:");
+
+	return p && strtol(p + 9, NULL, 10) == 2;
+}
+
+/* ---- the tracer --------------------------------------------------------------------- */
+
+static void resume(struct rec *r, struct rtask *task, int sig)
+{
+	ptrace(r->seccomp ? PTRACE_CONT : PTRACE_SYSCALL, task->tid, 0, sig);
+}
+
+static void on_new_task(struct rec *r, struct rtask *parent, unsigned long child_tid,
+			bool thread_event)
+{
+	struct rtask *c = task_find(r, (pid_t)child_tid);
+	uint64_t t = now_ns();
+	pid_t ptid = parent->tid;
+
+	if (!c && !(c = task_add(r, (pid_t)child_tid)))
+		return;
+	parent = task_find(r, ptid);   /* task_add may have moved it */
+	pid_t tgid = task_tgid(c->tid);
+	bool thread = thread_event && tgid != c->tid;
+	struct rproc *pp = proc_of(r, parent);
+
+	c->tgid = tgid;
+	if (thread) {
+		c->proc = parent->proc;
+	} else {
+		c->proc = proc_add(r, c->tid, pp ? pp->brk_end : 0);
+		parent = task_find(r, parent->tid);
+	}
+	c->announced = true;
+	rec_fork(r->g, t, (uint32_t)parent->tid, (uint32_t)c->tid, proc_of(r, c)->mm,
+		 task_cpu(c->tid), thread);
+	if (c->held) {
+		c->held = false;
+		resume(r, c, 0);
+	}
+}
+
+/*
+ * munmap, mprotect and madvise are logged at their entry, as if they
+ * succeed, which saves a stop (two context switches) per call: they fail
+ * only on bad arguments (EINVAL, ENOMEM for a hole), and the replay
+ * answers the same arguments with the same errno or a harmless no-op.
+ */
+static bool entry_is_enough(long nr)
+{
+	return nr == SYS_munmap || nr == SYS_mprotect || nr == SYS_madvise;
+}
+
+static void on_stop(struct rec *r, pid_t pid, int status)
+{
+	struct rtask *task = task_find(r, pid);
+	int sig = WSTOPSIG(status), event = status >> 16;
+
+	if (!task) {   /* a new task whose parent's event has not come yet */
+		if ((task = task_add(r, pid))) {
+			task->attached = true;
+			task->held = true;
+		}
+		return;
+	}
+	if (!task->attached) {
+		task->attached = true;
+		if (sig == SIGSTOP) {
+			resume(r, task, 0);
+			return;
+		}
+	}
+	if (sig == (SIGTRAP | 0x80) || event == PTRACE_EVENT_SECCOMP) {
+		struct __ptrace_syscall_info info;
+
+		if (ptrace(PTRACE_GET_SYSCALL_INFO, pid, sizeof(info), &info) <= 0) {
+			resume(r, task, 0);
+			return;
+		}
+		if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
+			if (task->have_entry)
+				on_syscall_exit(r, task, info.exit.rval);
+			task->have_entry = false;
+			resume(r, task, 0);
+			return;
+		}
+		task->entry = info;
+		task->entry_t = now_ns();
+		task->have_entry = info.op == PTRACE_SYSCALL_INFO_ENTRY ||
+				   info.op == PTRACE_SYSCALL_INFO_SECCOMP;
+		if (task->have_entry && entry_is_enough((long)info.entry.nr)) {
+			on_syscall_exit(r, task, 0);
+			task->have_entry = false;
+			resume(r, task, 0);
+			return;
+		}
+		/* the exit of this call is the next stop */
+		ptrace(PTRACE_SYSCALL, pid, 0, 0);
+		return;
+	}
+	if (sig == SIGTRAP && event) {
+		unsigned long msg = 0;
+
+		ptrace(PTRACE_GETEVENTMSG, pid, 0, &msg);
+		switch (event) {
+		case PTRACE_EVENT_FORK: case PTRACE_EVENT_VFORK:
+			on_new_task(r, task, msg, false);
+			break;
+		case PTRACE_EVENT_CLONE:
+			on_new_task(r, task, msg, true);
+			break;
+		case PTRACE_EVENT_EXEC:
+			task = task_find(r, pid);
+			rw_flush(r, task);
+			on_exec(r, task);
+			break;
+		case PTRACE_EVENT_EXIT: {
+			uint64_t t = now_ns();
+
+			task = task_find(r, pid);
+			rw_flush(r, task);
+			if (task->tid == task->tgid)   /* the mm lives until its last task */
+				log_present(r, t, task);
+			rec_exit(r->g, t, (uint32_t)pid);
+			break;
+		}
+		default:
+			break;
+		}
+		task = task_find(r, pid);
+		if (task)   /* after exec the syscall-exit stop of execve still comes */
+			ptrace(task->have_entry ? PTRACE_SYSCALL : (r->seccomp ? PTRACE_CONT :
+				PTRACE_SYSCALL), pid, 0, 0);
+		return;
+	}
+	/* a signal for the program: deliver it */
+	resume(r, task, sig == SIGSTOP || sig == SIGTRAP ? 0 : sig);
+}
+
+static void on_tick(int sig)
+{
+	(void)sig;   /* only interrupts waitpid() so the sample buffers are drained */
+}
+
+static int trace_loop(struct rec *r)
+{
+	int status;
+
+	for (;;) {
+		pid_t pid = waitpid(-1, &status, __WALL);
+
+		if (r->have_perf && perf_faults_drain(&r->perf, r->g))
+			return -1;
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ECHILD)
+				return 0;
+			return -1;
+		}
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			struct rtask *task = task_find(r, pid);
+
+			if (task)
+				task->gone = true;
+			if (pid == r->root) {
+				r->root_status = status;
+				r->root_done = true;
+			}
+			continue;
+		}
+		if (WIFSTOPPED(status))
+			on_stop(r, pid, status);
+		if (r->err)
+			return -1;
+	}
+}
+
+static void check_accesses(const struct record_opts *o)
+{
+	char msg[512];
+
+	if (!o->accesses_ns)
+		return;
+	if (access("/sys/kernel/mm/page_idle/bitmap", R_OK | W_OK))
+		snprintf(msg, sizeof(msg), "--accesses: idle page tracking is not available "
+			 "(/sys/kernel/mm/page_idle/bitmap: %s; it needs CONFIG_IDLE_PAGE_TRACKING "
+			 "and root): the trace has no access records", strerror(errno));
+	else
+		snprintf(msg, sizeof(msg), "--accesses: sampling accesses with idle page tracking "
+			 "is not implemented yet: the trace has no access records");
+	nwarn(o->warn, o->warn_ctx, "%s", msg);
+}
+
+static int start_child(struct rec *r, struct nerr *err)
+{
+	int pfd[2];
+	char msg[600];
+	int status;
+
+	if (pipe2(pfd, O_CLOEXEC))
+		return nerr_set(err, "numasim record: pipe: %s", strerror(errno));
+	r->root = fork();
+	if (r->root < 0)
+		return nerr_set(err, "numasim record: fork: %s", strerror(errno));
+	if (!r->root) {
+		close(pfd[0]);
+		child_main(r->o->argv, pfd[1]);
+	}
+	close(pfd[1]);
+	if (waitpid(r->root, &status, __WALL) != r->root || !WIFSTOPPED(status)) {
+		ssize_t n = read(pfd[0], msg, sizeof(msg) - 1);
+
+		close(pfd[0]);
+		msg[n > 0 ? n : 0] = 0;
+		return nerr_set(err, "numasim record: %s", n > 0 ? msg : "the program did not start");
+	}
+	r->seccomp = has_seccomp_filter(r->root);
+	if (ptrace(PTRACE_SETOPTIONS, r->root, 0,
+		   PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |
+		   PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT |
+		   PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL)) {
+		kill(r->root, SIGKILL);
+		close(pfd[0]);
+		return nerr_set(err, "numasim record: ptrace: %s", strerror(errno));
+	}
+	char why[512];
+
+	r->have_perf = !perf_faults_open(&r->perf, r->root, why, sizeof(why));
+	if (!r->have_perf)
+		nwarn(r->o->warn, r->o->warn_ctx, "%s", why);
+	else if (r->perf.user_only)
+		nwarn(r->o->warn, r->o->warn_ctx, "page faults taken in the kernel on the program's "
+		      "behalf are not sampled without privilege (kernel.perf_event_paranoid)");
+	struct rtask *t = task_add(r, r->root);
+
+	if (!t) {
+		kill(r->root, SIGKILL);
+		return nerr_set(err, "numasim record: out of memory");
+	}
+	t->attached = t->announced = true;
+	t->proc = proc_add(r, r->root, 0);
+	ptrace(PTRACE_CONT, r->root, 0, 0);
+	/* a message from the child means exec failed */
+	r->err = 0;
+	return pfd[0];
+}
+
+static void rec_cleanup(struct rec *r)
+{
+	if (r->have_perf)
+		perf_faults_close(&r->perf);
+	for (size_t i = 0; i < r->nfiles; i++)
+		free(r->files[i].name);
+	free(r->files);
+	free(r->tasks);
+	free(r->procs);
+	rec_log_free(r->g);
+}
+
+int record_run(const struct record_opts *o, FILE *out, struct record_result *res,
+	       struct nerr *err)
+{
+	struct rec r = { .o = o, .page_size = (uint64_t)sysconf(_SC_PAGESIZE), .next_mm = 1 };
+	struct sigaction sa = { .sa_handler = on_tick }, old;
+	/* a program that faults without system calls stops nothing: a tick
+	 * every 10 ms drains the sample buffers (1 MiB per CPU) before they
+	 * fill. (O_ASYNC on the perf fds would signal every sample.) */
+	struct itimerval tick = { { 0, 10000 }, { 0, 10000 } }, no_tick = { { 0, 0 }, { 0, 0 } };
+	char msg[600], name[256], comments[1024];
+	int efd, rc = 0;
+
+	memset(res, 0, sizeof(*res));
+	if (!(r.g = rec_log_new((unsigned)r.page_size)))
+		return nerr_set(err, "numasim record: out of memory");
+	rec_log_fault_around(r.g, false);   /* pagemap tells at the exit */
+	check_accesses(o);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, &old);
+	efd = start_child(&r, err);
+	if (efd < 0) {
+		sigaction(SIGALRM, &old, NULL);
+		rec_cleanup(&r);
+		return -1;
+	}
+	setitimer(ITIMER_REAL, &tick, NULL);
+	if (trace_loop(&r))
+		rc = nerr_set(err, "numasim record: %s", r.err ? strerror(r.err) : strerror(errno));
+	setitimer(ITIMER_REAL, &no_tick, NULL);
+	sigaction(SIGALRM, &old, NULL);
+	ssize_t n = read(efd, msg, sizeof(msg) - 1);
+
+	close(efd);
+	if (!rc && n > 0) {
+		msg[n] = 0;
+		rc = nerr_set(err, "numasim record: %s", msg);
+	}
+	for (size_t i = 0; i < r.ntasks; i++)
+		rw_flush(&r, &r.tasks[i]);
+	if (!rc) {
+		const char *base = strrchr(o->argv[0], '/');
+
+		snprintf(name, sizeof(name), "%s", base ? base + 1 : o->argv[0]);
+		struct utsname u;
+		char cmd[256] = "";
+
+		for (char *const *a = o->argv; *a && strlen(cmd) + strlen(*a) + 2 < sizeof(cmd); a++) {
+			char w[200];
+
+			rec_word(w, sizeof(w), *a);
+			snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), "%s%s", a == o->argv ? "" : " ", w);
+		}
+		if (uname(&u))
+			snprintf(u.release, sizeof(u.release), "?");
+		snprintf(comments, sizeof(comments),
+			 "# recorded by numasim record on Linux %s, %ld CPUs: %s\n"
+			 "# pids, CPUs and addresses are the real ones (docs/recording.md)\n",
+			 u.release, sysconf(_SC_NPROCESSORS_ONLN), cmd);
+		res->status = r.root_status;
+		res->lost_samples = r.perf.lost;
+		rc = rec_log_write(r.g, out, name, comments, &res->st, err);
+	}
+	rec_cleanup(&r);
+	return rc;
+}

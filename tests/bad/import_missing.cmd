@@ -1,0 +1,1 @@
+import strace tests/import/no_such_capture.txt

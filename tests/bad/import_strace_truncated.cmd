@@ -1,0 +1,1 @@
+import strace tests/import/bad_strace_truncated.txt -o /tmp/numasim-bad-import.trace

@@ -1,0 +1,1 @@
+record --accesses 0 -- true

@@ -1,0 +1,1 @@
+record -o /tmp/numasim-bad-record.trace --
