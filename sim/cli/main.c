@@ -14,7 +14,10 @@ static const char usage_text[] =
 	"usage:\n"
 	"  numasim run      -t TOPO -w TRACE [--set k=v]... [--format text|json|html] [-o FILE]\n"
 	"                   [--seed N] [--check] [--progress|--no-progress] [--timeseries INTERVAL]\n"
-	"  numasim compare  -t TOPO -w TRACE --vary k=v1,v2,... [--vary ...] [--format text|json|csv]\n"
+	"  numasim compare  -t TOPO[,TOPO...] -w TRACE[,TRACE...] --vary k=v1,v2,... [--vary ...]\n"
+	"                   [--set k=v]... [--format text|json|csv] [-o FILE] [--jobs N]\n"
+	"                   [--shard K/N] [--list]\n"
+	"  numasim merge    FILE... [-o FILE]      # shards of compare --format json\n"
 	"  numasim topo     show|validate -t TOPO\n"
 	"  numasim gen      SCENARIO [key=value ...]\n"
 	"  numasim explain  -t TOPO -w TRACE\n"
@@ -109,6 +112,7 @@ int cli_out_close(struct cli_out *o, bool ok, struct nerr *err)
 #pragma weak cmd_gen
 #pragma weak cmd_explain
 #pragma weak cmd_trace
+#pragma weak cmd_merge
 
 struct command {
 	const char *name;
@@ -119,7 +123,7 @@ int main(int argc, char **argv)
 {
 	const struct command commands[] = {
 		{"run", cmd_run}, {"compare", cmd_compare}, {"topo", cmd_topo},
-		{"gen", cmd_gen}, {"explain", cmd_explain},
+		{"gen", cmd_gen}, {"explain", cmd_explain}, {"merge", cmd_merge},
 		{"trace", cmd_trace},   /* hidden: trace validate -w TRACE */
 	};
 

@@ -10,6 +10,7 @@
 
 #include "core/err.h"
 #include "core/tunables.h"
+#include "trace/trace.h"
 
 struct sim;
 struct topology;
@@ -18,6 +19,7 @@ struct run_args {
 	const char *topo;          /* -t: path or shipped name */
 	const char *trace;         /* -w: path or shipped name */
 	struct tunables tun;       /* --set, --seed applied */
+	struct trace_params params; /* --set NAME=V of trace parameters */
 	bool check;
 	bool progress;
 	uint64_t timeseries_ns;
@@ -37,7 +39,8 @@ bool cli_opt_is(const char *arg, const char *s, const char *l);
 const char *cli_opt_value(int argc, char **argv, int *i);
 
 void run_args_init(struct run_args *a);
-/* Applies one --set k=v. */
+/* Applies one --set k=v: a tunable, or a trace parameter when k is a
+ * parameter name (no dots) and not a tunable. */
 int run_args_set(struct run_args *a, const char *kv, struct nerr *err);
 
 /* Loads the topology (caller frees with topo_free). */

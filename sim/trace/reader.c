@@ -100,10 +100,13 @@ static int take_name_comment(struct trace_reader *r)
 	return 0;
 }
 
-/* Checks the magic line, then reads the leading comments (for "# name:")
- * and keeps the first record's line pending for trace_next(). */
+/* Checks the magic line, then reads the leading comments (for "# name:"
+ * and "# param") and keeps the first record's line pending for
+ * trace_next(). */
 static int read_header(struct trace_reader *r, struct nerr *err)
 {
+	char why[TRACE_WHY_MAX];
+
 	if (!read_line(r) || strcmp(r->line, TRACE_MAGIC) != 0) {
 		r->lineno = 1;
 		return nerr_set(err, "%s:1: first line must be '%s'", r->path, TRACE_MAGIC);
@@ -115,11 +118,19 @@ static int read_header(struct trace_reader *r, struct nerr *err)
 		}
 		if (take_name_comment(r))
 			return nerr_set(err, "%s: out of memory", r->path);
+		if (trace_param_declare(r, why, sizeof(why)) < 0)
+			return nerr_set(err, "%s:%lu: %s", r->path, r->lineno, why);
 	}
 	return 0;
 }
 
 struct trace_reader *trace_open(const char *path_or_name, struct nerr *err)
+{
+	return trace_open_params(path_or_name, NULL, err);
+}
+
+struct trace_reader *trace_open_params(const char *path_or_name, const struct trace_params *p,
+				       struct nerr *err)
 {
 	struct trace_reader *r = calloc(1, sizeof(*r));
 
@@ -138,7 +149,7 @@ struct trace_reader *trace_open(const char *path_or_name, struct nerr *err)
 	setvbuf(r->f, NULL, _IOFBF, READ_BUFSZ);
 	r->name = default_name(r->path);
 	tunables_init(&r->scratch);
-	if (!r->name || read_header(r, err))
+	if (!r->name || read_header(r, err) || trace_param_apply(r, p, err))
 		goto fail;
 	return r;
 fail:
@@ -164,6 +175,7 @@ void trace_close(struct trace_reader *r)
 	free(r->text);
 	free(r->toks);
 	free(r->ints.v);
+	trace_param_free(r);
 	free(r);
 }
 
@@ -220,7 +232,12 @@ int trace_next(struct trace_reader *r, struct trace_record *rec, struct nerr *er
 			return 0;
 		if (!blank_or_comment(r->line))
 			break;
+		if (r->line[strspn(r->line, " \t")] == '#' && trace_param_declare(r, why, sizeof(why)))
+			return nerr_set(err, "%s:%lu: '# param' must come before the first record", r->path,
+					r->lineno);
 	}
+	if (memchr(r->line, '$', r->len) && trace_param_subst(r, why, sizeof(why)))
+		return nerr_set(err, "%s:%lu: %s", r->path, r->lineno, why);
 	if (save_text(r))
 		return nerr_set(err, "%s:%lu: out of memory", r->path, r->lineno);
 	rec->line = r->lineno;
@@ -233,7 +250,13 @@ int trace_next(struct trace_reader *r, struct trace_record *rec, struct nerr *er
 
 int trace_validate(const char *path_or_name, uint64_t *nrecords, struct nerr *err)
 {
-	struct trace_reader *r = trace_open(path_or_name, err);
+	return trace_validate_params(path_or_name, NULL, nrecords, err);
+}
+
+int trace_validate_params(const char *path_or_name, const struct trace_params *p,
+			  uint64_t *nrecords, struct nerr *err)
+{
+	struct trace_reader *r = trace_open_params(path_or_name, p, err);
 	struct trace_record *rec;
 	uint64_t n = 0;
 	int rc;

@@ -439,9 +439,11 @@ int replay_run(struct sim *s, const char *trace, const struct replay_opts *opts,
 {
 	uint64_t nrec = 0;
 
-	if (trace_validate(trace, &nrec, err))
+	const struct trace_params *params = opts ? opts->params : NULL;
+
+	if (trace_validate_params(trace, params, &nrec, err))
 		return -1;
-	struct trace_reader *rd = trace_open(trace, err);
+	struct trace_reader *rd = trace_open_params(trace, params, err);
 
 	if (!rd)
 		return -1;

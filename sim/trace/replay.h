@@ -21,6 +21,7 @@
 
 struct sim;
 struct json_t;
+struct trace_params;
 
 #define LOG_MAX_RESULTS 100000   /* syscall results kept for the report */
 #define LOG_MAX_FAILURES 1000    /* failed expectations kept verbatim */
@@ -57,6 +58,7 @@ struct trace_log {
 struct replay_opts {
 	bool progress;               /* a progress line on stderr */
 	uint64_t timeseries_ns;      /* sample interval, 0 = none */
+	const struct trace_params *params; /* trace parameter values, or NULL */
 };
 
 /*

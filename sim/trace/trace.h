@@ -214,4 +214,39 @@ const char *trace_path(const struct trace_reader *r);
 /* Parses the whole trace; on success stores the record count. */
 int trace_validate(const char *path_or_name, uint64_t *nrecords, struct nerr *err);
 
+/*
+ * Trace parameters (docs/trace-format.md "Parameters"): a leading
+ * comment `# param NAME=DEFAULT` declares NAME, and `${NAME}` in a
+ * record is replaced by its value before the record is parsed. Values
+ * given here (run --set NAME=V, compare --vary NAME=...) replace the
+ * defaults; a value for a name the trace does not declare is an error.
+ * Names are copied; values are pointers the caller keeps alive.
+ */
+#define TRACE_MAX_PARAMS 32
+#define TRACE_PARAM_NAME_MAX 64
+struct trace_params {
+	int n;
+	char name[TRACE_MAX_PARAMS][TRACE_PARAM_NAME_MAX];
+	const char *value[TRACE_MAX_PARAMS];
+};
+
+/* A parameter name: a letter or '_', then letters, digits, '_' (at most
+ * TRACE_PARAM_NAME_MAX - 1 characters), so never a tunable's dotted name. */
+bool trace_param_name_ok(const char *name);
+/* A parameter value: non-empty, no blanks, '#' or '$'. NULL when fine,
+ * else why not. */
+const char *trace_param_value_bad(const char *value);
+/* Adds or replaces NAME=VALUE in p (name copied, value pointer kept);
+ * -1 when p is full or the name too long. */
+int trace_params_put(struct trace_params *p, const char *name, const char *value);
+
+/* trace_open() and trace_validate() with parameter values (p may be NULL). */
+struct trace_reader *trace_open_params(const char *path_or_name, const struct trace_params *p,
+				       struct nerr *err);
+int trace_validate_params(const char *path_or_name, const struct trace_params *p,
+			  uint64_t *nrecords, struct nerr *err);
+/* The parameters the trace declares, in file order. */
+int trace_param_count(const struct trace_reader *r);
+const char *trace_param_name(const struct trace_reader *r, int i);
+
 #endif
