@@ -567,6 +567,8 @@ static void print_list(const struct compare *c, FILE *f)
 
 /* ---- the command ---------------------------------------------------------------- */
 
+static bool sweep_relative_sizes(const struct run_args *a);
+
 /* Loads every topology and checks every workload with every combination
  * of parameter values it will get, so bad input stops the sweep before
  * anything runs. */
@@ -583,7 +585,8 @@ static int check_inputs(struct compare *c)
 		if (load_topology(sw->topo[t], &sw->topos[t], &err))
 			return cli_fail(&err);
 	/* variants 0 .. nwork * prod(n) - 1 hold topology 0 and every
-	 * workload/value combination; tunable-only differences are skipped */
+	 * workload/value combination; tunable-only differences are skipped.
+	 * Relative sizes (P%nodeN) are checked on every topology. */
 	for (int i = 0; i < sw->nvary; i++)
 		stride *= sw->vary[i].n;
 	for (long v = 0; v < stride * sw->nwork; v++) {
@@ -596,10 +599,36 @@ static int check_inputs(struct compare *c)
 			fresh &= sw->vary[i].id < 0 || p.idx[i] == 0;
 		if (!fresh)
 			continue;
-		if (sweep_variant_args(sw, &p, &a, &err) || trace_validate_params(a.trace, &a.params, NULL, &err))
+		if (sweep_variant_args(sw, &p, &a, &err))
 			return cli_fail(&err);
+		for (int t = 0; t < sw->ntopo; t++) {
+			uint64_t node_bytes[NS_MAX_NODES];
+			const struct topology *topo = sw->topos[t];
+
+			for (int n = 0; n < topo->nr_nodes && n < NS_MAX_NODES; n++)
+				node_bytes[n] = topo->nodes[n].memory_bytes;
+			a.params.node_bytes = node_bytes;
+			a.params.nr_nodes = topo->nr_nodes < NS_MAX_NODES ? topo->nr_nodes : NS_MAX_NODES;
+			a.params.page_size = topo->page_size;
+			if (trace_validate_params(a.trace, &a.params, NULL, &err))
+				return cli_fail(&err);
+			if (!sweep_relative_sizes(&a))
+				break;
+		}
 	}
 	return -1;
+}
+
+/* Whether a parameter value of a's trace is relative to node memory:
+ * then it is checked on every topology. Reads the trace's header only. */
+static bool sweep_relative_sizes(const struct run_args *a)
+{
+	struct nerr err;
+	struct trace_reader *r = trace_open_params(a->trace, &a->params, &err);
+	bool rel = r && trace_params_relative(r);
+
+	trace_close(r);
+	return rel;
 }
 
 static void free_compare(struct compare *c)

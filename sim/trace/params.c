@@ -9,6 +9,7 @@
  * trace_param_subst(), called only for lines holding a '$'.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,10 +107,67 @@ int trace_param_declare(struct trace_reader *r, char *why, size_t len)
 	return 1;
 }
 
-/* Replaces the defaults with the values given; a name the trace does not
- * declare is an error. */
+/*
+ * A value "P%nodeN" becomes P percent of node N's memory in bytes,
+ * rounded down to whole pages (at least one page); P has at most three
+ * decimals ("62.5%node0"). Other values are left alone. -1 with why when
+ * the value looks relative but is malformed or names a missing node.
+ */
+static int resolve_relative(struct trace_reader *r, char **value, const struct trace_params *p,
+			    char *why, size_t len)
+{
+	const char *v = *value, *pct = strchr(v, '%');
+	uint64_t milli = 0, node_bytes, page = p && p->page_size ? p->page_size : 4096;
+	int decimals = -1;
+
+	if (!pct)
+		return 0;
+	for (const char *c = v; c < pct; c++) {
+		if (*c == '.' && decimals < 0) {
+			decimals = 0;
+			continue;
+		}
+		if (!isdigit((unsigned char)*c) || decimals == 3 || milli > 100000000)
+			return trace_fail(why, len, "bad relative size '%s' (want P%%nodeN, e.g. 62.5%%node0)", v);
+		milli = milli * 10 + (uint64_t)(*c - '0');
+		if (decimals >= 0)
+			decimals++;
+	}
+	for (int d = decimals < 0 ? 0 : decimals; d < 3; d++)
+		milli *= 10;
+	char *end;
+	long node = strncmp(pct, "%node", 5) == 0 && isdigit((unsigned char)pct[5]) ? strtol(pct + 5, &end, 10) : -1;
+
+	if (pct == v || node < 0 || *end)
+		return trace_fail(why, len, "bad relative size '%s' (want P%%nodeN, e.g. 62.5%%node0)", v);
+	r->relative_params = true;
+	if (p && p->nr_nodes && node >= p->nr_nodes)
+		return trace_fail(why, len, "'%s': the topology has no node %ld", v, node);
+	node_bytes = p && p->nr_nodes ? p->node_bytes[node] : TRACE_NOMINAL_NODE_BYTES;
+	/* node_bytes < 2^50 and milli < 2^37 would overflow; divide first */
+	uint64_t bytes = node_bytes / 100000 * milli + node_bytes % 100000 * milli / 100000;
+
+	bytes = bytes / page * page;
+	if (bytes < page)
+		bytes = page;
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)bytes);
+	char *n = strdup(buf);
+
+	if (!n)
+		return trace_fail(why, len, "out of memory");
+	free(*value);
+	*value = n;
+	return 0;
+}
+
+/* Replaces the defaults with the values given (a name the trace does not
+ * declare is an error), then resolves relative sizes. */
 int trace_param_apply(struct trace_reader *r, const struct trace_params *p, struct nerr *err)
 {
+	char why[TRACE_WHY_MAX];
+
 	for (int i = 0; p && i < p->n; i++) {
 		int d = find_decl(r, p->name[i], strlen(p->name[i]));
 		const char *bad = trace_param_value_bad(p->value[i]);
@@ -127,6 +185,10 @@ int trace_param_apply(struct trace_reader *r, const struct trace_params *p, stru
 		free(r->params[d].value);
 		r->params[d].value = v;
 	}
+	for (int i = 0; i < r->nparams; i++)
+		if (resolve_relative(r, &r->params[i].value, p, why, sizeof(why)))
+			return nerr_set(err, "%s:%lu: parameter '%s': %s", r->path, r->params[i].line,
+					r->params[i].name, why);
 	return 0;
 }
 
@@ -157,6 +219,7 @@ int trace_param_subst(struct trace_reader *r, char *why, size_t len)
 {
 	size_t o = 0;
 
+	r->used_params = 0;
 	for (const char *s = r->line; *s;) {
 		const char *d = strchr(s, '$');
 		size_t lit = d ? (size_t)(d - s) : strlen(s);
@@ -178,6 +241,7 @@ int trace_param_subst(struct trace_reader *r, char *why, size_t len)
 					  (int)(close - d - 2), d + 2, (int)(close - d - 2), d + 2);
 		size_t vl = strlen(r->params[i].value);
 
+		r->used_params |= 1u << i;
 		if (subst_reserve(r, o + vl + 1))
 			return trace_fail(why, len, "out of memory");
 		memcpy(r->subst + o, r->params[i].value, vl);
@@ -196,6 +260,21 @@ int trace_param_subst(struct trace_reader *r, char *why, size_t len)
 	return 0;
 }
 
+void trace_param_note(const struct trace_reader *r, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < r->nparams && o < len; i++) {
+		if (!(r->used_params >> i & 1))
+			continue;
+		o += (size_t)snprintf(buf + o, len - o, "%s%s=%s", o ? ", " : " (with ", r->params[i].name,
+				      r->params[i].value);
+	}
+	if (o && o + 1 < len)
+		snprintf(buf + o, len - o, ")");
+}
+
 void trace_param_free(struct trace_reader *r)
 {
 	for (int i = 0; i < r->nparams; i++) {
@@ -203,6 +282,11 @@ void trace_param_free(struct trace_reader *r)
 		free(r->params[i].value);
 	}
 	free(r->subst);
+}
+
+bool trace_params_relative(const struct trace_reader *r)
+{
+	return r->relative_params;
 }
 
 int trace_param_count(const struct trace_reader *r)

@@ -236,6 +236,7 @@ int trace_next(struct trace_reader *r, struct trace_record *rec, struct nerr *er
 			return nerr_set(err, "%s:%lu: '# param' must come before the first record", r->path,
 					r->lineno);
 	}
+	r->used_params = 0;
 	if (memchr(r->line, '$', r->len) && trace_param_subst(r, why, sizeof(why)))
 		return nerr_set(err, "%s:%lu: %s", r->path, r->lineno, why);
 	if (save_text(r))
@@ -244,7 +245,10 @@ int trace_next(struct trace_reader *r, struct trace_record *rec, struct nerr *er
 	rec->text = r->text;
 	if (trace_parse_line(r, rec, why, sizeof(why)) == 0)
 		return 1;
-	return nerr_set(err, "%s:%lu: %s%s", r->path, r->lineno, why,
+	char note[256];
+
+	trace_param_note(r, note, sizeof(note));
+	return nerr_set(err, "%s:%lu: %s%s%s", r->path, r->lineno, why, note,
 			r->cut ? " (no newline at the end of the file: truncated?)" : "");
 }
 

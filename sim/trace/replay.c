@@ -439,11 +439,25 @@ int replay_run(struct sim *s, const char *trace, const struct replay_opts *opts,
 {
 	uint64_t nrec = 0;
 
-	const struct trace_params *params = opts ? opts->params : NULL;
+	struct trace_params params = {0};
+	uint64_t *node_bytes = calloc((size_t)s->topo->nr_nodes, sizeof(*node_bytes));
 
-	if (trace_validate_params(trace, params, &nrec, err))
-		return -1;
-	struct trace_reader *rd = trace_open_params(trace, params, err);
+	if (!node_bytes)
+		return nerr_set(err, "out of host memory");
+	if (opts && opts->params)
+		params = *opts->params;
+	/* relative sizes (P%nodeN) are measured on this topology */
+	for (int n = 0; n < s->topo->nr_nodes; n++)
+		node_bytes[n] = s->topo->nodes[n].memory_bytes;
+	params.node_bytes = node_bytes;
+	params.nr_nodes = s->topo->nr_nodes;
+	params.page_size = s->topo->page_size;
+
+	struct trace_reader *rd = NULL;
+
+	if (trace_validate_params(trace, &params, &nrec, err) == 0)
+		rd = trace_open_params(trace, &params, err);
+	free(node_bytes);
 
 	if (!rd)
 		return -1;

@@ -228,7 +228,14 @@ struct trace_params {
 	int n;
 	char name[TRACE_MAX_PARAMS][TRACE_PARAM_NAME_MAX];
 	const char *value[TRACE_MAX_PARAMS];
+	/* The machine a value `P%nodeN` (P percent of node N's memory, in
+	 * whole pages) is measured on; nr_nodes 0: TRACE_NOMINAL_NODE_BYTES
+	 * per node and 4 KiB pages, for checking a trace without a topology. */
+	const uint64_t *node_bytes;
+	int nr_nodes;
+	uint32_t page_size;
 };
+#define TRACE_NOMINAL_NODE_BYTES (256ull << 20)
 
 /* A parameter name: a letter or '_', then letters, digits, '_' (at most
  * TRACE_PARAM_NAME_MAX - 1 characters), so never a tunable's dotted name. */
@@ -245,6 +252,8 @@ struct trace_reader *trace_open_params(const char *path_or_name, const struct tr
 				       struct nerr *err);
 int trace_validate_params(const char *path_or_name, const struct trace_params *p,
 			  uint64_t *nrecords, struct nerr *err);
+/* Whether a parameter's value is relative to node memory (P%nodeN). */
+bool trace_params_relative(const struct trace_reader *r);
 /* The parameters the trace declares, in file order. */
 int trace_param_count(const struct trace_reader *r);
 const char *trace_param_name(const struct trace_reader *r, int i);

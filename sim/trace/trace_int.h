@@ -46,6 +46,8 @@ struct trace_reader {
 	} params[TRACE_MAX_PARAMS];
 	int nparams;
 	char *subst;             /* the line with ${NAME} replaced */
+	bool relative_params;    /* a value was P%nodeN */
+	uint32_t used_params;    /* bit i: params[i] was substituted in this line */
 	size_t substcap;
 };
 
@@ -58,6 +60,8 @@ int trace_param_declare(struct trace_reader *r, char *why, size_t len);
 int trace_param_apply(struct trace_reader *r, const struct trace_params *p, struct nerr *err);
 int trace_param_subst(struct trace_reader *r, char *why, size_t len);
 void trace_param_free(struct trace_reader *r);
+/* " (with MODE=bind, SIZE=1G)": the parameters the line used, for messages. */
+void trace_param_note(const struct trace_reader *r, char *buf, size_t len);
 
 /* Why a line failed, before "file:line: " is put in front. */
 #define TRACE_WHY_MAX 512
