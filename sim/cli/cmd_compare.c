@@ -610,6 +610,7 @@ static int check_inputs(struct compare *c)
 			a.params.node_bytes = node_bytes;
 			a.params.nr_nodes = topo->nr_nodes < NS_MAX_NODES ? topo->nr_nodes : NS_MAX_NODES;
 			a.params.page_size = topo->page_size;
+			a.params.topo_name = topo->name;
 			if (trace_validate_params(a.trace, &a.params, NULL, &err))
 				return cli_fail(&err);
 			if (!sweep_relative_sizes(&a))

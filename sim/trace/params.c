@@ -142,7 +142,8 @@ static int resolve_relative(struct trace_reader *r, char **value, const struct t
 		return trace_fail(why, len, "bad relative size '%s' (want P%%nodeN, e.g. 62.5%%node0)", v);
 	r->relative_params = true;
 	if (p && p->nr_nodes && node >= p->nr_nodes)
-		return trace_fail(why, len, "'%s': the topology has no node %ld", v, node);
+		return trace_fail(why, len, "'%s': topology %s has no node %ld", v,
+				  p->topo_name ? p->topo_name : "", node);
 	node_bytes = p && p->nr_nodes ? p->node_bytes[node] : TRACE_NOMINAL_NODE_BYTES;
 	/* node_bytes < 2^50 and milli < 2^37 would overflow; divide first */
 	uint64_t bytes = node_bytes / 100000 * milli + node_bytes % 100000 * milli / 100000;
@@ -162,6 +163,22 @@ static int resolve_relative(struct trace_reader *r, char **value, const struct t
 	return 0;
 }
 
+/* A value given for a name the trace does not declare: the message
+ * points at the declarations (or line 1 when there are none). */
+static int undeclared(const struct trace_reader *r, const char *name, struct nerr *err)
+{
+	char list[256] = "";
+	size_t o = 0;
+
+	if (!r->nparams)
+		return nerr_set(err, "%s:1: a value for parameter '%s', but the trace declares no parameters "
+				"('# param %s=DEFAULT')", r->path, name, name);
+	for (int i = 0; i < r->nparams && o < sizeof(list); i++)
+		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", i ? ", " : "", r->params[i].name);
+	return nerr_set(err, "%s:%lu: a value for parameter '%s', but the trace declares only %s", r->path,
+			r->params[0].line, name, list);
+}
+
 /* Replaces the defaults with the values given (a name the trace does not
  * declare is an error), then resolves relative sizes. */
 int trace_param_apply(struct trace_reader *r, const struct trace_params *p, struct nerr *err)
@@ -173,8 +190,7 @@ int trace_param_apply(struct trace_reader *r, const struct trace_params *p, stru
 		const char *bad = trace_param_value_bad(p->value[i]);
 
 		if (d < 0)
-			return nerr_set(err, "%s: parameter '%s' is not declared (no '# param %s=DEFAULT' line)",
-					r->path, p->name[i], p->name[i]);
+			return undeclared(r, p->name[i], err);
 		if (bad)
 			return nerr_set(err, "%s:%lu: parameter '%s': %s", r->path, r->params[d].line,
 					p->name[i], bad);

@@ -452,6 +452,7 @@ int replay_run(struct sim *s, const char *trace, const struct replay_opts *opts,
 	params.node_bytes = node_bytes;
 	params.nr_nodes = s->topo->nr_nodes;
 	params.page_size = s->topo->page_size;
+	params.topo_name = s->topo->name;
 
 	struct trace_reader *rd = NULL;
 

@@ -234,6 +234,7 @@ struct trace_params {
 	const uint64_t *node_bytes;
 	int nr_nodes;
 	uint32_t page_size;
+	const char *topo_name;     /* for messages */
 };
 #define TRACE_NOMINAL_NODE_BYTES (256ull << 20)
 
