@@ -314,3 +314,8 @@ const char *trace_param_name(const struct trace_reader *r, int i)
 {
 	return r->params[i].name;
 }
+
+const char *trace_param_value(const struct trace_reader *r, int i)
+{
+	return r->params[i].value;
+}

@@ -474,6 +474,15 @@ int replay_run(struct sim *s, const char *trace, const struct replay_opts *opts,
 	}
 	log->workload_name = strdup(trace_name(rd));
 	log->workload_path = strdup(trace_path(rd));
+	log->nr_params = trace_param_count(rd);
+	log->param_names = calloc((size_t)log->nr_params + 1, sizeof(char *));
+	log->param_values = calloc((size_t)log->nr_params + 1, sizeof(char *));
+	for (int i = 0; log->param_names && log->param_values && i < log->nr_params; i++) {
+		log->param_names[i] = strdup(trace_param_name(rd, i));
+		log->param_values[i] = strdup(trace_param_value(rd, i));
+	}
+	if (!log->param_names || !log->param_values)
+		log->nr_params = 0;
 	log->records = nrec;
 	log->sample_interval_ns = opts ? opts->timeseries_ns : 0;
 	s->log = log;
@@ -517,6 +526,12 @@ void trace_log_free(struct trace_log *log)
 	for (uint64_t i = 0; i < log->nr_samples; i++)
 		report_json_decref(log->samples[i]);
 	free(log->samples);
+	for (int i = 0; log->param_names && log->param_values && i < log->nr_params; i++) {
+		free(log->param_names[i]);
+		free(log->param_values[i]);
+	}
+	free(log->param_names);
+	free(log->param_values);
 	free(log->workload_name);
 	free(log->workload_path);
 	free(log);

@@ -38,6 +38,9 @@ struct syscall_result {
 struct trace_log {
 	char *workload_name;
 	char *workload_path;
+	char **param_names;          /* trace parameters and their values */
+	char **param_values;
+	int nr_params;
 	uint64_t records;            /* records in the trace */
 	uint64_t executed;           /* records run */
 	uint64_t skipped;            /* records of exited or killed tasks */

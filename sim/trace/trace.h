@@ -258,5 +258,8 @@ bool trace_params_relative(const struct trace_reader *r);
 /* The parameters the trace declares, in file order. */
 int trace_param_count(const struct trace_reader *r);
 const char *trace_param_name(const struct trace_reader *r, int i);
+/* Its value in this reading: the default or the one given, a relative
+ * size resolved to bytes. */
+const char *trace_param_value(const struct trace_reader *r, int i);
 
 #endif
