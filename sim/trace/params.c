@@ -227,17 +227,25 @@ static int subst_reserve(struct trace_reader *r, size_t n)
 }
 
 /*
- * Replaces every ${NAME} of r->line by its value (the line then lives
- * in the former substitution buffer). A '$' not starting ${NAME}, an
- * unterminated ${ or an undeclared NAME is an error.
+ * Replaces every ${NAME} of r->line before its comment by its value
+ * (the line then lives in the former substitution buffer). A '$' not
+ * starting ${NAME}, an unterminated ${ or an undeclared NAME is an error.
  */
 int trace_param_subst(struct trace_reader *r, char *why, size_t len)
 {
 	size_t o = 0;
+	const char *comment = r->line;
 
+	/* a word starting with '#' starts a comment: left as it is */
+	while ((comment = strchr(comment, '#')) && comment != r->line && comment[-1] != ' ' &&
+	       comment[-1] != '\t')
+		comment++;
 	r->used_params = 0;
 	for (const char *s = r->line; *s;) {
 		const char *d = strchr(s, '$');
+
+		if (d && comment && d > comment)
+			d = NULL;
 		size_t lit = d ? (size_t)(d - s) : strlen(s);
 
 		if (subst_reserve(r, o + lit + 1))

@@ -98,6 +98,9 @@ static void test_substitution(void **state)
 	assert_non_null(strstr(rec.text, "addr=0x10000000"));
 	trace_close(r);
 	unlink(tmp_path);
+	/* a comment after the record is left alone, '$' and all */
+	assert_int_equal(first_len("# param S=8K\n@0 mmap pid=1 addr=0x10000000 len=${S} # costs $5 ${NOPE}\n", NULL),
+			 8192);
 }
 
 static void test_relative_sizes(void **state)
