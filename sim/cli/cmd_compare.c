@@ -267,8 +267,10 @@ static int parse_args(int argc, char **argv, struct compare *c)
 			c->list = true;
 			continue;
 		}
-		if (!strcmp(arg, "--progress") || !strcmp(arg, "--no-progress"))
+		if (!strcmp(arg, "--progress") || !strcmp(arg, "--no-progress")) {
+			c->sw.progress = !strcmp(arg, "--progress");
 			continue;
+		}
 		for (size_t k = 0; k < sizeof(valued) / sizeof(valued[0]) && !known; k++)
 			known = cli_opt_is(arg, valued[k][0], valued[k][1]);
 		if (!known)

@@ -57,6 +57,7 @@ struct sweep {
 	long variants;
 	int shard_k, shard_n;          /* 1/1 without --shard */
 	int jobs;
+	bool progress;                 /* --progress: say when a run waits for memory */
 	struct topology **topos;       /* loaded, one per topo[] */
 };
 

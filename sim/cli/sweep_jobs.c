@@ -41,13 +41,18 @@ uint64_t sweep_mem_estimate(const struct topology *topo)
 	return frames * (frame_bytes_per_page() + 2 * sizeof(pte_t)) + SWEEP_MEM_MARGIN;
 }
 
-/* MemAvailable from /proc/meminfo in bytes; UINT64_MAX when unknown. */
+/* MemAvailable from /proc/meminfo in bytes; UINT64_MAX when unknown.
+ * $NUMASIM_MEMAVAILABLE (bytes) replaces it, for tests (docs/sweeps.md). */
 static uint64_t mem_available(void)
 {
-	FILE *f = fopen("/proc/meminfo", "r");
+	const char *env = getenv("NUMASIM_MEMAVAILABLE");
 	char line[256];
 	unsigned long long kb;
 	uint64_t avail = UINT64_MAX;
+
+	if (env && *env)
+		return strtoull(env, NULL, 10);
+	FILE *f = fopen("/proc/meminfo", "r");
 
 	if (!f)
 		return avail;
@@ -240,6 +245,10 @@ int sweep_run_all(const struct sweep *sw, struct sweep_result *res)
 		uint64_t need = sweep_mem_estimate(sw->topos[p.t]);
 
 		/* queue: wait for a slot, and for memory unless nothing runs */
+		if (sw->progress && nw > 0 && nw < sw->jobs && used + need > avail)
+			fprintf(stderr, "compare: variant %ld waits for host memory: needs %llu MiB, %llu MiB of %llu MiB available in use\n",
+				v + 1, (unsigned long long)(need >> 20), (unsigned long long)(used >> 20),
+				(unsigned long long)(avail >> 20));
 		while (nw == sw->jobs || (nw > 0 && used + need > avail)) {
 			failed |= reap_worker(ws, &nw, res);
 			used = 0;
