@@ -1,190 +1,41 @@
 /*
- * cmd_compare.c - `numasim compare` (SPEC §3): one trace, every
- * combination of the --vary values, side by side in one table.
+ * cmd_compare.c - `numasim compare` (docs/compare.md, docs/sweeps.md):
+ * every topology x workload x combination of the --vary values (tunables
+ * or trace parameters), side by side in one table.
  *
- * Each combination is a separate struct sim replayed in turn in this
- * process (the model has no globals). Columns (docs/compare.md):
- *   the varied values, local_ratio, numa_miss (all nodes), remote_pages
- *   (resident pages of live tasks not on their task's current node),
- *   pgscan (kswapd + direct), stall_ms (reclaim stalls of tasks),
- *   pswpout, oom_kill, sim_ms, expects_failed.
+ * Each variant is a separate struct sim (the model has no globals), run
+ * in this process or in worker processes (--jobs, sweep_jobs.c). Columns:
+ *   topology, workload, the varied values, local_ratio, numa_miss (all
+ *   nodes), remote_pages (resident pages of live tasks not on their
+ *   task's current node), pgscan (kswapd + direct), stall_ms (reclaim
+ *   stalls of tasks), pswpout, pgmigrate, oom_kill, sim_ms,
+ *   expects_failed.
  * A run whose expects fail is still shown; compare exits 1 then.
+ * The JSON holds nothing about the host or the timing, so one process,
+ * --jobs N and merged --shard outputs give the same bytes.
  */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/run_common.h"
-#include "sim.h"
-#include "task/mm.h"
-#include "task/task.h"
+#include "cli/sweep.h"
 #include "topo/topo.h"
-#include "trace/replay.h"
-
-#define MAX_VARY 8
-#define MAX_VALUES 32
 
 enum cmp_format { CMP_TEXT, CMP_JSON, CMP_CSV };
 
-struct vary {
-	int id;                        /* tunable */
-	int n;
-	char *values[MAX_VALUES];
-};
-
-struct row {
-	int idx[MAX_VARY];             /* value index per vary */
-	double local_ratio;
-	uint64_t numa_miss, remote_pages, pgscan, pswpout, pgmigrate, oom_kill, expects_failed;
-	double stall_ms, sim_ms;
-};
-
 struct compare {
-	struct run_args a;
-	struct vary vary[MAX_VARY];
-	int nvary;
+	struct sweep sw;
 	enum cmp_format format;
 	const char *out;
-	char *buf;                     /* copies of the --vary strings */
+	const char *prog;              /* how numasim was invoked, for --list */
+	bool list;
+	char *lists[2 * SWEEP_MAX_ITEMS]; /* copies of -t/-w lists, cut at commas */
+	int nlists;
 };
-
-static int parse_vary(struct compare *c, const char *arg)
-{
-	const char *eq = strchr(arg, '=');
-	char name[128];
-
-	if (c->nvary == MAX_VARY)
-		return cli_usage("at most %d --vary options", MAX_VARY);
-	if (!eq || eq == arg || !eq[1])
-		return cli_usage("--vary: expected name=v1,v2,..., got '%s'", arg);
-	snprintf(name, sizeof(name), "%.*s", (int)(eq - arg), arg);
-	struct vary *v = &c->vary[c->nvary];
-
-	v->id = tunable_find(name);
-	if (v->id < 0)
-		return cli_usage("--vary: unknown tunable '%s'", name);
-	char *list = strdup(eq + 1);
-
-	if (!list)
-		return cli_usage("out of memory");
-	v->n = 0;
-	for (char *save = NULL, *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (v->n == MAX_VALUES) {
-			free(list);
-			return cli_usage("--vary %s: at most %d values", name, MAX_VALUES);
-		}
-		struct tunables probe = c->a.tun;
-		struct nerr err;
-
-		if (tunable_set(&probe, v->id, tok, &err)) {
-			free(list);
-			return cli_fail(&err);
-		}
-		v->values[v->n++] = strdup(tok);
-	}
-	free(list);
-	c->nvary++;
-	return -1;
-}
-
-static int parse_args(int argc, char **argv, struct compare *c)
-{
-	struct nerr err;
-
-	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i], *v;
-
-		if (!strcmp(arg, "--check")) {
-			c->a.check = true;
-			continue;
-		}
-		if (!strcmp(arg, "--progress") || !strcmp(arg, "--no-progress"))
-			continue;
-		if (!cli_opt_is(arg, "-t", "--topology") && !cli_opt_is(arg, "-w", "--workload") &&
-		    !cli_opt_is(arg, NULL, "--vary") && !cli_opt_is(arg, NULL, "--set") &&
-		    !cli_opt_is(arg, NULL, "--seed") && !cli_opt_is(arg, NULL, "--format") &&
-		    !cli_opt_is(arg, "-o", "--output"))
-			return cli_usage("unknown option '%s'", arg);
-		if (!(v = cli_opt_value(argc, argv, &i)))
-			return cli_usage("option '%s' needs a value", arg);
-		int rc = -1;
-
-		if (cli_opt_is(arg, "-t", "--topology"))
-			c->a.topo = v;
-		else if (cli_opt_is(arg, "-w", "--workload"))
-			c->a.trace = v;
-		else if (cli_opt_is(arg, NULL, "--vary"))
-			rc = parse_vary(c, v);
-		else if (cli_opt_is(arg, NULL, "--set") && run_args_set(&c->a, v, &err))
-			return cli_fail(&err);
-		else if (cli_opt_is(arg, NULL, "--seed") && tunable_set(&c->a.tun, TUN_SIM_SEED, v, &err))
-			return cli_fail(&err);
-		else if (cli_opt_is(arg, NULL, "--format")) {
-			if (!strcmp(v, "text"))
-				c->format = CMP_TEXT;
-			else if (!strcmp(v, "json"))
-				c->format = CMP_JSON;
-			else if (!strcmp(v, "csv"))
-				c->format = CMP_CSV;
-			else
-				return cli_usage("unknown format '%s' (text, json or csv)", v);
-		} else if (cli_opt_is(arg, "-o", "--output"))
-			c->out = v;
-		if (rc >= 0)
-			return rc;
-	}
-	if (!c->nvary)
-		return cli_usage("compare needs at least one --vary name=v1,v2,...");
-	return -1;
-}
-
-/* Resident pages of live tasks on nodes other than their CPU's node;
- * an address space shared by threads counts once, for its first task. */
-static uint64_t remote_pages(struct sim *s)
-{
-	uint64_t *by = calloc((size_t)s->topo->nr_nodes, sizeof(*by)), sum = 0;
-
-	if (!by)
-		return 0;
-	for (uint32_t i = 0; i < s->tasks->nr; i++) {
-		struct task *t = s->tasks->by_order[i];
-		bool seen = false;
-
-		if (!t->mm || t->state != TASK_RUNNING)
-			continue;
-		for (uint32_t j = 0; j < i && !seen; j++)
-			seen = s->tasks->by_order[j]->mm == t->mm;
-		if (seen)
-			continue;
-		mm_pages_by_node(s, t->mm, by);
-		for (int n = 0; n < s->topo->nr_nodes; n++)
-			if (n != task_node(s, t))
-				sum += by[n];
-	}
-	free(by);
-	return sum;
-}
-
-static void measure(struct sim *s, struct row *r)
-{
-	uint64_t acc = s->acc.local + s->acc.remote, stall = 0;
-
-	r->local_ratio = acc ? (double)s->acc.local / (double)acc : 1.0;
-	for (int n = 0; n < s->mem.nr_nodes; n++)
-		r->numa_miss += s->mem.nodes[n].numa_stat[NUMA_MISS];
-	r->remote_pages = remote_pages(s);
-	r->pgscan = s->mem.events[PGSCAN_KSWAPD] + s->mem.events[PGSCAN_DIRECT];
-	r->pswpout = s->mem.events[PSWPOUT];
-	r->pgmigrate = s->mem.events[PGMIGRATE_SUCCESS];
-	r->oom_kill = s->mem.events[OOM_KILL];
-	for (uint32_t i = 0; i < s->tasks->nr; i++)
-		stall += s->tasks->by_order[i]->stall_ns;
-	r->stall_ms = (double)stall / 1e6;
-	r->sim_ms = (double)sim_now(s) / 1e6;
-	r->expects_failed = s->log ? s->log->expects_failed : 0;
-}
 
 static const char *const cols[] = {
 	"local_ratio", "numa_miss", "remote_pages", "pgscan", "stall_ms", "pswpout", "pgmigrate",
@@ -192,7 +43,265 @@ static const char *const cols[] = {
 };
 #define NCOLS (sizeof(cols) / sizeof(cols[0]))
 
-static void fmt_cell(const struct row *r, size_t c, char *buf, size_t n)
+void sweep_decode(const struct sweep *sw, long v, struct sweep_pos *p)
+{
+	for (int i = sw->nvary - 1; i >= 0; i--) {
+		p->idx[i] = (int)(v % sw->vary[i].n);
+		v /= sw->vary[i].n;
+	}
+	p->w = (int)(v % sw->nwork);
+	p->t = (int)(v / sw->nwork);
+}
+
+int sweep_variant_args(const struct sweep *sw, const struct sweep_pos *p, struct run_args *a,
+		       struct nerr *err)
+{
+	*a = sw->base;
+	a->topo = sw->topo[p->t];
+	a->trace = sw->work[p->w];
+	for (int i = 0; i < sw->nvary; i++) {
+		const struct sweep_vary *v = &sw->vary[i];
+
+		if (v->id >= 0 && tunable_set(&a->tun, v->id, v->values[p->idx[i]], err))
+			return -1;
+		if (v->id < 0 && trace_params_put(&a->params, v->name, v->values[p->idx[i]]))
+			return nerr_set(err, "--vary: more than %d trace parameters", TRACE_MAX_PARAMS);
+	}
+	return 0;
+}
+
+/* Appends the comma list s (-t A,B or -w X,Y) to items. */
+static int add_items(struct compare *c, const char *s, const char **items, int *n, const char *opt)
+{
+	char *copy = strdup(s);
+
+	if (!copy)
+		return cli_usage("out of memory");
+	c->lists[c->nlists++] = copy;
+	for (char *tok = copy, *next; tok; tok = next) {
+		next = strchr(tok, ',');
+		if (next)
+			*next++ = '\0';
+		if (!*tok)
+			return cli_usage("%s: empty name in '%s'", opt, s);
+		if (*n == SWEEP_MAX_ITEMS)
+			return cli_usage("%s: at most %d names", opt, SWEEP_MAX_ITEMS);
+		for (int i = 0; i < *n; i++)
+			if (!strcmp(items[i], tok))
+				return cli_usage("%s: '%s' given twice", opt, tok);
+		items[(*n)++] = tok;
+	}
+	return -1;
+}
+
+static bool reserved_name(const char *name)
+{
+	for (size_t k = 0; k < NCOLS; k++)
+		if (!strcmp(name, cols[k]))
+			return true;
+	return !strcmp(name, "topology") || !strcmp(name, "workload") || !strcmp(name, "variant");
+}
+
+/* One --vary value, checked: a tunable's by setting it, a parameter's
+ * for its form (the trace checks it in place before anything runs). */
+static int check_value(struct compare *c, struct sweep_vary *v, const char *val)
+{
+	struct nerr err;
+
+	if (v->id >= 0) {
+		struct tunables probe = c->sw.base.tun;
+
+		if (tunable_set(&probe, v->id, val, &err)) {
+			nerr_prefix(&err, "--vary");
+			return cli_fail(&err);
+		}
+		return -1;
+	}
+	const char *bad = trace_param_value_bad(val);
+
+	return bad ? cli_usage("--vary %s: %s", v->name, bad) : -1;
+}
+
+static int parse_vary(struct compare *c, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+
+	if (c->sw.nvary == SWEEP_MAX_VARY)
+		return cli_usage("at most %d --vary options", SWEEP_MAX_VARY);
+	if (!eq)
+		return cli_usage("--vary: expected name=v1,v2,..., got '%s'", arg);
+	if (eq == arg)
+		return cli_usage("--vary: empty name in '%s'", arg);
+	struct sweep_vary *v = &c->sw.vary[c->sw.nvary];
+
+	if ((size_t)(eq - arg) >= sizeof(v->name))
+		return cli_usage("--vary: name too long in '%s'", arg);
+	snprintf(v->name, sizeof(v->name), "%.*s", (int)(eq - arg), arg);
+	v->id = tunable_find(v->name);
+	if (v->id < 0 && !trace_param_name_ok(v->name))
+		return cli_usage("--vary: unknown tunable '%s'", v->name);
+	if (v->id < 0 && reserved_name(v->name))
+		return cli_usage("--vary: '%s' names a column; rename the trace parameter", v->name);
+	for (int i = 0; i < c->sw.nvary; i++)
+		if (!strcmp(c->sw.vary[i].name, v->name))
+			return cli_usage("--vary %s given twice", v->name);
+	if (!eq[1])
+		return cli_usage("--vary %s: no values", v->name);
+	v->n = 0;
+	c->sw.nvary++;   /* from here free_compare() frees the values */
+	for (const char *s = eq + 1;;) {
+		size_t len = strcspn(s, ",");
+
+		if (len == 0)
+			return cli_usage("--vary %s: empty value in '%s'", v->name, eq + 1);
+		if (v->n == SWEEP_MAX_VALUES)
+			return cli_usage("--vary %s: at most %d values", v->name, SWEEP_MAX_VALUES);
+		char *val = strndup(s, len);
+
+		if (!val)
+			return cli_usage("out of memory");
+		v->values[v->n++] = val;
+		for (int i = 0; i + 1 < v->n; i++)
+			if (!strcmp(v->values[i], val))
+				return cli_usage("--vary %s: value '%s' listed twice", v->name, val);
+		int rc = check_value(c, v, val);
+
+		if (rc >= 0)
+			return rc;
+		if (!s[len])
+			break;
+		s += len + 1;
+	}
+	return -1;
+}
+
+static int parse_shard(struct compare *c, const char *v)
+{
+	char *end;
+	long k = strtol(v, &end, 10), n = 0;
+
+	if (end != v && *end == '/') {
+		char *e2;
+
+		n = strtol(end + 1, &e2, 10);
+		if (e2 == end + 1 || *e2)
+			n = 0;
+	}
+	if (n < 1 || n > SWEEP_MAX_VARIANTS || k < 1 || k > n)
+		return cli_usage("--shard: expected K/N with 1 <= K <= N, got '%s'", v);
+	c->sw.shard_k = (int)k;
+	c->sw.shard_n = (int)n;
+	return -1;
+}
+
+static int parse_jobs(struct compare *c, const char *v)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (end == v || *end || n < 1 || n > 4096)
+		return cli_usage("--jobs: expected a number 1..4096, got '%s'", v);
+	c->sw.jobs = (int)n;
+	return -1;
+}
+
+static int parse_option(struct compare *c, const char *arg, const char *v)
+{
+	struct nerr err;
+
+	if (cli_opt_is(arg, "-t", "--topology"))
+		return add_items(c, v, c->sw.topo, &c->sw.ntopo, "-t");
+	if (cli_opt_is(arg, "-w", "--workload"))
+		return add_items(c, v, c->sw.work, &c->sw.nwork, "-w");
+	if (cli_opt_is(arg, NULL, "--vary"))
+		return parse_vary(c, v);
+	if (cli_opt_is(arg, NULL, "--set")) {
+		if (run_args_set(&c->sw.base, v, &err))
+			return cli_fail(&err);
+		if (c->sw.nsets < (int)(sizeof(c->sw.sets) / sizeof(c->sw.sets[0])))
+			c->sw.sets[c->sw.nsets++] = v;
+		return -1;
+	}
+	if (cli_opt_is(arg, NULL, "--seed")) {
+		if (tunable_set(&c->sw.base.tun, TUN_SIM_SEED, v, &err))
+			return cli_fail(&err);
+		c->sw.seed = v;
+		return -1;
+	}
+	if (cli_opt_is(arg, NULL, "--jobs"))
+		return parse_jobs(c, v);
+	if (cli_opt_is(arg, NULL, "--shard"))
+		return parse_shard(c, v);
+	if (cli_opt_is(arg, "-o", "--output")) {
+		c->out = v;
+		return -1;
+	}
+	if (!strcmp(v, "text"))
+		c->format = CMP_TEXT;
+	else if (!strcmp(v, "json"))
+		c->format = CMP_JSON;
+	else if (!strcmp(v, "csv"))
+		c->format = CMP_CSV;
+	else
+		return cli_usage("unknown format '%s' (text, json or csv)", v);
+	return -1;
+}
+
+static int parse_args(int argc, char **argv, struct compare *c)
+{
+	static const char *const valued[][2] = {
+		{"-t", "--topology"}, {"-w", "--workload"}, {NULL, "--vary"}, {NULL, "--set"},
+		{NULL, "--seed"}, {NULL, "--format"}, {"-o", "--output"}, {NULL, "--jobs"},
+		{NULL, "--shard"},
+	};
+
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i], *v;
+		bool known = false;
+
+		if (!strcmp(arg, "--check")) {
+			c->sw.base.check = true;
+			continue;
+		}
+		if (!strcmp(arg, "--list")) {
+			c->list = true;
+			continue;
+		}
+		if (!strcmp(arg, "--progress") || !strcmp(arg, "--no-progress")) {
+			c->sw.progress = !strcmp(arg, "--progress");
+			continue;
+		}
+		for (size_t k = 0; k < sizeof(valued) / sizeof(valued[0]) && !known; k++)
+			known = cli_opt_is(arg, valued[k][0], valued[k][1]);
+		if (!known)
+			return cli_usage("unknown option '%s'", arg);
+		if (!(v = cli_opt_value(argc, argv, &i)))
+			return cli_usage("option '%s' needs a value", arg);
+		int rc = parse_option(c, arg, v);
+
+		if (rc >= 0)
+			return rc;
+	}
+	if (!c->sw.ntopo)
+		c->sw.topo[c->sw.ntopo++] = TOPO_DEFAULT;
+	if (!c->sw.nwork)
+		c->sw.work[c->sw.nwork++] = TRACE_DEFAULT;
+	if (!c->sw.nvary && c->sw.ntopo == 1 && c->sw.nwork == 1)
+		return cli_usage("compare needs several -t, several -w or a --vary name=v1,v2,...");
+	long n = (long)c->sw.ntopo * c->sw.nwork;
+
+	for (int i = 0; i < c->sw.nvary; i++) {
+		n *= c->sw.vary[i].n;
+		if (n > SWEEP_MAX_VARIANTS)
+			return cli_usage("compare: more than %d variants", SWEEP_MAX_VARIANTS);
+	}
+	c->sw.variants = n;
+	return -1;
+}
+
+/* ---- output ------------------------------------------------------------------- */
+
+static void fmt_cell(const struct sweep_row *r, size_t c, char *buf, size_t n)
 {
 	switch (c) {
 	case 0: snprintf(buf, n, "%.4f", r->local_ratio); break;
@@ -217,7 +326,7 @@ static json_t *value_json(const char *v)
 	return (*v && !*end) ? json_integer(n) : json_string(v);
 }
 
-static json_t *cell_json(const struct row *r, size_t k)
+static json_t *cell_json(const struct sweep_row *r, size_t k)
 {
 	char cell[64];
 
@@ -231,129 +340,372 @@ static json_t *cell_json(const struct row *r, size_t k)
 	return json_integer(strtoll(cell, NULL, 10));
 }
 
-static void print_json(const struct compare *c, const struct row *rows, int nrows, FILE *f)
+static json_t *strings_json(const char *const *v, int n)
 {
-	json_t *root = json_object(), *cmp = json_object(), *runs = json_array();
+	json_t *a = json_array();
 
-	json_object_set_new(cmp, "topology", json_string(c->a.topo));
-	json_object_set_new(cmp, "workload", json_string(c->a.trace));
-	char name[96];
+	for (int i = 0; i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
 
-	for (int i = 0; i < nrows; i++) {
+static char *joined(const char *const *v, int n)
+{
+	size_t len = 1;
+
+	for (int i = 0; i < n; i++)
+		len += strlen(v[i]) + 1;
+	char *s = calloc(1, len);
+
+	for (int i = 0; s && i < n; i++) {
+		if (i)
+			strcat(s, ",");
+		strcat(s, v[i]);
+	}
+	return s;
+}
+
+/* The sweep's description: everything but the runs and the shard. The
+ * merge compares it between shards. */
+static json_t *header_json(const struct sweep *sw)
+{
+	json_t *cmp = json_object(), *vary = json_object();
+	char *t = joined(sw->topo, sw->ntopo), *w = joined(sw->work, sw->nwork);
+
+	json_object_set_new(cmp, "topology", json_string(t ? t : ""));
+	json_object_set_new(cmp, "workload", json_string(w ? w : ""));
+	free(t);
+	free(w);
+	json_object_set_new(cmp, "topologies", strings_json(sw->topo, sw->ntopo));
+	json_object_set_new(cmp, "workloads", strings_json(sw->work, sw->nwork));
+	for (int i = 0; i < sw->nvary; i++)
+		json_object_set_new(vary, sw->vary[i].name,
+				    strings_json((const char *const *)sw->vary[i].values, sw->vary[i].n));
+	json_object_set_new(cmp, "vary", vary);
+	json_object_set_new(cmp, "set", strings_json(sw->sets, sw->nsets));
+	if (sw->seed)
+		json_object_set_new(cmp, "seed", json_string(sw->seed));
+	json_object_set_new(cmp, "check", json_boolean(sw->base.check));
+	json_object_set_new(cmp, "variants", json_integer(sw->variants));
+	return cmp;
+}
+
+static void print_json(const struct sweep *sw, const struct sweep_result *res, FILE *f)
+{
+	json_t *root = json_object(), *cmp = header_json(sw), *runs = json_array();
+
+	if (sw->shard_n > 1) {
+		char shard[64];
+
+		snprintf(shard, sizeof(shard), "%d/%d", sw->shard_k, sw->shard_n);
+		json_object_set_new(cmp, "shard", json_string(shard));
+	}
+	for (long v = 0; v < sw->variants; v++) {
+		if (!sweep_in_shard(sw, v))
+			continue;
 		json_t *run = json_object();
+		struct sweep_pos p;
 
-		for (int v = 0; v < c->nvary; v++)
-			json_object_set_new(run, tunable_name(c->vary[v].id, name, sizeof(name)),
-					    value_json(c->vary[v].values[rows[i].idx[v]]));
+		sweep_decode(sw, v, &p);
+		json_object_set_new(run, "variant", json_integer(v + 1));
+		json_object_set_new(run, "topology", json_string(sw->topo[p.t]));
+		json_object_set_new(run, "workload", json_string(sw->work[p.w]));
+		for (int i = 0; i < sw->nvary; i++)
+			json_object_set_new(run, sw->vary[i].name, value_json(sw->vary[i].values[p.idx[i]]));
 		for (size_t k = 0; k < NCOLS; k++)
-			json_object_set_new(run, cols[k], cell_json(&rows[i], k));
+			json_object_set_new(run, cols[k], cell_json(&res[v].row, k));
 		json_array_append_new(runs, run);
 	}
 	json_object_set_new(cmp, "runs", runs);
 	json_object_set_new(root, "compare", cmp);
-	json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-	fputc('\n', f);
+	sweep_dump_json(root, f);
 	json_decref(root);
 }
 
-static void print_table(const struct compare *c, const struct row *rows, int nrows, FILE *f)
+void sweep_dump_json(json_t *root, FILE *f)
 {
-	bool csv = c->format == CMP_CSV;
+	json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+	fputc('\n', f);
+}
+
+/* CSV quoting: a field holding a comma or a quote is quoted. */
+static void csv_field(FILE *f, const char *s, bool last)
+{
+	if (strpbrk(s, ",\"\n")) {
+		fputc('"', f);
+		for (; *s; s++) {
+			if (*s == '"')
+				fputc('"', f);
+			fputc(*s, f);
+		}
+		fputc('"', f);
+	} else {
+		fputs(s, f);
+	}
+	fputc(last ? '\n' : ',', f);
+}
+
+static int width(const char *const *v, int n, int min)
+{
+	int w = min;
+
+	for (int i = 0; i < n; i++)
+		if ((int)strlen(v[i]) > w)
+			w = (int)strlen(v[i]);
+	return w;
+}
+
+static void print_table(const struct sweep *sw, const struct sweep_result *res, bool csv, FILE *f)
+{
+	int tw = width(sw->topo, sw->ntopo, 8), ww = width(sw->work, sw->nwork, 8);
 	char cell[64];
 
-	if (c->format == CMP_JSON) {
-		print_json(c, rows, nrows, f);
+	if (csv) {
+		csv_field(f, "topology", false);
+		csv_field(f, "workload", false);
+	} else {
+		fprintf(f, "%-*s %-*s ", tw, "topology", ww, "workload");
+	}
+	for (int i = 0; i < sw->nvary; i++) {
+		if (csv)
+			csv_field(f, sw->vary[i].name, false);
+		else
+			fprintf(f, "%-24s ", sw->vary[i].name);
+	}
+	for (size_t k = 0; k < NCOLS; k++) {
+		if (csv)
+			csv_field(f, cols[k], k + 1 == NCOLS);
+		else
+			fprintf(f, "%15s", cols[k]);
+	}
+	if (!csv)
+		fputc('\n', f);
+	for (long v = 0; v < sw->variants; v++) {
+		struct sweep_pos p;
+
+		if (!sweep_in_shard(sw, v))
+			continue;
+		sweep_decode(sw, v, &p);
+		if (csv) {
+			csv_field(f, sw->topo[p.t], false);
+			csv_field(f, sw->work[p.w], false);
+		} else {
+			fprintf(f, "%-*s %-*s ", tw, sw->topo[p.t], ww, sw->work[p.w]);
+		}
+		for (int i = 0; i < sw->nvary; i++) {
+			if (csv)
+				csv_field(f, sw->vary[i].values[p.idx[i]], false);
+			else
+				fprintf(f, "%-24s ", sw->vary[i].values[p.idx[i]]);
+		}
+		for (size_t k = 0; k < NCOLS; k++) {
+			fmt_cell(&res[v].row, k, cell, sizeof(cell));
+			if (csv)
+				csv_field(f, cell, k + 1 == NCOLS);
+			else
+				fprintf(f, "%15s", cell);
+		}
+		if (!csv)
+			fputc('\n', f);
+	}
+}
+
+/* ---- --list --------------------------------------------------------------------- */
+
+/* A word as the shell reads it back: as is when only safe characters,
+ * else in single quotes. */
+static void shell_word(FILE *f, const char *s)
+{
+	fputc(' ', f);
+	if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+./=,:@%") == strlen(s)) {
+		fputs(s, f);
 		return;
 	}
-	for (int v = 0; v < c->nvary; v++)
-		fprintf(f, csv ? "%s," : "%-24s ", tunable_name(c->vary[v].id, cell, sizeof(cell)));
-	for (size_t k = 0; k < NCOLS; k++)
-		fprintf(f, csv ? (k + 1 < NCOLS ? "%s," : "%s") : "%15s", cols[k]);
-	fputc('\n', f);
-	for (int i = 0; i < nrows; i++) {
-		const struct row *r = &rows[i];
+	fputc('\'', f);
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*s, f);
+	}
+	fputc('\'', f);
+}
 
-		for (int v = 0; v < c->nvary; v++)
-			fprintf(f, csv ? "%s," : "%-24s ", c->vary[v].values[r->idx[v]]);
-		for (size_t k = 0; k < NCOLS; k++) {
-			fmt_cell(r, k, cell, sizeof(cell));
-			fprintf(f, csv ? (k + 1 < NCOLS ? "%s," : "%s") : "%15s", cell);
+static void print_list(const struct compare *c, FILE *f)
+{
+	const struct sweep *sw = &c->sw;
+	char kv[SWEEP_MAX_VALUES + 4096];
+
+	for (long v = 0; v < sw->variants; v++) {
+		struct sweep_pos p;
+
+		if (!sweep_in_shard(sw, v))
+			continue;
+		sweep_decode(sw, v, &p);
+		fputs(c->prog, f);
+		shell_word(f, "run");
+		shell_word(f, "-t");
+		shell_word(f, sw->topo[p.t]);
+		shell_word(f, "-w");
+		shell_word(f, sw->work[p.w]);
+		for (int i = 0; i < sw->nsets; i++) {
+			shell_word(f, "--set");
+			shell_word(f, sw->sets[i]);
+		}
+		if (sw->seed) {
+			shell_word(f, "--seed");
+			shell_word(f, sw->seed);
+		}
+		if (sw->base.check)
+			shell_word(f, "--check");
+		for (int i = 0; i < sw->nvary; i++) {
+			snprintf(kv, sizeof(kv), "%s=%s", sw->vary[i].name, sw->vary[i].values[p.idx[i]]);
+			shell_word(f, "--set");
+			shell_word(f, kv);
 		}
 		fputc('\n', f);
 	}
 }
 
-/* Runs combination number k (mixed radix over the --vary lists, the
- * last --vary changing fastest). */
-static int run_one(struct compare *c, const struct topology *topo, int k, struct row *r)
+/* ---- the command ---------------------------------------------------------------- */
+
+static bool sweep_relative_sizes(const struct run_args *a);
+
+/* Loads every topology and checks every workload with every combination
+ * of parameter values it will get, so bad input stops the sweep before
+ * anything runs. */
+static int check_inputs(struct compare *c)
 {
-	struct run_args a = c->a;
+	struct sweep *sw = &c->sw;
 	struct nerr err;
+	long stride = 1;
 
-	memset(r, 0, sizeof(*r));
-	for (int v = c->nvary - 1; v >= 0; v--) {
-		r->idx[v] = k % c->vary[v].n;
-		k /= c->vary[v].n;
-		if (tunable_set(&a.tun, c->vary[v].id, c->vary[v].values[r->idx[v]], &err))
+	sw->topos = calloc((size_t)sw->ntopo, sizeof(*sw->topos));
+	if (!sw->topos)
+		return cli_usage("out of memory");
+	for (int t = 0; t < sw->ntopo; t++)
+		if (load_topology(sw->topo[t], &sw->topos[t], &err))
 			return cli_fail(&err);
-	}
-	struct sim *s = simulate(&a, topo, &err);
+	/* variants 0 .. nwork * prod(n) - 1 hold topology 0 and every
+	 * workload/value combination; tunable-only differences are skipped.
+	 * Relative sizes (P%nodeN) are checked on every topology. */
+	for (int i = 0; i < sw->nvary; i++)
+		stride *= sw->vary[i].n;
+	for (long v = 0; v < stride * sw->nwork; v++) {
+		struct sweep_pos p;
+		struct run_args a;
+		bool fresh = true;
 
-	if (!s)
-		return cli_fail(&err);
-	measure(s, r);
-	sim_destroy(s);
+		sweep_decode(sw, v, &p);
+		for (int i = 0; i < sw->nvary; i++)
+			fresh &= sw->vary[i].id < 0 || p.idx[i] == 0;
+		if (!fresh)
+			continue;
+		if (sweep_variant_args(sw, &p, &a, &err))
+			return cli_fail(&err);
+		for (int t = 0; t < sw->ntopo; t++) {
+			uint64_t node_bytes[NS_MAX_NODES];
+			const struct topology *topo = sw->topos[t];
+
+			for (int n = 0; n < topo->nr_nodes && n < NS_MAX_NODES; n++)
+				node_bytes[n] = topo->nodes[n].memory_bytes;
+			a.params.node_bytes = node_bytes;
+			a.params.nr_nodes = topo->nr_nodes < NS_MAX_NODES ? topo->nr_nodes : NS_MAX_NODES;
+			a.params.page_size = topo->page_size;
+			a.params.topo_name = topo->name;
+			if (trace_validate_params(a.trace, &a.params, NULL, &err))
+				return cli_fail(&err);
+			if (!sweep_relative_sizes(&a))
+				break;
+		}
+	}
 	return -1;
+}
+
+/* Whether a parameter value of a's trace is relative to node memory:
+ * then it is checked on every topology. Reads the trace's header only. */
+static bool sweep_relative_sizes(const struct run_args *a)
+{
+	struct nerr err;
+	struct trace_reader *r = trace_open_params(a->trace, &a->params, &err);
+	bool rel = r && trace_params_relative(r);
+
+	trace_close(r);
+	return rel;
 }
 
 static void free_compare(struct compare *c)
 {
-	for (int v = 0; v < c->nvary; v++)
-		for (int i = 0; i < c->vary[v].n; i++)
-			free(c->vary[v].values[i]);
+	for (int v = 0; v < c->sw.nvary; v++)
+		for (int i = 0; i < c->sw.vary[v].n; i++)
+			free(c->sw.vary[v].values[i]);
+	for (int i = 0; i < c->nlists; i++)
+		free(c->lists[i]);
+	for (int t = 0; c->sw.topos && t < c->sw.ntopo; t++)
+		topo_free(c->sw.topos[t]);
+	free(c->sw.topos);
+}
+
+static int write_output(struct compare *c, const struct sweep_result *res)
+{
+	struct cli_out o;
+	struct nerr err;
+
+	if (cli_out_open(&o, c->out, &err))
+		return cli_fail(&err);
+	if (c->list)
+		print_list(c, o.f);
+	else if (c->format == CMP_JSON)
+		print_json(&c->sw, res, o.f);
+	else
+		print_table(&c->sw, res, c->format == CMP_CSV, o.f);
+	if (cli_out_close(&o, !ferror(o.f), &err))
+		return cli_fail(&err);
+	return -1;
 }
 
 int cmd_compare(int argc, char **argv)
 {
 	struct compare c;
-	struct topology *topo = NULL;
-	struct nerr err;
-	struct row *rows = NULL;
-	int rc, nrows = 1, failed = 0;
+	struct sweep_result *res = NULL;
+	int rc;
 
 	memset(&c, 0, sizeof(c));
-	run_args_init(&c.a);
+	run_args_init(&c.sw.base);
+	/* argv is main's argv past the program name: argv[-1] is that name */
+	c.prog = argv[-1];
+	c.sw.shard_k = c.sw.shard_n = 1;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	c.sw.jobs = cpus > 0 ? (int)cpus : 1;
 	rc = parse_args(argc, argv, &c);
 	if (rc >= 0)
 		goto out;
-	for (int v = 0; v < c.nvary; v++)
-		nrows *= c.vary[v].n;
-	rows = calloc((size_t)nrows, sizeof(*rows));
-	if (!rows || load_topology(c.a.topo, &topo, &err)) {
-		rc = rows ? cli_fail(&err) : cli_usage("out of memory");
+	rc = check_inputs(&c);
+	if (rc >= 0)
+		goto out;
+	if (c.list) {
+		rc = write_output(&c, NULL);
+		rc = rc >= 0 ? rc : EXIT_OK;
 		goto out;
 	}
-	for (int k = 0; k < nrows; k++) {
-		rc = run_one(&c, topo, k, &rows[k]);
-		if (rc >= 0)
-			goto out;
-		failed += rows[k].expects_failed > 0;
-	}
-	struct cli_out o;
-
-	if (cli_out_open(&o, c.out, &err)) {
-		rc = cli_fail(&err);
+	res = calloc((size_t)c.sw.variants, sizeof(*res));
+	if (!res) {
+		rc = cli_usage("out of memory");
 		goto out;
 	}
-	print_table(&c, rows, nrows, o.f);
-	if (cli_out_close(&o, true, &err)) {
-		rc = cli_fail(&err);
+	rc = sweep_run_all(&c.sw, res);
+	if (rc >= 0)
 		goto out;
-	}
-	rc = failed ? EXIT_EXPECT : EXIT_OK;
+	rc = write_output(&c, res);
+	if (rc >= 0)
+		goto out;
+	rc = EXIT_OK;
+	for (long v = 0; v < c.sw.variants; v++)
+		if (sweep_in_shard(&c.sw, v) && res[v].row.expects_failed)
+			rc = EXIT_EXPECT;
 out:
-	free(rows);
+	free(res);
 	free_compare(&c);
-	topo_free(topo);
 	return rc;
 }

@@ -44,6 +44,22 @@ void run_args_init(struct run_args *a)
 
 int run_args_set(struct run_args *a, const char *kv, struct nerr *err)
 {
+	const char *eq = strchr(kv, '=');
+	char name[TRACE_PARAM_NAME_MAX];
+
+	if (eq && (size_t)(eq - kv) < sizeof(name)) {
+		snprintf(name, sizeof(name), "%.*s", (int)(eq - kv), kv);
+		if (tunable_find(name) < 0 && trace_param_name_ok(name)) {
+			const char *bad = trace_param_value_bad(eq + 1);
+
+			if (bad)
+				return nerr_set(err, "--set %s: %s", name, bad);
+			/* kv is an argv word: it outlives the run. */
+			if (trace_params_put(&a->params, name, eq + 1))
+				return nerr_set(err, "--set: more than %d trace parameters", TRACE_MAX_PARAMS);
+			return 0;
+		}
+	}
 	if (tunable_set_kv(&a->tun, kv, err))
 		return nerr_prefix(err, "--set");
 	return 0;
@@ -63,7 +79,8 @@ struct sim *simulate(const struct run_args *a, const struct topology *topo, stru
 	struct sim *s = sim_create(topo, &a->tun, err);
 	struct replay_opts opts = {.progress = a->progress, .timeseries_ns = a->timeseries_ns,
 				    .stop = a->stop,
-				    .progress_interval_ns = a->progress_interval_ns};
+				    .progress_interval_ns = a->progress_interval_ns,
+				    .params = &a->params};
 
 	if (!s)
 		return NULL;

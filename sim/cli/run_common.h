@@ -12,6 +12,7 @@
 #include "core/err.h"
 #include "core/tunables.h"
 #include "report/explain.h"
+#include "trace/trace.h"
 
 struct sim;
 struct topology;
@@ -20,6 +21,7 @@ struct run_args {
 	const char *topo;          /* -t: path or shipped name */
 	const char *trace;         /* -w: path or shipped name */
 	struct tunables tun;       /* --set, --seed applied */
+	struct trace_params params; /* --set NAME=V of trace parameters */
 	bool check;
 	bool progress;
 	uint64_t progress_interval_ns;   /* $NUMASIM_PROGRESS_INTERVAL (tests); 0: 1 s */
@@ -43,7 +45,8 @@ bool cli_opt_is(const char *arg, const char *s, const char *l);
 const char *cli_opt_value(int argc, char **argv, int *i);
 
 void run_args_init(struct run_args *a);
-/* Applies one --set k=v. */
+/* Applies one --set k=v: a tunable, or a trace parameter when k is a
+ * parameter name (no dots) and not a tunable. */
 int run_args_set(struct run_args *a, const char *kv, struct nerr *err);
 
 /* Loads the topology (caller frees with topo_free). */

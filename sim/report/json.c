@@ -432,6 +432,14 @@ json_t *report_json(struct sim *s)
 	json_object_set_new(wl, "records", u64(log ? log->records : 0));
 	json_object_set_new(wl, "executed", u64(log ? log->executed : 0));
 	json_object_set_new(wl, "skipped", u64(log ? log->skipped : 0));
+	if (log && log->nr_params) {
+		json_t *params = json_object();
+
+		for (int i = 0; i < log->nr_params; i++)
+			if (log->param_names[i] && log->param_values[i])
+				json_object_set_new(params, log->param_names[i], json_string(log->param_values[i]));
+		json_object_set_new(wl, "params", params);
+	}
 	json_object_set_new(o, "workload", wl);
 	json_object_set_new(o, "config", config_json(s));
 	json_object_set_new(o, "sim_time_ns", u64(sim_now(s)));

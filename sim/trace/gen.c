@@ -32,6 +32,7 @@ struct ev {
 struct gen_params {
 	uint64_t nodes, cpn, tasks, size, count, seed, page, rounds, zone_reclaim;
 	const char *policy;        /* shared-array: first-touch or interleave */
+	bool size_set;             /* size= given: literal sizes, not relative ones */
 };
 
 struct gen {
@@ -40,6 +41,7 @@ struct gen {
 	size_t n, cap;
 	struct rng rng;
 	int oom;
+	char header[512];          /* `# param` lines after `# name:` */
 };
 
 static void emit(struct gen *g, uint64_t t, const char *fmt, ...)
@@ -302,13 +304,28 @@ static void gen_cron(struct gen *g)
  * clean page cache and they stay local. */
 static void gen_pagecache(struct gen *g)
 {
-	uint64_t fsize = g->p.size / 2;
+	char fsize[32], len[32];
 
+	/* Without size=, sizes are trace parameters relative to node 0's
+	 * memory (docs/trace-format.md "Parameters"): half of it per file,
+	 * all of it shared by the tasks' heaps, whatever the topology. */
+	if (g->p.size_set) {
+		snprintf(fsize, sizeof(fsize), "%llu", (unsigned long long)(g->p.size / 2));
+		snprintf(len, sizeof(len), "%llu", (unsigned long long)(g->p.size / g->p.tasks));
+	} else {
+		uint64_t milli = 100000 / g->p.tasks;
+
+		snprintf(g->header, sizeof(g->header),
+			 "# param FILE_SIZE=50%%node0\n# param ANON_SIZE=%llu.%03llu%%node0\n",
+			 (unsigned long long)(milli / 1000), (unsigned long long)(milli % 1000));
+		snprintf(fsize, sizeof(fsize), "${FILE_SIZE}");
+		snprintf(len, sizeof(len), "${ANON_SIZE}");
+	}
 	/* Only when asked, so `run --set vm.zone_reclaim_mode=1` is not undone. */
 	if (g->p.zone_reclaim)
 		emit(g, 0, "sysctl vm.zone_reclaim_mode=%llu", (unsigned long long)g->p.zone_reclaim);
 	for (unsigned i = 0; i < g->p.tasks; i++)
-		emit(g, 0, "file name=/data/f%u size=%llu device=disk0", i, (unsigned long long)fsize);
+		emit(g, 0, "file name=/data/f%u size=%s", i, fsize);
 	for (unsigned i = 0; i < g->p.tasks; i++) {
 		unsigned pid = 1 + i;
 		uint64_t t = MS + i * 100 * US;
@@ -325,14 +342,11 @@ static void gen_pagecache(struct gen *g)
 	emit(g, t, "snapshot label=page-cache-full pid=1");
 	for (unsigned i = 0; i < g->p.tasks; i++) {
 		unsigned pid = 1 + i;
-		uint64_t len = g->p.size / g->p.tasks;
 
-		emit(g, t + MS, "mmap pid=%u addr=0x%llx len=%llu", pid, (unsigned long long)BASE,
-		     (unsigned long long)len);
-		emit(g, t + MS, "touch pid=%u addr=0x%llx len=%llu", pid, (unsigned long long)BASE,
-		     (unsigned long long)len);
-		emit(g, t + 2 * MS, "access pid=%u addr=0x%llx len=%llu count=%llu", pid,
-		     (unsigned long long)BASE, (unsigned long long)len, (unsigned long long)g->p.count);
+		emit(g, t + MS, "mmap pid=%u addr=0x%llx len=%s", pid, (unsigned long long)BASE, len);
+		emit(g, t + MS, "touch pid=%u addr=0x%llx len=%s", pid, (unsigned long long)BASE, len);
+		emit(g, t + 2 * MS, "access pid=%u addr=0x%llx len=%s count=%llu", pid,
+		     (unsigned long long)BASE, len, (unsigned long long)g->p.count);
 	}
 	/* after the last task's access, the last record of all */
 	emit(g, t + 20 * MS, "snapshot label=after-anon pid=%llu",
@@ -348,7 +362,7 @@ static void gen_default(struct gen *g)
 	unsigned nn = (unsigned)g->p.nodes, last = nn - 1;
 	uint64_t sz = g->p.size;
 
-	emit(g, 0, "file name=/data/input size=%llu device=disk0", (unsigned long long)(4 * sz));
+	emit(g, 0, "file name=/data/input size=%llu", (unsigned long long)(4 * sz));
 	for (unsigned n = 0; n < nn; n++) {
 		unsigned pid = 1 + n;
 
@@ -402,19 +416,19 @@ struct scenario {
 
 /* nodes, cpus-per-node, tasks, size, count, seed, page-size, rounds, zone-reclaim, policy */
 static const struct scenario scenarios[] = {
-	{"compile", gen_compile, {4, 2, 400, 4 * MiB, 200, 1, 4096, 0, 0, "first-touch"},
+	{"compile", gen_compile, {4, 2, 400, 4 * MiB, 200, 1, 4096, 0, 0, "first-touch", false},
 	 "a make-like stream of short-lived compiler tasks"},
-	{"dilemma", gen_dilemma, {4, 2, 0, 16 * MiB, 1000, 1, 4096, 40, 0, "first-touch"},
+	{"dilemma", gen_dilemma, {4, 2, 0, 16 * MiB, 1000, 1, 4096, 40, 0, "first-touch", false},
 	 "long-running tasks; those on half of the nodes finish"},
-	{"shared-array", gen_shared_array, {4, 2, 8, 64 * MiB, 5000, 1, 4096, 20, 0, "first-touch"},
+	{"shared-array", gen_shared_array, {4, 2, 8, 64 * MiB, 5000, 1, 4096, 20, 0, "first-touch", false},
 	 "a large array shared by threads on every node"},
-	{"random-access", gen_random_access, {4, 2, 0, 128 * MiB, 10000, 1, 4096, 20, 0, "first-touch"},
+	{"random-access", gen_random_access, {4, 2, 0, 128 * MiB, 10000, 1, 4096, 20, 0, "first-touch", false},
 	 "random accesses to all memory from every node"},
-	{"cron", gen_cron, {4, 2, 4, 0, 0, 1, 4096, 0, 0, "first-touch"},
+	{"cron", gen_cron, {4, 2, 4, 0, 0, 1, 4096, 0, 0, "first-touch", false},
 	 "the cron process of the seed's numa_maps example"},
-	{"pagecache", gen_pagecache, {4, 2, 2, 256 * MiB, 10000, 1, 4096, 3, 0, "first-touch"},
+	{"pagecache", gen_pagecache, {4, 2, 2, 256 * MiB, 10000, 1, 4096, 3, 0, "first-touch", false},
 	 "page cache fills node 0, then anonymous memory is allocated there"},
-	{"default", gen_default, {4, 2, 0, 8 * MiB, 2000, 1, 4096, 600, 0, "first-touch"},
+	{"default", gen_default, {4, 2, 0, 8 * MiB, 2000, 1, 4096, 600, 0, "first-touch", false},
 	 "a readable mix of most ops"},
 };
 
@@ -455,6 +469,7 @@ static int set_param(struct gen_params *p, const char *kv, struct nerr *err)
 
 		if ((keys[i].size ? parse_size : parse_u64)(eq + 1, dst, why, sizeof(why)))
 			return nerr_set(err, "gen: %.*s: %s", (int)n, kv, why);
+		p->size_set |= dst == &p->size;
 		return 0;
 	}
 	return nerr_set(err, "gen: unknown key '%.*s' (nodes, cpus-per-node, tasks, size, "
@@ -487,7 +502,7 @@ static void write_out(struct gen *g, const char *name, FILE *out)
 	char tb[32];
 
 	qsort(g->ev, g->n, sizeof(*g->ev), ev_cmp);
-	fprintf(out, "%s\n# name: %s\n", TRACE_MAGIC, name);
+	fprintf(out, "%s\n# name: %s\n%s", TRACE_MAGIC, name, g->header);
 	for (size_t i = 0; i < g->n; i++)
 		fprintf(out, "@%s %s\n", trace_format_time(g->ev[i].t, tb, sizeof(tb)), g->ev[i].line);
 }

@@ -196,10 +196,12 @@ static int take_name_comment(struct trace_reader *r)
 	return 0;
 }
 
-/* Checks the magic line, then reads the leading comments (for "# name:")
- * and keeps the first record's line pending for trace_next(). */
+/* Checks the magic line, then reads the leading comments (for "# name:"
+ * and "# param") and keeps the first record's line pending for
+ * trace_next(). */
 static int read_header(struct trace_reader *r, struct nerr *err)
 {
+	char why[TRACE_WHY_MAX];
 	int rc = read_line(r);
 
 	if (rc < 0)
@@ -218,6 +220,8 @@ static int read_header(struct trace_reader *r, struct nerr *err)
 		}
 		if (take_name_comment(r))
 			return nerr_set(err, "%s:%lu: out of host memory", r->path, r->lineno);
+		if (trace_param_declare(r, why, sizeof(why)) < 0)
+			return nerr_set(err, "%s:%lu: %s", r->path, r->lineno, why);
 	}
 	if (rc < 0)
 		return nerr_set(err, "%s:%lu: %s", r->path, r->lineno, r->why);
@@ -238,7 +242,8 @@ static int start_reading(struct trace_reader *r, struct nerr *err)
 
 /* Opens the trace; with spool, a stream's bytes are copied to an unlinked
  * temporary file as they are read (trace_validate_open()). */
-static struct trace_reader *open_reader(const char *path_or_name, bool spool, struct nerr *err)
+static struct trace_reader *open_reader(const char *path_or_name, const struct trace_params *p,
+				       bool spool, struct nerr *err)
 {
 	struct trace_reader *r = calloc(1, sizeof(*r));
 	struct stat st;
@@ -277,7 +282,7 @@ static struct trace_reader *open_reader(const char *path_or_name, bool spool, st
 			 strerror(errno));
 		goto fail;
 	}
-	if (start_reading(r, err))
+	if (start_reading(r, err) || trace_param_apply(r, p, err))
 		goto fail;
 	return r;
 fail:
@@ -287,7 +292,13 @@ fail:
 
 struct trace_reader *trace_open(const char *path_or_name, struct nerr *err)
 {
-	return open_reader(path_or_name, false, err);
+	return open_reader(path_or_name, NULL, false, err);
+}
+
+struct trace_reader *trace_open_params(const char *path_or_name, const struct trace_params *p,
+				       struct nerr *err)
+{
+	return open_reader(path_or_name, p, false, err);
 }
 
 void trace_reader_set_nodes(struct trace_reader *r, unsigned nr_nodes, unsigned nr_cpus)
@@ -311,6 +322,7 @@ void trace_close(struct trace_reader *r)
 	free(r->text);
 	free(r->toks);
 	free(r->ints.v);
+	trace_param_free(r);
 	free(r);
 }
 
@@ -374,14 +386,23 @@ int trace_next(struct trace_reader *r, struct trace_record *rec, struct nerr *er
 			return rc ? nerr_set(err, "%s:%lu: %s", r->path, r->lineno, r->why) : 0;
 		if (!blank_or_comment(r->line))
 			break;
+		if (r->line[strspn(r->line, " \t")] == '#' && trace_param_declare(r, why, sizeof(why)))
+			return nerr_set(err, "%s:%lu: '# param' must come before the first record", r->path,
+					r->lineno);
 	}
+	r->used_params = 0;
+	if (memchr(r->line, '$', r->len) && trace_param_subst(r, why, sizeof(why)))
+		return nerr_set(err, "%s:%lu: %s", r->path, r->lineno, why);
 	if (save_text(r))
 		return nerr_set(err, "%s:%lu: out of host memory", r->path, r->lineno);
 	rec->line = r->lineno;
 	rec->text = r->text;
 	if (trace_parse_line(r, rec, why, sizeof(why)) == 0)
 		return 1;
-	return nerr_set(err, "%s:%lu: %s%s", r->path, r->lineno, why,
+	char note[256];
+
+	trace_param_note(r, note, sizeof(note));
+	return nerr_set(err, "%s:%lu: %s%s%s", r->path, r->lineno, why, note,
 			r->cut ? " (no newline at the end of the file: truncated?)" : "");
 }
 
@@ -409,7 +430,13 @@ static int validate_all(struct trace_reader *r, uint64_t *nrecords, uint64_t *la
 
 int trace_validate(const char *path_or_name, uint64_t *nrecords, struct nerr *err)
 {
-	struct trace_reader *r = trace_open(path_or_name, err);
+	return trace_validate_params(path_or_name, NULL, nrecords, err);
+}
+
+int trace_validate_params(const char *path_or_name, const struct trace_params *p,
+			  uint64_t *nrecords, struct nerr *err)
+{
+	struct trace_reader *r = trace_open_params(path_or_name, p, err);
 	int rc;
 
 	if (!r)
@@ -419,10 +446,11 @@ int trace_validate(const char *path_or_name, uint64_t *nrecords, struct nerr *er
 	return rc;
 }
 
-int trace_validate_open(const char *path_or_name, uint64_t *nrecords, uint64_t *last_ns,
-			struct trace_reader **out, struct nerr *err)
+int trace_validate_open(const char *path_or_name, const struct trace_params *p,
+			uint64_t *nrecords, uint64_t *last_ns, struct trace_reader **out,
+			struct nerr *err)
 {
-	struct trace_reader *r = open_reader(path_or_name, true, err), *again;
+	struct trace_reader *r = open_reader(path_or_name, p, true, err), *again;
 
 	*out = NULL;
 	if (!r)
@@ -433,7 +461,7 @@ int trace_validate_open(const char *path_or_name, uint64_t *nrecords, uint64_t *
 	}
 	if (!r->stream) {
 		/* a regular file: read it again by its (resolved) path */
-		again = trace_open(r->path, err);
+		again = trace_open_params(r->path, p, err);
 		trace_close(r);
 		if (!again)
 			return -1;
@@ -458,7 +486,7 @@ int trace_validate_open(const char *path_or_name, uint64_t *nrecords, uint64_t *
 		trace_close(again);
 		return -1;
 	}
-	if (start_reading(again, err)) {
+	if (start_reading(again, err) || trace_param_apply(again, p, err)) {
 		trace_close(again);
 		return -1;
 	}

@@ -627,10 +627,29 @@ struct replay *replay_begin(struct sim *s, const char *trace, const struct repla
 {
 	uint64_t nrec = 0;
 
-	struct trace_reader *rd;
+	struct trace_params params = {0};
+	struct trace_reader *rd = NULL;
 	uint64_t last_ns = 0;
+	uint64_t *node_bytes = calloc((size_t)s->topo->nr_nodes, sizeof(*node_bytes));
 
-	if (trace_validate_open(trace, &nrec, &last_ns, &rd, err))
+	if (!node_bytes) {
+		nerr_set(err, "out of host memory");
+		return NULL;
+	}
+	if (opts && opts->params)
+		params = *opts->params;
+	/* relative sizes (P%nodeN) are measured on this topology */
+	for (int n = 0; n < s->topo->nr_nodes; n++)
+		node_bytes[n] = s->topo->nodes[n].memory_bytes;
+	params.node_bytes = node_bytes;
+	params.nr_nodes = s->topo->nr_nodes;
+	params.page_size = s->topo->page_size;
+	params.topo_name = s->topo->name;
+
+	int vrc = trace_validate_open(trace, &params, &nrec, &last_ns, &rd, err);
+
+	free(node_bytes);
+	if (vrc)
 		return NULL;
 	if (opts && opts->timeseries_ns && last_ns / opts->timeseries_ns >= REPLAY_MAX_SAMPLES) {
 		char a[32], b[32];
@@ -656,6 +675,15 @@ struct replay *replay_begin(struct sim *s, const char *trace, const struct repla
 		nerr_set(err, "out of host memory");
 		return NULL;
 	}
+	log->nr_params = trace_param_count(rd);
+	log->param_names = sim_calloc(s, (size_t)log->nr_params + 1, sizeof(char *));
+	log->param_values = sim_calloc(s, (size_t)log->nr_params + 1, sizeof(char *));
+	for (int i = 0; log->param_names && log->param_values && i < log->nr_params; i++) {
+		log->param_names[i] = sim_strdup(s, trace_param_name(rd, i));
+		log->param_values[i] = sim_strdup(s, trace_param_value(rd, i));
+	}
+	if (!log->param_names || !log->param_values)
+		log->nr_params = 0;
 	log->records = nrec;
 	log->sample_interval_ns = opts ? opts->timeseries_ns : 0;
 	trace_log_free(s->log);
@@ -751,6 +779,12 @@ void trace_log_free(struct trace_log *log)
 	for (uint64_t i = 0; i < log->nr_samples; i++)
 		report_json_decref(log->samples[i]);
 	free(log->samples);
+	for (int i = 0; log->param_names && log->param_values && i < log->nr_params; i++) {
+		free(log->param_names[i]);
+		free(log->param_values[i]);
+	}
+	free(log->param_names);
+	free(log->param_values);
 	free(log->workload_name);
 	free(log->workload_path);
 	free(log);

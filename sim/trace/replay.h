@@ -22,6 +22,7 @@
 
 struct sim;
 struct json_t;
+struct trace_params;
 
 #define LOG_MAX_RESULTS 100000   /* syscall results kept for the report */
 #define LOG_MAX_FAILURES 1000    /* failed expectations kept verbatim */
@@ -38,6 +39,9 @@ struct syscall_result {
 struct trace_log {
 	char *workload_name;
 	char *workload_path;
+	char **param_names;          /* trace parameters and their values */
+	char **param_values;
+	int nr_params;
 	uint64_t records;            /* records in the trace */
 	uint64_t executed;           /* records run */
 	uint64_t skipped;            /* records of exited or killed tasks */
@@ -69,6 +73,7 @@ struct replay_opts {
 	 * replay_run() returns 0 with log->interrupted set, and the report
 	 * shows the simulation so far. */
 	const volatile sig_atomic_t *stop;
+	const struct trace_params *params; /* trace parameter values, or NULL */
 };
 
 /*

@@ -223,14 +223,63 @@ const char *trace_path(const struct trace_reader *r);
 int trace_validate(const char *path_or_name, uint64_t *nrecords, struct nerr *err);
 
 /*
+ * Trace parameters (docs/trace-format.md "Parameters"): a leading
+ * comment `# param NAME=DEFAULT` declares NAME, and `${NAME}` in a
+ * record is replaced by its value before the record is parsed. Values
+ * given here (run --set NAME=V, compare --vary NAME=...) replace the
+ * defaults; a value for a name the trace does not declare is an error.
+ * Names are copied; values are pointers the caller keeps alive.
+ */
+#define TRACE_MAX_PARAMS 32
+#define TRACE_PARAM_NAME_MAX 64
+struct trace_params {
+	int n;
+	char name[TRACE_MAX_PARAMS][TRACE_PARAM_NAME_MAX];
+	const char *value[TRACE_MAX_PARAMS];
+	/* The machine a value `P%nodeN` (P percent of node N's memory, in
+	 * whole pages) is measured on; nr_nodes 0: TRACE_NOMINAL_NODE_BYTES
+	 * per node and 4 KiB pages, for checking a trace without a topology. */
+	const uint64_t *node_bytes;
+	int nr_nodes;
+	uint32_t page_size;
+	const char *topo_name;     /* for messages */
+};
+#define TRACE_NOMINAL_NODE_BYTES (256ull << 20)
+
+/* A parameter name: a letter or '_', then letters, digits, '_' (at most
+ * TRACE_PARAM_NAME_MAX - 1 characters), so never a tunable's dotted name. */
+bool trace_param_name_ok(const char *name);
+/* A parameter value: non-empty, no blanks, '#' or '$'. NULL when fine,
+ * else why not. */
+const char *trace_param_value_bad(const char *value);
+/* Adds or replaces NAME=VALUE in p (name copied, value pointer kept);
+ * -1 when p is full or the name too long. */
+int trace_params_put(struct trace_params *p, const char *name, const char *value);
+
+/* trace_open() and trace_validate() with parameter values (p may be NULL). */
+struct trace_reader *trace_open_params(const char *path_or_name, const struct trace_params *p,
+				       struct nerr *err);
+int trace_validate_params(const char *path_or_name, const struct trace_params *p,
+			  uint64_t *nrecords, struct nerr *err);
+/* Whether a parameter's value is relative to node memory (P%nodeN). */
+bool trace_params_relative(const struct trace_reader *r);
+/* The parameters the trace declares, in file order. */
+int trace_param_count(const struct trace_reader *r);
+const char *trace_param_name(const struct trace_reader *r, int i);
+/* Its value in this reading: the default or the one given, a relative
+ * size resolved to bytes. */
+const char *trace_param_value(const struct trace_reader *r, int i);
+
+/*
  * trace_validate(), then a reader at the first record for the replay. A
  * trace that can be read only once - standard input ("-"), /dev/stdin, a
  * pipe or FIFO - is copied while it is validated into an unlinked
  * temporary file (tmpfile()), and the replay reads that copy. *last_ns
  * (may be NULL) gets the last record's time.
  */
-int trace_validate_open(const char *path_or_name, uint64_t *nrecords, uint64_t *last_ns,
-			struct trace_reader **out, struct nerr *err);
+int trace_validate_open(const char *path_or_name, const struct trace_params *p,
+			uint64_t *nrecords, uint64_t *last_ns, struct trace_reader **out,
+			struct nerr *err);
 
 /* The last simulated nanosecond a record may name (docs/trace-format.md). */
 #define TRACE_TIME_MAX ((uint64_t)INT64_MAX)

@@ -49,12 +49,31 @@ struct trace_reader {
 	uint64_t prev_ns;
 	unsigned nr_nodes, nr_cpus;
 	struct tunables scratch; /* sysctl values are checked by setting them here */
+	struct trace_param_decl {
+		char *name, *value;  /* value: the default, or the one given */
+		unsigned long line;  /* of the `# param` comment */
+	} params[TRACE_MAX_PARAMS];
+	int nparams;
+	char *subst;             /* the line with ${NAME} replaced */
+	bool relative_params;    /* a value was P%nodeN */
+	uint32_t used_params;    /* bit i: params[i] was substituted in this line */
+	size_t substcap;
 };
 
 /* Parses r->line into rec; -1 with the problem in why. */
 int trace_parse_line(struct trace_reader *r, struct trace_record *rec,
 		     char *why, size_t len);
 
+/* params.c: `# param` declarations and ${NAME} substitution. */
+int trace_param_declare(struct trace_reader *r, char *why, size_t len);
+int trace_param_apply(struct trace_reader *r, const struct trace_params *p, struct nerr *err);
+int trace_param_subst(struct trace_reader *r, char *why, size_t len);
+void trace_param_free(struct trace_reader *r);
+/* " (with MODE=bind, SIZE=1G)": the parameters the line used, for messages. */
+void trace_param_note(const struct trace_reader *r, char *buf, size_t len);
+
+/* Why a line failed, before "file:line: " is put in front. */
+#define TRACE_WHY_MAX 512
 
 /*
  * Parses a comma list of ints into b: "2,2,7", ranges "0-3" expand in

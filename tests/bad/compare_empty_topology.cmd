@@ -1,0 +1,1 @@
+compare -t ring4,,toy4 -w zone-reclaim

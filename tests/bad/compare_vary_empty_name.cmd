@@ -1,0 +1,1 @@
+compare -w zone-reclaim --vary =1,2

@@ -1,0 +1,1 @@
+compare -w zone-reclaim --vary vm.zone_reclaim_mode=1,,2

@@ -1,0 +1,1 @@
+run -w tests/bad/run_bad_default.trace

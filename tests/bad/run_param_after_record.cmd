@@ -1,0 +1,1 @@
+run -w tests/bad/run_param_after_record.trace
