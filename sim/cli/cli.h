@@ -19,6 +19,7 @@ int cmd_topo(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_trace(int argc, char **argv);     /* hidden: trace validate */
+int cmd_verify(int argc, char **argv);
 
 /* Prints "numasim: <msg>" (or the message alone when it already names a
  * file) to stderr and returns EXIT_BADINPUT. */

@@ -18,6 +18,7 @@ static const char usage_text[] =
 	"  numasim topo     show|validate -t TOPO\n"
 	"  numasim gen      SCENARIO [key=value ...]\n"
 	"  numasim explain  -t TOPO -w TRACE\n"
+	"  numasim verify   -t TOPO -w TRACE [-w TRACE]... [--kernel 6.1|6.12] [--format text|json]\n"
 	"  numasim --help | --version\n"
 	"\n"
 	"TOPO and TRACE are paths or names of shipped topologies and workloads;\n"
@@ -109,6 +110,7 @@ int cli_out_close(struct cli_out *o, bool ok, struct nerr *err)
 #pragma weak cmd_gen
 #pragma weak cmd_explain
 #pragma weak cmd_trace
+#pragma weak cmd_verify
 
 struct command {
 	const char *name;
@@ -119,7 +121,7 @@ int main(int argc, char **argv)
 {
 	const struct command commands[] = {
 		{"run", cmd_run}, {"compare", cmd_compare}, {"topo", cmd_topo},
-		{"gen", cmd_gen}, {"explain", cmd_explain},
+		{"gen", cmd_gen}, {"explain", cmd_explain}, {"verify", cmd_verify},
 		{"trace", cmd_trace},   /* hidden: trace validate -w TRACE */
 	};
 
