@@ -29,6 +29,10 @@ class GuestError(Exception):
     pass
 
 
+class TopoError(GuestError):
+    """A topology QEMU cannot be given: bad input, not a missing tool."""
+
+
 def cache_dir():
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "numasim", "verify")
@@ -247,16 +251,26 @@ def accel():
         return "tcg"
 
 
-def qemu_cmd(topo, vmlinuz, initrd, img, console, results, acc):
+def check_topology(topo):
+    """Returns (MiB, CPUs) of a machine QEMU can be given, or raises TopoError."""
     nodes = topo["nodes"]
-    total = sum(mib(n["memory"]) for n in nodes)
+    try:
+        total = sum(mib(n["memory"]) for n in nodes)
+    except GuestError as e:
+        raise TopoError(str(e))
     if total > GUEST_MIB_MAX:
-        raise GuestError("topology %s has %d MiB; verify boots machines of at most %d MiB" % (
+        raise TopoError("topology %s has %d MiB; verify boots machines of at most %d MiB" % (
             topo.get("name", "?"), total, GUEST_MIB_MAX))
     ncpu = sum(len(cpu_ranges(n.get("cpus", ""))) for n in nodes)
-    if sorted(c for n in nodes for c in cpu_ranges(n.get("cpus", ""))) != list(range(ncpu)):
-        raise GuestError("topology %s: QEMU needs CPUs numbered 0..%d, each on one node" % (
-            topo.get("name", "?"), ncpu - 1))
+    if not ncpu or sorted(c for n in nodes for c in cpu_ranges(n.get("cpus", ""))) != list(range(ncpu)):
+        raise TopoError("topology %s: QEMU needs CPUs numbered 0..%d, each on one node" % (
+            topo.get("name", "?"), max(ncpu - 1, 0)))
+    return total, ncpu
+
+
+def qemu_cmd(topo, vmlinuz, initrd, img, console, results, acc):
+    nodes = topo["nodes"]
+    total, ncpu = check_topology(topo)
     cmd = ["qemu-system-x86_64", "-nodefaults", "-no-reboot", "-display", "none",
            "-monitor", "none", "-m", "%dM" % total, "-smp", str(ncpu)]
     if acc == "kvm":

@@ -15,7 +15,7 @@ NUMASIM_VERIFY_JSON=$out.json "$numasim" verify -t "$topo" --kernel "$kernel" "$
 rc=$?
 cat "$out.txt" "$out.err"
 if [ $rc -eq 2 ] && grep -q 'cannot run the kernel' "$out.err"; then
-  echo "kernel tier: SKIPPED: $(grep 'cannot run the kernel' "$out.err" | head -1)"
+  echo "kernel tier: SKIPPED: $(grep -m1 "cannot run the kernel" "$out.err")"
   exit 77
 fi
 exit $rc
