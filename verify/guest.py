@@ -29,6 +29,10 @@ class GuestError(Exception):
     pass
 
 
+class RunError(Exception):
+    """QEMU ran but the guest did not finish: a failure, never a skip."""
+
+
 class TopoError(GuestError):
     """A topology QEMU cannot be given: bad input, not a missing tool."""
 
@@ -398,11 +402,13 @@ def boot(topo, version, work, tree, timeout):
             acc = "tcg"
             continue
         break
+    said = os.path.exists(results) and os.path.getsize(results) > 0
     if rc in ("timeout", "noboot"):
-        raise GuestError("QEMU did not finish in %d s (console: %s)" % (timeout, console))
+        raise (RunError if said else GuestError)("QEMU did not finish in %d s (console: %s)" % (
+            timeout, console))
     if rc:
         last = (err.strip().splitlines() or ["exit %s" % rc])[-1]
-        raise GuestError("QEMU failed: %s" % last)
+        raise (RunError if said else GuestError)("QEMU failed: %s" % last)
     lines = open(results, errors="replace").read().replace("\r", "").splitlines() \
         if os.path.exists(results) else []
     booted = [x for x in lines if x.startswith("VERIFY BOOTED")]
@@ -411,7 +417,7 @@ def boot(topo, version, work, tree, timeout):
         raise GuestError("the guest did not boot: %s (console: %s)" % (
             fail[0][12:] if fail else "no output", console))
     if not any(x.startswith("VERIFY DONE") for x in lines):
-        raise GuestError("the guest stopped before the end (console: %s)" % console)
+        raise RunError("the guest stopped before the end (console: %s)" % console)
     up = float(booted[0].split()[3])
     done = float([x for x in lines if x.startswith("VERIFY DONE")][0].split()[2])
     facts = {"kernel": release, "version": version, "accel": acc, "fallback": tried, "wall_s": round(wall, 2),

@@ -359,6 +359,9 @@ def main(argv):
     except guest.GuestError as e:
         sys.stderr.write("numasim verify: cannot run the kernel: %s\n" % e)
         return 2
+    except guest.RunError as e:
+        sys.stderr.write("numasim verify: the guest failed: %s\n" % e)
+        return 2
     # split the results port by program
     per, cur, rcs = {}, None, {}
     for line in lines:
