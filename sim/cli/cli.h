@@ -25,6 +25,7 @@ int cmd_quiz(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 /* help.c: one text for --help, CMD --help and the man page. */
 void cli_help_usage(FILE *f);

@@ -111,6 +111,16 @@ static const struct help_cmd help_cmds[] = {
 	  {"-c", "print the answer"},
 	  {"--files DIR", "write the problem as DIR/quiz.json and DIR/quiz.trace (its expect lines "
 	   "are the answers), to run it yourself with numasim run --check"}}},
+	{"verify",
+	 {"verify -t TOPO -w TRACE [-w TRACE]... [--kernel 6.1|6.12] [--format text|json]"},
+	 "Boots Debian's Linux kernel (default 6.1) under QEMU on a machine shaped like TOPO (its "
+	 "nodes, CPUs, memory and SLIT), runs every TRACE there and on numasim in one boot, and "
+	 "prints both side by side with each comparison's tolerance. Exit 0 when all agree, 1 on "
+	 "a difference, 2 for bad input or when QEMU or the kernel cannot be had (docs/verify.md).",
+	 {{"-t, --topology TOPO", "the machine"},
+	  {"-w, --workload TRACE", "a trace, repeatable: all run in one boot"},
+	  {"--kernel 6.1|6.12", "which Debian kernel (default 6.1)"},
+	  {"--format text|json", "the side-by-side table's form (default text)"}}},
 	{"record",
 	 {"record [-o FILE] [--accesses INTERVAL] [--expect-rc] -- PROG [ARGS...]"},
 	 "Runs PROG under ptrace, samples its page faults with perf_event_open and writes a v1 "

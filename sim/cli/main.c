@@ -70,6 +70,7 @@ static void flush_warnings(int rc)
 #pragma weak cmd_record
 #pragma weak cmd_import
 #pragma weak cmd_merge
+#pragma weak cmd_verify
 
 /* `numasim help CMD`; `numasim help --man [FILE]` writes the numasim(1) page. */
 static int help_cmd(const char *cmd, const char *file)
@@ -129,7 +130,7 @@ static int dispatch(int argc, char **argv)
 {
 	const struct command commands[] = {
 		{"run", cmd_run}, {"compare", cmd_compare}, {"topo", cmd_topo},
-		{"gen", cmd_gen}, {"explain", cmd_explain}, {"merge", cmd_merge},
+		{"gen", cmd_gen}, {"explain", cmd_explain}, {"merge", cmd_merge}, {"verify", cmd_verify},
 		{"trace", cmd_trace}, {"tunables", cmd_tunables}, {"quiz", cmd_quiz},
 		{"record", cmd_record}, {"import", cmd_import},
 	};

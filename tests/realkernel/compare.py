@@ -36,7 +36,7 @@ def run(cmd, **kw):
 
 def real_side(trace, work, nnodes):
     base = os.path.join(work, os.path.basename(trace)[:-len(".trace")])
-    p = run([sys.executable, os.path.join(HERE, "trace2c"), trace, "-o", base + ".c",
+    p = run([sys.executable, os.path.join(HERE, "..", "..", "verify", "trace2c"), trace, "-o", base + ".c",
              "--all", "0-%d" % (nnodes - 1)])
     if p.returncode == 3:
         return None, p.stdout.strip()
@@ -61,7 +61,7 @@ def real_side(trace, work, nnodes):
             if not maps or maps[-1][2] != at:
                 maps.append((name, {}, at))
             cur = maps[-1][1].setdefault(int(pid), [])
-        else:
+        elif line[:1].isdigit():
             w = line.split()
             calls[int(w[0])] = {"op": w[1], "rc": w[2],
                                 "status": w[3].split(",") if len(w) > 3 else None}

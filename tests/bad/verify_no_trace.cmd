@@ -1,0 +1,1 @@
+verify -t ring4

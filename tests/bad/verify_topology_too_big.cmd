@@ -1,0 +1,1 @@
+verify -t 2socket -w tests/kernel/ft_local.trace

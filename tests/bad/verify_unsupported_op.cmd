@@ -1,0 +1,1 @@
+verify -t ring4 -w @DIR@/verify_kmalloc.trace

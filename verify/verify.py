@@ -1,0 +1,431 @@
+#!/usr/bin/env python3
+"""`numasim verify` (docs/verify.md): runs traces on numasim and on a real
+Linux kernel booted under QEMU on a machine shaped like the topology, and
+prints what each did side by side.
+
+usage: verify.py NUMASIM TOPOLOGY.json KERNEL FORMAT TRACE...
+
+Exit status: 0 every comparison agrees (or differs as the trace says it
+will, with the cause), 1 a comparison differs, 2 bad input or no kernel or
+QEMU to run (one line on stderr)."""
+import fnmatch
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import guest  # noqa: E402
+
+CC = os.environ.get("CC", "cc")
+ROOT = "/mnt/t"          # where each trace's files live in the guest: ROOT/<index>
+NUMASTAT = ["numa_hit", "numa_miss", "numa_foreign", "interleave_hit", "local_node", "other_node"]
+
+# Tolerances, by comparison (docs/verify.md, "What is compared"). `exact`
+# for what the workload decides: return codes, status arrays, where each
+# page of a mapping is, numa_maps lines. The kernel allocates pages
+# numasim does not model (page tables, the program's own stack, libc and
+# stdio buffers, kernel stacks of forks, slab), so its numastat counts
+# run ahead by a bounded amount; reclaim counters get a wide band.
+TOL_NUMASTAT = (64, 0.05)     # kernel - numasim in [-8, 64 + 64 a task + 5% of numasim]
+                              # (a task: each trace task, and the watching process's fork)
+TASK_SLACK = 64               # a fork or thread: kernel stack, page tables, task structs
+TOL_EVENT = (512, 0.10)       # pgfault, pgalloc: |k - s| <= 512 + 10%
+TOL_RECLAIM = (256, 0.50)     # pgscan/pgsteal/...: |k - s| <= 256 + 50%
+EXACT_VM = ["pgmigrate_success", "pgmigrate_fail", "numa_pages_migrated", "oom_kill", "pswpin", "pswpout"]
+EVENT_VM = ["pgfault", "pgalloc"]
+RECLAIM_VM = ["pgscan_kswapd", "pgscan_direct", "pgsteal_kswapd", "pgsteal_direct", "allocstall",
+              "pgactivate", "pgdeactivate", "pgrefill", "zone_reclaim_failed"]
+# /proc/vmstat counts these per zone; numasim sums them
+SUMMED = {"pgalloc": "pgalloc_", "allocstall": "allocstall_"}
+
+
+class BadInput(Exception):
+    pass
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True, **kw)
+
+
+# ---- the trace's expected-difference annotations ---------------------------------
+
+ANNOT = re.compile(r"#\s*verify-differs:\s*(\S+)((?:\s+(?:kernel|machine)=\S+)*)\s*:\s*(.+)$")
+
+
+def annotations(path):
+    """`# verify-differs: PATTERN [kernel=V] [machine=NAME]: cause` lines."""
+    out = []
+    for i, line in enumerate(open(path), 1):
+        if "verify-differs" not in line:
+            continue
+        m = ANNOT.match(line.strip())
+        if not m:
+            raise BadInput("%s:%d: verify-differs wants `PATTERN [kernel=V] [machine=M]: cause`" % (path, i))
+        cond = dict(w.split("=", 1) for w in m.group(2).split())
+        out.append((m.group(1), cond, m.group(3).strip()))
+    return out
+
+
+def known_cause(annots, name, version, machine):
+    for pat, cond, cause in annots:
+        if cond.get("kernel", version) != version or cond.get("machine", machine) != machine:
+            continue
+        if fnmatch.fnmatchcase(name, pat):
+            return cause
+    return None
+
+
+# ---- building the guest programs -------------------------------------------------
+
+def compile_cached(c, out):
+    """cc -static, once per generated source: the programs are kept in the
+    cache by the source's hash (the same trace on another kernel, or the
+    next run, reuses them)."""
+    src = open(c, "rb").read()
+    cache = os.path.join(guest.cache_dir(), "progs")
+    key = os.path.join(cache, hashlib.sha256(src + CC.encode()).hexdigest()[:32])
+    if not os.path.exists(key):
+        os.makedirs(cache, exist_ok=True)
+        p = sh([CC, "-std=gnu11", "-O1", "-static", "-pthread", "-o", key + ".tmp", c])
+        if p.returncode:
+            raise guest.GuestError("cannot build static guest programs with %s (libc6-dev): %s" % (
+                CC, (p.stderr.strip().splitlines() or ["?"])[0]))
+        os.replace(key + ".tmp", key)
+    shutil.copy(key, out)
+
+
+def build(traces, nnodes, work):
+    """Each trace becomes a static program on the disk tree; returns the tree."""
+    tree = os.path.join(work, "tree")
+    shutil.rmtree(tree, ignore_errors=True)
+    os.makedirs(os.path.join(tree, "progs"))
+    names, sysctls = [], set()
+    for i, trace in enumerate(traces):
+        name = "t%d" % i
+        root = "%s/%d" % (ROOT, i)
+        c = os.path.join(work, name + ".c")
+        files = os.path.join(work, name + ".files")
+        p = sh([sys.executable, os.path.join(HERE, "trace2c"), trace, "-o", c,
+                "--all", "0-%d" % (nnodes - 1), "--root", root, "--files", files])
+        if p.returncode == 3:
+            raise BadInput("%s: cannot run on a real kernel: %s" % (
+                trace, p.stdout.strip()[len("unsupported: "):]))
+        if p.returncode:
+            raise BadInput("%s: %s" % (trace, (p.stderr or p.stdout).strip().splitlines()[-1]))
+        compile_cached(c, os.path.join(tree, "progs", name))
+        for line in open(files):
+            fname, size = line.rsplit(" ", 1)
+            host = os.path.join(tree, fname[len("/mnt/"):])
+            os.makedirs(os.path.dirname(host), exist_ok=True)
+            with open(host, "wb") as f:
+                f.truncate(int(size))
+        for m in re.finditer(r'sysctl_set\(\d+, "([^"]+)"', open(c).read()):
+            sysctls.add(m.group(1))
+        names.append(name)
+    with open(os.path.join(tree, "run.list"), "w") as f:
+        f.write("".join(n + "\n" for n in names))
+    with open(os.path.join(tree, "sysctls"), "w") as f:
+        f.write("".join(s + "\n" for s in sorted(sysctls)))
+    os.makedirs(os.path.join(tree, "t"), exist_ok=True)
+    return tree
+
+
+# ---- reading both sides ----------------------------------------------------------
+
+def kernel_side(lines, root):
+    """Parses one program's output into calls, snapshots and counters."""
+    calls, snaps, vm, problems = {}, [], {}, []
+    cur, own = None, 0
+
+    def snap(at, label):
+        if not snaps or snaps[-1]["at"] != at:
+            snaps.append({"at": at, "label": label, "maps": {}, "place": {}, "numastat": {}})
+        return snaps[-1]
+
+    pid = None
+    for line in lines:
+        w = line.split()
+        if not w:
+            continue
+        if w[0] == "MAPS":
+            s = snap(w[1], "END" if w[1] == "0" else w[3])
+            pid = int(w[2])
+            cur = s["maps"].setdefault(pid, [])
+        elif w[0] == "MAP":
+            cur.append(line[4:].replace("file=" + root, "file="))
+        elif w[0] == "PLACE":
+            snaps[-1]["place"].setdefault(pid, {})[w[1]] = [int(x) for x in w[2:]]
+        elif w[0] == "NUMASTAT":
+            s = snap(w[1], "END" if w[1] == "0" else w[2])
+            s["numastat"][int(w[3])] = dict(zip(NUMASTAT, (int(x) for x in w[4:])))
+        elif w[0] == "VMSTAT":
+            vm[w[1]] = int(w[2])
+        elif w[0] == "SELF":
+            own = int(w[1])
+        elif w[0] == "SYSCTL":
+            problems.append("line %s: the kernel refused sysctl %s: %s" % (w[1], w[2], w[3]))
+        elif w[0] == "STDERR":
+            problems.append("guest program: " + line[7:])
+        elif w[0][:1].isdigit():
+            calls[int(w[0])] = {"op": w[1], "rc": w[2],
+                                "status": w[3].split(",") if len(w) > 3 else None}
+    for name, prefix in SUMMED.items():
+        vm[name] = sum(v for k, v in vm.items() if k.startswith(prefix))
+    return {"calls": calls, "snaps": snaps, "vmstat": vm, "problems": problems, "own": own}
+
+
+def sim_side(numasim, topo, trace, work):
+    out = os.path.join(work, os.path.basename(trace) + ".json")
+    p = sh([numasim, "run", "-t", topo, "-w", trace, "--format", "json", "-o", out, "--no-progress"])
+    if p.returncode not in (0, 1):
+        raise BadInput("numasim run %s: %s" % (trace, (p.stderr.strip().splitlines() or ["exit %d" % p.returncode])[0]))
+    rep = json.load(open(out))
+    calls = {}
+    for r in rep["syscalls"]["results"]:
+        calls[r["line"]] = {"op": r["op"], "rc": str(r["rc"]),
+                            "status": [str(s) for s in r["status"]] if "status" in r else None}
+    snaps = []
+    for s in rep["snapshots"] + [dict(rep, label="END")]:
+        snaps.append({"label": s.get("label", "-"),
+                      "maps": {t["pid"]: t["numa_maps"] for t in s["tasks"]},
+                      "numastat": {n["id"]: n["numastat"] for n in s["nodes"]}})
+    return {"calls": calls, "snaps": snaps, "vmstat": rep["vmstat"]}
+
+
+def sim_place(line, nnodes):
+    counts = [0] * nnodes
+    for w in line.split():
+        m = re.fullmatch(r"N(\d+)=(\d+)", w)
+        if m and int(m.group(1)) < nnodes:
+            counts[int(m.group(1))] = int(m.group(2))
+    return counts
+
+
+# ---- comparing -------------------------------------------------------------------
+
+def within(k, s, tol, lo=None):
+    a, r = tol
+    d = k - s
+    return (-(lo if lo is not None else a + r * s) <= d <= a + r * s)
+
+
+def compare(k, s, nnodes, ntasks, whole, nspawn=1, names=()):
+    """[(name, what, kernel, numasim, tolerance, agrees)]. WHOLE: how many
+    records migrate whole processes (migrate_pages, a cpuset attach or mems
+    change); each may move the guest program's own pages too: up to OWN
+    (+32 for buffers allocated later) more a task each time. A spawn after
+    the first execs the program again: its own pages count once more."""
+    rows = []
+    extra = (k["own"] + 32) * ntasks * whole
+
+    def add(name, what, kv, sv, tol, ok):
+        rows.append({"name": name, "what": what, "kernel": kv, "numasim": sv,
+                     "tolerance": tol, "agree": bool(ok)})
+
+    for p in k["problems"]:
+        add("guest", p, "error", "-", "exact", False)
+    for line in sorted(set(k["calls"]) | set(s["calls"])):
+        kc, sc = k["calls"].get(line), s["calls"].get(line)
+        op = (kc or sc)["op"]
+        krc = kc["rc"] if kc else "(not listed)"
+        src = sc["rc"] if sc else "(not listed)"
+        add("rc.L%d" % line, "line %d %s rc" % (line, op), krc, src, "exact", krc == src)
+        if (kc and kc["status"]) or (sc and sc["status"]):
+            ks = ",".join(kc["status"] or []) if kc else "-"
+            ss = ",".join(sc["status"] or []) if sc else "-"
+            add("status.L%d" % line, "line %d %s status" % (line, op), ks, ss, "exact", ks == ss)
+    klabels = [x["label"] for x in k["snaps"]]
+    slabels = [x["label"] for x in s["snaps"]]
+    if klabels != slabels:
+        add("snapshots", "snapshots", " ".join(klabels), " ".join(slabels), "exact", False)
+    for ks, ss in zip(k["snaps"], s["snaps"]):
+        lab = ks["label"]
+        for pid in sorted(set(ks["maps"]) | set(ss["maps"])):
+            kl, sl = ks["maps"].get(pid, []), ss["maps"].get(pid, [])
+            kby = {x.split()[0]: x for x in kl}
+            sby = {x.split()[0]: x for x in sl}
+            for start in sorted(set(kby) | set(sby), key=lambda a: int(a, 16)):
+                kp = ks["place"].get(pid, {}).get(start)
+                sp = sim_place(sby[start], nnodes) if start in sby else [0] * nnodes
+                kps = " ".join("N%d=%d" % (i, c) for i, c in enumerate(kp or [0] * nnodes) if c) or "-"
+                sps = " ".join("N%d=%d" % (i, c) for i, c in enumerate(sp) if c) or "-"
+                add("place.%s.p%d.%s" % (lab, pid, start), "%s pid %d %s pages per node" % (lab, pid, start),
+                    kps, sps, "exact", kps == sps)
+                kline = kby.get(start, "(none)")
+                sline = sby.get(start, "(none)")
+                w = sline.split()
+                if len(w) > 2 and w[2] in names:
+                    # numasim shows an mmap's name= after the policy; the
+                    # kernel's numa_maps never names anonymous memory
+                    sline = " ".join(w[:2] + w[3:])
+                add("numa_maps.%s.p%d.%s" % (lab, pid, start), "%s pid %d numa_maps" % (lab, pid),
+                    kline, sline, "exact", kline.split() == sline.split())
+        for node in range(nnodes):
+            kn, sn = ks["numastat"].get(node), ss["numastat"].get(node)
+            if not kn or not sn:
+                continue
+            for f in NUMASTAT:
+                a, r = TOL_NUMASTAT
+                a += TASK_SLACK * ntasks + extra + (k["own"] + 32) * (nspawn - 1)
+                add("numastat.%s.n%d.%s" % (lab, node, f), "%s node %d %s" % (lab, node, f),
+                    kn[f], sn[f], "+%d+%d%%/-8" % (a, r * 100),
+                    within(kn[f], sn[f], (a, r), lo=8))
+    for name in EXACT_VM + EVENT_VM + RECLAIM_VM:
+        if name not in k["vmstat"] or name not in s["vmstat"]:
+            continue
+        kv, sv = k["vmstat"][name], s["vmstat"][name]
+        if name in EXACT_VM and extra and name in ("pgmigrate_success", "numa_pages_migrated"):
+            add("vmstat." + name, "vmstat " + name, kv, sv, "+0..%d" % extra, 0 <= kv - sv <= extra)
+        elif name in EXACT_VM:
+            add("vmstat." + name, "vmstat " + name, kv, sv, "exact", kv == sv)
+        else:
+            tol = TOL_EVENT if name in EVENT_VM else TOL_RECLAIM
+            add("vmstat." + name, "vmstat " + name, kv, sv, "±%d+%d%%" % (tol[0], tol[1] * 100),
+                within(kv, sv, tol))
+    return rows
+
+
+# ---- output ----------------------------------------------------------------------
+
+def short(v, n=44):
+    v = str(v)
+    return v if len(v) <= n else v[:n - 1] + "…"
+
+
+def text(res, out):
+    f = res["machine"]
+    out.write("verify: %s (%d nodes, %d MiB), Linux %s under %s: boot %.1f s, run %.1f s, wall %.1f s\n" % (
+        f["topology"], f["nodes"], f["mib"], f["kernel"], f["accel"], f["boot_s"], f["run_s"], f["wall_s"]))
+    for t in res["traces"]:
+        out.write("\n== %s\n" % t["trace"])
+        out.write("  %-34s %-44s %-44s %-12s %s\n" % ("comparison", "kernel", "numasim", "tolerance", "result"))
+        for r in t["comparisons"]:
+            if r["agree"] and not r["known"] and r["kernel"] == 0 and r["numasim"] == 0:
+                continue     # a counter both left at zero: counted, not shown
+            res_s = "agree" if r["agree"] else ("differs (known: %s)" % r["known"] if r["known"] else "DIFFERS")
+            if r["agree"] and r["known"]:
+                res_s = "agree (annotated: %s)" % r["known"]
+            if r["name"].startswith("numa_maps") and r["agree"]:
+                out.write("  %-34s %-44s %-44s %-12s %s\n" % (
+                    short(r["what"], 34), short(r["kernel"]), "(same)", r["tolerance"], res_s))
+            else:
+                out.write("  %-34s %-44s %-44s %-12s %s\n" % (
+                    short(r["what"], 34), short(r["kernel"]), short(r["numasim"]), r["tolerance"], res_s))
+        out.write("  %s: %s\n" % (os.path.basename(t["trace"]), t["summary"]))
+    out.write("\nverify: %s\n" % res["summary"])
+
+
+def main(argv):
+    if len(argv) < 6:
+        sys.stderr.write(__doc__)
+        return 2
+    numasim, topo_path, version, fmt = argv[1:5]
+    traces = argv[5:]
+    try:
+        try:
+            topo = json.load(open(topo_path))
+        except (OSError, ValueError) as e:
+            raise BadInput("%s: %s" % (topo_path, e))
+        nnodes = len(topo["nodes"])
+        if [n["id"] for n in topo["nodes"]] != list(range(nnodes)):
+            raise BadInput("%s: verify needs nodes numbered 0..%d" % (topo_path, nnodes - 1))
+        machine = topo.get("name", os.path.basename(topo_path)[:-5])
+        try:
+            guest.check_topology(topo)
+        except guest.TopoError as e:
+            raise BadInput(str(e))
+        annots = {t: annotations(t) for t in traces}
+        work = tempfile.mkdtemp(prefix="numasim-verify-")
+        try:
+            tree = build(traces, nnodes, work)
+            sims = [sim_side(numasim, topo_path, t, work) for t in traces]
+            lines, facts = guest.boot(topo, version, work, tree, int(os.environ.get(
+                "NUMASIM_VERIFY_TIMEOUT", "900")))
+        finally:
+            if not os.environ.get("NUMASIM_VERIFY_KEEP"):
+                shutil.rmtree(work, ignore_errors=True)
+            else:
+                sys.stderr.write("verify: work directory kept: %s\n" % work)
+    except BadInput as e:
+        sys.stderr.write("numasim verify: %s\n" % e)
+        return 2
+    except guest.GuestError as e:
+        sys.stderr.write("numasim verify: cannot run the kernel: %s\n" % e)
+        return 2
+    except guest.RunError as e:
+        sys.stderr.write("numasim verify: the guest failed: %s\n" % e)
+        return 2
+    # split the results port by program
+    per, cur, rcs = {}, None, {}
+    for line in lines:
+        if line.startswith("BEGIN "):
+            cur = line.split()[1]
+            per[cur] = []
+        elif line.startswith("END "):
+            rcs[line.split()[1]] = int(line.split()[2])
+            cur = None
+        elif cur:
+            per[cur].append(line)
+    facts.update({"topology": machine, "nodes": nnodes,
+                  "mib": sum(guest.mib(n["memory"]) for n in topo["nodes"])})
+    res = {"machine": facts, "traces": []}
+    differ = 0
+    for i, trace in enumerate(traces):
+        name = "t%d" % i
+        k = kernel_side(per.get(name, []), "%s/%d" % (ROOT, i))
+        if rcs.get(name) != 0:
+            k["problems"].append("the guest program exited %s" % rcs.get(name, "(never ran)"))
+        ntasks = sum(1 for line in open(trace) if re.match(r"\S+\s+(spawn|fork|thread)\b", line))
+        text_ = open(trace).read()
+        # each migrate_pages, cpuset attach or mems change may move the
+        # program's own pages once more (they start wherever exec ran)
+        whole = len(re.findall(r"^\S+\s+(?:migrate_pages|cpuset\s+action=(?:attach|set))\b", text_, re.M))
+        nspawn = len(re.findall(r"^\S+\s+spawn\b", text_, re.M))
+        names = set(re.findall(r"^\S+\s+mmap\b.*\bname=(\S+)", text_, re.M))
+        rows = compare(k, sims[i], nnodes, max(ntasks, 1), whole, max(nspawn, 1), names)
+        nd = nk = 0
+        for r in rows:
+            r["known"] = known_cause(annots[trace], r["name"], version, machine)
+            if not r["agree"]:
+                if r["known"]:
+                    nk += 1
+                else:
+                    nd += 1
+        causes = sorted({r["known"] for r in rows if r["known"] and not r["agree"]})
+        if nd:
+            summary = "DIFFERS: %d of %d comparisons" % (nd, len(rows))
+            verdict = "differ"
+        elif nk:
+            summary = "differs as annotated (%d of %d comparisons): %s" % (nk, len(rows), "; ".join(causes))
+            verdict = "known"
+        else:
+            summary = "agrees (%d comparisons)" % len(rows)
+            verdict = "agree"
+        differ += nd
+        res["traces"].append({"trace": trace, "result": verdict, "summary": summary,
+                              "causes": causes, "comparisons": rows})
+    n = len(traces)
+    agree = sum(1 for t in res["traces"] if t["result"] == "agree")
+    known = sum(1 for t in res["traces"] if t["result"] == "known")
+    res["summary"] = "%d trace%s: %d agree, %d differ as annotated, %d differ" % (
+        n, "" if n == 1 else "s", agree, known, n - agree - known)
+    if os.environ.get("NUMASIM_VERIFY_JSON"):
+        with open(os.environ["NUMASIM_VERIFY_JSON"], "w") as f:
+            json.dump(res, f, indent=1)
+    if fmt == "json":
+        json.dump(res, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    else:
+        text(res, sys.stdout)
+    return 1 if differ else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
