@@ -388,6 +388,12 @@ static int interleave_nid(const struct mempolicy *pol, uint64_t ilx, int local)
 	unsigned total = 0;
 	int n;
 
+	if (pol->mode != MPOL_WEIGHTED_INTERLEAVE) {
+		/* all weights 1: the (ilx mod weight)-th node of the mask,
+		 * found by popcounts whatever the number of nodes */
+		total = nodes_weight(&pol->nodes);
+		return total ? (int)bm_nth(pol->nodes.w, NODEMASK_BITS, (unsigned)(ilx % total)) : local;
+	}
 	for_each_node_mask(n, &pol->nodes)
 		total += pol->mode == MPOL_WEIGHTED_INTERLEAVE ? il_weight(n) : 1;
 	if (!total)

@@ -262,8 +262,26 @@ static double procs_ns(struct topology *t, int n)
 	return dt * 1e9 / (4.0 * n);
 }
 
+/* Host ns per fault of 512 MiB touched under mbind(MPOL_INTERLEAVE)
+ * over `nodes` on a 64-node machine (64 x 256 MiB). */
+static double interleave_ns(struct topology *t, const char *nodes)
+{
+	char path[512];
+	FILE *f = trace_file(path, sizeof(path), "interleave");
+
+	fprintf(f, "@0 spawn pid=1 cpu=0\n@0 mmap pid=1 addr=0x100000000 len=512MiB\n"
+		"@0 mbind pid=1 addr=0x100000000 len=512MiB mode=interleave nodes=%s\n"
+		"@1us touch pid=1 addr=0x100000000 len=512MiB\n", nodes);
+	fclose(f);
+	double dt = replay_seconds(t, path, NULL);
+
+	unlink(path);
+	return dt * 1e9 / (512.0 * MiB / 4096);
+}
+
 /* Linear in files and processes: the per-record cost at 20,000 against
- * 2,000, measured side by side in one run (1.0 = linear). */
+ * 2,000, measured side by side in one run (1.0 = linear); interleave
+ * faults over 64 nodes against one. */
 void bench_linear(void)
 {
 	static const uint64_t mem[4] = {1 * GiB, 1 * GiB, 1 * GiB, 1 * GiB};
@@ -275,6 +293,17 @@ void bench_linear(void)
 	       f20 / f2);
 	printf("linear.procs: %.0f ns/record at 2,000 processes, %.0f at 20,000 (ratio %.2f)\n", p2,
 	       p20, p20 / p2);
+	fixture_topo_free(t);
+
+	uint64_t mem64[64];
+
+	for (int i = 0; i < 64; i++)
+		mem64[i] = 256 * MiB;
+	t = fixture_topo(64, mem64, NULL, NULL, 1);
+	double i1 = interleave_ns(t, "0"), i64 = interleave_ns(t, "0-63");
+
+	printf("linear.interleave: %.1f ns/fault over 1 node, %.1f over 64 nodes (ratio %.2f)\n", i1,
+	       i64, i64 / i1);
 	fixture_topo_free(t);
 }
 

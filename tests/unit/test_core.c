@@ -23,6 +23,14 @@ static void test_parselist_and_print(void **state)
 	assert_true(node_isset(&m, 6));
 	assert_false(node_isset(&m, 7));
 	assert_string_equal(bm_printlist(m.w, NODEMASK_BITS, buf, sizeof(buf)), "0-3,6,8-9");
+	/* k-th set bit of 0-3,6,8-9, counted by hand */
+	assert_int_equal(bm_nth(m.w, NODEMASK_BITS, 0), 0);
+	assert_int_equal(bm_nth(m.w, NODEMASK_BITS, 4), 6);
+	assert_int_equal(bm_nth(m.w, NODEMASK_BITS, 6), 9);
+	assert_int_equal(bm_nth(m.w, NODEMASK_BITS, 7), NODEMASK_BITS);
+	node_set(&m, 700);
+	assert_int_equal(bm_nth(m.w, NODEMASK_BITS, 7), 700);
+	node_clear(&m, 700);
 	assert_int_equal(bm_parselist("", m.w, NODEMASK_BITS, 16, err, sizeof(err)), 0);
 	assert_true(nodes_empty(&m));
 	assert_string_equal(bm_printlist(m.w, NODEMASK_BITS, buf, sizeof(buf)), "");
