@@ -262,21 +262,21 @@ static double procs_ns(struct topology *t, int n)
 	return dt * 1e9 / (4.0 * n);
 }
 
-/* Host ns per fault of 512 MiB touched under mbind(MPOL_INTERLEAVE)
+/* Host ns per fault of 128 MiB touched under mbind(MPOL_INTERLEAVE)
  * over `nodes` on a 64-node machine (64 x 256 MiB). */
 static double interleave_ns(struct topology *t, const char *nodes)
 {
 	char path[512];
 	FILE *f = trace_file(path, sizeof(path), "interleave");
 
-	fprintf(f, "@0 spawn pid=1 cpu=0\n@0 mmap pid=1 addr=0x100000000 len=512MiB\n"
-		"@0 mbind pid=1 addr=0x100000000 len=512MiB mode=interleave nodes=%s\n"
-		"@1us touch pid=1 addr=0x100000000 len=512MiB\n", nodes);
+	fprintf(f, "@0 spawn pid=1 cpu=0\n@0 mmap pid=1 addr=0x100000000 len=128MiB\n"
+		"@0 mbind pid=1 addr=0x100000000 len=128MiB mode=interleave nodes=%s\n"
+		"@1us touch pid=1 addr=0x100000000 len=128MiB\n", nodes);
 	fclose(f);
 	double dt = replay_seconds(t, path, NULL);
 
 	unlink(path);
-	return dt * 1e9 / (512.0 * MiB / 4096);
+	return dt * 1e9 / (128.0 * MiB / 4096);
 }
 
 /* Linear in files and processes: the per-record cost at 20,000 against
