@@ -57,6 +57,7 @@ struct sim {
 	struct access_stats acc;
 
 	struct task_table *tasks;
+	bool destroying;            /* sim_destroy(): frames die with their arrays */
 	struct vfs *vfs;
 	struct swap_info *swap;
 	struct cpuset_tree *cpusets;

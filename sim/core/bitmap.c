@@ -14,6 +14,23 @@ unsigned bm_weight(const uint64_t *w, unsigned nbits)
 	return n;
 }
 
+unsigned bm_nth(const uint64_t *w, unsigned nbits, unsigned k)
+{
+	for (unsigned i = 0; i < nbits / 64; i++) {
+		uint64_t x = w[i];
+		unsigned c = (unsigned)__builtin_popcountll(x);
+
+		if (k >= c) {
+			k -= c;
+			continue;
+		}
+		while (k--)
+			x &= x - 1;   /* drop the k lower set bits */
+		return i * 64 + (unsigned)__builtin_ctzll(x);
+	}
+	return nbits;
+}
+
 bool bm_empty(const uint64_t *w, unsigned nbits)
 {
 	for (unsigned i = 0; i < nbits / 64; i++)
@@ -36,14 +53,6 @@ unsigned bm_next(const uint64_t *w, unsigned nbits, unsigned from)
 			return nbits;
 		word = w[i];
 	}
-}
-
-unsigned bm_nth(const uint64_t *w, unsigned nbits, unsigned n)
-{
-	for (unsigned b = bm_next(w, nbits, 0); b < nbits; b = bm_next(w, nbits, b + 1))
-		if (n-- == 0)
-			return b;
-	return nbits;
 }
 
 static int parse_uint(const char **p, unsigned long *out)

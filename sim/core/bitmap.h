@@ -26,7 +26,8 @@ unsigned bm_weight(const uint64_t *w, unsigned nbits);
 bool bm_empty(const uint64_t *w, unsigned nbits);
 /* First set bit at or after `from`, or nbits if none. */
 unsigned bm_next(const uint64_t *w, unsigned nbits, unsigned from);
-/* The n-th (0-based) set bit, or nbits if fewer than n+1 are set. */
+/* The n-th (0-based) set bit, or nbits if fewer than n+1 are set: one
+ * popcount per word, not a walk over the bits. */
 unsigned bm_nth(const uint64_t *w, unsigned nbits, unsigned n);
 
 /*

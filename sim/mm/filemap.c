@@ -50,6 +50,7 @@ void vfs_free(struct sim *s)
 		free(f);
 	}
 	free(s->vfs->files);
+	hashmap_free(&s->vfs->names);
 	free(s->vfs->dev_busy_until);
 	free(s->vfs);
 	s->vfs = NULL;
@@ -84,11 +85,18 @@ static struct file_obj *vfs_add(struct sim *s, const char *name, uint64_t size, 
 	return f;
 }
 
+/* Declared (non-shmem) files are indexed by name hash; files sharing a
+ * hash are chained through name_next, so a lookup costs one probe and a
+ * strcmp whatever the number of files. */
 struct file_obj *vfs_lookup(struct sim *s, const char *name)
 {
-	for (uint32_t i = 1; i < s->vfs->nr; i++)
-		if (!s->vfs->files[i]->shmem && strcmp(s->vfs->files[i]->name, name) == 0)
-			return s->vfs->files[i];
+	uint64_t id;
+
+	if (!hashmap_get(&s->vfs->names, hashmap_str(name), &id))
+		return NULL;
+	for (struct file_obj *f = vfs_file(s, (uint32_t)id); f; f = vfs_file(s, f->name_next))
+		if (strcmp(f->name, name) == 0)
+			return f;
 	return NULL;
 }
 
@@ -101,7 +109,21 @@ struct file_obj *vfs_create(struct sim *s, const char *name, uint64_t size, int 
 		f->device = device;
 		return f;
 	}
-	return vfs_add(s, name, size, device);
+	uint64_t h = hashmap_str(name), head = 0;
+	bool chained = hashmap_get(&s->vfs->names, h, &head);
+
+	/* reserve the index slot first so that a failure leaves no file behind */
+	if (!chained && hashmap_put(&s->vfs->names, h, 0))
+		return NULL;
+	f = vfs_add(s, name, size, device);
+	if (!f) {
+		if (!chained)
+			hashmap_del(&s->vfs->names, h);
+		return NULL;
+	}
+	f->name_next = (uint32_t)head;
+	hashmap_put(&s->vfs->names, h, f->id);   /* key present: cannot fail */
+	return f;
 }
 
 struct file_obj *vfs_file(struct sim *s, uint32_t id)

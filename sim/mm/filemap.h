@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/hashmap.h"
 #include "mm/mmzone.h"
 
 struct sim;
@@ -31,6 +32,7 @@ struct page_cache {           /* index -> pfn, open addressing */
 struct file_obj {
 	uint32_t id;
 	char *name;                 /* path shown in numa_maps */
+	uint32_t name_next;         /* next declared file with the same name hash */
 	uint64_t size;              /* bytes */
 	int device;                 /* topology device index, -1 for none/shmem */
 	bool shmem;                 /* shared anonymous memory object */
@@ -46,6 +48,7 @@ struct file_obj {
 struct vfs {
 	struct file_obj **files;    /* indexed by id; 0 unused */
 	uint32_t nr, cap;
+	struct hashmap names;       /* hashmap_str(name) -> first declared file id */
 	unsigned spread_rotor;      /* cpuset memory_spread_page rotor */
 	uint64_t *dev_busy_until;   /* per topology device: I/O queued until then */
 	bool flusher_queued;        /* a background writeback event is pending */

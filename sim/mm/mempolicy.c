@@ -396,6 +396,12 @@ static int interleave_nid(const struct sim *s, const struct mempolicy *pol, uint
 	unsigned total = 0;
 	int n;
 
+	if (pol->mode != MPOL_WEIGHTED_INTERLEAVE) {
+		/* all weights 1: the (ilx mod weight)-th node of the mask,
+		 * found by popcounts whatever the number of nodes */
+		total = nodes_weight(&pol->nodes);
+		return total ? (int)bm_nth(pol->nodes.w, NODEMASK_BITS, (unsigned)(ilx % total)) : local;
+	}
 	for_each_node_mask(n, &pol->nodes)
 		total += pol->mode == MPOL_WEIGHTED_INTERLEAVE ? il_weight(s, n) : 1;
 	if (!total)

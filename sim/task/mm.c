@@ -57,7 +57,17 @@ static int anon_vma_add_mm(struct anon_vma *av, struct mm_struct *mm)
 		av->mms = n;
 		av->cap_mms = cap;
 	}
+	if (mm->nr_av_ids == mm->cap_av_ids) {
+		int cap = mm->cap_av_ids ? mm->cap_av_ids * 2 : 4;
+		uint32_t *n = realloc(mm->av_ids, (size_t)cap * sizeof(*n));
+
+		if (!n)
+			return -1;
+		mm->av_ids = n;
+		mm->cap_av_ids = cap;
+	}
 	av->mms[av->nr_mms++] = mm;
+	mm->av_ids[mm->nr_av_ids++] = av->id;
 	return 0;
 }
 
@@ -97,6 +107,7 @@ uint32_t anon_vma_prepare(struct sim *s, struct vm_area_struct *vma)
 	av->id = r->nr_anon_vmas;
 	av->base_vpn = vma->pgoff;
 	if (anon_vma_add_mm(av, vma->mm)) {
+		free(av->mms);
 		free(av);
 		return 0;
 	}
@@ -463,7 +474,7 @@ void mm_put(struct sim *s, struct mm_struct *mm)
 	/* exit_mmap(): unmap everything, then drop the VMAs and their charge. */
 	uint64_t accounted = 0;
 
-	for (int i = 0; i < mm->nr_vmas; i++)
+	for (int i = 0; i < mm->nr_vmas && !s->destroying; i++)
 		zap_range(s, mm, mm->vmas[i]->start, mm->vmas[i]->end);
 	for (int i = 0; i < mm->nr_vmas; i++) {
 		struct anon_vma *av = anon_vma_get(s, mm->vmas[i]->anon_vma);
@@ -474,9 +485,11 @@ void mm_put(struct sim *s, struct mm_struct *mm)
 		vma_free(s, mm->vmas[i]);
 	}
 	vm_unacct_memory(s, accounted);
-	/* fork may have added this mm to anon_vmas of VMAs since unmapped */
-	for (uint32_t id = 1; id < s->mmreg->nr_anon_vmas; id++)
-		anon_vma_del_mm(s->mmreg->anon_vmas[id], mm);
+	/* fork may have added this mm to anon_vmas of VMAs since unmapped:
+	 * its own chain names them (unlinking is idempotent) */
+	for (int i = 0; i < mm->nr_av_ids; i++)
+		anon_vma_del_mm(anon_vma_get(s, mm->av_ids[i]), mm);
+	free(mm->av_ids);
 	free(mm->vmas);
 	pgtable_free(&mm->pt);
 	free(mm);

@@ -61,6 +61,10 @@ struct mm_struct {
 	int nr_vmas, cap_vmas;
 	struct pgtable pt;
 	uint64_t rss;               /* frames mapped (not zero page) */
+	/* anon_vma_chain: ids of the anon_vmas whose mms[] holds this mm,
+	 * so exit unlinks it from those alone (not from every anon_vma) */
+	uint32_t *av_ids;
+	int nr_av_ids, cap_av_ids;
 	/* NUMA balancing scanner (task_numa_work()) */
 	uint64_t numa_next_scan;    /* ns; 0 = not yet armed */
 	uint64_t numa_scan_offset;  /* address where the next scan starts */

@@ -261,6 +261,7 @@ static const struct section sections[] = {
 	{"replay", bench_replay},
 	{"thp", bench_thp},
 	{"reclaim", bench_reclaim},
+	{"linear", bench_linear},
 };
 #define NR_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 

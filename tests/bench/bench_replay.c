@@ -226,6 +226,87 @@ void bench_replay(void)
 	bench_links();
 }
 
+/* Per-record cost of a trace naming n files: n `file` records, then one
+ * 4 KiB `read` of each (each looks its file up by name). */
+static double files_ns(struct topology *t, int n)
+{
+	char path[512];
+	FILE *f = trace_file(path, sizeof(path), "files");
+
+	fprintf(f, "@0 spawn pid=1 cpu=0\n");
+	for (int i = 0; i < n; i++)
+		fprintf(f, "+1us file name=/data/f%d size=64KiB\n", i);
+	for (int i = 0; i < n; i++)
+		fprintf(f, "+1us read pid=1 file=/data/f%d len=4KiB\n", i);
+	fclose(f);
+	double dt = replay_seconds(t, path, NULL);
+
+	unlink(path);
+	return dt * 1e9 / (2.0 * n);
+}
+
+/* Per-record cost of n short-lived processes, each spawned, faulting one
+ * page of its own and exiting (exit unlinks its mm from its anon_vmas). */
+static double procs_ns(struct topology *t, int n)
+{
+	char path[512];
+	FILE *f = trace_file(path, sizeof(path), "procs");
+
+	for (int i = 1; i <= n; i++)
+		fprintf(f, "+1us spawn pid=%d cpu=0\n+1us mmap pid=%d addr=0x10000000 len=64KiB\n"
+			"+1us touch pid=%d addr=0x10000000 len=4KiB\n+1us exit pid=%d\n", i, i, i, i);
+	fclose(f);
+	double dt = replay_seconds(t, path, NULL);
+
+	unlink(path);
+	return dt * 1e9 / (4.0 * n);
+}
+
+/* Host ns per fault of 128 MiB touched under mbind(MPOL_INTERLEAVE)
+ * over `nodes` on a 64-node machine (64 x 256 MiB). */
+static double interleave_ns(struct topology *t, const char *nodes)
+{
+	char path[512];
+	FILE *f = trace_file(path, sizeof(path), "interleave");
+
+	fprintf(f, "@0 spawn pid=1 cpu=0\n@0 mmap pid=1 addr=0x100000000 len=128MiB\n"
+		"@0 mbind pid=1 addr=0x100000000 len=128MiB mode=interleave nodes=%s\n"
+		"@1us touch pid=1 addr=0x100000000 len=128MiB\n", nodes);
+	fclose(f);
+	double dt = replay_seconds(t, path, NULL);
+
+	unlink(path);
+	return dt * 1e9 / (128.0 * MiB / 4096);
+}
+
+/* Linear in files and processes: the per-record cost at 20,000 against
+ * 2,000, measured side by side in one run (1.0 = linear); interleave
+ * faults over 64 nodes against one. */
+void bench_linear(void)
+{
+	static const uint64_t mem[4] = {1 * GiB, 1 * GiB, 1 * GiB, 1 * GiB};
+	struct topology *t = fixture_topo(4, mem, NULL, fixture_ring4_dist, 2);
+	double f2 = files_ns(t, 2000), f20 = files_ns(t, 20000);
+	double p2 = procs_ns(t, 2000), p20 = procs_ns(t, 20000);
+
+	printf("linear.files: %.0f ns/record at 2,000 files, %.0f at 20,000 (ratio %.2f)\n", f2, f20,
+	       f20 / f2);
+	printf("linear.procs: %.0f ns/record at 2,000 processes, %.0f at 20,000 (ratio %.2f)\n", p2,
+	       p20, p20 / p2);
+	fixture_topo_free(t);
+
+	uint64_t mem64[64];
+
+	for (int i = 0; i < 64; i++)
+		mem64[i] = 256 * MiB;
+	t = fixture_topo(64, mem64, NULL, NULL, 1);
+	double i1 = interleave_ns(t, "0"), i64 = interleave_ns(t, "0-63");
+
+	printf("linear.interleave: %.1f ns/fault over 1 node, %.1f over 64 nodes (ratio %.2f)\n", i1,
+	       i64, i64 / i1);
+	fixture_topo_free(t);
+}
+
 /* The issue's stress case: 100M records on a 1 TiB machine (8 x 128 GiB).
  * Not part of `all`: it writes a ~5 GB trace and takes minutes. */
 void bench_replay_100m(void)

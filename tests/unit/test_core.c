@@ -1,6 +1,6 @@
 /*
  * test_core.c - node/CPU lists (sim/core/bitmap.c) and numbers with
- * units (sim/core/units.c).
+ * units (sim/core/units.c), the hash table (sim/core/hashmap.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +11,7 @@
 
 #include "core/bitmap.h"
 #include "core/suggest.h"
+#include "core/hashmap.h"
 #include "core/units.h"
 
 static void test_parselist_and_print(void **state)
@@ -23,6 +24,14 @@ static void test_parselist_and_print(void **state)
 	assert_true(node_isset(&m, 6));
 	assert_false(node_isset(&m, 7));
 	assert_string_equal(bm_printlist(m.w, NODEMASK_BITS, buf, sizeof(buf)), "0-3,6,8-9");
+	/* k-th set bit of 0-3,6,8-9, counted by hand */
+	assert_int_equal(bm_nth(m.w, NODEMASK_BITS, 0), 0);
+	assert_int_equal(bm_nth(m.w, NODEMASK_BITS, 4), 6);
+	assert_int_equal(bm_nth(m.w, NODEMASK_BITS, 6), 9);
+	assert_int_equal(bm_nth(m.w, NODEMASK_BITS, 7), NODEMASK_BITS);
+	node_set(&m, 700);
+	assert_int_equal(bm_nth(m.w, NODEMASK_BITS, 7), 700);
+	node_clear(&m, 700);
 	assert_int_equal(bm_parselist("", m.w, NODEMASK_BITS, 16, err, sizeof(err)), 0);
 	assert_true(nodes_empty(&m));
 	assert_string_equal(bm_printlist(m.w, NODEMASK_BITS, buf, sizeof(buf)), "");
@@ -131,6 +140,53 @@ static void test_suggest(void **state)
 	assert_string_equal(suggest_hint(NULL, buf, sizeof(buf)), "");
 }
 
+/* The hash table against a plain array as the known answer: 10,000 keys
+ * (including 0 and UINT64_MAX, which must be ordinary keys), every third
+ * deleted, some re-inserted over their tombstones. */
+static void test_hashmap(void **state)
+{
+	static uint64_t ref[10000];
+	static bool live[10000];
+	struct hashmap h;
+	uint64_t v;
+
+	(void)state;
+	hashmap_init(&h);
+	assert_false(hashmap_get(&h, 0, &v));
+	for (uint64_t i = 0; i < 10000; i++) {
+		uint64_t key = i == 1 ? UINT64_MAX : i * 4096;
+
+		ref[i] = key;
+		live[i] = true;
+		assert_int_equal(hashmap_put(&h, key, i + 7), 0);
+	}
+	assert_int_equal(h.nr, 10000);
+	for (uint64_t i = 0; i < 10000; i += 3) {
+		assert_true(hashmap_del(&h, ref[i]));
+		assert_false(hashmap_del(&h, ref[i]));
+		live[i] = false;
+	}
+	for (uint64_t i = 0; i < 10000; i += 9) {
+		assert_int_equal(hashmap_put(&h, ref[i], 1), 0);
+		live[i] = true;
+	}
+	for (uint64_t i = 0; i < 10000; i++) {
+		bool found = hashmap_get(&h, ref[i], &v);
+
+		assert_int_equal(found, live[i]);
+		if (found)
+			assert_int_equal(v, i % 9 == 0 ? 1 : i + 7);
+	}
+	assert_false(hashmap_get(&h, 4096 * 10000, &v));
+	assert_int_equal(hashmap_put(&h, 5 * 4096, 99), 0);   /* replace keeps the count */
+	assert_true(hashmap_get(&h, 5 * 4096, &v));
+	assert_int_equal(v, 99);
+	hashmap_free(&h);
+	/* FNV-1a 64 of "a" (the published test vector) */
+	assert_true(hashmap_str("a") == 0xaf63dc4c8601ec8cull);
+	assert_true(hashmap_str("") == 0xcbf29ce484222325ull);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,6 +196,7 @@ int main(void)
 		cmocka_unit_test(test_mask_ops),
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_times_and_integers),
+		cmocka_unit_test(test_hashmap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
