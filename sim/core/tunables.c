@@ -92,6 +92,10 @@ const struct tunable_def tunable_defs[NR_TUNABLES] = {
 	[TUN_SIM_NUMA_BALANCING_PLACEMENT] = {"sim.numa_balancing_placement", 1, 0, 1, false,
 		"1: NUMA balancing also moves a task to its preferred node when an allowed CPU there is "
 		"idle (simplified task_numa_migrate()); 0: only pages move"},
+	[TUN_SIM_KERNEL_VERSION] = {"sim.kernel_version", KERNEL_VERSION_NR(6, 12),
+		KERNEL_VERSION_NR(6, 1), KERNEL_VERSION_NR(6, 12), false,
+		"kernel version whose behaviour is modelled where versions differ, 6.1 to 6.12 "
+		"(docs/model.md §16); kept as major * 100 + minor (6.12 is 612)", true},
 };
 
 void tunables_init(struct tunables *t)
@@ -109,16 +113,34 @@ int tunable_find(const char *name)
 	return -1;
 }
 
+/* Parses a kernel version "major.minor" into major * 100 + minor. */
+static int parse_kernel_version(const char *value, uint64_t *v, char *why, size_t n)
+{
+	unsigned major, minor;
+	int used = 0;
+
+	if (sscanf(value, "%3u.%2u%n", &major, &minor, &used) != 2 || value[used] ||
+	    value[0] < '0' || value[0] > '9') {
+		snprintf(why, n, "'%s' is not a kernel version such as 6.12", value);
+		return -1;
+	}
+	*v = (uint64_t)major * 100 + minor;
+	return 0;
+}
+
 int tunable_set(struct tunables *t, int id, const char *value, struct nerr *err)
 {
 	const struct tunable_def *d = &tunable_defs[id];
 	char why[256];
 	uint64_t v;
-	int rc = d->size ? parse_size(value, &v, why, sizeof(why))
-			 : parse_u64(value, &v, why, sizeof(why));
+	int rc = d->version ? parse_kernel_version(value, &v, why, sizeof(why))
+		 : d->size ? parse_size(value, &v, why, sizeof(why))
+			   : parse_u64(value, &v, why, sizeof(why));
 
 	if (rc)
 		return nerr_set(err, "%s: %s", d->name, why);
+	if (d->version && ((int64_t)v < d->min || (int64_t)v > d->max))
+		return nerr_set(err, "%s: %s is not a modelled version (6.1..6.12)", d->name, value);
 	if ((int64_t)v < d->min || (int64_t)v > d->max || v > INT64_MAX)
 		return nerr_set(err, "%s: %s is out of range %lld..%lld", d->name, value,
 				(long long)d->min, (long long)d->max);

@@ -54,6 +54,7 @@ enum tunable_id {
 	TUN_SIM_SLAB_ALLOCATOR,
 	TUN_SIM_COST_NUMA_HINT_FAULT_NS,
 	TUN_SIM_NUMA_BALANCING_PLACEMENT,
+	TUN_SIM_KERNEL_VERSION,
 	NR_TUNABLES
 };
 
@@ -63,6 +64,7 @@ struct tunable_def {
 	int64_t min, max;
 	bool size;               /* value accepts size units (bytes) */
 	const char *doc;
+	bool version;            /* value is a kernel version "6.12", kept as 612 */
 };
 #define TUNABLE_AUTO INT64_MIN
 
@@ -81,9 +83,18 @@ int tunable_set(struct tunables *t, int id, const char *value, struct nerr *err)
 /* Parses "name=value" (as in --set and sysctl records). */
 int tunable_set_kv(struct tunables *t, const char *kv, struct nerr *err);
 
+/* Kernel versions as sim.kernel_version keeps them: major * 100 + minor. */
+#define KERNEL_VERSION_NR(major, minor) ((major) * 100 + (minor))
+
 static inline int64_t tun(const struct tunables *t, enum tunable_id id)
 {
 	return t->v[id];
+}
+
+/* True when the modelled kernel (sim.kernel_version) is major.minor or newer. */
+static inline bool kernel_at_least(const struct tunables *t, int major, int minor)
+{
+	return t->v[TUN_SIM_KERNEL_VERSION] >= KERNEL_VERSION_NR(major, minor);
 }
 
 #endif
