@@ -96,6 +96,10 @@ const struct tunable_def tunable_defs[NR_TUNABLES] = {
 		KERNEL_VERSION_NR(6, 1), KERNEL_VERSION_NR(6, 12), false,
 		"kernel version whose behaviour is modelled where versions differ, 6.1 to 6.12 "
 		"(docs/model.md §16); kept as major * 100 + minor (6.12 is 612)", true},
+	[TUN_DIRTY_EXPIRE_CENTISECS] = {"vm.dirty_expire_centisecs", 3000, 0, 8640000, false,
+		"age (1/100 s) after which periodic writeback writes a file's dirty pages"},
+	[TUN_DIRTY_WRITEBACK_CENTISECS] = {"vm.dirty_writeback_centisecs", 500, 0, 8640000, false,
+		"interval (1/100 s) of periodic writeback while pages are dirty; 0 disables it"},
 };
 
 void tunables_init(struct tunables *t)

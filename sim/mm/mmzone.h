@@ -152,6 +152,9 @@ struct pglist_data {
 	bool node_reclaim_failed;
 	int kswapd_priority;               /* balance_pgdat()'s sc.priority */
 	uint64_t kswapd_reclaimed;         /* reclaimed since this wakeup */
+	uint64_t kswapd_next_ns;           /* when its next balance_pgdat() batch runs */
+	uint32_t kswapd_seq;               /* which queued batch event is the live one */
+	bool kswapd_fresh;                 /* woken, first batch not yet run */
 };
 
 /* vm events (enum vm_event_item) kept machine-wide. */
