@@ -100,6 +100,10 @@ const struct tunable_def tunable_defs[NR_TUNABLES] = {
 		"age (1/100 s) after which periodic writeback writes a file's dirty pages"},
 	[TUN_DIRTY_WRITEBACK_CENTISECS] = {"vm.dirty_writeback_centisecs", 500, 0, 8640000, false,
 		"interval (1/100 s) of periodic writeback while pages are dirty; 0 disables it"},
+	[TUN_SIM_BOOT_MEMMAP] = {"sim.boot_memmap", 0, 0, 1, false,
+		"1: memory held at boot is not managed, as on a booted kernel: the memmap (64 bytes of "
+		"struct page per page, whole 128 MiB sections) and each node's topology `reserved` "
+		"(docs/model.md §1); 0: managed = present"},
 };
 
 void tunables_init(struct tunables *t)

@@ -416,6 +416,13 @@ static int load_node_body(struct loader *L, json_t *j, const char *where,
 	jpath(at, where, "zones");
 	if (load_zones(L, json_object_get(j, "zones"), at, n))
 		return -1;
+	jpath(at, where, "reserved");
+	if (json_object_get(j, "reserved") &&
+	    (get_size(L, json_object_get(j, "reserved"), at, &n->reserved_bytes) ||
+	     page_multiple(L, n->reserved_bytes, at)))
+		return -1;
+	if (n->reserved_bytes > n->memory_bytes)
+		return bad(L, at, "larger than the node's memory");
 	jpath(at, where, "devices");
 	return attach_devices(L, json_object_get(j, "devices"), at, n);
 }
@@ -423,7 +430,7 @@ static int load_node_body(struct loader *L, json_t *j, const char *where,
 /* First pass: every element is an object with a fresh id in 0..N-1. */
 static int check_node_ids(struct loader *L, json_t *arr, int *slot)
 {
-	static const char *const known[] = {"id", "cpus", "memory", "zones", "devices", NULL};
+	static const char *const known[] = {"id", "cpus", "memory", "zones", "devices", "reserved", NULL};
 	int nr = (int)json_array_size(arr);
 	char where[JPATH_MAX], at[JPATH_MAX];
 
