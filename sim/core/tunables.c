@@ -104,6 +104,9 @@ const struct tunable_def tunable_defs[NR_TUNABLES] = {
 		"1: memory held at boot is not managed, as on a booted kernel: the memmap (64 bytes of "
 		"struct page per page, whole 128 MiB sections) and each node's topology `reserved` "
 		"(docs/model.md §1); 0: managed = present"},
+	[TUN_LRU_GEN_ENABLED] = {"mm.lru_gen.enabled", 0, 0, 1, false,
+		"/sys/kernel/mm/lru_gen/enabled: 1 the multi-generational LRU (Debian's 6.12 turns it "
+		"on); modelled by its effects on reclaim only (docs/model.md §16)"},
 };
 
 void tunables_init(struct tunables *t)

@@ -650,10 +650,22 @@ static void shrink_lruvec(struct sim *s, struct pglist_data *pg, struct scan_con
 }
 
 /* Models shrink_node(); a node that gave pages back is no longer hopeless
- * for kswapd (kswapd_failures = 0). */
+ * for kswapd (kswapd_failures = 0). With the multi-generational LRU
+ * (mm.lru_gen.enabled) global reclaim goes to lru_gen_shrink_node(),
+ * which from 6.3 returns at once unless the caller may both write and
+ * unmap ("unmapped clean folios are already prioritized"): node reclaim
+ * without RECLAIM_WRITE and RECLAIM_UNMAP scans nothing. The generations
+ * themselves are not modelled: the active/inactive lists stand for them;
+ * nor is 6.3-6.12's clearing of kswapd_failures on every call, which
+ * would keep kswapd running on a node it cannot reclaim. */
 static void shrink_node(struct sim *s, struct pglist_data *pg, struct scan_control *sc)
 {
 	uint64_t before = sc->nr_reclaimed;
+
+	if (tun(&s->tun, TUN_LRU_GEN_ENABLED) && kernel_at_least(&s->tun, 6, 3)) {
+		if (!sc->may_writepage || !sc->may_unmap)
+			return;
+	}
 
 	shrink_lruvec(s, pg, sc);
 	if (sc->nr_reclaimed > before)
