@@ -590,6 +590,42 @@ static void test_zone_reclaim_interval(void **state)
 	vt_free(&v);
 }
 
+/*
+ * Periodic writeback (wb_check_old_data_flush()): 512 pages written at
+ * t = 0, far below the background threshold, so nothing writes them
+ * until they are vm.dirty_expire_centisecs (30 s) old; the flusher's
+ * timer, armed when the file first went dirty, ticks every
+ * vm.dirty_writeback_centisecs (5 s): at 5, 10, ..., 25 s they are too
+ * young, at 30 s (0 + 30 s <= 30 s) all 512 are written (2048 kB of
+ * pgpgout) and the timer stops. With vm.dirty_writeback_centisecs=0
+ * there is no timer: they stay dirty.
+ */
+static void test_periodic_writeback(void **state)
+{
+	for (int off = 0; off <= 1; off++) {
+		const char *kv[] = {off ? "vm.dirty_writeback_centisecs=0" : NULL, NULL};
+		struct vt v = vt_make(2, kv);
+		struct task *t = fx_task(v.s, 1, 0, 0);
+		struct file_obj *f = vfs_create(v.s, "f", 8 << 20, -1);
+		uint64_t cost = 0, bg, thresh;
+
+		(void)state;
+		assert_int_equal(vfs_write(v.s, t, f, 0, 512 * 4096, &cost), 512 * 4096);
+		global_dirty_limits(v.s, &bg, &thresh);
+		assert_true(bg > 512);
+		fx_drain(v.s);
+		if (off) {
+			assert_int_equal(node(&v, 0)->stat[NR_FILE_DIRTY], 512);
+			assert_int_equal(ev(&v, PGPGOUT), 0);
+		} else {
+			assert_int_equal(node(&v, 0)->stat[NR_FILE_DIRTY], 0);
+			assert_int_equal(ev(&v, PGPGOUT), 2048);
+			assert_int_equal(sim_now(v.s), 30000000000ULL);
+		}
+		vt_free(&v);
+	}
+}
+
 /* ---- kswapd ---------------------------------------------------------------- */
 
 /*
@@ -773,6 +809,7 @@ int main(void)
 		cmocka_unit_test(test_shrink_active_list_deactivates_tail),
 		cmocka_unit_test(test_node_reclaim_write_bit),
 		cmocka_unit_test(test_node_reclaim_write_bit_2_6_16),
+		cmocka_unit_test(test_periodic_writeback),
 		cmocka_unit_test(test_node_reclaim_unmap_bit),
 		cmocka_unit_test(test_node_reclaim_anon_needs_write_bit),
 		cmocka_unit_test(test_node_reclaim_mode7_swaps_anon),
