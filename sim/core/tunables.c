@@ -117,6 +117,21 @@ const struct tunable_def tunable_defs[NR_TUNABLES] = {
 	[TUN_SIM_COST_ZERO_HUGE_PAGE_NS] = {"sim.cost.zero_huge_page_ns", 256000, 0, 1000000000, false,
 		"clearing a new 2 MiB transparent huge page (clear_huge_page()); default 512 x "
 		"sim.cost.zero_page_ns"},
+	[TUN_SIM_KERNEL_VERSION] = {"sim.kernel_version", KERNEL_VERSION_NR(6, 12),
+		KERNEL_VERSION_NR(6, 1), KERNEL_VERSION_NR(6, 12), false,
+		"kernel version whose behaviour is modelled where versions differ, 6.1 to 6.12 "
+		"(docs/model.md §12); kept as major * 100 + minor (6.12 is 612)", NULL, true},
+	[TUN_DIRTY_EXPIRE_CENTISECS] = {"vm.dirty_expire_centisecs", 3000, 0, 8640000, false,
+		"age (1/100 s) after which periodic writeback writes a file's dirty pages"},
+	[TUN_DIRTY_WRITEBACK_CENTISECS] = {"vm.dirty_writeback_centisecs", 500, 0, 8640000, false,
+		"interval (1/100 s) of periodic writeback while pages are dirty; 0 disables it"},
+	[TUN_SIM_BOOT_MEMMAP] = {"sim.boot_memmap", 0, 0, 1, false,
+		"1: memory held at boot is not managed, as on a booted kernel: the memmap (64 bytes of "
+		"struct page per page, whole 128 MiB sections) and each node's topology `reserved` "
+		"(docs/model.md §1); 0: managed = present"},
+	[TUN_LRU_GEN_ENABLED] = {"mm.lru_gen.enabled", 0, 0, 1, false,
+		"/sys/kernel/mm/lru_gen/enabled: 1 the multi-generational LRU (Debian's 6.12 turns it "
+		"on); modelled by its effects on reclaim only (docs/model.md §12)"},
 };
 
 /* /sys/kernel/mm/mempolicy/weighted_interleave/node<N>, one per node. */
@@ -124,7 +139,7 @@ const struct tunable_def tunable_defs[NR_TUNABLES] = {
 static const struct tunable_def wi_weight_def = {
 	WI_PREFIX "<N>", 1, 1, 255, false,
 	"weight of node N for MPOL_WEIGHTED_INTERLEAVE: that many pages in a row on N "
-	"(weighted_interleave_nodes(), weighted_interleave_nid())", NULL};
+	"(weighted_interleave_nodes(), weighted_interleave_nid())", NULL, false};
 
 void tunables_init(struct tunables *t)
 {
@@ -214,6 +229,21 @@ static int set_word(struct tunables *t, int id, const char *value, struct nerr *
 	return nerr_set(err, "%s: bad value '%s': one of %s", d->name, value, list);
 }
 
+/* Parses a kernel version "major.minor" into major * 100 + minor. */
+static int parse_kernel_version(const char *value, uint64_t *v, char *why, size_t n)
+{
+	unsigned major, minor;
+	int used = 0;
+
+	if (sscanf(value, "%3u.%2u%n", &major, &minor, &used) != 2 || value[used] ||
+	    value[0] < '0' || value[0] > '9') {
+		snprintf(why, n, "'%s' is not a kernel version such as 6.12", value);
+		return -1;
+	}
+	*v = (uint64_t)major * 100 + minor;
+	return 0;
+}
+
 int tunable_set(struct tunables *t, int id, const char *value, struct nerr *err)
 {
 	const struct tunable_def *d = tunable_def(id);
@@ -223,11 +253,14 @@ int tunable_set(struct tunables *t, int id, const char *value, struct nerr *err)
 	if (d->choices)
 		return set_word(t, id, value, err);
 	uint64_t v;
-	int rc = d->size ? parse_size(value, &v, why, sizeof(why))
-			 : parse_u64(value, &v, why, sizeof(why));
+	int rc = d->version ? parse_kernel_version(value, &v, why, sizeof(why))
+		 : d->size ? parse_size(value, &v, why, sizeof(why))
+			   : parse_u64(value, &v, why, sizeof(why));
 
 	if (rc)
 		return nerr_set(err, "%s: %s", tunable_name(id, name, sizeof(name)), why);
+	if (d->version && ((int64_t)v < d->min || (int64_t)v > d->max))
+		return nerr_set(err, "%s: %s is not a modelled version (6.1..6.12)", d->name, value);
 	if ((int64_t)v < d->min || (int64_t)v > d->max || v > INT64_MAX)
 		return nerr_set(err, "%s: %s is out of range %lld..%lld",
 				tunable_name(id, name, sizeof(name)), value,

@@ -65,6 +65,11 @@ enum tunable_id {
 	TUN_THP_ENABLED,
 	TUN_THP_DEFRAG,
 	TUN_SIM_COST_ZERO_HUGE_PAGE_NS,
+	TUN_SIM_KERNEL_VERSION,
+	TUN_DIRTY_EXPIRE_CENTISECS,
+	TUN_DIRTY_WRITEBACK_CENTISECS,
+	TUN_SIM_BOOT_MEMMAP,
+	TUN_LRU_GEN_ENABLED,
 	NR_TUNABLES
 };
 
@@ -84,6 +89,7 @@ struct tunable_def {
 	bool size;               /* value accepts size units (bytes) */
 	const char *doc;
 	const char *const *choices;  /* enum tunable: NULL-terminated words; NULL = integer */
+	bool version;            /* value is a kernel version "6.12", kept as 612 */
 };
 #define TUNABLE_AUTO INT64_MIN
 
@@ -113,6 +119,9 @@ const char *tunable_knob(int id, char *buf, size_t len);
 /* Parses "name=value" (as in --set and sysctl records). */
 int tunable_set_kv(struct tunables *t, const char *kv, struct nerr *err);
 
+/* Kernel versions as sim.kernel_version keeps them: major * 100 + minor. */
+#define KERNEL_VERSION_NR(major, minor) ((major) * 100 + (minor))
+
 static inline int64_t tun(const struct tunables *t, enum tunable_id id)
 {
 	return t->v[id];
@@ -122,5 +131,10 @@ static inline int64_t tun(const struct tunables *t, enum tunable_id id)
 enum thp_enabled { THP_ALWAYS, THP_MADVISE, THP_NEVER };
 enum thp_defrag { THP_DEFRAG_ALWAYS, THP_DEFRAG_DEFER, THP_DEFRAG_DEFER_MADVISE,
 		  THP_DEFRAG_MADVISE, THP_DEFRAG_NEVER };
+/* True when the modelled kernel (sim.kernel_version) is major.minor or newer. */
+static inline bool kernel_at_least(const struct tunables *t, int major, int minor)
+{
+	return t->v[TUN_SIM_KERNEL_VERSION] >= KERNEL_VERSION_NR(major, minor);
+}
 
 #endif

@@ -419,9 +419,12 @@ long vfs_read(struct sim *s, struct task *t, struct file_obj *f, uint64_t off, u
 	if (len > f->size - off)
 		len = f->size - off;
 	page_span(s, off, len, &first, &last);
-	for (uint64_t i = first; i < last; i++)
+	for (uint64_t i = first; i < last; i++) {
 		if (filemap_get_page(s, t, f, i, NULL, cost_ns) == NOPFN)
 			return io_failed(t, (i - first) << s->topo->page_shift);
+		if (cost_ns)
+			kswapd_catch_up(s, sim_now(s) + *cost_ns);
+	}
 	return (long)len;
 }
 
@@ -444,19 +447,26 @@ long vfs_write(struct sim *s, struct task *t, struct file_obj *f, uint64_t off, 
 			f->size = off + len;
 		if ((i - first) % 32 == 31 || i + 1 == last)
 			balance_dirty_pages(s, f, cost_ns);
+		if (cost_ns)
+			kswapd_catch_up(s, sim_now(s) + *cost_ns);
 	}
 	return (long)len;
 }
 
 /* Models vfs_fsync_range() -> file_write_and_wait_range(): every dirty
- * page is written and the caller waits for the last write. */
+ * page is written (no page of the file stays dirty) and the caller waits
+ * until the device has done the writes, its own and those the flusher
+ * queued before them (filemap_fdatawait_range() waits on pages under
+ * writeback too). */
 long vfs_fsync(struct sim *s, struct task *t, struct file_obj *f, uint64_t *cost_ns)
 {
 	uint64_t t_io = write_file_pages(s, f, 0, NULL);
+	uint64_t now = sim_now(s) + (cost_ns ? *cost_ns : 0);
+	uint64_t wait = device_wait(s, f, now);
 
 	(void)t;
 	if (cost_ns)
-		*cost_ns += t_io;
+		*cost_ns += wait > t_io ? wait : t_io;
 	return 0;
 }
 

@@ -39,7 +39,8 @@ struct file_obj {
 	uint64_t acct_pages;        /* shmem: pages charged to Committed_AS until it dies */
 	struct page_cache cache;
 	uint64_t nr_dirty, nr_writeback;
-	uint64_t wb_cursor;         /* cache slot where writeback resumes */
+	uint64_t wb_cursor;         /* page index where writeback resumes */
+	uint64_t dirtied_when;      /* ns: when the file last went from clean to dirty */
 	int nr_mappers, cap_mappers;
 	struct mm_struct **mappers; /* i_mmap: one entry per mapping VMA */
 	struct vm_area_struct **mapper_vmas;
@@ -53,6 +54,8 @@ struct vfs {
 	uint64_t *dev_busy_until;   /* per topology device: I/O queued until then */
 	bool flusher_queued;        /* a background writeback event is pending */
 	uint32_t wb_file;           /* file where background writeback resumes */
+	uint64_t wb_start_all;      /* pages still to write for a start-all wakeup */
+	bool kupdate_queued;        /* a periodic writeback event is pending */
 };
 
 int vfs_init(struct sim *s);

@@ -186,10 +186,13 @@ static void mpol_relative_nodemask(nodemask_t *ret, const nodemask_t *orig, cons
 
 /* ---- creating and rebinding -------------------------------------------------- */
 
-/* Models sanitize_mpol_flags(). */
-static long sanitize_mpol_flags(int mode, unsigned flags)
+/* Models sanitize_mpol_flags(). Weighted interleave exists from 6.9:
+ * before, its mode number is MPOL_MAX and refused. */
+static long sanitize_mpol_flags(const struct sim *s, int mode, unsigned flags)
 {
 	if (mode < 0 || mode >= MPOL_MAX)
+		return -EINVAL;
+	if (mode == MPOL_WEIGHTED_INTERLEAVE && !kernel_at_least(&s->tun, 6, 9))
 		return -EINVAL;
 	if (flags & ~MPOL_MODE_FLAGS)
 		return -EINVAL;
@@ -252,7 +255,7 @@ long mpol_create(struct sim *s, struct task *t, int mode, unsigned mode_flags,
 		 const nodemask_t *nodes, struct mempolicy **out)
 {
 	nodemask_t none = {{0}};
-	long rc = sanitize_mpol_flags(mode, mode_flags);
+	long rc = sanitize_mpol_flags(s, mode, mode_flags);
 
 	*out = NULL;
 	if (!nodes)
@@ -389,13 +392,19 @@ static int interleave_nodes(const struct sim *s, struct task *t, const struct me
 }
 
 /* Models interleave_nid() and weighted_interleave_nid(): the node for
- * interleave index ilx (page offset in the mapping). */
+ * interleave index ilx (page offset in the mapping). Before 6.7
+ * offset_il_node() took the index as unsigned int: 32 bits of it count,
+ * which moves pages at offsets of 2^32 pages and more when the number of
+ * nodes is not a power of two. */
 static int interleave_nid(const struct sim *s, const struct mempolicy *pol, uint64_t ilx,
 			  int local)
 {
 	unsigned total = 0;
 	int n;
 
+	/* before 6.7 the index was an unsigned int (offset_il_node()) */
+	if (!kernel_at_least(&s->tun, 6, 7))
+		ilx = (uint32_t)ilx;
 	if (pol->mode != MPOL_WEIGHTED_INTERLEAVE) {
 		/* all weights 1: the (ilx mod weight)-th node of the mask,
 		 * found by popcounts whatever the number of nodes */
@@ -474,8 +483,10 @@ pfn_t alloc_pages_mpol(struct sim *s, struct task *t, struct mempolicy *pol, boo
 	case MPOL_WEIGHTED_INTERLEAVE:
 		nid = has_ilx ? interleave_nid(s, pol, ilx, local) : interleave_nodes(s, t, pol);
 		pfn = alloc_nodemask(s, t, gfp, order, nid, NULL, local, stall);
+		/* alloc_pages_mpol(): only MPOL_INTERLEAVE counts interleave_hit
+		 * (6.9 to 6.12 at least: weighted interleave counts none) */
 		if (pfn != NOPFN && pfn_to_nid(&s->mem, pfn) == nid &&
-		    tun(&s->tun, TUN_NUMA_STAT))
+		    pol->mode == MPOL_INTERLEAVE && tun(&s->tun, TUN_NUMA_STAT))
 			s->mem.nodes[nid].numa_stat[NUMA_INTERLEAVE_HIT]++;
 		return pfn;
 	default:
@@ -729,7 +740,7 @@ long do_mbind(struct sim *s, struct task *t, uint64_t start, uint64_t len, int m
 	uint64_t psz = s->topo->page_size;
 	nodemask_t none = {{0}};
 	struct mempolicy *new;
-	long rc = sanitize_mpol_flags(mode, mode_flags), nr_failed;
+	long rc = sanitize_mpol_flags(s, mode, mode_flags), nr_failed;
 
 	if (rc)
 		return rc;

@@ -743,15 +743,24 @@ bool task_may_access(const struct task *caller, const struct task *target)
 	return caller->tgid == target->tgid || caller->uid == 0 || caller->uid == target->uid;
 }
 
-/* What folio_walk_start(FW_ZEROPAGE) finds at addr: -EFAULT without a
- * VMA or on the zero page, -ENOENT without a page, else 0 and *pfn
- * (the head frame of a huge page). */
+/* Models the page lookup of do_pages_stat_array() and
+ * add_page_for_migration(). From 6.12, folio_walk_start(FW_ZEROPAGE):
+ * -EFAULT without a VMA or on the zero page, -ENOENT without a page, else
+ * 0 and *pfn (the head frame of a huge page). Before 6.12,
+ * follow_page(FOLL_DUMP): an empty pte in a VMA without a fault handler
+ * (private anonymous memory) is -EFAULT (no_page_table()); a swap or
+ * migration entry, or a hole in shmem or a file, is still -ENOENT. */
 static int lookup_page(struct sim *s, struct mm_struct *mm, uint64_t addr, pfn_t *pfn)
 {
-	if (!find_vma(mm, addr))
+	const struct vm_area_struct *vma = find_vma(mm, addr);
+
+	if (!vma)
 		return -EFAULT;
 	pte_t p = pgtable_get(&mm->pt, addr >> s->topo->page_shift);
 
+	if (!p && !kernel_at_least(&s->tun, 6, 12) &&
+	    !(vma->flags & (VM_FILE | VM_SHMEM | VM_HUGETLB)))
+		return -EFAULT;
 	if (!pte_present(p))
 		return -ENOENT;   /* never touched, swapped out or under migration */
 	if (p & PTE_ZERO)

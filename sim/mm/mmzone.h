@@ -171,6 +171,9 @@ struct pglist_data {
 	uint64_t nbp_rl_start_ms, nbp_rl_nr_cand;
 	uint64_t nbp_th_start_ms, nbp_th_nr_cand;
 	uint64_t nbp_threshold_ms;         /* 0: the default hot threshold */
+	uint64_t kswapd_next_ns;           /* when its next balance_pgdat() batch runs */
+	uint32_t kswapd_seq;               /* which queued batch event is the live one */
+	bool kswapd_fresh;                 /* woken, first batch not yet run */
 };
 #define TIER_STAT(item) ((item) - PGDEMOTE_KSWAPD)
 #define NR_TIER_STAT (PGPROMOTE_CANDIDATE_NRL - PGDEMOTE_KSWAPD + 1)

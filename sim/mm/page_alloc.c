@@ -500,12 +500,14 @@ static void init_zone_frames(struct frames *f, const struct zone *z)
 		zp[i] = id;
 }
 
-/* Models memblock_free_all() -> __free_pages_memory(): the zone goes to
- * the buddy lists as the largest naturally aligned blocks that fit, each
- * freed to the list tail (FPI_TO_TAIL) like __free_pages_core(). */
+/* Models memblock_free_all() -> __free_pages_memory(): the zone's
+ * managed pages go to the buddy lists as the largest naturally aligned
+ * blocks that fit, each freed to the list tail (FPI_TO_TAIL) like
+ * __free_pages_core(); the pages held at boot are the zone's top ones
+ * and are never freed. */
 static void free_zone_memory(struct mem *m, struct zone *z)
 {
-	uint64_t pfn = z->start_pfn, end = z->start_pfn + z->present_pages;
+	uint64_t pfn = z->start_pfn, end = z->start_pfn + z->managed_pages;
 
 	while (pfn < end) {
 		unsigned order = pfn ? (unsigned)__builtin_ctzll(pfn) : MAX_ORDER;
@@ -556,9 +558,41 @@ static int layout_nodes(struct sim *s, struct nerr *err)
 	return alloc_frames(&m->f, pfn, err);
 }
 
+/*
+ * Models the memblock reservations made before memblock_free_all() when
+ * sim.boot_memmap is 1: sparse_init() allocates the memmap of every
+ * present 128 MiB section (64 bytes of struct page per page: 512 pages
+ * of 4 KiB a section) on the section's node, and memblock allocates top
+ * down, so it comes from the node's highest zones first; the topology's
+ * `reserved` (kernel image, initramfs, early allocations) likewise. Those
+ * pages are present but not managed (adjust_managed_page_count()).
+ */
+static void reserve_boot_memory(struct sim *s)
+{
+	const uint64_t section = 128ULL << 20, struct_page = 64;
+
+	for (int n = 0; n < s->mem.nr_nodes; n++) {
+		struct pglist_data *pg = &s->mem.nodes[n];
+		uint64_t bytes = (uint64_t)pg->spanned_pages << s->topo->page_shift;
+		uint64_t sections = (bytes + section - 1) / section;
+		uint64_t per_section = ((section >> s->topo->page_shift) * struct_page +
+					s->topo->page_size - 1) >> s->topo->page_shift;
+		uint64_t held = sections * per_section +
+				(s->topo->nodes[n].reserved_bytes >> s->topo->page_shift);
+
+		for (int ty = MAX_NR_ZONES - 1; ty >= 0 && held; ty--) {
+			struct zone *z = &pg->zones[ty];
+			uint64_t take = held < z->managed_pages ? held : z->managed_pages;
+
+			z->managed_pages -= take;
+			held -= take;
+		}
+	}
+}
+
 /* Models free_area_init() + memblock_free_all() + build_all_zonelists()
- * + init_per_zone_wmark_min(). No memory is reserved for the kernel image
- * or the memmap: managed_pages = present_pages (docs/model.md). */
+ * + init_per_zone_wmark_min(). With sim.boot_memmap=0 no memory is held
+ * at boot: managed_pages = present_pages (docs/model.md §1). */
 int mem_init(struct sim *s, struct nerr *err)
 {
 	struct mem *m = &s->mem;
@@ -570,6 +604,8 @@ int mem_init(struct sim *s, struct nerr *err)
 		return nerr_set(err, "out of host memory for %d nodes", m->nr_nodes);
 	if (layout_nodes(s, err))
 		goto fail;
+	if (tun(&s->tun, TUN_SIM_BOOT_MEMMAP))
+		reserve_boot_memory(s);
 	for (int n = 0; n < m->nr_nodes; n++) {
 		for (int ty = 0; ty < MAX_NR_ZONES; ty++) {
 			struct zone *z = &m->nodes[n].zones[ty];

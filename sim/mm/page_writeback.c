@@ -13,6 +13,8 @@
  * (MAX_WRITEBACK_PAGES in fs/fs-writeback.c is 1024 pages). */
 #define WB_BATCH 1024
 
+static void kupdate_arm(struct sim *s);
+
 void page_mark_dirty(struct sim *s, pfn_t pfn)
 {
 	struct frames *f = &s->mem.f;
@@ -27,8 +29,46 @@ void page_mark_dirty(struct sim *s, pfn_t pfn)
 	node_stat_add(&s->mem, pfn, NR_FILE_DIRTY, 1);
 	struct file_obj *file = vfs_file(s, f->mapping[pfn]);
 
-	if (file)
-		file->nr_dirty++;
+	if (!file)
+		return;
+	if (!file->nr_dirty++) {
+		/* __mark_inode_dirty(): the inode's dirtied_when, and the
+		 * flusher's delayed wakeup (wb_wakeup_delayed()) */
+		file->dirtied_when = sim_now(s);
+		kupdate_arm(s);
+	}
+}
+
+/* Models wb_check_old_data_flush() (kupdate-style writeback): every
+ * vm.dirty_writeback_centisecs the flusher writes all dirty pages of the
+ * files dirtied at least vm.dirty_expire_centisecs ago, and runs again
+ * while any page is dirty. */
+static void kupdate_event(void *ctx, uint64_t arg)
+{
+	struct sim *s = ctx;
+	struct vfs *v = s->vfs;
+	uint64_t expire = (uint64_t)tun(&s->tun, TUN_DIRTY_EXPIRE_CENTISECS) * 10000000ULL;
+
+	(void)arg;
+	v->kupdate_queued = false;
+	for (uint32_t id = 1; id < v->nr; id++) {
+		struct file_obj *f = v->files[id];
+
+		if (f->nr_dirty && !f->shmem && f->dirtied_when + expire <= sim_now(s))
+			write_file_pages(s, f, 0, NULL);
+	}
+	if (global_dirty_pages(s))
+		kupdate_arm(s);
+}
+
+static void kupdate_arm(struct sim *s)
+{
+	uint64_t interval = (uint64_t)tun(&s->tun, TUN_DIRTY_WRITEBACK_CENTISECS) * 10000000ULL;
+
+	if (!interval || s->vfs->kupdate_queued)
+		return;
+	s->vfs->kupdate_queued = true;
+	engine_at(&s->eng, sim_now(s) + interval, kupdate_event, s, 0);
 }
 
 /* One page written to the file's device: returns its transfer time and
@@ -66,25 +106,44 @@ uint64_t writeback_file_page(struct sim *s, pfn_t pfn)
 	return device_write(s, f);
 }
 
-/* Models write_cache_pages() for one file, resuming at wb_cursor so that
- * repeated passes over a large file cost what they write, not its size. */
+static bool page_writable_now(const struct sim *s, pfn_t pfn)
+{
+	return (s->mem.f.flags[pfn] & PG_dirty) && !(s->mem.f.flags[pfn] & PG_locked);
+}
+
+/* Models write_cache_pages() for one file: the dirty pages in index
+ * order (the mapping's dirty tags), resuming at wb_cursor, the index
+ * after the last page written, and wrapping around once, so that
+ * repeated passes over a large file write it front to back. Pages past
+ * the file's size (a file declared again smaller) are found by a walk of
+ * the cache slots. */
 uint64_t write_file_pages(struct sim *s, struct file_obj *f, uint64_t max, uint64_t *written)
 {
 	struct page_cache *c = &f->cache;
-	uint64_t done = 0, n = 0;
+	uint64_t done = 0, n = 0, start = f->wb_cursor;
+	uint64_t npages = (f->size + s->topo->page_size - 1) >> s->topo->page_shift;
 
-	for (uint64_t k = 0; k < c->nslots && f->nr_dirty && (!max || n < max); k++) {
-		uint64_t i = (f->wb_cursor + k) & (c->nslots - 1);
+	if (start >= npages)
+		start = 0;
+	for (uint64_t k = 0; k < npages && f->nr_dirty && (!max || n < max); k++) {
+		uint64_t idx = (start + k) % npages;
+		pfn_t pfn = page_cache_lookup(f, idx);
 
+		if (pfn == NOPFN || !page_writable_now(s, pfn))
+			continue;
+		done += writeback_file_page(s, pfn);
+		n++;
+		f->wb_cursor = idx + 1;
+	}
+	for (uint64_t i = 0; i < c->nslots && f->nr_dirty && (!max || n < max); i++) {
 		if (c->keys[i] == 0 || c->keys[i] == UINT64_MAX)
 			continue;
 		pfn_t pfn = c->vals[i];
 
-		if (!(s->mem.f.flags[pfn] & PG_dirty) || (s->mem.f.flags[pfn] & PG_locked))
+		if (s->mem.f.index[pfn] < npages || !page_writable_now(s, pfn))
 			continue;
 		done += writeback_file_page(s, pfn);
 		n++;
-		f->wb_cursor = i + 1;
 	}
 	if (written)
 		*written += n;
@@ -179,7 +238,7 @@ static void flusher_event(void *ctx, uint64_t arg)
 	(void)arg;
 	v->flusher_queued = false;
 	global_dirty_limits(s, &bg, &thresh);
-	if (global_dirty_pages(s) <= bg)
+	if (global_dirty_pages(s) <= bg && !v->wb_start_all)
 		return;
 	for (uint32_t k = 0; k + 1 < v->nr && written < WB_BATCH; k++) {
 		uint32_t id = 1 + (v->wb_file + k) % (v->nr - 1);
@@ -190,12 +249,39 @@ static void flusher_event(void *ctx, uint64_t arg)
 		write_file_pages(s, f, WB_BATCH - written, &written);
 		v->wb_file = id - 1;
 	}
-	if (!written)
+	v->wb_start_all = v->wb_start_all > written ? v->wb_start_all - written : 0;
+	if (!written) {
+		v->wb_start_all = 0;
 		return;
+	}
 	uint64_t done = f_busy_max(s);
 
 	v->flusher_queued = true;
 	engine_at(&s->eng, done > sim_now(s) ? done : sim_now(s) + 1, flusher_event, s, 0);
+}
+
+/* Models wakeup_flusher_threads() -> wb_start_writeback() and
+ * wb_check_start_all(): nr_pages = the dirty pages at the wakeup. The
+ * flusher thread runs its first pass at once (another CPU), so its
+ * writes are queued on the devices before the reclaimer looks again,
+ * even inside one record; later passes follow as the writes complete. */
+void wakeup_flusher_threads(struct sim *s)
+{
+	uint64_t dirty = global_dirty_pages(s);
+
+	if (dirty > s->vfs->wb_start_all)
+		s->vfs->wb_start_all = dirty;
+	if (!s->vfs->flusher_queued)
+		flusher_event(s, 0);
+}
+
+uint64_t device_wait(const struct sim *s, const struct file_obj *f, uint64_t now)
+{
+	if (f->device < 0 || f->device >= s->topo->nr_devices)
+		return 0;
+	uint64_t busy = s->vfs->dev_busy_until[f->device];
+
+	return busy > now ? busy - now : 0;
 }
 
 void wakeup_flusher(struct sim *s)

@@ -41,7 +41,15 @@ uint64_t global_dirty_pages(const struct sim *s);
  * the flusher above the background threshold; above the dirty threshold
  * the task writes back itself, and *cost_ns gets the wait. */
 void balance_dirty_pages(struct sim *s, struct file_obj *f, uint64_t *cost_ns);
-/* wakeup_flusher_threads(): start background writeback now. */
+/* wb_start_background_writeback(): background writeback now, while
+ * dirty pages exceed the background threshold. */
 void wakeup_flusher(struct sim *s);
+/* wakeup_flusher_threads(WB_REASON_VMSCAN) from reclaim: the flusher
+ * writes every page dirty at the wakeup (wb_start_writeback(), start-all),
+ * whatever the dirty thresholds. */
+void wakeup_flusher_threads(struct sim *s);
+/* The time (ns) until the file's device has done every queued write,
+ * counted from `now`; 0 without a device. */
+uint64_t device_wait(const struct sim *s, const struct file_obj *f, uint64_t now);
 
 #endif

@@ -234,7 +234,7 @@ struct scan_control {
 	int priority;
 	int reclaim_idx;          /* highest zone whose pages count */
 	bool may_writepage;       /* write dirty anonymous pages to swap */
-	bool write_file;          /* write dirty file pages (node reclaim, RECLAIM_WRITE) */
+	bool write_file;          /* write dirty file pages (2.6.16 node reclaim, RECLAIM_WRITE) */
 	bool may_unmap;
 	bool may_swap;
 	bool kswapd;              /* counts as kswapd, else as direct */
@@ -468,11 +468,13 @@ static void pageout(struct sim *s, pfn_t pfn, struct scan_control *sc)
  * Models shrink_folio_list() for one isolated page; returns true when it
  * was freed. Anonymous pages get a swap slot (add_to_swap()) when
  * swapping is allowed; mapped pages are unmapped only with may_unmap.
- * Dirty file pages are left to the flusher, as current kernels do for
- * direct reclaim (kswapd's rare own writes are not modelled), except
- * that node reclaim with RECLAIM_WRITE writes them and waits, the seed's
- * throttling of a fast writer (docs/model.md). Shmem pages are not
- * swapped (kept active). With db (the node can demote), a page that would
+ * Dirty file pages are left to the flusher, as 6.x kernels do for
+ * direct and node reclaim whatever vm.zone_reclaim_mode says (only
+ * kswapd may write file pages; its rare own writes are not modelled);
+ * in the 2.6.16 model (sim.zone_reclaim_interval_model=1) node reclaim
+ * with RECLAIM_WRITE writes them and waits, the seed's throttling of a
+ * fast writer (docs/model.md). Shmem pages are not swapped (kept active).
+ * With db (the node can demote), a page that would
  * be reclaimed joins the demote list instead and stays isolated
  * (docs/model.md §11).
  */
@@ -517,8 +519,10 @@ static bool shrink_page(struct sim *s, pfn_t pfn, struct scan_control *sc,
 		goto activate;
 	if (*fl & PG_dirty) {
 		if (!anon && !sc->write_file) {
-			sc->nr_dirty++;   /* left to the flusher */
-			goto keep;
+			/* left to the flusher and moved out of the way until it
+			 * is written (6.x: folio_set_reclaim(), activate_locked) */
+			sc->nr_dirty++;
+			goto activate;
 		}
 		/* used once through a read(2)/write(2): not worth a write */
 		if (ref == PAGEREF_RECLAIM_CLEAN)
@@ -605,7 +609,7 @@ static void shrink_inactive_list(struct sim *s, struct pglist_data *pg, enum lru
 	/* Every page met was dirty and left: the flusher must run
 	 * (wakeup_flusher_threads() when nr_unqueued_dirty == nr_taken). */
 	if (scanned && sc->nr_dirty - dirty0 == scanned)
-		wakeup_flusher(s);
+		wakeup_flusher_threads(s);
 }
 
 /* Models shrink_active_list(): pages from the active tail go to the
@@ -844,10 +848,22 @@ static void shrink_lruvec(struct sim *s, struct pglist_data *pg, struct scan_con
 }
 
 /* Models shrink_node(); a node that gave pages back is no longer hopeless
- * for kswapd (kswapd_failures = 0). */
+ * for kswapd (kswapd_failures = 0). With the multi-generational LRU
+ * (mm.lru_gen.enabled) global reclaim goes to lru_gen_shrink_node(),
+ * which from 6.3 returns at once unless the caller may both write and
+ * unmap ("unmapped clean folios are already prioritized"): node reclaim
+ * without RECLAIM_WRITE and RECLAIM_UNMAP scans nothing. The generations
+ * themselves are not modelled: the active/inactive lists stand for them;
+ * nor is 6.3-6.12's clearing of kswapd_failures on every call, which
+ * would keep kswapd running on a node it cannot reclaim. */
 static void shrink_node(struct sim *s, struct pglist_data *pg, struct scan_control *sc)
 {
 	uint64_t before = sc->nr_reclaimed;
+
+	if (tun(&s->tun, TUN_LRU_GEN_ENABLED) && kernel_at_least(&s->tun, 6, 3)) {
+		if (!sc->may_writepage || !sc->may_unmap)
+			return;
+	}
 
 	shrink_lruvec(s, pg, sc);
 	if (sc->nr_reclaimed > before)
@@ -893,6 +909,8 @@ static bool pgdat_balanced(const struct sim *s, const struct pglist_data *pg, un
 	return !any;
 }
 
+static void kswapd_event(void *ctx, uint64_t arg);
+
 static void kswapd_sleep(struct pglist_data *pg)
 {
 	pg->kswapd_awake = false;
@@ -922,24 +940,25 @@ static bool kswapd_rerun(const struct sim *s, struct pglist_data *pg)
 }
 
 /*
- * One batch of balance_pgdat() as an engine event: shrink_node() at the
+ * One batch of balance_pgdat() at time now: shrink_node() at the
  * current priority, then again after the batch's cost until the node is
  * balanced. The priority drops (scans harder) when a pass scanned less
  * than it was asked to reclaim or reclaimed nothing; a run that reaches
  * priority 0 ends as kswapd_rerun() says, and after MAX_RECLAIM_RETRIES
- * failed runs wakeup_kswapd() leaves the node alone.
+ * failed runs wakeup_kswapd() leaves the node alone. Returns true while
+ * kswapd stays awake, its next batch at pg->kswapd_next_ns.
  */
-static void kswapd_event(void *ctx, uint64_t nid)
+static bool kswapd_batch(struct sim *s, int nid, uint64_t now)
 {
-	struct sim *s = ctx;
 	struct pglist_data *pg = &s->mem.nodes[nid];
 
+	pg->kswapd_fresh = false;
 	if (pgdat_balanced(s, pg, pg->kswapd_order, pg->kswapd_highest_zoneidx)) {
 		sim_explain(s, "  t=%.6f ms: kswapd%d sleeps: node %d is balanced, every zone above its high "
 			    "watermark (kswapd_try_to_sleep())\n", (double)sim_now(s) / 1e6, (int)nid,
 			    (int)nid);
 		kswapd_sleep(pg);
-		return;
+		return false;
 	}
 	struct scan_control sc = {
 		.priority = pg->kswapd_priority, .reclaim_idx = pg->kswapd_highest_zoneidx,
@@ -958,15 +977,61 @@ static void kswapd_event(void *ctx, uint64_t nid)
 		sim_explain(s, "  t=%.6f ms: kswapd%d sleeps after %u failed run%s: nothing left it can "
 			    "reclaim (kswapd_try_to_sleep())\n", (double)sim_now(s) / 1e6, (int)nid,
 			    pg->kswapd_failures, pg->kswapd_failures == 1 ? "" : "s");
-		return;
+		return false;
 	}
 	uint64_t cost = reclaim_cost(s, &sc);
 
-	engine_at(&s->eng, sim_now(s) + (cost ? cost : 1), kswapd_event, s, nid);
+	pg->kswapd_next_ns = now + (cost ? cost : 1);
+	return true;
+}
+
+/* Queues the node's next batch as an engine event; an event queued
+ * before it (pg->kswapd_seq) is stale and does nothing. */
+static void kswapd_queue(struct sim *s, int nid)
+{
+	struct pglist_data *pg = &s->mem.nodes[nid];
+
+	pg->kswapd_seq++;
+	engine_at(&s->eng, pg->kswapd_next_ns, kswapd_event, s,
+		  (uint64_t)nid | (uint64_t)pg->kswapd_seq << 16);
+}
+
+/* kswapd's thread as an engine event: one batch, then the next queued. */
+static void kswapd_event(void *ctx, uint64_t arg)
+{
+	struct sim *s = ctx;
+	int nid = (int)(arg & 0xffff);
+	struct pglist_data *pg = &s->mem.nodes[nid];
+
+	if (!pg->kswapd_awake || (uint32_t)(arg >> 16) != pg->kswapd_seq)
+		return;
+	if (kswapd_batch(s, nid, sim_now(s)))
+		kswapd_queue(s, nid);
+}
+
+void kswapd_catch_up(struct sim *s, uint64_t until)
+{
+	for (int nid = 0; nid < s->mem.nr_nodes; nid++) {
+		struct pglist_data *pg = &s->mem.nodes[nid];
+		bool ran = false;
+
+		if (!pg->kswapd_awake)
+			continue;
+		if (pg->kswapd_fresh && pg->kswapd_next_ns < until)
+			pg->kswapd_next_ns = until;   /* woken by the allocation just made */
+		while (pg->kswapd_awake && pg->kswapd_next_ns <= until) {
+			ran = true;
+			if (!kswapd_batch(s, nid, pg->kswapd_next_ns))
+				break;
+		}
+		if (ran && pg->kswapd_awake)
+			kswapd_queue(s, nid);
+	}
 }
 
 /* Models wakeup_kswapd(): records the request on the node and wakes its
- * kswapd unless the node is hopeless or already balanced for it. */
+ * kswapd unless the node is hopeless or already balanced for it. Every
+ * entry to the allocator's slow path calls it (wake_all_kswapds()). */
 void wakeup_kswapd(struct sim *s, int nid, gfp_t gfp, unsigned order, int highest_zoneidx)
 {
 	struct pglist_data *pg = &s->mem.nodes[nid];
@@ -982,12 +1047,14 @@ void wakeup_kswapd(struct sim *s, int nid, gfp_t gfp, unsigned order, int highes
 	    pgdat_balanced(s, pg, order, highest_zoneidx))
 		return;
 	pg->kswapd_awake = true;
+	pg->kswapd_fresh = true;
 	pg->kswapd_priority = DEF_PRIORITY;
 	pg->kswapd_reclaimed = 0;
+	pg->kswapd_next_ns = sim_now(s);
 	s->mem.events[KSWAPD_WAKE]++;
 	sim_explain(s, "    wake kswapd%d: a zone of node %d is below its low watermark; kswapd reclaims in the "
 		    "background until every zone is above its high watermark (wakeup_kswapd())\n", nid, nid);
-	engine_at(&s->eng, sim_now(s), kswapd_event, s, (uint64_t)nid);
+	kswapd_queue(s, nid);
 }
 
 /* ---- node reclaim ------------------------------------------------------------ */
@@ -1044,7 +1111,7 @@ static int __node_reclaim(struct sim *s, struct pglist_data *pg, struct alloc_re
 	struct scan_control sc = {
 		.nr_to_reclaim = nr_pages > SWAP_CLUSTER_MAX ? nr_pages : SWAP_CLUSTER_MAX,
 		.priority = NODE_RECLAIM_PRIORITY, .reclaim_idx = gfp_zone(req->gfp),
-		.may_writepage = mode & RECLAIM_WRITE, .write_file = mode & RECLAIM_WRITE,
+		.may_writepage = mode & RECLAIM_WRITE, .write_file = seed && (mode & RECLAIM_WRITE),
 		.may_unmap = mode & RECLAIM_UNMAP, .may_swap = true,
 	};
 

@@ -18,6 +18,11 @@ struct sim;
 /* wakeup_kswapd(): wake node's kswapd for an allocation of order that
  * failed the low watermark up to highest_zoneidx. */
 void wakeup_kswapd(struct sim *s, int nid, gfp_t gfp, unsigned order, int highest_zoneidx);
+/* Runs the kswapd batches due by `until` (ns) on every awake node: a
+ * long system call (read(2), write(2)) calls it as its own clock
+ * advances, so kswapd reclaims while the caller is still in the call
+ * instead of after it. */
+void kswapd_catch_up(struct sim *s, uint64_t until);
 
 /* node_reclaim() results, as in mm/internal.h. */
 enum { NODE_RECLAIM_NOSCAN = -2, NODE_RECLAIM_FULL = -1, NODE_RECLAIM_SOME = 0,

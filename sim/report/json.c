@@ -116,11 +116,17 @@ static json_t *node_json(struct sim *s, int n)
 		json_t *zo = json_object();
 
 		json_object_set_new(zo, "name", text_json(zone_names[z]));
+		json_object_set_new(zo, "present_pages", u64(zn->present_pages));
 		json_object_set_new(zo, "managed_pages", u64(zn->managed_pages));
 		json_object_set_new(zo, "free_pages", u64(zn->nr_free));
 		json_object_set_new(zo, "min", u64(zn->wmark[WMARK_MIN]));
 		json_object_set_new(zo, "low", u64(zn->wmark[WMARK_LOW]));
 		json_object_set_new(zo, "high", u64(zn->wmark[WMARK_HIGH]));
+		json_t *prot = json_array();
+
+		for (int k = 0; k < MAX_NR_ZONES; k++)
+			json_array_append_new(prot, u64(zn->lowmem_reserve[k]));
+		json_object_set_new(zo, "protection", prot);
 		json_array_append_new(zones, zo);
 	}
 	json_object_set_new(o, "zones", zones);

@@ -448,6 +448,13 @@ static int load_node_body(struct loader *L, json_t *j, const char *where,
 	jpath(at, where, "adistance");
 	if (load_adistance(L, json_object_get(j, "adistance"), at, n))
 		return -1;
+	jpath(at, where, "reserved");
+	if (json_object_get(j, "reserved") &&
+	    (get_size(L, json_object_get(j, "reserved"), at, &n->reserved_bytes) ||
+	     page_multiple(L, n->reserved_bytes, at)))
+		return -1;
+	if (n->reserved_bytes > n->memory_bytes)
+		return bad(L, at, "larger than the node's memory");
 	jpath(at, where, "devices");
 	return attach_devices(L, json_object_get(j, "devices"), at, n);
 }
@@ -456,7 +463,7 @@ static int load_node_body(struct loader *L, json_t *j, const char *where,
 static int check_node_ids(struct loader *L, json_t *arr, int *slot)
 {
 	static const char *const known[] = {"id", "cpus", "memory", "zones", "devices", "adistance",
-					      NULL};
+					      "reserved", NULL};
 	int nr = (int)json_array_size(arr);
 	char where[JPATH_MAX], at[JPATH_MAX];
 

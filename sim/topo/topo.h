@@ -29,6 +29,7 @@ struct topo_node {
 	unsigned nr_cpus;
 	uint64_t memory_bytes;
 	uint64_t zone_bytes[MAX_NR_ZONES];   /* 0 where the zone is absent */
+	uint64_t reserved_bytes;               /* held at boot besides the memmap (sim.boot_memmap) */
 	int nr_devices;
 	int *devices;                          /* indices into topology.devices */
 	int adistance;                         /* abstract distance (memory tier = adistance >> 7) */

@@ -23,7 +23,7 @@
 static const struct { const char *name; enum expect_what what; } whats[] = {
 	{"rc", EXP_RC}, {"status", EXP_STATUS},
 	{"file_pages", EXP_FILE_PAGES}, {"anon_pages", EXP_ANON_PAGES},
-	{"free_pages", EXP_FREE_PAGES}, {"numa_hit", EXP_NUMA_HIT},
+	{"free_pages", EXP_FREE_PAGES}, {"dirty_pages", EXP_DIRTY_PAGES}, {"numa_hit", EXP_NUMA_HIT},
 	{"numa_miss", EXP_NUMA_MISS}, {"numa_foreign", EXP_NUMA_FOREIGN},
 	{"interleave_hit", EXP_INTERLEAVE_HIT}, {"local_node", EXP_LOCAL_NODE},
 	{"other_node", EXP_OTHER_NODE}, {"local_ratio", EXP_LOCAL_RATIO},

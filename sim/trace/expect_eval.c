@@ -96,6 +96,7 @@ static uint64_t node_counter(struct sim *s, const struct expect_spec *e, int ite
 		case EXP_ANON_PAGES: sum += pg->stat[NR_ANON_MAPPED]; break;
 		case EXP_ANON_THPS: sum += pg->stat[NR_ANON_THPS]; break;
 		case EXP_FREE_PAGES: sum += node_free_pages(pg); break;
+		case EXP_DIRTY_PAGES: sum += pg->stat[NR_FILE_DIRTY]; break;
 		case EXP_NUMA_HIT: sum += pg->numa_stat[NUMA_HIT]; break;
 		case EXP_NUMA_MISS: sum += pg->numa_stat[NUMA_MISS]; break;
 		case EXP_NUMA_FOREIGN: sum += pg->numa_stat[NUMA_FOREIGN]; break;

@@ -103,6 +103,7 @@ enum expect_what {
 	EXP_FILE_PAGES,     /* node counters (summed over nodes without node=) */
 	EXP_ANON_PAGES,
 	EXP_FREE_PAGES,
+	EXP_DIRTY_PAGES,    /* NR_FILE_DIRTY */
 	EXP_NUMA_HIT,       /* numastat, per node (summed without node=) */
 	EXP_NUMA_MISS,
 	EXP_NUMA_FOREIGN,

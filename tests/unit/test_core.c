@@ -12,6 +12,7 @@
 #include "core/bitmap.h"
 #include "core/suggest.h"
 #include "core/hashmap.h"
+#include "core/tunables.h"
 #include "core/units.h"
 
 static void test_parselist_and_print(void **state)
@@ -187,6 +188,35 @@ static void test_hashmap(void **state)
 	assert_true(hashmap_str("") == 0xcbf29ce484222325ull);
 }
 
+/* sim.kernel_version: "major.minor" kept as major * 100 + minor, only the
+ * modelled range 6.1..6.12, and kernel_at_least() comparing minors as
+ * numbers (6.12 is newer than 6.9, although "6.12" < "6.9" as strings). */
+static void test_kernel_version(void **state)
+{
+	struct tunables t;
+	struct nerr err;
+
+	(void)state;
+	tunables_init(&t);
+	assert_int_equal(tun(&t, TUN_SIM_KERNEL_VERSION), 612);
+	assert_int_equal(tunable_set_kv(&t, "sim.kernel_version=6.1", &err), 0);
+	assert_int_equal(tun(&t, TUN_SIM_KERNEL_VERSION), 601);
+	assert_true(kernel_at_least(&t, 6, 1));
+	assert_false(kernel_at_least(&t, 6, 7));
+	assert_int_equal(tunable_set_kv(&t, "sim.kernel_version=6.12", &err), 0);
+	assert_true(kernel_at_least(&t, 6, 9));
+	assert_false(kernel_at_least(&t, 6, 13));
+	assert_int_equal(tunable_set_kv(&t, "sim.kernel_version=6.6", &err), 0);
+	assert_int_equal(tun(&t, TUN_SIM_KERNEL_VERSION), 606);
+	assert_int_not_equal(tunable_set_kv(&t, "sim.kernel_version=6.13", &err), 0);
+	assert_string_equal(err.msg, "sim.kernel_version: 6.13 is not a modelled version (6.1..6.12)");
+	assert_int_not_equal(tunable_set_kv(&t, "sim.kernel_version=5.15", &err), 0);
+	assert_int_not_equal(tunable_set_kv(&t, "sim.kernel_version=612", &err), 0);
+	assert_int_not_equal(tunable_set_kv(&t, "sim.kernel_version=6.1.2", &err), 0);
+	assert_int_not_equal(tunable_set_kv(&t, "sim.kernel_version=-6.1", &err), 0);
+	assert_int_equal(tun(&t, TUN_SIM_KERNEL_VERSION), 606);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -197,6 +227,7 @@ int main(void)
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_times_and_integers),
 		cmocka_unit_test(test_hashmap),
+		cmocka_unit_test(test_kernel_version),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

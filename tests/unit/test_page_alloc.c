@@ -790,10 +790,75 @@ static void test_frame_budget(void **state)
 	(void)state;
 }
 
+/*
+ * sim.boot_memmap=1 against the issue's two-socket QEMU machine (2 x 512
+ * MiB; node 0 DMA 16 MiB + DMA32, node 1 DMA32 only), Debian 6.1/6.12:
+ * node 1 DMA32 managed 128802 -> min/low/high 517/646/775 with
+ * min_free_kbytes 3956.
+ * memmap: 512 MiB = 4 sections of 128 MiB, 32768 pages * 64 B = 512
+ * pages each: 2048 pages a node, taken from the highest zone (DMA32).
+ * The topology's `reserved` covers the rest the kernel held: node 1
+ * 131072 - 2048 - 128802 = 222 pages; node 0 lost the kernel image and
+ * initramfs, 45 MiB = 11520 pages: DMA32 126976 - 2048 - 11520 = 113408,
+ * DMA 4096 (the kernel's 3840 of 3998 present: BIOS holes and early
+ * reservations below 16 MiB are not modelled). Total managed 246306.
+ * __setup_per_zone_wmarks(): pages_min = 3956 / 4 = 989; node 1 DMA32
+ * min = 989 * 128802 / 246306 = 517 (127385178 / 246306 = 517.18);
+ * gap = max(517 / 4, 128802 * 10 / 10000) = max(129, 128) = 129: low
+ * 646, high 775 - the kernel's numbers. With sim.boot_memmap=0 the same
+ * zone manages its 131072 present pages.
+ */
+static void test_boot_memmap_managed_and_wmarks(void **state)
+{
+	uint64_t zb[2 * MAX_NR_ZONES] = {0};
+	struct tunables tun;
+	struct nerr err;
+
+	(void)state;
+	zb[ZONE_DMA] = 16ULL << 20;
+	zb[ZONE_DMA32] = 496ULL << 20;
+	zb[MAX_NR_ZONES + ZONE_DMA32] = 512ULL << 20;
+	for (int on = 0; on <= 1; on++) {
+		struct topology *t = fixture_topo(2, NULL, zb, NULL, 1);
+
+		t->nodes[0].reserved_bytes = 45ULL << 20;
+		t->nodes[1].reserved_bytes = 222ULL * 4096;
+		tunables_init(&tun);
+		assert_int_equal(tunable_set_kv(&tun, "vm.min_free_kbytes=3956", &err), 0);
+		assert_int_equal(tunable_set_kv(&tun, on ? "sim.boot_memmap=1" : "sim.boot_memmap=0",
+						&err), 0);
+		struct sim *s = sim_create(t, &tun, &err);
+
+		assert_non_null(s);
+		const struct zone *d = &s->mem.nodes[0].zones[ZONE_DMA];
+		const struct zone *d0 = &s->mem.nodes[0].zones[ZONE_DMA32];
+		const struct zone *z = &s->mem.nodes[1].zones[ZONE_DMA32];
+
+		assert_int_equal(z->present_pages, 131072);
+		assert_int_equal(d->present_pages, 4096);
+		assert_int_equal(d->managed_pages, 4096);
+		if (on) {
+			assert_int_equal(z->managed_pages, 128802);
+			assert_int_equal(d0->managed_pages, 113408);
+			assert_int_equal(s->mem.totalram_pages, 246306);
+			assert_int_equal(z->wmark[WMARK_MIN], 517);
+			assert_int_equal(z->wmark[WMARK_LOW], 646);
+			assert_int_equal(z->wmark[WMARK_HIGH], 775);
+			assert_int_equal(z->nr_free, 128802);
+		} else {
+			assert_int_equal(z->managed_pages, 131072);
+			assert_int_equal(z->nr_free, 131072);
+		}
+		sim_destroy(s);
+		fixture_topo_free(t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buddy_split_and_merge),
+		cmocka_unit_test(test_boot_memmap_managed_and_wmarks),
 		cmocka_unit_test(test_watermark_needs_a_block_of_the_order),
 		cmocka_unit_test(test_unaligned_zone_layout),
 		cmocka_unit_test(test_watermarks_single_zone),

@@ -221,12 +221,15 @@ static void test_errors(void **state)
 {
 	(void)state;
 	expect_error("{\"name\": \"x\",\n \"nodes\": [}", "t.json:2:12: unexpected token near '}'");
+	expect_error("{\"name\": \"x\", \"nodes\": [{\"id\": 0, \"cpus\": \"0\", \"memory\": \"8KiB\","
+		     " \"reserved\": \"12KiB\"}], \"distances\": [[10]]}",
+		     "t.json: nodes[0].reserved: larger than the node's memory");
 	expect_error("{\"name\": \"x\", \"nodes\": [{\"id\": 0, \"cpus\": \"0\", \"memory\": \"4KiB\"}],"
 		     " \"distances\": [[12]]}",
 		     "t.json: distances[0][0]: local distance must be 10, got 12");
 	expect_error("{\"name\": \"x\", \"nodes\": [{\"id\": 0, \"cpus\": \"0\", \"memory\": \"4KiB\", \"cpu\": 1}],"
 		     " \"distances\": [[10]]}",
-		     "t.json: nodes[0].cpu: unknown key (expected id, cpus, memory, zones, devices or adistance)");
+		     "t.json: nodes[0].cpu: unknown key (expected id, cpus, memory, zones, devices, adistance or reserved)");
 	expect_error("{\"name\": \"x\", \"nodes\": [{\"id\": 0, \"cpus\": \"0\", \"memory\": \"17TiB\"}],"
 		     " \"distances\": [[10]], \"page_size\": 4096}",
 		     "t.json: nodes[0].memory: total memory is more than numasim can simulate "

@@ -386,12 +386,54 @@ static void test_shrink_active_list_deactivates_tail(void **state)
 /*
  * Dirty page cache (512 pages written, never read): without
  * RECLAIM_WRITE node_pagecache_reclaimable() leaves the dirty pages out,
- * 512 - 512 = 0 <= 163: FULL. With mode 3 all 512 count; the 32 tail
- * pages are written back (NR_FILE_DIRTY 512 -> 480) and freed.
+ * 512 - 512 = 0 <= 163: FULL. With mode 3 all 512 count, but in 6.x
+ * node reclaim writes no file page (shrink_folio_list(): only kswapd
+ * may). Priority 4 scans 512 >> 4 = 32 pages, the LRU tail (pages
+ * 0..31): all dirty, activated and left, so the batch wakes the flusher
+ * (nr_unqueued_dirty == nr_taken -> wakeup_flusher_threads()), which
+ * writes all 512 at once although they are far below the background
+ * threshold (start-all, fewer than one 1024-page pass): 512 * 4 KiB =
+ * 2048 kB of pgpgout, no page dirty. Nothing was freed: priority 3 takes
+ * the next 32 (pages 32..63), clean now, and frees them: SUCCESS with
+ * pgscan_direct 64, pgsteal_direct 32, pgactivate 32.
  */
 static void test_node_reclaim_write_bit(void **state)
 {
 	const char *kv[] = {"vm.zone_reclaim_mode=1", NULL};
+	struct vt v = vt_make(2, kv);
+	struct task *t = fx_task(v.s, 1, 0, 0);
+	struct file_obj *f = vfs_create(v.s, "f", 8 << 20, -1);
+	struct alloc_req r = user_req(0);
+	uint64_t cost = 0, bg, thresh;
+
+	(void)state;
+	v.s->current = t;
+	assert_int_equal(vfs_write(v.s, t, f, 0, 512 * 4096, &cost), 512 * 4096);
+	assert_int_equal(node(&v, 0)->stat[NR_FILE_DIRTY], 512);
+	global_dirty_limits(v.s, &bg, &thresh);
+	assert_true(bg > 512);
+	assert_int_equal(node_reclaim(v.s, 0, &r), NODE_RECLAIM_FULL);
+	set_tun(&v, "vm.zone_reclaim_mode=3");
+	assert_int_equal(node_reclaim(v.s, 0, &r), NODE_RECLAIM_SUCCESS);
+	assert_int_equal(ev(&v, PGSCAN_DIRECT), 64);
+	assert_int_equal(ev(&v, PGSTEAL_DIRECT), 32);
+	assert_int_equal(ev(&v, PGACTIVATE), 32);
+	assert_int_equal(node(&v, 0)->stat[NR_FILE_DIRTY], 0);
+	assert_int_equal(ev(&v, PGPGOUT), 2048);
+	assert_true(cached(f, 0) && cached(f, 31) && cached(f, 64));
+	assert_false(cached(f, 32) || cached(f, 63));
+	v.s->current = NULL;
+	vt_free(&v);
+}
+
+/*
+ * The same in the 2.6.16 model (sim.zone_reclaim_interval_model=1):
+ * node reclaim with RECLAIM_WRITE writes dirty file pages itself; the
+ * 32 tail pages are written back (NR_FILE_DIRTY 512 -> 480) and freed.
+ */
+static void test_node_reclaim_write_bit_2_6_16(void **state)
+{
+	const char *kv[] = {"vm.zone_reclaim_mode=3", "sim.zone_reclaim_interval_model=1", NULL};
 	struct vt v = vt_make(2, kv);
 	struct task *t = fx_task(v.s, 1, 0, 0);
 	struct file_obj *f = vfs_create(v.s, "f", 8 << 20, -1);
@@ -401,9 +443,6 @@ static void test_node_reclaim_write_bit(void **state)
 	(void)state;
 	v.s->current = t;
 	assert_int_equal(vfs_write(v.s, t, f, 0, 512 * 4096, &cost), 512 * 4096);
-	assert_int_equal(node(&v, 0)->stat[NR_FILE_DIRTY], 512);
-	assert_int_equal(node_reclaim(v.s, 0, &r), NODE_RECLAIM_FULL);
-	set_tun(&v, "vm.zone_reclaim_mode=3");
 	assert_int_equal(node_reclaim(v.s, 0, &r), NODE_RECLAIM_SUCCESS);
 	assert_int_equal(ev(&v, PGSTEAL_DIRECT), 32);
 	assert_int_equal(node(&v, 0)->stat[NR_FILE_DIRTY], 480);
@@ -551,6 +590,42 @@ static void test_zone_reclaim_interval(void **state)
 	vt_free(&v);
 }
 
+/*
+ * Periodic writeback (wb_check_old_data_flush()): 512 pages written at
+ * t = 0, far below the background threshold, so nothing writes them
+ * until they are vm.dirty_expire_centisecs (30 s) old; the flusher's
+ * timer, armed when the file first went dirty, ticks every
+ * vm.dirty_writeback_centisecs (5 s): at 5, 10, ..., 25 s they are too
+ * young, at 30 s (0 + 30 s <= 30 s) all 512 are written (2048 kB of
+ * pgpgout) and the timer stops. With vm.dirty_writeback_centisecs=0
+ * there is no timer: they stay dirty.
+ */
+static void test_periodic_writeback(void **state)
+{
+	for (int off = 0; off <= 1; off++) {
+		const char *kv[] = {off ? "vm.dirty_writeback_centisecs=0" : NULL, NULL};
+		struct vt v = vt_make(2, kv);
+		struct task *t = fx_task(v.s, 1, 0, 0);
+		struct file_obj *f = vfs_create(v.s, "f", 8 << 20, -1);
+		uint64_t cost = 0, bg, thresh;
+
+		(void)state;
+		assert_int_equal(vfs_write(v.s, t, f, 0, 512 * 4096, &cost), 512 * 4096);
+		global_dirty_limits(v.s, &bg, &thresh);
+		assert_true(bg > 512);
+		fx_drain(v.s);
+		if (off) {
+			assert_int_equal(node(&v, 0)->stat[NR_FILE_DIRTY], 512);
+			assert_int_equal(ev(&v, PGPGOUT), 0);
+		} else {
+			assert_int_equal(node(&v, 0)->stat[NR_FILE_DIRTY], 0);
+			assert_int_equal(ev(&v, PGPGOUT), 2048);
+			assert_int_equal(sim_now(v.s), 30000000000ULL);
+		}
+		vt_free(&v);
+	}
+}
+
 /* ---- kswapd ---------------------------------------------------------------- */
 
 /*
@@ -586,6 +661,52 @@ static void test_kswapd_reclaims_to_high_then_sleeps(void **state)
 	assert_true(ev(&v, PGSCAN_KSWAPD) >= ev(&v, PGSTEAL_KSWAPD));
 	assert_int_equal(ev(&v, PGSCAN_DIRECT), 0);
 	assert_int_equal(node(&v, 0)->kswapd_failures, 0);
+	vt_free(&v);
+}
+
+/*
+ * kswapd_catch_up(): a long system call lets kswapd run the batches due
+ * by the caller's own clock. Woken as above, kswapd's first batch runs
+ * at the waker's time (it was woken by the allocation just made): a
+ * catch-up to that instant runs one batch (its next one is later by the
+ * batch's cost, at least 1 ns), a catch-up a second later runs kswapd
+ * until the node is balanced, without the engine. The batch queued at
+ * the wakeup is then stale: draining the engine changes nothing.
+ */
+static void test_kswapd_catch_up(void **state)
+{
+	struct vt v = vt_make(1, NULL);
+	struct task *t = fx_task(v.s, 1, 0, 0);
+	struct file_obj *f = vfs_create(v.s, "f", 128 << 20, -1);
+	uint64_t i = 0;
+
+	(void)state;
+	while (!ev(&v, KSWAPD_WAKE)) {
+		uint64_t cost = 0;
+
+		assert_int_not_equal(filemap_get_page(v.s, t, f, i++, NULL, &cost), NOPFN);
+		assert_true(i < NODE_PAGES);
+	}
+	const struct zone *z = &node(&v, 0)->zones[ZONE_NORMAL];
+	uint64_t free_at_wake = z->nr_free, now = sim_now(v.s);
+
+	kswapd_catch_up(v.s, now);
+	uint64_t one = ev(&v, PGSCAN_KSWAPD);
+
+	assert_true(one > 0);
+	assert_true(node(&v, 0)->kswapd_awake);
+	assert_true(node(&v, 0)->kswapd_next_ns > now);
+	kswapd_catch_up(v.s, now);   /* nothing more is due */
+	assert_int_equal(ev(&v, PGSCAN_KSWAPD), one);
+	kswapd_catch_up(v.s, now + 1000000000ULL);
+	assert_false(node(&v, 0)->kswapd_awake);
+	assert_true(z->nr_free > z->wmark[WMARK_HIGH]);
+	assert_int_equal(z->nr_free, free_at_wake + ev(&v, PGSTEAL_KSWAPD));
+	uint64_t scanned = ev(&v, PGSCAN_KSWAPD);
+
+	fx_drain(v.s);
+	assert_int_equal(ev(&v, PGSCAN_KSWAPD), scanned);
+	assert_int_equal(ev(&v, KSWAPD_WAKE), 1);
 	vt_free(&v);
 }
 
@@ -687,12 +808,15 @@ int main(void)
 		cmocka_unit_test(test_node_reclaim_mode1_tail_first),
 		cmocka_unit_test(test_shrink_active_list_deactivates_tail),
 		cmocka_unit_test(test_node_reclaim_write_bit),
+		cmocka_unit_test(test_node_reclaim_write_bit_2_6_16),
+		cmocka_unit_test(test_periodic_writeback),
 		cmocka_unit_test(test_node_reclaim_unmap_bit),
 		cmocka_unit_test(test_node_reclaim_anon_needs_write_bit),
 		cmocka_unit_test(test_node_reclaim_mode7_swaps_anon),
 		cmocka_unit_test(test_zone_reclaim_interval),
 		cmocka_unit_test(test_kswapd_reclaims_to_high_then_sleeps),
 		cmocka_unit_test(test_kswapd_failures_make_node_hopeless),
+		cmocka_unit_test(test_kswapd_catch_up),
 		cmocka_unit_test(test_direct_reclaim_visits_every_node),
 		cmocka_unit_test(test_dirty_limits_arithmetic),
 	};

@@ -1,0 +1,1 @@
+run --set sim.kernel_version=6.13
