@@ -37,10 +37,10 @@ struct interconnect;    /* topo/interconnect.h: links; NULL without links */
 struct memory_tiers;    /* mm/memory-tiers.h: tiers and demotion targets (read-only) */
 struct explain;         /* report/explain.h */
 
-/* Random streams, one per purpose (DESIGN.md). */
+/* Random streams, one per purpose (docs/architecture.md). */
 enum rng_stream { RNG_ACCESS, RNG_SCHED, RNG_RECLAIM, RNG_MISC, NR_RNG_STREAMS };
 
-/* Memory accesses counted local or remote (SPEC §4 "accesses"). */
+/* Memory accesses counted local or remote (docs/report.md "accesses"). */
 struct access_stats {
 	uint64_t local, remote;
 	u128 latency_ps;         /* sum of access latencies, in picoseconds (exact:

@@ -1,5 +1,5 @@
 /*
- * cli.h - the numasim subcommands (SPEC.md §3). Each lives in its own
+ * cli.h - the numasim subcommands (docs/cli.md). Each lives in its own
  * file, cmd_<name>.c, parses its own options and returns the exit status:
  * 0 success, 1 a failed expect, 2 bad input or usage.
  */

@@ -1,6 +1,6 @@
 /*
  * cmd_gen.c - `numasim gen SCENARIO [key=value ...]`: writes a generated
- * trace to stdout (SPEC §3). The generators live in sim/trace/gen.c.
+ * trace to stdout (docs/cli.md). The generators live in sim/trace/gen.c.
  */
 #include <stdio.h>
 

@@ -1,5 +1,5 @@
 /*
- * cmd_run.c - `numasim run` and `numasim explain` (SPEC §3).
+ * cmd_run.c - `numasim run` and `numasim explain` (docs/cli.md).
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /*
- * cmd_topo.c - `numasim topo show|validate|order -t TOPO` (SPEC.md §3).
+ * cmd_topo.c - `numasim topo show|validate|order -t TOPO` (docs/cli.md).
  *
  *   show      the machine as `numactl --hardware` prints it, then its
  *             memory tiers and demotion targets

@@ -1,5 +1,5 @@
 /*
- * main.c - the numasim command: dispatches to a subcommand (SPEC.md §3).
+ * main.c - the numasim command: dispatches to a subcommand (docs/cli.md).
  */
 #include <errno.h>
 #include <stdarg.h>

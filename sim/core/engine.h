@@ -3,7 +3,7 @@
  *
  * Time is simulated, in nanoseconds. Events are kept in a binary min-heap
  * ordered by (time, seq); seq is the insertion counter, so events due at
- * the same instant run in the order they were scheduled (DESIGN.md:
+ * the same instant run in the order they were scheduled (docs/architecture.md:
  * deterministic tie-breaking). An event is a callback with two
  * arguments; the engine owns no other state.
  *

@@ -4,7 +4,7 @@
 #include <string.h>
 
 /*
- * An error is one line (SPEC: "one clear line"), but its text may quote
+ * An error is one line (docs/cli.md: "one clear line"), but its text may quote
  * what the user wrote - a JSON key with an escaped newline, a trace
  * token. Control characters are shown escaped, as C writes them.
  */

@@ -1,7 +1,7 @@
 /*
  * err.h - error reporting without exit().
  *
- * Errors travel as return codes with a message buffer (DESIGN.md). A
+ * Errors travel as return codes with a message buffer (docs/architecture.md). A
  * function that fails fills a struct nerr with one line, already in the
  * form the user sees ("file: place: problem"), and returns -1. Only
  * sim/cli/ prints it and chooses the exit status.

@@ -1,6 +1,6 @@
 /*
  * errno_names.h - the errno values a simulated system call can return
- * (SPEC §2), by name and by Linux number.
+ * (docs/trace-format.md), by name and by Linux number.
  *
  * The numbers are Linux's (asm-generic/errno-base.h), written out here
  * rather than taken from the host's <errno.h>, so traces, reports and

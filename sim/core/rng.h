@@ -2,7 +2,7 @@
  * rng.h - deterministic random numbers.
  *
  * xoshiro256** seeded through splitmix64. One stream per purpose
- * (DESIGN.md): each consumer derives its own stream from the run seed and
+ * (docs/architecture.md): each consumer derives its own stream from the run seed and
  * a purpose id, so adding random draws in one place never shifts another.
  */
 #ifndef NUMASIM_CORE_RNG_H

@@ -1,5 +1,5 @@
 /*
- * units.h - numbers, sizes and times as SPEC.md writes them.
+ * units.h - numbers, sizes and times as docs/trace-format.md writes them.
  *
  * Sizes: an integer (bytes, 0x hex allowed) or a number with a unit
  * B, KiB, MiB, GiB, TiB (also K, M, G, T as powers of 1024).

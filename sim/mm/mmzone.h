@@ -2,7 +2,7 @@
  * mmzone.h - physical memory: frames, zones and nodes (pglist_data), as
  * include/linux/mmzone.h and include/linux/mm_types.h describe them.
  *
- * Frames are compact (DESIGN.md): struct page is split into flat arrays
+ * Frames are compact (docs/architecture.md): struct page is split into flat arrays
  * indexed by pfn, and list links are 32-bit pfns, so a simulated frame
  * costs 30 host bytes. A frame is on at most one list at a time: a buddy
  * free list (only the head frame of a free block), or one LRU list.

@@ -143,6 +143,6 @@ int vm_enough_memory(struct sim *s, const struct mm_struct *mm, uint64_t pages,
 int vm_enough_memory_task(struct sim *s, const struct mm_struct *mm, uint64_t pages,
 			  const struct task *t)
 {
-	/* cap_vm_enough_memory(): uid 0 holds CAP_SYS_ADMIN (SPEC §2) */
+	/* cap_vm_enough_memory(): uid 0 holds CAP_SYS_ADMIN (docs/trace-format.md) */
 	return vm_enough_memory(s, mm, pages, t && t->uid == 0);
 }

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "record/record.h"
+#include "record/record_int.h"
 
 #define CHUNK (2ull << 20)
 #define MMAP_MIN_ADDR 65536ull   /* vm.mmap_min_addr's default */
@@ -38,23 +39,6 @@ struct limp {
 	uint64_t last_page;        /* the page of the previous access: most repeat it */
 	bool have_last;
 };
-
-static bool grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return true;
-	size_t nc = *cap ? *cap * 2 : 1024;
-
-	while (nc < need)
-		nc *= 2;
-	void *q = realloc(*p, nc * elem);
-
-	if (!q)
-		return false;
-	*p = q;
-	*cap = nc;
-	return true;
-}
 
 static int by_u64(const void *a, const void *b)
 {
@@ -143,7 +127,7 @@ static int note_chunk(struct limp *m, uint64_t addr)
 	for (size_t i = m->nchunks; i-- > 0 && i + 16 >= m->nchunks;)
 		if (m->chunks[i] == c)
 			return 0;
-	if (!grow((void **)&m->chunks, &m->capchunks, m->nchunks + 1, sizeof(*m->chunks)))
+	if (!rec_grow((void **)&m->chunks, &m->capchunks, m->nchunks + 1, sizeof(*m->chunks)))
 		return -1;
 	m->chunks[m->nchunks++] = c;
 	return 0;
@@ -251,7 +235,7 @@ int import_lackey(struct rec_log *g, FILE *f, const char *path, uint64_t interva
 			rc = -1;
 			break;
 		}
-		if (!grow((void **)&m.acc, &m.capacc, m.nacc + 1, sizeof(*m.acc))) {
+		if (!rec_grow((void **)&m.acc, &m.capacc, m.nacc + 1, sizeof(*m.acc))) {
 			rc = -1;
 			break;
 		}

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "record/record.h"
+#include "record/record_int.h"
 
 #define CHUNK (2ull << 20)
 #define MMAP_MIN_ADDR 65536ull   /* vm.mmap_min_addr's default */
@@ -40,23 +41,6 @@ struct pimp {
 	bool sideband;             /* the file has PERF_RECORD_ lines */
 };
 
-static bool grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return true;
-	size_t nc = *cap ? *cap * 2 : 64;
-
-	while (nc < need)
-		nc *= 2;
-	void *q = realloc(*p, nc * elem);
-
-	if (!q)
-		return false;
-	*p = q;
-	*cap = nc;
-	return true;
-}
-
 static struct ptask *ptask_find(struct pimp *m, uint32_t tid)
 {
 	for (size_t i = m->nt; i-- > 0;)
@@ -67,7 +51,7 @@ static struct ptask *ptask_find(struct pimp *m, uint32_t tid)
 
 static struct ptask *ptask_add(struct pimp *m, uint32_t tid, uint32_t pid, uint64_t t)
 {
-	if (!grow((void **)&m->t, &m->capt, m->nt + 1, sizeof(*m->t)))
+	if (!rec_grow((void **)&m->t, &m->capt, m->nt + 1, sizeof(*m->t)))
 		return NULL;
 	m->t[m->nt] = (struct ptask){ .tid = tid, .pid = pid, .first_t = t };
 	return &m->t[m->nt++];
@@ -192,7 +176,7 @@ static int note_chunk(struct pimp *m, uint32_t pid, uint64_t addr)
 	for (size_t i = m->nchunks; i-- > 0 && i + 64 >= m->nchunks;)
 		if (m->chunks[i] == key)
 			return 0;
-	if (!grow((void **)&m->chunks, &m->capchunks, m->nchunks + 1, sizeof(*m->chunks)))
+	if (!rec_grow((void **)&m->chunks, &m->capchunks, m->nchunks + 1, sizeof(*m->chunks)))
 		return -1;
 	m->chunks[m->nchunks++] = key;
 	return 0;

@@ -19,6 +19,7 @@
 
 #include "core/errno_names.h"
 #include "record/record.h"
+#include "record/record_int.h"
 
 #define MAX_ARGS 8
 #define LINE_MAX_LEN 65536
@@ -70,23 +71,6 @@ struct call {
 	uint64_t t;
 };
 
-static bool grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return true;
-	size_t nc = *cap ? *cap * 2 : 32;
-
-	while (nc < need)
-		nc *= 2;
-	void *q = realloc(*p, nc * elem);
-
-	if (!q)
-		return false;
-	*p = q;
-	*cap = nc;
-	return true;
-}
-
 static int bad(struct simp *m, const char *fmt, const char *what)
 {
 	char msg[512];
@@ -112,7 +96,7 @@ static struct stask *task_find(struct simp *m, uint32_t pid)
 
 static struct stask *task_add(struct simp *m, uint32_t pid, uint32_t tgid)
 {
-	if (!grow((void **)&m->t, &m->capt, m->nt + 1, sizeof(*m->t)))
+	if (!rec_grow((void **)&m->t, &m->capt, m->nt + 1, sizeof(*m->t)))
 		return NULL;
 	struct stask *k = &m->t[m->nt++];
 
@@ -143,7 +127,7 @@ static void fd_close(struct simp *m, uint32_t tgid, int fd)
 static struct sfd *fd_open(struct simp *m, uint32_t tgid, int fd, const char *path)
 {
 	fd_close(m, tgid, fd);
-	if (!grow((void **)&m->fds, &m->capfds, m->nfds + 1, sizeof(*m->fds)))
+	if (!rec_grow((void **)&m->fds, &m->capfds, m->nfds + 1, sizeof(*m->fds)))
 		return NULL;
 	struct sfd *f = &m->fds[m->nfds];
 

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "record/record.h"
+#include "record/record_int.h"
 #include "trace/trace.h"
 
 enum ev_kind {
@@ -85,7 +86,9 @@ struct rec_log {
 
 /* ---- small containers ---------------------------------------------------------------- */
 
-static bool grow(void **p, size_t *cap, size_t need, size_t elem)
+/* Grows the array *p of *cap elements of elem bytes to hold need, doubling;
+ * false when the host has no memory. Shared by the recorder and importers. */
+bool rec_grow(void **p, size_t *cap, size_t need, size_t elem)
 {
 	if (need <= *cap)
 		return true;
@@ -230,7 +233,7 @@ void rec_log_free(struct rec_log *g)
 
 static struct ev *ev_add(struct rec_log *g, enum ev_kind kind, uint64_t t, uint32_t tid)
 {
-	if (!grow((void **)&g->ev, &g->cap, g->nev + 1, sizeof(*g->ev)))
+	if (!rec_grow((void **)&g->ev, &g->cap, g->nev + 1, sizeof(*g->ev)))
 		return NULL;
 	struct ev *e = &g->ev[g->nev];
 
@@ -247,7 +250,7 @@ static int str_add(struct rec_log *g, const char *s, uint64_t *off)
 {
 	size_t n = strlen(s) + 1;
 
-	if (!grow((void **)&g->str, &g->capstr, g->nstr + n, 1))
+	if (!rec_grow((void **)&g->str, &g->capstr, g->nstr + n, 1))
 		return -1;
 	memcpy(g->str + g->nstr, s, n);
 	*off = g->nstr;
@@ -501,7 +504,7 @@ static struct task *task_get(struct rec_log *g, uint32_t tid, bool create)
 		return &g->task[*ix];
 	if (!create)
 		return NULL;
-	if (!grow((void **)&g->task, &g->captask, g->ntask + 1, sizeof(*g->task)) ||
+	if (!rec_grow((void **)&g->task, &g->captask, g->ntask + 1, sizeof(*g->task)) ||
 	    !h64_put(&g->tasks, tid, g->ntask)) {
 		g->oom = true;
 		return NULL;
@@ -520,7 +523,7 @@ static struct mmodel *mm_get(struct rec_log *g, uint32_t mm)
 
 	if (ix)
 		return &g->mm[*ix];
-	if (!grow((void **)&g->mm, &g->capmm, g->nmm + 1, sizeof(*g->mm)) ||
+	if (!rec_grow((void **)&g->mm, &g->capmm, g->nmm + 1, sizeof(*g->mm)) ||
 	    !h64_put(&g->mms, mm, g->nmm)) {
 		g->oom = true;
 		return NULL;
@@ -596,7 +599,7 @@ static bool vma_remove(struct mmodel *m, uint64_t start, uint64_t end)
 		if (v->end <= start || v->start >= end)
 			continue;
 		if (v->start < start && v->end > end) {   /* split in two */
-			if (!grow((void **)&m->v, &m->cap, m->n + 1, sizeof(*m->v)))
+			if (!rec_grow((void **)&m->v, &m->cap, m->n + 1, sizeof(*m->v)))
 				return false;
 			v = &m->v[i];
 			memmove(v + 1, v, (m->n - i) * sizeof(*v));
@@ -623,7 +626,7 @@ static bool vma_remove(struct mmodel *m, uint64_t start, uint64_t end)
 static bool vma_insert(struct mmodel *m, const struct vma *nv)
 {
 	if (!vma_remove(m, nv->start, nv->end) ||
-	    !grow((void **)&m->v, &m->cap, m->n + 1, sizeof(*m->v)))
+	    !rec_grow((void **)&m->v, &m->cap, m->n + 1, sizeof(*m->v)))
 		return false;
 	size_t i = 0;
 
@@ -1066,7 +1069,7 @@ static void put_event(struct rec_log *g, const struct ev *e)
 
 		while (i < g->nfiles && strcmp(g->str + g->files[i].name, g->str + e->a))
 			i++;
-		if (i == g->nfiles && !grow((void **)&g->files, &g->capfiles, g->nfiles + 1,
+		if (i == g->nfiles && !rec_grow((void **)&g->files, &g->capfiles, g->nfiles + 1,
 					    sizeof(*g->files))) {
 			g->oom = true;
 			return;

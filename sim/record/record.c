@@ -113,23 +113,6 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static bool grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return true;
-	size_t nc = *cap ? *cap * 2 : 16;
-
-	while (nc < need)
-		nc *= 2;
-	void *q = realloc(*p, nc * elem);
-
-	if (!q)
-		return false;
-	*p = q;
-	*cap = nc;
-	return true;
-}
-
 /* ---- tasks and processes ------------------------------------------------------------- */
 
 static struct rtask *task_find(struct rec *r, pid_t tid)
@@ -142,7 +125,7 @@ static struct rtask *task_find(struct rec *r, pid_t tid)
 
 static struct rtask *task_add(struct rec *r, pid_t tid)
 {
-	if (!grow((void **)&r->tasks, &r->captasks, r->ntasks + 1, sizeof(*r->tasks))) {
+	if (!rec_grow((void **)&r->tasks, &r->captasks, r->ntasks + 1, sizeof(*r->tasks))) {
 		r->err = ENOMEM;
 		return NULL;
 	}
@@ -157,7 +140,7 @@ static struct rtask *task_add(struct rec *r, pid_t tid)
 
 static uint32_t proc_add(struct rec *r, pid_t tgid, uint64_t brk_end)
 {
-	if (!grow((void **)&r->procs, &r->capprocs, r->nprocs + 1, sizeof(*r->procs))) {
+	if (!rec_grow((void **)&r->procs, &r->capprocs, r->nprocs + 1, sizeof(*r->procs))) {
 		r->err = ENOMEM;
 		return 0;
 	}
@@ -285,7 +268,7 @@ static void declare_file(struct rec *r, uint64_t t, pid_t tid, const char *name,
 			}
 			return;
 		}
-	if (!grow((void **)&r->files, &r->capfiles, r->nfiles + 1, sizeof(*r->files)) ||
+	if (!rec_grow((void **)&r->files, &r->capfiles, r->nfiles + 1, sizeof(*r->files)) ||
 	    !(r->files[r->nfiles].name = strdup(w))) {
 		r->err = ENOMEM;
 		return;

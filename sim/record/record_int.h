@@ -5,6 +5,7 @@
 #ifndef NUMASIM_RECORD_RECORD_INT_H
 #define NUMASIM_RECORD_RECORD_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -33,5 +34,8 @@ int perf_faults_open(struct rec_perf *p, pid_t pid, char *why, size_t len);
 /* Moves every sample in the ring buffer into the log. */
 int perf_faults_drain(struct rec_perf *p, struct rec_log *g);
 void perf_faults_close(struct rec_perf *p);
+
+/* log.c: grows an array to hold need elements (doubling); false without memory. */
+bool rec_grow(void **p, size_t *cap, size_t need, size_t elem);
 
 #endif

@@ -177,6 +177,23 @@ static void memory_bars(FILE *out, json_t *nodes, uint32_t page_size, const char
 
 /* ---- slides --------------------------------------------------------------------- */
 
+/* More than one memory tier (docs/model.md §11): nodes with memory whose
+ * abstract distances fall in different tiers. */
+static bool topo_has_tiers(const struct topology *t)
+{
+	int first = -1;
+
+	for (int n = 0; n < t->nr_nodes; n++) {
+		if (!t->nodes[n].memory_bytes)
+			continue;
+		if (first < 0)
+			first = t->nodes[n].adistance >> 7;
+		else if (t->nodes[n].adistance >> 7 != first)
+			return true;
+	}
+	return false;
+}
+
 static void title_slide(FILE *out, struct sim *s, json_t *r)
 {
 	json_t *acc = json_object_get(r, "accesses"), *ex = json_object_get(r, "expects");
@@ -208,8 +225,11 @@ static void title_slide(FILE *out, struct sim *s, json_t *r)
 	fputs("<nav>", out);
 	static const char *const ids[] = {"topology", "memory", "memory-time", "locality", "matrix",
 					  "counters", "snapshots", "tasks", "expects"};
-	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
 		fprintf(out, "<a href=\"#%s\">%s</a> ", ids[i], ids[i]);
+		if (!strcmp(ids[i], "locality") && topo_has_tiers(s->topo))
+			fputs("<a href=\"#tiers\">tiers</a> ", out);
+	}
 	fputs("</nav>\n", out);
 	slide_end(out);
 }
@@ -242,6 +262,9 @@ static void node_box(FILE *out, const struct topology *t, int n, double cx, doub
 			cx, cy - bh / 2 + 31, nd->nr_cpus ? "cpus " : "no cpus", nd->nr_cpus ? cpus : "");
 		fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"11\">%.0f MiB</text>\n",
 			cx, cy - bh / 2 + 45, nd->memory_bytes / 1048576.0);
+		if (topo_has_tiers(t) && nd->memory_bytes)
+			fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"11\" "
+				"font-style=\"italic\">tier %d</text>\n", cx, cy - bh / 2 + 58, nd->adistance >> 7);
 	} else {
 		fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"%d\">%d</text>\n",
 			cx, cy + 4, bw >= 40 ? 12 : 9, n);
@@ -258,7 +281,7 @@ static void topology_slide(FILE *out, struct sim *s)
 {
 	const struct topology *t = s->topo;
 	int nn = t->nr_nodes, dmin = 255, dmax = 10;
-	double bw = nn <= 8 ? 130 : nn <= 16 ? 60 : 26, bh = nn <= 8 ? 54 : nn <= 16 ? 30 : 20;
+	double bw = nn <= 8 ? 130 : nn <= 16 ? 60 : 26, bh = nn <= 8 ? (topo_has_tiers(t) ? 68 : 54) : nn <= 16 ? 30 : 20;
 	double R = nn <= 1 ? 0 : nn <= 8 ? 190 : nn <= 16 ? 230 : 270, W = 2 * R + bw + 60;
 	double H = 2 * R + bh + 60;
 	double *x = calloc((size_t)nn, sizeof(double)), *y = calloc((size_t)nn, sizeof(double));
@@ -523,6 +546,83 @@ static void locality_slide(FILE *out, json_t *r)
 	}
 	fputs("\"/>\n</svg>\n<p>Each point is the local share of the accesses made since the sample "
 	      "before (an interval without accesses keeps the previous value).</p>\n", out);
+	slide_end(out);
+}
+
+/*
+ * Memory tiers (docs/model.md §11): each tier's nodes, and with samples
+ * the pages (anonymous + page cache) held in each tier over time, from
+ * the timeseries' tier_pages. Shown only on machines with several tiers.
+ */
+static void tiers_slide(FILE *out, json_t *r)
+{
+	static const char *const color[] = {"#08519c", "#d94801", "#238b45", "#6a51a3"};
+	json_t *tiers = json_object_get(json_object_get(r, "topology"), "memory_tiers");
+	json_t *ts = json_object_get(r, "timeseries");
+	size_t nt = json_array_size(tiers), n = json_array_size(ts);
+	const double left = 70, top = 10, w = 690, h = 220;
+	double tmax = n ? num(json_array_get(ts, n - 1), "time_ns") / 1e6 : 0, vmax = 1;
+
+	if (nt < 2)
+		return;
+	slide_begin(out, "tiers", "Memory tiers");
+	fputs("<table><tr><th>tier</th><th>nodes</th><th>top tier</th><th>demotes to</th></tr>\n", out);
+	for (size_t i = 0; i < nt; i++) {
+		json_t *tr = json_array_get(tiers, i), *v;
+		size_t k;
+
+		fprintf(out, "<tr><td><span style=\"color:%s\">&#9632;</span> %d</td><td>",
+			color[i % 4], (int)num(tr, "id"));
+		json_array_foreach(json_object_get(tr, "nodes"), k, v)
+			fprintf(out, "%s%d", k ? ", " : "", (int)json_integer_value(v));
+		fprintf(out, "</td><td>%s</td><td>", json_is_true(json_object_get(tr, "top_tier")) ? "yes" : "no");
+		json_array_foreach(json_object_get(tr, "demotion_fallback"), k, v)
+			fprintf(out, "%s%d", k ? ", " : "", (int)json_integer_value(v));
+		fputs(json_array_size(json_object_get(tr, "demotion_fallback")) ? "</td></tr>\n"
+		      : "-</td></tr>\n", out);
+	}
+	fputs("</table>\n", out);
+	if (n < 2) {
+		fputs("<p class=\"note\">Run with <code>--timeseries 1s</code> to see the pages each tier "
+		      "holds over time.</p>\n", out);
+		slide_end(out);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < nt; k++) {
+			double v = num_at(json_array_get(ts, i), "tier_pages", (int)k);
+
+			vmax = v > vmax ? v : vmax;
+		}
+	fprintf(out, "<svg class=\"line\" viewBox=\"0 0 800 270\" width=\"800\" height=\"270\" role=\"img\" "
+		"aria-label=\"pages per tier\">\n<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" "
+		"fill=\"none\" stroke=\"#999\"/>\n", left, top, w, h);
+	for (int k = 0; k <= 4; k++) {
+		double yy = top + h - h * k / 4.0, xx = left + w * k / 4.0;
+		char lab[32];
+
+		compact(lab, sizeof(lab), vmax * k / 4.0);
+		fprintf(out, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>"
+			"<text x=\"%.0f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%s</text>\n",
+			left, left + w, yy, yy, left - 6, yy + 4, lab);
+		fprintf(out, "<text x=\"%.1f\" y=\"%.0f\" font-size=\"11\" text-anchor=\"middle\">%.4g</text>\n",
+			xx, top + h + 16, tmax * k / 4.0);
+	}
+	fprintf(out, "<text x=\"%.0f\" y=\"%.0f\" font-size=\"12\" text-anchor=\"middle\">simulated time (ms); "
+		"pages held per tier</text>\n", left + w / 2, top + h + 36);
+	for (size_t k = 0; k < nt; k++) {
+		fprintf(out, "<polyline class=\"tier\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"",
+			color[k % 4]);
+		for (size_t i = 0; i < n; i++) {
+			json_t *a = json_array_get(ts, i);
+
+			fprintf(out, "%.1f,%.1f ", left + w * (tmax > 0 ? num(a, "time_ns") / 1e6 / tmax : 0),
+				top + h - h * num_at(a, "tier_pages", (int)k) / vmax);
+		}
+		fputs("\"/>\n", out);
+	}
+	fputs("</svg>\n<p>Anonymous and page-cache pages in each tier's nodes at each sample; "
+	      "demotion moves them down, promotion up (kernel.numa_balancing=2).</p>\n", out);
 	slide_end(out);
 }
 
@@ -864,6 +964,7 @@ void report_write_html(struct sim *s, FILE *out)
 	memory_slide(out, s, r);
 	memory_time_slide(out, s, r);
 	locality_slide(out, r);
+	tiers_slide(out, r);
 	matrix_slide(out, r);
 	counters_slide(out, s, r);
 	snapshots_slide(out, s, r);

@@ -1,5 +1,5 @@
 /*
- * json.c - the JSON report (SPEC §4), snapshots and timeseries samples.
+ * json.c - the JSON report (docs/report.md), snapshots and timeseries samples.
  */
 #include <jansson.h>
 #include <stdlib.h>
@@ -27,7 +27,7 @@ void report_json_decref(struct json_t *j)
 	json_decref(j);
 }
 
-/* The SPEC §4 vmstat keys, then the rest of the kernel's names. */
+/* The docs/report.md vmstat keys, then the rest of the kernel's names. */
 static const enum vm_event_item spec_vmstat[] = {
 	PGALLOC, PGFREE, PGFAULT, PGSCAN_KSWAPD, PGSTEAL_KSWAPD, PGSCAN_DIRECT,
 	PGSTEAL_DIRECT, ZONE_RECLAIM_SUCCESS, ZONE_RECLAIM_FAILED, PGMIGRATE_SUCCESS,

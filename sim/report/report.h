@@ -1,5 +1,5 @@
 /*
- * report.h - what a run reports (SPEC §4): text for people, JSON for
+ * report.h - what a run reports (docs/report.md): text for people, JSON for
  * scripts, HTML for a visual report; numa_maps lines as the kernel's
  * show_numa_map() prints them; snapshots and timeseries samples.
  *
@@ -15,7 +15,7 @@ struct sim;
 struct task;
 struct json_t;
 
-/* The SPEC §4 object (caller decrefs with report_json_decref). */
+/* The docs/report.md object (caller decrefs with report_json_decref). */
 struct json_t *report_json(struct sim *s);
 void report_json_decref(struct json_t *j);
 /* Writes the JSON report; 0 or -1. */

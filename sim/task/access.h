@@ -2,7 +2,7 @@
  * access.h - what tasks do with memory: `touch` (fault pages in, one
  * access each) and `access` (count accesses over a range), with every
  * access counted local or remote from the task's current CPU and costed
- * at local_latency_ns * distance / 10 (SPEC §1).
+ * at local_latency_ns * distance / 10 (docs/topology-format.md).
  *
  * Both are resumable: when an access meets a migration entry the task
  * blocks until the migration completes, and the replay calls again with

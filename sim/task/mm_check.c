@@ -1,5 +1,5 @@
 /*
- * mm_check.c - the --check invariants of address spaces (SPEC §3: "page
+ * mm_check.c - the --check invariants of address spaces (docs/cli.md: "page
  * table and reverse map agree"):
  *  - each frame's mapcount equals the number of ptes mapping it;
  *  - entry i of a huge PMD maps frame head + i of a compound page;

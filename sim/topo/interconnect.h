@@ -1,6 +1,6 @@
 /*
  * interconnect.h - bandwidth and contention on the links between nodes
- * (SPEC §1 `interconnect`; docs/model.md §8).
+ * (docs/topology-format.md `interconnect`; docs/model.md §8).
  *
  * Only a topology that declares links gets a struct interconnect; without
  * one the simulation models latency alone, exactly as before.

@@ -1,5 +1,5 @@
 /*
- * topo.c - loading and validating a topology file (SPEC.md §1).
+ * topo.c - loading and validating a topology file (docs/topology-format.md).
  *
  * The file is checked completely before anything is handed out: the
  * struct topology is built on the side and freed on the first problem, so
@@ -491,7 +491,7 @@ static int check_node_ids(struct loader *L, json_t *arr, int *slot)
 	return 0;
 }
 
-/* Frames are addressed by 32-bit pfns (DESIGN.md), so the machine is capped. */
+/* Frames are addressed by 32-bit pfns (docs/architecture.md), so the machine is capped. */
 static int check_total_frames(struct loader *L, const int *slot)
 {
 	uint64_t frames = 0;

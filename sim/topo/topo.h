@@ -1,6 +1,6 @@
 /*
  * topo.h - the simulated machine: nodes, CPUs, memory, zones, SLIT
- * distances, devices (SPEC.md §1).
+ * distances, devices (docs/topology-format.md).
  *
  * A struct topology is immutable once loaded: the kernel model reads it
  * and never changes it. Loading validates the whole file first; nothing is

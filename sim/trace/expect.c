@@ -1,5 +1,5 @@
 /*
- * expect.c - parsing `expect` records (SPEC §2.2).
+ * expect.c - parsing `expect` records (docs/trace-format.md, expect).
  *
  * An expect is selectors (pid=, node=) and exactly one comparison
  * "<what><op><value>", e.g. "file_pages<=1000" or "pages[pid=1]=8192".

@@ -1,6 +1,6 @@
 /*
  * expect_eval.c - checking `expect` records against the simulation
- * (SPEC §2.2). A failure is kept with the trace line and both values;
+ * (docs/trace-format.md, expect). A failure is kept with the trace line and both values;
  * `numasim run` then exits 1.
  */
 #include <stdarg.h>

@@ -103,7 +103,7 @@ static uint64_t pages(const struct gen *g, uint64_t n)
 
 /* compile: a make-like stream of short-lived compiler processes, each
  * reading a source file, allocating, touching and exiting; the scheduler
- * places each new task (no cpu=), keeping the load balanced (seed 002). */
+ * places each new task (no cpu=), keeping the load balanced ("Linux Scalability in a NUMA World"). */
 static void gen_compile(struct gen *g)
 {
 	uint64_t t = 0;
@@ -134,7 +134,7 @@ static void gen_compile(struct gen *g)
 
 /* dilemma: long-running tasks on every node; half-way through those on
  * the upper half of the nodes finish, leaving memory and load unbalanced
- * (seed 002: the scheduler's dilemma). */
+ * ("Linux Scalability in a NUMA World": the scheduler's dilemma). */
 static void gen_dilemma(struct gen *g)
 {
 	unsigned n = ncpus(g);
@@ -193,7 +193,7 @@ static void gen_shared_array(struct gen *g)
 }
 
 /* random-access: memory interleaved over every node, accessed at random
- * by a thread on each node: the local share is 1/N (seed 002: 50% local
+ * by a thread on each node: the local share is 1/N ("Linux Scalability in a NUMA World": 50% local
  * on two nodes, ~6% on sixteen). */
 static void gen_random_access(struct gen *g)
 {
@@ -245,7 +245,7 @@ static void cron_libs(struct gen *g, uint64_t t, unsigned pid, uint64_t L)
 	cron_map(g, t, pid, L + 0x310000, 0x14000, "/lib/libdl-2.4.so", false, false, 1);
 }
 
-/* cron: the numa_maps example of seed 000 (Text 1). Other processes on
+/* cron: the numa_maps example of "Local and Remote Memory: Memory in a Linux/NUMA System" (Text 1). Other processes on
  * node 0 loaded the shared libraries first (N0 text, mapmax > 1); cron
  * started on node 1, then ran on the last node, so its private pages are
  * split between the two. Addresses are those of the example. */
@@ -299,7 +299,7 @@ static void gen_cron(struct gen *g)
 }
 
 /* pagecache: tasks on node 0 read files until node 0 is full of page
- * cache, then allocate anonymous memory (seed 000, Drawing 5). With
+ * cache, then allocate anonymous memory ("Local and Remote Memory: Memory in a Linux/NUMA System", Drawing 5). With
  * zone-reclaim=0 the anon pages go remote; with 1 node 0 reclaims its
  * clean page cache and they stay local. */
 static void gen_pagecache(struct gen *g)

@@ -1,7 +1,7 @@
 /*
  * gen.h - workload generators (`numasim gen SCENARIO [key=value ...]`).
  *
- * Each scenario writes a valid trace (SPEC §2) for one situation the
+ * Each scenario writes a valid trace (docs/trace-format.md) for one situation the
  * seed documents describe; the output depends only on the keys, so the
  * same command always writes the same trace. the shipped workloads/NAME.trace are their
  * outputs (scripts/gen-workloads regenerates them).

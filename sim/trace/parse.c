@@ -1,5 +1,5 @@
 /*
- * parse.c - one trace line into a struct trace_record (SPEC §2).
+ * parse.c - one trace line into a struct trace_record (docs/trace-format.md).
  *
  * A line is "<time> <op> key=value ... [flag ...]". Each op has a table
  * row: the keys it requires, the keys and flags it accepts. Values are

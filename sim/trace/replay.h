@@ -1,5 +1,5 @@
 /*
- * replay.h - replaying a workload trace against a simulation (SPEC §2).
+ * replay.h - replaying a workload trace against a simulation (docs/trace-format.md).
  *
  * Records are read one at a time (the trace is never held whole). Each
  * task is a sequential stream: its record starts at max(record time, end

@@ -1,5 +1,5 @@
 /*
- * replay_ops.c - what each trace op does to the simulation (SPEC §2).
+ * replay_ops.c - what each trace op does to the simulation (docs/trace-format.md).
  *
  * Inconsistencies a kernel could never see (a record for a pid that was
  * never spawned, a CPU or device the topology lacks, a pid spawned

@@ -1,12 +1,12 @@
 /*
- * trace.h - the workload trace (SPEC §2): a streaming reader that turns
+ * trace.h - the workload trace (docs/trace-format.md): a streaming reader that turns
  * each line into a typed struct trace_record.
  *
  * A trace may hold 100M records, so it is never held whole in memory:
  * trace_next() parses one line at a time into a record owned by the
  * caller, reusing the reader's buffers (no allocation in the steady
  * state). The replay runs trace_validate() over the whole file before the
- * simulation starts (SPEC: bad input is reported before the simulation
+ * simulation starts (docs/trace-format.md: bad input is reported before the simulation
  * starts), then opens it again and replays it record by record.
  *
  * What the parser checks, and what it leaves to the replay:
@@ -95,7 +95,7 @@ enum cpuset_action { CPUSET_CREATE, CPUSET_SET, CPUSET_ATTACH, CPUSET_REMOVE };
 
 enum task_state_name { TSTATE_RUNNING, TSTATE_EXITED, TSTATE_OOM_KILLED };
 
-/* What an expect compares (SPEC §2.2). */
+/* What an expect compares (docs/trace-format.md, expect). */
 enum expect_what {
 	EXP_RC,             /* value: rc, an errno as -errno (rc=EACCES -> -13) */
 	EXP_STATUS,         /* status[0..nstatus): per-page node or -errno */
@@ -112,7 +112,7 @@ enum expect_what {
 	EXP_OTHER_NODE,
 	EXP_LOCAL_RATIO,    /* ratio: over all accesses, or pid's */
 	EXP_STATE,          /* state: enum task_state_name, needs pid= */
-	EXP_VMSTAT,         /* counter: a SPEC §4 vmstat name, global count */
+	EXP_VMSTAT,         /* counter: a docs/report.md vmstat name, global count */
 	EXP_COMMITTED_AS,   /* meminfo Committed_AS in pages, global */
 	EXP_COMMIT_LIMIT,   /* meminfo CommitLimit in pages, global */
 	EXP_TIME,           /* value: simulated time (ns) when the expect runs */

@@ -42,18 +42,18 @@ cat > "$tmp/n64.trace" <<'TR'
 @2ms snapshot label=spread pid=1
 TR
 
-check() {   # check NAME NODES: the rendered DOM and the console of $tmp/NAME.html
-  name=$1 nn=$2
+check() {   # check NAME NODES [TIERS]: the rendered DOM and the console of $tmp/NAME.html
+  name=$1 nn=$2 tiers=${3:-1}
   # --dump-dom prints the DOM after load; console messages go to stderr
   timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --enable-logging=stderr --v=0 \
     --dump-dom "file://$tmp/$name.html" > "$tmp/$name.dom" 2> "$tmp/$name.log"
   if grep -E 'CONSOLE|Uncaught|ERR_FILE|ERR_NAME|net::' "$tmp/$name.log" | grep -v 'dbus' | grep -q .; then
     echo "FAIL $name: console errors"; grep -E 'CONSOLE|Uncaught|net::' "$tmp/$name.log" | head -3; fail=1
   fi
-  python3 - "$tmp/$name.dom" "$nn" "$name" <<'PY' || fail=1
+  python3 - "$tmp/$name.dom" "$nn" "$name" "$tiers" <<'PY' || fail=1
 import sys
 from html.parser import HTMLParser
-path, nn, name = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+path, nn, name, tiers = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 class P(HTMLParser):
     def __init__(self):
         super().__init__()
@@ -100,6 +100,13 @@ for s in ("expects", "snapshots", "memory-time", "tasks"):
     if len(body) < 20: err.append(s + " slide is empty")
 if c("expects", "pre") or c("expects", "ul") and not c("expects", "li"):
     err.append("expects: an empty box")
+# memory tiers: a slide only with several, one line per tier, each node's tier drawn
+if tiers > 1:
+    if "tiers" not in p.ids: err.append("no tiers slide for %d tiers" % tiers)
+    if c("tiers", "polyline.tier") != tiers: err.append("tiers: %d lines, want %d" % (c("tiers", "polyline.tier"), tiers))
+    if "tier " not in p.text.get("topology", ""): err.append("topology: node tiers not drawn")
+elif "tiers" in p.ids:
+    err.append("a tiers slide on a machine with one tier")
 if err:
     print("FAIL %s: %s" % (name, "; ".join(err))); sys.exit(1)
 PY
@@ -121,5 +128,8 @@ done
 "$numasim" run -t "$src/topologies/numa16.json" -w random-access --format html -o "$tmp/numa16.html" && check numa16 16
 "$numasim" run -t "$src/topologies/ring4-links.json" -w default --format html -o "$tmp/ring4-links.html" && check ring4-links 4
 "$numasim" run -t "$tmp/n64.json" -w "$tmp/n64.trace" --timeseries 200us --format html -o "$tmp/n64.html" && check n64 64
-echo "$n shipped workloads and 3 machines rendered; screenshots in $shots"
+# two tiers (DRAM and CXL, docs/tutorial-tiering.md): demotion and promotion on
+"$numasim" run -t "$src/topologies/2socket-cxl.json" -w tiering-hotcold --set kernel.numa_balancing=2 \
+  --set mm.numa.demotion_enabled=1 --timeseries 1s --format html -o "$tmp/2socket-cxl.html" && check 2socket-cxl 4 2
+echo "$n shipped workloads and 4 machines rendered; screenshots in $shots"
 exit $fail

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The JSON report carries every key SPEC.md §4 requires, with the types
+# The JSON report carries every key docs/report.md requires, with the types
 # and arithmetic it promises. Usage: test_json_report.sh NUMASIM SRCDIR
 set -e
 numasim=$1 src=$2

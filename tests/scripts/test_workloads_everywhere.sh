@@ -3,7 +3,7 @@
 # of them exits 0 or 1 (an expect written for ring4 may fail on another
 # machine), never 2 (a device or node the topology lacks, a size that
 # does not fit). The reclaim workloads size themselves from node 0's
-# memory, so the seed's Drawing 5 plays on every machine: with
+# memory, so Drawing 5 of "Local and Remote Memory: Memory in a Linux/NUMA System" plays on every machine: with
 # vm.zone_reclaim_mode=0 node 0's tasks allocate off node once its page
 # cache fills it; with 1 node reclaim drops the clean page cache and
 # every access stays local (Linux fact: zone_reclaim_mode bit 1,

@@ -66,7 +66,7 @@ static inline void fixture_topo_free(struct topology *t)
 	free(t);
 }
 
-/* The SPEC's ring4: one hop 18, two hops 31. */
+/* The ring4 of docs/topology-format.md: one hop 18, two hops 31. */
 static const int fixture_ring4_dist[16] = {
 	10, 18, 18, 31,
 	18, 10, 31, 18,

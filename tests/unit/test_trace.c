@@ -1,5 +1,5 @@
 /*
- * test_trace.c - the trace parser against SPEC §2: every op with its keys,
+ * test_trace.c - the trace parser against docs/trace-format.md: every op with its keys,
  * times, `all`, expect, and each class of error with its exact message.
  */
 #include <setjmp.h>
