@@ -334,6 +334,50 @@ def text(res, out):
     out.write("\nverify: %s\n" % res["summary"])
 
 
+def split_results(lines):
+    """The results port, split by program: lines and exit status per name."""
+    per, cur, rcs = {}, None, {}
+    for line in lines:
+        if line.startswith("BEGIN "):
+            cur = line.split()[1]
+            per[cur] = []
+        elif line.startswith("END "):
+            rcs[line.split()[1]] = int(line.split()[2])
+            cur = None
+        elif cur:
+            per[cur].append(line)
+    return per, rcs
+
+
+GUEST_RETRIES = 2
+
+
+def boot_traces(topo, version, work, traces, nnodes):
+    """Runs every trace's program in one boot. A program killed by a signal
+    (seen rarely under TCG: a SIGSEGV that does not recur) compares
+    nothing, so its traces are run again, alone, in up to GUEST_RETRIES
+    more boots; a difference is never retried. Returns per trace its
+    result lines, exit status and the index its program had in the boot
+    it came from (for its paths in the guest), and the boot's facts."""
+    timeout = int(os.environ.get("NUMASIM_VERIFY_TIMEOUT", "900"))
+    per, rcs, roots = [None] * len(traces), [None] * len(traces), [0] * len(traces)
+    todo, facts = list(range(len(traces))), None
+    for attempt in range(GUEST_RETRIES + 1):
+        tree = build([traces[i] for i in todo], nnodes, work)
+        lines, f = guest.boot(topo, version, work, tree, timeout)
+        facts = facts or f
+        p, r = split_results(lines)
+        for j, i in enumerate(todo):
+            per[i], rcs[i], roots[i] = p.get("t%d" % j, []), r.get("t%d" % j), j
+        todo = [i for i in todo
+                if any("died of signal" in x for x in kernel_side(per[i], "%s/%d" % (ROOT, roots[i]))["problems"])]
+        if not todo or attempt == GUEST_RETRIES:
+            break
+        sys.stderr.write("verify: the guest program of %s died of a signal; booting again with %s\n" % (
+            ", ".join(os.path.basename(traces[i]) for i in todo), "it" if len(todo) == 1 else "them"))
+    return per, rcs, roots, facts
+
+
 def main(argv):
     if len(argv) < 6:
         sys.stderr.write(__doc__)
@@ -356,10 +400,8 @@ def main(argv):
         annots = {t: annotations(t) for t in traces}
         work = tempfile.mkdtemp(prefix="numasim-verify-")
         try:
-            tree = build(traces, nnodes, work)
             sims = [sim_side(numasim, topo_path, t, work, version) for t in traces]
-            lines, facts = guest.boot(topo, version, work, tree, int(os.environ.get(
-                "NUMASIM_VERIFY_TIMEOUT", "900")))
+            per, rcs, roots, facts = boot_traces(topo, version, work, traces, nnodes)
         finally:
             if not os.environ.get("NUMASIM_VERIFY_KEEP"):
                 shutil.rmtree(work, ignore_errors=True)
@@ -374,27 +416,15 @@ def main(argv):
     except guest.RunError as e:
         sys.stderr.write("numasim verify: the guest failed: %s\n" % e)
         return 2
-    # split the results port by program
-    per, cur, rcs = {}, None, {}
-    for line in lines:
-        if line.startswith("BEGIN "):
-            cur = line.split()[1]
-            per[cur] = []
-        elif line.startswith("END "):
-            rcs[line.split()[1]] = int(line.split()[2])
-            cur = None
-        elif cur:
-            per[cur].append(line)
     facts.update({"topology": machine, "nodes": nnodes,
                   "mib": sum(guest.mib(n["memory"]) for n in topo["nodes"])})
     res = {"machine": facts, "traces": []}
     differ = 0
     crashed = []   # a guest program killed by a signal: the emulated run failed
     for i, trace in enumerate(traces):
-        name = "t%d" % i
-        k = kernel_side(per.get(name, []), "%s/%d" % (ROOT, i))
-        if rcs.get(name) != 0:
-            k["problems"].append("the guest program exited %s" % rcs.get(name, "(never ran)"))
+        k = kernel_side(per[i], "%s/%d" % (ROOT, roots[i]))
+        if rcs[i] != 0:
+            k["problems"].append("the guest program exited %s" % ("(never ran)" if rcs[i] is None else rcs[i]))
         crashed += [(trace, p) for p in k["problems"] if "died of signal" in p]
         ntasks = sum(1 for line in open(trace) if re.match(r"\S+\s+(spawn|fork|thread)\b", line))
         text_ = open(trace).read()
