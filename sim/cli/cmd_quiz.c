@@ -470,6 +470,44 @@ static void t_balancing(struct quiz *q)
 	    mib * PAGES_PER_MIB, b, a, b, mib * PAGES_PER_MIB);
 }
 
+/* Transparent huge pages (docs/tutorial-thp.md): whether a write fault
+ * gets a 2 MiB page, and how numastat and numa_maps count it. */
+static void t_thp(struct quiz *q)
+{
+	static const char *const setting[] = {"madvise", "madvise", "always"};
+	int n = pick(q, 2, 4), a = pick(q, 0, n - 1), mib = 2 * pick(q, 2, 8), v = pick(q, 0, 2);
+	bool advise = v == 1, thp = v != 0;
+	int huge = thp ? mib / 2 : 0, pages = mib * PAGES_PER_MIB;
+
+	machine(q, n, 512, -1);   /* THP is off by default below 512 MiB of RAM */
+	tr(q, "@0 sysctl mm.transparent_hugepage.enabled=%s\n@0 spawn pid=1 cpu=%d\n"
+	   "@0 mmap pid=1 addr=0x40000000 len=%dMiB\n", setting[v], cpu_of(q, a), mib);
+	if (advise)
+		tr(q, "@0 madvise pid=1 addr=0x40000000 len=%dMiB advice=hugepage\n", mib);
+	tr(q, "@1ms touch pid=1 addr=0x40000000 len=%dMiB write\n"
+	   "@2ms expect pid=1 node=%d nr_anon_transparent_hugepages=%d\n"
+	   "@2ms expect pid=1 node=%d numa_hit=%d\n@2ms expect pid=1 node=%d pages[pid=1]=%d\n",
+	   mib, a, huge, a, thp ? huge : pages, a, pages);
+	ask(q, "With mm.transparent_hugepage.enabled=%s, pid 1 on node %d maps %d MiB at 0x40000000\n"
+	    "(2 MiB aligned)%s and writes all of it.\n"
+	    "  1. How many transparent huge pages does node %d hold?\n"
+	    "  2. How many allocations does numa_hit count on node %d?\n"
+	    "  3. How many pages of pid 1 does numa_maps show on node %d?\n", setting[v], a, mib,
+	    advise ? ", calls madvise(MADV_HUGEPAGE) on it," : "", a, a, a);
+	if (thp)
+		ans(q, "  1. %d: %s,\n     so each aligned 2 MiB of the mapping takes a huge fault and gets\n"
+		    "     an order-9 page on the local node.\n"
+		    "  2. %d: numastat counts one allocation per huge page (zone_statistics() with\n"
+		    "     nr_account 1).\n", huge, advise ? "madvise mode and the range is MADV_HUGEPAGE"
+		    : "always mode", huge);
+	else
+		ans(q, "  1. 0: in madvise mode only MADV_HUGEPAGE ranges get huge pages.\n"
+		    "  2. %d: one allocation per 4 KiB page.\n", pages);
+	ans(q, "  3. %d either way: numa_maps counts base pages (a huge page is 512 in anon= and N%d=).\n"
+	    "Rule: __handle_mm_fault() -> thp_vma_allowable_order() -> do_huge_pmd_anonymous_page()\n"
+	    "-> vma_alloc_folio(order 9) on the policy's (here the local) node.\n", pages, a);
+}
+
 /* ---- the command --------------------------------------------------------------- */
 
 struct topic {
@@ -487,6 +525,7 @@ static const struct topic topics[] = {
 	{"kswapd", "kswapd, the LRU, swap and the OOM killer", t_kswapd},
 	{"scaling", "random access over interleaved memory: 1/N local", t_scaling},
 	{"balancing", "automatic NUMA balancing", t_balancing},
+	{"thp", "transparent huge pages: huge faults, numastat and numa_maps", t_thp},
 };
 #define NR_TOPICS (sizeof(topics) / sizeof(topics[0]))
 
