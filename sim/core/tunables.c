@@ -6,6 +6,11 @@
 #include "core/suggest.h"
 #include "core/units.h"
 
+/* Table entries leave their trailing optional fields (choices, version)
+ * zero; clang's -Wmissing-field-initializers flags that even inside
+ * designated array elements, GCC's does not. */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 static const char *const thp_enabled_words[] = {"always", "madvise", "never", NULL};
 static const char *const thp_defrag_words[] = {"always", "defer", "defer+madvise", "madvise",
 					       "never", NULL};
