@@ -504,6 +504,29 @@ out:
 	slide_end(out);
 }
 
+/* The frame of a line chart over simulated time: an 800 x 270 SVG, the
+ * plot box, five grid lines labelled ylab[0..4] from the bottom, the time
+ * axis 0..tmax ms and its caption. The caller draws the lines and closes
+ * the SVG. */
+static void chart_frame(FILE *out, const char *aria, double left, double top, double w, double h,
+			double tmax, char ylab[5][16], const char *caption)
+{
+	fprintf(out, "<svg class=\"line\" viewBox=\"0 0 800 270\" width=\"800\" height=\"270\" role=\"img\" "
+		"aria-label=\"%s\">\n<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" "
+		"fill=\"none\" stroke=\"#999\"/>\n", aria, left, top, w, h);
+	for (int k = 0; k <= 4; k++) {
+		double yy = top + h - h * k / 4.0, xx = left + w * k / 4.0;
+
+		fprintf(out, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>"
+			"<text x=\"%.0f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%s</text>\n",
+			left, left + w, yy, yy, left - 6, yy + 4, ylab[k]);
+		fprintf(out, "<text x=\"%.1f\" y=\"%.0f\" font-size=\"11\" text-anchor=\"middle\">%.4g</text>\n",
+			xx, top + h + 16, tmax * k / 4.0);
+	}
+	fprintf(out, "<text x=\"%.0f\" y=\"%.0f\" font-size=\"12\" text-anchor=\"middle\">%s</text>\n",
+		left + w / 2, top + h + 36, caption);
+}
+
 static void locality_slide(FILE *out, json_t *r)
 {
 	json_t *ts = json_object_get(r, "timeseries");
@@ -519,21 +542,12 @@ static void locality_slide(FILE *out, json_t *r)
 		slide_end(out);
 		return;
 	}
-	fprintf(out, "<svg class=\"line\" viewBox=\"0 0 800 270\" width=\"800\" height=\"270\" role=\"img\" "
-		"aria-label=\"local ratio\">\n<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" "
-		"fill=\"none\" stroke=\"#999\"/>\n", left, top, w, h);
-	for (int k = 0; k <= 4; k++) {
-		double yy = top + h - h * k / 4.0, xx = left + w * k / 4.0;
+	char ylab[5][16];
 
-		fprintf(out, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>"
-			"<text x=\"%.0f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%d%%</text>\n",
-			left, left + w, yy, yy, left - 6, yy + 4, 25 * k);
-		fprintf(out, "<text x=\"%.1f\" y=\"%.0f\" font-size=\"11\" text-anchor=\"middle\">%.4g</text>\n",
-			xx, top + h + 16, tmax * k / 4.0);
-	}
-	fprintf(out, "<text x=\"%.0f\" y=\"%.0f\" font-size=\"12\" text-anchor=\"middle\">simulated time (ms)"
-		"</text>\n<polyline fill=\"none\" stroke=\"#08519c\" stroke-width=\"2\" points=\"",
-		left + w / 2, top + h + 36);
+	for (int k = 0; k <= 4; k++)
+		snprintf(ylab[k], sizeof(ylab[k]), "%d%%", 25 * k);
+	chart_frame(out, "local ratio", left, top, w, h, tmax, ylab, "simulated time (ms)");
+	fputs("<polyline fill=\"none\" stroke=\"#08519c\" stroke-width=\"2\" points=\"", out);
 	for (uint64_t i = 0; i < n; i++) {
 		json_t *a = json_array_get(ts, i), *b = i ? json_array_get(ts, i - 1) : NULL;
 		double dl = num(a, "local") - (b ? num(b, "local") : 0);
@@ -594,22 +608,12 @@ static void tiers_slide(FILE *out, json_t *r)
 
 			vmax = v > vmax ? v : vmax;
 		}
-	fprintf(out, "<svg class=\"line\" viewBox=\"0 0 800 270\" width=\"800\" height=\"270\" role=\"img\" "
-		"aria-label=\"pages per tier\">\n<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" "
-		"fill=\"none\" stroke=\"#999\"/>\n", left, top, w, h);
-	for (int k = 0; k <= 4; k++) {
-		double yy = top + h - h * k / 4.0, xx = left + w * k / 4.0;
-		char lab[32];
+	char ylab[5][16];
 
-		compact(lab, sizeof(lab), vmax * k / 4.0);
-		fprintf(out, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>"
-			"<text x=\"%.0f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%s</text>\n",
-			left, left + w, yy, yy, left - 6, yy + 4, lab);
-		fprintf(out, "<text x=\"%.1f\" y=\"%.0f\" font-size=\"11\" text-anchor=\"middle\">%.4g</text>\n",
-			xx, top + h + 16, tmax * k / 4.0);
-	}
-	fprintf(out, "<text x=\"%.0f\" y=\"%.0f\" font-size=\"12\" text-anchor=\"middle\">simulated time (ms); "
-		"pages held per tier</text>\n", left + w / 2, top + h + 36);
+	for (int k = 0; k <= 4; k++)
+		compact(ylab[k], sizeof(ylab[k]), vmax * k / 4.0);
+	chart_frame(out, "pages per tier", left, top, w, h, tmax, ylab,
+		    "simulated time (ms); pages held per tier");
 	for (size_t k = 0; k < nt; k++) {
 		fprintf(out, "<polyline class=\"tier\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"",
 			color[k % 4]);
