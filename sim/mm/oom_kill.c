@@ -72,8 +72,12 @@ static bool oom_eligible(struct sim *s, const struct task *t, enum oom_constrain
 
 		return !p || p->mode != MPOL_BIND || nodes_intersects(&p->nodes, req->nodemask);
 	}
-	if (c == CONSTRAINT_CPUSET)
-		return nodes_intersects(cpuset_mems_allowed(s, t), req->cpuset_mems);
+	if (c == CONSTRAINT_CPUSET) {
+		/* a task in the root cpuset may use every node (NULL) */
+		const nodemask_t *mems = cpuset_mems_allowed(s, t);
+
+		return !mems || nodes_intersects(mems, req->cpuset_mems);
+	}
 	return true;
 }
 
