@@ -458,7 +458,7 @@ void rec_word(char *dst, size_t size, const char *s)
 	for (; s[i] && i + 1 < size; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		dst[i] = (c <= ' ' || c == '#' || c >= 0x7f) ? '_' : (char)c;
+		dst[i] = (c <= ' ' || c == '#' || c == '$' || c >= 0x7f) ? '_' : (char)c;
 	}
 	if (!i && size > 1)
 		dst[i++] = '_';

@@ -172,6 +172,9 @@ static void test_words_lists(void **state)
 	assert_string_equal(w, "/a_b_c_d");
 	rec_word(w, sizeof(w), "");
 	assert_string_equal(w, "_");
+	/* '$' would start a trace parameter ${NAME} (found by fuzz_import) */
+	rec_word(w, sizeof(w), "a$b${X}");
+	assert_string_equal(w, "a_b_{X}");
 	rec_list(w, sizeof(w), bits, 128);
 	assert_string_equal(w, "0-3,6,64");
 	(void)state;
