@@ -184,9 +184,10 @@ static int record_stream(const struct trace_record *r)
 {
 	switch (r->op) {
 	case OP_SPAWN: case OP_FILE: case OP_SYSCTL: case OP_DROP_CACHES:
-	case OP_CPUSET: case OP_KMALLOC:
+	case OP_CPUSET:
 		return -1;
 	case OP_SNAPSHOT:   /* with pid=, it waits for P's previous record */
+	case OP_KMALLOC:    /* with pid=, P allocates: after P's previous record */
 		return trace_has(r, TK_PID) ? r->pid : -1;
 	case OP_EXPECT:
 		return r->expect.has_pid ? r->expect.pid : -1;
