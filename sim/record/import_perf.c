@@ -194,10 +194,6 @@ static int sample(struct pimp *m, struct fields *f, struct nerr *err)
 			   "perf script -F tid,cpu,time,addr)");
 	if (!f->tid)
 		return 0;   /* the idle task: not the program */
-	if (f->tid > 4194304 || f->pid > 4194304)
-		return bad(m, err, "tid out of range 1..4194304");
-	if (f->cpu >= 4096)
-		return bad(m, err, "cpu out of range 0..4095");
 	/* after the time: [period] [event:] addr [symbol ...] */
 	for (char *x = strtok_r(f->rest, " \t", &save); x && n < 8; x = strtok_r(NULL, " \t", &save))
 		w[n++] = x;
@@ -358,6 +354,15 @@ int import_perf(struct rec_log *g, FILE *f, const char *path, uint32_t *next_mm,
 		if (!fl.have_t) {
 			rc = bad(&m, err, "not a perf script line (no time field: perf script -F "
 				 "tid,cpu,time,addr)");
+			break;
+		}
+		/* samples and side-band events alike: what a trace can name */
+		if (fl.tid > 4194304 || fl.pid > 4194304) {
+			rc = bad(&m, err, "tid out of range 1..4194304");
+			break;
+		}
+		if (fl.have_cpu && fl.cpu >= 4096) {
+			rc = bad(&m, err, "cpu out of range 0..4095");
 			break;
 		}
 		if ((ev = strstr(s, "PERF_RECORD_"))) {
