@@ -9,52 +9,26 @@
 void pgtable_init(struct pgtable *pt)
 {
 	memset(pt, 0, sizeof(*pt));
+	hashmap_init(&pt->leaves);
 }
 
 void pgtable_free(struct pgtable *pt)
 {
-	for (uint64_t i = 0; i < pt->nslots; i++)
-		free(pt->slots[i]);
-	free(pt->slots);
-	free(pt->keys);
-	memset(pt, 0, sizeof(*pt));
+	size_t pos = 0;
+	uint64_t key, val;
+
+	while (hashmap_next(&pt->leaves, &pos, &key, &val))
+		free((struct pt_leaf *)(uintptr_t)val);
+	hashmap_free(&pt->leaves);
+	bool *oom = pt->oom;
+
+	pgtable_init(pt);
+	pt->oom = oom;
 }
 
 static struct pt_leaf *find_leaf(struct pgtable *pt, uint64_t key)
 {
 	return pgtable_leaf(pt, key);
-}
-
-static void insert_slot(struct pt_leaf **slots, uint64_t *keys, uint64_t nslots, struct pt_leaf *l)
-{
-	uint64_t i = pgtable_hash(l->key) & (nslots - 1);
-
-	while (keys[i])
-		i = (i + 1) & (nslots - 1);
-	slots[i] = l;
-	keys[i] = l->key + 1;
-}
-
-static int grow(struct pgtable *pt)
-{
-	uint64_t n = pt->nslots ? pt->nslots * 2 : 16;
-	struct pt_leaf **slots = host_calloc(pt->oom, n, sizeof(*slots));
-	uint64_t *keys = host_calloc(pt->oom, n, sizeof(*keys));
-
-	if (!slots || !keys) {
-		free(slots);
-		free(keys);
-		return -1;
-	}
-	for (uint64_t i = 0; i < pt->nslots; i++)
-		if (pt->slots[i])
-			insert_slot(slots, keys, n, pt->slots[i]);
-	free(pt->slots);
-	free(pt->keys);
-	pt->slots = slots;
-	pt->keys = keys;
-	pt->nslots = n;
-	return 0;
 }
 
 static struct pt_leaf *leaf_create(struct pgtable *pt, uint64_t key)
@@ -63,13 +37,15 @@ static struct pt_leaf *leaf_create(struct pgtable *pt, uint64_t key)
 
 	if (l)
 		return l;
-	if ((pt->nleaves + 1) * 2 > pt->nslots && grow(pt))
-		return NULL;
 	l = host_calloc(pt->oom, 1, sizeof(*l));
 	if (!l)
 		return NULL;
+	pt->leaves.oom = pt->oom;
+	if (hashmap_put(&pt->leaves, key, (uintptr_t)l)) {
+		free(l);
+		return NULL;
+	}
 	l->key = key;
-	insert_slot(pt->slots, pt->keys, pt->nslots, l);
 	pt->nleaves++;
 	pt->last = l;
 	pt->last_key = key + 1;
@@ -133,10 +109,13 @@ static bool walk_sparse(struct pgtable *pt, uint64_t lo, uint64_t hi, pte_fn fn,
 
 	if (!v)
 		return false;
-	for (uint64_t i = 0; i < pt->nslots; i++) {
-		struct pt_leaf *l = pt->slots[i];
+	size_t pos = 0;
+	uint64_t key, val;
 
-		if (l && l->used && l->key >= klo && l->key <= khi)
+	while (hashmap_next(&pt->leaves, &pos, &key, &val)) {
+		struct pt_leaf *l = (struct pt_leaf *)(uintptr_t)val;
+
+		if (l->used && l->key >= klo && l->key <= khi)
 			v[n++] = l;
 	}
 	qsort(v, n, sizeof(*v), leaf_cmp);
@@ -152,7 +131,7 @@ void pgtable_walk(struct pgtable *pt, uint64_t lo, uint64_t hi, pte_fn fn, void 
 		return;
 	uint64_t klo = lo >> PT_LEAF_BITS, khi = (hi - 1) >> PT_LEAF_BITS;
 
-	if (khi - klo >= pt->nslots && walk_sparse(pt, lo, hi, fn, ctx))
+	if (khi - klo >= pt->leaves.nslots && walk_sparse(pt, lo, hi, fn, ctx))
 		return;
 	/* Walk leaf by leaf over the range; skip absent leaves quickly. */
 	for (uint64_t key = klo; key <= khi; key++) {

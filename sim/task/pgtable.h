@@ -3,8 +3,8 @@
  *
  * Real page tables are radix trees of 512-entry tables; this one keeps
  * the leaf level (512 entries, one "PMD's worth") and replaces the upper
- * levels by an open-addressing hash of leaf tables, which is as fast for
- * sparse 48-bit address spaces and simpler. A one-entry cache of the last
+ * levels by the simulator's hash table (core/hashmap.h) from leaf number
+ * to leaf, which is as fast for sparse 48-bit address spaces and simpler. A one-entry cache of the last
  * leaf makes sequential walks cost one compare per page.
  *
  * An entry (pte_t) is 0 when nothing is mapped, else:
@@ -25,6 +25,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "core/hashmap.h"
 
 typedef uint64_t pte_t;
 
@@ -58,10 +60,8 @@ struct pt_leaf {
 };
 
 struct pgtable {
-	struct pt_leaf **slots;   /* open addressing; NULL = empty */
-	uint64_t *keys;           /* key + 1 of slots[i] (0 = empty): probing reads
-				   * this small array, not the 4 KiB leaves */
-	uint64_t nslots, nleaves;
+	struct hashmap leaves;    /* key -> struct pt_leaf * (core/hashmap.h) */
+	uint64_t nleaves;
 	struct pt_leaf *last;     /* cache of the last leaf found */
 	uint64_t last_key;        /* its key + 1 (0 = none) */
 	uint64_t entries;         /* non-zero entries in all leaves */
@@ -73,31 +73,25 @@ void pgtable_free(struct pgtable *pt);
 
 /* The leaf holding key (vpn >> PT_LEAF_BITS), or NULL; inline because
  * every access goes through it. */
-static inline uint64_t pgtable_hash(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	return k;
-}
-
 static inline struct pt_leaf *pgtable_leaf(struct pgtable *pt, uint64_t key)
 {
 	if (pt->last_key == key + 1)
 		return pt->last;
-	if (!pt->nslots)
-		return NULL;
-	for (uint64_t i = pgtable_hash(key) & (pt->nslots - 1);; i = (i + 1) & (pt->nslots - 1)) {
-		uint64_t k = pt->keys[i];
+	uint64_t *v = hashmap_lookup(&pt->leaves, key);
 
-		if (!k)
-			return NULL;
-		if (k == key + 1) {
-			pt->last = pt->slots[i];
-			pt->last_key = k;
-			return pt->last;
-		}
-	}
+	if (!v)
+		return NULL;
+	pt->last = (struct pt_leaf *)(uintptr_t)*v;
+	pt->last_key = key + 1;
+	return pt->last;
+}
+
+/* Prefetches the hash slot that a later pgtable_leaf(pt, key) probes
+ * first (a batch of random lookups overlaps their cache misses). */
+static inline void pgtable_prefetch_slot(const struct pgtable *pt, uint64_t key)
+{
+	if (pt->leaves.nslots)
+		__builtin_prefetch(&pt->leaves.keys[hashmap_mix(key) & (pt->leaves.nslots - 1)]);
 }
 
 /* The entry for vpn, or 0. */

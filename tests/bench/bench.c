@@ -255,6 +255,8 @@ static void bench_reclaim(void)
 
 static const struct section sections[] = {
 	{"memory", bench_memory},
+	{"touched", bench_touched},
+	{"random48", bench_random48},
 	{"alloc", bench_alloc},
 	{"mixed", bench_mixed},
 	{"init", bench_init},
@@ -295,7 +297,7 @@ int main(int argc, char **argv)
 		return run("all");
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			printf("usage: numasim-bench [all|memory|alloc|mixed|init|replay|thp|replay-100m]...\n");
+			printf("usage: numasim-bench [all|memory|touched|random48|alloc|mixed|init|replay|thp|reclaim|linear|replay-100m]...\n");
 			return 0;
 		}
 		int rc = run(argv[i]);

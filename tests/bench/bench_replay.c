@@ -322,3 +322,99 @@ void bench_replay_100m(void)
 	       1e3 / ns);
 	fixture_topo_free(t);
 }
+
+/* Resident host bytes of this process now (/proc/self/statm). */
+static uint64_t rss_bytes(void)
+{
+	unsigned long size = 0, resident = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (f) {
+		if (fscanf(f, "%lu %lu", &size, &resident) != 2)
+			resident = 0;
+		fclose(f);
+	}
+	return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+/*
+ * Host bytes per frame with (nearly) every page touched: `nodes` nodes of
+ * per_node bytes, one task per node touching pct % of its node's memory
+ * (the rest is left to the watermarks, so nothing is reclaimed). The
+ * figure is the process's resident memory, boot, frame arrays, page
+ * tables and all, over the machine's frames.
+ */
+static void touched_one(const char *label, int nodes, uint64_t per_node, unsigned pct)
+{
+	uint64_t *mem = calloc((size_t)nodes, sizeof(*mem));
+	char path[512];
+
+	for (int i = 0; i < nodes; i++)
+		mem[i] = per_node;
+	struct topology *t = fixture_topo(nodes, mem, NULL, NULL, 2);
+	FILE *f = trace_file(path, sizeof(path), "touched");
+	uint64_t len = per_node / 100 * pct & ~(64 * MiB - 1), rss0 = rss_bytes();
+	struct sim *s;
+
+	for (int p = 1; p <= nodes; p++)
+		fprintf(f, "@0 spawn pid=%d cpu=%d\n@0 mmap pid=%d addr=0x100000000 len=%llu\n", p,
+			(p - 1) * 2, p, (unsigned long long)len);
+	for (int p = 1; p <= nodes; p++)
+		for (uint64_t off = 0; off < len; off += 64 * MiB)
+			fprintf(f, "@1us touch pid=%d addr=%#llx len=64MiB\n", p,
+				(unsigned long long)(0x100000000ULL + off));
+	fclose(f);
+	double dt = replay_seconds(t, path, &s);
+	uint64_t rss = rss_bytes() - rss0, frames = s->mem.f.nr;
+	uint64_t touched = s->mem.events[PGFAULT];
+
+	printf("memory.touched_%s: %.2f host B/frame, %.2f GiB resident (%llu frames, %.1f %% touched, "
+	       "%.2f M faults/s)\n", label, (double)rss / (double)frames, (double)rss / (double)GiB,
+	       (unsigned long long)frames, 100.0 * (double)touched / (double)frames,
+	       (double)touched / dt / 1e6);
+	sim_destroy(s);
+	unlink(path);
+	fixture_topo_free(t);
+	free(mem);
+}
+
+void bench_touched(void)
+{
+	touched_one("64GiB_96pct", 4, 16 * GiB, 96);
+	if (getenv("NUMASIM_BENCH_1TIB"))
+		touched_one("1TiB_96pct", 8, 128 * GiB, 96);
+}
+
+/*
+ * Random accesses over a range far larger than the host's caches: one
+ * task on a 2 x 32 GiB machine touches 48 GiB (12.6M faults), then makes
+ * 200M random accesses over it. Prints faults/s, accesses/s and the
+ * whole run's seconds.
+ */
+void bench_random48(void)
+{
+	static const uint64_t mem[2] = {32 * GiB, 32 * GiB};
+	struct topology *t = fixture_topo(2, mem, NULL, NULL, 2);
+	char p1[512], p2[512];
+	FILE *f = trace_file(p1, sizeof(p1), "touch48"), *g = trace_file(p2, sizeof(p2), "random48");
+	const uint64_t acc = 200000000;
+
+	for (FILE **x = (FILE *[]){f, g, NULL}; *x; x++) {
+		fprintf(*x, "@0 spawn pid=1 cpu=0\n@0 mmap pid=1 addr=0x100000000 len=48GiB\n"
+			"@1us touch pid=1 addr=0x100000000 len=48GiB\n");
+	}
+	fprintf(g, "@1s access pid=1 addr=0x100000000 len=48GiB count=%llu pattern=random\n",
+		(unsigned long long)acc);
+	fclose(f);
+	fclose(g);
+	double dt = replay_seconds(t, p1, NULL);
+	double da = replay_seconds(t, p2, NULL);
+
+	printf("random48.touch_faults_per_s: %.2f M/s (48 GiB, %.3f s)\n",
+	       48.0 * GiB / 4096 / dt / 1e6, dt);
+	printf("random48.access_random_per_s: %.1f M/s (200M over 48 GiB; touch and accesses %.3f s)\n",
+	       (double)acc / (da - dt) / 1e6, da);
+	unlink(p1);
+	unlink(p2);
+	fixture_topo_free(t);
+}
