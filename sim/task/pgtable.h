@@ -57,10 +57,10 @@ static inline bool pte_maps_frame(pte_t p) { return (p & (PTE_PRESENT | PTE_ZERO
 #define PT_DIR_BITS 9             /* leaves per directory: 1 GiB of 4 KiB pages */
 #define PT_DIR_SIZE (1u << PT_DIR_BITS)
 
+/* A leaf: exactly one 4 KiB host page of entries, so that a fully
+ * mapped leaf costs 8 host bytes per page it maps; its bookkeeping lives
+ * in its directory. */
 struct pt_leaf {
-	uint64_t key;             /* vpn >> PT_LEAF_BITS */
-	uint32_t used;            /* non-zero entries */
-	uint32_t in_chunk;        /* carved from a chunk (pgtable.c), not malloc()ed alone */
 	pte_t e[PT_LEAF_SIZE];
 };
 
@@ -69,7 +69,10 @@ struct pt_leaf {
  * entry per GiB, which stays in the host's first-level cache, and a
  * 4 KiB array per GiB, instead of a hash entry per 2 MiB. */
 struct pt_dir {
+	uint64_t key;                        /* leaf key >> PT_DIR_BITS */
 	struct pt_leaf *leaf[PT_DIR_SIZE];
+	uint16_t used[PT_DIR_SIZE];          /* non-zero entries per leaf */
+	uint64_t in_chunk[PT_DIR_SIZE / 64]; /* leaf i carved from a chunk (pgtable.c) */
 };
 
 struct pgtable {
@@ -82,7 +85,7 @@ struct pgtable {
 	uint64_t entries;         /* non-zero entries in all leaves */
 	/* Leaves past the first PT_DIR_SIZE come from 2 MiB chunks advised
 	 * to be host huge pages: random lookups over a large mapping then
-	 * take one host TLB entry per 510 leaves, not one per leaf. */
+	 * take one host TLB entry per 512 leaves, not one per leaf. */
 	void **chunks;
 	size_t nchunks;
 	unsigned chunk_free;      /* leaves left in chunks[nchunks - 1] */
@@ -122,6 +125,14 @@ static inline struct pt_leaf *pgtable_leaf(struct pgtable *pt, uint64_t key)
 		pt->last_key = key + 1;
 	}
 	return l;
+}
+
+/* Non-zero entries in leaf key (pmd_none() when 0). */
+static inline unsigned pgtable_leaf_used(struct pgtable *pt, uint64_t key)
+{
+	struct pt_dir *d = pgtable_dir(pt, key);
+
+	return d ? d->used[key & (PT_DIR_SIZE - 1)] : 0;
 }
 
 /* Asks the host to bring the entry for vpn into its cache, if its leaf

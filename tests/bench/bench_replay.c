@@ -15,7 +15,9 @@
 
 #include "../unit/fixture_topo.h"
 #include "bench.h"
+#include "mm/page_alloc.h"
 #include "sim.h"
+#include "task/pgtable.h"
 #include "trace/replay.h"
 
 #define MiB (1ULL << 20)
@@ -353,9 +355,13 @@ static uint64_t rss_bytes(void)
 /*
  * Host bytes per frame with (nearly) every page touched: `nodes` nodes of
  * per_node bytes, one task per node touching pct % of its node's memory
- * (the rest is left to the watermarks, so nothing is reclaimed). The
- * figure is the process's resident memory, boot, frame arrays, page
- * tables and all, over the machine's frames.
+ * (the rest is left to the watermarks, so nothing is reclaimed), then
+ * unmapping it all and touching it again, so that every frame has been
+ * allocated, freed and allocated (the free path writes frame arrays the
+ * first touch leaves untouched). The figure is the growth of the
+ * process's resident memory (frame arrays, page tables and all) over the
+ * machine's frames; the worst case, every frame array resident plus a
+ * pte for every frame, is printed beside it.
  */
 static void touched_one(const char *label, int nodes, uint64_t per_node, unsigned pct)
 {
@@ -369,23 +375,32 @@ static void touched_one(const char *label, int nodes, uint64_t per_node, unsigne
 	uint64_t len = per_node / 100 * pct & ~(64 * MiB - 1), rss0 = rss_bytes();
 	struct sim *s;
 
-	for (int p = 1; p <= nodes; p++)
-		fprintf(f, "@0 spawn pid=%d cpu=%d\n@0 mmap pid=%d addr=0x100000000 len=%llu\n", p,
-			(p - 1) * 2, p, (unsigned long long)len);
-	for (int p = 1; p <= nodes; p++)
-		for (uint64_t off = 0; off < len; off += 64 * MiB)
-			fprintf(f, "@1us touch pid=%d addr=%#llx len=64MiB\n", p,
-				(unsigned long long)(0x100000000ULL + off));
+	for (int pass = 0; pass < 2; pass++) {
+		for (int p = 1; p <= nodes; p++) {
+			if (pass)
+				fprintf(f, "@%ds munmap pid=%d addr=0x100000000 len=%llu\n", pass, p,
+					(unsigned long long)len);
+			else
+				fprintf(f, "@0 spawn pid=%d cpu=%d\n", p, (p - 1) * 2);
+			fprintf(f, "@%ds mmap pid=%d addr=0x100000000 len=%llu\n", pass, p,
+				(unsigned long long)len);
+		}
+		for (int p = 1; p <= nodes; p++)
+			for (uint64_t off = 0; off < len; off += 64 * MiB)
+				fprintf(f, "@%ds touch pid=%d addr=%#llx len=64MiB\n", pass, p,
+					(unsigned long long)(0x100000000ULL + off));
+	}
 	fclose(f);
 	replay_seconds(t, path, &s);
-	double dt = last_cpu;
 	uint64_t rss = rss_bytes() - rss0, frames = s->mem.f.nr;
-	uint64_t touched = s->mem.events[PGFAULT];
+	uint64_t touched = 0;
 
-	printf("memory.touched_%s: %.2f host B/frame, %.2f GiB resident (%llu frames, %.1f %% touched, "
-	       "%.2f M faults/CPU s)\n", label, (double)rss / (double)frames, (double)rss / (double)GiB,
-	       (unsigned long long)frames, 100.0 * (double)touched / (double)frames,
-	       (double)touched / dt / 1e6);
+	for (int n = 0; n < s->mem.nr_nodes; n++)
+		touched += s->mem.nodes[n].stat[NR_ANON_MAPPED];
+	printf("memory.touched_%s: %.2f host B/frame, %.2f GiB resident (%llu frames, %.1f %% mapped; "
+	       "at most %u + %zu B/frame)\n", label, (double)rss / (double)frames,
+	       (double)rss / (double)GiB, (unsigned long long)frames,
+	       100.0 * (double)touched / (double)frames, frame_bytes_per_page(), sizeof(pte_t));
 	sim_destroy(s);
 	unlink(path);
 	fixture_topo_free(t);
