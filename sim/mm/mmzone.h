@@ -201,16 +201,19 @@ enum vm_event_item {
 };
 extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];
 
-/* pfn -> zone (page_zone_id()): the populated zones in pfn order are
- * "spans"; section_span[pfn >> PFN_SECTION_SHIFT] is the span holding
- * the section's first pfn, and a pfn past that span's end belongs to a
- * later one (zones need not be section-aligned, and a tiny zone may end
- * inside a section). 2 bytes per 512 frames. */
+/* pfn -> zone (page_zone_id()): one 16-bit entry per section of
+ * 2^PFN_SECTION_SHIFT frames (2 bytes per 512 frames). A section inside
+ * one zone holds that zone's id. A section that a zone boundary crosses
+ * (zones need not be section-aligned, and a tiny zone may end inside a
+ * section) holds SECTION_MIXED | the index of the "span" (a populated
+ * zone, in pfn order) holding its first pfn, and the lookup steps on
+ * through the spans' ends from there. */
 #define PFN_SECTION_SHIFT 9
+#define SECTION_MIXED 0x8000u
 
 struct mem {
 	struct frames f;
-	uint16_t *section_span;
+	uint16_t *section_zone;
 	pfn_t *span_end;                 /* per span: its zone's end pfn (exclusive) */
 	uint16_t *span_zone;             /* per span: its zone id */
 	int nr_spans;
@@ -228,11 +231,14 @@ static inline struct zone *mem_zone_by_id(struct mem *m, unsigned id)
 /* The global zone id of frame pfn (< f.nr): node * MAX_NR_ZONES + type. */
 static inline unsigned pfn_zone_id(const struct mem *m, pfn_t pfn)
 {
-	unsigned i = m->section_span[pfn >> PFN_SECTION_SHIFT];
+	unsigned v = m->section_zone[pfn >> PFN_SECTION_SHIFT];
 
-	while (pfn >= m->span_end[i])
-		i++;
-	return m->span_zone[i];
+	if (__builtin_expect(!(v & SECTION_MIXED), 1))
+		return v;
+	v &= ~SECTION_MIXED;
+	while (pfn >= m->span_end[v])
+		v++;
+	return m->span_zone[v];
 }
 
 static inline struct zone *page_zone(struct mem *m, pfn_t pfn)

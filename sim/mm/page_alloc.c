@@ -492,25 +492,40 @@ static int init_zone_spans(struct sim *s, struct nerr *err)
 	uint64_t nsec = (m->f.nr >> PFN_SECTION_SHIFT) + 1;
 	int nz = m->nr_nodes * MAX_NR_ZONES, i = 0;
 
-	m->section_span = sim_calloc(s, (size_t)nsec, sizeof(*m->section_span));
+	m->section_zone = sim_calloc(s, (size_t)nsec, sizeof(*m->section_zone));
 	m->span_end = sim_calloc(s, (size_t)nz + 1, sizeof(*m->span_end));
 	m->span_zone = sim_calloc(s, (size_t)nz + 1, sizeof(*m->span_zone));
-	if (!m->section_span || !m->span_end || !m->span_zone)
+	if (!m->section_zone || !m->span_end || !m->span_zone)
 		return nerr_set(err, "out of host memory for the zone table");
+	if (nz >= (int)SECTION_MIXED)
+		return nerr_set(err, "topology too large: more than %u zones", SECTION_MIXED - 1);
 	for (int id = 0; id < nz; id++) {
 		const struct zone *z = mem_zone_by_id(m, (unsigned)id);
+		uint64_t start = z->start_pfn, end = start + z->present_pages;
 
 		if (!z->present_pages)
 			continue;
 		/* sections whose first pfn lies in this zone */
-		for (uint64_t sec = ((uint64_t)z->start_pfn + (1u << PFN_SECTION_SHIFT) - 1) >> PFN_SECTION_SHIFT;
-		     (sec << PFN_SECTION_SHIFT) < z->start_pfn + z->present_pages; sec++)
-			m->section_span[sec] = (uint16_t)i;
-		m->span_end[i] = (pfn_t)(z->start_pfn + z->present_pages);
+		for (uint64_t sec = (start + (1u << PFN_SECTION_SHIFT) - 1) >> PFN_SECTION_SHIFT;
+		     (sec << PFN_SECTION_SHIFT) < end; sec++)
+			m->section_zone[sec] = (uint16_t)id;
+		m->span_end[i] = (pfn_t)end;
 		m->span_zone[i++] = (uint16_t)id;
 	}
 	m->span_end[i] = NOPFN;   /* a sentinel: the lookup loop stops here for any pfn */
 	m->nr_spans = i;
+	/* sections a zone starts inside: mixed, from the span of their first pfn */
+	for (int k = 1; k < i; k++) {
+		uint64_t start = m->span_end[k - 1], sec = start >> PFN_SECTION_SHIFT;
+		int first = k - 1;
+
+		if (!(start & ((1u << PFN_SECTION_SHIFT) - 1)) ||
+		    (m->section_zone[sec] & SECTION_MIXED))
+			continue;
+		while (first > 0 && m->span_end[first - 1] > (sec << PFN_SECTION_SHIFT))
+			first--;
+		m->section_zone[sec] = (uint16_t)(SECTION_MIXED | (unsigned)first);
+	}
 	return 0;
 }
 
@@ -649,7 +664,7 @@ fail:
 void mem_free(struct mem *m)
 {
 	free_frames(&m->f);
-	free(m->section_span);
+	free(m->section_zone);
 	free(m->span_end);
 	free(m->span_zone);
 	for (int n = 0; m->nodes && n < m->nr_nodes; n++) {
