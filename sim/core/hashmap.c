@@ -1,21 +1,12 @@
 /*
- * hashmap.c - generic 64-bit key/value hash table (see hashmap.h).
+ * hashmap.c - the generic 64-bit key/value hash table (see hashmap.h).
  */
 #include "core/hashmap.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-enum { HM_EMPTY = 0, HM_FULL = 1, HM_DELETED = 2 };
-
-static uint64_t hm_mix(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ull;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebull;
-	return x ^ (x >> 31);
-}
+#include "core/hostmem.h"
 
 void hashmap_init(struct hashmap *h)
 {
@@ -24,99 +15,130 @@ void hashmap_init(struct hashmap *h)
 
 void hashmap_free(struct hashmap *h)
 {
+	bool *oom = h->oom;
+
 	free(h->keys);
 	free(h->vals);
-	free(h->state);
 	hashmap_init(h);
-}
-
-/* Slot holding key, or SIZE_MAX. */
-static size_t hm_find(const struct hashmap *h, uint64_t key)
-{
-	if (!h->nslots)
-		return SIZE_MAX;
-	size_t mask = h->nslots - 1;
-
-	for (size_t i = hm_mix(key) & mask;; i = (i + 1) & mask) {
-		if (h->state[i] == HM_EMPTY)
-			return SIZE_MAX;
-		if (h->state[i] == HM_FULL && h->keys[i] == key)
-			return i;
-	}
+	h->oom = oom;
 }
 
 bool hashmap_get(const struct hashmap *h, uint64_t key, uint64_t *val)
 {
-	size_t i = hm_find(h, key);
+	uint64_t *v = hashmap_lookup((struct hashmap *)h, key);
 
-	if (i == SIZE_MAX)
+	if (!v)
 		return false;
-	*val = h->vals[i];
+	*val = *v;
 	return true;
 }
 
-static void hm_insert_new(struct hashmap *h, uint64_t key, uint64_t val)
+/* Places a key known to be absent into a table with a free slot. */
+static void hm_place(uint64_t *keys, uint64_t *vals, size_t nslots, uint64_t key, uint64_t val)
 {
-	size_t mask = h->nslots - 1, i = hm_mix(key) & mask;
+	size_t mask = nslots - 1, i = hashmap_mix(key) & mask;
 
-	while (h->state[i] == HM_FULL)
+	while (keys[i] != HASHMAP_NOKEY)
 		i = (i + 1) & mask;
-	if (h->state[i] == HM_EMPTY)
-		h->used++;
-	h->state[i] = HM_FULL;
-	h->keys[i] = key;
-	h->vals[i] = val;
-	h->nr++;
+	keys[i] = key;
+	vals[i] = val;
 }
 
 static int hm_rehash(struct hashmap *h, size_t nslots)
 {
-	struct hashmap n = { .nslots = nslots };
+	uint64_t *keys = host_malloc(h->oom, nslots * sizeof(*keys));
+	uint64_t *vals = host_malloc(h->oom, nslots * sizeof(*vals));
 
-	n.keys = malloc(nslots * sizeof(*n.keys));
-	n.vals = malloc(nslots * sizeof(*n.vals));
-	n.state = calloc(nslots, 1);
-	if (!n.keys || !n.vals || !n.state) {
-		hashmap_free(&n);
+	if (!keys || !vals) {
+		free(keys);
+		free(vals);
 		return -1;
 	}
+	memset(keys, 0xff, nslots * sizeof(*keys));   /* every key HASHMAP_NOKEY */
 	for (size_t i = 0; i < h->nslots; i++)
-		if (h->state[i] == HM_FULL)
-			hm_insert_new(&n, h->keys[i], h->vals[i]);
-	hashmap_free(h);
-	*h = n;
+		if (h->keys[i] != HASHMAP_NOKEY)
+			hm_place(keys, vals, nslots, h->keys[i], h->vals[i]);
+	free(h->keys);
+	free(h->vals);
+	h->keys = keys;
+	h->vals = vals;
+	h->nslots = nslots;
 	return 0;
 }
 
 int hashmap_put(struct hashmap *h, uint64_t key, uint64_t val)
 {
-	size_t i = hm_find(h, key);
+	uint64_t *v = hashmap_lookup(h, key);
 
-	if (i != SIZE_MAX) {
-		h->vals[i] = val;
+	if (v) {
+		*v = val;
 		return 0;
 	}
-	if ((h->used + 1) * 4 > h->nslots * 3) {
-		size_t n = h->nslots ? h->nslots : 16;
-
-		while ((h->nr + 1) * 2 > n)
-			n *= 2;
-		if (hm_rehash(h, n))
-			return -1;
+	if (key == HASHMAP_NOKEY) {
+		h->has_nokey = true;
+		h->nokey_val = val;
+		h->nr++;
+		return 0;
 	}
-	hm_insert_new(h, key, val);
+	/* at most half full: an unsuccessful probe reads 2.5 slots on average */
+	if ((h->nr - h->has_nokey + 1) * 2 > h->nslots &&
+	    hm_rehash(h, h->nslots ? h->nslots * 2 : 16))
+		return -1;
+	hm_place(h->keys, h->vals, h->nslots, key, val);
+	h->nr++;
 	return 0;
+}
+
+/* Backward-shift deletion: every entry after the hole, up to the next
+ * empty slot, whose probe could not have passed the hole, moves into it. */
+static void hm_erase(struct hashmap *h, size_t hole)
+{
+	size_t mask = h->nslots - 1;
+
+	for (size_t j = (hole + 1) & mask; h->keys[j] != HASHMAP_NOKEY; j = (j + 1) & mask) {
+		size_t home = hashmap_mix(h->keys[j]) & mask;
+
+		/* j may move to hole when home is not in (hole, j] (cyclically) */
+		if (((j - home) & mask) >= ((j - hole) & mask)) {
+			h->keys[hole] = h->keys[j];
+			h->vals[hole] = h->vals[j];
+			hole = j;
+		}
+	}
+	h->keys[hole] = HASHMAP_NOKEY;
 }
 
 bool hashmap_del(struct hashmap *h, uint64_t key)
 {
-	size_t i = hm_find(h, key);
+	uint64_t *v = hashmap_lookup(h, key);
 
-	if (i == SIZE_MAX)
+	if (!v)
 		return false;
-	h->state[i] = HM_DELETED;
+	if (key == HASHMAP_NOKEY)
+		h->has_nokey = false;
+	else
+		hm_erase(h, (size_t)(v - h->vals));
 	h->nr--;
 	return true;
+}
+
+bool hashmap_next(const struct hashmap *h, size_t *pos, uint64_t *key, uint64_t *val)
+{
+	for (size_t i = *pos; i < h->nslots; i++) {
+		if (h->keys[i] != HASHMAP_NOKEY) {
+			*key = h->keys[i];
+			*val = h->vals[i];
+			*pos = i + 1;
+			return true;
+		}
+	}
+	if (h->has_nokey && *pos <= h->nslots) {
+		*key = HASHMAP_NOKEY;
+		*val = h->nokey_val;
+		*pos = h->nslots + 1;
+		return true;
+	}
+	return false;
 }
 
 uint64_t hashmap_str(const char *s)

@@ -23,6 +23,8 @@
 #include "task/mm.h"
 #include "task/task.h"
 
+static int path_index(struct cpuset_tree *tr, struct cpuset *cs);
+
 int cpuset_init(struct sim *s)
 {
 	struct cpuset_tree *t = sim_calloc(s, 1, sizeof(*t));
@@ -45,6 +47,14 @@ int cpuset_init(struct sim *s)
 	t->sets[0] = root;
 	t->nr = 1;
 	t->cap = 4;
+	t->by_path.oom = &s->host_oom;
+	if (path_index(t, root)) {
+		free(root->path);
+		free(root);
+		free(t->sets);
+		free(t);
+		return -1;
+	}
 	s->cpusets = t;
 	return 0;
 }
@@ -53,7 +63,7 @@ void cpuset_free(struct sim *s)
 {
 	if (!s->cpusets)
 		return;
-	free(s->cpusets->hash);
+	hashmap_free(&s->cpusets->by_path);
 	for (int i = 0; i < s->cpusets->nr; i++) {
 		free(s->cpusets->sets[i]->path);
 		free(s->cpusets->sets[i]);
@@ -130,55 +140,27 @@ static bool cpus_equal(const cpumask_t *a, const cpumask_t *b)
 
 /* ---- the hierarchy ---------------------------------------------------------- */
 
-static uint32_t path_hash(const char *p)
+/* Indexes cs under its path's hash; -1 when out of host memory. */
+static int path_index(struct cpuset_tree *tr, struct cpuset *cs)
 {
-	uint32_t h = 2166136261u;   /* FNV-1a */
+	uint64_t h = hashmap_str(cs->path), head = 0;
 
-	while (*p)
-		h = (h ^ (unsigned char)*p++) * 16777619u;
-	return h;
-}
-
-static void hash_put(struct cpuset **hash, uint32_t nslots, struct cpuset *cs)
-{
-	uint32_t i = path_hash(cs->path) & (nslots - 1);
-
-	while (hash[i])
-		i = (i + 1) & (nslots - 1);
-	hash[i] = cs;
-}
-
-/* Keeps the table at most half full; -1 when out of host memory. */
-static int hash_reserve(struct sim *s, struct cpuset_tree *tr)
-{
-	if ((uint64_t)(tr->nr + 1) * 2 <= tr->nslots)
-		return 0;
-	uint32_t n = tr->nslots ? tr->nslots * 2 : 16;
-	struct cpuset **h = sim_calloc(s, n, sizeof(*h));
-
-	if (!h)
+	hashmap_get(&tr->by_path, h, &head);
+	if (hashmap_put(&tr->by_path, h, (uintptr_t)cs))
 		return -1;
-	for (int i = 0; i < tr->nr; i++)
-		hash_put(h, n, tr->sets[i]);
-	free(tr->hash);
-	tr->hash = h;
-	tr->nslots = n;
+	cs->hash_next = (struct cpuset *)(uintptr_t)head;
 	return 0;
 }
 
 struct cpuset *cpuset_lookup(struct sim *s, const char *path)
 {
-	struct cpuset_tree *tr = s->cpusets;
+	uint64_t v;
 
-	if (!tr->nslots) {   /* only the root so far */
-		return !tr->sets[0]->removed && !strcmp(tr->sets[0]->path, path) ? tr->sets[0] : NULL;
-	}
-	for (uint32_t i = path_hash(path) & (tr->nslots - 1); tr->hash[i]; i = (i + 1) & (tr->nslots - 1)) {
-		struct cpuset *cs = tr->hash[i];
-
+	if (!hashmap_get(&s->cpusets->by_path, hashmap_str(path), &v))
+		return NULL;
+	for (struct cpuset *cs = (struct cpuset *)(uintptr_t)v; cs; cs = cs->hash_next)
 		if (!cs->removed && !strcmp(cs->path, path))
 			return cs;
-	}
 	return NULL;
 }
 
@@ -229,8 +211,6 @@ static long cpuset_create(struct sim *s, const char *path, struct cpuset **out)
 		return -EEXIST;
 	if (!parent)
 		return -ENOENT;
-	if (hash_reserve(s, tr))
-		return -ENOMEM;
 	if (tr->nr == tr->cap) {
 		int cap = tr->cap * 2;
 		struct cpuset **n = sim_realloc(s, tr->sets, (size_t)cap * sizeof(*n));
@@ -240,14 +220,16 @@ static long cpuset_create(struct sim *s, const char *path, struct cpuset **out)
 		tr->sets = n;
 		tr->cap = cap;
 	}
-	if (!(cs = sim_calloc(s, 1, sizeof(*cs))) || !(cs->path = sim_strdup(s, path))) {
+	if (!(cs = sim_calloc(s, 1, sizeof(*cs))) || !(cs->path = sim_strdup(s, path)) ||
+	    path_index(tr, cs)) {
+		if (cs)
+			free(cs->path);
 		free(cs);
 		return -ENOMEM;
 	}
 	cs->parent = parent;
 	parent->nr_children++;
 	tr->sets[tr->nr++] = cs;
-	hash_put(tr->hash, tr->nslots, cs);
 	*out = cs;
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "core/bitmap.h"
+#include "core/hashmap.h"
 
 struct sim;
 struct task;
@@ -25,16 +26,17 @@ struct cpuset {
 	bool removed;               /* rmdir'ed: kept until the tree is freed */
 	int nr_children;            /* live children (rmdir's -EBUSY test) */
 	int nr_exclusive_children;  /* of them, mem_exclusive ones */
+	struct cpuset *hash_next;   /* the cpuset made before it whose path has the same hash */
 };
 
 struct cpuset_tree {
 	struct cpuset **sets;       /* sets[0] is the root */
 	int nr, cap;
-	/* path -> cpuset, open addressing (removed ones stay and are
+	/* hashmap_str(path) -> the last cpuset made with that hash, the
+	 * others chained through hash_next (removed ones stay and are
 	 * skipped): creating and finding a cpuset cost O(1), not a scan of
 	 * every cpuset (100 000 siblings took over a minute) */
-	struct cpuset **hash;
-	uint32_t nslots;
+	struct hashmap by_path;
 };
 
 int cpuset_init(struct sim *s);

@@ -31,8 +31,12 @@ int vfs_init(struct sim *s)
 
 static void page_cache_free(struct page_cache *c)
 {
-	free(c->keys);
-	free(c->vals);
+	size_t pos = 0;
+	uint64_t key, val;
+
+	while (hashmap_next(&c->runs, &pos, &key, &val))
+		free((struct pc_run *)(uintptr_t)val);
+	hashmap_free(&c->runs);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -166,97 +170,114 @@ void shmem_unacct_size(struct sim *s, struct file_obj *f)
 
 /* ---- the page cache index ------------------------------------------------ */
 
-#define PC_EMPTY 0
-#define PC_DELETED UINT64_MAX
-
-static uint64_t pc_hash(uint64_t k)
+static struct pc_run *pc_run(struct page_cache *c, uint64_t key)
 {
-	k *= 0x9e3779b97f4a7c15ULL;
-	return k ^ (k >> 29);
-}
+	if (c->last_key == key + 1)
+		return c->last;
+	uint64_t *v = hashmap_lookup(&c->runs, key);
 
-static int pc_grow(struct page_cache *c)
-{
-	uint64_t n = c->nslots ? c->nslots * 2 : 64;
-	uint64_t *keys = host_calloc(c->oom, n, sizeof(*keys));
-	pfn_t *vals = host_calloc(c->oom, n, sizeof(*vals));
-
-	if (!keys || !vals) {
-		free(keys);
-		free(vals);
-		return -1;
-	}
-	for (uint64_t i = 0; i < c->nslots; i++) {
-		uint64_t k = c->keys[i];
-
-		if (k == PC_EMPTY || k == PC_DELETED)
-			continue;
-		uint64_t j = pc_hash(k) & (n - 1);
-
-		while (keys[j])
-			j = (j + 1) & (n - 1);
-		keys[j] = k;
-		vals[j] = c->vals[i];
-	}
-	free(c->keys);
-	free(c->vals);
-	c->keys = keys;
-	c->vals = vals;
-	c->nslots = n;
-	c->used = c->nr;
-	return 0;
+	if (!v)
+		return NULL;
+	c->last = (struct pc_run *)(uintptr_t)*v;
+	c->last_key = key + 1;
+	return c->last;
 }
 
 pfn_t page_cache_lookup(struct file_obj *f, uint64_t index)
 {
-	struct page_cache *c = &f->cache;
-	uint64_t k = index + 1;
+	struct pc_run *r = pc_run(&f->cache, index >> PC_RUN_BITS);
 
-	if (!c->nslots)
-		return NOPFN;
-	for (uint64_t i = pc_hash(k) & (c->nslots - 1);; i = (i + 1) & (c->nslots - 1)) {
-		if (c->keys[i] == PC_EMPTY)
-			return NOPFN;
-		if (c->keys[i] == k)
-			return c->vals[i];
-	}
+	return r ? r->pfn[index & (PC_RUN_PAGES - 1)] : NOPFN;
 }
 
 int page_cache_insert(struct file_obj *f, uint64_t index, pfn_t pfn)
 {
 	struct page_cache *c = &f->cache;
-	uint64_t k = index + 1;
+	uint64_t key = index >> PC_RUN_BITS;
+	struct pc_run *r = pc_run(c, key);
 
-	if ((c->used + 1) * 4 > c->nslots * 3 && pc_grow(c))
-		return -1;
-	uint64_t i = pc_hash(k) & (c->nslots - 1);
+	if (!r) {
+		r = host_malloc(c->oom, sizeof(*r));
+		if (!r)
+			return -1;
+		c->runs.oom = c->oom;
+		if (hashmap_put(&c->runs, key, (uintptr_t)r)) {
+			free(r);
+			return -1;
+		}
+		r->nr = 0;
+		memset(r->pfn, 0xff, sizeof(r->pfn));   /* every slot NOPFN */
+		c->last = r;
+		c->last_key = key + 1;
+	}
+	pfn_t *slot = &r->pfn[index & (PC_RUN_PAGES - 1)];
 
-	while (c->keys[i] != PC_EMPTY && c->keys[i] != PC_DELETED)
-		i = (i + 1) & (c->nslots - 1);
-	if (c->keys[i] == PC_EMPTY)
-		c->used++;
-	c->keys[i] = k;
-	c->vals[i] = pfn;
-	c->nr++;
+	if (*slot == NOPFN) {
+		r->nr++;
+		c->nr++;
+	}
+	*slot = pfn;
 	return 0;
 }
 
 void page_cache_remove(struct file_obj *f, uint64_t index)
 {
 	struct page_cache *c = &f->cache;
-	uint64_t k = index + 1;
+	uint64_t key = index >> PC_RUN_BITS;
+	struct pc_run *r = pc_run(c, key);
 
-	if (!c->nslots)
+	if (!r || r->pfn[index & (PC_RUN_PAGES - 1)] == NOPFN)
 		return;
-	for (uint64_t i = pc_hash(k) & (c->nslots - 1);; i = (i + 1) & (c->nslots - 1)) {
-		if (c->keys[i] == PC_EMPTY)
-			return;
-		if (c->keys[i] == k) {
-			c->keys[i] = PC_DELETED;
-			c->nr--;
-			return;
+	r->pfn[index & (PC_RUN_PAGES - 1)] = NOPFN;
+	c->nr--;
+	if (--r->nr)
+		return;
+	hashmap_del(&c->runs, key);
+	free(r);
+	c->last = NULL;
+	c->last_key = 0;
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int page_cache_walk(struct file_obj *f, uint64_t from, page_cache_fn fn, void *ctx)
+{
+	struct page_cache *c = &f->cache;
+	size_t n = 0, pos = 0;
+	uint64_t key, val, *keys;
+
+	if (!c->nr)
+		return 0;
+	keys = host_malloc(c->oom, c->runs.nr * sizeof(*keys));
+	if (!keys)
+		return -1;
+	while (hashmap_next(&c->runs, &pos, &key, &val))
+		if (key >= from >> PC_RUN_BITS)
+			keys[n++] = key;
+	qsort(keys, n, sizeof(*keys), key_cmp);
+	for (size_t k = 0; k < n; k++) {
+		for (unsigned i = 0; i < PC_RUN_PAGES; i++) {
+			/* looked up again each time: fn may have freed the run */
+			struct pc_run *r = pc_run(c, keys[k]);
+			uint64_t index = (keys[k] << PC_RUN_BITS) | i;
+
+			if (!r)
+				break;
+			if (r->pfn[i] == NOPFN || index < from)
+				continue;
+			if (!fn(ctx, index, r->pfn[i])) {
+				free(keys);
+				return 0;
+			}
 		}
 	}
+	free(keys);
+	return 0;
 }
 
 /* ---- pages in and out of the cache ---------------------------------------- */
@@ -377,18 +398,21 @@ void file_remove_mapper(struct file_obj *f, struct vm_area_struct *vma)
 	}
 }
 
+static bool truncate_one(void *ctx, uint64_t index, pfn_t pfn)
+{
+	struct sim *s = ctx;
+
+	(void)index;
+	if (s->mem.f.mapcount[pfn] == 0 && !(s->mem.f.flags[pfn] & (PG_isolated | PG_locked)))
+		filemap_remove_page(s, pfn);
+	return true;
+}
+
+/* Models shmem_truncate_range() over the whole object: the unmapped,
+ * unlocked pages go, in index order. */
 void shmem_truncate(struct sim *s, struct file_obj *f)
 {
-	struct page_cache *c = &f->cache;
-
-	for (uint64_t i = 0; i < c->nslots && c->nr; i++) {
-		if (c->keys[i] == PC_EMPTY || c->keys[i] == PC_DELETED)
-			continue;
-		pfn_t pfn = c->vals[i];
-
-		if (s->mem.f.mapcount[pfn] == 0 && !(s->mem.f.flags[pfn] & (PG_isolated | PG_locked)))
-			filemap_remove_page(s, pfn);
-	}
+	page_cache_walk(f, 0, truncate_one, s);
 }
 
 /* Pages [first, last) of a byte range within the file. */
@@ -470,25 +494,26 @@ long vfs_fsync(struct sim *s, struct task *t, struct file_obj *f, uint64_t *cost
 	return 0;
 }
 
+static bool invalidate_one(void *ctx, uint64_t index, pfn_t pfn)
+{
+	struct sim *s = ctx;
+	uint32_t fl = s->mem.f.flags[pfn];
+
+	(void)index;
+	if (!s->mem.f.mapcount[pfn] && !(fl & (PG_dirty | PG_writeback | PG_locked | PG_isolated)))
+		filemap_remove_page(s, pfn);
+	return true;
+}
+
 /* Models drop_pagecache_sb() -> invalidate_mapping_pages(): clean,
  * unmapped, unlocked page cache goes; dirty or mapped pages stay. */
 long drop_caches(struct sim *s)
 {
 	for (uint32_t id = 1; id < s->vfs->nr; id++) {
 		struct file_obj *f = s->vfs->files[id];
-		struct page_cache *c = &f->cache;
 
-		if (f->shmem)
-			continue;
-		for (uint64_t i = 0; i < c->nslots && c->nr; i++) {
-			if (c->keys[i] == PC_EMPTY || c->keys[i] == PC_DELETED)
-				continue;
-			pfn_t pfn = c->vals[i];
-			uint32_t fl = s->mem.f.flags[pfn];
-
-			if (!s->mem.f.mapcount[pfn] && !(fl & (PG_dirty | PG_writeback | PG_locked | PG_isolated)))
-				filemap_remove_page(s, pfn);
-		}
+		if (!f->shmem)
+			page_cache_walk(f, 0, invalidate_one, s);
 	}
 	return 0;
 }

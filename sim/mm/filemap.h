@@ -3,8 +3,8 @@
  *
  * A file is declared by a `file` record on a block device, or created
  * implicitly as a shmem object for a shared anonymous mapping. Its
- * cached pages are kept in a hash from page index to pfn (the xarray of
- * struct address_space); each cached frame has mapping = file id and
+ * cached pages are kept in an index from page index to pfn (the xarray of
+ * struct address_space, struct page_cache below); each cached frame has mapping = file id and
  * index = page offset. i_mmap (which address spaces map the file) is the
  * list of mm_structs used by the reverse map.
  */
@@ -22,11 +22,28 @@ struct task;
 struct mm_struct;
 struct vm_area_struct;
 
-struct page_cache {           /* index -> pfn, open addressing */
-	uint64_t *keys;           /* index + 1; 0 = empty; UINT64_MAX = deleted */
-	pfn_t *vals;
-	uint64_t nslots, nr, used;
-	bool *oom;                /* the simulation's host_oom (core/hostmem.h) */
+/*
+ * The page cache index (struct address_space's xarray): cached pages in
+ * runs of PC_RUN_PAGES consecutive page indexes, one hash entry (core/
+ * hashmap.h) per run that holds a page, and a one-run cache of the last
+ * run used. Sequential reads, writeback and reclaim of a file touch one
+ * 260-byte run per 64 pages instead of 64 scattered hash slots; like the
+ * xarray's 64-slot nodes, a file cached sparsely costs a run per page.
+ */
+#define PC_RUN_BITS 6
+#define PC_RUN_PAGES (1u << PC_RUN_BITS)
+
+struct pc_run {
+	uint32_t nr;                /* cached pages in the run */
+	pfn_t pfn[PC_RUN_PAGES];    /* NOPFN = not cached */
+};
+
+struct page_cache {
+	struct hashmap runs;        /* index >> PC_RUN_BITS -> struct pc_run * */
+	uint64_t nr;                /* cached pages */
+	struct pc_run *last;        /* the run last looked up */
+	uint64_t last_key;          /* its key + 1 (0 = none) */
+	bool *oom;                  /* the simulation's host_oom (core/hostmem.h) */
 };
 
 struct file_obj {
@@ -76,6 +93,11 @@ void shmem_unacct_size(struct sim *s, struct file_obj *f);
 pfn_t page_cache_lookup(struct file_obj *f, uint64_t index);
 int page_cache_insert(struct file_obj *f, uint64_t index, pfn_t pfn);
 void page_cache_remove(struct file_obj *f, uint64_t index);
+/* Calls fn for each cached page with index >= from, in index order (as
+ * the kernel's xarray walks); fn may remove the page it is given. Stops
+ * when fn returns false. Returns -1 when the host is out of memory. */
+typedef bool (*page_cache_fn)(void *ctx, uint64_t index, pfn_t pfn);
+int page_cache_walk(struct file_obj *f, uint64_t from, page_cache_fn fn, void *ctx);
 
 /*
  * filemap_get_page(): the cached page at index, or a new one read in

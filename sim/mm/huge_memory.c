@@ -94,9 +94,7 @@ static int set_pmd(struct sim *s, struct mm_struct *mm, uint64_t haddr, pfn_t pf
 /* pmd_none(): nothing at all in the 2 MiB at haddr. */
 static bool pmd_none(struct sim *s, struct mm_struct *mm, uint64_t haddr)
 {
-	struct pt_leaf *l = pgtable_leaf(&mm->pt, haddr >> (s->topo->page_shift + PT_LEAF_BITS));
-
-	return !l || !l->used;
+	return !pgtable_leaf_used(&mm->pt, haddr >> (s->topo->page_shift + PT_LEAF_BITS));
 }
 
 /* The interleave index of the huge page at haddr (get_vma_policy(): the

@@ -36,8 +36,7 @@ struct migrate_state {
 	struct mig_entry *e;      /* entries; free ones chained through old */
 	uint32_t nr, cap;
 	uint32_t free_head;       /* UINT32_MAX: none */
-	uint32_t *slot;           /* hash of old pfn -> entry index + 1; 0 empty */
-	uint32_t nslots;
+	struct hashmap by_old;    /* old pfn -> entry index (core/hashmap.h) */
 	uint64_t live;
 };
 
@@ -48,6 +47,7 @@ int migrate_init(struct sim *s)
 	if (!m)
 		return -1;
 	m->oom = &s->host_oom;
+	m->by_old.oom = m->oom;
 	m->free_head = UINT32_MAX;
 	s->migration = m;
 	return 0;
@@ -58,7 +58,7 @@ void migrate_free(struct sim *s)
 	if (!s->migration)
 		return;
 	free(s->migration->e);
-	free(s->migration->slot);
+	hashmap_free(&s->migration->by_old);
 	free(s->migration);
 	s->migration = NULL;
 }
@@ -68,70 +68,9 @@ uint64_t migrate_in_flight(const struct sim *s)
 	return s->migration ? s->migration->live : 0;
 }
 
-/* ---- the pfn -> entry hash ------------------------------------------------ */
-
-static uint32_t pfn_hash(pfn_t pfn, uint32_t nslots)
-{
-	return (uint32_t)((pfn * 2654435761u) & (nslots - 1));
-}
-
-static int hash_grow(struct migrate_state *m)
-{
-	uint32_t n = m->nslots ? m->nslots * 2 : 64;
-	uint32_t *slot = host_calloc(m->oom, n, sizeof(*slot));
-
-	if (!slot)
-		return -1;
-	for (uint32_t i = 0; i < m->nslots; i++) {
-		if (!m->slot[i])
-			continue;
-		uint32_t h = pfn_hash(m->e[m->slot[i] - 1].old, n);
-
-		while (slot[h])
-			h = (h + 1) & (n - 1);
-		slot[h] = m->slot[i];
-	}
-	free(m->slot);
-	m->slot = slot;
-	m->nslots = n;
-	return 0;
-}
-
-static uint32_t *hash_find(struct migrate_state *m, pfn_t pfn)
-{
-	if (!m->nslots)
-		return NULL;
-	for (uint32_t h = pfn_hash(pfn, m->nslots);; h = (h + 1) & (m->nslots - 1)) {
-		if (!m->slot[h])
-			return NULL;
-		if (m->e[m->slot[h] - 1].old == pfn)
-			return &m->slot[h];
-	}
-}
-
-/* Deletion with backward shift, so probes never meet a hole early. */
-static void hash_del(struct migrate_state *m, uint32_t *sp)
-{
-	uint32_t i = (uint32_t)(sp - m->slot), mask = m->nslots - 1;
-
-	m->slot[i] = 0;
-	for (uint32_t j = (i + 1) & mask; m->slot[j]; j = (j + 1) & mask) {
-		uint32_t h = pfn_hash(m->e[m->slot[j] - 1].old, m->nslots);
-
-		/* move j back to i if its home h is not in (i, j] cyclically */
-		if (((j - h) & mask) >= ((j - i) & mask)) {
-			m->slot[i] = m->slot[j];
-			m->slot[j] = 0;
-			i = j;
-		}
-	}
-}
-
 static int entry_add(struct migrate_state *m, pfn_t old, pfn_t new, uint64_t done_at,
 		     uint32_t *idx)
 {
-	if ((m->live + 1) * 2 > m->nslots && hash_grow(m))
-		return -1;
 	if (m->free_head != UINT32_MAX) {
 		*idx = m->free_head;
 		m->free_head = m->e[*idx].old;
@@ -147,22 +86,20 @@ static int entry_add(struct migrate_state *m, pfn_t old, pfn_t new, uint64_t don
 		}
 		*idx = m->nr++;
 	}
+	if (hashmap_put(&m->by_old, old, *idx)) {
+		m->e[*idx].used = false;
+		m->e[*idx].old = m->free_head;
+		m->free_head = *idx;
+		return -1;
+	}
 	m->e[*idx] = (struct mig_entry){old, new, done_at, true};
-	uint32_t h = pfn_hash(old, m->nslots);
-
-	while (m->slot[h])
-		h = (h + 1) & (m->nslots - 1);
-	m->slot[h] = *idx + 1;
 	m->live++;
 	return 0;
 }
 
 static void entry_del(struct migrate_state *m, uint32_t idx)
 {
-	uint32_t *sp = hash_find(m, m->e[idx].old);
-
-	if (sp)
-		hash_del(m, sp);
+	hashmap_del(&m->by_old, m->e[idx].old);
 	m->e[idx].used = false;
 	m->e[idx].old = m->free_head;
 	m->free_head = idx;
@@ -171,11 +108,11 @@ static void entry_del(struct migrate_state *m, uint32_t idx)
 
 uint64_t migration_wait_until(struct sim *s, pfn_t pfn)
 {
-	uint32_t *sp = s->migration ? hash_find(s->migration, pfn) : NULL;
+	uint64_t idx;
 
-	if (!sp)
+	if (!s->migration || !hashmap_get(&s->migration->by_old, pfn, &idx))
 		return sim_now(s);
-	return s->migration->e[*sp - 1].done_at;
+	return s->migration->e[idx].done_at;
 }
 
 /* ---- isolation ------------------------------------------------------------- */

@@ -4,7 +4,9 @@
  *
  * Frames are compact (docs/architecture.md): struct page is split into flat arrays
  * indexed by pfn, and list links are 32-bit pfns, so a simulated frame
- * costs 30 host bytes. A frame is on at most one list at a time: a buddy
+ * costs 24 host bytes. A frame's zone is not stored per frame (the
+ * kernel keeps it in page->flags): zones own contiguous pfn ranges, so
+ * pfn_zone_id() finds it from a table per section of 512 frames. A frame is on at most one list at a time: a buddy
  * free list (only the head frame of a free block), or one LRU list.
  *
  * Physical layout: nodes are laid out in id order, each node's zones in
@@ -65,9 +67,9 @@ struct frames {
 	uint32_t *flags;
 	uint32_t *mapping;       /* anon_vma id, file id or slab cache; 0 = none */
 	uint32_t *index;         /* page offset within mapping (page->index) */
-	uint32_t *private;       /* swap slot of a PG_swapcache page (page->private) */
+	/* page->private (a swap cache page's slot) is not a frame array:
+	 * swap.h keeps it for the few frames that have one */
 	uint16_t *mapcount;      /* page table entries mapping this frame */
-	uint16_t *zone;          /* global zone id: node * MAX_NR_ZONES + type */
 	/* page->_last_cpupid of the last NUMA hinting fault: 0 = none (the
 	 * kernel's -1), else LAST_CPUPID_PACK(nid, pid) - see
 	 * task/numa_balancing.h. Reset when the page is freed. */
@@ -199,8 +201,22 @@ enum vm_event_item {
 };
 extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];
 
+/* pfn -> zone (page_zone_id()): one 16-bit entry per section of
+ * 2^PFN_SECTION_SHIFT frames (2 bytes per 512 frames). A section inside
+ * one zone holds that zone's id. A section that a zone boundary crosses
+ * (zones need not be section-aligned, and a tiny zone may end inside a
+ * section) holds SECTION_MIXED | the index of the "span" (a populated
+ * zone, in pfn order) holding its first pfn, and the lookup steps on
+ * through the spans' ends from there. */
+#define PFN_SECTION_SHIFT 9
+#define SECTION_MIXED 0x8000u
+
 struct mem {
 	struct frames f;
+	uint16_t *section_zone;
+	pfn_t *span_end;                 /* per span: its zone's end pfn (exclusive) */
+	uint16_t *span_zone;             /* per span: its zone id */
+	int nr_spans;
 	int nr_nodes;
 	struct pglist_data *nodes;       /* indexed by node id */
 	uint64_t events[NR_VM_EVENT_ITEMS];
@@ -212,14 +228,27 @@ static inline struct zone *mem_zone_by_id(struct mem *m, unsigned id)
 	return &m->nodes[id / MAX_NR_ZONES].zones[id % MAX_NR_ZONES];
 }
 
+/* The global zone id of frame pfn (< f.nr): node * MAX_NR_ZONES + type. */
+static inline unsigned pfn_zone_id(const struct mem *m, pfn_t pfn)
+{
+	unsigned v = m->section_zone[pfn >> PFN_SECTION_SHIFT];
+
+	if (__builtin_expect(!(v & SECTION_MIXED), 1))
+		return v;
+	v &= ~SECTION_MIXED;
+	while (pfn >= m->span_end[v])
+		v++;
+	return m->span_zone[v];
+}
+
 static inline struct zone *page_zone(struct mem *m, pfn_t pfn)
 {
-	return mem_zone_by_id(m, m->f.zone[pfn]);
+	return mem_zone_by_id(m, pfn_zone_id(m, pfn));
 }
 
 static inline int pfn_to_nid(const struct mem *m, pfn_t pfn)
 {
-	return m->f.zone[pfn] / MAX_NR_ZONES;
+	return (int)(pfn_zone_id(m, pfn) / MAX_NR_ZONES);
 }
 
 static inline bool zone_populated(const struct zone *z)

@@ -106,14 +106,14 @@ static inline void del_page_from_free_list(struct frames *f, struct zone *z,
 /* Models page_is_buddy(): buddy is the head of a free block of the same
  * order in the same zone. */
 static inline bool page_is_buddy(const struct mem *m, pfn_t buddy, unsigned order,
-				 uint16_t zone_id)
+				 const struct zone *z)
 {
-	if (buddy >= m->f.nr)
+	/* in the zone: zones own contiguous pfn ranges */
+	if (buddy - z->start_pfn >= z->present_pages)
 		return false;
 	uint32_t fl = m->f.flags[buddy];
 
-	return (fl & PG_buddy) && ((fl & PG_ORDER_MASK) >> PG_ORDER_SHIFT) == order &&
-	       m->f.zone[buddy] == zone_id;
+	return (fl & PG_buddy) && ((fl & PG_ORDER_MASK) >> PG_ORDER_SHIFT) == order;
 }
 
 /* Models expand(): split a 2^high block at pfn down to 2^low, putting the
@@ -150,13 +150,13 @@ static inline pfn_t rmqueue_smallest(struct frames *f, struct zone *z, unsigned 
 /* Models buddy_merge_likely(): if the block one order up could merge too,
  * the freed block goes to the list tail so it stays free longer. */
 static inline bool buddy_merge_likely(const struct mem *m, pfn_t pfn, unsigned order,
-				      uint16_t zone_id)
+				      const struct zone *z)
 {
 	if (order >= MAX_ORDER - 1)
 		return false;
 	pfn_t higher = pfn & ~(1u << order);
 
-	return page_is_buddy(m, higher ^ (1u << (order + 1)), order + 1, zone_id);
+	return page_is_buddy(m, higher ^ (1u << (order + 1)), order + 1, z);
 }
 
 /* Models __free_one_page(): merge with free buddies while possible. */
@@ -164,20 +164,19 @@ static inline void free_one_page(struct mem *m, struct zone *z, pfn_t pfn,
 				 unsigned order, bool to_tail)
 {
 	struct frames *f = &m->f;
-	uint16_t zid = (uint16_t)z->id;
 
 	z->nr_free += 1u << order;
 	while (order < MAX_ORDER) {
 		pfn_t buddy = pfn ^ (1u << order);
 
-		if (!page_is_buddy(m, buddy, order, zid))
+		if (!page_is_buddy(m, buddy, order, z))
 			break;
 		del_page_from_free_list(f, z, buddy, order);
 		pfn &= buddy;
 		order++;
 	}
 	set_buddy_order(f, pfn, order);
-	if (to_tail || buddy_merge_likely(m, pfn, order, zid))
+	if (to_tail || buddy_merge_likely(m, pfn, order, z))
 		flist_add_tail(f, &z->free_area[order], pfn);
 	else
 		flist_add_head(f, &z->free_area[order], pfn);
@@ -193,7 +192,6 @@ void free_pages(struct sim *s, pfn_t pfn, unsigned order)
 	m->f.flags[pfn] = 0;
 	m->f.mapping[pfn] = 0;
 	m->f.mapcount[pfn] = 0;
-	m->f.private[pfn] = 0;
 	m->f.last_cpupid[pfn] = 0;   /* page_cpupid_reset_last() */
 	free_one_page(m, z, pfn, order, false);
 	z->pgfree += 1u << order;
@@ -467,12 +465,10 @@ static int alloc_frames(struct frames *f, uint64_t nr, struct nerr *err)
 	f->flags = frame_array(nr, sizeof(uint32_t));
 	f->mapping = frame_array(nr, sizeof(uint32_t));
 	f->index = frame_array(nr, sizeof(uint32_t));
-	f->private = frame_array(nr, sizeof(uint32_t));
 	f->mapcount = frame_array(nr, sizeof(uint16_t));
-	f->zone = frame_array(nr, sizeof(uint16_t));
 	f->last_cpupid = frame_array(nr, sizeof(uint16_t));
-	if (!f->next || !f->prev || !f->flags || !f->mapping || !f->index || !f->private ||
-	    !f->mapcount || !f->zone || !f->last_cpupid)
+	if (!f->next || !f->prev || !f->flags || !f->mapping || !f->index ||
+	    !f->mapcount || !f->last_cpupid)
 		return nerr_set(err, "out of host memory for %llu frames", (unsigned long long)nr);
 	return 0;
 }
@@ -484,20 +480,53 @@ static void free_frames(struct frames *f)
 	frame_array_free(f->flags, f->nr, sizeof(uint32_t));
 	frame_array_free(f->mapping, f->nr, sizeof(uint32_t));
 	frame_array_free(f->index, f->nr, sizeof(uint32_t));
-	frame_array_free(f->private, f->nr, sizeof(uint32_t));
 	frame_array_free(f->mapcount, f->nr, sizeof(uint16_t));
-	frame_array_free(f->zone, f->nr, sizeof(uint16_t));
 	frame_array_free(f->last_cpupid, f->nr, sizeof(uint16_t));
 }
 
-/* Models memmap_init() for one zone: every frame learns its zone. */
-static void init_zone_frames(struct frames *f, const struct zone *z)
+/* Models memmap_init()'s set_page_zone()/set_page_node() for every
+ * frame at once: the section table of pfn_zone_id() (mmzone.h). */
+static int init_zone_spans(struct sim *s, struct nerr *err)
 {
-	uint16_t id = (uint16_t)z->id;
-	uint16_t *zp = f->zone + z->start_pfn;
+	struct mem *m = &s->mem;
+	uint64_t nsec = (m->f.nr >> PFN_SECTION_SHIFT) + 1;
+	int nz = m->nr_nodes * MAX_NR_ZONES, i = 0;
 
-	for (uint64_t i = 0; i < z->present_pages; i++)
-		zp[i] = id;
+	m->section_zone = sim_calloc(s, (size_t)nsec, sizeof(*m->section_zone));
+	m->span_end = sim_calloc(s, (size_t)nz + 1, sizeof(*m->span_end));
+	m->span_zone = sim_calloc(s, (size_t)nz + 1, sizeof(*m->span_zone));
+	if (!m->section_zone || !m->span_end || !m->span_zone)
+		return nerr_set(err, "out of host memory for the zone table");
+	if (nz >= (int)SECTION_MIXED)
+		return nerr_set(err, "topology too large: more than %u zones", SECTION_MIXED - 1);
+	for (int id = 0; id < nz; id++) {
+		const struct zone *z = mem_zone_by_id(m, (unsigned)id);
+		uint64_t start = z->start_pfn, end = start + z->present_pages;
+
+		if (!z->present_pages)
+			continue;
+		/* sections whose first pfn lies in this zone */
+		for (uint64_t sec = (start + (1u << PFN_SECTION_SHIFT) - 1) >> PFN_SECTION_SHIFT;
+		     (sec << PFN_SECTION_SHIFT) < end; sec++)
+			m->section_zone[sec] = (uint16_t)id;
+		m->span_end[i] = (pfn_t)end;
+		m->span_zone[i++] = (uint16_t)id;
+	}
+	m->span_end[i] = NOPFN;   /* a sentinel: the lookup loop stops here for any pfn */
+	m->nr_spans = i;
+	/* sections a zone starts inside: mixed, from the span of their first pfn */
+	for (int k = 1; k < i; k++) {
+		uint64_t start = m->span_end[k - 1], sec = start >> PFN_SECTION_SHIFT;
+		int first = k - 1;
+
+		if (!(start & ((1u << PFN_SECTION_SHIFT) - 1)) ||
+		    (m->section_zone[sec] & SECTION_MIXED))
+			continue;
+		while (first > 0 && m->span_end[first - 1] > (sec << PFN_SECTION_SHIFT))
+			first--;
+		m->section_zone[sec] = (uint16_t)(SECTION_MIXED | (unsigned)first);
+	}
+	return 0;
 }
 
 /* Models memblock_free_all() -> __free_pages_memory(): the zone's
@@ -602,7 +631,7 @@ int mem_init(struct sim *s, struct nerr *err)
 	m->nodes = sim_calloc(s, (size_t)(m->nr_nodes ? m->nr_nodes : 1), sizeof(*m->nodes));
 	if (!m->nodes)
 		return nerr_set(err, "out of host memory for %d nodes", m->nr_nodes);
-	if (layout_nodes(s, err))
+	if (layout_nodes(s, err) || init_zone_spans(s, err))
 		goto fail;
 	if (tun(&s->tun, TUN_SIM_BOOT_MEMMAP))
 		reserve_boot_memory(s);
@@ -610,7 +639,6 @@ int mem_init(struct sim *s, struct nerr *err)
 		for (int ty = 0; ty < MAX_NR_ZONES; ty++) {
 			struct zone *z = &m->nodes[n].zones[ty];
 
-			init_zone_frames(&m->f, z);
 			free_zone_memory(m, z);
 			m->totalram_pages += z->managed_pages;
 		}
@@ -636,6 +664,9 @@ fail:
 void mem_free(struct mem *m)
 {
 	free_frames(&m->f);
+	free(m->section_zone);
+	free(m->span_end);
+	free(m->span_zone);
 	for (int n = 0; m->nodes && n < m->nr_nodes; n++) {
 		free(m->nodes[n].zonelist);
 		free(m->nodes[n].node_order);
@@ -664,7 +695,7 @@ uint64_t node_present_pages(const struct pglist_data *pgdat)
 
 unsigned frame_bytes_per_page(void)
 {
-	return 6 * sizeof(uint32_t) + 3 * sizeof(uint16_t);
+	return 5 * sizeof(uint32_t) + 2 * sizeof(uint16_t);
 }
 
 /* ------------------------------------------------------------------ */

@@ -74,8 +74,7 @@ static int visit_free(const struct sim *s, pfn_t pfn, const void *arg, struct ne
 		return nerr_set(err, "check: pfn %u on order-%u free list lacks PG_buddy/order", pfn, o);
 	if (pfn & ((1u << o) - 1))
 		return nerr_set(err, "check: free block pfn %u not aligned to order %u", pfn, o);
-	if (pfn < z->start_pfn || (uint64_t)pfn + (1u << o) > z->start_pfn + z->present_pages ||
-	    f->zone[pfn] != z->id)
+	if (pfn < z->start_pfn || (uint64_t)pfn + (1u << o) > z->start_pfn + z->present_pages)
 		return nerr_set(err, "check: free block pfn %u order %u outside node %d zone %d",
 				pfn, o, z->node, z->type);
 	pfn_t outer = enclosing_free_block(f, pfn, o);
@@ -85,8 +84,8 @@ static int visit_free(const struct sim *s, pfn_t pfn, const void *arg, struct ne
 				pfn, o, outer);
 	pfn_t buddy = pfn ^ (1u << o);
 
-	if (o < MAX_ORDER && buddy < f->nr && (f->flags[buddy] & PG_buddy) &&
-	    frame_order(f, buddy) == o && f->zone[buddy] == z->id)
+	if (o < MAX_ORDER && buddy - z->start_pfn < z->present_pages && (f->flags[buddy] & PG_buddy) &&
+	    frame_order(f, buddy) == o)
 		return nerr_set(err, "check: free blocks %u and %u of order %u not merged",
 				pfn, buddy, o);
 	for (pfn_t p = pfn + 1; p < pfn + (1u << o) && o <= 4; p++)
@@ -144,7 +143,7 @@ static int visit_lru(const struct sim *s, pfn_t pfn, const void *arg, struct ner
 	if ((fl & PG_buddy) || enclosing_free_block(f, pfn, 0) != NOPFN)
 		return nerr_set(err, "check: free pfn %u is on an LRU list", pfn);
 	/* a THP is one entry of 512 pages (folio_nr_pages()) */
-	a->per_zone[f->zone[pfn] % MAX_NR_ZONES] +=
+	a->per_zone[pfn_zone_id(&s->mem, pfn) % MAX_NR_ZONES] +=
 		(fl & PG_transhuge) ? 1ULL << frame_order(f, pfn) : 1;
 	if (fl & PG_transhuge) {
 		(*a->thps)++;

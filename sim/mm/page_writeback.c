@@ -111,15 +111,34 @@ static bool page_writable_now(const struct sim *s, pfn_t pfn)
 	return (s->mem.f.flags[pfn] & PG_dirty) && !(s->mem.f.flags[pfn] & PG_locked);
 }
 
+struct past_end {
+	struct sim *s;
+	struct file_obj *f;
+	uint64_t max, *done, *n;
+};
+
+/* A dirty page past the file's size, found by the index walk. */
+static bool write_past_end(void *ctx, uint64_t index, pfn_t pfn)
+{
+	struct past_end *pe = ctx;
+
+	(void)index;
+	if (page_writable_now(pe->s, pfn)) {
+		*pe->done += writeback_file_page(pe->s, pfn);
+		(*pe->n)++;
+	}
+	return pe->f->nr_dirty &&
+	       (!pe->max || *pe->n < pe->max);
+}
+
 /* Models write_cache_pages() for one file: the dirty pages in index
  * order (the mapping's dirty tags), resuming at wb_cursor, the index
  * after the last page written, and wrapping around once, so that
  * repeated passes over a large file write it front to back. Pages past
  * the file's size (a file declared again smaller) are found by a walk of
- * the cache slots. */
+ * the cache index from there. */
 uint64_t write_file_pages(struct sim *s, struct file_obj *f, uint64_t max, uint64_t *written)
 {
-	struct page_cache *c = &f->cache;
 	uint64_t done = 0, n = 0, start = f->wb_cursor;
 	uint64_t npages = (f->size + s->topo->page_size - 1) >> s->topo->page_shift;
 
@@ -135,16 +154,10 @@ uint64_t write_file_pages(struct sim *s, struct file_obj *f, uint64_t max, uint6
 		n++;
 		f->wb_cursor = idx + 1;
 	}
-	for (uint64_t i = 0; i < c->nslots && f->nr_dirty && (!max || n < max); i++) {
-		if (c->keys[i] == 0 || c->keys[i] == UINT64_MAX)
-			continue;
-		pfn_t pfn = c->vals[i];
+	struct past_end pe = {s, f, max, &done, &n};
 
-		if (s->mem.f.index[pfn] < npages || !page_writable_now(s, pfn))
-			continue;
-		done += writeback_file_page(s, pfn);
-		n++;
-	}
+	if (f->nr_dirty && (!max || n < max))
+		page_cache_walk(f, npages, write_past_end, &pe);
 	if (written)
 		*written += n;
 	return done;

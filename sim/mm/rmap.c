@@ -137,7 +137,7 @@ void page_remove_rmap(struct sim *s, pfn_t pfn)
 			return;
 		if (f->flags[pfn] & PG_swapcache) {
 			/* Swap ptes elsewhere still need the cached copy. */
-			if (s->swap->map[f->private[pfn]] > 1)
+			if (s->swap->map[page_swap_slot(s, pfn)] > 1)
 				return;
 			delete_from_swap_cache(s, pfn);
 		}

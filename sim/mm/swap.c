@@ -33,6 +33,8 @@ static int swap_setup(struct sim *s, struct swap_info *si)
 	}
 	si->cursor = 1;
 	si->inuse = 0;
+	hashmap_free(&si->slot_of);
+	si->slot_of.oom = &s->host_oom;
 	return 0;
 }
 
@@ -56,6 +58,7 @@ void swap_free_all(struct sim *s)
 		return;
 	free(s->swap->map);
 	free(s->swap->cache);
+	hashmap_free(&s->swap->slot_of);
 	free(s->swap);
 	s->swap = NULL;
 }
@@ -128,11 +131,22 @@ pfn_t swap_cache_lookup(const struct sim *s, uint64_t slot)
 	return (si && slot && slot < si->nslots) ? si->cache[slot] : NOPFN;
 }
 
+uint64_t page_swap_slot(const struct sim *s, pfn_t pfn)
+{
+	uint64_t slot = 0;
+
+	if (s->swap)
+		hashmap_get(&s->swap->slot_of, pfn, &slot);
+	return slot;
+}
+
 void swap_cache_add(struct sim *s, pfn_t pfn, uint64_t slot)
 {
 	s->swap->cache[slot] = pfn;
 	s->mem.f.flags[pfn] |= PG_swapcache;
-	s->mem.f.private[pfn] = (uint32_t)slot;
+	/* out of host memory: host_oom is set, and the replay stops before
+	 * the lost slot can reach a report (core/hostmem.h) */
+	hashmap_put(&s->swap->slot_of, pfn, slot);
 	node_stat_add(&s->mem, pfn, NR_SWAPCACHE, 1);
 }
 
@@ -151,13 +165,13 @@ bool add_to_swap(struct sim *s, pfn_t pfn)
 
 void delete_from_swap_cache(struct sim *s, pfn_t pfn)
 {
-	uint64_t slot = s->mem.f.private[pfn];
-
 	if (!(s->mem.f.flags[pfn] & PG_swapcache))
 		return;
+	uint64_t slot = page_swap_slot(s, pfn);
+
 	s->swap->cache[slot] = NOPFN;
 	s->mem.f.flags[pfn] &= ~PG_swapcache;
-	s->mem.f.private[pfn] = 0;
+	hashmap_del(&s->swap->slot_of, pfn);
 	node_stat_add(&s->mem, pfn, NR_SWAPCACHE, -1);
 	swap_free_entry(s, slot);
 }
@@ -168,7 +182,7 @@ bool try_free_swap(struct sim *s, pfn_t pfn)
 
 	if (!(fl & PG_swapcache) || (fl & (PG_writeback | PG_locked)))
 		return false;
-	if (s->swap->map[s->mem.f.private[pfn]] > 1)
+	if (s->swap->map[page_swap_slot(s, pfn)] > 1)
 		return false;   /* swap ptes still refer to the slot */
 	delete_from_swap_cache(s, pfn);
 	s->mem.f.flags[pfn] |= PG_dirty;   /* the only copy is in memory now */
@@ -213,11 +227,18 @@ int swap_check(struct sim *s, struct nerr *err)
 		if (pfn == NOPFN)
 			continue;
 		if (!si->map[slot] || !(s->mem.f.flags[pfn] & PG_swapcache) ||
-		    s->mem.f.private[pfn] != slot)
+		    page_swap_slot(s, pfn) != slot)
 			return nerr_set(err, "--check: swap slot %llu caches pfn %u, which disagrees",
 					(unsigned long long)slot, pfn);
 		cached[pfn_to_nid(&s->mem, pfn)]++;
 	}
+	uint64_t ncached = 0;
+
+	for (int n = 0; n < nn && n < NS_MAX_NODES; n++)
+		ncached += cached[n];
+	if (si && si->slot_of.nr != ncached)
+		return nerr_set(err, "--check: %llu frames have a swap slot, the swap cache holds %llu",
+				(unsigned long long)si->slot_of.nr, (unsigned long long)ncached);
 	if (si && inuse != si->inuse)
 		return nerr_set(err, "--check: swap inuse %llu, slots say %llu",
 				(unsigned long long)si->inuse, (unsigned long long)inuse);

@@ -9,11 +9,14 @@
  *
  * The swap cache maps a slot to the frame holding its data: a page
  * being swapped out (added by reclaim) or one read back in. Such a frame
- * has PG_swapcache and its slot in frames.private.
+ * has PG_swapcache, and its slot (the kernel's page->private, folio->swap)
+ * is kept in swap_info.slot_of, a hash from pfn to slot: only swap cache
+ * pages have one, so a per-frame array would cost 4 bytes for every frame.
  *
  * Invariants (swap_check()): inuse = slots with a non-zero count; each
- * cached slot's frame has PG_swapcache and private = slot; NR_SWAPCACHE
- * per node equals the cached frames on that node.
+ * cached slot's frame has PG_swapcache and slot_of[pfn] = slot, and
+ * slot_of holds no other frame; NR_SWAPCACHE per node equals the cached
+ * frames on that node.
  */
 #ifndef NUMASIM_MM_SWAP_H
 #define NUMASIM_MM_SWAP_H
@@ -22,6 +25,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/hashmap.h"
 #include "mm/mmzone.h"
 
 struct sim;
@@ -33,6 +37,7 @@ struct swap_info {
 	uint64_t inuse;           /* slots with a non-zero count */
 	uint64_t cursor;          /* next slot to try (scan_swap_map_slots) */
 	uint64_t busy_until;      /* the device is busy with I/O until then */
+	struct hashmap slot_of;   /* pfn -> slot of each swap cache page (page->private) */
 };
 
 int swap_init(struct sim *s);
@@ -55,6 +60,8 @@ bool vm_swap_full(const struct sim *s);
 
 /* Swap cache (mm/swap_state.c). */
 pfn_t swap_cache_lookup(const struct sim *s, uint64_t slot);
+/* The slot of swap cache page pfn (page_swap_entry()), 0 if it has none. */
+uint64_t page_swap_slot(const struct sim *s, pfn_t pfn);
 /* add_to_swap(): gives anon page pfn a slot in the swap cache; false
  * when swap is full or absent. */
 bool add_to_swap(struct sim *s, pfn_t pfn);

@@ -375,7 +375,7 @@ static bool unmap_one(struct sim *s, void *ctx, struct mm_struct *mm, uint64_t v
 			pgtable_set(&mm->pt, vpn + i, 0);
 		mm->rss -= n - 1;   /* and one below */
 	} else if (fl & PG_anon) {
-		uint64_t slot = s->mem.f.private[u->pfn];
+		uint64_t slot = page_swap_slot(s, u->pfn);
 
 		swap_duplicate(s, slot);
 		pgtable_set(&mm->pt, vpn, mk_pte(slot, PTE_SWAP));
@@ -588,7 +588,7 @@ static void shrink_inactive_list(struct sim *s, struct pglist_data *pg, enum lru
 
 		if (pfn == NOPFN)
 			break;
-		if ((int)(f->zone[pfn] % MAX_NR_ZONES) > sc->reclaim_idx || (f->flags[pfn] & PG_locked)) {
+		if ((int)(pfn_zone_id(&s->mem, pfn) % MAX_NR_ZONES) > sc->reclaim_idx || (f->flags[pfn] & PG_locked)) {
 			/* not eligible: rotate it out of the way */
 			flist_del(f, &pg->lru[lru], pfn);
 			flist_add_head(f, &pg->lru[lru], pfn);

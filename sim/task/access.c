@@ -136,9 +136,8 @@ int task_touch(struct sim *s, struct task *t, struct access_op *op, uint64_t *co
  * path of page_access().
  */
 /* pfn_to_nid() from the node boundaries (nodes own contiguous pfn
- * ranges, in id order): on small machines a few compares in cache beat a
- * load from frames.zone, which misses for random accesses over large
- * memory. */
+ * ranges, in id order): on small machines a few compares in cache beat
+ * even the small section table of pfn_zone_id(). */
 static inline int nid_of(const struct mem *m, pfn_t pfn)
 {
 	if (m->nr_nodes > 8)
@@ -151,6 +150,8 @@ static inline int nid_of(const struct mem *m, pfn_t pfn)
 	}
 	return pfn_to_nid(m, pfn);
 }
+
+#define RANDOM_BATCH 16
 
 static int random_accesses(struct sim *s, struct task *t, struct access_op *op, uint64_t first,
 			   uint64_t npages, uint64_t *cost_ns, uint64_t *wait_until, uint64_t *ps)
@@ -166,21 +167,40 @@ static int random_accesses(struct sim *s, struct task *t, struct access_op *op, 
 		return -ENOMEM;
 	if (nn <= 64)
 		memset(small, 0, sizeof(small));
-	for (; op->done < op->count; op->done++) {
-		uint64_t page = rng_below(&op->rng, npages);
-		pte_t p = pgtable_get(pt, base + page);
-		int nid;
+	/* In batches: the pages of a batch are drawn first and their
+	 * entries prefetched, so that their host cache misses overlap; then
+	 * each access is made in order, as one by one. */
+	while (op->done < op->count) {
+		uint64_t page[RANDOM_BATCH], n = op->count - op->done;
+		struct rng start = op->rng;
 
-		if ((p & (need | PTE_ZERO | PTE_NUMA)) == need) {
-			cnt[nid_of(&s->mem, (pfn_t)pte_val(p))]++;
-			continue;
+		if (n > RANDOM_BATCH)
+			n = RANDOM_BATCH;
+		for (uint64_t i = 0; i < n; i++) {
+			page[i] = rng_below(&op->rng, npages);
+			pgtable_prefetch(pt, base + page[i]);
 		}
-		rc = page_access(s, t, first + page * s->topo->page_size, op->write, cost_ns,
-				 wait_until, &nid);
-		if (rc)
-			break;
-		cnt[nid]++;
+		for (uint64_t i = 0; i < n; i++, op->done++) {
+			pte_t p = pgtable_get(pt, base + page[i]);
+			int nid;
+
+			if ((p & (need | PTE_ZERO | PTE_NUMA)) == need) {
+				cnt[nid_of(&s->mem, (pfn_t)pte_val(p))]++;
+				continue;
+			}
+			rc = page_access(s, t, first + page[i] * s->topo->page_size, op->write, cost_ns,
+					 wait_until, &nid);
+			if (rc) {
+				/* stopped at access i: the stream stands just past its draw */
+				op->rng = start;
+				for (uint64_t j = 0; j <= i; j++)
+					rng_below(&op->rng, npages);
+				goto out;
+			}
+			cnt[nid]++;
+		}
 	}
+out:
 	for (int n = 0; n < nn; n++)
 		if (cnt[n])
 			*ps = u64_sat_add(*ps, account_access(s, t, n, cnt[n]));

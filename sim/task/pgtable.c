@@ -3,145 +3,209 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "core/hostmem.h"
+
+#define PT_CHUNK_BYTES (2u << 20)
+#define PT_CHUNK_LEAVES (PT_CHUNK_BYTES / sizeof(struct pt_leaf))
 
 void pgtable_init(struct pgtable *pt)
 {
 	memset(pt, 0, sizeof(*pt));
+	hashmap_init(&pt->dirs);
+}
+
+static bool leaf_in_chunk(const struct pt_dir *d, unsigned i)
+{
+	return d->in_chunk[i / 64] >> (i % 64) & 1;
 }
 
 void pgtable_free(struct pgtable *pt)
 {
-	for (uint64_t i = 0; i < pt->nslots; i++)
-		free(pt->slots[i]);
-	free(pt->slots);
-	free(pt->keys);
-	memset(pt, 0, sizeof(*pt));
-}
+	size_t pos = 0;
+	uint64_t key, val;
 
-static struct pt_leaf *find_leaf(struct pgtable *pt, uint64_t key)
-{
-	return pgtable_leaf(pt, key);
-}
+	while (hashmap_next(&pt->dirs, &pos, &key, &val)) {
+		struct pt_dir *d = (struct pt_dir *)(uintptr_t)val;
 
-static void insert_slot(struct pt_leaf **slots, uint64_t *keys, uint64_t nslots, struct pt_leaf *l)
-{
-	uint64_t i = pgtable_hash(l->key) & (nslots - 1);
-
-	while (keys[i])
-		i = (i + 1) & (nslots - 1);
-	slots[i] = l;
-	keys[i] = l->key + 1;
-}
-
-static int grow(struct pgtable *pt)
-{
-	uint64_t n = pt->nslots ? pt->nslots * 2 : 16;
-	struct pt_leaf **slots = host_calloc(pt->oom, n, sizeof(*slots));
-	uint64_t *keys = host_calloc(pt->oom, n, sizeof(*keys));
-
-	if (!slots || !keys) {
-		free(slots);
-		free(keys);
-		return -1;
+		for (unsigned i = 0; i < PT_DIR_SIZE; i++)
+			if (!leaf_in_chunk(d, i))
+				free(d->leaf[i]);
+		free(d);
 	}
-	for (uint64_t i = 0; i < pt->nslots; i++)
-		if (pt->slots[i])
-			insert_slot(slots, keys, n, pt->slots[i]);
-	free(pt->slots);
-	free(pt->keys);
-	pt->slots = slots;
-	pt->keys = keys;
-	pt->nslots = n;
-	return 0;
+	hashmap_free(&pt->dirs);
+	for (size_t i = 0; i < pt->nchunks; i++)
+		munmap(pt->chunks[i], PT_CHUNK_BYTES);
+	free(pt->chunks);
+	bool *oom = pt->oom;
+
+	pgtable_init(pt);
+	pt->oom = oom;
 }
 
-static struct pt_leaf *leaf_create(struct pgtable *pt, uint64_t key)
+static struct pt_dir *dir_create(struct pgtable *pt, uint64_t key)
 {
-	struct pt_leaf *l = find_leaf(pt, key);
+	struct pt_dir *d = pgtable_dir(pt, key);
 
-	if (l)
-		return l;
-	if ((pt->nleaves + 1) * 2 > pt->nslots && grow(pt))
+	if (d)
+		return d;
+	d = host_calloc(pt->oom, 1, sizeof(*d));
+	if (!d)
 		return NULL;
-	l = host_calloc(pt->oom, 1, sizeof(*l));
-	if (!l)
+	pt->dirs.oom = pt->oom;
+	if (hashmap_put(&pt->dirs, key >> PT_DIR_BITS, (uintptr_t)d)) {
+		free(d);
 		return NULL;
-	l->key = key;
-	insert_slot(pt->slots, pt->keys, pt->nslots, l);
-	pt->nleaves++;
-	pt->last = l;
-	pt->last_key = key + 1;
-	return l;
+	}
+	d->key = key >> PT_DIR_BITS;
+	pt->last_dir = d;
+	pt->last_dir_key = (key >> PT_DIR_BITS) + 1;
+	return d;
+}
+
+/* A zeroed 2 MiB chunk on a 2 MiB boundary (so that it can be one host
+ * huge page): mapped twice as large, the ends trimmed. */
+static void *chunk_map(void)
+{
+	size_t len = 2 * (size_t)PT_CHUNK_BYTES;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	size_t head = (size_t)(-(uintptr_t)p & (PT_CHUNK_BYTES - 1));
+
+	if (head)
+		munmap(p, head);
+	munmap(p + head + PT_CHUNK_BYTES, PT_CHUNK_BYTES - head);
+	p += head;
+#ifdef MADV_HUGEPAGE
+	madvise(p, PT_CHUNK_BYTES, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+/* A zeroed leaf for slot i of d: malloc()ed for the first PT_DIR_SIZE
+ * leaves (small processes pay no 2 MiB chunk), carved from a chunk after
+ * that. */
+static struct pt_leaf *leaf_alloc(struct pgtable *pt, struct pt_dir *d, unsigned i)
+{
+	if (pt->nleaves < PT_DIR_SIZE)
+		return host_calloc(pt->oom, 1, sizeof(struct pt_leaf));
+	if (!pt->chunk_free) {
+		void **v = host_realloc(pt->oom, pt->chunks, (pt->nchunks + 1) * sizeof(*v));
+		void *c;
+
+		if (!v)
+			return NULL;
+		pt->chunks = v;
+		c = chunk_map();
+		if (!c)
+			return host_calloc(pt->oom, 1, sizeof(struct pt_leaf));
+		pt->chunks[pt->nchunks++] = c;
+		pt->chunk_free = PT_CHUNK_LEAVES;
+	}
+	d->in_chunk[i / 64] |= 1ULL << (i % 64);
+	return (struct pt_leaf *)pt->chunks[pt->nchunks - 1] + (PT_CHUNK_LEAVES - pt->chunk_free--);
 }
 
 int pgtable_set(struct pgtable *pt, uint64_t vpn, pte_t e)
 {
-	struct pt_leaf *l = e ? leaf_create(pt, vpn >> PT_LEAF_BITS)
-			      : find_leaf(pt, vpn >> PT_LEAF_BITS);
-	if (!l)
+	uint64_t key = vpn >> PT_LEAF_BITS;
+	struct pt_dir *d = e ? dir_create(pt, key) : pgtable_dir(pt, key);
+
+	if (!d)
 		return e ? -1 : 0;
+	unsigned li = key & (PT_DIR_SIZE - 1);
+	struct pt_leaf *l = d->leaf[li];
+
+	if (!l) {
+		if (!e)
+			return 0;
+		l = leaf_alloc(pt, d, li);
+		if (!l)
+			return -1;
+		d->leaf[li] = l;
+		pt->nleaves++;
+		pt->last = l;
+		pt->last_key = key + 1;
+	}
 	pte_t *slot = &l->e[vpn & (PT_LEAF_SIZE - 1)];
 
 	if (!*slot && e) {
-		l->used++;
+		d->used[li]++;
 		pt->entries++;
 	} else if (*slot && !e) {
-		l->used--;
+		d->used[li]--;
 		pt->entries--;
 	}
 	*slot = e;
 	return 0;
 }
 
-static void walk_leaf(struct pgtable *pt, struct pt_leaf *l, uint64_t lo, uint64_t hi, pte_fn fn,
-		      void *ctx)
+/* Calls fn for the entries of leaf i of d that lie in [lo, hi). */
+static void walk_leaf(struct pgtable *pt, struct pt_dir *d, unsigned i, uint64_t lo, uint64_t hi,
+		      pte_fn fn, void *ctx)
 {
-	uint64_t base = l->key << PT_LEAF_BITS;
+	struct pt_leaf *l = d->leaf[i];
+	uint64_t base = ((d->key << PT_DIR_BITS) | i) << PT_LEAF_BITS;
 	uint64_t from = base < lo ? lo - base : 0;
 	uint64_t to = base + PT_LEAF_SIZE > hi ? hi - base : PT_LEAF_SIZE;
 
-	for (uint64_t i = from; i < to; i++) {
-		if (!l->e[i])
+	for (uint64_t k = from; k < to; k++) {
+		if (!l->e[k])
 			continue;
-		fn(ctx, base + i, &l->e[i]);
-		if (!l->e[i]) {        /* the callback cleared it */
-			l->used--;
+		fn(ctx, base + k, &l->e[k]);
+		if (!l->e[k]) {        /* the callback cleared it */
+			d->used[i]--;
 			pt->entries--;
 		}
 	}
 }
 
-static int leaf_cmp(const void *a, const void *b)
+static int dir_cmp(const void *a, const void *b)
 {
-	uint64_t x = (*(struct pt_leaf *const *)a)->key, y = (*(struct pt_leaf *const *)b)->key;
+	uint64_t x = (*(struct pt_dir *const *)a)->key, y = (*(struct pt_dir *const *)b)->key;
 
 	return x < y ? -1 : x > y;
 }
 
+/* The leaves of d in [klo, khi] that hold entries, in key order. */
+static void walk_dir(struct pgtable *pt, struct pt_dir *d, uint64_t lo, uint64_t hi, pte_fn fn,
+		     void *ctx)
+{
+	uint64_t klo = lo >> PT_LEAF_BITS, khi = (hi - 1) >> PT_LEAF_BITS;
+	uint64_t first = d->key << PT_DIR_BITS;
+	unsigned from = klo > first ? (unsigned)(klo - first) : 0;
+	unsigned to = khi < first + PT_DIR_SIZE - 1 ? (unsigned)(khi - first) : PT_DIR_SIZE - 1;
+
+	for (unsigned i = from; i <= to; i++)
+		if (d->leaf[i] && d->used[i])
+			walk_leaf(pt, d, i, lo, hi, fn, ctx);
+}
+
 /*
- * Leaves present in [klo, khi], in key order, gathered from the hash
- * slots: over a range wider than the table (a 128 TiB mapping spans 2^26
- * leaf keys) this costs the table's size, not the range's. Returns false
- * when the host is out of memory (the caller walks key by key instead).
+ * Directories overlapping [lo, hi), in key order, gathered from the hash:
+ * over a range wider than the table (a 128 TiB mapping spans 2^17
+ * directories) this costs the table's size, not the range's. Returns
+ * false when the host is out of memory (the caller walks key by key
+ * instead).
  */
 static bool walk_sparse(struct pgtable *pt, uint64_t lo, uint64_t hi, pte_fn fn, void *ctx)
 {
-	uint64_t klo = lo >> PT_LEAF_BITS, khi = (hi - 1) >> PT_LEAF_BITS, n = 0;
-	struct pt_leaf **v = malloc((pt->nleaves ? pt->nleaves : 1) * sizeof(*v));
+	uint64_t dlo = lo >> (PT_LEAF_BITS + PT_DIR_BITS), dhi = (hi - 1) >> (PT_LEAF_BITS + PT_DIR_BITS);
+	size_t n = 0, pos = 0;
+	struct pt_dir **v = malloc((pt->dirs.nr ? pt->dirs.nr : 1) * sizeof(*v));
+	uint64_t key, val;
 
 	if (!v)
 		return false;
-	for (uint64_t i = 0; i < pt->nslots; i++) {
-		struct pt_leaf *l = pt->slots[i];
-
-		if (l && l->used && l->key >= klo && l->key <= khi)
-			v[n++] = l;
-	}
-	qsort(v, n, sizeof(*v), leaf_cmp);
-	for (uint64_t i = 0; i < n; i++)
-		walk_leaf(pt, v[i], lo, hi, fn, ctx);
+	while (hashmap_next(&pt->dirs, &pos, &key, &val))
+		if (key >= dlo && key <= dhi)
+			v[n++] = (struct pt_dir *)(uintptr_t)val;
+	qsort(v, n, sizeof(*v), dir_cmp);
+	for (size_t i = 0; i < n; i++)
+		walk_dir(pt, v[i], lo, hi, fn, ctx);
 	free(v);
 	return true;
 }
@@ -150,17 +214,17 @@ void pgtable_walk(struct pgtable *pt, uint64_t lo, uint64_t hi, pte_fn fn, void 
 {
 	if (hi <= lo)
 		return;
-	uint64_t klo = lo >> PT_LEAF_BITS, khi = (hi - 1) >> PT_LEAF_BITS;
+	uint64_t dlo = lo >> (PT_LEAF_BITS + PT_DIR_BITS), dhi = (hi - 1) >> (PT_LEAF_BITS + PT_DIR_BITS);
 
-	if (khi - klo >= pt->nslots && walk_sparse(pt, lo, hi, fn, ctx))
+	if (dhi - dlo >= pt->dirs.nslots && walk_sparse(pt, lo, hi, fn, ctx))
 		return;
-	/* Walk leaf by leaf over the range; skip absent leaves quickly. */
-	for (uint64_t key = klo; key <= khi; key++) {
-		struct pt_leaf *l = find_leaf(pt, key);
+	/* Directory by directory over the range, skipping absent ones. */
+	for (uint64_t dk = dlo; dk <= dhi; dk++) {
+		uint64_t *v = hashmap_lookup(&pt->dirs, dk);
 
-		if (l && l->used)
-			walk_leaf(pt, l, lo, hi, fn, ctx);
-		if (key == UINT64_MAX)
+		if (v)
+			walk_dir(pt, (struct pt_dir *)(uintptr_t)*v, lo, hi, fn, ctx);
+		if (dk == UINT64_MAX)
 			break;
 	}
 }

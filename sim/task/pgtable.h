@@ -2,9 +2,11 @@
  * pgtable.h - a process's page table: virtual page number -> entry.
  *
  * Real page tables are radix trees of 512-entry tables; this one keeps
- * the leaf level (512 entries, one "PMD's worth") and replaces the upper
- * levels by an open-addressing hash of leaf tables, which is as fast for
- * sparse 48-bit address spaces and simpler. A one-entry cache of the last
+ * the leaf level (512 entries, one "PMD's worth") and the level above it,
+ * and replaces the
+ * upper levels by the simulator's hash table (core/hashmap.h) from
+ * directory number to a directory of 512 leaves (the PMD table level),
+ * which is as fast for sparse 48-bit address spaces and simpler. A one-entry cache of the last
  * leaf makes sequential walks cost one compare per page.
  *
  * An entry (pte_t) is 0 when nothing is mapped, else:
@@ -25,6 +27,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "core/hashmap.h"
 
 typedef uint64_t pte_t;
 
@@ -50,54 +54,96 @@ static inline bool pte_maps_frame(pte_t p) { return (p & (PTE_PRESENT | PTE_ZERO
 
 #define PT_LEAF_BITS 9
 #define PT_LEAF_SIZE (1u << PT_LEAF_BITS)
+#define PT_DIR_BITS 9             /* leaves per directory: 1 GiB of 4 KiB pages */
+#define PT_DIR_SIZE (1u << PT_DIR_BITS)
 
+/* A leaf: exactly one 4 KiB host page of entries, so that a fully
+ * mapped leaf costs 8 host bytes per page it maps; its bookkeeping lives
+ * in its directory. */
 struct pt_leaf {
-	uint64_t key;             /* vpn >> PT_LEAF_BITS */
-	uint32_t used;            /* non-zero entries */
 	pte_t e[PT_LEAF_SIZE];
 };
 
+/* A directory of 512 leaves (the PMD table level): found by hash, then
+ * indexed, so a random lookup over a large mapping probes a hash of one
+ * entry per GiB, which stays in the host's first-level cache, and a
+ * 4 KiB array per GiB, instead of a hash entry per 2 MiB. */
+struct pt_dir {
+	uint64_t key;                        /* leaf key >> PT_DIR_BITS */
+	struct pt_leaf *leaf[PT_DIR_SIZE];
+	uint16_t used[PT_DIR_SIZE];          /* non-zero entries per leaf */
+	uint64_t in_chunk[PT_DIR_SIZE / 64]; /* leaf i carved from a chunk (pgtable.c) */
+};
+
 struct pgtable {
-	struct pt_leaf **slots;   /* open addressing; NULL = empty */
-	uint64_t *keys;           /* key + 1 of slots[i] (0 = empty): probing reads
-				   * this small array, not the 4 KiB leaves */
-	uint64_t nslots, nleaves;
+	struct hashmap dirs;      /* key >> PT_DIR_BITS -> struct pt_dir * (core/hashmap.h) */
+	uint64_t nleaves;
 	struct pt_leaf *last;     /* cache of the last leaf found */
 	uint64_t last_key;        /* its key + 1 (0 = none) */
+	struct pt_dir *last_dir;  /* cache of the last directory found */
+	uint64_t last_dir_key;    /* its key + 1 (0 = none) */
 	uint64_t entries;         /* non-zero entries in all leaves */
+	/* Leaves past the first PT_DIR_SIZE come from 2 MiB chunks advised
+	 * to be host huge pages: random lookups over a large mapping then
+	 * take one host TLB entry per 512 leaves, not one per leaf. */
+	void **chunks;
+	size_t nchunks;
+	unsigned chunk_free;      /* leaves left in chunks[nchunks - 1] */
 	bool *oom;                /* the simulation's host_oom (core/hostmem.h) */
 };
 
 void pgtable_init(struct pgtable *pt);
 void pgtable_free(struct pgtable *pt);
 
-/* The leaf holding key (vpn >> PT_LEAF_BITS), or NULL; inline because
- * every access goes through it. */
-static inline uint64_t pgtable_hash(uint64_t k)
+/* The directory holding leaf key, or NULL. */
+static inline struct pt_dir *pgtable_dir(struct pgtable *pt, uint64_t key)
 {
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	return k;
+	uint64_t dk = key >> PT_DIR_BITS;
+
+	if (pt->last_dir_key == dk + 1)
+		return pt->last_dir;
+	uint64_t *v = hashmap_lookup(&pt->dirs, dk);
+
+	if (!v)
+		return NULL;
+	pt->last_dir = (struct pt_dir *)(uintptr_t)*v;
+	pt->last_dir_key = dk + 1;
+	return pt->last_dir;
 }
 
+/* The leaf holding key (vpn >> PT_LEAF_BITS), or NULL; inline because
+ * every access goes through it. */
 static inline struct pt_leaf *pgtable_leaf(struct pgtable *pt, uint64_t key)
 {
 	if (pt->last_key == key + 1)
 		return pt->last;
-	if (!pt->nslots)
-		return NULL;
-	for (uint64_t i = pgtable_hash(key) & (pt->nslots - 1);; i = (i + 1) & (pt->nslots - 1)) {
-		uint64_t k = pt->keys[i];
+	struct pt_dir *d = pgtable_dir(pt, key);
+	struct pt_leaf *l = d ? d->leaf[key & (PT_DIR_SIZE - 1)] : NULL;
 
-		if (!k)
-			return NULL;
-		if (k == key + 1) {
-			pt->last = pt->slots[i];
-			pt->last_key = k;
-			return pt->last;
-		}
+	if (l) {
+		pt->last = l;
+		pt->last_key = key + 1;
 	}
+	return l;
+}
+
+/* Non-zero entries in leaf key (pmd_none() when 0). */
+static inline unsigned pgtable_leaf_used(struct pgtable *pt, uint64_t key)
+{
+	struct pt_dir *d = pgtable_dir(pt, key);
+
+	return d ? d->used[key & (PT_DIR_SIZE - 1)] : 0;
+}
+
+/* Asks the host to bring the entry for vpn into its cache, if its leaf
+ * exists (a batch of random lookups overlaps its cache misses). */
+static inline void pgtable_prefetch(struct pgtable *pt, uint64_t vpn)
+{
+	struct pt_dir *d = pgtable_dir(pt, vpn >> PT_LEAF_BITS);
+	struct pt_leaf *l = d ? d->leaf[(vpn >> PT_LEAF_BITS) & (PT_DIR_SIZE - 1)] : NULL;
+
+	if (l)
+		__builtin_prefetch(&l->e[vpn & (PT_LEAF_SIZE - 1)]);
 }
 
 /* The entry for vpn, or 0. */

@@ -50,39 +50,20 @@ void tasks_free(struct sim *s)
 		free(t);
 	}
 	free(tt->by_order);
-	free(tt->hash);
+	hashmap_free(&tt->by_pid);
 	free(tt->cpu_load);
 	free(tt->node_load);
 	free(tt);
 	s->tasks = NULL;
 }
 
-static uint32_t pid_hash(int pid, uint32_t nslots)
-{
-	return ((uint32_t)pid * 2654435761u) & (nslots - 1);
-}
-
 struct task *task_find(struct sim *s, int pid)
 {
-	struct task_table *tt = s->tasks;
+	uint64_t v;
 
-	if (!tt->nslots)
+	if (!hashmap_get(&s->tasks->by_pid, (uint64_t)(int64_t)pid, &v))
 		return NULL;
-	for (uint32_t i = pid_hash(pid, tt->nslots);; i = (i + 1) & (tt->nslots - 1)) {
-		if (!tt->hash[i])
-			return NULL;
-		if (tt->hash[i]->pid == pid)
-			return tt->hash[i];
-	}
-}
-
-static void hash_insert(struct task **hash, uint32_t nslots, struct task *t)
-{
-	uint32_t i = pid_hash(t->pid, nslots);
-
-	while (hash[i])
-		i = (i + 1) & (nslots - 1);
-	hash[i] = t;
+	return (struct task *)(uintptr_t)v;
 }
 
 static int table_grow(struct task_table *tt)
@@ -96,18 +77,6 @@ static int table_grow(struct task_table *tt)
 		tt->by_order = n;
 		tt->cap = cap;
 	}
-	if ((tt->nr + 1) * 2 > tt->nslots) {
-		uint32_t ns = tt->nslots ? tt->nslots * 2 : 128;
-		struct task **h = host_calloc(tt->oom, ns, sizeof(*h));
-
-		if (!h)
-			return -1;
-		for (uint32_t i = 0; i < tt->nr; i++)
-			hash_insert(h, ns, tt->by_order[i]);
-		free(tt->hash);
-		tt->hash = h;
-		tt->nslots = ns;
-	}
 	return 0;
 }
 
@@ -116,7 +85,12 @@ struct task *task_create(struct sim *s, int pid, int tgid, int uid, const char *
 	struct task_table *tt = s->tasks;
 	struct task *t = sim_calloc(s, 1, sizeof(*t));
 
-	if (!t || table_grow(tt)) {
+	uint64_t key = (uint64_t)(int64_t)pid, old;
+	/* the first task made with a pid keeps it in the index */
+	bool taken = hashmap_get(&tt->by_pid, key, &old);
+
+	tt->by_pid.oom = tt->oom;
+	if (!t || table_grow(tt) || (!taken && hashmap_put(&tt->by_pid, key, (uintptr_t)t))) {
 		free(t);
 		return NULL;
 	}
@@ -134,7 +108,6 @@ struct task *task_create(struct sim *s, int pid, int tgid, int uid, const char *
 			cpu_set(&t->cpus_allowed, c);
 	t->order = tt->nr;
 	tt->by_order[tt->nr++] = t;
-	hash_insert(tt->hash, tt->nslots, t);
 	return t;
 }
 

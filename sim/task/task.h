@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/hashmap.h"
+
 #include "core/bitmap.h"
 #include "core/u128.h"
 
@@ -79,8 +81,7 @@ struct task_table {
 	bool *oom;                  /* the simulation's host_oom (core/hostmem.h) */
 	struct task **by_order;     /* every task ever created, in order */
 	uint32_t nr, cap;
-	struct task **hash;         /* open addressing on pid */
-	uint32_t nslots;
+	struct hashmap by_pid;      /* pid -> struct task * (core/hashmap.h) */
 	unsigned *cpu_load;         /* running tasks per CPU */
 	unsigned *node_load;        /* running tasks per node */
 };

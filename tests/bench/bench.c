@@ -23,6 +23,14 @@
 
 #define GiB (1ULL << 30)
 
+static double cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 static double now_s(void)
 {
 	struct timespec ts;
@@ -223,14 +231,14 @@ static void pressure_one(const char *label, uint64_t per_node)
 	struct file_obj *f = vfs_create(s, "/data/stream", total + total / 4, -1);
 
 	task_set_cpu(s, tk, 0);
-	double t0 = now_s();
+	double t0 = now_s(), c0 = cpu_s();
 
 	for (uint64_t off = 0; off < f->size; off += chunk) {
 		vfs_read(s, tk, f, off, chunk, &cost);
 		engine_run_until(&s->eng, sim_now(s) + cost);
 		cost = 0;
 	}
-	double dt = now_s() - t0;
+	double dt = now_s() - t0, dc = cpu_s() - c0;
 	uint64_t *ev = s->mem.events;
 	uint64_t scanned = ev[PGSCAN_KSWAPD] + ev[PGSCAN_DIRECT];
 	uint64_t stolen = ev[PGSTEAL_KSWAPD] + ev[PGSTEAL_DIRECT];
@@ -242,6 +250,8 @@ static void pressure_one(const char *label, uint64_t per_node)
 	       stolen ? (double)scanned / (double)stolen : 0.0);
 	printf("reclaim.%s.host_ns_per_reclaimed: %.1f ns\n", label,
 	       stolen ? dt * 1e9 / (double)stolen : 0.0);
+	printf("reclaim.%s.cpu_ns_per_page_read: %.1f ns (CPU time: steadier on a loaded host)\n",
+	       label, dc * 1e9 / (double)pages);
 	sim_destroy(s);
 	fixture_topo_free(t);
 }
@@ -255,6 +265,8 @@ static void bench_reclaim(void)
 
 static const struct section sections[] = {
 	{"memory", bench_memory},
+	{"touched", bench_touched},
+	{"random48", bench_random48},
 	{"alloc", bench_alloc},
 	{"mixed", bench_mixed},
 	{"init", bench_init},
@@ -295,7 +307,7 @@ int main(int argc, char **argv)
 		return run("all");
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			printf("usage: numasim-bench [all|memory|alloc|mixed|init|replay|thp|replay-100m]...\n");
+			printf("usage: numasim-bench [all|memory|touched|random48|alloc|mixed|init|replay|thp|reclaim|linear|replay-100m]...\n");
 			return 0;
 		}
 		int rc = run(argv[i]);

@@ -15,7 +15,9 @@
 
 #include "../unit/fixture_topo.h"
 #include "bench.h"
+#include "mm/page_alloc.h"
 #include "sim.h"
+#include "task/pgtable.h"
 #include "trace/replay.h"
 
 #define MiB (1ULL << 20)
@@ -45,12 +47,24 @@ static FILE *trace_file(char *path, size_t len, const char *name)
 	return f;
 }
 
+static double cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* CPU seconds of the last replay_seconds() (steadier than wall time on
+ * a loaded host: other processes' time is not counted). */
+static double last_cpu;
+
 /* Replays path on a fresh simulation of t; returns the seconds taken. */
 static double replay_seconds(struct topology *t, const char *path, struct sim **keep)
 {
 	struct sim *s = bench_sim(t);
 	struct nerr err;
-	double t0 = now();
+	double t0 = now(), c0 = cpu_now();
 
 	if (replay_run(s, path, NULL, &err)) {
 		fprintf(stderr, "numasim-bench: %s\n", err.msg);
@@ -58,6 +72,7 @@ static double replay_seconds(struct topology *t, const char *path, struct sim **
 	}
 	double dt = now() - t0;
 
+	last_cpu = cpu_now() - c0;
 	if (keep)
 		*keep = s;
 	else
@@ -320,5 +335,119 @@ void bench_replay_100m(void)
 
 	printf("replay.records_100M_1TiB: %.0f ns/record (%.2f M records/s, validation included)\n", ns,
 	       1e3 / ns);
+	fixture_topo_free(t);
+}
+
+/* Resident host bytes of this process now (/proc/self/statm). */
+static uint64_t rss_bytes(void)
+{
+	unsigned long size = 0, resident = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (f) {
+		if (fscanf(f, "%lu %lu", &size, &resident) != 2)
+			resident = 0;
+		fclose(f);
+	}
+	return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+/*
+ * Host bytes per frame with (nearly) every page touched: `nodes` nodes of
+ * per_node bytes, one task per node touching pct % of its node's memory
+ * (the rest is left to the watermarks, so nothing is reclaimed), then,
+ * with passes = 2, unmapping it all and touching it again, so that every frame has been
+ * allocated, freed and allocated (the free path writes frame arrays the
+ * first touch leaves untouched). The figure is the growth of the
+ * process's resident memory (frame arrays, page tables and all) over the
+ * machine's frames; the worst case, every frame array resident plus a
+ * pte for every frame, is printed beside it.
+ */
+static void touched_one(const char *label, int nodes, uint64_t per_node, unsigned pct, int passes)
+{
+	uint64_t *mem = calloc((size_t)nodes, sizeof(*mem));
+	char path[512];
+
+	for (int i = 0; i < nodes; i++)
+		mem[i] = per_node;
+	struct topology *t = fixture_topo(nodes, mem, NULL, NULL, 2);
+	FILE *f = trace_file(path, sizeof(path), "touched");
+	uint64_t len = per_node / 100 * pct & ~(64 * MiB - 1), rss0 = rss_bytes();
+	struct sim *s;
+
+	for (int pass = 0; pass < passes; pass++) {
+		for (int p = 1; p <= nodes; p++) {
+			if (pass)
+				fprintf(f, "@%ds munmap pid=%d addr=0x100000000 len=%llu\n", pass, p,
+					(unsigned long long)len);
+			else
+				fprintf(f, "@0 spawn pid=%d cpu=%d\n", p, (p - 1) * 2);
+			fprintf(f, "@%ds mmap pid=%d addr=0x100000000 len=%llu\n", pass, p,
+				(unsigned long long)len);
+		}
+		for (int p = 1; p <= nodes; p++)
+			for (uint64_t off = 0; off < len; off += 64 * MiB)
+				fprintf(f, "@%ds touch pid=%d addr=%#llx len=64MiB\n", pass, p,
+					(unsigned long long)(0x100000000ULL + off));
+	}
+	fclose(f);
+	replay_seconds(t, path, &s);
+	uint64_t rss = rss_bytes() - rss0, frames = s->mem.f.nr;
+	uint64_t touched = 0;
+
+	for (int n = 0; n < s->mem.nr_nodes; n++)
+		touched += s->mem.nodes[n].stat[NR_ANON_MAPPED];
+	printf("memory.touched_%s: %.2f host B/frame, %.2f GiB resident (%llu frames, %.1f %% mapped; "
+	       "at most %u + %zu B/frame)\n", label, (double)rss / (double)frames,
+	       (double)rss / (double)GiB, (unsigned long long)frames,
+	       100.0 * (double)touched / (double)frames, frame_bytes_per_page(), sizeof(pte_t));
+	sim_destroy(s);
+	unlink(path);
+	fixture_topo_free(t);
+	free(mem);
+}
+
+void bench_touched(void)
+{
+	touched_one("64GiB_96pct", 4, 16 * GiB, 96, 2);
+	/* one pass: the frame arrays are host huge pages, resident whole
+	 * once touched, so the second pass would add only minutes */
+	if (getenv("NUMASIM_BENCH_1TIB"))
+		touched_one("1TiB_96pct_one_pass", 8, 128 * GiB, 96, 1);
+}
+
+/*
+ * Random accesses over a range far larger than the host's caches: one
+ * task on a 2 x 32 GiB machine touches 48 GiB (12.6M faults), then makes
+ * 200M random accesses over it. Prints faults and accesses per CPU second
+ * and the whole run's CPU seconds.
+ */
+void bench_random48(void)
+{
+	static const uint64_t mem[2] = {32 * GiB, 32 * GiB};
+	struct topology *t = fixture_topo(2, mem, NULL, NULL, 2);
+	char p1[512], p2[512];
+	FILE *f = trace_file(p1, sizeof(p1), "touch48"), *g = trace_file(p2, sizeof(p2), "random48");
+	const uint64_t acc = 200000000;
+
+	for (FILE **x = (FILE *[]){f, g, NULL}; *x; x++) {
+		fprintf(*x, "@0 spawn pid=1 cpu=0\n@0 mmap pid=1 addr=0x100000000 len=48GiB\n"
+			"@1us touch pid=1 addr=0x100000000 len=48GiB\n");
+	}
+	fprintf(g, "@1s access pid=1 addr=0x100000000 len=48GiB count=%llu pattern=random\n",
+		(unsigned long long)acc);
+	fclose(f);
+	fclose(g);
+	replay_seconds(t, p1, NULL);
+	double dt = last_cpu;
+	replay_seconds(t, p2, NULL);
+	double da = last_cpu;
+
+	printf("random48.touch_faults_per_s: %.2f M/CPU s (48 GiB, %.3f CPU s)\n",
+	       48.0 * GiB / 4096 / dt / 1e6, dt);
+	printf("random48.access_random_per_s: %.1f M/CPU s (200M over 48 GiB; touch and accesses "
+	       "%.3f CPU s)\n", (double)acc / (da - dt) / 1e6, da);
+	unlink(p1);
+	unlink(p2);
 	fixture_topo_free(t);
 }

@@ -12,6 +12,7 @@
 #include "core/bitmap.h"
 #include "core/suggest.h"
 #include "core/hashmap.h"
+#include "core/rng.h"
 #include "core/tunables.h"
 #include "core/units.h"
 
@@ -143,7 +144,7 @@ static void test_suggest(void **state)
 
 /* The hash table against a plain array as the known answer: 10,000 keys
  * (including 0 and UINT64_MAX, which must be ordinary keys), every third
- * deleted, some re-inserted over their tombstones. */
+ * deleted, some re-inserted where they were deleted. */
 static void test_hashmap(void **state)
 {
 	static uint64_t ref[10000];
@@ -188,6 +189,66 @@ static void test_hashmap(void **state)
 	assert_true(hashmap_str("") == 0xcbf29ce484222325ull);
 }
 
+/*
+ * Churn against a plain array as the known answer: keys drawn from a
+ * small range (so probe runs wrap and cluster, and backward-shift
+ * deletion moves entries across the table's end), with HASHMAP_NOKEY
+ * among them; after every operation the table must agree with the
+ * array, and iteration must visit each live key once.
+ */
+static void test_hashmap_churn(void **state)
+{
+	enum { RANGE = 300 };
+	static uint64_t val[RANGE];
+	static bool live[RANGE];
+	struct hashmap h;
+	struct rng r;
+	uint64_t v, nr = 0;
+
+	(void)state;
+	hashmap_init(&h);
+	rng_seed(&r, 3, 0);
+	for (int op = 0; op < 20000; op++) {
+		uint64_t i = rng_below(&r, RANGE);
+		/* key 0 is HASHMAP_NOKEY; the others collide a lot on 16..512 slots */
+		uint64_t key = i == 0 ? HASHMAP_NOKEY : i * 64;
+
+		if (rng_below(&r, 3)) {
+			nr += !live[i];
+			val[i] = (uint64_t)op;
+			live[i] = true;
+			assert_int_equal(hashmap_put(&h, key, (uint64_t)op), 0);
+		} else {
+			assert_int_equal(hashmap_del(&h, key), live[i]);
+			nr -= live[i];
+			live[i] = false;
+		}
+		assert_int_equal(h.nr, nr);
+		if (op % 97)
+			continue;
+		for (uint64_t k = 0; k < RANGE; k++) {
+			bool found = hashmap_get(&h, k == 0 ? HASHMAP_NOKEY : k * 64, &v);
+
+			assert_int_equal(found, live[k]);
+			if (found)
+				assert_int_equal(v, val[k]);
+		}
+		size_t pos = 0, seen = 0;
+		uint64_t key2;
+
+		while (hashmap_next(&h, &pos, &key2, &v)) {
+			uint64_t k = key2 == HASHMAP_NOKEY ? 0 : key2 / 64;
+
+			assert_true(k < RANGE && live[k] && v == val[k]);
+			seen++;
+		}
+		assert_int_equal(seen, nr);
+	}
+	/* at most half full after growth */
+	assert_true(h.nslots == 0 || h.nr <= h.nslots / 2 + 1);
+	hashmap_free(&h);
+}
+
 /* sim.kernel_version: "major.minor" kept as major * 100 + minor, only the
  * modelled range 6.1..6.12, and kernel_at_least() comparing minors as
  * numbers (6.12 is newer than 6.9, although "6.12" < "6.9" as strings). */
@@ -227,6 +288,7 @@ int main(void)
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_times_and_integers),
 		cmocka_unit_test(test_hashmap),
+		cmocka_unit_test(test_hashmap_churn),
 		cmocka_unit_test(test_kernel_version),
 	};
 

@@ -14,6 +14,7 @@
 #include "mm/page_alloc.h"
 #include "mm/vmscan.h"
 #include "sim.h"
+#include "task/pgtable.h"
 
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)
@@ -784,9 +785,60 @@ static void test_lru_primitives(void **state)
 	(void)state;
 }
 
+/* A fully touched frame costs its frame arrays (next, prev, flags,
+ * mapping, index: 5 x 4 bytes; mapcount, last_cpupid: 2 x 2) plus the
+ * pte mapping it: 24 + 8 = 32 host bytes, the budget. */
 static void test_frame_budget(void **state)
 {
-	assert_true(frame_bytes_per_page() <= 32);
+	assert_int_equal(frame_bytes_per_page(), 24);
+	assert_true(frame_bytes_per_page() + sizeof(pte_t) <= 32);
+	(void)state;
+}
+
+/*
+ * pfn -> zone without a per-frame array: zones that start and end inside
+ * 512-frame sections, a one-page node and a node spanning sections. By
+ * the layout rule (nodes in id order, zones in type order, no holes):
+ * node 0 DMA [0,700), DMA32 [700,1000), Normal [1000,6000); node 1
+ * Normal [6000,6001); node 2 Normal [6001,8001).
+ */
+static void test_zone_of_pfn(void **state)
+{
+	uint64_t zb[3 * MAX_NR_ZONES] = {0};
+	struct tunables tun;
+	struct nerr err;
+
+	zb[ZONE_DMA] = 700 * 4096;
+	zb[ZONE_DMA32] = 300 * 4096;
+	zb[ZONE_NORMAL] = 5000 * 4096;
+	zb[MAX_NR_ZONES + ZONE_NORMAL] = 1 * 4096;
+	zb[2 * MAX_NR_ZONES + ZONE_NORMAL] = 2000 * 4096;
+	struct topology *t = fixture_topo(3, NULL, zb, NULL, 1);
+
+	tunables_init(&tun);
+	tunable_set(&tun, TUN_MIN_FREE_KBYTES, "0", &err);
+	struct sim *s = make_sim(t, &tun);
+	static const struct { pfn_t pfn; int node, type; } want[] = {
+		{0, 0, ZONE_DMA}, {511, 0, ZONE_DMA}, {512, 0, ZONE_DMA}, {699, 0, ZONE_DMA},
+		{700, 0, ZONE_DMA32}, {999, 0, ZONE_DMA32}, {1000, 0, ZONE_NORMAL},
+		{1024, 0, ZONE_NORMAL}, {5999, 0, ZONE_NORMAL}, {6000, 1, ZONE_NORMAL},
+		{6001, 2, ZONE_NORMAL}, {6143, 2, ZONE_NORMAL}, {6144, 2, ZONE_NORMAL},
+		{8000, 2, ZONE_NORMAL},
+	};
+
+	assert_int_equal(s->mem.f.nr, 8001);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		assert_int_equal(pfn_to_nid(&s->mem, want[i].pfn), want[i].node);
+		assert_int_equal(page_zone(&s->mem, want[i].pfn)->type, want[i].type);
+	}
+	/* every frame: inside the range of the zone it is said to be in */
+	for (pfn_t p = 0; p < s->mem.f.nr; p++) {
+		const struct zone *z = page_zone(&s->mem, p);
+
+		assert_true(p >= z->start_pfn && p < z->start_pfn + z->present_pages);
+	}
+	assert_check(s);
+	destroy(s, t);
 	(void)state;
 }
 
@@ -877,6 +929,7 @@ int main(void)
 		cmocka_unit_test(test_two_sims_independent),
 		cmocka_unit_test(test_lru_primitives),
 		cmocka_unit_test(test_frame_budget),
+		cmocka_unit_test(test_zone_of_pfn),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -794,6 +794,75 @@ static void test_dirty_limits_arithmetic(void **state)
 	vt_free(&v);
 }
 
+struct pc_walk {
+	uint64_t n, idx[8];
+	struct file_obj *f;
+	uint64_t remove_at;     /* fn removes the page it is given at this index */
+};
+
+static bool pc_visit(void *ctx, uint64_t index, pfn_t pfn)
+{
+	struct pc_walk *w = ctx;
+
+	assert_int_equal(pfn, (pfn_t)(index * 3));
+	if (w->n < 8)
+		w->idx[w->n] = index;
+	w->n++;
+	if (index == w->remove_at)
+		page_cache_remove(w->f, index);
+	return true;
+}
+
+/*
+ * The page cache index (runs of 64 pages): pages inserted out of order in
+ * four runs read back, the walk visits them in index order from where it
+ * is asked to start (as the kernel's xarray walk), a page removed during
+ * the walk is the last of its run (the run is freed under the walk), and
+ * a run holds 64 pages: indexes 63 and 64 are in different runs.
+ */
+static void test_page_cache_runs(void **state)
+{
+	struct file_obj *f = calloc(1, sizeof(*f));
+	static const uint64_t idx[] = {1000000, 64, 5, 63, 1 << 20, 4};
+	struct pc_walk w = {0, {0}, f, UINT64_MAX};
+
+	(void)state;
+	for (size_t i = 0; i < 6; i++)
+		assert_int_equal(page_cache_insert(f, idx[i], (pfn_t)(idx[i] * 3)), 0);
+	assert_int_equal(f->cache.nr, 6);
+	assert_int_equal(f->cache.runs.nr, 4);   /* {4,5,63}, {64}, {1000000}, {1<<20} */
+	assert_int_equal(page_cache_lookup(f, 63), 189);
+	assert_int_equal(page_cache_lookup(f, 62), NOPFN);
+	assert_int_equal(page_cache_lookup(f, 65), NOPFN);
+	page_cache_walk(f, 5, pc_visit, &w);
+	assert_int_equal(w.n, 5);
+	assert_int_equal(w.idx[0], 5);
+	assert_int_equal(w.idx[1], 63);
+	assert_int_equal(w.idx[2], 64);
+	assert_int_equal(w.idx[3], 1000000);
+	assert_int_equal(w.idx[4], 1 << 20);
+	/* removing 64 (alone in its run) during a walk */
+	w = (struct pc_walk){0, {0}, f, 64};
+	page_cache_walk(f, 0, pc_visit, &w);
+	assert_int_equal(w.n, 6);
+	assert_int_equal(f->cache.nr, 5);
+	assert_int_equal(f->cache.runs.nr, 3);
+	assert_int_equal(page_cache_lookup(f, 64), NOPFN);
+	/* emptying a run frees it; the other pages stay */
+	page_cache_remove(f, 4);
+	page_cache_remove(f, 5);
+	page_cache_remove(f, 63);
+	page_cache_remove(f, 63);   /* absent: no change */
+	assert_int_equal(f->cache.nr, 2);
+	assert_int_equal(f->cache.runs.nr, 2);
+	assert_int_equal(page_cache_lookup(f, 1000000), 3000000);
+	page_cache_remove(f, 1000000);
+	page_cache_remove(f, 1 << 20);
+	assert_int_equal(f->cache.runs.nr, 0);
+	hashmap_free(&f->cache.runs);
+	free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -819,6 +888,7 @@ int main(void)
 		cmocka_unit_test(test_kswapd_catch_up),
 		cmocka_unit_test(test_direct_reclaim_visits_every_node),
 		cmocka_unit_test(test_dirty_limits_arithmetic),
+		cmocka_unit_test(test_page_cache_runs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
