@@ -30,7 +30,7 @@ const struct tunable_def tunable_defs[NR_TUNABLES] = {
 	[TUN_WATERMARK_SCALE_FACTOR] = {"vm.watermark_scale_factor", 10, 1, 3000, false,
 		"distance between watermarks in 1/10000 of zone memory"},
 	[TUN_WATERMARK_BOOST_FACTOR] = {"vm.watermark_boost_factor", 15000, 0, 1LL << 31, false,
-		"accepted for compatibility; boosting after fragmentation events is not modelled"},
+		"per ten thousand of the high watermark: the most a fragmenting fallback may boost a zone's watermarks (0: off)"},
 	[TUN_LOWMEM_RESERVE_RATIO_DMA] = {"vm.lowmem_reserve_ratio.dma", 256, 1, 1LL << 31, false,
 		"lowmem_reserve_ratio for ZONE_DMA"},
 	[TUN_LOWMEM_RESERVE_RATIO_DMA32] = {"vm.lowmem_reserve_ratio.dma32", 256, 1, 1LL << 31, false,

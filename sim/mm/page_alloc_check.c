@@ -61,6 +61,7 @@ static pfn_t enclosing_free_block(const struct frames *f, pfn_t pfn, unsigned mi
 struct free_arg {
 	const struct zone *z;
 	unsigned order;
+	unsigned mt;
 };
 
 static int visit_free(const struct sim *s, pfn_t pfn, const void *arg, struct nerr *err)
@@ -72,6 +73,9 @@ static int visit_free(const struct sim *s, pfn_t pfn, const void *arg, struct ne
 
 	if (!(f->flags[pfn] & PG_buddy) || frame_order(f, pfn) != o)
 		return nerr_set(err, "check: pfn %u on order-%u free list lacks PG_buddy/order", pfn, o);
+	if (((f->flags[pfn] & PG_MT_MASK) >> PG_MT_SHIFT) != a->mt)
+		return nerr_set(err, "check: pfn %u on migratetype %u's order-%u list records migratetype %u",
+				pfn, a->mt, o, (f->flags[pfn] & PG_MT_MASK) >> PG_MT_SHIFT);
 	if (pfn & ((1u << o) - 1))
 		return nerr_set(err, "check: free block pfn %u not aligned to order %u", pfn, o);
 	if (pfn < z->start_pfn || (uint64_t)pfn + (1u << o) > z->start_pfn + z->present_pages ||
@@ -102,12 +106,15 @@ static int check_zone(const struct sim *s, const struct zone *z, struct nerr *er
 	char what[64];
 
 	for (unsigned o = 0; o <= MAX_ORDER; o++) {
-		struct free_arg a = {z, o};
+		for (unsigned mt = 0; mt < MIGRATE_PCPTYPES; mt++) {
+			struct free_arg a = {z, o, mt};
 
-		snprintf(what, sizeof(what), "node %d zone %d order-%u free list", z->node, z->type, o);
-		if (walk_list(&s->mem.f, &z->free_area[o], what, visit_free, s, &a, err))
-			return -1;
-		free += z->free_area[o].nr << o;
+			snprintf(what, sizeof(what), "node %d zone %d order-%u migratetype %u free list",
+				 z->node, z->type, o, mt);
+			if (walk_list(&s->mem.f, &z->free_area[o][mt], what, visit_free, s, &a, err))
+				return -1;
+			free += z->free_area[o][mt].nr << o;
+		}
 	}
 	if (free != z->nr_free)
 		return nerr_set(err, "check: node %d zone %d nr_free %llu, lists hold %llu",
@@ -192,5 +199,9 @@ int page_alloc_check(struct sim *s, struct nerr *err)
 		if (check_lru(s, pg, err))
 			return -1;
 	}
+	for (uint64_t b = 0; b < s->mem.nr_pageblocks; b++)
+		if (s->mem.pageblock_mt[b] >= MIGRATE_PCPTYPES)
+			return nerr_set(err, "check: pageblock %llu has migratetype %u",
+					(unsigned long long)b, s->mem.pageblock_mt[b]);
 	return 0;
 }
