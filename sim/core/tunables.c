@@ -137,6 +137,10 @@ const struct tunable_def tunable_defs[NR_TUNABLES] = {
 	[TUN_LRU_GEN_ENABLED] = {"mm.lru_gen.enabled", 0, 0, 1, false,
 		"/sys/kernel/mm/lru_gen/enabled: 1 the multi-generational LRU (Debian's 6.12 turns it "
 		"on); modelled by its effects on reclaim only (docs/model.md §12)"},
+	[TUN_SIM_PCP] = {"sim.pcp", 0, 0, 1, false,
+		"1: per-CPU page lists hold order-0 pages between the buddy lists and their users, "
+		"batch and high as sim.kernel_version's kernel sets them (6.7 on: auto-tuned high); "
+		"pages on them are not free (docs/model.md §1); 0: none"},
 };
 
 /* /sys/kernel/mm/mempolicy/weighted_interleave/node<N>, one per node. */

@@ -55,6 +55,7 @@ enum {
 	 * flags, mapping or mapcount (the head holds them, as the folio
 	 * does). See mm/huge_memory.h. */
 	PG_transhuge = 1u << 20,
+	PG_pcp = 1u << 21,       /* free, on a per-CPU page list (not PG_buddy) */
 };
 #define PG_ORDER_SHIFT 24
 #define PG_ORDER_MASK (0xfu << PG_ORDER_SHIFT)
@@ -104,6 +105,17 @@ enum lru_list {
  * kswapd's target there). */
 enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, WMARK_PROMO, NR_WMARK };
 
+/* One CPU's page list of a zone (struct per_cpu_pages), order-0 pages
+ * only, one list per migratetype. high_min == high_max before 6.7. */
+struct per_cpu_pages {
+	uint32_t count;          /* pages on the lists */
+	uint32_t high, high_min, high_max, batch;
+	uint32_t free_count;     /* pages freed since the last allocation (6.7 on) */
+	uint8_t alloc_factor, free_factor;
+	uint16_t expire;         /* vmstat ticks before a remote pcp is drained */
+	struct frame_list lists[3];   /* MIGRATE_PCPTYPES */
+};
+
 struct zone {
 	int node;
 	enum zone_type type;
@@ -118,6 +130,10 @@ struct zone {
 	uint64_t watermark_boost;
 	bool boosted_wake;       /* ZONE_BOOSTED_WATERMARK: wake kswapd after this allocation */
 	uint64_t lowmem_reserve[MAX_NR_ZONES];
+	/* per-CPU page lists, one per CPU (sim.pcp=1; NULL otherwise) */
+	struct per_cpu_pages *pcp;
+	uint64_t pcp_pages;      /* pages on this zone's pcp lists, every CPU */
+	bool below_high;         /* ZONE_BELOW_HIGH (6.7 on) */
 	/* free_area[order].free_list[migratetype] */
 	struct frame_list free_area[NR_ORDERS][MIGRATE_PCPTYPES];
 	/* LRU pages of this zone per list (NR_ZONE_INACTIVE_ANON..., kept by

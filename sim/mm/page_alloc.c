@@ -25,7 +25,10 @@
  * and steal_suitable_fallback(), whose fragmenting fallbacks boost the
  * zone's watermarks (boost_watermark()) and wake kswapd.
  *
- * Not modelled (docs/model.md says why): per-CPU page lists, compaction,
+ * Per-CPU page lists (sim.pcp=1): rmqueue_pcplist(), free_unref_page(),
+ * nr_pcp_high(), nr_pcp_free(), nr_pcp_alloc() (6.7 on), drain_all_pages().
+ *
+ * Not modelled (docs/model.md says why): compaction,
  * highatomic reserves, CMA and isolation.
  */
 #include "mm/page_alloc.h"
@@ -37,6 +40,7 @@
 
 #include "mm/vmscan.h"
 #include "sim.h"
+#include "task/task.h"
 
 /* Internal allocation flags (mm/internal.h ALLOC_*). */
 enum {
@@ -312,6 +316,8 @@ static pfn_t steal_suitable_fallback(struct sim *s, struct zone *z, pfn_t pfn,
 static pfn_t rmqueue_fallback(struct sim *s, struct zone *z, unsigned order,
 			      unsigned start_mt, unsigned alloc_flags);
 
+static void free_unref_page(struct sim *s, struct zone *z, pfn_t pfn);
+
 /* Models buddy_merge_likely(): if the block one order up could merge too,
  * the freed block goes to the list tail so it stays free longer. */
 static inline bool buddy_merge_likely(const struct mem *m, pfn_t pfn, unsigned order,
@@ -358,7 +364,10 @@ void free_pages(struct sim *s, pfn_t pfn, unsigned order)
 	m->f.mapcount[pfn] = 0;
 	m->f.private[pfn] = 0;
 	m->f.last_cpupid[pfn] = 0;   /* page_cpupid_reset_last() */
-	free_one_page(m, z, pfn, order, get_pageblock_migratetype(m, pfn), false);
+	if (!order && z->pcp)
+		free_unref_page(s, z, pfn);
+	else
+		free_one_page(m, z, pfn, order, get_pageblock_migratetype(m, pfn), false);
 	z->pgfree += 1u << order;
 	m->events[PGFREE] += 1u << order;
 }
@@ -453,6 +462,313 @@ static inline pfn_t rmqueue_buddy(struct sim *s, struct zone *z, unsigned order,
 	if (pfn != NOPFN)
 		z->nr_free -= 1u << order;
 	return pfn;
+}
+
+/* ------------------------------------------------------------------ */
+/* per-CPU page lists (sim.pcp)                                        */
+
+#define PCP_BATCH_SCALE_MAX 5                  /* CONFIG_PCP_BATCH_SCALE_MAX */
+#define MIN_PERCPU_PAGELIST_HIGH_FRACTION 8
+
+static inline bool pcp_autotune(const struct sim *s)
+{
+	return kernel_at_least(&s->tun, 6, 7);
+}
+
+/* The CPU whose lists an allocation or free uses: the running task's,
+ * else (kswapd and other kernel work) the first CPU of the page's node. */
+static int pcp_cpu(const struct sim *s, int nid)
+{
+	if (s->current && s->current->cpu >= 0 && s->current->cpu < s->topo->nr_cpus)
+		return s->current->cpu;
+	int c = first_cpu(&s->topo->nodes[nid].cpus);
+
+	return c >= 0 && c < s->topo->nr_cpus ? c : 0;
+}
+
+/* ZONE_RECLAIM_ACTIVE: set by balance_pgdat() on the zones it balances. */
+static inline bool zone_reclaim_active(const struct sim *s, const struct zone *z)
+{
+	const struct pglist_data *pg = &s->mem.nodes[z->node];
+
+	return pg->kswapd_awake && (int)z->type <= pg->kswapd_highest_zoneidx;
+}
+
+/* Models zone_batchsize(): a quarter of a thousandth of the zone (at most
+ * 1 MiB's worth), rounded to 2^n - 1. */
+static uint32_t zone_batchsize(const struct zone *z)
+{
+	uint64_t batch = z->managed_pages >> 10;
+
+	if (batch > 256)
+		batch = 256;
+	batch /= 4;
+	if (batch < 1)
+		batch = 1;
+	batch += batch / 2;
+	while (batch & (batch - 1))
+		batch &= batch - 1;
+	return (uint32_t)(batch - 1 ? batch - 1 : 1);
+}
+
+/* Models zone_highsize(): the low watermark (or, with a fraction,
+ * managed / fraction) split over the node's CPUs, at least 4 batches. */
+static uint32_t zone_highsize(const struct sim *s, const struct zone *z, uint32_t batch,
+			      unsigned fraction)
+{
+	uint64_t total = fraction ? z->managed_pages / fraction : wmark_pages(z, WMARK_LOW);
+	unsigned cpus = s->topo->nodes[z->node].nr_cpus;
+	uint64_t high;
+
+	if (!cpus)
+		cpus = (unsigned)s->topo->nr_cpus ? (unsigned)s->topo->nr_cpus : 1;
+	high = total / cpus;
+	if (high < (uint64_t)batch << 2)
+		high = (uint64_t)batch << 2;
+	return (uint32_t)high;
+}
+
+/* Models zone_pcp_update() -> zone_set_pageset_high_and_batch(): before
+ * 6.7 high is fixed at zone_highsize(); from 6.7 it moves between that
+ * (high_min) and managed / 8 per CPU (high_max). */
+static void zone_pcp_update(struct sim *s)
+{
+	for (int n = 0; n < s->mem.nr_nodes; n++)
+		for (int t = 0; t < MAX_NR_ZONES; t++) {
+			struct zone *z = &s->mem.nodes[n].zones[t];
+
+			if (!z->pcp)
+				continue;
+			uint32_t batch = zone_batchsize(z);
+			uint32_t hmin = zone_highsize(s, z, batch, 0);
+			uint32_t hmax = pcp_autotune(s)
+					? zone_highsize(s, z, batch, MIN_PERCPU_PAGELIST_HIGH_FRACTION)
+					: hmin;
+
+			for (int c = 0; c < s->topo->nr_cpus; c++) {
+				struct per_cpu_pages *pcp = &z->pcp[c];
+
+				pcp->batch = batch;
+				pcp->high_min = hmin;
+				pcp->high_max = hmax < hmin ? hmin : hmax;
+				if (!pcp_autotune(s) || pcp->high < hmin)
+					pcp->high = hmin;
+				if (pcp->high > pcp->high_max)
+					pcp->high = pcp->high_max;
+			}
+		}
+}
+
+/* Models free_pcppages_bulk(): count pages back to the buddy lists, from
+ * the tail of list mt first, then round robin. */
+static void free_pcppages_bulk(struct sim *s, struct zone *z, struct per_cpu_pages *pcp,
+			       uint32_t count, unsigned mt)
+{
+	struct frames *f = &s->mem.f;
+
+	if (count > pcp->count)
+		count = pcp->count;
+	mt = (mt + MIGRATE_PCPTYPES - 1) % MIGRATE_PCPTYPES;
+	while (count) {
+		struct frame_list *l;
+
+		do {
+			mt = (mt + 1) % MIGRATE_PCPTYPES;
+			l = &pcp->lists[mt];
+		} while (l->head == NOPFN);
+		do {
+			pfn_t pfn = l->tail;
+
+			flist_del(f, l, pfn);
+			f->flags[pfn] = 0;
+			pcp->count--;
+			z->pcp_pages--;
+			count--;
+			free_one_page(&s->mem, z, pfn, 0, get_pageblock_migratetype(&s->mem, pfn), false);
+		} while (count && l->head != NOPFN);
+	}
+}
+
+/* Models nr_pcp_high(): how full the list may get before a free drains
+ * it; reclaim in progress caps it at 4 batches (6.7 on also lowers high
+ * towards high_min while the zone is below its high watermark or
+ * reclaimed, and raises it when a full list keeps being freed to). */
+static uint32_t nr_pcp_high(const struct sim *s, const struct zone *z, struct per_cpu_pages *pcp)
+{
+	uint32_t batch = pcp->batch, high;
+
+	if (!pcp_autotune(s)) {
+		high = pcp->high;
+		if (zone_reclaim_active(s, z) && high > batch << 2)
+			high = batch << 2;
+		return high;
+	}
+	if (pcp->high < pcp->high_min)
+		pcp->high = pcp->high_min;
+	if (pcp->high > pcp->high_max)
+		pcp->high = pcp->high_max;
+	high = pcp->high;
+	if (!high)
+		return 0;
+	uint32_t free_count = pcp->free_count > batch ? pcp->free_count : batch;
+
+	if (zone_reclaim_active(s, z)) {
+		pcp->high = high > pcp->high_min + free_count ? high - free_count : pcp->high_min;
+		return batch << 2 < pcp->high ? batch << 2 : pcp->high;
+	}
+	if (pcp->high_min == pcp->high_max)
+		return high;
+	if (z->below_high) {
+		pcp->high = high > pcp->high_min + free_count ? high - free_count : pcp->high_min;
+		high = pcp->count > pcp->high_min ? pcp->count : pcp->high_min;
+	} else if (pcp->count >= high) {
+		uint32_t need = pcp->free_count + batch;
+
+		if (pcp->high < need)
+			pcp->high = need < pcp->high_min ? pcp->high_min
+				    : need > pcp->high_max ? pcp->high_max : need;
+	}
+	return high;
+}
+
+/* Models nr_pcp_free(): how many pages a full list gives back, at least
+ * a batch, leaving a batch; 6.1 doubles it for consecutive frees
+ * (free_factor), 6.7 on frees as many as were freed in a row. */
+static uint32_t nr_pcp_free(const struct sim *s, struct per_cpu_pages *pcp, uint32_t high)
+{
+	uint32_t batch = pcp->batch, lo = batch, hi;
+
+	if (high < batch)
+		return 1;
+	hi = high - batch;
+	if (pcp_autotune(s)) {
+		batch = pcp->free_count;
+	} else {
+		batch <<= pcp->free_factor;
+		if (batch < hi)
+			pcp->free_factor++;
+	}
+	return batch < lo ? lo : batch > hi ? hi : batch;
+}
+
+/* Models free_unref_page() -> free_unref_page_commit() for an order-0
+ * page: onto the head of this CPU's list for its pageblock's migratetype;
+ * a list at its high mark gives pages back to the buddy lists. */
+static void free_unref_page(struct sim *s, struct zone *z, pfn_t pfn)
+{
+	struct per_cpu_pages *pcp = &z->pcp[pcp_cpu(s, z->node)];
+	unsigned mt = get_pageblock_migratetype(&s->mem, pfn);
+	uint32_t high;
+
+	s->mem.f.flags[pfn] = PG_pcp;
+	flist_add_head(&s->mem.f, &pcp->lists[mt], pfn);
+	pcp->count++;
+	z->pcp_pages++;
+	if (pcp_autotune(s)) {
+		pcp->alloc_factor >>= 1;
+		if (pcp->free_count < pcp->batch << PCP_BATCH_SCALE_MAX)
+			pcp->free_count++;
+	}
+	high = nr_pcp_high(s, z, pcp);
+	if (pcp->count >= high) {
+		free_pcppages_bulk(s, z, pcp, nr_pcp_free(s, pcp, high), mt);
+		if (z->below_high && zone_watermark_ok(z, 0, wmark_pages(z, WMARK_HIGH), ZONE_MOVABLE))
+			z->below_high = false;
+	}
+}
+
+/* Models nr_pcp_alloc() (6.7 on): a refill grows high by the batch it
+ * takes (while the zone is above its high watermark) and doubles the
+ * batch on consecutive refills (alloc_factor). */
+static uint32_t nr_pcp_alloc(struct per_cpu_pages *pcp, const struct zone *z)
+{
+	uint32_t base = pcp->batch, batch, high, max_nr;
+
+	if (pcp->high < pcp->high_min)
+		pcp->high = pcp->high_min;
+	if (pcp->high > pcp->high_max)
+		pcp->high = pcp->high_max;
+	high = pcp->high;
+	if (high < base)
+		return 1;
+	batch = base << pcp->alloc_factor;
+	if (pcp->high_min != pcp->high_max && !z->below_high) {
+		high = high + batch < pcp->high_max ? high + batch : pcp->high_max;
+		pcp->high = high;
+	}
+	max_nr = high > pcp->count + base + base ? high - pcp->count - base : base;
+	if (batch <= max_nr && pcp->alloc_factor < PCP_BATCH_SCALE_MAX)
+		pcp->alloc_factor++;
+	return batch < max_nr ? batch : max_nr;
+}
+
+/* Models rmqueue_pcplist() -> __rmqueue_pcplist(): the head of this
+ * CPU's list; an empty list is refilled with a batch from the buddy
+ * lists (rmqueue_bulk(), fallbacks included). */
+static pfn_t rmqueue_pcplist(struct sim *s, struct zone *z, unsigned mt, unsigned alloc_flags)
+{
+	struct frames *f = &s->mem.f;
+	struct per_cpu_pages *pcp = &z->pcp[pcp_cpu(s, z->node)];
+	struct frame_list *l = &pcp->lists[mt];
+
+	if (pcp_autotune(s))
+		pcp->free_count >>= 1;
+	else
+		pcp->free_factor >>= 1;
+	if (l->head == NOPFN) {
+		uint32_t n = pcp_autotune(s) ? nr_pcp_alloc(pcp, z) : pcp->batch;
+
+		for (uint32_t i = 0; i < n; i++) {
+			pfn_t p = rmqueue_buddy(s, z, 0, mt, alloc_flags);
+
+			if (p == NOPFN)
+				break;
+			f->flags[p] = PG_pcp;
+			flist_add_tail(f, l, p);
+			pcp->count++;
+			z->pcp_pages++;
+		}
+		if (l->head == NOPFN)
+			return NOPFN;
+	}
+	pfn_t pfn = l->head;
+
+	flist_del(f, l, pfn);
+	f->flags[pfn] = 0;
+	pcp->count--;
+	z->pcp_pages--;
+	return pfn;
+}
+
+/* Models drain_all_pages(): every CPU's lists back to the buddy lists. */
+static void drain_all_pages(struct sim *s)
+{
+	for (int n = 0; n < s->mem.nr_nodes; n++)
+		for (int t = 0; t < MAX_NR_ZONES; t++) {
+			struct zone *z = &s->mem.nodes[n].zones[t];
+
+			for (int c = 0; z->pcp && z->pcp_pages && c < s->topo->nr_cpus; c++)
+				free_pcppages_bulk(s, z, &z->pcp[c], z->pcp[c].count, 0);
+		}
+}
+
+static int alloc_pcp(struct sim *s, struct nerr *err)
+{
+	for (int n = 0; n < s->mem.nr_nodes; n++)
+		for (int t = 0; t < MAX_NR_ZONES; t++) {
+			struct zone *z = &s->mem.nodes[n].zones[t];
+
+			if (!zone_populated(z))
+				continue;
+			z->pcp = sim_calloc(s, (size_t)(s->topo->nr_cpus ? s->topo->nr_cpus : 1),
+					    sizeof(*z->pcp));
+			if (!z->pcp)
+				return nerr_set(err, "out of host memory for per-CPU page lists");
+			for (int c = 0; c < s->topo->nr_cpus; c++)
+				for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+					flist_init(&z->pcp[c].lists[mt]);
+		}
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -603,10 +919,15 @@ static void setup_lowmem_reserve(struct sim *s)
 	}
 }
 
+static void zone_pcp_update(struct sim *s);
+
+/* Models setup_per_zone_wmarks(): the watermarks, then every zone's pcp
+ * batch and high, which follow them (zone_pcp_update()). */
 void setup_per_zone_wmarks(struct sim *s)
 {
 	setup_wmarks(s);
 	setup_lowmem_reserve(s);
+	zone_pcp_update(s);
 }
 
 /* ------------------------------------------------------------------ */
@@ -884,6 +1205,8 @@ int mem_init(struct sim *s, struct nerr *err)
 	}
 	if (build_zonelists(s, err))
 		goto fail;
+	if (tun(&s->tun, TUN_SIM_PCP) && alloc_pcp(s, err))
+		goto fail;
 	/* Boot: init_per_zone_wmark_min(), then hugepage_init()'s
 	 * start_stop_khugepaged(), then a min_free_kbytes the user writes
 	 * (sysctl.conf runs after both). */
@@ -906,6 +1229,8 @@ void mem_free(struct mem *m)
 	for (int n = 0; m->nodes && n < m->nr_nodes; n++) {
 		free(m->nodes[n].zonelist);
 		free(m->nodes[n].node_order);
+		for (int t = 0; t < MAX_NR_ZONES; t++)
+			free(m->nodes[n].zones[t].pcp);
 	}
 	free(m->nodes);
 	free(m->pageblock_mt);
@@ -996,7 +1321,8 @@ static inline pfn_t rmqueue(struct sim *s, const struct zone *preferred, struct 
 			    unsigned order, int local_nid, gfp_t gfp, unsigned alloc_flags)
 {
 	struct frames *f = &s->mem.f;
-	pfn_t pfn = rmqueue_buddy(s, z, order, gfp_migratetype(gfp), alloc_flags);
+	pfn_t pfn = !order && z->pcp ? rmqueue_pcplist(s, z, gfp_migratetype(gfp), alloc_flags)
+				     : rmqueue_buddy(s, z, order, gfp_migratetype(gfp), alloc_flags);
 
 	if (z->boosted_wake) {
 		z->boosted_wake = false;
@@ -1100,6 +1426,12 @@ retry:
 			alloc_flags &= ~ALLOC_NOFRAGMENT;
 			goto retry;
 		}
+		/* 6.7 on: note a zone below its high watermark (ZONE_BELOW_HIGH),
+		 * which shrinks the pcp lists' high */
+		if (z->pcp && !z->below_high && pcp_autotune(s) &&
+		    !__zone_watermark_ok(z, order, wmark_pages(z, WMARK_HIGH), ac->highest_zoneidx,
+					 alloc_flags, (int64_t)z->nr_free))
+			z->below_high = true;
 		if (!(alloc_flags & ALLOC_NO_WATERMARKS)) {
 			uint64_t mark = wmark_pages(z, (int)(alloc_flags & ALLOC_WMARK_MASK));
 
@@ -1241,10 +1573,18 @@ static pfn_t alloc_pages_direct_reclaim(struct sim *s, struct alloc_req *req,
 					const struct alloc_ctx *ac, unsigned alloc_flags,
 					uint64_t *progress)
 {
+	pfn_t pfn;
+
 	*progress = try_to_free_pages(s, req);
 	if (!*progress)
 		return NOPFN;
-	return get_page_from_freelist(s, req, ac, req->gfp, alloc_flags);
+	pfn = get_page_from_freelist(s, req, ac, req->gfp, alloc_flags);
+	/* Pages may be pinned on the per-CPU lists: drain them, retry once. */
+	if (pfn == NOPFN && tun(&s->tun, TUN_SIM_PCP)) {
+		drain_all_pages(s);
+		pfn = get_page_from_freelist(s, req, ac, req->gfp, alloc_flags);
+	}
+	return pfn;
 }
 
 /* The part of __alloc_pages_slowpath() from the `retry:` label on. */

@@ -100,6 +100,48 @@ static int visit_free(const struct sim *s, pfn_t pfn, const void *arg, struct ne
 	return 0;
 }
 
+static int visit_pcp(const struct sim *s, pfn_t pfn, const void *arg, struct nerr *err)
+{
+	const struct zone *z = arg;
+
+	if (s->mem.f.flags[pfn] != PG_pcp || s->mem.f.zone[pfn] != z->id)
+		return nerr_set(err, "check: pfn %u on a per-CPU list of node %d zone %d has flags %#x "
+				"or another zone", pfn, z->node, z->type, s->mem.f.flags[pfn]);
+	return 0;
+}
+
+/* The per-CPU lists (sim.pcp): PG_pcp order-0 pages of the zone, as
+ * many as each list and the zone count; with the buddy lists' pages no
+ * more than the zone manages. */
+static int check_pcp(const struct sim *s, const struct zone *z, struct nerr *err)
+{
+	uint64_t sum = 0;
+	char what[80];
+
+	if (!z->pcp)
+		return z->pcp_pages ? nerr_set(err, "check: zone without pcp lists counts pcp pages") : 0;
+	for (int c = 0; c < s->topo->nr_cpus; c++) {
+		uint64_t n = 0;
+
+		for (unsigned mt = 0; mt < MIGRATE_PCPTYPES; mt++) {
+			snprintf(what, sizeof(what), "node %d zone %d cpu %d pcp list %u", z->node,
+				 z->type, c, mt);
+			if (walk_list(&s->mem.f, &z->pcp[c].lists[mt], what, visit_pcp, s, z, err))
+				return -1;
+			n += z->pcp[c].lists[mt].nr;
+		}
+		if (n != z->pcp[c].count)
+			return nerr_set(err, "check: node %d zone %d cpu %d pcp count %u, lists hold %llu",
+					z->node, z->type, c, z->pcp[c].count, (unsigned long long)n);
+		sum += n;
+	}
+	if (sum != z->pcp_pages || z->nr_free + sum > z->managed_pages)
+		return nerr_set(err, "check: node %d zone %d pcp pages %llu, lists hold %llu",
+				z->node, z->type, (unsigned long long)z->pcp_pages,
+				(unsigned long long)sum);
+	return 0;
+}
+
 static int check_zone(const struct sim *s, const struct zone *z, struct nerr *err)
 {
 	uint64_t free = 0;
@@ -122,7 +164,7 @@ static int check_zone(const struct sim *s, const struct zone *z, struct nerr *er
 				(unsigned long long)free);
 	if (z->nr_free > z->managed_pages)
 		return nerr_set(err, "check: node %d zone %d more free than managed", z->node, z->type);
-	return 0;
+	return check_pcp(s, z, err);
 }
 
 struct lru_arg {

@@ -986,6 +986,106 @@ static void test_migratetype_no_claim(void **state)
 	}
 }
 
+
+/* ---- per-CPU page lists (sim.pcp) ------------------------------------------ */
+
+/* Two nodes of 128 MiB (32768 pages), one CPU each, THP off, sim.pcp=1.
+ * min_free_kbytes = int_sqrt(262144 kB * 16) = 2048 kB = 512 pages, 256
+ * a zone; gap max(64, 32) = 64: low 320. zone_batchsize(): 32768 >> 10 =
+ * 32, / 4 = 8, rounddown_pow_of_two(8 + 4) - 1 = 7. zone_highsize(): the
+ * low watermark over the node's one CPU, 320; 6.7 on high_max = 32768 /
+ * 8 = 4096. */
+static struct sim *sim_pcp(struct topology **tp, const char *version)
+{
+	uint64_t mem[2] = {128 * MiB, 128 * MiB};
+	struct tunables tun;
+	struct nerr err;
+
+	*tp = fixture_topo(2, mem, NULL, NULL, 1);
+	tunables_init(&tun);
+	tun.v[TUN_THP_ENABLED] = THP_NEVER;
+	tun.v[TUN_SIM_PCP] = 1;
+	assert_int_equal(tunable_set(&tun, TUN_SIM_KERNEL_VERSION, version, &err), 0);
+	return make_sim(*tp, &tun);
+}
+
+/*
+ * Linux fact (mm/page_alloc.c 6.1: rmqueue_pcplist(), rmqueue_bulk(),
+ * free_unref_page_commit(), nr_pcp_high(), nr_pcp_free()), worked by
+ * hand: an empty list takes a batch of 7 from the buddy lists, and the
+ * pages on it are not free (NR_FREE_PAGES, MemFree). 400 pages allocated
+ * take 7 + 57 * 7 = 406 (6 left on the list); freeing them fills the list
+ * to high (320) after 314 frees, and each time it reaches high again it
+ * gives back batch << free_factor, the factor growing with each
+ * consecutive drain: 7, 14, 28, 56 pages (at frees 314, 321, 335, 363),
+ * leaving 264 + 37 = 301 on the list and 32362 + 105 = 32467 free.
+ */
+static void test_pcp_6_1(void **state)
+{
+	(void)state;
+	struct topology *t;
+	struct sim *s = sim_pcp(&t, "6.1");
+	struct zone *z = normal(s, 0);
+	struct per_cpu_pages *pcp = &z->pcp[0];
+	static pfn_t pages[400];
+
+	assert_int_equal(z->wmark[WMARK_LOW], 320);
+	assert_int_equal(pcp->batch, 7);
+	assert_int_equal(pcp->high, 320);
+	assert_int_equal(pcp->high_max, 320);
+	pfn_t p = movable_on(s, 0);
+
+	assert_int_equal(z->nr_free, 32768 - 7);
+	assert_int_equal(pcp->count, 6);
+	free_pages(s, p, 0);
+	assert_int_equal(pcp->count, 7);
+	assert_int_equal(z->nr_free, 32768 - 7);
+	assert_check(s);
+	for (int i = 0; i < 400; i++)
+		pages[i] = movable_on(s, 0);
+	assert_int_equal(pcp->count, 6);
+	assert_int_equal(z->nr_free, 32768 - 406);
+	for (int i = 0; i < 400; i++)
+		free_pages(s, pages[i], 0);
+	assert_int_equal(pcp->count, 301);
+	assert_int_equal(z->nr_free, 32467);
+	assert_int_equal(z->pcp_pages, 301);
+	assert_check(s);
+	destroy(s, t);
+}
+
+/*
+ * Linux fact (6.7 on: nr_pcp_alloc(), pcp high auto-tuning), by hand:
+ * high starts at high_min (320) and each refill of an empty list, while
+ * the zone is above its high watermark, raises it by the refill, which
+ * doubles each time (alloc_factor, up to 2^5 batches): 7, 14, 28, 56, 112,
+ * then 224 pages, high 327, 341, 369, 425, 537, 761. After 218 pages
+ * the list holds 223 and MemFree is 32768 - 441 = 32327.
+ */
+static void test_pcp_6_12(void **state)
+{
+	(void)state;
+	struct topology *t;
+	struct sim *s = sim_pcp(&t, "6.12");
+	struct zone *z = normal(s, 0);
+	struct per_cpu_pages *pcp = &z->pcp[0];
+
+	assert_int_equal(pcp->batch, 7);
+	assert_int_equal(pcp->high_min, 320);
+	assert_int_equal(pcp->high_max, 4096);
+	for (int i = 0; i < 7 + 14 + 28 + 56 + 112; i++)
+		movable_on(s, 0);
+	assert_int_equal(pcp->count, 0);
+	assert_int_equal(pcp->high, 537);
+	assert_int_equal(z->nr_free, 32768 - 217);
+	movable_on(s, 0);
+	assert_int_equal(pcp->count, 223);
+	assert_int_equal(pcp->high, 761);
+	assert_int_equal(z->nr_free, 32327);
+	assert_check(s);
+	destroy(s, t);
+}
+
 /*
  * sim.boot_memmap=1 against the issue's two-socket QEMU machine (2 x 512
  * MiB; node 0 DMA 16 MiB + DMA32, node 1 DMA32 only), Debian 6.1/6.12:
@@ -1076,6 +1176,8 @@ int main(void)
 		cmocka_unit_test(test_migratetype_fallback_boosts),
 		cmocka_unit_test(test_migratetype_fallback_factor0),
 		cmocka_unit_test(test_migratetype_no_claim),
+		cmocka_unit_test(test_pcp_6_1),
+		cmocka_unit_test(test_pcp_6_12),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
