@@ -1034,13 +1034,15 @@ static bool kswapd_batch(struct sim *s, int nid, uint64_t now)
 	if (boost) {
 		pg->kswapd_boost_reclaim -= sc.nr_reclaimed < pg->kswapd_boost_reclaim
 					    ? sc.nr_reclaimed : pg->kswapd_boost_reclaim;
+		/* a boosted pass that reclaimed nothing ends the run */
 		if (!sc.nr_reclaimed && !kswapd_rerun(s, pg)) {
 			sim_explain(s, "  t=%.6f ms: kswapd%d sleeps: boosted reclaim found nothing more to "
 				    "reclaim without writeback\n", (double)sim_now(s) / 1e6, (int)nid);
 			return false;
 		}
 	}
-	if ((may_raise && sc.nr_scanned < sc.nr_to_reclaim) || !sc.nr_reclaimed)
+	if (!(boost && !sc.nr_reclaimed) &&
+	    ((may_raise && sc.nr_scanned < sc.nr_to_reclaim) || !sc.nr_reclaimed))
 		pg->kswapd_priority--;
 	if (pg->kswapd_priority < 1 && !kswapd_rerun(s, pg)) {
 		sim_explain(s, "  t=%.6f ms: kswapd%d sleeps after %u failed run%s: nothing left it can "
