@@ -30,7 +30,7 @@ const struct tunable_def tunable_defs[NR_TUNABLES] = {
 	[TUN_WATERMARK_SCALE_FACTOR] = {"vm.watermark_scale_factor", 10, 1, 3000, false,
 		"distance between watermarks in 1/10000 of zone memory"},
 	[TUN_WATERMARK_BOOST_FACTOR] = {"vm.watermark_boost_factor", 15000, 0, 1LL << 31, false,
-		"accepted for compatibility; boosting after fragmentation events is not modelled"},
+		"per ten thousand of the high watermark: the most a fragmenting fallback may boost a zone's watermarks (0: off)"},
 	[TUN_LOWMEM_RESERVE_RATIO_DMA] = {"vm.lowmem_reserve_ratio.dma", 256, 1, 1LL << 31, false,
 		"lowmem_reserve_ratio for ZONE_DMA"},
 	[TUN_LOWMEM_RESERVE_RATIO_DMA32] = {"vm.lowmem_reserve_ratio.dma32", 256, 1, 1LL << 31, false,
@@ -137,6 +137,10 @@ const struct tunable_def tunable_defs[NR_TUNABLES] = {
 	[TUN_LRU_GEN_ENABLED] = {"mm.lru_gen.enabled", 0, 0, 1, false,
 		"/sys/kernel/mm/lru_gen/enabled: 1 the multi-generational LRU (Debian's 6.12 turns it "
 		"on); modelled by its effects on reclaim only (docs/model.md §12)"},
+	[TUN_SIM_PCP] = {"sim.pcp", 0, 0, 1, false,
+		"1: per-CPU page lists hold order-0 pages between the buddy lists and their users, "
+		"batch and high as sim.kernel_version's kernel sets them (6.7 on: auto-tuned high); "
+		"pages on them are not free (docs/model.md §1); 0: none"},
 };
 
 /* /sys/kernel/mm/mempolicy/weighted_interleave/node<N>, one per node. */

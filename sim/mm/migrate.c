@@ -866,7 +866,7 @@ static bool migrate_balanced_pgdat(struct sim *s, int nid, uint64_t nr)
 
 		if (!zone_populated(zone))
 			continue;
-		if (zone_watermark_ok(zone, 0, zone->wmark[WMARK_HIGH] + nr, ZONE_MOVABLE))
+		if (zone_watermark_ok(zone, 0, wmark_pages(zone, WMARK_HIGH) + nr, ZONE_MOVABLE))
 			return true;
 	}
 	return false;

@@ -57,9 +57,24 @@ enum {
 	 * flags, mapping or mapcount (the head holds them, as the folio
 	 * does). See mm/huge_memory.h. */
 	PG_transhuge = 1u << 20,
+	PG_pcp = 1u << 21,       /* free, on a per-CPU page list (not PG_buddy) */
 };
 #define PG_ORDER_SHIFT 24
 #define PG_ORDER_MASK (0xfu << PG_ORDER_SHIFT)
+/* The free list (migratetype) a PG_buddy head is on: the kernel knows it
+ * from the list_head; a frame here records it in two flag bits. */
+#define PG_MT_SHIFT 28
+#define PG_MT_MASK (0x3u << PG_MT_SHIFT)
+
+/* Migratetypes (enum migratetype, include/linux/mmzone.h) of the free
+ * lists and pageblocks: the three the per-CPU lists know
+ * (MIGRATE_PCPTYPES). HIGHATOMIC, CMA and ISOLATE are not modelled. */
+enum migratetype {
+	MIGRATE_UNMOVABLE, MIGRATE_MOVABLE, MIGRATE_RECLAIMABLE, MIGRATE_PCPTYPES
+};
+/* pageblock_order: HUGETLB_PAGE_ORDER on x86-64 (2 MiB of 4 KiB pages). */
+#define PAGEBLOCK_ORDER 9
+#define PAGEBLOCK_NR_PAGES (1u << PAGEBLOCK_ORDER)
 
 struct frames {
 	uint64_t nr;             /* total frames = sum of node memory / page size */
@@ -92,6 +107,17 @@ enum lru_list {
  * kswapd's target there). */
 enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, WMARK_PROMO, NR_WMARK };
 
+/* One CPU's page list of a zone (struct per_cpu_pages), order-0 pages
+ * only, one list per migratetype. high_min == high_max before 6.7. */
+struct per_cpu_pages {
+	uint32_t count;          /* pages on the lists */
+	uint32_t high, high_min, high_max, batch;
+	uint32_t free_count;     /* pages freed since the last allocation (6.7 on) */
+	uint8_t alloc_factor, free_factor;
+	uint16_t expire;         /* vmstat ticks before a remote pcp is drained */
+	struct frame_list lists[3];   /* MIGRATE_PCPTYPES */
+};
+
 struct zone {
 	int node;
 	enum zone_type type;
@@ -100,9 +126,18 @@ struct zone {
 	uint64_t present_pages;  /* = spanned: no holes */
 	uint64_t managed_pages;  /* pages handed to the buddy allocator */
 	uint64_t nr_free;        /* NR_FREE_PAGES: sum over free_area */
-	uint64_t wmark[NR_WMARK];
+	uint64_t wmark[NR_WMARK];   /* _watermark[]: without the boost */
+	/* watermark_boost: raised by fragmenting fallbacks (boost_watermark()),
+	 * added to every watermark (wmark_pages()), paid back by kswapd */
+	uint64_t watermark_boost;
+	bool boosted_wake;       /* ZONE_BOOSTED_WATERMARK: wake kswapd after this allocation */
 	uint64_t lowmem_reserve[MAX_NR_ZONES];
-	struct frame_list free_area[NR_ORDERS];
+	/* per-CPU page lists, one per CPU (sim.pcp=1; NULL otherwise) */
+	struct per_cpu_pages *pcp;
+	uint64_t pcp_pages;      /* pages on this zone's pcp lists, every CPU */
+	bool below_high;         /* ZONE_BELOW_HIGH (6.7 on) */
+	/* free_area[order].free_list[migratetype] */
+	struct frame_list free_area[NR_ORDERS][MIGRATE_PCPTYPES];
 	/* LRU pages of this zone per list (NR_ZONE_INACTIVE_ANON..., kept by
 	 * update_lru_size() in the kernel); the lists themselves are per node. */
 	uint64_t nr_lru[NR_LRU_LISTS];
@@ -176,6 +211,11 @@ struct pglist_data {
 	uint64_t kswapd_next_ns;           /* when its next balance_pgdat() batch runs */
 	uint32_t kswapd_seq;               /* which queued batch event is the live one */
 	bool kswapd_fresh;                 /* woken, first batch not yet run */
+	/* balance_pgdat()'s boost accounting: the zones' watermark_boost
+	 * when the run began (zone_boosts[]), what is left to reclaim for
+	 * them (nr_boost_reclaim; 0 = ordinary reclaim) */
+	uint64_t kswapd_zone_boosts[MAX_NR_ZONES];
+	uint64_t kswapd_boost_reclaim;
 };
 #define TIER_STAT(item) ((item) - PGDEMOTE_KSWAPD)
 #define NR_TIER_STAT (PGPROMOTE_CANDIDATE_NRL - PGDEMOTE_KSWAPD + 1)
@@ -221,7 +261,25 @@ struct mem {
 	struct pglist_data *nodes;       /* indexed by node id */
 	uint64_t events[NR_VM_EVENT_ITEMS];
 	uint64_t totalram_pages;
+	/* get_pageblock_migratetype(): one enum migratetype per pageblock
+	 * (pfn >> PAGEBLOCK_ORDER), as the kernel's pageblock_flags bitmap */
+	uint8_t *pageblock_mt;
+	uint64_t nr_pageblocks;
+	/* fallbacks into another migratetype's pageblock
+	 * (trace_mm_page_alloc_extfrag events) */
+	uint64_t extfrag_events;
 };
+
+/* Models wmark_pages(): a watermark plus the zone's boost. */
+static inline uint64_t wmark_pages(const struct zone *z, int i)
+{
+	return z->wmark[i] + z->watermark_boost;
+}
+
+static inline unsigned get_pageblock_migratetype(const struct mem *m, pfn_t pfn)
+{
+	return m->pageblock_mt[pfn >> PAGEBLOCK_ORDER];
+}
 
 static inline struct zone *mem_zone_by_id(struct mem *m, unsigned id)
 {

@@ -20,9 +20,16 @@
  * largest aligned blocks that fit, and a free block never merges with a
  * buddy of another zone (page_is_buddy() compares zones).
  *
- * Not modelled (docs/model.md says why): per-migratetype free lists and
- * their fallbacks, per-CPU page lists, compaction, watermark boosting,
- * highatomic reserves.
+ * Migratetypes: free lists per order and migratetype (UNMOVABLE,
+ * MOVABLE, RECLAIMABLE), a migratetype per pageblock, __rmqueue_fallback()
+ * and steal_suitable_fallback(), whose fragmenting fallbacks boost the
+ * zone's watermarks (boost_watermark()) and wake kswapd.
+ *
+ * Per-CPU page lists (sim.pcp=1): rmqueue_pcplist(), free_unref_page(),
+ * nr_pcp_high(), nr_pcp_free(), nr_pcp_alloc() (6.7 on), drain_all_pages().
+ *
+ * Not modelled (docs/model.md says why): compaction,
+ * highatomic reserves, CMA and isolation.
  */
 #include "mm/page_alloc.h"
 #include "mm/huge_memory.h"
@@ -33,6 +40,7 @@
 
 #include "mm/vmscan.h"
 #include "sim.h"
+#include "task/task.h"
 
 /* Internal allocation flags (mm/internal.h ALLOC_*). */
 enum {
@@ -44,6 +52,7 @@ enum {
 	ALLOC_HARDER = 0x10,
 	ALLOC_HIGH = 0x20,
 	ALLOC_CPUSET = 0x40,
+	ALLOC_NOFRAGMENT = 0x100,
 	ALLOC_KSWAPD = 0x800,
 };
 
@@ -90,17 +99,51 @@ enum zone_type gfp_zone(gfp_t gfp)
 /* ------------------------------------------------------------------ */
 /* the buddy allocator                                                 */
 
-static inline void set_buddy_order(struct frames *f, pfn_t pfn, unsigned order)
+/* Models gfp_migratetype(): the free lists an allocation takes from. */
+static inline unsigned gfp_migratetype(gfp_t gfp)
 {
-	f->flags[pfn] = (f->flags[pfn] & ~PG_ORDER_MASK) | PG_buddy |
-			(order << PG_ORDER_SHIFT);
+	if (gfp & __GFP_MOVABLE)
+		return MIGRATE_MOVABLE;
+	if (gfp & __GFP_RECLAIMABLE)
+		return MIGRATE_RECLAIMABLE;
+	return MIGRATE_UNMOVABLE;
+}
+
+static inline unsigned buddy_mt(const struct frames *f, pfn_t pfn)
+{
+	return (f->flags[pfn] & PG_MT_MASK) >> PG_MT_SHIFT;
+}
+
+static inline void set_buddy_order(struct frames *f, pfn_t pfn, unsigned order, unsigned mt)
+{
+	f->flags[pfn] = (f->flags[pfn] & ~(PG_ORDER_MASK | PG_MT_MASK)) | PG_buddy |
+			(order << PG_ORDER_SHIFT) | (mt << PG_MT_SHIFT);
+}
+
+/* Models add_to_free_list() / add_to_free_list_tail(). */
+static inline void add_to_free_list(struct frames *f, struct zone *z, pfn_t pfn,
+				    unsigned order, unsigned mt, bool tail)
+{
+	f->flags[pfn] = PG_buddy | (order << PG_ORDER_SHIFT) | (mt << PG_MT_SHIFT);
+	if (tail)
+		flist_add_tail(f, &z->free_area[order][mt], pfn);
+	else
+		flist_add_head(f, &z->free_area[order][mt], pfn);
 }
 
 static inline void del_page_from_free_list(struct frames *f, struct zone *z,
 					   pfn_t pfn, unsigned order)
 {
-	flist_del(f, &z->free_area[order], pfn);
-	f->flags[pfn] &= ~(PG_buddy | PG_ORDER_MASK);
+	flist_del(f, &z->free_area[order][buddy_mt(f, pfn)], pfn);
+	f->flags[pfn] &= ~(PG_buddy | PG_ORDER_MASK | PG_MT_MASK);
+}
+
+/* Models move_to_free_list(): to the tail of another migratetype's list. */
+static inline void move_to_free_list(struct frames *f, struct zone *z, pfn_t pfn,
+				     unsigned order, unsigned mt)
+{
+	del_page_from_free_list(f, z, pfn, order);
+	add_to_free_list(f, z, pfn, order, mt, true);
 }
 
 /* Models page_is_buddy(): buddy is the head of a free block of the same
@@ -117,35 +160,163 @@ static inline bool page_is_buddy(const struct mem *m, pfn_t buddy, unsigned orde
 }
 
 /* Models expand(): split a 2^high block at pfn down to 2^low, putting the
- * upper halves on the free lists and keeping the lowest part. */
+ * upper halves on the free lists of migratetype mt and keeping the
+ * lowest part. */
 static inline void expand(struct frames *f, struct zone *z, pfn_t pfn,
-			  unsigned low, unsigned high)
+			  unsigned low, unsigned high, unsigned mt)
 {
 	while (high > low) {
 		high--;
-		pfn_t upper = pfn + (1u << high);
-
-		flist_add_head(f, &z->free_area[high], upper);
-		f->flags[upper] = PG_buddy | (high << PG_ORDER_SHIFT);
+		add_to_free_list(f, z, pfn + (1u << high), high, mt, false);
 	}
 }
 
-/* Models __rmqueue_smallest(): the smallest free block of order >= order,
- * taken from the head of its list. */
-static inline pfn_t rmqueue_smallest(struct frames *f, struct zone *z, unsigned order)
+/* Models __rmqueue_smallest(): the smallest free block of order >= order
+ * on migratetype mt's lists, taken from the head of its list. The caller
+ * accounts nr_free. */
+static inline pfn_t rmqueue_smallest(struct frames *f, struct zone *z, unsigned order,
+				     unsigned mt)
 {
 	for (unsigned o = order; o <= MAX_ORDER; o++) {
-		pfn_t pfn = z->free_area[o].head;
+		pfn_t pfn = z->free_area[o][mt].head;
 
 		if (pfn == NOPFN)
 			continue;
 		del_page_from_free_list(f, z, pfn, o);
-		expand(f, z, pfn, order, o);
-		z->nr_free -= 1u << order;
+		expand(f, z, pfn, order, o, mt);
 		return pfn;
 	}
 	return NOPFN;
 }
+
+/* fallbacks[] of mm/page_alloc.c: which lists a migratetype steals from,
+ * in order. */
+static const unsigned char fallbacks[MIGRATE_PCPTYPES][2] = {
+	[MIGRATE_UNMOVABLE] = {MIGRATE_RECLAIMABLE, MIGRATE_MOVABLE},
+	[MIGRATE_MOVABLE] = {MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE},
+	[MIGRATE_RECLAIMABLE] = {MIGRATE_UNMOVABLE, MIGRATE_MOVABLE},
+};
+
+/* Models can_steal_fallback(): may a fallback of this (found) order take
+ * the whole pageblock? Large blocks, and unmovable or reclaimable
+ * requests, which would fragment anyway. */
+static inline bool can_steal_fallback(unsigned order, unsigned start_mt)
+{
+	return order >= PAGEBLOCK_ORDER / 2 || start_mt == MIGRATE_RECLAIMABLE ||
+	       start_mt == MIGRATE_UNMOVABLE;
+}
+
+/* Models find_suitable_fallback(area, order, start_mt, false, &can_steal):
+ * the first fallback migratetype with a free block of this order, or -1. */
+static int find_suitable_fallback(const struct zone *z, unsigned order, unsigned start_mt,
+				  bool *can_steal)
+{
+	*can_steal = false;
+	for (int i = 0; i < 2; i++) {
+		unsigned mt = fallbacks[start_mt][i];
+
+		if (z->free_area[order][mt].head == NOPFN)
+			continue;
+		*can_steal = can_steal_fallback(order, start_mt);
+		return (int)mt;
+	}
+	return -1;
+}
+
+/* Models change_pageblock_range(). */
+static void change_pageblock_range(struct mem *m, pfn_t pfn, unsigned order, unsigned mt)
+{
+	uint64_t nr = order >= PAGEBLOCK_ORDER ? 1ULL << (order - PAGEBLOCK_ORDER) : 1;
+
+	for (uint64_t i = 0; i < nr; i++)
+		m->pageblock_mt[(pfn >> PAGEBLOCK_ORDER) + i] = (uint8_t)mt;
+}
+
+/*
+ * Models move_freepages_block() (6.1) / prep_move_freepages_block() +
+ * __move_freepages_block() (6.10 on): the free blocks of pfn's pageblock,
+ * counted and, if move, put on migratetype mt's lists; *movable counts
+ * its in-use LRU pages. A pageblock not wholly inside the zone cannot be
+ * moved: returns -1.
+ */
+static int64_t freepages_block(struct mem *m, struct zone *z, pfn_t pfn, unsigned mt,
+			       bool move, uint64_t *movable)
+{
+	struct frames *f = &m->f;
+	uint64_t start = pfn & ~(uint64_t)(PAGEBLOCK_NR_PAGES - 1);
+	uint64_t end = start + PAGEBLOCK_NR_PAGES;
+	int64_t free = 0;
+
+	*movable = 0;
+	if (start < z->start_pfn || end > (uint64_t)z->start_pfn + z->present_pages)
+		return -1;
+	for (uint64_t p = start; p < end;) {
+		uint32_t fl = f->flags[p];
+
+		if (!(fl & PG_buddy)) {
+			if (fl & PG_lru)
+				(*movable)++;
+			p++;
+			continue;
+		}
+		unsigned o = (fl & PG_ORDER_MASK) >> PG_ORDER_SHIFT;
+
+		if (move)
+			move_to_free_list(f, z, (pfn_t)p, o, mt);
+		free += 1 << o;
+		p += 1ULL << o;
+	}
+	return free;
+}
+
+/*
+ * Models boost_watermark(): a fragmenting fallback raises the zone's
+ * watermarks by a pageblock, up to watermark_boost_factor/10000 of the
+ * high watermark (at least a pageblock); not in zones smaller than four
+ * pageblocks, nor with vm.watermark_boost_factor = 0.
+ */
+static bool boost_watermark(struct sim *s, struct zone *z)
+{
+	uint64_t factor = (uint64_t)tun(&s->tun, TUN_WATERMARK_BOOST_FACTOR);
+	uint64_t max_boost;
+
+	if (!factor || (uint64_t)PAGEBLOCK_NR_PAGES * 4 > z->managed_pages)
+		return false;
+	max_boost = (z->wmark[WMARK_HIGH] / 10000) * factor +
+		    ((z->wmark[WMARK_HIGH] % 10000) * factor) / 10000;
+	if (!max_boost)
+		return false;
+	if (max_boost < PAGEBLOCK_NR_PAGES)
+		max_boost = PAGEBLOCK_NR_PAGES;
+	z->watermark_boost += PAGEBLOCK_NR_PAGES;
+	if (z->watermark_boost > max_boost)
+		z->watermark_boost = max_boost;
+	return true;
+}
+
+/*
+ * Models steal_suitable_fallback(): takes an order-`order` block out of
+ * the free block at pfn (order current_order, on fallback_mt's list) for
+ * a start_mt allocation. A block of a pageblock or more changes owner
+ * outright; a smaller one boosts the watermarks (and, with ALLOC_KSWAPD,
+ * sets ZONE_BOOSTED_WATERMARK) and, when whole_block, claims the
+ * pageblock if at least half of it is free or alike. 6.1-6.9 move the
+ * block's free pages to start_mt's lists even when the claim fails, and
+ * take the page from start_mt's lists afterwards (__rmqueue()'s retry);
+ * from 6.10 a failed claim moves nothing and the rest of the split block
+ * stays on the pageblock's own lists.
+ */
+static pfn_t steal_suitable_fallback(struct sim *s, struct zone *z, pfn_t pfn,
+				     unsigned current_order, unsigned order, unsigned start_mt,
+				     unsigned fallback_mt, unsigned alloc_flags, bool whole_block);
+
+/* Models __rmqueue_fallback(): the largest free block of a fallback
+ * migratetype (ALLOC_NOFRAGMENT: pageblocks only), or, for a movable
+ * request that may not take the whole pageblock, the smallest. */
+static pfn_t rmqueue_fallback(struct sim *s, struct zone *z, unsigned order,
+			      unsigned start_mt, unsigned alloc_flags);
+
+static void free_unref_page(struct sim *s, struct zone *z, pfn_t pfn);
 
 /* Models buddy_merge_likely(): if the block one order up could merge too,
  * the freed block goes to the list tail so it stays free longer. */
@@ -159,9 +330,11 @@ static inline bool buddy_merge_likely(const struct mem *m, pfn_t pfn, unsigned o
 	return page_is_buddy(m, higher ^ (1u << (order + 1)), order + 1, z);
 }
 
-/* Models __free_one_page(): merge with free buddies while possible. */
+/* Models __free_one_page(): merge with free buddies while possible; the
+ * result goes to the free list of migratetype mt (the freed page's
+ * pageblock's). */
 static inline void free_one_page(struct mem *m, struct zone *z, pfn_t pfn,
-				 unsigned order, bool to_tail)
+				 unsigned order, unsigned mt, bool to_tail)
 {
 	struct frames *f = &m->f;
 
@@ -175,11 +348,7 @@ static inline void free_one_page(struct mem *m, struct zone *z, pfn_t pfn,
 		pfn &= buddy;
 		order++;
 	}
-	set_buddy_order(f, pfn, order);
-	if (to_tail || buddy_merge_likely(m, pfn, order, z))
-		flist_add_tail(f, &z->free_area[order], pfn);
-	else
-		flist_add_head(f, &z->free_area[order], pfn);
+	add_to_free_list(f, z, pfn, order, mt, to_tail || buddy_merge_likely(m, pfn, order, z));
 }
 
 /* Models __free_pages() / __free_pages_ok(). */
@@ -193,9 +362,411 @@ void free_pages(struct sim *s, pfn_t pfn, unsigned order)
 	m->f.mapping[pfn] = 0;
 	m->f.mapcount[pfn] = 0;
 	m->f.last_cpupid[pfn] = 0;   /* page_cpupid_reset_last() */
-	free_one_page(m, z, pfn, order, false);
+	if (!order && z->pcp)
+		free_unref_page(s, z, pfn);
+	else
+		free_one_page(m, z, pfn, order, get_pageblock_migratetype(m, pfn), false);
 	z->pgfree += 1u << order;
 	m->events[PGFREE] += 1u << order;
+}
+
+static pfn_t steal_suitable_fallback(struct sim *s, struct zone *z, pfn_t pfn,
+				     unsigned current_order, unsigned order, unsigned start_mt,
+				     unsigned fallback_mt, unsigned alloc_flags, bool whole_block)
+{
+	struct mem *m = &s->mem;
+	struct frames *f = &m->f;
+	unsigned block_mt = get_pageblock_migratetype(m, pfn);
+	bool claim_moves_only = kernel_at_least(&s->tun, 6, 10);
+	uint64_t movable;
+	int64_t free;
+
+	if (current_order >= PAGEBLOCK_ORDER) {
+		/* Take ownership for orders >= pageblock_order */
+		del_page_from_free_list(f, z, pfn, current_order);
+		change_pageblock_range(m, pfn, current_order, start_mt);
+		expand(f, z, pfn, order, current_order, start_mt);
+		return pfn;
+	}
+	if (boost_watermark(s, z) && (alloc_flags & ALLOC_KSWAPD))
+		z->boosted_wake = true;
+	if (whole_block) {
+		free = freepages_block(m, z, pfn, start_mt, false, &movable);
+		if (free > 0) {
+			uint64_t alike = start_mt == MIGRATE_MOVABLE ? movable
+				: block_mt == MIGRATE_MOVABLE
+					? PAGEBLOCK_NR_PAGES - (uint64_t)free - movable : 0;
+			bool claim = (uint64_t)free + alike >= PAGEBLOCK_NR_PAGES / 2;
+
+			if (claim)
+				m->pageblock_mt[pfn >> PAGEBLOCK_ORDER] = (uint8_t)start_mt;
+			if (claim || !claim_moves_only) {
+				freepages_block(m, z, pfn, start_mt, true, &movable);
+				return rmqueue_smallest(f, z, order, start_mt);
+			}
+		}
+	}
+	/* single_page */
+	if (claim_moves_only) {
+		/* page_del_and_expand(): the rest stays on the block's lists */
+		del_page_from_free_list(f, z, pfn, current_order);
+		expand(f, z, pfn, order, current_order, fallback_mt);
+		return pfn;
+	}
+	move_to_free_list(f, z, pfn, current_order, start_mt);
+	return rmqueue_smallest(f, z, order, start_mt);
+}
+
+static pfn_t rmqueue_fallback(struct sim *s, struct zone *z, unsigned order,
+			      unsigned start_mt, unsigned alloc_flags)
+{
+	int min_order = (alloc_flags & ALLOC_NOFRAGMENT) && order < PAGEBLOCK_ORDER
+			? PAGEBLOCK_ORDER : (int)order;
+	int current_order, fmt = -1;
+	bool can_steal = false;
+
+	for (current_order = MAX_ORDER; current_order >= min_order; current_order--) {
+		fmt = find_suitable_fallback(z, (unsigned)current_order, start_mt, &can_steal);
+		if (fmt < 0)
+			continue;
+		if (!can_steal && start_mt == MIGRATE_MOVABLE && current_order > (int)order) {
+			/* find_smallest: split the smallest block instead */
+			for (current_order = (int)order; current_order <= MAX_ORDER; current_order++) {
+				fmt = find_suitable_fallback(z, (unsigned)current_order, start_mt,
+							     &can_steal);
+				if (fmt >= 0)
+					break;
+			}
+		}
+		break;
+	}
+	if (fmt < 0 || current_order < min_order || current_order > MAX_ORDER)
+		return NOPFN;
+	s->mem.extfrag_events++;
+	return steal_suitable_fallback(s, z, z->free_area[current_order][fmt].head,
+				       (unsigned)current_order, order, start_mt, (unsigned)fmt,
+				       alloc_flags, can_steal);
+}
+
+/* Models __rmqueue(): the request's own migratetype first, then a
+ * fallback. Accounts the zone's free pages. */
+static inline pfn_t rmqueue_buddy(struct sim *s, struct zone *z, unsigned order,
+				  unsigned mt, unsigned alloc_flags)
+{
+	pfn_t pfn = rmqueue_smallest(&s->mem.f, z, order, mt);
+
+	if (pfn == NOPFN)
+		pfn = rmqueue_fallback(s, z, order, mt, alloc_flags);
+	if (pfn != NOPFN)
+		z->nr_free -= 1u << order;
+	return pfn;
+}
+
+/* ------------------------------------------------------------------ */
+/* per-CPU page lists (sim.pcp)                                        */
+
+#define PCP_BATCH_SCALE_MAX 5                  /* CONFIG_PCP_BATCH_SCALE_MAX */
+#define MIN_PERCPU_PAGELIST_HIGH_FRACTION 8
+
+static inline bool pcp_autotune(const struct sim *s)
+{
+	return kernel_at_least(&s->tun, 6, 7);
+}
+
+/* The CPU whose lists an allocation or free uses: the running task's,
+ * else (kswapd and other kernel work) the first CPU of the page's node. */
+static int pcp_cpu(const struct sim *s, int nid)
+{
+	if (s->current && s->current->cpu >= 0 && s->current->cpu < s->topo->nr_cpus)
+		return s->current->cpu;
+	int c = first_cpu(&s->topo->nodes[nid].cpus);
+
+	return c >= 0 && c < s->topo->nr_cpus ? c : 0;
+}
+
+/* ZONE_RECLAIM_ACTIVE: set by balance_pgdat() on the zones it balances. */
+static inline bool zone_reclaim_active(const struct sim *s, const struct zone *z)
+{
+	const struct pglist_data *pg = &s->mem.nodes[z->node];
+
+	return pg->kswapd_awake && (int)z->type <= pg->kswapd_highest_zoneidx;
+}
+
+/* Models zone_batchsize(): a quarter of a thousandth of the zone (at most
+ * 1 MiB's worth), rounded to 2^n - 1. */
+static uint32_t zone_batchsize(const struct zone *z)
+{
+	uint64_t batch = z->managed_pages >> 10;
+
+	if (batch > 256)
+		batch = 256;
+	batch /= 4;
+	if (batch < 1)
+		batch = 1;
+	batch += batch / 2;
+	while (batch & (batch - 1))
+		batch &= batch - 1;
+	return (uint32_t)(batch - 1 ? batch - 1 : 1);
+}
+
+/* Models zone_highsize(): the low watermark (or, with a fraction,
+ * managed / fraction) split over the node's CPUs, at least 4 batches. */
+static uint32_t zone_highsize(const struct sim *s, const struct zone *z, uint32_t batch,
+			      unsigned fraction)
+{
+	uint64_t total = fraction ? z->managed_pages / fraction : wmark_pages(z, WMARK_LOW);
+	unsigned cpus = s->topo->nodes[z->node].nr_cpus;
+	uint64_t high;
+
+	if (!cpus)
+		cpus = (unsigned)s->topo->nr_cpus ? (unsigned)s->topo->nr_cpus : 1;
+	high = total / cpus;
+	if (high < (uint64_t)batch << 2)
+		high = (uint64_t)batch << 2;
+	return (uint32_t)high;
+}
+
+/* Models zone_pcp_update() -> zone_set_pageset_high_and_batch(): before
+ * 6.7 high is fixed at zone_highsize(); from 6.7 it moves between that
+ * (high_min) and managed / 8 per CPU (high_max). */
+static void zone_pcp_update(struct sim *s)
+{
+	for (int n = 0; n < s->mem.nr_nodes; n++)
+		for (int t = 0; t < MAX_NR_ZONES; t++) {
+			struct zone *z = &s->mem.nodes[n].zones[t];
+
+			if (!z->pcp)
+				continue;
+			uint32_t batch = zone_batchsize(z);
+			uint32_t hmin = zone_highsize(s, z, batch, 0);
+			uint32_t hmax = pcp_autotune(s)
+					? zone_highsize(s, z, batch, MIN_PERCPU_PAGELIST_HIGH_FRACTION)
+					: hmin;
+
+			for (int c = 0; c < s->topo->nr_cpus; c++) {
+				struct per_cpu_pages *pcp = &z->pcp[c];
+
+				pcp->batch = batch;
+				pcp->high_min = hmin;
+				pcp->high_max = hmax < hmin ? hmin : hmax;
+				if (!pcp_autotune(s) || pcp->high < hmin)
+					pcp->high = hmin;
+				if (pcp->high > pcp->high_max)
+					pcp->high = pcp->high_max;
+			}
+		}
+}
+
+/* Models free_pcppages_bulk(): count pages back to the buddy lists, from
+ * the tail of list mt first, then round robin. */
+static void free_pcppages_bulk(struct sim *s, struct zone *z, struct per_cpu_pages *pcp,
+			       uint32_t count, unsigned mt)
+{
+	struct frames *f = &s->mem.f;
+
+	if (count > pcp->count)
+		count = pcp->count;
+	mt = (mt + MIGRATE_PCPTYPES - 1) % MIGRATE_PCPTYPES;
+	while (count) {
+		struct frame_list *l;
+
+		do {
+			mt = (mt + 1) % MIGRATE_PCPTYPES;
+			l = &pcp->lists[mt];
+		} while (l->head == NOPFN);
+		do {
+			pfn_t pfn = l->tail;
+
+			flist_del(f, l, pfn);
+			f->flags[pfn] = 0;
+			pcp->count--;
+			z->pcp_pages--;
+			count--;
+			free_one_page(&s->mem, z, pfn, 0, get_pageblock_migratetype(&s->mem, pfn), false);
+		} while (count && l->head != NOPFN);
+	}
+}
+
+/* Models nr_pcp_high(): how full the list may get before a free drains
+ * it; reclaim in progress caps it at 4 batches (6.7 on also lowers high
+ * towards high_min while the zone is below its high watermark or
+ * reclaimed, and raises it when a full list keeps being freed to). */
+static uint32_t nr_pcp_high(const struct sim *s, const struct zone *z, struct per_cpu_pages *pcp)
+{
+	uint32_t batch = pcp->batch, high;
+
+	if (!pcp_autotune(s)) {
+		high = pcp->high;
+		if (zone_reclaim_active(s, z) && high > batch << 2)
+			high = batch << 2;
+		return high;
+	}
+	if (pcp->high < pcp->high_min)
+		pcp->high = pcp->high_min;
+	if (pcp->high > pcp->high_max)
+		pcp->high = pcp->high_max;
+	high = pcp->high;
+	if (!high)
+		return 0;
+	uint32_t free_count = pcp->free_count > batch ? pcp->free_count : batch;
+
+	if (zone_reclaim_active(s, z)) {
+		pcp->high = high > pcp->high_min + free_count ? high - free_count : pcp->high_min;
+		return batch << 2 < pcp->high ? batch << 2 : pcp->high;
+	}
+	if (pcp->high_min == pcp->high_max)
+		return high;
+	if (z->below_high) {
+		pcp->high = high > pcp->high_min + free_count ? high - free_count : pcp->high_min;
+		high = pcp->count > pcp->high_min ? pcp->count : pcp->high_min;
+	} else if (pcp->count >= high) {
+		uint32_t need = pcp->free_count + batch;
+
+		if (pcp->high < need)
+			pcp->high = need < pcp->high_min ? pcp->high_min
+				    : need > pcp->high_max ? pcp->high_max : need;
+	}
+	return high;
+}
+
+/* Models nr_pcp_free(): how many pages a full list gives back, at least
+ * a batch, leaving a batch; 6.1 doubles it for consecutive frees
+ * (free_factor), 6.7 on frees as many as were freed in a row. */
+static uint32_t nr_pcp_free(const struct sim *s, struct per_cpu_pages *pcp, uint32_t high)
+{
+	uint32_t batch = pcp->batch, lo = batch, hi;
+
+	if (high < batch)
+		return 1;
+	hi = high - batch;
+	if (pcp_autotune(s)) {
+		batch = pcp->free_count;
+	} else {
+		batch <<= pcp->free_factor;
+		if (batch < hi)
+			pcp->free_factor++;
+	}
+	return batch < lo ? lo : batch > hi ? hi : batch;
+}
+
+/* Models free_unref_page() -> free_unref_page_commit() for an order-0
+ * page: onto the head of this CPU's list for its pageblock's migratetype;
+ * a list at its high mark gives pages back to the buddy lists. */
+static void free_unref_page(struct sim *s, struct zone *z, pfn_t pfn)
+{
+	struct per_cpu_pages *pcp = &z->pcp[pcp_cpu(s, z->node)];
+	unsigned mt = get_pageblock_migratetype(&s->mem, pfn);
+	uint32_t high;
+
+	s->mem.f.flags[pfn] = PG_pcp;
+	flist_add_head(&s->mem.f, &pcp->lists[mt], pfn);
+	pcp->count++;
+	z->pcp_pages++;
+	if (pcp_autotune(s)) {
+		pcp->alloc_factor >>= 1;
+		if (pcp->free_count < pcp->batch << PCP_BATCH_SCALE_MAX)
+			pcp->free_count++;
+	}
+	high = nr_pcp_high(s, z, pcp);
+	if (pcp->count >= high) {
+		free_pcppages_bulk(s, z, pcp, nr_pcp_free(s, pcp, high), mt);
+		if (z->below_high && zone_watermark_ok(z, 0, wmark_pages(z, WMARK_HIGH), ZONE_MOVABLE))
+			z->below_high = false;
+	}
+}
+
+/* Models nr_pcp_alloc() (6.7 on): a refill grows high by the batch it
+ * takes (while the zone is above its high watermark) and doubles the
+ * batch on consecutive refills (alloc_factor). */
+static uint32_t nr_pcp_alloc(struct per_cpu_pages *pcp, const struct zone *z)
+{
+	uint32_t base = pcp->batch, batch, high, max_nr;
+
+	if (pcp->high < pcp->high_min)
+		pcp->high = pcp->high_min;
+	if (pcp->high > pcp->high_max)
+		pcp->high = pcp->high_max;
+	high = pcp->high;
+	if (high < base)
+		return 1;
+	batch = base << pcp->alloc_factor;
+	if (pcp->high_min != pcp->high_max && !z->below_high) {
+		high = high + batch < pcp->high_max ? high + batch : pcp->high_max;
+		pcp->high = high;
+	}
+	max_nr = high > pcp->count + base + base ? high - pcp->count - base : base;
+	if (batch <= max_nr && pcp->alloc_factor < PCP_BATCH_SCALE_MAX)
+		pcp->alloc_factor++;
+	return batch < max_nr ? batch : max_nr;
+}
+
+/* Models rmqueue_pcplist() -> __rmqueue_pcplist(): the head of this
+ * CPU's list; an empty list is refilled with a batch from the buddy
+ * lists (rmqueue_bulk(), fallbacks included). */
+static pfn_t rmqueue_pcplist(struct sim *s, struct zone *z, unsigned mt, unsigned alloc_flags)
+{
+	struct frames *f = &s->mem.f;
+	struct per_cpu_pages *pcp = &z->pcp[pcp_cpu(s, z->node)];
+	struct frame_list *l = &pcp->lists[mt];
+
+	if (pcp_autotune(s))
+		pcp->free_count >>= 1;
+	else
+		pcp->free_factor >>= 1;
+	if (l->head == NOPFN) {
+		uint32_t n = pcp_autotune(s) ? nr_pcp_alloc(pcp, z) : pcp->batch;
+
+		for (uint32_t i = 0; i < n; i++) {
+			pfn_t p = rmqueue_buddy(s, z, 0, mt, alloc_flags);
+
+			if (p == NOPFN)
+				break;
+			f->flags[p] = PG_pcp;
+			flist_add_tail(f, l, p);
+			pcp->count++;
+			z->pcp_pages++;
+		}
+		if (l->head == NOPFN)
+			return NOPFN;
+	}
+	pfn_t pfn = l->head;
+
+	flist_del(f, l, pfn);
+	f->flags[pfn] = 0;
+	pcp->count--;
+	z->pcp_pages--;
+	return pfn;
+}
+
+/* Models drain_all_pages(): every CPU's lists back to the buddy lists. */
+static void drain_all_pages(struct sim *s)
+{
+	for (int n = 0; n < s->mem.nr_nodes; n++)
+		for (int t = 0; t < MAX_NR_ZONES; t++) {
+			struct zone *z = &s->mem.nodes[n].zones[t];
+
+			for (int c = 0; z->pcp && z->pcp_pages && c < s->topo->nr_cpus; c++)
+				free_pcppages_bulk(s, z, &z->pcp[c], z->pcp[c].count, 0);
+		}
+}
+
+static int alloc_pcp(struct sim *s, struct nerr *err)
+{
+	for (int n = 0; n < s->mem.nr_nodes; n++)
+		for (int t = 0; t < MAX_NR_ZONES; t++) {
+			struct zone *z = &s->mem.nodes[n].zones[t];
+
+			if (!zone_populated(z))
+				continue;
+			z->pcp = sim_calloc(s, (size_t)(s->topo->nr_cpus ? s->topo->nr_cpus : 1),
+					    sizeof(*z->pcp));
+			if (!z->pcp)
+				return nerr_set(err, "out of host memory for per-CPU page lists");
+			for (int c = 0; c < s->topo->nr_cpus; c++)
+				for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+					flist_init(&z->pcp[c].lists[mt]);
+		}
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -219,8 +790,9 @@ static bool __zone_watermark_ok(const struct zone *z, unsigned order, uint64_t m
 	if (!order)
 		return true;
 	for (unsigned o = order; o <= MAX_ORDER; o++)
-		if (z->free_area[o].nr)
-			return true;
+		for (unsigned mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+			if (z->free_area[o][mt].nr)
+				return true;
 	return false;
 }
 
@@ -309,6 +881,7 @@ static void setup_wmarks(struct sim *s)
 			z->wmark[WMARK_LOW] = min + gap;
 			z->wmark[WMARK_HIGH] = min + 2 * gap;
 			z->wmark[WMARK_PROMO] = min + 3 * gap;
+			z->watermark_boost = 0;
 		}
 	}
 }
@@ -344,10 +917,15 @@ static void setup_lowmem_reserve(struct sim *s)
 	}
 }
 
+static void zone_pcp_update(struct sim *s);
+
+/* Models setup_per_zone_wmarks(): the watermarks, then every zone's pcp
+ * batch and high, which follow them (zone_pcp_update()). */
 void setup_per_zone_wmarks(struct sim *s)
 {
 	setup_wmarks(s);
 	setup_lowmem_reserve(s);
+	zone_pcp_update(s);
 }
 
 /* ------------------------------------------------------------------ */
@@ -545,7 +1123,7 @@ static void free_zone_memory(struct mem *m, struct zone *z)
 			order = MAX_ORDER;
 		while (pfn + (1ULL << order) > end)
 			order--;
-		free_one_page(m, z, (pfn_t)pfn, order, true);
+		free_one_page(m, z, (pfn_t)pfn, order, MIGRATE_MOVABLE, true);
 		pfn += 1ULL << order;
 	}
 }
@@ -574,7 +1152,8 @@ static int layout_nodes(struct sim *s, struct nerr *err)
 			z->present_pages = bytes[ty] >> t->page_shift;
 			z->managed_pages = z->present_pages;
 			for (int o = 0; o <= MAX_ORDER; o++)
-				flist_init(&z->free_area[o]);
+				for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+					flist_init(&z->free_area[o][mt]);
 			pfn += z->present_pages;
 		}
 		pg->spanned_pages = pfn - pg->start_pfn;
@@ -584,7 +1163,16 @@ static int layout_nodes(struct sim *s, struct nerr *err)
 			return nerr_set(err, "topology too large: more than %u frames",
 					(unsigned)NOPFN - 1);
 	}
-	return alloc_frames(&m->f, pfn, err);
+	if (alloc_frames(&m->f, pfn, err))
+		return -1;
+	/* memmap_init_range(): every pageblock starts MIGRATE_MOVABLE */
+	m->nr_pageblocks = (pfn + PAGEBLOCK_NR_PAGES - 1) >> PAGEBLOCK_ORDER;
+	m->pageblock_mt = sim_malloc(s, m->nr_pageblocks ? m->nr_pageblocks : 1);
+	if (!m->pageblock_mt)
+		return nerr_set(err, "out of host memory for %llu pageblocks",
+				(unsigned long long)m->nr_pageblocks);
+	memset(m->pageblock_mt, MIGRATE_MOVABLE, m->nr_pageblocks);
+	return 0;
 }
 
 /*
@@ -645,6 +1233,8 @@ int mem_init(struct sim *s, struct nerr *err)
 	}
 	if (build_zonelists(s, err))
 		goto fail;
+	if (tun(&s->tun, TUN_SIM_PCP) && alloc_pcp(s, err))
+		goto fail;
 	/* Boot: init_per_zone_wmark_min(), then hugepage_init()'s
 	 * start_stop_khugepaged(), then a min_free_kbytes the user writes
 	 * (sysctl.conf runs after both). */
@@ -670,8 +1260,11 @@ void mem_free(struct mem *m)
 	for (int n = 0; m->nodes && n < m->nr_nodes; n++) {
 		free(m->nodes[n].zonelist);
 		free(m->nodes[n].node_order);
+		for (int t = 0; t < MAX_NR_ZONES; t++)
+			free(m->nodes[n].zones[t].pcp);
 	}
 	free(m->nodes);
+	free(m->pageblock_mt);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -752,13 +1345,25 @@ static inline void zone_statistics(struct sim *s, const struct zone *preferred,
 	st[z->node == local_nid ? NUMA_LOCAL : NUMA_OTHER]++;
 }
 
-/* Models rmqueue() + prep_new_page(). */
+/* Models rmqueue() + prep_new_page(). A fallback that boosted the
+ * zone's watermarks (ZONE_BOOSTED_WATERMARK) wakes its kswapd now: the
+ * node may be balanced overall, so nothing else would. */
 static inline pfn_t rmqueue(struct sim *s, const struct zone *preferred, struct zone *z,
-			    unsigned order, int local_nid)
+			    unsigned order, int local_nid, gfp_t gfp, unsigned alloc_flags)
 {
 	struct frames *f = &s->mem.f;
-	pfn_t pfn = rmqueue_smallest(f, z, order);
+	pfn_t pfn = !order && z->pcp ? rmqueue_pcplist(s, z, gfp_migratetype(gfp), alloc_flags)
+				     : rmqueue_buddy(s, z, order, gfp_migratetype(gfp), alloc_flags);
 
+	if (z->boosted_wake) {
+		z->boosted_wake = false;
+		if (s->explain)
+			sim_explain(s, "    alloc order-%u: a fallback into another migratetype's pageblock "
+				    "boosted node %d %s's watermarks by %llu pages; wake its kswapd "
+				    "(boost_watermark())\n", order, z->node, zone_type_names[z->type],
+				    (unsigned long long)z->watermark_boost);
+		wakeup_kswapd(s, z->node, 0, 0, (int)z->type);
+	}
 	if (pfn == NOPFN)
 		return NOPFN;
 	if (order)
@@ -767,6 +1372,23 @@ static inline pfn_t rmqueue(struct sim *s, const struct zone *preferred, struct 
 	s->mem.events[PGALLOC] += 1u << order;
 	zone_statistics(s, preferred, z, local_nid);
 	return pfn;
+}
+
+/* Models zone_watermark_fast()'s watermark test: wmark_pages() with the
+ * boost, which a __GFP_HIGH order-0 request at the min watermark
+ * ignores. */
+static inline bool zone_watermark_fast(const struct zone *z, unsigned order, unsigned alloc_flags,
+				       int highest_zoneidx)
+{
+	int wm = (int)(alloc_flags & ALLOC_WMARK_MASK);
+
+	if (__zone_watermark_ok(z, order, wmark_pages(z, wm), highest_zoneidx, alloc_flags,
+				(int64_t)z->nr_free))
+		return true;
+	if (!order && (alloc_flags & ALLOC_HIGH) && z->watermark_boost && wm == WMARK_MIN)
+		return __zone_watermark_ok(z, order, z->wmark[WMARK_MIN], highest_zoneidx,
+					   alloc_flags, (int64_t)z->nr_free);
+	return false;
 }
 
 /* The free count is left out so that one narration covers the many
@@ -804,8 +1426,7 @@ static bool try_node_reclaim(struct sim *s, struct alloc_req *req, const struct 
 	}
 	if (ret == NODE_RECLAIM_NOSCAN || ret == NODE_RECLAIM_FULL)
 		return false;
-	return __zone_watermark_ok(z, req->order, mark, ac->highest_zoneidx, alloc_flags,
-				   (int64_t)z->nr_free);
+	return zone_watermark_fast(z, req->order, alloc_flags, ac->highest_zoneidx);
 }
 
 /* Models get_page_from_freelist(): the first zone of the zonelist, from
@@ -819,7 +1440,10 @@ static pfn_t get_page_from_freelist(struct sim *s, struct alloc_req *req,
 	if (ac->preferred < 0)
 		return NOPFN;
 	const struct zone *pref = ac->zl[ac->preferred];
+	bool no_fallback;
 
+retry:
+	no_fallback = alloc_flags & ALLOC_NOFRAGMENT;
 	for (int i = ac->preferred; i < ac->nr_zl; i++) {
 		struct zone *z = ac->zl[i];
 
@@ -827,18 +1451,29 @@ static pfn_t get_page_from_freelist(struct sim *s, struct alloc_req *req,
 			continue;
 		if ((alloc_flags & ALLOC_CPUSET) && !cpuset_zone_allowed(ac, z, gfp))
 			continue;
+		/* Moving to a remote node: retry allowing fragmenting
+		 * fallbacks, locality matters more. */
+		if (no_fallback && s->mem.nr_nodes > 1 && z->node != pref->node) {
+			alloc_flags &= ~ALLOC_NOFRAGMENT;
+			goto retry;
+		}
+		/* 6.7 on: note a zone below its high watermark (ZONE_BELOW_HIGH),
+		 * which shrinks the pcp lists' high */
+		if (z->pcp && !z->below_high && pcp_autotune(s) &&
+		    !__zone_watermark_ok(z, order, wmark_pages(z, WMARK_HIGH), ac->highest_zoneidx,
+					 alloc_flags, (int64_t)z->nr_free))
+			z->below_high = true;
 		if (!(alloc_flags & ALLOC_NO_WATERMARKS)) {
-			uint64_t mark = z->wmark[alloc_flags & ALLOC_WMARK_MASK];
+			uint64_t mark = wmark_pages(z, (int)(alloc_flags & ALLOC_WMARK_MASK));
 
-			if (!__zone_watermark_ok(z, order, mark, ac->highest_zoneidx,
-						 alloc_flags, (int64_t)z->nr_free) &&
+			if (!zone_watermark_fast(z, order, alloc_flags, ac->highest_zoneidx) &&
 			    !try_node_reclaim(s, req, ac, z, mark, alloc_flags)) {
 				if (s->explain)
 					explain_low(s, z, order, mark, "next zone");
 				continue;
 			}
 		}
-		pfn_t pfn = rmqueue(s, pref, z, order, req->local_nid);
+		pfn_t pfn = rmqueue(s, pref, z, order, req->local_nid, gfp, alloc_flags);
 
 		if (pfn != NOPFN) {
 			if (s->explain && z->node != pref->node)
@@ -846,6 +1481,11 @@ static pfn_t get_page_from_freelist(struct sim *s, struct alloc_req *req,
 					    order, pref->node, z->node);
 			return pfn;
 		}
+	}
+	/* Every zone was fragmented: try again allowing fallbacks. */
+	if (no_fallback) {
+		alloc_flags &= ~ALLOC_NOFRAGMENT;
+		goto retry;
 	}
 	return NOPFN;
 }
@@ -922,7 +1562,7 @@ static bool should_reclaim_retry(struct sim *s, const struct alloc_req *req,
 			continue;
 		int64_t available = (int64_t)(z->nr_free + zone_reclaimable_pages(s, z));
 
-		if (__zone_watermark_ok(z, req->order, z->wmark[WMARK_MIN], ac->highest_zoneidx,
+		if (__zone_watermark_ok(z, req->order, wmark_pages(z, WMARK_MIN), ac->highest_zoneidx,
 					alloc_flags, available))
 			return true;
 	}
@@ -964,10 +1604,18 @@ static pfn_t alloc_pages_direct_reclaim(struct sim *s, struct alloc_req *req,
 					const struct alloc_ctx *ac, unsigned alloc_flags,
 					uint64_t *progress)
 {
+	pfn_t pfn;
+
 	*progress = try_to_free_pages(s, req);
 	if (!*progress)
 		return NOPFN;
-	return get_page_from_freelist(s, req, ac, req->gfp, alloc_flags);
+	pfn = get_page_from_freelist(s, req, ac, req->gfp, alloc_flags);
+	/* Pages may be pinned on the per-CPU lists: drain them, retry once. */
+	if (pfn == NOPFN && tun(&s->tun, TUN_SIM_PCP)) {
+		drain_all_pages(s);
+		pfn = get_page_from_freelist(s, req, ac, req->gfp, alloc_flags);
+	}
+	return pfn;
 }
 
 /* The part of __alloc_pages_slowpath() from the `retry:` label on. */
@@ -1037,6 +1685,21 @@ static pfn_t alloc_pages_slowpath(struct sim *s, struct alloc_req *req, struct a
 	return slowpath_retry_loop(s, req, ac, alloc_flags);
 }
 
+/* Models alloc_flags_nofragment(): the fast path wakes kswapd for a
+ * boosted zone (ALLOC_KSWAPD) when the request may, and avoids
+ * fragmenting fallbacks (ALLOC_NOFRAGMENT) when the preferred zone is
+ * Normal and DMA32 below it is populated (or the machine has one node). */
+static unsigned alloc_flags_nofragment(const struct sim *s, const struct zone *z, gfp_t gfp)
+{
+	unsigned flags = (gfp & __GFP_KSWAPD_RECLAIM) ? ALLOC_KSWAPD : 0;
+
+	if (z->type != ZONE_NORMAL)
+		return flags;
+	if (s->mem.nr_nodes > 1 && !zone_populated(&s->mem.nodes[z->node].zones[ZONE_DMA32]))
+		return flags;
+	return flags | ALLOC_NOFRAGMENT;
+}
+
 /* Models __alloc_pages(). */
 pfn_t alloc_pages_req(struct sim *s, struct alloc_req *req)
 {
@@ -1052,6 +1715,8 @@ pfn_t alloc_pages_req(struct sim *s, struct alloc_req *req)
 		return NOPFN;
 	}
 	prepare_alloc_pages(s, req, &ac, &alloc_gfp, &alloc_flags);
+	if (ac.preferred >= 0)
+		alloc_flags |= alloc_flags_nofragment(s, ac.zl[ac.preferred], req->gfp);
 	pfn = get_page_from_freelist(s, req, &ac, alloc_gfp, alloc_flags);
 	if (pfn != NOPFN)
 		return pfn;

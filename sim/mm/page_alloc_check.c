@@ -61,6 +61,7 @@ static pfn_t enclosing_free_block(const struct frames *f, pfn_t pfn, unsigned mi
 struct free_arg {
 	const struct zone *z;
 	unsigned order;
+	unsigned mt;
 };
 
 static int visit_free(const struct sim *s, pfn_t pfn, const void *arg, struct nerr *err)
@@ -72,6 +73,9 @@ static int visit_free(const struct sim *s, pfn_t pfn, const void *arg, struct ne
 
 	if (!(f->flags[pfn] & PG_buddy) || frame_order(f, pfn) != o)
 		return nerr_set(err, "check: pfn %u on order-%u free list lacks PG_buddy/order", pfn, o);
+	if (((f->flags[pfn] & PG_MT_MASK) >> PG_MT_SHIFT) != a->mt)
+		return nerr_set(err, "check: pfn %u on migratetype %u's order-%u list records migratetype %u",
+				pfn, a->mt, o, (f->flags[pfn] & PG_MT_MASK) >> PG_MT_SHIFT);
 	if (pfn & ((1u << o) - 1))
 		return nerr_set(err, "check: free block pfn %u not aligned to order %u", pfn, o);
 	if (pfn < z->start_pfn || (uint64_t)pfn + (1u << o) > z->start_pfn + z->present_pages)
@@ -95,18 +99,63 @@ static int visit_free(const struct sim *s, pfn_t pfn, const void *arg, struct ne
 	return 0;
 }
 
+static int visit_pcp(const struct sim *s, pfn_t pfn, const void *arg, struct nerr *err)
+{
+	const struct zone *z = arg;
+
+	if (s->mem.f.flags[pfn] != PG_pcp || s->mem.f.zone[pfn] != z->id)
+		return nerr_set(err, "check: pfn %u on a per-CPU list of node %d zone %d has flags %#x "
+				"or another zone", pfn, z->node, z->type, s->mem.f.flags[pfn]);
+	return 0;
+}
+
+/* The per-CPU lists (sim.pcp): PG_pcp order-0 pages of the zone, as
+ * many as each list and the zone count; with the buddy lists' pages no
+ * more than the zone manages. */
+static int check_pcp(const struct sim *s, const struct zone *z, struct nerr *err)
+{
+	uint64_t sum = 0;
+	char what[80];
+
+	if (!z->pcp)
+		return z->pcp_pages ? nerr_set(err, "check: zone without pcp lists counts pcp pages") : 0;
+	for (int c = 0; c < s->topo->nr_cpus; c++) {
+		uint64_t n = 0;
+
+		for (unsigned mt = 0; mt < MIGRATE_PCPTYPES; mt++) {
+			snprintf(what, sizeof(what), "node %d zone %d cpu %d pcp list %u", z->node,
+				 z->type, c, mt);
+			if (walk_list(&s->mem.f, &z->pcp[c].lists[mt], what, visit_pcp, s, z, err))
+				return -1;
+			n += z->pcp[c].lists[mt].nr;
+		}
+		if (n != z->pcp[c].count)
+			return nerr_set(err, "check: node %d zone %d cpu %d pcp count %u, lists hold %llu",
+					z->node, z->type, c, z->pcp[c].count, (unsigned long long)n);
+		sum += n;
+	}
+	if (sum != z->pcp_pages || z->nr_free + sum > z->managed_pages)
+		return nerr_set(err, "check: node %d zone %d pcp pages %llu, lists hold %llu",
+				z->node, z->type, (unsigned long long)z->pcp_pages,
+				(unsigned long long)sum);
+	return 0;
+}
+
 static int check_zone(const struct sim *s, const struct zone *z, struct nerr *err)
 {
 	uint64_t free = 0;
 	char what[64];
 
 	for (unsigned o = 0; o <= MAX_ORDER; o++) {
-		struct free_arg a = {z, o};
+		for (unsigned mt = 0; mt < MIGRATE_PCPTYPES; mt++) {
+			struct free_arg a = {z, o, mt};
 
-		snprintf(what, sizeof(what), "node %d zone %d order-%u free list", z->node, z->type, o);
-		if (walk_list(&s->mem.f, &z->free_area[o], what, visit_free, s, &a, err))
-			return -1;
-		free += z->free_area[o].nr << o;
+			snprintf(what, sizeof(what), "node %d zone %d order-%u migratetype %u free list",
+				 z->node, z->type, o, mt);
+			if (walk_list(&s->mem.f, &z->free_area[o][mt], what, visit_free, s, &a, err))
+				return -1;
+			free += z->free_area[o][mt].nr << o;
+		}
 	}
 	if (free != z->nr_free)
 		return nerr_set(err, "check: node %d zone %d nr_free %llu, lists hold %llu",
@@ -114,7 +163,7 @@ static int check_zone(const struct sim *s, const struct zone *z, struct nerr *er
 				(unsigned long long)free);
 	if (z->nr_free > z->managed_pages)
 		return nerr_set(err, "check: node %d zone %d more free than managed", z->node, z->type);
-	return 0;
+	return check_pcp(s, z, err);
 }
 
 struct lru_arg {
@@ -191,5 +240,9 @@ int page_alloc_check(struct sim *s, struct nerr *err)
 		if (check_lru(s, pg, err))
 			return -1;
 	}
+	for (uint64_t b = 0; b < s->mem.nr_pageblocks; b++)
+		if (s->mem.pageblock_mt[b] >= MIGRATE_PCPTYPES)
+			return nerr_set(err, "check: pageblock %llu has migratetype %u",
+					(unsigned long long)b, s->mem.pageblock_mt[b]);
 	return 0;
 }

@@ -704,7 +704,7 @@ static bool file_is_tiny(struct sim *s, struct pglist_data *pg, const struct sca
 
 	for (int t = 0; t < MAX_NR_ZONES; t++)
 		if (zone_populated(&pg->zones[t]))
-			high += pg->zones[t].wmark[WMARK_HIGH];
+			high += wmark_pages(&pg->zones[t], WMARK_HIGH);
 	return file + node_free_pages(pg) <= high &&
 	       !inactive_is_low(s, pg, LRU_INACTIVE_ANON) &&
 	       pg->lru[LRU_INACTIVE_ANON].nr >> sc->priority;
@@ -903,7 +903,7 @@ static bool pgdat_balanced(const struct sim *s, const struct pglist_data *pg, un
 		if (!zone_populated(z))
 			continue;
 		any = true;
-		if (zone_watermark_ok(z, order, z->wmark[mark], highest_zoneidx))
+		if (zone_watermark_ok(z, order, wmark_pages(z, mark), highest_zoneidx))
 			return true;
 	}
 	return !any;
@@ -918,17 +918,58 @@ static void kswapd_sleep(struct pglist_data *pg)
 	pg->kswapd_highest_zoneidx = 0;
 }
 
+/* The start of a balance_pgdat() run: note each eligible zone's boost;
+ * while any is left to reclaim, kswapd reclaims for it (boosted
+ * reclaim). */
+static void balance_pgdat_start(struct pglist_data *pg)
+{
+	pg->kswapd_boost_reclaim = 0;
+	for (int t = 0; t < MAX_NR_ZONES; t++) {
+		const struct zone *z = &pg->zones[t];
+
+		pg->kswapd_zone_boosts[t] = t <= pg->kswapd_highest_zoneidx && zone_populated(z)
+					    ? z->watermark_boost : 0;
+		pg->kswapd_boost_reclaim += pg->kswapd_zone_boosts[t];
+	}
+}
+
+/* balance_pgdat()'s `out:`: a boosted run pays back the boost it saw
+ * (the zone keeps boosts raised since). */
+static void balance_pgdat_end(struct pglist_data *pg)
+{
+	for (int t = 0; t < MAX_NR_ZONES; t++) {
+		struct zone *z = &pg->zones[t];
+		uint64_t b = pg->kswapd_zone_boosts[t];
+
+		z->watermark_boost -= b < z->watermark_boost ? b : z->watermark_boost;
+		pg->kswapd_zone_boosts[t] = 0;
+	}
+	pg->kswapd_boost_reclaim = 0;
+}
+
+/* Models pgdat_watermark_boosted(). */
+static bool pgdat_watermark_boosted(const struct pglist_data *pg, int highest_zoneidx)
+{
+	for (int t = highest_zoneidx; t >= 0; t--)
+		if (t < MAX_NR_ZONES && zone_populated(&pg->zones[t]) && pg->zones[t].watermark_boost)
+			return true;
+	return false;
+}
+
 /*
- * The end of one balance_pgdat() run (priority below 1): a run that
- * reclaimed nothing counts a kswapd failure. kswapd_try_to_sleep() then
- * sleeps only if prepare_kswapd_sleep() finds the node balanced or
- * hopeless (MAX_RECLAIM_RETRIES failures); otherwise kswapd() calls
- * balance_pgdat() again from DEF_PRIORITY. Returns true to run again.
+ * The end of one balance_pgdat() run (priority below 1, or a boosted
+ * pass that reclaimed nothing): a run that reclaimed nothing counts a
+ * kswapd failure, and the boost it saw is paid back.
+ * kswapd_try_to_sleep() then sleeps only if prepare_kswapd_sleep() finds
+ * the node balanced or hopeless (MAX_RECLAIM_RETRIES failures); otherwise
+ * kswapd() calls balance_pgdat() again from DEF_PRIORITY. Returns true to
+ * run again.
  */
 static bool kswapd_rerun(const struct sim *s, struct pglist_data *pg)
 {
 	if (!pg->kswapd_reclaimed)
 		pg->kswapd_failures++;
+	balance_pgdat_end(pg);
 	if (pg->kswapd_failures >= MAX_RECLAIM_RETRIES ||
 	    pgdat_balanced(s, pg, pg->kswapd_order, pg->kswapd_highest_zoneidx)) {
 		kswapd_sleep(pg);
@@ -936,6 +977,7 @@ static bool kswapd_rerun(const struct sim *s, struct pglist_data *pg)
 	}
 	pg->kswapd_priority = DEF_PRIORITY;
 	pg->kswapd_reclaimed = 0;
+	balance_pgdat_start(pg);
 	return true;
 }
 
@@ -947,31 +989,60 @@ static bool kswapd_rerun(const struct sim *s, struct pglist_data *pg)
  * priority 0 ends as kswapd_rerun() says, and after MAX_RECLAIM_RETRIES
  * failed runs wakeup_kswapd() leaves the node alone. Returns true while
  * kswapd stays awake, its next batch at pg->kswapd_next_ns.
+ *
+ * Watermark boosting: the watermarks include the zones' boosts
+ * (wmark_pages()), so a boosted node is balanced only above high +
+ * boost. A node that is not balanced drops the boost accounting and
+ * reclaims as usual ("restart"); one that is balanced but still has a
+ * boost to reclaim for does boosted reclaim: no writeback, no swap, the
+ * priority kept at DEF_PRIORITY - 2 or above, and the run ends as soon
+ * as a pass reclaims nothing.
  */
 static bool kswapd_batch(struct sim *s, int nid, uint64_t now)
 {
 	struct pglist_data *pg = &s->mem.nodes[nid];
+	bool balanced = pgdat_balanced(s, pg, pg->kswapd_order, pg->kswapd_highest_zoneidx);
 
 	pg->kswapd_fresh = false;
-	if (pgdat_balanced(s, pg, pg->kswapd_order, pg->kswapd_highest_zoneidx)) {
+	if (!balanced && pg->kswapd_boost_reclaim) {
+		pg->kswapd_boost_reclaim = 0;         /* goto restart */
+		pg->kswapd_priority = DEF_PRIORITY;
+	}
+	if (balanced && !pg->kswapd_boost_reclaim) {
+		balance_pgdat_end(pg);
 		sim_explain(s, "  t=%.6f ms: kswapd%d sleeps: node %d is balanced, every zone above its high "
 			    "watermark (kswapd_try_to_sleep())\n", (double)sim_now(s) / 1e6, (int)nid,
 			    (int)nid);
 		kswapd_sleep(pg);
 		return false;
 	}
+	bool boost = pg->kswapd_boost_reclaim > 0;
 	struct scan_control sc = {
 		.priority = pg->kswapd_priority, .reclaim_idx = pg->kswapd_highest_zoneidx,
-		.may_writepage = true, .may_unmap = true, .may_swap = true, .kswapd = true,
+		.may_writepage = !boost, .may_unmap = true, .may_swap = !boost, .kswapd = true,
 	};
+	bool may_raise = !(boost && pg->kswapd_priority == DEF_PRIORITY - 2);
 
 	for (int t = 0; t <= sc.reclaim_idx && t < MAX_NR_ZONES; t++)
-		if (zone_populated(&pg->zones[t]))
-			sc.nr_to_reclaim += pg->zones[t].wmark[WMARK_HIGH] > SWAP_CLUSTER_MAX
-					    ? pg->zones[t].wmark[WMARK_HIGH] : SWAP_CLUSTER_MAX;
+		if (zone_populated(&pg->zones[t])) {
+			uint64_t high = wmark_pages(&pg->zones[t], WMARK_HIGH);
+
+			sc.nr_to_reclaim += high > SWAP_CLUSTER_MAX ? high : SWAP_CLUSTER_MAX;
+		}
 	shrink_node(s, pg, &sc);
 	pg->kswapd_reclaimed += sc.nr_reclaimed;
-	if (!sc.nr_reclaimed || sc.nr_scanned < sc.nr_to_reclaim)
+	if (boost) {
+		pg->kswapd_boost_reclaim -= sc.nr_reclaimed < pg->kswapd_boost_reclaim
+					    ? sc.nr_reclaimed : pg->kswapd_boost_reclaim;
+		/* a boosted pass that reclaimed nothing ends the run */
+		if (!sc.nr_reclaimed && !kswapd_rerun(s, pg)) {
+			sim_explain(s, "  t=%.6f ms: kswapd%d sleeps: boosted reclaim found nothing more to "
+				    "reclaim without writeback\n", (double)sim_now(s) / 1e6, (int)nid);
+			return false;
+		}
+	}
+	if (!(boost && !sc.nr_reclaimed) &&
+	    ((may_raise && sc.nr_scanned < sc.nr_to_reclaim) || !sc.nr_reclaimed))
 		pg->kswapd_priority--;
 	if (pg->kswapd_priority < 1 && !kswapd_rerun(s, pg)) {
 		sim_explain(s, "  t=%.6f ms: kswapd%d sleeps after %u failed run%s: nothing left it can "
@@ -1043,13 +1114,16 @@ void wakeup_kswapd(struct sim *s, int nid, gfp_t gfp, unsigned order, int highes
 		pg->kswapd_highest_zoneidx = highest_zoneidx;
 	if (pg->kswapd_awake)
 		return;
+	/* Hopeless node, or balanced and not boosted */
 	if (pg->kswapd_failures >= MAX_RECLAIM_RETRIES ||
-	    pgdat_balanced(s, pg, order, highest_zoneidx))
+	    (pgdat_balanced(s, pg, order, highest_zoneidx) &&
+	     !pgdat_watermark_boosted(pg, highest_zoneidx)))
 		return;
 	pg->kswapd_awake = true;
 	pg->kswapd_fresh = true;
 	pg->kswapd_priority = DEF_PRIORITY;
 	pg->kswapd_reclaimed = 0;
+	balance_pgdat_start(pg);
 	pg->kswapd_next_ns = sim_now(s);
 	s->mem.events[KSWAPD_WAKE]++;
 	sim_explain(s, "    wake kswapd%d: a zone of node %d is below its low watermark; kswapd reclaims in the "

@@ -224,7 +224,7 @@ static bool pgdat_free_space_enough(struct sim *s, int nid)
 		const struct zone *zone = &pg->zones[z];
 
 		if (zone_populated(zone) &&
-		    zone_watermark_ok(zone, 0, zone->wmark[WMARK_PROMO] + enough, ZONE_MOVABLE))
+		    zone_watermark_ok(zone, 0, wmark_pages(zone, WMARK_PROMO) + enough, ZONE_MOVABLE))
 			return true;
 	}
 	return false;

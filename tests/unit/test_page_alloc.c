@@ -16,6 +16,30 @@
 #include "sim.h"
 #include "task/pgtable.h"
 
+/* The buddy tests allocate movable pages, the migratetype every
+ * pageblock has at boot, so the split and merge arithmetic is that of
+ * one free list per order (test_migratetype_fallback covers the rest). */
+#define GFP_MOVABLE_KERNEL (GFP_KERNEL | __GFP_MOVABLE)
+
+/* Free blocks of an order over every migratetype, and the head of the
+ * first non-empty list (these tests allocate one migratetype). */
+static uint64_t fa_nr(const struct zone *z, unsigned o)
+{
+	uint64_t n = 0;
+
+	for (unsigned mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+		n += z->free_area[o][mt].nr;
+	return n;
+}
+
+static pfn_t fa_head(const struct zone *z, unsigned o)
+{
+	for (unsigned mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+		if (z->free_area[o][mt].head != NOPFN)
+			return z->free_area[o][mt].head;
+	return NOPFN;
+}
+
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)
 
@@ -85,8 +109,8 @@ static void test_buddy_split_and_merge(void **state)
 	struct zone *z = normal(s, 0);
 
 	/* Boot: one order-4 block at pfn 0. */
-	assert_int_equal(z->free_area[4].nr, 1);
-	assert_int_equal(z->free_area[4].head, 0);
+	assert_int_equal(fa_nr(z, 4), 1);
+	assert_int_equal(fa_head(z, 4), 0);
 	assert_int_equal(z->wmark[WMARK_LOW], 0);
 	assert_true(zone_watermark_ok(z, 4, 0, ZONE_NORMAL));
 	/* order 5: free - 31 = -15 is not above 0 */
@@ -94,20 +118,20 @@ static void test_buddy_split_and_merge(void **state)
 
 	/* Order 0 splits 16 -> 8+4+2+1+1: pfn 0 is ours, the upper halves
 	 * 8, 4, 2, 1 land on the order 3, 2, 1, 0 lists. */
-	pfn_t p0 = alloc_pages_node(s, 0, GFP_KERNEL, 0, 0);
+	pfn_t p0 = alloc_pages_node(s, 0, GFP_MOVABLE_KERNEL, 0, 0);
 	assert_int_equal(p0, 0);
-	assert_int_equal(z->free_area[4].nr, 0);
+	assert_int_equal(fa_nr(z, 4), 0);
 	for (unsigned o = 0; o < 4; o++) {
-		assert_int_equal(z->free_area[o].nr, 1);
-		assert_int_equal(z->free_area[o].head, 1u << o);
+		assert_int_equal(fa_nr(z, o), 1);
+		assert_int_equal(fa_head(z, o), 1u << o);
 	}
 	assert_int_equal(z->nr_free, 15);
 	assert_check(s);
 
 	/* The next order-0 page is pfn 1 (smallest block first); order 1
 	 * then takes pfn 2. */
-	pfn_t p1 = alloc_pages_node(s, 0, GFP_KERNEL, 0, 0);
-	pfn_t p2 = alloc_pages_node(s, 0, GFP_KERNEL, 1, 0);
+	pfn_t p1 = alloc_pages_node(s, 0, GFP_MOVABLE_KERNEL, 0, 0);
+	pfn_t p2 = alloc_pages_node(s, 0, GFP_MOVABLE_KERNEL, 1, 0);
 	assert_int_equal(p1, 1);
 	assert_int_equal(p2, 2);
 	assert_int_equal(z->nr_free, 12);
@@ -119,17 +143,17 @@ static void test_buddy_split_and_merge(void **state)
 
 	/* Freeing pfn 0 cannot merge (buddy 1 is in use). */
 	free_pages(s, p0, 0);
-	assert_int_equal(z->free_area[0].nr, 1);
+	assert_int_equal(fa_nr(z, 0), 1);
 	/* Freeing pfn 1 merges 0+1 -> order 1; with 2..3 still in use it stops. */
 	free_pages(s, p1, 0);
-	assert_int_equal(z->free_area[0].nr, 0);
-	assert_int_equal(z->free_area[1].nr, 1);
-	assert_int_equal(z->free_area[1].head, 0);
+	assert_int_equal(fa_nr(z, 0), 0);
+	assert_int_equal(fa_nr(z, 1), 1);
+	assert_int_equal(fa_head(z, 1), 0);
 	/* Freeing 2..3 merges all the way back to one order-4 block. */
 	free_pages(s, p2, 1);
 	for (unsigned o = 0; o < 4; o++)
-		assert_int_equal(z->free_area[o].nr, 0);
-	assert_int_equal(z->free_area[4].nr, 1);
+		assert_int_equal(fa_nr(z, o), 0);
+	assert_int_equal(fa_nr(z, 4), 1);
 	assert_int_equal(z->nr_free, 16);
 	assert_int_equal(s->mem.events[PGALLOC], 4);
 	assert_int_equal(s->mem.events[PGFREE], 4);
@@ -146,14 +170,14 @@ static void test_watermark_needs_a_block_of_the_order(void **state)
 	struct zone *z = normal(s, 0);
 
 	for (pfn_t p = 0; p < 16; p++)
-		assert_int_equal(alloc_pages_node(s, 0, GFP_KERNEL, 0, 0), p);
+		assert_int_equal(alloc_pages_node(s, 0, GFP_MOVABLE_KERNEL, 0, 0), p);
 	for (pfn_t p = 0; p < 16; p += 2)
 		free_pages(s, p, 0);
 	assert_int_equal(z->nr_free, 8);
-	assert_int_equal(z->free_area[0].nr, 8);
+	assert_int_equal(fa_nr(z, 0), 8);
 	assert_true(zone_watermark_ok(z, 0, 0, ZONE_NORMAL));
 	assert_false(zone_watermark_ok(z, 1, 0, ZONE_NORMAL));
-	assert_int_equal(alloc_pages_node(s, 0, GFP_KERNEL, 1, 0), NOPFN);
+	assert_int_equal(alloc_pages_node(s, 0, GFP_MOVABLE_KERNEL, 1, 0), NOPFN);
 	assert_check(s);
 	destroy(s, t);
 	(void)state;
@@ -178,24 +202,24 @@ static void test_unaligned_zone_layout(void **state)
 
 	/* DMA [0,3): {0-1}, {2}; DMA32 [3,16): {3},{4-7},{8-15};
 	 * node 1 Normal [16,23): {16-19},{20-21},{22}. */
-	assert_int_equal(dma->free_area[1].head, 0);
-	assert_int_equal(dma->free_area[0].head, 2);
-	assert_int_equal(dma32->free_area[0].head, 3);
-	assert_int_equal(dma32->free_area[2].head, 4);
-	assert_int_equal(dma32->free_area[3].head, 8);
+	assert_int_equal(fa_head(dma, 1), 0);
+	assert_int_equal(fa_head(dma, 0), 2);
+	assert_int_equal(fa_head(dma32, 0), 3);
+	assert_int_equal(fa_head(dma32, 2), 4);
+	assert_int_equal(fa_head(dma32, 3), 8);
 	assert_int_equal(n1->start_pfn, 16);
-	assert_int_equal(n1->free_area[2].head, 16);
-	assert_int_equal(n1->free_area[1].head, 20);
-	assert_int_equal(n1->free_area[0].head, 22);
+	assert_int_equal(fa_head(n1, 2), 16);
+	assert_int_equal(fa_head(n1, 1), 20);
+	assert_int_equal(fa_head(n1, 0), 22);
 	assert_int_equal(s->mem.totalram_pages, 23);
 	assert_check(s);
 	/* pfn 2 (DMA) and pfn 3 (DMA32) are order-0 buddies in different
 	 * zones: allocating and freeing 3 must not merge them. */
-	pfn_t p = alloc_pages_node(s, 0, GFP_KERNEL | __GFP_DMA32, 0, 0);
+	pfn_t p = alloc_pages_node(s, 0, GFP_MOVABLE_KERNEL | __GFP_DMA32, 0, 0);
 	assert_int_equal(p, 3);
 	free_pages(s, p, 0);
-	assert_int_equal(dma32->free_area[0].head, 3);
-	assert_int_equal(dma->free_area[0].head, 2);
+	assert_int_equal(fa_head(dma32, 0), 3);
+	assert_int_equal(fa_head(dma, 0), 2);
 	assert_check(s);
 	destroy(s, t);
 	(void)state;
@@ -842,6 +866,278 @@ static void test_zone_of_pfn(void **state)
 	(void)state;
 }
 
+
+/* ---- migratetypes and watermark boosting --------------------------------- */
+
+/* Two nodes of 8 MiB (2048 pages, four pageblocks, the least a zone
+ * boosts in), one Normal zone each, THP off. calculate_min_free_kbytes():
+ * int_sqrt(16384 kB * 16) = 512 kB = 128 pages, 64 per zone; gap =
+ * max(64/4, 2048*10/10000) = 16: min/low/high 64/80/96. */
+static struct sim *sim_2x8m_mfk(struct topology **tp, int64_t boost_factor, const char *version,
+				 int64_t min_free_kbytes)
+{
+	uint64_t mem[2] = {8 * MiB, 8 * MiB};
+	struct tunables tun;
+	struct nerr err;
+
+	*tp = fixture_topo(2, mem, NULL, NULL, 1);
+	tunables_init(&tun);
+	tun.v[TUN_THP_ENABLED] = THP_NEVER;
+	tun.v[TUN_WATERMARK_BOOST_FACTOR] = boost_factor;
+	tun.v[TUN_MIN_FREE_KBYTES] = min_free_kbytes;
+	if (version)
+		assert_int_equal(tunable_set(&tun, TUN_SIM_KERNEL_VERSION, version, &err), 0);
+	return make_sim(*tp, &tun);
+}
+
+static struct sim *sim_2x8m(struct topology **tp, int64_t boost_factor, const char *version)
+{
+	return sim_2x8m_mfk(tp, boost_factor, version, TUNABLE_AUTO);
+}
+
+static pfn_t movable_on(struct sim *s, int nid)
+{
+	return alloc_pages_node(s, nid, GFP_HIGHUSER_MOVABLE, 0, nid);
+}
+
+/*
+ * Linux fact (mm/page_alloc.c: memmap_init_range(), __rmqueue_fallback(),
+ * steal_suitable_fallback(), boost_watermark()), worked by hand:
+ * every pageblock boots MIGRATE_MOVABLE. An unmovable page falls back to
+ * the largest movable block, node 0's order-10 block at pfn 0, and takes
+ * both its pageblocks (no boost: a whole pageblock or more). Movable
+ * pages use pfns 1024-2047, then fall back to the unmovable order-9 block
+ * at 512 (again a pageblock: taken, no boost), use 512-1023, and then
+ * must split the order-8 block at 256 inside pageblock 0: a fragmenting
+ * fallback. It boosts node 0's watermarks by one pageblock (512 =
+ * max(512, 96 * 15000 / 10000 = 144)), wakes kswapd, and claims
+ * pageblock 0 back for movable pages (511 of its 512 pages are free,
+ * at least half). The request gets pfn 1, the smallest free block. With
+ * 510 pages free and low + boost = 592, node 0's next page comes from
+ * node 1; with vm.watermark_boost_factor=0 it stays on node 0.
+ */
+static void run_fallback_sequence(struct sim *s)
+{
+	pfn_t k = alloc_pages_node(s, 0, GFP_KERNEL, 0, 0);
+
+	assert_int_equal(k, 0);
+	assert_int_equal(get_pageblock_migratetype(&s->mem, 0), MIGRATE_UNMOVABLE);
+	assert_int_equal(get_pageblock_migratetype(&s->mem, 512), MIGRATE_UNMOVABLE);
+	assert_int_equal(get_pageblock_migratetype(&s->mem, 1024), MIGRATE_MOVABLE);
+	assert_int_equal(s->mem.extfrag_events, 1);
+	assert_int_equal(normal(s, 0)->watermark_boost, 0);
+	for (pfn_t p = 1024; p < 2048; p++)
+		assert_int_equal(movable_on(s, 0), p);
+	assert_int_equal(movable_on(s, 0), 512);
+	assert_int_equal(get_pageblock_migratetype(&s->mem, 512), MIGRATE_MOVABLE);
+	assert_int_equal(s->mem.extfrag_events, 2);
+	assert_int_equal(normal(s, 0)->watermark_boost, 0);
+	for (pfn_t p = 513; p < 1024; p++)
+		assert_int_equal(movable_on(s, 0), p);
+	assert_int_equal(normal(s, 0)->nr_free, 511);
+	assert_check(s);
+	assert_int_equal(movable_on(s, 0), 1);
+	assert_int_equal(s->mem.extfrag_events, 3);
+	assert_int_equal(get_pageblock_migratetype(&s->mem, 0), MIGRATE_MOVABLE);
+	assert_int_equal(normal(s, 0)->nr_free, 510);
+	assert_check(s);
+}
+
+static void test_migratetype_fallback_boosts(void **state)
+{
+	(void)state;
+	const char *versions[] = {"6.1", "6.12"};
+
+	for (int v = 0; v < 2; v++) {
+		struct topology *t;
+		struct sim *s = sim_2x8m(&t, 15000, versions[v]);
+		struct zone *z = normal(s, 0);
+
+		assert_int_equal(z->wmark[WMARK_MIN], 64);
+		assert_int_equal(z->wmark[WMARK_LOW], 80);
+		assert_int_equal(z->wmark[WMARK_HIGH], 96);
+		assert_int_equal(s->mem.events[KSWAPD_WAKE], 0);
+		run_fallback_sequence(s);
+		assert_int_equal(z->watermark_boost, 512);
+		assert_int_equal(wmark_pages(z, WMARK_LOW), 592);
+		assert_true(s->mem.nodes[0].kswapd_awake);
+		assert_int_equal(s->mem.events[KSWAPD_WAKE], 1);
+		/* 510 free <= 592: the fast path passes node 0 by */
+		pfn_t p = movable_on(s, 0);
+
+		assert_int_equal(pfn_to_nid(&s->mem, p), 1);
+		/* __setup_per_zone_wmarks() clears the boost */
+		setup_per_zone_wmarks(s);
+		assert_int_equal(z->watermark_boost, 0);
+		destroy(s, t);
+	}
+}
+
+static void test_migratetype_fallback_factor0(void **state)
+{
+	(void)state;
+	struct topology *t;
+	struct sim *s = sim_2x8m(&t, 0, NULL);
+
+	run_fallback_sequence(s);
+	assert_int_equal(normal(s, 0)->watermark_boost, 0);
+	assert_false(s->mem.nodes[0].kswapd_awake);
+	pfn_t p = movable_on(s, 0);
+
+	assert_int_equal(pfn_to_nid(&s->mem, p), 0);
+	destroy(s, t);
+}
+
+/*
+ * The versions differ when a fragmenting fallback may try for the whole
+ * pageblock (a movable request finding a block of order >= 4) but cannot
+ * claim it: fewer than half its pages are free or alike. 6.1
+ * (move_freepages_block() before the claim test) still moves the
+ * block's free pages to the movable lists; 6.10 on
+ * (prep_move_freepages_block()) moves nothing, and the split-off rest
+ * stays on the unmovable lists.
+ */
+static void test_migratetype_no_claim(void **state)
+{
+	(void)state;
+	const char *versions[] = {"6.1", "6.12"};
+
+	for (int v = 0; v < 2; v++) {
+		struct topology *t;
+		/* vm.min_free_kbytes=0: low 2, so node 0 fills to its last pages */
+		struct sim *s = sim_2x8m_mfk(&t, 15000, versions[v], 0);
+		struct zone *z = normal(s, 0);
+		pfn_t unmov[1024];
+
+		/* 1024 unmovable pages: pfns 0-1023, pageblocks 0 and 1
+		 * unmovable and full; free pfns 256-271 again: one order-4
+		 * block, 16 free pages in pageblock 0 */
+		for (int i = 0; i < 1024; i++)
+			unmov[i] = alloc_pages_node(s, 0, GFP_KERNEL, 0, 0);
+		assert_int_equal(unmov[0], 0);
+		assert_int_equal(unmov[1023], 1023);
+		for (pfn_t p = 256; p < 272; p++)
+			free_pages(s, p, 0);
+		assert_int_equal(fa_nr(z, 4), 1);
+		for (pfn_t p = 1024; p < 2048; p++)
+			assert_int_equal(movable_on(s, 0), p);
+		assert_int_equal(z->nr_free, 16);
+		/* The next movable page falls back to the order-4 block
+		 * (can_steal_fallback(): order >= pageblock_order / 2) but
+		 * cannot claim pageblock 0: 16 free + 0 alike < 256. */
+		assert_int_equal(movable_on(s, 0), 256);
+		assert_int_equal(get_pageblock_migratetype(&s->mem, 0), MIGRATE_UNMOVABLE);
+		assert_int_equal(z->watermark_boost, 512);
+		uint64_t on_movable = 0;
+
+		for (int o = 0; o <= MAX_ORDER; o++)
+			on_movable += z->free_area[o][MIGRATE_MOVABLE].nr << o;
+		assert_int_equal(on_movable, v == 0 ? 15 : 0);
+		assert_check(s);
+		destroy(s, t);
+	}
+}
+
+
+/* ---- per-CPU page lists (sim.pcp) ------------------------------------------ */
+
+/* Two nodes of 128 MiB (32768 pages), one CPU each, THP off, sim.pcp=1.
+ * min_free_kbytes = int_sqrt(262144 kB * 16) = 2048 kB = 512 pages, 256
+ * a zone; gap max(64, 32) = 64: low 320. zone_batchsize(): 32768 >> 10 =
+ * 32, / 4 = 8, rounddown_pow_of_two(8 + 4) - 1 = 7. zone_highsize(): the
+ * low watermark over the node's one CPU, 320; 6.7 on high_max = 32768 /
+ * 8 = 4096. */
+static struct sim *sim_pcp(struct topology **tp, const char *version)
+{
+	uint64_t mem[2] = {128 * MiB, 128 * MiB};
+	struct tunables tun;
+	struct nerr err;
+
+	*tp = fixture_topo(2, mem, NULL, NULL, 1);
+	tunables_init(&tun);
+	tun.v[TUN_THP_ENABLED] = THP_NEVER;
+	tun.v[TUN_SIM_PCP] = 1;
+	assert_int_equal(tunable_set(&tun, TUN_SIM_KERNEL_VERSION, version, &err), 0);
+	return make_sim(*tp, &tun);
+}
+
+/*
+ * Linux fact (mm/page_alloc.c 6.1: rmqueue_pcplist(), rmqueue_bulk(),
+ * free_unref_page_commit(), nr_pcp_high(), nr_pcp_free()), worked by
+ * hand: an empty list takes a batch of 7 from the buddy lists, and the
+ * pages on it are not free (NR_FREE_PAGES, MemFree). 400 pages allocated
+ * take 7 + 57 * 7 = 406 (6 left on the list); freeing them fills the list
+ * to high (320) after 314 frees, and each time it reaches high again it
+ * gives back batch << free_factor, the factor growing with each
+ * consecutive drain: 7, 14, 28, 56 pages (at frees 314, 321, 335, 363),
+ * leaving 264 + 37 = 301 on the list and 32362 + 105 = 32467 free.
+ */
+static void test_pcp_6_1(void **state)
+{
+	(void)state;
+	struct topology *t;
+	struct sim *s = sim_pcp(&t, "6.1");
+	struct zone *z = normal(s, 0);
+	struct per_cpu_pages *pcp = &z->pcp[0];
+	static pfn_t pages[400];
+
+	assert_int_equal(z->wmark[WMARK_LOW], 320);
+	assert_int_equal(pcp->batch, 7);
+	assert_int_equal(pcp->high, 320);
+	assert_int_equal(pcp->high_max, 320);
+	pfn_t p = movable_on(s, 0);
+
+	assert_int_equal(z->nr_free, 32768 - 7);
+	assert_int_equal(pcp->count, 6);
+	free_pages(s, p, 0);
+	assert_int_equal(pcp->count, 7);
+	assert_int_equal(z->nr_free, 32768 - 7);
+	assert_check(s);
+	for (int i = 0; i < 400; i++)
+		pages[i] = movable_on(s, 0);
+	assert_int_equal(pcp->count, 6);
+	assert_int_equal(z->nr_free, 32768 - 406);
+	for (int i = 0; i < 400; i++)
+		free_pages(s, pages[i], 0);
+	assert_int_equal(pcp->count, 301);
+	assert_int_equal(z->nr_free, 32467);
+	assert_int_equal(z->pcp_pages, 301);
+	assert_check(s);
+	destroy(s, t);
+}
+
+/*
+ * Linux fact (6.7 on: nr_pcp_alloc(), pcp high auto-tuning), by hand:
+ * high starts at high_min (320) and each refill of an empty list, while
+ * the zone is above its high watermark, raises it by the refill, which
+ * doubles each time (alloc_factor, up to 2^5 batches): 7, 14, 28, 56, 112,
+ * then 224 pages, high 327, 341, 369, 425, 537, 761. After 218 pages
+ * the list holds 223 and MemFree is 32768 - 441 = 32327.
+ */
+static void test_pcp_6_12(void **state)
+{
+	(void)state;
+	struct topology *t;
+	struct sim *s = sim_pcp(&t, "6.12");
+	struct zone *z = normal(s, 0);
+	struct per_cpu_pages *pcp = &z->pcp[0];
+
+	assert_int_equal(pcp->batch, 7);
+	assert_int_equal(pcp->high_min, 320);
+	assert_int_equal(pcp->high_max, 4096);
+	for (int i = 0; i < 7 + 14 + 28 + 56 + 112; i++)
+		movable_on(s, 0);
+	assert_int_equal(pcp->count, 0);
+	assert_int_equal(pcp->high, 537);
+	assert_int_equal(z->nr_free, 32768 - 217);
+	movable_on(s, 0);
+	assert_int_equal(pcp->count, 223);
+	assert_int_equal(pcp->high, 761);
+	assert_int_equal(z->nr_free, 32327);
+	assert_check(s);
+	destroy(s, t);
+}
+
 /*
  * sim.boot_memmap=1 against the issue's two-socket QEMU machine (2 x 512
  * MiB; node 0 DMA 16 MiB + DMA32, node 1 DMA32 only), Debian 6.1/6.12:
@@ -930,6 +1226,11 @@ int main(void)
 		cmocka_unit_test(test_lru_primitives),
 		cmocka_unit_test(test_frame_budget),
 		cmocka_unit_test(test_zone_of_pfn),
+		cmocka_unit_test(test_migratetype_fallback_boosts),
+		cmocka_unit_test(test_migratetype_fallback_factor0),
+		cmocka_unit_test(test_migratetype_no_claim),
+		cmocka_unit_test(test_pcp_6_1),
+		cmocka_unit_test(test_pcp_6_12),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
