@@ -89,8 +89,8 @@ int sweep_run_all(const struct sweep *sw, struct sweep_result *res);
 
 /*
  * Variant v's relative host cost, for starting the longest runs first
- * (docs/sweeps.md "--jobs"): (work + frames) x 2 for each of
- * vm.zone_reclaim_mode != 0 and kernel.numa_balancing != 0, work being
+ * (docs/sweeps.md "--jobs"): (work + frames) x (1 + the bits set in
+ * vm.zone_reclaim_mode) x 2 when kernel.numa_balancing is on, work being
  * the trace's pages and accesses under v's parameter values (from
  * sweep_trace_work()) and frames the topology's memory in pages.
  */

@@ -93,9 +93,11 @@ uint64_t sweep_cost(const struct sweep *sw, long v, uint64_t work)
 	if (sweep_variant_args(sw, &p, &a, &err))
 		return cost;
 	/* node reclaim scans the LRU on the allocation path where mode 0
-	 * takes another node; balancing adds scans and hinting faults */
-	if (tun(&a.tun, TUN_ZONE_RECLAIM_MODE))
-		cost *= 2;
+	 * takes another node, and each bit of the mode widens what it may
+	 * take (RECLAIM_ZONE clean page cache, RECLAIM_WRITE dirty pages
+	 * written, RECLAIM_UNMAP mapped pages); balancing adds scans and
+	 * hinting faults */
+	cost *= 1 + (uint64_t)__builtin_popcountll((unsigned long long)tun(&a.tun, TUN_ZONE_RECLAIM_MODE) & 7);
 	if (tun(&a.tun, TUN_NUMA_BALANCING))
 		cost *= 2;
 	return cost;
