@@ -35,6 +35,7 @@ struct compare {
 	bool list;
 	char *lists[2 * SWEEP_MAX_ITEMS]; /* copies of -t/-w lists, cut at commas */
 	int nlists;
+	uint64_t *work;                /* per topology x fresh combination */
 };
 
 static const char *const cols[] = {
@@ -569,11 +570,13 @@ static void print_list(const struct compare *c, FILE *f)
 
 /* ---- the command ---------------------------------------------------------------- */
 
-static bool sweep_relative_sizes(const struct run_args *a);
+static int trace_work(const struct run_args *a, const struct topology *topo, uint64_t *work,
+		      bool *rel, struct nerr *err);
 
 /* Loads every topology and checks every workload with every combination
  * of parameter values it will get, so bad input stops the sweep before
- * anything runs. */
+ * anything runs; the same reading sums each combination's work for
+ * sweep_cost(). */
 static int check_inputs(struct compare *c)
 {
 	struct sweep *sw = &c->sw;
@@ -591,7 +594,14 @@ static int check_inputs(struct compare *c)
 	 * Relative sizes (P%nodeN) are checked on every topology. */
 	for (int i = 0; i < sw->nvary; i++)
 		stride *= sw->vary[i].n;
-	for (long v = 0; v < stride * sw->nwork; v++) {
+	long combos = stride * sw->nwork;
+
+	sw->cost = calloc((size_t)sw->variants, sizeof(*sw->cost));
+	uint64_t *work = c->work = calloc((size_t)combos * (size_t)sw->ntopo, sizeof(*work));
+
+	if (!sw->cost || !work)
+		return cli_usage("out of memory");
+	for (long v = 0; v < combos; v++) {
 		struct sweep_pos p;
 		struct run_args a;
 		bool fresh = true;
@@ -613,25 +623,56 @@ static int check_inputs(struct compare *c)
 			a.params.nr_nodes = topo->nr_nodes < NS_MAX_NODES ? topo->nr_nodes : NS_MAX_NODES;
 			a.params.page_size = topo->page_size;
 			a.params.topo_name = topo->name;
-			if (trace_validate_params(a.trace, &a.params, NULL, &err))
+			bool rel = false;
+
+			if (trace_work(&a, topo, &work[(size_t)t * (size_t)combos + (size_t)v], &rel, &err))
 				return cli_fail(&err);
-			if (!sweep_relative_sizes(&a))
+			if (!rel) {
+				for (int u = t + 1; u < sw->ntopo; u++)
+					work[(size_t)u * (size_t)combos + (size_t)v] =
+						work[(size_t)t * (size_t)combos + (size_t)v];
 				break;
+			}
 		}
+	}
+	/* every variant's cost, from its fresh combination's work */
+	for (long v = 0; v < sw->variants; v++) {
+		struct sweep_pos p;
+		long fresh = 0;
+
+		sweep_decode(sw, v, &p);
+		for (int i = 0; i < sw->nvary; i++)
+			fresh = fresh * sw->vary[i].n + (sw->vary[i].id < 0 ? p.idx[i] : 0);
+		fresh += (long)p.w * stride;
+		sw->cost[v] = sweep_cost(sw, v, work[(size_t)p.t * (size_t)combos + (size_t)fresh]);
 	}
 	return -1;
 }
 
-/* Whether a parameter value of a's trace is relative to node memory:
- * then it is checked on every topology. Reads the trace's header only. */
-static bool sweep_relative_sizes(const struct run_args *a)
+/* Parses a's trace to the end (the check before anything runs) and sums
+ * the work its records ask for; *rel tells whether a parameter value is
+ * relative to node memory, so the trace must be checked on every
+ * topology. */
+static int trace_work(const struct run_args *a, const struct topology *topo, uint64_t *work,
+		      bool *rel, struct nerr *err)
 {
-	struct nerr err;
-	struct trace_reader *r = trace_open_params(a->trace, &a->params, &err);
-	bool rel = r && trace_params_relative(r);
+	struct trace_reader *r = trace_open_params(a->trace, &a->params, err);
+	struct trace_record *rec = malloc(sizeof(*rec));
+	uint64_t file_bytes = 0, nfiles = 0;
+	int rc;
 
+	*work = 0;
+	if (!r || !rec) {
+		trace_close(r);
+		free(rec);
+		return r ? nerr_set(err, "out of host memory") : -1;
+	}
+	*rel = trace_params_relative(r);
+	while ((rc = trace_next(r, rec, err)) == 1)
+		*work += sweep_record_work(rec, topo->page_size, &file_bytes, &nfiles);
 	trace_close(r);
-	return rel;
+	free(rec);
+	return rc < 0 ? -1 : 0;
 }
 
 static void free_compare(struct compare *c)
@@ -644,6 +685,8 @@ static void free_compare(struct compare *c)
 	for (int t = 0; c->sw.topos && t < c->sw.ntopo; t++)
 		topo_free(c->sw.topos[t]);
 	free(c->sw.topos);
+	free(c->sw.cost);
+	free(c->work);
 }
 
 static int write_output(struct compare *c, const struct sweep_result *res)

@@ -36,6 +36,8 @@ struct quiz {
 	int cpus_per_node;
 	unsigned mem_mib;        /* per node */
 	int dist[16][16];
+	int slow_from;           /* nodes >= slow_from (when > 0): CPU-less, slow tier */
+	unsigned slow_mib, slow_adist;
 	char topo[QBUF], trace[QBUF], quest[QBUF], answer[QBUF];
 	size_t tl, rl, ql, al;
 };
@@ -111,10 +113,16 @@ static void topo_json(struct quiz *q)
 	size_t *l = &q->tl;
 
 	*l = (size_t)snprintf(q->topo, QBUF, "{\n  \"name\": \"quiz\",\n  \"page_size\": 4096,\n  \"nodes\": [\n");
-	for (int i = 0; i < q->n; i++)
-		*l += (size_t)snprintf(q->topo + *l, QBUF - *l, "    {\"id\": %d, \"cpus\": \"%d-%d\", "
-				       "\"memory\": \"%uMiB\"}%s\n", i, 2 * i, 2 * i + 1, q->mem_mib,
-				       i + 1 < q->n ? "," : "");
+	for (int i = 0; i < q->n; i++) {
+		if (q->slow_from > 0 && i >= q->slow_from)
+			*l += (size_t)snprintf(q->topo + *l, QBUF - *l, "    {\"id\": %d, \"cpus\": \"\", "
+					       "\"memory\": \"%uMiB\", \"adistance\": %u}%s\n", i,
+					       q->slow_mib, q->slow_adist, i + 1 < q->n ? "," : "");
+		else
+			*l += (size_t)snprintf(q->topo + *l, QBUF - *l, "    {\"id\": %d, \"cpus\": \"%d-%d\", "
+					       "\"memory\": \"%uMiB\"}%s\n", i, 2 * i, 2 * i + 1,
+					       q->mem_mib, i + 1 < q->n ? "," : "");
+	}
 	*l += (size_t)snprintf(q->topo + *l, QBUF - *l, "  ],\n  \"distances\": [\n");
 	for (int a = 0; a < q->n; a++) {
 		*l += (size_t)snprintf(q->topo + *l, QBUF - *l, "    [");
@@ -286,7 +294,7 @@ static void t_cpusets(struct quiz *q)
 	do
 		s2 = pick(q, 0, 3);
 	while (s2 == s1);
-	machine(q, n, 64, a);
+	machine(q, n, 24, a);
 	tr(q, "@0 spawn pid=1 cpu=%d\n@0 cpuset action=create path=/job cpus=0-7 mems=%d memory_migrate=%d\n"
 	   "@0 cpuset action=attach path=/job pid=1\n@1ms mmap pid=1 addr=0x10000000 len=%dMiB\n"
 	   "@1ms touch pid=1 addr=0x10000000 len=%dMiB\n", cpu_of(q, a), s1, mig, mib, mib);
@@ -452,7 +460,8 @@ static void t_balancing(struct quiz *q)
 {
 	int n = pick(q, 2, 4), a = pick(q, 0, n - 1), b = (a + pick(q, 1, n - 1)) % n, mib = pick(q, 2, 8);
 
-	machine(q, n, 64, -1);
+	/* 24 MiB nodes hold the 8 MiB at most, with room above the watermarks */
+	machine(q, n, 24, -1);
 	tr(q, "@0 sysctl kernel.numa_balancing=1\n@0 spawn pid=1 cpu=%d\n"
 	   "@0 mmap pid=1 addr=0x10000000 len=%dMiB\n@0 touch pid=1 addr=0x10000000 len=%dMiB\n"
 	   "@10ms run pid=1 cpu=%d\n", cpu_of(q, a), mib, mib, 2 * b);
@@ -508,6 +517,119 @@ static void t_thp(struct quiz *q)
 	    "-> vma_alloc_folio(order 9) on the policy's (here the local) node.\n", pages, a);
 }
 
+/* Memory tiers and demotion (docs/tutorial-tiering.md, docs/model.md
+ * §11): DRAM nodes with CPUs, CPU-less slow nodes with a larger abstract
+ * distance in a lower tier; a task bound to one DRAM node touches more
+ * than the node holds, with or without demotion and swap. */
+static void t_tiers(struct quiz *q)
+{
+	int dram = 2, slow = pick(q, 1, 3), n = dram + slow, a = pick(q, 0, dram - 1);
+	int v = pick(q, 0, 3), extra = 4 * pick(q, 1, 4);
+	bool demote = v & 1, swap = v & 2;
+	int vals[8], nv = 0;
+
+	machine(q, n, 32, -1);
+	q->slow_from = dram;
+	q->slow_mib = 64;
+	q->slow_adist = 640 + 128 * (unsigned)pick(q, 0, 18);   /* tiers 5 .. 23 */
+	/* node a's distances to the slow nodes: distinct, 3 apart at least,
+	 * so find_next_best_node()'s +1 penalty for a lower node id never
+	 * reorders them */
+	for (int d = 14; d <= 38 && nv < 8; d += 4)
+		vals[nv++] = d;
+	for (int i = nv - 1; i > 0; i--) {
+		int j = pick(q, 0, i), t = vals[i];
+
+		vals[i] = vals[j];
+		vals[j] = t;
+	}
+	int target = -1;
+
+	for (int b = dram, k = 0; b < n; b++, k++) {
+		q->dist[a][b] = q->dist[b][a] = vals[k];
+		if (target < 0 || vals[k] < q->dist[a][target])
+			target = b;
+	}
+	int total = 32 + extra, xpages = extra * PAGES_PER_MIB;
+	unsigned tier = q->slow_adist >> 7;
+	char slows[32];
+	const char *are = slow == 1 ? "is" : "are";
+
+	if (slow == 1)
+		snprintf(slows, sizeof(slows), "node %d", dram);
+	else
+		snprintf(slows, sizeof(slows), "nodes %d-%d", dram, n - 1);
+
+	if (demote)
+		tr(q, "@0 sysctl mm.numa.demotion_enabled=1\n");
+	if (swap)
+		tr(q, "@0 sysctl sim.swap_size=256MiB\n");
+	tr(q, "@0 spawn pid=1 cpu=%d\n@0 set_mempolicy pid=1 mode=bind nodes=%d\n"
+	   "@1ms mmap pid=1 addr=0x10000000 len=%dMiB\n@1ms touch pid=1 addr=0x10000000 len=%dMiB\n",
+	   cpu_of(q, a), a, total, total);
+	ask(q, "Nodes 0 and 1 are DRAM with CPUs (abstract distance 576, the default); %s %s\n"
+	    "CPU-less memory, %u MiB%s, abstract distance %u (say CXL).\n"
+	    "mm.numa.demotion_enabled=%d and %s. pid 1 runs on node %d,\n"
+	    "bound to node %d (set_mempolicy bind), and touches %d MiB of anonymous memory:\n"
+	    "%d MiB more than node %d's 32 MiB.\n"
+	    "  1. Which memory tier is each node in, and which node is node %d's demotion target?\n"
+	    "  2. What happens to pid 1, and where do the pages go that do not fit on node %d\n"
+	    "     (%d at least)?\n"
+	    "  3. How many pages are swapped out (pswpout), and how many migrated\n"
+	    "     (pgmigrate_success), at least?\n",
+	    slows, are, q->slow_mib, slow > 1 ? " each" : "", q->slow_adist, demote, swap ? "there is a 256 MiB swap device" :
+	    "there is no swap", a, a, total, extra, a, a, a, xpages);
+	ans(q, "  1. A node joins the tier its abstract distance rounds down to, in chunks of 128:\n"
+	    "     nodes 0-1 (576) are in memory_tier4, the top tier; %s (%u) %s in\n"
+	    "     memory_tier%u, below it (set_node_memory_tier(), find_create_memory_tier()).\n"
+	    "     A node's demotion targets are the nodes of the next lower tier nearest to it\n"
+	    "     (establish_demotion_targets() with find_next_best_node()); row %d of the\n"
+	    "     distance table:", slows, q->slow_adist, are, tier, a);
+	for (int b = dram; b < n; b++)
+		ans(q, "%s node %d at %d", b > dram ? "," : "", b, q->dist[a][b]);
+	ans(q, ",\n     so node %d is node %d's target (the boot log and `numasim topo show`:\n"
+	    "     Demotion targets for Node %d: preferred: %d).\n", target, a, a, target);
+	if (demote) {
+		ans(q, "  2. it keeps running. When node %d runs short, reclaim (kswapd and the task's direct\n"
+		    "     reclaim) moves cold pages to node %d instead of %s them: shrink_folio_list()\n"
+		    "     puts a page it would reclaim on the demote list, demote_folio_list() migrates it\n"
+		    "     to next_demotion_node(). Demotion ignores the bind policy, so at least %d pages\n"
+		    "     of pid 1 end on node %d, none on the other nodes.\n"
+		    "  3. pswpout 0 (%s);\n"
+		    "     pgmigrate_success at least %d: each demotion is a migration\n"
+		    "     (pgdemote_kswapd + pgdemote_direct count them too).\n",
+		    a, target, swap ? "swapping" : "failing to reclaim", xpages, target,
+		    swap ? "demotion comes before swap while the lower tier has room" : "there is no swap",
+		    xpages);
+		tr(q, "@2s expect pid=1 state=running\n@2s expect pid=1 node=%d pages[pid=1]>=%d\n"
+		   "@2s expect pswpout=0\n@2s expect pgmigrate_success>=%d\n", target, xpages, xpages);
+		for (int b = 0; b < n; b++)
+			if (b != a && b != target)
+				tr(q, "@2s expect pid=1 node=%d pages[pid=1]=0\n", b);
+	} else if (swap) {
+		ans(q, "  2. it keeps running: without demotion reclaim swaps the anonymous pages of node %d\n"
+		    "     out (shrink_folio_list() -> add_to_swap() -> pageout()); the bind policy keeps\n"
+		    "     every page of pid 1 on node %d, none on node %d or elsewhere.\n"
+		    "  3. pswpout at least %d - 32 = %d MiB = %d pages; pgmigrate_success 0.\n",
+		    a, a, target, total, extra, xpages);
+		tr(q, "@2s expect pid=1 state=running\n@2s expect pswpout>=%d\n@2s expect pgmigrate_success=0\n",
+		   xpages);
+		for (int b = 0; b < n; b++)
+			if (b != a)
+				tr(q, "@2s expect pid=1 node=%d pages[pid=1]=0\n", b);
+	} else {
+		ans(q, "  2. it is OOM-killed: bound to node %d, with no swap and demotion off, reclaim finds\n"
+		    "     nothing to free (can_reclaim_anon_pages() is false: no swap, can_demote() is\n"
+		    "     false), so __alloc_pages_slowpath() ends in out_of_memory(). No page goes to\n"
+		    "     node %d: only demotion may move pages out of the bound node.\n"
+		    "  3. none: pswpout 0, pgmigrate_success 0.\n", a, target);
+		tr(q, "@2s expect pid=1 state=oom_killed\n@2s expect pswpout=0\n@2s expect pgmigrate_success=0\n");
+	}
+	ans(q, "Rule: demotion (mm.numa.demotion_enabled, /sys/kernel/mm/numa/demotion_enabled) lets\n"
+	    "reclaim of a node with a lower tier migrate pages there (can_demote()); otherwise\n"
+	    "anonymous pages need swap.\n");
+}
+
 /* ---- the command --------------------------------------------------------------- */
 
 struct topic {
@@ -526,6 +648,7 @@ static const struct topic topics[] = {
 	{"scaling", "random access over interleaved memory: 1/N local", t_scaling},
 	{"balancing", "automatic NUMA balancing", t_balancing},
 	{"thp", "transparent huge pages: huge faults, numastat and numa_maps", t_thp},
+	{"tiers", "memory tiers: tiers, demotion targets, demotion instead of swap", t_tiers},
 };
 #define NR_TOPICS (sizeof(topics) / sizeof(topics[0]))
 
@@ -645,9 +768,15 @@ int cmd_quiz(int argc, char **argv)
 		free(q);
 		return EXIT_OK;
 	}
-	printf("numasim quiz %s --seed %llu: %s\n\nThe machine: %d nodes, CPUs 2i and 2i+1 on node i, "
-	       "%u MiB each; SLIT distances:\n     ", t->name, (unsigned long long)seed, t->what, q->n,
-	       q->mem_mib);
+	printf("numasim quiz %s --seed %llu: %s\n\n", t->name, (unsigned long long)seed, t->what);
+	if (q->slow_from > 0)
+		printf("The machine: %d nodes; nodes 0-%d: CPUs 2i and 2i+1 on node i, %u MiB each;\n"
+		       "nodes %d-%d: no CPUs, %u MiB each, abstract distance %u; SLIT distances:\n     ",
+		       q->n, q->slow_from - 1, q->mem_mib, q->slow_from, q->n - 1, q->slow_mib,
+		       q->slow_adist);
+	else
+		printf("The machine: %d nodes, CPUs 2i and 2i+1 on node i, %u MiB each; SLIT distances:\n     ",
+		       q->n, q->mem_mib);
 	for (int b = 0; b < q->n; b++)
 		printf("%4d", b);
 	putchar('\n');

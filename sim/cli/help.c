@@ -106,7 +106,7 @@ static const struct help_cmd help_cmds[] = {
 	 "the kernel function behind it; the answer is what numasim's simulation of the problem "
 	 "gives. Without TOPIC, lists the topics (docs/quiz.md).",
 	 {{"TOPIC", "fallback, first-touch, policies, cpusets, migration, pagecache, kswapd, "
-	   "scaling, balancing, thp"},
+	   "scaling, balancing, thp, tiers"},
 	  {"--seed N", "which problem (default 1)"},
 	  {"-c", "print the answer"},
 	  {"--files DIR", "write the problem as DIR/quiz.json and DIR/quiz.trace (its expect lines "

@@ -84,6 +84,12 @@ static int help_cmd(const char *cmd, const char *file)
 		cli_help_man(out.f);
 		return cli_out_close(&out, !ferror(out.f), &err) ? cli_fail(&err) : EXIT_OK;
 	}
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		/* help --help, help help: help's own usage is the overview's
+		 * "numasim CMD --help | help CMD" line */
+		cli_help_usage(stdout);
+		return EXIT_OK;
+	}
 	if (cli_help(cmd, stdout) == 0)
 		return EXIT_OK;
 	char hint[96];
@@ -136,8 +142,15 @@ static int dispatch(int argc, char **argv)
 	};
 	size_t nr = sizeof(commands) / sizeof(commands[0]);
 
-	if (argc < 2)
-		return cli_usage("no command given: run, compare, topo, gen, explain, trace, tunables or quiz");
+	if (argc < 2) {
+		char names[256] = "";
+		size_t len = 0;
+
+		for (size_t i = 0; i < nr && len < sizeof(names); i++)
+			len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", i ? ", " : "",
+						commands[i].name);
+		return cli_usage("no command given: %s", names);
+	}
 	if (!strcmp(argv[1], "help") && argc > 2)
 		return help_cmd(argv[2], argc > 3 ? argv[3] : NULL);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {

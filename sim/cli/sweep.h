@@ -59,6 +59,7 @@ struct sweep {
 	int jobs;
 	bool progress;                 /* --progress: say when a run waits for memory */
 	struct topology **topos;       /* loaded, one per topo[] */
+	uint64_t *cost;                /* per variant: sweep_cost(), or NULL */
 };
 
 /* Where variant v sits: topology, workload, value index per --vary. */
@@ -85,6 +86,21 @@ int sweep_variant_args(const struct sweep *sw, const struct sweep_pos *p, struct
  * printed.
  */
 int sweep_run_all(const struct sweep *sw, struct sweep_result *res);
+
+/*
+ * Variant v's relative host cost, for starting the longest runs first
+ * (docs/sweeps.md "--jobs"): (work + frames) x (1 + the bits set in
+ * vm.zone_reclaim_mode) x 2 when kernel.numa_balancing is on, work being
+ * the trace's pages and accesses under v's parameter values (from
+ * sweep_trace_work()) and frames the topology's memory in pages.
+ */
+uint64_t sweep_cost(const struct sweep *sw, long v, uint64_t work);
+/* The work a trace record asks for, in pages touched, read, written or
+ * moved and accesses made, plus 1 for the record. *file_bytes and
+ * *nfiles sum the `file` records so far: a read or write without len=
+ * counts their mean size. */
+uint64_t sweep_record_work(const struct trace_record *r, uint32_t page_size, uint64_t *file_bytes,
+			   uint64_t *nfiles);
 
 /* Host bytes one simulation on topo needs, roughly: frames x bytes per
  * frame + page-table entries + a margin (docs/sweeps.md). */

@@ -7,8 +7,10 @@
  * `jobs` workers alive and, before starting one, checks that the sum of
  * the running workers' memory estimates and the new one's stays within
  * the host's MemAvailable (read once, at the start), so a sweep queues
- * runs instead of swapping the host. Results land in res[v] whatever the
- * order workers finish in, so the output never depends on --jobs.
+ * runs instead of swapping the host. Workers start longest first (by
+ * sweep_cost(), a static estimate), so the last worker to finish is not
+ * one that started late; results land in res[v] whatever the order
+ * workers start or finish in, so the output never depends on --jobs.
  */
 #include <errno.h>
 #include <signal.h>
@@ -39,6 +41,66 @@ uint64_t sweep_mem_estimate(const struct topology *topo)
 	/* frame arrays, a page-table entry per frame at most, and as much
 	 * again for reverse maps and list heads */
 	return frames * (frame_bytes_per_page() + 2 * sizeof(pte_t)) + SWEEP_MEM_MARGIN;
+}
+
+uint64_t sweep_record_work(const struct trace_record *r, uint32_t page_size, uint64_t *file_bytes,
+			   uint64_t *nfiles)
+{
+	uint64_t pages = 0, ps = page_size ? page_size : 4096;
+
+	switch (r->op) {
+	case OP_TOUCH:
+	case OP_MOVE_PAGES:
+	case OP_MADVISE:
+		pages = r->len / ps;
+		break;
+	case OP_MMAP:   /* populate or lock: faulted in at once */
+	case OP_MBIND:  /* with move: migrated */
+		pages = r->len / ps;
+		break;
+	case OP_ACCESS:
+		pages = trace_has(r, TK_COUNT) ? r->count : r->len / ps;
+		break;
+	case OP_FILE:
+		*file_bytes += r->size;
+		++*nfiles;
+		break;
+	case OP_READ:
+	case OP_WRITE:
+		pages = (trace_has(r, TK_LEN) ? r->len : *nfiles ? *file_bytes / *nfiles : 0) / ps;
+		break;
+	case OP_KMALLOC:
+		pages = r->size / ps;
+		break;
+	default:
+		break;
+	}
+	return pages + 1;
+}
+
+uint64_t sweep_cost(const struct sweep *sw, long v, uint64_t work)
+{
+	struct sweep_pos p;
+	struct run_args a;
+	struct nerr err;
+
+	sweep_decode(sw, v, &p);
+	const struct topology *topo = sw->topos[p.t];
+	uint64_t cost = work;
+
+	for (int n = 0; n < topo->nr_nodes; n++)
+		cost += topo->nodes[n].memory_bytes >> topo->page_shift;
+	if (sweep_variant_args(sw, &p, &a, &err))
+		return cost;
+	/* node reclaim scans the LRU on the allocation path where mode 0
+	 * takes another node, and each bit of the mode widens what it may
+	 * take (RECLAIM_ZONE clean page cache, RECLAIM_WRITE dirty pages
+	 * written, RECLAIM_UNMAP mapped pages); balancing adds scans and
+	 * hinting faults */
+	cost *= 1 + (uint64_t)__builtin_popcountll((unsigned long long)tun(&a.tun, TUN_ZONE_RECLAIM_MODE) & 7);
+	if (tun(&a.tun, TUN_NUMA_BALANCING))
+		cost *= 2;
+	return cost;
 }
 
 /* MemAvailable from /proc/meminfo in bytes; UINT64_MAX when unknown.
@@ -169,9 +231,9 @@ static int start_worker(const struct sweep *sw, long v, struct worker *w)
 	return 0;
 }
 
-/* Waits for one worker to end and stores its result; true when that
- * variant failed. */
-static bool reap_worker(struct worker *ws, int *nw, struct sweep_result *res)
+/* Waits for one worker to end and stores its result; returns the
+ * variant when it failed, else -1. */
+static long reap_worker(struct worker *ws, int *nw, struct sweep_result *res)
 {
 	int status;
 	pid_t pid;
@@ -194,10 +256,25 @@ static bool reap_worker(struct worker *ws, int *nw, struct sweep_result *res)
 				snprintf(r->msg, sizeof(r->msg), "numasim: variant %ld: worker gave no result",
 					 ws[i].v + 1);
 		}
+		long v = ws[i].v;
+
 		ws[i] = ws[--*nw];
-		return r->rc >= 0;
+		return r->rc >= 0 ? v : -1;
 	}
-	return false;
+	return -1;
+}
+
+/* qsort() order of variant numbers: larger cost first, then variant
+ * order (qsort is not stable, so the tie is broken explicitly). */
+static const uint64_t *cost_of;
+
+static int longest_first(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	if (cost_of[x] != cost_of[y])
+		return cost_of[x] > cost_of[y] ? -1 : 1;
+	return (x > y) - (x < y);
 }
 
 static int first_failure(const struct sweep *sw, const struct sweep_result *res)
@@ -230,14 +307,29 @@ int sweep_run_all(const struct sweep *sw, struct sweep_result *res)
 		return first_failure(sw, res);
 	}
 	struct worker *ws = calloc((size_t)sw->jobs, sizeof(*ws));
+	long *order = malloc((size_t)todo * sizeof(*order)), n = 0;
 	uint64_t avail = mem_available(), used = 0;
 	int nw = 0;
-	bool failed = false;
+	long failed = sw->variants;   /* the lowest failed variant so far */
 
-	if (!ws)
+	if (!ws || !order) {
+		free(ws);
+		free(order);
 		return cli_usage("out of memory");
-	for (long v = 0; v < sw->variants && !failed; v++) {
-		if (!sweep_in_shard(sw, v))
+	}
+	for (long v = 0; v < sw->variants; v++)
+		if (sweep_in_shard(sw, v))
+			order[n++] = v;
+	if (sw->cost) {
+		cost_of = sw->cost;
+		qsort(order, (size_t)n, sizeof(*order), longest_first);
+	}
+	for (long i = 0; i < n; i++) {
+		long v = order[i];
+
+		/* after a failure only the variants before it still run, so the
+		 * first failure in variant order is found as with --jobs 1 */
+		if (v > failed)
 			continue;
 		struct sweep_pos p;
 
@@ -250,18 +342,22 @@ int sweep_run_all(const struct sweep *sw, struct sweep_result *res)
 				v + 1, (unsigned long long)(need >> 20), (unsigned long long)(used >> 20),
 				(unsigned long long)(avail >> 20));
 		while (nw == sw->jobs || (nw > 0 && used + need > avail)) {
-			failed |= reap_worker(ws, &nw, res);
+			long f = reap_worker(ws, &nw, res);
+
+			if (f >= 0 && f < failed)
+				failed = f;
 			used = 0;
-			for (int i = 0; i < nw; i++)
-				used += ws[i].mem;
+			for (int k = 0; k < nw; k++)
+				used += ws[k].mem;
 		}
-		if (failed)
-			break;
+		if (v > failed)
+			continue;
 		if (start_worker(sw, v, &ws[nw])) {
 			res[v].rc = EXIT_BADINPUT;
 			snprintf(res[v].msg, sizeof(res[v].msg), "numasim: cannot start a worker: %s",
 				 strerror(errno));
-			break;
+			failed = v;
+			continue;
 		}
 		ws[nw].mem = need;
 		used += need;
@@ -270,5 +366,6 @@ int sweep_run_all(const struct sweep *sw, struct sweep_result *res)
 	while (nw > 0)
 		reap_worker(ws, &nw, res);
 	free(ws);
+	free(order);
 	return first_failure(sw, res);
 }

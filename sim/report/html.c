@@ -284,7 +284,9 @@ static void topology_slide(FILE *out, struct sim *s)
 	double bw = nn <= 8 ? 130 : nn <= 16 ? 60 : 26, bh = nn <= 8 ? (topo_has_tiers(t) ? 68 : 54) : nn <= 16 ? 30 : 20;
 	double R = nn <= 1 ? 0 : nn <= 8 ? 190 : nn <= 16 ? 230 : 270, W = 2 * R + bw + 60;
 	double H = 2 * R + bh + 60;
-	size_t nalloc = nn > 0 ? (size_t)nn : 1;   /* GCC's -Walloc-size-larger-than in Release */
+	/* nr_nodes >= 1 for a loaded topology; the clamp also tells GCC's
+	 * -Walloc-size-larger-than (Release, -O3) that the count is positive */
+	size_t nalloc = nn > 0 ? (size_t)nn : 1;
 	double *x = calloc(nalloc, sizeof(double)), *y = calloc(nalloc, sizeof(double));
 	char st[96];
 

@@ -2,6 +2,9 @@
 # Every command in docs/*.md runs exactly as printed, from the top of the
 # source tree (the directory every page names), with the numasim under
 # test first on PATH. Usage: test_doc_examples.sh NUMASIM SRCDIR
+# With $DOC_PAGES (a list of page names), the pages are DOC_PAGES in
+# SRCDIR itself, an installed <prefix>/share/doc/numasim, and the
+# commands run from there (test_doc_installed.sh).
 #
 # In ```sh and ```console blocks, a line "$ numasim ..." is a command
 # (pipes and all, through sh). It must exit 0, or with the status a
@@ -15,7 +18,13 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/bin"
 ln -s "$(cd "$(dirname "$numasim")" && pwd)/$(basename "$numasim")" "$tmp/bin/numasim"
-python3 - "$tmp" docs/*.md <<'PY'
+if [ -n "${DOC_PAGES:-}" ]; then
+  pages=$DOC_PAGES
+else
+  pages=$(echo docs/*.md)
+fi
+# shellcheck disable=SC2086
+python3 - "$tmp" $pages <<'PY'
 import os, re, subprocess, sys
 tmp, pages = sys.argv[1], sys.argv[2:]
 env = dict(os.environ, PATH=tmp + "/bin:" + os.environ["PATH"])

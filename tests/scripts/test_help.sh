@@ -8,7 +8,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 "$numasim" --help > "$tmp/top" || { echo "FAIL: numasim --help"; exit 1; }
-for cmd in run compare explain topo gen trace tunables quiz; do
+for cmd in run compare merge explain topo gen trace tunables quiz verify record import; do
   grep -q "^  numasim $cmd " "$tmp/top" || { echo "FAIL: numasim --help lacks $cmd"; fail=1; }
   for h in --help -h; do
     if ! "$numasim" $cmd $h > "$tmp/out" 2> "$tmp/err" || [ -s "$tmp/err" ] ||
@@ -21,6 +21,10 @@ grep -q "^  numasim topo show|validate|order" "$tmp/top" || { echo "FAIL: topo o
 # --help after other words too, and `help CMD`
 "$numasim" run -t ring4 --help | grep -q '^options:' || { echo "FAIL: run -t ring4 --help"; fail=1; }
 "$numasim" help explain | grep -q -- '--level' || { echo "FAIL: help explain"; fail=1; }
+# help's own help is the overview
+for h in --help help; do
+  "$numasim" help $h > "$tmp/out" && cmp -s "$tmp/out" "$tmp/top" || { echo "FAIL: numasim help $h"; fail=1; }
+done
 man=$(dirname "$numasim")/numasim.1
 if [ ! -f "$man" ]; then
   echo "FAIL: $man not built"; exit 1
