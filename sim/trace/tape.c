@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/utf8.h"
@@ -41,6 +42,7 @@ enum {
 #define SINK_FLUSH (1u << 20)
 #define TAPE_BUFSZ (1u << 20)
 #define NAME_MAX_BIN 255
+#define TRACE_BIN_LINE_GAP 4096   /* lines from one record to the next */
 
 struct tape {
 	struct bsink sink;
@@ -419,7 +421,7 @@ int trace_parse_text(struct trace_reader *r, const char *line, size_t n, struct 
 		r->text = t;
 		r->textcap = n + 1;
 	}
-	memcpy(r->text, line, n + 1);
+	memcpy(r->text, r->line, n + 1);
 	r->used_params = 0;
 	uint64_t line_no = rec->line;
 
@@ -466,6 +468,7 @@ int trace_bin_next(struct trace_reader *r, struct bsrc *b, bool tape, struct tra
 	char why[TRACE_WHY_MAX];
 	const char *w = NULL;
 	uint64_t at, dline, dt, v, pid;
+	bool end_rec = false;
 	int need = bsrc_need(b, RECORD_FIXED_MAX);
 
 	if (need < 0) {
@@ -479,6 +482,8 @@ int trace_bin_next(struct trace_reader *r, struct bsrc *b, bool tape, struct tra
 		goto bad;
 	}
 	unsigned tag = b->buf[b->pos++];
+
+	end_rec = tag == TAG_END;
 
 	if (tag == TAG_END) {
 		if (read_uv(b, &v, &w))
@@ -501,11 +506,12 @@ int trace_bin_next(struct trace_reader *r, struct bsrc *b, bool tape, struct tra
 		goto bad;
 	}
 	if (get_uv(b, &dline)) {
-		w = "cut short (truncated?)";
+		w = b->pos == b->end ? "cut short (truncated?)" : "bad number (a varint over 64 bits)";
 		goto bad;
 	}
-	if (dline == 0 || dline > (1ULL << 40) || c->prev_line + dline < 2) {
-		w = "bad line number (lines go up, from 2)";
+	if (dline == 0 || (!tape && dline > TRACE_BIN_LINE_GAP) || dline > (1ULL << 40) ||
+	    c->prev_line + dline < 2) {
+		w = "bad line number (lines go up, from 2, at most 4096 at a time)";
 		goto bad;
 	}
 	rec->line = (unsigned long)(c->prev_line + dline);
@@ -531,6 +537,10 @@ int trace_bin_next(struct trace_reader *r, struct bsrc *b, bool tape, struct tra
 			if (tape)
 				return nerr_set(err, "%s:%lu: %s", r->path, rec->line, why);
 			w = why;
+			goto bad;
+		}
+		if (!tape && compact_op(rec->op)) {
+			w = "a touch or access record stored as a line";
 			goto bad;
 		}
 		b->pos += (size_t)v;
@@ -612,6 +622,9 @@ bad:
 	if (tape)
 		return nerr_set(err, "%s: internal error: compiled trace, record %llu: %s", r->path,
 				(unsigned long long)c->nrec + 1, w);
+	if (end_rec)
+		return nerr_set(err, "%s: binary trace: end record (byte %llu): %s", r->path,
+				(unsigned long long)at, w);
 	return nerr_set(err, "%s: binary trace: record %llu (byte %llu): %s", r->path,
 			(unsigned long long)c->nrec + 1, (unsigned long long)at, w);
 }
@@ -715,9 +728,10 @@ void trace_format_compact(const struct trace_record *rec, char *buf, size_t len)
 {
 	size_t o = 0;
 	const char *rw = rec->flags & TF_WRITE ? "write" : "read";
+	char t[32];
 
-	o += (size_t)snprintf(buf + o, len - o, "@%llu %s pid=%d addr=0x%llx len=%llu",
-			      (unsigned long long)rec->time_ns, trace_op_name(rec->op), rec->pid,
+	o += (size_t)snprintf(buf + o, len - o, "@%s %s pid=%d addr=0x%llx len=%llu",
+			      trace_format_time(rec->time_ns, t, sizeof(t)), trace_op_name(rec->op), rec->pid,
 			      (unsigned long long)rec->addr, (unsigned long long)rec->len);
 	if (rec->op == OP_ACCESS && o < len)
 		o += (size_t)snprintf(buf + o, len - o, " count=%llu", (unsigned long long)rec->count);
@@ -873,6 +887,12 @@ static int write_binary(struct trace_reader *r, FILE *o, uint64_t *nrec, struct 
 	}
 	trace_encode_header(&s, r);
 	while ((rc = trace_next(r, rec, err)) == 1) {
+		if (rec->line - c.prev_line > TRACE_BIN_LINE_GAP) {
+			rc = nerr_set(err, "%s:%lu: more than %d lines after the previous record: a binary "
+				      "trace keeps records at most that far apart", r->path, rec->line,
+				      TRACE_BIN_LINE_GAP);
+			break;
+		}
 		trace_encode_record(&s, &c, rec, false);
 		if (s.failed)
 			break;
@@ -912,6 +932,11 @@ int trace_convert(const char *in, const char *out, const struct trace_params *p,
 		}
 		snprintf(tmp, len, "%s.XXXXXX", out);
 		fd = mkstemp(tmp);
+		mode_t mask = umask(0);
+
+		umask(mask);
+		if (fd >= 0 && fchmod(fd, 0666 & ~mask))
+			(void)0;   /* the mode is a courtesy: mkstemp's 0600 is safe */
 		if (fd < 0 || !(o = fdopen(fd, "w"))) {
 			nerr_set(err, "%s: cannot write: %s", out, strerror(errno));
 			if (fd >= 0) {

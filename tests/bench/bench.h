@@ -10,6 +10,8 @@ struct sim *bench_sim(struct topology *t);
 void bench_replay(void);
 void bench_replay_100m(void);
 void bench_linear(void); /* cost per record at 2,000 and 20,000 files/processes */
+void bench_parse(void);      /* the trace reader, text and binary (bench_parse.c) */
+void bench_parse_100m(void);
 void bench_thp(void);   /* first touch of THP-backed memory (bench_replay.c) */
 
 #endif
