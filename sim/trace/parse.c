@@ -137,8 +137,14 @@ static inline int name_find(const struct name_slot *t, const char *s, size_t n)
 	for (unsigned h = name_hash(s, n);; h = (h + 1) & (NAME_SLOTS - 1)) {
 		if (!t[h].idx1)
 			return -1;
-		if (t[h].len == n && memcmp(t[h].name, s, n) == 0)
-			return t[h].idx1 - 1;
+		if (t[h].len == n) {
+			size_t i = 0;
+
+			while (i < n && t[h].name[i] == s[i])
+				i++;
+			if (i == n)
+				return t[h].idx1 - 1;
+		}
 	}
 }
 
@@ -199,7 +205,13 @@ static unsigned find_flag(const char *s)
 	return i < 0 ? 0 : flag_defs[i].bit;
 }
 
-/* Cuts the line into words; a word starting with '#' begins a comment. */
+/* Character classes for split(): 1 ends a word (NUL, blank), 2 is '='. */
+static const unsigned char word_class[256] = {
+	['\0'] = 1, [' '] = 1, ['\t'] = 1, ['='] = 2,
+};
+
+/* Cuts the line into words; a word starting with '#' begins a comment.
+ * r->eqs[i] is the first '=' of word i, or NULL. */
 static int split(struct trace_reader *r, size_t *ntok)
 {
 	char *p = r->line;
@@ -217,11 +229,26 @@ static int split(struct trace_reader *r, size_t *ntok)
 			if (!t)
 				return -1;
 			r->toks = t;
+			t = realloc(r->eqs, cap * sizeof(*t));
+			if (!t)
+				return -1;
+			r->eqs = t;
 			r->tokcap = cap;
 		}
-		r->toks[n++] = p;
-		while (*p && *p != ' ' && *p != '\t')
+		r->toks[n] = p;
+		r->eqs[n] = NULL;
+		unsigned c;
+
+		/* the '=' comes after a key of a few letters: look for it
+		 * there, then run to the end of the word */
+		while ((c = word_class[(unsigned char)*p]) == 0)
 			p++;
+		if (c == 2) {
+			r->eqs[n] = p;
+			while (word_class[(unsigned char)*p] != 1)
+				p++;
+		}
+		n++;
 		if (*p)
 			*p++ = '\0';
 	}
@@ -352,13 +379,15 @@ static int parse_text(const char *key, const char *v, const char **out, char *wh
 	return 0;
 }
 
-static int parse_num(const char *key, const char *v, uint64_t lo, uint64_t hi,
+static int parse_num(enum trace_key k, const char *v, uint64_t lo, uint64_t hi,
 		     uint64_t *out, char *why, size_t len)
 {
 	char sub[TRACE_WHY_MAX / 2];
+	const char *key;
 
 	if (fast_size(v, out) == 0 && *out >= lo && *out <= hi)
 		return 0;
+	key = trace_key_name(k);
 	if (parse_size(v, out, sub, sizeof(sub)))
 		return trace_fail(why, len, "bad %s: %s", key, sub);
 	if (*out < lo || *out > hi)
@@ -367,7 +396,7 @@ static int parse_num(const char *key, const char *v, uint64_t lo, uint64_t hi,
 	return 0;
 }
 
-static int parse_int_key(const char *key, const char *v, int lo, int hi, int *out,
+static int parse_int_key(enum trace_key key, const char *v, int lo, int hi, int *out,
 			 char *why, size_t len)
 {
 	uint64_t u;
@@ -499,34 +528,34 @@ static int set_key(struct trace_reader *r, struct trace_record *rec,
 		   const struct op_def *d, enum trace_key k, char *v,
 		   char *why, size_t len)
 {
-	const char *name = trace_key_name(k);
+	const char *name = trace_key_name(k);   /* a table look-up */
 	static const char *const patterns[] = {"seq", "random"};
 	static const char *const actions[] = {"create", "set", "attach", "remove"};
 	int i = 0;
 
 	switch (k) {
-	case TK_PID: return parse_int_key(name, v, PID_RANGE, &rec->pid, why, len);
-	case TK_CHILD: return parse_int_key(name, v, PID_RANGE, &rec->child, why, len);
-	case TK_TID: return parse_int_key(name, v, PID_RANGE, &rec->tid, why, len);
-	case TK_PPID: return parse_int_key(name, v, 0, TRACE_PID_MAX, &rec->ppid, why, len);
-	case TK_AS_PID: return parse_int_key(name, v, PID_RANGE, &rec->as_pid, why, len);
-	case TK_CPU: return parse_int_key(name, v, 0, NS_MAX_CPUS - 1, &rec->cpu, why, len);
-	case TK_NODE: return parse_int_key(name, v, 0, NS_MAX_NODES - 1, &rec->node, why, len);
+	case TK_PID: return parse_int_key(k, v, PID_RANGE, &rec->pid, why, len);
+	case TK_CHILD: return parse_int_key(k, v, PID_RANGE, &rec->child, why, len);
+	case TK_TID: return parse_int_key(k, v, PID_RANGE, &rec->tid, why, len);
+	case TK_PPID: return parse_int_key(k, v, 0, TRACE_PID_MAX, &rec->ppid, why, len);
+	case TK_AS_PID: return parse_int_key(k, v, PID_RANGE, &rec->as_pid, why, len);
+	case TK_CPU: return parse_int_key(k, v, 0, NS_MAX_CPUS - 1, &rec->cpu, why, len);
+	case TK_NODE: return parse_int_key(k, v, 0, NS_MAX_NODES - 1, &rec->node, why, len);
 	case TK_UID: {
 		uint64_t u;
 
-		if (parse_num(name, v, 0, UINT32_MAX - 1, &u, why, len))
+		if (parse_num(k, v, 0, UINT32_MAX - 1, &u, why, len))
 			return -1;
 		rec->uid = (uint32_t)u;
 		return 0;
 	}
-	case TK_ADDR: return parse_num(name, v, 0, UINT64_MAX, &rec->addr, why, len);
-	case TK_LEN: return parse_num(name, v, 0, UINT64_MAX, &rec->len, why, len);
-	case TK_OFFSET: return parse_num(name, v, 0, UINT64_MAX, &rec->offset, why, len);
-	case TK_COUNT: return parse_num(name, v, 0, UINT64_MAX, &rec->count, why, len);
-	case TK_SIZE: return parse_num(name, v, 0, UINT64_MAX, &rec->size, why, len);
-	case TK_SEED: return parse_num(name, v, 0, UINT64_MAX, &rec->seed, why, len);
-	case TK_STRIDE: return parse_num(name, v, 1, UINT64_MAX, &rec->stride, why, len);
+	case TK_ADDR: return parse_num(k, v, 0, UINT64_MAX, &rec->addr, why, len);
+	case TK_LEN: return parse_num(k, v, 0, UINT64_MAX, &rec->len, why, len);
+	case TK_OFFSET: return parse_num(k, v, 0, UINT64_MAX, &rec->offset, why, len);
+	case TK_COUNT: return parse_num(k, v, 0, UINT64_MAX, &rec->count, why, len);
+	case TK_SIZE: return parse_num(k, v, 0, UINT64_MAX, &rec->size, why, len);
+	case TK_SEED: return parse_num(k, v, 0, UINT64_MAX, &rec->seed, why, len);
+	case TK_STRIDE: return parse_num(k, v, 1, UINT64_MAX, &rec->stride, why, len);
 	case TK_CPUS: return parse_cpus(v, &rec->cpus, why, len);
 	case TK_NODES:
 		if (rec->op == OP_MOVE_PAGES)
@@ -581,10 +610,8 @@ static int parse_bare_word(struct trace_record *rec, const struct op_def *d,
 }
 
 static int parse_word(struct trace_reader *r, struct trace_record *rec,
-		      const struct op_def *d, char *w, char *why, size_t len)
+		      const struct op_def *d, char *w, char *eq, char *why, size_t len)
 {
-	char *eq = strchr(w, '=');
-
 	if (!eq)
 		return parse_bare_word(rec, d, w, why, len);
 	int k = find_key(w, (size_t)(eq - w));
@@ -785,7 +812,7 @@ int trace_parse_line(struct trace_reader *r, struct trace_record *rec, char *why
 		const struct op_def *d = &op_defs[op];
 
 		for (size_t i = 2; i < n; i++)
-			if (parse_word(r, rec, d, r->toks[i], why, len))
+			if (parse_word(r, rec, d, r->toks[i], r->eqs[i], why, len))
 				return -1;
 		if (finish(rec, d, why, len))
 			return -1;

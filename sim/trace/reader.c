@@ -172,7 +172,8 @@ static int read_line(struct trace_reader *r)
 
 static bool blank_or_comment(const char *s)
 {
-	s += strspn(s, " \t");
+	while (*s == ' ' || *s == '\t')
+		s++;
 	return *s == '\0' || *s == '#';
 }
 
@@ -341,6 +342,7 @@ void trace_close(struct trace_reader *r)
 	free(r->line);
 	free(r->text);
 	free(r->toks);
+	free(r->eqs);
 	free(r->ints.v);
 	free(r->fetch);
 	trace_tape_free(r->tape);

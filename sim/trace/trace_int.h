@@ -69,6 +69,7 @@ struct trace_reader {
 	char *text;              /* an intact copy of the line: rec->text */
 	size_t textcap;
 	char **toks;             /* the line's words */
+	char **eqs;              /* the first '=' of each word, or NULL */
 	size_t tokcap;
 	struct intbuf ints;      /* move_pages targets, expect status */
 	unsigned long lineno;
