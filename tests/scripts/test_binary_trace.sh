@@ -3,9 +3,10 @@
 # form the validation pass hands the replay.
 #  - Round trip: for every scenario, text -> binary -> text -> binary gives
 #    the same binary bytes (the same records: fields, line numbers, name,
-#    parameters), and the text, its binary and the text written back
-#    replay to byte-identical JSON reports (the path aside), with every
-#    expect holding.
+#    parameters); for a set of scenarios covering every op (the replays
+#    of all 73 would take many minutes under ASan), the text, its binary
+#    and the text written back replay to byte-identical JSON reports (the
+#    path aside), with every expect holding.
 #  - The binary trace and the text written from it replay with identical
 #    --explain narrations (a binary touch/access record's line is its
 #    canonical text, the one convert writes).
@@ -21,7 +22,14 @@ fail() { echo "FAIL: $*"; exit 1; }
 cd "$tmp" || exit 1
 norm() { sed 's|"path": "[^"]*"|"path": X|' "$1"; }
 
-n=0
+# every op, expect kind and flag form among them: spawn/fork/thread/exit,
+# mmap/munmap/touch/access (seq, pattern=random, seed=, stride=), files, policies,
+# move_pages/migrate_pages, cpusets, sysctl, kmalloc, madvise, snapshots
+replayed="first_touch fork_cow task_lifecycle stillborn_child file_mapping fsync_writes_all
+ policy_errors policy_interleave migrate_move_pages migrate_pages cpuset_migrate reclaim_kmalloc
+ thp_madvise numab_sysctl ratio_2node huge_pages"
+replayed=$(echo $replayed)
+n=0 r=0
 for t in "$src"/tests/scenarios/*.trace; do
   name=$(basename "$t" .trace)
   topo=$(sed -n 's/^# topology: *//p' "$t" | head -n 1)
@@ -32,6 +40,8 @@ for t in "$src"/tests/scenarios/*.trace; do
   "$numasim" trace convert -w "c/$name.trace" -o "b2.bin" 2>/dev/null || fail "$name: convert the text back"
   cmp -s "b/$name.trace" b2.bin || fail "$name: text -> binary -> text -> binary changed the records"
   head -c 8 "b/$name.trace" | od -An -tx1 | grep -q '89 4e 53 54 52 0d 0a 1a' || fail "$name: no magic"
+  n=$((n + 1))
+  case " $replayed " in *" $name "*) ;; *) continue ;; esac
   for d in src b c; do
     f="b/$name.trace"; [ $d = c ] && f="c/$name.trace"; [ $d = src ] && f=$t
     # shellcheck disable=SC2086
@@ -41,10 +51,11 @@ for t in "$src"/tests/scenarios/*.trace; do
   norm src.json > src.n; norm b.json > b.n; norm c.json > c.n
   cmp -s src.n b.n || fail "$name: the binary trace's report differs from the text's"
   cmp -s src.n c.n || fail "$name: the text written from the binary reports differently"
-  n=$((n + 1))
+  r=$((r + 1))
 done
 [ $n -gt 50 ] || fail "only $n scenarios"
-echo "ok $n scenarios: round trip, byte-identical reports"
+[ $r = 16 ] || fail "$r of the 16 replayed scenarios found"
+echo "ok $n scenarios round trip; $r replay to byte-identical reports"
 
 w="$src/tests/scenarios/first_touch.trace"
 "$numasim" trace convert -w "$w" -o ft.bin 2>/dev/null || fail "convert"
