@@ -6,6 +6,8 @@
  * With trace parameters (docs/trace-format.md "Parameters") the trace is
  * checked with the defaults and --set values, then once more for every
  * --vary value (the other parameters at their --set or default value).
+ * `numasim trace convert -w IN -o OUT` writes a text trace as a binary
+ * one and a binary one as text.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -89,11 +91,48 @@ static int trace_validate_cmd(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* `trace convert -w IN -o OUT [--set NAME=V]...`: text to binary, or
+ * binary to text (docs/trace-format.md "Binary traces"). */
+static int trace_convert_cmd(int argc, char **argv)
+{
+	const char *in = NULL, *out = NULL;
+	struct run_args a;
+	struct nerr err;
+	uint64_t n;
+	bool to_binary;
+
+	run_args_init(&a);
+	for (int i = 1; i < argc; i++) {
+		bool has = i + 1 < argc;
+
+		if ((!strcmp(argv[i], "-w") || !strcmp(argv[i], "--workload")) && has) {
+			in = argv[++i];
+		} else if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) && has) {
+			out = argv[++i];
+		} else if (!strcmp(argv[i], "--set") && has) {
+			if (run_args_set(&a, argv[++i], &err))
+				return cli_fail(&err);
+		} else {
+			return cli_usage("trace convert: unexpected argument '%s'", argv[i]);
+		}
+	}
+	if (!in || !out)
+		return cli_usage("trace convert needs -w TRACE and -o OUT");
+	if (trace_convert(in, out, &a.params, &n, &to_binary, &err))
+		return cli_fail(&err);
+	if (strcmp(out, "-"))
+		fprintf(stderr, "%s: %" PRIu64 " records written as %s\n", out, n,
+			to_binary ? "a binary trace" : "text");
+	return EXIT_OK;
+}
+
 int cmd_trace(int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage("trace needs a subcommand: validate -w TRACE");
+		return cli_usage("trace needs a subcommand: validate -w TRACE, convert -w TRACE -o OUT");
 	if (!strcmp(argv[1], "validate"))
 		return trace_validate_cmd(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "convert"))
+		return trace_convert_cmd(argc - 1, argv + 1);
 	return cli_usage("unknown trace subcommand '%s'", argv[1]);
 }

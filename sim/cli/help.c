@@ -88,10 +88,13 @@ static const struct help_cmd help_cmds[] = {
 	 {{"key=value", "nodes, cpus-per-node, tasks, size, count, seed, page-size, rounds, "
 	   "zone-reclaim, policy"}}},
 	{"trace",
-	 {"trace validate -w TRACE [--set NAME=V]... [--vary NAME=V1,V2,...]..."},
-	 "Parses a whole trace without running it and prints PATH: ok (N records), or its first "
-	 "error (docs/trace-format.md); with parameter values, checks the trace with each.",
-	 {{"-w, --workload TRACE", "the trace to check"},
+	 {"trace validate -w TRACE [--set NAME=V]... [--vary NAME=V1,V2,...]...",
+	  "trace convert -w TRACE -o OUT [--set NAME=V]..."},
+	 "validate parses a whole trace without running it and prints PATH: ok (N records), or its "
+	 "first error (docs/trace-format.md); with parameter values, checks the trace with each. "
+	 "convert writes a text trace as a binary one, or a binary one as text.",
+	 {{"-w, --workload TRACE", "the trace to check or convert"},
+	  {"-o, --output OUT", "convert: the file written (- for stdout)"},
 	  {"--set NAME=V", "a trace parameter's value, repeatable"},
 	  {"--vary NAME=V1,V2,...", "check the trace with each value, repeatable"}}},
 	{"tunables",

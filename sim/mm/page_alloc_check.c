@@ -103,7 +103,7 @@ static int visit_pcp(const struct sim *s, pfn_t pfn, const void *arg, struct ner
 {
 	const struct zone *z = arg;
 
-	if (s->mem.f.flags[pfn] != PG_pcp || pfn_zone_id(&s->mem, pfn) != z->id)
+	if (s->mem.f.flags[pfn] != PG_pcp || pfn_zone_id(&s->mem, pfn) != (unsigned)z->id)
 		return nerr_set(err, "check: pfn %u on a per-CPU list of node %d zone %d has flags %#x "
 				"or another zone", pfn, z->node, z->type, s->mem.f.flags[pfn]);
 	return 0;

@@ -180,7 +180,7 @@ static char *split_cmp(char *w, enum expect_cmp *cmp)
 	} else {
 		p += strspn(p, "abcdefghijklmnopqrstuvwxyz_0123456789");
 	}
-	char c = p[0], d = p[1];
+	char c = p[0], d = c ? p[1] : '\0';   /* never past the word's end */
 
 	if ((c == '<' || c == '>') && d == '=') {
 		*cmp = c == '<' ? CMP_LE : CMP_GE;

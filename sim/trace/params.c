@@ -208,49 +208,50 @@ int trace_param_apply(struct trace_reader *r, const struct trace_params *p, stru
 	return 0;
 }
 
-/* Grows r->subst to hold n bytes. */
-static int subst_reserve(struct trace_reader *r, size_t n)
+/* Grows *buf to hold n bytes. */
+static int buf_reserve(char **buf, size_t *cap, size_t n)
 {
-	if (n <= r->substcap)
+	if (n <= *cap)
 		return 0;
-	size_t cap = r->substcap ? r->substcap : 256;
+	size_t c = *cap ? *cap : 256;
 
-	while (cap < n)
-		cap *= 2;
-	char *b = realloc(r->subst, cap);
+	while (c < n)
+		c *= 2;
+	char *b = realloc(*buf, c);
 
 	if (!b)
 		return -1;
-	r->subst = b;
-	r->substcap = cap;
+	*buf = b;
+	*cap = c;
 	return 0;
 }
 
 /*
- * Replaces every ${NAME} of r->line before its comment by its value
- * (the line then lives in the former substitution buffer). A '$' not
- * starting ${NAME}, an unterminated ${ or an undeclared NAME is an error.
+ * Copies in to *out with every ${NAME} before its comment replaced by
+ * its value. A '$' not starting ${NAME}, an unterminated ${ or an
+ * undeclared NAME is an error.
  */
-int trace_param_subst(struct trace_reader *r, char *why, size_t len)
+int trace_param_subst_into(const struct trace_reader *r, const char *in, char **out, size_t *cap,
+			   uint32_t *used, char *why, size_t len)
 {
 	size_t o = 0;
-	const char *comment = r->line;
+	const char *comment = in;
 
 	/* a word starting with '#' starts a comment: left as it is */
-	while ((comment = strchr(comment, '#')) && comment != r->line && comment[-1] != ' ' &&
+	while ((comment = strchr(comment, '#')) && comment != in && comment[-1] != ' ' &&
 	       comment[-1] != '\t')
 		comment++;
-	r->used_params = 0;
-	for (const char *s = r->line; *s;) {
+	*used = 0;
+	for (const char *s = in; *s;) {
 		const char *d = strchr(s, '$');
 
 		if (d && comment && d > comment)
 			d = NULL;
 		size_t lit = d ? (size_t)(d - s) : strlen(s);
 
-		if (subst_reserve(r, o + lit + 1))
+		if (buf_reserve(out, cap, o + lit + 1))
 			return trace_fail(why, len, "out of memory");
-		memcpy(r->subst + o, s, lit);
+		memcpy(*out + o, s, lit);
 		o += lit;
 		if (!d)
 			break;
@@ -265,22 +266,33 @@ int trace_param_subst(struct trace_reader *r, char *why, size_t len)
 					  (int)(close - d - 2), d + 2, (int)(close - d - 2), d + 2);
 		size_t vl = strlen(r->params[i].value);
 
-		r->used_params |= 1u << i;
-		if (subst_reserve(r, o + vl + 1))
+		*used |= 1u << i;
+		if (buf_reserve(out, cap, o + vl + 1))
 			return trace_fail(why, len, "out of memory");
-		memcpy(r->subst + o, r->params[i].value, vl);
+		memcpy(*out + o, r->params[i].value, vl);
 		o += vl;
 		s = close + 1;
 	}
-	r->subst[o] = '\0';
+	if (buf_reserve(out, cap, o + 1))
+		return trace_fail(why, len, "out of memory");
+	(*out)[o] = '\0';
+	return 0;
+}
+
+/* Replaces every ${NAME} of r->line (the line then lives in the former
+ * substitution buffer). */
+int trace_param_subst(struct trace_reader *r, char *why, size_t len)
+{
+	if (trace_param_subst_into(r, r->line, &r->subst, &r->substcap, &r->used_params, why, len))
+		return -1;
 	char *t = r->line;
 	size_t c = r->cap;
 
+	r->len = strlen(r->subst);
 	r->line = r->subst;
 	r->cap = r->substcap;
 	r->subst = t;
 	r->substcap = c;
-	r->len = o;
 	return 0;
 }
 

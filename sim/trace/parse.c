@@ -91,23 +91,83 @@ static uint64_t allowed_keys(const struct op_def *d)
 	return d->req | d->opt | (d->flags ? K(FLAGS) : 0);
 }
 
+/*
+ * Name lookups: ops, keys and flags are found through small open-addressed
+ * tables keyed on (length, first, third and last character), filled once
+ * at program start; a lookup is one hash and, nearly always, one memcmp
+ * (no scan over every name).
+ */
+#define NAME_SLOTS 128
+
+struct name_slot {
+	const char *name;
+	unsigned char len;
+	unsigned char idx1;   /* index + 1; 0: empty */
+};
+
+static struct name_slot op_slots[NAME_SLOTS], key_slots[NAME_SLOTS], flag_slots[NAME_SLOTS];
+
+static inline unsigned name_hash(const char *s, size_t n)
+{
+	unsigned h = (unsigned)n * 61u + (unsigned char)s[0] * 7u + (unsigned char)s[n - 1] * 3u;
+
+	if (n > 2)
+		h += (unsigned char)s[2] * 17u;
+	return (h ^ (h >> 7)) & (NAME_SLOTS - 1);
+}
+
+static void name_put(struct name_slot *t, const char *name, unsigned idx)
+{
+	size_t n = strlen(name);
+
+	for (unsigned h = name_hash(name, n);; h = (h + 1) & (NAME_SLOTS - 1)) {
+		if (!t[h].idx1) {
+			t[h].name = name;
+			t[h].len = (unsigned char)n;
+			t[h].idx1 = (unsigned char)(idx + 1);
+			return;
+		}
+	}
+}
+
+static inline int name_find(const struct name_slot *t, const char *s, size_t n)
+{
+	if (n == 0 || n > 255)
+		return -1;
+	for (unsigned h = name_hash(s, n);; h = (h + 1) & (NAME_SLOTS - 1)) {
+		if (!t[h].idx1)
+			return -1;
+		if (t[h].len == n) {
+			size_t i = 0;
+
+			while (i < n && t[h].name[i] == s[i])
+				i++;
+			if (i == n)
+				return t[h].idx1 - 1;
+		}
+	}
+}
+
+#define NR_FLAG_DEFS (sizeof(flag_defs) / sizeof(flag_defs[0]))
+
+__attribute__((constructor)) static void name_tables_init(void)
+{
+	for (unsigned i = 0; i < NR_TRACE_OPS; i++)
+		name_put(op_slots, op_defs[i].name, i);
+	for (unsigned i = 0; i < NR_TRACE_KEYS; i++)
+		name_put(key_slots, trace_key_name((enum trace_key)i), i);
+	for (unsigned i = 0; i < NR_FLAG_DEFS; i++)
+		name_put(flag_slots, flag_defs[i].name, i);
+}
+
 static int find_op(const char *s)
 {
-	for (int i = 0; i < NR_TRACE_OPS; i++)
-		if (strcmp(op_defs[i].name, s) == 0)
-			return i;
-	return -1;
+	return name_find(op_slots, s, strlen(s));
 }
 
 static int find_key(const char *s, size_t n)
 {
-	for (int i = 0; i < NR_TRACE_KEYS; i++) {
-		const char *k = trace_key_name((enum trace_key)i);
-
-		if (strncmp(k, s, n) == 0 && k[n] == '\0')
-			return i;
-	}
-	return -1;
+	return name_find(key_slots, s, n);
 }
 
 /* " (did you mean 'spawn'?)" for a mistyped op, key or sysctl, in buf. */
@@ -140,20 +200,26 @@ static const char *tunable_hint(const char *w, char *buf, size_t len)
 
 static unsigned find_flag(const char *s)
 {
-	for (size_t i = 0; i < sizeof(flag_defs) / sizeof(flag_defs[0]); i++)
-		if (strcmp(flag_defs[i].name, s) == 0)
-			return flag_defs[i].bit;
-	return 0;
+	int i = name_find(flag_slots, s, strlen(s));
+
+	return i < 0 ? 0 : flag_defs[i].bit;
 }
 
-/* Cuts the line into words; a word starting with '#' begins a comment. */
+/* Character classes for split(): 1 ends a word (NUL, blank), 2 is '='. */
+static const unsigned char word_class[256] = {
+	['\0'] = 1, [' '] = 1, ['\t'] = 1, ['='] = 2,
+};
+
+/* Cuts the line into words; a word starting with '#' begins a comment.
+ * r->eqs[i] is the first '=' of word i, or NULL. */
 static int split(struct trace_reader *r, size_t *ntok)
 {
 	char *p = r->line;
 	size_t n = 0;
 
 	for (;;) {
-		p += strspn(p, " \t");
+		while (*p == ' ' || *p == '\t')
+			p++;
 		if (*p == '\0' || *p == '#')
 			break;
 		if (n == r->tokcap) {
@@ -163,14 +229,114 @@ static int split(struct trace_reader *r, size_t *ntok)
 			if (!t)
 				return -1;
 			r->toks = t;
+			t = realloc(r->eqs, cap * sizeof(*t));
+			if (!t)
+				return -1;
+			r->eqs = t;
 			r->tokcap = cap;
 		}
-		r->toks[n++] = p;
-		p += strcspn(p, " \t");
+		r->toks[n] = p;
+		r->eqs[n] = NULL;
+		unsigned c;
+
+		/* the '=' comes after a key of a few letters: look for it
+		 * there, then run to the end of the word */
+		while ((c = word_class[(unsigned char)*p]) == 0)
+			p++;
+		if (c == 2) {
+			r->eqs[n] = p;
+			while (word_class[(unsigned char)*p] != 1)
+				p++;
+		}
+		n++;
 		if (*p)
 			*p++ = '\0';
 	}
 	*ntok = n;
+	return 0;
+}
+
+/*
+ * Inline number parsing for the common case: decimal or 0x hex digits
+ * (never octal: "010" is ten) and an optional unit, exactly the rules of
+ * core/units.c. Anything it does not take at once - too many digits, an
+ * unknown unit, a value that would overflow - goes to parse_size() or
+ * parse_time_ns(), which accept or reject it with the usual message.
+ */
+static inline int fast_digits(const char **pp, uint64_t *out)
+{
+	const char *p = *pp, *start;
+	uint64_t v = 0;
+
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		start = p += 2;
+		for (;; p++) {
+			unsigned c = (unsigned char)*p, d;
+
+			if (c - '0' < 10)
+				d = c - '0';
+			else if ((c | 0x20) - 'a' < 6)
+				d = (c | 0x20) - 'a' + 10;
+			else
+				break;
+			v = v << 4 | d;
+		}
+		if (p == start || p - start > 16)
+			return -1;
+	} else {
+		start = p;
+		for (; (unsigned)(*p - '0') < 10; p++)
+			v = v * 10 + (uint64_t)(*p - '0');
+		if (p == start || p - start > 19)
+			return -1;
+	}
+	*pp = p;
+	*out = v;
+	return 0;
+}
+
+/* A size: the number times its unit (B, K/KiB, M/MiB, G/GiB, T/TiB). */
+static inline int fast_size(const char *s, uint64_t *out)
+{
+	uint64_t v, mult;
+
+	if (fast_digits(&s, &v))
+		return -1;
+	switch (s[0]) {
+	case '\0': *out = v; return 0;
+	case 'B': mult = 1; s += 1; break;
+	case 'K': mult = 1ULL << 10; break;
+	case 'M': mult = 1ULL << 20; break;
+	case 'G': mult = 1ULL << 30; break;
+	case 'T': mult = 1ULL << 40; break;
+	default: return -1;
+	}
+	if (mult != 1)
+		s += s[1] == 'i' && s[2] == 'B' ? 3 : 1;
+	if (*s || v > UINT64_MAX / mult)
+		return -1;
+	*out = v * mult;
+	return 0;
+}
+
+/* A time: the number times its unit (ns, us, ms, s). */
+static inline int fast_time(const char *s, uint64_t *out)
+{
+	uint64_t v, mult;
+
+	if (fast_digits(&s, &v))
+		return -1;
+	if (s[0] == '\0')
+		mult = 1;
+	else if (s[0] == 's' && s[1] == '\0')
+		mult = 1000000000;
+	else if (s[1] == 's' && s[2] == '\0')
+		mult = s[0] == 'n' ? 1 : s[0] == 'u' ? 1000 : s[0] == 'm' ? 1000000 : 0;
+	else
+		return -1;
+	if (!mult || v > UINT64_MAX / mult)
+		return -1;
+	*out = v * mult;
 	return 0;
 }
 
@@ -182,7 +348,7 @@ static int parse_time(struct trace_reader *r, const char *tok, uint64_t *out,
 
 	if (tok[0] != '@' && tok[0] != '+')
 		return trace_fail(why, len, "a record starts with its time (@N or +N), not '%s'", tok);
-	if (parse_time_ns(tok + 1, &t, sub, sizeof(sub)))
+	if (fast_time(tok + 1, &t) && parse_time_ns(tok + 1, &t, sub, sizeof(sub)))
 		return trace_fail(why, len, "bad time: %s", sub);
 	if (tok[0] == '+') {
 		if (t > UINT64_MAX - r->prev_ns)
@@ -213,11 +379,15 @@ static int parse_text(const char *key, const char *v, const char **out, char *wh
 	return 0;
 }
 
-static int parse_num(const char *key, const char *v, uint64_t lo, uint64_t hi,
+static int parse_num(enum trace_key k, const char *v, uint64_t lo, uint64_t hi,
 		     uint64_t *out, char *why, size_t len)
 {
 	char sub[TRACE_WHY_MAX / 2];
+	const char *key;
 
+	if (fast_size(v, out) == 0 && *out >= lo && *out <= hi)
+		return 0;
+	key = trace_key_name(k);
 	if (parse_size(v, out, sub, sizeof(sub)))
 		return trace_fail(why, len, "bad %s: %s", key, sub);
 	if (*out < lo || *out > hi)
@@ -226,7 +396,7 @@ static int parse_num(const char *key, const char *v, uint64_t lo, uint64_t hi,
 	return 0;
 }
 
-static int parse_int_key(const char *key, const char *v, int lo, int hi, int *out,
+static int parse_int_key(enum trace_key key, const char *v, int lo, int hi, int *out,
 			 char *why, size_t len)
 {
 	uint64_t u;
@@ -358,34 +528,34 @@ static int set_key(struct trace_reader *r, struct trace_record *rec,
 		   const struct op_def *d, enum trace_key k, char *v,
 		   char *why, size_t len)
 {
-	const char *name = trace_key_name(k);
+	const char *name = trace_key_name(k);   /* a table look-up */
 	static const char *const patterns[] = {"seq", "random"};
 	static const char *const actions[] = {"create", "set", "attach", "remove"};
 	int i = 0;
 
 	switch (k) {
-	case TK_PID: return parse_int_key(name, v, PID_RANGE, &rec->pid, why, len);
-	case TK_CHILD: return parse_int_key(name, v, PID_RANGE, &rec->child, why, len);
-	case TK_TID: return parse_int_key(name, v, PID_RANGE, &rec->tid, why, len);
-	case TK_PPID: return parse_int_key(name, v, 0, TRACE_PID_MAX, &rec->ppid, why, len);
-	case TK_AS_PID: return parse_int_key(name, v, PID_RANGE, &rec->as_pid, why, len);
-	case TK_CPU: return parse_int_key(name, v, 0, NS_MAX_CPUS - 1, &rec->cpu, why, len);
-	case TK_NODE: return parse_int_key(name, v, 0, NS_MAX_NODES - 1, &rec->node, why, len);
+	case TK_PID: return parse_int_key(k, v, PID_RANGE, &rec->pid, why, len);
+	case TK_CHILD: return parse_int_key(k, v, PID_RANGE, &rec->child, why, len);
+	case TK_TID: return parse_int_key(k, v, PID_RANGE, &rec->tid, why, len);
+	case TK_PPID: return parse_int_key(k, v, 0, TRACE_PID_MAX, &rec->ppid, why, len);
+	case TK_AS_PID: return parse_int_key(k, v, PID_RANGE, &rec->as_pid, why, len);
+	case TK_CPU: return parse_int_key(k, v, 0, NS_MAX_CPUS - 1, &rec->cpu, why, len);
+	case TK_NODE: return parse_int_key(k, v, 0, NS_MAX_NODES - 1, &rec->node, why, len);
 	case TK_UID: {
 		uint64_t u;
 
-		if (parse_num(name, v, 0, UINT32_MAX - 1, &u, why, len))
+		if (parse_num(k, v, 0, UINT32_MAX - 1, &u, why, len))
 			return -1;
 		rec->uid = (uint32_t)u;
 		return 0;
 	}
-	case TK_ADDR: return parse_num(name, v, 0, UINT64_MAX, &rec->addr, why, len);
-	case TK_LEN: return parse_num(name, v, 0, UINT64_MAX, &rec->len, why, len);
-	case TK_OFFSET: return parse_num(name, v, 0, UINT64_MAX, &rec->offset, why, len);
-	case TK_COUNT: return parse_num(name, v, 0, UINT64_MAX, &rec->count, why, len);
-	case TK_SIZE: return parse_num(name, v, 0, UINT64_MAX, &rec->size, why, len);
-	case TK_SEED: return parse_num(name, v, 0, UINT64_MAX, &rec->seed, why, len);
-	case TK_STRIDE: return parse_num(name, v, 1, UINT64_MAX, &rec->stride, why, len);
+	case TK_ADDR: return parse_num(k, v, 0, UINT64_MAX, &rec->addr, why, len);
+	case TK_LEN: return parse_num(k, v, 0, UINT64_MAX, &rec->len, why, len);
+	case TK_OFFSET: return parse_num(k, v, 0, UINT64_MAX, &rec->offset, why, len);
+	case TK_COUNT: return parse_num(k, v, 0, UINT64_MAX, &rec->count, why, len);
+	case TK_SIZE: return parse_num(k, v, 0, UINT64_MAX, &rec->size, why, len);
+	case TK_SEED: return parse_num(k, v, 0, UINT64_MAX, &rec->seed, why, len);
+	case TK_STRIDE: return parse_num(k, v, 1, UINT64_MAX, &rec->stride, why, len);
 	case TK_CPUS: return parse_cpus(v, &rec->cpus, why, len);
 	case TK_NODES:
 		if (rec->op == OP_MOVE_PAGES)
@@ -440,10 +610,8 @@ static int parse_bare_word(struct trace_record *rec, const struct op_def *d,
 }
 
 static int parse_word(struct trace_reader *r, struct trace_record *rec,
-		      const struct op_def *d, char *w, char *why, size_t len)
+		      const struct op_def *d, char *w, char *eq, char *why, size_t len)
 {
-	char *eq = strchr(w, '=');
-
 	if (!eq)
 		return parse_bare_word(rec, d, w, why, len);
 	int k = find_key(w, (size_t)(eq - w));
@@ -590,7 +758,7 @@ static int finish(struct trace_record *rec, const struct op_def *d, char *why, s
 }
 
 /* Only what a record may read without its `has` bit is reset per line. */
-static void reset(struct trace_record *rec)
+void trace_record_reset(struct trace_record *rec)
 {
 	rec->has = rec->all = 0;
 	rec->flags = 0;
@@ -600,6 +768,8 @@ static void reset(struct trace_record *rec)
 	rec->name = rec->file = rec->path = rec->label = rec->device = rec->cache = NULL;
 	rec->targets = NULL;
 	rec->ntargets = 0;
+	rec->text = NULL;
+	rec->text_at = 0;
 	rec->mode = MPOL_DEFAULT;
 	rec->mode_flags = rec->mbind_flags = 0;
 	rec->memory_migrate = rec->memory_spread_page = false;
@@ -617,7 +787,7 @@ int trace_parse_line(struct trace_reader *r, struct trace_record *rec, char *why
 
 	if (split(r, &n))
 		return trace_fail(why, len, "out of memory");
-	reset(rec);
+	trace_record_reset(rec);
 	if (parse_time(r, r->toks[0], &rec->time_ns, why, len))
 		return -1;
 	if (n < 2)
@@ -642,7 +812,7 @@ int trace_parse_line(struct trace_reader *r, struct trace_record *rec, char *why
 		const struct op_def *d = &op_defs[op];
 
 		for (size_t i = 2; i < n; i++)
-			if (parse_word(r, rec, d, r->toks[i], why, len))
+			if (parse_word(r, rec, d, r->toks[i], r->eqs[i], why, len))
 				return -1;
 		if (finish(rec, d, why, len))
 			return -1;

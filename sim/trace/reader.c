@@ -72,6 +72,7 @@ static char *default_name(const char *path)
  * file, -1 error in r->why. */
 static int fill(struct trace_reader *r)
 {
+	r->buf_off += r->bend;
 	size_t n = fread(r->buf, 1, READ_BUFSZ, r->f);
 
 	r->bpos = 0;
@@ -126,6 +127,7 @@ static int read_line(struct trace_reader *r)
 	char *nl = NULL;
 
 	r->len = 0;
+	r->line_off = r->buf_off + r->bpos;
 	while (!nl) {
 		if (r->bpos == r->bend) {
 			int rc = fill(r);
@@ -170,7 +172,8 @@ static int read_line(struct trace_reader *r)
 
 static bool blank_or_comment(const char *s)
 {
-	s += strspn(s, " \t");
+	while (*s == ' ' || *s == '\t')
+		s++;
 	return *s == '\0' || *s == '#';
 }
 
@@ -202,8 +205,24 @@ static int take_name_comment(struct trace_reader *r)
 static int read_header(struct trace_reader *r, struct nerr *err)
 {
 	char why[TRACE_WHY_MAX];
-	int rc = read_line(r);
+	int rc;
 
+	if (r->bpos == r->bend && fill(r) < 0) {
+		r->lineno = 1;
+		return nerr_set(err, "%s:%lu: %s", r->path, r->lineno, r->why);
+	}
+	if (r->bend - r->bpos >= TRACE_BIN_MAGIC_LEN &&
+	    !memcmp(r->buf + r->bpos, TRACE_BIN_MAGIC, TRACE_BIN_MAGIC_LEN)) {
+		/* a binary trace: its bytes are read through r->bin from here */
+		r->bin.buf = (unsigned char *)r->buf;
+		r->bin.pos = r->bpos;
+		r->bin.end = r->bend;
+		r->bin.cap = READ_BUFSZ;
+		r->bin.f = r->f;
+		r->bin.base = r->buf_off;
+		return trace_bin_start(r, err);
+	}
+	rc = read_line(r);
 	if (rc < 0)
 		return nerr_set(err, "%s:%lu: %s", r->path, r->lineno, r->why);
 	if (rc == 0 && r->stream)
@@ -252,6 +271,7 @@ static struct trace_reader *open_reader(const char *path_or_name, const struct t
 		nerr_set(err, "%s: out of host memory", path_or_name);
 		return NULL;
 	}
+	r->src_fd = -1;
 	r->path = resolve(path_or_name, err);
 	if (!r->path)
 		goto fail;
@@ -282,7 +302,8 @@ static struct trace_reader *open_reader(const char *path_or_name, const struct t
 			 strerror(errno));
 		goto fail;
 	}
-	if (start_reading(r, err) || trace_param_apply(r, p, err))
+	if (start_reading(r, err) ||
+	    (r->binary ? trace_bin_apply_params(r, p, err) : trace_param_apply(r, p, err)))
 		goto fail;
 	return r;
 fail:
@@ -321,7 +342,10 @@ void trace_close(struct trace_reader *r)
 	free(r->line);
 	free(r->text);
 	free(r->toks);
+	free(r->eqs);
 	free(r->ints.v);
+	free(r->fetch);
+	trace_tape_free(r->tape);
 	trace_param_free(r);
 	free(r);
 }
@@ -377,6 +401,25 @@ int trace_next(struct trace_reader *r, struct trace_record *rec, struct nerr *er
 {
 	char why[TRACE_WHY_MAX];
 
+	if (r->tape) {
+		/* the compiled records, then (a trace still growing) the text */
+		if (r->on_tape) {
+			int rc = trace_tape_next(r, rec, err);
+
+			if (rc)
+				return rc;
+		}
+		if (!r->follow)
+			return 0;
+	}
+	if (r->binary) {
+		if (r->bin_done)
+			return 0;
+		int rc = trace_bin_next(r, &r->bin, false, rec, err);
+
+		r->bin_done = rc <= 0;
+		return rc;
+	}
 	for (;;) {
 		int rc = 1;
 
@@ -396,9 +439,11 @@ int trace_next(struct trace_reader *r, struct trace_record *rec, struct nerr *er
 	if (save_text(r))
 		return nerr_set(err, "%s:%lu: out of host memory", r->path, r->lineno);
 	rec->line = r->lineno;
-	rec->text = r->text;
-	if (trace_parse_line(r, rec, why, sizeof(why)) == 0)
+	if (trace_parse_line(r, rec, why, sizeof(why)) == 0) {
+		rec->text = r->text;
+		rec->text_at = r->line_off + 1;
 		return 1;
+	}
 	char note[256];
 
 	trace_param_note(r, note, sizeof(note));
@@ -450,47 +495,28 @@ int trace_validate_open(const char *path_or_name, const struct trace_params *p,
 			uint64_t *nrecords, uint64_t *last_ns, struct trace_reader **out,
 			struct nerr *err)
 {
-	struct trace_reader *r = open_reader(path_or_name, p, true, err), *again;
+	struct trace_reader *r = open_reader(path_or_name, p, true, err);
 
 	*out = NULL;
 	if (!r)
 		return -1;
-	if (validate_all(r, nrecords, last_ns, err)) {
+	/* the one parse: every record into the compiled form */
+	if (trace_tape_build(r, nrecords, last_ns, err)) {
 		trace_close(r);
 		return -1;
 	}
-	if (!r->stream) {
-		/* a regular file: read it again by its (resolved) path */
-		again = trace_open_params(r->path, p, err);
-		trace_close(r);
-		if (!again)
+	if (!r->binary) {
+		/* lines are re-read for messages from the file, or from the
+		 * copy of a stream made while validating */
+		if (r->spool && fflush(r->spool) != 0) {
+			nerr_set(err, "%s: cannot keep a temporary copy of the trace: %s", r->path,
+				 strerror(errno));
+			trace_close(r);
 			return -1;
-		*out = again;
-		return 0;
+		}
+		r->src_fd = fileno(r->spool ? r->spool : r->f);
 	}
-	/* a stream: read the copy made while validating */
-	again = calloc(1, sizeof(*again));
-	if (!again) {
-		trace_close(r);
-		return nerr_set(err, "%s: out of host memory", path_or_name);
-	}
-	again->f = r->spool;
-	again->own_f = true;
-	r->spool = NULL;
-	again->path = r->path;
-	r->path = NULL;
-	trace_close(r);
-	if (fflush(again->f) != 0 || fseek(again->f, 0, SEEK_SET) != 0) {
-		nerr_set(err, "%s: cannot keep a temporary copy of the trace: %s", again->path,
-			 strerror(errno));
-		trace_close(again);
-		return -1;
-	}
-	if (start_reading(again, err) || trace_param_apply(again, p, err)) {
-		trace_close(again);
-		return -1;
-	}
-	*out = again;
+	*out = r;
 	return 0;
 }
 

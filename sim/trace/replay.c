@@ -40,7 +40,8 @@ static struct pending *pending_new(const struct trace_record *r)
 	bool lost = false;
 
 	/* Only fields whose key was given are meaningful (trace.h); the
-	 * others may hold stale pointers into the reader's buffers. */
+	 * others may hold stale pointers into the reader's buffers. A
+	 * compiled touch/access record has no text, only where to find it. */
 	c->text = dup_str(r->text);
 	c->name = trace_has(r, TK_NAME) ? dup_str(r->name) : NULL;
 	c->file = trace_has(r, TK_FILE) ? dup_str(r->file) : NULL;
@@ -274,7 +275,7 @@ static void stop_host_oom(struct replay *rp, const struct trace_record *r)
 		return;
 	if (r)
 		nerr_set(&rp->err, "%s:%lu: out of host memory (record '%.200s')", rp->path, r->line,
-			 r->text ? r->text : trace_op_name(r->op));
+			 trace_record_text(rp->rd, r));
 	else
 		nerr_set(&rp->err, "%s: out of host memory at t=%llu ns (in a kernel event)", rp->path,
 			 (unsigned long long)sim_now(rp->s));
@@ -293,7 +294,7 @@ static bool execute(struct replay *rp, struct stream *st, struct op_state *state
 
 	if (s->explain)
 		explain_record_begin(s->explain, sim_now(s), r->line, r->pid, (int)r->op,
-				     r->text ? r->text : trace_op_name(r->op));
+				     trace_record_text(rp->rd, r));
 	replay_op(rp, r, state, &out);
 	if (!rp->fatal && host_oom(rp))
 		stop_host_oom(rp, r);
@@ -717,6 +718,8 @@ int replay_advance(struct replay *rp, uint64_t until, struct nerr *err)
 void replay_set_stream(struct replay *rp, bool stream)
 {
 	rp->stream = stream;
+	if (stream)   /* lines appended after validation are read as text */
+		trace_reader_follow(rp->rd, true);
 	replay_more_input(rp);
 }
 

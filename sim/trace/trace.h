@@ -149,7 +149,8 @@ struct trace_record {
 	uint64_t has;             /* 1ULL << enum trace_key */
 	uint64_t all;             /* keys whose node list was `all` */
 	unsigned flags;           /* enum trace_flag, defaults applied */
-	const char *text;         /* the record's line, comment stripped */
+	const char *text;         /* the record's line, or NULL: see trace_record_text() */
+	uint64_t text_at;         /* 0, or 1 + the line's byte offset in the text read */
 
 	int pid, child, tid, cpu, node, as_pid, ppid;
 	uint32_t uid;
@@ -193,6 +194,7 @@ const char *task_state_label(enum task_state_name s); /* "oom_killed" */
 const char *expect_cmp_name(enum expect_cmp c);    /* "<=" */
 
 struct trace_reader;
+struct trace_params;
 
 /*
  * Opens a trace: "-" (standard input), an existing path, else the shipped workload
@@ -209,6 +211,32 @@ void trace_reader_set_nodes(struct trace_reader *r, unsigned nr_nodes, unsigned 
 int trace_next(struct trace_reader *r, struct trace_record *rec, struct nerr *err);
 
 void trace_close(struct trace_reader *r);
+
+/*
+ * The record's line for messages: rec->text when the record has it, else
+ * the line re-read from the text trace it was compiled from (a record of
+ * trace_validate_open()'s compiled form), else its canonical text (a
+ * record of a binary trace, as `numasim trace convert` writes it). Valid
+ * until the next call; never NULL.
+ */
+const char *trace_record_text(struct trace_reader *r, const struct trace_record *rec);
+
+/* The trace may still grow (a stream fed while it runs): once the
+ * compiled records are replayed, read on in the text. */
+void trace_reader_follow(struct trace_reader *r, bool follow);
+
+/*
+ * Binary traces (docs/trace-format.md "Binary traces"): recognised by
+ * their first eight bytes wherever a trace is read. trace_convert()
+ * writes in's records to out, text to binary or binary to text (the other
+ * way from what in is); out "-" is standard output, else out is written
+ * whole or not at all. Parameters resolve as in trace_open_params().
+ */
+#define TRACE_BIN_MAGIC "\x89NSTR\r\n\x1a"
+#define TRACE_BIN_MAGIC_LEN 8
+#define TRACE_BIN_VERSION 1
+int trace_convert(const char *in, const char *out, const struct trace_params *p, uint64_t *nrecords,
+		  bool *to_binary, struct nerr *err);
 
 /* After trace_next() returned 0: the file has grown (a trace fed while it
  * runs, include/numasim.h), read on from where it stopped. */
@@ -272,12 +300,17 @@ const char *trace_param_name(const struct trace_reader *r, int i);
 const char *trace_param_value(const struct trace_reader *r, int i);
 
 /*
- * trace_validate(), then a reader at the first record for the replay. A
- * trace that can be read only once - standard input ("-"), /dev/stdin, a
- * pipe or FIFO - is copied while it is validated into an unlinked
- * temporary file (tmpfile()), and the replay reads that copy. *last_ns
- * (may be NULL) gets the last record's time.
+ * trace_validate(), then a reader at the first record for the replay.
+ * The validation pass is the only parse: it compiles every record into
+ * a compact binary form (the record encoding of a binary trace, in
+ * memory up to TRACE_TAPE_MEM_MAX bytes, then in an unlinked temporary
+ * file), and the reader returned replays that. A text line is kept only
+ * as its offset, for trace_record_text(); a trace that can be read only
+ * once - standard input ("-"), /dev/stdin, a pipe or FIFO - is copied
+ * while it is validated into an unlinked temporary file (tmpfile()) for
+ * that. *last_ns (may be NULL) gets the last record's time.
  */
+#define TRACE_TAPE_MEM_MAX (64u << 20)
 int trace_validate_open(const char *path_or_name, const struct trace_params *p,
 			uint64_t *nrecords, uint64_t *last_ns, struct trace_reader **out,
 			struct nerr *err);

@@ -274,6 +274,7 @@ static const struct section sections[] = {
 	{"thp", bench_thp},
 	{"reclaim", bench_reclaim},
 	{"linear", bench_linear},
+	{"parse", bench_parse},
 };
 #define NR_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 
@@ -281,6 +282,10 @@ static int run(const char *name)
 {
 	if (!strcmp(name, "replay-100m")) {   /* minutes and ~5 GB of disk: asked for by name only */
 		bench_replay_100m();
+		return 0;
+	}
+	if (!strcmp(name, "parse-100m")) {    /* ~4.5 GB of disk: by name only */
+		bench_parse_100m();
 		return 0;
 	}
 	for (size_t i = 0; i < NR_SECTIONS; i++) {
@@ -307,7 +312,7 @@ int main(int argc, char **argv)
 		return run("all");
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			printf("usage: numasim-bench [all|memory|touched|random48|alloc|mixed|init|replay|thp|reclaim|linear|replay-100m]...\n");
+			printf("usage: numasim-bench [all|memory|touched|random48|alloc|mixed|init|replay|thp|reclaim|linear|parse|replay-100m|parse-100m]...\n");
 			return 0;
 		}
 		int rc = run(argv[i]);

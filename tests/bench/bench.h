@@ -12,6 +12,8 @@ void bench_replay_100m(void);
 void bench_linear(void); /* cost per record at 2,000 and 20,000 files/processes */
 void bench_touched(void);   /* host bytes per frame with every page touched */
 void bench_random48(void);  /* faults and random accesses over 48 GiB */
+void bench_parse(void);      /* the trace reader, text and binary (bench_parse.c) */
+void bench_parse_100m(void);
 void bench_thp(void);   /* first touch of THP-backed memory (bench_replay.c) */
 
 #endif

@@ -1,0 +1,1 @@
+trace validate -w tests/bad/bin_options.ntrace

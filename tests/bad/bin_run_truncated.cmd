@@ -1,0 +1,1 @@
+run -w tests/bad/bin_truncated.ntrace
