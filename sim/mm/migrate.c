@@ -308,7 +308,7 @@ static void release_old(struct sim *s, pfn_t old)
 	f->mapping[old] = 0;
 	f->index[old] = 0;
 	f->mapcount[old] = 0;
-	free_pages(s, old, 0);
+	__free_pages(s, old, 0);
 }
 
 /* True when the page went away during the copy window (all its
@@ -339,7 +339,7 @@ static void migration_done(void *ctx, uint64_t arg)
 	entry_del(m, (uint32_t)arg);
 	if (page_vanished(s, e.old)) {
 		f->flags[e.new] = 0;
-		free_pages(s, e.new, 0);
+		__free_pages(s, e.new, 0);
 		if (f->flags[e.old] & PG_anon) {
 			/* freed now that migration lets go of it (free_anon_page) */
 			f->flags[e.old] &= ~PG_locked;
@@ -511,7 +511,7 @@ static int migrate_thp(struct sim *s, const struct migrate_target *mt, struct mi
 	s->mem.f.mapping[old] = 0;
 	s->mem.f.index[old] = 0;
 	s->mem.f.mapcount[old] = 0;
-	free_pages(s, old, HPAGE_PMD_ORDER);
+	__free_pages(s, old, HPAGE_PMD_ORDER);
 	lru_add(s, new);
 	s->mem.events[THP_MIGRATION_SUCCESS]++;
 	s->mem.events[PGMIGRATE_SUCCESS] += HPAGE_PMD_NR - 1;   /* the caller counts one */
@@ -588,7 +588,7 @@ static int migrate_one(struct sim *s, const struct migrate_target *mt, struct mi
 		restore_ptes(s, old, old);
 		f->flags[old] &= ~PG_locked;
 		f->flags[new] = 0;
-		free_pages(s, new, 0);
+		__free_pages(s, new, 0);
 		return -EAGAIN;
 	}
 	if (mt->demote_mask) {
@@ -600,7 +600,7 @@ static int migrate_one(struct sim *s, const struct migrate_target *mt, struct mi
 		restore_ptes(s, old, old);
 		f->flags[old] &= ~PG_locked;
 		f->flags[new] = 0;
-		free_pages(s, new, 0);
+		__free_pages(s, new, 0);
 		return -EAGAIN;
 	}
 	return 0;

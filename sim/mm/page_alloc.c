@@ -34,15 +34,15 @@
 #include "mm/vmscan.h"
 #include "sim.h"
 
-/* Internal allocation flags (mm/internal.h ALLOC_*). */
+/* Internal allocation flags (mm/internal.h ALLOC_*), named as since 6.3. */
 enum {
 	ALLOC_WMARK_MIN = WMARK_MIN,
 	ALLOC_WMARK_LOW = WMARK_LOW,
 	ALLOC_WMARK_HIGH = WMARK_HIGH,
 	ALLOC_NO_WATERMARKS = 0x04,
 	ALLOC_WMARK_MASK = ALLOC_NO_WATERMARKS - 1,
-	ALLOC_HARDER = 0x10,
-	ALLOC_HIGH = 0x20,
+	ALLOC_NON_BLOCK = 0x10,         /* caller cannot block: 25% more of min (6.1: ALLOC_HARDER) */
+	ALLOC_MIN_RESERVE = 0x20,       /* __GFP_HIGH: half of min (6.1: ALLOC_HIGH) */
 	ALLOC_CPUSET = 0x40,
 	ALLOC_KSWAPD = 0x800,
 };
@@ -160,8 +160,8 @@ static inline bool buddy_merge_likely(const struct mem *m, pfn_t pfn, unsigned o
 }
 
 /* Models __free_one_page(): merge with free buddies while possible. */
-static inline void free_one_page(struct mem *m, struct zone *z, pfn_t pfn,
-				 unsigned order, bool to_tail)
+static inline void __free_one_page(struct mem *m, struct zone *z, pfn_t pfn,
+				   unsigned order, bool to_tail)
 {
 	struct frames *f = &m->f;
 	uint16_t zid = (uint16_t)z->id;
@@ -184,7 +184,7 @@ static inline void free_one_page(struct mem *m, struct zone *z, pfn_t pfn,
 }
 
 /* Models __free_pages() / __free_pages_ok(). */
-void free_pages(struct sim *s, pfn_t pfn, unsigned order)
+void __free_pages(struct sim *s, pfn_t pfn, unsigned order)
 {
 	struct mem *m = &s->mem;
 	struct zone *z = page_zone(m, pfn);
@@ -195,7 +195,7 @@ void free_pages(struct sim *s, pfn_t pfn, unsigned order)
 	m->f.mapcount[pfn] = 0;
 	m->f.private[pfn] = 0;
 	m->f.last_cpupid[pfn] = 0;   /* page_cpupid_reset_last() */
-	free_one_page(m, z, pfn, order, false);
+	__free_one_page(m, z, pfn, order, false);
 	z->pgfree += 1u << order;
 	m->events[PGFREE] += 1u << order;
 }
@@ -212,10 +212,11 @@ static bool __zone_watermark_ok(const struct zone *z, unsigned order, uint64_t m
 	int64_t min = (int64_t)mark;
 
 	free_pages -= (int64_t)(1u << order) - 1;
-	if (alloc_flags & ALLOC_HIGH)
+	if (alloc_flags & ALLOC_MIN_RESERVE) {
 		min -= min / 2;
-	if (alloc_flags & ALLOC_HARDER)
-		min -= min / 4;
+		if (alloc_flags & ALLOC_NON_BLOCK)
+			min -= min / 4;
+	}
 	if (free_pages <= min + (int64_t)z->lowmem_reserve[highest_zoneidx])
 		return false;
 	if (!order)
@@ -516,7 +517,7 @@ static void free_zone_memory(struct mem *m, struct zone *z)
 			order = MAX_ORDER;
 		while (pfn + (1ULL << order) > end)
 			order--;
-		free_one_page(m, z, (pfn_t)pfn, order, true);
+		__free_one_page(m, z, (pfn_t)pfn, order, true);
 		pfn += 1ULL << order;
 	}
 }
@@ -851,7 +852,7 @@ static unsigned gfp_to_alloc_flags(gfp_t gfp)
 	unsigned flags = ALLOC_WMARK_MIN | ALLOC_CPUSET;
 
 	if (gfp & __GFP_HIGH)
-		flags |= ALLOC_HIGH;
+		flags |= ALLOC_MIN_RESERVE;
 	if (gfp & __GFP_KSWAPD_RECLAIM)
 		flags |= ALLOC_KSWAPD;
 	return flags;
@@ -898,6 +899,17 @@ static bool should_reclaim_retry(struct sim *s, const struct alloc_req *req,
 	return false;
 }
 
+/* Models __alloc_pages_cpuset_fallback(): the cpuset's nodes first, then
+ * any node of the zonelist rather than fail. */
+static pfn_t alloc_pages_cpuset_fallback(struct sim *s, struct alloc_req *req,
+					 const struct alloc_ctx *ac, gfp_t gfp,
+					 unsigned alloc_flags)
+{
+	pfn_t pfn = get_page_from_freelist(s, req, ac, gfp, alloc_flags | ALLOC_CPUSET);
+
+	return pfn != NOPFN ? pfn : get_page_from_freelist(s, req, ac, gfp, alloc_flags);
+}
+
 /* Models __alloc_pages_may_oom(). Sets *progress when a victim died. */
 static pfn_t alloc_pages_may_oom(struct sim *s, struct alloc_req *req,
 				 const struct alloc_ctx *ac, bool *progress)
@@ -918,12 +930,8 @@ static pfn_t alloc_pages_may_oom(struct sim *s, struct alloc_req *req,
 			    req->order);
 	if (out_of_memory(s, req) || (gfp & __GFP_NOFAIL)) {
 		*progress = true;
-		if (gfp & __GFP_NOFAIL) {
-			pfn = get_page_from_freelist(s, req, ac, gfp,
-						     ALLOC_NO_WATERMARKS | ALLOC_CPUSET);
-			if (pfn == NOPFN)
-				pfn = get_page_from_freelist(s, req, ac, gfp, ALLOC_NO_WATERMARKS);
-		}
+		if (gfp & __GFP_NOFAIL)
+			pfn = alloc_pages_cpuset_fallback(s, req, ac, gfp, ALLOC_NO_WATERMARKS);
 	}
 	return pfn;
 }
@@ -971,12 +979,10 @@ static pfn_t slowpath_retry_loop(struct sim *s, struct alloc_req *req,
 			break;
 		no_progress_loops = 0;
 	}
-	/* nopage: a __GFP_NOFAIL request may dip below min (ALLOC_HARDER). */
-	if ((gfp & __GFP_NOFAIL) && (gfp & __GFP_DIRECT_RECLAIM)) {
-		pfn_t pfn = get_page_from_freelist(s, req, ac, gfp, ALLOC_HARDER | ALLOC_CPUSET);
-
-		return pfn != NOPFN ? pfn : get_page_from_freelist(s, req, ac, gfp, ALLOC_HARDER);
-	}
+	/* nopage: a __GFP_NOFAIL request may use half of min (ALLOC_MIN_RESERVE
+	 * since 6.3; 6.1 passed ALLOC_HARDER, a quarter: docs/model.md §1). */
+	if ((gfp & __GFP_NOFAIL) && (gfp & __GFP_DIRECT_RECLAIM))
+		return alloc_pages_cpuset_fallback(s, req, ac, gfp, ALLOC_MIN_RESERVE);
 	return NOPFN;
 }
 

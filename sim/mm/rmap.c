@@ -116,10 +116,10 @@ void free_anon_page(struct sim *s, pfn_t pfn)
 		node_stat_add(&s->mem, pfn, NR_HUGE_PAGES, -((int64_t)1 << order));
 	if (f->flags[pfn] & PG_mlocked)
 		node_stat_add(&s->mem, pfn, NR_MLOCK, -((int64_t)1 << order));
-	f->flags[pfn] &= PG_head | PG_ORDER_MASK;   /* free_pages() uses these */
+	f->flags[pfn] &= PG_head | PG_ORDER_MASK;   /* __free_pages() uses these */
 	f->mapping[pfn] = 0;
 	f->index[pfn] = 0;
-	free_pages(s, pfn, order);
+	__free_pages(s, pfn, order);
 }
 
 void page_remove_rmap(struct sim *s, pfn_t pfn)

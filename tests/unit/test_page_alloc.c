@@ -117,15 +117,15 @@ static void test_buddy_split_and_merge(void **state)
 	assert_check(s);
 
 	/* Freeing pfn 0 cannot merge (buddy 1 is in use). */
-	free_pages(s, p0, 0);
+	__free_pages(s, p0, 0);
 	assert_int_equal(z->free_area[0].nr, 1);
 	/* Freeing pfn 1 merges 0+1 -> order 1; with 2..3 still in use it stops. */
-	free_pages(s, p1, 0);
+	__free_pages(s, p1, 0);
 	assert_int_equal(z->free_area[0].nr, 0);
 	assert_int_equal(z->free_area[1].nr, 1);
 	assert_int_equal(z->free_area[1].head, 0);
 	/* Freeing 2..3 merges all the way back to one order-4 block. */
-	free_pages(s, p2, 1);
+	__free_pages(s, p2, 1);
 	for (unsigned o = 0; o < 4; o++)
 		assert_int_equal(z->free_area[o].nr, 0);
 	assert_int_equal(z->free_area[4].nr, 1);
@@ -147,7 +147,7 @@ static void test_watermark_needs_a_block_of_the_order(void **state)
 	for (pfn_t p = 0; p < 16; p++)
 		assert_int_equal(alloc_pages_node(s, 0, GFP_KERNEL, 0, 0), p);
 	for (pfn_t p = 0; p < 16; p += 2)
-		free_pages(s, p, 0);
+		__free_pages(s, p, 0);
 	assert_int_equal(z->nr_free, 8);
 	assert_int_equal(z->free_area[0].nr, 8);
 	assert_true(zone_watermark_ok(z, 0, 0, ZONE_NORMAL));
@@ -192,7 +192,7 @@ static void test_unaligned_zone_layout(void **state)
 	 * zones: allocating and freeing 3 must not merge them. */
 	pfn_t p = alloc_pages_node(s, 0, GFP_KERNEL | __GFP_DMA32, 0, 0);
 	assert_int_equal(p, 3);
-	free_pages(s, p, 0);
+	__free_pages(s, p, 0);
 	assert_int_equal(dma32->free_area[0].head, 3);
 	assert_int_equal(dma->free_area[0].head, 2);
 	assert_check(s);
@@ -615,7 +615,7 @@ static void test_high_order(void **state)
 	assert_int_equal(s->mem.events[PGALLOC], 1u << MAX_ORDER);
 	assert_int_equal(s->mem.nodes[0].numa_stat[NUMA_HIT], 1);
 	assert_int_equal(alloc_pages_node(s, 0, GFP_KERNEL, MAX_ORDER + 1, 0), NOPFN);
-	free_pages(s, p, MAX_ORDER);
+	__free_pages(s, p, MAX_ORDER);
 	assert_int_equal(normal(s, 0)->nr_free, 4096);
 	assert_check(s);
 	destroy(s, t);
@@ -660,7 +660,7 @@ static void test_random_alloc_free(void **state)
 		} else {
 			size_t k = (size_t)rng_below(&r, nlive);
 
-			free_pages(s, live[k].pfn, live[k].order);
+			__free_pages(s, live[k].pfn, live[k].order);
 			live[k] = live[--nlive];
 		}
 		if (i % 500 == 0)
@@ -669,7 +669,7 @@ static void test_random_alloc_free(void **state)
 	assert_check(s);
 	while (nlive) {
 		nlive--;
-		free_pages(s, live[nlive].pfn, live[nlive].order);
+		__free_pages(s, live[nlive].pfn, live[nlive].order);
 	}
 	assert_check(s);
 	uint64_t nfree = 0;
@@ -777,8 +777,8 @@ static void test_lru_primitives(void **state)
 	pg->stat[NR_ANON_MAPPED]--;
 	pg->stat[NR_FILE_PAGES]--;
 	assert_int_equal(pg->lru[LRU_ACTIVE_FILE].nr, 0);
-	free_pages(s, anon, 0);
-	free_pages(s, file, 0);
+	__free_pages(s, anon, 0);
+	__free_pages(s, file, 0);
 	assert_check(s);
 	destroy(s, t);
 	(void)state;
