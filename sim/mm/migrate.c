@@ -17,6 +17,7 @@
 #include "mm/memory-tiers.h"
 #include "mm/mempolicy.h"
 #include "mm/cpuset.h"
+#include "mm/internal.h"
 #include "mm/page_alloc.h"
 #include "mm/rmap.h"
 #include "mm/vmscan.h"
@@ -302,8 +303,7 @@ static void release_old(struct sim *s, pfn_t old)
 {
 	struct frames *f = &s->mem.f;
 
-	if (f->flags[old] & PG_isolated)
-		node_stat_add(&s->mem, old, NR_ISOLATED, -1);
+	test_clear_page_isolated(&s->mem, old);
 	f->flags[old] = 0;
 	f->mapping[old] = 0;
 	f->index[old] = 0;
@@ -343,9 +343,7 @@ static void migration_done(void *ctx, uint64_t arg)
 		if (f->flags[e.old] & PG_anon) {
 			/* freed now that migration lets go of it (free_anon_page) */
 			f->flags[e.old] &= ~PG_locked;
-			if (f->flags[e.old] & PG_isolated)
-				node_stat_add(&s->mem, e.old, NR_ISOLATED, -1);
-			f->flags[e.old] &= ~PG_isolated;
+			test_clear_page_isolated(&s->mem, e.old);
 			free_anon_page(s, e.old);
 		} else if (!(f->flags[e.old] & PG_buddy)) {
 			f->flags[e.old] &= ~PG_locked;
@@ -505,8 +503,7 @@ static int migrate_thp(struct sim *s, const struct migrate_target *mt, struct mi
 	sim_traffic(s, a, b, sim_pages_to_bytes(s, HPAGE_PMD_NR));
 	thp_migrate_identity(s, old, new);
 	rmap_walk(s, old, thp_remap_one, &r);
-	if (s->mem.f.flags[old] & PG_isolated)
-		node_stat_add(&s->mem, old, NR_ISOLATED, -1);
+	test_clear_page_isolated(&s->mem, old);
 	s->mem.f.flags[old] = PG_head | (HPAGE_PMD_ORDER << PG_ORDER_SHIFT);
 	s->mem.f.mapping[old] = 0;
 	s->mem.f.index[old] = 0;

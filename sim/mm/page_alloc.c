@@ -31,32 +31,16 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "mm/internal.h"
 #include "mm/vmscan.h"
 #include "sim.h"
 
-/* Internal allocation flags (mm/internal.h ALLOC_*), named as since 6.3. */
-enum {
-	ALLOC_WMARK_MIN = WMARK_MIN,
-	ALLOC_WMARK_LOW = WMARK_LOW,
-	ALLOC_WMARK_HIGH = WMARK_HIGH,
-	ALLOC_NO_WATERMARKS = 0x04,
-	ALLOC_WMARK_MASK = ALLOC_NO_WATERMARKS - 1,
-	ALLOC_NON_BLOCK = 0x10,         /* caller cannot block: 25% more of min (6.1: ALLOC_HARDER) */
-	ALLOC_MIN_RESERVE = 0x20,       /* __GFP_HIGH: half of min (6.1: ALLOC_HIGH) */
-	ALLOC_CPUSET = 0x40,
-	ALLOC_KSWAPD = 0x800,
-};
-
 #define PAGE_ALLOC_COSTLY_ORDER 3
-#define MAX_RECLAIM_RETRIES 16
 #define RECLAIM_DISTANCE 30             /* node_reclaim_distance default */
 /* The kernel loops forever for __GFP_NOFAIL and while the OOM killer
  * makes progress; a simulator must end, so these loops are bounded. */
 #define SLOWPATH_MAX_LOOPS 4096
 
-static const char *const zone_type_names[MAX_NR_ZONES] = {
-	"DMA", "DMA32", "Normal", "Movable"
-};
 
 /* struct alloc_context plus what the slow path keeps between attempts. */
 struct alloc_ctx {
@@ -99,6 +83,7 @@ static inline void set_buddy_order(struct frames *f, pfn_t pfn, unsigned order)
 static inline void del_page_from_free_list(struct frames *f, struct zone *z,
 					   pfn_t pfn, unsigned order)
 {
+	SIM_ASSERT((f->flags[pfn] & PG_buddy) && frame_order(f, pfn) == order);
 	flist_del(f, &z->free_area[order], pfn);
 	f->flags[pfn] &= ~(PG_buddy | PG_ORDER_MASK);
 }
@@ -166,6 +151,7 @@ static inline void __free_one_page(struct mem *m, struct zone *z, pfn_t pfn,
 	struct frames *f = &m->f;
 	uint16_t zid = (uint16_t)z->id;
 
+	SIM_ASSERT(order <= MAX_ORDER && !(pfn & ((1u << order) - 1)) && f->zone[pfn] == zid);
 	z->nr_free += 1u << order;
 	while (order < MAX_ORDER) {
 		pfn_t buddy = pfn ^ (1u << order);
@@ -189,7 +175,9 @@ void __free_pages(struct sim *s, pfn_t pfn, unsigned order)
 	struct mem *m = &s->mem;
 	struct zone *z = page_zone(m, pfn);
 
-	/* free_pages_prepare(): the head forgets what it was. */
+	/* free_pages_prepare(): the head forgets what it was; it must be on
+	 * no list (a free block's head or an LRU page freed twice). */
+	SIM_ASSERT(!(m->f.flags[pfn] & (PG_buddy | PG_lru)));
 	m->f.flags[pfn] = 0;
 	m->f.mapping[pfn] = 0;
 	m->f.mapcount[pfn] = 0;
@@ -745,7 +733,7 @@ static void explain_low(struct sim *s, const struct zone *z, unsigned order,
 			uint64_t mark, const char *what)
 {
 	sim_explain(s, "    alloc order-%u: node %d %s has no more than its watermark of %llu free pages "
-		    "(+reserve): %s\n", order, z->node, zone_type_names[z->type],
+		    "(+reserve): %s\n", order, z->node, zone_names[z->type],
 		    (unsigned long long)mark, what);
 }
 
