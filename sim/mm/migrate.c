@@ -573,15 +573,24 @@ static int migrate_one(struct sim *s, const struct migrate_target *mt, struct mi
 	sim_explain(s, "    migrate: a page on node %d is copied to node %d; meanwhile %u pte%s to it %s "
 		    "(try_to_migrate())\n", pfn_to_nid(&s->mem, old), pfn_to_nid(&s->mem, new), c.found,
 		    c.found == 1 ? "" : "s", c.found == 1 ? "is a migration entry" : "are migration entries");
+	if (f->flags[old] & PG_pinned) {
+		/* __migrate_folio(): references we cannot account for abort the
+		 * attempt before the copy (folio_mc_copy()): it cost the unmap
+		 * and remap, not the copy */
+		*elapsed += tun(&s->tun, TUN_SIM_COST_MIGRATE_PAGE_NS) * (s->topo->page_size / 4096);
+		restore_ptes(s, old, old);
+		f->flags[old] &= ~PG_locked;
+		f->flags[new] = 0;
+		__free_pages(s, new, 0);
+		return -EAGAIN;
+	}
 	if (mt->demote_mask) {   /* links booked per batch: migrate_demote_pages() */
 		it->target = pfn_to_nid(&s->mem, new);
 		*elapsed += migrate_cost(s, pfn_to_nid(&s->mem, old), it->target);
 	}
 	else
 		*elapsed += copy_time(s, pfn_to_nid(&s->mem, old), pfn_to_nid(&s->mem, new), *elapsed);
-	if ((f->flags[old] & PG_pinned) ||
-	    entry_add(s->migration, old, new, sim_now(s) + *elapsed, &idx)) {
-		/* folio_migrate_mapping(): references we cannot account for */
+	if (entry_add(s->migration, old, new, sim_now(s) + *elapsed, &idx)) {
 		restore_ptes(s, old, old);
 		f->flags[old] &= ~PG_locked;
 		f->flags[new] = 0;
