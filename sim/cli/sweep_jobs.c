@@ -92,9 +92,9 @@ static uint64_t remote_pages(struct sim *s)
 
 static void measure(struct sim *s, struct sweep_row *r)
 {
-	uint64_t acc = s->acc.local + s->acc.remote, stall = 0;
+	uint64_t stall = 0;
 
-	r->local_ratio = acc ? (double)s->acc.local / (double)acc : 1.0;
+	r->local_ratio = access_local_ratio(s->acc.local, s->acc.remote);
 	for (int n = 0; n < s->mem.nr_nodes; n++)
 		r->numa_miss += s->mem.nodes[n].numa_stat[NUMA_MISS];
 	r->remote_pages = remote_pages(s);

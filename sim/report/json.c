@@ -142,11 +142,6 @@ static json_t *nodes_json(struct sim *s)
 	return a;
 }
 
-static double ratio(uint64_t local, uint64_t remote)
-{
-	return local + remote ? (double)local / (double)(local + remote) : 0.0;
-}
-
 static json_t *accesses_json(struct sim *s)
 {
 	json_t *o = json_object(), *m = json_array();
@@ -155,9 +150,9 @@ static json_t *accesses_json(struct sim *s)
 
 	json_object_set_new(o, "local", u64(s->acc.local));
 	json_object_set_new(o, "remote", u64(s->acc.remote));
-	json_object_set_new(o, "local_ratio", json_real(ratio(s->acc.local, s->acc.remote)));
+	json_object_set_new(o, "local_ratio", json_real(access_local_ratio(s->acc.local, s->acc.remote)));
 	json_object_set_new(o, "avg_latency_ns",
-			    json_real(n ? (double)s->acc.latency_ps / 1000.0 / (double)n : 0.0));
+			    json_real(access_avg_latency_ns(s->acc.latency_ps, n)));
 	for (int a = 0; a < nn; a++) {
 		json_t *row = json_array();
 
@@ -202,7 +197,7 @@ static json_t *task_json(struct sim *s, struct task *t, uint64_t *by)
 	json_object_set_new(o, "pages_by_node", pages);
 	json_object_set_new(acc, "local", u64(t->acc_local));
 	json_object_set_new(acc, "remote", u64(t->acc_remote));
-	json_object_set_new(acc, "local_ratio", json_real(ratio(t->acc_local, t->acc_remote)));
+	json_object_set_new(acc, "local_ratio", json_real(access_local_ratio(t->acc_local, t->acc_remote)));
 	json_object_set_new(o, "accesses", acc);
 	json_object_set_new(o, "faults", u64(t->faults));
 	json_object_set_new(o, "stall_ns", u64(t->stall_ns));

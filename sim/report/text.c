@@ -105,7 +105,7 @@ static void access_section(struct sim *s, FILE *out)
 	fprintf(out, "Accesses: %llu local (%.2f%%), %llu remote (%.2f%%), average latency %.1f ns\n",
 		(unsigned long long)s->acc.local, pct(s->acc.local, total),
 		(unsigned long long)s->acc.remote, pct(s->acc.remote, total),
-		total ? (double)s->acc.latency_ps / 1000.0 / (double)total : 0.0);
+		access_avg_latency_ns(s->acc.latency_ps, total));
 	if (!total) {
 		fputc('\n', out);
 		return;

@@ -58,7 +58,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!s)
 		abort();
-	s->warn = replay_one_quiet;
 	s->check = true;
 	/* An invariant failure is the replay's own diagnostic, "FILE:LINE:
 	 * --check after this record: ..." (or after an event, or at the

@@ -57,7 +57,6 @@ static inline int replay_one(const uint8_t *p, size_t n, const char *path, struc
 
 	if (!s)
 		return -1;
-	s->warn = replay_one_quiet;
 	s->check = true;
 	int rc = sim_check(s, err);
 
