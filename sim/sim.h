@@ -30,7 +30,6 @@ struct vfs;             /* mm/filemap.h */
 struct swap_info;       /* mm/swap.h */
 struct cpuset_tree;     /* mm/cpuset.h */
 struct slab_state;      /* mm/slab.h */
-struct trace_log;       /* trace/replay.h: syscall results, expects, snapshots */
 struct mm_registry;     /* task/mm.h: anon_vmas */
 struct migrate_state;   /* mm/migrate.c: pages under migration */
 struct interconnect;    /* topo/interconnect.h: links; NULL without links */
@@ -78,7 +77,6 @@ struct sim {
 	struct swap_info *swap;
 	struct cpuset_tree *cpusets;
 	struct slab_state *slab;
-	struct trace_log *log;
 	struct mm_registry *mmreg;
 	struct migrate_state *migration;
 	struct interconnect *ic;

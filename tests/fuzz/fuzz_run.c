@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * both right after the trace's path: a parse error that merely
 	 * echoes a mutated token containing "--check" or "internal error"
 	 * (libFuzzer's dictionary inserts such strings) is neither. */
-	if (replay_run(s, path, &(struct replay_opts){0}, &err) &&
+	if (replay_run(s, path, &(struct replay_opts){0}, NULL, &err) &&
 	    (is_check_failure(err.msg, path) || strchr(err.msg, '\n'))) {
 		fprintf(stderr, "%s\n", err.msg);
 		abort();
