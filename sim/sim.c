@@ -25,8 +25,6 @@
 #include "task/mm.h"
 #include "task/task.h"
 #include "topo/interconnect.h"
-#include "trace/replay.h"
-#include "report/explain.h"
 
 struct sim *sim_create(const struct topology *topo, const struct tunables *tun,
 		       struct nerr *err)
@@ -104,7 +102,6 @@ void sim_destroy(struct sim *s)
 		free(s->mmreg->anon_vmas);
 		free(s->mmreg);
 	}
-	trace_log_free(s->log);
 	mem_free(&s->mem);
 	engine_free(&s->eng);
 	free(s->acc.matrix);

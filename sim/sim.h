@@ -30,7 +30,6 @@ struct vfs;             /* mm/filemap.h */
 struct swap_info;       /* mm/swap.h */
 struct cpuset_tree;     /* mm/cpuset.h */
 struct slab_state;      /* mm/slab.h */
-struct trace_log;       /* trace/replay.h: syscall results, expects, snapshots */
 struct mm_registry;     /* task/mm.h: anon_vmas */
 struct migrate_state;   /* mm/migrate.c: pages under migration */
 struct interconnect;    /* topo/interconnect.h: links; NULL without links */
@@ -48,6 +47,22 @@ struct access_stats {
 	uint64_t *matrix;        /* nr_nodes * nr_nodes: [cpu node][memory node] */
 };
 
+/*
+ * The figures derived from the access counters, defined once for the
+ * reports, the expects and compare's sweeps (docs/report.md "accesses"):
+ * the share of accesses that were local and their mean latency. With no
+ * accesses both are 0: nothing was local.
+ */
+static inline double access_local_ratio(uint64_t local, uint64_t remote)
+{
+	return local + remote ? (double)local / (double)(local + remote) : 0.0;
+}
+
+static inline double access_avg_latency_ns(u128 latency_ps, uint64_t accesses)
+{
+	return accesses ? (double)latency_ps / 1000.0 / (double)accesses : 0.0;
+}
+
 struct sim {
 	const struct topology *topo;
 	struct tunables tun;
@@ -62,7 +77,6 @@ struct sim {
 	struct swap_info *swap;
 	struct cpuset_tree *cpusets;
 	struct slab_state *slab;
-	struct trace_log *log;
 	struct mm_registry *mmreg;
 	struct migrate_state *migration;
 	struct interconnect *ic;
@@ -72,8 +86,6 @@ struct sim {
 
 	bool check;              /* --check: verify invariants after every event */
 	struct explain *explain; /* numasim explain's sink (report/explain.h), owned by the caller; NULL: off */
-	nwarn_fn warn;
-	void *warn_ctx;
 
 	uint64_t min_free_kbytes;  /* in force (computed when vm.min_free_kbytes is auto) */
 	struct vm_commit commit;   /* Committed_AS (mm/overcommit.h) */

@@ -50,6 +50,7 @@ struct numasim {
 
 	struct sim *s;
 	struct replay *rp;         /* the replay under way, or NULL */
+	struct trace_log *log;     /* the finished replay's log (replay_end()), or NULL */
 	bool started, done, broken;
 	json_t *report;            /* cached JSON report, dropped when the sim moves */
 
@@ -158,7 +159,8 @@ NUMASIM_EXPORT void numasim_destroy(numasim_t *h)
 	if (!h)
 		return;
 	drop_report(h);
-	replay_end(h->rp);
+	trace_log_free(replay_end(h->rp));
+	trace_log_free(h->log);
 	if (h->feed)
 		fclose(h->feed);
 	sim_destroy(h->s);
@@ -569,6 +571,8 @@ static int start(numasim_t *h)
 		return h->code;
 	}
 	path = h->kind == TRACE_TEXT ? h->tmpfile : h->trace_path;
+	trace_log_free(h->log);
+	h->log = NULL;
 	h->rp = replay_begin(h->s, path, &opts, &h->err);
 	untmp_message(h);
 	if (h->rp && h->stream && !h->stream_ended) {
@@ -618,7 +622,7 @@ NUMASIM_EXPORT int numasim_run_until(numasim_t *h, uint64_t time_ns)
 	}
 	if (rc == 1) {
 		h->done = true;
-		replay_end(h->rp);
+		h->log = replay_end(h->rp);
 		h->rp = NULL;
 		if (time_ns != UINT64_MAX)
 			engine_run_until(&h->s->eng, time_ns);
@@ -643,12 +647,18 @@ NUMASIM_EXPORT uint64_t numasim_now(const numasim_t *h)
 
 /* ---- counters --------------------------------------------------------------------- */
 
+/* The log of the replay under way, or of the one that finished. */
+static const struct trace_log *run_log(const numasim_t *h)
+{
+	return h->rp ? replay_log(h->rp) : h->log;
+}
+
 /* The JSON report of the simulation as it is, built once per state. */
 static json_t *report_of(numasim_t *h)
 {
 	if (ensure_sim(h))
 		return NULL;
-	if (!h->report && !(h->report = report_json(h->s)))
+	if (!h->report && !(h->report = report_json(h->s, run_log(h))))
 		fail(h, NUMASIM_E_NOMEM, "out of memory building the report");
 	return h->report;
 }
@@ -815,12 +825,16 @@ NUMASIM_EXPORT int numasim_task_counter(numasim_t *h, int pid, const char *name,
 
 NUMASIM_EXPORT int64_t numasim_expects_passed(numasim_t *h)
 {
-	return h && h->s && h->s->log ? (int64_t)h->s->log->expects_passed : 0;
+	const struct trace_log *log = h ? run_log(h) : NULL;
+
+	return log ? (int64_t)log->expects_passed : 0;
 }
 
 NUMASIM_EXPORT int64_t numasim_expects_failed(numasim_t *h)
 {
-	return h && h->s && h->s->log ? (int64_t)h->s->log->expects_failed : 0;
+	const struct trace_log *log = h ? run_log(h) : NULL;
+
+	return log ? (int64_t)log->expects_failed : 0;
 }
 
 /* ---- reports -------------------------------------------------------------------- */
@@ -830,11 +844,11 @@ static int write_report(numasim_t *h, const char *format, FILE *out)
 	int rc = 0;
 
 	if (!strcmp(format, "text"))
-		report_write_text(h->s, out);
+		report_write_text(h->s, run_log(h), out);
 	else if (!strcmp(format, "json"))
-		rc = report_write_json(h->s, out);
+		rc = report_write_json(h->s, run_log(h), out);
 	else
-		report_write_html(h->s, out);
+		report_write_html(h->s, run_log(h), out);
 	if (rc || ferror(out))
 		return fail(h, NUMASIM_E_IO, "writing the %s report failed", format);
 	return ok(h);

@@ -685,15 +685,17 @@ static int simulate_quiz(const char *topo_path, const char *trace_path, uint64_t
 	a.trace = trace_path;
 	if (load_topology(topo_path, &topo, err))
 		return -1;
-	struct sim *s = simulate(&a, topo, err);
+	struct trace_log *log;
+	struct sim *s = simulate(&a, topo, &log, err);
 
 	if (!s) {
 		topo_free(topo);
 		return -1;
 	}
-	int failed = (int)s->log->expects_failed;
+	int failed = (int)log->expects_failed;
 
-	*passed = s->log->expects_passed;
+	*passed = log->expects_passed;
+	trace_log_free(log);
 	sim_destroy(s);
 	topo_free(topo);
 	return failed;

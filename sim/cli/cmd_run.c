@@ -132,7 +132,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o, bool allow_outp
 	return -1;
 }
 
-static int write_report(struct sim *s, const struct run_opts *o)
+static int write_report(struct sim *s, const struct trace_log *log, const struct run_opts *o)
 {
 	struct cli_out out;
 	struct nerr err;
@@ -141,9 +141,9 @@ static int write_report(struct sim *s, const struct run_opts *o)
 	if (cli_out_open(&out, o->out, &err))
 		return cli_fail(&err);
 	switch (o->format) {
-	case FMT_TEXT: report_write_text(s, out.f); break;
-	case FMT_JSON: rc = report_write_json(s, out.f); break;
-	case FMT_HTML: report_write_html(s, out.f); break;
+	case FMT_TEXT: report_write_text(s, log, out.f); break;
+	case FMT_JSON: rc = report_write_json(s, log, out.f); break;
+	case FMT_HTML: report_write_html(s, log, out.f); break;
 	}
 	if ((rc != 0 && !ferror(out.f)) || cli_host_oom(s)) {
 		/* jansson failed without a write error, or a table could not
@@ -170,7 +170,8 @@ static int run_main(int argc, char **argv, bool explain)
 	if (load_topology(o.a.topo, &topo, &err))
 		return cli_fail(&err);
 	o.a.stop = cli_replay_begin();
-	struct sim *s = simulate(&o.a, topo, &err);
+	struct trace_log *log;
+	struct sim *s = simulate(&o.a, topo, &log, &err);
 	int sig = cli_replay_end();
 
 	if (!s) {
@@ -180,24 +181,27 @@ static int run_main(int argc, char **argv, bool explain)
 	if (cli_host_oom(s)) {
 		/* a snapshot or sample lost a key (jansson could not allocate) */
 		nerr_set(&err, "%s: out of host memory (building a snapshot or sample)", o.a.trace);
+		trace_log_free(log);
 		sim_destroy(s);
 		topo_free(topo);
 		return cli_fail(&err);
 	}
-	rc = explain ? EXIT_OK : write_report(s, &o);
-	if (rc == EXIT_OK && s->log && s->log->interrupted) {
+	rc = explain ? EXIT_OK : write_report(s, log, &o);
+	if (rc == EXIT_OK && log && log->interrupted) {
 		/* docs/cli.md "Signals": the report so far, exit 128 + signal */
 		fprintf(stderr, "numasim: interrupted by %s at t=%llu ns: the report shows the run so far\n",
 			sig == SIGTERM ? "SIGTERM" : "SIGINT", (unsigned long long)sim_now(s));
+		trace_log_free(log);
 		sim_destroy(s);
 		topo_free(topo);
 		return 128 + sig;
 	}
-	if (rc == EXIT_OK && s->log && s->log->expects_failed) {
-		for (uint64_t i = 0; i < s->log->nr_failures; i++)
-			fprintf(stderr, "expect failed: %s\n", s->log->failures[i]);
+	if (rc == EXIT_OK && log && log->expects_failed) {
+		for (uint64_t i = 0; i < log->nr_failures; i++)
+			fprintf(stderr, "expect failed: %s\n", log->failures[i]);
 		rc = EXIT_EXPECT;
 	}
+	trace_log_free(log);
 	sim_destroy(s);
 	topo_free(topo);
 	return rc;

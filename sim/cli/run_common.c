@@ -74,7 +74,8 @@ int load_topology(const char *name, struct topology **out, struct nerr *err)
 	return topo_load(path, out, err, cli_warn, NULL);
 }
 
-struct sim *simulate(const struct run_args *a, const struct topology *topo, struct nerr *err)
+struct sim *simulate(const struct run_args *a, const struct topology *topo,
+		     struct trace_log **log, struct nerr *err)
 {
 	struct sim *s = sim_create(topo, &a->tun, err);
 	struct replay_opts opts = {.progress = a->progress, .timeseries_ns = a->timeseries_ns,
@@ -82,6 +83,7 @@ struct sim *simulate(const struct run_args *a, const struct topology *topo, stru
 				    .progress_interval_ns = a->progress_interval_ns,
 				    .params = &a->params};
 
+	*log = NULL;
 	if (!s)
 		return NULL;
 	s->check = a->check;
@@ -90,7 +92,7 @@ struct sim *simulate(const struct run_args *a, const struct topology *topo, stru
 		nerr_set(err, "out of host memory");
 		return NULL;
 	}
-	int rc = (s->check && sim_check(s, err)) || replay_run(s, a->trace, &opts, err);
+	int rc = (s->check && sim_check(s, err)) || replay_run(s, a->trace, &opts, log, err);
 
 	explain_destroy(s->explain);   /* the narration ends with the replay */
 	s->explain = NULL;

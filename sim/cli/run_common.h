@@ -54,9 +54,12 @@ int load_topology(const char *name, struct topology **out, struct nerr *err);
 
 /*
  * Creates a simulation on topo with a's tunables and replays a's trace.
- * Returns the sim (caller destroys) or NULL with the error; *failed_expects
- * gets the count of failed expects.
+ * Returns the sim (caller destroys) and in *log the replay's log (caller
+ * frees with trace_log_free(): its expects, results and snapshots), or
+ * NULL (and *log NULL) with the error.
  */
-struct sim *simulate(const struct run_args *a, const struct topology *topo, struct nerr *err);
+struct trace_log;
+struct sim *simulate(const struct run_args *a, const struct topology *topo,
+		     struct trace_log **log, struct nerr *err);
 
 #endif

@@ -152,11 +152,11 @@ static uint64_t remote_pages(struct sim *s)
 	return sum;
 }
 
-static void measure(struct sim *s, struct sweep_row *r)
+static void measure(struct sim *s, const struct trace_log *log, struct sweep_row *r)
 {
-	uint64_t acc = s->acc.local + s->acc.remote, stall = 0;
+	uint64_t stall = 0;
 
-	r->local_ratio = acc ? (double)s->acc.local / (double)acc : 1.0;
+	r->local_ratio = access_local_ratio(s->acc.local, s->acc.remote);
 	for (int n = 0; n < s->mem.nr_nodes; n++)
 		r->numa_miss += s->mem.nodes[n].numa_stat[NUMA_MISS];
 	r->remote_pages = remote_pages(s);
@@ -168,7 +168,7 @@ static void measure(struct sim *s, struct sweep_row *r)
 		stall += s->tasks->by_order[i]->stall_ns;
 	r->stall_ms = (double)stall / 1e6;
 	r->sim_ms = (double)sim_now(s) / 1e6;
-	r->expects_failed = s->log ? s->log->expects_failed : 0;
+	r->expects_failed = log ? log->expects_failed : 0;
 }
 
 /* Runs variant v in this process. */
@@ -182,15 +182,17 @@ static void run_variant(const struct sweep *sw, long v, struct sweep_result *res
 	res->rc = -1;
 	sweep_decode(sw, v, &p);
 	struct sim *s = NULL;
+	struct trace_log *log = NULL;
 
 	if (sweep_variant_args(sw, &p, &a, &err) == 0)
-		s = simulate(&a, sw->topos[p.t], &err);
+		s = simulate(&a, sw->topos[p.t], &log, &err);
 	if (!s) {
 		res->rc = EXIT_BADINPUT;
 		snprintf(res->msg, sizeof(res->msg), "%s", err.msg);
 		return;
 	}
-	measure(s, &res->row);
+	measure(s, log, &res->row);
+	trace_log_free(log);
 	sim_destroy(s);
 }
 

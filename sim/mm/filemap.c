@@ -319,7 +319,7 @@ static pfn_t page_cache_get(struct sim *s, struct task *t, struct file_obj *f, u
 	if (pfn == NOPFN)
 		return NOPFN;
 	if (page_cache_insert(f, index, pfn)) {
-		free_pages(s, pfn, 0);
+		__free_pages(s, pfn, 0);
 		return NOPFN;
 	}
 	s->mem.f.flags[pfn] = PG_file | (f->shmem ? PG_swapbacked : 0);
@@ -363,7 +363,7 @@ void filemap_remove_page(struct sim *s, pfn_t pfn)
 	fr->flags[pfn] = 0;
 	fr->mapping[pfn] = 0;
 	fr->index[pfn] = 0;
-	free_pages(s, pfn, 0);
+	__free_pages(s, pfn, 0);
 }
 
 void file_add_mapper(struct file_obj *f, struct vm_area_struct *vma)

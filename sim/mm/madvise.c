@@ -15,7 +15,7 @@
 #include "sim.h"
 #include "task/mm.h"
 #include "task/task.h"
-#include "trace/uapi.h"
+#include "core/uapi.h"
 
 /* Models madvise_behavior_valid() for the advices the model knows. */
 static bool madvise_behavior_valid(int advice)

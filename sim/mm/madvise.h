@@ -1,7 +1,7 @@
 /*
  * madvise.h - madvise(2) (mm/madvise.c, Linux 6.12) for the advices a
  * trace can give: MADV_HUGEPAGE, MADV_NOHUGEPAGE, MADV_DONTNEED,
- * MADV_FREE, MADV_WILLNEED, MADV_COLD and MADV_PAGEOUT (trace/uapi.h).
+ * MADV_FREE, MADV_WILLNEED, MADV_COLD and MADV_PAGEOUT (core/uapi.h).
  */
 #ifndef NUMASIM_MM_MADVISE_H
 #define NUMASIM_MM_MADVISE_H

@@ -22,7 +22,7 @@ struct vm_area_struct;
 struct mm_struct;
 
 /* Modes and flags with Linux's values (include/uapi/linux/mempolicy.h). */
-#include "trace/uapi.h"
+#include "core/uapi.h"
 
 #define MPOL_MF_VALID (MPOL_MF_STRICT | MPOL_MF_MOVE | MPOL_MF_MOVE_ALL)
 #define MPOL_MODE_FLAGS (MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES | MPOL_F_NUMA_BALANCING)

@@ -17,6 +17,7 @@
 #include "mm/memory-tiers.h"
 #include "mm/mempolicy.h"
 #include "mm/cpuset.h"
+#include "mm/internal.h"
 #include "mm/page_alloc.h"
 #include "mm/rmap.h"
 #include "mm/vmscan.h"
@@ -239,13 +240,12 @@ static void release_old(struct sim *s, pfn_t old)
 {
 	struct frames *f = &s->mem.f;
 
-	if (f->flags[old] & PG_isolated)
-		node_stat_add(&s->mem, old, NR_ISOLATED, -1);
+	test_clear_page_isolated(&s->mem, old);
 	f->flags[old] = 0;
 	f->mapping[old] = 0;
 	f->index[old] = 0;
 	f->mapcount[old] = 0;
-	free_pages(s, old, 0);
+	__free_pages(s, old, 0);
 }
 
 /* True when the page went away during the copy window (all its
@@ -276,13 +276,11 @@ static void migration_done(void *ctx, uint64_t arg)
 	entry_del(m, (uint32_t)arg);
 	if (page_vanished(s, e.old)) {
 		f->flags[e.new] = 0;
-		free_pages(s, e.new, 0);
+		__free_pages(s, e.new, 0);
 		if (f->flags[e.old] & PG_anon) {
 			/* freed now that migration lets go of it (free_anon_page) */
 			f->flags[e.old] &= ~PG_locked;
-			if (f->flags[e.old] & PG_isolated)
-				node_stat_add(&s->mem, e.old, NR_ISOLATED, -1);
-			f->flags[e.old] &= ~PG_isolated;
+			test_clear_page_isolated(&s->mem, e.old);
 			free_anon_page(s, e.old);
 		} else if (!(f->flags[e.old] & PG_buddy)) {
 			f->flags[e.old] &= ~PG_locked;
@@ -442,13 +440,12 @@ static int migrate_thp(struct sim *s, const struct migrate_target *mt, struct mi
 	sim_traffic(s, a, b, sim_pages_to_bytes(s, HPAGE_PMD_NR));
 	thp_migrate_identity(s, old, new);
 	rmap_walk(s, old, thp_remap_one, &r);
-	if (s->mem.f.flags[old] & PG_isolated)
-		node_stat_add(&s->mem, old, NR_ISOLATED, -1);
+	test_clear_page_isolated(&s->mem, old);
 	s->mem.f.flags[old] = PG_head | (HPAGE_PMD_ORDER << PG_ORDER_SHIFT);
 	s->mem.f.mapping[old] = 0;
 	s->mem.f.index[old] = 0;
 	s->mem.f.mapcount[old] = 0;
-	free_pages(s, old, HPAGE_PMD_ORDER);
+	__free_pages(s, old, HPAGE_PMD_ORDER);
 	lru_add(s, new);
 	s->mem.events[THP_MIGRATION_SUCCESS]++;
 	s->mem.events[PGMIGRATE_SUCCESS] += HPAGE_PMD_NR - 1;   /* the caller counts one */
@@ -513,19 +510,28 @@ static int migrate_one(struct sim *s, const struct migrate_target *mt, struct mi
 	sim_explain(s, "    migrate: a page on node %d is copied to node %d; meanwhile %u pte%s to it %s "
 		    "(try_to_migrate())\n", pfn_to_nid(&s->mem, old), pfn_to_nid(&s->mem, new), c.found,
 		    c.found == 1 ? "" : "s", c.found == 1 ? "is a migration entry" : "are migration entries");
+	if (f->flags[old] & PG_pinned) {
+		/* __migrate_folio(): references we cannot account for abort the
+		 * attempt before the copy (folio_mc_copy()): it cost the unmap
+		 * and remap, not the copy */
+		*elapsed += tun(&s->tun, TUN_SIM_COST_MIGRATE_PAGE_NS) * (s->topo->page_size / 4096);
+		restore_ptes(s, old, old);
+		f->flags[old] &= ~PG_locked;
+		f->flags[new] = 0;
+		__free_pages(s, new, 0);
+		return -EAGAIN;
+	}
 	if (mt->demote_mask) {   /* links booked per batch: migrate_demote_pages() */
 		it->target = pfn_to_nid(&s->mem, new);
 		*elapsed += migrate_cost(s, pfn_to_nid(&s->mem, old), it->target);
 	}
 	else
 		*elapsed += copy_time(s, pfn_to_nid(&s->mem, old), pfn_to_nid(&s->mem, new), *elapsed);
-	if ((f->flags[old] & PG_pinned) ||
-	    entry_add(s->migration, old, new, sim_now(s) + *elapsed, &idx)) {
-		/* folio_migrate_mapping(): references we cannot account for */
+	if (entry_add(s->migration, old, new, sim_now(s) + *elapsed, &idx)) {
 		restore_ptes(s, old, old);
 		f->flags[old] &= ~PG_locked;
 		f->flags[new] = 0;
-		free_pages(s, new, 0);
+		__free_pages(s, new, 0);
 		return -EAGAIN;
 	}
 	if (mt->demote_mask) {
@@ -537,7 +543,7 @@ static int migrate_one(struct sim *s, const struct migrate_target *mt, struct mi
 		restore_ptes(s, old, old);
 		f->flags[old] &= ~PG_locked;
 		f->flags[new] = 0;
-		free_pages(s, new, 0);
+		__free_pages(s, new, 0);
 		return -EAGAIN;
 	}
 	return 0;

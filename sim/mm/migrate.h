@@ -1,7 +1,7 @@
 /*
  * migrate.h - page migration (mm/migrate.c): move_pages(2),
  * migrate_pages(2), mbind(MPOL_MF_MOVE) and cpuset memory_migrate all
- * end in migrate_pages_list() here, which follows the seed's §6.2 steps:
+ * end in migrate_pages_list() here, in four steps (docs/model.md, "Migration"):
  *
  *  1. the caller isolates each page from the LRU (migrate_isolate());
  *  2. every pte mapping the page is replaced by a migration entry

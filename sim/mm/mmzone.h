@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/debug.h"
 #include "topo/topo.h"
 
 typedef uint32_t pfn_t;
@@ -318,7 +319,9 @@ static inline bool zone_populated(const struct zone *z)
  * List primitives over frames.next/prev (list_add, list_add_tail,
  * list_del). Inline: they are the allocator's hot path. A frame off every
  * list has next == prev == NOPFN only by convention; membership is told by
- * PG_buddy / PG_lru, not by the links.
+ * PG_buddy / PG_lru, not by the links. Debug and sanitizer builds
+ * assert that a frame exists and that a frame removed at an end of a
+ * list is that end (core/debug.h).
  */
 static inline void flist_init(struct frame_list *l)
 {
@@ -328,6 +331,7 @@ static inline void flist_init(struct frame_list *l)
 
 static inline void flist_add_head(struct frames *f, struct frame_list *l, pfn_t pfn)
 {
+	SIM_ASSERT(pfn < f->nr && (l->head == NOPFN) == (l->nr == 0));
 	f->prev[pfn] = NOPFN;
 	f->next[pfn] = l->head;
 	if (l->head != NOPFN)
@@ -340,6 +344,7 @@ static inline void flist_add_head(struct frames *f, struct frame_list *l, pfn_t 
 
 static inline void flist_add_tail(struct frames *f, struct frame_list *l, pfn_t pfn)
 {
+	SIM_ASSERT(pfn < f->nr && (l->tail == NOPFN) == (l->nr == 0));
 	f->next[pfn] = NOPFN;
 	f->prev[pfn] = l->tail;
 	if (l->tail != NOPFN)
@@ -354,6 +359,9 @@ static inline void flist_del(struct frames *f, struct frame_list *l, pfn_t pfn)
 {
 	pfn_t n = f->next[pfn], p = f->prev[pfn];
 
+	SIM_ASSERT(pfn < f->nr && l->nr > 0);
+	SIM_ASSERT(p != NOPFN || l->head == pfn);
+	SIM_ASSERT(n != NOPFN || l->tail == pfn);
 	if (p != NOPFN)
 		f->next[p] = n;
 	else

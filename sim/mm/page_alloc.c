@@ -38,34 +38,17 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "mm/internal.h"
 #include "mm/vmscan.h"
 #include "sim.h"
 #include "task/task.h"
 
-/* Internal allocation flags (mm/internal.h ALLOC_*). */
-enum {
-	ALLOC_WMARK_MIN = WMARK_MIN,
-	ALLOC_WMARK_LOW = WMARK_LOW,
-	ALLOC_WMARK_HIGH = WMARK_HIGH,
-	ALLOC_NO_WATERMARKS = 0x04,
-	ALLOC_WMARK_MASK = ALLOC_NO_WATERMARKS - 1,
-	ALLOC_HARDER = 0x10,
-	ALLOC_HIGH = 0x20,
-	ALLOC_CPUSET = 0x40,
-	ALLOC_NOFRAGMENT = 0x100,
-	ALLOC_KSWAPD = 0x800,
-};
-
 #define PAGE_ALLOC_COSTLY_ORDER 3
-#define MAX_RECLAIM_RETRIES 16
 #define RECLAIM_DISTANCE 30             /* node_reclaim_distance default */
 /* The kernel loops forever for __GFP_NOFAIL and while the OOM killer
  * makes progress; a simulator must end, so these loops are bounded. */
 #define SLOWPATH_MAX_LOOPS 4096
 
-static const char *const zone_type_names[MAX_NR_ZONES] = {
-	"DMA", "DMA32", "Normal", "Movable"
-};
 
 /* struct alloc_context plus what the slow path keeps between attempts. */
 struct alloc_ctx {
@@ -134,6 +117,7 @@ static inline void add_to_free_list(struct frames *f, struct zone *z, pfn_t pfn,
 static inline void del_page_from_free_list(struct frames *f, struct zone *z,
 					   pfn_t pfn, unsigned order)
 {
+	SIM_ASSERT((f->flags[pfn] & PG_buddy) && frame_order(f, pfn) == order);
 	flist_del(f, &z->free_area[order][buddy_mt(f, pfn)], pfn);
 	f->flags[pfn] &= ~(PG_buddy | PG_ORDER_MASK | PG_MT_MASK);
 }
@@ -330,14 +314,15 @@ static inline bool buddy_merge_likely(const struct mem *m, pfn_t pfn, unsigned o
 	return page_is_buddy(m, higher ^ (1u << (order + 1)), order + 1, z);
 }
 
-/* Models __free_one_page(): merge with free buddies while possible; the
+/* Models ____free_one_page(): merge with free buddies while possible; the
  * result goes to the free list of migratetype mt (the freed page's
  * pageblock's). */
-static inline void free_one_page(struct mem *m, struct zone *z, pfn_t pfn,
-				 unsigned order, unsigned mt, bool to_tail)
+static inline void __free_one_page(struct mem *m, struct zone *z, pfn_t pfn,
+				   unsigned order, unsigned mt, bool to_tail)
 {
 	struct frames *f = &m->f;
 
+	SIM_ASSERT(order <= MAX_ORDER && !(pfn & ((1u << order) - 1)) && pfn - z->start_pfn < z->present_pages);
 	z->nr_free += 1u << order;
 	while (order < MAX_ORDER) {
 		pfn_t buddy = pfn ^ (1u << order);
@@ -352,12 +337,14 @@ static inline void free_one_page(struct mem *m, struct zone *z, pfn_t pfn,
 }
 
 /* Models __free_pages() / __free_pages_ok(). */
-void free_pages(struct sim *s, pfn_t pfn, unsigned order)
+void __free_pages(struct sim *s, pfn_t pfn, unsigned order)
 {
 	struct mem *m = &s->mem;
 	struct zone *z = page_zone(m, pfn);
 
-	/* free_pages_prepare(): the head forgets what it was. */
+	/* free_pages_prepare(): the head forgets what it was; it must be on
+	 * no list (a free block's head or an LRU page freed twice). */
+	SIM_ASSERT(!(m->f.flags[pfn] & (PG_buddy | PG_lru)));
 	m->f.flags[pfn] = 0;
 	m->f.mapping[pfn] = 0;
 	m->f.mapcount[pfn] = 0;
@@ -365,7 +352,7 @@ void free_pages(struct sim *s, pfn_t pfn, unsigned order)
 	if (!order && z->pcp)
 		free_unref_page(s, z, pfn);
 	else
-		free_one_page(m, z, pfn, order, get_pageblock_migratetype(m, pfn), false);
+		__free_one_page(m, z, pfn, order, get_pageblock_migratetype(m, pfn), false);
 	z->pgfree += 1u << order;
 	m->events[PGFREE] += 1u << order;
 }
@@ -582,7 +569,7 @@ static void free_pcppages_bulk(struct sim *s, struct zone *z, struct per_cpu_pag
 			pcp->count--;
 			z->pcp_pages--;
 			count--;
-			free_one_page(&s->mem, z, pfn, 0, get_pageblock_migratetype(&s->mem, pfn), false);
+			__free_one_page(&s->mem, z, pfn, 0, get_pageblock_migratetype(&s->mem, pfn), false);
 		} while (count && l->head != NOPFN);
 	}
 }
@@ -781,10 +768,11 @@ static bool __zone_watermark_ok(const struct zone *z, unsigned order, uint64_t m
 	int64_t min = (int64_t)mark;
 
 	free_pages -= (int64_t)(1u << order) - 1;
-	if (alloc_flags & ALLOC_HIGH)
+	if (alloc_flags & ALLOC_MIN_RESERVE) {
 		min -= min / 2;
-	if (alloc_flags & ALLOC_HARDER)
-		min -= min / 4;
+		if (alloc_flags & ALLOC_NON_BLOCK)
+			min -= min / 4;
+	}
 	if (free_pages <= min + (int64_t)z->lowmem_reserve[highest_zoneidx])
 		return false;
 	if (!order)
@@ -1123,7 +1111,7 @@ static void free_zone_memory(struct mem *m, struct zone *z)
 			order = MAX_ORDER;
 		while (pfn + (1ULL << order) > end)
 			order--;
-		free_one_page(m, z, (pfn_t)pfn, order, MIGRATE_MOVABLE, true);
+		__free_one_page(m, z, (pfn_t)pfn, order, MIGRATE_MOVABLE, true);
 		pfn += 1ULL << order;
 	}
 }
@@ -1385,7 +1373,7 @@ static inline bool zone_watermark_fast(const struct zone *z, unsigned order, uns
 	if (__zone_watermark_ok(z, order, wmark_pages(z, wm), highest_zoneidx, alloc_flags,
 				(int64_t)z->nr_free))
 		return true;
-	if (!order && (alloc_flags & ALLOC_HIGH) && z->watermark_boost && wm == WMARK_MIN)
+	if (!order && (alloc_flags & ALLOC_MIN_RESERVE) && z->watermark_boost && wm == WMARK_MIN)
 		return __zone_watermark_ok(z, order, z->wmark[WMARK_MIN], highest_zoneidx,
 					   alloc_flags, (int64_t)z->nr_free);
 	return false;
@@ -1397,7 +1385,7 @@ static void explain_low(struct sim *s, const struct zone *z, unsigned order,
 			uint64_t mark, const char *what)
 {
 	sim_explain(s, "    alloc order-%u: node %d %s has no more than its watermark of %llu free pages "
-		    "(+reserve): %s\n", order, z->node, zone_type_names[z->type],
+		    "(+reserve): %s\n", order, z->node, zone_names[z->type],
 		    (unsigned long long)mark, what);
 }
 
@@ -1522,7 +1510,7 @@ static unsigned gfp_to_alloc_flags(gfp_t gfp)
 	unsigned flags = ALLOC_WMARK_MIN | ALLOC_CPUSET;
 
 	if (gfp & __GFP_HIGH)
-		flags |= ALLOC_HIGH;
+		flags |= ALLOC_MIN_RESERVE;
 	if (gfp & __GFP_KSWAPD_RECLAIM)
 		flags |= ALLOC_KSWAPD;
 	return flags;
@@ -1569,6 +1557,17 @@ static bool should_reclaim_retry(struct sim *s, const struct alloc_req *req,
 	return false;
 }
 
+/* Models __alloc_pages_cpuset_fallback(): the cpuset's nodes first, then
+ * any node of the zonelist rather than fail. */
+static pfn_t alloc_pages_cpuset_fallback(struct sim *s, struct alloc_req *req,
+					 const struct alloc_ctx *ac, gfp_t gfp,
+					 unsigned alloc_flags)
+{
+	pfn_t pfn = get_page_from_freelist(s, req, ac, gfp, alloc_flags | ALLOC_CPUSET);
+
+	return pfn != NOPFN ? pfn : get_page_from_freelist(s, req, ac, gfp, alloc_flags);
+}
+
 /* Models __alloc_pages_may_oom(). Sets *progress when a victim died. */
 static pfn_t alloc_pages_may_oom(struct sim *s, struct alloc_req *req,
 				 const struct alloc_ctx *ac, bool *progress)
@@ -1589,12 +1588,8 @@ static pfn_t alloc_pages_may_oom(struct sim *s, struct alloc_req *req,
 			    req->order);
 	if (out_of_memory(s, req) || (gfp & __GFP_NOFAIL)) {
 		*progress = true;
-		if (gfp & __GFP_NOFAIL) {
-			pfn = get_page_from_freelist(s, req, ac, gfp,
-						     ALLOC_NO_WATERMARKS | ALLOC_CPUSET);
-			if (pfn == NOPFN)
-				pfn = get_page_from_freelist(s, req, ac, gfp, ALLOC_NO_WATERMARKS);
-		}
+		if (gfp & __GFP_NOFAIL)
+			pfn = alloc_pages_cpuset_fallback(s, req, ac, gfp, ALLOC_NO_WATERMARKS);
 	}
 	return pfn;
 }
@@ -1650,12 +1645,10 @@ static pfn_t slowpath_retry_loop(struct sim *s, struct alloc_req *req,
 			break;
 		no_progress_loops = 0;
 	}
-	/* nopage: a __GFP_NOFAIL request may dip below min (ALLOC_HARDER). */
-	if ((gfp & __GFP_NOFAIL) && (gfp & __GFP_DIRECT_RECLAIM)) {
-		pfn_t pfn = get_page_from_freelist(s, req, ac, gfp, ALLOC_HARDER | ALLOC_CPUSET);
-
-		return pfn != NOPFN ? pfn : get_page_from_freelist(s, req, ac, gfp, ALLOC_HARDER);
-	}
+	/* nopage: a __GFP_NOFAIL request may use half of min (ALLOC_MIN_RESERVE
+	 * since 6.3; 6.1 passed ALLOC_HARDER, a quarter: docs/model.md §1). */
+	if ((gfp & __GFP_NOFAIL) && (gfp & __GFP_DIRECT_RECLAIM))
+		return alloc_pages_cpuset_fallback(s, req, ac, gfp, ALLOC_MIN_RESERVE);
 	return NOPFN;
 }
 

@@ -74,8 +74,10 @@ enum { ALLOC_FAIL_NOMEM = 1, ALLOC_FAIL_THISNODE = 2, ALLOC_FAIL_OOM_KILLED_SELF
 pfn_t alloc_pages_req(struct sim *s, struct alloc_req *req);
 /* Models alloc_pages_node(): the given node's zonelist, local CPU = local_nid. */
 pfn_t alloc_pages_node(struct sim *s, int nid, gfp_t gfp, unsigned order, int local_nid);
-/* Models __free_pages(): returns a block to its zone and merges buddies. */
-void free_pages(struct sim *s, pfn_t pfn, unsigned order);
+/* Models __free_pages(): returns a block to its zone and merges buddies.
+ * pfn is the block's first frame (the kernel's struct page *; its
+ * free_pages() takes a virtual address and has no counterpart here). */
+void __free_pages(struct sim *s, pfn_t pfn, unsigned order);
 
 /* Builds frames, zones, zonelists and watermarks for the topology. */
 int mem_init(struct sim *s, struct nerr *err);

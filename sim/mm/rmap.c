@@ -8,6 +8,7 @@
 #include "mm/rmap.h"
 
 #include "mm/filemap.h"
+#include "mm/internal.h"
 #include "mm/page_alloc.h"
 #include "mm/swap.h"
 #include "mm/vmscan.h"
@@ -36,10 +37,8 @@ void page_add_new_anon_rmap(struct sim *s, pfn_t pfn, unsigned order,
 		node_stat_add(&s->mem, pfn, NR_ANON_THPS, 1);   /* __folio_mod_stat() */
 	else if (order)
 		node_stat_add(&s->mem, pfn, NR_HUGE_PAGES, (int64_t)1 << order);
-	if (vma->flags & VM_LOCKED) {
-		f->flags[pfn] |= PG_mlocked;
-		node_stat_add(&s->mem, pfn, NR_MLOCK, (int64_t)1 << order);
-	}
+	if (vma->flags & VM_LOCKED)
+		test_set_page_mlocked(&s->mem, pfn, (int64_t)1 << order);
 	/* hugetlb pages stay off the LRU; a THP joins it as one folio */
 	if (!order || (f->flags[pfn] & PG_transhuge))
 		lru_add(s, pfn);
@@ -71,12 +70,8 @@ static void relru_page(struct sim *s, pfn_t pfn)
  * (__mlock_folio() clears PG_active), onto the unevictable one. */
 void mlock_file_page(struct sim *s, pfn_t pfn)
 {
-	uint32_t *fl = &s->mem.f.flags[pfn];
-
-	if (*fl & PG_mlocked)
+	if (test_set_page_mlocked(&s->mem, pfn, 1))
 		return;
-	*fl |= PG_mlocked;
-	node_stat_add(&s->mem, pfn, NR_MLOCK, 1);
 	relru_page(s, pfn);
 }
 
@@ -86,10 +81,8 @@ static void munlock_file_page(struct sim *s, pfn_t pfn)
 {
 	uint32_t *fl = &s->mem.f.flags[pfn];
 
-	if (!(*fl & PG_mlocked))
+	if (!test_clear_page_mlocked(&s->mem, pfn, 1))
 		return;
-	*fl &= ~PG_mlocked;
-	node_stat_add(&s->mem, pfn, NR_MLOCK, -1);
 	if (*fl & PG_lru) {
 		lru_del(s, pfn);
 		*fl &= ~PG_unevictable;
@@ -114,12 +107,11 @@ void free_anon_page(struct sim *s, pfn_t pfn)
 		node_stat_add(&s->mem, pfn, NR_ANON_THPS, -1);
 	else if (order)
 		node_stat_add(&s->mem, pfn, NR_HUGE_PAGES, -((int64_t)1 << order));
-	if (f->flags[pfn] & PG_mlocked)
-		node_stat_add(&s->mem, pfn, NR_MLOCK, -((int64_t)1 << order));
-	f->flags[pfn] &= PG_head | PG_ORDER_MASK;   /* free_pages() uses these */
+	test_clear_page_mlocked(&s->mem, pfn, (int64_t)1 << order);
+	f->flags[pfn] &= PG_head | PG_ORDER_MASK;   /* __free_pages() uses these */
 	f->mapping[pfn] = 0;
 	f->index[pfn] = 0;
-	free_pages(s, pfn, order);
+	__free_pages(s, pfn, order);
 }
 
 void page_remove_rmap(struct sim *s, pfn_t pfn)

@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "mm/filemap.h"
+#include "mm/internal.h"
 #include "mm/memory-tiers.h"
 #include "mm/migrate.h"
 #include "mm/page_writeback.h"
@@ -171,20 +172,15 @@ int isolate_lru_page(struct sim *s, pfn_t pfn)
 	if (!(*fl & PG_lru))
 		return -EBUSY;
 	del_page_from_lru_list(s, pfn);
-	*fl = (*fl & ~PG_lru) | PG_isolated;
-	page_pgdat(s, pfn)->stat[NR_ISOLATED]++;
+	*fl &= ~PG_lru;
+	set_page_isolated(&s->mem, pfn);
 	return 0;
 }
 
 /* Models folio_putback_lru(). */
 void putback_lru_page(struct sim *s, pfn_t pfn)
 {
-	uint32_t *fl = &s->mem.f.flags[pfn];
-
-	if (*fl & PG_isolated) {
-		*fl &= ~PG_isolated;
-		page_pgdat(s, pfn)->stat[NR_ISOLATED]--;
-	}
+	test_clear_page_isolated(&s->mem, pfn);
 	lru_add(s, pfn);
 }
 
@@ -223,10 +219,7 @@ uint64_t zone_reclaimable_pages(struct sim *s, const struct zone *z)
 
 /* ---- scanning ------------------------------------------------------------ */
 
-#define SWAP_CLUSTER_MAX 32
-#define DEF_PRIORITY 12
 #define NODE_RECLAIM_PRIORITY 4
-#define MAX_RECLAIM_RETRIES 16
 
 /* struct scan_control: what one reclaim pass may do and what it did. */
 struct scan_control {
@@ -407,8 +400,7 @@ static bool try_to_unmap(struct sim *s, pfn_t pfn)
 /* The isolated page leaves reclaim's hands (NR_ISOLATED). */
 static void unisolate(struct sim *s, pfn_t pfn)
 {
-	s->mem.f.flags[pfn] &= ~PG_isolated;
-	page_pgdat(s, pfn)->stat[NR_ISOLATED]--;
+	clear_page_isolated(&s->mem, pfn);
 }
 
 /* Back on an LRU list: active (activate) or the inactive head (keep). */

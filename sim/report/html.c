@@ -23,7 +23,7 @@
 #include "report/report.h"
 #include "sim.h"
 #include "topo/topo.h"
-#include "trace/replay.h"
+#include "report/runlog.h"
 
 /* ---- small helpers ---------------------------------------------------------- */
 
@@ -950,13 +950,13 @@ static const char style[] =
 	"@media (min-height:2500px){.slide{min-height:auto;padding:24px 48px}}\n"
 	"</style>\n";
 
-void report_write_html(struct sim *s, FILE *out)
+void report_write_html(struct sim *s, const struct trace_log *log, FILE *out)
 {
-	json_t *r = report_json(s);
+	json_t *r = report_json(s, log);
 
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
 	      "<meta name=\"viewport\" content=\"width=device-width\">\n<title>numasim: ", out);
-	esc(out, s->log ? s->log->workload_name : "-");
+	esc(out, log ? log->workload_name : "-");
 	fputs(" on ", out);
 	esc(out, s->topo->name);
 	fputs("</title>\n", out);

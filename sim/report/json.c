@@ -15,7 +15,7 @@
 #include "sim.h"
 #include "task/mm.h"
 #include "task/task.h"
-#include "trace/replay.h"
+#include "report/runlog.h"
 
 const char *report_version(void)
 {
@@ -142,11 +142,6 @@ static json_t *nodes_json(struct sim *s)
 	return a;
 }
 
-static double ratio(uint64_t local, uint64_t remote)
-{
-	return local + remote ? (double)local / (double)(local + remote) : 0.0;
-}
-
 static json_t *accesses_json(struct sim *s)
 {
 	json_t *o = json_object(), *m = json_array();
@@ -155,9 +150,9 @@ static json_t *accesses_json(struct sim *s)
 
 	json_object_set_new(o, "local", u64(s->acc.local));
 	json_object_set_new(o, "remote", u64(s->acc.remote));
-	json_object_set_new(o, "local_ratio", json_real(ratio(s->acc.local, s->acc.remote)));
+	json_object_set_new(o, "local_ratio", json_real(access_local_ratio(s->acc.local, s->acc.remote)));
 	json_object_set_new(o, "avg_latency_ns",
-			    json_real(n ? (double)s->acc.latency_ps / 1000.0 / (double)n : 0.0));
+			    json_real(access_avg_latency_ns(s->acc.latency_ps, n)));
 	for (int a = 0; a < nn; a++) {
 		json_t *row = json_array();
 
@@ -202,7 +197,7 @@ static json_t *task_json(struct sim *s, struct task *t, uint64_t *by)
 	json_object_set_new(o, "pages_by_node", pages);
 	json_object_set_new(acc, "local", u64(t->acc_local));
 	json_object_set_new(acc, "remote", u64(t->acc_remote));
-	json_object_set_new(acc, "local_ratio", json_real(ratio(t->acc_local, t->acc_remote)));
+	json_object_set_new(acc, "local_ratio", json_real(access_local_ratio(t->acc_local, t->acc_remote)));
 	json_object_set_new(o, "accesses", acc);
 	json_object_set_new(o, "faults", u64(t->faults));
 	json_object_set_new(o, "stall_ns", u64(t->stall_ns));
@@ -239,10 +234,9 @@ static json_t *rc_json(long rc)
 	return text_json(buf);
 }
 
-static json_t *syscalls_json(struct sim *s)
+static json_t *syscalls_json(const struct trace_log *log)
 {
 	json_t *o = json_object(), *errs = json_object(), *res = json_array();
-	struct trace_log *log = s->log;
 
 	for (int e = 1; log && e < (int)(sizeof(log->errors) / sizeof(log->errors[0])); e++) {
 		if (!log->errors[e])
@@ -411,11 +405,10 @@ static json_t *array_of(json_t **items, uint64_t n)
 	return a;
 }
 
-json_t *report_json(struct sim *s)
+json_t *report_json(struct sim *s, const struct trace_log *log)
 {
 	json_t *o = json_object(), *v = json_object(), *topo = json_object(), *wl = json_object();
 	json_t *dist = json_array(), *ex = json_object();
-	struct trace_log *log = s->log;
 	int nn = s->topo->nr_nodes;
 
 	json_object_set_new(v, "version", text_json(NUMASIM_VERSION));
@@ -461,7 +454,7 @@ json_t *report_json(struct sim *s)
 	if (s->ic)
 		json_object_set_new(o, "interconnect", interconnect_json(s));
 	json_object_set_new(o, "tasks", tasks_json(s));
-	json_object_set_new(o, "syscalls", syscalls_json(s));
+	json_object_set_new(o, "syscalls", syscalls_json(log));
 	json_object_set_new(ex, "passed", u64(log ? log->expects_passed : 0));
 	json_object_set_new(ex, "failed", u64(log ? log->expects_failed : 0));
 	json_t *fails = json_array();
@@ -475,9 +468,9 @@ json_t *report_json(struct sim *s)
 	return o;
 }
 
-int report_write_json(struct sim *s, FILE *out)
+int report_write_json(struct sim *s, const struct trace_log *log, FILE *out)
 {
-	json_t *o = report_json(s);
+	json_t *o = report_json(s, log);
 	int rc = json_dumpf(o, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 
 	fputc('\n', out);
@@ -498,7 +491,7 @@ static int push(json_t ***arr, uint64_t *n, json_t *item)
 	return 0;
 }
 
-void report_add_snapshot(struct sim *s, const char *label)
+void report_add_snapshot(struct sim *s, struct trace_log *log, const char *label)
 {
 	json_t *o = json_object();
 
@@ -506,11 +499,11 @@ void report_add_snapshot(struct sim *s, const char *label)
 	json_object_set_new(o, "time_ns", u64(sim_now(s)));
 	json_object_set_new(o, "nodes", nodes_json(s));
 	json_object_set_new(o, "tasks", tasks_json(s));
-	if (push(&s->log->snapshots, &s->log->nr_snapshots, o))
+	if (push(&log->snapshots, &log->nr_snapshots, o))
 		s->host_oom = true;
 }
 
-void report_add_sample(struct sim *s)
+void report_add_sample(struct sim *s, struct trace_log *log)
 {
 	json_t *o = json_object(), *free_ = json_array(), *anon = json_array(), *file = json_array();
 	json_t *mapped = json_array(), *slab = json_array();
@@ -539,6 +532,6 @@ void report_add_sample(struct sim *s)
 	json_object_set_new(o, "tier_pages", tier_pages_json(s));
 	json_object_set_new(o, "pgdemote", u64(s->mem.events[PGDEMOTE_KSWAPD] + s->mem.events[PGDEMOTE_DIRECT]));
 	json_object_set_new(o, "pgpromote_success", u64(s->mem.events[PGPROMOTE_SUCCESS]));
-	if (push(&s->log->samples, &s->log->nr_samples, o))
+	if (push(&log->samples, &log->nr_samples, o))
 		s->host_oom = true;
 }

@@ -14,18 +14,20 @@
 struct sim;
 struct task;
 struct json_t;
+struct trace_log; /* report/runlog.h: the replay's log, NULL before any replay */
 
-/* The docs/report.md object (caller decrefs with report_json_decref). */
-struct json_t *report_json(struct sim *s);
+/* The docs/report.md object of s and the log of the replay that ran on
+ * it (caller decrefs with report_json_decref). */
+struct json_t *report_json(struct sim *s, const struct trace_log *log);
 void report_json_decref(struct json_t *j);
 /* Writes the JSON report; 0 or -1. */
-int report_write_json(struct sim *s, FILE *out);
-void report_write_text(struct sim *s, FILE *out);
-void report_write_html(struct sim *s, FILE *out);
+int report_write_json(struct sim *s, const struct trace_log *log, FILE *out);
+void report_write_text(struct sim *s, const struct trace_log *log, FILE *out);
+void report_write_html(struct sim *s, const struct trace_log *log, FILE *out);
 
-/* `snapshot` records and --timeseries samples, kept in s->log. */
-void report_add_snapshot(struct sim *s, const char *label);
-void report_add_sample(struct sim *s);
+/* `snapshot` records and --timeseries samples, kept in the replay's log. */
+void report_add_snapshot(struct sim *s, struct trace_log *log, const char *label);
+void report_add_sample(struct sim *s, struct trace_log *log);
 
 /* A vmstat counter by its /proc/vmstat name; -1 if unknown. */
 int report_vmstat_value(struct sim *s, const char *name, uint64_t *out);

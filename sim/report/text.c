@@ -16,7 +16,7 @@
 #include "sim.h"
 #include "task/mm.h"
 #include "task/task.h"
-#include "trace/replay.h"
+#include "report/runlog.h"
 
 static void header_row(struct sim *s, FILE *out, const char *first)
 {
@@ -105,7 +105,7 @@ static void access_section(struct sim *s, FILE *out)
 	fprintf(out, "Accesses: %llu local (%.2f%%), %llu remote (%.2f%%), average latency %.1f ns\n",
 		(unsigned long long)s->acc.local, pct(s->acc.local, total),
 		(unsigned long long)s->acc.remote, pct(s->acc.remote, total),
-		total ? (double)s->acc.latency_ps / 1000.0 / (double)total : 0.0);
+		access_avg_latency_ns(s->acc.latency_ps, total));
 	if (!total) {
 		fputc('\n', out);
 		return;
@@ -199,9 +199,8 @@ static void task_section(struct sim *s, FILE *out, uint64_t *v)
 	fputc('\n', out);
 }
 
-static void log_section(struct sim *s, FILE *out)
+static void log_section(const struct trace_log *log, FILE *out)
 {
-	struct trace_log *log = s->log;
 	bool any = false;
 
 	if (!log)
@@ -226,7 +225,7 @@ static void log_section(struct sim *s, FILE *out)
 		fprintf(out, "  FAILED %s\n", log->failures[i]);
 }
 
-void report_write_text(struct sim *s, FILE *out)
+void report_write_text(struct sim *s, const struct trace_log *log, FILE *out)
 {
 	uint64_t total = 0;
 	char size[32];
@@ -237,15 +236,15 @@ void report_write_text(struct sim *s, FILE *out)
 	for (int n = 0; n < s->topo->nr_nodes; n++)
 		total += s->topo->nodes[n].memory_bytes;
 	fprintf(out, "%s: workload %s on topology %s (%d nodes, %s)\n", report_version(),
-		s->log ? s->log->workload_name : "-", s->topo->name, s->topo->nr_nodes,
+		log ? log->workload_name : "-", s->topo->name, s->topo->nr_nodes,
 		format_size(total, size, sizeof(size)));
 	/* events as the JSON report counts them: records and engine events */
-	uint64_t executed = s->log ? s->log->executed : 0;
+	uint64_t executed = log ? log->executed : 0;
 
 	fprintf(out, "Simulated time %.6f s, %llu records run, %llu events\n\n",
 		(double)sim_now(s) / 1e9, (unsigned long long)executed,
 		(unsigned long long)(s->eng.events_run + executed));
-	if (s->log && s->log->interrupted)
+	if (log && log->interrupted)
 		fprintf(out, "INTERRUPTED: the replay was stopped by a signal; this is the run so far\n\n");
 	memory_section(s, out, v);
 	commit_line(s, out);
@@ -258,6 +257,6 @@ void report_write_text(struct sim *s, FILE *out)
 			(unsigned long long)s->mem.events[PGMIGRATE_SUCCESS],
 			(unsigned long long)s->mem.events[PGMIGRATE_FAIL], (double)s->migrate_ns / 1e9);
 	task_section(s, out, v);
-	log_section(s, out);
+	log_section(log, out);
 	free(v);
 }

@@ -200,7 +200,7 @@ static void expect_ratio(struct replay *rp, const struct trace_record *r)
 		local = t->acc_local;
 		remote = t->acc_remote;
 	}
-	double ratio = local + remote ? (double)local / (double)(local + remote) : 0.0;
+	double ratio = access_local_ratio(local, remote);
 
 	if (compare(e->cmp, ratio, e->ratio))
 		rp->log->expects_passed++;

@@ -494,7 +494,7 @@ static int parse_mode(const char *v, enum mpol_mode *m, char *why, size_t len)
 		    "local, preferred_many, weighted_interleave", v);
 }
 
-/* madvise advice=WORD: the MADV_* the word names (trace/uapi.h). */
+/* madvise advice=WORD: the MADV_* the word names (core/uapi.h). */
 static int parse_advice(const char *v, int *out, char *why, size_t len)
 {
 	static const struct { const char *w; int v; } words[] = {

@@ -505,7 +505,7 @@ static void sample_until(struct replay *rp, uint64_t t)
 			return;
 		}
 		engine_run_until(&rp->s->eng, rp->next_sample);
-		report_add_sample(rp->s);
+		report_add_sample(rp->s, rp->log);
 		rp->next_sample += iv;
 	}
 }
@@ -526,7 +526,7 @@ static int replay_finish(struct replay *rp)
 		return -1;
 	if (!rp->fatal && rp->opts.timeseries_ns) {
 		sample_until(rp, sim_now(s));
-		report_add_sample(s);
+		report_add_sample(s, rp->log);
 	}
 	progress(rp, true);
 	if (s->explain)
@@ -688,8 +688,6 @@ struct replay *replay_begin(struct sim *s, const char *trace, const struct repla
 		log->nr_params = 0;
 	log->records = nrec;
 	log->sample_interval_ns = opts ? opts->timeseries_ns : 0;
-	trace_log_free(s->log);
-	s->log = log;
 	rp->s = s;
 	rp->log = log;
 	rp->rd = rd;
@@ -736,11 +734,17 @@ bool replay_done(const struct replay *rp)
 	return rp->done;
 }
 
-void replay_end(struct replay *rp)
+struct trace_log *replay_log(const struct replay *rp)
+{
+	return rp ? rp->log : NULL;
+}
+
+struct trace_log *replay_end(struct replay *rp)
 {
 	if (!rp)
-		return;
+		return NULL;
 	struct sim *s = rp->s;
+	struct trace_log *log = rp->log;
 
 	streams_free(rp);
 	/* After an error or a stop, global records may still wait in the queue. */
@@ -752,18 +756,25 @@ void replay_end(struct replay *rp)
 	}
 	trace_close(rp->rd);
 	free(rp);
+	return log;
 }
 
 int replay_run(struct sim *s, const char *trace, const struct replay_opts *opts,
-	       struct nerr *err)
+	       struct trace_log **log, struct nerr *err)
 {
 	struct replay *rp = replay_begin(s, trace, opts, err);
 
+	if (log)
+		*log = NULL;
 	if (!rp)
 		return -1;
 	int rc = replay_advance(rp, UINT64_MAX, err);
+	struct trace_log *l = replay_end(rp);
 
-	replay_end(rp);
+	if (rc < 0 || !log)
+		trace_log_free(l);
+	else
+		*log = l;
 	return rc < 0 ? -1 : 0;
 }
 

@@ -8,8 +8,10 @@
  * records (file, sysctl, drop_caches, cpuset, kmalloc, snapshot, expect
  * without pid=) run at their time.
  *
- * What the replay learns is kept in a struct trace_log for the reports:
- * syscall results and errno counts, expectations, snapshots, samples.
+ * What the replay learns is kept in a struct trace_log for the reports
+ * (report/runlog.h): syscall results and errno counts, expectations,
+ * snapshots, samples. The replay owns it until replay_end() hands it to
+ * the caller.
  */
 #ifndef NUMASIM_TRACE_REPLAY_H
 #define NUMASIM_TRACE_REPLAY_H
@@ -19,46 +21,10 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "report/runlog.h"
 
 struct sim;
-struct json_t;
 struct trace_params;
-
-#define LOG_MAX_RESULTS 100000   /* syscall results kept for the report */
-#define LOG_MAX_FAILURES 1000    /* failed expectations kept verbatim */
-
-struct syscall_result {
-	unsigned long line;
-	const char *op;
-	int pid;
-	long rc;
-	int *status;
-	uint64_t nstatus;
-};
-
-struct trace_log {
-	char *workload_name;
-	char *workload_path;
-	char **param_names;          /* trace parameters and their values */
-	char **param_values;
-	int nr_params;
-	uint64_t records;            /* records in the trace */
-	uint64_t executed;           /* records run */
-	uint64_t skipped;            /* records of exited or killed tasks */
-	uint64_t errors[134];        /* syscall errors by errno */
-	struct syscall_result *results;
-	uint64_t nr_results, cap_results, results_dropped;
-	uint64_t expects_passed, expects_failed;
-	char **failures;             /* "trace:LINE: expect ...: got X, want Y" */
-	uint64_t nr_failures;
-	struct json_t **snapshots;   /* jansson objects built by report/ */
-	uint64_t nr_snapshots;
-	struct json_t **samples;     /* --timeseries */
-	uint64_t nr_samples;
-	uint64_t sample_interval_ns;
-	uint64_t faults_efault;      /* touches outside any mapping */
-	bool interrupted;            /* stopped early on request (opts.stop) */
-};
 
 /* --timeseries takes at most this many samples (docs/cli.md). */
 #define REPLAY_MAX_SAMPLES 20000
@@ -78,12 +44,14 @@ struct replay_opts {
 
 /*
  * Validates the whole trace, then replays it on s. Returns 0 when the
- * replay ran to the end (expects may have failed: see s->log), -1 with
- * a one-line message for bad input or an op that is not modelled.
+ * replay ran to the end (expects may have failed: see the log), -1 with
+ * a one-line message for bad input or an op that is not modelled. The
+ * log belongs to the replay, not to s: *log receives it when log is not
+ * NULL (the caller frees it with trace_log_free(); the reports read it),
+ * else it is freed; NULL after an error.
  */
 int replay_run(struct sim *s, const char *trace, const struct replay_opts *opts,
-	       struct nerr *err);
-void trace_log_free(struct trace_log *log);
+	       struct trace_log **log, struct nerr *err);
 
 /*
  * The same in steps, for the library (include/numasim.h): replay_begin()
@@ -91,13 +59,16 @@ void trace_log_free(struct trace_log *log);
  * events due at or before `until` (UINT64_MAX: to the end), leaving the
  * clock at `until` when it stops early, and returns 1 when everything ran,
  * 0 when it stopped at `until`, -1 on error (the replay cannot go on);
- * replay_end() frees what is left, keeping s->log for the reports.
- * replay_run() is begin + advance(UINT64_MAX) + end.
+ * replay_log() is the log so far (for reports during the run);
+ * replay_end() frees what is left and hands the log to the caller (who
+ * frees it with trace_log_free()). replay_run() is begin +
+ * advance(UINT64_MAX) + end.
  */
 struct replay;
 struct replay *replay_begin(struct sim *s, const char *trace, const struct replay_opts *opts,
 			    struct nerr *err);
 int replay_advance(struct replay *rp, uint64_t until, struct nerr *err);
+struct trace_log *replay_log(const struct replay *rp);
 bool replay_done(const struct replay *rp);
 /*
  * A stream: the trace file may grow while the replay runs. Its end is then
@@ -108,6 +79,6 @@ bool replay_done(const struct replay *rp);
  */
 void replay_set_stream(struct replay *rp, bool stream);
 void replay_more_input(struct replay *rp);
-void replay_end(struct replay *rp);
+struct trace_log *replay_end(struct replay *rp);
 
 #endif

@@ -728,7 +728,7 @@ static void replay_dispatch(struct replay *rp, const struct trace_record *r, str
 	case OP_CPUSET: op_cpuset(rp, r, out); break;
 	case OP_SYSCTL: op_sysctl(rp, r); break;
 	case OP_KMALLOC: op_kmalloc(rp, r); break;
-	case OP_SNAPSHOT: report_add_snapshot(s, trace_has(r, TK_LABEL) ? r->label : NULL); break;
+	case OP_SNAPSHOT: report_add_snapshot(s, rp->log, trace_has(r, TK_LABEL) ? r->label : NULL); break;
 	case OP_EXPECT: replay_expect(rp, r); break;
 	case OP_MADVISE:
 		syscall_done(rp, r, t, do_madvise(s, t, r->addr, r->len, r->advice, &out->cost_ns),

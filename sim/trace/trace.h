@@ -39,7 +39,7 @@
 #include "core/bitmap.h"
 #include "core/err.h"
 #include "core/errno_names.h"
-#include "trace/uapi.h"
+#include "core/uapi.h"
 
 #define TRACE_MAGIC "# numasim trace v1"
 #define TRACE_PID_MAX 4194304   /* PID_MAX_LIMIT on 64-bit Linux */
@@ -158,7 +158,7 @@ struct trace_record {
 	const char *name, *file, *path, *label, *device, *cache;
 	uint64_t addr, len, offset, count, size, stride, seed;
 	enum trace_pattern pattern;
-	int advice;               /* madvise: MADV_* (trace/uapi.h) */
+	int advice;               /* madvise: MADV_* (core/uapi.h) */
 
 	/* set_mempolicy / mbind: mode and Linux flag words derived from flags */
 	enum mpol_mode mode;

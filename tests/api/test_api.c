@@ -43,6 +43,23 @@ static const char *numasim_bin, *srcdir;
 	} while (0)
 #define EXPECT_OK(h, call) EXPECT_RC(h, call, NUMASIM_OK)
 
+/* A handle with the ring4 topology loaded, as most tests begin. */
+static numasim_t *ring4(void)
+{
+	numasim_t *h = numasim_create();
+
+	EXPECT(h != NULL, "numasim_create");
+	EXPECT_OK(h, numasim_load_topology(h, "ring4"));
+	return h;
+}
+
+/* Gives h the trace lines of the NULL-ended list, in order. */
+static void trace_lines(numasim_t *h, const char *const *lines)
+{
+	for (; *lines; lines++)
+		EXPECT_OK(h, numasim_trace_line(h, *lines));
+}
+
 /* What `numasim ARGS` prints on stdout (malloc'd). */
 static char *cli_output(const char *fmt, ...)
 {
@@ -229,9 +246,8 @@ static void test_errors(void)
  * CLI names a file; the handle then refuses to go on. */
 static void test_bad_trace(void)
 {
-	numasim_t *h = numasim_create();
+	numasim_t *h = ring4();
 
-	EXPECT_OK(h, numasim_load_topology(h, "ring4"));
 	EXPECT_OK(h, numasim_trace_string(h, "# numasim trace v1\n@0ns spawn pid=1 cpu=0\n@0ns frobnicate pid=1\n",
 					  "broken"));
 	EXPECT_RC(h, numasim_run(h), NUMASIM_E_INPUT);
@@ -239,8 +255,7 @@ static void test_bad_trace(void)
 	EXPECT_RC(h, numasim_run(h), NUMASIM_E_STATE);
 	numasim_destroy(h);
 
-	h = numasim_create();
-	EXPECT_OK(h, numasim_load_topology(h, "ring4"));
+	h = ring4();
 	EXPECT_RC(h, numasim_trace_string(h, "# numasim trace v1\n", "a/b"), NUMASIM_E_ARG);
 	/* records of a task never spawned are found at the end, as by the CLI */
 	EXPECT_OK(h, numasim_trace_line(h, "@0ns touch pid=5 addr=0x1000 len=4096"));
@@ -252,19 +267,19 @@ static void test_bad_trace(void)
 /* First touch and interleave by hand (the docs/api.md example). */
 static void test_counters(void)
 {
-	numasim_t *h = numasim_create();
+	numasim_t *h = ring4();
 	int64_t v, sum = 0, diag = 0;
 	double d, local, remote;
 
-	EXPECT_OK(h, numasim_load_topology(h, "ring4"));
-	EXPECT_OK(h, numasim_trace_line(h, "# numasim trace v1"));
-	EXPECT_OK(h, numasim_trace_line(h, "@0ns spawn pid=1 cpu=2 name=app"));
-	EXPECT_OK(h, numasim_trace_line(h, "@0ns mmap pid=1 addr=0x10000000 len=4MiB name=heap"));
-	EXPECT_OK(h, numasim_trace_line(h, "@0ns touch pid=1 addr=0x10000000 len=4MiB"));
-	EXPECT_OK(h, numasim_trace_line(h, ""));
-	EXPECT_OK(h, numasim_trace_line(h, "@3ms mmap pid=1 addr=0x20000000 len=4MiB name=shared"));
-	EXPECT_OK(h, numasim_trace_line(h, "@3ms mbind pid=1 addr=0x20000000 len=4MiB mode=interleave nodes=0-3"));
-	EXPECT_OK(h, numasim_trace_line(h, "@3ms touch pid=1 addr=0x20000000 len=4MiB"));
+	trace_lines(h, (const char *const[]){
+		"# numasim trace v1",
+		"@0ns spawn pid=1 cpu=2 name=app",
+		"@0ns mmap pid=1 addr=0x10000000 len=4MiB name=heap",
+		"@0ns touch pid=1 addr=0x10000000 len=4MiB",
+		"",
+		"@3ms mmap pid=1 addr=0x20000000 len=4MiB name=shared",
+		"@3ms mbind pid=1 addr=0x20000000 len=4MiB mode=interleave nodes=0-3",
+		"@3ms touch pid=1 addr=0x20000000 len=4MiB", NULL});
 	EXPECT_OK(h, numasim_run_until(h, 1000000));
 	EXPECT(!numasim_done(h) && numasim_now(h) == 1000000, "stopped at 1 ms");
 	for (int n = 0; n < 4; n++) {
@@ -365,9 +380,8 @@ static void test_string_steps_timeseries(void)
 	snprintf(path, sizeof(path), "%s/workloads/interleave.trace", srcdir);
 	char *text = slurp(path);
 	char *cli = cli_output("run -t ring4 -w interleave --check --timeseries 1ms --seed 3 --format json");
-	numasim_t *h = numasim_create();
+	numasim_t *h = ring4();
 
-	EXPECT_OK(h, numasim_load_topology(h, "ring4"));
 	EXPECT_OK(h, numasim_set(h, "sim.seed", "3"));
 	EXPECT_OK(h, numasim_set_check(h, 1));
 	EXPECT_OK(h, numasim_set_timeseries(h, 1000000));
@@ -423,8 +437,7 @@ static void test_stream(void)
 	numasim_destroy(h);
 
 	/* an empty stream runs but does not end; its own magic line stays line 1 */
-	h = numasim_create();
-	EXPECT_OK(h, numasim_load_topology(h, "ring4"));
+	h = ring4();
 	EXPECT_OK(h, numasim_trace_stream(h));
 	EXPECT_OK(h, numasim_run(h));
 	EXPECT(!numasim_done(h) && numasim_now(h) == 0, "an empty stream has not ended");
@@ -436,8 +449,7 @@ static void test_stream(void)
 	numasim_destroy(h);
 
 	/* a stream may begin as a string (without a final newline) */
-	h = numasim_create();
-	EXPECT_OK(h, numasim_load_topology(h, "ring4"));
+	h = ring4();
 	EXPECT_OK(h, numasim_trace_stream(h));
 	EXPECT_OK(h, numasim_trace_string(h, "# numasim trace v1\n@0ns spawn pid=1 cpu=6", "begun"));
 	EXPECT_OK(h, numasim_run_until(h, 1000));
@@ -452,8 +464,7 @@ static void test_stream(void)
 	numasim_destroy(h);
 
 	/* a record whose time has passed is refused, naming the line */
-	h = numasim_create();
-	EXPECT_OK(h, numasim_load_topology(h, "ring4"));
+	h = ring4();
 	EXPECT_OK(h, numasim_trace_stream(h));
 	EXPECT_OK(h, numasim_trace_line(h, "@0ns spawn pid=1 cpu=0"));
 	EXPECT_OK(h, numasim_run_until(h, 5000000));
@@ -510,14 +521,14 @@ static void test_threads(void)
 /* A failed expect is counted, not an error. */
 static void test_expects(void)
 {
-	numasim_t *h = numasim_create();
+	numasim_t *h = ring4();
 
-	EXPECT_OK(h, numasim_load_topology(h, "ring4"));
-	EXPECT_OK(h, numasim_trace_line(h, "@0ns spawn pid=1 cpu=0"));
-	EXPECT_OK(h, numasim_trace_line(h, "@0ns mmap pid=1 addr=0x10000000 len=1MiB"));
-	EXPECT_OK(h, numasim_trace_line(h, "@0ns touch pid=1 addr=0x10000000 len=1MiB"));
-	EXPECT_OK(h, numasim_trace_line(h, "@1ms expect node=0 anon_pages=256"));
-	EXPECT_OK(h, numasim_trace_line(h, "@1ms expect node=1 anon_pages=256"));
+	trace_lines(h, (const char *const[]){
+		"@0ns spawn pid=1 cpu=0",
+		"@0ns mmap pid=1 addr=0x10000000 len=1MiB",
+		"@0ns touch pid=1 addr=0x10000000 len=1MiB",
+		"@1ms expect node=0 anon_pages=256",
+		"@1ms expect node=1 anon_pages=256", NULL});
 	EXPECT_OK(h, numasim_run(h));
 	EXPECT(numasim_expects_passed(h) == 1 && numasim_expects_failed(h) == 1, "passed %lld failed %lld",
 	       (long long)numasim_expects_passed(h), (long long)numasim_expects_failed(h));

@@ -74,7 +74,7 @@ static void bench_alloc(void)
 	double t0 = now_s();
 
 	for (uint64_t i = 0; i < n; i++)
-		free_pages(s, alloc_pages_node(s, 0, GFP_KERNEL, 0, 0), 0);
+		__free_pages(s, alloc_pages_node(s, 0, GFP_KERNEL, 0, 0), 0);
 	double dt = now_s() - t0;
 
 	printf("alloc.order0_pairs_back_to_back: %.1f M/s\n", (double)n / dt / 1e6);
@@ -82,7 +82,7 @@ static void bench_alloc(void)
 		ring[i] = alloc_pages_node(s, 0, GFP_KERNEL, 0, 0);
 	t0 = now_s();
 	for (uint64_t i = 0; i < n; i++) {
-		free_pages(s, ring[i % LIVE], 0);
+		__free_pages(s, ring[i % LIVE], 0);
 		ring[i % LIVE] = alloc_pages_node(s, 0, GFP_KERNEL, 0, 0);
 	}
 	dt = now_s() - t0;
@@ -125,7 +125,7 @@ static void bench_mixed(void)
 		unsigned o = orders[rng_below(&r, 8)];
 		int nid = (int)rng_below(&r, 4);
 
-		free_pages(s, live[k], lo[k]);
+		__free_pages(s, live[k], lo[k]);
 		pfn_t p = alloc_pages_node(s, nid, GFP_KERNEL | __GFP_NORETRY, o, nid);
 
 		if (p == NOPFN) {

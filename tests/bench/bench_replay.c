@@ -66,7 +66,7 @@ static double replay_seconds(struct topology *t, const char *path, struct sim **
 	struct nerr err;
 	double t0 = now(), c0 = cpu_now();
 
-	if (replay_run(s, path, NULL, &err)) {
+	if (replay_run(s, path, NULL, NULL, &err)) {
 		fprintf(stderr, "numasim-bench: %s\n", err.msg);
 		exit(1);
 	}

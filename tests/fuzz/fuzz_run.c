@@ -58,7 +58,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!s)
 		abort();
-	s->warn = replay_one_quiet;
 	s->check = true;
 	/* An invariant failure is the replay's own diagnostic, "FILE:LINE:
 	 * --check after this record: ..." (or after an event, or at the
@@ -66,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * both right after the trace's path: a parse error that merely
 	 * echoes a mutated token containing "--check" or "internal error"
 	 * (libFuzzer's dictionary inserts such strings) is neither. */
-	if (replay_run(s, path, &(struct replay_opts){0}, &err) &&
+	if (replay_run(s, path, &(struct replay_opts){0}, NULL, &err) &&
 	    (is_check_failure(err.msg, path) || strchr(err.msg, '\n'))) {
 		fprintf(stderr, "%s\n", err.msg);
 		abort();

@@ -57,12 +57,11 @@ static inline int replay_one(const uint8_t *p, size_t n, const char *path, struc
 
 	if (!s)
 		return -1;
-	s->warn = replay_one_quiet;
 	s->check = true;
 	int rc = sim_check(s, err);
 
 	if (rc == 0)
-		rc = replay_run(s, path, &(struct replay_opts){0}, err);
+		rc = replay_run(s, path, &(struct replay_opts){0}, NULL, err);
 	sim_destroy(s);
 	return rc;
 }

@@ -1,6 +1,6 @@
 #!/bin/sh
 # numasim compare runs every combination side by side and shows the
-# seed's Drawing 5 in numbers: with zone_reclaim_mode=0 node 0's tasks
+# Drawing 5 of "Local and Remote Memory: Memory in a Linux/NUMA System" in numbers: with zone_reclaim_mode=0 node 0's tasks
 # allocate off node (local ratio 0, remote pages), with mode 1 node
 # reclaim keeps them local (local ratio 1, pages scanned).
 # Usage: test_compare.sh NUMASIM SRCDIR

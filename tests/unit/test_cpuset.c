@@ -134,8 +134,8 @@ static void test_spread_node(void **state)
 	pfn_t b = alloc_user_pages(s, t, NULL, 0, GFP_HIGHUSER_MOVABLE, 0, &stall);
 
 	assert_int_not_equal(pfn_to_nid(&s->mem, a), pfn_to_nid(&s->mem, b));
-	free_pages(s, a, 0);
-	free_pages(s, b, 0);
+	__free_pages(s, a, 0);
+	__free_pages(s, b, 0);
 	fx_destroy(s, tp);
 }
 

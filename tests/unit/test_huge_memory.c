@@ -15,7 +15,7 @@
 #include "mm/mempolicy.h"
 #include "mm/page_alloc.h"
 #include "sim_fixture.h"
-#include "trace/uapi.h"
+#include "core/uapi.h"
 
 #define MiB (1ULL << 20)
 #define BASE 0x40000000ULL   /* 2 MiB aligned */

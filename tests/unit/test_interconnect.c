@@ -274,12 +274,15 @@ static struct sim *replay(const char *json, const char *body, struct topology **
 	tunables_init(&tun);
 	s = sim_create(*tp, &tun, &err);
 	assert_non_null(s);
-	if (replay_run(s, write_trace(body), NULL, &err))
+	struct trace_log *log;
+
+	if (replay_run(s, write_trace(body), NULL, &log, &err))
 		fail_msg("%s", err.msg);
 	unlink(trace_path);
-	for (uint64_t i = 0; i < s->log->nr_failures; i++)
-		print_error("%s\n", s->log->failures[i]);
-	assert_int_equal(s->log->expects_failed, 0);
+	for (uint64_t i = 0; i < log->nr_failures; i++)
+		print_error("%s\n", log->failures[i]);
+	assert_int_equal(log->expects_failed, 0);
+	trace_log_free(log);
 	return s;
 }
 

@@ -142,15 +142,15 @@ static void test_buddy_split_and_merge(void **state)
 	assert_check(s);
 
 	/* Freeing pfn 0 cannot merge (buddy 1 is in use). */
-	free_pages(s, p0, 0);
+	__free_pages(s, p0, 0);
 	assert_int_equal(fa_nr(z, 0), 1);
 	/* Freeing pfn 1 merges 0+1 -> order 1; with 2..3 still in use it stops. */
-	free_pages(s, p1, 0);
+	__free_pages(s, p1, 0);
 	assert_int_equal(fa_nr(z, 0), 0);
 	assert_int_equal(fa_nr(z, 1), 1);
 	assert_int_equal(fa_head(z, 1), 0);
 	/* Freeing 2..3 merges all the way back to one order-4 block. */
-	free_pages(s, p2, 1);
+	__free_pages(s, p2, 1);
 	for (unsigned o = 0; o < 4; o++)
 		assert_int_equal(fa_nr(z, o), 0);
 	assert_int_equal(fa_nr(z, 4), 1);
@@ -172,7 +172,7 @@ static void test_watermark_needs_a_block_of_the_order(void **state)
 	for (pfn_t p = 0; p < 16; p++)
 		assert_int_equal(alloc_pages_node(s, 0, GFP_MOVABLE_KERNEL, 0, 0), p);
 	for (pfn_t p = 0; p < 16; p += 2)
-		free_pages(s, p, 0);
+		__free_pages(s, p, 0);
 	assert_int_equal(z->nr_free, 8);
 	assert_int_equal(fa_nr(z, 0), 8);
 	assert_true(zone_watermark_ok(z, 0, 0, ZONE_NORMAL));
@@ -217,7 +217,7 @@ static void test_unaligned_zone_layout(void **state)
 	 * zones: allocating and freeing 3 must not merge them. */
 	pfn_t p = alloc_pages_node(s, 0, GFP_MOVABLE_KERNEL | __GFP_DMA32, 0, 0);
 	assert_int_equal(p, 3);
-	free_pages(s, p, 0);
+	__free_pages(s, p, 0);
 	assert_int_equal(fa_head(dma32, 0), 3);
 	assert_int_equal(fa_head(dma, 0), 2);
 	assert_check(s);
@@ -640,7 +640,7 @@ static void test_high_order(void **state)
 	assert_int_equal(s->mem.events[PGALLOC], 1u << MAX_ORDER);
 	assert_int_equal(s->mem.nodes[0].numa_stat[NUMA_HIT], 1);
 	assert_int_equal(alloc_pages_node(s, 0, GFP_KERNEL, MAX_ORDER + 1, 0), NOPFN);
-	free_pages(s, p, MAX_ORDER);
+	__free_pages(s, p, MAX_ORDER);
 	assert_int_equal(normal(s, 0)->nr_free, 4096);
 	assert_check(s);
 	destroy(s, t);
@@ -685,7 +685,7 @@ static void test_random_alloc_free(void **state)
 		} else {
 			size_t k = (size_t)rng_below(&r, nlive);
 
-			free_pages(s, live[k].pfn, live[k].order);
+			__free_pages(s, live[k].pfn, live[k].order);
 			live[k] = live[--nlive];
 		}
 		if (i % 500 == 0)
@@ -694,7 +694,7 @@ static void test_random_alloc_free(void **state)
 	assert_check(s);
 	while (nlive) {
 		nlive--;
-		free_pages(s, live[nlive].pfn, live[nlive].order);
+		__free_pages(s, live[nlive].pfn, live[nlive].order);
 	}
 	assert_check(s);
 	uint64_t nfree = 0;
@@ -802,8 +802,8 @@ static void test_lru_primitives(void **state)
 	pg->stat[NR_ANON_MAPPED]--;
 	pg->stat[NR_FILE_PAGES]--;
 	assert_int_equal(pg->lru[LRU_ACTIVE_FILE].nr, 0);
-	free_pages(s, anon, 0);
-	free_pages(s, file, 0);
+	__free_pages(s, anon, 0);
+	__free_pages(s, file, 0);
 	assert_check(s);
 	destroy(s, t);
 	(void)state;
@@ -1017,7 +1017,7 @@ static void test_migratetype_no_claim(void **state)
 		assert_int_equal(unmov[0], 0);
 		assert_int_equal(unmov[1023], 1023);
 		for (pfn_t p = 256; p < 272; p++)
-			free_pages(s, p, 0);
+			__free_pages(s, p, 0);
 		assert_int_equal(fa_nr(z, 4), 1);
 		for (pfn_t p = 1024; p < 2048; p++)
 			assert_int_equal(movable_on(s, 0), p);
@@ -1089,7 +1089,7 @@ static void test_pcp_6_1(void **state)
 
 	assert_int_equal(z->nr_free, 32768 - 7);
 	assert_int_equal(pcp->count, 6);
-	free_pages(s, p, 0);
+	__free_pages(s, p, 0);
 	assert_int_equal(pcp->count, 7);
 	assert_int_equal(z->nr_free, 32768 - 7);
 	assert_check(s);
@@ -1098,7 +1098,7 @@ static void test_pcp_6_1(void **state)
 	assert_int_equal(pcp->count, 6);
 	assert_int_equal(z->nr_free, 32768 - 406);
 	for (int i = 0; i < 400; i++)
-		free_pages(s, pages[i], 0);
+		__free_pages(s, pages[i], 0);
 	assert_int_equal(pcp->count, 301);
 	assert_int_equal(z->nr_free, 32467);
 	assert_int_equal(z->pcp_pages, 301);

@@ -36,6 +36,31 @@ static struct memory_tiers *tiers_of(const struct topology *t)
 	return mt;
 }
 
+/* A node of 16 MiB with its CPUs, in the JSON of docs/topology-format.md;
+ * NODE_AD gives it an abstract distance too. */
+#define NODE(id, cpus) "{\"id\":" #id ",\"cpus\":\"" cpus "\",\"memory\":\"16MiB\"}"
+#define NODE_AD(id, cpus, ad)                                                        \
+	"{\"id\":" #id ",\"cpus\":\"" cpus "\",\"memory\":\"16MiB\",\"adistance\":" #ad "}"
+
+/* The memory tiers of a machine given by its nodes (JSON objects, comma
+ * separated) and its SLIT rows; *t receives the topology. */
+static struct memory_tiers *tiers_load(const char *nodes, const char *distances,
+				       struct topology **t)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text), "{\"name\":\"t\",\"nodes\":[%s],\"distances\":%s}", nodes,
+		 distances);
+	*t = load(text);
+	return tiers_of(*t);
+}
+
+static void tiers_done(struct memory_tiers *mt, struct topology *t)
+{
+	memory_tiers_free(mt);
+	topo_free(t);
+}
+
 static void assert_mask(const nodemask_t *m, const char *want)
 {
 	char buf[64];
@@ -62,13 +87,13 @@ static void assert_targets(const struct memory_tiers *mt, int nid, const char *p
  */
 static void test_kernel_example1(void **state)
 {
-	struct topology *t = load("{\"name\":\"t\",\"nodes\":["
-		"{\"id\":0,\"cpus\":\"0\",\"memory\":\"16MiB\"},"
-		"{\"id\":1,\"cpus\":\"1\",\"memory\":\"16MiB\"},"
-		"{\"id\":2,\"cpus\":\"\",\"memory\":\"16MiB\",\"adistance\":2880},"
-		"{\"id\":3,\"cpus\":\"\",\"memory\":\"16MiB\",\"adistance\":2880}],"
-		"\"distances\":[[10,20,30,40],[20,10,40,30],[30,40,10,40],[40,30,40,10]]}");
-	struct memory_tiers *mt = tiers_of(t);
+	struct topology *t;
+	struct memory_tiers *mt = tiers_load(
+		NODE(0, "0") ","
+		NODE(1, "1") ","
+		NODE_AD(2, "", 2880) ","
+		NODE_AD(3, "", 2880),
+		"[[10,20,30,40],[20,10,40,30],[30,40,10,40],[40,30,40,10]]", &t);
 
 	(void)state;
 	assert_int_equal(mt->nr_tiers, 2);
@@ -82,20 +107,19 @@ static void test_kernel_example1(void **state)
 	assert_int_equal(mt->top_tier_adistance, 639);
 	assert_true(node_is_toptier(mt, 0));
 	assert_false(node_is_toptier(mt, 2));
-	memory_tiers_free(mt);
-	topo_free(t);
+	tiers_done(mt, t);
 }
 
 /* Example 2: node 2 is memory-only DRAM (default adistance 576): one
  * tier, nobody demotes. */
 static void test_kernel_example2(void **state)
 {
-	struct topology *t = load("{\"name\":\"t\",\"nodes\":["
-		"{\"id\":0,\"cpus\":\"0\",\"memory\":\"16MiB\"},"
-		"{\"id\":1,\"cpus\":\"1\",\"memory\":\"16MiB\"},"
-		"{\"id\":2,\"cpus\":\"\",\"memory\":\"16MiB\"}],"
-		"\"distances\":[[10,20,30],[20,10,30],[30,30,10]]}");
-	struct memory_tiers *mt = tiers_of(t);
+	struct topology *t;
+	struct memory_tiers *mt = tiers_load(
+		NODE(0, "0") ","
+		NODE(1, "1") ","
+		NODE(2, ""),
+		"[[10,20,30],[20,10,30],[30,30,10]]", &t);
 
 	(void)state;
 	assert_int_equal(mt->nr_tiers, 1);
@@ -104,8 +128,7 @@ static void test_kernel_example2(void **state)
 		assert_targets(mt, n, "", "");
 		assert_true(node_is_toptier(mt, n));
 	}
-	memory_tiers_free(mt);
-	topo_free(t);
+	tiers_done(mt, t);
 }
 
 /* Example 3: node 1 HBM (adistance 300, tier 2), node 0 DRAM (tier 4),
@@ -114,12 +137,12 @@ static void test_kernel_example2(void **state)
  * CPUs, so tiers 2 and 4 are top tiers (adistance <= 639). */
 static void test_kernel_example3(void **state)
 {
-	struct topology *t = load("{\"name\":\"t\",\"nodes\":["
-		"{\"id\":0,\"cpus\":\"0\",\"memory\":\"16MiB\"},"
-		"{\"id\":1,\"cpus\":\"\",\"memory\":\"16MiB\",\"adistance\":300},"
-		"{\"id\":2,\"cpus\":\"\",\"memory\":\"16MiB\",\"adistance\":2880}],"
-		"\"distances\":[[10,20,30],[20,10,40],[30,40,10]]}");
-	struct memory_tiers *mt = tiers_of(t);
+	struct topology *t;
+	struct memory_tiers *mt = tiers_load(
+		NODE(0, "0") ","
+		NODE_AD(1, "", 300) ","
+		NODE_AD(2, "", 2880),
+		"[[10,20,30],[20,10,40],[30,40,10]]", &t);
 
 	(void)state;
 	assert_int_equal(mt->nr_tiers, 3);
@@ -130,8 +153,7 @@ static void test_kernel_example3(void **state)
 	assert_true(node_is_toptier(mt, 1));
 	assert_true(node_is_toptier(mt, 0));
 	assert_false(node_is_toptier(mt, 2));
-	memory_tiers_free(mt);
-	topo_free(t);
+	tiers_done(mt, t);
 }
 
 /*
@@ -146,21 +168,20 @@ static void test_kernel_example3(void **state)
  */
 static void test_penalties_pick_farther(void **state)
 {
-	struct topology *t = load("{\"name\":\"t\",\"nodes\":["
-		"{\"id\":0,\"cpus\":\"0\",\"memory\":\"16MiB\",\"adistance\":2880},"
-		"{\"id\":1,\"cpus\":\"1\",\"memory\":\"16MiB\"},"
-		"{\"id\":2,\"cpus\":\"2\",\"memory\":\"16MiB\"},"
-		"{\"id\":3,\"cpus\":\"\",\"memory\":\"16MiB\",\"adistance\":2880}],"
-		"\"distances\":[[10,20,30,30],[20,10,20,21],[30,20,10,20],[30,21,20,10]]}");
-	struct memory_tiers *mt = tiers_of(t);
+	struct topology *t;
+	struct memory_tiers *mt = tiers_load(
+		NODE_AD(0, "0", 2880) ","
+		NODE(1, "1") ","
+		NODE(2, "2") ","
+		NODE_AD(3, "", 2880),
+		"[[10,20,30,30],[20,10,20,21],[30,20,10,20],[30,21,20,10]]", &t);
 
 	(void)state;
 	assert_targets(mt, 1, "3", "0,3");
 	assert_targets(mt, 2, "3", "0,3");
 	assert_int_equal(mt->top_tier_adistance, 2816 + 127);
 	assert_true(node_is_toptier(mt, 3));
-	memory_tiers_free(mt);
-	topo_free(t);
+	tiers_done(mt, t);
 }
 
 /*
@@ -171,31 +192,30 @@ static void test_penalties_pick_farther(void **state)
  */
 static void test_next_tier_and_ties(void **state)
 {
-	struct topology *t = load("{\"name\":\"t\",\"nodes\":["
-		"{\"id\":0,\"cpus\":\"0\",\"memory\":\"16MiB\"},"
-		"{\"id\":1,\"cpus\":\"\",\"memory\":\"16MiB\",\"adistance\":1300},"
-		"{\"id\":2,\"cpus\":\"\",\"memory\":\"16MiB\",\"adistance\":2880},"
-		"{\"id\":3,\"cpus\":\"\",\"memory\":\"16MiB\",\"adistance\":2900}],"
-		"\"distances\":[[10,40,20,20],[40,10,30,30],[20,30,10,20],[20,30,20,10]]}");
-	struct memory_tiers *mt = tiers_of(t);
+	struct topology *t;
+	struct memory_tiers *mt = tiers_load(
+		NODE(0, "0") ","
+		NODE_AD(1, "", 1300) ","
+		NODE_AD(2, "", 2880) ","
+		NODE_AD(3, "", 2900),
+		"[[10,40,20,20],[40,10,30,30],[20,30,10,20],[20,30,20,10]]", &t);
 
 	(void)state;
 	assert_int_equal(mt->nr_tiers, 3);   /* 2880 >> 7 = 2900 >> 7 = 22 */
 	assert_targets(mt, 0, "1", "1-3");
 	assert_targets(mt, 1, "2-3", "2-3");
-	memory_tiers_free(mt);
-	topo_free(t);
+	tiers_done(mt, t);
 }
 
 /* Nodes without memory have no tier and are nobody's target. */
 static void test_memoryless_node(void **state)
 {
-	struct topology *t = load("{\"name\":\"t\",\"nodes\":["
-		"{\"id\":0,\"cpus\":\"0\",\"memory\":\"16MiB\"},"
+	struct topology *t;
+	struct memory_tiers *mt = tiers_load(
+		NODE(0, "0") ","
 		"{\"id\":1,\"cpus\":\"1\",\"memory\":\"0\",\"adistance\":2880},"
-		"{\"id\":2,\"cpus\":\"\",\"memory\":\"16MiB\",\"adistance\":2880}],"
-		"\"distances\":[[10,20,30],[20,10,15],[30,15,10]]}");
-	struct memory_tiers *mt = tiers_of(t);
+		NODE_AD(2, "", 2880),
+		"[[10,20,30],[20,10,15],[30,15,10]]", &t);
 
 	(void)state;
 	assert_int_equal(memory_tier_id(mt, 1), -1);
@@ -203,8 +223,7 @@ static void test_memoryless_node(void **state)
 	assert_targets(mt, 0, "2", "2");
 	/* node 1 has CPUs but no memory: tier 22 has no CPU node, tier 4 is top */
 	assert_int_equal(mt->top_tier_adistance, 639);
-	memory_tiers_free(mt);
-	topo_free(t);
+	tiers_done(mt, t);
 }
 
 /*
@@ -227,15 +246,13 @@ static void test_shipped(void **state)
 	assert_targets(mt, 0, "2", "2");
 	assert_targets(mt, 1, "2", "2");
 	assert_targets(mt, 2, "", "");
-	memory_tiers_free(mt);
-	topo_free(t);
+	tiers_done(mt, t);
 	assert_int_equal(topo_resolve("2socket-cxl", path, sizeof(path), &err), 0);
 	assert_int_equal(topo_load(path, &t, &err, NULL, NULL), 0);
 	mt = tiers_of(t);
 	assert_targets(mt, 0, "2", "2-3");
 	assert_targets(mt, 1, "3", "2-3");
-	memory_tiers_free(mt);
-	topo_free(t);
+	tiers_done(mt, t);
 }
 
 static void assert_load_error(const char *text, const char *want)

@@ -1,5 +1,5 @@
 /*
- * test_vmscan.c - reclaim (sim/mm/vmscan.c, page_writeback.c, swap.c,
+ * test_vmscan.c - reclaim (sim/mm/vmscan.c, page_writeback.c, swapfile.c,
  * oom_kill.c) against the kernel's rules, with counts worked out by hand.
  *
  * The machine, unless a test says otherwise: two nodes of 64 MiB (16384
@@ -629,27 +629,37 @@ static void test_periodic_writeback(void **state)
 /* ---- kswapd ---------------------------------------------------------------- */
 
 /*
- * One node: reading a file fills it until an allocation fails the low
+ * One node: a task reads a file until an allocation fails the low
  * watermark on every node of the zonelist, which wakes kswapd (the slow
- * path's wake_all_kswapds()). Reading stops at the wakeup; kswapd then
- * runs alone until pgdat_balanced(): free > high. Nothing else
+ * path's wake_all_kswapds()); reading stops at the wakeup. Returns the
+ * node's Normal zone.
+ */
+static const struct zone *read_until_kswapd_wakes(struct vt *v)
+{
+	struct task *t = fx_task(v->s, 1, 0, 0);
+	struct file_obj *f = vfs_create(v->s, "f", 128 << 20, -1);
+	uint64_t i = 0;
+
+	while (!ev(v, KSWAPD_WAKE)) {
+		uint64_t cost = 0;
+
+		assert_int_not_equal(filemap_get_page(v->s, t, f, i++, NULL, &cost), NOPFN);
+		assert_true(i < NODE_PAGES);
+	}
+	return &node(v, 0)->zones[ZONE_NORMAL];
+}
+
+/*
+ * One node read until kswapd wakes (read_until_kswapd_wakes()); kswapd
+ * then runs alone until pgdat_balanced(): free > high. Nothing else
  * allocates or frees, so free after = free at wakeup + pgsteal_kswapd.
  */
 static void test_kswapd_reclaims_to_high_then_sleeps(void **state)
 {
 	struct vt v = vt_make(1, NULL);
-	struct task *t = fx_task(v.s, 1, 0, 0);
-	struct file_obj *f = vfs_create(v.s, "f", 128 << 20, -1);
-	uint64_t i = 0;
+	const struct zone *z = read_until_kswapd_wakes(&v);
 
 	(void)state;
-	while (!ev(&v, KSWAPD_WAKE)) {
-		uint64_t cost = 0;
-
-		assert_int_not_equal(filemap_get_page(v.s, t, f, i++, NULL, &cost), NOPFN);
-		assert_true(i < NODE_PAGES);
-	}
-	const struct zone *z = &node(&v, 0)->zones[ZONE_NORMAL];
 	uint64_t free_at_wake = z->nr_free;
 
 	assert_true(free_at_wake <= z->wmark[WMARK_LOW]);
@@ -676,18 +686,9 @@ static void test_kswapd_reclaims_to_high_then_sleeps(void **state)
 static void test_kswapd_catch_up(void **state)
 {
 	struct vt v = vt_make(1, NULL);
-	struct task *t = fx_task(v.s, 1, 0, 0);
-	struct file_obj *f = vfs_create(v.s, "f", 128 << 20, -1);
-	uint64_t i = 0;
+	const struct zone *z = read_until_kswapd_wakes(&v);
 
 	(void)state;
-	while (!ev(&v, KSWAPD_WAKE)) {
-		uint64_t cost = 0;
-
-		assert_int_not_equal(filemap_get_page(v.s, t, f, i++, NULL, &cost), NOPFN);
-		assert_true(i < NODE_PAGES);
-	}
-	const struct zone *z = &node(&v, 0)->zones[ZONE_NORMAL];
 	uint64_t free_at_wake = z->nr_free, now = sim_now(v.s);
 
 	kswapd_catch_up(v.s, now);

@@ -3,10 +3,11 @@
  * with Linux's numeric values (include/uapi/linux/mempolicy.h), so a
  * trace, the replay and the report all speak the kernel's language.
  *
- * mm/mempolicy.h should include this rather than define its own.
+ * The kernel model (mm/mempolicy.h, mm/madvise.c) and the trace reader
+ * both include it: it belongs to neither, as the kernel's include/uapi/.
  */
-#ifndef NUMASIM_TRACE_UAPI_H
-#define NUMASIM_TRACE_UAPI_H
+#ifndef NUMASIM_CORE_UAPI_H
+#define NUMASIM_CORE_UAPI_H
 
 /* Policy modes (set_mempolicy(2), mbind(2)). */
 enum mpol_mode {

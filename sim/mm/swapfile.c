@@ -1,7 +1,10 @@
 /*
- * swap.c - swap slots (mm/swapfile.c) and the swap cache
+ * swapfile.c - swap slots (mm/swapfile.c) and the swap cache
  * (mm/swap_state.c). The device's capacity is sim.swap_size; its speed
- * sim.swap_read_MBps / sim.swap_write_MBps.
+ * sim.swap_read_MBps / sim.swap_write_MBps. Its header is mm/swap.h, as
+ * the kernel declares both in include/linux/swap.h; the kernel's
+ * mm/swap.c (the LRU helpers: lru_cache_add(), folio_mark_accessed(),
+ * ...) is modelled in sim/mm/vmscan.c.
  */
 #include "mm/swap.h"
 

@@ -1,0 +1,97 @@
+/*
+ * internal.h - what the kernel model's files share, as the kernel's
+ * mm/internal.h (and the constants of include/linux/swap.h and
+ * include/linux/mmzone.h they use): reclaim's constants, the allocator's
+ * internal ALLOC_* flags, and the page-flag accessors that keep a flag
+ * and its node counter together.
+ *
+ * A flag with a counter (PG_isolated with NR_ISOLATED, PG_mlocked with
+ * NR_MLOCK) is set and cleared only through these accessors, so the two
+ * cannot drift apart. Migration moves flag and count to the new frame
+ * together (migrate.c); freeing a frame clears its flags after the
+ * counters were dropped.
+ */
+#ifndef NUMASIM_MM_INTERNAL_H
+#define NUMASIM_MM_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/debug.h"
+#include "mm/mmzone.h"
+#include "mm/rmap.h"
+
+/* include/linux/swap.h: the batch reclaim scans and frees in. */
+#define SWAP_CLUSTER_MAX 32
+/* include/linux/mmzone.h: reclaim starts at priority 12 (scan 1/4096). */
+#define DEF_PRIORITY 12
+/* mm/internal.h: failed reclaim rounds before the allocator stops
+ * retrying (should_reclaim_retry()) and kswapd gives a node up. */
+#define MAX_RECLAIM_RETRIES 16
+
+/* mm/internal.h ALLOC_*: the allocator's internal flags, named as since
+ * 6.3 (6.1 called ALLOC_NON_BLOCK ALLOC_HARDER and ALLOC_MIN_RESERVE
+ * ALLOC_HIGH). */
+enum {
+	ALLOC_WMARK_MIN = WMARK_MIN,
+	ALLOC_WMARK_LOW = WMARK_LOW,
+	ALLOC_WMARK_HIGH = WMARK_HIGH,
+	ALLOC_NO_WATERMARKS = 0x04,
+	ALLOC_WMARK_MASK = ALLOC_NO_WATERMARKS - 1,
+	ALLOC_NON_BLOCK = 0x10,	  /* caller cannot block: a further quarter of min */
+	ALLOC_MIN_RESERVE = 0x20, /* __GFP_HIGH: half of min */
+	ALLOC_CPUSET = 0x40,
+	ALLOC_NOFRAGMENT = 0x100, /* no fallback into another migratetype's pageblock */
+	ALLOC_KSWAPD = 0x800,
+};
+
+/* Taken off the LRU by an isolator (folio_isolate_lru()'s callers add it
+ * to NR_ISOLATED_ANON/FILE). The page must not be isolated already. */
+static inline void set_page_isolated(struct mem *m, pfn_t pfn)
+{
+	SIM_ASSERT(!(m->f.flags[pfn] & PG_isolated));
+	m->f.flags[pfn] |= PG_isolated;
+	node_stat_add(m, pfn, NR_ISOLATED, 1);
+}
+
+/* Leaves isolation if isolated; true when it was. */
+static inline bool test_clear_page_isolated(struct mem *m, pfn_t pfn)
+{
+	if (!(m->f.flags[pfn] & PG_isolated))
+		return false;
+	m->f.flags[pfn] &= ~PG_isolated;
+	node_stat_add(m, pfn, NR_ISOLATED, -1);
+	return true;
+}
+
+/* Leaves isolation; the page must be isolated. */
+static inline void clear_page_isolated(struct mem *m, pfn_t pfn)
+{
+	SIM_ASSERT(m->f.flags[pfn] & PG_isolated);
+	m->f.flags[pfn] &= ~PG_isolated;
+	node_stat_add(m, pfn, NR_ISOLATED, -1);
+}
+
+/* folio_test_set_mlocked() + NR_MLOCK for nr pages (mlock_folio()):
+ * true when the page was mlocked already (nothing counted). */
+static inline bool test_set_page_mlocked(struct mem *m, pfn_t pfn, int64_t nr)
+{
+	if (m->f.flags[pfn] & PG_mlocked)
+		return true;
+	m->f.flags[pfn] |= PG_mlocked;
+	node_stat_add(m, pfn, NR_MLOCK, nr);
+	return false;
+}
+
+/* folio_test_clear_mlocked() + NR_MLOCK for nr pages (munlock_folio()):
+ * true when the page was mlocked. */
+static inline bool test_clear_page_mlocked(struct mem *m, pfn_t pfn, int64_t nr)
+{
+	if (!(m->f.flags[pfn] & PG_mlocked))
+		return false;
+	m->f.flags[pfn] &= ~PG_mlocked;
+	node_stat_add(m, pfn, NR_MLOCK, -nr);
+	return true;
+}
+
+#endif
