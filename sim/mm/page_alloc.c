@@ -1348,7 +1348,7 @@ static inline pfn_t rmqueue(struct sim *s, const struct zone *preferred, struct 
 		if (s->explain)
 			sim_explain(s, "    alloc order-%u: a fallback into another migratetype's pageblock "
 				    "boosted node %d %s's watermarks by %llu pages; wake its kswapd "
-				    "(boost_watermark())\n", order, z->node, zone_type_names[z->type],
+				    "(boost_watermark())\n", order, z->node, zone_names[z->type],
 				    (unsigned long long)z->watermark_boost);
 		wakeup_kswapd(s, z->node, 0, 0, (int)z->type);
 	}

@@ -101,7 +101,7 @@ static double replay_cpu(struct topology *t, const char *path)
 	struct nerr err;
 	double t0 = cpu_now();
 
-	if (replay_run(s, path, NULL, &err))
+	if (replay_run(s, path, NULL, NULL, &err))
 		die(path, err.msg);
 	double dt = cpu_now() - t0;
 
