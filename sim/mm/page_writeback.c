@@ -127,8 +127,7 @@ static bool write_past_end(void *ctx, uint64_t index, pfn_t pfn)
 		*pe->done += writeback_file_page(pe->s, pfn);
 		(*pe->n)++;
 	}
-	return pe->f->nr_dirty &&
-	       (!pe->max || *pe->n < pe->max);
+	return pe->f->nr_dirty && (!pe->max || *pe->n < pe->max);
 }
 
 /* Models write_cache_pages() for one file: the dirty pages in index

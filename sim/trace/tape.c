@@ -30,19 +30,19 @@ enum {
 
 /* touch/access option bits */
 enum {
-	OPT_WRITE = 1 << 0,       /* TF_WRITE, else TF_READ */
-	OPT_STRIDE = 1 << 1,      /* touch: stride= follows */
-	OPT_PATTERN = 1 << 2,     /* access: pattern= was given */
-	OPT_RANDOM = 1 << 3,      /* access: pattern=random */
-	OPT_SEED = 1 << 4,        /* access: seed= follows */
-	OPT_FLAGS_KEY = 1 << 5,   /* the flag came as flags= */
+	OPT_WRITE = 1 << 0,	/* TF_WRITE, else TF_READ */
+	OPT_STRIDE = 1 << 1,	/* touch: stride= follows */
+	OPT_PATTERN = 1 << 2,	/* access: pattern= was given */
+	OPT_RANDOM = 1 << 3,	/* access: pattern=random */
+	OPT_SEED = 1 << 4,	/* access: seed= follows */
+	OPT_FLAGS_KEY = 1 << 5, /* the flag came as flags= */
 };
 
-#define RECORD_FIXED_MAX 96   /* a touch/access record is at most this long */
+#define RECORD_FIXED_MAX 96 /* a touch/access record is at most this long */
 #define SINK_FLUSH (1u << 20)
 #define TAPE_BUFSZ (1u << 20)
 #define NAME_MAX_BIN 255
-#define TRACE_BIN_LINE_GAP 4096   /* lines from one record to the next */
+#define TRACE_BIN_LINE_GAP 4096 /* lines from one record to the next */
 
 struct tape {
 	struct bsink sink;
@@ -114,12 +114,12 @@ static inline size_t put_uv(unsigned char *o, uint64_t v)
 
 static inline uint64_t zigzag(uint64_t d)
 {
-	return (d << 1) ^ (uint64_t)-(int64_t)(d >> 63);
+	return (d << 1) ^ (uint64_t) - (int64_t)(d >> 63);
 }
 
 static inline uint64_t unzigzag(uint64_t z)
 {
-	return (z >> 1) ^ (uint64_t)-(int64_t)(z & 1);
+	return (z >> 1) ^ (uint64_t) - (int64_t)(z & 1);
 }
 
 static void put_str(struct bsink *s, const char *str)
@@ -270,7 +270,8 @@ static int read_uv(struct bsrc *b, uint64_t *v, const char **why)
 		return -1;
 	}
 	if (get_uv(b, v)) {
-		*why = b->pos == b->end ? "cut short (truncated?)" : "bad number (a varint over 64 bits)";
+		*why = b->pos == b->end ? "cut short (truncated?)"
+					: "bad number (a varint over 64 bits)";
 		return -1;
 	}
 	return 0;
@@ -293,7 +294,8 @@ static int read_str(struct bsrc *b, size_t max, char **out, const char **why)
 	}
 	const char *s = (const char *)b->buf + b->pos;
 
-	if (!utf8_valid(s, (size_t)n, NULL) || memchr(s, '\0', (size_t)n) || memchr(s, '\n', (size_t)n)) {
+	if (!utf8_valid(s, (size_t)n, NULL) || memchr(s, '\0', (size_t)n) ||
+	    memchr(s, '\n', (size_t)n)) {
 		*why = "a string is not valid UTF-8 text";
 		return -1;
 	}
@@ -326,8 +328,9 @@ int trace_bin_start(struct trace_reader *r, struct nerr *err)
 	unsigned v = b->buf[b->pos++];
 
 	if (v != TRACE_BIN_VERSION)
-		return nerr_set(err, "%s: binary trace: byte 8: version %u, this numasim reads version %d",
-				r->path, v, TRACE_BIN_VERSION);
+		return nerr_set(
+			err, "%s: binary trace: byte 8: version %u, this numasim reads version %d",
+			r->path, v, TRACE_BIN_VERSION);
 	uint64_t at = b->base + b->pos;
 
 	if (read_str(b, NAME_MAX_BIN, &name, &why))
@@ -374,8 +377,8 @@ int trace_bin_start(struct trace_reader *r, struct nerr *err)
 	return 0;
 bad:
 	free(name);
-	return nerr_set(err, "%s: binary trace: header, byte %llu: %s", r->path, (unsigned long long)at,
-			why);
+	return nerr_set(err, "%s: binary trace: header, byte %llu: %s", r->path,
+			(unsigned long long)at, why);
 }
 
 /* A binary trace's parameters were resolved when it was written: a value
@@ -389,12 +392,16 @@ int trace_bin_apply_params(struct trace_reader *r, const struct trace_params *p,
 			if (!strcmp(r->params[j].name, p->name[i]))
 				d = j;
 		if (d < 0)
-			return nerr_set(err, "%s: a value for parameter '%s', but the binary trace has %s",
-					r->path, p->name[i], r->nparams ? "other parameters" : "no parameters");
+			return nerr_set(
+				err, "%s: a value for parameter '%s', but the binary trace has %s",
+				r->path, p->name[i],
+				r->nparams ? "other parameters" : "no parameters");
 		if (strcmp(r->params[d].value, p->value[i]))
-			return nerr_set(err, "%s: parameter '%s' is %s in this binary trace (values are fixed "
-					"when it is written: convert the text trace with --set %s=%s)", r->path,
-					p->name[i], r->params[d].value, p->name[i], p->value[i]);
+			return nerr_set(
+				err,
+				"%s: parameter '%s' is %s in this binary trace (values are fixed "
+				"when it is written: convert the text trace with --set %s=%s)",
+				r->path, p->name[i], r->params[d].value, p->name[i], p->value[i]);
 	}
 	return 0;
 }
@@ -450,7 +457,8 @@ static const char *line_bad(const char *s, size_t n)
 		if (s[j] == '#' && (s[j - 1] == ' ' || s[j - 1] == '\t'))
 			break;
 		if (s[j] == '$')
-			return "a line record holds a '$' (parameters are resolved in a binary trace)";
+			return "a line record holds a '$' (parameters are resolved in a binary "
+			       "trace)";
 	}
 	return NULL;
 }
@@ -489,7 +497,8 @@ int trace_bin_next(struct trace_reader *r, struct bsrc *b, bool tape, struct tra
 		if (read_uv(b, &v, &w))
 			goto bad;
 		if (v != c->nrec) {
-			snprintf(why, sizeof(why), "the end record counts %llu records, %llu were read",
+			snprintf(why, sizeof(why),
+				 "the end record counts %llu records, %llu were read",
 				 (unsigned long long)v, (unsigned long long)c->nrec);
 			w = why;
 			goto bad;
@@ -506,7 +515,8 @@ int trace_bin_next(struct trace_reader *r, struct bsrc *b, bool tape, struct tra
 		goto bad;
 	}
 	if (get_uv(b, &dline)) {
-		w = b->pos == b->end ? "cut short (truncated?)" : "bad number (a varint over 64 bits)";
+		w = b->pos == b->end ? "cut short (truncated?)"
+				     : "bad number (a varint over 64 bits)";
 		goto bad;
 	}
 	if (dline == 0 || (!tape && dline > TRACE_BIN_LINE_GAP) || dline > (1ULL << 40) ||
@@ -564,7 +574,8 @@ int trace_bin_next(struct trace_reader *r, struct bsrc *b, bool tape, struct tra
 	    (rec->op == OP_ACCESS && get_uv(b, &rec->count)) ||
 	    ((opt & OPT_STRIDE) && get_uv(b, &rec->stride)) ||
 	    ((opt & OPT_SEED) && get_uv(b, &rec->seed))) {
-		w = b->pos == b->end ? "cut short (truncated?)" : "bad number (a varint over 64 bits)";
+		w = b->pos == b->end ? "cut short (truncated?)"
+				     : "bad number (a varint over 64 bits)";
 		goto bad;
 	}
 	rec->addr = c->prev_addr + unzigzag(v);
@@ -731,22 +742,26 @@ void trace_format_compact(const struct trace_record *rec, char *buf, size_t len)
 	char t[32];
 
 	o += (size_t)snprintf(buf + o, len - o, "@%s %s pid=%d addr=0x%llx len=%llu",
-			      trace_format_time(rec->time_ns, t, sizeof(t)), trace_op_name(rec->op), rec->pid,
-			      (unsigned long long)rec->addr, (unsigned long long)rec->len);
+			      trace_format_time(rec->time_ns, t, sizeof(t)), trace_op_name(rec->op),
+			      rec->pid, (unsigned long long)rec->addr,
+			      (unsigned long long)rec->len);
 	if (rec->op == OP_ACCESS && o < len)
-		o += (size_t)snprintf(buf + o, len - o, " count=%llu", (unsigned long long)rec->count);
+		o += (size_t)snprintf(buf + o, len - o, " count=%llu",
+				      (unsigned long long)rec->count);
 	if (trace_has(rec, TK_STRIDE) && o < len)
-		o += (size_t)snprintf(buf + o, len - o, " stride=%llu", (unsigned long long)rec->stride);
+		o += (size_t)snprintf(buf + o, len - o, " stride=%llu",
+				      (unsigned long long)rec->stride);
 	if (trace_has(rec, TK_PATTERN) && o < len)
 		o += (size_t)snprintf(buf + o, len - o, " pattern=%s",
 				      rec->pattern == PATTERN_RANDOM ? "random" : "seq");
 	if (trace_has(rec, TK_SEED) && o < len)
-		o += (size_t)snprintf(buf + o, len - o, " seed=%llu", (unsigned long long)rec->seed);
+		o += (size_t)snprintf(buf + o, len - o, " seed=%llu",
+				      (unsigned long long)rec->seed);
 	if (o < len) {
 		if (trace_has(rec, TK_FLAGS))
 			snprintf(buf + o, len - o, " flags=%s", rw);
 		else if ((rec->op == OP_TOUCH) != !!(rec->flags & TF_WRITE))
-			snprintf(buf + o, len - o, " %s", rw);   /* not the op's default */
+			snprintf(buf + o, len - o, " %s", rw); /* not the op's default */
 	}
 }
 
@@ -882,15 +897,19 @@ static int write_binary(struct trace_reader *r, FILE *o, uint64_t *nrec, struct 
 		return nerr_set(err, "%s: out of host memory", r->path);
 	if (trace_params_relative(r)) {
 		free(rec);
-		return nerr_set(err, "%s: a parameter's value is relative to node memory (P%%nodeN): "
-				"give it in bytes with --set to write a binary trace", r->path);
+		return nerr_set(err,
+				"%s: a parameter's value is relative to node memory (P%%nodeN): "
+				"give it in bytes with --set to write a binary trace",
+				r->path);
 	}
 	trace_encode_header(&s, r);
 	while ((rc = trace_next(r, rec, err)) == 1) {
 		if (rec->line - c.prev_line > TRACE_BIN_LINE_GAP) {
-			rc = nerr_set(err, "%s:%lu: more than %d lines after the previous record: a binary "
-				      "trace keeps records at most that far apart", r->path, rec->line,
-				      TRACE_BIN_LINE_GAP);
+			rc = nerr_set(
+				err,
+				"%s:%lu: more than %d lines after the previous record: a binary "
+				"trace keeps records at most that far apart",
+				r->path, rec->line, TRACE_BIN_LINE_GAP);
 			break;
 		}
 		trace_encode_record(&s, &c, rec, false);
@@ -936,7 +955,7 @@ int trace_convert(const char *in, const char *out, const struct trace_params *p,
 
 		umask(mask);
 		if (fd >= 0 && fchmod(fd, 0666 & ~mask))
-			(void)0;   /* the mode is a courtesy: mkstemp's 0600 is safe */
+			(void)0; /* the mode is a courtesy: mkstemp's 0600 is safe */
 		if (fd < 0 || !(o = fdopen(fd, "w"))) {
 			nerr_set(err, "%s: cannot write: %s", out, strerror(errno));
 			if (fd >= 0) {
@@ -955,7 +974,8 @@ int trace_convert(const char *in, const char *out, const struct trace_params *p,
 			rc = nerr_set(err, "-: cannot write: %s", strerror(errno));
 	} else {
 		if ((ferror(o) | fclose(o)) && !rc)
-			rc = nerr_set(err, "%s: cannot write: %s", out, strerror(errno ? errno : EIO));
+			rc = nerr_set(err, "%s: cannot write: %s", out,
+				      strerror(errno ? errno : EIO));
 		if (!rc && rename(tmp, out))
 			rc = nerr_set(err, "%s: cannot write: %s", out, strerror(errno));
 		if (rc)

@@ -67,7 +67,8 @@ static void write_trace(const char *path, uint64_t n)
 
 	if (!f)
 		die(path, "cannot write");
-	fprintf(f, "# numasim trace v1\n@0 spawn pid=1 cpu=0\n@0 mmap pid=1 addr=0x100000000 len=64MiB\n");
+	fprintf(f, "# numasim trace v1\n@0 spawn pid=1 cpu=0\n@0 mmap pid=1 addr=0x100000000 "
+		   "len=64MiB\n");
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t page = (i * 7919) % 16384;
 
@@ -118,8 +119,10 @@ static void parse_one(struct topology *t, uint64_t n)
 	bool to_bin;
 	unsigned long long m = (unsigned long long)(n / 1000000);
 
-	snprintf(txt, sizeof(txt), "%s/numasim-bench-%ld-parse.trace", dir ? dir : "/tmp", (long)getpid());
-	snprintf(bin, sizeof(bin), "%s/numasim-bench-%ld-parse.ntrace", dir ? dir : "/tmp", (long)getpid());
+	snprintf(txt, sizeof(txt), "%s/numasim-bench-%ld-parse.trace", dir ? dir : "/tmp",
+		 (long)getpid());
+	snprintf(bin, sizeof(bin), "%s/numasim-bench-%ld-parse.ntrace", dir ? dir : "/tmp",
+		 (long)getpid());
 	write_trace(txt, n);
 	snprintf(cmd, sizeof(cmd), "awk '{n+=NF} END {print n}' '%s' >/dev/null", txt);
 	/* side by side: awk, the text parser, awk again (the host drifts) */
@@ -142,15 +145,17 @@ static void parse_one(struct topology *t, uint64_t n)
 	fclose(f);
 	fclose(g);
 	printf("parse.text_%lluM: %.2f M records/s (%.0f ns/record), awk '{n+=NF}' %.3f s CPU, "
-	       "parser/awk %.2f\n", m, n / text / 1e6, text * 1e9 / n, awk, text / awk);
+	       "parser/awk %.2f\n",
+	       m, n / text / 1e6, text * 1e9 / n, awk, text / awk);
 	printf("parse.binary_%lluM: %.2f M records/s (%.1f ns/record); %.1f bytes/record against "
-	       "%.1f as text; convert %.0f ns/record\n", m, n / binary / 1e6, binary * 1e9 / n,
-	       (double)bb / n, (double)tb / n, conv * 1e9 / n);
+	       "%.1f as text; convert %.0f ns/record\n",
+	       m, n / binary / 1e6, binary * 1e9 / n, (double)bb / n, (double)tb / n,
+	       conv * 1e9 / n);
 	double rt = replay_cpu(t, txt), rb = replay_cpu(t, bin);
 
 	printf("parse.replay_%lluM: text %.0f ns/record (%.2f M records/s), binary %.0f ns/record "
-	       "(%.2f M records/s), validation and simulation included\n", m, rt * 1e9 / n,
-	       n / rt / 1e6, rb * 1e9 / n, n / rb / 1e6);
+	       "(%.2f M records/s), validation and simulation included\n",
+	       m, rt * 1e9 / n, n / rt / 1e6, rb * 1e9 / n, n / rb / 1e6);
 	unlink(txt);
 	unlink(bin);
 }

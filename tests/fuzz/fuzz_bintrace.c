@@ -81,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (trace_convert(bin, txt, NULL, &n1, &to_bin, &err) || to_bin || n1 != n)
 		abort();
 	if (trace_validate(txt, &n2, &err) || n2 != n)
-		abort();   /* the text written must be a trace */
+		abort(); /* the text written must be a trace */
 	if (trace_convert(txt, bin2, NULL, &n2, &to_bin, &err) || !to_bin ||
 	    trace_convert(bin2, txt2, NULL, &n3, &to_bin, &err) || n3 != n)
 		abort();

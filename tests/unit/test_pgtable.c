@@ -155,7 +155,8 @@ static void test_directories_and_chunks(void **state)
 
 	pgtable_init(&pt);
 	for (uint64_t i = 0; i < 2000; i++)
-		assert_int_equal(pgtable_set(&pt, i * step + 5, mk_pte(i * step + 5, PTE_PRESENT)), 0);
+		assert_int_equal(pgtable_set(&pt, i * step + 5, mk_pte(i * step + 5, PTE_PRESENT)),
+				 0);
 	assert_int_equal(pt.nleaves, 2000);
 	assert_true(pt.nchunks >= 1);
 	for (uint64_t i = 0; i < 2000; i++) {
@@ -182,10 +183,8 @@ static void test_directories_and_chunks(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_set_get_clear),
-		cmocka_unit_test(test_walk_in_order),
-		cmocka_unit_test(test_walk_may_clear),
-		cmocka_unit_test(test_many_leaves),
+		cmocka_unit_test(test_set_get_clear),	       cmocka_unit_test(test_walk_in_order),
+		cmocka_unit_test(test_walk_may_clear),	       cmocka_unit_test(test_many_leaves),
 		cmocka_unit_test(test_directories_and_chunks),
 	};
 
