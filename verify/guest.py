@@ -394,11 +394,14 @@ def boot(topo, version, work, tree, timeout):
         t0 = time.monotonic()
         rc, err = qemu_run(cmd, results, timeout, KVM_BOOT_S if acc == "kvm" else timeout)
         wall = time.monotonic() - t0
-        if rc == "noboot" and acc == "kvm":
+        said = os.path.exists(results) and os.path.getsize(results) > 0
+        if acc == "kvm" and (rc == "noboot" or (rc not in (0, "timeout") and not said)):
             # /dev/kvm opens, but this host's KVM cannot run the kernel
-            # (a PVM host runs only PVM guests): remember, and use TCG
+            # (a PVM host runs only PVM guests; here QEMU may also die
+            # of an assertion setting MSRs): remember, and use TCG
             open(marker, "w").close()
-            tried.append("kvm (no boot in %d s)" % KVM_BOOT_S)
+            tried.append("kvm (no boot in %d s)" % KVM_BOOT_S if rc == "noboot" else
+                         "kvm (QEMU failed: %s)" % ((err.strip().splitlines() or ["exit %s" % rc])[-1]))
             acc = "tcg"
             continue
         break
