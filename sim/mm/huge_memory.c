@@ -124,6 +124,31 @@ static void explain_fault(struct sim *s, struct task *t, struct vm_area_struct *
 		    nid == task_node(s, t) ? " (local)" : "");
 }
 
+/* Models get_huge_zero_page(): the first read fault that maps the huge
+ * zero page allocates it, an order-9 kernel page under the task's policy
+ * ((GFP_TRANSHUGE | __GFP_ZERO) & ~__GFP_MOVABLE: pgalloc 512, one
+ * numastat event, thp_zero_page_alloc); later ones share it. The kernel's
+ * shrinker frees it only when no address space maps it and memory is
+ * short; the model keeps it. False when it cannot be had. */
+static bool get_huge_zero_page(struct sim *s, struct task *t, uint64_t *stall)
+{
+	if (s->mem.huge_zero_pfn != NOPFN)
+		return true;
+	pfn_t pfn = alloc_pages_mpol(s, t, get_vma_policy(t, NULL, 0), false, 0,
+				     (GFP_TRANSHUGE_LIGHT | __GFP_DIRECT_RECLAIM | __GFP_ZERO) & ~__GFP_MOVABLE,
+				     HPAGE_PMD_ORDER, stall);
+
+	if (pfn == NOPFN) {
+		s->mem.events[THP_ZERO_PAGE_ALLOC_FAILED]++;
+		return false;
+	}
+	s->mem.f.flags[pfn] |= PG_kernel;
+	node_stat_add(&s->mem, pfn, NR_KERNEL_MISC, HPAGE_PMD_NR);
+	s->mem.huge_zero_pfn = pfn;
+	s->mem.events[THP_ZERO_PAGE_ALLOC]++;
+	return true;
+}
+
 int do_huge_pmd_anonymous_page(struct sim *s, struct task *t, struct vm_area_struct *vma,
 			       uint64_t addr, bool write, struct fault_result *res)
 {
@@ -141,7 +166,15 @@ int do_huge_pmd_anonymous_page(struct sim *s, struct task *t, struct vm_area_str
 	if (rel < INT32_MIN || rel > INT32_MAX - (int64_t)HPAGE_PMD_NR)
 		return 1;   /* the compact index cannot record it: base pages */
 	if (!write) {
-		/* set_huge_zero_page(): a read maps the huge zero page */
+		/* set_huge_zero_page(): a read maps the huge zero page;
+		 * without one the fault falls back to base pages */
+		bool got = get_huge_zero_page(s, t, &stall);
+
+		res->cost_ns += stall;
+		if (!got) {
+			s->mem.events[THP_FAULT_FALLBACK]++;
+			return 1;
+		}
 		if (set_pmd(s, t->mm, haddr, NOPFN, PTE_PRESENT | PTE_YOUNG))
 			return -ENOMEM;
 		res->pte = pgtable_get(&t->mm->pt, vpn);

@@ -233,7 +233,8 @@ enum vm_event_item {
 	NUMA_HINT_FAULTS, NUMA_HINT_FAULTS_LOCAL, NUMA_PAGES_MIGRATED,
 	THP_FAULT_ALLOC, THP_FAULT_FALLBACK, THP_SPLIT_PAGE, THP_SPLIT_PMD,
 	THP_MIGRATION_SUCCESS, THP_MIGRATION_FAIL, THP_MIGRATION_SPLIT,
-	THP_SWPOUT_FALLBACK, PGLAZYFREE, PGLAZYFREED,
+	THP_SWPOUT_FALLBACK, THP_ZERO_PAGE_ALLOC, THP_ZERO_PAGE_ALLOC_FAILED,
+	PGLAZYFREE, PGLAZYFREED,
 	/* memory tiering (node_stat_items in Linux, summed machine-wide in
 	 * /proc/vmstat; per node in struct pglist_data.tier_stat too) */
 	PGDEMOTE_KSWAPD, PGDEMOTE_DIRECT, PGPROMOTE_SUCCESS, PGPROMOTE_CANDIDATE,
@@ -269,6 +270,7 @@ struct mem {
 	/* fallbacks into another migratetype's pageblock
 	 * (trace_mm_page_alloc_extfrag events) */
 	uint64_t extfrag_events;
+	pfn_t huge_zero_pfn;             /* the huge zero page, NOPFN until a read fault wants it */
 };
 
 /* Models wmark_pages(): a watermark plus the zone's boost. */

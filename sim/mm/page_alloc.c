@@ -1203,6 +1203,7 @@ int mem_init(struct sim *s, struct nerr *err)
 	struct mem *m = &s->mem;
 
 	memset(m, 0, sizeof(*m));
+	m->huge_zero_pfn = NOPFN;
 	m->nr_nodes = s->topo->nr_nodes;
 	m->nodes = sim_calloc(s, (size_t)(m->nr_nodes ? m->nr_nodes : 1), sizeof(*m->nodes));
 	if (!m->nodes)
