@@ -38,4 +38,21 @@ void perf_faults_close(struct rec_perf *p);
 /* log.c: grows an array to hold need elements (doubling); false without memory. */
 bool rec_grow(void **p, size_t *cap, size_t need, size_t elem);
 
+/* chunks.c: the anonymous mappings an importer makes up around the
+ * touched pages when its capture shows no mappings (2 MiB-aligned
+ * chunks, adjacent ones of a process merged). */
+struct rec_chunk {
+	uint32_t pid;
+	uint64_t chunk;      /* address / 2 MiB */
+};
+struct rec_chunks {
+	struct rec_chunk *v;
+	size_t n, cap;
+};
+int rec_chunks_note(struct rec_chunks *c, uint32_t pid, uint64_t addr);
+/* Which task maps a process's chunks, and when; false: nobody (skipped). */
+typedef bool (*rec_chunk_owner)(void *ctx, uint32_t pid, uint64_t *t, uint32_t *tid);
+int rec_chunks_map(struct rec_log *g, struct rec_chunks *c, rec_chunk_owner owner, void *ctx);
+void rec_chunks_free(struct rec_chunks *c);
+
 #endif
