@@ -90,7 +90,8 @@ struct rec {
 	const struct record_opts *o;
 	struct rec_log *g;
 	struct rec_perf perf;
-	bool have_perf, seccomp;
+	struct rec_access acc;    /* --accesses (access.c) */
+	bool have_perf, have_acc, seccomp;
 	pid_t root;
 	int root_status;
 	bool root_done;
@@ -758,6 +759,50 @@ static bool entry_is_enough(long nr)
 	return nr == SYS_munmap || nr == SYS_mprotect || nr == SYS_madvise;
 }
 
+/* The task whose stream gets process p's access records: its leader, or
+ * (the leader gone) another of its live tasks; NULL before its first exec
+ * (no spawn yet) or when all are gone. */
+static struct rtask *access_task(struct rec *r, uint32_t p)
+{
+	struct rtask *any = NULL;
+
+	for (size_t i = 0; i < r->ntasks; i++) {
+		struct rtask *t = &r->tasks[i];
+
+		if (t->proc != p || t->gone || !t->announced || (t->tid == r->root && !t->spawned))
+			continue;
+		if (t->tid == r->procs[p].tgid)
+			return t;
+		if (!any)
+			any = t;
+	}
+	return any;
+}
+
+static void sample_proc(struct rec *r, uint64_t t, uint32_t p)
+{
+	struct rtask *k = access_task(r, p);
+
+	if (!k)
+		return;
+	rec_cpu(r->g, t, (uint32_t)k->tid, task_cpu(k->tid));
+	if (access_sample(&r->acc, r->g, t, r->procs[p].tgid, (uint32_t)k->tid))
+		r->err = ENOMEM;
+}
+
+/* At the end of each interval, every process's accesses. */
+static void sample_all(struct rec *r)
+{
+	uint64_t t = now_ns();
+
+	if (t < r->acc.next)
+		return;
+	for (uint32_t p = 0; p < r->nprocs; p++)
+		sample_proc(r, t, p);
+	while (r->acc.next <= t)
+		r->acc.next += r->acc.interval;
+}
+
 static void on_stop(struct rec *r, pid_t pid, int status)
 {
 	struct rtask *task = task_find(r, pid);
@@ -795,6 +840,10 @@ static void on_stop(struct rec *r, pid_t pid, int status)
 		task->entry_t = now_ns();
 		task->have_entry = info.op == PTRACE_SYSCALL_INFO_ENTRY ||
 				   info.op == PTRACE_SYSCALL_INFO_SECCOMP;
+		/* the last accesses of the address space execve replaces */
+		if (task->have_entry && r->have_acc && task->proc < r->nprocs &&
+		    (info.entry.nr == SYS_execve || info.entry.nr == SYS_execveat))
+			sample_proc(r, task->entry_t, task->proc);
 		if (task->have_entry && entry_is_enough((long)info.entry.nr)) {
 			on_syscall_exit(r, task, 0);
 			task->have_entry = false;
@@ -826,8 +875,11 @@ static void on_stop(struct rec *r, pid_t pid, int status)
 
 			task = task_find(r, pid);
 			rw_flush(r, task);
-			if (task->tid == task->tgid)   /* the mm lives until its last task */
+			if (task->tid == task->tgid) {   /* the mm lives until its last task */
 				log_present(r, t, task);
+				if (r->have_acc && task->proc < r->nprocs)
+					sample_proc(r, t, task->proc);
+			}
 			rec_exit(r->g, t, (uint32_t)pid);
 			break;
 		}
@@ -855,14 +907,18 @@ static int trace_loop(struct rec *r)
 
 	for (;;) {
 		pid_t pid = waitpid(-1, &status, __WALL);
+		int e = errno;   /* the sampling below makes system calls of its own */
 
 		if (r->have_perf && perf_faults_drain(&r->perf, r->g))
 			return -1;
+		if (r->have_acc)
+			sample_all(r);
 		if (pid < 0) {
-			if (errno == EINTR)
+			if (e == EINTR)
 				continue;
-			if (errno == ECHILD)
+			if (e == ECHILD)
 				return 0;
+			errno = e;
 			return -1;
 		}
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
@@ -883,20 +939,16 @@ static int trace_loop(struct rec *r)
 	}
 }
 
-static void check_accesses(const struct record_opts *o)
+static void open_accesses(struct rec *r)
 {
-	char msg[512];
+	char why[600] = "";
 
-	if (!o->accesses_ns)
+	if (!r->o->accesses_ns)
 		return;
-	if (access("/sys/kernel/mm/page_idle/bitmap", R_OK | W_OK))
-		snprintf(msg, sizeof(msg), "--accesses: idle page tracking is not available "
-			 "(/sys/kernel/mm/page_idle/bitmap: %s; it needs CONFIG_IDLE_PAGE_TRACKING "
-			 "and root): the trace has no access records", strerror(errno));
-	else
-		snprintf(msg, sizeof(msg), "--accesses: sampling accesses with idle page tracking "
-			 "is not implemented yet: the trace has no access records");
-	nwarn(o->warn, o->warn_ctx, "%s", msg);
+	r->have_acc = !access_open(&r->acc, r->o->accesses_ns, r->page_size, why, sizeof(why));
+	r->acc.next = now_ns() + r->o->accesses_ns;
+	if (why[0])
+		nwarn(r->o->warn, r->o->warn_ctx, "%s", why);
 }
 
 static int start_child(struct rec *r, struct nerr *err)
@@ -957,6 +1009,8 @@ static void rec_cleanup(struct rec *r)
 {
 	if (r->have_perf)
 		perf_faults_close(&r->perf);
+	if (r->have_acc)
+		access_close(&r->acc);
 	for (size_t i = 0; i < r->nfiles; i++)
 		free(r->files[i].name);
 	free(r->files);
@@ -981,7 +1035,13 @@ int record_run(const struct record_opts *o, FILE *out, struct record_result *res
 	if (!(r.g = rec_log_new((unsigned)r.page_size)))
 		return nerr_set(err, "numasim record: out of memory");
 	rec_log_fault_around(r.g, false);   /* pagemap tells at the exit */
-	check_accesses(o);
+	open_accesses(&r);
+	/* a tick at least every interval, so that the samples come on time */
+	if (r.have_acc && o->accesses_ns < 10000000) {
+		uint64_t us = o->accesses_ns < 1000000 ? 1000 : o->accesses_ns / 1000;
+
+		tick.it_interval.tv_usec = tick.it_value.tv_usec = (suseconds_t)us;
+	}
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, &old);
 	efd = start_child(&r, err);
@@ -1025,6 +1085,8 @@ int record_run(const struct record_opts *o, FILE *out, struct record_result *res
 			 u.release, sysconf(_SC_NPROCESSORS_ONLN), cmd);
 		res->status = r.root_status;
 		res->lost_samples = r.perf.lost;
+		res->access_samples = r.acc.samples;
+		res->access_records = r.acc.records;
 		rc = rec_log_write(r.g, out, name, comments, &res->st, err);
 	}
 	rec_cleanup(&r);
