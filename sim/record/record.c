@@ -428,20 +428,24 @@ static void rw_flush(struct rec *r, struct rtask *task)
 	task->rw = false;
 }
 
-static void sys_rw(struct rec *r, struct rtask *task, uint64_t t, const uint64_t *a, long nr,
-		   int64_t rc)
+static bool is_write(long nr)
 {
-	bool write = nr == SYS_write || nr == SYS_pwrite64 || nr == SYS_writev || nr == SYS_pwritev;
-	bool positioned = nr == SYS_pread64 || nr == SYS_pwrite64 || nr == SYS_preadv ||
-			  nr == SYS_pwritev;
-	char path[PATH_MAX], w[PATH_MAX];
-	struct stat sb;
-	int64_t off;
+	return nr == SYS_write || nr == SYS_pwrite64 || nr == SYS_writev || nr == SYS_pwritev;
+}
 
-	if (rc <= 0 || fd_file(task->tid, (int)a[0], path, sizeof(path), &sb))
-		return;
-	off = positioned ? (int64_t)a[3] : fd_pos(task->tid, (int)a[0]) - rc;
-	if (off < 0)
+static bool is_positioned(long nr)
+{
+	return nr == SYS_pread64 || nr == SYS_pwrite64 || nr == SYS_preadv || nr == SYS_pwritev;
+}
+
+/* rc bytes of the regular file `path` at off were read or written; st is
+ * its stat at the call's exit, or at its entry (the size before). */
+static void rw_log(struct rec *r, struct rtask *task, uint64_t t, bool write, bool at_entry,
+		   const char *path, const struct stat *st, int64_t off, int64_t rc)
+{
+	char w[PATH_MAX];
+
+	if (rc <= 0 || off < 0)
 		return;
 	rec_word(w, sizeof(w), path);
 	if (task->rw && task->rw_write == write && !strcmp(task->rw_file, w) &&
@@ -450,10 +454,11 @@ static void sys_rw(struct rec *r, struct rtask *task, uint64_t t, const uint64_t
 		return;
 	}
 	rw_flush(r, task);
-	uint64_t size = (uint64_t)sb.st_size;
+	uint64_t size = (uint64_t)st->st_size;
 
-	/* a write declares the file at the size it had before */
-	if (write && size >= (uint64_t)off + (uint64_t)rc)
+	/* a write declares the file at the size it had before (stat at its
+	 * exit: the size it made, unless the file was larger) */
+	if (write && !at_entry && size >= (uint64_t)off + (uint64_t)rc)
 		size = size > (uint64_t)off + (uint64_t)rc ? size : (uint64_t)off;
 	declare_file(r, t, task->tid, path, size);
 	rec_cpu(r->g, t, (uint32_t)task->tid, task_cpu(task->tid));
@@ -463,6 +468,74 @@ static void sys_rw(struct rec *r, struct rtask *task, uint64_t t, const uint64_t
 	task->rw_off = (uint64_t)off;
 	task->rw_len = (uint64_t)rc;
 	task->rw_t = t;
+}
+
+/* At the syscall exit: the kernel's result. */
+static void sys_rw(struct rec *r, struct rtask *task, uint64_t t, const uint64_t *a, long nr,
+		   int64_t rc)
+{
+	char path[PATH_MAX];
+	struct stat sb;
+
+	if (rc <= 0 || fd_file(task->tid, (int)a[0], path, sizeof(path), &sb))
+		return;
+	rw_log(r, task, t, is_write(nr), false, path, &sb,
+	       is_positioned(nr) ? (int64_t)a[3] : fd_pos(task->tid, (int)a[0]) - rc, rc);
+}
+
+/* The fd's file status flags (/proc/PID/fdinfo: "flags:", octal). */
+static long fd_flags(pid_t tid, int fd)
+{
+	char path[64], buf[512];
+	char *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)tid, fd);
+	if (read_small(path, buf, sizeof(buf)) < 0 || !(p = strstr(buf, "flags:")))
+		return -1;
+	return strtol(p + 6, NULL, 8);
+}
+
+/*
+ * At the entry of read, write, pread64 and pwrite64 (the vector calls
+ * wait for their result): a call on anything but a regular file (a pipe,
+ * a socket, a terminal) is not recorded and needs no exit stop; one on a
+ * regular file is logged now with what the file's size lets it transfer
+ * - all of a write, the bytes up to the end of the file of a read - which
+ * is the kernel's result unless the buffer is bad, the disk is full or a
+ * signal interrupts the call. True when no exit stop is needed.
+ */
+static bool rw_at_entry(struct rec *r, struct rtask *task, uint64_t t, const uint64_t *a, long nr)
+{
+	char path[PATH_MAX];
+	struct stat sb;
+	int64_t off, rc, count = (int64_t)a[2];
+
+	if (nr != SYS_read && nr != SYS_write && nr != SYS_pread64 && nr != SYS_pwrite64)
+		return false;
+	if (fd_file(task->tid, (int)a[0], path, sizeof(path), &sb))
+		return true;   /* not a regular file, or no such fd: nothing to record */
+	bool write = is_write(nr);
+
+	if (count < 0 || (uint64_t)count > 0x7ffff000u)   /* MAX_RW_COUNT */
+		count = 0x7ffff000;
+	if (is_positioned(nr)) {
+		off = (int64_t)a[3];
+	} else {
+		long fl = write ? fd_flags(task->tid, (int)a[0]) : 0;
+
+		if (fl < 0)
+			return false;
+		off = write && (fl & O_APPEND) ? (int64_t)sb.st_size : fd_pos(task->tid, (int)a[0]);
+	}
+	if (off < 0)
+		return false;   /* let the exit stop say */
+	if (write)
+		rc = count;
+	else
+		rc = off >= (int64_t)sb.st_size ? 0 : count < (int64_t)sb.st_size - off ? count
+										  : (int64_t)sb.st_size - off;
+	rw_log(r, task, t, write, true, path, &sb, off, rc);
+	return true;
 }
 
 static void sys_mmap(struct rec *r, struct rtask *task, uint64_t t, const uint64_t *a,
@@ -844,6 +917,12 @@ static void on_stop(struct rec *r, pid_t pid, int status)
 		if (task->have_entry && r->have_acc && task->proc < r->nprocs &&
 		    (info.entry.nr == SYS_execve || info.entry.nr == SYS_execveat))
 			sample_proc(r, task->entry_t, task->proc);
+		if (task->have_entry &&
+		    rw_at_entry(r, task, task->entry_t, info.entry.args, (long)info.entry.nr)) {
+			task->have_entry = false;
+			resume(r, task, 0);
+			return;
+		}
 		if (task->have_entry && entry_is_enough((long)info.entry.nr)) {
 			on_syscall_exit(r, task, 0);
 			task->have_entry = false;
