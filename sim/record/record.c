@@ -65,6 +65,8 @@ struct rtask {
 	bool held;             /* stopped until its parent's event is seen */
 	bool spawned;          /* the root's spawn has been logged (at exec) */
 	bool gone;
+	bool acc_wait;         /* --accesses: sent a SIGSTOP, its stop not seen yet */
+	bool acc_held;         /* --accesses: stopped until its process is sampled */
 	struct __ptrace_syscall_info entry;
 	bool have_entry;
 	uint64_t entry_t;      /* when the call was entered */
@@ -79,6 +81,8 @@ struct rproc {
 	pid_t tgid;
 	uint32_t mm;
 	uint64_t brk_end;      /* page-aligned end of the heap the log knows */
+	bool acc_want;         /* --accesses: sample once every task is stopped */
+	uint64_t acc_since;
 };
 
 struct rfile {
@@ -863,15 +867,68 @@ static void sample_proc(struct rec *r, uint64_t t, uint32_t p)
 		r->err = ENOMEM;
 }
 
+static void resume(struct rec *r, struct rtask *task, int sig);
+
+/*
+ * A process is sampled with all its tasks stopped: reading the bits and
+ * setting them again (idle: marking the pages, soft-dirty: clear_refs)
+ * is not one atomic step, and a write in between would be lost. Each
+ * task gets a SIGSTOP, which the tracer sees at its signal-delivery stop
+ * and suppresses; the last one to stop lets the sample run, then all go
+ * on. A task that does not stop within two intervals (uninterruptible
+ * sleep) is not waited for.
+ */
+static void proc_try_sample(struct rec *r, uint32_t p, bool force)
+{
+	struct rproc *pr;
+
+	if (p >= r->nprocs || !(pr = &r->procs[p])->acc_want)
+		return;
+	for (size_t i = 0; i < r->ntasks && !force; i++)
+		if (r->tasks[i].proc == p && r->tasks[i].acc_wait && !r->tasks[i].gone)
+			return;
+	sample_proc(r, now_ns(), p);
+	pr->acc_want = false;
+	for (size_t i = 0; i < r->ntasks; i++) {
+		struct rtask *t = &r->tasks[i];
+
+		if (t->proc != p)
+			continue;
+		t->acc_wait = false;
+		if (t->acc_held && !t->gone) {
+			t->acc_held = false;
+			resume(r, t, 0);
+		}
+	}
+}
+
 /* At the end of each interval, every process's accesses. */
 static void sample_all(struct rec *r)
 {
-	uint64_t t = now_ns();
+	uint64_t t = now_ns(), patience = 2 * r->acc.interval > 20000000 ? 2 * r->acc.interval
+									  : 20000000;
 
+	for (uint32_t p = 0; p < r->nprocs; p++)
+		if (r->procs[p].acc_want && t - r->procs[p].acc_since > patience)
+			proc_try_sample(r, p, true);
 	if (t < r->acc.next)
 		return;
-	for (uint32_t p = 0; p < r->nprocs; p++)
-		sample_proc(r, t, p);
+	for (uint32_t p = 0; p < r->nprocs; p++) {
+		struct rproc *pr = &r->procs[p];
+
+		if (pr->acc_want || !access_task(r, p))
+			continue;
+		pr->acc_want = true;
+		pr->acc_since = t;
+		for (size_t i = 0; i < r->ntasks; i++) {
+			struct rtask *k = &r->tasks[i];
+
+			if (k->proc == p && !k->gone && k->attached && k->announced && !k->held &&
+			    !syscall(SYS_tgkill, pr->tgid, k->tid, SIGSTOP))
+				k->acc_wait = true;
+		}
+		proc_try_sample(r, p, false);
+	}
 	while (r->acc.next <= t)
 		r->acc.next += r->acc.interval;
 }
@@ -954,6 +1011,11 @@ static void on_stop(struct rec *r, pid_t pid, int status)
 
 			task = task_find(r, pid);
 			rw_flush(r, task);
+			if (task->acc_wait) {   /* it will not stop for the sample now */
+				task->acc_wait = false;
+				proc_try_sample(r, task->proc, false);
+				task = task_find(r, pid);
+			}
 			if (task->tid == task->tgid) {   /* the mm lives until its last task */
 				log_present(r, t, task);
 				if (r->have_acc && task->proc < r->nprocs)
@@ -969,6 +1031,12 @@ static void on_stop(struct rec *r, pid_t pid, int status)
 		if (task)   /* after exec the syscall-exit stop of execve still comes */
 			ptrace(task->have_entry ? PTRACE_SYSCALL : (r->seccomp ? PTRACE_CONT :
 				PTRACE_SYSCALL), pid, 0, 0);
+		return;
+	}
+	if (sig == SIGSTOP && task->acc_wait) {   /* the SIGSTOP of sample_all() */
+		task->acc_wait = false;
+		task->acc_held = true;
+		proc_try_sample(r, task->proc, false);
 		return;
 	}
 	/* a signal for the program: deliver it */
@@ -1003,8 +1071,13 @@ static int trace_loop(struct rec *r)
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
 			struct rtask *task = task_find(r, pid);
 
-			if (task)
+			if (task) {
 				task->gone = true;
+				if (task->acc_wait) {
+					task->acc_wait = false;
+					proc_try_sample(r, task->proc, false);
+				}
+			}
 			if (pid == r->root) {
 				r->root_status = status;
 				r->root_done = true;

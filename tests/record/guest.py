@@ -8,7 +8,9 @@ machinery (verify/guest.py), and replayed on the same topology
 In one boot, for each program PROGDIR/record_NAME: `numasim record
 --expect-rc` in the guest, the program printing its own numa_maps lines
 (REC ...) as the guest kernel placed them; and tests/record/accesses.c
-once more under `--accesses 10ms`. The disk image comes back to the host
+once more under `--accesses 10ms`, spread.c under `--accesses 2ms`
+(its four threads stopped for every sample; the replay must still
+agree). The disk image comes back to the host
 (debugfs rdump), where each trace is replayed with `numasim run -t
 TOPOLOGY`, set up as the booted kernel (verify.py's settings: the
 kernel's version rules, its LRU, THP never as the guest's command line),
@@ -90,6 +92,8 @@ def build_tree(numasim, progdir, work):
         runs.append((name, prog, "", ""))
         if name == "accesses":
             runs.append(("accesses_pages", prog, "--accesses 10ms", "10"))
+        if name == "spread":   # threads stopped for each sample, placement unchanged
+            runs.append(("spread_accesses", prog, "--accesses 2ms", ""))
     only = os.environ.get("NUMASIM_RECORD_GUEST_ONLY")
     if only:
         runs = [r for r in runs if r[0] in only.split(",")]
