@@ -70,6 +70,9 @@ int cmd_record(int argc, char **argv)
 		fprintf(stderr, "numasim record: %" PRIu64 " page-fault samples were lost (the ring "
 			"buffer overflowed): some first touches are missing\n", res.lost_samples);
 	summary("record", &res.st, o.out);
+	if (o.accesses_ns && res.access_samples)
+		fprintf(stderr, "numasim record: --accesses: %" PRIu64 " samples of the processes' "
+			"pages, %" PRIu64 " access records\n", res.access_samples, res.access_records);
 	if (WIFEXITED(res.status) && WEXITSTATUS(res.status))
 		fprintf(stderr, "numasim record: %s exited with status %d\n", o.argv[0],
 			WEXITSTATUS(res.status));

@@ -131,7 +131,7 @@ static const struct help_cmd help_cmds[] = {
 	 "affinity and migration calls, file reads and writes, exits (docs/recording.md). Fault "
 	 "sampling needs root or a low perf_event_paranoid.",
 	 {{"-o FILE", "write the trace to FILE (default stdout)"},
-	  {"--accesses INTERVAL", "add sampled accesses per interval, or say what is missing"},
+	  {"--accesses INTERVAL", "add the pages each process used in each interval as access records (idle page tracking; else soft-dirty bits, writes only), or say what is missing"},
 	  {"--expect-rc", "add the kernel's results as expect rc= and status= lines"}}},
 	{"import",
 	 {"import strace|perf|lackey FILE... [-o FILE] [--expect-rc] [--interval N]"},

@@ -22,8 +22,6 @@
 #include "record/record.h"
 #include "record/record_int.h"
 
-#define CHUNK (2ull << 20)
-#define MMAP_MIN_ADDR 65536ull   /* vm.mmap_min_addr's default */
 #define MAX_PENDING (4u << 20)   /* accesses held before an early flush */
 
 struct limp {
@@ -34,8 +32,7 @@ struct limp {
 	uint64_t instr, interval_end, interval;
 	uint64_t *acc;             /* page << 1 | write, this interval */
 	size_t nacc, capacc;
-	uint64_t *chunks;
-	size_t nchunks, capchunks;
+	struct rec_chunks chunks;  /* the made-up mappings (chunks.c) */
 	uint64_t last_page;        /* the page of the previous access: most repeat it */
 	bool have_last;
 };
@@ -120,37 +117,13 @@ static int flush_interval(struct limp *m, uint64_t t)
 	return 0;
 }
 
-static int note_chunk(struct limp *m, uint64_t addr)
+/* Lackey's accesses are the one process's, mapped from the start. */
+static bool chunk_owner(void *ctx, uint32_t pid, uint64_t *t, uint32_t *tid)
 {
-	uint64_t c = addr / CHUNK;
-
-	for (size_t i = m->nchunks; i-- > 0 && i + 16 >= m->nchunks;)
-		if (m->chunks[i] == c)
-			return 0;
-	if (!rec_grow((void **)&m->chunks, &m->capchunks, m->nchunks + 1, sizeof(*m->chunks)))
-		return -1;
-	m->chunks[m->nchunks++] = c;
-	return 0;
-}
-
-static int synth_maps(struct limp *m)
-{
-	if (m->nchunks)   /* qsort() wants an array, even of nothing */
-		qsort(m->chunks, m->nchunks, sizeof(*m->chunks), by_u64);
-	for (size_t i = 0; i < m->nchunks;) {
-		size_t j = i;
-
-		while (j + 1 < m->nchunks && m->chunks[j + 1] <= m->chunks[j] + 1)
-			j++;
-		uint64_t lo = m->chunks[i] * CHUNK, hi = (m->chunks[j] + 1) * CHUNK;
-
-		if (lo < MMAP_MIN_ADDR)   /* vm.mmap_min_addr: nothing is mapped below */
-			lo = MMAP_MIN_ADDR;
-		if (rec_map(m->g, 0, m->pid, lo, hi - lo, RM_WRITE, NULL, 0))
-			return -1;
-		i = j + 1;
-	}
-	return 0;
+	(void)ctx;
+	*t = 0;
+	*tid = pid;
+	return true;
 }
 
 static int bad(struct limp *m, struct nerr *err, const char *what)
@@ -231,7 +204,7 @@ int import_lackey(struct rec_log *g, FILE *f, const char *path, uint64_t interva
 			m.have_last = true;
 		}
 		if (added && (rec_fault(g, m.instr + 1, m.pid, REC_NO_CPU, addr) ||
-			      note_chunk(&m, addr))) {
+			      rec_chunks_note(&m.chunks, m.pid, addr))) {
 			rc = -1;
 			break;
 		}
@@ -247,12 +220,12 @@ int import_lackey(struct rec_log *g, FILE *f, const char *path, uint64_t interva
 		rc = nerr_set(err, "%s: no lackey --trace-mem lines", path);
 	if (!rc && m.nacc && flush_interval(&m, m.instr + 1))
 		rc = -1;
-	if (!rc && synth_maps(&m))
+	if (!rc && rec_chunks_map(g, &m.chunks, chunk_owner, NULL))
 		rc = -1;
 	if (rc && !err->msg[0])
 		nerr_set(err, "%s: out of memory", path);
 	free(m.acc);
-	free(m.chunks);
+	rec_chunks_free(&m.chunks);
 	free(seen.k);
 	return rc;
 }

@@ -21,9 +21,6 @@
 #include "record/record.h"
 #include "record/record_int.h"
 
-#define CHUNK (2ull << 20)
-#define MMAP_MIN_ADDR 65536ull   /* vm.mmap_min_addr's default */
-
 struct ptask {
 	uint32_t tid, pid;
 	uint64_t first_t;
@@ -36,8 +33,7 @@ struct pimp {
 	uint32_t *next_mm;
 	struct ptask *t;
 	size_t nt, capt;
-	uint64_t *chunks;          /* (pid << 32) ^ chunk number, for synthetic maps */
-	size_t nchunks, capchunks;
+	struct rec_chunks chunks;  /* without the side band: made-up mappings (chunks.c) */
 	bool sideband;             /* the file has PERF_RECORD_ lines */
 };
 
@@ -169,19 +165,6 @@ static int task_for(struct pimp *m, const struct fields *f, struct ptask **out)
 	return 0;
 }
 
-static int note_chunk(struct pimp *m, uint32_t pid, uint64_t addr)
-{
-	uint64_t key = ((uint64_t)pid << 32) ^ (addr / CHUNK);
-
-	for (size_t i = m->nchunks; i-- > 0 && i + 64 >= m->nchunks;)
-		if (m->chunks[i] == key)
-			return 0;
-	if (!rec_grow((void **)&m->chunks, &m->capchunks, m->nchunks + 1, sizeof(*m->chunks)))
-		return -1;
-	m->chunks[m->nchunks++] = key;
-	return 0;
-}
-
 static int sample(struct pimp *m, struct fields *f, struct nerr *err)
 {
 	char *save = NULL, *w[8];
@@ -209,7 +192,7 @@ static int sample(struct pimp *m, struct fields *f, struct nerr *err)
 	if (!parse_hex(w[i], &addr))
 		return bad(m, err, "bad sample address (want perf script -F tid,cpu,time,addr)");
 	if (task_for(m, f, &k) || rec_fault(m->g, f->t, f->tid, f->cpu, addr) ||
-	    (!m->sideband && note_chunk(m, k->pid, addr)))
+	    (!m->sideband && rec_chunks_note(&m->chunks, k->pid, addr)))
 		return nerr_set(err, "%s: out of memory", m->path);
 	return 0;
 }
@@ -296,40 +279,21 @@ static int task_event(struct pimp *m, const struct fields *f, const char *s, str
 	return 0;   /* PERF_RECORD_COMM (prctl), _LOST, _THROTTLE, ...: nothing to replay */
 }
 
-/* Without side-band mappings: 2 MiB chunks around the touched pages,
- * merged when adjacent, mapped when their task starts. */
-static int by_u64(const void *a, const void *b)
+/* Without side-band mappings a process's made-up mappings are made just
+ * after its first task's first line, by that task. */
+static bool chunk_owner(void *ctx, uint32_t pid, uint64_t *t, uint32_t *tid)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	struct pimp *m = ctx;
+	struct ptask *k = NULL;
 
-	return x < y ? -1 : x > y;
-}
-
-static int synth_maps(struct pimp *m)
-{
-	if (m->nchunks)   /* qsort() wants an array, even of nothing */
-		qsort(m->chunks, m->nchunks, sizeof(*m->chunks), by_u64);
-	for (size_t i = 0; i < m->nchunks;) {
-		size_t j = i;
-
-		while (j + 1 < m->nchunks && m->chunks[j + 1] <= m->chunks[j] + 1)
-			j++;
-		uint32_t pid = (uint32_t)(m->chunks[i] >> 32);
-		struct ptask *k = NULL;
-
-		for (size_t x = 0; x < m->nt; x++)   /* the process's first task */
-			if (m->t[x].pid == pid && (!k || m->t[x].first_t < k->first_t))
-				k = &m->t[x];
-		uint64_t lo = m->chunks[i] & 0xffffffffu, hi = (m->chunks[j] & 0xffffffffu) + 1;
-
-		uint64_t start = lo * CHUNK < MMAP_MIN_ADDR ? MMAP_MIN_ADDR : lo * CHUNK;
-
-		if (k && rec_map(m->g, k->first_t + 1, k->tid, start, hi * CHUNK - start, RM_WRITE,
-				 NULL, 0))
-			return -1;
-		i = j + 1;
-	}
-	return 0;
+	for (size_t x = 0; x < m->nt; x++)
+		if (m->t[x].pid == pid && (!k || m->t[x].first_t < k->first_t))
+			k = &m->t[x];
+	if (!k)
+		return false;
+	*t = k->first_t + 1;
+	*tid = k->tid;
+	return true;
 }
 
 int import_perf(struct rec_log *g, FILE *f, const char *path, uint32_t *next_mm,
@@ -377,9 +341,9 @@ int import_perf(struct rec_log *g, FILE *f, const char *path, uint32_t *next_mm,
 	}
 	if (!rc && !m.line)
 		rc = nerr_set(err, "%s: empty: no perf script output", path);
-	if (!rc && !m.sideband && synth_maps(&m))
+	if (!rc && !m.sideband && rec_chunks_map(g, &m.chunks, chunk_owner, &m))
 		rc = nerr_set(err, "%s: out of memory", path);
 	free(m.t);
-	free(m.chunks);
+	rec_chunks_free(&m.chunks);
 	return rc;
 }

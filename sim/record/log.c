@@ -665,7 +665,7 @@ static void line(struct rec_log *g, uint64_t t, const char *fmt, ...)
 	g->st.records++;
 }
 
-static const char *size_str(char *buf, size_t size, uint64_t v)
+const char *rec_size_str(char *buf, size_t size, uint64_t v)
 {
 	if (v && !(v & ((1ull << 20) - 1)))
 		snprintf(buf, size, "%" PRIu64 "MiB", v >> 20);
@@ -683,7 +683,7 @@ static void put_mmap(struct rec_log *g, uint64_t t, uint32_t tid, const struct v
 	if (v->file != UINT64_MAX)
 		snprintf(file, sizeof(file), " file=%s offset=%" PRIu64, g->str + v->file, v->off);
 	line(g, t, "mmap pid=%u addr=0x%" PRIx64 " len=%s%s%s%s%s%s%s", tid, v->start,
-	     size_str(len, sizeof(len), v->end - v->start), file,
+	     rec_size_str(len, sizeof(len), v->end - v->start), file,
 	     v->flags & RM_SHARED ? " shared" : "", v->flags & RM_HUGE ? " huge" : "",
 	     v->flags & RM_LOCKED ? " locked" : "", v->flags & RM_WRITE ? "" : " read",
 	     v->flags & RM_HEAP ? " name=heap" : v->flags & RM_STACK ? " name=stack" : "");
@@ -695,7 +695,7 @@ static void put_touch(struct rec_log *g, uint64_t t, uint32_t tid, uint64_t star
 	char len[32];
 
 	line(g, t, "touch pid=%u addr=0x%" PRIx64 " len=%s%s", tid, start,
-	     size_str(len, sizeof(len), end - start), write ? "" : " read");
+	     rec_size_str(len, sizeof(len), end - start), write ? "" : " read");
 	g->st.touch_records++;
 }
 
@@ -884,7 +884,7 @@ static void put_unmap(struct rec_log *g, const struct ev *e, struct task *k, str
 		g->oom = true;
 	seen_range(g, k->mm, e->addr, e->addr + e->len, true);
 	line(g, e->t, "munmap pid=%u addr=0x%" PRIx64 " len=%s", e->tid, e->addr,
-	     size_str(len, sizeof(len), e->len));
+	     rec_size_str(len, sizeof(len), e->len));
 }
 
 /*
@@ -998,12 +998,12 @@ static void put_madvise(struct rec_log *g, const struct ev *e, struct task *k)
 		seen_range(g, k->mm, e->addr, e->addr + e->len, true);
 	if (g->have_madvise) {
 		line(g, e->t, "madvise pid=%u addr=0x%" PRIx64 " len=%s advice=%s", e->tid, e->addr,
-		     size_str(len, sizeof(len), e->len), g->str + e->a);
+		     rec_size_str(len, sizeof(len), e->len), g->str + e->a);
 		return;
 	}
 	/* a numasim without the madvise op: the record as a comment */
 	fprintf(g->out, "# madvise pid=%u addr=0x%" PRIx64 " len=%s advice=%s (not replayed)\n",
-		e->tid, e->addr, size_str(len, sizeof(len), e->len), g->str + e->a);
+		e->tid, e->addr, rec_size_str(len, sizeof(len), e->len), g->str + e->a);
 }
 
 static void put_task_ev(struct rec_log *g, const struct ev *e, struct task *k)

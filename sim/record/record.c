@@ -65,6 +65,8 @@ struct rtask {
 	bool held;             /* stopped until its parent's event is seen */
 	bool spawned;          /* the root's spawn has been logged (at exec) */
 	bool gone;
+	bool acc_wait;         /* --accesses: sent a SIGSTOP, its stop not seen yet */
+	bool acc_held;         /* --accesses: stopped until its process is sampled */
 	struct __ptrace_syscall_info entry;
 	bool have_entry;
 	uint64_t entry_t;      /* when the call was entered */
@@ -79,6 +81,8 @@ struct rproc {
 	pid_t tgid;
 	uint32_t mm;
 	uint64_t brk_end;      /* page-aligned end of the heap the log knows */
+	bool acc_want;         /* --accesses: sample once every task is stopped */
+	uint64_t acc_since;
 };
 
 struct rfile {
@@ -90,7 +94,8 @@ struct rec {
 	const struct record_opts *o;
 	struct rec_log *g;
 	struct rec_perf perf;
-	bool have_perf, seccomp;
+	struct rec_access acc;    /* --accesses (access.c) */
+	bool have_perf, have_acc, seccomp;
 	pid_t root;
 	int root_status;
 	bool root_done;
@@ -427,20 +432,24 @@ static void rw_flush(struct rec *r, struct rtask *task)
 	task->rw = false;
 }
 
-static void sys_rw(struct rec *r, struct rtask *task, uint64_t t, const uint64_t *a, long nr,
-		   int64_t rc)
+static bool is_write(long nr)
 {
-	bool write = nr == SYS_write || nr == SYS_pwrite64 || nr == SYS_writev || nr == SYS_pwritev;
-	bool positioned = nr == SYS_pread64 || nr == SYS_pwrite64 || nr == SYS_preadv ||
-			  nr == SYS_pwritev;
-	char path[PATH_MAX], w[PATH_MAX];
-	struct stat sb;
-	int64_t off;
+	return nr == SYS_write || nr == SYS_pwrite64 || nr == SYS_writev || nr == SYS_pwritev;
+}
 
-	if (rc <= 0 || fd_file(task->tid, (int)a[0], path, sizeof(path), &sb))
-		return;
-	off = positioned ? (int64_t)a[3] : fd_pos(task->tid, (int)a[0]) - rc;
-	if (off < 0)
+static bool is_positioned(long nr)
+{
+	return nr == SYS_pread64 || nr == SYS_pwrite64 || nr == SYS_preadv || nr == SYS_pwritev;
+}
+
+/* rc bytes of the regular file `path` at off were read or written; st is
+ * its stat at the call's exit, or at its entry (the size before). */
+static void rw_log(struct rec *r, struct rtask *task, uint64_t t, bool write, bool at_entry,
+		   const char *path, const struct stat *st, int64_t off, int64_t rc)
+{
+	char w[PATH_MAX];
+
+	if (rc <= 0 || off < 0)
 		return;
 	rec_word(w, sizeof(w), path);
 	if (task->rw && task->rw_write == write && !strcmp(task->rw_file, w) &&
@@ -449,10 +458,11 @@ static void sys_rw(struct rec *r, struct rtask *task, uint64_t t, const uint64_t
 		return;
 	}
 	rw_flush(r, task);
-	uint64_t size = (uint64_t)sb.st_size;
+	uint64_t size = (uint64_t)st->st_size;
 
-	/* a write declares the file at the size it had before */
-	if (write && size >= (uint64_t)off + (uint64_t)rc)
+	/* a write declares the file at the size it had before (stat at its
+	 * exit: the size it made, unless the file was larger) */
+	if (write && !at_entry && size >= (uint64_t)off + (uint64_t)rc)
 		size = size > (uint64_t)off + (uint64_t)rc ? size : (uint64_t)off;
 	declare_file(r, t, task->tid, path, size);
 	rec_cpu(r->g, t, (uint32_t)task->tid, task_cpu(task->tid));
@@ -462,6 +472,74 @@ static void sys_rw(struct rec *r, struct rtask *task, uint64_t t, const uint64_t
 	task->rw_off = (uint64_t)off;
 	task->rw_len = (uint64_t)rc;
 	task->rw_t = t;
+}
+
+/* At the syscall exit: the kernel's result. */
+static void sys_rw(struct rec *r, struct rtask *task, uint64_t t, const uint64_t *a, long nr,
+		   int64_t rc)
+{
+	char path[PATH_MAX];
+	struct stat sb;
+
+	if (rc <= 0 || fd_file(task->tid, (int)a[0], path, sizeof(path), &sb))
+		return;
+	rw_log(r, task, t, is_write(nr), false, path, &sb,
+	       is_positioned(nr) ? (int64_t)a[3] : fd_pos(task->tid, (int)a[0]) - rc, rc);
+}
+
+/* The fd's file status flags (/proc/PID/fdinfo: "flags:", octal). */
+static long fd_flags(pid_t tid, int fd)
+{
+	char path[64], buf[512];
+	char *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)tid, fd);
+	if (read_small(path, buf, sizeof(buf)) < 0 || !(p = strstr(buf, "flags:")))
+		return -1;
+	return strtol(p + 6, NULL, 8);
+}
+
+/*
+ * At the entry of read, write, pread64 and pwrite64 (the vector calls
+ * wait for their result): a call on anything but a regular file (a pipe,
+ * a socket, a terminal) is not recorded and needs no exit stop; one on a
+ * regular file is logged now with what the file's size lets it transfer
+ * - all of a write, the bytes up to the end of the file of a read - which
+ * is the kernel's result unless the buffer is bad, the disk is full or a
+ * signal interrupts the call. True when no exit stop is needed.
+ */
+static bool rw_at_entry(struct rec *r, struct rtask *task, uint64_t t, const uint64_t *a, long nr)
+{
+	char path[PATH_MAX];
+	struct stat sb;
+	int64_t off, rc, count = (int64_t)a[2];
+
+	if (nr != SYS_read && nr != SYS_write && nr != SYS_pread64 && nr != SYS_pwrite64)
+		return false;
+	if (fd_file(task->tid, (int)a[0], path, sizeof(path), &sb))
+		return true;   /* not a regular file, or no such fd: nothing to record */
+	bool write = is_write(nr);
+
+	if (count < 0 || (uint64_t)count > 0x7ffff000u)   /* MAX_RW_COUNT */
+		count = 0x7ffff000;
+	if (is_positioned(nr)) {
+		off = (int64_t)a[3];
+	} else {
+		long fl = write ? fd_flags(task->tid, (int)a[0]) : 0;
+
+		if (fl < 0)
+			return false;
+		off = write && (fl & O_APPEND) ? (int64_t)sb.st_size : fd_pos(task->tid, (int)a[0]);
+	}
+	if (off < 0)
+		return false;   /* let the exit stop say */
+	if (write)
+		rc = count;
+	else
+		rc = off >= (int64_t)sb.st_size ? 0 : count < (int64_t)sb.st_size - off ? count
+										  : (int64_t)sb.st_size - off;
+	rw_log(r, task, t, write, true, path, &sb, off, rc);
+	return true;
 }
 
 static void sys_mmap(struct rec *r, struct rtask *task, uint64_t t, const uint64_t *a,
@@ -758,6 +836,103 @@ static bool entry_is_enough(long nr)
 	return nr == SYS_munmap || nr == SYS_mprotect || nr == SYS_madvise;
 }
 
+/* The task whose stream gets process p's access records: its leader, or
+ * (the leader gone) another of its live tasks; NULL before its first exec
+ * (no spawn yet) or when all are gone. */
+static struct rtask *access_task(struct rec *r, uint32_t p)
+{
+	struct rtask *any = NULL;
+
+	for (size_t i = 0; i < r->ntasks; i++) {
+		struct rtask *t = &r->tasks[i];
+
+		if (t->proc != p || t->gone || !t->announced || (t->tid == r->root && !t->spawned))
+			continue;
+		if (t->tid == r->procs[p].tgid)
+			return t;
+		if (!any)
+			any = t;
+	}
+	return any;
+}
+
+static void sample_proc(struct rec *r, uint64_t t, uint32_t p)
+{
+	struct rtask *k = access_task(r, p);
+
+	if (!k)
+		return;
+	rec_cpu(r->g, t, (uint32_t)k->tid, task_cpu(k->tid));
+	if (access_sample(&r->acc, r->g, t, r->procs[p].tgid, (uint32_t)k->tid))
+		r->err = ENOMEM;
+}
+
+static void resume(struct rec *r, struct rtask *task, int sig);
+
+/*
+ * A process is sampled with all its tasks stopped: reading the bits and
+ * setting them again (idle: marking the pages, soft-dirty: clear_refs)
+ * is not one atomic step, and a write in between would be lost. Each
+ * task gets a SIGSTOP, which the tracer sees at its signal-delivery stop
+ * and suppresses; the last one to stop lets the sample run, then all go
+ * on. A task that does not stop within two intervals (uninterruptible
+ * sleep) is not waited for.
+ */
+static void proc_try_sample(struct rec *r, uint32_t p, bool force)
+{
+	struct rproc *pr;
+
+	if (p >= r->nprocs || !(pr = &r->procs[p])->acc_want)
+		return;
+	for (size_t i = 0; i < r->ntasks && !force; i++)
+		if (r->tasks[i].proc == p && r->tasks[i].acc_wait && !r->tasks[i].gone)
+			return;
+	sample_proc(r, now_ns(), p);
+	pr->acc_want = false;
+	for (size_t i = 0; i < r->ntasks; i++) {
+		struct rtask *t = &r->tasks[i];
+
+		if (t->proc != p)
+			continue;
+		t->acc_wait = false;
+		if (t->acc_held && !t->gone) {
+			t->acc_held = false;
+			resume(r, t, 0);
+		}
+	}
+}
+
+/* At the end of each interval, every process's accesses. */
+static void sample_all(struct rec *r)
+{
+	uint64_t t = now_ns(), patience = 2 * r->acc.interval > 20000000 ? 2 * r->acc.interval
+									  : 20000000;
+
+	for (uint32_t p = 0; p < r->nprocs; p++)
+		if (r->procs[p].acc_want && t - r->procs[p].acc_since > patience)
+			proc_try_sample(r, p, true);
+	if (t < r->acc.next)
+		return;
+	for (uint32_t p = 0; p < r->nprocs; p++) {
+		struct rproc *pr = &r->procs[p];
+
+		if (pr->acc_want || !access_task(r, p))
+			continue;
+		pr->acc_want = true;
+		pr->acc_since = t;
+		for (size_t i = 0; i < r->ntasks; i++) {
+			struct rtask *k = &r->tasks[i];
+
+			if (k->proc == p && !k->gone && k->attached && k->announced && !k->held &&
+			    !syscall(SYS_tgkill, pr->tgid, k->tid, SIGSTOP))
+				k->acc_wait = true;
+		}
+		proc_try_sample(r, p, false);
+	}
+	while (r->acc.next <= t)
+		r->acc.next += r->acc.interval;
+}
+
 static void on_stop(struct rec *r, pid_t pid, int status)
 {
 	struct rtask *task = task_find(r, pid);
@@ -795,6 +970,16 @@ static void on_stop(struct rec *r, pid_t pid, int status)
 		task->entry_t = now_ns();
 		task->have_entry = info.op == PTRACE_SYSCALL_INFO_ENTRY ||
 				   info.op == PTRACE_SYSCALL_INFO_SECCOMP;
+		/* the last accesses of the address space execve replaces */
+		if (task->have_entry && r->have_acc && task->proc < r->nprocs &&
+		    (info.entry.nr == SYS_execve || info.entry.nr == SYS_execveat))
+			sample_proc(r, task->entry_t, task->proc);
+		if (task->have_entry &&
+		    rw_at_entry(r, task, task->entry_t, info.entry.args, (long)info.entry.nr)) {
+			task->have_entry = false;
+			resume(r, task, 0);
+			return;
+		}
 		if (task->have_entry && entry_is_enough((long)info.entry.nr)) {
 			on_syscall_exit(r, task, 0);
 			task->have_entry = false;
@@ -826,8 +1011,16 @@ static void on_stop(struct rec *r, pid_t pid, int status)
 
 			task = task_find(r, pid);
 			rw_flush(r, task);
-			if (task->tid == task->tgid)   /* the mm lives until its last task */
+			if (task->acc_wait) {   /* it will not stop for the sample now */
+				task->acc_wait = false;
+				proc_try_sample(r, task->proc, false);
+				task = task_find(r, pid);
+			}
+			if (task->tid == task->tgid) {   /* the mm lives until its last task */
 				log_present(r, t, task);
+				if (r->have_acc && task->proc < r->nprocs)
+					sample_proc(r, t, task->proc);
+			}
 			rec_exit(r->g, t, (uint32_t)pid);
 			break;
 		}
@@ -838,6 +1031,12 @@ static void on_stop(struct rec *r, pid_t pid, int status)
 		if (task)   /* after exec the syscall-exit stop of execve still comes */
 			ptrace(task->have_entry ? PTRACE_SYSCALL : (r->seccomp ? PTRACE_CONT :
 				PTRACE_SYSCALL), pid, 0, 0);
+		return;
+	}
+	if (sig == SIGSTOP && task->acc_wait) {   /* the SIGSTOP of sample_all() */
+		task->acc_wait = false;
+		task->acc_held = true;
+		proc_try_sample(r, task->proc, false);
 		return;
 	}
 	/* a signal for the program: deliver it */
@@ -855,21 +1054,30 @@ static int trace_loop(struct rec *r)
 
 	for (;;) {
 		pid_t pid = waitpid(-1, &status, __WALL);
+		int e = errno;   /* the sampling below makes system calls of its own */
 
 		if (r->have_perf && perf_faults_drain(&r->perf, r->g))
 			return -1;
+		if (r->have_acc)
+			sample_all(r);
 		if (pid < 0) {
-			if (errno == EINTR)
+			if (e == EINTR)
 				continue;
-			if (errno == ECHILD)
+			if (e == ECHILD)
 				return 0;
+			errno = e;
 			return -1;
 		}
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
 			struct rtask *task = task_find(r, pid);
 
-			if (task)
+			if (task) {
 				task->gone = true;
+				if (task->acc_wait) {
+					task->acc_wait = false;
+					proc_try_sample(r, task->proc, false);
+				}
+			}
 			if (pid == r->root) {
 				r->root_status = status;
 				r->root_done = true;
@@ -883,20 +1091,16 @@ static int trace_loop(struct rec *r)
 	}
 }
 
-static void check_accesses(const struct record_opts *o)
+static void open_accesses(struct rec *r)
 {
-	char msg[512];
+	char why[600] = "";
 
-	if (!o->accesses_ns)
+	if (!r->o->accesses_ns)
 		return;
-	if (access("/sys/kernel/mm/page_idle/bitmap", R_OK | W_OK))
-		snprintf(msg, sizeof(msg), "--accesses: idle page tracking is not available "
-			 "(/sys/kernel/mm/page_idle/bitmap: %s; it needs CONFIG_IDLE_PAGE_TRACKING "
-			 "and root): the trace has no access records", strerror(errno));
-	else
-		snprintf(msg, sizeof(msg), "--accesses: sampling accesses with idle page tracking "
-			 "is not implemented yet: the trace has no access records");
-	nwarn(o->warn, o->warn_ctx, "%s", msg);
+	r->have_acc = !access_open(&r->acc, r->o->accesses_ns, r->page_size, why, sizeof(why));
+	r->acc.next = now_ns() + r->o->accesses_ns;
+	if (why[0])
+		nwarn(r->o->warn, r->o->warn_ctx, "%s", why);
 }
 
 static int start_child(struct rec *r, struct nerr *err)
@@ -957,6 +1161,8 @@ static void rec_cleanup(struct rec *r)
 {
 	if (r->have_perf)
 		perf_faults_close(&r->perf);
+	if (r->have_acc)
+		access_close(&r->acc);
 	for (size_t i = 0; i < r->nfiles; i++)
 		free(r->files[i].name);
 	free(r->files);
@@ -981,7 +1187,13 @@ int record_run(const struct record_opts *o, FILE *out, struct record_result *res
 	if (!(r.g = rec_log_new((unsigned)r.page_size)))
 		return nerr_set(err, "numasim record: out of memory");
 	rec_log_fault_around(r.g, false);   /* pagemap tells at the exit */
-	check_accesses(o);
+	open_accesses(&r);
+	/* a tick at least every interval, so that the samples come on time */
+	if (r.have_acc && o->accesses_ns < 10000000) {
+		uint64_t us = o->accesses_ns < 1000000 ? 1000 : o->accesses_ns / 1000;
+
+		tick.it_interval.tv_usec = tick.it_value.tv_usec = (suseconds_t)us;
+	}
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, &old);
 	efd = start_child(&r, err);
@@ -1025,6 +1237,8 @@ int record_run(const struct record_opts *o, FILE *out, struct record_result *res
 			 u.release, sysconf(_SC_NPROCESSORS_ONLN), cmd);
 		res->status = r.root_status;
 		res->lost_samples = r.perf.lost;
+		res->access_samples = r.acc.samples;
+		res->access_records = r.acc.records;
 		rc = rec_log_write(r.g, out, name, comments, &res->st, err);
 	}
 	rec_cleanup(&r);

@@ -163,6 +163,7 @@ struct record_result {
 	int status;               /* PROG's wait status */
 	struct rec_stats st;
 	uint64_t lost_samples;
+	uint64_t access_samples, access_records;   /* --accesses */
 };
 int record_run(const struct record_opts *o, FILE *out, struct record_result *res,
 	       struct nerr *err);

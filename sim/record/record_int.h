@@ -35,7 +35,50 @@ int perf_faults_open(struct rec_perf *p, pid_t pid, char *why, size_t len);
 int perf_faults_drain(struct rec_perf *p, struct rec_log *g);
 void perf_faults_close(struct rec_perf *p);
 
+/* access.c: --accesses, from idle page tracking or soft-dirty bits. */
+enum { ACC_NONE, ACC_IDLE, ACC_SOFT_DIRTY };
+struct rec_acc_page {
+	uint64_t vaddr, pfn;
+};
+struct rec_access {
+	int mode;
+	int bitmap;              /* /sys/kernel/mm/page_idle/bitmap */
+	uint64_t interval, next, page_size;
+	uint64_t zero_pfn;       /* the zero page's frame (idle: left out) */
+	uint64_t *ent;           /* pagemap entries being read */
+	struct rec_acc_page *pg;
+	size_t npg, cappg;
+	uint64_t samples, records;
+};
+/* Finds the source to use; -1 with the line to show in why when there is
+ * none. 0 with a line in why: a note (writes only). */
+int access_open(struct rec_access *a, uint64_t interval, uint64_t page_size, char *why,
+		size_t len);
+/* The pages process pid used since its last sample (or its start), as
+ * `access` records of task tid at time t; then starts the next interval. */
+int access_sample(struct rec_access *a, struct rec_log *g, uint64_t t, pid_t pid, uint32_t tid);
+void access_close(struct rec_access *a);
+
+/* log.c: v as a trace size (4KiB, 2MiB, 12288). */
+const char *rec_size_str(char *buf, size_t size, uint64_t v);
 /* log.c: grows an array to hold need elements (doubling); false without memory. */
 bool rec_grow(void **p, size_t *cap, size_t need, size_t elem);
+
+/* chunks.c: the anonymous mappings an importer makes up around the
+ * touched pages when its capture shows no mappings (2 MiB-aligned
+ * chunks, adjacent ones of a process merged). */
+struct rec_chunk {
+	uint32_t pid;
+	uint64_t chunk;      /* address / 2 MiB */
+};
+struct rec_chunks {
+	struct rec_chunk *v;
+	size_t n, cap;
+};
+int rec_chunks_note(struct rec_chunks *c, uint32_t pid, uint64_t addr);
+/* Which task maps a process's chunks, and when; false: nobody (skipped). */
+typedef bool (*rec_chunk_owner)(void *ctx, uint32_t pid, uint64_t *t, uint32_t *tid);
+int rec_chunks_map(struct rec_log *g, struct rec_chunks *c, rec_chunk_owner owner, void *ctx);
+void rec_chunks_free(struct rec_chunks *c);
 
 #endif

@@ -40,10 +40,16 @@ fi
 # compared at its end with the exits left out, so every task's mappings
 # are still there to be reported.
 grep -v ' exit pid=' "$W/rec.trace" >"$W/replay.trace"
-"$NUMASIM" run -t "$W/host.json" -w "$W/replay.trace" --format json -o "$W/replay.json"
+# The replay runs with this machine's transparent huge page settings.
+set --
+for f in enabled defrag; do
+	v=$(sed -n 's/.*\[\(.*\)\].*/\1/p' /sys/kernel/mm/transparent_hugepage/$f 2>/dev/null)
+	[ -n "$v" ] && set -- "$@" --set "mm.transparent_hugepage.$f=$v"
+done
+"$NUMASIM" run -t "$W/host.json" -w "$W/replay.trace" "$@" --format json -o "$W/replay.json"
 rc=$?
 if [ $rc -ne 0 ]; then
-	"$NUMASIM" run -t "$W/host.json" -w "$W/replay.trace" | sed -n '/xpect/,$p' | head -n 20
+	"$NUMASIM" run -t "$W/host.json" -w "$W/replay.trace" "$@" | sed -n '/xpect/,$p' | head -n 20
 	echo "FAIL: the replay exited $rc (1: an expect with the kernel's result failed)"
 	exit 1
 fi
