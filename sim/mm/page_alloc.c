@@ -97,12 +97,6 @@ static inline unsigned buddy_mt(const struct frames *f, pfn_t pfn)
 	return (f->flags[pfn] & PG_MT_MASK) >> PG_MT_SHIFT;
 }
 
-static inline void set_buddy_order(struct frames *f, pfn_t pfn, unsigned order, unsigned mt)
-{
-	f->flags[pfn] = (f->flags[pfn] & ~(PG_ORDER_MASK | PG_MT_MASK)) | PG_buddy |
-			(order << PG_ORDER_SHIFT) | (mt << PG_MT_SHIFT);
-}
-
 /* Models add_to_free_list() / add_to_free_list_tail(). */
 static inline void add_to_free_list(struct frames *f, struct zone *z, pfn_t pfn,
 				    unsigned order, unsigned mt, bool tail)

@@ -41,8 +41,8 @@
 #define PM_SWAP (1ull << 62)
 #define PM_SOFT_DIRTY (1ull << 55)
 #define PM_PFN ((1ull << 55) - 1)
-#define CHUNK_PAGES 4096            /* pagemap entries read at a time */
-#define MAX_VMA (64ull << 30)       /* larger mappings are not scanned */
+#define CHUNK_PAGES 4096      /* pagemap entries read at a time */
+#define MAX_VMA (64ull << 30) /* larger mappings are not scanned */
 
 /* The pagemap entry of one page of the tracer; 0 when unreadable. */
 static uint64_t self_entry(const void *p, uint64_t page_size)
@@ -58,8 +58,7 @@ static uint64_t self_entry(const void *p, uint64_t page_size)
 	return e;
 }
 
-int access_open(struct rec_access *a, uint64_t interval, uint64_t page_size, char *why,
-		size_t len)
+int access_open(struct rec_access *a, uint64_t interval, uint64_t page_size, char *why, size_t len)
 {
 	char idle_why[256];
 	volatile char *probe;
@@ -68,14 +67,15 @@ int access_open(struct rec_access *a, uint64_t interval, uint64_t page_size, cha
 	a->bitmap = -1;
 	a->interval = interval;
 	a->page_size = page_size;
-	probe = mmap(NULL, 2 * page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	probe = mmap(NULL, 2 * page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		     0);
 	if (probe == MAP_FAILED) {
 		snprintf(why, len, "--accesses: mmap: %s: the trace has no access records",
 			 strerror(errno));
 		return -1;
 	}
 	probe[0] = 1;
-	(void)probe[page_size];   /* a read fault maps the zero page */
+	(void)probe[page_size]; /* a read fault maps the zero page */
 	uint64_t e = self_entry((const void *)probe, page_size);
 	uint64_t z = self_entry((const void *)(probe + page_size), page_size);
 
@@ -84,10 +84,12 @@ int access_open(struct rec_access *a, uint64_t interval, uint64_t page_size, cha
 	a->zero_pfn = (z & PM_PRESENT) && (z & PM_PFN) != (e & PM_PFN) ? z & PM_PFN : 0;
 	a->bitmap = open(BITMAP, O_RDWR | O_CLOEXEC);
 	if (a->bitmap < 0)
-		snprintf(idle_why, sizeof(idle_why), "%s: %s; it needs CONFIG_IDLE_PAGE_TRACKING and root",
-			 BITMAP, strerror(errno));
-	else if (!(e & PM_PFN))   /* pagemap hides PFNs without CAP_SYS_ADMIN */
-		snprintf(idle_why, sizeof(idle_why), "/proc/PID/pagemap shows no page frame numbers "
+		snprintf(idle_why, sizeof(idle_why),
+			 "%s: %s; it needs CONFIG_IDLE_PAGE_TRACKING and root", BITMAP,
+			 strerror(errno));
+	else if (!(e & PM_PFN)) /* pagemap hides PFNs without CAP_SYS_ADMIN */
+		snprintf(idle_why, sizeof(idle_why),
+			 "/proc/PID/pagemap shows no page frame numbers "
 			 "without CAP_SYS_ADMIN");
 	if (a->bitmap >= 0 && (e & PM_PFN)) {
 		a->mode = ACC_IDLE;
@@ -96,14 +98,18 @@ int access_open(struct rec_access *a, uint64_t interval, uint64_t page_size, cha
 			close(a->bitmap);
 		a->bitmap = -1;
 		if (!(e & PM_SOFT_DIRTY)) {
-			snprintf(why, len, "--accesses: idle page tracking is not available (%s), nor are "
-				 "soft-dirty bits (CONFIG_MEM_SOFT_DIRTY): the trace has no access records",
+			snprintf(why, len,
+				 "--accesses: idle page tracking is not available (%s), nor are "
+				 "soft-dirty bits (CONFIG_MEM_SOFT_DIRTY): the trace has no access "
+				 "records",
 				 idle_why);
 			return -1;
 		}
 		a->mode = ACC_SOFT_DIRTY;
-		snprintf(why, len, "--accesses: idle page tracking is not available (%s): sampling "
-			 "writes only, from soft-dirty bits; reads are not recorded", idle_why);
+		snprintf(why, len,
+			 "--accesses: idle page tracking is not available (%s): sampling "
+			 "writes only, from soft-dirty bits; reads are not recorded",
+			 idle_why);
 	}
 	if (!(a->ent = malloc(CHUNK_PAGES * sizeof(*a->ent)))) {
 		snprintf(why, len, "--accesses: out of memory");
@@ -135,7 +141,7 @@ static int add_page(struct rec_access *a, uint64_t vaddr, uint64_t pfn)
 {
 	if (!rec_grow((void **)&a->pg, &a->cappg, a->npg + 1, sizeof(*a->pg)))
 		return -1;
-	a->pg[a->npg++] = (struct rec_acc_page){ .vaddr = vaddr, .pfn = pfn };
+	a->pg[a->npg++] = (struct rec_acc_page){.vaddr = vaddr, .pfn = pfn};
 	return 0;
 }
 
@@ -150,7 +156,7 @@ static int collect(struct rec_access *a, pid_t pid)
 	a->npg = 0;
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
 	if (!(f = fopen(path, "re")))
-		return 0;   /* gone */
+		return 0; /* gone */
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)pid);
 	if ((pm = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		fclose(f);
@@ -180,8 +186,9 @@ static int collect(struct rec_access *a, pid_t pid)
 
 				if (!(e & PM_PRESENT) || (e & PM_SWAP))
 					continue;
-				if (a->mode == ACC_IDLE ? (e & PM_PFN) != 0 && (e & PM_PFN) != a->zero_pfn
-							: (e & PM_SOFT_DIRTY) != 0)
+				if (a->mode == ACC_IDLE
+					    ? (e & PM_PFN) != 0 && (e & PM_PFN) != a->zero_pfn
+					    : (e & PM_SOFT_DIRTY) != 0)
 					rc = add_page(a, v + i * a->page_size, e & PM_PFN);
 			}
 			v += (uint64_t)got / 8 * a->page_size;
@@ -228,7 +235,7 @@ static void idle_pass(struct rec_access *a)
 		size_t j = i;
 
 		if (pread(a->bitmap, &word, 8, (off_t)(w * 8)) != 8)
-			word = ~0ull;   /* unreadable (not an LRU page): idle, not reported */
+			word = ~0ull; /* unreadable (not an LRU page): idle, not reported */
 		for (; j < a->npg && a->pg[j].pfn / 64 == w; j++) {
 			uint64_t bit = 1ull << (a->pg[j].pfn % 64);
 
@@ -257,8 +264,9 @@ static int emit(struct rec_access *a, struct rec_log *g, uint64_t t, uint32_t ti
 		uint64_t len = a->pg[j - 1].vaddr + a->page_size - a->pg[i].vaddr;
 		char ls[32];
 
-		if (rec_text(g, t, tid, "access pid=%u addr=0x%" PRIx64 " len=%s count=%" PRIu64 "%s",
-			     tid, a->pg[i].vaddr, rec_size_str(ls, sizeof(ls), len), len / a->page_size,
+		if (rec_text(g, t, tid,
+			     "access pid=%u addr=0x%" PRIx64 " len=%s count=%" PRIu64 "%s", tid,
+			     a->pg[i].vaddr, rec_size_str(ls, sizeof(ls), len), len / a->page_size,
 			     flag))
 			return -1;
 		a->records++;

@@ -10,8 +10,8 @@
 #include "record/record_int.h"
 
 #define CHUNK (2ull << 20)
-#define MMAP_MIN_ADDR 65536ull   /* vm.mmap_min_addr's default: nothing is mapped below */
-#define RECENT 64                /* chunks compared before a new one is added */
+#define MMAP_MIN_ADDR 65536ull /* vm.mmap_min_addr's default: nothing is mapped below */
+#define RECENT 64	       /* chunks compared before a new one is added */
 
 int rec_chunks_note(struct rec_chunks *c, uint32_t pid, uint64_t addr)
 {
@@ -23,7 +23,7 @@ int rec_chunks_note(struct rec_chunks *c, uint32_t pid, uint64_t addr)
 			return 0;
 	if (!rec_grow((void **)&c->v, &c->cap, c->n + 1, sizeof(*c->v)))
 		return -1;
-	c->v[c->n++] = (struct rec_chunk){ .pid = pid, .chunk = n };
+	c->v[c->n++] = (struct rec_chunk){.pid = pid, .chunk = n};
 	return 0;
 }
 
@@ -38,7 +38,7 @@ static int by_pid_chunk(const void *a, const void *b)
 
 int rec_chunks_map(struct rec_log *g, struct rec_chunks *c, rec_chunk_owner owner, void *ctx)
 {
-	if (c->n)   /* qsort() wants an array, even of nothing */
+	if (c->n) /* qsort() wants an array, even of nothing */
 		qsort(c->v, c->n, sizeof(*c->v), by_pid_chunk);
 	for (size_t i = 0; i < c->n;) {
 		size_t j = i;

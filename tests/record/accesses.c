@@ -12,11 +12,11 @@
 
 #include "common.h"
 
-static const int hot_write[] = { 0, 1, 2, 3, 10, 20, 21, 22, 23 };
+static const int hot_write[] = {0, 1, 2, 3, 10, 20, 21, 22, 23};
 
 static void sleep_ms(long ms)
 {
-	struct timespec ts = { ms / 1000, ms % 1000 * 1000000 };
+	struct timespec ts = {ms / 1000, ms % 1000 * 1000000};
 
 	while (nanosleep(&ts, &ts))
 		;
@@ -50,7 +50,7 @@ int main(int argc, char **argv)
 			sum += (unsigned)v[p * PAGE + 16];
 		sleep_ms(1);
 	}
-	if (sum)   /* the read pages hold zeros after the first touch's 1 at offset 0 */
+	if (sum) /* the read pages hold zeros after the first touch's 1 at offset 0 */
 		rec_die("read a byte that was never written");
 	rec_snapshot();
 	rec_report(m);

@@ -46,10 +46,10 @@ int main(void)
 	pthread_t t[4];
 
 	for (int i = 0; i < 4; i++) {
-		a[i] = (struct arg){ buf + i * QUARTER, (int)(i * ncpu / 4) };
+		a[i] = (struct arg){buf + i * QUARTER, (int)(i * ncpu / 4)};
 		if (pthread_create(&t[i], NULL, worker, &a[i]))
 			rec_die("pthread_create");
-		pthread_join(t[i], NULL);   /* one after the other: each its own quarter */
+		pthread_join(t[i], NULL); /* one after the other: each its own quarter */
 	}
 	pin((int)(3 * ncpu / 4));
 	rec_touch(own, 12 * PAGE);
