@@ -2,6 +2,9 @@
 #ifndef NUMASIM_BENCH_H
 #define NUMASIM_BENCH_H
 
+#include <stdint.h>
+#include <stdio.h>
+
 struct sim;
 struct topology;
 
@@ -14,6 +17,7 @@ void bench_touched(void);   /* host bytes per frame with every page touched */
 void bench_random48(void);  /* faults and random accesses over 48 GiB */
 void bench_parse(void);      /* the trace reader, text and binary (bench_parse.c) */
 void bench_parse_100m(void);
+void bench_touch_access_records(FILE *f, uint64_t n); /* bench_replay.c */
 void bench_thp(void);   /* first touch of THP-backed memory (bench_replay.c) */
 
 #endif

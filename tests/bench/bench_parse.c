@@ -69,16 +69,7 @@ static void write_trace(const char *path, uint64_t n)
 		die(path, "cannot write");
 	fprintf(f, "# numasim trace v1\n@0 spawn pid=1 cpu=0\n@0 mmap pid=1 addr=0x100000000 "
 		   "len=64MiB\n");
-	for (uint64_t i = 0; i < n; i++) {
-		uint64_t page = (i * 7919) % 16384;
-
-		if (i & 1)
-			fprintf(f, "+2us access pid=1 addr=%#llx len=4096 count=4\n",
-				(unsigned long long)(0x100000000ULL + page * 4096));
-		else
-			fprintf(f, "+2us touch pid=1 addr=%#llx len=4096\n",
-				(unsigned long long)(0x100000000ULL + page * 4096));
-	}
+	bench_touch_access_records(f, n);
 	if (fclose(f))
 		die(path, "cannot write");
 }

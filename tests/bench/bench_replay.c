@@ -162,12 +162,10 @@ void bench_thp(void)
 
 /* n records: one task alternating 1-page touches and accesses over a
  * 64 MiB window (resident after the first pass). */
-static double per_record_ns(struct topology *t, uint64_t n, const char *name, const char *prologue)
+/* n one-page records over a 64 MiB mapping at 0x100000000, touches and
+ * accesses alternating, pages scattered (shared with bench_parse.c). */
+void bench_touch_access_records(FILE *f, uint64_t n)
 {
-	char path[512];
-	FILE *f = trace_file(path, sizeof(path), name);
-
-	fprintf(f, "@0 spawn pid=1 cpu=0\n%s@0 mmap pid=1 addr=0x100000000 len=64MiB\n", prologue);
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t page = (i * 7919) % 16384;
 
@@ -178,6 +176,15 @@ static double per_record_ns(struct topology *t, uint64_t n, const char *name, co
 			fprintf(f, "+2us touch pid=1 addr=%#llx len=4096\n",
 				(unsigned long long)(0x100000000ULL + page * 4096));
 	}
+}
+
+static double per_record_ns(struct topology *t, uint64_t n, const char *name, const char *prologue)
+{
+	char path[512];
+	FILE *f = trace_file(path, sizeof(path), name);
+
+	fprintf(f, "@0 spawn pid=1 cpu=0\n%s@0 mmap pid=1 addr=0x100000000 len=64MiB\n", prologue);
+	bench_touch_access_records(f, n);
 	fclose(f);
 	double dt = replay_seconds(t, path, NULL);
 
