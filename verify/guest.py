@@ -374,6 +374,36 @@ def qemu_watch(p, results, timeout, boot_s):
     return p.returncode, err
 
 
+def read_results(results):
+    """The results port's lines ([] when the guest wrote nothing)."""
+    if not os.path.exists(results):
+        return []
+    return open(results, errors="replace").read().replace("\r", "").splitlines()
+
+
+def finished(results):
+    return any(x.startswith("VERIFY DONE") for x in read_results(results))
+
+
+def running(lines):
+    """' during program N' when the results port has a BEGIN without END."""
+    begun = [x.split()[1] for x in lines if x.startswith("BEGIN ") and len(x.split()) > 1]
+    ended = {x.split()[1] for x in lines if x.startswith("END ") and len(x.split()) > 1}
+    left = [n for n in begun if n not in ended]
+    return " during program %s" % left[-1] if left else ""
+
+
+def console_tail(console, n=25):
+    """The console's last N lines, indented, for the error (the work
+    directory holding it is removed unless NUMASIM_VERIFY_KEEP is set)."""
+    try:
+        text = open(console, errors="replace").read().replace("\r", "")
+    except OSError:
+        return ""
+    tail = [x for x in text.splitlines() if x.strip()][-n:]
+    return "".join("\n  console: " + x for x in tail) if tail else "\n  console: (empty)"
+
+
 def boot(topo, version, work, tree, timeout):
     """Boots the machine once with TREE on its disk; returns (the results
     port's lines, facts about the boot)."""
@@ -411,23 +441,36 @@ def boot(topo, version, work, tree, timeout):
                          "kvm (QEMU failed: %s)" % ((err.strip().splitlines() or ["exit %s" % rc])[-1]))
             acc = "tcg"
             continue
+        if acc == "kvm" and rc != "timeout" and not finished(results):
+            # the guest booted under KVM and died before the end (a reset,
+            # or QEMU failing mid-run): a fault of this host's KVM, not of
+            # the kernel under test, which TCG then runs in full; a guest
+            # that dies under TCG too is a failure, reported below
+            lines = read_results(results)
+            if os.path.exists(console):
+                os.replace(console, console + ".kvm")
+            open(marker, "w").close()
+            tried.append("kvm (the guest stopped before the end%s; QEMU %s)" % (
+                running(lines), "exit %s" % rc if rc else "exited"))
+            acc = "tcg"
+            continue
         break
     said = os.path.exists(results) and os.path.getsize(results) > 0
     if rc in ("timeout", "noboot"):
-        raise (RunError if said else GuestError)("QEMU did not finish in %d s (console: %s)" % (
-            timeout, console))
+        raise (RunError if said else GuestError)("QEMU did not finish in %d s%s (console: %s)%s" % (
+            timeout, running(read_results(results)), console, console_tail(console)))
     if rc:
         last = (err.strip().splitlines() or ["exit %s" % rc])[-1]
         raise (RunError if said else GuestError)("QEMU failed: %s" % last)
-    lines = open(results, errors="replace").read().replace("\r", "").splitlines() \
-        if os.path.exists(results) else []
+    lines = read_results(results)
     booted = [x for x in lines if x.startswith("VERIFY BOOTED")]
     if not booted:
         fail = [x for x in lines if x.startswith("VERIFY FAIL")]
         raise GuestError("the guest did not boot: %s (console: %s)" % (
             fail[0][12:] if fail else "no output", console))
     if not any(x.startswith("VERIFY DONE") for x in lines):
-        raise RunError("the guest stopped before the end (console: %s)" % console)
+        raise RunError("the guest stopped before the end%s (console: %s)%s" % (
+            running(lines), console, console_tail(console)))
     up = float(booted[0].split()[3])
     done = float([x for x in lines if x.startswith("VERIFY DONE")][0].split()[2])
     facts = {"kernel": release, "version": version, "accel": acc, "fallback": tried, "wall_s": round(wall, 2),

@@ -418,7 +418,11 @@ def main(argv):
         sys.stderr.write("numasim verify: cannot run the kernel: %s\n" % e)
         return 2
     except guest.RunError as e:
-        sys.stderr.write("numasim verify: the guest failed: %s\n" % e)
+        # name the trace whose program was running (t<i> in the guest)
+        msg = re.sub(r"during program t(\d+)\b", lambda m: "during %s" % (
+            os.path.basename(traces[int(m.group(1))]) if int(m.group(1)) < len(traces)
+            else m.group(0)), str(e))
+        sys.stderr.write("numasim verify: the guest failed: %s\n" % msg)
         return 2
     facts.update({"topology": machine, "nodes": nnodes,
                   "mib": sum(guest.mib(n["memory"]) for n in topo["nodes"])})
