@@ -78,8 +78,9 @@ int sweep_variant_args(const struct sweep *sw, const struct sweep_pos *p, struct
 		       struct nerr *err);
 
 /*
- * Runs every variant of the shard, at most sw->jobs at a time, each in
- * its own worker process when jobs > 1, queueing a run rather than
+ * Runs every variant of the shard, at most sw->jobs at a time, in up to
+ * sw->jobs long-lived worker processes when jobs > 1 (each runs variants
+ * one after another), queueing a run rather than
  * exceeding the host's MemAvailable (sweep_mem_estimate()). res[v] is
  * filled for every variant of the shard. Returns -1, or the exit status
  * of the first (in variant order) variant that failed, its message

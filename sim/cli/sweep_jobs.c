@@ -2,10 +2,12 @@
  * sweep_jobs.c - running a sweep's variants, several at once.
  *
  * With --jobs 1 every variant runs in turn in this process. With more,
- * each variant runs in a forked worker that sends its struct
- * sweep_result back through a pipe and exits; the parent keeps at most
- * `jobs` workers alive and, before starting one, checks that the sum of
- * the running workers' memory estimates and the new one's stays within
+ * at most `jobs` forked workers each take variant numbers from the
+ * parent through a pipe, run them in turn in the same process and send
+ * each struct sweep_result back through another; the parent forks a
+ * worker only when none is idle and, before handing one a variant,
+ * checks that the sum of the busy workers' memory estimates and the
+ * new one's stays within
  * the host's MemAvailable (read once, at the start), so a sweep queues
  * runs instead of swapping the host. Workers start longest first (by
  * sweep_cost(), a static estimate), so the last worker to finish is not
@@ -13,6 +15,7 @@
  * workers start or finish in, so the output never depends on --jobs.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,72 +201,177 @@ static void run_variant(const struct sweep *sw, long v, struct sweep_result *res
 
 struct worker {
 	pid_t pid;
-	int fd;
-	long v;
-	uint64_t mem;
+	int to, from;  /* variant numbers in, results out */
+	long v;        /* the variant it runs, or -1: idle */
+	uint64_t mem;  /* its variant's estimate; when idle, its last one's:
+			* the worker keeps the heap that run grew */
 };
 
-/* Starts a worker for variant v; -1 when fork or pipe fail. */
-static int start_worker(const struct sweep *sw, long v, struct worker *w)
+/* The worker's loop: runs each variant number the parent sends, in
+ * this long-lived process, so the second and later runs reuse the heap
+ * the first one faulted in, as --jobs 1 does, instead of a fresh
+ * process zeroing its memory again for every variant. Ends when the
+ * parent closes the pipe. */
+static void worker_loop(const struct sweep *sw, int in, int out)
 {
-	int fds[2];
+	struct sweep_result r;
+	long v;
 
-	if (pipe(fds))
+	while (read(in, &v, sizeof(v)) == (ssize_t)sizeof(v)) {
+		run_variant(sw, v, &r);
+		/* sizeof(r) < PIPE_BUF: one write, never partial */
+		if (write(out, &r, sizeof(r)) != (ssize_t)sizeof(r))
+			_exit(3);
+	}
+	_exit(0);
+}
+
+/* Forks an idle worker; -1 when fork or pipe fail. The child closes
+ * the ends of the earlier workers' pipes it inherited, so a worker sees
+ * EOF as soon as the parent closes its pipe. */
+static int start_worker(const struct sweep *sw, struct worker *ws, int nw)
+{
+	int to[2], from[2];
+	struct worker *w = &ws[nw];
+
+	if (pipe(to))
 		return -1;
+	if (pipe(from)) {
+		close(to[0]);
+		close(to[1]);
+		return -1;
+	}
 	fflush(NULL);
 	pid_t pid = fork();
 
 	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
+		close(to[0]);
+		close(to[1]);
+		close(from[0]);
+		close(from[1]);
 		return -1;
 	}
 	if (pid == 0) {
-		struct sweep_result r;
-
-		close(fds[0]);
-		run_variant(sw, v, &r);
-		/* sizeof(r) < PIPE_BUF: one write, never partial */
-		_exit(write(fds[1], &r, sizeof(r)) == (ssize_t)sizeof(r) ? 0 : 3);
+		for (int i = 0; i < nw; i++) {
+			close(ws[i].to);
+			close(ws[i].from);
+		}
+		close(to[1]);
+		close(from[0]);
+		worker_loop(sw, to[0], from[1]);
 	}
-	close(fds[1]);
+	close(to[0]);
+	close(from[1]);
 	w->pid = pid;
-	w->fd = fds[0];
-	w->v = v;
+	w->to = to[1];
+	w->from = from[0];
+	w->v = -1;
+	w->mem = 0;
 	return 0;
 }
 
-/* Waits for one worker to end and stores its result; returns the
- * variant when it failed, else -1. */
+/* Ends worker i (closing its pipes, reaping it) and drops it from ws. */
+static void stop_worker(struct worker *ws, int *nw, int i, int *status)
+{
+	close(ws[i].to);
+	close(ws[i].from);
+	while (waitpid(ws[i].pid, status, 0) < 0 && errno == EINTR)
+		;
+	ws[i] = ws[--*nw];
+}
+
+/* Waits for one busy worker's result and stores it; returns the
+ * variant when it failed, else -1. A worker that gave no result is
+ * reaped and dropped (a new one is forked when needed). */
 static long reap_worker(struct worker *ws, int *nw, struct sweep_result *res)
 {
-	int status;
-	pid_t pid;
+	struct pollfd *pf = calloc((size_t)*nw, sizeof(*pf));
+	int i, n = 0;
 
-	while ((pid = wait(&status)) < 0 && errno == EINTR)
+	if (!pf)
+		return -1;
+	for (i = 0; i < *nw; i++)
+		pf[i] = (struct pollfd){.fd = ws[i].v >= 0 ? ws[i].from : -1, .events = POLLIN};
+	while ((n = poll(pf, (nfds_t)*nw, -1)) < 0 && errno == EINTR)
 		;
-	for (int i = 0; i < *nw; i++) {
-		if (ws[i].pid != pid)
-			continue;
-		struct sweep_result *r = &res[ws[i].v];
-		ssize_t got = read(ws[i].fd, r, sizeof(*r));
+	for (i = 0; n > 0 && i < *nw && !pf[i].revents; i++)
+		;
+	free(pf);
+	if (n <= 0 || i == *nw)
+		return -1;
+	long v = ws[i].v;
+	struct sweep_result *r = &res[v];
+	ssize_t got;
 
-		close(ws[i].fd);
-		if (got != (ssize_t)sizeof(*r) || !WIFEXITED(status) || WEXITSTATUS(status)) {
-			r->rc = EXIT_BADINPUT;
-			if (WIFSIGNALED(status))
-				snprintf(r->msg, sizeof(r->msg), "numasim: variant %ld: worker killed by signal %d",
-					 ws[i].v + 1, WTERMSIG(status));
-			else
-				snprintf(r->msg, sizeof(r->msg), "numasim: variant %ld: worker gave no result",
-					 ws[i].v + 1);
-		}
-		long v = ws[i].v;
+	while ((got = read(ws[i].from, r, sizeof(*r))) < 0 && errno == EINTR)
+		;
+	ws[i].v = -1;
+	if (got != (ssize_t)sizeof(*r)) {
+		int status = 0;
 
-		ws[i] = ws[--*nw];
-		return r->rc >= 0 ? v : -1;
+		stop_worker(ws, nw, i, &status);
+		r->rc = EXIT_BADINPUT;
+		if (WIFSIGNALED(status))
+			snprintf(r->msg, sizeof(r->msg), "numasim: variant %ld: worker killed by signal %d",
+				 v + 1, WTERMSIG(status));
+		else
+			snprintf(r->msg, sizeof(r->msg), "numasim: variant %ld: worker gave no result",
+				 v + 1);
 	}
+	return r->rc >= 0 ? v : -1;
+}
+
+static int first_idle(const struct worker *ws, int nw)
+{
+	for (int i = 0; i < nw; i++)
+		if (ws[i].v < 0)
+			return i;
 	return -1;
+}
+
+/* The host memory the workers hold but idle worker skip's (the one
+ * that takes the next variant, reusing its heap; -1: none); *busy is
+ * set to the number of busy workers. */
+static uint64_t held(const struct worker *ws, int nw, int skip, int *busy)
+{
+	uint64_t sum = 0;
+
+	*busy = 0;
+	for (int i = 0; i < nw; i++) {
+		*busy += ws[i].v >= 0;
+		sum += i == skip ? 0 : ws[i].mem;
+	}
+	return sum;
+}
+
+/* Ends idle workers, other than the one that takes the next variant,
+ * while what the workers hold and need exceed avail; returns what they
+ * then hold. */
+static uint64_t shed_idle(struct worker *ws, int *nw, uint64_t need, uint64_t avail, int *busy)
+{
+	for (;;) {
+		int skip = first_idle(ws, *nw), i, status;
+		uint64_t used = held(ws, *nw, skip, busy);
+
+		for (i = 0; used + need > avail && i < *nw; i++)
+			if (i != skip && ws[i].v < 0)
+				break;
+		if (used + need <= avail || i == *nw)
+			return used;
+		stop_worker(ws, nw, i, &status);
+	}
+}
+
+/* An idle worker, forked when every one is busy; -1 when none can be. */
+static int idle_worker(const struct sweep *sw, struct worker *ws, int *nw)
+{
+	int i = first_idle(ws, *nw);
+
+	if (i >= 0)
+		return i;
+	if (start_worker(sw, ws, *nw))
+		return -1;
+	return (*nw)++;
 }
 
 /* qsort() order of variant numbers: larger cost first, then variant
@@ -310,8 +418,8 @@ int sweep_run_all(const struct sweep *sw, struct sweep_result *res)
 	}
 	struct worker *ws = calloc((size_t)sw->jobs, sizeof(*ws));
 	long *order = malloc((size_t)todo * sizeof(*order)), n = 0;
-	uint64_t avail = mem_available(), used = 0;
-	int nw = 0;
+	uint64_t avail = mem_available(), used;
+	int nw = 0, busy = 0;
 	long failed = sw->variants;   /* the lowest failed variant so far */
 
 	if (!ws || !order) {
@@ -322,6 +430,9 @@ int sweep_run_all(const struct sweep *sw, struct sweep_result *res)
 	for (long v = 0; v < sw->variants; v++)
 		if (sweep_in_shard(sw, v))
 			order[n++] = v;
+	/* a worker that died makes a write to it fail with EPIPE (a "cannot
+	 * start a worker" failure), not kill compare */
+	void (*old_pipe)(int) = signal(SIGPIPE, SIG_IGN);
 	if (sw->cost) {
 		cost_of = sw->cost;
 		qsort(order, (size_t)n, sizeof(*order), longest_first);
@@ -339,34 +450,40 @@ int sweep_run_all(const struct sweep *sw, struct sweep_result *res)
 		uint64_t need = sweep_mem_estimate(sw->topos[p.t]);
 
 		/* queue: wait for a slot, and for memory unless nothing runs */
-		if (sw->progress && nw > 0 && nw < sw->jobs && used + need > avail)
+		used = shed_idle(ws, &nw, need, avail, &busy);
+		if (sw->progress && busy > 0 && busy < sw->jobs && used + need > avail)
 			fprintf(stderr, "compare: variant %ld waits for host memory: needs %llu MiB, %llu MiB of %llu MiB available in use\n",
 				v + 1, (unsigned long long)(need >> 20), (unsigned long long)(used >> 20),
 				(unsigned long long)(avail >> 20));
-		while (nw == sw->jobs || (nw > 0 && used + need > avail)) {
+		while (busy == sw->jobs || (busy > 0 && used + need > avail)) {
 			long f = reap_worker(ws, &nw, res);
 
 			if (f >= 0 && f < failed)
 				failed = f;
-			used = 0;
-			for (int k = 0; k < nw; k++)
-				used += ws[k].mem;
+			used = shed_idle(ws, &nw, need, avail, &busy);
 		}
 		if (v > failed)
 			continue;
-		if (start_worker(sw, v, &ws[nw])) {
+		int k = idle_worker(sw, ws, &nw);
+
+		if (k < 0 || write(ws[k].to, &v, sizeof(v)) != (ssize_t)sizeof(v)) {
 			res[v].rc = EXIT_BADINPUT;
 			snprintf(res[v].msg, sizeof(res[v].msg), "numasim: cannot start a worker: %s",
 				 strerror(errno));
 			failed = v;
 			continue;
 		}
-		ws[nw].mem = need;
-		used += need;
-		nw++;
+		ws[k].v = v;
+		ws[k].mem = need;
 	}
-	while (nw > 0)
+	for (held(ws, nw, -1, &busy); busy > 0; held(ws, nw, -1, &busy))
 		reap_worker(ws, &nw, res);
+	while (nw > 0) {
+		int status;
+
+		stop_worker(ws, &nw, nw - 1, &status);
+	}
+	signal(SIGPIPE, old_pipe);
 	free(ws);
 	free(order);
 	return first_failure(sw, res);
