@@ -723,6 +723,15 @@ static void on_syscall_exit(struct rec *r, struct rtask *task, int64_t rc)
 	}
 }
 
+/* A call the seccomp filter sends to the tracer (install_filter()). */
+static bool is_traced(long nr)
+{
+	for (size_t i = 0; i < NR_TRACED; i++)
+		if (traced_nrs[i] == nr)
+			return true;
+	return false;
+}
+
 /* ---- the child ---------------------------------------------------------------------- */
 
 static int install_filter(void)
@@ -767,7 +776,11 @@ static void child_main(char *const *argv, int errfd)
 			_exit(126);
 		_exit(126);
 	}
-	install_filter();   /* without it the tracer falls back to PTRACE_SYSCALL */
+	/* without a filter the tracer falls back to PTRACE_SYSCALL; the
+	 * variable forces that path (tests/record: the same trace) */
+	if (!getenv("NUMASIM_RECORD_NO_SECCOMP"))
+		install_filter();
+	unsetenv("NUMASIM_RECORD_NO_SECCOMP");
 	raise(SIGSTOP);
 	execvp(argv[0], argv);
 	e = errno;
@@ -966,6 +979,14 @@ static void on_stop(struct rec *r, pid_t pid, int status)
 			resume(r, task, 0);
 			return;
 		}
+		/* without seccomp every call stops: one the filter would have let
+		 * through is not looked at (its exit stop is then ignored), so
+		 * the trace is the one the filter gives */
+		if (info.op == PTRACE_SYSCALL_INFO_ENTRY && !is_traced((long)info.entry.nr)) {
+			task->have_entry = false;
+			resume(r, task, 0);
+			return;
+		}
 		task->entry = info;
 		task->entry_t = now_ns();
 		task->have_entry = info.op == PTRACE_SYSCALL_INFO_ENTRY ||
@@ -1127,6 +1148,10 @@ static int start_child(struct rec *r, struct nerr *err)
 		return nerr_set(err, "numasim record: %s", n > 0 ? msg : "the program did not start");
 	}
 	r->seccomp = has_seccomp_filter(r->root);
+	if (!r->seccomp)
+		nwarn(r->o->warn, r->o->warn_ctx, "no seccomp filter in the program (a kernel "
+		      "without CONFIG_SECCOMP_FILTER, or NUMASIM_RECORD_NO_SECCOMP set): every "
+		      "system call stops (PTRACE_SYSCALL), which is slower; the trace is the same");
 	if (ptrace(PTRACE_SETOPTIONS, r->root, 0,
 		   PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |
 		   PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT |
@@ -1151,7 +1176,7 @@ static int start_child(struct rec *r, struct nerr *err)
 	}
 	t->attached = t->announced = true;
 	t->proc = proc_add(r, r->root, 0);
-	ptrace(PTRACE_CONT, r->root, 0, 0);
+	resume(r, t, 0);   /* without seccomp: stop at the entry of execve, as the filter does */
 	/* a message from the child means exec failed */
 	r->err = 0;
 	return pfd[0];
