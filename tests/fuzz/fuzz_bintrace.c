@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "one_line.h"
 #include "trace/trace.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -24,12 +25,6 @@ static const char *tmp_path(const char *what)
 
 	snprintf(path[i], sizeof(path[i]), "/tmp/numasim-fuzz-bintrace-%d.%s", (int)getpid(), what);
 	return path[i];
-}
-
-static void one_line(const struct nerr *err)
-{
-	if (!strchr(err->msg, ':') || strchr(err->msg, '\n'))
-		abort();
 }
 
 static char *slurp(const char *path, size_t *len)

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "one_line.h"
 #include "trace/trace.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -26,12 +27,6 @@ static const char *trace_file(void)
 	if (!path[0])
 		snprintf(path, sizeof(path), "/tmp/numasim-fuzz-trace-%d.trace", (int)getpid());
 	return path;
-}
-
-static void one_line(const struct nerr *err)
-{
-	if (!strchr(err->msg, ':') || strchr(err->msg, '\n'))
-		abort();
 }
 
 static bool same_str(const char *a, const char *b)
