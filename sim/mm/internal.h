@@ -94,4 +94,35 @@ static inline bool test_clear_page_mlocked(struct mem *m, pfn_t pfn, int64_t nr)
 	return true;
 }
 
+/* __folio_set_locked(): the page lock taken with no waiter possible. */
+static inline void page_set_locked(struct frames *f, pfn_t pfn)
+{
+	f->flags[pfn] |= PG_locked;
+}
+
+/* __folio_clear_locked(): the page lock dropped. */
+static inline void page_clear_locked(struct frames *f, pfn_t pfn)
+{
+	f->flags[pfn] &= ~PG_locked;
+}
+
+/* folio_set_dirty(): the bit alone; accounting is the caller's
+ * (folio_mark_dirty() in page_writeback.c). */
+static inline void page_set_dirty(struct frames *f, pfn_t pfn)
+{
+	f->flags[pfn] |= PG_dirty;
+}
+
+/* folio_clear_dirty(): the bit alone, as folio_set_dirty(). */
+static inline void page_clear_dirty(struct frames *f, pfn_t pfn)
+{
+	f->flags[pfn] &= ~PG_dirty;
+}
+
+/* folio_clear_referenced(): the bit alone. */
+static inline void page_clear_referenced(struct frames *f, pfn_t pfn)
+{
+	f->flags[pfn] &= ~PG_referenced;
+}
+
 #endif

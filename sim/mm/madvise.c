@@ -9,6 +9,7 @@
 
 #include "mm/filemap.h"
 #include "mm/huge_memory.h"
+#include "mm/internal.h"
 #include "mm/rmap.h"
 #include "mm/swap.h"
 #include "mm/vmscan.h"
@@ -141,7 +142,7 @@ static void cold_one(void *ctx, uint64_t vpn, pte_t *e)
 		return;
 	if (f->mapcount[pfn] != 1 || !(f->flags[pfn] & PG_lru))
 		return;
-	f->flags[pfn] &= ~PG_referenced;
+	page_clear_referenced(f, pfn);
 	if (!w->pageout) {
 		deactivate_page(w->s, pfn);
 		return;

@@ -279,11 +279,11 @@ static void migration_done(void *ctx, uint64_t arg)
 		__free_pages(s, e.new, 0);
 		if (f->flags[e.old] & PG_anon) {
 			/* freed now that migration lets go of it (free_anon_page) */
-			f->flags[e.old] &= ~PG_locked;
+			page_clear_locked(f, e.old);
 			test_clear_page_isolated(&s->mem, e.old);
 			free_anon_page(s, e.old);
 		} else if (!(f->flags[e.old] & PG_buddy)) {
-			f->flags[e.old] &= ~PG_locked;
+			page_clear_locked(f, e.old);
 			migrate_putback(s, e.old);
 		}
 		return;
@@ -505,7 +505,7 @@ static int migrate_one(struct sim *s, const struct migrate_target *mt, struct mi
 	if (new == NOPFN)
 		return -ENOMEM;
 	f->flags[new] = PG_locked;
-	f->flags[old] |= PG_locked;
+	page_set_locked(f, old);
 	rmap_walk(s, old, install_one, &c);
 	sim_explain(s, "    migrate: a page on node %d is copied to node %d; meanwhile %u pte%s to it %s "
 		    "(try_to_migrate())\n", pfn_to_nid(&s->mem, old), pfn_to_nid(&s->mem, new), c.found,
@@ -516,7 +516,7 @@ static int migrate_one(struct sim *s, const struct migrate_target *mt, struct mi
 		 * and remap, not the copy */
 		*elapsed += tun(&s->tun, TUN_SIM_COST_MIGRATE_PAGE_NS) * (s->topo->page_size / 4096);
 		restore_ptes(s, old, old);
-		f->flags[old] &= ~PG_locked;
+		page_clear_locked(f, old);
 		f->flags[new] = 0;
 		__free_pages(s, new, 0);
 		return -EAGAIN;
@@ -529,7 +529,7 @@ static int migrate_one(struct sim *s, const struct migrate_target *mt, struct mi
 		*elapsed += copy_time(s, pfn_to_nid(&s->mem, old), pfn_to_nid(&s->mem, new), *elapsed);
 	if (entry_add(s->migration, old, new, sim_now(s) + *elapsed, &idx)) {
 		restore_ptes(s, old, old);
-		f->flags[old] &= ~PG_locked;
+		page_clear_locked(f, old);
 		f->flags[new] = 0;
 		__free_pages(s, new, 0);
 		return -EAGAIN;
@@ -541,7 +541,7 @@ static int migrate_one(struct sim *s, const struct migrate_target *mt, struct mi
 	if (engine_at(&s->eng, sim_now(s) + *elapsed, migration_done, s, idx)) {
 		entry_del(s->migration, idx);
 		restore_ptes(s, old, old);
-		f->flags[old] &= ~PG_locked;
+		page_clear_locked(f, old);
 		f->flags[new] = 0;
 		__free_pages(s, new, 0);
 		return -EAGAIN;

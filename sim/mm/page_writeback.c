@@ -5,6 +5,7 @@
 #include "mm/page_writeback.h"
 
 #include "mm/filemap.h"
+#include "mm/internal.h"
 #include "mm/page_alloc.h"
 #include "mm/rmap.h"
 #include "sim.h"
@@ -21,7 +22,7 @@ void page_mark_dirty(struct sim *s, pfn_t pfn)
 
 	if (!(f->flags[pfn] & PG_file) || (f->flags[pfn] & PG_dirty))
 		return;
-	f->flags[pfn] |= PG_dirty;
+	page_set_dirty(f, pfn);
 	/* shmem dirties without accounting (noop_dirty_folio()): its pages
 	 * go to swap, not back to a file */
 	if (f->flags[pfn] & PG_swapbacked)
@@ -99,7 +100,7 @@ uint64_t writeback_file_page(struct sim *s, pfn_t pfn)
 
 	if (!(fr->flags[pfn] & PG_dirty) || !f)
 		return 0;
-	fr->flags[pfn] &= ~PG_dirty;
+	page_clear_dirty(fr, pfn);
 	node_stat_add(&s->mem, pfn, NR_FILE_DIRTY, -1);
 	f->nr_dirty--;
 	s->mem.events[PGPGOUT] += s->topo->page_size / 1024;

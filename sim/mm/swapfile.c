@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mm/internal.h"
 #include "mm/rmap.h"
 #include "sim.h"
 
@@ -162,7 +163,7 @@ bool add_to_swap(struct sim *s, pfn_t pfn)
 	if (!slot)
 		return false;
 	swap_cache_add(s, pfn, slot);
-	s->mem.f.flags[pfn] |= PG_dirty;
+	page_set_dirty(&s->mem.f, pfn);
 	return true;
 }
 
@@ -188,7 +189,7 @@ bool try_free_swap(struct sim *s, pfn_t pfn)
 	if (s->swap->map[page_swap_slot(s, pfn)] > 1)
 		return false;   /* swap ptes still refer to the slot */
 	delete_from_swap_cache(s, pfn);
-	s->mem.f.flags[pfn] |= PG_dirty;   /* the only copy is in memory now */
+	page_set_dirty(&s->mem.f, pfn);   /* the only copy is in memory now */
 	return true;
 }
 

@@ -390,7 +390,7 @@ static bool try_to_unmap(struct sim *s, pfn_t pfn)
 	rmap_walk(s, pfn, unmap_one, &u);
 	if (u.dirty) {
 		if (s->mem.f.flags[pfn] & PG_anon)
-			s->mem.f.flags[pfn] |= PG_dirty;
+			page_set_dirty(&s->mem.f, pfn);
 		else
 			page_mark_dirty(s, pfn);
 	}
@@ -448,7 +448,7 @@ static bool demotable(uint32_t flags)
 static void pageout(struct sim *s, pfn_t pfn, struct scan_control *sc)
 {
 	if (s->mem.f.flags[pfn] & PG_anon) {
-		s->mem.f.flags[pfn] &= ~PG_dirty;
+		page_clear_dirty(&s->mem.f, pfn);
 		sc->io_ns += swap_io(s, true);
 		s->mem.events[PSWPOUT]++;
 	} else {

@@ -49,19 +49,26 @@ static inline void rec_die(const char *what)
 	_exit(3);
 }
 
-/* Reads numa_maps once; rec_report() then picks lines out of it. */
-static inline void rec_snapshot(void)
+/* Reads a /proc file whole into buf (size bytes, NUL-terminated); dies
+ * naming the file when it cannot be opened. */
+static inline void rec_read_proc(const char *path, char *buf, size_t size)
 {
-	int fd = open("/proc/self/numa_maps", O_RDONLY);
+	int fd = open(path, O_RDONLY);
 	size_t n = 0;
 	ssize_t r;
 
 	if (fd < 0)
-		rec_die("open /proc/self/numa_maps");
-	while ((r = read(fd, rec_maps + n, sizeof(rec_maps) - 1 - n)) > 0)
+		rec_die(path);
+	while ((r = read(fd, buf + n, size - 1 - n)) > 0)
 		n += (size_t)r;
 	close(fd);
-	rec_maps[n] = 0;
+	buf[n] = 0;
+}
+
+/* Reads numa_maps once; rec_report() then picks lines out of it. */
+static inline void rec_snapshot(void)
+{
+	rec_read_proc("/proc/self/numa_maps", rec_maps, sizeof(rec_maps));
 }
 
 static inline void rec_report(const void *addr)

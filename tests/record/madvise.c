@@ -24,16 +24,8 @@ static long anon_huge_kb(const void *addr)
 {
 	static char smaps[1 << 20];
 	char key[32];
-	int fd = open("/proc/self/smaps", O_RDONLY);
-	size_t n = 0;
-	ssize_t r;
 
-	if (fd < 0)
-		rec_die("open /proc/self/smaps");
-	while ((r = read(fd, smaps + n, sizeof(smaps) - 1 - n)) > 0)
-		n += (size_t)r;
-	close(fd);
-	smaps[n] = 0;
+	rec_read_proc("/proc/self/smaps", smaps, sizeof(smaps));
 	snprintf(key, sizeof(key), "\n%08lx-", (unsigned long)(uintptr_t)addr);
 	char *p = strstr(smaps, key);
 
