@@ -97,6 +97,26 @@ static uint64_t ps_to_ns(uint64_t ps)
 	return ps / 1000;
 }
 
+/* Books the touch's per-node access counts (see task_touch()). */
+static uint64_t flush_touch_counts(struct sim *s, struct task *t, uint64_t *cnt, int nn)
+{
+	uint64_t ps = 0;
+
+	for (int n = 0; n < nn; n++)
+		if (cnt[n]) {
+			ps = u64_sat_add(ps, account_access(s, t, n, cnt[n]));
+			cnt[n] = 0;
+		}
+	return ps;
+}
+
+/*
+ * One access a page. The accesses are counted per memory node and
+ * accounted when the task's CPU changes or the touch stops (as
+ * random_accesses() does: the sums commute, nothing on the fault path
+ * reads them, and saturating sums of non-negative terms are the same in
+ * any grouping).
+ */
 int task_touch(struct sim *s, struct task *t, struct access_op *op, uint64_t *cost_ns,
 	       uint64_t *wait_until)
 {
@@ -107,25 +127,39 @@ int task_touch(struct sim *s, struct task *t, struct access_op *op, uint64_t *co
 	 * (len near 2^64 was a silent no-op) */
 	uint64_t span = op->len + (op->addr - first);
 	uint64_t n = span / stride + (span % stride != 0);
+	int nn = s->topo->nr_nodes;
+	uint64_t small[64], *cnt = nn <= 64 ? small : sim_calloc(s, (size_t)nn, sizeof(*cnt));
 	uint64_t ps = 0;
+	int cpu = t->cpu, rc = ACCESS_DONE;
 
 	task_tick_numa(s, t);
-
+	if (!cnt)
+		return -ENOMEM;
+	if (nn <= 64)
+		memset(small, 0, sizeof(small));
 	for (; op->done < n; op->done++) {
 		uint64_t addr = first + op->done * stride;
-		int nid, rc;
+		int nid;
 
 		if (addr >= op->addr + op->len)
 			break;
 		rc = page_access(s, t, addr & ~(psz - 1), op->write, cost_ns, wait_until, &nid);
-		if (rc) {
-			*cost_ns = u64_sat_add(*cost_ns, ps_to_ns(ps));
-			return rc;
+		if (t->cpu != cpu) {
+			int now = t->cpu;
+
+			t->cpu = cpu;   /* the earlier accesses were made on the old CPU */
+			ps = u64_sat_add(ps, flush_touch_counts(s, t, cnt, nn));
+			t->cpu = cpu = now;
 		}
-		ps = u64_sat_add(ps, account_access(s, t, nid, 1));
+		if (rc)
+			break;
+		cnt[nid]++;
 	}
+	ps = u64_sat_add(ps, flush_touch_counts(s, t, cnt, nn));
+	if (cnt != small)
+		free(cnt);
 	*cost_ns = u64_sat_add(*cost_ns, ps_to_ns(ps));
-	return ACCESS_DONE;
+	return rc;
 }
 
 /*
