@@ -42,12 +42,14 @@ extern "C" {
 /* Error codes (all negative; NUMASIM_OK is 0). */
 enum numasim_error {
 	NUMASIM_OK = 0,
-	NUMASIM_E_ARG = -1,      /* a bad argument: NULL, unknown report format, node out of range */
-	NUMASIM_E_INPUT = -2,    /* bad input: topology, trace, tunable value (the message names file, place, problem) */
-	NUMASIM_E_STATE = -3,    /* a call out of order: no topology yet, a trace after the run began, ... */
+	NUMASIM_E_ARG = -1, /* a bad argument: NULL, unknown report format, node out of range */
+	NUMASIM_E_INPUT =
+		-2, /* bad input: topology, trace, tunable value (the message names file, place, problem) */
+	NUMASIM_E_STATE =
+		-3, /* a call out of order: no topology yet, a trace after the run began, ... */
 	NUMASIM_E_NOTFOUND = -4, /* no such tunable, counter, task or shipped name */
-	NUMASIM_E_IO = -5,       /* a file cannot be read or written */
-	NUMASIM_E_NOMEM = -6,    /* out of host memory */
+	NUMASIM_E_IO = -5,	 /* a file cannot be read or written */
+	NUMASIM_E_NOMEM = -6,	 /* out of host memory */
 };
 
 typedef struct numasim numasim_t;

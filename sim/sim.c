@@ -26,8 +26,7 @@
 #include "task/task.h"
 #include "topo/interconnect.h"
 
-struct sim *sim_create(const struct topology *topo, const struct tunables *tun,
-		       struct nerr *err)
+struct sim *sim_create(const struct topology *topo, const struct tunables *tun, struct nerr *err)
 {
 	struct sim *s = calloc(1, sizeof(*s));
 
@@ -42,7 +41,8 @@ struct sim *sim_create(const struct topology *topo, const struct tunables *tun,
 			char name[96];
 
 			nerr_set(err, "%s: the machine has no node %d (nodes 0-%d)",
-				 tunable_name(TUN_WI_WEIGHT(n), name, sizeof(name)), n, topo->nr_nodes - 1);
+				 tunable_name(TUN_WI_WEIGHT(n), name, sizeof(name)), n,
+				 topo->nr_nodes - 1);
 			free(s);
 			return NULL;
 		}
@@ -66,9 +66,9 @@ struct sim *sim_create(const struct topology *topo, const struct tunables *tun,
 	/* The rest of the kernel model, in boot order. */
 	if (!(s->mmreg = calloc(1, sizeof(*s->mmreg))) || vfs_init(s) || swap_init(s) ||
 	    cpuset_init(s) || slab_init(s) || tasks_init(s) || migrate_init(s) ||
-	    memory_tiers_build(topo, &s->tiers) ||
-	    (topo->nr_links && !(s->ic = ic_create(topo)))) {
-		nerr_set(err, "%s: out of host memory setting up the simulation", topo->path ? topo->path : "topology");
+	    memory_tiers_build(topo, &s->tiers) || (topo->nr_links && !(s->ic = ic_create(topo)))) {
+		nerr_set(err, "%s: out of host memory setting up the simulation",
+			 topo->path ? topo->path : "topology");
 		sim_destroy(s);
 		return NULL;
 	}
@@ -119,7 +119,7 @@ void sim_tunables_changed(struct sim *s, int id)
 		setup_per_zone_wmarks(s);
 		break;
 	case TUN_THP_ENABLED:
-		thp_start_stop(s);   /* enabled_store() -> start_stop_khugepaged() */
+		thp_start_stop(s); /* enabled_store() -> start_stop_khugepaged() */
 		break;
 	case TUN_WATERMARK_SCALE_FACTOR:
 	case TUN_LOWMEM_RESERVE_RATIO_DMA:
@@ -150,7 +150,8 @@ int sim_check(struct sim *s, struct nerr *err)
 
 	if (page_alloc_check(s, err) || mm_check(s, err) || swap_check(s, err))
 		return -1;
-	if (memory_tiers_check(s->tiers, s->topo, why, sizeof(why)) || tiering_check(s, why, sizeof(why)))
+	if (memory_tiers_check(s->tiers, s->topo, why, sizeof(why)) ||
+	    tiering_check(s, why, sizeof(why)))
 		return nerr_set(err, "memory tiers: %s", why);
 	/* Other modules' invariants are checked here, one call each
 	 * (page tables vs. reverse map, page cache, swap, ...). */

@@ -25,16 +25,16 @@
 #include "topo/interconnect.h"
 #include "topo/topo.h"
 
-struct task_table;      /* task/task.h */
-struct vfs;             /* mm/filemap.h */
-struct swap_info;       /* mm/swap.h */
-struct cpuset_tree;     /* mm/cpuset.h */
-struct slab_state;      /* mm/slab.h */
-struct mm_registry;     /* task/mm.h: anon_vmas */
-struct migrate_state;   /* mm/migrate.c: pages under migration */
-struct interconnect;    /* topo/interconnect.h: links; NULL without links */
-struct memory_tiers;    /* mm/memory-tiers.h: tiers and demotion targets (read-only) */
-struct explain;         /* report/explain.h */
+struct task_table;    /* task/task.h */
+struct vfs;	      /* mm/filemap.h */
+struct swap_info;     /* mm/swap.h */
+struct cpuset_tree;   /* mm/cpuset.h */
+struct slab_state;    /* mm/slab.h */
+struct mm_registry;   /* task/mm.h: anon_vmas */
+struct migrate_state; /* mm/migrate.c: pages under migration */
+struct interconnect;  /* topo/interconnect.h: links; NULL without links */
+struct memory_tiers;  /* mm/memory-tiers.h: tiers and demotion targets (read-only) */
+struct explain;	      /* report/explain.h */
 
 /* Random streams, one per purpose (docs/architecture.md). */
 enum rng_stream { RNG_ACCESS, RNG_SCHED, RNG_RECLAIM, RNG_MISC, NR_RNG_STREAMS };
@@ -42,9 +42,9 @@ enum rng_stream { RNG_ACCESS, RNG_SCHED, RNG_RECLAIM, RNG_MISC, NR_RNG_STREAMS }
 /* Memory accesses counted local or remote (docs/report.md "accesses"). */
 struct access_stats {
 	uint64_t local, remote;
-	u128 latency_ps;         /* sum of access latencies, in picoseconds (exact:
+	u128 latency_ps;  /* sum of access latencies, in picoseconds (exact:
 				  * 128 bits hold 10^15 remote accesses of any latency) */
-	uint64_t *matrix;        /* nr_nodes * nr_nodes: [cpu node][memory node] */
+	uint64_t *matrix; /* nr_nodes * nr_nodes: [cpu node][memory node] */
 };
 
 /*
@@ -72,7 +72,7 @@ struct sim {
 	struct access_stats acc;
 
 	struct task_table *tasks;
-	bool destroying;            /* sim_destroy(): frames die with their arrays */
+	bool destroying; /* sim_destroy(): frames die with their arrays */
 	struct vfs *vfs;
 	struct swap_info *swap;
 	struct cpuset_tree *cpusets;
@@ -82,16 +82,17 @@ struct sim {
 	struct interconnect *ic;
 	struct memory_tiers *tiers;
 
-	struct task *current;    /* the task whose record runs now (Linux's current), or NULL */
+	struct task *current; /* the task whose record runs now (Linux's current), or NULL */
 
-	bool check;              /* --check: verify invariants after every event */
-	struct explain *explain; /* numasim explain's sink (report/explain.h), owned by the caller; NULL: off */
+	bool check; /* --check: verify invariants after every event */
+	struct explain *
+		explain; /* numasim explain's sink (report/explain.h), owned by the caller; NULL: off */
 
-	uint64_t min_free_kbytes;  /* in force (computed when vm.min_free_kbytes is auto) */
-	struct vm_commit commit;   /* Committed_AS (mm/overcommit.h) */
+	uint64_t min_free_kbytes; /* in force (computed when vm.min_free_kbytes is auto) */
+	struct vm_commit commit;  /* Committed_AS (mm/overcommit.h) */
 
 	/* time accounting */
-	uint64_t migrate_ns;     /* total time spent migrating pages */
+	uint64_t migrate_ns; /* total time spent migrating pages */
 	uint64_t reclaim_stall_ns;
 
 	/* A host allocation failed (sim_malloc()): the replay stops after the
@@ -110,8 +111,7 @@ struct sim {
  * Creates a simulation of topology topo (borrowed; must outlive the sim)
  * with tunables tun (copied). Returns NULL with a message on failure.
  */
-struct sim *sim_create(const struct topology *topo, const struct tunables *tun,
-		       struct nerr *err);
+struct sim *sim_create(const struct topology *topo, const struct tunables *tun, struct nerr *err);
 void sim_destroy(struct sim *s);
 
 /* Re-applies tunables that derive state (watermarks) after a change. */

@@ -32,27 +32,27 @@ enum trace_kind { TRACE_NONE, TRACE_FILE, TRACE_TEXT };
 
 struct numasim {
 	struct topology *topo;
-	struct tunables tun;       /* until the simulation exists */
+	struct tunables tun; /* until the simulation exists */
 	bool check;
 	uint64_t timeseries_ns;
 
 	enum trace_kind kind;
-	char *trace_path;          /* TRACE_FILE: as given */
-	char *text;                /* TRACE_TEXT: the trace so far */
+	char *trace_path; /* TRACE_FILE: as given */
+	char *text;	  /* TRACE_TEXT: the trace so far */
 	size_t text_len, text_cap;
-	char *text_name;           /* its name in messages and reports */
-	char *tmpdir, *tmpfile;    /* where the text is while the replay opens it */
+	char *text_name;	   /* its name in messages and reports */
+	char *tmpdir, *tmpfile;	   /* where the text is while the replay opens it */
 	bool stream, stream_ended; /* numasim_trace_stream(), numasim_trace_end() */
-	FILE *feed;                /* a stream's lines after the start go here */
-	char *msgpath;             /* the text trace's file name, for messages */
+	FILE *feed;		   /* a stream's lines after the start go here */
+	char *msgpath;		   /* the text trace's file name, for messages */
 	unsigned long lines_given; /* numasim_trace_line() calls that added a line */
-	bool auto_magic;           /* the first line was put there, not given */
+	bool auto_magic;	   /* the first line was put there, not given */
 
 	struct sim *s;
-	struct replay *rp;         /* the replay under way, or NULL */
-	struct trace_log *log;     /* the finished replay's log (replay_end()), or NULL */
+	struct replay *rp;     /* the replay under way, or NULL */
+	struct trace_log *log; /* the finished replay's log (replay_end()), or NULL */
 	bool started, done, broken;
-	json_t *report;            /* cached JSON report, dropped when the sim moves */
+	json_t *report; /* cached JSON report, dropped when the sim moves */
 
 	int code;
 	struct nerr err;
@@ -111,14 +111,22 @@ NUMASIM_EXPORT int numasim_errcode(const numasim_t *h)
 NUMASIM_EXPORT const char *numasim_strerror(int code)
 {
 	switch (code) {
-	case NUMASIM_OK: return "success";
-	case NUMASIM_E_ARG: return "bad argument";
-	case NUMASIM_E_INPUT: return "bad input";
-	case NUMASIM_E_STATE: return "call out of order";
-	case NUMASIM_E_NOTFOUND: return "not found";
-	case NUMASIM_E_IO: return "input/output error";
-	case NUMASIM_E_NOMEM: return "out of memory";
-	default: return "unknown error";
+	case NUMASIM_OK:
+		return "success";
+	case NUMASIM_E_ARG:
+		return "bad argument";
+	case NUMASIM_E_INPUT:
+		return "bad input";
+	case NUMASIM_E_STATE:
+		return "call out of order";
+	case NUMASIM_E_NOTFOUND:
+		return "not found";
+	case NUMASIM_E_IO:
+		return "input/output error";
+	case NUMASIM_E_NOMEM:
+		return "out of memory";
+	default:
+		return "unknown error";
 	}
 }
 
@@ -178,7 +186,8 @@ NUMASIM_EXPORT void numasim_destroy(numasim_t *h)
 static int topo_loaded(numasim_t *h, const char *what)
 {
 	if (h->topo)
-		return fail(h, NUMASIM_E_STATE, "%s: a topology is already loaded (%s)", what, h->topo->name);
+		return fail(h, NUMASIM_E_STATE, "%s: a topology is already loaded (%s)", what,
+			    h->topo->name);
 	return NUMASIM_OK;
 }
 
@@ -195,8 +204,8 @@ NUMASIM_EXPORT int numasim_load_topology(numasim_t *h, const char *path_or_name)
 	if (topo_resolve(path_or_name, path, sizeof(path), &h->err))
 		return fail_err(h, NUMASIM_E_NOTFOUND);
 	if (access(path, R_OK) != 0)
-		return fail(h, errno == ENOENT ? NUMASIM_E_NOTFOUND : NUMASIM_E_IO, "%s: cannot open: %s",
-			    path, strerror(errno));
+		return fail(h, errno == ENOENT ? NUMASIM_E_NOTFOUND : NUMASIM_E_IO,
+			    "%s: cannot open: %s", path, strerror(errno));
 	if (topo_load(path, &h->topo, &h->err, NULL, NULL)) {
 		h->topo = NULL;
 		return fail_err(h, NUMASIM_E_INPUT);
@@ -253,8 +262,8 @@ NUMASIM_EXPORT int numasim_set(numasim_t *h, const char *name, const char *value
 	int id = tunable_find(name);
 
 	if (id < 0)
-		return fail(h, NUMASIM_E_NOTFOUND, "unknown tunable '%s' (see numasim tunables, docs/cli.md)",
-			    name);
+		return fail(h, NUMASIM_E_NOTFOUND,
+			    "unknown tunable '%s' (see numasim tunables, docs/cli.md)", name);
 	if (!h->s) {
 		if (tunable_set(&h->tun, id, value, &h->err))
 			return fail_err(h, NUMASIM_E_INPUT);
@@ -296,7 +305,7 @@ NUMASIM_EXPORT int numasim_get(numasim_t *h, const char *name, int64_t *value)
 	if (id < 0)
 		return fail(h, NUMASIM_E_NOTFOUND, "unknown tunable '%s'", name);
 	if (h->s && id == TUN_MIN_FREE_KBYTES)
-		*value = (int64_t)h->s->min_free_kbytes;   /* the value in force when auto */
+		*value = (int64_t)h->s->min_free_kbytes; /* the value in force when auto */
 	else
 		*value = (h->s ? &h->s->tun : &h->tun)->v[id];
 	return ok(h);
@@ -327,7 +336,8 @@ NUMASIM_EXPORT int numasim_set_timeseries(numasim_t *h, uint64_t interval_ns)
 static int trace_settable(numasim_t *h, enum trace_kind kind)
 {
 	if (h->started)
-		return fail(h, NUMASIM_E_STATE, "the run has begun: the trace is read whole first, "
+		return fail(h, NUMASIM_E_STATE,
+			    "the run has begun: the trace is read whole first, "
 			    "give it before numasim_run");
 	if (h->kind != TRACE_NONE && h->kind != kind)
 		return fail(h, NUMASIM_E_STATE, "this handle already has a trace from %s",
@@ -351,8 +361,9 @@ NUMASIM_EXPORT int numasim_trace_file(numasim_t *h, const char *path_or_name)
 		h->err = e;
 		struct stat st;
 
-		return fail_err(h, stat(path_or_name, &st) != 0 && errno == ENOENT ? NUMASIM_E_NOTFOUND
-							                    : NUMASIM_E_INPUT);
+		return fail_err(h, stat(path_or_name, &st) != 0 && errno == ENOENT
+					   ? NUMASIM_E_NOTFOUND
+					   : NUMASIM_E_INPUT);
 	}
 	char *p = strdup(trace_path(rd));
 
@@ -392,7 +403,8 @@ static int set_text_name(numasim_t *h, const char *name)
 	const char *n = name && *name ? name : "string";
 
 	if (strchr(n, '/') || n[0] == '.')
-		return fail(h, NUMASIM_E_ARG, "'%s': a trace name is a plain word (no '/', no leading '.')", n);
+		return fail(h, NUMASIM_E_ARG,
+			    "'%s': a trace name is a plain word (no '/', no leading '.')", n);
 	h->text_name = strdup(n);
 	return h->text_name ? NUMASIM_OK : fail(h, NUMASIM_E_NOMEM, "out of memory");
 }
@@ -512,7 +524,8 @@ static int write_tmp_trace(numasim_t *h)
 	if (!mkdtemp(h->tmpdir)) {
 		free(h->tmpdir);
 		h->tmpdir = NULL;
-		return fail(h, NUMASIM_E_IO, "cannot make a temporary directory: %s", strerror(errno));
+		return fail(h, NUMASIM_E_IO, "cannot make a temporary directory: %s",
+			    strerror(errno));
 	}
 	n = strlen(h->tmpdir) + strlen(h->text_name) + 16;
 	if (!(h->tmpfile = malloc(n)))
@@ -604,13 +617,14 @@ NUMASIM_EXPORT int numasim_run_until(numasim_t *h, uint64_t time_ns)
 	if (!h)
 		return NUMASIM_E_ARG;
 	if (h->broken)
-		return fail(h, NUMASIM_E_STATE, "the simulation stopped on an error; make a new handle");
+		return fail(h, NUMASIM_E_STATE,
+			    "the simulation stopped on an error; make a new handle");
 	if (!h->started && start(h))
 		return h->code;
 	drop_report(h);
 	if (h->done) {
 		if (time_ns != UINT64_MAX)
-			engine_run_until(&h->s->eng, time_ns);   /* the machine idles on */
+			engine_run_until(&h->s->eng, time_ns); /* the machine idles on */
 		return ok(h);
 	}
 	int rc = replay_advance(h->rp, time_ns, &h->err);
@@ -702,7 +716,8 @@ static int number_at(numasim_t *h, json_t *root, const char *path, const char *w
 	if (d)
 		*d = json_number_value(v);
 	if (i)
-		*i = json_is_integer(v) ? (int64_t)json_integer_value(v) : (int64_t)json_number_value(v);
+		*i = json_is_integer(v) ? (int64_t)json_integer_value(v)
+					: (int64_t)json_number_value(v);
 	return ok(h);
 }
 
@@ -720,8 +735,9 @@ static int check_node(numasim_t *h, int node, const char *what)
 	if (!h->topo)
 		return fail(h, NUMASIM_E_STATE, "no topology loaded (numasim_load_topology first)");
 	if (node < 0 || node >= h->topo->nr_nodes)
-		return fail(h, NUMASIM_E_ARG, "%s: node %d does not exist on topology %s (%d nodes)", what,
-			    node, h->topo->name, h->topo->nr_nodes);
+		return fail(h, NUMASIM_E_ARG,
+			    "%s: node %d does not exist on topology %s (%d nodes)", what, node,
+			    h->topo->name, h->topo->nr_nodes);
 	return NUMASIM_OK;
 }
 
@@ -732,7 +748,8 @@ NUMASIM_EXPORT int numasim_node_counter(numasim_t *h, int node, const char *name
 	if (!h)
 		return NUMASIM_E_ARG;
 	if (!name || !value || strchr(name, '.'))
-		return fail(h, NUMASIM_E_ARG, "numasim_node_counter: a counter name and value are needed");
+		return fail(h, NUMASIM_E_ARG,
+			    "numasim_node_counter: a counter name and value are needed");
 	if (check_node(h, node, "numasim_node_counter"))
 		return h->code;
 	json_t *r = report_of(h);
@@ -814,11 +831,13 @@ NUMASIM_EXPORT int numasim_task_counter(numasim_t *h, int pid, const char *name,
 
 	if (!r)
 		return h->code;
-	json_array_foreach(json_object_get(r, "tasks"), i, t) {
+	json_array_foreach(json_object_get(r, "tasks"), i, t)
+	{
 		if (json_integer_value(json_object_get(t, "pid")) == pid)
 			return number_at(h, t, name, "", NULL, value) == NUMASIM_OK
 				       ? NUMASIM_OK
-				       : fail(h, NUMASIM_E_NOTFOUND, "task %d has no counter '%s'", pid, name);
+				       : fail(h, NUMASIM_E_NOTFOUND, "task %d has no counter '%s'",
+					      pid, name);
 	}
 	return fail(h, NUMASIM_E_NOTFOUND, "no task with pid %d", pid);
 }
@@ -899,7 +918,8 @@ NUMASIM_EXPORT int numasim_report_path(numasim_t *h, const char *format, const c
 	if (fclose(f) != 0 && rc == NUMASIM_OK)
 		rc = fail(h, NUMASIM_E_IO, "%s: write failed: %s", path, strerror(errno));
 	if (rc == NUMASIM_OK && rename(tmp, path) != 0)
-		rc = fail(h, NUMASIM_E_IO, "%s: cannot rename into place: %s", path, strerror(errno));
+		rc = fail(h, NUMASIM_E_IO, "%s: cannot rename into place: %s", path,
+			  strerror(errno));
 	if (rc != NUMASIM_OK)
 		unlink(tmp);
 	free(tmp);

@@ -19,7 +19,7 @@ int cmd_compare(int argc, char **argv);
 int cmd_topo(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
-int cmd_trace(int argc, char **argv);     /* trace validate */
+int cmd_trace(int argc, char **argv); /* trace validate */
 int cmd_tunables(int argc, char **argv);
 int cmd_quiz(int argc, char **argv);
 int cmd_record(int argc, char **argv);
@@ -29,8 +29,8 @@ int cmd_verify(int argc, char **argv);
 
 /* help.c: one text for --help, CMD --help and the man page. */
 void cli_help_usage(FILE *f);
-int cli_help(const char *cmd, FILE *f);          /* -1: no such command */
-bool cli_wants_help(int argc, char **argv);      /* CMD's own argv */
+int cli_help(const char *cmd, FILE *f);	    /* -1: no such command */
+bool cli_wants_help(int argc, char **argv); /* CMD's own argv */
 const char *cli_help_suggest(const char *word);
 void cli_help_man(FILE *f);
 
@@ -51,9 +51,9 @@ void cli_warn(void *ctx, const char *msg);
  */
 struct cli_out {
 	FILE *f;
-	char *path;     /* as given */
-	char *tmp;      /* temporary file, NULL when writing straight */
-	char *target;   /* what tmp replaces (a symlink's target) */
+	char *path;   /* as given */
+	char *tmp;    /* temporary file, NULL when writing straight */
+	char *target; /* what tmp replaces (a symlink's target) */
 };
 int cli_out_open(struct cli_out *o, const char *path, struct nerr *err);
 int cli_out_close(struct cli_out *o, bool ok, struct nerr *err);

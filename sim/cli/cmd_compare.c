@@ -31,16 +31,16 @@ struct compare {
 	struct sweep sw;
 	enum cmp_format format;
 	const char *out;
-	const char *prog;              /* how numasim was invoked, for --list */
+	const char *prog; /* how numasim was invoked, for --list */
 	bool list;
 	char *lists[2 * SWEEP_MAX_ITEMS]; /* copies of -t/-w lists, cut at commas */
 	int nlists;
-	uint64_t *work;                /* per topology x fresh combination */
+	uint64_t *work; /* per topology x fresh combination */
 };
 
 static const char *const cols[] = {
-	"local_ratio", "numa_miss", "remote_pages", "pgscan", "stall_ms", "pswpout", "pgmigrate",
-	"oom_kill", "sim_ms", "expects_failed",
+	"local_ratio", "numa_miss", "remote_pages", "pgscan", "stall_ms",
+	"pswpout",     "pgmigrate", "oom_kill",	    "sim_ms", "expects_failed",
 };
 #define NCOLS (sizeof(cols) / sizeof(cols[0]))
 
@@ -66,7 +66,8 @@ int sweep_variant_args(const struct sweep *sw, const struct sweep_pos *p, struct
 		if (v->id >= 0 && tunable_set(&a->tun, v->id, v->values[p->idx[i]], err))
 			return -1;
 		if (v->id < 0 && trace_params_put(&a->params, v->name, v->values[p->idx[i]]))
-			return nerr_set(err, "--vary: more than %d trace parameters", TRACE_MAX_PARAMS);
+			return nerr_set(err, "--vary: more than %d trace parameters",
+					TRACE_MAX_PARAMS);
 	}
 	return 0;
 }
@@ -142,14 +143,15 @@ static int parse_vary(struct compare *c, const char *arg)
 	if (v->id < 0 && !trace_param_name_ok(v->name))
 		return cli_usage("--vary: unknown tunable '%s'", v->name);
 	if (v->id < 0 && reserved_name(v->name))
-		return cli_usage("--vary: '%s' names a column; rename the trace parameter", v->name);
+		return cli_usage("--vary: '%s' names a column; rename the trace parameter",
+				 v->name);
 	for (int i = 0; i < c->sw.nvary; i++)
 		if (!strcmp(c->sw.vary[i].name, v->name))
 			return cli_usage("--vary %s given twice", v->name);
 	if (!eq[1])
 		return cli_usage("--vary %s: no values", v->name);
 	v->n = 0;
-	c->sw.nvary++;   /* from here free_compare() frees the values */
+	c->sw.nvary++; /* from here free_compare() frees the values */
 	for (const char *s = eq + 1;;) {
 		size_t len = strcspn(s, ",");
 
@@ -164,7 +166,8 @@ static int parse_vary(struct compare *c, const char *arg)
 		v->values[v->n++] = val;
 		for (int i = 0; i + 1 < v->n; i++)
 			if (!strcmp(v->values[i], val))
-				return cli_usage("--vary %s: value '%s' listed twice", v->name, val);
+				return cli_usage("--vary %s: value '%s' listed twice", v->name,
+						 val);
 		int rc = check_value(c, v, val);
 
 		if (rc >= 0)
@@ -251,9 +254,9 @@ static int parse_option(struct compare *c, const char *arg, const char *v)
 static int parse_args(int argc, char **argv, struct compare *c)
 {
 	static const char *const valued[][2] = {
-		{"-t", "--topology"}, {"-w", "--workload"}, {NULL, "--vary"}, {NULL, "--set"},
-		{NULL, "--seed"}, {NULL, "--format"}, {"-o", "--output"}, {NULL, "--jobs"},
-		{NULL, "--shard"},
+		{"-t", "--topology"}, {"-w", "--workload"}, {NULL, "--vary"},
+		{NULL, "--set"},      {NULL, "--seed"},	    {NULL, "--format"},
+		{"-o", "--output"},   {NULL, "--jobs"},	    {NULL, "--shard"},
 	};
 
 	for (int i = 1; i < argc; i++) {
@@ -305,16 +308,36 @@ static int parse_args(int argc, char **argv, struct compare *c)
 static void fmt_cell(const struct sweep_row *r, size_t c, char *buf, size_t n)
 {
 	switch (c) {
-	case 0: snprintf(buf, n, "%.4f", r->local_ratio); break;
-	case 1: snprintf(buf, n, "%llu", (unsigned long long)r->numa_miss); break;
-	case 2: snprintf(buf, n, "%llu", (unsigned long long)r->remote_pages); break;
-	case 3: snprintf(buf, n, "%llu", (unsigned long long)r->pgscan); break;
-	case 4: snprintf(buf, n, "%.3f", r->stall_ms); break;
-	case 5: snprintf(buf, n, "%llu", (unsigned long long)r->pswpout); break;
-	case 6: snprintf(buf, n, "%llu", (unsigned long long)r->pgmigrate); break;
-	case 7: snprintf(buf, n, "%llu", (unsigned long long)r->oom_kill); break;
-	case 8: snprintf(buf, n, "%.3f", r->sim_ms); break;
-	default: snprintf(buf, n, "%llu", (unsigned long long)r->expects_failed); break;
+	case 0:
+		snprintf(buf, n, "%.4f", r->local_ratio);
+		break;
+	case 1:
+		snprintf(buf, n, "%llu", (unsigned long long)r->numa_miss);
+		break;
+	case 2:
+		snprintf(buf, n, "%llu", (unsigned long long)r->remote_pages);
+		break;
+	case 3:
+		snprintf(buf, n, "%llu", (unsigned long long)r->pgscan);
+		break;
+	case 4:
+		snprintf(buf, n, "%.3f", r->stall_ms);
+		break;
+	case 5:
+		snprintf(buf, n, "%llu", (unsigned long long)r->pswpout);
+		break;
+	case 6:
+		snprintf(buf, n, "%llu", (unsigned long long)r->pgmigrate);
+		break;
+	case 7:
+		snprintf(buf, n, "%llu", (unsigned long long)r->oom_kill);
+		break;
+	case 8:
+		snprintf(buf, n, "%.3f", r->sim_ms);
+		break;
+	default:
+		snprintf(buf, n, "%llu", (unsigned long long)r->expects_failed);
+		break;
 	}
 }
 
@@ -380,8 +403,9 @@ static json_t *header_json(const struct sweep *sw)
 	json_object_set_new(cmp, "topologies", strings_json(sw->topo, sw->ntopo));
 	json_object_set_new(cmp, "workloads", strings_json(sw->work, sw->nwork));
 	for (int i = 0; i < sw->nvary; i++)
-		json_object_set_new(vary, sw->vary[i].name,
-				    strings_json((const char *const *)sw->vary[i].values, sw->vary[i].n));
+		json_object_set_new(
+			vary, sw->vary[i].name,
+			strings_json((const char *const *)sw->vary[i].values, sw->vary[i].n));
 	json_object_set_new(cmp, "vary", vary);
 	json_object_set_new(cmp, "set", strings_json(sw->sets, sw->nsets));
 	if (sw->seed)
@@ -412,7 +436,8 @@ static void print_json(const struct sweep *sw, const struct sweep_result *res, F
 		json_object_set_new(run, "topology", json_string(sw->topo[p.t]));
 		json_object_set_new(run, "workload", json_string(sw->work[p.w]));
 		for (int i = 0; i < sw->nvary; i++)
-			json_object_set_new(run, sw->vary[i].name, value_json(sw->vary[i].values[p.idx[i]]));
+			json_object_set_new(run, sw->vary[i].name,
+					    value_json(sw->vary[i].values[p.idx[i]]));
 		for (size_t k = 0; k < NCOLS; k++)
 			json_object_set_new(run, cols[k], cell_json(&res[v].row, k));
 		json_array_append_new(runs, run);
@@ -518,7 +543,9 @@ static void print_table(const struct sweep *sw, const struct sweep_result *res, 
 static void shell_word(FILE *f, const char *s)
 {
 	fputc(' ', f);
-	if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+./=,:@%") == strlen(s)) {
+	if (*s &&
+	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+./=,:@%") ==
+		    strlen(s)) {
 		fputs(s, f);
 		return;
 	}
@@ -560,7 +587,8 @@ static void print_list(const struct compare *c, FILE *f)
 		if (sw->base.check)
 			shell_word(f, "--check");
 		for (int i = 0; i < sw->nvary; i++) {
-			snprintf(kv, sizeof(kv), "%s=%s", sw->vary[i].name, sw->vary[i].values[p.idx[i]]);
+			snprintf(kv, sizeof(kv), "%s=%s", sw->vary[i].name,
+				 sw->vary[i].values[p.idx[i]]);
 			shell_word(f, "--set");
 			shell_word(f, kv);
 		}
@@ -620,12 +648,14 @@ static int check_inputs(struct compare *c)
 			for (int n = 0; n < topo->nr_nodes && n < NS_MAX_NODES; n++)
 				node_bytes[n] = topo->nodes[n].memory_bytes;
 			a.params.node_bytes = node_bytes;
-			a.params.nr_nodes = topo->nr_nodes < NS_MAX_NODES ? topo->nr_nodes : NS_MAX_NODES;
+			a.params.nr_nodes =
+				topo->nr_nodes < NS_MAX_NODES ? topo->nr_nodes : NS_MAX_NODES;
 			a.params.page_size = topo->page_size;
 			a.params.topo_name = topo->name;
 			bool rel = false;
 
-			if (trace_work(&a, topo, &work[(size_t)t * (size_t)combos + (size_t)v], &rel, &err))
+			if (trace_work(&a, topo, &work[(size_t)t * (size_t)combos + (size_t)v],
+				       &rel, &err))
 				return cli_fail(&err);
 			if (!rel) {
 				for (int u = t + 1; u < sw->ntopo; u++)

@@ -16,5 +16,5 @@ int cmd_gen(int argc, char **argv)
 				 "random-access, cron, pagecache or default");
 	if (trace_gen(argv[1], argc - 2, argv + 2, stdout, &err))
 		return cli_fail(&err);
-	return EXIT_OK;   /* main() checks the writes to stdout */
+	return EXIT_OK; /* main() checks the writes to stdout */
 }

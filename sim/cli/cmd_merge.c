@@ -35,12 +35,12 @@ struct merge {
 	const char *files[4096];
 	int nfiles;
 	const char *out;
-	json_t *header;                /* the first file's sweep, without shard and runs */
+	json_t *header; /* the first file's sweep, without shard and runs */
 	const char *header_file;
 	long variants;
 	int shard_n;
-	const char **shard_file;       /* [K-1]: the file holding shard K */
-	json_t **runs;                 /* [variant-1] */
+	const char **shard_file; /* [K-1]: the file holding shard K */
+	json_t **runs;		 /* [variant-1] */
 };
 
 static int parse_shard(const char *file, json_t *cmp, int *k, int *n)
@@ -51,8 +51,8 @@ static int parse_shard(const char *file, json_t *cmp, int *k, int *n)
 	*k = *n = 1;
 	if (!s)
 		return 0;
-	if (!json_is_string(s) || sscanf(json_string_value(s), "%d/%d%c", k, n, &tail) != 2 || *n < 1 ||
-	    *k < 1 || *k > *n)
+	if (!json_is_string(s) || sscanf(json_string_value(s), "%d/%d%c", k, n, &tail) != 2 ||
+	    *n < 1 || *k < 1 || *k > *n)
 		return merge_fail("%s: bad \"shard\" (want \"K/N\")", file);
 	return 0;
 }
@@ -92,14 +92,16 @@ static int take_header(struct merge *m, const char *file, json_t *cmp, int *k)
 
 		json_decref(h);
 		if (!same)
-			return merge_fail("%s: not the same sweep as %s (topologies, workloads, --vary, --set or --seed differ)",
-					 file, m->header_file);
+			return merge_fail("%s: not the same sweep as %s (topologies, workloads, "
+					  "--vary, --set or --seed differ)",
+					  file, m->header_file);
 		if (n != m->shard_n)
-			return merge_fail("%s: shard %d/%d, but %s is one of %d shards", file, *k, n,
-					 m->header_file, m->shard_n);
+			return merge_fail("%s: shard %d/%d, but %s is one of %d shards", file, *k,
+					  n, m->header_file, m->shard_n);
 	}
 	if (m->shard_file[*k - 1])
-		return merge_fail("%s: shard %d/%d given twice (also %s)", file, *k, n, m->shard_file[*k - 1]);
+		return merge_fail("%s: shard %d/%d given twice (also %s)", file, *k, n,
+				  m->shard_file[*k - 1]);
 	m->shard_file[*k - 1] = file;
 	return 0;
 }
@@ -111,14 +113,17 @@ static int take_runs(struct merge *m, const char *file, json_t *cmp, int k)
 
 	if (!json_is_array(runs))
 		return merge_fail("%s: no \"runs\" array: not a compare output", file);
-	json_array_foreach(runs, i, run) {
+	json_array_foreach(runs, i, run)
+	{
 		json_t *v = json_object_get(run, "variant");
 		long n = json_is_integer(v) ? (long)json_integer_value(v) : 0;
 
 		if (n < 1 || n > m->variants)
-			return merge_fail("%s: run %zu has no variant number 1..%ld", file, i + 1, m->variants);
+			return merge_fail("%s: run %zu has no variant number 1..%ld", file, i + 1,
+					  m->variants);
 		if ((n - 1) % m->shard_n != k - 1)
-			return merge_fail("%s: variant %ld does not belong to shard %d/%d", file, n, k, m->shard_n);
+			return merge_fail("%s: variant %ld does not belong to shard %d/%d", file, n,
+					  k, m->shard_n);
 		if (m->runs[n - 1])
 			return merge_fail("%s: variant %ld given twice", file, n);
 		m->runs[n - 1] = json_incref(run);
@@ -139,7 +144,8 @@ static int take_file(struct merge *m, const char *file)
 		return merge_fail("%s:%d: %s", file, jerr.line, jerr.text);
 	if (!json_is_object(cmp)) {
 		json_decref(root);
-		return merge_fail("%s: no \"compare\" object: not a compare --format json output", file);
+		return merge_fail("%s: no \"compare\" object: not a compare --format json output",
+				  file);
 	}
 	rc = take_header(m, file, cmp, &k);
 	if (!rc)
@@ -184,10 +190,12 @@ static int merge_main(struct merge *m)
 			return rc;
 	for (int k = 0; k < m->shard_n; k++)
 		if (!m->shard_file[k])
-			return merge_fail("numasim: merge: shard %d/%d is missing", k + 1, m->shard_n);
+			return merge_fail("numasim: merge: shard %d/%d is missing", k + 1,
+					  m->shard_n);
 	for (long v = 0; v < m->variants; v++)
 		if (!m->runs[v])
-			return merge_fail("%s: variant %ld is missing", m->shard_file[v % m->shard_n], v + 1);
+			return merge_fail("%s: variant %ld is missing",
+					  m->shard_file[v % m->shard_n], v + 1);
 	return write_merged(m);
 }
 
@@ -204,13 +212,15 @@ int cmd_merge(int argc, char **argv)
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			return cli_usage("merge: unknown option '%s'", argv[i]);
 		} else if (m.nfiles == (int)(sizeof(m.files) / sizeof(m.files[0]))) {
-			return cli_usage("merge: at most %zu files", sizeof(m.files) / sizeof(m.files[0]));
+			return cli_usage("merge: at most %zu files",
+					 sizeof(m.files) / sizeof(m.files[0]));
 		} else {
 			m.files[m.nfiles++] = argv[i];
 		}
 	}
 	if (!m.nfiles)
-		return cli_usage("merge needs the JSON outputs of compare --shard: merge FILE... [-o FILE]");
+		return cli_usage(
+			"merge needs the JSON outputs of compare --shard: merge FILE... [-o FILE]");
 	rc = merge_main(&m);
 	for (long v = 0; m.runs && v < m.variants; v++)
 		json_decref(m.runs[v]);

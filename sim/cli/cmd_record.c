@@ -21,16 +21,17 @@ static void record_note(void *ctx, const char *msg)
 
 static void summary(const char *what, const struct rec_stats *st, const char *path)
 {
-	fprintf(stderr, "numasim %s: %" PRIu64 " records, %" PRIu64 " first touches in %" PRIu64
+	fprintf(stderr,
+		"numasim %s: %" PRIu64 " records, %" PRIu64 " first touches in %" PRIu64
 		" touch records (%" PRIu64 " faults; %" PRIu64 " outside any mapping, %" PRIu64
-		" of unknown tasks), %" PRIu64 " bytes -> %s\n", what, st->records, st->touches,
-		st->touch_records, st->faults, st->unmapped, st->unknown_task, st->bytes,
-		path && strcmp(path, "-") ? path : "stdout");
+		" of unknown tasks), %" PRIu64 " bytes -> %s\n",
+		what, st->records, st->touches, st->touch_records, st->faults, st->unmapped,
+		st->unknown_task, st->bytes, path && strcmp(path, "-") ? path : "stdout");
 }
 
 int cmd_record(int argc, char **argv)
 {
-	struct record_opts o = { .warn = record_note };
+	struct record_opts o = {.warn = record_note};
 	struct record_result res;
 	struct cli_out out;
 	struct nerr err;
@@ -42,13 +43,15 @@ int cmd_record(int argc, char **argv)
 		if (!strcmp(argv[i], "-o") && i + 1 < argc) {
 			o.out = argv[++i];
 		} else if (!strcmp(argv[i], "--accesses") && i + 1 < argc) {
-			if (parse_time_ns(argv[++i], &o.accesses_ns, why, sizeof(why)) || !o.accesses_ns)
-				return cli_usage("record: bad --accesses interval '%s'%s%s", argv[i],
-						 o.accesses_ns ? ": " : "", o.accesses_ns ? why : "");
+			if (parse_time_ns(argv[++i], &o.accesses_ns, why, sizeof(why)) ||
+			    !o.accesses_ns)
+				return cli_usage("record: bad --accesses interval '%s'%s%s",
+						 argv[i], o.accesses_ns ? ": " : "",
+						 o.accesses_ns ? why : "");
 		} else if (!strcmp(argv[i], "--expect-rc")) {
 			o.expect_rc = true;
 		} else if (argv[i][0] != '-') {
-			break;   /* PROG without -- */
+			break; /* PROG without -- */
 		} else {
 			return cli_usage("record: unknown option '%s'", argv[i]);
 		}
@@ -56,7 +59,8 @@ int cmd_record(int argc, char **argv)
 	if (i < argc && !strcmp(argv[i], "--"))
 		i++;
 	if (i >= argc)
-		return cli_usage("record needs a program: numasim record [-o FILE] -- PROG [ARGS...]");
+		return cli_usage(
+			"record needs a program: numasim record [-o FILE] -- PROG [ARGS...]");
 	o.argv = argv + i;
 	if (cli_out_open(&out, o.out, &err))
 		return cli_fail(&err);
@@ -67,12 +71,16 @@ int cmd_record(int argc, char **argv)
 	if (cli_out_close(&out, true, &err))
 		return cli_fail(&err);
 	if (res.lost_samples)
-		fprintf(stderr, "numasim record: %" PRIu64 " page-fault samples were lost (the ring "
-			"buffer overflowed): some first touches are missing\n", res.lost_samples);
+		fprintf(stderr,
+			"numasim record: %" PRIu64 " page-fault samples were lost (the ring "
+			"buffer overflowed): some first touches are missing\n",
+			res.lost_samples);
 	summary("record", &res.st, o.out);
 	if (o.accesses_ns && res.access_samples)
-		fprintf(stderr, "numasim record: --accesses: %" PRIu64 " samples of the processes' "
-			"pages, %" PRIu64 " access records\n", res.access_samples, res.access_records);
+		fprintf(stderr,
+			"numasim record: --accesses: %" PRIu64 " samples of the processes' "
+			"pages, %" PRIu64 " access records\n",
+			res.access_samples, res.access_records);
 	if (WIFEXITED(res.status) && WEXITSTATUS(res.status))
 		fprintf(stderr, "numasim record: %s exited with status %d\n", o.argv[0],
 			WEXITSTATUS(res.status));
@@ -84,7 +92,7 @@ int cmd_record(int argc, char **argv)
 
 int cmd_import(int argc, char **argv)
 {
-	struct import_opts io = { .interval_ns = 1000000 };
+	struct import_opts io = {.interval_ns = 1000000};
 	const char *outp = NULL, *files[256];
 	int nfiles = 0;
 	struct cli_out out;
@@ -92,7 +100,8 @@ int cmd_import(int argc, char **argv)
 	struct rec_stats st;
 
 	if (argc < 2)
-		return cli_usage("import needs a kind: import strace|perf|lackey FILE... [-o FILE]");
+		return cli_usage(
+			"import needs a kind: import strace|perf|lackey FILE... [-o FILE]");
 	if (!strcmp(argv[1], "strace"))
 		io.kind = IMPORT_STRACE;
 	else if (!strcmp(argv[1], "perf"))
@@ -107,7 +116,8 @@ int cmd_import(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--interval") && i + 1 < argc) {
 			char why[256];
 
-			if (parse_size(argv[++i], &io.interval_ns, why, sizeof(why)) || !io.interval_ns)
+			if (parse_size(argv[++i], &io.interval_ns, why, sizeof(why)) ||
+			    !io.interval_ns)
 				return cli_usage("import: bad --interval '%s'", argv[i]);
 		} else if (!strcmp(argv[i], "--expect-rc")) {
 			io.expect_rc = true;

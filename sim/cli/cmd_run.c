@@ -44,7 +44,8 @@ static int explain_option(int argc, char **argv, int *i, struct run_opts *o, boo
 		else if (!strcmp(v, "all"))
 			f->level = EXPLAIN_ALL;
 		else
-			return cli_usage("--level: unknown level '%s' (summary, decisions or all)", v);
+			return cli_usage("--level: unknown level '%s' (summary, decisions or all)",
+					 v);
 	} else if (cli_opt_is(arg, NULL, "--pid")) {
 		if (parse_u64(v, &n, why, sizeof(why)) || n > INT32_MAX)
 			return cli_usage("--pid: '%s' is not a pid", v);
@@ -66,7 +67,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o, bool allow_outp
 	run_args_init(&o->a);
 	o->format = FMT_TEXT;
 	o->out = NULL;
-	o->a.progress = allow_output && isatty(STDERR_FILENO);   /* run: on at a terminal */
+	o->a.progress = allow_output && isatty(STDERR_FILENO); /* run: on at a terminal */
 	/* tests shorten the one-second interval (docs/cli.md) */
 	const char *iv = getenv("NUMASIM_PROGRESS_INTERVAL");
 	char bad[128];
@@ -90,9 +91,11 @@ static int parse_args(int argc, char **argv, struct run_opts *o, bool allow_outp
 			return ex;
 		if (ex == -2)
 			continue;
-		bool known = cli_opt_is(arg, "-t", "--topology") || cli_opt_is(arg, "-w", "--workload") ||
+		bool known = cli_opt_is(arg, "-t", "--topology") ||
+			     cli_opt_is(arg, "-w", "--workload") ||
 			     cli_opt_is(arg, NULL, "--set") || cli_opt_is(arg, NULL, "--seed") ||
-			     (allow_output && (cli_opt_is(arg, NULL, "--format") || cli_opt_is(arg, "-o", "--output") ||
+			     (allow_output && (cli_opt_is(arg, NULL, "--format") ||
+					       cli_opt_is(arg, "-o", "--output") ||
 					       cli_opt_is(arg, NULL, "--timeseries")));
 
 		if (!known)
@@ -141,15 +144,22 @@ static int write_report(struct sim *s, const struct trace_log *log, const struct
 	if (cli_out_open(&out, o->out, &err))
 		return cli_fail(&err);
 	switch (o->format) {
-	case FMT_TEXT: report_write_text(s, log, out.f); break;
-	case FMT_JSON: rc = report_write_json(s, log, out.f); break;
-	case FMT_HTML: report_write_html(s, log, out.f); break;
+	case FMT_TEXT:
+		report_write_text(s, log, out.f);
+		break;
+	case FMT_JSON:
+		rc = report_write_json(s, log, out.f);
+		break;
+	case FMT_HTML:
+		report_write_html(s, log, out.f);
+		break;
 	}
 	if ((rc != 0 && !ferror(out.f)) || cli_host_oom(s)) {
 		/* jansson failed without a write error, or a table could not
 		 * be allocated: the report would be incomplete */
 		cli_out_close(&out, false, &err);
-		nerr_set(&err, "%s: out of host memory writing the report", o->out ? o->out : "stdout");
+		nerr_set(&err, "%s: out of host memory writing the report",
+			 o->out ? o->out : "stdout");
 		return cli_fail(&err);
 	}
 	if (cli_out_close(&out, true, &err))
@@ -189,7 +199,9 @@ static int run_main(int argc, char **argv, bool explain)
 	rc = explain ? EXIT_OK : write_report(s, log, &o);
 	if (rc == EXIT_OK && log && log->interrupted) {
 		/* docs/cli.md "Signals": the report so far, exit 128 + signal */
-		fprintf(stderr, "numasim: interrupted by %s at t=%llu ns: the report shows the run so far\n",
+		fprintf(stderr,
+			"numasim: interrupted by %s at t=%llu ns: the report shows the run so "
+			"far\n",
 			sig == SIGTERM ? "SIGTERM" : "SIGINT", (unsigned long long)sim_now(s));
 		trace_log_free(log);
 		sim_destroy(s);

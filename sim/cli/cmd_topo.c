@@ -102,7 +102,8 @@ int cmd_topo(int argc, char **argv)
 	if (!action)
 		return cli_usage("topo: expected show, validate or order");
 	if (strcmp(action, "show") && strcmp(action, "validate") && strcmp(action, "order"))
-		return cli_usage("topo: unknown action '%s' (expected show, validate or order)", action);
+		return cli_usage("topo: unknown action '%s' (expected show, validate or order)",
+				 action);
 	if (parse_topo_args(argc, argv, &name))
 		return EXIT_BADINPUT;
 	if (topo_resolve(name, path, sizeof(path), &err) ||
@@ -115,5 +116,5 @@ int cmd_topo(int argc, char **argv)
 	else
 		print_summary(t);
 	topo_free(t);
-	return EXIT_OK;   /* main() checks the writes to stdout */
+	return EXIT_OK; /* main() checks the writes to stdout */
 }

@@ -20,7 +20,7 @@
 
 struct validate_vary {
 	char name[TRACE_PARAM_NAME_MAX];
-	const char *values;            /* the argv word after '=' */
+	const char *values; /* the argv word after '=' */
 };
 
 /* Checks the trace with one --vary's values, each in turn. */
@@ -72,9 +72,12 @@ static int trace_validate_cmd(int argc, char **argv)
 
 			if (!eq || eq == kv || (size_t)(eq - kv) >= TRACE_PARAM_NAME_MAX)
 				return cli_usage("--vary: expected NAME=V1,V2,..., got '%s'", kv);
-			snprintf(vary[nvary].name, sizeof(vary[nvary].name), "%.*s", (int)(eq - kv), kv);
+			snprintf(vary[nvary].name, sizeof(vary[nvary].name), "%.*s", (int)(eq - kv),
+				 kv);
 			if (!trace_param_name_ok(vary[nvary].name))
-				return cli_usage("trace validate: --vary %s: not a trace parameter name", vary[nvary].name);
+				return cli_usage(
+					"trace validate: --vary %s: not a trace parameter name",
+					vary[nvary].name);
 			vary[nvary++].values = eq + 1;
 		} else {
 			return cli_usage("trace validate: unexpected argument '%s'", argv[i]);
@@ -129,7 +132,8 @@ static int trace_convert_cmd(int argc, char **argv)
 int cmd_trace(int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage("trace needs a subcommand: validate -w TRACE, convert -w TRACE -o OUT");
+		return cli_usage(
+			"trace needs a subcommand: validate -w TRACE, convert -w TRACE -o OUT");
 	if (!strcmp(argv[1], "validate"))
 		return trace_validate_cmd(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "convert"))

@@ -21,8 +21,7 @@ static void print_value(FILE *f, int64_t v, bool size)
 		for (v >>= 20; k < 3 && !(v & 1023); k++)
 			v >>= 10;
 		fprintf(f, "%" PRId64 "%c", v, u[k]);
-	}
-	else
+	} else
 		fprintf(f, "%" PRId64, v);
 }
 
@@ -52,7 +51,8 @@ int cmd_tunables(int argc, char **argv)
 		for (int j = 0; j < NR_TUNABLES; j++)
 			cands[j] = tunable_defs[j].name;
 		return cli_usage("tunables: unknown tunable '%s'%s", argv[i],
-				 suggest_hint(suggest_best(argv[i], cands, NR_TUNABLES), hint, sizeof(hint)));
+				 suggest_hint(suggest_best(argv[i], cands, NR_TUNABLES), hint,
+					      sizeof(hint)));
 	}
 	for (int id = 0; id < NR_TUNABLES; id++) {
 		bool want = argc < 2;

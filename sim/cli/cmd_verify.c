@@ -26,10 +26,12 @@
 #define VERIFY_MAX_TRACES 256
 
 static const char verify_usage[] =
-	"usage: numasim verify -t TOPO -w TRACE [-w TRACE]... [--kernel 6.1|6.12] [--format text|json]\n"
+	"usage: numasim verify -t TOPO -w TRACE [-w TRACE]... [--kernel 6.1|6.12] [--format "
+	"text|json]\n"
 	"  boots Debian's Linux KERNEL (default 6.1) under QEMU on a machine shaped like TOPO,\n"
 	"  runs every TRACE there and on numasim in one boot, and prints both side by side.\n"
-	"Exit status: 0 all agree, 1 a difference, 2 bad input or no kernel/QEMU. See docs/verify.md.\n";
+	"Exit status: 0 all agree, 1 a difference, 2 bad input or no kernel/QEMU. See "
+	"docs/verify.md.\n";
 
 struct verify_args {
 	const char *topo, *kernel, *format;
@@ -65,7 +67,8 @@ static int verify_parse(int argc, char **argv, struct verify_args *va)
 			va->topo = v;
 		} else if ((v = opt_value(argc, argv, &i, "--workload", "-w"))) {
 			if (va->nr_traces == VERIFY_MAX_TRACES)
-				return cli_usage("verify: at most %d traces in one boot", VERIFY_MAX_TRACES);
+				return cli_usage("verify: at most %d traces in one boot",
+						 VERIFY_MAX_TRACES);
 			va->traces[va->nr_traces++] = v;
 		} else if ((v = opt_value(argc, argv, &i, "--kernel", NULL))) {
 			va->kernel = v;

@@ -14,8 +14,8 @@ struct help_opt {
 
 struct help_cmd {
 	const char *name;
-	const char *synopsis[3];     /* after "numasim " */
-	const char *what;            /* one paragraph */
+	const char *synopsis[3]; /* after "numasim " */
+	const char *what;	 /* one paragraph */
 	struct help_opt opts[16];
 };
 
@@ -26,7 +26,8 @@ static const struct help_cmd help_cmds[] = {
 	 "Replays the trace on the machine and prints a report (docs/report.md). Without -t and -w "
 	 "it runs the shipped default workload on ring4.",
 	 {{"-t, --topology TOPO", "the machine: a topology file or a shipped name (default ring4)"},
-	  {"-w, --workload TRACE", "the workload: a trace file or a shipped name (default default)"},
+	  {"-w, --workload TRACE",
+	   "the workload: a trace file or a shipped name (default default)"},
 	  {"--set k=v", "set a tunable before the run, repeatable (see numasim tunables)"},
 	  {"--seed N", "seed of every random stream (same as --set sim.seed=N)"},
 	  {"--format text|json|html", "the report's form (default text)"},
@@ -35,10 +36,12 @@ static const struct help_cmd help_cmds[] = {
 	  {"--progress, --no-progress",
 	   "a progress line on stderr every second of host time: records, simulated time, rate "
 	   "(default on when stderr is a terminal)"},
-	  {"--timeseries INTERVAL", "sample memory per node every INTERVAL of simulated time (e.g. 1ms)"}}},
+	  {"--timeseries INTERVAL",
+	   "sample memory per node every INTERVAL of simulated time (e.g. 1ms)"}}},
 	{"compare",
 	 {"compare -t TOPO[,TOPO...] -w TRACE[,TRACE...] --vary k=v1,v2,... [--vary ...]",
-	  "    [--set k=v]... [--format text|json|csv] [-o FILE] [--jobs N] [--shard K/N] [--list]"},
+	  "    [--set k=v]... [--format text|json|csv] [-o FILE] [--jobs N] [--shard K/N] "
+	  "[--list]"},
 	 "Runs every combination of topologies, workloads and --vary values (tunables or trace "
 	 "parameters) and prints one table whose rows name their topology, workload and values "
 	 "(docs/compare.md, docs/sweeps.md).",
@@ -73,7 +76,8 @@ static const struct help_cmd help_cmds[] = {
 	   "or repeated by consecutive records of the same op, is counted instead of printed"},
 	  {"--level all", "every record and every decision, nothing collapsed"},
 	  {"--pid PID", "only records of task PID and the decisions taken for them"},
-	  {"--from TIME, --to TIME", "only what happens in this window of simulated time (e.g. 5ms)"},
+	  {"--from TIME, --to TIME",
+	   "only what happens in this window of simulated time (e.g. 5ms)"},
 	  {"--check", "verify invariants as run does"}}},
 	{"topo",
 	 {"topo show|validate|order -t TOPO"},
@@ -83,10 +87,11 @@ static const struct help_cmd help_cmds[] = {
 	 {{"-t, --topology TOPO", "the machine (default ring4)"}}},
 	{"gen",
 	 {"gen SCENARIO [key=value ...]"},
-	 "Writes a trace for one scenario to stdout: compile, dilemma, shared-array, random-access, "
+	 "Writes a trace for one scenario to stdout: compile, dilemma, shared-array, "
+	 "random-access, "
 	 "cron, pagecache, default (docs/workloads.md lists the keys).",
 	 {{"key=value", "nodes, cpus-per-node, tasks, size, count, seed, page-size, rounds, "
-	   "zone-reclaim, policy"}}},
+			"zone-reclaim, policy"}}},
 	{"trace",
 	 {"trace validate -w TRACE [--set NAME=V]... [--vary NAME=V1,V2,...]...",
 	  "trace convert -w TRACE -o OUT [--set NAME=V]..."},
@@ -109,11 +114,11 @@ static const struct help_cmd help_cmds[] = {
 	 "the kernel function behind it; the answer is what numasim's simulation of the problem "
 	 "gives. Without TOPIC, lists the topics (docs/quiz.md).",
 	 {{"TOPIC", "fallback, first-touch, policies, cpusets, migration, pagecache, kswapd, "
-	   "scaling, balancing, thp, tiers"},
+		    "scaling, balancing, thp, tiers"},
 	  {"--seed N", "which problem (default 1)"},
 	  {"-c", "print the answer"},
 	  {"--files DIR", "write the problem as DIR/quiz.json and DIR/quiz.trace (its expect lines "
-	   "are the answers), to run it yourself with numasim run --check"}}},
+			  "are the answers), to run it yourself with numasim run --check"}}},
 	{"verify",
 	 {"verify -t TOPO -w TRACE [-w TRACE]... [--kernel 6.1|6.12] [--format text|json]"},
 	 "Boots Debian's Linux kernel (default 6.1) under QEMU on a machine shaped like TOPO (its "
@@ -131,7 +136,9 @@ static const struct help_cmd help_cmds[] = {
 	 "affinity and migration calls, file reads and writes, exits (docs/recording.md). Fault "
 	 "sampling needs root or a low perf_event_paranoid.",
 	 {{"-o FILE", "write the trace to FILE (default stdout)"},
-	  {"--accesses INTERVAL", "add the pages each process used in each interval as access records (idle page tracking; else soft-dirty bits, writes only), or say what is missing"},
+	  {"--accesses INTERVAL",
+	   "add the pages each process used in each interval as access records (idle page "
+	   "tracking; else soft-dirty bits, writes only), or say what is missing"},
 	  {"--expect-rc", "add the kernel's results as expect rc= and status= lines"}}},
 	{"import",
 	 {"import strace|perf|lackey FILE... [-o FILE] [--expect-rc] [--interval N]"},
@@ -139,7 +146,8 @@ static const struct help_cmd help_cmds[] = {
 	 "--tool=lackey --trace-mem=yes into a v1 trace (docs/recording.md).",
 	 {{"-o FILE", "write the trace to FILE (default stdout)"},
 	  {"--expect-rc", "add the recorded results as expect lines (strace)"},
-	  {"--interval N", "lackey: sum accesses per page over N guest instructions (default 1M)"}}},
+	  {"--interval N",
+	   "lackey: sum accesses per page over N guest instructions (default 1M)"}}},
 };
 
 #define NR_HELP (sizeof(help_cmds) / sizeof(help_cmds[0]))
@@ -163,7 +171,8 @@ void cli_help_usage(FILE *f)
 	      "\n"
 	      "TOPO and TRACE are paths or names of shipped topologies and workloads;\n"
 	      "without them `run` uses the shipped defaults. See docs/cli.md.\n"
-	      "Exit status: 0 success, 1 a failed expect, 2 bad input or usage.\n", f);
+	      "Exit status: 0 success, 1 a failed expect, 2 bad input or usage.\n",
+	      f);
 }
 
 /* Prints text wrapped at 78 columns, each line starting with indent. */
@@ -250,7 +259,9 @@ static void roff(FILE *f, const char *s)
 void cli_help_man(FILE *f)
 {
 	fprintf(f, ".TH NUMASIM 1 \"\" \"numasim %s\" \"User Commands\"\n", NUMASIM_VERSION);
-	fputs(".SH NAME\nnumasim \\- a simulator of Linux NUMA memory management\n.SH SYNOPSIS\n.nf\n", f);
+	fputs(".SH NAME\nnumasim \\- a simulator of Linux NUMA memory management\n.SH "
+	      "SYNOPSIS\n.nf\n",
+	      f);
 	for (size_t i = 0; i < NR_HELP; i++)
 		for (int j = 0; j < 3 && help_cmds[i].synopsis[j]; j++) {
 			fputs(j ? "    " : "numasim ", f);
@@ -259,7 +270,8 @@ void cli_help_man(FILE *f)
 		}
 	fputs(".fi\n.SH DESCRIPTION\nnumasim replays a workload trace on a simulated NUMA machine "
 	      "and reports where memory went and why. TOPO and TRACE are paths or names of the "
-	      "shipped topologies and workloads.\n.SH COMMANDS\n", f);
+	      "shipped topologies and workloads.\n.SH COMMANDS\n",
+	      f);
 	for (size_t i = 0; i < NR_HELP; i++) {
 		const struct help_cmd *c = &help_cmds[i];
 
@@ -277,5 +289,6 @@ void cli_help_man(FILE *f)
 	fputs(".SH EXIT STATUS\n0 success, 1 a failed expect, 2 bad input or usage (one line on "
 	      "stderr names the file, the place and the problem).\n"
 	      ".SH SEE ALSO\nnumactl(8), numastat(8), the docs/ directory of the numasim "
-	      "distribution (cli.md, tutorials).\n", f);
+	      "distribution (cli.md, tutorials).\n",
+	      f);
 }

@@ -75,7 +75,7 @@ static void flush_warnings(int rc)
 /* `numasim help CMD`; `numasim help --man [FILE]` writes the numasim(1) page. */
 static int help_cmd(const char *cmd, const char *file)
 {
-	if (!strcmp(cmd, "--man")) {   /* help --man [FILE] */
+	if (!strcmp(cmd, "--man")) { /* help --man [FILE] */
 		struct cli_out out;
 		struct nerr err;
 
@@ -135,10 +135,10 @@ int main(int argc, char **argv)
 static int dispatch(int argc, char **argv)
 {
 	const struct command commands[] = {
-		{"run", cmd_run}, {"compare", cmd_compare}, {"topo", cmd_topo},
-		{"gen", cmd_gen}, {"explain", cmd_explain}, {"merge", cmd_merge}, {"verify", cmd_verify},
-		{"trace", cmd_trace}, {"tunables", cmd_tunables}, {"quiz", cmd_quiz},
-		{"record", cmd_record}, {"import", cmd_import},
+		{"run", cmd_run},	{"compare", cmd_compare}, {"topo", cmd_topo},
+		{"gen", cmd_gen},	{"explain", cmd_explain}, {"merge", cmd_merge},
+		{"verify", cmd_verify}, {"trace", cmd_trace},	  {"tunables", cmd_tunables},
+		{"quiz", cmd_quiz},	{"record", cmd_record},	  {"import", cmd_import},
 	};
 	size_t nr = sizeof(commands) / sizeof(commands[0]);
 
@@ -147,8 +147,8 @@ static int dispatch(int argc, char **argv)
 		size_t len = 0;
 
 		for (size_t i = 0; i < nr && len < sizeof(names); i++)
-			len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", i ? ", " : "",
-						commands[i].name);
+			len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s",
+						i ? ", " : "", commands[i].name);
 		return cli_usage("no command given: %s", names);
 	}
 	if (!strcmp(argv[1], "help") && argc > 2)

@@ -23,9 +23,9 @@ const char *cli_opt_value(int argc, char **argv, int *i)
 	const char *arg = argv[*i];
 	const char *eq = strchr(arg, '=');
 
-	if (arg[1] != '-' && arg[2])   /* -tNAME */
+	if (arg[1] != '-' && arg[2]) /* -tNAME */
 		return arg + 2;
-	if (arg[1] == '-' && eq)       /* --format=json */
+	if (arg[1] == '-' && eq) /* --format=json */
 		return eq + 1;
 	if (*i + 1 >= argc)
 		return NULL;
@@ -56,7 +56,8 @@ int run_args_set(struct run_args *a, const char *kv, struct nerr *err)
 				return nerr_set(err, "--set %s: %s", name, bad);
 			/* kv is an argv word: it outlives the run. */
 			if (trace_params_put(&a->params, name, eq + 1))
-				return nerr_set(err, "--set: more than %d trace parameters", TRACE_MAX_PARAMS);
+				return nerr_set(err, "--set: more than %d trace parameters",
+						TRACE_MAX_PARAMS);
 			return 0;
 		}
 	}
@@ -74,14 +75,15 @@ int load_topology(const char *name, struct topology **out, struct nerr *err)
 	return topo_load(path, out, err, cli_warn, NULL);
 }
 
-struct sim *simulate(const struct run_args *a, const struct topology *topo,
-		     struct trace_log **log, struct nerr *err)
+struct sim *simulate(const struct run_args *a, const struct topology *topo, struct trace_log **log,
+		     struct nerr *err)
 {
 	struct sim *s = sim_create(topo, &a->tun, err);
-	struct replay_opts opts = {.progress = a->progress, .timeseries_ns = a->timeseries_ns,
-				    .stop = a->stop,
-				    .progress_interval_ns = a->progress_interval_ns,
-				    .params = &a->params};
+	struct replay_opts opts = {.progress = a->progress,
+				   .timeseries_ns = a->timeseries_ns,
+				   .stop = a->stop,
+				   .progress_interval_ns = a->progress_interval_ns,
+				   .params = &a->params};
 
 	*log = NULL;
 	if (!s)
@@ -94,7 +96,7 @@ struct sim *simulate(const struct run_args *a, const struct topology *topo,
 	}
 	int rc = (s->check && sim_check(s, err)) || replay_run(s, a->trace, &opts, log, err);
 
-	explain_destroy(s->explain);   /* the narration ends with the replay */
+	explain_destroy(s->explain); /* the narration ends with the replay */
 	s->explain = NULL;
 	if (rc) {
 		sim_destroy(s);

@@ -18,18 +18,18 @@ struct sim;
 struct topology;
 
 struct run_args {
-	const char *topo;          /* -t: path or shipped name */
-	const char *trace;         /* -w: path or shipped name */
-	struct tunables tun;       /* --set, --seed applied */
+	const char *topo;	    /* -t: path or shipped name */
+	const char *trace;	    /* -w: path or shipped name */
+	struct tunables tun;	    /* --set, --seed applied */
 	struct trace_params params; /* --set NAME=V of trace parameters */
 	bool check;
 	bool progress;
-	uint64_t progress_interval_ns;   /* $NUMASIM_PROGRESS_INTERVAL (tests); 0: 1 s */
+	uint64_t progress_interval_ns; /* $NUMASIM_PROGRESS_INTERVAL (tests); 0: 1 s */
 	uint64_t timeseries_ns;
 	bool explain;
 	/* set by a signal handler: stop the replay, keep the run so far */
 	const volatile sig_atomic_t *stop;
-	struct explain_filter explain_f;   /* --level, --pid, --from, --to */
+	struct explain_filter explain_f; /* --level, --pid, --from, --to */
 };
 
 #define TRACE_DEFAULT "default"
@@ -59,7 +59,7 @@ int load_topology(const char *name, struct topology **out, struct nerr *err);
  * NULL (and *log NULL) with the error.
  */
 struct trace_log;
-struct sim *simulate(const struct run_args *a, const struct topology *topo,
-		     struct trace_log **log, struct nerr *err);
+struct sim *simulate(const struct run_args *a, const struct topology *topo, struct trace_log **log,
+		     struct nerr *err);
 
 #endif

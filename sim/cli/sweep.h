@@ -18,12 +18,12 @@
 
 #define SWEEP_MAX_VARY 8
 #define SWEEP_MAX_VALUES 64
-#define SWEEP_MAX_ITEMS 64          /* topologies, workloads */
+#define SWEEP_MAX_ITEMS 64 /* topologies, workloads */
 #define SWEEP_MAX_VARIANTS 100000
 
 struct sweep_vary {
 	char name[TRACE_PARAM_NAME_MAX + 64];
-	int id;                        /* tunable id, or -1: a trace parameter */
+	int id; /* tunable id, or -1: a trace parameter */
 	int n;
 	char *values[SWEEP_MAX_VALUES];
 };
@@ -44,22 +44,22 @@ struct sweep_result {
 };
 
 struct sweep {
-	struct run_args base;          /* --set, --seed, --check for every run */
+	struct run_args base; /* --set, --seed, --check for every run */
 	const char *topo[SWEEP_MAX_ITEMS];
 	int ntopo;
 	const char *work[SWEEP_MAX_ITEMS];
 	int nwork;
 	struct sweep_vary vary[SWEEP_MAX_VARY];
 	int nvary;
-	const char *sets[TRACE_MAX_PARAMS + 64];   /* --set words as given */
+	const char *sets[TRACE_MAX_PARAMS + 64]; /* --set words as given */
 	int nsets;
-	const char *seed;              /* --seed as given, or NULL */
+	const char *seed; /* --seed as given, or NULL */
 	long variants;
-	int shard_k, shard_n;          /* 1/1 without --shard */
+	int shard_k, shard_n; /* 1/1 without --shard */
 	int jobs;
-	bool progress;                 /* --progress: say when a run waits for memory */
-	struct topology **topos;       /* loaded, one per topo[] */
-	uint64_t *cost;                /* per variant: sweep_cost(), or NULL */
+	bool progress;		 /* --progress: say when a run waits for memory */
+	struct topology **topos; /* loaded, one per topo[] */
+	uint64_t *cost;		 /* per variant: sweep_cost(), or NULL */
 };
 
 /* Where variant v sits: topology, workload, value index per --vary. */

@@ -57,8 +57,8 @@ uint64_t sweep_record_work(const struct trace_record *r, uint32_t page_size, uin
 	case OP_MADVISE:
 		pages = r->len / ps;
 		break;
-	case OP_MMAP:   /* populate or lock: faulted in at once */
-	case OP_MBIND:  /* with move: migrated */
+	case OP_MMAP:  /* populate or lock: faulted in at once */
+	case OP_MBIND: /* with move: migrated */
 		pages = r->len / ps;
 		break;
 	case OP_ACCESS:
@@ -100,7 +100,8 @@ uint64_t sweep_cost(const struct sweep *sw, long v, uint64_t work)
 	 * take (RECLAIM_ZONE clean page cache, RECLAIM_WRITE dirty pages
 	 * written, RECLAIM_UNMAP mapped pages); balancing adds scans and
 	 * hinting faults */
-	cost *= 1 + (uint64_t)__builtin_popcountll((unsigned long long)tun(&a.tun, TUN_ZONE_RECLAIM_MODE) & 7);
+	cost *= 1 + (uint64_t)__builtin_popcountll(
+			    (unsigned long long)tun(&a.tun, TUN_ZONE_RECLAIM_MODE) & 7);
 	if (tun(&a.tun, TUN_NUMA_BALANCING))
 		cost *= 2;
 	return cost;
@@ -201,9 +202,9 @@ static void run_variant(const struct sweep *sw, long v, struct sweep_result *res
 
 struct worker {
 	pid_t pid;
-	int to, from;  /* variant numbers in, results out */
-	long v;        /* the variant it runs, or -1: idle */
-	uint64_t mem;  /* its variant's estimate; when idle, its last one's:
+	int to, from; /* variant numbers in, results out */
+	long v;	      /* the variant it runs, or -1: idle */
+	uint64_t mem; /* its variant's estimate; when idle, its last one's:
 			* the worker keeps the heap that run grew */
 };
 
@@ -312,11 +313,12 @@ static long reap_worker(struct worker *ws, int *nw, struct sweep_result *res)
 		stop_worker(ws, nw, i, &status);
 		r->rc = EXIT_BADINPUT;
 		if (WIFSIGNALED(status))
-			snprintf(r->msg, sizeof(r->msg), "numasim: variant %ld: worker killed by signal %d",
-				 v + 1, WTERMSIG(status));
+			snprintf(r->msg, sizeof(r->msg),
+				 "numasim: variant %ld: worker killed by signal %d", v + 1,
+				 WTERMSIG(status));
 		else
-			snprintf(r->msg, sizeof(r->msg), "numasim: variant %ld: worker gave no result",
-				 v + 1);
+			snprintf(r->msg, sizeof(r->msg),
+				 "numasim: variant %ld: worker gave no result", v + 1);
 	}
 	return r->rc >= 0 ? v : -1;
 }
@@ -420,7 +422,7 @@ int sweep_run_all(const struct sweep *sw, struct sweep_result *res)
 	long *order = malloc((size_t)todo * sizeof(*order)), n = 0;
 	uint64_t avail = mem_available(), used;
 	int nw = 0, busy = 0;
-	long failed = sw->variants;   /* the lowest failed variant so far */
+	long failed = sw->variants; /* the lowest failed variant so far */
 
 	if (!ws || !order) {
 		free(ws);
@@ -452,8 +454,11 @@ int sweep_run_all(const struct sweep *sw, struct sweep_result *res)
 		/* queue: wait for a slot, and for memory unless nothing runs */
 		used = shed_idle(ws, &nw, need, avail, &busy);
 		if (sw->progress && busy > 0 && busy < sw->jobs && used + need > avail)
-			fprintf(stderr, "compare: variant %ld waits for host memory: needs %llu MiB, %llu MiB of %llu MiB available in use\n",
-				v + 1, (unsigned long long)(need >> 20), (unsigned long long)(used >> 20),
+			fprintf(stderr,
+				"compare: variant %ld waits for host memory: needs %llu MiB, %llu "
+				"MiB of %llu MiB available in use\n",
+				v + 1, (unsigned long long)(need >> 20),
+				(unsigned long long)(used >> 20),
 				(unsigned long long)(avail >> 20));
 		while (busy == sw->jobs || (busy > 0 && used + need > avail)) {
 			long f = reap_worker(ws, &nw, res);
@@ -468,8 +473,8 @@ int sweep_run_all(const struct sweep *sw, struct sweep_result *res)
 
 		if (k < 0 || write(ws[k].to, &v, sizeof(v)) != (ssize_t)sizeof(v)) {
 			res[v].rc = EXIT_BADINPUT;
-			snprintf(res[v].msg, sizeof(res[v].msg), "numasim: cannot start a worker: %s",
-				 strerror(errno));
+			snprintf(res[v].msg, sizeof(res[v].msg),
+				 "numasim: cannot start a worker: %s", strerror(errno));
 			failed = v;
 			continue;
 		}

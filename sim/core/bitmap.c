@@ -25,7 +25,7 @@ unsigned bm_nth(const uint64_t *w, unsigned nbits, unsigned k)
 			continue;
 		}
 		while (k--)
-			x &= x - 1;   /* drop the k lower set bits */
+			x &= x - 1; /* drop the k lower set bits */
 		return i * 64 + (unsigned)__builtin_ctzll(x);
 	}
 	return nbits;
@@ -69,8 +69,8 @@ static int parse_uint(const char **p, unsigned long *out)
 	return 0;
 }
 
-int bm_parselist(const char *s, uint64_t *w, unsigned nbits, unsigned limit,
-		 char *err, size_t errlen)
+int bm_parselist(const char *s, uint64_t *w, unsigned nbits, unsigned limit, char *err,
+		 size_t errlen)
 {
 	const char *p = s;
 
@@ -88,17 +88,19 @@ int bm_parselist(const char *s, uint64_t *w, unsigned nbits, unsigned limit,
 		if (*p == '-') {
 			p++;
 			if (parse_uint(&p, &hi)) {
-				snprintf(err, errlen, "bad list '%s': expected a number at '%s'", s, p);
+				snprintf(err, errlen, "bad list '%s': expected a number at '%s'", s,
+					 p);
 				return -1;
 			}
 			if (hi < lo) {
-				snprintf(err, errlen, "bad list '%s': range %lu-%lu goes backwards", s, lo, hi);
+				snprintf(err, errlen, "bad list '%s': range %lu-%lu goes backwards",
+					 s, lo, hi);
 				return -1;
 			}
 		}
 		if (hi >= limit || hi >= nbits) {
-			snprintf(err, errlen, "bad list '%s': %lu is out of range (limit %u)", s, hi,
-				 limit < nbits ? limit : nbits);
+			snprintf(err, errlen, "bad list '%s': %lu is out of range (limit %u)", s,
+				 hi, limit < nbits ? limit : nbits);
 			return -1;
 		}
 		for (unsigned long b = lo; b <= hi; b++)
@@ -135,24 +137,24 @@ char *bm_printlist(const uint64_t *w, unsigned nbits, char *buf, size_t len)
 	return buf;
 }
 
-#define MASK_OP(name, type, nbits, expr)                                   \
-	void name(type *dst, const type *a, const type *b)                 \
-	{                                                                  \
-		for (unsigned i = 0; i < (nbits) / 64; i++)                \
-			dst->w[i] = (expr);                                \
+#define MASK_OP(name, type, nbits, expr)                    \
+	void name(type *dst, const type *a, const type *b)  \
+	{                                                   \
+		for (unsigned i = 0; i < (nbits) / 64; i++) \
+			dst->w[i] = (expr);                 \
 	}
 MASK_OP(nodes_and, nodemask_t, NODEMASK_BITS, a->w[i] & b->w[i])
 MASK_OP(nodes_or, nodemask_t, NODEMASK_BITS, a->w[i] | b->w[i])
 MASK_OP(nodes_andnot, nodemask_t, NODEMASK_BITS, a->w[i] & ~b->w[i])
 MASK_OP(cpus_and, cpumask_t, CPUMASK_BITS, a->w[i] & b->w[i])
 
-#define MASK_PRED(name, type, nbits, cond)                                 \
-	bool name(const type *a, const type *b)                            \
-	{                                                                  \
-		for (unsigned i = 0; i < (nbits) / 64; i++)                \
-			if (!(cond))                                       \
-				return false;                              \
-		return true;                                               \
+#define MASK_PRED(name, type, nbits, cond)                  \
+	bool name(const type *a, const type *b)             \
+	{                                                   \
+		for (unsigned i = 0; i < (nbits) / 64; i++) \
+			if (!(cond))                        \
+				return false;               \
+		return true;                                \
 	}
 MASK_PRED(nodes_equal, nodemask_t, NODEMASK_BITS, a->w[i] == b->w[i])
 MASK_PRED(nodes_subset, nodemask_t, NODEMASK_BITS, (a->w[i] & ~b->w[i]) == 0)

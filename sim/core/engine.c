@@ -26,7 +26,7 @@ int engine_at(struct engine *e, uint64_t t, event_fn fn, void *ctx, uint64_t arg
 		struct event *h = realloc(e->heap, cap * sizeof(*h));
 
 		if (!h) {
-			e->host_oom = true;   /* the replay stops: see sim_malloc() */
+			e->host_oom = true; /* the replay stops: see sim_malloc() */
 			return -1;
 		}
 		e->heap = h;

@@ -33,7 +33,7 @@ struct engine {
 	uint64_t events_run;
 	struct event *heap;
 	uint64_t len, cap;
-	bool host_oom;           /* a schedule failed for want of host memory */
+	bool host_oom; /* a schedule failed for want of host memory */
 };
 
 void engine_init(struct engine *e);

@@ -18,7 +18,9 @@ static void one_line(char *msg, size_t len)
 
 		if (ch == '\n' || ch == '\r' || ch == '\t')
 			o += (size_t)snprintf(out + o, sizeof(out) - o, "\\%c",
-					      ch == '\n' ? 'n' : ch == '\r' ? 'r' : 't');
+					      ch == '\n'   ? 'n'
+					      : ch == '\r' ? 'r'
+							   : 't');
 		else if (ch < 0x20 || ch == 0x7f)
 			o += (size_t)snprintf(out + o, sizeof(out) - o, "\\x%02x", ch);
 		else

@@ -18,17 +18,14 @@ struct nerr {
 };
 
 /* Fills e (may be NULL) with a printf-formatted message; returns -1. */
-int nerr_set(struct nerr *e, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int nerr_set(struct nerr *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int nerr_vset(struct nerr *e, const char *fmt, va_list ap);
 
 /* Prepends "prefix: " to an existing message; returns -1. */
-int nerr_prefix(struct nerr *e, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int nerr_prefix(struct nerr *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Warnings (e.g. an asymmetric SLIT) are not errors: they go to a sink. */
 typedef void (*nwarn_fn)(void *ctx, const char *msg);
-void nwarn(nwarn_fn fn, void *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+void nwarn(nwarn_fn fn, void *ctx, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -54,7 +54,7 @@ static int hm_rehash(struct hashmap *h, size_t nslots)
 		free(vals);
 		return -1;
 	}
-	memset(keys, 0xff, nslots * sizeof(*keys));   /* every key HASHMAP_NOKEY */
+	memset(keys, 0xff, nslots * sizeof(*keys)); /* every key HASHMAP_NOKEY */
 	for (size_t i = 0; i < h->nslots; i++)
 		if (h->keys[i] != HASHMAP_NOKEY)
 			hm_place(keys, vals, nslots, h->keys[i], h->vals[i]);

@@ -35,13 +35,13 @@
 #define HASHMAP_NOKEY UINT64_MAX
 
 struct hashmap {
-	uint64_t *keys;      /* HASHMAP_NOKEY = empty */
+	uint64_t *keys; /* HASHMAP_NOKEY = empty */
 	uint64_t *vals;
-	size_t nslots;       /* 0 or a power of two */
-	size_t nr;           /* entries, the HASHMAP_NOKEY one included */
-	bool has_nokey;      /* key HASHMAP_NOKEY is present, value nokey_val */
+	size_t nslots;	/* 0 or a power of two */
+	size_t nr;	/* entries, the HASHMAP_NOKEY one included */
+	bool has_nokey; /* key HASHMAP_NOKEY is present, value nokey_val */
 	uint64_t nokey_val;
-	bool *oom;           /* set when a host allocation fails (core/hostmem.h); may be NULL */
+	bool *oom; /* set when a host allocation fails (core/hostmem.h); may be NULL */
 };
 
 void hashmap_init(struct hashmap *h);

@@ -69,8 +69,8 @@ const char *suggest_best(const char *word, const char *const *cands, size_t n)
 	return b.name;
 }
 
-const char *suggest_in_dir(const char *word, const char *dir, const char *ext,
-			   char *buf, size_t len)
+const char *suggest_in_dir(const char *word, const char *dir, const char *ext, char *buf,
+			   size_t len)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;

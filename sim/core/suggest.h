@@ -21,8 +21,8 @@ const char *suggest_best(const char *word, const char *const *cands, size_t n);
 
 /* Same over the names "<dir>/<name><ext>" of the files in dir
  * (the shipped topologies and workloads); the answer goes in buf. */
-const char *suggest_in_dir(const char *word, const char *dir, const char *ext,
-			   char *buf, size_t len);
+const char *suggest_in_dir(const char *word, const char *dir, const char *ext, char *buf,
+			   size_t len);
 
 /* " (did you mean 'X'?)" when best is not NULL, "" otherwise; for
  * appending to a one-line message. Uses buf. */

@@ -85,12 +85,12 @@ enum tunable_id {
 
 struct tunable_def {
 	const char *name;
-	int64_t def;             /* TUNABLE_AUTO: computed (e.g. min_free_kbytes) */
+	int64_t def; /* TUNABLE_AUTO: computed (e.g. min_free_kbytes) */
 	int64_t min, max;
-	bool size;               /* value accepts size units (bytes) */
+	bool size; /* value accepts size units (bytes) */
 	const char *doc;
-	const char *const *choices;  /* enum tunable: NULL-terminated words; NULL = integer */
-	bool version;            /* value is a kernel version "6.12", kept as 612 */
+	const char *const *choices; /* enum tunable: NULL-terminated words; NULL = integer */
+	bool version;		    /* value is a kernel version "6.12", kept as 612 */
 };
 #define TUNABLE_AUTO INT64_MIN
 
@@ -98,7 +98,7 @@ extern const struct tunable_def tunable_defs[NR_TUNABLES];
 
 struct tunables {
 	int64_t v[NR_TUNABLE_SLOTS];
-	bool set[NR_TUNABLE_SLOTS];   /* explicitly set by the user */
+	bool set[NR_TUNABLE_SLOTS]; /* explicitly set by the user */
 };
 
 void tunables_init(struct tunables *t);
@@ -121,7 +121,7 @@ const char *tunable_knob(int id, char *buf, size_t len);
 int tunable_set_kv(struct tunables *t, const char *kv, struct nerr *err);
 
 /* Kernel versions as sim.kernel_version keeps them: major * 100 + minor. */
-#define KERNEL_VERSION_NR(major, minor) ((major) * 100 + (minor))
+#define KERNEL_VERSION_NR(major, minor) ((major)*100 + (minor))
 
 static inline int64_t tun(const struct tunables *t, enum tunable_id id)
 {
@@ -130,8 +130,13 @@ static inline int64_t tun(const struct tunables *t, enum tunable_id id)
 
 /* Values of the THP enum tunables (their index in the choices list). */
 enum thp_enabled { THP_ALWAYS, THP_MADVISE, THP_NEVER };
-enum thp_defrag { THP_DEFRAG_ALWAYS, THP_DEFRAG_DEFER, THP_DEFRAG_DEFER_MADVISE,
-		  THP_DEFRAG_MADVISE, THP_DEFRAG_NEVER };
+enum thp_defrag {
+	THP_DEFRAG_ALWAYS,
+	THP_DEFRAG_DEFER,
+	THP_DEFRAG_DEFER_MADVISE,
+	THP_DEFRAG_MADVISE,
+	THP_DEFRAG_NEVER
+};
 /* True when the modelled kernel (sim.kernel_version) is major.minor or newer. */
 static inline bool kernel_at_least(const struct tunables *t, int major, int minor)
 {

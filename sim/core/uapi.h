@@ -22,22 +22,22 @@ enum mpol_mode {
 };
 
 /* Mode flags, or'ed into the mode argument in Linux. */
-#define MPOL_F_STATIC_NODES   (1 << 15)
+#define MPOL_F_STATIC_NODES (1 << 15)
 #define MPOL_F_RELATIVE_NODES (1 << 14)
 #define MPOL_F_NUMA_BALANCING (1 << 13) /* optimise with NUMA balancing if possible */
 
 /* mbind(2) flags; MPOL_MF_MOVE_ALL is also move_pages(2)'s MPOL_MF_MOVE_ALL. */
-#define MPOL_MF_STRICT   (1 << 0)
-#define MPOL_MF_MOVE     (1 << 1)
+#define MPOL_MF_STRICT (1 << 0)
+#define MPOL_MF_MOVE (1 << 1)
 #define MPOL_MF_MOVE_ALL (1 << 2)
 
 /* madvise(2) advice values (include/uapi/asm-generic/mman-common.h). */
-#define MADV_WILLNEED   3
-#define MADV_DONTNEED   4
-#define MADV_FREE       8
-#define MADV_HUGEPAGE   14
+#define MADV_WILLNEED 3
+#define MADV_DONTNEED 4
+#define MADV_FREE 8
+#define MADV_HUGEPAGE 14
 #define MADV_NOHUGEPAGE 15
-#define MADV_COLD       20
-#define MADV_PAGEOUT    21
+#define MADV_COLD 20
+#define MADV_PAGEOUT 21
 
 #endif

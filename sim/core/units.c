@@ -22,7 +22,8 @@ unsigned long long units_strtou(const char *s, char **end)
 			return 0;
 		}
 	}
-	if (!isxdigit((unsigned char)digits[0]) || (base == 10 && !isdigit((unsigned char)digits[0]))) {
+	if (!isxdigit((unsigned char)digits[0]) ||
+	    (base == 10 && !isdigit((unsigned char)digits[0]))) {
 		*end = (char *)s;
 		return 0;
 	}
@@ -108,11 +109,16 @@ static int parse_with_units(const char *s, const struct unit *units, uint64_t *o
 int parse_size(const char *s, uint64_t *out, char *why, size_t errlen)
 {
 	static const struct unit units[] = {
-		{"", 1}, {"B", 1},
-		{"KiB", 1ULL << 10}, {"K", 1ULL << 10},
-		{"MiB", 1ULL << 20}, {"M", 1ULL << 20},
-		{"GiB", 1ULL << 30}, {"G", 1ULL << 30},
-		{"TiB", 1ULL << 40}, {"T", 1ULL << 40},
+		{"", 1},
+		{"B", 1},
+		{"KiB", 1ULL << 10},
+		{"K", 1ULL << 10},
+		{"MiB", 1ULL << 20},
+		{"M", 1ULL << 20},
+		{"GiB", 1ULL << 30},
+		{"G", 1ULL << 30},
+		{"TiB", 1ULL << 40},
+		{"T", 1ULL << 40},
 		{NULL, 0},
 	};
 	return parse_with_units(s, units, out, "size", why, errlen);
@@ -121,8 +127,7 @@ int parse_size(const char *s, uint64_t *out, char *why, size_t errlen)
 int parse_time_ns(const char *s, uint64_t *out, char *why, size_t errlen)
 {
 	static const struct unit units[] = {
-		{"", 1}, {"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000},
-		{NULL, 0},
+		{"", 1}, {"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000}, {NULL, 0},
 	};
 	return parse_with_units(s, units, out, "time", why, errlen);
 }

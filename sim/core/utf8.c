@@ -73,7 +73,7 @@ char *utf8_sanitize(const char *s)
 			o += l;
 			i += l;
 		} else {
-			memcpy(out + o, "\xef\xbf\xbd", 3);   /* U+FFFD */
+			memcpy(out + o, "\xef\xbf\xbd", 3); /* U+FFFD */
 			o += 3;
 			i++;
 		}

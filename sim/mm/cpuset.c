@@ -122,11 +122,11 @@ int cpuset_mem_spread_node(struct sim *s, struct task *t)
 
 	if (!w)
 		return task_node(s, t);
-	if (t->mem_spread_rotor < 0)   /* node_random(): the rotor starts anywhere */
+	if (t->mem_spread_rotor < 0) /* node_random(): the rotor starts anywhere */
 		t->mem_spread_rotor = (int)bm_nth(mems->w, NODEMASK_BITS,
 						  (unsigned)rng_below(&s->rng[RNG_MISC], w));
 	next = t->mem_spread_rotor + 1 < NODEMASK_BITS ? next_node(t->mem_spread_rotor, mems)
-						      : NODEMASK_BITS;
+						       : NODEMASK_BITS;
 	if (next >= NODEMASK_BITS)
 		next = first_node(mems);
 	t->mem_spread_rotor = next;
@@ -266,7 +266,7 @@ static long validate_change(struct sim *s, const struct cpuset *cs, const struct
 		return 0;
 	if (!nodes_subset(&trial->mems, &cs->parent->mems) ||
 	    !cpus_subset(&trial->cpus, &cs->parent->cpus))
-		return -EACCES;   /* we must stay within our parent */
+		return -EACCES; /* we must stay within our parent */
 	bool exclusive_sibling = cs->parent->nr_exclusive_children > (cs->mem_exclusive ? 1 : 0);
 
 	for (int i = 0; (trial->mem_exclusive || exclusive_sibling) && i < s->cpusets->nr; i++) {
@@ -300,7 +300,7 @@ static long update_cpumask(struct sim *s, struct cpuset *cs, const cpumask_t *cp
 	long rc;
 
 	if (!cs->parent)
-		return -EACCES;   /* the root's cpus are read-only */
+		return -EACCES; /* the root's cpus are read-only */
 	cpus_and(&trial.cpus, cpus, &cpuset_root(s)->cpus);
 	if (!cpus_equal(&trial.cpus, cpus))
 		return -EINVAL;
@@ -349,8 +349,11 @@ static long update_tasks_nodemask(struct sim *s, struct cpuset *cs, const nodema
 		seen[nseen++] = t->mm;
 		mpol_rebind_mm(t->mm, &cs->mems);
 		if (cs->memory_migrate) {
-			sim_explain(s, "    cpuset: mems changed with memory_migrate=1: pid %d's pages follow "
-				    "(update_tasks_nodemask() -> do_migrate_pages())\n", t->pid);
+			sim_explain(s,
+				    "    cpuset: mems changed with memory_migrate=1: pid %d's "
+				    "pages follow "
+				    "(update_tasks_nodemask() -> do_migrate_pages())\n",
+				    t->pid);
 			do_migrate_pages(s, t, old, &cs->mems, MPOL_MF_MOVE_ALL, task_node(s, t),
 					 cost_ns);
 		}
@@ -368,9 +371,9 @@ static long update_nodemask(struct sim *s, struct cpuset *cs, const nodemask_t *
 	long rc;
 
 	if (!cs->parent)
-		return -EACCES;   /* the root's mems are read-only */
+		return -EACCES; /* the root's mems are read-only */
 	if (!nodes_subset(mems, &cpuset_root(s)->mems))
-		return -EINVAL;   /* a node without memory, or none such */
+		return -EINVAL; /* a node without memory, or none such */
 	if (nodes_equal(mems, &cs->mems))
 		return 0;
 	trial.mems = *mems;
@@ -421,9 +424,13 @@ static long cpuset_attach(struct sim *s, struct cpuset *cs, int pid, uint64_t *c
 		return 0;
 	mpol_rebind_mm(t->mm, &cs->mems);
 	if (cs->memory_migrate && !nodes_equal(&from, &cs->mems)) {
-		sim_explain(s, "    cpuset: pid %d attached to a cpuset with memory_migrate=1: its pages "
-			    "follow (cpuset_attach() -> do_migrate_pages())\n", t->pid);
-		do_migrate_pages(s, t, &from, &cs->mems, MPOL_MF_MOVE_ALL, task_node(s, t), cost_ns);
+		sim_explain(
+			s,
+			"    cpuset: pid %d attached to a cpuset with memory_migrate=1: its pages "
+			"follow (cpuset_attach() -> do_migrate_pages())\n",
+			t->pid);
+		do_migrate_pages(s, t, &from, &cs->mems, MPOL_MF_MOVE_ALL, task_node(s, t),
+				 cost_ns);
 	}
 	return 0;
 }

@@ -15,7 +15,7 @@ struct sim;
 struct task;
 
 struct cpuset {
-	char *path;                 /* "/", "/batch", "/batch/a" */
+	char *path; /* "/", "/batch", "/batch/a" */
 	struct cpuset *parent;
 	cpumask_t cpus;
 	nodemask_t mems;
@@ -23,14 +23,14 @@ struct cpuset {
 	bool memory_spread_page;
 	bool memory_spread_slab;
 	bool mem_exclusive;
-	bool removed;               /* rmdir'ed: kept until the tree is freed */
-	int nr_children;            /* live children (rmdir's -EBUSY test) */
-	int nr_exclusive_children;  /* of them, mem_exclusive ones */
-	struct cpuset *hash_next;   /* the cpuset made before it whose path has the same hash */
+	bool removed;		   /* rmdir'ed: kept until the tree is freed */
+	int nr_children;	   /* live children (rmdir's -EBUSY test) */
+	int nr_exclusive_children; /* of them, mem_exclusive ones */
+	struct cpuset *hash_next;  /* the cpuset made before it whose path has the same hash */
 };
 
 struct cpuset_tree {
-	struct cpuset **sets;       /* sets[0] is the root */
+	struct cpuset **sets; /* sets[0] is the root */
 	int nr, cap;
 	/* hashmap_str(path) -> the last cpuset made with that hash, the
 	 * others chained through hash_next (removed ones stay and are
@@ -68,9 +68,13 @@ int cpuset_mem_spread_node(struct sim *s, struct task *t);
 
 enum cpuset_req_action { CS_CREATE, CS_SET, CS_ATTACH, CS_REMOVE };
 enum {
-	CS_HAS_CPUS = 1 << 0, CS_HAS_MEMS = 1 << 1, CS_HAS_MEMORY_MIGRATE = 1 << 2,
-	CS_HAS_SPREAD_PAGE = 1 << 3, CS_HAS_SPREAD_SLAB = 1 << 4,
-	CS_HAS_MEM_EXCLUSIVE = 1 << 5, CS_HAS_PID = 1 << 6,
+	CS_HAS_CPUS = 1 << 0,
+	CS_HAS_MEMS = 1 << 1,
+	CS_HAS_MEMORY_MIGRATE = 1 << 2,
+	CS_HAS_SPREAD_PAGE = 1 << 3,
+	CS_HAS_SPREAD_SLAB = 1 << 4,
+	CS_HAS_MEM_EXCLUSIVE = 1 << 5,
+	CS_HAS_PID = 1 << 6,
 };
 
 /* One `cpuset` record: what an administrator writes under /sys/fs/cgroup. */

@@ -73,7 +73,7 @@ static struct file_obj *vfs_add(struct sim *s, const char *name, uint64_t size, 
 		v->files = n;
 		v->cap = cap;
 		if (v->nr == 0)
-			v->files[v->nr++] = NULL;   /* id 0 means none */
+			v->files[v->nr++] = NULL; /* id 0 means none */
 	}
 	struct file_obj *f = sim_calloc(s, 1, sizeof(*f));
 
@@ -126,7 +126,7 @@ struct file_obj *vfs_create(struct sim *s, const char *name, uint64_t size, int 
 		return NULL;
 	}
 	f->name_next = (uint32_t)head;
-	hashmap_put(&s->vfs->names, h, f->id);   /* key present: cannot fail */
+	hashmap_put(&s->vfs->names, h, f->id); /* key present: cannot fail */
 	return f;
 }
 
@@ -206,7 +206,7 @@ int page_cache_insert(struct file_obj *f, uint64_t index, pfn_t pfn)
 			return -1;
 		}
 		r->nr = 0;
-		memset(r->pfn, 0xff, sizeof(r->pfn));   /* every slot NOPFN */
+		memset(r->pfn, 0xff, sizeof(r->pfn)); /* every slot NOPFN */
 		c->last = r;
 		c->last_key = key + 1;
 	}
@@ -291,7 +291,7 @@ static uint64_t read_cost_ns(struct sim *s, const struct file_obj *f)
 
 	if (mbps <= 0)
 		return 0;
-	return (uint64_t)((double)s->topo->page_size * 1000.0 / mbps);   /* bytes/(MB/s) in ns */
+	return (uint64_t)((double)s->topo->page_size * 1000.0 / mbps); /* bytes/(MB/s) in ns */
 }
 
 /* Models filemap_get_folio() + filemap_add_folio(), reading the page
@@ -370,12 +370,14 @@ void file_add_mapper(struct file_obj *f, struct vm_area_struct *vma)
 {
 	if (f->nr_mappers == f->cap_mappers) {
 		int cap = f->cap_mappers ? f->cap_mappers * 2 : 4;
-		struct mm_struct **m = host_realloc(f->cache.oom, f->mappers, (size_t)cap * sizeof(*m));
+		struct mm_struct **m =
+			host_realloc(f->cache.oom, f->mappers, (size_t)cap * sizeof(*m));
 
 		if (!m)
 			return;
 		f->mappers = m;
-		struct vm_area_struct **v = host_realloc(f->cache.oom, f->mapper_vmas, (size_t)cap * sizeof(*v));
+		struct vm_area_struct **v =
+			host_realloc(f->cache.oom, f->mapper_vmas, (size_t)cap * sizeof(*v));
 
 		if (!v)
 			return;
@@ -427,7 +429,7 @@ static void page_span(const struct sim *s, uint64_t off, uint64_t len, uint64_t 
 static long io_failed(const struct task *t, uint64_t done)
 {
 	if (t && t->state != TASK_RUNNING)
-		return -EINTR;   /* the task is gone; nobody sees the result */
+		return -EINTR; /* the task is gone; nobody sees the result */
 	return done ? (long)done : -ENOMEM;
 }
 

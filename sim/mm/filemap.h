@@ -34,45 +34,45 @@ struct vm_area_struct;
 #define PC_RUN_PAGES (1u << PC_RUN_BITS)
 
 struct pc_run {
-	uint32_t nr;                /* cached pages in the run */
-	pfn_t pfn[PC_RUN_PAGES];    /* NOPFN = not cached */
+	uint32_t nr;		 /* cached pages in the run */
+	pfn_t pfn[PC_RUN_PAGES]; /* NOPFN = not cached */
 };
 
 struct page_cache {
-	struct hashmap runs;        /* index >> PC_RUN_BITS -> struct pc_run * */
-	uint64_t nr;                /* cached pages */
-	struct pc_run *last;        /* the run last looked up */
-	uint64_t last_key;          /* its key + 1 (0 = none) */
-	bool *oom;                  /* the simulation's host_oom (core/hostmem.h) */
+	struct hashmap runs; /* index >> PC_RUN_BITS -> struct pc_run * */
+	uint64_t nr;	     /* cached pages */
+	struct pc_run *last; /* the run last looked up */
+	uint64_t last_key;   /* its key + 1 (0 = none) */
+	bool *oom;	     /* the simulation's host_oom (core/hostmem.h) */
 };
 
 struct file_obj {
 	uint32_t id;
-	char *name;                 /* path shown in numa_maps */
-	uint32_t name_next;         /* next declared file with the same name hash */
-	uint64_t size;              /* bytes */
-	int device;                 /* topology device index, -1 for none/shmem */
-	bool shmem;                 /* shared anonymous memory object */
-	uint64_t acct_pages;        /* shmem: pages charged to Committed_AS until it dies */
+	char *name;	     /* path shown in numa_maps */
+	uint32_t name_next;  /* next declared file with the same name hash */
+	uint64_t size;	     /* bytes */
+	int device;	     /* topology device index, -1 for none/shmem */
+	bool shmem;	     /* shared anonymous memory object */
+	uint64_t acct_pages; /* shmem: pages charged to Committed_AS until it dies */
 	struct page_cache cache;
 	uint64_t nr_dirty, nr_writeback;
-	uint64_t wb_cursor;         /* page index where writeback resumes */
-	uint64_t dirtied_when;      /* ns: when the file last went from clean to dirty */
+	uint64_t wb_cursor;    /* page index where writeback resumes */
+	uint64_t dirtied_when; /* ns: when the file last went from clean to dirty */
 	int nr_mappers, cap_mappers;
 	struct mm_struct **mappers; /* i_mmap: one entry per mapping VMA */
 	struct vm_area_struct **mapper_vmas;
 };
 
 struct vfs {
-	struct file_obj **files;    /* indexed by id; 0 unused */
+	struct file_obj **files; /* indexed by id; 0 unused */
 	uint32_t nr, cap;
-	struct hashmap names;       /* hashmap_str(name) -> first declared file id */
-	unsigned spread_rotor;      /* cpuset memory_spread_page rotor */
-	uint64_t *dev_busy_until;   /* per topology device: I/O queued until then */
-	bool flusher_queued;        /* a background writeback event is pending */
-	uint32_t wb_file;           /* file where background writeback resumes */
-	uint64_t wb_start_all;      /* pages still to write for a start-all wakeup */
-	bool kupdate_queued;        /* a periodic writeback event is pending */
+	struct hashmap names;	  /* hashmap_str(name) -> first declared file id */
+	unsigned spread_rotor;	  /* cpuset memory_spread_page rotor */
+	uint64_t *dev_busy_until; /* per topology device: I/O queued until then */
+	bool flusher_queued;	  /* a background writeback event is pending */
+	uint32_t wb_file;	  /* file where background writeback resumes */
+	uint64_t wb_start_all;	  /* pages still to write for a start-all wakeup */
+	bool kupdate_queued;	  /* a periodic writeback event is pending */
 };
 
 int vfs_init(struct sim *s);

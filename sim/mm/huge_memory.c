@@ -105,23 +105,25 @@ static uint64_t huge_ilx(const struct sim *s, const struct vm_area_struct *vma, 
 	       ((haddr - vma->start) >> (s->topo->page_shift + HPAGE_PMD_ORDER));
 }
 
-static void explain_fault(struct sim *s, struct task *t, struct vm_area_struct *vma,
-			  uint64_t haddr, pfn_t pfn)
+static void explain_fault(struct sim *s, struct task *t, struct vm_area_struct *vma, uint64_t haddr,
+			  pfn_t pfn)
 {
 	char pol[128];
 
 	mpol_to_str(get_vma_policy(t, vma, haddr), pol, sizeof(pol));
 	if (pfn == NOPFN) {
-		sim_explain(s, "    fault: no order-9 page under defrag=%s (policy %s): "
+		sim_explain(s,
+			    "    fault: no order-9 page under defrag=%s (policy %s): "
 			    "thp_fault_fallback, base pages\n",
 			    tunable_word(TUN_THP_DEFRAG, tun(&s->tun, TUN_THP_DEFRAG)), pol);
 		return;
 	}
 	int nid = pfn_to_nid(&s->mem, pfn);
 
-	sim_explain(s, "    fault: transparent huge page (2 MiB) on node %d (policy %s), the task "
-		    "runs on node %d%s\n", nid, pol, task_node(s, t),
-		    nid == task_node(s, t) ? " (local)" : "");
+	sim_explain(s,
+		    "    fault: transparent huge page (2 MiB) on node %d (policy %s), the task "
+		    "runs on node %d%s\n",
+		    nid, pol, task_node(s, t), nid == task_node(s, t) ? " (local)" : "");
 }
 
 /* Models get_huge_zero_page(): the first read fault that maps the huge
@@ -135,7 +137,8 @@ static bool get_huge_zero_page(struct sim *s, struct task *t, uint64_t *stall)
 	if (s->mem.huge_zero_pfn != NOPFN)
 		return true;
 	pfn_t pfn = alloc_pages_mpol(s, t, get_vma_policy(t, NULL, 0), false, 0,
-				     (GFP_TRANSHUGE_LIGHT | __GFP_DIRECT_RECLAIM | __GFP_ZERO) & ~__GFP_MOVABLE,
+				     (GFP_TRANSHUGE_LIGHT | __GFP_DIRECT_RECLAIM | __GFP_ZERO) &
+					     ~__GFP_MOVABLE,
 				     HPAGE_PMD_ORDER, stall);
 
 	if (pfn == NOPFN) {
@@ -164,7 +167,7 @@ int do_huge_pmd_anonymous_page(struct sim *s, struct task *t, struct vm_area_str
 				anon_vma_get(s, vma->anon_vma)->base_vpn);
 
 	if (rel < INT32_MIN || rel > INT32_MAX - (int64_t)HPAGE_PMD_NR)
-		return 1;   /* the compact index cannot record it: base pages */
+		return 1; /* the compact index cannot record it: base pages */
 	if (!write) {
 		/* set_huge_zero_page(): a read maps the huge zero page;
 		 * without one the fault falls back to base pages */
@@ -198,7 +201,7 @@ int do_huge_pmd_anonymous_page(struct sim *s, struct task *t, struct vm_area_str
 		    sim_pages_to_bytes(s, HPAGE_PMD_NR));
 	if (set_pmd(s, t->mm, haddr, pfn, PTE_PRESENT | PTE_WRITE | PTE_YOUNG | PTE_DIRTY))
 		return -ENOMEM;
-	t->mm->rss += HPAGE_PMD_NR;   /* MM_ANONPAGES counts its base pages */
+	t->mm->rss += HPAGE_PMD_NR; /* MM_ANONPAGES counts its base pages */
 	s->mem.events[THP_FAULT_ALLOC]++;
 	res->pte = pgtable_get(&t->mm->pt, vpn);
 	return 0;
@@ -349,12 +352,13 @@ uint64_t thp_recommended_min_free_kbytes(const struct sim *s)
 	uint64_t nr_zones = 0, pageblock = HPAGE_PMD_NR;
 
 	for (int n = 0; n < s->mem.nr_nodes; n++)
-		for (int t = 0; t <= ZONE_NORMAL; t++)   /* zone_idx <= gfp_zone(GFP_USER) */
+		for (int t = 0; t <= ZONE_NORMAL; t++) /* zone_idx <= gfp_zone(GFP_USER) */
 			if (zone_populated(&s->mem.nodes[n].zones[t]))
 				nr_zones++;
 	/* two free pageblocks per zone, and MIGRATE_PCPTYPES^2 for fallbacks */
-	uint64_t rec = pageblock * nr_zones * 2 + pageblock * nr_zones * MIGRATE_PCPTYPES * MIGRATE_PCPTYPES;
-	uint64_t cap = nr_free_buffer_pages(s) / 20;   /* at most 5% of lowmem */
+	uint64_t rec = pageblock * nr_zones * 2 +
+		       pageblock * nr_zones * MIGRATE_PCPTYPES * MIGRATE_PCPTYPES;
+	uint64_t cap = nr_free_buffer_pages(s) / 20; /* at most 5% of lowmem */
 
 	if (rec > cap)
 		rec = cap;
@@ -401,13 +405,17 @@ int thp_check_head(const struct sim *s, pfn_t head, struct nerr *err)
 	const struct frames *f = &s->mem.f;
 
 	if ((head & (HPAGE_PMD_NR - 1)) || frame_order(f, head) != HPAGE_PMD_ORDER ||
-	    !(f->flags[head] & PG_head) || !(f->flags[head] & PG_anon) || head + HPAGE_PMD_NR > f->nr)
-		return nerr_set(err, "--check: THP head pfn %u is not an aligned anonymous order-9 head",
+	    !(f->flags[head] & PG_head) || !(f->flags[head] & PG_anon) ||
+	    head + HPAGE_PMD_NR > f->nr)
+		return nerr_set(err,
+				"--check: THP head pfn %u is not an aligned anonymous order-9 head",
 				head);
 	for (pfn_t i = 1; i < HPAGE_PMD_NR; i++)
 		if (f->flags[head + i] || f->mapcount[head + i] || f->mapping[head + i])
-			return nerr_set(err, "--check: THP pfn %u: tail pfn %u has flags %#x, mapcount "
-					"%u, mapping %u", head, head + i, f->flags[head + i],
-					f->mapcount[head + i], f->mapping[head + i]);
+			return nerr_set(err,
+					"--check: THP pfn %u: tail pfn %u has flags %#x, mapcount "
+					"%u, mapping %u",
+					head, head + i, f->flags[head + i], f->mapcount[head + i],
+					f->mapping[head + i]);
 	return 0;
 }

@@ -22,8 +22,13 @@
 static bool madvise_behavior_valid(int advice)
 {
 	switch (advice) {
-	case MADV_WILLNEED: case MADV_DONTNEED: case MADV_FREE: case MADV_HUGEPAGE:
-	case MADV_NOHUGEPAGE: case MADV_COLD: case MADV_PAGEOUT:
+	case MADV_WILLNEED:
+	case MADV_DONTNEED:
+	case MADV_FREE:
+	case MADV_HUGEPAGE:
+	case MADV_NOHUGEPAGE:
+	case MADV_COLD:
+	case MADV_PAGEOUT:
 		return true;
 	default:
 		return false;
@@ -103,7 +108,7 @@ static void free_one(void *ctx, uint64_t vpn, pte_t *e)
 
 		*e = p & ~(pte_t)(PTE_DIRTY | PTE_YOUNG);
 		if (head != pfn)
-			return;   /* the head entry decides for the PMD */
+			return; /* the head entry decides for the PMD */
 	}
 	if (!(f->flags[pfn] & PG_anon) || f->mapcount[pfn] != 1)
 		return;
@@ -170,7 +175,8 @@ static long madvise_cold_pageout(struct sim *s, struct mm_struct *mm, struct vm_
 	if (v->flags & (VM_LOCKED | VM_HUGETLB))
 		return -EINVAL;
 	thp_split_edges(s, mm, start, end);
-	pgtable_walk(&mm->pt, start >> s->topo->page_shift, end >> s->topo->page_shift, cold_one, &w);
+	pgtable_walk(&mm->pt, start >> s->topo->page_shift, end >> s->topo->page_shift, cold_one,
+		     &w);
 	if (pageout && w.n)
 		reclaim_pages(s, w.pfns, w.n, cost_ns);
 	free(w.pfns);
@@ -183,8 +189,8 @@ static long madvise_cold_pageout(struct sim *s, struct mm_struct *mm, struct vm_
 static long madvise_willneed(struct sim *s, struct task *t, struct vm_area_struct *v,
 			     uint64_t start, uint64_t end, uint64_t *cost_ns)
 {
-	struct file_obj *f = (v->flags & VM_FILE) && !(v->flags & VM_SHMEM) ? vfs_file(s, v->file)
-									       : NULL;
+	struct file_obj *f =
+		(v->flags & VM_FILE) && !(v->flags & VM_SHMEM) ? vfs_file(s, v->file) : NULL;
 	unsigned shift = s->topo->page_shift;
 
 	if (!f)
@@ -198,7 +204,7 @@ static long madvise_willneed(struct sim *s, struct task *t, struct vm_area_struc
 			break;
 		if (page_cache_lookup(f, idx) == NOPFN &&
 		    filemap_get_page(s, t, f, idx, v, cost_ns) == NOPFN)
-			return 0;   /* readahead gives up quietly */
+			return 0; /* readahead gives up quietly */
 	}
 	return 0;
 }
@@ -223,7 +229,7 @@ static long madvise_vma(struct sim *s, struct task *t, struct vm_area_struct *v,
 		struct free_walk w = {s, mm};
 
 		if (!dontneed_valid(s, v, start, &end, advice) ||
-		    (v->flags & (VM_FILE | VM_SHMEM | VM_SHARED)))   /* vma_is_anonymous() */
+		    (v->flags & (VM_FILE | VM_SHMEM | VM_SHARED))) /* vma_is_anonymous() */
 			return -EINVAL;
 		thp_split_edges(s, mm, start, end);
 		pgtable_walk(&mm->pt, start >> s->topo->page_shift, end >> s->topo->page_shift,
@@ -251,7 +257,7 @@ long do_madvise(struct sim *s, struct task *t, uint64_t start, uint64_t len_in, 
 	uint64_t len = (len_in + psz - 1) & ~(psz - 1);
 
 	if (len_in && !len)
-		return -EINVAL;   /* rounded up from a small negative */
+		return -EINVAL; /* rounded up from a small negative */
 	uint64_t end = start + len;
 
 	if (end < start)

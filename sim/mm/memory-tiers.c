@@ -49,7 +49,7 @@ static void set_node_memory_tiers(const struct topology *t, struct memory_tiers 
 	for (int n = 0; n < t->nr_nodes; n++) {
 		if (!has_memory(t, n))
 			continue;
-		int start = t->nodes[n].adistance & ~(MEMTIER_CHUNK_SIZE - 1);   /* round_down() */
+		int start = t->nodes[n].adistance & ~(MEMTIER_CHUNK_SIZE - 1); /* round_down() */
 
 		node_set(&mt->tier[find_create_memory_tier(mt, start)].nodes, n);
 	}
@@ -105,7 +105,8 @@ static int establish_demotion_targets(const struct topology *t, struct memory_ti
 		for (int n = 0; n < t->nr_nodes; n++)
 			cpus |= node_isset(&mt->tier[i].nodes, n) && t->nodes[n].nr_cpus > 0;
 		if (cpus) {
-			mt->top_tier_adistance = mt->tier[i].adistance_start + MEMTIER_CHUNK_SIZE - 1;
+			mt->top_tier_adistance =
+				mt->tier[i].adistance_start + MEMTIER_CHUNK_SIZE - 1;
 			break;
 		}
 	}
@@ -211,8 +212,8 @@ void memory_tiers_print(const struct memory_tiers *mt, FILE *out)
 		if (nodes_empty(&mt->preferred[n]))
 			fprintf(out, "Demotion targets for Node %d: null\n", n);
 		else
-			fprintf(out, "Demotion targets for Node %d: preferred: %s, fallback: %s\n", n,
-				nodelist(&mt->preferred[n], a, sizeof(a)),
+			fprintf(out, "Demotion targets for Node %d: preferred: %s, fallback: %s\n",
+				n, nodelist(&mt->preferred[n], a, sizeof(a)),
 				nodelist(&mt->tier[i].lower_tier_mask, b, sizeof(b)));
 	}
 }
@@ -234,13 +235,16 @@ int memory_tiers_check(const struct memory_tiers *mt, const struct topology *t, 
 		if (t->nodes[n].adistance < mt->tier[i].adistance_start ||
 		    t->nodes[n].adistance >= mt->tier[i].adistance_start + MEMTIER_CHUNK_SIZE) {
 			snprintf(why, len, "node %d (adistance %d) is in memory_tier%d", n,
-				 t->nodes[n].adistance, mt->tier[i].adistance_start >> MEMTIER_CHUNK_BITS);
+				 t->nodes[n].adistance,
+				 mt->tier[i].adistance_start >> MEMTIER_CHUNK_BITS);
 			return -1;
 		}
 		for (int d = 0; d < t->nr_nodes; d++)
 			if (node_isset(&mt->preferred[n], d) &&
-			    (mt->node_tier[d] <= i || !node_isset(&mt->tier[i].lower_tier_mask, d))) {
-				snprintf(why, len, "node %d demotes to node %d, not in a lower tier", n, d);
+			    (mt->node_tier[d] <= i ||
+			     !node_isset(&mt->tier[i].lower_tier_mask, d))) {
+				snprintf(why, len,
+					 "node %d demotes to node %d, not in a lower tier", n, d);
 				return -1;
 			}
 	}
@@ -259,22 +263,26 @@ int tiering_check(struct sim *s, char *why, size_t len)
 		for (int i = 0; i < NR_TIER_STAT; i++)
 			sum[i] += pg->tier_stat[i];
 		node_get_allowed_targets(mt, n, &targets);
-		if ((pg->tier_stat[TIER_STAT(PGDEMOTE_KSWAPD)] || pg->tier_stat[TIER_STAT(PGDEMOTE_DIRECT)]) &&
+		if ((pg->tier_stat[TIER_STAT(PGDEMOTE_KSWAPD)] ||
+		     pg->tier_stat[TIER_STAT(PGDEMOTE_DIRECT)]) &&
 		    nodes_empty(&targets)) {
 			snprintf(why, len, "node %d demoted pages but has no lower tier", n);
 			return -1;
 		}
 		if (pg->tier_stat[TIER_STAT(PGPROMOTE_SUCCESS)] && !node_is_toptier(mt, n)) {
-			snprintf(why, len, "pages were promoted to node %d, not a top-tier node", n);
+			snprintf(why, len, "pages were promoted to node %d, not a top-tier node",
+				 n);
 			return -1;
 		}
 		if (pg->tier_stat[TIER_STAT(PGPROMOTE_SUCCESS)] >
 		    pg->tier_stat[TIER_STAT(PGPROMOTE_CANDIDATE)] +
-		    pg->tier_stat[TIER_STAT(PGPROMOTE_CANDIDATE_NRL)]) {
-			snprintf(why, len, "node %d: pgpromote_success %llu > the candidates %llu + %llu", n,
+			    pg->tier_stat[TIER_STAT(PGPROMOTE_CANDIDATE_NRL)]) {
+			snprintf(why, len,
+				 "node %d: pgpromote_success %llu > the candidates %llu + %llu", n,
 				 (unsigned long long)pg->tier_stat[TIER_STAT(PGPROMOTE_SUCCESS)],
 				 (unsigned long long)pg->tier_stat[TIER_STAT(PGPROMOTE_CANDIDATE)],
-				 (unsigned long long)pg->tier_stat[TIER_STAT(PGPROMOTE_CANDIDATE_NRL)]);
+				 (unsigned long long)
+					 pg->tier_stat[TIER_STAT(PGPROMOTE_CANDIDATE_NRL)]);
 			return -1;
 		}
 	}

@@ -33,17 +33,17 @@ struct sim;
 #define MEMTIER_ADISTANCE_DRAM ((4 * MEMTIER_CHUNK_SIZE) + (MEMTIER_CHUNK_SIZE >> 1))
 
 struct memory_tier {
-	int adistance_start;         /* adistance rounded down to MEMTIER_CHUNK_SIZE */
+	int adistance_start; /* adistance rounded down to MEMTIER_CHUNK_SIZE */
 	nodemask_t nodes;
-	nodemask_t lower_tier_mask;  /* nodes of all tiers below this one */
+	nodemask_t lower_tier_mask; /* nodes of all tiers below this one */
 };
 
 struct memory_tiers {
 	int nr_nodes;
 	int nr_tiers;
-	struct memory_tier *tier;    /* by adistance_start, fastest first */
-	int *node_tier;              /* node -> index in tier[], -1: no memory */
-	nodemask_t *preferred;       /* node_demotion[node].preferred */
+	struct memory_tier *tier; /* by adistance_start, fastest first */
+	int *node_tier;		  /* node -> index in tier[], -1: no memory */
+	nodemask_t *preferred;	  /* node_demotion[node].preferred */
 	int top_tier_adistance;
 };
 

@@ -26,7 +26,7 @@
 
 unsigned huge_page_order(const struct sim *s)
 {
-	return 21 - s->topo->page_shift;   /* 2 MiB */
+	return 21 - s->topo->page_shift; /* 2 MiB */
 }
 
 int zero_page_nid(const struct sim *s)
@@ -50,7 +50,8 @@ static uint64_t copy_cost(struct sim *s, pfn_t from, pfn_t to, uint64_t pages)
 	int a = pfn_to_nid(&s->mem, from), b = pfn_to_nid(&s->mem, to);
 
 	sim_traffic(s, a, b, sim_pages_to_bytes(s, pages));
-	return per_page_cost(s, TUN_SIM_COST_COPY_PAGE_NS, pages) * (uint64_t)topo_distance(s->topo, a, b) / 10;
+	return per_page_cost(s, TUN_SIM_COST_COPY_PAGE_NS, pages) *
+	       (uint64_t)topo_distance(s->topo, a, b) / 10;
 }
 
 static unsigned vma_order(const struct sim *s, const struct vm_area_struct *v)
@@ -67,15 +68,16 @@ static int set_ptes(struct sim *s, struct task *t, uint64_t addr, pfn_t pfn, uns
 
 	vpn &= ~(n - 1);
 	for (uint64_t i = 0; i < n; i++)
-		if (pgtable_set(&t->mm->pt, vpn + i, mk_pte(pfn + i, flags | (order ? PTE_HUGE : 0))))
+		if (pgtable_set(&t->mm->pt, vpn + i,
+				mk_pte(pfn + i, flags | (order ? PTE_HUGE : 0))))
 			return -ENOMEM;
 	t->mm->rss++;
 	return 0;
 }
 
 /* A new private anonymous page (or huge page) for vma at addr. */
-static int new_anon_page(struct sim *s, struct task *t, struct vm_area_struct *vma,
-			 uint64_t addr, pfn_t *out, struct fault_result *res)
+static int new_anon_page(struct sim *s, struct task *t, struct vm_area_struct *vma, uint64_t addr,
+			 pfn_t *out, struct fault_result *res)
 {
 	unsigned order = vma_order(s, vma);
 	unsigned shift = s->topo->page_shift + order;
@@ -94,8 +96,8 @@ static int new_anon_page(struct sim *s, struct task *t, struct vm_area_struct *v
 				anon_vma_get(s, vma->anon_vma)->base_vpn);
 	if (rel < INT32_MIN || rel > INT32_MAX)
 		return -ENOMEM;
-	pfn_t pfn = alloc_user_pages(s, t, vma, ilx, GFP_HIGHUSER_MOVABLE | (order ? __GFP_COMP : 0),
-				     order, &stall);
+	pfn_t pfn = alloc_user_pages(
+		s, t, vma, ilx, GFP_HIGHUSER_MOVABLE | (order ? __GFP_COMP : 0), order, &stall);
 
 	res->cost_ns += stall;
 	if (pfn == NOPFN)
@@ -104,16 +106,20 @@ static int new_anon_page(struct sim *s, struct task *t, struct vm_area_struct *v
 		s->mem.f.flags[pfn] = PG_head | PG_huge | (order << PG_ORDER_SHIFT);
 	else
 		s->mem.f.flags[pfn] = 0;
-	page_add_new_anon_rmap(s, pfn, order, vma, addr & ~((1ULL << (s->topo->page_shift + order)) - 1));
+	page_add_new_anon_rmap(s, pfn, order, vma,
+			       addr & ~((1ULL << (s->topo->page_shift + order)) - 1));
 	res->cost_ns += per_page_cost(s, TUN_SIM_COST_ZERO_PAGE_NS, 1ULL << order);
 	/* clear_page() on the task's CPU writes the whole page to its node */
-	sim_traffic(s, task_node(s, t), pfn_to_nid(&s->mem, pfn), sim_pages_to_bytes(s, 1ULL << order));
+	sim_traffic(s, task_node(s, t), pfn_to_nid(&s->mem, pfn),
+		    sim_pages_to_bytes(s, 1ULL << order));
 	if (s->explain) {
 		int nid = pfn_to_nid(&s->mem, pfn);
 		char pol[128];
 
 		mpol_to_str(get_vma_policy(t, vma, addr), pol, sizeof(pol));
-		sim_explain(s, "    fault: new %s page on node %d (policy %s), the task runs on node %d%s\n",
+		sim_explain(s,
+			    "    fault: new %s page on node %d (policy %s), the task runs on node "
+			    "%d%s\n",
 			    order ? "huge" : "anonymous", nid, pol, task_node(s, t),
 			    nid == task_node(s, t) ? " (local)" : "");
 	}
@@ -136,8 +142,9 @@ static int do_anonymous_page(struct sim *s, struct task *t, struct vm_area_struc
 			return rc;
 	}
 	if (!write && !(vma->flags & VM_HUGETLB)) {
-		sim_explain(s, "    fault: a read of untouched anonymous memory maps the shared zero page: "
-			    "no page is allocated until a write (do_anonymous_page())\n");
+		sim_explain(s, "    fault: a read of untouched anonymous memory maps the shared "
+			       "zero page: "
+			       "no page is allocated until a write (do_anonymous_page())\n");
 		res->pte = mk_pte(0, PTE_PRESENT | PTE_ZERO | PTE_YOUNG);
 		return pgtable_set(&t->mm->pt, addr >> s->topo->page_shift, res->pte) ? -ENOMEM : 0;
 	}
@@ -226,7 +233,7 @@ static int do_file_fault(struct sim *s, struct task *t, struct vm_area_struct *v
 	if (!file)
 		return -EFAULT;
 	if (!file->shmem && index >= (file->size + s->topo->page_size - 1) >> s->topo->page_shift)
-		return -EFAULT;   /* beyond EOF: SIGBUS */
+		return -EFAULT; /* beyond EOF: SIGBUS */
 	/* a fault that has to read the page is a major fault */
 	if (!file->shmem && page_cache_lookup(file, index) == NOPFN)
 		s->mem.events[PGMAJFAULT]++;
@@ -251,8 +258,9 @@ static int do_file_fault(struct sim *s, struct task *t, struct vm_area_struct *v
 	if (vma->flags & VM_LOCKED)
 		mlock_file_page(s, pfn);
 	t->mm->rss++;
-	res->pte = mk_pte(pfn, PTE_PRESENT | PTE_YOUNG |
-			  ((vma->flags & VM_SHARED) && write ? PTE_WRITE | PTE_DIRTY : 0));
+	res->pte = mk_pte(pfn,
+			  PTE_PRESENT | PTE_YOUNG |
+				  ((vma->flags & VM_SHARED) && write ? PTE_WRITE | PTE_DIRTY : 0));
 	return pgtable_set(&t->mm->pt, vpn, res->pte) ? -ENOMEM : 0;
 }
 
@@ -304,7 +312,7 @@ static int do_swap_page(struct sim *s, struct task *t, struct vm_area_struct *vm
 	bool exclusive = f->mapcount[pfn] == 1 && !(f->flags[pfn] & PG_swapcache);
 
 	res->pte = mk_pte(pfn, PTE_PRESENT | PTE_YOUNG |
-			  (write && exclusive ? PTE_WRITE | PTE_DIRTY : 0));
+				       (write && exclusive ? PTE_WRITE | PTE_DIRTY : 0));
 	if (pgtable_set(&t->mm->pt, addr >> s->topo->page_shift, res->pte))
 		return -ENOMEM;
 	if (write && !exclusive)
@@ -341,7 +349,7 @@ static int do_numa_page(struct sim *s, struct task *t, struct vm_area_struct *vm
 	uint16_t last = s->mem.f.last_cpupid[pfn];
 	unsigned flags = 0;
 	int nid = pfn_to_nid(&s->mem, pfn), target;
-	uint64_t n = head != NOPFN ? HPAGE_PMD_NR : 1;   /* do_huge_pmd_numa_page(): the PMD */
+	uint64_t n = head != NOPFN ? HPAGE_PMD_NR : 1; /* do_huge_pmd_numa_page(): the PMD */
 	uint64_t base = head != NOPFN ? vpn & ~(uint64_t)(HPAGE_PMD_NR - 1) : vpn;
 
 	res->cost_ns += tun(&s->tun, TUN_SIM_COST_NUMA_HINT_FAULT_NS);
@@ -355,21 +363,23 @@ static int do_numa_page(struct sim *s, struct task *t, struct vm_area_struct *vm
 	target = numa_migrate_check(s, t, vma, addr, pfn, &flags);
 	if (target >= 0) {
 		if (!migrate_misplaced_page(s, t, pfn, target, &res->cost_ns)) {
-			sim_explain(s, "    numa hinting fault: page moves from node %d to node %d\n", nid,
-				    target);
+			sim_explain(s,
+				    "    numa hinting fault: page moves from node %d to node %d\n",
+				    nid, target);
 			nid = target;
 			flags |= TNF_MIGRATED;
-			if (head == NOPFN)   /* a THP's move has no copy window */
+			if (head == NOPFN) /* a THP's move has no copy window */
 				res->wait_until = migration_wait_until(s, pfn);
 		} else {
 			flags |= TNF_MIGRATE_FAIL;
 		}
 	}
 	if (head != NOPFN)
-		res->pte = pgtable_get(&t->mm->pt, vpn);   /* a THP moved at once */
+		res->pte = pgtable_get(&t->mm->pt, vpn); /* a THP moved at once */
 	task_numa_fault(s, t, last, nid, (int)n, flags);
 	if (!(flags & TNF_MIGRATED) && write && !(res->pte & PTE_WRITE)) {
-		if ((res->pte & PTE_HUGE) && do_huge_pmd_wp_page(s, t, vma, addr, res->pte, res) <= 0)
+		if ((res->pte & PTE_HUGE) &&
+		    do_huge_pmd_wp_page(s, t, vma, addr, res->pte, res) <= 0)
 			return 0;
 		res->pte = pgtable_get(&t->mm->pt, vpn);
 		return do_wp_page(s, t, vma, addr, res->pte, res);
@@ -394,8 +404,11 @@ int handle_mm_fault(struct sim *s, struct task *t, uint64_t addr, bool write,
 	old = pgtable_get(&t->mm->pt, addr >> s->topo->page_shift);
 	if (old & PTE_MIGRATION) {
 		res->wait_until = migration_wait_until(s, (pfn_t)pte_val(old));
-		sim_explain(s, "    fault on a migration entry: pid %d waits until the page's copy is done, "
-			    "%.6f ms (migration_entry_wait())\n", t->pid, (double)res->wait_until / 1e6);
+		sim_explain(s,
+			    "    fault on a migration entry: pid %d waits until the page's copy is "
+			    "done, "
+			    "%.6f ms (migration_entry_wait())\n",
+			    t->pid, (double)res->wait_until / 1e6);
 		res->pte = old;
 		return 0;
 	}
@@ -411,7 +424,7 @@ int handle_mm_fault(struct sim *s, struct task *t, uint64_t addr, bool write,
 			return rc;
 		old = pgtable_get(&t->mm->pt, addr >> s->topo->page_shift);
 	}
-	if (pte_present(old))   /* only write faults reach here */
+	if (pte_present(old)) /* only write faults reach here */
 		return do_wp_page(s, t, vma, addr, old, res);
 	if (vma->flags & (VM_FILE | VM_SHMEM))
 		return do_file_fault(s, t, vma, addr, write, res);

@@ -17,9 +17,9 @@ struct vm_area_struct;
 
 /* What a fault needs from the caller and gives back. */
 struct fault_result {
-	uint64_t cost_ns;       /* time the faulting task spends */
-	uint64_t wait_until;    /* non-zero: blocked on a migration entry until then */
-	pte_t pte;              /* the entry after the fault */
+	uint64_t cost_ns;    /* time the faulting task spends */
+	uint64_t wait_until; /* non-zero: blocked on a migration entry until then */
+	pte_t pte;	     /* the entry after the fault */
 };
 
 /*

@@ -80,8 +80,7 @@ bool mpol_equal(const struct mempolicy *a, const struct mempolicy *b)
 {
 	if (a == b)
 		return true;
-	if (!a || !b || a->mode != b->mode || a->flags != b->flags ||
-	    a->home_node != b->home_node)
+	if (!a || !b || a->mode != b->mode || a->flags != b->flags || a->home_node != b->home_node)
 		return false;
 	if ((a->flags & (MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES)) &&
 	    !nodes_equal(&a->user_nodes, &b->user_nodes))
@@ -94,8 +93,11 @@ bool mpol_equal(const struct mempolicy *a, const struct mempolicy *b)
 void mpol_to_str(const struct mempolicy *p, char *buf, size_t len)
 {
 	static const char *const names[MPOL_MAX] = {
-		[MPOL_DEFAULT] = "default", [MPOL_PREFERRED] = "prefer", [MPOL_BIND] = "bind",
-		[MPOL_INTERLEAVE] = "interleave", [MPOL_LOCAL] = "local",
+		[MPOL_DEFAULT] = "default",
+		[MPOL_PREFERRED] = "prefer",
+		[MPOL_BIND] = "bind",
+		[MPOL_INTERLEAVE] = "interleave",
+		[MPOL_LOCAL] = "local",
 		[MPOL_PREFERRED_MANY] = "prefer (many)",
 		[MPOL_WEIGHTED_INTERLEAVE] = "weighted interleave",
 	};
@@ -110,12 +112,16 @@ void mpol_to_str(const struct mempolicy *p, char *buf, size_t len)
 	}
 	off = (size_t)snprintf(buf, len, "%s", names[mode]);
 	if ((flags & MPOL_MODE_FLAGS) && off < len) {
-		off += (size_t)snprintf(buf + off, len - off, "=%s%s%s",
-				(flags & MPOL_F_STATIC_NODES) ? "static" :
-				(flags & MPOL_F_RELATIVE_NODES) ? "relative" : "",
-				(flags & MPOL_F_NUMA_BALANCING) &&
-				(flags & (MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES)) ? "|" : "",
-				(flags & MPOL_F_NUMA_BALANCING) ? "balancing" : "");
+		off += (size_t)snprintf(
+			buf + off, len - off, "=%s%s%s",
+			(flags & MPOL_F_STATIC_NODES)	  ? "static"
+			: (flags & MPOL_F_RELATIVE_NODES) ? "relative"
+							  : "",
+			(flags & MPOL_F_NUMA_BALANCING) &&
+					(flags & (MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES))
+				? "|"
+				: "",
+			(flags & MPOL_F_NUMA_BALANCING) ? "balancing" : "");
 	}
 	if (mode == MPOL_DEFAULT || mode == MPOL_LOCAL || nodes_empty(&p->nodes) || off >= len)
 		return;
@@ -138,7 +144,8 @@ static int node_ord(const nodemask_t *m, int n)
 
 	if (!node_isset(m, n))
 		return -1;
-	for_each_node_mask(i, m) {
+	for_each_node_mask(i, m)
+	{
 		if (i == n)
 			break;
 		ord++;
@@ -165,8 +172,7 @@ static void nodes_remap(nodemask_t *dst, const nodemask_t *src, const nodemask_t
 	nodemask_t r = {{0}};
 	int n;
 
-	for_each_node_mask(n, src)
-		node_set(&r, node_remap(n, old, new));
+	for_each_node_mask(n, src) node_set(&r, node_remap(n, old, new));
 	*dst = r;
 }
 
@@ -179,8 +185,7 @@ static void mpol_relative_nodemask(nodemask_t *ret, const nodemask_t *orig, cons
 	int n;
 
 	if (w)
-		for_each_node_mask(n, orig)
-			node_set(&r, nth_node(rel, (unsigned)n % w));
+		for_each_node_mask(n, orig) node_set(&r, nth_node(rel, (unsigned)n % w));
 	*ret = r;
 }
 
@@ -232,7 +237,7 @@ static long mpol_set_nodemask(struct sim *s, struct task *t, struct mempolicy *p
 
 	if (pol->mode == MPOL_LOCAL)
 		return 0;
-	cpuset_task_mems(s, t, &allowed);   /* already within N_MEMORY */
+	cpuset_task_mems(s, t, &allowed); /* already within N_MEMORY */
 	if (pol->flags & MPOL_F_RELATIVE_NODES)
 		mpol_relative_nodemask(&eff, nodes, &allowed);
 	else
@@ -396,8 +401,7 @@ static int interleave_nodes(const struct sim *s, struct task *t, const struct me
  * offset_il_node() took the index as unsigned int: 32 bits of it count,
  * which moves pages at offsets of 2^32 pages and more when the number of
  * nodes is not a power of two. */
-static int interleave_nid(const struct sim *s, const struct mempolicy *pol, uint64_t ilx,
-			  int local)
+static int interleave_nid(const struct sim *s, const struct mempolicy *pol, uint64_t ilx, int local)
 {
 	unsigned total = 0;
 	int n;
@@ -409,15 +413,17 @@ static int interleave_nid(const struct sim *s, const struct mempolicy *pol, uint
 		/* all weights 1: the (ilx mod weight)-th node of the mask,
 		 * found by popcounts whatever the number of nodes */
 		total = nodes_weight(&pol->nodes);
-		return total ? (int)bm_nth(pol->nodes.w, NODEMASK_BITS, (unsigned)(ilx % total)) : local;
+		return total ? (int)bm_nth(pol->nodes.w, NODEMASK_BITS, (unsigned)(ilx % total))
+			     : local;
 	}
-	for_each_node_mask(n, &pol->nodes)
-		total += pol->mode == MPOL_WEIGHTED_INTERLEAVE ? il_weight(s, n) : 1;
+	for_each_node_mask(n, &pol->nodes) total +=
+		pol->mode == MPOL_WEIGHTED_INTERLEAVE ? il_weight(s, n) : 1;
 	if (!total)
 		return local;
 	uint64_t target = ilx % total;
 
-	for_each_node_mask(n, &pol->nodes) {
+	for_each_node_mask(n, &pol->nodes)
+	{
 		unsigned w = pol->mode == MPOL_WEIGHTED_INTERLEAVE ? il_weight(s, n) : 1;
 
 		if (target < w)
@@ -432,7 +438,10 @@ static pfn_t alloc_nodemask(struct sim *s, struct task *t, gfp_t gfp, unsigned o
 			    const nodemask_t *mask, int local, uint64_t *stall)
 {
 	struct alloc_req req = {
-		.gfp = gfp, .order = order, .preferred_nid = nid, .nodemask = mask,
+		.gfp = gfp,
+		.order = order,
+		.preferred_nid = nid,
+		.nodemask = mask,
 		.cpuset_mems = t ? cpuset_mems_allowed(s, t) : NULL,
 		.cpuset_softwall_mems = t ? cpuset_softwall_mems(s, t) : NULL,
 		.local_nid = local,
@@ -465,7 +474,8 @@ pfn_t alloc_pages_mpol(struct sim *s, struct task *t, struct mempolicy *pol, boo
 
 	switch (pol ? pol->mode : MPOL_DEFAULT) {
 	case MPOL_PREFERRED:
-		return alloc_nodemask(s, t, gfp, order, first_node(&pol->nodes), NULL, local, stall);
+		return alloc_nodemask(s, t, gfp, order, first_node(&pol->nodes), NULL, local,
+				      stall);
 	case MPOL_BIND:
 		/* policy_nodemask(): the local node's zonelist, filtered */
 		return alloc_nodemask(s, t, gfp, order, local,
@@ -474,7 +484,8 @@ pfn_t alloc_pages_mpol(struct sim *s, struct task *t, struct mempolicy *pol, boo
 	case MPOL_PREFERRED_MANY:
 		/* alloc_pages_preferred_many(): the set first without direct
 		 * reclaim, then anywhere */
-		pfn = alloc_nodemask(s, t, (gfp | __GFP_NOWARN) & ~(__GFP_DIRECT_RECLAIM | __GFP_NOFAIL),
+		pfn = alloc_nodemask(s, t,
+				     (gfp | __GFP_NOWARN) & ~(__GFP_DIRECT_RECLAIM | __GFP_NOFAIL),
 				     order, local, &pol->nodes, local, stall);
 		if (pfn == NOPFN)
 			pfn = alloc_nodemask(s, t, gfp, order, local, NULL, local, stall);
@@ -494,8 +505,8 @@ pfn_t alloc_pages_mpol(struct sim *s, struct task *t, struct mempolicy *pol, boo
 	}
 }
 
-pfn_t alloc_thp_mpol(struct sim *s, struct task *t, struct mempolicy *pol, uint64_t ilx,
-		     gfp_t gfp, unsigned order, uint64_t *stall)
+pfn_t alloc_thp_mpol(struct sim *s, struct task *t, struct mempolicy *pol, uint64_t ilx, gfp_t gfp,
+		     unsigned order, uint64_t *stall)
 {
 	enum mpol_mode mode = pol ? pol->mode : MPOL_DEFAULT;
 	int local = t ? task_node(s, t) : 0;
@@ -503,7 +514,8 @@ pfn_t alloc_thp_mpol(struct sim *s, struct task *t, struct mempolicy *pol, uint6
 	int nid = local;
 	pfn_t pfn;
 
-	if (mode == MPOL_INTERLEAVE || mode == MPOL_WEIGHTED_INTERLEAVE || mode == MPOL_PREFERRED_MANY)
+	if (mode == MPOL_INTERLEAVE || mode == MPOL_WEIGHTED_INTERLEAVE ||
+	    mode == MPOL_PREFERRED_MANY)
 		return alloc_pages_mpol(s, t, pol, true, ilx, gfp, order, stall);
 	/* policy_nodemask() */
 	if (mode == MPOL_PREFERRED)
@@ -521,8 +533,8 @@ pfn_t alloc_thp_mpol(struct sim *s, struct task *t, struct mempolicy *pol, uint6
 	return alloc_nodemask(s, t, gfp, order, nid, mask, local, stall);
 }
 
-pfn_t alloc_user_pages(struct sim *s, struct task *t, struct vm_area_struct *vma,
-		       uint64_t ilx, gfp_t gfp, unsigned order, uint64_t *stall)
+pfn_t alloc_user_pages(struct sim *s, struct task *t, struct vm_area_struct *vma, uint64_t ilx,
+		       gfp_t gfp, unsigned order, uint64_t *stall)
 {
 	if (!vma && t && cpuset_do_page_mem_spread(s, t)) {
 		/* filemap_alloc_folio(): page cache spread over the cpuset */
@@ -548,7 +560,7 @@ long do_set_mempolicy(struct sim *s, struct task *t, int mode, unsigned mode_fla
 	mpol_put(t->mempolicy);
 	t->mempolicy = new;
 	if (new && (new->mode == MPOL_INTERLEAVE || new->mode == MPOL_WEIGHTED_INTERLEAVE)) {
-		t->il_prev = NODEMASK_BITS - 1;   /* MAX_NUMNODES - 1: start at the first */
+		t->il_prev = NODEMASK_BITS - 1; /* MAX_NUMNODES - 1: start at the first */
 		t->il_weight = 0;
 	}
 	return 0;
@@ -565,7 +577,7 @@ struct queue_pages {
 	struct migrate_item *items;
 	size_t n, cap;
 	long nr_failed;
-	bool stop;              /* strictly_unmovable(): the first violation ends the walk */
+	bool stop; /* strictly_unmovable(): the first violation ends the walk */
 	bool nomem;
 };
 
@@ -635,11 +647,11 @@ static void queue_one(void *ctx, uint64_t vpn, pte_t *e)
 		return;
 	}
 	if (!pte_maps_frame(p))
-		return;   /* none, swap, the zero page */
+		return; /* none, swap, the zero page */
 	pfn_t pfn = (pfn_t)pte_val(p);
 
 	if ((p & PTE_HUGE) && !(s->mem.f.flags[pfn] & PG_head))
-		return;   /* a huge page counts once, at its head */
+		return; /* a huge page counts once, at its head */
 	if (!queue_folio_required(qp, pfn))
 		return;
 	if (!(qp->flags & (MPOL_MF_MOVE | MPOL_MF_MOVE_ALL)) || !migrate_folio_add(qp, pfn, vpn)) {
@@ -666,7 +678,7 @@ static long queue_pages_range(struct sim *s, struct mm_struct *mm, uint64_t star
 		struct vm_area_struct *v = mm->vmas[i];
 
 		if (!(qp->flags & MPOL_MF_DISCONTIG_OK) && v->start > covered)
-			return -EFAULT;   /* hole at the head or in the middle */
+			return -EFAULT; /* hole at the head or in the middle */
 		first = false;
 		covered = v->end;
 		if (!(qp->flags & MPOL_MF_VALID) || qp->stop)
@@ -679,9 +691,9 @@ static long queue_pages_range(struct sim *s, struct mm_struct *mm, uint64_t star
 			     queue_one, qp);
 	}
 	if (first)
-		return -EFAULT;   /* the whole range is a hole */
+		return -EFAULT; /* the whole range is a hole */
 	if (!(qp->flags & MPOL_MF_DISCONTIG_OK) && covered < end)
-		return -EFAULT;   /* hole at the tail */
+		return -EFAULT; /* hole at the tail */
 	return qp->nr_failed;
 }
 
@@ -722,11 +734,11 @@ static long mbind_migrate(struct sim *s, struct task *t, struct mempolicy *new,
 			  struct queue_pages *qp, uint64_t *cost_ns)
 {
 	struct mempolicy local_policy = {.mode = MPOL_LOCAL, .home_node = -1};
-	struct migrate_target mt = {.t = t, .pol = new ? new : t->mempolicy,
-				    .local_nid = task_node(s, t)};
+	struct migrate_target mt = {
+		.t = t, .pol = new ? new : t->mempolicy, .local_nid = task_node(s, t)};
 
 	if (!mt.pol)
-		mt.pol = &local_policy;   /* the kernel's default_policy */
+		mt.pol = &local_policy; /* the kernel's default_policy */
 	long rc = migrate_pages_list(s, qp->items, qp->n, &mt, cost_ns);
 
 	qp->n = 0;
@@ -747,7 +759,7 @@ long do_mbind(struct sim *s, struct task *t, uint64_t start, uint64_t len, int m
 	if (flags & ~MPOL_MF_VALID)
 		return -EINVAL;
 	if ((flags & MPOL_MF_MOVE_ALL) && t->uid != 0)
-		return -EPERM;   /* capable(CAP_SYS_NICE) */
+		return -EPERM; /* capable(CAP_SYS_NICE) */
 	if (start & (psz - 1))
 		return -EINVAL;
 	if (mode == MPOL_DEFAULT)
@@ -762,8 +774,10 @@ long do_mbind(struct sim *s, struct task *t, uint64_t start, uint64_t len, int m
 	rc = mpol_create(s, t, mode, mode_flags, nodes, &new);
 	if (rc)
 		return rc;
-	struct queue_pages qp = {.s = s, .nmask = nodes,
-				 .flags = flags | MPOL_MF_INVERT | (new ? 0 : MPOL_MF_DISCONTIG_OK)};
+	struct queue_pages qp = {.s = s,
+				 .nmask = nodes,
+				 .flags =
+					 flags | MPOL_MF_INVERT | (new ? 0 : MPOL_MF_DISCONTIG_OK)};
 
 	/* The kernel queues a THP the range covers in part whole (and moves
 	 * all of it), then splits its PMD at the new VMA boundary; the model
@@ -805,10 +819,11 @@ static long migrate_to_node(struct sim *s, struct mm_struct *mm, int source, int
 	struct migrate_target mt = {.local_nid = local};
 
 	node_set(&nmask, source);
-	struct queue_pages qp = {.s = s, .nmask = &nmask,
-				 .flags = (unsigned)flags | MPOL_MF_DISCONTIG_OK};
+	struct queue_pages qp = {
+		.s = s, .nmask = &nmask, .flags = (unsigned)flags | MPOL_MF_DISCONTIG_OK};
 	long nr_failed = mm->nr_vmas ? queue_pages_range(s, mm, mm->vmas[0]->start,
-							  mm->vmas[mm->nr_vmas - 1]->end, &qp) : 0;
+							 mm->vmas[mm->nr_vmas - 1]->end, &qp)
+				     : 0;
 	long err = 0;
 
 	for (size_t i = 0; i < qp.n; i++)
@@ -833,9 +848,11 @@ long do_migrate_pages(struct sim *s, struct task *target, const nodemask_t *from
 	if (s->explain) {
 		char a[64], b[64];
 
-		sim_explain(s, "    migrate_pages: pid %d's pages on nodes %s move to nodes %s, node by node "
-			    "keeping their relative place (do_migrate_pages())\n", target->pid,
-			    bm_printlist(from->w, NODEMASK_BITS, a, sizeof(a)),
+		sim_explain(s,
+			    "    migrate_pages: pid %d's pages on nodes %s move to nodes %s, node "
+			    "by node "
+			    "keeping their relative place (do_migrate_pages())\n",
+			    target->pid, bm_printlist(from->w, NODEMASK_BITS, a, sizeof(a)),
 			    bm_printlist(to->w, NODEMASK_BITS, b, sizeof(b)));
 	}
 	while (!nodes_empty(&tmp)) {
@@ -843,7 +860,8 @@ long do_migrate_pages(struct sim *s, struct task *target, const nodemask_t *from
 
 		/* A (source, dest) pair whose dest is not itself still to be
 		 * moved from; skip sources in to when the sets differ in size. */
-		for_each_node_mask(n, &tmp) {
+		for_each_node_mask(n, &tmp)
+		{
 			if (wf != wt && node_isset(to, n))
 				continue;
 			int d = node_remap(n, from, to);
@@ -879,7 +897,7 @@ long kernel_migrate_pages(struct sim *s, struct task *caller, struct task *targe
 		return -EPERM;
 	cpuset_task_mems(s, target, &task_nodes);
 	if (!nodes_subset(to, &task_nodes) && caller->uid != 0)
-		return -EPERM;   /* target nodes outside its cpuset need CAP_SYS_NICE */
+		return -EPERM; /* target nodes outside its cpuset need CAP_SYS_NICE */
 	cpuset_task_mems(s, caller, &task_nodes);
 	nodes_and(&new, to, &task_nodes);
 	if (nodes_empty(&new))
@@ -908,8 +926,8 @@ bool vma_policy_mof(struct task *t, const struct vm_area_struct *vma)
 
 struct prot_numa_ctx {
 	struct sim *s;
-	int target_node;         /* -1: no single-threaded shortcut */
-	bool cow;                /* private mapping (is_cow_mapping()) */
+	int target_node; /* -1: no single-threaded shortcut */
+	bool cow;	 /* private mapping (is_cow_mapping()) */
 	uint64_t updated;
 };
 
@@ -957,8 +975,8 @@ static void prot_numa_one(void *ctx, uint64_t vpn, pte_t *e)
 /* Models change_prot_numa(): marks the present ptes of [start, end) in
  * vma for NUMA hinting faults; returns how many changed and counts them
  * in numa_pte_updates. */
-uint64_t change_prot_numa(struct sim *s, struct task *t, struct vm_area_struct *vma,
-			  uint64_t start, uint64_t end)
+uint64_t change_prot_numa(struct sim *s, struct task *t, struct vm_area_struct *vma, uint64_t start,
+			  uint64_t end)
 {
 	struct prot_numa_ctx c = {s, -1, !(vma->flags & VM_SHARED), 0};
 	unsigned shift = s->topo->page_shift;
@@ -986,12 +1004,12 @@ int mpol_misplaced(struct sim *s, struct task *t, struct vm_area_struct *vma, ui
 
 	if (!pol || pol->mode == MPOL_DEFAULT) {
 		if (curnid == thisnid)
-			return -1;   /* MPOL_PREFERRED and the page is on its node */
+			return -1; /* MPOL_PREFERRED and the page is on its node */
 	} else {
 		if (!(pol->flags & MPOL_F_NUMA_BALANCING))
-			return -1;   /* no MPOL_F_MOF */
+			return -1; /* no MPOL_F_MOF */
 		if (!node_isset(&pol->nodes, thisnid))
-			return -1;   /* MPOL_F_MORON: only among the policy's nodes */
+			return -1; /* MPOL_F_MORON: only among the policy's nodes */
 	}
 	if (!should_numa_migrate_memory(s, t, pfn, curnid, thisnid))
 		return -1;

@@ -30,11 +30,11 @@ struct mm_struct;
 struct mempolicy {
 	unsigned refcnt;
 	enum mpol_mode mode;
-	unsigned flags;              /* MPOL_F_STATIC_NODES / MPOL_F_RELATIVE_NODES */
-	nodemask_t nodes;            /* effective nodes (after cpuset contextualisation) */
-	nodemask_t user_nodes;       /* as the user gave them (for rebinding) */
-	nodemask_t cpuset_mems;      /* mems_allowed when last bound (w.cpuset_mems_allowed) */
-	int home_node;               /* set_mempolicy_home_node(), -1 = none */
+	unsigned flags;		/* MPOL_F_STATIC_NODES / MPOL_F_RELATIVE_NODES */
+	nodemask_t nodes;	/* effective nodes (after cpuset contextualisation) */
+	nodemask_t user_nodes;	/* as the user gave them (for rebinding) */
+	nodemask_t cpuset_mems; /* mems_allowed when last bound (w.cpuset_mems_allowed) */
+	int home_node;		/* set_mempolicy_home_node(), -1 = none */
 };
 
 /* A bare policy object (refcount 1); no validation: see mpol_create(). */
@@ -84,10 +84,10 @@ void mpol_rebind_mm(struct mm_struct *mm, const nodemask_t *newmems);
  * __GFP_NORETRY) and stop there unless gfp may reclaim directly; then
  * the ordinary allocation over the policy's nodes.
  */
-pfn_t alloc_thp_mpol(struct sim *s, struct task *t, struct mempolicy *pol, uint64_t ilx,
-		     gfp_t gfp, unsigned order, uint64_t *stall);
-pfn_t alloc_user_pages(struct sim *s, struct task *t, struct vm_area_struct *vma,
-		       uint64_t ilx, gfp_t gfp, unsigned order, uint64_t *stall);
+pfn_t alloc_thp_mpol(struct sim *s, struct task *t, struct mempolicy *pol, uint64_t ilx, gfp_t gfp,
+		     unsigned order, uint64_t *stall);
+pfn_t alloc_user_pages(struct sim *s, struct task *t, struct vm_area_struct *vma, uint64_t ilx,
+		       gfp_t gfp, unsigned order, uint64_t *stall);
 
 /* Models folio_alloc_mpol(): allocate under policy pol (NULL = local) for
  * task t; has_ilx false means NO_INTERLEAVE_INDEX. */
@@ -125,8 +125,8 @@ long do_migrate_pages(struct sim *s, struct task *target, const nodemask_t *from
 bool vma_policy_mof(struct task *t, const struct vm_area_struct *vma);
 /* change_prot_numa(): marks present ptes of [start, end) PTE_NUMA;
  * returns how many (also counted in numa_pte_updates). */
-uint64_t change_prot_numa(struct sim *s, struct task *t, struct vm_area_struct *vma,
-			  uint64_t start, uint64_t end);
+uint64_t change_prot_numa(struct sim *s, struct task *t, struct vm_area_struct *vma, uint64_t start,
+			  uint64_t end);
 /* mpol_misplaced(): the node a hinting-faulted page should move to, or -1. */
 int mpol_misplaced(struct sim *s, struct task *t, struct vm_area_struct *vma, uint64_t addr,
 		   pfn_t pfn);

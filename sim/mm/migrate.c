@@ -33,11 +33,11 @@ struct mig_entry {
 };
 
 struct migrate_state {
-	bool *oom;                /* the simulation's host_oom (core/hostmem.h) */
-	struct mig_entry *e;      /* entries; free ones chained through old */
+	bool *oom;	     /* the simulation's host_oom (core/hostmem.h) */
+	struct mig_entry *e; /* entries; free ones chained through old */
 	uint32_t nr, cap;
-	uint32_t free_head;       /* UINT32_MAX: none */
-	struct hashmap by_old;    /* old pfn -> entry index (core/hashmap.h) */
+	uint32_t free_head;    /* UINT32_MAX: none */
+	struct hashmap by_old; /* old pfn -> entry index (core/hashmap.h) */
 	uint64_t live;
 };
 
@@ -69,8 +69,7 @@ uint64_t migrate_in_flight(const struct sim *s)
 	return s->migration ? s->migration->live : 0;
 }
 
-static int entry_add(struct migrate_state *m, pfn_t old, pfn_t new, uint64_t done_at,
-		     uint32_t *idx)
+static int entry_add(struct migrate_state *m, pfn_t old, pfn_t new, uint64_t done_at, uint32_t *idx)
 {
 	if (m->free_head != UINT32_MAX) {
 		*idx = m->free_head;
@@ -128,7 +127,7 @@ int migrate_isolate(struct sim *s, pfn_t pfn)
 	 * the move; they are reported busy (docs/model.md). */
 	if ((fl & (PG_head | PG_huge | PG_swapcache | PG_writeback | PG_slab | PG_kernel)) &&
 	    !(fl & PG_transhuge))
-		return -EBUSY;   /* a THP is isolated whole, as one folio */
+		return -EBUSY; /* a THP is isolated whole, as one folio */
 	return isolate_lru_page(s, pfn);
 }
 
@@ -140,7 +139,7 @@ void migrate_putback(struct sim *s, pfn_t pfn)
 /* ---- step 2: migration entries ------------------------------------------------ */
 
 struct remap_ctx {
-	pfn_t to;              /* restore: the pfn the entries now point to */
+	pfn_t to; /* restore: the pfn the entries now point to */
 	unsigned found;
 };
 
@@ -170,8 +169,8 @@ static bool restore_one(struct sim *s, void *ctx, struct mm_struct *mm, uint64_t
 	if (!(p & PTE_MIGRATION))
 		return true;
 	c->found++;
-	pgtable_set(&mm->pt, vpn, mk_pte(c->to, (unsigned)(p & PTE_FLAGS_MASK & ~PTE_MIGRATION) |
-					  PTE_PRESENT));
+	pgtable_set(&mm->pt, vpn,
+		    mk_pte(c->to, (unsigned)(p & PTE_FLAGS_MASK & ~PTE_MIGRATION) | PTE_PRESENT));
 	return true;
 }
 
@@ -185,8 +184,9 @@ static void restore_ptes(struct sim *s, pfn_t old, pfn_t to)
 
 /* ---- step 4: moving the page's identity ------------------------------------- */
 
-#define PG_MIGRATED_FLAGS (PG_dirty | PG_anon | PG_swapbacked | PG_mlocked | PG_active | \
-			   PG_referenced | PG_workingset | PG_file | PG_unevictable)
+#define PG_MIGRATED_FLAGS                                                              \
+	(PG_dirty | PG_anon | PG_swapbacked | PG_mlocked | PG_active | PG_referenced | \
+	 PG_workingset | PG_file | PG_unevictable)
 
 static void move_stat(struct sim *s, pfn_t from, pfn_t to, enum node_stat_item item)
 {
@@ -212,7 +212,7 @@ static void migrate_identity(struct sim *s, pfn_t old, pfn_t new)
 	 * cpupid: it is reset when the page changes tiers */
 	if (numa_balancing_tiering(s) &&
 	    node_is_toptier(s->tiers, pfn_to_nid(&s->mem, old)) !=
-	    node_is_toptier(s->tiers, pfn_to_nid(&s->mem, new)))
+		    node_is_toptier(s->tiers, pfn_to_nid(&s->mem, new)))
 		f->last_cpupid[new] = 0;
 	if (fl & PG_anon)
 		move_stat(s, old, new, NR_ANON_MAPPED);
@@ -289,8 +289,11 @@ static void migration_done(void *ctx, uint64_t arg)
 		return;
 	}
 	migrate_identity(s, e.old, e.new);
-	sim_explain(s, "    migration done: the entries are restored as ptes to the new page on node %d "
-		    "(remove_migration_ptes())\n", pfn_to_nid(&s->mem, e.new));
+	sim_explain(
+		s,
+		"    migration done: the entries are restored as ptes to the new page on node %d "
+		"(remove_migration_ptes())\n",
+		pfn_to_nid(&s->mem, e.new));
 	restore_ptes(s, e.old, e.new);
 	release_old(s, e.old);
 	lru_add(s, e.new);
@@ -304,7 +307,8 @@ static uint64_t migrate_cost(const struct sim *s, int a, int b)
 	uint64_t units = s->topo->page_size / 4096;
 
 	return (tun(&s->tun, TUN_SIM_COST_MIGRATE_PAGE_NS) +
-		tun(&s->tun, TUN_SIM_COST_COPY_PAGE_NS) * (uint64_t)topo_distance(s->topo, a, b) / 10) *
+		tun(&s->tun, TUN_SIM_COST_COPY_PAGE_NS) * (uint64_t)topo_distance(s->topo, a, b) /
+			10) *
 	       units;
 }
 
@@ -341,7 +345,9 @@ static pfn_t alloc_demote_page(struct sim *s, const struct migrate_target *mt, i
 	gfp_t gfp = (GFP_HIGHUSER_MOVABLE & ~__GFP_RECLAIM) | __GFP_NOWARN | GFP_NOWAIT;
 	pfn_t pfn = alloc_pages_node(s, target, gfp | __GFP_THISNODE, 0, mt->local_nid);
 	struct alloc_req req = {
-		.gfp = gfp, .preferred_nid = target, .nodemask = mt->demote_mask,
+		.gfp = gfp,
+		.preferred_nid = target,
+		.nodemask = mt->demote_mask,
 		.local_nid = mt->local_nid,
 	};
 
@@ -378,8 +384,8 @@ static bool thp_remap_one(struct sim *s, void *ctx, struct mm_struct *mm, uint64
 	for (uint64_t i = 0; i < HPAGE_PMD_NR; i++) {
 		pte_t p = pgtable_get(&mm->pt, vpn + i);
 
-		pgtable_set(&mm->pt, vpn + i, mk_pte(r->new + i, (unsigned)(p & PTE_FLAGS_MASK &
-									 ~PTE_NUMA)));
+		pgtable_set(&mm->pt, vpn + i,
+			    mk_pte(r->new + i, (unsigned)(p & PTE_FLAGS_MASK & ~PTE_NUMA)));
 	}
 	return true;
 }
@@ -448,7 +454,7 @@ static int migrate_thp(struct sim *s, const struct migrate_target *mt, struct mi
 	__free_pages(s, old, HPAGE_PMD_ORDER);
 	lru_add(s, new);
 	s->mem.events[THP_MIGRATION_SUCCESS]++;
-	s->mem.events[PGMIGRATE_SUCCESS] += HPAGE_PMD_NR - 1;   /* the caller counts one */
+	s->mem.events[PGMIGRATE_SUCCESS] += HPAGE_PMD_NR - 1; /* the caller counts one */
 	return 0;
 }
 
@@ -470,18 +476,18 @@ static int migrate_split_thp(struct sim *s, const struct migrate_target *mt,
 
 	s->mem.events[THP_MIGRATION_FAIL]++;
 	s->mem.events[THP_MIGRATION_SPLIT]++;
-	split_huge_page(s, head, false);   /* the head stays isolated */
+	split_huge_page(s, head, false); /* the head stays isolated */
 	if (!sub)
 		return -ENOMEM;
 	sub[k++] = *it;
 	for (pfn_t i = 1; i < HPAGE_PMD_NR; i++)
 		if (!migrate_isolate(s, head + i))
-			sub[k++] = (struct migrate_item){.pfn = head + i, .target = it->target,
-							 .ilx = it->ilx + i};
+			sub[k++] = (struct migrate_item){
+				.pfn = head + i, .target = it->target, .ilx = it->ilx + i};
 	long rc = migrate_pages_list(s, sub, k, mt, &cost);
 
 	*elapsed += cost;
-	s->migrate_ns -= cost;   /* the outer call adds elapsed */
+	s->migrate_ns -= cost; /* the outer call adds elapsed */
 	free(sub);
 	return rc < 0 ? -ENOMEM : MIGRATE_SPLIT_DONE;
 }
@@ -507,26 +513,31 @@ static int migrate_one(struct sim *s, const struct migrate_target *mt, struct mi
 	f->flags[new] = PG_locked;
 	page_set_locked(f, old);
 	rmap_walk(s, old, install_one, &c);
-	sim_explain(s, "    migrate: a page on node %d is copied to node %d; meanwhile %u pte%s to it %s "
-		    "(try_to_migrate())\n", pfn_to_nid(&s->mem, old), pfn_to_nid(&s->mem, new), c.found,
-		    c.found == 1 ? "" : "s", c.found == 1 ? "is a migration entry" : "are migration entries");
+	sim_explain(
+		s,
+		"    migrate: a page on node %d is copied to node %d; meanwhile %u pte%s to it %s "
+		"(try_to_migrate())\n",
+		pfn_to_nid(&s->mem, old), pfn_to_nid(&s->mem, new), c.found,
+		c.found == 1 ? "" : "s",
+		c.found == 1 ? "is a migration entry" : "are migration entries");
 	if (f->flags[old] & PG_pinned) {
 		/* __migrate_folio(): references we cannot account for abort the
 		 * attempt before the copy (folio_mc_copy()): it cost the unmap
 		 * and remap, not the copy */
-		*elapsed += tun(&s->tun, TUN_SIM_COST_MIGRATE_PAGE_NS) * (s->topo->page_size / 4096);
+		*elapsed +=
+			tun(&s->tun, TUN_SIM_COST_MIGRATE_PAGE_NS) * (s->topo->page_size / 4096);
 		restore_ptes(s, old, old);
 		page_clear_locked(f, old);
 		f->flags[new] = 0;
 		__free_pages(s, new, 0);
 		return -EAGAIN;
 	}
-	if (mt->demote_mask) {   /* links booked per batch: migrate_demote_pages() */
+	if (mt->demote_mask) { /* links booked per batch: migrate_demote_pages() */
 		it->target = pfn_to_nid(&s->mem, new);
 		*elapsed += migrate_cost(s, pfn_to_nid(&s->mem, old), it->target);
-	}
-	else
-		*elapsed += copy_time(s, pfn_to_nid(&s->mem, old), pfn_to_nid(&s->mem, new), *elapsed);
+	} else
+		*elapsed +=
+			copy_time(s, pfn_to_nid(&s->mem, old), pfn_to_nid(&s->mem, new), *elapsed);
 	if (entry_add(s->migration, old, new, sim_now(s) + *elapsed, &idx)) {
 		restore_ptes(s, old, old);
 		page_clear_locked(f, old);
@@ -535,7 +546,7 @@ static int migrate_one(struct sim *s, const struct migrate_target *mt, struct mi
 		return -EAGAIN;
 	}
 	if (mt->demote_mask) {
-		migration_done(s, idx);   /* the reclaimer copied it: done now */
+		migration_done(s, idx); /* the reclaimer copied it: done now */
 		return 0;
 	}
 	if (engine_at(&s->eng, sim_now(s) + *elapsed, migration_done, s, idx)) {
@@ -574,7 +585,7 @@ long migrate_pages_list(struct sim *s, struct migrate_item *items, size_t n,
 	}
 	for (i = 0; i < n; i++) {
 		if (items[i].rc == MIGRATE_SPLIT_DONE) {
-			items[i].rc = 0;   /* its pages were counted by the split's call */
+			items[i].rc = 0; /* its pages were counted by the split's call */
 		} else if (items[i].rc) {
 			migrate_putback(s, items[i].pfn);
 			s->mem.events[PGMIGRATE_FAIL]++;
@@ -705,7 +716,7 @@ static int lookup_page(struct sim *s, struct mm_struct *mm, uint64_t addr, pfn_t
 	    !(vma->flags & (VM_FILE | VM_SHMEM | VM_HUGETLB)))
 		return -EFAULT;
 	if (!pte_present(p))
-		return -ENOENT;   /* never touched, swapped out or under migration */
+		return -ENOENT; /* never touched, swapped out or under migration */
 	if (p & PTE_ZERO)
 		return -EFAULT;
 	*pfn = (pfn_t)pte_val(p);
@@ -716,8 +727,8 @@ static int lookup_page(struct sim *s, struct mm_struct *mm, uint64_t addr, pfn_t
 }
 
 /* Models do_pages_stat_array(). */
-static void do_pages_stat(struct sim *s, struct mm_struct *mm, uint64_t nr,
-			  const uint64_t *addrs, int *status)
+static void do_pages_stat(struct sim *s, struct mm_struct *mm, uint64_t nr, const uint64_t *addrs,
+			  int *status)
 {
 	for (uint64_t i = 0; i < nr; i++) {
 		pfn_t pfn;
@@ -756,8 +767,8 @@ static int add_page_for_migration(struct sim *s, struct mm_struct *mm, uint64_t 
 
 /* Models move_pages_and_store_status(): migrates the batch; on failure
  * the count not moved includes every page not yet attempted. */
-static long flush_batch(struct sim *s, struct page_batch *b, int *status, uint64_t i,
-			uint64_t nr, int local, uint64_t *cost_ns)
+static long flush_batch(struct sim *s, struct page_batch *b, int *status, uint64_t i, uint64_t nr,
+			int local, uint64_t *cost_ns)
 {
 	struct migrate_target mt = {.local_nid = local};
 	long err;
@@ -781,7 +792,7 @@ static int check_target_node(struct sim *s, int node, const nodemask_t *task_nod
 	if (node < 0 || node >= NODEMASK_BITS)
 		return -ENODEV;
 	if (node >= s->topo->nr_nodes || !s->topo->nodes[node].memory_bytes)
-		return -ENODEV;   /* !node_state(node, N_MEMORY) */
+		return -ENODEV; /* !node_state(node, N_MEMORY) */
 	if (!node_isset(task_nodes, node))
 		return -EACCES;
 	return 0;
@@ -792,7 +803,8 @@ static long do_pages_move(struct sim *s, struct mm_struct *mm, const nodemask_t 
 			  uint64_t nr, const uint64_t *addrs, const int *nodes, int *status,
 			  int flags, int local, uint64_t *cost_ns)
 {
-	struct page_batch b = {.items = sim_malloc(s, (nr ? nr : 1) * sizeof(*b.items)), .node = -1};
+	struct page_batch b = {.items = sim_malloc(s, (nr ? nr : 1) * sizeof(*b.items)),
+			       .node = -1};
 	long err = 0, err1;
 	uint64_t i;
 
@@ -819,7 +831,7 @@ static long do_pages_move(struct sim *s, struct mm_struct *mm, const nodemask_t 
 		err = flush_batch(s, &b, status, i, nr, local, cost_ns);
 		if (err) {
 			if (err > 0)
-				err--;   /* page i is accounted for */
+				err--; /* page i is accounted for */
 			goto out;
 		}
 		b.node = -1;
@@ -843,7 +855,7 @@ long do_move_pages(struct sim *s, struct task *caller, struct task *target, uint
 	if (flags & ~(MPOL_MF_MOVE | MPOL_MF_MOVE_ALL))
 		return -EINVAL;
 	if ((flags & MPOL_MF_MOVE_ALL) && caller->uid != 0)
-		return -EPERM;   /* capable(CAP_SYS_NICE) */
+		return -EPERM; /* capable(CAP_SYS_NICE) */
 	if (!target || target->state != TASK_RUNNING)
 		return -ESRCH;
 	if (target != caller && !task_may_access(caller, target))
@@ -902,8 +914,7 @@ static int misplaced_prepare(struct sim *s, struct task *t, pfn_t pfn, int targe
 	return migrate_isolate(s, pfn);
 }
 
-int migrate_misplaced_page(struct sim *s, struct task *t, pfn_t pfn, int target,
-			   uint64_t *cost_ns)
+int migrate_misplaced_page(struct sim *s, struct task *t, pfn_t pfn, int target, uint64_t *cost_ns)
 {
 	struct migrate_target mt = {.local_nid = task_node(s, t)};
 	struct migrate_item it = {.pfn = pfn, .target = target};

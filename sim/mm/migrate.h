@@ -59,16 +59,16 @@ void migrate_putback(struct sim *s, pfn_t pfn);
 /* One isolated page to migrate and, when pol is set, its interleave index. */
 struct migrate_item {
 	pfn_t pfn;
-	int target;          /* node (alloc_migration_target with __GFP_THISNODE) */
-	uint64_t ilx;        /* alloc_migration_target_by_mpol(): interleave index */
-	int rc;              /* out: 0 migrated, -EAGAIN/-EBUSY failed, -ENOMEM */
+	int target;   /* node (alloc_migration_target with __GFP_THISNODE) */
+	uint64_t ilx; /* alloc_migration_target_by_mpol(): interleave index */
+	int rc;	      /* out: 0 migrated, -EAGAIN/-EBUSY failed, -ENOMEM */
 };
 
 /* How target pages are allocated. */
 struct migrate_target {
-	struct task *t;          /* whose policy and cpuset apply (pol != NULL) */
-	struct mempolicy *pol;   /* NULL: item.target with __GFP_THISNODE */
-	int local_nid;           /* numa_node_id() of the caller */
+	struct task *t;	       /* whose policy and cpuset apply (pol != NULL) */
+	struct mempolicy *pol; /* NULL: item.target with __GFP_THISNODE */
+	int local_nid;	       /* numa_node_id() of the caller */
 	/* demotion (pol NULL): alloc_demote_folio() falls back to these nodes,
 	 * and the move completes at once (the reclaimer did the copy) */
 	const nodemask_t *demote_mask;
@@ -100,8 +100,7 @@ long do_move_pages(struct sim *s, struct task *caller, struct task *target, uint
  * (numa_pages_migrated and pgmigrate_success count it). Returns 0 or
  * -EAGAIN/-EBUSY/-ENOMEM; the copy's time is added to *cost_ns.
  */
-int migrate_misplaced_page(struct sim *s, struct task *t, pfn_t pfn, int target,
-			   uint64_t *cost_ns);
+int migrate_misplaced_page(struct sim *s, struct task *t, pfn_t pfn, int target, uint64_t *cost_ns);
 
 /*
  * Models demote_folio_list()'s migrate_pages(MR_DEMOTION) call for pages

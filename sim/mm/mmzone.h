@@ -27,38 +27,38 @@
 typedef uint32_t pfn_t;
 #define NOPFN UINT32_MAX
 
-#define MAX_ORDER 10            /* orders 0..MAX_ORDER, as MAX_PAGE_ORDER */
+#define MAX_ORDER 10 /* orders 0..MAX_ORDER, as MAX_PAGE_ORDER */
 #define NR_ORDERS (MAX_ORDER + 1)
 
 /* Page flags (enum pageflags, include/linux/page-flags.h) in frames.flags. */
 enum {
-	PG_buddy = 1u << 0,      /* head of a free block; order in PG_ORDER bits */
-	PG_lru = 1u << 1,        /* on an LRU list */
+	PG_buddy = 1u << 0, /* head of a free block; order in PG_ORDER bits */
+	PG_lru = 1u << 1,   /* on an LRU list */
 	PG_active = 1u << 2,
 	PG_referenced = 1u << 3,
 	PG_dirty = 1u << 4,
 	PG_writeback = 1u << 5,
-	PG_anon = 1u << 6,       /* mapping is an anon_vma (PAGE_MAPPING_ANON) */
+	PG_anon = 1u << 6, /* mapping is an anon_vma (PAGE_MAPPING_ANON) */
 	PG_swapcache = 1u << 7,
 	PG_unevictable = 1u << 8,
 	PG_mlocked = 1u << 9,
 	PG_slab = 1u << 10,
-	PG_isolated = 1u << 11,  /* taken off the LRU by isolate_lru_page() */
-	PG_locked = 1u << 12,    /* under migration or I/O */
-	PG_head = 1u << 13,      /* first frame of an order > 0 allocation */
+	PG_isolated = 1u << 11, /* taken off the LRU by isolate_lru_page() */
+	PG_locked = 1u << 12,	/* under migration or I/O */
+	PG_head = 1u << 13,	/* first frame of an order > 0 allocation */
 	PG_workingset = 1u << 14,
-	PG_pinned = 1u << 15,    /* an extra reference (get_user_pages-style) */
-	PG_file = 1u << 16,      /* page cache page (mapping is a file id) */
-	PG_kernel = 1u << 17,    /* other kernel allocation */
-	PG_huge = 1u << 18,      /* head of a huge page mapping */
-	PG_swapbacked = 1u << 19,/* shmem/shared anon: backed by swap */
+	PG_pinned = 1u << 15,	  /* an extra reference (get_user_pages-style) */
+	PG_file = 1u << 16,	  /* page cache page (mapping is a file id) */
+	PG_kernel = 1u << 17,	  /* other kernel allocation */
+	PG_huge = 1u << 18,	  /* head of a huge page mapping */
+	PG_swapbacked = 1u << 19, /* shmem/shared anon: backed by swap */
 	/* Head of an anonymous transparent huge page (a PMD-mappable folio,
 	 * folio_test_pmd_mappable()): PG_head with order 9, on an LRU list
 	 * as one entry counting 512 pages; its 511 tail frames have no
 	 * flags, mapping or mapcount (the head holds them, as the folio
 	 * does). See mm/huge_memory.h. */
 	PG_transhuge = 1u << 20,
-	PG_pcp = 1u << 21,       /* free, on a per-CPU page list (not PG_buddy) */
+	PG_pcp = 1u << 21, /* free, on a per-CPU page list (not PG_buddy) */
 };
 #define PG_ORDER_SHIFT 24
 #define PG_ORDER_MASK (0xfu << PG_ORDER_SHIFT)
@@ -70,22 +70,20 @@ enum {
 /* Migratetypes (enum migratetype, include/linux/mmzone.h) of the free
  * lists and pageblocks: the three the per-CPU lists know
  * (MIGRATE_PCPTYPES). HIGHATOMIC, CMA and ISOLATE are not modelled. */
-enum migratetype {
-	MIGRATE_UNMOVABLE, MIGRATE_MOVABLE, MIGRATE_RECLAIMABLE, MIGRATE_PCPTYPES
-};
+enum migratetype { MIGRATE_UNMOVABLE, MIGRATE_MOVABLE, MIGRATE_RECLAIMABLE, MIGRATE_PCPTYPES };
 /* pageblock_order: HUGETLB_PAGE_ORDER on x86-64 (2 MiB of 4 KiB pages). */
 #define PAGEBLOCK_ORDER 9
 #define PAGEBLOCK_NR_PAGES (1u << PAGEBLOCK_ORDER)
 
 struct frames {
-	uint64_t nr;             /* total frames = sum of node memory / page size */
-	uint32_t *next, *prev;   /* list links (pfns), NOPFN at the ends */
+	uint64_t nr;	       /* total frames = sum of node memory / page size */
+	uint32_t *next, *prev; /* list links (pfns), NOPFN at the ends */
 	uint32_t *flags;
-	uint32_t *mapping;       /* anon_vma id, file id or slab cache; 0 = none */
-	uint32_t *index;         /* page offset within mapping (page->index) */
+	uint32_t *mapping; /* anon_vma id, file id or slab cache; 0 = none */
+	uint32_t *index;   /* page offset within mapping (page->index) */
 	/* page->private (a swap cache page's slot) is not a frame array:
 	 * swap.h keeps it for the few frames that have one */
-	uint16_t *mapcount;      /* page table entries mapping this frame */
+	uint16_t *mapcount; /* page table entries mapping this frame */
 	/* page->_last_cpupid of the last NUMA hinting fault: 0 = none (the
 	 * kernel's -1), else LAST_CPUPID_PACK(nid, pid) - see
 	 * task/numa_balancing.h. Reset when the page is freed. */
@@ -99,8 +97,12 @@ struct frame_list {
 };
 
 enum lru_list {
-	LRU_INACTIVE_ANON, LRU_ACTIVE_ANON, LRU_INACTIVE_FILE, LRU_ACTIVE_FILE,
-	LRU_UNEVICTABLE, NR_LRU_LISTS
+	LRU_INACTIVE_ANON,
+	LRU_ACTIVE_ANON,
+	LRU_INACTIVE_FILE,
+	LRU_ACTIVE_FILE,
+	LRU_UNEVICTABLE,
+	NR_LRU_LISTS
 };
 
 /* WMARK_PROMO: the high watermark plus one more gap, the free memory a
@@ -111,32 +113,32 @@ enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, WMARK_PROMO, NR_WMARK }
 /* One CPU's page list of a zone (struct per_cpu_pages), order-0 pages
  * only, one list per migratetype. high_min == high_max before 6.7. */
 struct per_cpu_pages {
-	uint32_t count;          /* pages on the lists */
+	uint32_t count; /* pages on the lists */
 	uint32_t high, high_min, high_max, batch;
-	uint32_t free_count;     /* pages freed since the last allocation (6.7 on) */
+	uint32_t free_count; /* pages freed since the last allocation (6.7 on) */
 	uint8_t alloc_factor, free_factor;
-	uint16_t expire;         /* vmstat ticks before a remote pcp is drained */
-	struct frame_list lists[3];   /* MIGRATE_PCPTYPES */
+	uint16_t expire;	    /* vmstat ticks before a remote pcp is drained */
+	struct frame_list lists[3]; /* MIGRATE_PCPTYPES */
 };
 
 struct zone {
 	int node;
 	enum zone_type type;
-	int id;                  /* node * MAX_NR_ZONES + type */
+	int id; /* node * MAX_NR_ZONES + type */
 	pfn_t start_pfn;
-	uint64_t present_pages;  /* = spanned: no holes */
-	uint64_t managed_pages;  /* pages handed to the buddy allocator */
-	uint64_t nr_free;        /* NR_FREE_PAGES: sum over free_area */
-	uint64_t wmark[NR_WMARK];   /* _watermark[]: without the boost */
+	uint64_t present_pages;	  /* = spanned: no holes */
+	uint64_t managed_pages;	  /* pages handed to the buddy allocator */
+	uint64_t nr_free;	  /* NR_FREE_PAGES: sum over free_area */
+	uint64_t wmark[NR_WMARK]; /* _watermark[]: without the boost */
 	/* watermark_boost: raised by fragmenting fallbacks (boost_watermark()),
 	 * added to every watermark (wmark_pages()), paid back by kswapd */
 	uint64_t watermark_boost;
-	bool boosted_wake;       /* ZONE_BOOSTED_WATERMARK: wake kswapd after this allocation */
+	bool boosted_wake; /* ZONE_BOOSTED_WATERMARK: wake kswapd after this allocation */
 	uint64_t lowmem_reserve[MAX_NR_ZONES];
 	/* per-CPU page lists, one per CPU (sim.pcp=1; NULL otherwise) */
 	struct per_cpu_pages *pcp;
-	uint64_t pcp_pages;      /* pages on this zone's pcp lists, every CPU */
-	bool below_high;         /* ZONE_BELOW_HIGH (6.7 on) */
+	uint64_t pcp_pages; /* pages on this zone's pcp lists, every CPU */
+	bool below_high;    /* ZONE_BELOW_HIGH (6.7 on) */
 	/* free_area[order].free_list[migratetype] */
 	struct frame_list free_area[NR_ORDERS][MIGRATE_PCPTYPES];
 	/* LRU pages of this zone per list (NR_ZONE_INACTIVE_ANON..., kept by
@@ -149,27 +151,32 @@ struct zone {
 /* Per-node page counters (enum node_stat_item), derived from list and
  * mapping operations, never set independently. */
 enum node_stat_item {
-	NR_ANON_MAPPED,          /* anonymous pages (AnonPages) */
-	NR_FILE_PAGES,           /* page cache pages (FilePages) */
-	NR_FILE_MAPPED,          /* page cache pages mapped by a pte (Mapped) */
+	NR_ANON_MAPPED, /* anonymous pages (AnonPages) */
+	NR_FILE_PAGES,	/* page cache pages (FilePages) */
+	NR_FILE_MAPPED, /* page cache pages mapped by a pte (Mapped) */
 	NR_FILE_DIRTY,
 	NR_WRITEBACK,
 	NR_SHMEM,
-	NR_SLAB_RECLAIMABLE_B,   /* slab pages (counted in pages here) */
+	NR_SLAB_RECLAIMABLE_B, /* slab pages (counted in pages here) */
 	NR_SLAB_UNRECLAIMABLE_B,
-	NR_KERNEL_MISC,          /* other kernel allocations (kmalloc large, page tables) */
+	NR_KERNEL_MISC, /* other kernel allocations (kmalloc large, page tables) */
 	NR_SWAPCACHE,
 	NR_ISOLATED,
 	NR_MLOCK,
-	NR_HUGE_PAGES,           /* pages in huge (order > 0) user mappings */
-	NR_ANON_THPS,            /* transparent huge pages (nr_anon_transparent_hugepages), in huge pages */
+	NR_HUGE_PAGES, /* pages in huge (order > 0) user mappings */
+	NR_ANON_THPS,  /* transparent huge pages (nr_anon_transparent_hugepages), in huge pages */
 	NR_NODE_STAT_ITEMS
 };
 
 /* numastat counters (enum numa_stat_item), per node as /sys/.../numastat. */
 enum numa_stat_item {
-	NUMA_HIT, NUMA_MISS, NUMA_FOREIGN, NUMA_INTERLEAVE_HIT, NUMA_LOCAL,
-	NUMA_OTHER, NR_NUMA_STAT_ITEMS
+	NUMA_HIT,
+	NUMA_MISS,
+	NUMA_FOREIGN,
+	NUMA_INTERLEAVE_HIT,
+	NUMA_LOCAL,
+	NUMA_OTHER,
+	NR_NUMA_STAT_ITEMS
 };
 extern const char *const numa_stat_names[NR_NUMA_STAT_ITEMS];
 
@@ -177,7 +184,7 @@ struct pglist_data {
 	int id;
 	pfn_t start_pfn;
 	uint64_t spanned_pages;
-	struct zone zones[MAX_NR_ZONES];   /* indexed by zone_type; present_pages 0 if absent */
+	struct zone zones[MAX_NR_ZONES]; /* indexed by zone_type; present_pages 0 if absent */
 	struct frame_list lru[NR_LRU_LISTS];
 	uint64_t stat[NR_NODE_STAT_ITEMS];
 	uint64_t numa_stat[NR_NUMA_STAT_ITEMS];
@@ -195,49 +202,78 @@ struct pglist_data {
 	unsigned kswapd_order;
 	int kswapd_highest_zoneidx;
 	unsigned kswapd_failures;
-	bool reclaim_locked;               /* PGDAT_RECLAIM_LOCKED */
-	uint64_t node_reclaim_failed_at;   /* for the seed's zone_reclaim_interval */
+	bool reclaim_locked;		 /* PGDAT_RECLAIM_LOCKED */
+	uint64_t node_reclaim_failed_at; /* for the seed's zone_reclaim_interval */
 	bool node_reclaim_failed;
-	int kswapd_priority;               /* balance_pgdat()'s sc.priority */
-	uint64_t kswapd_reclaimed;         /* reclaimed since this wakeup */
+	int kswapd_priority;	   /* balance_pgdat()'s sc.priority */
+	uint64_t kswapd_reclaimed; /* reclaimed since this wakeup */
 	/* memory tiering: the tiering events of this node (PGDEMOTE_* counted
 	 * on the node demoted from, PGPROMOTE_* on the node promoted to, as
 	 * the kernel's node_page_state()), indexed by PGDEMOTE_KSWAPD.. */
-	uint64_t tier_stat[5];   /* NR_TIER_STAT */
+	uint64_t tier_stat[5]; /* NR_TIER_STAT */
 	/* NUMA balancing's promotion rate limit and hot threshold
 	 * (numa_promotion_rate_limit(), numa_promotion_adjust_threshold()) */
 	uint64_t nbp_rl_start_ms, nbp_rl_nr_cand;
 	uint64_t nbp_th_start_ms, nbp_th_nr_cand;
-	uint64_t nbp_threshold_ms;         /* 0: the default hot threshold */
-	uint64_t kswapd_next_ns;           /* when its next balance_pgdat() batch runs */
-	uint32_t kswapd_seq;               /* which queued batch event is the live one */
-	bool kswapd_fresh;                 /* woken, first batch not yet run */
+	uint64_t nbp_threshold_ms; /* 0: the default hot threshold */
+	uint64_t kswapd_next_ns;   /* when its next balance_pgdat() batch runs */
+	uint32_t kswapd_seq;	   /* which queued batch event is the live one */
+	bool kswapd_fresh;	   /* woken, first batch not yet run */
 	/* balance_pgdat()'s boost accounting: the zones' watermark_boost
 	 * when the run began (zone_boosts[]), what is left to reclaim for
 	 * them (nr_boost_reclaim; 0 = ordinary reclaim) */
 	uint64_t kswapd_zone_boosts[MAX_NR_ZONES];
 	uint64_t kswapd_boost_reclaim;
 };
-#define TIER_STAT(item) ((item) - PGDEMOTE_KSWAPD)
+#define TIER_STAT(item) ((item)-PGDEMOTE_KSWAPD)
 #define NR_TIER_STAT (PGPROMOTE_CANDIDATE_NRL - PGDEMOTE_KSWAPD + 1)
 
 /* vm events (enum vm_event_item) kept machine-wide. */
 enum vm_event_item {
-	PGALLOC, PGFREE, PGFAULT, PGMAJFAULT,
-	PGSCAN_KSWAPD, PGSTEAL_KSWAPD, PGSCAN_DIRECT, PGSTEAL_DIRECT,
-	PGACTIVATE, PGDEACTIVATE, PGREFILL,
-	ZONE_RECLAIM_SUCCESS, ZONE_RECLAIM_FAILED,
-	PGMIGRATE_SUCCESS, PGMIGRATE_FAIL,
-	PSWPIN, PSWPOUT, OOM_KILL, ALLOCSTALL, KSWAPD_WAKE,
-	PGPGIN, PGPGOUT, NUMA_PTE_UPDATES,
-	NUMA_HINT_FAULTS, NUMA_HINT_FAULTS_LOCAL, NUMA_PAGES_MIGRATED,
-	THP_FAULT_ALLOC, THP_FAULT_FALLBACK, THP_SPLIT_PAGE, THP_SPLIT_PMD,
-	THP_MIGRATION_SUCCESS, THP_MIGRATION_FAIL, THP_MIGRATION_SPLIT,
-	THP_SWPOUT_FALLBACK, THP_ZERO_PAGE_ALLOC, THP_ZERO_PAGE_ALLOC_FAILED,
-	PGLAZYFREE, PGLAZYFREED,
+	PGALLOC,
+	PGFREE,
+	PGFAULT,
+	PGMAJFAULT,
+	PGSCAN_KSWAPD,
+	PGSTEAL_KSWAPD,
+	PGSCAN_DIRECT,
+	PGSTEAL_DIRECT,
+	PGACTIVATE,
+	PGDEACTIVATE,
+	PGREFILL,
+	ZONE_RECLAIM_SUCCESS,
+	ZONE_RECLAIM_FAILED,
+	PGMIGRATE_SUCCESS,
+	PGMIGRATE_FAIL,
+	PSWPIN,
+	PSWPOUT,
+	OOM_KILL,
+	ALLOCSTALL,
+	KSWAPD_WAKE,
+	PGPGIN,
+	PGPGOUT,
+	NUMA_PTE_UPDATES,
+	NUMA_HINT_FAULTS,
+	NUMA_HINT_FAULTS_LOCAL,
+	NUMA_PAGES_MIGRATED,
+	THP_FAULT_ALLOC,
+	THP_FAULT_FALLBACK,
+	THP_SPLIT_PAGE,
+	THP_SPLIT_PMD,
+	THP_MIGRATION_SUCCESS,
+	THP_MIGRATION_FAIL,
+	THP_MIGRATION_SPLIT,
+	THP_SWPOUT_FALLBACK,
+	THP_ZERO_PAGE_ALLOC,
+	THP_ZERO_PAGE_ALLOC_FAILED,
+	PGLAZYFREE,
+	PGLAZYFREED,
 	/* memory tiering (node_stat_items in Linux, summed machine-wide in
 	 * /proc/vmstat; per node in struct pglist_data.tier_stat too) */
-	PGDEMOTE_KSWAPD, PGDEMOTE_DIRECT, PGPROMOTE_SUCCESS, PGPROMOTE_CANDIDATE,
+	PGDEMOTE_KSWAPD,
+	PGDEMOTE_DIRECT,
+	PGPROMOTE_SUCCESS,
+	PGPROMOTE_CANDIDATE,
 	PGPROMOTE_CANDIDATE_NRL,
 	NR_VM_EVENT_ITEMS
 };
@@ -256,11 +292,11 @@ extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];
 struct mem {
 	struct frames f;
 	uint16_t *section_zone;
-	pfn_t *span_end;                 /* per span: its zone's end pfn (exclusive) */
-	uint16_t *span_zone;             /* per span: its zone id */
+	pfn_t *span_end;     /* per span: its zone's end pfn (exclusive) */
+	uint16_t *span_zone; /* per span: its zone id */
 	int nr_spans;
 	int nr_nodes;
-	struct pglist_data *nodes;       /* indexed by node id */
+	struct pglist_data *nodes; /* indexed by node id */
 	uint64_t events[NR_VM_EVENT_ITEMS];
 	uint64_t totalram_pages;
 	/* get_pageblock_migratetype(): one enum migratetype per pageblock
@@ -270,7 +306,7 @@ struct mem {
 	/* fallbacks into another migratetype's pageblock
 	 * (trace_mm_page_alloc_extfrag events) */
 	uint64_t extfrag_events;
-	pfn_t huge_zero_pfn;             /* the huge zero page, NOPFN until a read fault wants it */
+	pfn_t huge_zero_pfn; /* the huge zero page, NOPFN until a read fault wants it */
 };
 
 /* Models wmark_pages(): a watermark plus the zone's boost. */

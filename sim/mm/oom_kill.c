@@ -111,8 +111,8 @@ static void oom_kill_process(struct sim *s, struct task *victim)
 	struct mm_struct *mm = victim->mm;
 
 	s->mem.events[OOM_KILL]++;
-	sim_explain_important(s, "    t=%llu ns: the OOM killer kills pid %d (%s)\n", (unsigned long long)sim_now(s),
-		    victim->pid, victim->comm);
+	sim_explain_important(s, "    t=%llu ns: the OOM killer kills pid %d (%s)\n",
+			      (unsigned long long)sim_now(s), victim->pid, victim->comm);
 	for (uint32_t i = 0; i < s->tasks->nr; i++) {
 		struct task *t = s->tasks->by_order[i];
 

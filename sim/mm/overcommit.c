@@ -12,8 +12,8 @@
 #include "task/mm.h"
 #include "task/task.h"
 
-#define ADMIN_RESERVE_MAX_KB (8ULL << 10)     /* 8 MiB, init_admin_reserve() */
-#define USER_RESERVE_MAX_KB (128ULL << 10)    /* 128 MiB, init_user_reserve() */
+#define ADMIN_RESERVE_MAX_KB (8ULL << 10)  /* 8 MiB, init_admin_reserve() */
+#define USER_RESERVE_MAX_KB (128ULL << 10) /* 128 MiB, init_user_reserve() */
 
 static unsigned kb_shift(const struct sim *s)
 {
@@ -73,7 +73,8 @@ uint64_t vm_commit_limit(const struct sim *s)
 	if (kbytes)
 		allowed = kbytes >> kb_shift(s);
 	else
-		allowed = s->mem.totalram_pages * (uint64_t)tun(&s->tun, TUN_OVERCOMMIT_RATIO) / 100;
+		allowed =
+			s->mem.totalram_pages * (uint64_t)tun(&s->tun, TUN_OVERCOMMIT_RATIO) / 100;
 	return allowed + total_swap_pages(s);
 }
 
@@ -119,8 +120,7 @@ static int64_t never_allowed(const struct sim *s, const struct mm_struct *mm, bo
  * not matter); OVERCOMMIT_NEVER grants it while Committed_AS, request
  * included, stays strictly below the caller's ceiling.
  */
-int vm_enough_memory(struct sim *s, const struct mm_struct *mm, uint64_t pages,
-		     bool cap_sys_admin)
+int vm_enough_memory(struct sim *s, const struct mm_struct *mm, uint64_t pages, bool cap_sys_admin)
 {
 	int64_t mode = tun(&s->tun, TUN_OVERCOMMIT_MEMORY);
 
@@ -134,9 +134,12 @@ int vm_enough_memory(struct sim *s, const struct mm_struct *mm, uint64_t pages,
 		return 0;
 	}
 	vm_unacct_memory(s, pages);
-	sim_explain(s, "    commit refused: %llu pages (vm.overcommit_memory=%lld, Committed_AS %llu, "
-		    "CommitLimit %llu)\n", (unsigned long long)pages, (long long)mode,
-		    (unsigned long long)s->commit.committed, (unsigned long long)vm_commit_limit(s));
+	sim_explain(s,
+		    "    commit refused: %llu pages (vm.overcommit_memory=%lld, Committed_AS %llu, "
+		    "CommitLimit %llu)\n",
+		    (unsigned long long)pages, (long long)mode,
+		    (unsigned long long)s->commit.committed,
+		    (unsigned long long)vm_commit_limit(s));
 	return -ENOMEM;
 }
 

@@ -30,8 +30,8 @@ struct task;
 enum { OVERCOMMIT_GUESS = 0, OVERCOMMIT_ALWAYS = 1, OVERCOMMIT_NEVER = 2 };
 
 struct vm_commit {
-	uint64_t committed;         /* vm_committed_as, in pages (exact: no per-CPU batching) */
-	uint64_t boot_free_kbytes;  /* free memory when the reserves were initialised */
+	uint64_t committed;	   /* vm_committed_as, in pages (exact: no per-CPU batching) */
+	uint64_t boot_free_kbytes; /* free memory when the reserves were initialised */
 };
 
 /* Boot: remembers free memory for the default reserves (subsys_initcall
@@ -55,8 +55,7 @@ uint64_t vm_memory_committed(const struct sim *s);
  * space asking, whose size bounds the user reserve; cap_sys_admin is the
  * caller's (current's) capability, which exempts it from the admin reserve.
  */
-int vm_enough_memory(struct sim *s, const struct mm_struct *mm, uint64_t pages,
-		     bool cap_sys_admin);
+int vm_enough_memory(struct sim *s, const struct mm_struct *mm, uint64_t pages, bool cap_sys_admin);
 /* security_vm_enough_memory_mm() with current = t: root holds CAP_SYS_ADMIN. */
 int vm_enough_memory_task(struct sim *s, const struct mm_struct *mm, uint64_t pages,
 			  const struct task *t);

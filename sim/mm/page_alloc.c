@@ -44,18 +44,17 @@
 #include "task/task.h"
 
 #define PAGE_ALLOC_COSTLY_ORDER 3
-#define RECLAIM_DISTANCE 30             /* node_reclaim_distance default */
+#define RECLAIM_DISTANCE 30 /* node_reclaim_distance default */
 /* The kernel loops forever for __GFP_NOFAIL and while the OOM killer
  * makes progress; a simulator must end, so these loops are bounded. */
 #define SLOWPATH_MAX_LOOPS 4096
 
-
 /* struct alloc_context plus what the slow path keeps between attempts. */
 struct alloc_ctx {
-	struct pglist_data *pgdat;     /* owner of the zonelist walked */
-	struct zone **zl;              /* the zonelist */
+	struct pglist_data *pgdat; /* owner of the zonelist walked */
+	struct zone **zl;	   /* the zonelist */
 	int nr_zl;
-	int preferred;                 /* index of preferred_zoneref, -1 = none */
+	int preferred; /* index of preferred_zoneref, -1 = none */
 	enum zone_type highest_zoneidx;
 	const nodemask_t *nodemask;
 	const nodemask_t *cpuset_mems;
@@ -98,8 +97,8 @@ static inline unsigned buddy_mt(const struct frames *f, pfn_t pfn)
 }
 
 /* Models add_to_free_list() / add_to_free_list_tail(). */
-static inline void add_to_free_list(struct frames *f, struct zone *z, pfn_t pfn,
-				    unsigned order, unsigned mt, bool tail)
+static inline void add_to_free_list(struct frames *f, struct zone *z, pfn_t pfn, unsigned order,
+				    unsigned mt, bool tail)
 {
 	f->flags[pfn] = PG_buddy | (order << PG_ORDER_SHIFT) | (mt << PG_MT_SHIFT);
 	if (tail)
@@ -108,8 +107,8 @@ static inline void add_to_free_list(struct frames *f, struct zone *z, pfn_t pfn,
 		flist_add_head(f, &z->free_area[order][mt], pfn);
 }
 
-static inline void del_page_from_free_list(struct frames *f, struct zone *z,
-					   pfn_t pfn, unsigned order)
+static inline void del_page_from_free_list(struct frames *f, struct zone *z, pfn_t pfn,
+					   unsigned order)
 {
 	SIM_ASSERT((f->flags[pfn] & PG_buddy) && frame_order(f, pfn) == order);
 	flist_del(f, &z->free_area[order][buddy_mt(f, pfn)], pfn);
@@ -117,8 +116,8 @@ static inline void del_page_from_free_list(struct frames *f, struct zone *z,
 }
 
 /* Models move_to_free_list(): to the tail of another migratetype's list. */
-static inline void move_to_free_list(struct frames *f, struct zone *z, pfn_t pfn,
-				     unsigned order, unsigned mt)
+static inline void move_to_free_list(struct frames *f, struct zone *z, pfn_t pfn, unsigned order,
+				     unsigned mt)
 {
 	del_page_from_free_list(f, z, pfn, order);
 	add_to_free_list(f, z, pfn, order, mt, true);
@@ -140,8 +139,8 @@ static inline bool page_is_buddy(const struct mem *m, pfn_t buddy, unsigned orde
 /* Models expand(): split a 2^high block at pfn down to 2^low, putting the
  * upper halves on the free lists of migratetype mt and keeping the
  * lowest part. */
-static inline void expand(struct frames *f, struct zone *z, pfn_t pfn,
-			  unsigned low, unsigned high, unsigned mt)
+static inline void expand(struct frames *f, struct zone *z, pfn_t pfn, unsigned low, unsigned high,
+			  unsigned mt)
 {
 	while (high > low) {
 		high--;
@@ -152,8 +151,7 @@ static inline void expand(struct frames *f, struct zone *z, pfn_t pfn,
 /* Models __rmqueue_smallest(): the smallest free block of order >= order
  * on migratetype mt's lists, taken from the head of its list. The caller
  * accounts nr_free. */
-static inline pfn_t rmqueue_smallest(struct frames *f, struct zone *z, unsigned order,
-				     unsigned mt)
+static inline pfn_t rmqueue_smallest(struct frames *f, struct zone *z, unsigned order, unsigned mt)
 {
 	for (unsigned o = order; o <= MAX_ORDER; o++) {
 		pfn_t pfn = z->free_area[o][mt].head;
@@ -217,8 +215,8 @@ static void change_pageblock_range(struct mem *m, pfn_t pfn, unsigned order, uns
  * its in-use LRU pages. A pageblock not wholly inside the zone cannot be
  * moved: returns -1.
  */
-static int64_t freepages_block(struct mem *m, struct zone *z, pfn_t pfn, unsigned mt,
-			       bool move, uint64_t *movable)
+static int64_t freepages_block(struct mem *m, struct zone *z, pfn_t pfn, unsigned mt, bool move,
+			       uint64_t *movable)
 {
 	struct frames *f = &m->f;
 	uint64_t start = pfn & ~(uint64_t)(PAGEBLOCK_NR_PAGES - 1);
@@ -291,8 +289,8 @@ static pfn_t steal_suitable_fallback(struct sim *s, struct zone *z, pfn_t pfn,
 /* Models __rmqueue_fallback(): the largest free block of a fallback
  * migratetype (ALLOC_NOFRAGMENT: pageblocks only), or, for a movable
  * request that may not take the whole pageblock, the smallest. */
-static pfn_t rmqueue_fallback(struct sim *s, struct zone *z, unsigned order,
-			      unsigned start_mt, unsigned alloc_flags);
+static pfn_t rmqueue_fallback(struct sim *s, struct zone *z, unsigned order, unsigned start_mt,
+			      unsigned alloc_flags);
 
 static void free_unref_page(struct sim *s, struct zone *z, pfn_t pfn);
 
@@ -311,12 +309,13 @@ static inline bool buddy_merge_likely(const struct mem *m, pfn_t pfn, unsigned o
 /* Models ____free_one_page(): merge with free buddies while possible; the
  * result goes to the free list of migratetype mt (the freed page's
  * pageblock's). */
-static inline void __free_one_page(struct mem *m, struct zone *z, pfn_t pfn,
-				   unsigned order, unsigned mt, bool to_tail)
+static inline void __free_one_page(struct mem *m, struct zone *z, pfn_t pfn, unsigned order,
+				   unsigned mt, bool to_tail)
 {
 	struct frames *f = &m->f;
 
-	SIM_ASSERT(order <= MAX_ORDER && !(pfn & ((1u << order) - 1)) && pfn - z->start_pfn < z->present_pages);
+	SIM_ASSERT(order <= MAX_ORDER && !(pfn & ((1u << order) - 1)) &&
+		   pfn - z->start_pfn < z->present_pages);
 	z->nr_free += 1u << order;
 	while (order < MAX_ORDER) {
 		pfn_t buddy = pfn ^ (1u << order);
@@ -342,7 +341,7 @@ void __free_pages(struct sim *s, pfn_t pfn, unsigned order)
 	m->f.flags[pfn] = 0;
 	m->f.mapping[pfn] = 0;
 	m->f.mapcount[pfn] = 0;
-	m->f.last_cpupid[pfn] = 0;   /* page_cpupid_reset_last() */
+	m->f.last_cpupid[pfn] = 0; /* page_cpupid_reset_last() */
 	if (!order && z->pcp)
 		free_unref_page(s, z, pfn);
 	else
@@ -375,8 +374,9 @@ static pfn_t steal_suitable_fallback(struct sim *s, struct zone *z, pfn_t pfn,
 		free = freepages_block(m, z, pfn, start_mt, false, &movable);
 		if (free > 0) {
 			uint64_t alike = start_mt == MIGRATE_MOVABLE ? movable
-				: block_mt == MIGRATE_MOVABLE
-					? PAGEBLOCK_NR_PAGES - (uint64_t)free - movable : 0;
+					 : block_mt == MIGRATE_MOVABLE
+						 ? PAGEBLOCK_NR_PAGES - (uint64_t)free - movable
+						 : 0;
 			bool claim = (uint64_t)free + alike >= PAGEBLOCK_NR_PAGES / 2;
 
 			if (claim)
@@ -398,11 +398,12 @@ static pfn_t steal_suitable_fallback(struct sim *s, struct zone *z, pfn_t pfn,
 	return rmqueue_smallest(f, z, order, start_mt);
 }
 
-static pfn_t rmqueue_fallback(struct sim *s, struct zone *z, unsigned order,
-			      unsigned start_mt, unsigned alloc_flags)
+static pfn_t rmqueue_fallback(struct sim *s, struct zone *z, unsigned order, unsigned start_mt,
+			      unsigned alloc_flags)
 {
 	int min_order = (alloc_flags & ALLOC_NOFRAGMENT) && order < PAGEBLOCK_ORDER
-			? PAGEBLOCK_ORDER : (int)order;
+				? PAGEBLOCK_ORDER
+				: (int)order;
 	int current_order, fmt = -1;
 	bool can_steal = false;
 
@@ -412,7 +413,8 @@ static pfn_t rmqueue_fallback(struct sim *s, struct zone *z, unsigned order,
 			continue;
 		if (!can_steal && start_mt == MIGRATE_MOVABLE && current_order > (int)order) {
 			/* find_smallest: split the smallest block instead */
-			for (current_order = (int)order; current_order <= MAX_ORDER; current_order++) {
+			for (current_order = (int)order; current_order <= MAX_ORDER;
+			     current_order++) {
 				fmt = find_suitable_fallback(z, (unsigned)current_order, start_mt,
 							     &can_steal);
 				if (fmt >= 0)
@@ -431,8 +433,8 @@ static pfn_t rmqueue_fallback(struct sim *s, struct zone *z, unsigned order,
 
 /* Models __rmqueue(): the request's own migratetype first, then a
  * fallback. Accounts the zone's free pages. */
-static inline pfn_t rmqueue_buddy(struct sim *s, struct zone *z, unsigned order,
-				  unsigned mt, unsigned alloc_flags)
+static inline pfn_t rmqueue_buddy(struct sim *s, struct zone *z, unsigned order, unsigned mt,
+				  unsigned alloc_flags)
 {
 	pfn_t pfn = rmqueue_smallest(&s->mem.f, z, order, mt);
 
@@ -446,7 +448,7 @@ static inline pfn_t rmqueue_buddy(struct sim *s, struct zone *z, unsigned order,
 /* ------------------------------------------------------------------ */
 /* per-CPU page lists (sim.pcp)                                        */
 
-#define PCP_BATCH_SCALE_MAX 5                  /* CONFIG_PCP_BATCH_SCALE_MAX */
+#define PCP_BATCH_SCALE_MAX 5 /* CONFIG_PCP_BATCH_SCALE_MAX */
 #define MIN_PERCPU_PAGELIST_HIGH_FRACTION 8
 
 static inline bool pcp_autotune(const struct sim *s)
@@ -521,8 +523,9 @@ static void zone_pcp_update(struct sim *s)
 			uint32_t batch = zone_batchsize(z);
 			uint32_t hmin = zone_highsize(s, z, batch, 0);
 			uint32_t hmax = pcp_autotune(s)
-					? zone_highsize(s, z, batch, MIN_PERCPU_PAGELIST_HIGH_FRACTION)
-					: hmin;
+						? zone_highsize(s, z, batch,
+								MIN_PERCPU_PAGELIST_HIGH_FRACTION)
+						: hmin;
 
 			for (int c = 0; c < s->topo->nr_cpus; c++) {
 				struct per_cpu_pages *pcp = &z->pcp[c];
@@ -563,7 +566,8 @@ static void free_pcppages_bulk(struct sim *s, struct zone *z, struct per_cpu_pag
 			pcp->count--;
 			z->pcp_pages--;
 			count--;
-			__free_one_page(&s->mem, z, pfn, 0, get_pageblock_migratetype(&s->mem, pfn), false);
+			__free_one_page(&s->mem, z, pfn, 0, get_pageblock_migratetype(&s->mem, pfn),
+					false);
 		} while (count && l->head != NOPFN);
 	}
 }
@@ -604,8 +608,9 @@ static uint32_t nr_pcp_high(const struct sim *s, const struct zone *z, struct pe
 		uint32_t need = pcp->free_count + batch;
 
 		if (pcp->high < need)
-			pcp->high = need < pcp->high_min ? pcp->high_min
-				    : need > pcp->high_max ? pcp->high_max : need;
+			pcp->high = need < pcp->high_min   ? pcp->high_min
+				    : need > pcp->high_max ? pcp->high_max
+							   : need;
 	}
 	return high;
 }
@@ -651,7 +656,8 @@ static void free_unref_page(struct sim *s, struct zone *z, pfn_t pfn)
 	high = nr_pcp_high(s, z, pcp);
 	if (pcp->count >= high) {
 		free_pcppages_bulk(s, z, pcp, nr_pcp_free(s, pcp, high), mt);
-		if (z->below_high && zone_watermark_ok(z, 0, wmark_pages(z, WMARK_HIGH), ZONE_MOVABLE))
+		if (z->below_high &&
+		    zone_watermark_ok(z, 0, wmark_pages(z, WMARK_HIGH), ZONE_MOVABLE))
 			z->below_high = false;
 	}
 }
@@ -756,8 +762,7 @@ static int alloc_pcp(struct sim *s, struct nerr *err)
 /* Models __zone_watermark_ok(): free_pages is passed in so
  * should_reclaim_retry() can ask "if everything reclaimable were free". */
 static bool __zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark,
-				int highest_zoneidx, unsigned alloc_flags,
-				int64_t free_pages)
+				int highest_zoneidx, unsigned alloc_flags, int64_t free_pages)
 {
 	int64_t min = (int64_t)mark;
 
@@ -778,11 +783,9 @@ static bool __zone_watermark_ok(const struct zone *z, unsigned order, uint64_t m
 	return false;
 }
 
-bool zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark,
-		       int highest_zoneidx)
+bool zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark, int highest_zoneidx)
 {
-	return __zone_watermark_ok(z, order, mark, highest_zoneidx, 0,
-				   (int64_t)z->nr_free);
+	return __zone_watermark_ok(z, order, mark, highest_zoneidx, 0, (int64_t)z->nr_free);
 }
 
 /* Floor of the square root (int_sqrt()). */
@@ -854,7 +857,8 @@ static void setup_wmarks(struct sim *s)
 	for (int n = 0; n < s->mem.nr_nodes; n++) {
 		for (int t = 0; t < MAX_NR_ZONES; t++) {
 			struct zone *z = &s->mem.nodes[n].zones[t];
-			uint64_t min = lowmem_pages ? pages_min * z->managed_pages / lowmem_pages : 0;
+			uint64_t min =
+				lowmem_pages ? pages_min * z->managed_pages / lowmem_pages : 0;
 			uint64_t gap = mult_frac(z->managed_pages, wsf, 10000);
 
 			if (min >> 2 > gap)
@@ -913,7 +917,6 @@ void setup_per_zone_wmarks(struct sim *s)
 /* ------------------------------------------------------------------ */
 /* zonelists                                                           */
 
-
 /* Models build_zonerefs_node(): populated zones, highest type first. */
 static int add_node_zones(struct pglist_data *pg, struct zone **zl)
 {
@@ -960,7 +963,8 @@ static int build_zonelists(struct sim *s, struct nerr *err)
 			int node = orders[local * nn + i];
 
 			pg->node_order[pg->nr_node_order++] = node;
-			pg->nr_zonelist += add_node_zones(&m->nodes[node], pg->zonelist + pg->nr_zonelist);
+			pg->nr_zonelist +=
+				add_node_zones(&m->nodes[node], pg->zonelist + pg->nr_zonelist);
 			if (node == local)
 				pg->nr_thisnode_zones = pg->nr_zonelist;
 		}
@@ -975,8 +979,7 @@ out:
 /* boot                                                                */
 
 /* Zone sizes of a node in bytes: its declared zones, or one Normal zone. */
-static int node_zone_bytes(const struct topo_node *tn, uint64_t out[MAX_NR_ZONES],
-			   struct nerr *err)
+static int node_zone_bytes(const struct topo_node *tn, uint64_t out[MAX_NR_ZONES], struct nerr *err)
 {
 	uint64_t sum = 0;
 
@@ -987,9 +990,8 @@ static int node_zone_bytes(const struct topo_node *tn, uint64_t out[MAX_NR_ZONES
 		return 0;
 	}
 	if (sum != tn->memory_bytes)
-		return nerr_set(err, "node %d: zones sum to %llu bytes but memory is %llu",
-				tn->id, (unsigned long long)sum,
-				(unsigned long long)tn->memory_bytes);
+		return nerr_set(err, "node %d: zones sum to %llu bytes but memory is %llu", tn->id,
+				(unsigned long long)sum, (unsigned long long)tn->memory_bytes);
 	return 0;
 }
 
@@ -1027,8 +1029,8 @@ static int alloc_frames(struct frames *f, uint64_t nr, struct nerr *err)
 	f->index = frame_array(nr, sizeof(uint32_t));
 	f->mapcount = frame_array(nr, sizeof(uint16_t));
 	f->last_cpupid = frame_array(nr, sizeof(uint16_t));
-	if (!f->next || !f->prev || !f->flags || !f->mapping || !f->index ||
-	    !f->mapcount || !f->last_cpupid)
+	if (!f->next || !f->prev || !f->flags || !f->mapping || !f->index || !f->mapcount ||
+	    !f->last_cpupid)
 		return nerr_set(err, "out of host memory for %llu frames", (unsigned long long)nr);
 	return 0;
 }
@@ -1072,7 +1074,7 @@ static int init_zone_spans(struct sim *s, struct nerr *err)
 		m->span_end[i] = (pfn_t)end;
 		m->span_zone[i++] = (uint16_t)id;
 	}
-	m->span_end[i] = NOPFN;   /* a sentinel: the lookup loop stops here for any pfn */
+	m->span_end[i] = NOPFN; /* a sentinel: the lookup loop stops here for any pfn */
 	m->nr_spans = i;
 	/* sections a zone starts inside: mixed, from the span of their first pfn */
 	for (int k = 1; k < i; k++) {
@@ -1174,8 +1176,9 @@ static void reserve_boot_memory(struct sim *s)
 		struct pglist_data *pg = &s->mem.nodes[n];
 		uint64_t bytes = (uint64_t)pg->spanned_pages << s->topo->page_shift;
 		uint64_t sections = (bytes + section - 1) / section;
-		uint64_t per_section = ((section >> s->topo->page_shift) * struct_page +
-					s->topo->page_size - 1) >> s->topo->page_shift;
+		uint64_t per_section =
+			((section >> s->topo->page_shift) * struct_page + s->topo->page_size - 1) >>
+			s->topo->page_shift;
 		uint64_t held = sections * per_section +
 				(s->topo->nodes[n].reserved_bytes >> s->topo->page_shift);
 
@@ -1284,8 +1287,7 @@ static inline bool zone_in_mask(const struct zone *z, const nodemask_t *mask)
 
 /* Models __cpuset_zone_allowed(): hardwall requests stay in the task's
  * cpuset; others may use the nearest hardwall ancestor's mems. */
-static inline bool cpuset_zone_allowed(const struct alloc_ctx *ac, const struct zone *z,
-				       gfp_t gfp)
+static inline bool cpuset_zone_allowed(const struct alloc_ctx *ac, const struct zone *z, gfp_t gfp)
 {
 	if (!ac->cpuset_mems)
 		return true;
@@ -1335,16 +1337,21 @@ static inline pfn_t rmqueue(struct sim *s, const struct zone *preferred, struct 
 			    unsigned order, int local_nid, gfp_t gfp, unsigned alloc_flags)
 {
 	struct frames *f = &s->mem.f;
-	pfn_t pfn = !order && z->pcp ? rmqueue_pcplist(s, z, gfp_migratetype(gfp), alloc_flags)
-				     : rmqueue_buddy(s, z, order, gfp_migratetype(gfp), alloc_flags);
+	pfn_t pfn = !order && z->pcp
+			    ? rmqueue_pcplist(s, z, gfp_migratetype(gfp), alloc_flags)
+			    : rmqueue_buddy(s, z, order, gfp_migratetype(gfp), alloc_flags);
 
 	if (z->boosted_wake) {
 		z->boosted_wake = false;
 		if (s->explain)
-			sim_explain(s, "    alloc order-%u: a fallback into another migratetype's pageblock "
-				    "boosted node %d %s's watermarks by %llu pages; wake its kswapd "
-				    "(boost_watermark())\n", order, z->node, zone_names[z->type],
-				    (unsigned long long)z->watermark_boost);
+			sim_explain(
+				s,
+				"    alloc order-%u: a fallback into another migratetype's "
+				"pageblock "
+				"boosted node %d %s's watermarks by %llu pages; wake its kswapd "
+				"(boost_watermark())\n",
+				order, z->node, zone_names[z->type],
+				(unsigned long long)z->watermark_boost);
 		wakeup_kswapd(s, z->node, 0, 0, (int)z->type);
 	}
 	if (pfn == NOPFN)
@@ -1376,12 +1383,14 @@ static inline bool zone_watermark_fast(const struct zone *z, unsigned order, uns
 
 /* The free count is left out so that one narration covers the many
  * allocations of a record that meet the same full zone. */
-static void explain_low(struct sim *s, const struct zone *z, unsigned order,
-			uint64_t mark, const char *what)
+static void explain_low(struct sim *s, const struct zone *z, unsigned order, uint64_t mark,
+			const char *what)
 {
-	sim_explain(s, "    alloc order-%u: node %d %s has no more than its watermark of %llu free pages "
-		    "(+reserve): %s\n", order, z->node, zone_names[z->type],
-		    (unsigned long long)mark, what);
+	sim_explain(
+		s,
+		"    alloc order-%u: node %d %s has no more than its watermark of %llu free pages "
+		"(+reserve): %s\n",
+		order, z->node, zone_names[z->type], (unsigned long long)mark, what);
 }
 
 /* The zone failed its watermark: models the node_reclaim() branch of
@@ -1398,12 +1407,16 @@ static bool try_node_reclaim(struct sim *s, struct alloc_req *req, const struct 
 
 	if (s->explain) {
 		static const char *const what[] = {
-			"NOSCAN: not scanned (mode 0, another node with CPUs, or already reclaiming)",
-			"FULL: too little reclaimable page cache (min_unmapped_ratio) or nothing freed",
-			"SOME: freed pages, not enough", "SUCCESS: freed enough to allocate here",
+			"NOSCAN: not scanned (mode 0, another node with CPUs, or already "
+			"reclaiming)",
+			"FULL: too little reclaimable page cache (min_unmapped_ratio) or nothing "
+			"freed",
+			"SOME: freed pages, not enough",
+			"SUCCESS: freed enough to allocate here",
 		};
 
-		sim_explain(s, "    node %d is low: node reclaim (vm.zone_reclaim_mode=%lld) -> %s\n",
+		sim_explain(s,
+			    "    node %d is low: node reclaim (vm.zone_reclaim_mode=%lld) -> %s\n",
 			    z->node, (long long)tun(&s->tun, TUN_ZONE_RECLAIM_MODE),
 			    what[ret - NODE_RECLAIM_NOSCAN]);
 	}
@@ -1415,8 +1428,7 @@ static bool try_node_reclaim(struct sim *s, struct alloc_req *req, const struct 
 /* Models get_page_from_freelist(): the first zone of the zonelist, from
  * the preferred one on, that passes the watermark (or reclaims enough). */
 static pfn_t get_page_from_freelist(struct sim *s, struct alloc_req *req,
-				    const struct alloc_ctx *ac, gfp_t gfp,
-				    unsigned alloc_flags)
+				    const struct alloc_ctx *ac, gfp_t gfp, unsigned alloc_flags)
 {
 	unsigned order = req->order;
 
@@ -1460,8 +1472,10 @@ retry:
 
 		if (pfn != NOPFN) {
 			if (s->explain && z->node != pref->node)
-				sim_explain(s, "    alloc order-%u: fell back from node %d to node %d\n",
-					    order, pref->node, z->node);
+				sim_explain(
+					s,
+					"    alloc order-%u: fell back from node %d to node %d\n",
+					order, pref->node, z->node);
 			return pfn;
 		}
 	}
@@ -1475,8 +1489,8 @@ retry:
 
 /* Models prepare_alloc_pages(). With a cpuset and no policy nodemask the
  * fast path uses the cpuset's mems as nodemask; otherwise ALLOC_CPUSET. */
-static void prepare_alloc_pages(struct sim *s, const struct alloc_req *req,
-				struct alloc_ctx *ac, gfp_t *alloc_gfp, unsigned *alloc_flags)
+static void prepare_alloc_pages(struct sim *s, const struct alloc_req *req, struct alloc_ctx *ac,
+				gfp_t *alloc_gfp, unsigned *alloc_flags)
 {
 	struct pglist_data *pg = &s->mem.nodes[req->preferred_nid];
 
@@ -1512,8 +1526,7 @@ static unsigned gfp_to_alloc_flags(gfp_t gfp)
 }
 
 /* Models wake_all_kswapds(): once per node of the eligible zonelist. */
-static void wake_all_kswapds(struct sim *s, const struct alloc_req *req,
-			     const struct alloc_ctx *ac)
+static void wake_all_kswapds(struct sim *s, const struct alloc_req *req, const struct alloc_ctx *ac)
 {
 	int last = -1;
 
@@ -1529,8 +1542,8 @@ static void wake_all_kswapds(struct sim *s, const struct alloc_req *req,
 
 /* Models should_reclaim_retry(). */
 static bool should_reclaim_retry(struct sim *s, const struct alloc_req *req,
-				 const struct alloc_ctx *ac, unsigned alloc_flags,
-				 bool progress, int *no_progress_loops)
+				 const struct alloc_ctx *ac, unsigned alloc_flags, bool progress,
+				 int *no_progress_loops)
 {
 	if (progress && req->order <= PAGE_ALLOC_COSTLY_ORDER)
 		*no_progress_loops = 0;
@@ -1545,8 +1558,8 @@ static bool should_reclaim_retry(struct sim *s, const struct alloc_req *req,
 			continue;
 		int64_t available = (int64_t)(z->nr_free + zone_reclaimable_pages(s, z));
 
-		if (__zone_watermark_ok(z, req->order, wmark_pages(z, WMARK_MIN), ac->highest_zoneidx,
-					alloc_flags, available))
+		if (__zone_watermark_ok(z, req->order, wmark_pages(z, WMARK_MIN),
+					ac->highest_zoneidx, alloc_flags, available))
 			return true;
 	}
 	return false;
@@ -1564,8 +1577,8 @@ static pfn_t alloc_pages_cpuset_fallback(struct sim *s, struct alloc_req *req,
 }
 
 /* Models __alloc_pages_may_oom(). Sets *progress when a victim died. */
-static pfn_t alloc_pages_may_oom(struct sim *s, struct alloc_req *req,
-				 const struct alloc_ctx *ac, bool *progress)
+static pfn_t alloc_pages_may_oom(struct sim *s, struct alloc_req *req, const struct alloc_ctx *ac,
+				 bool *progress)
 {
 	gfp_t gfp = req->gfp;
 	pfn_t pfn;
@@ -1609,8 +1622,8 @@ static pfn_t alloc_pages_direct_reclaim(struct sim *s, struct alloc_req *req,
 }
 
 /* The part of __alloc_pages_slowpath() from the `retry:` label on. */
-static pfn_t slowpath_retry_loop(struct sim *s, struct alloc_req *req,
-				 struct alloc_ctx *ac, unsigned alloc_flags)
+static pfn_t slowpath_retry_loop(struct sim *s, struct alloc_req *req, struct alloc_ctx *ac,
+				 unsigned alloc_flags)
 {
 	gfp_t gfp = req->gfp;
 	bool costly = req->order > PAGE_ALLOC_COSTLY_ORDER;
@@ -1658,8 +1671,10 @@ static pfn_t alloc_pages_slowpath(struct sim *s, struct alloc_req *req, struct a
 	if (ac->preferred < 0)
 		return NOPFN;
 	if (s->explain)
-		sim_explain(s, "    alloc order-%u: fast path failed on node %d's zonelist, slow path\n",
-			    req->order, ac->pgdat->id);
+		sim_explain(
+			s,
+			"    alloc order-%u: fast path failed on node %d's zonelist, slow path\n",
+			req->order, ac->pgdat->id);
 	if (alloc_flags & ALLOC_KSWAPD)
 		wake_all_kswapds(s, req, ac);
 	pfn = get_page_from_freelist(s, req, ac, gfp, alloc_flags);
@@ -1711,8 +1726,8 @@ pfn_t alloc_pages_req(struct sim *s, struct alloc_req *req)
 	ac.nodemask = req->nodemask;
 	pfn = alloc_pages_slowpath(s, req, &ac);
 	if (pfn == NOPFN && !req->fail_reason) {
-		req->fail_reason = (req->gfp & __GFP_THISNODE) ? ALLOC_FAIL_THISNODE
-							      : ALLOC_FAIL_NOMEM;
+		req->fail_reason =
+			(req->gfp & __GFP_THISNODE) ? ALLOC_FAIL_THISNODE : ALLOC_FAIL_NOMEM;
 		if (s->explain)
 			sim_explain(s, "    alloc order-%u from node %d failed%s\n", req->order,
 				    req->preferred_nid,
@@ -1725,7 +1740,8 @@ pfn_t alloc_pages_req(struct sim *s, struct alloc_req *req)
 pfn_t alloc_pages_node(struct sim *s, int nid, gfp_t gfp, unsigned order, int local_nid)
 {
 	struct alloc_req req = {
-		.gfp = gfp, .order = order,
+		.gfp = gfp,
+		.order = order,
 		.preferred_nid = nid < 0 ? local_nid : nid,
 		.local_nid = local_nid,
 	};

@@ -37,7 +37,7 @@ enum {
 	__GFP_NORETRY = 1u << 13,
 	__GFP_NOFAIL = 1u << 14,
 	__GFP_COMP = 1u << 15,
-	__GFP_HIGHMEM = 1u << 16,   /* with __GFP_MOVABLE selects ZONE_MOVABLE */
+	__GFP_HIGHMEM = 1u << 16, /* with __GFP_MOVABLE selects ZONE_MOVABLE */
 };
 #define __GFP_RECLAIM (__GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM)
 #define GFP_NOWAIT (__GFP_KSWAPD_RECLAIM)
@@ -45,7 +45,8 @@ enum {
 #define GFP_USER (GFP_KERNEL | __GFP_HARDWALL)
 #define GFP_HIGHUSER (GFP_USER | __GFP_HIGHMEM)
 #define GFP_HIGHUSER_MOVABLE (GFP_HIGHUSER | __GFP_MOVABLE)
-#define GFP_TRANSHUGE_LIGHT (GFP_HIGHUSER_MOVABLE | __GFP_COMP | __GFP_NOWARN) /* minus reclaim bits, see gfp_types.h */
+#define GFP_TRANSHUGE_LIGHT \
+	(GFP_HIGHUSER_MOVABLE | __GFP_COMP | __GFP_NOWARN) /* minus reclaim bits, see gfp_types.h */
 
 /* The highest zone an allocation may use (gfp_zone()). */
 enum zone_type gfp_zone(gfp_t gfp);
@@ -57,16 +58,16 @@ enum zone_type gfp_zone(gfp_t gfp);
 struct alloc_req {
 	gfp_t gfp;
 	unsigned order;
-	int preferred_nid;              /* whose zonelist is walked */
-	const nodemask_t *nodemask;     /* policy nodes, NULL = any */
-	const nodemask_t *cpuset_mems;  /* the caller's cpuset mems_allowed, NULL = all */
+	int preferred_nid;	       /* whose zonelist is walked */
+	const nodemask_t *nodemask;    /* policy nodes, NULL = any */
+	const nodemask_t *cpuset_mems; /* the caller's cpuset mems_allowed, NULL = all */
 	/* mems of the nearest mem_exclusive/hardwall ancestor cpuset, which
 	 * bounds !__GFP_HARDWALL requests in the slow path; NULL = all nodes */
 	const nodemask_t *cpuset_softwall_mems;
-	int local_nid;                  /* numa_node_id() of the asking CPU */
+	int local_nid; /* numa_node_id() of the asking CPU */
 	/* outputs */
-	uint64_t stall_ns;              /* time spent in direct or node reclaim */
-	int fail_reason;                /* 0, or why NOPFN came back (ALLOC_FAIL_*) */
+	uint64_t stall_ns; /* time spent in direct or node reclaim */
+	int fail_reason;   /* 0, or why NOPFN came back (ALLOC_FAIL_*) */
 };
 enum { ALLOC_FAIL_NOMEM = 1, ALLOC_FAIL_THISNODE = 2, ALLOC_FAIL_OOM_KILLED_SELF = 3 };
 
@@ -92,8 +93,7 @@ uint64_t nr_free_buffer_pages(const struct sim *s);
 uint64_t calculate_min_free_kbytes(const struct sim *s);
 
 /* zone_watermark_ok(): free pages above mark + lowmem_reserve for order. */
-bool zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark,
-		       int highest_zoneidx);
+bool zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark, int highest_zoneidx);
 uint64_t node_free_pages(const struct pglist_data *pgdat);
 uint64_t node_present_pages(const struct pglist_data *pgdat);
 

@@ -28,11 +28,11 @@ static int walk_list(const struct frames *f, const struct frame_list *l, const c
 		if (pfn >= f->nr)
 			return nerr_set(err, "check: %s: pfn %u out of range", what, pfn);
 		if (f->prev[pfn] != prev)
-			return nerr_set(err, "check: %s: pfn %u has prev %u, expected %u",
-					what, pfn, f->prev[pfn], prev);
+			return nerr_set(err, "check: %s: pfn %u has prev %u, expected %u", what,
+					pfn, f->prev[pfn], prev);
 		if (++n > l->nr)
-			return nerr_set(err, "check: %s: longer than its count %llu",
-					what, (unsigned long long)l->nr);
+			return nerr_set(err, "check: %s: longer than its count %llu", what,
+					(unsigned long long)l->nr);
 		if (visit(s, pfn, arg, err))
 			return -1;
 		prev = pfn;
@@ -40,8 +40,8 @@ static int walk_list(const struct frames *f, const struct frame_list *l, const c
 	}
 	if (n != l->nr || l->tail != prev)
 		return nerr_set(err, "check: %s: %llu entries, count says %llu (tail %u, last %u)",
-				what, (unsigned long long)n, (unsigned long long)l->nr,
-				l->tail, prev);
+				what, (unsigned long long)n, (unsigned long long)l->nr, l->tail,
+				prev);
 	return 0;
 }
 
@@ -72,10 +72,13 @@ static int visit_free(const struct sim *s, pfn_t pfn, const void *arg, struct ne
 	const struct zone *z = a->z;
 
 	if (!(f->flags[pfn] & PG_buddy) || frame_order(f, pfn) != o)
-		return nerr_set(err, "check: pfn %u on order-%u free list lacks PG_buddy/order", pfn, o);
+		return nerr_set(err, "check: pfn %u on order-%u free list lacks PG_buddy/order",
+				pfn, o);
 	if (((f->flags[pfn] & PG_MT_MASK) >> PG_MT_SHIFT) != a->mt)
-		return nerr_set(err, "check: pfn %u on migratetype %u's order-%u list records migratetype %u",
-				pfn, a->mt, o, (f->flags[pfn] & PG_MT_MASK) >> PG_MT_SHIFT);
+		return nerr_set(
+			err,
+			"check: pfn %u on migratetype %u's order-%u list records migratetype %u",
+			pfn, a->mt, o, (f->flags[pfn] & PG_MT_MASK) >> PG_MT_SHIFT);
 	if (pfn & ((1u << o) - 1))
 		return nerr_set(err, "check: free block pfn %u not aligned to order %u", pfn, o);
 	if (pfn < z->start_pfn || (uint64_t)pfn + (1u << o) > z->start_pfn + z->present_pages)
@@ -88,14 +91,14 @@ static int visit_free(const struct sim *s, pfn_t pfn, const void *arg, struct ne
 				pfn, o, outer);
 	pfn_t buddy = pfn ^ (1u << o);
 
-	if (o < MAX_ORDER && buddy - z->start_pfn < z->present_pages && (f->flags[buddy] & PG_buddy) &&
-	    frame_order(f, buddy) == o)
-		return nerr_set(err, "check: free blocks %u and %u of order %u not merged",
-				pfn, buddy, o);
+	if (o < MAX_ORDER && buddy - z->start_pfn < z->present_pages &&
+	    (f->flags[buddy] & PG_buddy) && frame_order(f, buddy) == o)
+		return nerr_set(err, "check: free blocks %u and %u of order %u not merged", pfn,
+				buddy, o);
 	for (pfn_t p = pfn + 1; p < pfn + (1u << o) && o <= 4; p++)
 		if (f->flags[p] & (PG_buddy | PG_lru))
-			return nerr_set(err, "check: pfn %u inside free block %u has flags %#x",
-					p, pfn, f->flags[p]);
+			return nerr_set(err, "check: pfn %u inside free block %u has flags %#x", p,
+					pfn, f->flags[p]);
 	return 0;
 }
 
@@ -104,8 +107,10 @@ static int visit_pcp(const struct sim *s, pfn_t pfn, const void *arg, struct ner
 	const struct zone *z = arg;
 
 	if (s->mem.f.flags[pfn] != PG_pcp || pfn_zone_id(&s->mem, pfn) != (unsigned)z->id)
-		return nerr_set(err, "check: pfn %u on a per-CPU list of node %d zone %d has flags %#x "
-				"or another zone", pfn, z->node, z->type, s->mem.f.flags[pfn]);
+		return nerr_set(err,
+				"check: pfn %u on a per-CPU list of node %d zone %d has flags %#x "
+				"or another zone",
+				pfn, z->node, z->type, s->mem.f.flags[pfn]);
 	return 0;
 }
 
@@ -118,7 +123,9 @@ static int check_pcp(const struct sim *s, const struct zone *z, struct nerr *err
 	char what[80];
 
 	if (!z->pcp)
-		return z->pcp_pages ? nerr_set(err, "check: zone without pcp lists counts pcp pages") : 0;
+		return z->pcp_pages
+			       ? nerr_set(err, "check: zone without pcp lists counts pcp pages")
+			       : 0;
 	for (int c = 0; c < s->topo->nr_cpus; c++) {
 		uint64_t n = 0;
 
@@ -130,8 +137,9 @@ static int check_pcp(const struct sim *s, const struct zone *z, struct nerr *err
 			n += z->pcp[c].lists[mt].nr;
 		}
 		if (n != z->pcp[c].count)
-			return nerr_set(err, "check: node %d zone %d cpu %d pcp count %u, lists hold %llu",
-					z->node, z->type, c, z->pcp[c].count, (unsigned long long)n);
+			return nerr_set(
+				err, "check: node %d zone %d cpu %d pcp count %u, lists hold %llu",
+				z->node, z->type, c, z->pcp[c].count, (unsigned long long)n);
 		sum += n;
 	}
 	if (sum != z->pcp_pages || z->nr_free + sum > z->managed_pages)
@@ -150,9 +158,11 @@ static int check_zone(const struct sim *s, const struct zone *z, struct nerr *er
 		for (unsigned mt = 0; mt < MIGRATE_PCPTYPES; mt++) {
 			struct free_arg a = {z, o, mt};
 
-			snprintf(what, sizeof(what), "node %d zone %d order-%u migratetype %u free list",
-				 z->node, z->type, o, mt);
-			if (walk_list(&s->mem.f, &z->free_area[o][mt], what, visit_free, s, &a, err))
+			snprintf(what, sizeof(what),
+				 "node %d zone %d order-%u migratetype %u free list", z->node,
+				 z->type, o, mt);
+			if (walk_list(&s->mem.f, &z->free_area[o][mt], what, visit_free, s, &a,
+				      err))
 				return -1;
 			free += z->free_area[o][mt].nr << o;
 		}
@@ -162,7 +172,8 @@ static int check_zone(const struct sim *s, const struct zone *z, struct nerr *er
 				z->node, z->type, (unsigned long long)z->nr_free,
 				(unsigned long long)free);
 	if (z->nr_free > z->managed_pages)
-		return nerr_set(err, "check: node %d zone %d more free than managed", z->node, z->type);
+		return nerr_set(err, "check: node %d zone %d more free than managed", z->node,
+				z->type);
 	return check_pcp(s, z, err);
 }
 
@@ -170,7 +181,7 @@ struct lru_arg {
 	int node;
 	int lru;
 	uint64_t *per_zone;
-	uint64_t *thps;         /* THP heads met (nr_anon_transparent_hugepages) */
+	uint64_t *thps; /* THP heads met (nr_anon_transparent_hugepages) */
 };
 
 static int visit_lru(const struct sim *s, pfn_t pfn, const void *arg, struct nerr *err)
@@ -181,14 +192,14 @@ static int visit_lru(const struct sim *s, pfn_t pfn, const void *arg, struct ner
 	/* page cache, and MADV_FREE'd anon pages (no PG_swapbacked) */
 	bool file = (fl & (PG_file | PG_anon)) && !(fl & PG_swapbacked);
 	int want = (fl & PG_unevictable) ? LRU_UNEVICTABLE
-					  : (file ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON) +
-					    ((fl & PG_active) ? 1 : 0);
+					 : (file ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON) +
+						   ((fl & PG_active) ? 1 : 0);
 
 	if (!(fl & PG_lru) || want != a->lru)
 		return nerr_set(err, "check: pfn %u on LRU list %d has flags %#x", pfn, a->lru, fl);
 	if (pfn_to_nid(&s->mem, pfn) != a->node)
-		return nerr_set(err, "check: pfn %u of node %d on node %d's LRU",
-				pfn, pfn_to_nid(&s->mem, pfn), a->node);
+		return nerr_set(err, "check: pfn %u of node %d on node %d's LRU", pfn,
+				pfn_to_nid(&s->mem, pfn), a->node);
 	if ((fl & PG_buddy) || enclosing_free_block(f, pfn, 0) != NOPFN)
 		return nerr_set(err, "check: free pfn %u is on an LRU list", pfn);
 	/* a THP is one entry of 512 pages (folio_nr_pages()) */
@@ -215,17 +226,19 @@ static int check_lru(const struct sim *s, const struct pglist_data *pg, struct n
 			return -1;
 		for (int t = 0; t < MAX_NR_ZONES; t++)
 			if (per_zone[t] != pg->zones[t].nr_lru[l])
-				return nerr_set(err, "check: node %d zone %d LRU %d counter %llu, list has %llu",
-						pg->id, t, l,
-						(unsigned long long)pg->zones[t].nr_lru[l],
-						(unsigned long long)per_zone[t]);
+				return nerr_set(
+					err,
+					"check: node %d zone %d LRU %d counter %llu, list has %llu",
+					pg->id, t, l, (unsigned long long)pg->zones[t].nr_lru[l],
+					(unsigned long long)per_zone[t]);
 	}
 	/* Between events every THP is on an LRU list (isolation lasts
 	 * within one operation), so the lists find them all. */
 	if (thps != pg->stat[NR_ANON_THPS])
-		return nerr_set(err, "--check: node %d nr_anon_transparent_hugepages %llu, frames say %llu",
-				pg->id, (unsigned long long)pg->stat[NR_ANON_THPS],
-				(unsigned long long)thps);
+		return nerr_set(
+			err, "--check: node %d nr_anon_transparent_hugepages %llu, frames say %llu",
+			pg->id, (unsigned long long)pg->stat[NR_ANON_THPS],
+			(unsigned long long)thps);
 	return 0;
 }
 

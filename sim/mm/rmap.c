@@ -20,8 +20,8 @@ static unsigned block_order(const struct frames *f, pfn_t pfn)
 {
 	return (f->flags[pfn] & PG_head) ? frame_order(f, pfn) : 0;
 }
-void page_add_new_anon_rmap(struct sim *s, pfn_t pfn, unsigned order,
-			    struct vm_area_struct *vma, uint64_t addr)
+void page_add_new_anon_rmap(struct sim *s, pfn_t pfn, unsigned order, struct vm_area_struct *vma,
+			    uint64_t addr)
 {
 	struct frames *f = &s->mem.f;
 	struct anon_vma *av = anon_vma_get(s, vma->anon_vma);
@@ -29,12 +29,12 @@ void page_add_new_anon_rmap(struct sim *s, pfn_t pfn, unsigned order,
 
 	f->flags[pfn] |= PG_anon | PG_swapbacked;
 	f->mapping[pfn] = vma->anon_vma;
-	f->index[pfn] = (uint32_t)(int32_t)(int64_t)(index - av->base_vpn);   /* signed offset */
+	f->index[pfn] = (uint32_t)(int32_t)(int64_t)(index - av->base_vpn); /* signed offset */
 	f->mapcount[pfn] = 1;
 	av->pages++;
 	node_stat_add(&s->mem, pfn, NR_ANON_MAPPED, (int64_t)1 << order);
 	if (f->flags[pfn] & PG_transhuge)
-		node_stat_add(&s->mem, pfn, NR_ANON_THPS, 1);   /* __folio_mod_stat() */
+		node_stat_add(&s->mem, pfn, NR_ANON_THPS, 1); /* __folio_mod_stat() */
 	else if (order)
 		node_stat_add(&s->mem, pfn, NR_HUGE_PAGES, (int64_t)1 << order);
 	if (vma->flags & VM_LOCKED)
@@ -108,7 +108,7 @@ void free_anon_page(struct sim *s, pfn_t pfn)
 	else if (order)
 		node_stat_add(&s->mem, pfn, NR_HUGE_PAGES, -((int64_t)1 << order));
 	test_clear_page_mlocked(&s->mem, pfn, (int64_t)1 << order);
-	f->flags[pfn] &= PG_head | PG_ORDER_MASK;   /* __free_pages() uses these */
+	f->flags[pfn] &= PG_head | PG_ORDER_MASK; /* __free_pages() uses these */
 	f->mapping[pfn] = 0;
 	f->index[pfn] = 0;
 	__free_pages(s, pfn, order);
@@ -183,8 +183,9 @@ void rmap_walk(struct sim *s, pfn_t pfn, rmap_fn fn, void *ctx)
 				if (vma->anon_vma != av->id || index < vma->pgoff ||
 				    index >= vma->pgoff + vma_pages(vma, s->topo->page_shift))
 					continue;
-				rmap_one(s, &c, mm, (vma->start >> s->topo->page_shift) +
-						   (index - vma->pgoff));
+				rmap_one(s, &c, mm,
+					 (vma->start >> s->topo->page_shift) +
+						 (index - vma->pgoff));
 			}
 		}
 		return;

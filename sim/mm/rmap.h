@@ -19,12 +19,12 @@ struct mm_struct;
 struct vm_area_struct;
 
 /* folio_add_new_anon_rmap(): a fresh private anonymous page mapped once. */
-void page_add_new_anon_rmap(struct sim *s, pfn_t pfn, unsigned order,
-			    struct vm_area_struct *vma, uint64_t addr);
+void page_add_new_anon_rmap(struct sim *s, pfn_t pfn, unsigned order, struct vm_area_struct *vma,
+			    uint64_t addr);
 /* One more pte maps an already-mapped anon page (fork) or a file page. */
 void page_dup_rmap(struct sim *s, pfn_t pfn);
 void page_add_file_rmap(struct sim *s, pfn_t pfn);
-void mlock_file_page(struct sim *s, pfn_t pfn);  /* mlock_vma_folio() for a file or shmem page */
+void mlock_file_page(struct sim *s, pfn_t pfn); /* mlock_vma_folio() for a file or shmem page */
 /*
  * folio_remove_rmap_pte() + put: one pte stops mapping pfn. An anonymous
  * page nobody maps any more (and not in the swap cache) is freed.

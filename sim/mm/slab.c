@@ -24,7 +24,7 @@
 #define NR_KMALLOC_CLASSES 16
 
 struct slab_state {
-	uint32_t *free_objs;      /* [node * NR_KMALLOC_CLASSES + class] */
+	uint32_t *free_objs; /* [node * NR_KMALLOC_CLASSES + class] */
 };
 
 int slab_init(struct sim *s)
@@ -32,8 +32,9 @@ int slab_init(struct sim *s)
 	s->slab = sim_calloc(s, 1, sizeof(*s->slab));
 	if (!s->slab)
 		return -1;
-	s->slab->free_objs = sim_calloc(s, (size_t)(s->mem.nr_nodes ? s->mem.nr_nodes : 1) *
-				    NR_KMALLOC_CLASSES, sizeof(uint32_t));
+	s->slab->free_objs =
+		sim_calloc(s, (size_t)(s->mem.nr_nodes ? s->mem.nr_nodes : 1) * NR_KMALLOC_CLASSES,
+			   sizeof(uint32_t));
 	return s->slab->free_objs ? 0 : -1;
 }
 
@@ -96,7 +97,7 @@ long kmalloc_node(struct sim *s, struct task *t, uint64_t size, int node, const 
 		node = spread_node(s, t, cache, local);
 	if (size == 0)
 		return 0;
-	if (size > psz / 2) {   /* kmalloc_large_node() */
+	if (size > psz / 2) { /* kmalloc_large_node() */
 		unsigned order = 0;
 
 		/* beyond KMALLOC_MAX_SIZE (one MAX_ORDER block) kmalloc fails;

@@ -31,13 +31,13 @@
 struct sim;
 
 struct swap_info {
-	uint64_t nslots;          /* capacity in pages, including slot 0 */
-	uint16_t *map;            /* use count per slot */
-	pfn_t *cache;             /* swap cache: slot -> frame, NOPFN = none */
-	uint64_t inuse;           /* slots with a non-zero count */
-	uint64_t cursor;          /* next slot to try (scan_swap_map_slots) */
-	uint64_t busy_until;      /* the device is busy with I/O until then */
-	struct hashmap slot_of;   /* pfn -> slot of each swap cache page (page->private) */
+	uint64_t nslots;	/* capacity in pages, including slot 0 */
+	uint16_t *map;		/* use count per slot */
+	pfn_t *cache;		/* swap cache: slot -> frame, NOPFN = none */
+	uint64_t inuse;		/* slots with a non-zero count */
+	uint64_t cursor;	/* next slot to try (scan_swap_map_slots) */
+	uint64_t busy_until;	/* the device is busy with I/O until then */
+	struct hashmap slot_of; /* pfn -> slot of each swap cache page (page->private) */
 };
 
 int swap_init(struct sim *s);

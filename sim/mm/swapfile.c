@@ -32,7 +32,7 @@ static int swap_setup(struct sim *s, struct swap_info *si)
 			si->cache = NULL;
 			return -1;
 		}
-		memset(si->cache, 0xff, pages * sizeof(*si->cache));   /* NOPFN */
+		memset(si->cache, 0xff, pages * sizeof(*si->cache)); /* NOPFN */
 		si->nslots = pages;
 	}
 	si->cursor = 1;
@@ -187,9 +187,9 @@ bool try_free_swap(struct sim *s, pfn_t pfn)
 	if (!(fl & PG_swapcache) || (fl & (PG_writeback | PG_locked)))
 		return false;
 	if (s->swap->map[page_swap_slot(s, pfn)] > 1)
-		return false;   /* swap ptes still refer to the slot */
+		return false; /* swap ptes still refer to the slot */
 	delete_from_swap_cache(s, pfn);
-	page_set_dirty(&s->mem.f, pfn);   /* the only copy is in memory now */
+	page_set_dirty(&s->mem.f, pfn); /* the only copy is in memory now */
 	return true;
 }
 
@@ -209,7 +209,8 @@ void free_swap_and_cache(struct sim *s, uint64_t slot)
 uint64_t swap_io(struct sim *s, bool write)
 {
 	struct swap_info *si = s->swap;
-	double mbps = (double)tun(&s->tun, write ? TUN_SIM_SWAP_WRITE_MBPS : TUN_SIM_SWAP_READ_MBPS);
+	double mbps =
+		(double)tun(&s->tun, write ? TUN_SIM_SWAP_WRITE_MBPS : TUN_SIM_SWAP_READ_MBPS);
 	uint64_t t = (uint64_t)((double)s->topo->page_size * 1000.0 / mbps);
 	uint64_t start = si->busy_until > sim_now(s) ? si->busy_until : sim_now(s);
 
@@ -232,7 +233,8 @@ int swap_check(struct sim *s, struct nerr *err)
 			continue;
 		if (!si->map[slot] || !(s->mem.f.flags[pfn] & PG_swapcache) ||
 		    page_swap_slot(s, pfn) != slot)
-			return nerr_set(err, "--check: swap slot %llu caches pfn %u, which disagrees",
+			return nerr_set(err,
+					"--check: swap slot %llu caches pfn %u, which disagrees",
 					(unsigned long long)slot, pfn);
 		cached[pfn_to_nid(&s->mem, pfn)]++;
 	}
@@ -241,15 +243,17 @@ int swap_check(struct sim *s, struct nerr *err)
 	for (int n = 0; n < nn && n < NS_MAX_NODES; n++)
 		ncached += cached[n];
 	if (si && si->slot_of.nr != ncached)
-		return nerr_set(err, "--check: %llu frames have a swap slot, the swap cache holds %llu",
+		return nerr_set(err,
+				"--check: %llu frames have a swap slot, the swap cache holds %llu",
 				(unsigned long long)si->slot_of.nr, (unsigned long long)ncached);
 	if (si && inuse != si->inuse)
 		return nerr_set(err, "--check: swap inuse %llu, slots say %llu",
 				(unsigned long long)si->inuse, (unsigned long long)inuse);
 	for (int n = 0; n < nn && n < NS_MAX_NODES; n++)
 		if (s->mem.nodes[n].stat[NR_SWAPCACHE] != cached[n])
-			return nerr_set(err, "--check: node %d NR_SWAPCACHE %llu, swap cache holds %llu", n,
-					(unsigned long long)s->mem.nodes[n].stat[NR_SWAPCACHE],
+			return nerr_set(err,
+					"--check: node %d NR_SWAPCACHE %llu, swap cache holds %llu",
+					n, (unsigned long long)s->mem.nodes[n].stat[NR_SWAPCACHE],
 					(unsigned long long)cached[n]);
 	return 0;
 }

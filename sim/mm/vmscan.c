@@ -225,16 +225,16 @@ uint64_t zone_reclaimable_pages(struct sim *s, const struct zone *z)
 struct scan_control {
 	uint64_t nr_to_reclaim;
 	int priority;
-	int reclaim_idx;          /* highest zone whose pages count */
-	bool may_writepage;       /* write dirty anonymous pages to swap */
-	bool write_file;          /* write dirty file pages (2.6.16 node reclaim, RECLAIM_WRITE) */
+	int reclaim_idx;    /* highest zone whose pages count */
+	bool may_writepage; /* write dirty anonymous pages to swap */
+	bool write_file;    /* write dirty file pages (2.6.16 node reclaim, RECLAIM_WRITE) */
 	bool may_unmap;
 	bool may_swap;
-	bool kswapd;              /* counts as kswapd, else as direct */
-	bool no_demotion;         /* may not demote (madvise(MADV_PAGEOUT)-style reclaim) */
+	bool kswapd;	  /* counts as kswapd, else as direct */
+	bool no_demotion; /* may not demote (madvise(MADV_PAGEOUT)-style reclaim) */
 	uint64_t nr_scanned, nr_reclaimed;
-	uint64_t nr_dirty;        /* dirty file pages met and left */
-	uint64_t io_ns;           /* transfer time of the writes it waited for */
+	uint64_t nr_dirty; /* dirty file pages met and left */
+	uint64_t io_ns;	   /* transfer time of the writes it waited for */
 };
 
 static uint64_t lru_size(const struct pglist_data *pg, enum lru_list l, int reclaim_idx)
@@ -275,7 +275,7 @@ static bool can_reclaim_anon(struct sim *s, const struct pglist_data *pg,
 
 struct young_ctx {
 	unsigned referenced;
-	bool locked;              /* a mapping VMA is VM_LOCKED */
+	bool locked; /* a mapping VMA is VM_LOCKED */
 };
 
 /* folio_referenced_one(): test and clear the pte's accessed bit. */
@@ -355,7 +355,7 @@ static bool unmap_one(struct sim *s, void *ctx, struct mm_struct *mm, uint64_t v
 	if ((fl & PG_anon) && !(fl & PG_swapbacked)) {
 		/* MADV_FREE'd: discarded when clean; a write since (pte or
 		 * page dirty) makes it swap-backed again and reclaim gives up */
-		uint64_t n = (fl & PG_transhuge) ? HPAGE_PMD_NR : 1;   /* a whole PMD */
+		uint64_t n = (fl & PG_transhuge) ? HPAGE_PMD_NR : 1; /* a whole PMD */
 
 		for (uint64_t i = 0; i < n; i++)
 			if (pgtable_get(&mm->pt, vpn + i) & PTE_DIRTY)
@@ -366,7 +366,7 @@ static bool unmap_one(struct sim *s, void *ctx, struct mm_struct *mm, uint64_t v
 		}
 		for (uint64_t i = 0; i < n; i++)
 			pgtable_set(&mm->pt, vpn + i, 0);
-		mm->rss -= n - 1;   /* and one below */
+		mm->rss -= n - 1; /* and one below */
 	} else if (fl & PG_anon) {
 		uint64_t slot = page_swap_slot(s, u->pfn);
 
@@ -470,8 +470,7 @@ static void pageout(struct sim *s, pfn_t pfn, struct scan_control *sc)
  * be reclaimed joins the demote list instead and stays isolated
  * (docs/model.md §11).
  */
-static bool shrink_page(struct sim *s, pfn_t pfn, struct scan_control *sc,
-			struct demote_batch *db)
+static bool shrink_page(struct sim *s, pfn_t pfn, struct scan_control *sc, struct demote_batch *db)
 {
 	uint32_t *fl = &s->mem.f.flags[pfn];
 	bool anon = *fl & PG_anon;
@@ -551,7 +550,8 @@ static uint64_t demote_folio_list(struct sim *s, struct pglist_data *pg, struct 
 		return 0;
 	if (target >= 0) {
 		node_get_allowed_targets(s->tiers, pg->id, &allowed);
-		moved = migrate_demote_pages(s, db->items, db->n, target, &allowed, pg->id, &sc->io_ns);
+		moved = migrate_demote_pages(s, db->items, db->n, target, &allowed, pg->id,
+					     &sc->io_ns);
 		tiering_count(s, pg->id, sc->kswapd ? PGDEMOTE_KSWAPD : PGDEMOTE_DIRECT, moved);
 		sim_explain(s, "    reclaim demotes %zu page%s from node %d to node %d\n", moved,
 			    moved == 1 ? "" : "s", pg->id, target);
@@ -573,14 +573,16 @@ static void shrink_inactive_list(struct sim *s, struct pglist_data *pg, enum lru
 	struct frames *f = &s->mem.f;
 	uint64_t scanned = 0, reclaimed = 0, dirty0 = sc->nr_dirty;
 	uint64_t n = pg->lru[lru].nr < nr_to_scan ? pg->lru[lru].nr : nr_to_scan;
-	struct demote_batch batch = {.n = 0}, *db = can_demote(s, pg->id, sc->no_demotion) ? &batch : NULL;
+	struct demote_batch batch = {.n = 0},
+			    *db = can_demote(s, pg->id, sc->no_demotion) ? &batch : NULL;
 
 	for (uint64_t i = 0; i < n; i++) {
 		pfn_t pfn = pg->lru[lru].tail;
 
 		if (pfn == NOPFN)
 			break;
-		if ((int)(pfn_zone_id(&s->mem, pfn) % MAX_NR_ZONES) > sc->reclaim_idx || (f->flags[pfn] & PG_locked)) {
+		if ((int)(pfn_zone_id(&s->mem, pfn) % MAX_NR_ZONES) > sc->reclaim_idx ||
+		    (f->flags[pfn] & PG_locked)) {
 			/* not eligible: rotate it out of the way */
 			flist_del(f, &pg->lru[lru], pfn);
 			flist_add_head(f, &pg->lru[lru], pfn);
@@ -625,7 +627,7 @@ static void shrink_active_list(struct sim *s, struct pglist_data *pg, enum lru_l
 		putback(s, pfn, false);
 		s->mem.events[PGDEACTIVATE]++;
 	}
-	s->mem.events[PGREFILL] += n;   /* refill is not pgscan, as in Linux */
+	s->mem.events[PGREFILL] += n; /* refill is not pgscan, as in Linux */
 }
 
 /* Models lru_deactivate_fn() (folio_deactivate(), MADV_COLD): an active
@@ -664,8 +666,12 @@ void mark_page_lazyfree(struct sim *s, pfn_t pfn)
 uint64_t reclaim_pages(struct sim *s, const pfn_t *pfns, size_t n, uint64_t *cost_ns)
 {
 	struct scan_control sc = {
-		.nr_to_reclaim = n, .priority = DEF_PRIORITY, .reclaim_idx = MAX_NR_ZONES - 1,
-		.may_writepage = true, .may_unmap = true, .may_swap = true,
+		.nr_to_reclaim = n,
+		.priority = DEF_PRIORITY,
+		.reclaim_idx = MAX_NR_ZONES - 1,
+		.may_writepage = true,
+		.may_unmap = true,
+		.may_swap = true,
 	};
 
 	for (size_t i = 0; i < n; i++) {
@@ -697,8 +703,7 @@ static bool file_is_tiny(struct sim *s, struct pglist_data *pg, const struct sca
 	for (int t = 0; t < MAX_NR_ZONES; t++)
 		if (zone_populated(&pg->zones[t]))
 			high += wmark_pages(&pg->zones[t], WMARK_HIGH);
-	return file + node_free_pages(pg) <= high &&
-	       !inactive_is_low(s, pg, LRU_INACTIVE_ANON) &&
+	return file + node_free_pages(pg) <= high && !inactive_is_low(s, pg, LRU_INACTIVE_ANON) &&
 	       pg->lru[LRU_INACTIVE_ANON].nr >> sc->priority;
 }
 
@@ -740,9 +745,14 @@ static void get_scan_count(struct sim *s, struct pglist_data *pg, struct scan_co
 		uint64_t scan = lru_size(pg, (enum lru_list)l, sc->reclaim_idx) >> sc->priority;
 
 		switch (bal) {
-		case SCAN_EQUAL: break;
-		case SCAN_ANON: scan = is_file ? 0 : scan; break;
-		case SCAN_FILE: scan = is_file ? scan : 0; break;
+		case SCAN_EQUAL:
+			break;
+		case SCAN_ANON:
+			scan = is_file ? 0 : scan;
+			break;
+		case SCAN_FILE:
+			scan = is_file ? scan : 0;
+			break;
 		case SCAN_FRACT:
 			scan = scan * (is_file ? 200 - swappiness : swappiness) / 200;
 			break;
@@ -757,7 +767,9 @@ void get_scan_count_node(struct sim *s, int nid, int priority, bool may_swap,
 			 uint64_t nr[NR_LRU_LISTS])
 {
 	struct scan_control sc = {
-		.priority = priority, .reclaim_idx = ZONE_NORMAL, .may_swap = may_swap,
+		.priority = priority,
+		.reclaim_idx = ZONE_NORMAL,
+		.may_swap = may_swap,
 	};
 
 	for (int l = 0; l < NR_LRU_LISTS; l++)
@@ -920,7 +932,8 @@ static void balance_pgdat_start(struct pglist_data *pg)
 		const struct zone *z = &pg->zones[t];
 
 		pg->kswapd_zone_boosts[t] = t <= pg->kswapd_highest_zoneidx && zone_populated(z)
-					    ? z->watermark_boost : 0;
+						    ? z->watermark_boost
+						    : 0;
 		pg->kswapd_boost_reclaim += pg->kswapd_zone_boosts[t];
 	}
 }
@@ -943,7 +956,8 @@ static void balance_pgdat_end(struct pglist_data *pg)
 static bool pgdat_watermark_boosted(const struct pglist_data *pg, int highest_zoneidx)
 {
 	for (int t = highest_zoneidx; t >= 0; t--)
-		if (t < MAX_NR_ZONES && zone_populated(&pg->zones[t]) && pg->zones[t].watermark_boost)
+		if (t < MAX_NR_ZONES && zone_populated(&pg->zones[t]) &&
+		    pg->zones[t].watermark_boost)
 			return true;
 	return false;
 }
@@ -997,21 +1011,27 @@ static bool kswapd_batch(struct sim *s, int nid, uint64_t now)
 
 	pg->kswapd_fresh = false;
 	if (!balanced && pg->kswapd_boost_reclaim) {
-		pg->kswapd_boost_reclaim = 0;         /* goto restart */
+		pg->kswapd_boost_reclaim = 0; /* goto restart */
 		pg->kswapd_priority = DEF_PRIORITY;
 	}
 	if (balanced && !pg->kswapd_boost_reclaim) {
 		balance_pgdat_end(pg);
-		sim_explain(s, "  t=%.6f ms: kswapd%d sleeps: node %d is balanced, every zone above its high "
-			    "watermark (kswapd_try_to_sleep())\n", (double)sim_now(s) / 1e6, (int)nid,
-			    (int)nid);
+		sim_explain(s,
+			    "  t=%.6f ms: kswapd%d sleeps: node %d is balanced, every zone above "
+			    "its high "
+			    "watermark (kswapd_try_to_sleep())\n",
+			    (double)sim_now(s) / 1e6, (int)nid, (int)nid);
 		kswapd_sleep(pg);
 		return false;
 	}
 	bool boost = pg->kswapd_boost_reclaim > 0;
 	struct scan_control sc = {
-		.priority = pg->kswapd_priority, .reclaim_idx = pg->kswapd_highest_zoneidx,
-		.may_writepage = !boost, .may_unmap = true, .may_swap = !boost, .kswapd = true,
+		.priority = pg->kswapd_priority,
+		.reclaim_idx = pg->kswapd_highest_zoneidx,
+		.may_writepage = !boost,
+		.may_unmap = true,
+		.may_swap = !boost,
+		.kswapd = true,
 	};
 	bool may_raise = !(boost && pg->kswapd_priority == DEF_PRIORITY - 2);
 
@@ -1025,11 +1045,15 @@ static bool kswapd_batch(struct sim *s, int nid, uint64_t now)
 	pg->kswapd_reclaimed += sc.nr_reclaimed;
 	if (boost) {
 		pg->kswapd_boost_reclaim -= sc.nr_reclaimed < pg->kswapd_boost_reclaim
-					    ? sc.nr_reclaimed : pg->kswapd_boost_reclaim;
+						    ? sc.nr_reclaimed
+						    : pg->kswapd_boost_reclaim;
 		/* a boosted pass that reclaimed nothing ends the run */
 		if (!sc.nr_reclaimed && !kswapd_rerun(s, pg)) {
-			sim_explain(s, "  t=%.6f ms: kswapd%d sleeps: boosted reclaim found nothing more to "
-				    "reclaim without writeback\n", (double)sim_now(s) / 1e6, (int)nid);
+			sim_explain(s,
+				    "  t=%.6f ms: kswapd%d sleeps: boosted reclaim found nothing "
+				    "more to "
+				    "reclaim without writeback\n",
+				    (double)sim_now(s) / 1e6, (int)nid);
 			return false;
 		}
 	}
@@ -1037,9 +1061,12 @@ static bool kswapd_batch(struct sim *s, int nid, uint64_t now)
 	    ((may_raise && sc.nr_scanned < sc.nr_to_reclaim) || !sc.nr_reclaimed))
 		pg->kswapd_priority--;
 	if (pg->kswapd_priority < 1 && !kswapd_rerun(s, pg)) {
-		sim_explain(s, "  t=%.6f ms: kswapd%d sleeps after %u failed run%s: nothing left it can "
-			    "reclaim (kswapd_try_to_sleep())\n", (double)sim_now(s) / 1e6, (int)nid,
-			    pg->kswapd_failures, pg->kswapd_failures == 1 ? "" : "s");
+		sim_explain(
+			s,
+			"  t=%.6f ms: kswapd%d sleeps after %u failed run%s: nothing left it can "
+			"reclaim (kswapd_try_to_sleep())\n",
+			(double)sim_now(s) / 1e6, (int)nid, pg->kswapd_failures,
+			pg->kswapd_failures == 1 ? "" : "s");
 		return false;
 	}
 	uint64_t cost = reclaim_cost(s, &sc);
@@ -1081,7 +1108,7 @@ void kswapd_catch_up(struct sim *s, uint64_t until)
 		if (!pg->kswapd_awake)
 			continue;
 		if (pg->kswapd_fresh && pg->kswapd_next_ns < until)
-			pg->kswapd_next_ns = until;   /* woken by the allocation just made */
+			pg->kswapd_next_ns = until; /* woken by the allocation just made */
 		while (pg->kswapd_awake && pg->kswapd_next_ns <= until) {
 			ran = true;
 			if (!kswapd_batch(s, nid, pg->kswapd_next_ns))
@@ -1118,8 +1145,11 @@ void wakeup_kswapd(struct sim *s, int nid, gfp_t gfp, unsigned order, int highes
 	balance_pgdat_start(pg);
 	pg->kswapd_next_ns = sim_now(s);
 	s->mem.events[KSWAPD_WAKE]++;
-	sim_explain(s, "    wake kswapd%d: a zone of node %d is below its low watermark; kswapd reclaims in the "
-		    "background until every zone is above its high watermark (wakeup_kswapd())\n", nid, nid);
+	sim_explain(s,
+		    "    wake kswapd%d: a zone of node %d is below its low watermark; kswapd "
+		    "reclaims in the "
+		    "background until every zone is above its high watermark (wakeup_kswapd())\n",
+		    nid, nid);
 	kswapd_queue(s, nid);
 }
 
@@ -1144,7 +1174,8 @@ static uint64_t node_unmapped_file_pages(const struct pglist_data *pg)
 static uint64_t node_pagecache_reclaimable(struct sim *s, const struct pglist_data *pg)
 {
 	int64_t mode = tun(&s->tun, TUN_ZONE_RECLAIM_MODE);
-	uint64_t n = (mode & RECLAIM_UNMAP) ? pg->stat[NR_FILE_PAGES] : node_unmapped_file_pages(pg);
+	uint64_t n =
+		(mode & RECLAIM_UNMAP) ? pg->stat[NR_FILE_PAGES] : node_unmapped_file_pages(pg);
 	uint64_t delta = (mode & RECLAIM_WRITE) ? 0 : pg->stat[NR_FILE_DIRTY];
 
 	return delta > n ? 0 : n - delta;
@@ -1162,7 +1193,8 @@ static uint64_t node_ratio_pages(struct sim *s, const struct pglist_data *pg, en
 /* Is there enough to reclaim (min_unmapped_pages / min_slab_pages)? */
 static bool node_reclaim_worth(struct sim *s, const struct pglist_data *pg)
 {
-	return node_pagecache_reclaimable(s, pg) > node_ratio_pages(s, pg, TUN_MIN_UNMAPPED_RATIO) ||
+	return node_pagecache_reclaimable(s, pg) >
+		       node_ratio_pages(s, pg, TUN_MIN_UNMAPPED_RATIO) ||
 	       pg->stat[NR_SLAB_RECLAIMABLE_B] > node_ratio_pages(s, pg, TUN_MIN_SLAB_RATIO);
 }
 
@@ -1176,9 +1208,12 @@ static int __node_reclaim(struct sim *s, struct pglist_data *pg, struct alloc_re
 	bool seed = tun(&s->tun, TUN_SIM_ZONE_RECLAIM_INTERVAL_MODEL);
 	struct scan_control sc = {
 		.nr_to_reclaim = nr_pages > SWAP_CLUSTER_MAX ? nr_pages : SWAP_CLUSTER_MAX,
-		.priority = NODE_RECLAIM_PRIORITY, .reclaim_idx = gfp_zone(req->gfp),
-		.may_writepage = mode & RECLAIM_WRITE, .write_file = seed && (mode & RECLAIM_WRITE),
-		.may_unmap = mode & RECLAIM_UNMAP, .may_swap = true,
+		.priority = NODE_RECLAIM_PRIORITY,
+		.reclaim_idx = gfp_zone(req->gfp),
+		.may_writepage = mode & RECLAIM_WRITE,
+		.write_file = seed && (mode & RECLAIM_WRITE),
+		.may_unmap = mode & RECLAIM_UNMAP,
+		.may_swap = true,
 	};
 
 	if (seed || node_reclaim_worth(s, pg)) {
@@ -1187,10 +1222,13 @@ static int __node_reclaim(struct sim *s, struct pglist_data *pg, struct alloc_re
 		} while (sc.nr_reclaimed < nr_pages && --sc.priority >= 0);
 	}
 	charge_stall(s, req, reclaim_cost(s, &sc));
-	sim_explain(s, "    node reclaim on node %d scanned %llu pages, reclaimed %llu%s (__node_reclaim(): "
-		    "vm.zone_reclaim_mode=%lld)\n", (int)(pg - s->mem.nodes), (unsigned long long)sc.nr_scanned,
-		    (unsigned long long)sc.nr_reclaimed, (mode & RECLAIM_UNMAP) ? "" :
-		    ", mapped pages left alone", (long long)mode);
+	sim_explain(s,
+		    "    node reclaim on node %d scanned %llu pages, reclaimed %llu%s "
+		    "(__node_reclaim(): "
+		    "vm.zone_reclaim_mode=%lld)\n",
+		    (int)(pg - s->mem.nodes), (unsigned long long)sc.nr_scanned,
+		    (unsigned long long)sc.nr_reclaimed,
+		    (mode & RECLAIM_UNMAP) ? "" : ", mapped pages left alone", (long long)mode);
 	return sc.nr_reclaimed >= nr_pages;
 }
 
@@ -1214,8 +1252,12 @@ int node_reclaim(struct sim *s, int nid, struct alloc_req *req)
 		if (pg->node_reclaim_failed && sim_now(s) < pg->node_reclaim_failed_at + interval)
 			return NODE_RECLAIM_FULL;
 	} else if (!node_reclaim_worth(s, pg)) {
-		sim_explain(s, "    node %d: too little unmapped page cache or reclaimable slab to be worth "
-			    "reclaiming (vm.min_unmapped_ratio, vm.min_slab_ratio; node_reclaim())\n", nid);
+		sim_explain(
+			s,
+			"    node %d: too little unmapped page cache or reclaimable slab to be "
+			"worth "
+			"reclaiming (vm.min_unmapped_ratio, vm.min_slab_ratio; node_reclaim())\n",
+			nid);
 		return NODE_RECLAIM_FULL;
 	}
 	if (!(req->gfp & __GFP_DIRECT_RECLAIM))
@@ -1256,8 +1298,11 @@ uint64_t try_to_free_pages(struct sim *s, struct alloc_req *req)
 {
 	struct pglist_data *home = &s->mem.nodes[req->preferred_nid];
 	struct scan_control sc = {
-		.nr_to_reclaim = SWAP_CLUSTER_MAX, .priority = DEF_PRIORITY,
-		.reclaim_idx = gfp_zone(req->gfp), .may_writepage = true, .may_unmap = true,
+		.nr_to_reclaim = SWAP_CLUSTER_MAX,
+		.priority = DEF_PRIORITY,
+		.reclaim_idx = gfp_zone(req->gfp),
+		.may_writepage = true,
+		.may_unmap = true,
 		.may_swap = true,
 	};
 	int nn = (req->gfp & __GFP_THISNODE) ? 1 : home->nr_node_order;

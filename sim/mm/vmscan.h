@@ -25,8 +25,12 @@ void wakeup_kswapd(struct sim *s, int nid, gfp_t gfp, unsigned order, int highes
 void kswapd_catch_up(struct sim *s, uint64_t until);
 
 /* node_reclaim() results, as in mm/internal.h. */
-enum { NODE_RECLAIM_NOSCAN = -2, NODE_RECLAIM_FULL = -1, NODE_RECLAIM_SOME = 0,
-       NODE_RECLAIM_SUCCESS = 1 };
+enum {
+	NODE_RECLAIM_NOSCAN = -2,
+	NODE_RECLAIM_FULL = -1,
+	NODE_RECLAIM_SOME = 0,
+	NODE_RECLAIM_SUCCESS = 1
+};
 /* node_reclaim(): zone_reclaim_mode reclaim on nid before going off node.
  * Adds the stall to req->stall_ns. */
 int node_reclaim(struct sim *s, int nid, struct alloc_req *req);
@@ -48,18 +52,18 @@ void get_scan_count_node(struct sim *s, int nid, int priority, bool may_swap,
 			 uint64_t nr[NR_LRU_LISTS]);
 
 /* LRU maintenance (mm/swap.c, mm/vmscan.c). */
-void lru_add(struct sim *s, pfn_t pfn);          /* folio_add_lru() */
+void lru_add(struct sim *s, pfn_t pfn); /* folio_add_lru() */
 /* Models lruvec_add_folio_tail(): onto the tail of its list (a split's tails). */
 void lru_add_tail(struct sim *s, pfn_t pfn);
-void deactivate_page(struct sim *s, pfn_t pfn);    /* folio_deactivate() */
+void deactivate_page(struct sim *s, pfn_t pfn);	   /* folio_deactivate() */
 void mark_page_lazyfree(struct sim *s, pfn_t pfn); /* folio_mark_lazyfree() */
 /* Models reclaim_pages() (MADV_PAGEOUT): each page that can be isolated
  * goes through shrink_folio_list(); returns the pages freed, adds the
  * write time the caller waits for to *cost_ns. */
 uint64_t reclaim_pages(struct sim *s, const pfn_t *pfns, size_t n, uint64_t *cost_ns);
-void lru_del(struct sim *s, pfn_t pfn);          /* del_page_from_lru_list() */
+void lru_del(struct sim *s, pfn_t pfn); /* del_page_from_lru_list() */
 void mark_page_accessed(struct sim *s, pfn_t pfn);
-int isolate_lru_page(struct sim *s, pfn_t pfn);  /* 0 or -EBUSY */
+int isolate_lru_page(struct sim *s, pfn_t pfn); /* 0 or -EBUSY */
 void putback_lru_page(struct sim *s, pfn_t pfn);
 
 #endif

@@ -5,12 +5,9 @@
 #include "mm/mmzone.h"
 
 const char *const numa_stat_names[NR_NUMA_STAT_ITEMS] = {
-	[NUMA_HIT] = "numa_hit",
-	[NUMA_MISS] = "numa_miss",
-	[NUMA_FOREIGN] = "numa_foreign",
-	[NUMA_INTERLEAVE_HIT] = "interleave_hit",
-	[NUMA_LOCAL] = "local_node",
-	[NUMA_OTHER] = "other_node",
+	[NUMA_HIT] = "numa_hit",	 [NUMA_MISS] = "numa_miss",
+	[NUMA_FOREIGN] = "numa_foreign", [NUMA_INTERLEAVE_HIT] = "interleave_hit",
+	[NUMA_LOCAL] = "local_node",	 [NUMA_OTHER] = "other_node",
 };
 
 const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {

@@ -22,7 +22,7 @@
 #include "record/record.h"
 #include "record/record_int.h"
 
-#define MAX_PENDING (4u << 20)   /* accesses held before an early flush */
+#define MAX_PENDING (4u << 20) /* accesses held before an early flush */
 
 struct limp {
 	struct rec_log *g;
@@ -30,10 +30,10 @@ struct limp {
 	unsigned long line;
 	uint32_t pid;
 	uint64_t instr, interval_end, interval;
-	uint64_t *acc;             /* page << 1 | write, this interval */
+	uint64_t *acc; /* page << 1 | write, this interval */
 	size_t nacc, capacc;
-	struct rec_chunks chunks;  /* the made-up mappings (chunks.c) */
-	uint64_t last_page;        /* the page of the previous access: most repeat it */
+	struct rec_chunks chunks; /* the made-up mappings (chunks.c) */
+	uint64_t last_page;	  /* the page of the previous access: most repeat it */
 	bool have_last;
 };
 
@@ -53,7 +53,7 @@ struct pset {
 static bool pset_add(struct pset *s, uint64_t page, bool *added)
 {
 	if ((s->n + 1) * 2 > s->cap) {
-		struct pset ns = { .cap = s->cap ? s->cap * 2 : 4096 };
+		struct pset ns = {.cap = s->cap ? s->cap * 2 : 4096};
 
 		if (!(ns.k = calloc(ns.cap, sizeof(*ns.k))))
 			return false;
@@ -108,9 +108,9 @@ static int flush_interval(struct limp *m, uint64_t t)
 		}
 		uint64_t n = last - first + 1;
 
-		if (rec_text(m->g, t, m->pid, "access pid=%u addr=0x%" PRIx64 " len=%" PRIu64
-			     " count=%" PRIu64 "%s", m->pid, first * 4096, n * 4096, per * n,
-			     write ? " write" : ""))
+		if (rec_text(m->g, t, m->pid,
+			     "access pid=%u addr=0x%" PRIx64 " len=%" PRIu64 " count=%" PRIu64 "%s",
+			     m->pid, first * 4096, n * 4096, per * n, write ? " write" : ""))
 			return -1;
 	}
 	m->nacc = 0;
@@ -134,8 +134,8 @@ static int bad(struct limp *m, struct nerr *err, const char *what)
 int import_lackey(struct rec_log *g, FILE *f, const char *path, uint64_t interval,
 		  uint32_t *next_mm, struct nerr *err)
 {
-	struct limp m = { .g = g, .path = path, .interval = interval ? interval : 1000000 };
-	struct pset seen = { 0 };
+	struct limp m = {.g = g, .path = path, .interval = interval ? interval : 1000000};
+	struct pset seen = {0};
 	char buf[512];
 	int rc = 0;
 	bool any = false;
@@ -148,7 +148,7 @@ int import_lackey(struct rec_log *g, FILE *f, const char *path, uint64_t interva
 			rc = bad(&m, err, "line too long for a lackey --trace-mem line");
 			break;
 		}
-		if (!strncmp(buf, "==", 2)) {   /* ==PID== valgrind's own lines */
+		if (!strncmp(buf, "==", 2)) { /* ==PID== valgrind's own lines */
 			if (!m.pid)
 				m.pid = (uint32_t)strtoul(buf + 2, NULL, 10);
 			continue;
@@ -159,9 +159,10 @@ int import_lackey(struct rec_log *g, FILE *f, const char *path, uint64_t interva
 		unsigned long long addr;
 		unsigned size;
 
-		if (sscanf(buf, " %c %llx,%u", &kind, &addr, &size) != 3 ||
-		    !strchr("ILSM", kind) || (kind == 'I') != (buf[0] == 'I')) {
-			rc = bad(&m, err, "not a lackey --trace-mem line (I, L, S or M ADDR,SIZE); "
+		if (sscanf(buf, " %c %llx,%u", &kind, &addr, &size) != 3 || !strchr("ILSM", kind) ||
+		    (kind == 'I') != (buf[0] == 'I')) {
+			rc = bad(&m, err,
+				 "not a lackey --trace-mem line (I, L, S or M ADDR,SIZE); "
 				 "capture with --log-file so the program's output stays apart");
 			break;
 		}

@@ -33,8 +33,8 @@ struct pimp {
 	uint32_t *next_mm;
 	struct ptask *t;
 	size_t nt, capt;
-	struct rec_chunks chunks;  /* without the side band: made-up mappings (chunks.c) */
-	bool sideband;             /* the file has PERF_RECORD_ lines */
+	struct rec_chunks chunks; /* without the side band: made-up mappings (chunks.c) */
+	bool sideband;		  /* the file has PERF_RECORD_ lines */
 };
 
 static struct ptask *ptask_find(struct pimp *m, uint32_t tid)
@@ -49,7 +49,7 @@ static struct ptask *ptask_add(struct pimp *m, uint32_t tid, uint32_t pid, uint6
 {
 	if (!rec_grow((void **)&m->t, &m->capt, m->nt + 1, sizeof(*m->t)))
 		return NULL;
-	m->t[m->nt] = (struct ptask){ .tid = tid, .pid = pid, .first_t = t };
+	m->t[m->nt] = (struct ptask){.tid = tid, .pid = pid, .first_t = t};
 	return &m->t[m->nt++];
 }
 
@@ -104,7 +104,7 @@ struct fields {
 	unsigned cpu;
 	uint64_t t;
 	bool have_tid, have_cpu, have_t;
-	char *rest;                /* after the time */
+	char *rest; /* after the time */
 };
 
 static void split_fields(char *s, struct fields *f)
@@ -173,21 +173,24 @@ static int sample(struct pimp *m, struct fields *f, struct nerr *err)
 	struct ptask *k;
 
 	if (!f->have_tid || !f->have_cpu)
-		return bad(m, err, "a page-fault sample needs tid and cpu (perf record --sample-cpu; "
+		return bad(m, err,
+			   "a page-fault sample needs tid and cpu (perf record --sample-cpu; "
 			   "perf script -F tid,cpu,time,addr)");
 	if (!f->tid)
-		return 0;   /* the idle task: not the program */
+		return 0; /* the idle task: not the program */
 	/* after the time: [period] [event:] addr [symbol ...] */
-	for (char *x = strtok_r(f->rest, " \t", &save); x && n < 8; x = strtok_r(NULL, " \t", &save))
+	for (char *x = strtok_r(f->rest, " \t", &save); x && n < 8;
+	     x = strtok_r(NULL, " \t", &save))
 		w[n++] = x;
 	int i = 0;
 
 	if (i + 1 < n && is_num(w[i]) && w[i + 1][strlen(w[i + 1]) - 1] == ':')
-		i++;   /* the period */
+		i++; /* the period */
 	while (i < n && w[i][strlen(w[i]) - 1] == ':')
-		i++;   /* the event name */
+		i++; /* the event name */
 	if (i >= n)
-		return bad(m, err, "a page-fault sample without an address (perf record -d; "
+		return bad(m, err,
+			   "a page-fault sample without an address (perf record -d; "
 			   "perf script -F ...,addr)");
 	if (!parse_hex(w[i], &addr))
 		return bad(m, err, "bad sample address (want perf script -F tid,cpu,time,addr)");
@@ -223,7 +226,7 @@ static int mmap_event(struct pimp *m, const struct fields *f, const char *s, str
 
 	if (!strcmp(path, "[heap]"))
 		flags |= RM_HEAP;
-	if (!strcmp(path, "[stack]")) {   /* room for the stack to grow (docs/recording.md) */
+	if (!strcmp(path, "[stack]")) { /* room for the stack to grow (docs/recording.md) */
 		flags |= RM_STACK;
 		uint64_t low = start + len > (8ull << 20) ? start + len - (8ull << 20) : 0;
 
@@ -232,8 +235,7 @@ static int mmap_event(struct pimp *m, const struct fields *f, const char *s, str
 			start = low;
 		}
 	}
-	if (task_for(m, f, &k) ||
-	    (file && rec_file(m->g, f->t, f->tid, path, off + len)) ||
+	if (task_for(m, f, &k) || (file && rec_file(m->g, f->t, f->tid, path, off + len)) ||
 	    rec_map(m->g, f->t, f->tid, start, len, flags, file ? path : NULL, file ? off : 0))
 		return nerr_set(err, "%s: out of memory", m->path);
 	return 0;
@@ -276,7 +278,7 @@ static int task_event(struct pimp *m, const struct fields *f, const char *s, str
 		}
 		return rec_exec(m->g, f->t, tid, (*m->next_mm)++, f->cpu, name);
 	}
-	return 0;   /* PERF_RECORD_COMM (prctl), _LOST, _THROTTLE, ...: nothing to replay */
+	return 0; /* PERF_RECORD_COMM (prctl), _LOST, _THROTTLE, ...: nothing to replay */
 }
 
 /* Without side-band mappings a process's made-up mappings are made just
@@ -296,10 +298,9 @@ static bool chunk_owner(void *ctx, uint32_t pid, uint64_t *t, uint32_t *tid)
 	return true;
 }
 
-int import_perf(struct rec_log *g, FILE *f, const char *path, uint32_t *next_mm,
-		struct nerr *err)
+int import_perf(struct rec_log *g, FILE *f, const char *path, uint32_t *next_mm, struct nerr *err)
 {
-	struct pimp m = { .g = g, .path = path, .next_mm = next_mm };
+	struct pimp m = {.g = g, .path = path, .next_mm = next_mm};
 	char buf[8192];
 	int rc = 0;
 
@@ -316,7 +317,8 @@ int import_perf(struct rec_log *g, FILE *f, const char *path, uint32_t *next_mm,
 		snprintf(copy, sizeof(copy), "%s", s);
 		split_fields(copy, &fl);
 		if (!fl.have_t) {
-			rc = bad(&m, err, "not a perf script line (no time field: perf script -F "
+			rc = bad(&m, err,
+				 "not a perf script line (no time field: perf script -F "
 				 "tid,cpu,time,addr)");
 			break;
 		}
@@ -332,9 +334,9 @@ int import_perf(struct rec_log *g, FILE *f, const char *path, uint32_t *next_mm,
 		if ((ev = strstr(s, "PERF_RECORD_"))) {
 			m.sideband = true;
 			if (!fl.tid)
-				continue;   /* perf's own pid 0 lines, the idle task */
+				continue; /* perf's own pid 0 lines, the idle task */
 			rc = !strncmp(ev, "PERF_RECORD_MMAP", 16) ? mmap_event(&m, &fl, ev, err)
-								   : task_event(&m, &fl, ev, err);
+								  : task_event(&m, &fl, ev, err);
 			continue;
 		}
 		rc = sample(&m, &fl, err);

@@ -29,22 +29,22 @@ struct sfd {
 	int fd;
 	char *path;
 	uint64_t pos;
-	int64_t size;              /* from fstat, -1 unknown */
+	int64_t size; /* from fstat, -1 unknown */
 };
 
 struct stask {
 	uint32_t pid, tgid;
-	char *pending;             /* an unfinished call: its text so far */
+	char *pending; /* an unfinished call: its text so far */
 	uint64_t pending_t;
 	bool pending_clone, pending_thread;
-	uint32_t clone_child;      /* the child already seen before the resume */
+	uint32_t clone_child; /* the child already seen before the resume */
 	/* consecutive reads or writes of one file */
 	bool rw, rw_write;
 	char *rw_path;
 	uint64_t rw_off, rw_len, rw_t;
 	uint64_t brk_end;
 	bool exited;
-	bool exec_is_spawn;        /* its first line was the execve of the spawn */
+	bool exec_is_spawn; /* its first line was the execve of the spawn */
 };
 
 struct simp {
@@ -57,7 +57,7 @@ struct simp {
 	size_t nt, capt;
 	struct sfd *fds;
 	size_t nfds, capfds;
-	uint64_t last_t, day;      /* -tt wraps at midnight */
+	uint64_t last_t, day; /* -tt wraps at midnight */
 	struct nerr *err;
 };
 
@@ -66,8 +66,8 @@ struct call {
 	char *argv[MAX_ARGS];
 	int argc;
 	int64_t ret;
-	bool ret_known;            /* `= ?` is not */
-	char ret_path[4096];       /* -y: `= 3</path>` */
+	bool ret_known;	     /* `= ?` is not */
+	char ret_path[4096]; /* -y: `= 3</path>` */
 	uint64_t t;
 };
 
@@ -349,7 +349,7 @@ static bool parse_clock(struct simp *m, const char *s, uint64_t *t, const char *
 	    sec < 61) {
 		ns = ((uint64_t)h * 3600 + mi * 60 + sec) * 1000000000ull;
 	} else {
-		unsigned long long epoch;   /* -ttt */
+		unsigned long long epoch; /* -ttt */
 
 		if (sscanf(s, "%llu.%15[0-9]%n", &epoch, frac, &n) != 2)
 			return false;
@@ -394,7 +394,8 @@ static void exec_name(const struct call *c, char *name, size_t size)
 	char path[4096] = "";
 
 	if (c->argc && c->argv[0][0] == '"')
-		snprintf(path, sizeof(path), "%.*s", (int)strcspn(c->argv[0] + 1, "\""), c->argv[0] + 1);
+		snprintf(path, sizeof(path), "%.*s", (int)strcspn(c->argv[0] + 1, "\""),
+			 c->argv[0] + 1);
 	snprintf(name, size, "%s", path[0] ? base_name(path) : "task");
 }
 
@@ -442,7 +443,7 @@ static int do_fork(struct simp *m, uint32_t pid, const struct call *c, uint64_t 
 	uint32_t child = (uint32_t)c->ret;
 
 	if (!k || !c->ret_known || c->ret <= 0 || k->clone_child == child || task_find(m, child))
-		return 0;   /* failed, or announced at the child's first line */
+		return 0; /* failed, or announced at the child's first line */
 	if (c->ret > 4194304)
 		return bad(m, "%s: child pid out of range 1..4194304", c->name);
 	uint32_t tgid = thread ? k->tgid : child;
@@ -451,10 +452,11 @@ static int do_fork(struct simp *m, uint32_t pid, const struct call *c, uint64_t 
 	    rec_fork(m->g, start, pid, child, (*m->next_mm)++, REC_NO_CPU, thread))
 		return oom(m);
 	k = task_find(m, pid);
-	if (!thread)   /* the child has a copy of the parent's fds */
+	if (!thread) /* the child has a copy of the parent's fds */
 		for (size_t i = 0, n = m->nfds; i < n; i++)
 			if (m->fds[i].tgid == k->tgid) {
-				struct sfd copy = m->fds[i], *f = fd_open(m, child, copy.fd, copy.path);
+				struct sfd copy = m->fds[i],
+					   *f = fd_open(m, child, copy.fd, copy.path);
 
 				if (!f)
 					return oom(m);
@@ -480,8 +482,7 @@ static struct sfd *fd_of(struct simp *m, struct stask *k, const char *arg, int *
 	return f;
 }
 
-static int do_rw(struct simp *m, struct stask *k, const struct call *c, bool write,
-		 bool positioned)
+static int do_rw(struct simp *m, struct stask *k, const struct call *c, bool write, bool positioned)
 {
 	int fd;
 	struct sfd *f = c->argc ? fd_of(m, k, c->argv[0], &fd) : NULL;
@@ -528,11 +529,12 @@ static int do_mmap(struct simp *m, struct stask *k, const struct call *c)
 	if (c->argc < 6 || !num(c->argv[1], &len) || !num(c->argv[5], &off))
 		return bad(m, "%s: bad arguments", c->name);
 	const char *prot = c->argv[2], *fl = c->argv[3];
-	unsigned flags = (has_flag(prot, "PROT_WRITE") ? RM_WRITE : 0) |
-			 (has_flag(fl, "MAP_SHARED") || has_flag(fl, "MAP_SHARED_VALIDATE") ?
-			  RM_SHARED : 0) |
-			 (has_flag(fl, "MAP_HUGETLB") ? RM_HUGE : 0) |
-			 (has_flag(fl, "MAP_LOCKED") ? RM_LOCKED : 0);
+	unsigned flags =
+		(has_flag(prot, "PROT_WRITE") ? RM_WRITE : 0) |
+		(has_flag(fl, "MAP_SHARED") || has_flag(fl, "MAP_SHARED_VALIDATE") ? RM_SHARED
+										   : 0) |
+		(has_flag(fl, "MAP_HUGETLB") ? RM_HUGE : 0) |
+		(has_flag(fl, "MAP_LOCKED") ? RM_LOCKED : 0);
 	struct sfd *f = has_flag(fl, "MAP_ANONYMOUS") ? NULL : fd_of(m, k, c->argv[4], &fd);
 
 	if (f && regular_path(f->path)) {
@@ -555,7 +557,7 @@ static int do_brk(struct simp *m, struct stask *k, const struct call *c, uint64_
 		return 0;
 	if (!leader)
 		leader = k;
-	if (!leader->brk_end) {   /* the first brk (brk(NULL)) tells where the heap starts */
+	if (!leader->brk_end) { /* the first brk (brk(NULL)) tells where the heap starts */
 		leader->brk_end = end;
 		return 0;
 	}
@@ -571,8 +573,13 @@ static int do_brk(struct simp *m, struct stask *k, const struct call *c, uint64_
 static unsigned mode_value(const char *s)
 {
 	static const char *const names[] = {
-		"MPOL_DEFAULT", "MPOL_PREFERRED", "MPOL_BIND", "MPOL_INTERLEAVE", "MPOL_LOCAL",
-		"MPOL_PREFERRED_MANY", "MPOL_WEIGHTED_INTERLEAVE",
+		"MPOL_DEFAULT",
+		"MPOL_PREFERRED",
+		"MPOL_BIND",
+		"MPOL_INTERLEAVE",
+		"MPOL_LOCAL",
+		"MPOL_PREFERRED_MANY",
+		"MPOL_WEIGHTED_INTERLEAVE",
 	};
 	uint64_t v;
 	unsigned mode = 99;
@@ -596,7 +603,7 @@ static int64_t rc_of(const struct call *c)
 static int do_policy(struct simp *m, struct stask *k, const struct call *c, bool mbind)
 {
 	uint64_t bits[1024 / 64], maxnode;
-	struct rec_policy p = { .mbind = mbind, .mask = bits };
+	struct rec_policy p = {.mbind = mbind, .mask = bits};
 	int a = mbind ? 2 : 0;
 
 	if (c->argc < (mbind ? 6 : 3) || !num(c->argv[a + 2], &maxnode))
@@ -666,9 +673,12 @@ static int do_move_pages(struct simp *m, struct stask *k, const struct call *c, 
 		s32[i] = (int32_t)(ns == (long)count ? status[i] : 0);
 	}
 	struct rec_move mv = {
-		.n = count, .pages = up, .nodes = nn ? n32 : NULL,
+		.n = count,
+		.pages = up,
+		.nodes = nn ? n32 : NULL,
 		.status = ns == (long)count ? s32 : NULL,
-		.move_all = has_flag(c->argv[5], "MPOL_MF_MOVE_ALL"), .page_size = ps,
+		.move_all = has_flag(c->argv[5], "MPOL_MF_MOVE_ALL"),
+		.page_size = ps,
 	};
 
 	if (rec_sys_move_pages(m->g, c->t, k->pid, target ? (uint32_t)target : k->pid, &mv,
@@ -693,8 +703,9 @@ static int do_fstat(struct simp *m, struct stask *k, const struct call *c)
 		return 0;
 	if (!strcmp(c->name, "fstat") && c->argc >= 2)
 		st = c->argv[1];
-	else if (c->argc >= 4 && !strcmp(c->argv[1], "\"\"") && has_flag(c->argv[3], "AT_EMPTY_PATH"))
-		st = c->argv[2];   /* newfstatat(fd, "", {...}, AT_EMPTY_PATH) */
+	else if (c->argc >= 4 && !strcmp(c->argv[1], "\"\"") &&
+		 has_flag(c->argv[3], "AT_EMPTY_PATH"))
+		st = c->argv[2]; /* newfstatat(fd, "", {...}, AT_EMPTY_PATH) */
 	if (!st)
 		return 0;
 	struct sfd *f = fd_of(m, k, c->argv[0], &fd);
@@ -713,7 +724,7 @@ static int do_open(struct simp *m, struct stask *k, const struct call *c)
 	if (!c->ret_known || c->ret < 0 || c->argc <= pa || c->argv[pa][0] != '"')
 		return 0;
 	snprintf(path, sizeof(path), "%.*s", (int)strcspn(c->argv[pa] + 1, "\""), c->argv[pa] + 1);
-	if (c->ret_path[0])   /* -y: the full path of the new fd */
+	if (c->ret_path[0]) /* -y: the full path of the new fd */
 		snprintf(path, sizeof(path), "%s", c->ret_path);
 	struct sfd *f = fd_open(m, k->tgid, (int)c->ret, path);
 
@@ -733,20 +744,22 @@ static int do_call(struct simp *m, uint32_t pid, struct call *c, uint64_t start)
 
 	if (!k && !(k = first_line(m, pid, start, c)))
 		return oom(m);
-	if (strcmp(n, "read") && strcmp(n, "write") && strcmp(n, "pread64") && strcmp(n, "pwrite64") &&
-	    strcmp(n, "readv") && strcmp(n, "writev") && strcmp(n, "preadv") && strcmp(n, "pwritev"))
+	if (strcmp(n, "read") && strcmp(n, "write") && strcmp(n, "pread64") &&
+	    strcmp(n, "pwrite64") && strcmp(n, "readv") && strcmp(n, "writev") &&
+	    strcmp(n, "preadv") && strcmp(n, "pwritev"))
 		rw_flush(m, k);
 	bool ok = c->ret_known && c->ret >= 0;
 
-	if (!strcmp(n, "clone") || !strcmp(n, "clone3") || !strcmp(n, "fork") || !strcmp(n, "vfork"))
+	if (!strcmp(n, "clone") || !strcmp(n, "clone3") || !strcmp(n, "fork") ||
+	    !strcmp(n, "vfork"))
 		return do_fork(m, pid, c, start);
 	if (!strcmp(n, "execve") || !strcmp(n, "execveat")) {
 		char name[256];
 
 		if (!ok)
 			return 0;
-		k->brk_end = 0;   /* a new heap */
-		if (k->exec_is_spawn) {   /* the program the trace spawned */
+		k->brk_end = 0;		/* a new heap */
+		if (k->exec_is_spawn) { /* the program the trace spawned */
 			k->exec_is_spawn = false;
 			return 0;
 		}
@@ -757,7 +770,9 @@ static int do_call(struct simp *m, uint32_t pid, struct call *c, uint64_t start)
 		return ok ? do_mmap(m, k, c) : 0;
 	if (!strcmp(n, "munmap"))
 		return ok && c->argc >= 2 && num(c->argv[0], &v) && num(c->argv[1], &v2) &&
-		       rec_unmap(m->g, c->t, pid, v, v2) ? oom(m) : 0;
+				       rec_unmap(m->g, c->t, pid, v, v2)
+			       ? oom(m)
+			       : 0;
 	if (!strcmp(n, "mremap")) {
 		uint64_t nl;
 
@@ -770,10 +785,13 @@ static int do_call(struct simp *m, uint32_t pid, struct call *c, uint64_t start)
 		return do_brk(m, k, c, ps);
 	if (!strcmp(n, "mprotect"))
 		return ok && c->argc >= 3 && num(c->argv[0], &v) && num(c->argv[1], &v2) &&
-		       rec_protect(m->g, c->t, pid, v, v2, has_flag(c->argv[2], "PROT_WRITE")) ? oom(m) : 0;
+				       rec_protect(m->g, c->t, pid, v, v2,
+						   has_flag(c->argv[2], "PROT_WRITE"))
+			       ? oom(m)
+			       : 0;
 	if (!strcmp(n, "madvise")) {
 		static const char *const adv[] = {
-			[3] = "MADV_WILLNEED", [4] = "MADV_DONTNEED", [8] = "MADV_FREE",
+			[3] = "MADV_WILLNEED",	[4] = "MADV_DONTNEED",	  [8] = "MADV_FREE",
 			[14] = "MADV_HUGEPAGE", [15] = "MADV_NOHUGEPAGE", [20] = "MADV_COLD",
 			[21] = "MADV_PAGEOUT",
 		};
@@ -815,10 +833,13 @@ static int do_call(struct simp *m, uint32_t pid, struct call *c, uint64_t start)
 		return do_rw(m, k, c, false, true);
 	if (!strcmp(n, "pwrite64") || !strcmp(n, "pwritev"))
 		return do_rw(m, k, c, true, true);
-	if (!strcmp(n, "open") || !strcmp(n, "openat") || !strcmp(n, "creat") || !strcmp(n, "openat2"))
+	if (!strcmp(n, "open") || !strcmp(n, "openat") || !strcmp(n, "creat") ||
+	    !strcmp(n, "openat2"))
 		return do_open(m, k, c);
 	if (!strcmp(n, "close"))
-		return ok && c->argc && fd_arg(c->argv[0], &fd, NULL, 0) ? (fd_close(m, k->tgid, fd), 0) : 0;
+		return ok && c->argc && fd_arg(c->argv[0], &fd, NULL, 0)
+			       ? (fd_close(m, k->tgid, fd), 0)
+			       : 0;
 	if (!strcmp(n, "lseek")) {
 		struct sfd *f = ok && c->argc ? fd_of(m, k, c->argv[0], &fd) : NULL;
 
@@ -876,9 +897,10 @@ static int parse_call(struct simp *m, char *s, struct call *c)
 	c->ret_known = true;
 	char *lt = strchr(after, '<');
 
-	if (lt && lt[1] == '/' && strchr(lt, '>'))   /* -y */
-		snprintf(c->ret_path, sizeof(c->ret_path), "%.*s", (int)(strchr(lt, '>') - lt - 1), lt + 1);
-	if (c->ret == -1) {   /* -1 ENOENT (No such file or directory) */
+	if (lt && lt[1] == '/' && strchr(lt, '>')) /* -y */
+		snprintf(c->ret_path, sizeof(c->ret_path), "%.*s", (int)(strchr(lt, '>') - lt - 1),
+			 lt + 1);
+	if (c->ret == -1) { /* -1 ENOENT (No such file or directory) */
 		char name[32] = "";
 
 		sscanf(after, "%*s %31[A-Z0-9]", name);
@@ -903,7 +925,7 @@ static int stash(struct stask *k, const char *text, uint64_t t, bool clone, bool
 
 static int one_line(struct simp *m, char *s)
 {
-	uint32_t pid = 1;   /* strace without -f prints no pid: the trace calls it 1 */
+	uint32_t pid = 1; /* strace without -f prints no pid: the trace calls it 1 */
 	uint64_t t;
 	const char *rest;
 	char *e;
@@ -926,7 +948,7 @@ static int one_line(struct simp *m, char *s)
 	s = (char *)rest;
 	while (*s == ' ')
 		s++;
-	if (!strncmp(s, "+++ ", 4)) {   /* +++ exited with 0 +++, +++ killed by SIGKILL +++ */
+	if (!strncmp(s, "+++ ", 4)) { /* +++ exited with 0 +++, +++ killed by SIGKILL +++ */
 		struct stask *k = task_find(m, pid);
 
 		if (k && !k->exited) {
@@ -937,18 +959,18 @@ static int one_line(struct simp *m, char *s)
 		return 0;
 	}
 	if (!strncmp(s, "--- ", 4) || !strncmp(s, "???", 3))
-		return 0;   /* a signal, or strace not knowing the call */
+		return 0; /* a signal, or strace not knowing the call */
 	struct stask *k = task_find(m, pid);
 	char *buf = NULL;
 	uint64_t start = t;
 
-	if (!strncmp(s, "<... ", 5)) {   /* <... mmap resumed>rest */
+	if (!strncmp(s, "<... ", 5)) { /* <... mmap resumed>rest */
 		char *r = strstr(s, " resumed>");
 
 		if (!r)
 			return bad(m, "bad '<... resumed>' line%s", "");
 		if (!k || !k->pending)
-			return 0;   /* its start was before the capture began */
+			return 0; /* its start was before the capture began */
 		size_t a = strlen(k->pending), b = strlen(r + 9);
 
 		if (!(buf = malloc(a + b + 1)))
@@ -963,8 +985,10 @@ static int one_line(struct simp *m, char *s)
 	} else if ((e = strstr(s, " <unfinished ...>"))) {
 		*e = 0;
 		size_t n = strcspn(s, "(");
-		bool clone = (n == 5 && !strncmp(s, "clone", 5)) || (n == 6 && !strncmp(s, "clone3", 6)) ||
-			     (n == 4 && !strncmp(s, "fork", 4)) || (n == 5 && !strncmp(s, "vfork", 5));
+		bool clone = (n == 5 && !strncmp(s, "clone", 5)) ||
+			     (n == 6 && !strncmp(s, "clone3", 6)) ||
+			     (n == 4 && !strncmp(s, "fork", 4)) ||
+			     (n == 5 && !strncmp(s, "vfork", 5));
 
 		if (!k && !(k = first_line(m, pid, t, NULL)))
 			return oom(m);
@@ -980,10 +1004,10 @@ static int one_line(struct simp *m, char *s)
 	return rc;
 }
 
-int import_strace(struct rec_log *g, FILE *f, const char *path, bool expect_rc,
-		  uint32_t *next_mm, struct nerr *err)
+int import_strace(struct rec_log *g, FILE *f, const char *path, bool expect_rc, uint32_t *next_mm,
+		  struct nerr *err)
 {
-	struct simp m = { .g = g, .path = path, .expect = expect_rc, .next_mm = next_mm, .err = err };
+	struct simp m = {.g = g, .path = path, .expect = expect_rc, .next_mm = next_mm, .err = err};
 	char *line = malloc(LINE_MAX_LEN);
 	int rc = 0;
 

@@ -21,17 +21,30 @@
 #include "trace/trace.h"
 
 enum ev_kind {
-	EV_TEXT, EV_SPAWN, EV_EXEC, EV_FORK, EV_THREAD, EV_EXIT, EV_CPU,
-	EV_MAP, EV_UNMAP, EV_PROT, EV_REMAP, EV_MADV, EV_FAULT, EV_FILE, EV_PRESENT,
+	EV_TEXT,
+	EV_SPAWN,
+	EV_EXEC,
+	EV_FORK,
+	EV_THREAD,
+	EV_EXIT,
+	EV_CPU,
+	EV_MAP,
+	EV_UNMAP,
+	EV_PROT,
+	EV_REMAP,
+	EV_MADV,
+	EV_FAULT,
+	EV_FILE,
+	EV_PRESENT,
 };
 
-#define FAULT_AROUND_PAGES 16   /* fault_around_bytes (64 KiB) / 4 KiB */
+#define FAULT_AROUND_PAGES 16 /* fault_around_bytes (64 KiB) / 4 KiB */
 #define PTRS_PER_PTE 512
 
 struct ev {
 	uint64_t t, seq;
 	uint64_t addr, len;
-	uint64_t a, b;        /* per kind: string offsets, offsets, new range */
+	uint64_t a, b; /* per kind: string offsets, offsets, new range */
 	uint32_t tid, mm;
 	uint16_t cpu;
 	uint8_t kind, flags;
@@ -44,10 +57,10 @@ struct h64 {
 };
 
 struct vma {
-	uint64_t start, end, off, file;   /* file: string offset, UINT64_MAX anon */
-	uint64_t fsize;                   /* the file's size when mapped, UINT64_MAX unknown */
-	unsigned flags;                   /* RM_*: what the trace's mapping allows */
-	bool cur_write;                   /* the real protection now */
+	uint64_t start, end, off, file; /* file: string offset, UINT64_MAX anon */
+	uint64_t fsize;			/* the file's size when mapped, UINT64_MAX unknown */
+	unsigned flags;			/* RM_*: what the trace's mapping allows */
+	bool cur_write;			/* the real protection now */
 };
 
 struct mmodel {
@@ -69,14 +82,16 @@ struct rec_log {
 	char *str;
 	size_t nstr, capstr;
 	/* writing */
-	struct h64 tasks;       /* tid -> index in task[] */
+	struct h64 tasks; /* tid -> index in task[] */
 	struct task *task;
 	size_t ntask, captask;
-	struct h64 mms;         /* mm -> index in mm[] */
+	struct h64 mms; /* mm -> index in mm[] */
 	struct mmodel *mm;
 	size_t nmm, capmm;
-	struct h64 seen;        /* (mm << 36 | page) */
-	struct { uint64_t name, size; } *files;
+	struct h64 seen; /* (mm << 36 | page) */
+	struct {
+		uint64_t name, size;
+	} * files;
 	size_t nfiles, capfiles;
 	FILE *out;
 	uint64_t t0, last_t;
@@ -133,7 +148,7 @@ static bool h64_put(struct h64 *h, uint64_t key, uint64_t val)
 		return true;
 	}
 	if ((h->n + 1) * 4 > h->cap * 3) {
-		struct h64 nh = { .cap = h->cap ? h->cap * 2 : 1024 };
+		struct h64 nh = {.cap = h->cap ? h->cap * 2 : 1024};
 
 		nh.k = calloc(nh.cap, sizeof(*nh.k));
 		nh.v = calloc(nh.cap, sizeof(*nh.v));
@@ -356,7 +371,7 @@ int rec_map(struct rec_log *g, uint64_t t, uint32_t tid, uint64_t addr, uint64_t
 	char w[4096];
 
 	if (!rec_range_ok(addr, len) || !len)
-		return g->st.bad_ranges++, 0;   /* not the program's memory: dropped */
+		return g->st.bad_ranges++, 0; /* not the program's memory: dropped */
 	struct ev *e = range_ev(g, EV_MAP, t, tid, addr, len);
 
 	if (!e)
@@ -436,7 +451,7 @@ int rec_present(struct rec_log *g, uint64_t t, uint32_t tid, uint64_t addr)
 
 int rec_fault(struct rec_log *g, uint64_t t, uint32_t tid, unsigned cpu, uint64_t addr)
 {
-	if (addr >= REC_USER_TOP) {   /* a kernel address: no page of the program */
+	if (addr >= REC_USER_TOP) { /* a kernel address: no page of the program */
 		g->st.unmapped++;
 		return 0;
 	}
@@ -540,8 +555,7 @@ static uint64_t seen_key(uint32_t mm, uint64_t page)
 }
 
 /* Calls fn on each page of [start, end) seen in mm; returns how many. */
-static uint64_t seen_range(struct rec_log *g, uint32_t mm, uint64_t start, uint64_t end,
-			   bool drop)
+static uint64_t seen_range(struct rec_log *g, uint32_t mm, uint64_t start, uint64_t end, bool drop)
 {
 	uint64_t first = start >> g->page_shift, last = (end + g->page_size - 1) >> g->page_shift;
 	uint64_t n = 0;
@@ -569,7 +583,7 @@ static uint64_t seen_range(struct rec_log *g, uint32_t mm, uint64_t start, uint6
 			n++;
 			if (!drop)
 				break;
-			h64_del_slot(&g->seen, i);   /* another key may shift into i */
+			h64_del_slot(&g->seen, i); /* another key may shift into i */
 		}
 	}
 	return n;
@@ -598,7 +612,7 @@ static bool vma_remove(struct mmodel *m, uint64_t start, uint64_t end)
 
 		if (v->end <= start || v->start >= end)
 			continue;
-		if (v->start < start && v->end > end) {   /* split in two */
+		if (v->start < start && v->end > end) { /* split in two */
 			if (!rec_grow((void **)&m->v, &m->cap, m->n + 1, sizeof(*m->v)))
 				return false;
 			v = &m->v[i];
@@ -686,11 +700,13 @@ static void put_mmap(struct rec_log *g, uint64_t t, uint32_t tid, const struct v
 	     rec_size_str(len, sizeof(len), v->end - v->start), file,
 	     v->flags & RM_SHARED ? " shared" : "", v->flags & RM_HUGE ? " huge" : "",
 	     v->flags & RM_LOCKED ? " locked" : "", v->flags & RM_WRITE ? "" : " read",
-	     v->flags & RM_HEAP ? " name=heap" : v->flags & RM_STACK ? " name=stack" : "");
+	     v->flags & RM_HEAP	   ? " name=heap"
+	     : v->flags & RM_STACK ? " name=stack"
+				   : "");
 }
 
-static void put_touch(struct rec_log *g, uint64_t t, uint32_t tid, uint64_t start,
-		      uint64_t end, bool write)
+static void put_touch(struct rec_log *g, uint64_t t, uint32_t tid, uint64_t start, uint64_t end,
+		      bool write)
 {
 	char len[32];
 
@@ -730,7 +746,8 @@ static void flush_all(struct rec_log *g)
 			return;
 		/* insertion sort: few tasks have a range pending at once */
 		for (size_t i = 1; i < n; i++)
-			for (size_t j = i; j > 0 && by_pending_time(&idx[j - 1], &idx[j], g) > 0; j--) {
+			for (size_t j = i; j > 0 && by_pending_time(&idx[j - 1], &idx[j], g) > 0;
+			     j--) {
 				size_t x = idx[j];
 
 				idx[j] = idx[j - 1];
@@ -752,8 +769,7 @@ static void set_cpu(struct rec_log *g, struct task *k, uint64_t t, unsigned cpu)
 	k->cpu = (uint16_t)cpu;
 }
 
-static void pending_add(struct rec_log *g, struct task *k, uint64_t page, bool write,
-			uint64_t t)
+static void pending_add(struct rec_log *g, struct task *k, uint64_t page, bool write, uint64_t t)
 {
 	uint64_t a = page << g->page_shift;
 
@@ -795,7 +811,7 @@ static void fault_around(struct rec_log *g, struct task *k, const struct vma *v,
 		to = PTRS_PER_PTE;
 	if (to > pte_off + vpages - vma_off)
 		to = pte_off + vpages - vma_off;
-	if (v->fsize != UINT64_MAX) {   /* file pages past the end are not mapped */
+	if (v->fsize != UINT64_MAX) { /* file pages past the end are not mapped */
 		uint64_t fpages = (v->fsize + g->page_size - 1) >> g->page_shift;
 		uint64_t first_idx = (v->off >> g->page_shift) + (page - pte_off + from - vstart);
 
@@ -859,8 +875,13 @@ static void put_map(struct rec_log *g, const struct ev *e, struct task *k, struc
 {
 	uint64_t end = e->addr + ((e->len + g->page_size - 1) & ~((uint64_t)g->page_size - 1));
 	struct vma v = {
-		.start = e->addr, .end = end, .off = e->b, .file = e->a, .flags = e->flags,
-		.cur_write = e->flags & RM_WRITE, .fsize = UINT64_MAX,
+		.start = e->addr,
+		.end = end,
+		.off = e->b,
+		.file = e->a,
+		.flags = e->flags,
+		.cur_write = e->flags & RM_WRITE,
+		.fsize = UINT64_MAX,
 	};
 
 	if (end <= e->addr)
@@ -901,7 +922,7 @@ static void put_protect(struct rec_log *g, const struct ev *e, struct task *k, s
 	for (uint64_t a = start; a < end;) {
 		struct vma *v = vma_find(m, a);
 
-		if (!v) {   /* skip the hole up to the next VMA */
+		if (!v) { /* skip the hole up to the next VMA */
 			uint64_t next = end;
 
 			for (size_t i = 0; i < m->n; i++)
@@ -937,8 +958,11 @@ static void put_remap(struct rec_log *g, const struct ev *e, struct task *k, str
 {
 	uint64_t ps = g->page_size, old_end = e->addr + e->len, new_len = e->b;
 	struct vma *v = vma_find(m, e->addr);
-	struct vma nv = v ? *v : (struct vma){ .file = UINT64_MAX, .flags = RM_WRITE,
-					       .cur_write = true, .fsize = UINT64_MAX };
+	struct vma nv = v ? *v
+			  : (struct vma){.file = UINT64_MAX,
+					 .flags = RM_WRITE,
+					 .cur_write = true,
+					 .fsize = UINT64_MAX};
 	uint64_t keep = e->len < new_len ? e->len : new_len;
 	char len[32];
 
@@ -1023,7 +1047,7 @@ static void put_task_ev(struct rec_log *g, const struct ev *e, struct task *k)
 		line(g, e->t, "exec pid=%u%s%s", e->tid, e->b ? " name=" : "",
 		     e->b ? g->str + e->a : "");
 		k->mm = e->mm;
-		if (e->cpu != REC_NO_CPU) {   /* exec may place the task elsewhere */
+		if (e->cpu != REC_NO_CPU) { /* exec may place the task elsewhere */
 			k->cpu = REC_NO_CPU - 1;
 			set_cpu(g, k, e->t, e->cpu);
 		}
@@ -1034,15 +1058,16 @@ static void put_task_ev(struct rec_log *g, const struct ev *e, struct task *k)
 
 		if (!c)
 			return;
-		k = task_get(g, e->tid, false);   /* task_get may have moved it */
-		line(g, e->t, e->kind == EV_FORK ? "fork pid=%u child=%u%s" : "thread pid=%u tid=%u%s",
+		k = task_get(g, e->tid, false); /* task_get may have moved it */
+		line(g, e->t,
+		     e->kind == EV_FORK ? "fork pid=%u child=%u%s" : "thread pid=%u tid=%u%s",
 		     e->tid, (uint32_t)e->a, cpu);
 		c->cpu = e->cpu;
 		c->mm = e->kind == EV_THREAD ? k->mm : e->mm;
 		if (e->kind == EV_FORK) {
 			struct mmodel *pm = mm_get(g, k->mm), *cm = pm ? mm_get(g, e->mm) : NULL;
 
-			pm = cm ? mm_get(g, k->mm) : NULL;   /* mm_get may have moved it */
+			pm = cm ? mm_get(g, k->mm) : NULL; /* mm_get may have moved it */
 			for (size_t i = 0; pm && i < pm->n; i++)
 				if (!vma_insert(cm, &pm->v[i]))
 					g->oom = true;
@@ -1069,13 +1094,13 @@ static void put_event(struct rec_log *g, const struct ev *e)
 
 		while (i < g->nfiles && strcmp(g->str + g->files[i].name, g->str + e->a))
 			i++;
-		if (i == g->nfiles && !rec_grow((void **)&g->files, &g->capfiles, g->nfiles + 1,
-					    sizeof(*g->files))) {
+		if (i == g->nfiles &&
+		    !rec_grow((void **)&g->files, &g->capfiles, g->nfiles + 1, sizeof(*g->files))) {
 			g->oom = true;
 			return;
 		}
 		if (i < g->nfiles && g->files[i].size >= e->b)
-			return;   /* declared, at least as large: a file only grows here */
+			return; /* declared, at least as large: a file only grows here */
 		if (i == g->nfiles)
 			g->files[g->nfiles++].name = e->a;
 		g->files[i].size = e->b;
@@ -1089,7 +1114,7 @@ static void put_event(struct rec_log *g, const struct ev *e)
 			line(g, e->t, "%s", g->str + e->a);
 		return;
 	}
-	if (!k) {   /* a task the log never saw start */
+	if (!k) { /* a task the log never saw start */
 		g->st.unknown_task++;
 		return;
 	}
@@ -1098,13 +1123,27 @@ static void put_event(struct rec_log *g, const struct ev *e)
 	if (!m)
 		return;
 	switch (e->kind) {
-	case EV_CPU: set_cpu(g, k, e->t, e->cpu); break;
-	case EV_MAP: put_map(g, e, k, m); break;
-	case EV_UNMAP: put_unmap(g, e, k, m); break;
-	case EV_PROT: put_protect(g, e, k, m); break;
-	case EV_REMAP: put_remap(g, e, k, m); break;
-	case EV_MADV: put_madvise(g, e, k); break;
-	default: put_task_ev(g, e, k); break;
+	case EV_CPU:
+		set_cpu(g, k, e->t, e->cpu);
+		break;
+	case EV_MAP:
+		put_map(g, e, k, m);
+		break;
+	case EV_UNMAP:
+		put_unmap(g, e, k, m);
+		break;
+	case EV_PROT:
+		put_protect(g, e, k, m);
+		break;
+	case EV_REMAP:
+		put_remap(g, e, k, m);
+		break;
+	case EV_MADV:
+		put_madvise(g, e, k);
+		break;
+	default:
+		put_task_ev(g, e, k);
+		break;
 	}
 }
 
@@ -1122,7 +1161,7 @@ int rec_log_write(struct rec_log *g, FILE *out, const char *name, const char *co
 {
 	char w[256];
 
-	if (g->nev)   /* qsort() wants an array, even of nothing */
+	if (g->nev) /* qsort() wants an array, even of nothing */
 		qsort(g->ev, g->nev, sizeof(*g->ev), by_time);
 	g->out = out;
 	g->have_madvise = rec_have_op("madvise");

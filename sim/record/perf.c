@@ -19,7 +19,7 @@
 
 #include "record/record_int.h"
 
-#define PERF_DATA_BYTES (1u << 20)   /* per CPU: ~26000 samples */
+#define PERF_DATA_BYTES (1u << 20) /* per CPU: ~26000 samples */
 
 static int perf_open(struct perf_event_attr *a, pid_t pid, int cpu)
 {
@@ -71,12 +71,16 @@ static int ring_map(struct rec_ring *r, size_t ps)
 static void fail_line(char *why, size_t len, int e, const char *what)
 {
 	if (e == EACCES || e == EPERM)
-		snprintf(why, len, "page-fault sampling is not permitted (%s: %s; "
+		snprintf(why, len,
+			 "page-fault sampling is not permitted (%s: %s; "
 			 "kernel.perf_event_paranoid is %d): run as root or set it to 2 or less; "
-			 "the trace has no first touches", what, strerror(e), read_paranoid());
+			 "the trace has no first touches",
+			 what, strerror(e), read_paranoid());
 	else
-		snprintf(why, len, "page-fault sampling is not available (%s: %s): "
-			 "the trace has no first touches", what, strerror(e));
+		snprintf(why, len,
+			 "page-fault sampling is not available (%s: %s): "
+			 "the trace has no first touches",
+			 what, strerror(e));
 }
 
 int perf_faults_open(struct rec_perf *p, pid_t pid, char *why, size_t len)
@@ -106,7 +110,7 @@ int perf_faults_open(struct rec_perf *p, pid_t pid, char *why, size_t len)
 			r->fd = perf_open(&a, pid, c);
 		}
 		if (r->fd < 0 && errno == ENODEV)
-			continue;   /* an offline CPU */
+			continue; /* an offline CPU */
 		if (r->fd < 0) {
 			fail_line(why, len, errno, "perf_event_open");
 			perf_faults_close(p);
@@ -145,8 +149,14 @@ static int ring_drain(struct rec_perf *p, struct rec_ring *r, struct rec_log *g)
 
 	while (tail < head) {
 		struct perf_event_header h;
-		struct { uint32_t pid, tid; uint64_t time, addr; uint32_t cpu, res; } s;
-		struct { uint64_t id, lost; } l;
+		struct {
+			uint32_t pid, tid;
+			uint64_t time, addr;
+			uint32_t cpu, res;
+		} s;
+		struct {
+			uint64_t id, lost;
+		} l;
 
 		copy_out(r, tail, &h, sizeof(h));
 		if (h.size < sizeof(h))

@@ -12,7 +12,7 @@
  * clock. Without seccomp the tracer stops at every system call
  * (PTRACE_SYSCALL), which is slower but sees the same.
  */
-#define _GNU_SOURCE   /* F_SETSIG, pipe2, process_vm_readv */
+#define _GNU_SOURCE /* F_SETSIG, pipe2, process_vm_readv */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -46,30 +46,47 @@
 #error "numasim record supports x86_64 and aarch64"
 #endif
 
-#define MAX_MOVE_PAGES 65536   /* longer move_pages calls become a comment */
+#define MAX_MOVE_PAGES 65536 /* longer move_pages calls become a comment */
 
 /* What the seccomp filter sends to the tracer. */
 static const long traced_nrs[] = {
-	SYS_mmap, SYS_munmap, SYS_mremap, SYS_brk, SYS_mprotect, SYS_madvise,
-	SYS_set_mempolicy, SYS_mbind, SYS_move_pages, SYS_migrate_pages,
-	SYS_sched_setaffinity, SYS_read, SYS_write, SYS_pread64, SYS_pwrite64,
-	SYS_readv, SYS_writev, SYS_preadv, SYS_pwritev, SYS_execve, SYS_execveat,
+	SYS_mmap,
+	SYS_munmap,
+	SYS_mremap,
+	SYS_brk,
+	SYS_mprotect,
+	SYS_madvise,
+	SYS_set_mempolicy,
+	SYS_mbind,
+	SYS_move_pages,
+	SYS_migrate_pages,
+	SYS_sched_setaffinity,
+	SYS_read,
+	SYS_write,
+	SYS_pread64,
+	SYS_pwrite64,
+	SYS_readv,
+	SYS_writev,
+	SYS_preadv,
+	SYS_pwritev,
+	SYS_execve,
+	SYS_execveat,
 };
 #define NR_TRACED (sizeof(traced_nrs) / sizeof(traced_nrs[0]))
 
 struct rtask {
 	pid_t tid, tgid;
-	uint32_t proc;         /* index in rec.procs */
-	bool attached;         /* its first stop has been seen */
-	bool announced;        /* its spawn/fork/thread event is in the log */
-	bool held;             /* stopped until its parent's event is seen */
-	bool spawned;          /* the root's spawn has been logged (at exec) */
+	uint32_t proc;	/* index in rec.procs */
+	bool attached;	/* its first stop has been seen */
+	bool announced; /* its spawn/fork/thread event is in the log */
+	bool held;	/* stopped until its parent's event is seen */
+	bool spawned;	/* the root's spawn has been logged (at exec) */
 	bool gone;
-	bool acc_wait;         /* --accesses: sent a SIGSTOP, its stop not seen yet */
-	bool acc_held;         /* --accesses: stopped until its process is sampled */
+	bool acc_wait; /* --accesses: sent a SIGSTOP, its stop not seen yet */
+	bool acc_held; /* --accesses: stopped until its process is sampled */
 	struct __ptrace_syscall_info entry;
 	bool have_entry;
-	uint64_t entry_t;      /* when the call was entered */
+	uint64_t entry_t; /* when the call was entered */
 	/* consecutive reads or writes of one file, written as one record */
 	bool rw;
 	bool rw_write;
@@ -80,8 +97,8 @@ struct rtask {
 struct rproc {
 	pid_t tgid;
 	uint32_t mm;
-	uint64_t brk_end;      /* page-aligned end of the heap the log knows */
-	bool acc_want;         /* --accesses: sample once every task is stopped */
+	uint64_t brk_end; /* page-aligned end of the heap the log knows */
+	bool acc_want;	  /* --accesses: sample once every task is stopped */
 	uint64_t acc_since;
 };
 
@@ -94,7 +111,7 @@ struct rec {
 	const struct record_opts *o;
 	struct rec_log *g;
 	struct rec_perf perf;
-	struct rec_access acc;    /* --accesses (access.c) */
+	struct rec_access acc; /* --accesses (access.c) */
 	bool have_perf, have_acc, seccomp;
 	pid_t root;
 	int root_status;
@@ -149,7 +166,7 @@ static uint32_t proc_add(struct rec *r, pid_t tgid, uint64_t brk_end)
 		r->err = ENOMEM;
 		return 0;
 	}
-	r->procs[r->nprocs] = (struct rproc){ .tgid = tgid, .mm = r->next_mm++, .brk_end = brk_end };
+	r->procs[r->nprocs] = (struct rproc){.tgid = tgid, .mm = r->next_mm++, .brk_end = brk_end};
 	return (uint32_t)r->nprocs++;
 }
 
@@ -187,7 +204,7 @@ static uint64_t stat_field(pid_t tid, int field)
 
 	if (!p)
 		return UINT64_MAX;
-	p += 2;   /* field 3 */
+	p += 2; /* field 3 */
 	for (int f = 3; f < field && *p; f++) {
 		p = strchr(p, ' ');
 		if (!p)
@@ -228,7 +245,7 @@ static pid_t task_tgid(pid_t tid)
 
 static int peek(pid_t tid, uint64_t addr, void *dst, size_t len)
 {
-	struct iovec l = { dst, len }, rv = { (void *)(uintptr_t)addr, len };
+	struct iovec l = {dst, len}, rv = {(void *)(uintptr_t)addr, len};
 
 	return process_vm_readv(tid, &l, 1, &rv, 1, 0) == (ssize_t)len ? 0 : -1;
 }
@@ -307,7 +324,9 @@ static void log_exec_maps(struct rec *r, uint64_t t, struct rtask *task)
 	if (!(f = fopen(path, "re")))
 		return;
 	uint64_t stack_max = getrlimit(RLIMIT_STACK, &rl) || rl.rlim_cur == RLIM_INFINITY ||
-				     rl.rlim_cur > (1ull << 30) ? 8ull << 20 : rl.rlim_cur;
+					     rl.rlim_cur > (1ull << 30)
+				     ? 8ull << 20
+				     : rl.rlim_cur;
 
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long long start, end, off;
@@ -319,19 +338,23 @@ static void log_exec_maps(struct rec *r, uint64_t t, struct rtask *task)
 		sscanf(line + n, " %4095[^\n]", file);
 		if (special_mapping(file))
 			continue;
-		unsigned flags = (perms[1] == 'w' ? RM_WRITE : 0) | (perms[3] == 's' ? RM_SHARED : 0);
+		unsigned flags =
+			(perms[1] == 'w' ? RM_WRITE : 0) | (perms[3] == 's' ? RM_SHARED : 0);
 
 		if (!strcmp(file, "[stack]")) {
 			uint64_t low = end - stack_max < start ? end - stack_max : start;
 
-			rec_map(r->g, t, (uint32_t)task->tid, low, end - low, flags | RM_STACK, NULL, 0);
+			rec_map(r->g, t, (uint32_t)task->tid, low, end - low, flags | RM_STACK,
+				NULL, 0);
 		} else if (!strcmp(file, "[heap]")) {
-			rec_map(r->g, t, (uint32_t)task->tid, start, end - start, flags | RM_HEAP, NULL, 0);
+			rec_map(r->g, t, (uint32_t)task->tid, start, end - start, flags | RM_HEAP,
+				NULL, 0);
 		} else if (file[0] == '/') {
 			struct stat sb;
 
 			if (stat(file, &sb) || !S_ISREG(sb.st_mode)) {
-				rec_map(r->g, t, (uint32_t)task->tid, start, end - start, flags, NULL, 0);
+				rec_map(r->g, t, (uint32_t)task->tid, start, end - start, flags,
+					NULL, 0);
 				continue;
 			}
 			declare_file(r, t, task->tid, file, (uint64_t)sb.st_size);
@@ -385,8 +408,9 @@ static void log_present(struct rec *r, uint64_t t, struct rtask *task)
 			if (got <= 0)
 				break;
 			for (size_t i = 0; i < (size_t)got / 8; i++)
-				if (ent[i] >> 63)   /* present */
-					rec_present(r->g, t, (uint32_t)task->tid, a + i * r->page_size);
+				if (ent[i] >> 63) /* present */
+					rec_present(r->g, t, (uint32_t)task->tid,
+						    a + i * r->page_size);
 			a += (uint64_t)got / 8 * r->page_size;
 		}
 	}
@@ -426,9 +450,10 @@ static void rw_flush(struct rec *r, struct rtask *task)
 {
 	if (!task->rw)
 		return;
-	rec_text(r->g, task->rw_t, (uint32_t)task->tid, "%s pid=%d file=%s offset=%" PRIu64
-		 " len=%" PRIu64, task->rw_write ? "write" : "read", (int)task->tid, task->rw_file,
-		 task->rw_off, task->rw_len);
+	rec_text(r->g, task->rw_t, (uint32_t)task->tid,
+		 "%s pid=%d file=%s offset=%" PRIu64 " len=%" PRIu64,
+		 task->rw_write ? "write" : "read", (int)task->tid, task->rw_file, task->rw_off,
+		 task->rw_len);
 	task->rw = false;
 }
 
@@ -517,10 +542,10 @@ static bool rw_at_entry(struct rec *r, struct rtask *task, uint64_t t, const uin
 	if (nr != SYS_read && nr != SYS_write && nr != SYS_pread64 && nr != SYS_pwrite64)
 		return false;
 	if (fd_file(task->tid, (int)a[0], path, sizeof(path), &sb))
-		return true;   /* not a regular file, or no such fd: nothing to record */
+		return true; /* not a regular file, or no such fd: nothing to record */
 	bool write = is_write(nr);
 
-	if (count < 0 || (uint64_t)count > 0x7ffff000u)   /* MAX_RW_COUNT */
+	if (count < 0 || (uint64_t)count > 0x7ffff000u) /* MAX_RW_COUNT */
 		count = 0x7ffff000;
 	if (is_positioned(nr)) {
 		off = (int64_t)a[3];
@@ -532,12 +557,13 @@ static bool rw_at_entry(struct rec *r, struct rtask *task, uint64_t t, const uin
 		off = write && (fl & O_APPEND) ? (int64_t)sb.st_size : fd_pos(task->tid, (int)a[0]);
 	}
 	if (off < 0)
-		return false;   /* let the exit stop say */
+		return false; /* let the exit stop say */
 	if (write)
 		rc = count;
 	else
-		rc = off >= (int64_t)sb.st_size ? 0 : count < (int64_t)sb.st_size - off ? count
-										  : (int64_t)sb.st_size - off;
+		rc = off >= (int64_t)sb.st_size		 ? 0
+		     : count < (int64_t)sb.st_size - off ? count
+							 : (int64_t)sb.st_size - off;
 	rw_log(r, task, t, write, true, path, &sb, off, rc);
 	return true;
 }
@@ -546,10 +572,11 @@ static void sys_mmap(struct rec *r, struct rtask *task, uint64_t t, const uint64
 		     uint64_t addr)
 {
 	unsigned prot = (unsigned)a[2], fl = (unsigned)a[3];
-	unsigned flags = (prot & PROT_WRITE ? RM_WRITE : 0) |
-			 ((fl & MAP_TYPE) == MAP_SHARED || (fl & MAP_TYPE) == MAP_SHARED_VALIDATE ?
-			  RM_SHARED : 0) |
-			 (fl & MAP_HUGETLB ? RM_HUGE : 0) | (fl & MAP_LOCKED ? RM_LOCKED : 0);
+	unsigned flags =
+		(prot & PROT_WRITE ? RM_WRITE : 0) |
+		((fl & MAP_TYPE) == MAP_SHARED || (fl & MAP_TYPE) == MAP_SHARED_VALIDATE ? RM_SHARED
+											 : 0) |
+		(fl & MAP_HUGETLB ? RM_HUGE : 0) | (fl & MAP_LOCKED ? RM_LOCKED : 0);
 	char path[PATH_MAX];
 	struct stat sb;
 
@@ -578,8 +605,7 @@ static void sys_brk(struct rec *r, struct rtask *task, uint64_t t, uint64_t ret)
 }
 
 /* A nodemask argument: maxnode - 1 bits at addr, as get_nodes() reads. */
-static bool read_mask(pid_t tid, uint64_t addr, uint64_t maxnode, uint64_t *bits,
-		      unsigned *nbits)
+static bool read_mask(pid_t tid, uint64_t addr, uint64_t maxnode, uint64_t *bits, unsigned *nbits)
 {
 	uint64_t maxbits = maxnode ? maxnode - 1 : 0;
 
@@ -597,15 +623,15 @@ static bool read_mask(pid_t tid, uint64_t addr, uint64_t maxnode, uint64_t *bits
 	return true;
 }
 
-static void sys_policy(struct rec *r, struct rtask *task, uint64_t t, const uint64_t *a,
-		       long nr, int64_t rc)
+static void sys_policy(struct rec *r, struct rtask *task, uint64_t t, const uint64_t *a, long nr,
+		       int64_t rc)
 {
 	uint64_t bits[1024 / 64];
-	struct rec_policy p = { .mbind = nr == SYS_mbind, .mask = bits };
+	struct rec_policy p = {.mbind = nr == SYS_mbind, .mask = bits};
 
 	p.mode = (unsigned)(p.mbind ? a[2] : a[0]);
-	p.mask_ok = read_mask(task->tid, p.mbind ? a[3] : a[1], p.mbind ? a[4] : a[2], bits,
-			      &p.nbits);
+	p.mask_ok =
+		read_mask(task->tid, p.mbind ? a[3] : a[1], p.mbind ? a[4] : a[2], bits, &p.nbits);
 	if (p.mbind) {
 		p.addr = a[0];
 		p.len = a[1];
@@ -621,7 +647,8 @@ static void sys_migrate_pages(struct rec *r, struct rtask *task, uint64_t t, con
 	unsigned nf, nt;
 	uint32_t target = a[0] ? (uint32_t)a[0] : (uint32_t)task->tid;
 
-	if (!read_mask(task->tid, a[2], a[1], from, &nf) || !read_mask(task->tid, a[3], a[1], to, &nt))
+	if (!read_mask(task->tid, a[2], a[1], from, &nf) ||
+	    !read_mask(task->tid, a[3], a[1], to, &nt))
 		nf = 0;
 	rec_sys_migrate(r->g, t, (uint32_t)task->tid, target, from, to, nf, rc, r->o->expect_rc);
 }
@@ -630,21 +657,24 @@ static void sys_move_pages(struct rec *r, struct rtask *task, uint64_t t, const 
 			   int64_t rc)
 {
 	uint32_t target = a[0] ? (uint32_t)a[0] : (uint32_t)task->tid;
-	struct rec_move m = { .n = (size_t)a[1], .move_all = a[5] & 4, .page_size = r->page_size };
+	struct rec_move m = {.n = (size_t)a[1], .move_all = a[5] & 4, .page_size = r->page_size};
 	uint64_t *pages = NULL;
 	int32_t *nodes = NULL, *status = NULL;
 
 	if (!m.n || m.n > MAX_MOVE_PAGES || !(pages = malloc(m.n * 8)) ||
 	    !(nodes = malloc(m.n * 4)) || !(status = malloc(m.n * 4)) ||
-	    peek(task->tid, a[2], pages, m.n * 8) || (a[3] && peek(task->tid, a[3], nodes, m.n * 4)) ||
+	    peek(task->tid, a[2], pages, m.n * 8) ||
+	    (a[3] && peek(task->tid, a[3], nodes, m.n * 4)) ||
 	    (rc >= 0 && peek(task->tid, a[4], status, m.n * 4))) {
-		rec_text(r->g, t, (uint32_t)task->tid, "# move_pages pid=%u count=%" PRIu64
-			 ": not representable, rc=%" PRId64, target, a[1], rc);
+		rec_text(r->g, t, (uint32_t)task->tid,
+			 "# move_pages pid=%u count=%" PRIu64 ": not representable, rc=%" PRId64,
+			 target, a[1], rc);
 	} else {
 		m.pages = pages;
 		m.nodes = a[3] ? nodes : NULL;
 		m.status = rc >= 0 ? status : NULL;
-		if (rec_sys_move_pages(r->g, t, (uint32_t)task->tid, target, &m, rc, r->o->expect_rc))
+		if (rec_sys_move_pages(r->g, t, (uint32_t)task->tid, target, &m, rc,
+				       r->o->expect_rc))
 			r->err = ENOMEM;
 	}
 	free(pages);
@@ -655,7 +685,7 @@ static void sys_move_pages(struct rec *r, struct rtask *task, uint64_t t, const 
 static void sys_affinity(struct rec *r, struct rtask *task, uint64_t t, const uint64_t *a,
 			 int64_t rc)
 {
-	uint64_t bits[4096 / 64] = { 0 };
+	uint64_t bits[4096 / 64] = {0};
 	size_t len = a[1] < sizeof(bits) ? (size_t)a[1] : sizeof(bits);
 
 	if (rc < 0 || !len || peek(task->tid, a[2], bits, len))
@@ -702,7 +732,8 @@ static void on_syscall_exit(struct rec *r, struct rtask *task, int64_t rc)
 			rec_madvise(r->g, t, (uint32_t)task->tid, a[0], a[1], adv, drop);
 		break;
 	}
-	case SYS_set_mempolicy: case SYS_mbind:
+	case SYS_set_mempolicy:
+	case SYS_mbind:
 		sys_policy(r, task, t, a, nr, rc);
 		break;
 	case SYS_migrate_pages:
@@ -714,8 +745,14 @@ static void on_syscall_exit(struct rec *r, struct rtask *task, int64_t rc)
 	case SYS_sched_setaffinity:
 		sys_affinity(r, task, t, a, rc);
 		break;
-	case SYS_read: case SYS_write: case SYS_pread64: case SYS_pwrite64:
-	case SYS_readv: case SYS_writev: case SYS_preadv: case SYS_pwritev:
+	case SYS_read:
+	case SYS_write:
+	case SYS_pread64:
+	case SYS_pwrite64:
+	case SYS_readv:
+	case SYS_writev:
+	case SYS_preadv:
+	case SYS_pwritev:
 		sys_rw(r, task, t, a, nr, rc);
 		break;
 	default:
@@ -740,21 +777,21 @@ static int install_filter(void)
 	size_t n = 0;
 
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-					       offsetof(struct seccomp_data, arch));
+					      offsetof(struct seccomp_data, arch));
 	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, REC_AUDIT_ARCH, 1, 0);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-					       offsetof(struct seccomp_data, nr));
-	for (size_t i = 0; i < NR_TRACED; i++)   /* jump to RET_TRACE two below the last test */
+					      offsetof(struct seccomp_data, nr));
+	for (size_t i = 0; i < NR_TRACED; i++) /* jump to RET_TRACE two below the last test */
 		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-						       (unsigned)traced_nrs[i],
-						       (unsigned char)(NR_TRACED - i), 0);
+						      (unsigned)traced_nrs[i],
+						      (unsigned char)(NR_TRACED - i), 0);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	struct sock_filter all[NR_TRACED + 6];
 
 	memcpy(all, f, n * sizeof(*f));
 	all[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE);
-	struct sock_fprog prog = { .len = (unsigned short)n, .filter = all };
+	struct sock_fprog prog = {.len = (unsigned short)n, .filter = all};
 
 	if (!syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog))
 		return 0;
@@ -771,7 +808,8 @@ static void child_main(char *const *argv, int errfd)
 
 	if (ptrace(PTRACE_TRACEME, 0, 0, 0)) {
 		e = errno;
-		snprintf(msg, sizeof(msg), "ptrace is not permitted (%s): cannot record", strerror(e));
+		snprintf(msg, sizeof(msg), "ptrace is not permitted (%s): cannot record",
+			 strerror(e));
 		if (write(errfd, msg, strlen(msg)) < 0)
 			_exit(126);
 		_exit(126);
@@ -817,7 +855,7 @@ static void on_new_task(struct rec *r, struct rtask *parent, unsigned long child
 
 	if (!c && !(c = task_add(r, (pid_t)child_tid)))
 		return;
-	parent = task_find(r, ptid);   /* task_add may have moved it */
+	parent = task_find(r, ptid); /* task_add may have moved it */
 	pid_t tgid = task_tgid(c->tid);
 	bool thread = thread_event && tgid != c->tid;
 	struct rproc *pp = proc_of(r, parent);
@@ -918,8 +956,8 @@ static void proc_try_sample(struct rec *r, uint32_t p, bool force)
 /* At the end of each interval, every process's accesses. */
 static void sample_all(struct rec *r)
 {
-	uint64_t t = now_ns(), patience = 2 * r->acc.interval > 20000000 ? 2 * r->acc.interval
-									  : 20000000;
+	uint64_t t = now_ns(),
+		 patience = 2 * r->acc.interval > 20000000 ? 2 * r->acc.interval : 20000000;
 
 	for (uint32_t p = 0; p < r->nprocs; p++)
 		if (r->procs[p].acc_want && t - r->procs[p].acc_since > patience)
@@ -951,7 +989,7 @@ static void on_stop(struct rec *r, pid_t pid, int status)
 	struct rtask *task = task_find(r, pid);
 	int sig = WSTOPSIG(status), event = status >> 16;
 
-	if (!task) {   /* a new task whose parent's event has not come yet */
+	if (!task) { /* a new task whose parent's event has not come yet */
 		if ((task = task_add(r, pid))) {
 			task->attached = true;
 			task->held = true;
@@ -1016,7 +1054,8 @@ static void on_stop(struct rec *r, pid_t pid, int status)
 
 		ptrace(PTRACE_GETEVENTMSG, pid, 0, &msg);
 		switch (event) {
-		case PTRACE_EVENT_FORK: case PTRACE_EVENT_VFORK:
+		case PTRACE_EVENT_FORK:
+		case PTRACE_EVENT_VFORK:
 			on_new_task(r, task, msg, false);
 			break;
 		case PTRACE_EVENT_CLONE:
@@ -1032,12 +1071,12 @@ static void on_stop(struct rec *r, pid_t pid, int status)
 
 			task = task_find(r, pid);
 			rw_flush(r, task);
-			if (task->acc_wait) {   /* it will not stop for the sample now */
+			if (task->acc_wait) { /* it will not stop for the sample now */
 				task->acc_wait = false;
 				proc_try_sample(r, task->proc, false);
 				task = task_find(r, pid);
 			}
-			if (task->tid == task->tgid) {   /* the mm lives until its last task */
+			if (task->tid == task->tgid) { /* the mm lives until its last task */
 				log_present(r, t, task);
 				if (r->have_acc && task->proc < r->nprocs)
 					sample_proc(r, t, task->proc);
@@ -1049,12 +1088,13 @@ static void on_stop(struct rec *r, pid_t pid, int status)
 			break;
 		}
 		task = task_find(r, pid);
-		if (task)   /* after exec the syscall-exit stop of execve still comes */
-			ptrace(task->have_entry ? PTRACE_SYSCALL : (r->seccomp ? PTRACE_CONT :
-				PTRACE_SYSCALL), pid, 0, 0);
+		if (task) /* after exec the syscall-exit stop of execve still comes */
+			ptrace(task->have_entry ? PTRACE_SYSCALL
+						: (r->seccomp ? PTRACE_CONT : PTRACE_SYSCALL),
+			       pid, 0, 0);
 		return;
 	}
-	if (sig == SIGSTOP && task->acc_wait) {   /* the SIGSTOP of sample_all() */
+	if (sig == SIGSTOP && task->acc_wait) { /* the SIGSTOP of sample_all() */
 		task->acc_wait = false;
 		task->acc_held = true;
 		proc_try_sample(r, task->proc, false);
@@ -1066,7 +1106,7 @@ static void on_stop(struct rec *r, pid_t pid, int status)
 
 static void on_tick(int sig)
 {
-	(void)sig;   /* only interrupts waitpid() so the sample buffers are drained */
+	(void)sig; /* only interrupts waitpid() so the sample buffers are drained */
 }
 
 static int trace_loop(struct rec *r)
@@ -1075,7 +1115,7 @@ static int trace_loop(struct rec *r)
 
 	for (;;) {
 		pid_t pid = waitpid(-1, &status, __WALL);
-		int e = errno;   /* the sampling below makes system calls of its own */
+		int e = errno; /* the sampling below makes system calls of its own */
 
 		if (r->have_perf && perf_faults_drain(&r->perf, r->g))
 			return -1;
@@ -1145,17 +1185,19 @@ static int start_child(struct rec *r, struct nerr *err)
 
 		close(pfd[0]);
 		msg[n > 0 ? n : 0] = 0;
-		return nerr_set(err, "numasim record: %s", n > 0 ? msg : "the program did not start");
+		return nerr_set(err, "numasim record: %s",
+				n > 0 ? msg : "the program did not start");
 	}
 	r->seccomp = has_seccomp_filter(r->root);
 	if (!r->seccomp)
-		nwarn(r->o->warn, r->o->warn_ctx, "no seccomp filter in the program (a kernel "
+		nwarn(r->o->warn, r->o->warn_ctx,
+		      "no seccomp filter in the program (a kernel "
 		      "without CONFIG_SECCOMP_FILTER, or NUMASIM_RECORD_NO_SECCOMP set): every "
 		      "system call stops (PTRACE_SYSCALL), which is slower; the trace is the same");
 	if (ptrace(PTRACE_SETOPTIONS, r->root, 0,
 		   PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |
-		   PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT |
-		   PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL)) {
+			   PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT |
+			   PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL)) {
 		kill(r->root, SIGKILL);
 		close(pfd[0]);
 		return nerr_set(err, "numasim record: ptrace: %s", strerror(errno));
@@ -1166,7 +1208,8 @@ static int start_child(struct rec *r, struct nerr *err)
 	if (!r->have_perf)
 		nwarn(r->o->warn, r->o->warn_ctx, "%s", why);
 	else if (r->perf.user_only)
-		nwarn(r->o->warn, r->o->warn_ctx, "page faults taken in the kernel on the program's "
+		nwarn(r->o->warn, r->o->warn_ctx,
+		      "page faults taken in the kernel on the program's "
 		      "behalf are not sampled without privilege (kernel.perf_event_paranoid)");
 	struct rtask *t = task_add(r, r->root);
 
@@ -1176,7 +1219,7 @@ static int start_child(struct rec *r, struct nerr *err)
 	}
 	t->attached = t->announced = true;
 	t->proc = proc_add(r, r->root, 0);
-	resume(r, t, 0);   /* without seccomp: stop at the entry of execve, as the filter does */
+	resume(r, t, 0); /* without seccomp: stop at the entry of execve, as the filter does */
 	/* a message from the child means exec failed */
 	r->err = 0;
 	return pfd[0];
@@ -1196,22 +1239,21 @@ static void rec_cleanup(struct rec *r)
 	rec_log_free(r->g);
 }
 
-int record_run(const struct record_opts *o, FILE *out, struct record_result *res,
-	       struct nerr *err)
+int record_run(const struct record_opts *o, FILE *out, struct record_result *res, struct nerr *err)
 {
-	struct rec r = { .o = o, .page_size = (uint64_t)sysconf(_SC_PAGESIZE), .next_mm = 1 };
-	struct sigaction sa = { .sa_handler = on_tick }, old;
+	struct rec r = {.o = o, .page_size = (uint64_t)sysconf(_SC_PAGESIZE), .next_mm = 1};
+	struct sigaction sa = {.sa_handler = on_tick}, old;
 	/* a program that faults without system calls stops nothing: a tick
 	 * every 10 ms drains the sample buffers (1 MiB per CPU) before they
 	 * fill. (O_ASYNC on the perf fds would signal every sample.) */
-	struct itimerval tick = { { 0, 10000 }, { 0, 10000 } }, no_tick = { { 0, 0 }, { 0, 0 } };
+	struct itimerval tick = {{0, 10000}, {0, 10000}}, no_tick = {{0, 0}, {0, 0}};
 	char msg[600], name[256], comments[1024];
 	int efd, rc = 0;
 
 	memset(res, 0, sizeof(*res));
 	if (!(r.g = rec_log_new((unsigned)r.page_size)))
 		return nerr_set(err, "numasim record: out of memory");
-	rec_log_fault_around(r.g, false);   /* pagemap tells at the exit */
+	rec_log_fault_around(r.g, false); /* pagemap tells at the exit */
 	open_accesses(&r);
 	/* a tick at least every interval, so that the samples come on time */
 	if (r.have_acc && o->accesses_ns < 10000000) {
@@ -1248,11 +1290,13 @@ int record_run(const struct record_opts *o, FILE *out, struct record_result *res
 		struct utsname u;
 		char cmd[256] = "";
 
-		for (char *const *a = o->argv; *a && strlen(cmd) + strlen(*a) + 2 < sizeof(cmd); a++) {
+		for (char *const *a = o->argv; *a && strlen(cmd) + strlen(*a) + 2 < sizeof(cmd);
+		     a++) {
 			char w[200];
 
 			rec_word(w, sizeof(w), *a);
-			snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), "%s%s", a == o->argv ? "" : " ", w);
+			snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), "%s%s",
+				 a == o->argv ? "" : " ", w);
 		}
 		if (uname(&u))
 			snprintf(u.release, sizeof(u.release), "?");

@@ -25,7 +25,7 @@
 /* Above every user address (TASK_SIZE with 5-level page tables): a
  * range reaching it is not the program's memory. */
 #define REC_USER_TOP (1ull << 57)
-#define REC_MAX_NODES 1024   /* node numbers a trace can name (MAX_NUMNODES) */
+#define REC_MAX_NODES 1024 /* node numbers a trace can name (MAX_NUMNODES) */
 
 static inline bool rec_range_ok(uint64_t addr, uint64_t len)
 {
@@ -34,12 +34,12 @@ static inline bool rec_range_ok(uint64_t addr, uint64_t len)
 
 /* What a mapping record carries (struct rec_map.flags). */
 enum {
-	RM_WRITE = 1 << 0,    /* PROT_WRITE */
-	RM_SHARED = 1 << 1,   /* MAP_SHARED */
-	RM_HUGE = 1 << 2,     /* MAP_HUGETLB */
-	RM_LOCKED = 1 << 3,   /* MAP_LOCKED */
-	RM_HEAP = 1 << 4,     /* name=heap */
-	RM_STACK = 1 << 5,    /* name=stack */
+	RM_WRITE = 1 << 0,  /* PROT_WRITE */
+	RM_SHARED = 1 << 1, /* MAP_SHARED */
+	RM_HUGE = 1 << 2,   /* MAP_HUGETLB */
+	RM_LOCKED = 1 << 3, /* MAP_LOCKED */
+	RM_HEAP = 1 << 4,   /* name=heap */
+	RM_STACK = 1 << 5,  /* name=stack */
 };
 
 struct rec_log;
@@ -76,17 +76,16 @@ int rec_cpu(struct rec_log *g, uint64_t t, uint32_t tid, unsigned cpu);
 
 /* Mappings. `file` is NULL for anonymous memory; the front end declares
  * the file with a `file` record first. */
-int rec_map(struct rec_log *g, uint64_t t, uint32_t tid, uint64_t addr,
-	    uint64_t len, unsigned flags, const char *file, uint64_t offset);
-int rec_unmap(struct rec_log *g, uint64_t t, uint32_t tid, uint64_t addr,
-	      uint64_t len);
-int rec_protect(struct rec_log *g, uint64_t t, uint32_t tid, uint64_t addr,
-		uint64_t len, bool write);
-int rec_remap(struct rec_log *g, uint64_t t, uint32_t tid, uint64_t addr,
-	      uint64_t len, uint64_t new_addr, uint64_t new_len);
+int rec_map(struct rec_log *g, uint64_t t, uint32_t tid, uint64_t addr, uint64_t len,
+	    unsigned flags, const char *file, uint64_t offset);
+int rec_unmap(struct rec_log *g, uint64_t t, uint32_t tid, uint64_t addr, uint64_t len);
+int rec_protect(struct rec_log *g, uint64_t t, uint32_t tid, uint64_t addr, uint64_t len,
+		bool write);
+int rec_remap(struct rec_log *g, uint64_t t, uint32_t tid, uint64_t addr, uint64_t len,
+	      uint64_t new_addr, uint64_t new_len);
 /* madvise; `drop` for advices after which a touch faults again. */
-int rec_madvise(struct rec_log *g, uint64_t t, uint32_t tid, uint64_t addr,
-		uint64_t len, const char *advice, bool drop);
+int rec_madvise(struct rec_log *g, uint64_t t, uint32_t tid, uint64_t addr, uint64_t len,
+		const char *advice, bool drop);
 
 /* A page fault at addr by tid on cpu (REC_NO_CPU: unknown). Only the
  * first in a mapped page of the address space becomes a touch. */
@@ -103,7 +102,7 @@ void rec_log_fault_around(struct rec_log *g, bool on);
 
 struct rec_stats {
 	uint64_t events, faults, touches, touch_records, unmapped, unknown_task, records;
-	uint64_t bad_ranges;      /* mapping calls with ranges beyond user space, dropped */
+	uint64_t bad_ranges; /* mapping calls with ranges beyond user space, dropped */
 	uint64_t bytes;
 };
 
@@ -124,17 +123,17 @@ void rec_list(char *dst, size_t size, const uint64_t *bits, unsigned nbits);
 /* ---- system calls as records (syscalls.c) ---- */
 struct rec_policy {
 	bool mbind, mask_ok;
-	unsigned mode;            /* with the MPOL_F_ flags */
-	uint64_t addr, len;       /* mbind */
-	unsigned flags;           /* mbind: MPOL_MF_STRICT 1, MOVE 2, MOVE_ALL 4 */
+	unsigned mode;	    /* with the MPOL_F_ flags */
+	uint64_t addr, len; /* mbind */
+	unsigned flags;	    /* mbind: MPOL_MF_STRICT 1, MOVE 2, MOVE_ALL 4 */
 	const uint64_t *mask;
 	unsigned nbits;
 };
 struct rec_move {
 	size_t n;
 	const uint64_t *pages;
-	const int32_t *nodes;     /* NULL: a query */
-	const int32_t *status;    /* NULL: not known */
+	const int32_t *nodes;  /* NULL: a query */
+	const int32_t *status; /* NULL: not known */
 	bool move_all;
 	uint64_t page_size;
 };
@@ -152,35 +151,33 @@ void rec_sys_affinity(struct rec_log *g, uint64_t t, uint32_t tid, uint32_t targ
 
 /* ---- numasim record ---- */
 struct record_opts {
-	const char *out;          /* trace path, NULL or "-" for stdout */
-	uint64_t accesses_ns;     /* --accesses INTERVAL, 0 without */
-	bool expect_rc;           /* --expect-rc */
-	char *const *argv;        /* PROG ARGS... */
-	nwarn_fn warn;            /* one-line notes (missing permissions) */
+	const char *out;      /* trace path, NULL or "-" for stdout */
+	uint64_t accesses_ns; /* --accesses INTERVAL, 0 without */
+	bool expect_rc;	      /* --expect-rc */
+	char *const *argv;    /* PROG ARGS... */
+	nwarn_fn warn;	      /* one-line notes (missing permissions) */
 	void *warn_ctx;
 };
 struct record_result {
-	int status;               /* PROG's wait status */
+	int status; /* PROG's wait status */
 	struct rec_stats st;
 	uint64_t lost_samples;
-	uint64_t access_samples, access_records;   /* --accesses */
+	uint64_t access_samples, access_records; /* --accesses */
 };
-int record_run(const struct record_opts *o, FILE *out, struct record_result *res,
-	       struct nerr *err);
+int record_run(const struct record_opts *o, FILE *out, struct record_result *res, struct nerr *err);
 
 /* ---- numasim import ---- */
 enum import_kind { IMPORT_STRACE, IMPORT_PERF, IMPORT_LACKEY };
 struct import_opts {
 	enum import_kind kind;
-	bool expect_rc;           /* strace: the results as expect lines */
-	uint64_t interval_ns;     /* lackey: instructions per access interval */
+	bool expect_rc;	      /* strace: the results as expect lines */
+	uint64_t interval_ns; /* lackey: instructions per access interval */
 };
-int import_file(struct rec_log *g, const struct import_opts *o, const char *path,
-		uint32_t *next_mm, struct nerr *err);
-int import_strace(struct rec_log *g, FILE *f, const char *path, bool expect_rc,
-		  uint32_t *next_mm, struct nerr *err);
-int import_perf(struct rec_log *g, FILE *f, const char *path, uint32_t *next_mm,
+int import_file(struct rec_log *g, const struct import_opts *o, const char *path, uint32_t *next_mm,
 		struct nerr *err);
+int import_strace(struct rec_log *g, FILE *f, const char *path, bool expect_rc, uint32_t *next_mm,
+		  struct nerr *err);
+int import_perf(struct rec_log *g, FILE *f, const char *path, uint32_t *next_mm, struct nerr *err);
 int import_lackey(struct rec_log *g, FILE *f, const char *path, uint64_t interval,
 		  uint32_t *next_mm, struct nerr *err);
 

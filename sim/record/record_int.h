@@ -16,16 +16,16 @@
  * per-task event (all the program's threads would write into one). */
 struct rec_ring {
 	int fd;
-	void *base;          /* the control page, then the data pages */
+	void *base; /* the control page, then the data pages */
 	char *data;
-	size_t size;         /* data bytes, a power of two */
+	size_t size; /* data bytes, a power of two */
 };
 
 struct rec_perf {
 	struct rec_ring *ring;
 	int nring;
 	uint64_t samples, lost;
-	bool user_only;      /* exclude_kernel: no permission for kernel-mode faults */
+	bool user_only; /* exclude_kernel: no permission for kernel-mode faults */
 };
 
 /* Opens the fault-sampling event on pid (stopped before its exec); on
@@ -42,18 +42,17 @@ struct rec_acc_page {
 };
 struct rec_access {
 	int mode;
-	int bitmap;              /* /sys/kernel/mm/page_idle/bitmap */
+	int bitmap; /* /sys/kernel/mm/page_idle/bitmap */
 	uint64_t interval, next, page_size;
-	uint64_t zero_pfn;       /* the zero page's frame (idle: left out) */
-	uint64_t *ent;           /* pagemap entries being read */
+	uint64_t zero_pfn; /* the zero page's frame (idle: left out) */
+	uint64_t *ent;	   /* pagemap entries being read */
 	struct rec_acc_page *pg;
 	size_t npg, cappg;
 	uint64_t samples, records;
 };
 /* Finds the source to use; -1 with the line to show in why when there is
  * none. 0 with a line in why: a note (writes only). */
-int access_open(struct rec_access *a, uint64_t interval, uint64_t page_size, char *why,
-		size_t len);
+int access_open(struct rec_access *a, uint64_t interval, uint64_t page_size, char *why, size_t len);
 /* The pages process pid used since its last sample (or its start), as
  * `access` records of task tid at time t; then starts the next interval. */
 int access_sample(struct rec_access *a, struct rec_log *g, uint64_t t, pid_t pid, uint32_t tid);
@@ -69,7 +68,7 @@ bool rec_grow(void **p, size_t *cap, size_t need, size_t elem);
  * chunks, adjacent ones of a process merged). */
 struct rec_chunk {
 	uint32_t pid;
-	uint64_t chunk;      /* address / 2 MiB */
+	uint64_t chunk; /* address / 2 MiB */
 };
 struct rec_chunks {
 	struct rec_chunk *v;

@@ -21,22 +21,33 @@ const char *rec_advice_name(uint64_t adv, bool *drop)
 {
 	*drop = false;
 	switch (adv) {
-	case 3: return "willneed";
-	case 4: *drop = true; return "dontneed";
-	case 8: *drop = true; return "free";
-	case 14: return "hugepage";
-	case 15: return "nohugepage";
-	case 20: return "cold";
-	case 21: *drop = true; return "pageout";
-	default: return NULL;
+	case 3:
+		return "willneed";
+	case 4:
+		*drop = true;
+		return "dontneed";
+	case 8:
+		*drop = true;
+		return "free";
+	case 14:
+		return "hugepage";
+	case 15:
+		return "nohugepage";
+	case 20:
+		return "cold";
+	case 21:
+		*drop = true;
+		return "pageout";
+	default:
+		return NULL;
 	}
 }
 
 static const char *mode_name(unsigned m)
 {
 	static const char *const names[] = {
-		"default", "preferred", "bind", "interleave", "local", "preferred_many",
-		"weighted_interleave",
+		"default",	  "preferred",		 "bind", "interleave", "local",
+		"preferred_many", "weighted_interleave",
 	};
 
 	return m < sizeof(names) / sizeof(names[0]) ? names[m] : NULL;
@@ -60,8 +71,10 @@ void rec_sys_policy(struct rec_log *g, uint64_t t, uint32_t tid, const struct re
 	const char *op = p->mbind ? "mbind" : "set_mempolicy";
 
 	if (!name || !p->mask_ok || (p->mbind && !rec_range_ok(p->addr, p->len))) {
-		rec_text(g, t, tid, "# %s pid=%u mode=%u: not representable (unknown mode, unreadable "
-			 "nodemask or range beyond user space), rc=%" PRId64, op, tid, p->mode, rc);
+		rec_text(g, t, tid,
+			 "# %s pid=%u mode=%u: not representable (unknown mode, unreadable "
+			 "nodemask or range beyond user space), rc=%" PRId64,
+			 op, tid, p->mode, rc);
 		return;
 	}
 	rec_list(nodes, sizeof(nodes), p->mask, p->nbits);
@@ -132,7 +145,8 @@ int rec_sys_move_pages(struct rec_log *g, uint64_t t, uint32_t tid, uint32_t tar
 		size_t j = i, k = 0;
 		uint64_t start = m->pages[i] & ~(ps - 1);
 
-		while (j + 1 < m->n && (m->pages[j + 1] & ~(ps - 1)) == (m->pages[j] & ~(ps - 1)) + ps)
+		while (j + 1 < m->n &&
+		       (m->pages[j + 1] & ~(ps - 1)) == (m->pages[j] & ~(ps - 1)) + ps)
 			j++;
 		bool nodes_ok = true, status_ok = true;
 
@@ -141,15 +155,17 @@ int rec_sys_move_pages(struct rec_log *g, uint64_t t, uint32_t tid, uint32_t tar
 			status_ok &= !m->status || m->status[x] < REC_MAX_NODES;
 		}
 		if (!rec_range_ok(start, (uint64_t)(j - i + 1) * ps) || !nodes_ok) {
-			rec_text(g, t, tid, "# move_pages pid=%u: pages beyond user space or a node the "
-				 "trace cannot name, rc=%" PRId64, target, rc);
+			rec_text(g, t, tid,
+				 "# move_pages pid=%u: pages beyond user space or a node the "
+				 "trace cannot name, rc=%" PRId64,
+				 target, rc);
 			i = j + 1;
 			continue;
 		}
 		buf[0] = 0;
 		for (size_t x = i; m->nodes && x <= j; x++)
-			k += (size_t)snprintf(buf + k, size - k, "%s%d", x > i ? "," : " nodes=",
-					      m->nodes[x]);
+			k += (size_t)snprintf(buf + k, size - k, "%s%d",
+					      x > i ? "," : " nodes=", m->nodes[x]);
 		rec_text(g, t, tid, "move_pages pid=%u addr=0x%" PRIx64 " len=%" PRIu64 "%s%s%s",
 			 target, start, (uint64_t)(j - i + 1) * ps, buf, as,
 			 m->move_all ? " move_all" : "");

@@ -6,8 +6,8 @@
 #include "trace/trace.h"
 
 #define SEEN_MAX 64
-#define SIGS_MAX 4096      /* record shapes remembered (decisions level) */
-#define KINDS_MAX 256      /* distinct decisions tallied (summary level) */
+#define SIGS_MAX 4096 /* record shapes remembered (decisions level) */
+#define KINDS_MAX 256 /* distinct decisions tallied (summary level) */
 #define OPS_MAX 64
 
 struct kind {
@@ -23,18 +23,18 @@ struct explain {
 	unsigned long line;
 	int pid, op;
 	char header[600];
-	char *body;               /* its decision lines */
+	char *body; /* its decision lines */
 	size_t body_len, body_cap;
 	uint64_t seen[SEEN_MAX];
 	unsigned nseen;
-	uint64_t repeats;         /* decision lines counted, not kept */
+	uint64_t repeats; /* decision lines counted, not kept */
 	/* records whose shape was printed before are counted here */
 	uint64_t sigs[SIGS_MAX];
 	unsigned nsigs;
 	uint64_t collapsed;
 	unsigned long collapsed_first, collapsed_last;
-	uint64_t recent[16];      /* (line, pid) of records counted lately: a resumed */
-	unsigned nrecent;         /* record is not counted twice */
+	uint64_t recent[16]; /* (line, pid) of records counted lately: a resumed */
+	unsigned nrecent;    /* record is not counted twice */
 	/* summary level: records per op and a tally of decisions */
 	uint64_t op_count[OPS_MAX];
 	struct kind kinds[KINDS_MAX];
@@ -45,7 +45,7 @@ struct explain {
 
 static uint64_t hash_str(uint64_t h, const char *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++)     /* FNV-1a */
+	for (size_t i = 0; i < n; i++) /* FNV-1a */
 		h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
 	return h;
 }
@@ -77,7 +77,7 @@ static void body_add(struct explain *x, const char *s)
 		while (cap < x->body_len + n + 1)
 			cap *= 2;
 		if (!(b = realloc(x->body, cap)))
-			return;   /* narration is best effort: a line is lost */
+			return; /* narration is best effort: a line is lost */
 		x->body = b;
 		x->body_cap = cap;
 	}
@@ -93,7 +93,8 @@ static void flush_collapsed(struct explain *x)
 		fprintf(x->out, "  ... 1 more record narrated like one above (line %lu)\n",
 			x->collapsed_first);
 	else
-		fprintf(x->out, "  ... %llu more records narrated like ones above (lines %lu to %lu)\n",
+		fprintf(x->out,
+			"  ... %llu more records narrated like ones above (lines %lu to %lu)\n",
 			(unsigned long long)x->collapsed, x->collapsed_first, x->collapsed_last);
 	x->collapsed = 0;
 }
@@ -106,7 +107,8 @@ static void strip_pids(const char *text, size_t n, char *out, size_t len)
 
 	for (size_t i = 0; i < n && o + 1 < len; i++) {
 		out[o++] = text[i];
-		if (i >= 3 && !strncmp(text + i - 3, "pid ", 4) && text[i + 1] >= '0' && text[i + 1] <= '9') {
+		if (i >= 3 && !strncmp(text + i - 3, "pid ", 4) && text[i + 1] >= '0' &&
+		    text[i + 1] <= '9') {
 			while (i + 1 < n && text[i + 1] >= '0' && text[i + 1] <= '9')
 				i++;
 			if (o + 1 < len)
@@ -151,13 +153,13 @@ static void end_record(struct explain *x)
 		return;
 	x->open = false;
 	if (!x->visible || x->f.level != EXPLAIN_DECISIONS)
-		return;   /* all: printed as it went; summary: tallied */
+		return; /* all: printed as it went; summary: tallied */
 	if (shape_seen(x, record_sig(x))) {
 		uint64_t key = (uint64_t)x->line << 32 | (uint32_t)x->pid;
 
 		for (unsigned i = 0; i < x->nrecent && i < 16; i++)
 			if (x->recent[i] == key)
-				return;   /* a resumed record already counted */
+				return; /* a resumed record already counted */
 		x->recent[x->nrecent++ % 16] = key;
 		if (!x->collapsed++ || x->line < x->collapsed_first)
 			x->collapsed_first = x->line;
@@ -196,13 +198,13 @@ static void tally(struct explain *x, const char *raw)
 	x->kinds[x->nkinds++].count = 1;
 }
 
-void explain_record_begin(struct explain *x, uint64_t now, unsigned long line, int pid,
-			  int op, const char *text)
+void explain_record_begin(struct explain *x, uint64_t now, unsigned long line, int pid, int op,
+			  const char *text)
 {
 	if (!x)
 		return;
 	if (x->open && x->paused && x->line == line && x->pid == pid) {
-		x->paused = false;   /* resumed after blocking: one narration */
+		x->paused = false; /* resumed after blocking: one narration */
 		return;
 	}
 	end_record(x);
@@ -250,7 +252,7 @@ void explain_line(struct explain *x, uint64_t now, const char *line, bool import
 	if (!x)
 		return;
 	if (x->open && x->paused) {
-		end_record(x);   /* a background decision between records */
+		end_record(x); /* a background decision between records */
 	}
 	if (!x->open) {
 		/* kswapd, writeback, NUMA scans: no record is running */

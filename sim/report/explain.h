@@ -28,8 +28,8 @@ enum explain_level { EXPLAIN_SUMMARY, EXPLAIN_DECISIONS, EXPLAIN_ALL };
 
 struct explain_filter {
 	enum explain_level level;
-	int pid;                  /* only this task's records; -1 all */
-	uint64_t from_ns, to_ns;  /* window of simulated time; to_ns UINT64_MAX: open */
+	int pid;		 /* only this task's records; -1 all */
+	uint64_t from_ns, to_ns; /* window of simulated time; to_ns UINT64_MAX: open */
 };
 
 struct explain;
@@ -39,8 +39,8 @@ struct explain *explain_create(FILE *out, const struct explain_filter *f);
 void explain_destroy(struct explain *x);
 
 /* A record starts (or resumes after blocking) at time now. */
-void explain_record_begin(struct explain *x, uint64_t now, unsigned long line, int pid,
-			  int op, const char *text);
+void explain_record_begin(struct explain *x, uint64_t now, unsigned long line, int pid, int op,
+			  const char *text);
 /* The record stopped running (finished or blocked). */
 void explain_record_pause(struct explain *x);
 /* One line of narration (ends with '\n'); important lines (failed

@@ -31,11 +31,20 @@ static void esc(FILE *out, const char *s)
 {
 	for (; s && *s; s++) {
 		switch (*s) {
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '&': fputs("&amp;", out); break;
-		case '"': fputs("&quot;", out); break;
-		default: fputc(*s, out);
+		case '<':
+			fputs("&lt;", out);
+			break;
+		case '>':
+			fputs("&gt;", out);
+			break;
+		case '&':
+			fputs("&amp;", out);
+			break;
+		case '"':
+			fputs("&quot;", out);
+			break;
+		default:
+			fputc(*s, out);
 		}
 	}
 }
@@ -115,7 +124,8 @@ static struct mparts mparts_node(json_t *node)
 static struct mparts mparts_sample(json_t *sample, int n, double total)
 {
 	struct mparts m = {{0}, total};
-	double file = num_at(sample, "file_pages", n), mapped = num_at(sample, "file_mapped_pages", n);
+	double file = num_at(sample, "file_pages", n),
+	       mapped = num_at(sample, "file_mapped_pages", n);
 
 	m.v[M_ANON] = num_at(sample, "anon_pages", n);
 	m.v[M_MAPPED] = mapped;
@@ -144,8 +154,10 @@ static void memory_bars(FILE *out, json_t *nodes, uint32_t page_size, const char
 	int rh = nn <= 8 ? 30 : nn <= 16 ? 20 : nn <= 32 ? 12 : 9, left = 70, w = 760;
 	int h = nn * rh + 30;
 
-	fprintf(out, "<svg class=\"bars\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" "
-		"aria-label=\"%s\">\n", left + w + 150, h, left + w + 150, h, label);
+	fprintf(out,
+		"<svg class=\"bars\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" "
+		"aria-label=\"%s\">\n",
+		left + w + 150, h, left + w + 150, h, label);
 	for (int n = 0; n < nn; n++) {
 		struct mparts m = mparts_node(json_array_get(nodes, (size_t)n));
 		double x = left, y = 4 + n * rh;
@@ -155,21 +167,28 @@ static void memory_bars(FILE *out, json_t *nodes, uint32_t page_size, const char
 
 			if (pw <= 0)
 				continue;
-			fprintf(out, "<rect class=\"part\" x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%d\" "
-				"fill=\"%s\"><title>node %d %s: %.0f pages (%.1f MiB)</title></rect>\n", x, y,
-				pw, rh - 2, mpart_color[k], n, mpart_name[k], m.v[k],
+			fprintf(out,
+				"<rect class=\"part\" x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" "
+				"height=\"%d\" "
+				"fill=\"%s\"><title>node %d %s: %.0f pages (%.1f "
+				"MiB)</title></rect>\n",
+				x, y, pw, rh - 2, mpart_color[k], n, mpart_name[k], m.v[k],
 				m.v[k] * page_size / 1048576.0);
 			x += pw;
 		}
 		if (rh >= 12 || n % 4 == 0)
-			fprintf(out, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" font-size=\"%d\">node %d</text>\n",
+			fprintf(out,
+				"<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" "
+				"font-size=\"%d\">node %d</text>\n",
 				left - 6, y + rh / 2.0 + 4, rh >= 12 ? 12 : 9, n);
 		if (rh >= 12)
-			fprintf(out, "<text x=\"%d\" y=\"%.1f\" font-size=\"11\">%.0f%% used</text>\n",
+			fprintf(out,
+				"<text x=\"%d\" y=\"%.1f\" font-size=\"11\">%.0f%% used</text>\n",
 				left + w + 8, y + rh / 2.0 + 4,
 				m.total > 0 ? 100.0 * (m.total - m.v[M_FREE]) / m.total : 0.0);
 	}
-	fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"11\">0</text><text x=\"%d\" y=\"%d\" "
+	fprintf(out,
+		"<text x=\"%d\" y=\"%d\" font-size=\"11\">0</text><text x=\"%d\" y=\"%d\" "
 		"font-size=\"11\" text-anchor=\"end\">all of the node's memory</text>\n",
 		left, h - 6, left + w, h - 6);
 	fputs("</svg>\n", out);
@@ -205,7 +224,8 @@ static void title_slide(FILE *out, struct sim *s, json_t *r)
 	esc(out, s->topo->name);
 	fprintf(out, "</h1>\n<p class=\"sub\">%s</p>\n<div class=\"cards\">", report_version());
 	fprintf(out, "<div class=\"card\"><b>%d</b>nodes</div>", s->topo->nr_nodes);
-	fprintf(out, "<div class=\"card\"><b>%.6g s</b>simulated</div>", num(r, "sim_time_ns") / 1e9);
+	fprintf(out, "<div class=\"card\"><b>%.6g s</b>simulated</div>",
+		num(r, "sim_time_ns") / 1e9);
 	fprintf(out, "<div class=\"card\"><b>%.0f</b>records run</div>", num(wl, "executed"));
 	fprintf(out, "<div class=\"card\"><b>%.2f%%</b>of accesses local</div>",
 		100.0 * num(acc, "local_ratio"));
@@ -223,8 +243,9 @@ static void title_slide(FILE *out, struct sim *s, json_t *r)
 		fputs("</p>\n", out);
 	}
 	fputs("<nav>", out);
-	static const char *const ids[] = {"topology", "memory", "memory-time", "locality", "matrix",
-					  "counters", "snapshots", "tasks", "expects"};
+	static const char *const ids[] = {"topology",  "memory", "memory-time",
+					  "locality",  "matrix", "counters",
+					  "snapshots", "tasks",	 "expects"};
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
 		fprintf(out, "<a href=\"#%s\">%s</a> ", ids[i], ids[i]);
 		if (!strcmp(ids[i], "locality") && topo_has_tiers(s->topo))
@@ -251,22 +272,36 @@ static void node_box(FILE *out, const struct topology *t, int n, double cx, doub
 	char cpus[256] = "";
 
 	bm_printlist(nd->cpus.w, NS_MAX_CPUS, cpus, sizeof(cpus));
-	fprintf(out, "<g class=\"node\"><title>node %d: cpus %s, %.0f MiB</title>"
+	fprintf(out,
+		"<g class=\"node\"><title>node %d: cpus %s, %.0f MiB</title>"
 		"<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"6\" fill=\"%s\" "
-		"stroke=\"#345\"/>\n", n, nd->nr_cpus ? cpus : "none", nd->memory_bytes / 1048576.0,
-		cx - bw / 2, cy - bh / 2, bw, bh, nd->nr_cpus ? "#dbe9f6" : "#f3e3c3");
+		"stroke=\"#345\"/>\n",
+		n, nd->nr_cpus ? cpus : "none", nd->memory_bytes / 1048576.0, cx - bw / 2,
+		cy - bh / 2, bw, bh, nd->nr_cpus ? "#dbe9f6" : "#f3e3c3");
 	if (bw >= 80) {
-		fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"13\" "
-			"font-weight=\"bold\">node %d</text>\n", cx, cy - bh / 2 + 16, n);
-		fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"11\">%s%s</text>\n",
-			cx, cy - bh / 2 + 31, nd->nr_cpus ? "cpus " : "no cpus", nd->nr_cpus ? cpus : "");
-		fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"11\">%.0f MiB</text>\n",
+		fprintf(out,
+			"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"13\" "
+			"font-weight=\"bold\">node %d</text>\n",
+			cx, cy - bh / 2 + 16, n);
+		fprintf(out,
+			"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
+			"font-size=\"11\">%s%s</text>\n",
+			cx, cy - bh / 2 + 31, nd->nr_cpus ? "cpus " : "no cpus",
+			nd->nr_cpus ? cpus : "");
+		fprintf(out,
+			"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"11\">%.0f "
+			"MiB</text>\n",
 			cx, cy - bh / 2 + 45, nd->memory_bytes / 1048576.0);
 		if (topo_has_tiers(t) && nd->memory_bytes)
-			fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"11\" "
-				"font-style=\"italic\">tier %d</text>\n", cx, cy - bh / 2 + 58, nd->adistance >> 7);
+			fprintf(out,
+				"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
+				"font-size=\"11\" "
+				"font-style=\"italic\">tier %d</text>\n",
+				cx, cy - bh / 2 + 58, nd->adistance >> 7);
 	} else {
-		fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"%d\">%d</text>\n",
+		fprintf(out,
+			"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
+			"font-size=\"%d\">%d</text>\n",
 			cx, cy + 4, bw >= 40 ? 12 : 9, n);
 	}
 	fputs("</g>\n", out);
@@ -281,7 +316,12 @@ static void topology_slide(FILE *out, struct sim *s)
 {
 	const struct topology *t = s->topo;
 	int nn = t->nr_nodes, dmin = 255, dmax = 10;
-	double bw = nn <= 8 ? 130 : nn <= 16 ? 60 : 26, bh = nn <= 8 ? (topo_has_tiers(t) ? 68 : 54) : nn <= 16 ? 30 : 20;
+	double bw = nn <= 8    ? 130
+		    : nn <= 16 ? 60
+			       : 26,
+	       bh = nn <= 8    ? (topo_has_tiers(t) ? 68 : 54)
+		    : nn <= 16 ? 30
+			       : 20;
 	double R = nn <= 1 ? 0 : nn <= 8 ? 190 : nn <= 16 ? 230 : 270, W = 2 * R + bw + 60;
 	double H = 2 * R + bh + 60;
 	/* nr_nodes >= 1 for a loaded topology; the clamp also tells GCC's
@@ -316,7 +356,8 @@ static void topology_slide(FILE *out, struct sim *s)
 		int next = -1;
 
 		for (int b = 0; b < nn; b++)
-			if (!done[b] && (next < 0 || topo_distance(t, cur, b) < topo_distance(t, cur, next)))
+			if (!done[b] &&
+			    (next < 0 || topo_distance(t, cur, b) < topo_distance(t, cur, next)))
 				next = b;
 		if (next < 0)
 			break;
@@ -324,21 +365,31 @@ static void topology_slide(FILE *out, struct sim *s)
 	}
 	free(done);
 	fputs("<div class=\"cols\">", out);
-	fprintf(out, "<svg class=\"topo\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
-		"role=\"img\" aria-label=\"topology\">\n", W, H, W, H);
+	fprintf(out,
+		"<svg class=\"topo\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
+		"role=\"img\" aria-label=\"topology\">\n",
+		W, H, W, H);
 	if (t->nr_links) {
 		for (int i = 0; i < t->nr_links; i++) {
 			const struct topo_link *l = &t->links[i];
 
-			fprintf(out, "<line class=\"edge link\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-				"stroke=\"#c0392b\" stroke-width=\"4\"><title>link %d-%d: %g GB/s, distance %d"
-				"</title></line>\n", x[l->a], y[l->a], x[l->b], y[l->b], l->a, l->b, l->GBps,
+			fprintf(out,
+				"<line class=\"edge link\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+				"y2=\"%.1f\" "
+				"stroke=\"#c0392b\" stroke-width=\"4\"><title>link %d-%d: %g GB/s, "
+				"distance %d"
+				"</title></line>\n",
+				x[l->a], y[l->a], x[l->b], y[l->b], l->a, l->b, l->GBps,
 				topo_distance(t, l->a, l->b));
 			if (nn <= 16)
-				fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"#c0392b\" "
-					"text-anchor=\"middle\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">"
-					"%g GB/s</text>\n", (x[l->a] + x[l->b]) / 2,
-					(y[l->a] + y[l->b]) / 2 - 4, l->GBps);
+				fprintf(out,
+					"<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" "
+					"fill=\"#c0392b\" "
+					"text-anchor=\"middle\" stroke=\"#fff\" stroke-width=\"3\" "
+					"paint-order=\"stroke\">"
+					"%g GB/s</text>\n",
+					(x[l->a] + x[l->b]) / 2, (y[l->a] + y[l->b]) / 2 - 4,
+					l->GBps);
 		}
 	} else {
 		for (int a = 0; a < nn; a++) {
@@ -348,25 +399,36 @@ static void topology_slide(FILE *out, struct sim *s)
 				if (b != a && topo_distance(t, a, b) < near)
 					near = topo_distance(t, a, b);
 			for (int b = a + 1; b < nn; b++) {
-				int d = topo_distance(t, a, b) > topo_distance(t, b, a) ? topo_distance(t, a, b)
-											: topo_distance(t, b, a);
+				int d = topo_distance(t, a, b) > topo_distance(t, b, a)
+						? topo_distance(t, a, b)
+						: topo_distance(t, b, a);
 
 				if (nn > 8 && d > near)
 					continue;
 				distance_style(d, dmin, dmax, st, sizeof(st));
 				/* many nodes: thin, see-through lines show the groups
 				 * without turning into a solid mass */
-				fprintf(out, "<line class=\"edge\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" %s%s>"
-					"<title>node %d - node %d: distance %d</title></line>\n", x[a], y[a], x[b],
-					y[b], st, nn > 16 ? " stroke-opacity=\"0.25\" style=\"stroke-width:0.6\"" :
-					nn > 8 ? " stroke-opacity=\"0.6\"" : "", a, b, d);
+				fprintf(out,
+					"<line class=\"edge\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+					"y2=\"%.1f\" %s%s>"
+					"<title>node %d - node %d: distance %d</title></line>\n",
+					x[a], y[a], x[b], y[b], st,
+					nn > 16	 ? " stroke-opacity=\"0.25\" "
+						   "style=\"stroke-width:0.6\""
+					: nn > 8 ? " stroke-opacity=\"0.6\""
+						 : "",
+					a, b, d);
 				if (nn <= 8) {
 					/* the label sits a third of the way along, so crossing
 					 * diagonals do not put theirs on top of each other */
-					double lx = x[a] + (x[b] - x[a]) / 3, ly = y[a] + (y[b] - y[a]) / 3;
+					double lx = x[a] + (x[b] - x[a]) / 3,
+					       ly = y[a] + (y[b] - y[a]) / 3;
 
-					fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"middle\" "
-						"class=\"dist\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">%d</text>\n",
+					fprintf(out,
+						"<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" "
+						"text-anchor=\"middle\" "
+						"class=\"dist\" stroke=\"#fff\" stroke-width=\"3\" "
+						"paint-order=\"stroke\">%d</text>\n",
 						lx, ly + 4, d);
 				}
 			}
@@ -377,13 +439,18 @@ static void topology_slide(FILE *out, struct sim *s)
 	fputs("</svg>\n<div class=\"side\">", out);
 	if (t->nr_links)
 		fputs("<p>Red lines are the interconnect's links with their bandwidth; the SLIT "
-		      "distances are in the table.</p>", out);
+		      "distances are in the table.</p>",
+		      out);
 	else if (nn <= 8)
-		fputs("<p>Each line joins two nodes, labelled with their SLIT distance (10 is local); "
-		      "darker and thicker is nearer.</p>", out);
+		fputs("<p>Each line joins two nodes, labelled with their SLIT distance (10 is "
+		      "local); "
+		      "darker and thicker is nearer.</p>",
+		      out);
 	else
-		fputs("<p>Lines join each node to its nearest nodes (darker and thicker is nearer); "
-		      "every distance is in the table.</p>", out);
+		fputs("<p>Lines join each node to its nearest nodes (darker and thicker is "
+		      "nearer); "
+		      "every distance is in the table.</p>",
+		      out);
 	fputs("<p>Blue boxes have CPUs; sand-coloured boxes are memory-only nodes.</p>", out);
 	if (nn <= 16) {
 		fputs("<table class=\"slit\"><tr><th>distance</th>", out);
@@ -393,13 +460,16 @@ static void topology_slide(FILE *out, struct sim *s)
 		for (int a = 0; a < nn; a++) {
 			fprintf(out, "<tr><th>%d</th>", a);
 			for (int b = 0; b < nn; b++)
-				fprintf(out, "<td%s>%d</td>", a == b ? " class=\"diag\"" : "", topo_distance(t, a, b));
+				fprintf(out, "<td%s>%d</td>", a == b ? " class=\"diag\"" : "",
+					topo_distance(t, a, b));
 			fputs("</tr>\n", out);
 		}
 		fputs("</table>", out);
 	} else {
-		fprintf(out, "<p>Distances range from %d to %d (<code>numasim topo show</code> prints "
-			"them all).</p>", dmin, dmax);
+		fprintf(out,
+			"<p>Distances range from %d to %d (<code>numasim topo show</code> prints "
+			"them all).</p>",
+			dmin, dmax);
 	}
 	fputs("</div></div>\n", out);
 out:
@@ -422,9 +492,12 @@ static void node_area(FILE *out, int n, const struct mparts *pts, const double *
 {
 	const double w = 240, h = 80, l = 4, top = 16;
 
-	fprintf(out, "<svg class=\"area\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
-		"role=\"img\" aria-label=\"node %d over time\">\n<text x=\"4\" y=\"12\" font-size=\"11\">"
-		"node %d</text>\n", w + 2 * l, h + top + 4, w + 2 * l, h + top + 4, n, n);
+	fprintf(out,
+		"<svg class=\"area\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
+		"role=\"img\" aria-label=\"node %d over time\">\n<text x=\"4\" y=\"12\" "
+		"font-size=\"11\">"
+		"node %d</text>\n",
+		w + 2 * l, h + top + 4, w + 2 * l, h + top + 4, n, n);
 	for (int k = 0; k < NR_MPARTS; k++) {
 		fprintf(out, "<polygon fill=\"%s\" points=\"", mpart_color[k]);
 		/* upper edge left to right, lower edge back */
@@ -464,9 +537,12 @@ static void memory_time_slide(FILE *out, struct sim *s, json_t *r)
 
 	slide_begin(out, "memory-time", "Memory per node over time");
 	if (!from_samples && nsn == 0) {
-		fputs("<p class=\"note\">This run kept no samples: run with <code>--timeseries 1ms</code> "
-		      "(or add <code>snapshot</code> records to the trace) to see each node's memory change "
-		      "over time.</p>\n", out);
+		fputs("<p class=\"note\">This run kept no samples: run with <code>--timeseries "
+		      "1ms</code> "
+		      "(or add <code>snapshot</code> records to the trace) to see each node's "
+		      "memory change "
+		      "over time.</p>\n",
+		      out);
 		slide_end(out);
 		return;
 	}
@@ -476,9 +552,11 @@ static void memory_time_slide(FILE *out, struct sim *s, json_t *r)
 	if (!pts || !tms)
 		goto out;
 	mparts_legend(out);
-	fprintf(out, "<p>%s, 0 to %.6g ms of simulated time; each chart is one node, its whole "
+	fprintf(out,
+		"<p>%s, 0 to %.6g ms of simulated time; each chart is one node, its whole "
 		"height all of the node's memory.</p>\n<div class=\"grid\">\n",
-		from_samples ? "From the --timeseries samples" : "From the snapshots and the end of the run",
+		from_samples ? "From the --timeseries samples"
+			     : "From the snapshots and the end of the run",
 		num(r, "sim_time_ns") / 1e6);
 	for (int n = 0; n < nn; n++) {
 		double total = num(json_array_get(nodes, (size_t)n), "total_pages");
@@ -490,7 +568,8 @@ static void memory_time_slide(FILE *out, struct sim *s, json_t *r)
 			} else if (i < nsn) {
 				json_t *sn = json_array_get(snaps, i);
 
-				pts[i] = mparts_node(json_array_get(json_object_get(sn, "nodes"), (size_t)n));
+				pts[i] = mparts_node(
+					json_array_get(json_object_get(sn, "nodes"), (size_t)n));
 				tms[i] = num(sn, "time_ns") / 1e6;
 			} else {
 				pts[i] = mparts_node(json_array_get(nodes, (size_t)n));
@@ -514,19 +593,27 @@ out:
 static void chart_frame(FILE *out, const char *aria, double left, double top, double w, double h,
 			double tmax, char ylab[5][16], const char *caption)
 {
-	fprintf(out, "<svg class=\"line\" viewBox=\"0 0 800 270\" width=\"800\" height=\"270\" role=\"img\" "
+	fprintf(out,
+		"<svg class=\"line\" viewBox=\"0 0 800 270\" width=\"800\" height=\"270\" "
+		"role=\"img\" "
 		"aria-label=\"%s\">\n<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" "
-		"fill=\"none\" stroke=\"#999\"/>\n", aria, left, top, w, h);
+		"fill=\"none\" stroke=\"#999\"/>\n",
+		aria, left, top, w, h);
 	for (int k = 0; k <= 4; k++) {
 		double yy = top + h - h * k / 4.0, xx = left + w * k / 4.0;
 
-		fprintf(out, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>"
-			"<text x=\"%.0f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%s</text>\n",
+		fprintf(out,
+			"<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>"
+			"<text x=\"%.0f\" y=\"%.1f\" font-size=\"11\" "
+			"text-anchor=\"end\">%s</text>\n",
 			left, left + w, yy, yy, left - 6, yy + 4, ylab[k]);
-		fprintf(out, "<text x=\"%.1f\" y=\"%.0f\" font-size=\"11\" text-anchor=\"middle\">%.4g</text>\n",
+		fprintf(out,
+			"<text x=\"%.1f\" y=\"%.0f\" font-size=\"11\" "
+			"text-anchor=\"middle\">%.4g</text>\n",
 			xx, top + h + 16, tmax * k / 4.0);
 	}
-	fprintf(out, "<text x=\"%.0f\" y=\"%.0f\" font-size=\"12\" text-anchor=\"middle\">%s</text>\n",
+	fprintf(out,
+		"<text x=\"%.0f\" y=\"%.0f\" font-size=\"12\" text-anchor=\"middle\">%s</text>\n",
 		left + w / 2, top + h + 36, caption);
 }
 
@@ -539,8 +626,10 @@ static void locality_slide(FILE *out, json_t *r)
 
 	slide_begin(out, "locality", "Local share of the accesses over time");
 	if (n < 2) {
-		fprintf(out, "<p class=\"note\">%.2f%% of all accesses were local. Run with "
-			"<code>--timeseries 1ms</code> to see how the share changed over time.</p>\n",
+		fprintf(out,
+			"<p class=\"note\">%.2f%% of all accesses were local. Run with "
+			"<code>--timeseries 1ms</code> to see how the share changed over "
+			"time.</p>\n",
 			100.0 * num(json_object_get(r, "accesses"), "local_ratio"));
 		slide_end(out);
 		return;
@@ -558,11 +647,14 @@ static void locality_slide(FILE *out, json_t *r)
 		double v = dl + dr > 0 ? dl / (dl + dr) : prev;
 
 		prev = v;
-		fprintf(out, "%.1f,%.1f ", left + w * (tmax > 0 ? num(a, "time_ns") / 1e6 / tmax : 0),
+		fprintf(out, "%.1f,%.1f ",
+			left + w * (tmax > 0 ? num(a, "time_ns") / 1e6 / tmax : 0),
 			top + h - h * v);
 	}
-	fputs("\"/>\n</svg>\n<p>Each point is the local share of the accesses made since the sample "
-	      "before (an interval without accesses keeps the previous value).</p>\n", out);
+	fputs("\"/>\n</svg>\n<p>Each point is the local share of the accesses made since the "
+	      "sample "
+	      "before (an interval without accesses keeps the previous value).</p>\n",
+	      out);
 	slide_end(out);
 }
 
@@ -583,7 +675,8 @@ static void tiers_slide(FILE *out, json_t *r)
 	if (nt < 2)
 		return;
 	slide_begin(out, "tiers", "Memory tiers");
-	fputs("<table><tr><th>tier</th><th>nodes</th><th>top tier</th><th>demotes to</th></tr>\n", out);
+	fputs("<table><tr><th>tier</th><th>nodes</th><th>top tier</th><th>demotes to</th></tr>\n",
+	      out);
 	for (size_t i = 0; i < nt; i++) {
 		json_t *tr = json_array_get(tiers, i), *v;
 		size_t k;
@@ -592,16 +685,20 @@ static void tiers_slide(FILE *out, json_t *r)
 			color[i % 4], (int)num(tr, "id"));
 		json_array_foreach(json_object_get(tr, "nodes"), k, v)
 			fprintf(out, "%s%d", k ? ", " : "", (int)json_integer_value(v));
-		fprintf(out, "</td><td>%s</td><td>", json_is_true(json_object_get(tr, "top_tier")) ? "yes" : "no");
+		fprintf(out, "</td><td>%s</td><td>",
+			json_is_true(json_object_get(tr, "top_tier")) ? "yes" : "no");
 		json_array_foreach(json_object_get(tr, "demotion_fallback"), k, v)
 			fprintf(out, "%s%d", k ? ", " : "", (int)json_integer_value(v));
 		fputs(json_array_size(json_object_get(tr, "demotion_fallback")) ? "</td></tr>\n"
-		      : "-</td></tr>\n", out);
+										: "-</td></tr>\n",
+		      out);
 	}
 	fputs("</table>\n", out);
 	if (n < 2) {
-		fputs("<p class=\"note\">Run with <code>--timeseries 1s</code> to see the pages each tier "
-		      "holds over time.</p>\n", out);
+		fputs("<p class=\"note\">Run with <code>--timeseries 1s</code> to see the pages "
+		      "each tier "
+		      "holds over time.</p>\n",
+		      out);
 		slide_end(out);
 		return;
 	}
@@ -618,18 +715,22 @@ static void tiers_slide(FILE *out, json_t *r)
 	chart_frame(out, "pages per tier", left, top, w, h, tmax, ylab,
 		    "simulated time (ms); pages held per tier");
 	for (size_t k = 0; k < nt; k++) {
-		fprintf(out, "<polyline class=\"tier\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"",
+		fprintf(out,
+			"<polyline class=\"tier\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" "
+			"points=\"",
 			color[k % 4]);
 		for (size_t i = 0; i < n; i++) {
 			json_t *a = json_array_get(ts, i);
 
-			fprintf(out, "%.1f,%.1f ", left + w * (tmax > 0 ? num(a, "time_ns") / 1e6 / tmax : 0),
+			fprintf(out, "%.1f,%.1f ",
+				left + w * (tmax > 0 ? num(a, "time_ns") / 1e6 / tmax : 0),
 				top + h - h * num_at(a, "tier_pages", (int)k) / vmax);
 		}
 		fputs("\"/>\n", out);
 	}
 	fputs("</svg>\n<p>Anonymous and page-cache pages in each tier's nodes at each sample; "
-	      "demotion moves them down, promotion up (kernel.numa_balancing=2).</p>\n", out);
+	      "demotion moves them down, promotion up (kernel.numa_balancing=2).</p>\n",
+	      out);
 	slide_end(out);
 }
 
@@ -654,39 +755,61 @@ static void matrix_slide(FILE *out, json_t *r)
 	slide_begin(out, "matrix", "Who accessed whose memory");
 	for (int a = 0; a < nn; a++)
 		for (int b = 0; b < nn; b++) {
-			double v = json_number_value(json_array_get(json_array_get(m, (size_t)a), (size_t)b));
+			double v = json_number_value(
+				json_array_get(json_array_get(m, (size_t)a), (size_t)b));
 
 			max = v > max ? v : max;
 		}
 	int W = left + nn * c + 120, H = top + nn * c + 40;
 
-	fprintf(out, "<svg class=\"heat\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" "
-		"aria-label=\"access matrix\">\n<defs><linearGradient id=\"scale\" x1=\"0\" y1=\"1\" x2=\"0\" "
+	fprintf(out,
+		"<svg class=\"heat\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" "
+		"aria-label=\"access matrix\">\n<defs><linearGradient id=\"scale\" x1=\"0\" "
+		"y1=\"1\" x2=\"0\" "
 		"y2=\"0\"><stop offset=\"0\" stop-color=\"rgb(247,251,255)\"/><stop offset=\"1\" "
-		"stop-color=\"rgb(8,48,107)\"/></linearGradient></defs>\n", W, H, W, H);
-	fprintf(out, "<text x=\"%d\" y=\"16\" font-size=\"12\" text-anchor=\"middle\">node of the memory "
-		"&#8594;</text>\n", left + nn * c / 2);
-	fprintf(out, "<text x=\"14\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 14 %d)\">"
-		"node of the CPU &#8594;</text>\n", top + nn * c / 2, top + nn * c / 2);
+		"stop-color=\"rgb(8,48,107)\"/></linearGradient></defs>\n",
+		W, H, W, H);
+	fprintf(out,
+		"<text x=\"%d\" y=\"16\" font-size=\"12\" text-anchor=\"middle\">node of the "
+		"memory "
+		"&#8594;</text>\n",
+		left + nn * c / 2);
+	fprintf(out,
+		"<text x=\"14\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\" "
+		"transform=\"rotate(-90 14 %d)\">"
+		"node of the CPU &#8594;</text>\n",
+		top + nn * c / 2, top + nn * c / 2);
 	for (int a = 0; a < nn; a++) {
 		if (a % step == 0) {
-			fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%d</text>\n",
+			fprintf(out,
+				"<text x=\"%d\" y=\"%d\" font-size=\"11\" "
+				"text-anchor=\"end\">%d</text>\n",
 				left - 6, top + a * c + c / 2 + 4, a);
-			fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%d</text>\n",
+			fprintf(out,
+				"<text x=\"%d\" y=\"%d\" font-size=\"11\" "
+				"text-anchor=\"middle\">%d</text>\n",
 				left + a * c + c / 2, top - 8, a);
 		}
 		for (int b = 0; b < nn; b++) {
-			double v = json_number_value(json_array_get(json_array_get(m, (size_t)a), (size_t)b));
+			double v = json_number_value(
+				json_array_get(json_array_get(m, (size_t)a), (size_t)b));
 			double f = max > 0 ? v / max : 0;
 
 			heat_color(f, col, sizeof(col));
-			fprintf(out, "<rect class=\"cell\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\" "
-				"stroke=\"%s\"><title>CPU node %d, memory node %d: %.0f accesses</title></rect>\n",
-				left + b * c, top + a * c, c, c, col, a == b ? "#e6550d" : "#fff", a, b, v);
+			fprintf(out,
+				"<rect class=\"cell\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+				"fill=\"%s\" "
+				"stroke=\"%s\"><title>CPU node %d, memory node %d: %.0f "
+				"accesses</title></rect>\n",
+				left + b * c, top + a * c, c, c, col, a == b ? "#e6550d" : "#fff",
+				a, b, v);
 			if (c >= 32) {
 				compact(lab, sizeof(lab), v);
-				fprintf(out, "<text class=\"val\" x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\" "
-					"fill=\"%s\">%s</text>\n", left + b * c + c / 2, top + a * c + c / 2 + 4,
+				fprintf(out,
+					"<text class=\"val\" x=\"%d\" y=\"%d\" font-size=\"11\" "
+					"text-anchor=\"middle\" "
+					"fill=\"%s\">%s</text>\n",
+					left + b * c + c / 2, top + a * c + c / 2 + 4,
 					f > 0.5 ? "#fff" : "#222", lab);
 			}
 		}
@@ -695,27 +818,33 @@ static void matrix_slide(FILE *out, json_t *r)
 	int sx = left + nn * c + 30, sh = nn * c < 120 ? nn * c : 120;
 
 	compact(lab, sizeof(lab), max);
-	fprintf(out, "<rect class=\"scale\" x=\"%d\" y=\"%d\" width=\"16\" height=\"%d\" fill=\"url(#scale)\" "
-		"stroke=\"#999\"/><text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text><text x=\"%d\" y=\"%d\" "
-		"font-size=\"11\">0</text><text x=\"%d\" y=\"%d\" font-size=\"11\">accesses</text>\n",
+	fprintf(out,
+		"<rect class=\"scale\" x=\"%d\" y=\"%d\" width=\"16\" height=\"%d\" "
+		"fill=\"url(#scale)\" "
+		"stroke=\"#999\"/><text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text><text x=\"%d\" "
+		"y=\"%d\" "
+		"font-size=\"11\">0</text><text x=\"%d\" y=\"%d\" "
+		"font-size=\"11\">accesses</text>\n",
 		sx, top, sh, sx + 22, top + 10, lab, sx + 22, top + sh, sx, top + sh + 18);
-	fputs("</svg>\n<p>Row: the node of the CPU that made the access; column: the node of the memory. "
-	      "The diagonal (outlined) is local.</p>\n", out);
+	fputs("</svg>\n<p>Row: the node of the CPU that made the access; column: the node of the "
+	      "memory. "
+	      "The diagonal (outlined) is local.</p>\n",
+	      out);
 	slide_end(out);
 }
 
 static bool is_balancing(const char *k)
 {
-	return !strncmp(k, "pgmigrate", 9) || !strncmp(k, "numa_", 5) || !strncmp(k, "pgdemote", 8) ||
-	       !strncmp(k, "pgpromote", 9) || strstr(k, "migration");
+	return !strncmp(k, "pgmigrate", 9) || !strncmp(k, "numa_", 5) ||
+	       !strncmp(k, "pgdemote", 8) || !strncmp(k, "pgpromote", 9) || strstr(k, "migration");
 }
 
 static bool is_reclaim(const char *k)
 {
-	return !strncmp(k, "pgscan", 6) || !strncmp(k, "pgsteal", 7) || !strncmp(k, "zone_reclaim", 12) ||
-	       !strcmp(k, "allocstall") || !strcmp(k, "kswapd_wake") || !strncmp(k, "pswp", 4) ||
-	       !strcmp(k, "oom_kill") || !strcmp(k, "pgrefill") || !strcmp(k, "pgactivate") ||
-	       !strcmp(k, "pgdeactivate");
+	return !strncmp(k, "pgscan", 6) || !strncmp(k, "pgsteal", 7) ||
+	       !strncmp(k, "zone_reclaim", 12) || !strcmp(k, "allocstall") ||
+	       !strcmp(k, "kswapd_wake") || !strncmp(k, "pswp", 4) || !strcmp(k, "oom_kill") ||
+	       !strcmp(k, "pgrefill") || !strcmp(k, "pgactivate") || !strcmp(k, "pgdeactivate");
 }
 
 static void counter_table(FILE *out, json_t *vm, int group, const char *title)
@@ -724,12 +853,14 @@ static void counter_table(FILE *out, json_t *vm, int group, const char *title)
 	json_t *v;
 
 	fprintf(out, "<div><h3>%s</h3><table class=\"ctr\">", title);
-	json_object_foreach(vm, k, v) {
+	json_object_foreach(vm, k, v)
+	{
 		int g = is_balancing(k) ? 1 : is_reclaim(k) ? 2 : 0;
 
 		if (g == group)
-			fprintf(out, "<tr%s><td>%s</td><td>%.0f</td></tr>", json_number_value(v) ? "" :
-				" class=\"zero\"", k, json_number_value(v));
+			fprintf(out, "<tr%s><td>%s</td><td>%.0f</td></tr>",
+				json_number_value(v) ? "" : " class=\"zero\"", k,
+				json_number_value(v));
 	}
 	fputs("</table></div>\n", out);
 }
@@ -742,23 +873,25 @@ static void counters_slide(FILE *out, struct sim *s, json_t *r)
 	json_t *v;
 
 	slide_begin(out, "counters", "Counters: numastat and vmstat");
-	fputs("<div class=\"cols\"><div><h3>numastat (pages)</h3><table class=\"ctr numastat\"><tr><th>node</th>",
+	fputs("<div class=\"cols\"><div><h3>numastat (pages)</h3><table class=\"ctr "
+	      "numastat\"><tr><th>node</th>",
 	      out);
-	json_object_foreach(ns0, k, v)
-		fprintf(out, "<th>%s</th>", k);
+	json_object_foreach(ns0, k, v) fprintf(out, "<th>%s</th>", k);
 	fputs("</tr>\n", out);
 	for (int n = 0; n < s->topo->nr_nodes; n++) {
 		fprintf(out, "<tr><th>%d</th>", n);
-		json_object_foreach(json_object_get(json_array_get(nodes, (size_t)n), "numastat"), k, v)
-			fprintf(out, "<td>%.0f</td>", json_number_value(v));
+		json_object_foreach(json_object_get(json_array_get(nodes, (size_t)n), "numastat"),
+				    k, v) fprintf(out, "<td>%.0f</td>", json_number_value(v));
 		fputs("</tr>\n", out);
 	}
 	fputs("</table></div>\n", out);
 	counter_table(out, vm, 1, "migration and NUMA balancing");
 	counter_table(out, vm, 2, "reclaim");
 	counter_table(out, vm, 0, "faults and allocation");
-	fprintf(out, "</div>\n<p>Time spent migrating pages: %.6f s; reclaim stalls: %.6f s. Zero "
-		"counters are greyed.</p>\n", num(r, "migrate_ns") / 1e9, num(r, "reclaim_stall_ns") / 1e9);
+	fprintf(out,
+		"</div>\n<p>Time spent migrating pages: %.6f s; reclaim stalls: %.6f s. Zero "
+		"counters are greyed.</p>\n",
+		num(r, "migrate_ns") / 1e9, num(r, "reclaim_stall_ns") / 1e9);
 	slide_end(out);
 }
 
@@ -770,13 +903,16 @@ static void snapshots_slide(FILE *out, struct sim *s, json_t *r)
 
 	slide_begin(out, "snapshots", "Snapshots");
 	if (!json_array_size(snaps)) {
-		fputs("<p class=\"note\">The trace takes no snapshots (a <code>snapshot label=NAME</code> "
-		      "record saves the state of every node at its moment).</p>\n", out);
+		fputs("<p class=\"note\">The trace takes no snapshots (a <code>snapshot "
+		      "label=NAME</code> "
+		      "record saves the state of every node at its moment).</p>\n",
+		      out);
 		slide_end(out);
 		return;
 	}
 	mparts_legend(out);
-	json_array_foreach(snaps, i, sn) {
+	json_array_foreach(snaps, i, sn)
+	{
 		fputs("<div class=\"snap\"><h3>", out);
 		esc(out, json_string_value(json_object_get(sn, "label")));
 		fprintf(out, " <small>at %.6f ms</small></h3>\n", num(sn, "time_ns") / 1e6);
@@ -802,20 +938,26 @@ static void tasks_slide(FILE *out, struct sim *s, json_t *r)
 	bool brief = json_array_size(tasks) > 32;
 	unsigned hidden = 0, shown = 0;
 
-	json_array_foreach(tasks, i, t) {
+	json_array_foreach(tasks, i, t)
+	{
 		const char *state = json_string_value(json_object_get(t, "state"));
 
 		shown += !(brief && state && !strcmp(state, "exited"));
 	}
 	if (!shown)
-		fprintf(out, "<p>All %zu tasks have exited (each is listed in the JSON report).</p>\n",
+		fprintf(out,
+			"<p>All %zu tasks have exited (each is listed in the JSON report).</p>\n",
 			json_array_size(tasks));
 	else
-		fputs("<table class=\"ctr tasks\"><tr><th>pid</th><th>name</th><th>state</th><th>cpu</th>"
-		      "<th>node</th><th>local %</th><th>pages by node</th></tr>\n", out);
+		fputs("<table class=\"ctr "
+		      "tasks\"><tr><th>pid</th><th>name</th><th>state</th><th>cpu</th>"
+		      "<th>node</th><th>local %</th><th>pages by node</th></tr>\n",
+		      out);
 
-	json_array_foreach(tasks, i, t) {
-		json_t *by = json_object_get(t, "pages_by_node"), *acc = json_object_get(t, "accesses");
+	json_array_foreach(tasks, i, t)
+	{
+		json_t *by = json_object_get(t, "pages_by_node"),
+		       *acc = json_object_get(t, "accesses");
 		const char *sep = "";
 		const char *state = json_string_value(json_object_get(t, "state"));
 
@@ -829,7 +971,8 @@ static void tasks_slide(FILE *out, struct sim *s, json_t *r)
 		esc(out, json_string_value(json_object_get(t, "state")));
 		fprintf(out, "</td><td>%.0f</td><td>%.0f</td>", num(t, "cpu"), num(t, "node"));
 		if (num(acc, "local") + num(acc, "remote") > 0)
-			fprintf(out, "<td>%.2f</td><td class=\"l\">", 100.0 * num(acc, "local_ratio"));
+			fprintf(out, "<td>%.2f</td><td class=\"l\">",
+				100.0 * num(acc, "local_ratio"));
 		else
 			fputs("<td>-</td><td class=\"l\">", out);
 		for (int n = 0; n < nn; n++) {
@@ -846,14 +989,17 @@ static void tasks_slide(FILE *out, struct sim *s, json_t *r)
 		fputs("</table>\n", out);
 	if (hidden && shown)
 		fprintf(out, "<p>and %u exited tasks (listed in the JSON report).</p>\n", hidden);
-	json_array_foreach(tasks, i, t) {
+	json_array_foreach(tasks, i, t)
+	{
 		json_t *maps = json_object_get(t, "numa_maps"), *l;
 		size_t j;
 
 		if (!json_array_size(maps))
 			continue;
-		fprintf(out, "<details><summary>numa_maps of pid %.0f</summary><pre>", num(t, "pid"));
-		json_array_foreach(maps, j, l) {
+		fprintf(out, "<details><summary>numa_maps of pid %.0f</summary><pre>",
+			num(t, "pid"));
+		json_array_foreach(maps, j, l)
+		{
 			esc(out, json_string_value(l));
 			fputc('\n', out);
 		}
@@ -874,11 +1020,12 @@ static void expects_slide(FILE *out, json_t *r)
 		slide_end(out);
 		return;
 	}
-	fprintf(out, "<p class=\"%s\"><b>%.0f</b> held, <b>%.0f</b> failed.</p>\n", fail ? "bad" : "good",
-		pass, fail);
+	fprintf(out, "<p class=\"%s\"><b>%.0f</b> held, <b>%.0f</b> failed.</p>\n",
+		fail ? "bad" : "good", pass, fail);
 	if (json_array_size(f)) {
 		fputs("<ul class=\"failures\">", out);
-		json_array_foreach(f, i, l) {
+		json_array_foreach(f, i, l)
+		{
 			fputs("<li>", out);
 			esc(out, json_string_value(l));
 			fputs("</li>", out);
@@ -901,12 +1048,13 @@ static void interconnect_slide(FILE *out, json_t *r)
 	const char *k;
 	json_t *v;
 
-	json_object_foreach(json_array_get(links, 0), k, v)
-		fprintf(out, "<th>%s</th>", k);
+	json_object_foreach(json_array_get(links, 0), k, v) fprintf(out, "<th>%s</th>", k);
 	fputs("</tr>\n", out);
-	json_array_foreach(links, i, l) {
+	json_array_foreach(links, i, l)
+	{
 		fputs("<tr>", out);
-		json_object_foreach(l, k, v) {
+		json_object_foreach(l, k, v)
+		{
 			if (json_is_number(v))
 				fprintf(out, "<td>%.6g</td>", json_number_value(v));
 			else if (json_is_string(v)) {
@@ -925,21 +1073,25 @@ static void interconnect_slide(FILE *out, json_t *r)
 
 static const char style[] =
 	"<style>\n"
-	"html{scroll-snap-type:y proximity}body{font-family:system-ui,sans-serif;margin:0;color:#222;"
+	"html{scroll-snap-type:y "
+	"proximity}body{font-family:system-ui,sans-serif;margin:0;color:#222;"
 	"background:#fafafa}\n"
 	".slide{min-height:100vh;box-sizing:border-box;padding:3vh 4vw;scroll-snap-align:start;"
 	"border-bottom:2px solid #ddd;background:#fff;overflow-x:auto}\n"
 	"h1{font-size:2.4em;margin:.2em 0}h2{margin:.2em 0 .6em}.sub{color:#666}\n"
 	".cards{display:flex;flex-wrap:wrap;gap:1em;margin:2em 0}.card{border:1px solid #ccd;"
-	"border-radius:8px;padding:1em 1.4em;min-width:9em;background:#f4f7fb}.card b{display:block;"
+	"border-radius:8px;padding:1em 1.4em;min-width:9em;background:#f4f7fb}.card "
+	"b{display:block;"
 	"font-size:1.6em}\n"
 	"nav a{margin-right:1em}\n"
-	".legend{display:flex;flex-wrap:wrap;gap:.4em 1.4em;margin:.4em 0 .8em}.legend i{display:inline-block;"
+	".legend{display:flex;flex-wrap:wrap;gap:.4em 1.4em;margin:.4em 0 .8em}.legend "
+	"i{display:inline-block;"
 	"width:14px;height:14px;margin-right:6px;vertical-align:-2px;border:1px solid #999}\n"
 	".grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));gap:6px}\n"
 	".cols{display:flex;flex-wrap:wrap;gap:2em;align-items:flex-start}\n"
 	"table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:2px 8px;"
-	"text-align:right;font-size:.9em}td.l,.ctr td:first-child{text-align:left}tr.zero td{color:#aaa}td.diag{background:#fde0cf}\n"
+	"text-align:right;font-size:.9em}td.l,.ctr td:first-child{text-align:left}tr.zero "
+	"td{color:#aaa}td.diag{background:#fde0cf}\n"
 	".side{max-width:46em}\n"
 	"svg.topo{display:inline-block;vertical-align:top;max-width:100%;height:auto}\n"
 	"svg{max-width:100%;height:auto}\n"
@@ -955,7 +1107,8 @@ void report_write_html(struct sim *s, const struct trace_log *log, FILE *out)
 	json_t *r = report_json(s, log);
 
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-	      "<meta name=\"viewport\" content=\"width=device-width\">\n<title>numasim: ", out);
+	      "<meta name=\"viewport\" content=\"width=device-width\">\n<title>numasim: ",
+	      out);
 	esc(out, log ? log->workload_name : "-");
 	fputs(" on ", out);
 	esc(out, s->topo->name);

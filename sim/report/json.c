@@ -29,9 +29,20 @@ void report_json_decref(struct json_t *j)
 
 /* The docs/report.md vmstat keys, then the rest of the kernel's names. */
 static const enum vm_event_item spec_vmstat[] = {
-	PGALLOC, PGFREE, PGFAULT, PGSCAN_KSWAPD, PGSTEAL_KSWAPD, PGSCAN_DIRECT,
-	PGSTEAL_DIRECT, ZONE_RECLAIM_SUCCESS, ZONE_RECLAIM_FAILED, PGMIGRATE_SUCCESS,
-	PGMIGRATE_FAIL, PSWPIN, PSWPOUT, OOM_KILL,
+	PGALLOC,
+	PGFREE,
+	PGFAULT,
+	PGSCAN_KSWAPD,
+	PGSTEAL_KSWAPD,
+	PGSCAN_DIRECT,
+	PGSTEAL_DIRECT,
+	ZONE_RECLAIM_SUCCESS,
+	ZONE_RECLAIM_FAILED,
+	PGMIGRATE_SUCCESS,
+	PGMIGRATE_FAIL,
+	PSWPIN,
+	PSWPOUT,
+	OOM_KILL,
 };
 
 int report_vmstat_value(struct sim *s, const char *name, uint64_t *out)
@@ -87,8 +98,9 @@ static json_t *node_json(struct sim *s, int n)
 	json_object_set_new(o, "anon_pages", u64(pg->stat[NR_ANON_MAPPED]));
 	json_object_set_new(o, "file_pages", u64(pg->stat[NR_FILE_PAGES]));
 	json_object_set_new(o, "file_mapped_pages", u64(pg->stat[NR_FILE_MAPPED]));
-	json_object_set_new(o, "slab_pages", u64(pg->stat[NR_SLAB_RECLAIMABLE_B] +
-						 pg->stat[NR_SLAB_UNRECLAIMABLE_B]));
+	json_object_set_new(
+		o, "slab_pages",
+		u64(pg->stat[NR_SLAB_RECLAIMABLE_B] + pg->stat[NR_SLAB_UNRECLAIMABLE_B]));
 	json_object_set_new(o, "dirty_pages", u64(pg->stat[NR_FILE_DIRTY]));
 	json_object_set_new(o, "writeback_pages", u64(pg->stat[NR_WRITEBACK]));
 	json_object_set_new(o, "shmem_pages", u64(pg->stat[NR_SHMEM]));
@@ -150,7 +162,8 @@ static json_t *accesses_json(struct sim *s)
 
 	json_object_set_new(o, "local", u64(s->acc.local));
 	json_object_set_new(o, "remote", u64(s->acc.remote));
-	json_object_set_new(o, "local_ratio", json_real(access_local_ratio(s->acc.local, s->acc.remote)));
+	json_object_set_new(o, "local_ratio",
+			    json_real(access_local_ratio(s->acc.local, s->acc.remote)));
 	json_object_set_new(o, "avg_latency_ns",
 			    json_real(access_avg_latency_ns(s->acc.latency_ps, n)));
 	for (int a = 0; a < nn; a++) {
@@ -169,7 +182,8 @@ static json_t *vmstat_json(struct sim *s)
 	json_t *o = json_object();
 
 	for (size_t i = 0; i < sizeof(spec_vmstat) / sizeof(spec_vmstat[0]); i++)
-		json_object_set_new(o, vm_event_names[spec_vmstat[i]], u64(s->mem.events[spec_vmstat[i]]));
+		json_object_set_new(o, vm_event_names[spec_vmstat[i]],
+				    u64(s->mem.events[spec_vmstat[i]]));
 	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
 		if (!json_object_get(o, vm_event_names[i]))
 			json_object_set_new(o, vm_event_names[i], u64(s->mem.events[i]));
@@ -183,7 +197,8 @@ static void append_line(void *ctx, const char *line)
 
 static json_t *task_json(struct sim *s, struct task *t, uint64_t *by)
 {
-	json_t *o = json_object(), *pages = json_array(), *acc = json_object(), *maps = json_array();
+	json_t *o = json_object(), *pages = json_array(), *acc = json_object(),
+	       *maps = json_array();
 
 	json_object_set_new(o, "pid", json_integer(t->pid));
 	json_object_set_new(o, "tgid", json_integer(t->tgid));
@@ -197,7 +212,8 @@ static json_t *task_json(struct sim *s, struct task *t, uint64_t *by)
 	json_object_set_new(o, "pages_by_node", pages);
 	json_object_set_new(acc, "local", u64(t->acc_local));
 	json_object_set_new(acc, "remote", u64(t->acc_remote));
-	json_object_set_new(acc, "local_ratio", json_real(access_local_ratio(t->acc_local, t->acc_remote)));
+	json_object_set_new(acc, "local_ratio",
+			    json_real(access_local_ratio(t->acc_local, t->acc_remote)));
 	json_object_set_new(o, "accesses", acc);
 	json_object_set_new(o, "faults", u64(t->faults));
 	json_object_set_new(o, "stall_ns", u64(t->stall_ns));
@@ -309,9 +325,11 @@ static json_t *memory_tiers_json(struct sim *s)
 		json_t *o = json_object();
 		const struct memory_tier *t = &mt->tier[i];
 
-		json_object_set_new(o, "id", json_integer(t->adistance_start >> MEMTIER_CHUNK_BITS));
+		json_object_set_new(o, "id",
+				    json_integer(t->adistance_start >> MEMTIER_CHUNK_BITS));
 		json_object_set_new(o, "adistance_start", json_integer(t->adistance_start));
-		json_object_set_new(o, "top_tier", json_boolean(t->adistance_start <= mt->top_tier_adistance));
+		json_object_set_new(o, "top_tier",
+				    json_boolean(t->adistance_start <= mt->top_tier_adistance));
 		json_object_set_new(o, "nodes", node_list_json(&t->nodes, s->topo->nr_nodes));
 		json_object_set_new(o, "demotion_fallback",
 				    node_list_json(&t->lower_tier_mask, s->topo->nr_nodes));
@@ -351,8 +369,9 @@ static json_t *config_json(struct sim *s)
 			v = (int64_t)admin_reserve_kbytes(s);
 		if (i == TUN_USER_RESERVE_KBYTES)
 			v = (int64_t)user_reserve_kbytes(s);
-		if (tunable_word(i, v))   /* enum tunables print their word */
-			json_object_set_new(o, tunable_defs[i].name, json_string(tunable_word(i, v)));
+		if (tunable_word(i, v)) /* enum tunables print their word */
+			json_object_set_new(o, tunable_defs[i].name,
+					    json_string(tunable_word(i, v)));
 		else
 			json_object_set_new(o, tunable_defs[i].name, json_integer(v));
 	}
@@ -436,7 +455,8 @@ json_t *report_json(struct sim *s, const struct trace_log *log)
 
 		for (int i = 0; i < log->nr_params; i++)
 			if (log->param_names[i] && log->param_values[i])
-				json_object_set_new(params, log->param_names[i], json_string(log->param_values[i]));
+				json_object_set_new(params, log->param_names[i],
+						    json_string(log->param_values[i]));
 		json_object_set_new(wl, "params", params);
 	}
 	json_object_set_new(o, "workload", wl);
@@ -463,8 +483,10 @@ json_t *report_json(struct sim *s, const struct trace_log *log)
 		json_array_append_new(fails, text_json(log->failures[i]));
 	json_object_set_new(ex, "failures", fails);
 	json_object_set_new(o, "expects", ex);
-	json_object_set_new(o, "snapshots", log ? array_of(log->snapshots, log->nr_snapshots) : json_array());
-	json_object_set_new(o, "timeseries", log ? array_of(log->samples, log->nr_samples) : json_array());
+	json_object_set_new(o, "snapshots",
+			    log ? array_of(log->snapshots, log->nr_snapshots) : json_array());
+	json_object_set_new(o, "timeseries",
+			    log ? array_of(log->samples, log->nr_samples) : json_array());
 	return o;
 }
 
@@ -505,7 +527,8 @@ void report_add_snapshot(struct sim *s, struct trace_log *log, const char *label
 
 void report_add_sample(struct sim *s, struct trace_log *log)
 {
-	json_t *o = json_object(), *free_ = json_array(), *anon = json_array(), *file = json_array();
+	json_t *o = json_object(), *free_ = json_array(), *anon = json_array(),
+	       *file = json_array();
 	json_t *mapped = json_array(), *slab = json_array();
 
 	json_object_set_new(o, "time_ns", u64(sim_now(s)));
@@ -530,7 +553,8 @@ void report_add_sample(struct sim *s, struct trace_log *log)
 	json_object_set_new(o, "pgscan_direct", u64(s->mem.events[PGSCAN_DIRECT]));
 	json_object_set_new(o, "pgmigrate_success", u64(s->mem.events[PGMIGRATE_SUCCESS]));
 	json_object_set_new(o, "tier_pages", tier_pages_json(s));
-	json_object_set_new(o, "pgdemote", u64(s->mem.events[PGDEMOTE_KSWAPD] + s->mem.events[PGDEMOTE_DIRECT]));
+	json_object_set_new(o, "pgdemote",
+			    u64(s->mem.events[PGDEMOTE_KSWAPD] + s->mem.events[PGDEMOTE_DIRECT]));
 	json_object_set_new(o, "pgpromote_success", u64(s->mem.events[PGPROMOTE_SUCCESS]));
 	if (push(&log->samples, &log->nr_samples, o))
 		s->host_oom = true;

@@ -60,7 +60,7 @@ static void gather_pte(void *ctx, uint64_t vpn, pte_t *e)
 
 	(void)vpn;
 	if (!pte_maps_frame(p))
-		return;   /* zero page, swap and migration entries are not counted */
+		return; /* zero page, swap and migration entries are not counted */
 	pfn_t pfn = (pfn_t)pte_val(p);
 
 	if (p & PTE_HUGE) {
@@ -130,11 +130,14 @@ static void show_vma(struct sim *s, struct task *t, struct vm_area_struct *v, ui
 		     gather_pte, &md);
 	if (md.pages) {
 		if (md.anon)
-			off = appendf(line, off, sizeof(line), " anon=%llu", (unsigned long long)md.anon);
+			off = appendf(line, off, sizeof(line), " anon=%llu",
+				      (unsigned long long)md.anon);
 		if (md.dirty)
-			off = appendf(line, off, sizeof(line), " dirty=%llu", (unsigned long long)md.dirty);
+			off = appendf(line, off, sizeof(line), " dirty=%llu",
+				      (unsigned long long)md.dirty);
 		if (md.pages != md.anon && md.pages != md.dirty)
-			off = appendf(line, off, sizeof(line), " mapped=%llu", (unsigned long long)md.pages);
+			off = appendf(line, off, sizeof(line), " mapped=%llu",
+				      (unsigned long long)md.pages);
 		if (md.mapcount_max > 1)
 			off = appendf(line, off, sizeof(line), " mapmax=%llu",
 				      (unsigned long long)md.mapcount_max);
@@ -142,7 +145,8 @@ static void show_vma(struct sim *s, struct task *t, struct vm_area_struct *v, ui
 			off = appendf(line, off, sizeof(line), " swapcache=%llu",
 				      (unsigned long long)md.swapcache);
 		if (md.active < md.pages && !huge)
-			off = appendf(line, off, sizeof(line), " active=%llu", (unsigned long long)md.active);
+			off = appendf(line, off, sizeof(line), " active=%llu",
+				      (unsigned long long)md.active);
 		if (md.writeback)
 			off = appendf(line, off, sizeof(line), " writeback=%llu",
 				      (unsigned long long)md.writeback);
@@ -151,7 +155,8 @@ static void show_vma(struct sim *s, struct task *t, struct vm_area_struct *v, ui
 				off = appendf(line, off, sizeof(line), " N%d=%llu", n,
 					      (unsigned long long)node[n]);
 		uint64_t kb = (huge ? (1ULL << (huge_page_order(s) + s->topo->page_shift))
-				    : s->topo->page_size) >> 10;
+				    : s->topo->page_size) >>
+			      10;
 
 		appendf(line, off, sizeof(line), " kernelpagesize_kB=%llu", (unsigned long long)kb);
 	}

@@ -44,12 +44,19 @@ static void value_row(struct sim *s, FILE *out, const char *label, const uint64_
 
 static void memory_section(struct sim *s, FILE *out, uint64_t *v)
 {
-	static const struct { const char *label; int item; } rows[] = {
-		{"anon", NR_ANON_MAPPED}, {"  huge (THP)", NR_ANON_THPS},
+	static const struct {
+		const char *label;
+		int item;
+	} rows[] = {
+		{"anon", NR_ANON_MAPPED},
+		{"  huge (THP)", NR_ANON_THPS},
 		{"file (page cache)", NR_FILE_PAGES},
-		{"  mapped", NR_FILE_MAPPED}, {"  dirty", NR_FILE_DIRTY},
-		{"  shmem", NR_SHMEM}, {"slab reclaimable", NR_SLAB_RECLAIMABLE_B},
-		{"slab unreclaimable", NR_SLAB_UNRECLAIMABLE_B}, {"kernel other", NR_KERNEL_MISC},
+		{"  mapped", NR_FILE_MAPPED},
+		{"  dirty", NR_FILE_DIRTY},
+		{"  shmem", NR_SHMEM},
+		{"slab reclaimable", NR_SLAB_RECLAIMABLE_B},
+		{"slab unreclaimable", NR_SLAB_UNRECLAIMABLE_B},
+		{"kernel other", NR_KERNEL_MISC},
 		{"mlocked", NR_MLOCK},
 	};
 	int nn = s->topo->nr_nodes;
@@ -86,10 +93,12 @@ static void commit_line(struct sim *s, FILE *out)
 	unsigned kb = s->topo->page_shift - 10;
 	uint64_t committed = vm_memory_committed(s), limit = vm_commit_limit(s);
 
-	fprintf(out, "Commit: Committed_AS %llu kB (%llu pages), CommitLimit %llu kB (%llu pages), "
-		"vm.overcommit_memory=%lld\n\n", (unsigned long long)(committed << kb),
-		(unsigned long long)committed, (unsigned long long)(limit << kb),
-		(unsigned long long)limit, (long long)tun(&s->tun, TUN_OVERCOMMIT_MEMORY));
+	fprintf(out,
+		"Commit: Committed_AS %llu kB (%llu pages), CommitLimit %llu kB (%llu pages), "
+		"vm.overcommit_memory=%lld\n\n",
+		(unsigned long long)(committed << kb), (unsigned long long)committed,
+		(unsigned long long)(limit << kb), (unsigned long long)limit,
+		(long long)tun(&s->tun, TUN_OVERCOMMIT_MEMORY));
 }
 
 static double pct(uint64_t a, uint64_t b)
@@ -102,7 +111,8 @@ static void access_section(struct sim *s, FILE *out)
 	uint64_t total = s->acc.local + s->acc.remote;
 	int nn = s->topo->nr_nodes;
 
-	fprintf(out, "Accesses: %llu local (%.2f%%), %llu remote (%.2f%%), average latency %.1f ns\n",
+	fprintf(out,
+		"Accesses: %llu local (%.2f%%), %llu remote (%.2f%%), average latency %.1f ns\n",
 		(unsigned long long)s->acc.local, pct(s->acc.local, total),
 		(unsigned long long)s->acc.remote, pct(s->acc.remote, total),
 		access_avg_latency_ns(s->acc.latency_ps, total));
@@ -127,7 +137,8 @@ static void vmstat_section(struct sim *s, FILE *out)
 
 	fprintf(out, "vmstat\n");
 	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++) {
-		fprintf(out, "  %-22s %12llu", vm_event_names[i], (unsigned long long)s->mem.events[i]);
+		fprintf(out, "  %-22s %12llu", vm_event_names[i],
+			(unsigned long long)s->mem.events[i]);
 		if (++col % 3 == 0)
 			fputc('\n', out);
 	}
@@ -167,7 +178,8 @@ static void task_section(struct sim *s, FILE *out, uint64_t *v)
 
 	if (!s->tasks || !s->tasks->nr)
 		return;
-	fprintf(out, "Tasks\n%7s %-16s %-10s %4s %5s %8s", "pid", "name", "state", "cpu", "node", "local%");
+	fprintf(out, "Tasks\n%7s %-16s %-10s %4s %5s %8s", "pid", "name", "state", "cpu", "node",
+		"local%");
 	for (int n = 0; n < nn; n++) {
 		char name[16];
 
@@ -210,7 +222,8 @@ static void log_section(const struct trace_log *log, FILE *out)
 			continue;
 		if (!any)
 			fprintf(out, "System call errors:");
-		fprintf(out, " %s=%llu", errno_name(e) ? errno_name(e) : "?", (unsigned long long)log->errors[e]);
+		fprintf(out, " %s=%llu", errno_name(e) ? errno_name(e) : "?",
+			(unsigned long long)log->errors[e]);
 		any = true;
 	}
 	if (any)
@@ -220,7 +233,8 @@ static void log_section(const struct trace_log *log, FILE *out)
 			(unsigned long long)log->skipped);
 	if (log->expects_passed || log->expects_failed)
 		fprintf(out, "Expectations: %llu passed, %llu failed\n",
-			(unsigned long long)log->expects_passed, (unsigned long long)log->expects_failed);
+			(unsigned long long)log->expects_passed,
+			(unsigned long long)log->expects_failed);
 	for (uint64_t i = 0; i < log->nr_failures; i++)
 		fprintf(out, "  FAILED %s\n", log->failures[i]);
 }
@@ -245,7 +259,8 @@ void report_write_text(struct sim *s, const struct trace_log *log, FILE *out)
 		(double)sim_now(s) / 1e9, (unsigned long long)executed,
 		(unsigned long long)(s->eng.events_run + executed));
 	if (log && log->interrupted)
-		fprintf(out, "INTERRUPTED: the replay was stopped by a signal; this is the run so far\n\n");
+		fprintf(out, "INTERRUPTED: the replay was stopped by a signal; this is the run so "
+			     "far\n\n");
 	memory_section(s, out, v);
 	commit_line(s, out);
 	access_section(s, out);
@@ -255,7 +270,8 @@ void report_write_text(struct sim *s, const struct trace_log *log, FILE *out)
 	if (s->mem.events[PGMIGRATE_SUCCESS] || s->mem.events[PGMIGRATE_FAIL])
 		fprintf(out, "Migration: %llu pages moved, %llu failed, %.6f s spent migrating\n\n",
 			(unsigned long long)s->mem.events[PGMIGRATE_SUCCESS],
-			(unsigned long long)s->mem.events[PGMIGRATE_FAIL], (double)s->migrate_ns / 1e9);
+			(unsigned long long)s->mem.events[PGMIGRATE_FAIL],
+			(double)s->migrate_ns / 1e9);
 	task_section(s, out, v);
 	log_section(log, out);
 	free(v);

@@ -20,7 +20,8 @@ uint64_t account_access(struct sim *s, struct task *t, int mem_nid, uint64_t n)
 	/* latency_ns <= 10^9 and distance <= 255: one access is < 2^45 ps,
 	 * so n of them fit in 128 bits; the cost returned saturates */
 	u128 sum = (u128)((uint64_t)s->topo->local_latency_ns * 100 *
-			  (uint64_t)topo_distance(s->topo, cpu_nid, mem_nid)) * n;
+			  (uint64_t)topo_distance(s->topo, cpu_nid, mem_nid)) *
+		   n;
 	uint64_t ps = sum > UINT64_MAX ? UINT64_MAX : (uint64_t)sum;
 
 	/* counters saturate at 2^64-1 (count= may be 2^64-1) */
@@ -57,8 +58,8 @@ static int pte_nid(struct sim *s, pte_t p)
  * does not allow a write. Returns 0 with *nid the memory node, 1 when
  * blocked on a migration entry, or -errno.
  */
-static int page_access(struct sim *s, struct task *t, uint64_t addr, bool write,
-		       uint64_t *cost_ns, uint64_t *wait_until, int *nid)
+static int page_access(struct sim *s, struct task *t, uint64_t addr, bool write, uint64_t *cost_ns,
+		       uint64_t *wait_until, int *nid)
 {
 	uint64_t vpn = addr >> s->topo->page_shift;
 	pte_t p = pgtable_get(&t->mm->pt, vpn);
@@ -147,7 +148,7 @@ int task_touch(struct sim *s, struct task *t, struct access_op *op, uint64_t *co
 		if (t->cpu != cpu) {
 			int now = t->cpu;
 
-			t->cpu = cpu;   /* the earlier accesses were made on the old CPU */
+			t->cpu = cpu; /* the earlier accesses were made on the old CPU */
 			ps = u64_sat_add(ps, flush_touch_counts(s, t, cnt, nn));
 			t->cpu = cpu = now;
 		}
@@ -222,8 +223,8 @@ static int random_accesses(struct sim *s, struct task *t, struct access_op *op, 
 				cnt[nid_of(&s->mem, (pfn_t)pte_val(p))]++;
 				continue;
 			}
-			rc = page_access(s, t, first + page[i] * s->topo->page_size, op->write, cost_ns,
-					 wait_until, &nid);
+			rc = page_access(s, t, first + page[i] * s->topo->page_size, op->write,
+					 cost_ns, wait_until, &nid);
 			if (rc) {
 				/* stopped at access i: the stream stands just past its draw */
 				op->rng = start;
@@ -248,7 +249,7 @@ int task_access(struct sim *s, struct task *t, struct access_op *op, uint64_t *c
 {
 	uint64_t psz = s->topo->page_size;
 	uint64_t first = op->addr & ~(psz - 1);
-	uint64_t span = op->addr + op->len - first;   /* no wrap: see task_touch() */
+	uint64_t span = op->addr + op->len - first; /* no wrap: see task_touch() */
 	uint64_t npages = span / psz + (span % psz != 0);
 	uint64_t ps = 0;
 	int rc = ACCESS_DONE;
@@ -270,7 +271,8 @@ int task_access(struct sim *s, struct task *t, struct access_op *op, uint64_t *c
 			uint64_t k = base + (op->done < extra ? 1 : 0);
 			int nid;
 
-			rc = page_access(s, t, first + op->done * psz, op->write, cost_ns, wait_until, &nid);
+			rc = page_access(s, t, first + op->done * psz, op->write, cost_ns,
+					 wait_until, &nid);
 			if (rc)
 				break;
 			ps = u64_sat_add(ps, account_access(s, t, nid, k));

@@ -21,12 +21,12 @@ struct task;
 
 struct access_op {
 	uint64_t addr, len;
-	uint64_t stride;            /* touch: bytes between touched pages (0 = page size) */
-	uint64_t count;             /* access: number of accesses */
+	uint64_t stride; /* touch: bytes between touched pages (0 = page size) */
+	uint64_t count;	 /* access: number of accesses */
 	bool write;
-	bool random;                /* access: pattern=random */
-	struct rng rng;             /* access: the random stream of this record */
-	uint64_t done;              /* progress: pages touched / accesses made */
+	bool random;	/* access: pattern=random */
+	struct rng rng; /* access: the random stream of this record */
+	uint64_t done;	/* progress: pages touched / accesses made */
 };
 
 enum { ACCESS_DONE = 0, ACCESS_BLOCKED = 1 };

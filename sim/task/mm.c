@@ -98,7 +98,7 @@ uint32_t anon_vma_prepare(struct sim *s, struct vm_area_struct *vma)
 		r->anon_vmas = n;
 		r->cap_anon_vmas = cap;
 		if (r->nr_anon_vmas == 0)
-			r->anon_vmas[r->nr_anon_vmas++] = NULL;   /* id 0 means none */
+			r->anon_vmas[r->nr_anon_vmas++] = NULL; /* id 0 means none */
 	}
 	struct anon_vma *av = sim_calloc(s, 1, sizeof(*av));
 
@@ -146,7 +146,8 @@ static int vma_insert_at(struct mm_struct *mm, int i, struct vm_area_struct *v)
 {
 	if (mm->nr_vmas == mm->cap_vmas) {
 		int cap = mm->cap_vmas ? mm->cap_vmas * 2 : 8;
-		struct vm_area_struct **n = host_realloc(mm->pt.oom, mm->vmas, (size_t)cap * sizeof(*n));
+		struct vm_area_struct **n =
+			host_realloc(mm->pt.oom, mm->vmas, (size_t)cap * sizeof(*n));
 
 		if (!n)
 			return -1;
@@ -161,7 +162,8 @@ static int vma_insert_at(struct mm_struct *mm, int i, struct vm_area_struct *v)
 
 static void vma_remove_at(struct mm_struct *mm, int i)
 {
-	memmove(&mm->vmas[i], &mm->vmas[i + 1], (size_t)(mm->nr_vmas - i - 1) * sizeof(mm->vmas[0]));
+	memmove(&mm->vmas[i], &mm->vmas[i + 1],
+		(size_t)(mm->nr_vmas - i - 1) * sizeof(mm->vmas[0]));
 	mm->nr_vmas--;
 }
 
@@ -363,7 +365,7 @@ static uint64_t unmap_range(struct sim *s, struct mm_struct *mm, uint64_t start,
 	uint64_t accounted = 0;
 
 	if (start >= end || split_vma_range(s, mm, start, end))
-		return 0;   /* splitting can only fail on host ENOMEM */
+		return 0; /* splitting can only fail on host ENOMEM */
 	zap_range(s, mm, start, end);
 	int i = vma_index_after(mm, start);
 
@@ -408,7 +410,8 @@ static uint64_t accounted_in(const struct sim *s, struct mm_struct *mm, uint64_t
 		const struct vm_area_struct *v = mm->vmas[i];
 
 		if (v->flags & VM_ACCOUNT)
-			bytes += (v->end < end ? v->end : end) - (v->start > start ? v->start : start);
+			bytes += (v->end < end ? v->end : end) -
+				 (v->start > start ? v->start : start);
 	}
 	return bytes >> page_shift(s);
 }
@@ -420,8 +423,8 @@ static uint64_t accounted_in(const struct sim *s, struct mm_struct *mm, uint64_t
  * so a refused MAP_FIXED leaves the old mapping in place. total_vm still
  * counts the mappings being replaced, as in the kernel.
  */
-int mmap_charge(struct sim *s, struct mm_struct *mm, uint64_t start, uint64_t end,
-		uint32_t *flags, const struct task *t)
+int mmap_charge(struct sim *s, struct mm_struct *mm, uint64_t start, uint64_t end, uint32_t *flags,
+		const struct task *t)
 {
 	if (!accountable_mapping(*flags))
 		return 0;
@@ -513,7 +516,7 @@ static void dup_one(void *ctx, uint64_t vpn, pte_t *e)
 	pte_t p = *e;
 
 	if (p & PTE_MIGRATION)
-		return;   /* fork waits for migration in Linux; see docs/model.md */
+		return; /* fork waits for migration in Linux; see docs/model.md */
 	if (pte_maps_frame(p)) {
 		pfn_t pfn = (pfn_t)pte_val(p);
 
@@ -539,8 +542,8 @@ static void dup_one(void *ctx, uint64_t vpn, pte_t *e)
  * child's mm, with the VMAs charged so far, is torn down (giving their
  * charge back) and fork fails.
  */
-struct mm_struct *dup_mm(struct sim *s, struct mm_struct *old, int child_tgid,
-			 const struct task *t, bool *refused)
+struct mm_struct *dup_mm(struct sim *s, struct mm_struct *old, int child_tgid, const struct task *t,
+			 bool *refused)
 {
 	struct mm_struct *mm = mm_alloc(s);
 
@@ -586,8 +589,8 @@ struct mm_struct *dup_mm(struct sim *s, struct mm_struct *old, int child_tgid,
 		 * an anon_vma) are not copied; the child faults them in. */
 		if (!(v->flags & VM_HUGETLB) && !v->anon_vma)
 			continue;
-		pgtable_walk(&old->pt, v->start >> page_shift(s), v->end >> page_shift(s),
-			     dup_one, &d);
+		pgtable_walk(&old->pt, v->start >> page_shift(s), v->end >> page_shift(s), dup_one,
+			     &d);
 		if (d.failed) {
 			mm_put(s, mm);
 			return NULL;

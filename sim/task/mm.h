@@ -31,44 +31,44 @@ enum {
 	VM_READ = 1u << 0,
 	VM_WRITE = 1u << 1,
 	VM_SHARED = 1u << 2,
-	VM_HUGETLB = 1u << 3,   /* `huge`: hugetlb pages, kernelpagesize 2 MiB */
-	VM_LOCKED = 1u << 4,    /* `locked`: mlock()ed, pages unevictable */
+	VM_HUGETLB = 1u << 3, /* `huge`: hugetlb pages, kernelpagesize 2 MiB */
+	VM_LOCKED = 1u << 4,  /* `locked`: mlock()ed, pages unevictable */
 	VM_ANON = 1u << 5,
 	VM_FILE = 1u << 6,
-	VM_HEAP = 1u << 7,      /* numa_maps " heap" */
-	VM_STACK = 1u << 8,     /* numa_maps " stack" */
-	VM_SHMEM = 1u << 9,     /* shared anonymous: shmem object */
-	VM_ACCOUNT = 1u << 10,  /* its pages are charged to Committed_AS (mm/overcommit.h) */
-	VM_HUGEPAGE = 1u << 11, /* madvise(MADV_HUGEPAGE) */
+	VM_HEAP = 1u << 7,	  /* numa_maps " heap" */
+	VM_STACK = 1u << 8,	  /* numa_maps " stack" */
+	VM_SHMEM = 1u << 9,	  /* shared anonymous: shmem object */
+	VM_ACCOUNT = 1u << 10,	  /* its pages are charged to Committed_AS (mm/overcommit.h) */
+	VM_HUGEPAGE = 1u << 11,	  /* madvise(MADV_HUGEPAGE) */
 	VM_NOHUGEPAGE = 1u << 12, /* madvise(MADV_NOHUGEPAGE) */
 };
 
 struct vm_area_struct {
-	uint64_t start, end;        /* bytes, page aligned, end exclusive */
+	uint64_t start, end; /* bytes, page aligned, end exclusive */
 	uint32_t flags;
-	uint32_t file;              /* file id (VM_FILE or VM_SHMEM), 0 otherwise */
-	uint64_t pgoff;             /* offset of start in the file, in pages */
-	uint32_t anon_vma;          /* anon_vma id for private anonymous/COW pages, 0 until first fault */
-	struct mempolicy *policy;   /* mbind() policy of this range, NULL = none */
+	uint32_t file;	   /* file id (VM_FILE or VM_SHMEM), 0 otherwise */
+	uint64_t pgoff;	   /* offset of start in the file, in pages */
+	uint32_t anon_vma; /* anon_vma id for private anonymous/COW pages, 0 until first fault */
+	struct mempolicy *policy; /* mbind() policy of this range, NULL = none */
 	struct mm_struct *mm;
 };
 
 struct mm_struct {
 	uint32_t id;
-	int users;                  /* tasks sharing it (mm_users) */
-	int owner;                  /* tgid whose numa_maps shows it */
-	struct vm_area_struct **vmas;   /* sorted by start */
+	int users;		      /* tasks sharing it (mm_users) */
+	int owner;		      /* tgid whose numa_maps shows it */
+	struct vm_area_struct **vmas; /* sorted by start */
 	int nr_vmas, cap_vmas;
 	struct pgtable pt;
-	uint64_t rss;               /* frames mapped (not zero page) */
+	uint64_t rss; /* frames mapped (not zero page) */
 	/* anon_vma_chain: ids of the anon_vmas whose mms[] holds this mm,
 	 * so exit unlinks it from those alone (not from every anon_vma) */
 	uint32_t *av_ids;
 	int nr_av_ids, cap_av_ids;
 	/* NUMA balancing scanner (task_numa_work()) */
-	uint64_t numa_next_scan;    /* ns; 0 = not yet armed */
-	uint64_t numa_scan_offset;  /* address where the next scan starts */
-	unsigned numa_scan_seq;     /* completed passes over the address space */
+	uint64_t numa_next_scan;   /* ns; 0 = not yet armed */
+	uint64_t numa_scan_offset; /* address where the next scan starts */
+	unsigned numa_scan_seq;	   /* completed passes over the address space */
 };
 
 /* anon_vma: the set of address spaces a private anonymous page may be
@@ -78,11 +78,11 @@ struct anon_vma {
 	uint64_t base_vpn;
 	int nr_mms, cap_mms;
 	struct mm_struct **mms;
-	uint64_t pages;             /* frames whose mapping is this anon_vma */
+	uint64_t pages; /* frames whose mapping is this anon_vma */
 };
 
 struct mm_registry {
-	struct anon_vma **anon_vmas;    /* indexed by id; 0 unused */
+	struct anon_vma **anon_vmas; /* indexed by id; 0 unused */
 	uint32_t nr_anon_vmas, cap_anon_vmas;
 	uint32_t next_mm_id;
 };
@@ -108,8 +108,8 @@ uint64_t mm_total_vm(const struct sim *s, const struct mm_struct *mm);
  * less the charged pages it replaces, and gets VM_ACCOUNT in *flags.
  * Returns 0 or -ENOMEM (nothing charged, nothing mapped).
  */
-int mmap_charge(struct sim *s, struct mm_struct *mm, uint64_t start, uint64_t end,
-		uint32_t *flags, const struct task *t);
+int mmap_charge(struct sim *s, struct mm_struct *mm, uint64_t start, uint64_t end, uint32_t *flags,
+		const struct task *t);
 
 /*
  * Inserts a VMA [start, end) (mmap with MAP_FIXED semantics: what was
@@ -134,8 +134,8 @@ void mm_merge_vmas(struct sim *s, struct mm_struct *mm);
  * and the child is charged for each VM_ACCOUNT VMA as the parent t asks.
  * NULL with *refused set when the commit charge is refused (fork fails
  * with ENOMEM), with it clear on host ENOMEM. */
-struct mm_struct *dup_mm(struct sim *s, struct mm_struct *old, int child_tgid,
-			 const struct task *t, bool *refused);
+struct mm_struct *dup_mm(struct sim *s, struct mm_struct *old, int child_tgid, const struct task *t,
+			 bool *refused);
 
 /* anon_vma handling (anon_vma_prepare(), anon_vma_fork()). */
 struct anon_vma *anon_vma_get(struct sim *s, uint32_t id);

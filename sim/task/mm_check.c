@@ -22,7 +22,7 @@
 
 struct walk {
 	struct sim *s;
-	uint32_t *count;        /* ptes seen per frame */
+	uint32_t *count; /* ptes seen per frame */
 	struct mm_struct *mm;
 	int bad;
 	char msg[256];
@@ -39,18 +39,19 @@ static void count_pte(void *ctx, uint64_t vpn, pte_t *e)
 
 	if (pfn >= w->s->mem.f.nr) {
 		if (!w->bad++)
-			snprintf(w->msg, sizeof(w->msg), "mm %u vpn %#llx maps pfn %u beyond memory",
-				 w->mm->id, (unsigned long long)vpn, pfn);
+			snprintf(w->msg, sizeof(w->msg),
+				 "mm %u vpn %#llx maps pfn %u beyond memory", w->mm->id,
+				 (unsigned long long)vpn, pfn);
 		return;
 	}
 	/* a huge PMD's entry i maps head + i of a compound page */
-	if ((p & PTE_HUGE) && !(w->s->mem.f.flags[pfn - (pfn_t)(vpn & 511)] & PG_head) &&
-	    !w->bad++)
-		snprintf(w->msg, sizeof(w->msg), "mm %u vpn %#llx maps pfn %u of a huge PMD whose "
-			 "head pfn %u is not a compound head", w->mm->id, (unsigned long long)vpn, pfn,
-			 pfn - (pfn_t)(vpn & 511));
+	if ((p & PTE_HUGE) && !(w->s->mem.f.flags[pfn - (pfn_t)(vpn & 511)] & PG_head) && !w->bad++)
+		snprintf(w->msg, sizeof(w->msg),
+			 "mm %u vpn %#llx maps pfn %u of a huge PMD whose "
+			 "head pfn %u is not a compound head",
+			 w->mm->id, (unsigned long long)vpn, pfn, pfn - (pfn_t)(vpn & 511));
 	if ((p & PTE_HUGE) && !(w->s->mem.f.flags[pfn] & PG_head))
-		return;   /* huge mappings count once, at the head */
+		return; /* huge mappings count once, at the head */
 	w->count[pfn]++;
 }
 
@@ -124,12 +125,15 @@ static int check_frames(struct sim *s, struct walk *w, struct nerr *err)
 		int nid = pfn_to_nid(&s->mem, pfn);
 
 		if (w->count[pfn] != f->mapcount[pfn])
-			rc = nerr_set(err, "--check: pfn %u has mapcount %u but %u ptes map it", pfn,
-				      f->mapcount[pfn], w->count[pfn]);
+			rc = nerr_set(err, "--check: pfn %u has mapcount %u but %u ptes map it",
+				      pfn, f->mapcount[pfn], w->count[pfn]);
 		else if (w->count[pfn] && (fl & PG_buddy))
 			rc = nerr_set(err, "--check: pfn %u is mapped and free", pfn);
 		else if (w->count[pfn] && !(fl & (PG_anon | PG_file)))
-			rc = nerr_set(err, "--check: pfn %u is mapped but neither anonymous nor page cache", pfn);
+			rc = nerr_set(
+				err,
+				"--check: pfn %u is mapped but neither anonymous nor page cache",
+				pfn);
 		if (rc)
 			break;
 		if (fl & PG_anon)
@@ -144,22 +148,27 @@ static int check_frames(struct sim *s, struct walk *w, struct nerr *err)
 
 			rmap_walk(s, pfn, rmap_count_one, &rc_);
 			if (rc_.found != w->count[pfn])
-				rc = nerr_set(err, "--check: pfn %u: reverse map finds %u of its %u mappings",
-					      pfn, rc_.found, w->count[pfn]);
+				rc = nerr_set(
+					err,
+					"--check: pfn %u: reverse map finds %u of its %u mappings",
+					pfn, rc_.found, w->count[pfn]);
 		}
 	}
 	for (int n = 0; n < nn && !rc; n++) {
 		const uint64_t *st = s->mem.nodes[n].stat;
 
 		if (st[NR_ANON_MAPPED] != anon[n])
-			rc = nerr_set(err, "--check: node %d NR_ANON_MAPPED %llu, frames say %llu", n,
-				      (unsigned long long)st[NR_ANON_MAPPED], (unsigned long long)anon[n]);
+			rc = nerr_set(err, "--check: node %d NR_ANON_MAPPED %llu, frames say %llu",
+				      n, (unsigned long long)st[NR_ANON_MAPPED],
+				      (unsigned long long)anon[n]);
 		else if (st[NR_FILE_PAGES] != file[n])
-			rc = nerr_set(err, "--check: node %d NR_FILE_PAGES %llu, frames say %llu", n,
-				      (unsigned long long)st[NR_FILE_PAGES], (unsigned long long)file[n]);
+			rc = nerr_set(err, "--check: node %d NR_FILE_PAGES %llu, frames say %llu",
+				      n, (unsigned long long)st[NR_FILE_PAGES],
+				      (unsigned long long)file[n]);
 		else if (st[NR_FILE_MAPPED] != mapped[n])
-			rc = nerr_set(err, "--check: node %d NR_FILE_MAPPED %llu, frames say %llu", n,
-				      (unsigned long long)st[NR_FILE_MAPPED], (unsigned long long)mapped[n]);
+			rc = nerr_set(err, "--check: node %d NR_FILE_MAPPED %llu, frames say %llu",
+				      n, (unsigned long long)st[NR_FILE_MAPPED],
+				      (unsigned long long)mapped[n]);
 	}
 	free(anon);
 	return rc;
@@ -190,8 +199,9 @@ static int check_commit(struct sim *s, struct nerr *err)
 		if (s->vfs->files[id] && s->vfs->files[id]->shmem)
 			pages += s->vfs->files[id]->acct_pages;
 	if (pages != vm_memory_committed(s))
-		return nerr_set(err, "--check: Committed_AS %llu pages, mappings and shmem say %llu",
-				(unsigned long long)vm_memory_committed(s), (unsigned long long)pages);
+		return nerr_set(
+			err, "--check: Committed_AS %llu pages, mappings and shmem say %llu",
+			(unsigned long long)vm_memory_committed(s), (unsigned long long)pages);
 	return 0;
 }
 

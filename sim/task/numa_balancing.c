@@ -78,8 +78,8 @@ static uint64_t align_up(uint64_t x, uint64_t a)
 
 /* The scan budget of one task_numa_work() call, in pages. */
 struct scan_budget {
-	int64_t pages;       /* scan_size_mb: counted only for chunks that changed a pte */
-	int64_t virtpages;   /* 8 x that of address space, changed or not */
+	int64_t pages;	   /* scan_size_mb: counted only for chunks that changed a pte */
+	int64_t virtpages; /* 8 x that of address space, changed or not */
 	uint64_t updated;
 };
 
@@ -123,7 +123,8 @@ uint64_t task_numa_work(struct sim *s, struct task *t)
 	uint64_t start = mm->numa_scan_offset;
 	int i;
 
-	b.pages = (int64_t)tun(&s->tun, TUN_NUMA_BALANCING_SCAN_SIZE_MB) << (20 - s->topo->page_shift);
+	b.pages = (int64_t)tun(&s->tun, TUN_NUMA_BALANCING_SCAN_SIZE_MB)
+		  << (20 - s->topo->page_shift);
 	b.virtpages = b.pages * 8;
 	if (!b.pages)
 		return 0;
@@ -193,7 +194,7 @@ void task_tick_numa(struct sim *s, struct task *t)
 	if (t->numab.work_pending || !numa_balancing_enabled(s) || !t->mm)
 		return;
 	init_scan_period(s, t);
-	if (!t->mm->numa_next_scan) {   /* init_numa_balancing(): the scan delay */
+	if (!t->mm->numa_next_scan) { /* init_numa_balancing(): the scan delay */
 		t->mm->numa_next_scan =
 			now + (uint64_t)tun(&s->tun, TUN_NUMA_BALANCING_SCAN_DELAY_MS) * NS_PER_MS;
 		return;
@@ -224,7 +225,8 @@ static bool pgdat_free_space_enough(struct sim *s, int nid)
 		const struct zone *zone = &pg->zones[z];
 
 		if (zone_populated(zone) &&
-		    zone_watermark_ok(zone, 0, wmark_pages(zone, WMARK_PROMO) + enough, ZONE_MOVABLE))
+		    zone_watermark_ok(zone, 0, wmark_pages(zone, WMARK_PROMO) + enough,
+				      ZONE_MOVABLE))
 			return true;
 	}
 	return false;
@@ -267,8 +269,7 @@ bool numa_promotion_rate_limit(struct sim *s, int nid, uint64_t rate_limit, unsi
  * period with what the rate limit allows in it and moves the hot
  * threshold one step (2 * ref_th / 16) down when they were more than
  * 110 %, up when less than 90 %, within [step, 2 * ref_th]. */
-void numa_promotion_adjust_threshold(struct sim *s, int nid, uint64_t rate_limit,
-				     uint64_t ref_th)
+void numa_promotion_adjust_threshold(struct sim *s, int nid, uint64_t rate_limit, uint64_t ref_th)
 {
 	struct pglist_data *pg = &s->mem.nodes[nid];
 	uint64_t now = now_ms(s), th_period = scan_max_ms(s);
@@ -283,7 +284,7 @@ void numa_promotion_adjust_threshold(struct sim *s, int nid, uint64_t rate_limit
 	uint64_t th = pg->nbp_threshold_ms ? pg->nbp_threshold_ms : ref_th;
 
 	if (diff_cand > ref_cand * 11 / 10)
-		th = th >= 2 * unit_th ? th - unit_th : unit_th;   /* max(th - unit_th, unit_th) */
+		th = th >= 2 * unit_th ? th - unit_th : unit_th; /* max(th - unit_th, unit_th) */
 	else if (diff_cand < ref_cand * 9 / 10)
 		th = th + unit_th < ref_th * 2 ? th + unit_th : ref_th * 2;
 	pg->nbp_th_nr_cand = nr_cand;
@@ -300,7 +301,7 @@ static bool should_promote(struct sim *s, pfn_t pfn, int dst_nid)
 	uint64_t def_th, rate_limit, th;
 
 	if (pgdat_free_space_enough(s, dst_nid)) {
-		pg->nbp_threshold_ms = 0;   /* workload changed: reset the threshold */
+		pg->nbp_threshold_ms = 0; /* workload changed: reset the threshold */
 		tiering_count(s, dst_nid, PGPROMOTE_CANDIDATE_NRL, 1);
 		return true;
 	}
@@ -314,14 +315,13 @@ static bool should_promote(struct sim *s, pfn_t pfn, int dst_nid)
 	return !numa_promotion_rate_limit(s, dst_nid, rate_limit, 1);
 }
 
-bool should_numa_migrate_memory(struct sim *s, struct task *t, pfn_t pfn, int src_nid,
-				int dst_nid)
+bool should_numa_migrate_memory(struct sim *s, struct task *t, pfn_t pfn, int src_nid, int dst_nid)
 {
 	uint16_t *slot = &s->mem.f.last_cpupid[pfn];
 	uint16_t last;
 
 	if (!s->topo->nodes[dst_nid].memory_bytes)
-		return false;   /* cannot migrate to a memoryless node */
+		return false; /* cannot migrate to a memoryless node */
 	/* Pages of slow tiers move by hot or cold, not private or shared. */
 	if (folio_use_access_time(s, pfn))
 		return should_promote(s, pfn, dst_nid);
@@ -356,8 +356,9 @@ static void update_task_scan_period(struct sim *s, struct task *t, uint64_t shar
 	int64_t slot, diff, period;
 
 	if (local + shared == 0 || nb->locality[2]) {
-		nb->scan_period_ms = nb->scan_period_ms * 2 < scan_max_ms(s) ? nb->scan_period_ms * 2
-									   : scan_max_ms(s);
+		nb->scan_period_ms = nb->scan_period_ms * 2 < scan_max_ms(s)
+					     ? nb->scan_period_ms * 2
+					     : scan_max_ms(s);
 		t->mm->numa_next_scan = sim_now(s) + nb->scan_period_ms * NS_PER_MS;
 		return;
 	}
@@ -417,9 +418,7 @@ static int idle_cpu_on(struct sim *s, const struct task *t, int nid)
 	int c;
 
 	cpus_and(&m, &s->topo->nodes[nid].cpus, &t->cpus_allowed);
-	for_each_cpu_mask(c, &m)
-		if (!s->tasks->cpu_load[c])
-			return c;
+	for_each_cpu_mask(c, &m) if (!s->tasks->cpu_load[c]) return c;
 	return -1;
 }
 
@@ -437,14 +436,15 @@ static void numa_migrate_preferred(struct sim *s, struct task *t)
 
 	if (nb->preferred_nid < 0)
 		return;
-	nb->migrate_retry = sim_now(s) + (interval < 1000 * NS_PER_MS ? interval : 1000 * NS_PER_MS);
+	nb->migrate_retry =
+		sim_now(s) + (interval < 1000 * NS_PER_MS ? interval : 1000 * NS_PER_MS);
 	if (task_node(s, t) == nb->preferred_nid || !tun(&s->tun, TUN_SIM_NUMA_BALANCING_PLACEMENT))
 		return;
 	cpu = idle_cpu_on(s, t, nb->preferred_nid);
 	if (cpu < 0)
 		return;
-	sim_explain(s, "  numa balancing: pid %d moves to cpu %d on its preferred node %d\n", t->pid,
-		    cpu, nb->preferred_nid);
+	sim_explain(s, "  numa balancing: pid %d moves to cpu %d on its preferred node %d\n",
+		    t->pid, cpu, nb->preferred_nid);
 	task_set_cpu(s, t, cpu);
 }
 

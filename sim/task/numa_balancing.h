@@ -89,8 +89,7 @@ bool numa_promotion_rate_limit(struct sim *s, int nid, uint64_t rate_limit, unsi
 /* Models numa_promotion_adjust_threshold() on node nid: rate_limit in
  * pages per second, ref_th the default hot threshold in ms; the result is
  * in s->mem.nodes[nid].nbp_threshold_ms. */
-void numa_promotion_adjust_threshold(struct sim *s, int nid, uint64_t rate_limit,
-				     uint64_t ref_th);
+void numa_promotion_adjust_threshold(struct sim *s, int nid, uint64_t rate_limit, uint64_t ref_th);
 /* jiffies_to_msecs(jiffies) truncated to the 16 bits last_cpupid holds
  * (PAGE_ACCESS_TIME_MASK of this model). */
 uint16_t numa_access_time(const struct sim *s);
@@ -112,8 +111,7 @@ uint64_t task_numa_work(struct sim *s, struct task *t);
  * Models should_numa_migrate_memory(): records t on dst_nid as the page's
  * last faulter and says whether a page on src_nid should move to dst_nid.
  */
-bool should_numa_migrate_memory(struct sim *s, struct task *t, pfn_t pfn, int src_nid,
-				int dst_nid);
+bool should_numa_migrate_memory(struct sim *s, struct task *t, pfn_t pfn, int src_nid, int dst_nid);
 
 /* Models task_numa_fault(): accounts a hinting fault of t on pages now
  * on mem_node; flags are TNF_*. */

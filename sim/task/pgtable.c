@@ -156,7 +156,7 @@ static void walk_leaf(struct pgtable *pt, struct pt_dir *d, unsigned i, uint64_t
 		if (!l->e[k])
 			continue;
 		fn(ctx, base + k, &l->e[k]);
-		if (!l->e[k]) {        /* the callback cleared it */
+		if (!l->e[k]) { /* the callback cleared it */
 			d->used[i]--;
 			pt->entries--;
 		}
@@ -193,7 +193,8 @@ static void walk_dir(struct pgtable *pt, struct pt_dir *d, uint64_t lo, uint64_t
  */
 static bool walk_sparse(struct pgtable *pt, uint64_t lo, uint64_t hi, pte_fn fn, void *ctx)
 {
-	uint64_t dlo = lo >> (PT_LEAF_BITS + PT_DIR_BITS), dhi = (hi - 1) >> (PT_LEAF_BITS + PT_DIR_BITS);
+	uint64_t dlo = lo >> (PT_LEAF_BITS + PT_DIR_BITS),
+		 dhi = (hi - 1) >> (PT_LEAF_BITS + PT_DIR_BITS);
 	size_t n = 0, pos = 0;
 	struct pt_dir **v = malloc((pt->dirs.nr ? pt->dirs.nr : 1) * sizeof(*v));
 	uint64_t key, val;
@@ -214,7 +215,8 @@ void pgtable_walk(struct pgtable *pt, uint64_t lo, uint64_t hi, pte_fn fn, void 
 {
 	if (hi <= lo)
 		return;
-	uint64_t dlo = lo >> (PT_LEAF_BITS + PT_DIR_BITS), dhi = (hi - 1) >> (PT_LEAF_BITS + PT_DIR_BITS);
+	uint64_t dlo = lo >> (PT_LEAF_BITS + PT_DIR_BITS),
+		 dhi = (hi - 1) >> (PT_LEAF_BITS + PT_DIR_BITS);
 
 	if (dhi - dlo >= pt->dirs.nslots && walk_sparse(pt, lo, hi, fn, ctx))
 		return;

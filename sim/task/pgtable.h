@@ -34,27 +34,39 @@ typedef uint64_t pte_t;
 
 enum {
 	PTE_PRESENT = 1u << 0,
-	PTE_WRITE = 1u << 1,      /* writable; clear on COW-shared pages */
-	PTE_YOUNG = 1u << 2,      /* accessed since the scanner last looked */
+	PTE_WRITE = 1u << 1, /* writable; clear on COW-shared pages */
+	PTE_YOUNG = 1u << 2, /* accessed since the scanner last looked */
 	PTE_DIRTY = 1u << 3,
-	PTE_ZERO = 1u << 4,       /* maps the shared zero page */
+	PTE_ZERO = 1u << 4, /* maps the shared zero page */
 	PTE_SWAP = 1u << 5,
 	PTE_MIGRATION = 1u << 6,
-	PTE_HUGE = 1u << 7,       /* part of a huge page mapping */
-	PTE_NUMA = 1u << 8,       /* NUMA hinting: inaccessible until the hinting fault */
+	PTE_HUGE = 1u << 7, /* part of a huge page mapping */
+	PTE_NUMA = 1u << 8, /* NUMA hinting: inaccessible until the hinting fault */
 };
 #define PTE_SHIFT 9
 #define PTE_FLAGS_MASK ((1ull << PTE_SHIFT) - 1)
 
-static inline uint64_t pte_val(pte_t p) { return p >> PTE_SHIFT; }
-static inline pte_t mk_pte(uint64_t v, unsigned flags) { return (v << PTE_SHIFT) | flags; }
-static inline bool pte_present(pte_t p) { return p & PTE_PRESENT; }
+static inline uint64_t pte_val(pte_t p)
+{
+	return p >> PTE_SHIFT;
+}
+static inline pte_t mk_pte(uint64_t v, unsigned flags)
+{
+	return (v << PTE_SHIFT) | flags;
+}
+static inline bool pte_present(pte_t p)
+{
+	return p & PTE_PRESENT;
+}
 /* A present entry that maps a real frame (not the zero page). */
-static inline bool pte_maps_frame(pte_t p) { return (p & (PTE_PRESENT | PTE_ZERO)) == PTE_PRESENT; }
+static inline bool pte_maps_frame(pte_t p)
+{
+	return (p & (PTE_PRESENT | PTE_ZERO)) == PTE_PRESENT;
+}
 
 #define PT_LEAF_BITS 9
 #define PT_LEAF_SIZE (1u << PT_LEAF_BITS)
-#define PT_DIR_BITS 9             /* leaves per directory: 1 GiB of 4 KiB pages */
+#define PT_DIR_BITS 9 /* leaves per directory: 1 GiB of 4 KiB pages */
 #define PT_DIR_SIZE (1u << PT_DIR_BITS)
 
 /* A leaf: exactly one 4 KiB host page of entries, so that a fully
@@ -69,27 +81,27 @@ struct pt_leaf {
  * entry per GiB, which stays in the host's first-level cache, and a
  * 4 KiB array per GiB, instead of a hash entry per 2 MiB. */
 struct pt_dir {
-	uint64_t key;                        /* leaf key >> PT_DIR_BITS */
+	uint64_t key; /* leaf key >> PT_DIR_BITS */
 	struct pt_leaf *leaf[PT_DIR_SIZE];
-	uint16_t used[PT_DIR_SIZE];          /* non-zero entries per leaf */
+	uint16_t used[PT_DIR_SIZE];	     /* non-zero entries per leaf */
 	uint64_t in_chunk[PT_DIR_SIZE / 64]; /* leaf i carved from a chunk (pgtable.c) */
 };
 
 struct pgtable {
-	struct hashmap dirs;      /* key >> PT_DIR_BITS -> struct pt_dir * (core/hashmap.h) */
+	struct hashmap dirs; /* key >> PT_DIR_BITS -> struct pt_dir * (core/hashmap.h) */
 	uint64_t nleaves;
-	struct pt_leaf *last;     /* cache of the last leaf found */
-	uint64_t last_key;        /* its key + 1 (0 = none) */
-	struct pt_dir *last_dir;  /* cache of the last directory found */
-	uint64_t last_dir_key;    /* its key + 1 (0 = none) */
-	uint64_t entries;         /* non-zero entries in all leaves */
+	struct pt_leaf *last;	 /* cache of the last leaf found */
+	uint64_t last_key;	 /* its key + 1 (0 = none) */
+	struct pt_dir *last_dir; /* cache of the last directory found */
+	uint64_t last_dir_key;	 /* its key + 1 (0 = none) */
+	uint64_t entries;	 /* non-zero entries in all leaves */
 	/* Leaves past the first PT_DIR_SIZE come from 2 MiB chunks advised
 	 * to be host huge pages: random lookups over a large mapping then
 	 * take one host TLB entry per 512 leaves, not one per leaf. */
 	void **chunks;
 	size_t nchunks;
-	unsigned chunk_free;      /* leaves left in chunks[nchunks - 1] */
-	bool *oom;                /* the simulation's host_oom (core/hostmem.h) */
+	unsigned chunk_free; /* leaves left in chunks[nchunks - 1] */
+	bool *oom;	     /* the simulation's host_oom (core/hostmem.h) */
 };
 
 void pgtable_init(struct pgtable *pt);

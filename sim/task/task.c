@@ -167,9 +167,8 @@ int sched_pick_cpu(struct sim *s, const cpumask_t *allowed)
 	cpumask_t m;
 
 	cpus_and(&m, &topo->nodes[best_node].cpus, allowed);
-	for_each_cpu_mask(c, &m)
-		if (best_cpu < 0 || tt->cpu_load[c] < tt->cpu_load[best_cpu])
-			best_cpu = c;
+	for_each_cpu_mask(c, &m) if (best_cpu < 0 || tt->cpu_load[c] < tt->cpu_load[best_cpu])
+		best_cpu = c;
 	return best_cpu;
 }
 
@@ -181,7 +180,7 @@ void task_exit(struct sim *s, struct task *t, enum task_state how)
 
 	task_set_cpu(s, t, -1);
 	t->state = how;
-	t->cpu = cpu;   /* kept for reports; no longer counted as load */
+	t->cpu = cpu; /* kept for reports; no longer counted as load */
 	t->ended_at = sim_now(s);
 	if (t->mm) {
 		mm_put(s, t->mm);

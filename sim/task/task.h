@@ -31,59 +31,59 @@ extern const char *const task_state_names[];
  * kernel/sched/fair.c); see task/numa_balancing.h. Zero-initialised
  * except preferred_nid, which task_create() sets to -1. */
 struct task_numab {
-	bool work_pending;          /* task_numa_work() is queued as an event */
-	int preferred_nid;          /* numa_preferred_nid, -1 = NUMA_NO_NODE */
-	unsigned scan_seq;          /* numa_scan_seq: the mm's scan pass seen last */
-	uint64_t scan_period_ms;    /* numa_scan_period; 0 until the first tick */
-	uint64_t migrate_retry;     /* numa_migrate_retry, ns */
-	uint64_t *faults;           /* NUMA_MEM then NUMA_MEMBUF, nr_nodes each; NULL until a hint fault */
-	uint64_t fault_types[2];    /* this window's shared [0] and private [1] faults */
-	uint64_t locality[3];       /* numa_faults_locality: remote, local, failed migrations */
-	uint64_t pages_migrated;    /* numa_pages_migrated */
+	bool work_pending;	 /* task_numa_work() is queued as an event */
+	int preferred_nid;	 /* numa_preferred_nid, -1 = NUMA_NO_NODE */
+	unsigned scan_seq;	 /* numa_scan_seq: the mm's scan pass seen last */
+	uint64_t scan_period_ms; /* numa_scan_period; 0 until the first tick */
+	uint64_t migrate_retry;	 /* numa_migrate_retry, ns */
+	uint64_t *faults; /* NUMA_MEM then NUMA_MEMBUF, nr_nodes each; NULL until a hint fault */
+	uint64_t fault_types[2]; /* this window's shared [0] and private [1] faults */
+	uint64_t locality[3];	 /* numa_faults_locality: remote, local, failed migrations */
+	uint64_t pages_migrated; /* numa_pages_migrated */
 };
 
 struct task {
 	int pid;
-	int tgid;                   /* process id: the pid of the group leader */
+	int tgid; /* process id: the pid of the group leader */
 	int ppid;
 	int uid;
 	char comm[TASK_COMM_LEN];
-	int cpu;                    /* current CPU */
-	cpumask_t cpus_allowed;     /* sched_setaffinity() mask */
-	struct mm_struct *mm;       /* NULL once exited */
-	struct mempolicy *mempolicy;/* task policy, NULL = default (local) */
-	struct cpuset *cpuset;      /* NULL = the root cpuset */
-	nodemask_t mems_allowed;    /* cpuset's effective mems, cached */
+	int cpu;		     /* current CPU */
+	cpumask_t cpus_allowed;	     /* sched_setaffinity() mask */
+	struct mm_struct *mm;	     /* NULL once exited */
+	struct mempolicy *mempolicy; /* task policy, NULL = default (local) */
+	struct cpuset *cpuset;	     /* NULL = the root cpuset */
+	nodemask_t mems_allowed;     /* cpuset's effective mems, cached */
 	enum task_state state;
-	int il_prev;                /* last node used by task interleave */
-	unsigned il_weight;         /* weighted interleave: pages left on il_prev */
-	int mem_spread_rotor;       /* cpuset_mem_spread_node(): last node, -1 none yet */
-	uint64_t busy_until;        /* when the task's previous record finished */
+	int il_prev;	      /* last node used by task interleave */
+	unsigned il_weight;   /* weighted interleave: pages left on il_prev */
+	int mem_spread_rotor; /* cpuset_mem_spread_node(): last node, -1 none yet */
+	uint64_t busy_until;  /* when the task's previous record finished */
 	uint64_t created_at, ended_at;
 	/* accounting */
 	uint64_t acc_local, acc_remote;
-	u128 acc_latency_ps;        /* latency in picoseconds: exact (core/u128.h) */
+	u128 acc_latency_ps; /* latency in picoseconds: exact (core/u128.h) */
 	uint64_t faults, stall_ns, migrate_wait_ns;
-	uint64_t bw_stall_ns;       /* time added by interconnect contention (model.md §8) */
-	uint64_t skipped;           /* records skipped after exit or OOM kill */
+	uint64_t bw_stall_ns; /* time added by interconnect contention (model.md §8) */
+	uint64_t skipped;     /* records skipped after exit or OOM kill */
 	struct task_numab numab;
 	/* result of the most recent system call (for expect rc/status) */
-	int last_rc;                /* 0, a count, or -errno */
+	int last_rc; /* 0, a count, or -errno */
 	bool has_last;
 	int *last_status;
 	uint64_t nr_last_status;
 	int last_line;
 	/* task table bookkeeping */
-	uint32_t order;             /* creation order, for reports */
+	uint32_t order; /* creation order, for reports */
 };
 
 struct task_table {
-	bool *oom;                  /* the simulation's host_oom (core/hostmem.h) */
-	struct task **by_order;     /* every task ever created, in order */
+	bool *oom;		/* the simulation's host_oom (core/hostmem.h) */
+	struct task **by_order; /* every task ever created, in order */
 	uint32_t nr, cap;
-	struct hashmap by_pid;      /* pid -> struct task * (core/hashmap.h) */
-	unsigned *cpu_load;         /* running tasks per CPU */
-	unsigned *node_load;        /* running tasks per node */
+	struct hashmap by_pid; /* pid -> struct task * (core/hashmap.h) */
+	unsigned *cpu_load;    /* running tasks per CPU */
+	unsigned *node_load;   /* running tasks per node */
 };
 
 int tasks_init(struct sim *s);

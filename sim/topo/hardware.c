@@ -13,8 +13,7 @@ static void print_node_cpus(const struct topo_node *n, FILE *out)
 {
 	int c;
 
-	for_each_cpu_mask(c, &n->cpus)
-		fprintf(out, " %d", c);
+	for_each_cpu_mask(c, &n->cpus) fprintf(out, " %d", c);
 	fputc('\n', out);
 }
 
@@ -44,7 +43,8 @@ void topo_print_hardware(const struct topology *t, const uint64_t *free_bytes, F
 
 		fprintf(out, "node %d cpus:", i);
 		print_node_cpus(n, out);
-		fprintf(out, "node %d size: %llu MB\n", i, (unsigned long long)(n->memory_bytes >> 20));
+		fprintf(out, "node %d size: %llu MB\n", i,
+			(unsigned long long)(n->memory_bytes >> 20));
 		fprintf(out, "node %d free: %llu MB\n", i, (unsigned long long)(fr >> 20));
 	}
 	print_distances(t, out);

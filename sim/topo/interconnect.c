@@ -63,8 +63,8 @@ struct interconnect *ic_create(const struct topology *t)
 	ic->hops = calloc(n, sizeof(*ic->hops));
 	ic->dist = calloc(n, sizeof(*ic->dist));
 	ic->done = calloc(n, 1);
-	if (!ic->links || !ic->touched || !ic->last_link || !ic->routed || !ic->hops ||
-	    !ic->dist || !ic->done) {
+	if (!ic->links || !ic->touched || !ic->last_link || !ic->routed || !ic->hops || !ic->dist ||
+	    !ic->done) {
 		ic_free(ic);
 		return NULL;
 	}
@@ -249,8 +249,7 @@ uint64_t ic_settle(struct interconnect *ic, uint64_t start_ns, uint64_t cost_ns)
 	return extra;
 }
 
-uint64_t ic_transfer(struct interconnect *ic, int from, int to, uint64_t bytes,
-		     uint64_t ready_ns)
+uint64_t ic_transfer(struct interconnect *ic, int from, int to, uint64_t bytes, uint64_t ready_ns)
 {
 	const int32_t *row;
 	uint64_t done_ps = ns_to_ps(ready_ns);

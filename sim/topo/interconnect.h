@@ -35,28 +35,28 @@
 #include "topo/topo.h"
 
 struct ic_link {
-	int from, to;               /* data flows from -> to */
-	int decl;                   /* index in topology.links */
-	double GBps;                /* bytes per ns */
-	uint64_t busy_until_ps;     /* end of the last transfer booked */
-	uint64_t busy_ps;           /* time spent transferring, over the run */
-	uint64_t bytes;             /* bytes moved, over the run */
-	uint64_t pending;           /* bytes of the running record, not booked yet */
+	int from, to;		/* data flows from -> to */
+	int decl;		/* index in topology.links */
+	double GBps;		/* bytes per ns */
+	uint64_t busy_until_ps; /* end of the last transfer booked */
+	uint64_t busy_ps;	/* time spent transferring, over the run */
+	uint64_t bytes;		/* bytes moved, over the run */
+	uint64_t pending;	/* bytes of the running record, not booked yet */
 };
 
 struct interconnect {
 	const struct topology *topo;
-	uint32_t cacheline;         /* bytes one access moves (topology cacheline_bytes) */
-	int nr_links;               /* directed links: twice topology.nr_links */
-	struct ic_link *links;      /* 2i: a->b of topology.links[i]; 2i+1: b->a */
-	int *adj_start, *adj;       /* directed links leaving node n: adj[adj_start[n]..adj_start[n+1]) */
-	int32_t *last_link;         /* [from * nr_nodes + to]: last link of the route, -1 none */
-	uint8_t *routed;            /* per source node: its row of last_link is computed */
-	uint32_t *hops, *dist;      /* scratch for route_from() */
+	uint32_t cacheline;    /* bytes one access moves (topology cacheline_bytes) */
+	int nr_links;	       /* directed links: twice topology.nr_links */
+	struct ic_link *links; /* 2i: a->b of topology.links[i]; 2i+1: b->a */
+	int *adj_start, *adj; /* directed links leaving node n: adj[adj_start[n]..adj_start[n+1]) */
+	int32_t *last_link;   /* [from * nr_nodes + to]: last link of the route, -1 none */
+	uint8_t *routed;      /* per source node: its row of last_link is computed */
+	uint32_t *hops, *dist; /* scratch for route_from() */
 	uint8_t *done;
-	int *touched;               /* links with pending bytes */
+	int *touched; /* links with pending bytes */
 	int nr_touched;
-	uint64_t stall_ns;          /* time added to records and copies by link contention */
+	uint64_t stall_ns; /* time added to records and copies by link contention */
 };
 
 /* NULL when out of memory; t must declare links and outlive the result. */
@@ -85,8 +85,7 @@ uint64_t ic_settle(struct interconnect *ic, uint64_t start_ns, uint64_t cost_ns)
  * Books bytes from -> to, ready at ready_ns, at once; returns when the
  * transfer completes (ready_ns when nothing crosses a link).
  */
-uint64_t ic_transfer(struct interconnect *ic, int from, int to, uint64_t bytes,
-		     uint64_t ready_ns);
+uint64_t ic_transfer(struct interconnect *ic, int from, int to, uint64_t bytes, uint64_t ready_ns);
 
 /* The run's length for utilisation: now, or later if a link is still busy. */
 uint64_t ic_span_ns(const struct interconnect *ic, uint64_t now_ns);

@@ -38,8 +38,8 @@ struct loader {
 	struct topology *t;
 };
 
-__attribute__((format(printf, 3, 4)))
-static int bad(struct loader *L, const char *where, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int bad(struct loader *L, const char *where,
+						     const char *fmt, ...)
 {
 	char msg[NERR_MSG_MAX];
 	va_list ap;
@@ -53,13 +53,21 @@ static int bad(struct loader *L, const char *where, const char *fmt, ...)
 static const char *json_kind(const json_t *j)
 {
 	switch (json_typeof(j)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "an array";
-	case JSON_STRING: return "a string";
-	case JSON_INTEGER: return "an integer";
-	case JSON_REAL: return "a real number";
-	case JSON_TRUE: case JSON_FALSE: return "a boolean";
-	default: return "null";
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+		return "an integer";
+	case JSON_REAL:
+		return "a real number";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "a boolean";
+	default:
+		return "null";
 	}
 }
 
@@ -69,13 +77,13 @@ static void jpath(char *buf, const char *where, const char *key)
 }
 
 /* Rejects keys not in `known` (NULL-terminated), naming the known ones. */
-static int check_keys(struct loader *L, json_t *obj, const char *where,
-		      const char *const *known)
+static int check_keys(struct loader *L, json_t *obj, const char *where, const char *const *known)
 {
 	const char *key;
 	json_t *v;
 
-	json_object_foreach(obj, key, v) {
+	json_object_foreach(obj, key, v)
+	{
 		const char *const *k = known;
 		char list[256] = "", at[JPATH_MAX];
 
@@ -106,8 +114,8 @@ static int want_type(struct loader *L, json_t *j, json_type type, const char *wh
 }
 
 /* An integer in [lo, hi]. */
-static int get_int(struct loader *L, json_t *j, const char *where, long long lo,
-		   long long hi, long long *out)
+static int get_int(struct loader *L, json_t *j, const char *where, long long lo, long long hi,
+		   long long *out)
 {
 	if (want_type(L, j, JSON_INTEGER, where, "an integer"))
 		return -1;
@@ -131,7 +139,8 @@ static int get_size(struct loader *L, json_t *j, const char *where, uint64_t *ou
 		return 0;
 	}
 	if (!json_is_string(j))
-		return bad(L, where, "expected a size (bytes, or a string such as \"256MiB\"), got %s",
+		return bad(L, where,
+			   "expected a size (bytes, or a string such as \"256MiB\"), got %s",
 			   json_kind(j));
 	if (parse_size(json_string_value(j), out, why, sizeof(why)))
 		return bad(L, where, "%s", why);
@@ -152,8 +161,8 @@ static int get_string(struct loader *L, json_t *j, const char *where, char **out
  * 0 for a page: 1e-300 MB/s would overflow the cast, 1e-10 MB/s gave a
  * negative sim_time_ns.
  */
-static int get_positive_number(struct loader *L, json_t *j, const char *where, double lo,
-			       double hi, double *out)
+static int get_positive_number(struct loader *L, json_t *j, const char *where, double lo, double hi,
+			       double *out)
 {
 	if (!json_is_number(j))
 		return bad(L, where, "expected a number, got %s", j ? json_kind(j) : "nothing");
@@ -191,8 +200,7 @@ static int load_header(struct loader *L, json_t *root)
 	if (get_string(L, json_object_get(root, "name"), "name", &t->name))
 		return -1;
 	j = json_object_get(root, "description");
-	if (j ? get_string(L, j, "description", &t->description)
-	      : !(t->description = strdup("")))
+	if (j ? get_string(L, j, "description", &t->description) : !(t->description = strdup("")))
 		return -1;
 	if (load_page_size(L, root))
 		return -1;
@@ -248,10 +256,12 @@ static int load_device(struct loader *L, json_t *j, int i)
 	if (device_type(L, json_object_get(j, "type"), at, &d->type))
 		return -1;
 	jpath(at, where, "read_MBps");
-	if ((v = json_object_get(j, "read_MBps")) && get_positive_number(L, v, at, TOPO_MBPS_MIN, TOPO_MBPS_MAX, &d->read_MBps))
+	if ((v = json_object_get(j, "read_MBps")) &&
+	    get_positive_number(L, v, at, TOPO_MBPS_MIN, TOPO_MBPS_MAX, &d->read_MBps))
 		return -1;
 	jpath(at, where, "write_MBps");
-	if ((v = json_object_get(j, "write_MBps")) && get_positive_number(L, v, at, TOPO_MBPS_MIN, TOPO_MBPS_MAX, &d->write_MBps))
+	if ((v = json_object_get(j, "write_MBps")) &&
+	    get_positive_number(L, v, at, TOPO_MBPS_MIN, TOPO_MBPS_MAX, &d->write_MBps))
 		return -1;
 	return 0;
 }
@@ -270,7 +280,7 @@ static int load_devices(struct loader *L, json_t *root)
 		return bad(L, "devices", "out of memory");
 	for (size_t i = 0; i < json_array_size(arr); i++) {
 		t->devices[i].node = -1;
-		t->nr_devices = (int)i + 1;     /* so topo_free() sees the name */
+		t->nr_devices = (int)i + 1; /* so topo_free() sees the name */
 		if (load_device(L, json_array_get(arr, i), (int)i))
 			return -1;
 	}
@@ -304,7 +314,9 @@ static int load_cpus(struct loader *L, json_t *j, const char *where, cpumask_t *
 	if (json_is_array(j))
 		return cpus_from_array(L, j, where, m);
 	if (!json_is_string(j))
-		return j ? bad(L, where, "expected a cpu list string (\"0-3,8\") or an array of cpu ids, got %s",
+		return j ? bad(L, where,
+			       "expected a cpu list string (\"0-3,8\") or an array of cpu ids, got "
+			       "%s",
 			       json_kind(j))
 			 : bad(L, where, "missing (use \"\" for a node without CPUs)");
 	if (bm_parselist(json_string_value(j), m->w, CPUMASK_BITS, NS_MAX_CPUS, why, sizeof(why)))
@@ -317,7 +329,8 @@ static int claim_cpus(struct loader *L, struct topo_node *n, int *cpu_owner, con
 {
 	int c;
 
-	for_each_cpu_mask(c, &n->cpus) {
+	for_each_cpu_mask(c, &n->cpus)
+	{
 		if (cpu_owner[c] >= 0)
 			return bad(L, where, "cpu %d is already in node %d", c, cpu_owner[c]);
 		cpu_owner[c] = n->id;
@@ -354,7 +367,8 @@ static int load_zones(struct loader *L, json_t *j, const char *where, struct top
 	}
 	if (want_type(L, j, JSON_OBJECT, where, "an object of zone name to size"))
 		return -1;
-	json_object_foreach(j, key, v) {
+	json_object_foreach(j, key, v)
+	{
 		char at[JPATH_MAX];
 		int z = zone_index(key);
 		uint64_t bytes;
@@ -365,7 +379,8 @@ static int load_zones(struct loader *L, json_t *j, const char *where, struct top
 		if (get_size(L, v, at, &bytes) || page_multiple(L, bytes, at))
 			return -1;
 		if (bytes > n->memory_bytes - sum)
-			return bad(L, where, "zones add up to more than the node's memory (%llu bytes)",
+			return bad(L, where,
+				   "zones add up to more than the node's memory (%llu bytes)",
 				   (unsigned long long)n->memory_bytes);
 		n->zone_bytes[z] = bytes;
 		sum += bytes;
@@ -422,13 +437,14 @@ static int load_adistance(struct loader *L, json_t *j, const char *at, struct to
 			   TOPO_ADISTANCE_DRAM, json_is_string(j) ? "a string" : "a non-integer");
 	v = json_integer_value(j);
 	if (v < 0 || v > TOPO_ADISTANCE_MAX)
-		return bad(L, at, "abstract distance must be 0..%d, got %lld", TOPO_ADISTANCE_MAX, v);
+		return bad(L, at, "abstract distance must be 0..%d, got %lld", TOPO_ADISTANCE_MAX,
+			   v);
 	n->adistance = (int)v;
 	return 0;
 }
 
-static int load_node_body(struct loader *L, json_t *j, const char *where,
-			  struct topo_node *n, int *cpu_owner)
+static int load_node_body(struct loader *L, json_t *j, const char *where, struct topo_node *n,
+			  int *cpu_owner)
 {
 	char at[JPATH_MAX];
 	json_t *mem = json_object_get(j, "memory");
@@ -462,8 +478,8 @@ static int load_node_body(struct loader *L, json_t *j, const char *where,
 /* First pass: every element is an object with a fresh id in 0..N-1. */
 static int check_node_ids(struct loader *L, json_t *arr, int *slot)
 {
-	static const char *const known[] = {"id", "cpus", "memory", "zones", "devices", "adistance",
-					      "reserved", NULL};
+	static const char *const known[] = {"id",      "cpus",	    "memory",	"zones",
+					    "devices", "adistance", "reserved", NULL};
 	int nr = (int)json_array_size(arr);
 	char where[JPATH_MAX], at[JPATH_MAX];
 
@@ -501,8 +517,10 @@ static int check_total_frames(struct loader *L, const int *slot)
 		frames += L->t->nodes[id].memory_bytes >> L->t->page_shift;
 		if (frames > TOPO_MAX_FRAMES) {
 			snprintf(at, sizeof(at), "nodes[%d].memory", slot[id]);
-			return bad(L, at, "total memory is more than numasim can simulate "
-				   "(32-bit frame numbers: at most %llu frames of %u bytes, about %llu GiB)",
+			return bad(L, at,
+				   "total memory is more than numasim can simulate "
+				   "(32-bit frame numbers: at most %llu frames of %u bytes, about "
+				   "%llu GiB)",
 				   (unsigned long long)TOPO_MAX_FRAMES, L->t->page_size,
 				   (unsigned long long)((TOPO_MAX_FRAMES * L->t->page_size) >> 30));
 		}
@@ -520,7 +538,7 @@ static int build_cpu_map(struct loader *L, const int *cpu_owner)
 	for (int c = 0; c < NS_MAX_CPUS; c++)
 		if (cpu_owner[c] >= 0)
 			hi = c;
-	if (hi < 0)   /* tasks would run on "cpu -1" */
+	if (hi < 0) /* tasks would run on "cpu -1" */
 		return bad(L, "nodes", "no node has a CPU");
 	t->nr_cpus = hi + 1;
 	t->cpu_node = malloc(sizeof(int) * (size_t)(t->nr_cpus + 1));
@@ -540,8 +558,8 @@ static int load_nodes_from(struct loader *L, json_t *arr, int *slot, int *cpu_ow
 	for (int id = 0; id < t->nr_nodes; id++) {
 		t->nodes[id].id = id;
 		snprintf(where, sizeof(where), "nodes[%d]", slot[id]);
-		if (load_node_body(L, json_array_get(arr, (size_t)slot[id]), where,
-				   &t->nodes[id], cpu_owner))
+		if (load_node_body(L, json_array_get(arr, (size_t)slot[id]), where, &t->nodes[id],
+				   cpu_owner))
 			return -1;
 	}
 	if (check_total_frames(L, slot))
@@ -571,7 +589,7 @@ static int load_nodes(struct loader *L, json_t *root)
 	if (!t->nodes || !slot || !cpu_owner) {
 		rc = bad(L, "nodes", "out of memory");
 	} else {
-		memset(slot, 0xff, nr * sizeof(int));          /* all -1 */
+		memset(slot, 0xff, nr * sizeof(int)); /* all -1 */
 		memset(cpu_owner, 0xff, NS_MAX_CPUS * sizeof(int));
 		rc = load_nodes_from(L, arr, slot, cpu_owner);
 	}
@@ -594,7 +612,8 @@ static int load_distance(struct loader *L, json_t *v, int i, int k)
 	if (i == k && d != DISTANCE_LOCAL)
 		return bad(L, at, "local distance must be %d, got %lld", DISTANCE_LOCAL, d);
 	if (i != k && (d <= DISTANCE_LOCAL || d > DISTANCE_UNREACHABLE))
-		return bad(L, at, "remote distance must be 11..254, or 255 for unreachable, got %lld", d);
+		return bad(L, at,
+			   "remote distance must be 11..254, or 255 for unreachable, got %lld", d);
 	L->t->distance[i * L->t->nr_nodes + k] = (uint8_t)d;
 	return 0;
 }
@@ -610,7 +629,8 @@ static void warn_asymmetric(struct loader *L)
 				continue;
 			t->asymmetric = true;
 			nwarn(L->warn, L->warn_ctx,
-			      "%s: distances: asymmetric SLIT (distances[%d][%d] is %d, distances[%d][%d] is %d); "
+			      "%s: distances: asymmetric SLIT (distances[%d][%d] is %d, "
+			      "distances[%d][%d] is %d); "
 			      "used as given, as Linux does",
 			      L->path, i, k, topo_distance(t, i, k), k, i, topo_distance(t, k, i));
 			return;
@@ -640,8 +660,8 @@ static int load_distances(struct loader *L, json_t *root)
 		if (want_type(L, row, JSON_ARRAY, at, "an array"))
 			return -1;
 		if (json_array_size(row) != (size_t)n)
-			return bad(L, at, "expected %d entries (the table is %dx%d), got %zu", n, n, n,
-				   json_array_size(row));
+			return bad(L, at, "expected %d entries (the table is %dx%d), got %zu", n, n,
+				   n, json_array_size(row));
 		for (int k = 0; k < n; k++)
 			if (load_distance(L, json_array_get(row, (size_t)k), i, k))
 				return -1;
@@ -671,7 +691,8 @@ static int load_link(struct loader *L, json_t *j, int i)
 	if (a == b)
 		return bad(L, at, "a link joins two different nodes, got %lld and %lld", a, b);
 	jpath(at, where, "GBps");
-	if (get_positive_number(L, json_object_get(j, "GBps"), at, TOPO_GBPS_MIN, TOPO_GBPS_MAX, &lk->GBps))
+	if (get_positive_number(L, json_object_get(j, "GBps"), at, TOPO_GBPS_MIN, TOPO_GBPS_MAX,
+				&lk->GBps))
 		return -1;
 	lk->a = (int)a;
 	lk->b = (int)b;
@@ -679,7 +700,8 @@ static int load_link(struct loader *L, json_t *j, int i)
 		const struct topo_link *o = &L->t->links[k];
 
 		if ((o->a == a && o->b == b) || (o->a == b && o->b == a))
-			return bad(L, where, "link %lld-%lld is also interconnect.links[%d]", a, b, k);
+			return bad(L, where, "link %lld-%lld is also interconnect.links[%d]", a, b,
+				   k);
 	}
 	return 0;
 }
@@ -723,7 +745,8 @@ static int check_links_connect(struct loader *L)
 			free(parent);
 			return bad(L, "interconnect.links",
 				   "no path between node %d and node %d (with links, every node "
-				   "with CPUs or memory must be reachable from every other)", a, b);
+				   "with CPUs or memory must be reachable from every other)",
+				   a, b);
 		}
 	}
 	free(parent);
@@ -774,22 +797,21 @@ static int load_interconnect(struct loader *L, json_t *root)
 static int load_root(struct loader *L, json_t *root)
 {
 	static const char *const known[] = {
-		"name", "description", "page_size", "local_latency_ns", "nodes",
-		"distances", "devices", "interconnect", NULL,
+		"name",	   "description",  "page_size", "local_latency_ns", "nodes", "distances",
+		"devices", "interconnect", NULL,
 	};
 
 	if (!json_is_object(root))
-		return nerr_set(L->err, "%s: the topology must be a JSON object, got %s",
-				L->path, json_kind(root));
-	if (check_keys(L, root, "", known) || load_header(L, root) ||
-	    load_devices(L, root) || load_nodes(L, root) || load_distances(L, root) ||
-	    load_interconnect(L, root))
+		return nerr_set(L->err, "%s: the topology must be a JSON object, got %s", L->path,
+				json_kind(root));
+	if (check_keys(L, root, "", known) || load_header(L, root) || load_devices(L, root) ||
+	    load_nodes(L, root) || load_distances(L, root) || load_interconnect(L, root))
 		return -1;
 	return 0;
 }
 
-int topo_load_string(const char *text, const char *path, struct topology **out,
-		     struct nerr *err, nwarn_fn warn, void *warn_ctx)
+int topo_load_string(const char *text, const char *path, struct topology **out, struct nerr *err,
+		     nwarn_fn warn, void *warn_ctx)
 {
 	struct loader L = {path, err, warn, warn_ctx, NULL};
 	json_error_t jerr;
@@ -838,7 +860,9 @@ static char *read_file(const char *path, struct nerr *err)
 	}
 	if (!buf || ferror(f) || len + 1 >= cap) {
 		nerr_set(err, "%s: cannot read: %s", path,
-			 !buf ? "out of memory" : ferror(f) ? strerror(errno) : "file too large");
+			 !buf	     ? "out of memory"
+			 : ferror(f) ? strerror(errno)
+				     : "file too large");
 		free(buf);
 		fclose(f);
 		return NULL;
@@ -853,8 +877,8 @@ static char *read_file(const char *path, struct nerr *err)
 	return buf;
 }
 
-int topo_load(const char *path, struct topology **out, struct nerr *err,
-	      nwarn_fn warn, void *warn_ctx)
+int topo_load(const char *path, struct topology **out, struct nerr *err, nwarn_fn warn,
+	      void *warn_ctx)
 {
 	char *text = read_file(path, err);
 	int rc;
@@ -910,7 +934,7 @@ int topo_resolve(const char *name, char *buf, size_t len, struct nerr *err)
 	if (is_file(name) || looks_like_path) {
 		if (snprintf(buf, len, "%s", name) >= (int)len)
 			return nerr_set(err, "numasim: topology path too long");
-		return 0;   /* a missing path is reported by topo_load(), naming it */
+		return 0; /* a missing path is reported by topo_load(), naming it */
 	}
 	if (plain_name(name)) {
 		snprintf(buf, len, "%s/topologies/%s.json", numasim_datadir(), name);
@@ -921,6 +945,8 @@ int topo_resolve(const char *name, char *buf, size_t len, struct nerr *err)
 
 	snprintf(dir, sizeof(dir), "%s/topologies", numasim_datadir());
 	suggest_hint(suggest_in_dir(name, dir, ".json", near, sizeof(near)), hint, sizeof(hint));
-	return nerr_set(err, "numasim: unknown topology '%s'%s (not a file, not a shipped topology; "
-			"see docs/topologies.md)", name, hint);
+	return nerr_set(err,
+			"numasim: unknown topology '%s'%s (not a file, not a shipped topology; "
+			"see docs/topologies.md)",
+			name, hint);
 }

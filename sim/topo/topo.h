@@ -18,7 +18,7 @@
 
 /* Zone types in the kernel's order (enum zone_type, include/linux/mmzone.h). */
 enum zone_type { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, ZONE_MOVABLE, MAX_NR_ZONES };
-extern const char *const zone_names[MAX_NR_ZONES];   /* "DMA", "DMA32", "Normal", "Movable" */
+extern const char *const zone_names[MAX_NR_ZONES]; /* "DMA", "DMA32", "Normal", "Movable" */
 
 #define DISTANCE_LOCAL 10
 #define DISTANCE_UNREACHABLE 255
@@ -28,11 +28,11 @@ struct topo_node {
 	cpumask_t cpus;
 	unsigned nr_cpus;
 	uint64_t memory_bytes;
-	uint64_t zone_bytes[MAX_NR_ZONES];   /* 0 where the zone is absent */
-	uint64_t reserved_bytes;               /* held at boot besides the memmap (sim.boot_memmap) */
+	uint64_t zone_bytes[MAX_NR_ZONES]; /* 0 where the zone is absent */
+	uint64_t reserved_bytes;	   /* held at boot besides the memmap (sim.boot_memmap) */
 	int nr_devices;
-	int *devices;                          /* indices into topology.devices */
-	int adistance;                         /* abstract distance (memory tier = adistance >> 7) */
+	int *devices;  /* indices into topology.devices */
+	int adistance; /* abstract distance (memory tier = adistance >> 7) */
 };
 
 /* MEMTIER_ADISTANCE_DRAM of include/linux/memory-tiers.h: 4.5 chunks of 128. */
@@ -52,8 +52,8 @@ enum device_type { DEVICE_BLOCK, DEVICE_NET, DEVICE_OTHER };
 struct topo_device {
 	char *name;
 	enum device_type type;
-	double read_MBps, write_MBps;          /* 0 when not given */
-	int node;                              /* attached node, -1 if none */
+	double read_MBps, write_MBps; /* 0 when not given */
+	int node;		      /* attached node, -1 if none */
 };
 
 struct topo_link {
@@ -64,21 +64,21 @@ struct topo_link {
 struct topology {
 	char *name;
 	char *description;
-	char *path;                            /* file it was loaded from */
-	uint32_t page_size;                    /* bytes; power of two 4096..65536 */
+	char *path;	    /* file it was loaded from */
+	uint32_t page_size; /* bytes; power of two 4096..65536 */
 	uint32_t page_shift;
-	uint32_t local_latency_ns;             /* default 100 */
+	uint32_t local_latency_ns; /* default 100 */
 	int nr_nodes;
-	struct topo_node *nodes;               /* indexed by id */
-	uint8_t *distance;                     /* nr_nodes * nr_nodes, row-major */
+	struct topo_node *nodes; /* indexed by id */
+	uint8_t *distance;	 /* nr_nodes * nr_nodes, row-major */
 	bool asymmetric;
-	int nr_cpus;                           /* highest cpu id + 1 */
-	int *cpu_node;                         /* cpu -> node, -1 for absent ids */
+	int nr_cpus;   /* highest cpu id + 1 */
+	int *cpu_node; /* cpu -> node, -1 for absent ids */
 	int nr_devices;
 	struct topo_device *devices;
-	int nr_links;                          /* 0: no interconnect model (latency only) */
+	int nr_links; /* 0: no interconnect model (latency only) */
 	struct topo_link *links;
-	uint32_t cacheline_bytes;              /* bytes one access moves over links; default 64 */
+	uint32_t cacheline_bytes; /* bytes one access moves over links; default 64 */
 };
 
 static inline int topo_distance(const struct topology *t, int from, int to)
@@ -96,11 +96,11 @@ static inline int topo_cpu_to_node(const struct topology *t, int cpu)
  * "<path>: <json path>: <problem>" in err. Warnings (asymmetric SLIT) go
  * to warn. The caller frees with topo_free().
  */
-int topo_load(const char *path, struct topology **out, struct nerr *err,
-	      nwarn_fn warn, void *warn_ctx);
+int topo_load(const char *path, struct topology **out, struct nerr *err, nwarn_fn warn,
+	      void *warn_ctx);
 /* Same, from a JSON text in memory (path is used in messages). */
-int topo_load_string(const char *text, const char *path, struct topology **out,
-		     struct nerr *err, nwarn_fn warn, void *warn_ctx);
+int topo_load_string(const char *text, const char *path, struct topology **out, struct nerr *err,
+		     nwarn_fn warn, void *warn_ctx);
 void topo_free(struct topology *t);
 
 /*

@@ -49,8 +49,7 @@ static bool has_memory(const struct topology *t, int n)
 }
 
 /* Models find_next_best_node(): the next node for `node`'s fallback list. */
-static int find_next_best_node(const struct topology *t, int node, bool *used,
-			       const int *node_load)
+static int find_next_best_node(const struct topology *t, int node, bool *used, const int *node_load)
 {
 	long min_val = LONG_MAX;
 	int best = -1;
@@ -80,8 +79,8 @@ static int find_next_best_node(const struct topology *t, int node, bool *used,
 }
 
 /* Models the node-order loop of build_zonelists(); returns the length. */
-static int build_node_order(const struct topology *t, int local, int *node_load,
-			    bool *used, int *order)
+static int build_node_order(const struct topology *t, int local, int *node_load, bool *used,
+			    int *order)
 {
 	int prev = local, nr = 0, n;
 

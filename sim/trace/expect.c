@@ -20,15 +20,27 @@
  * report's "vmstat" object) may be compared; the table is a constant
  * array of strings, so the parser only reads names, never mm state. */
 
-static const struct { const char *name; enum expect_what what; } whats[] = {
-	{"rc", EXP_RC}, {"status", EXP_STATUS},
-	{"file_pages", EXP_FILE_PAGES}, {"anon_pages", EXP_ANON_PAGES},
-	{"free_pages", EXP_FREE_PAGES}, {"dirty_pages", EXP_DIRTY_PAGES}, {"numa_hit", EXP_NUMA_HIT},
-	{"numa_miss", EXP_NUMA_MISS}, {"numa_foreign", EXP_NUMA_FOREIGN},
-	{"interleave_hit", EXP_INTERLEAVE_HIT}, {"local_node", EXP_LOCAL_NODE},
-	{"other_node", EXP_OTHER_NODE}, {"local_ratio", EXP_LOCAL_RATIO},
-	{"state", EXP_STATE}, {"committed_as", EXP_COMMITTED_AS},
-	{"commit_limit", EXP_COMMIT_LIMIT}, {"time", EXP_TIME},
+static const struct {
+	const char *name;
+	enum expect_what what;
+} whats[] = {
+	{"rc", EXP_RC},
+	{"status", EXP_STATUS},
+	{"file_pages", EXP_FILE_PAGES},
+	{"anon_pages", EXP_ANON_PAGES},
+	{"free_pages", EXP_FREE_PAGES},
+	{"dirty_pages", EXP_DIRTY_PAGES},
+	{"numa_hit", EXP_NUMA_HIT},
+	{"numa_miss", EXP_NUMA_MISS},
+	{"numa_foreign", EXP_NUMA_FOREIGN},
+	{"interleave_hit", EXP_INTERLEAVE_HIT},
+	{"local_node", EXP_LOCAL_NODE},
+	{"other_node", EXP_OTHER_NODE},
+	{"local_ratio", EXP_LOCAL_RATIO},
+	{"state", EXP_STATE},
+	{"committed_as", EXP_COMMITTED_AS},
+	{"commit_limit", EXP_COMMIT_LIMIT},
+	{"time", EXP_TIME},
 	{"nr_anon_transparent_hugepages", EXP_ANON_THPS},
 };
 
@@ -92,8 +104,7 @@ static int parse_item(const char **p, bool errnos, long *out)
 	return 0;
 }
 
-int parse_int_list(const char *s, struct intbuf *b, int limit, bool errnos,
-		   char *why, size_t len)
+int parse_int_list(const char *s, struct intbuf *b, int limit, bool errnos, char *why, size_t len)
 {
 	const char *p = s;
 
@@ -112,7 +123,7 @@ int parse_int_list(const char *s, struct intbuf *b, int limit, bool errnos,
 		}
 		if (hi >= limit)
 			return trace_fail(why, len, "bad list '%s': %ld is out of range (limit %d)",
-				    s, hi, limit);
+					  s, hi, limit);
 		for (long v = lo; v <= hi; v++)
 			if (intbuf_push(b, (int)v))
 				return trace_fail(why, len, "out of memory");
@@ -160,8 +171,8 @@ static int parse_selector(struct expect_spec *x, const char *w, char *why, size_
 		return trace_fail(why, len, "bad %s: %s", is_pid ? "pid" : "node", sub);
 	if (v > max || (is_pid && v == 0))
 		return trace_fail(why, len, "bad %s: %s is out of range %d..%llu",
-			    is_pid ? "pid" : "node", w + (is_pid ? 4 : 5), is_pid ? 1 : 0,
-			    (unsigned long long)max);
+				  is_pid ? "pid" : "node", w + (is_pid ? 4 : 5), is_pid ? 1 : 0,
+				  (unsigned long long)max);
 	*has = true;
 	*(is_pid ? &x->pid : &x->node) = (int)v;
 	return 0;
@@ -180,7 +191,7 @@ static char *split_cmp(char *w, enum expect_cmp *cmp)
 	} else {
 		p += strspn(p, "abcdefghijklmnopqrstuvwxyz_0123456789");
 	}
-	char c = p[0], d = c ? p[1] : '\0';   /* never past the word's end */
+	char c = p[0], d = c ? p[1] : '\0'; /* never past the word's end */
 
 	if ((c == '<' || c == '>') && d == '=') {
 		*cmp = c == '<' ? CMP_LE : CMP_GE;
@@ -268,8 +279,8 @@ static int parse_when(struct expect_spec *x, const char *v, char *why, size_t le
 	return 0;
 }
 
-static int parse_rhs(struct expect_spec *x, const char *v, struct intbuf *ints,
-		     char *why, size_t len)
+static int parse_rhs(struct expect_spec *x, const char *v, struct intbuf *ints, char *why,
+		     size_t len)
 {
 	char sub[TRACE_WHY_MAX / 2];
 
@@ -315,8 +326,8 @@ static int check_selectors(const struct expect_spec *x, char *why, size_t len)
 	return 0;
 }
 
-int trace_parse_expect(char **toks, int ntok, struct trace_record *rec,
-		       struct intbuf *ints, char *why, size_t len)
+int trace_parse_expect(char **toks, int ntok, struct trace_record *rec, struct intbuf *ints,
+		       char *why, size_t len)
 {
 	struct expect_spec *x = &rec->expect;
 	bool have_cmp = false;
@@ -331,18 +342,22 @@ int trace_parse_expect(char **toks, int ntok, struct trace_record *rec,
 			continue;
 		}
 		if (have_cmp)
-			return trace_fail(why, len, "expect takes one comparison, '%s' is a second", w);
+			return trace_fail(why, len, "expect takes one comparison, '%s' is a second",
+					  w);
 		char *rhs = split_cmp(w, &x->cmp);
 
 		if (!rhs)
-			return trace_fail(why, len, "bad expect '%s': write <counter><op><value>, "
-				    "op one of = <= >= < >", w);
+			return trace_fail(why, len,
+					  "bad expect '%s': write <counter><op><value>, "
+					  "op one of = <= >= < >",
+					  w);
 		if (parse_lhs(x, w, why, len) || parse_rhs(x, rhs, ints, why, len))
 			return -1;
 		have_cmp = true;
 	}
 	if (!have_cmp)
-		return trace_fail(why, len, "expect needs a comparison, e.g. rc=0 or file_pages<=1000");
+		return trace_fail(why, len,
+				  "expect needs a comparison, e.g. rc=0 or file_pages<=1000");
 	if (x->has_pid) {
 		rec->has |= 1ULL << TK_PID;
 		rec->pid = x->pid;

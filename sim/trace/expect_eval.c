@@ -31,7 +31,8 @@ static void record_failure(struct replay *rp, const struct trace_record *r, cons
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	sim_explain_important(rp->s, "    expect FAILED: %s\n", msg);
-	snprintf(line, sizeof(line), "%s:%lu: %s: %s", rp->path, r->line, r->text ? r->text : "expect", msg);
+	snprintf(line, sizeof(line), "%s:%lu: %s: %s", rp->path, r->line,
+		 r->text ? r->text : "expect", msg);
 	if (log->nr_failures >= LOG_MAX_FAILURES)
 		return;
 	char **n = sim_realloc(rp->s, log->failures, (log->nr_failures + 1) * sizeof(*n));
@@ -47,11 +48,16 @@ static void record_failure(struct replay *rp, const struct trace_record *r, cons
 static bool compare(enum expect_cmp c, double got, double want)
 {
 	switch (c) {
-	case CMP_EQ: return got == want;
-	case CMP_LE: return got <= want;
-	case CMP_GE: return got >= want;
-	case CMP_LT: return got < want;
-	case CMP_GT: return got > want;
+	case CMP_EQ:
+		return got == want;
+	case CMP_LE:
+		return got <= want;
+	case CMP_GE:
+		return got >= want;
+	case CMP_LT:
+		return got < want;
+	case CMP_GT:
+		return got > want;
 	}
 	return false;
 }
@@ -92,18 +98,41 @@ static uint64_t node_counter(struct sim *s, const struct expect_spec *e, int ite
 		struct pglist_data *pg = &s->mem.nodes[n];
 
 		switch (item) {
-		case EXP_FILE_PAGES: sum += pg->stat[NR_FILE_PAGES]; break;
-		case EXP_ANON_PAGES: sum += pg->stat[NR_ANON_MAPPED]; break;
-		case EXP_ANON_THPS: sum += pg->stat[NR_ANON_THPS]; break;
-		case EXP_FREE_PAGES: sum += node_free_pages(pg); break;
-		case EXP_DIRTY_PAGES: sum += pg->stat[NR_FILE_DIRTY]; break;
-		case EXP_NUMA_HIT: sum += pg->numa_stat[NUMA_HIT]; break;
-		case EXP_NUMA_MISS: sum += pg->numa_stat[NUMA_MISS]; break;
-		case EXP_NUMA_FOREIGN: sum += pg->numa_stat[NUMA_FOREIGN]; break;
-		case EXP_INTERLEAVE_HIT: sum += pg->numa_stat[NUMA_INTERLEAVE_HIT]; break;
-		case EXP_LOCAL_NODE: sum += pg->numa_stat[NUMA_LOCAL]; break;
-		case EXP_OTHER_NODE: sum += pg->numa_stat[NUMA_OTHER]; break;
-		default: break;
+		case EXP_FILE_PAGES:
+			sum += pg->stat[NR_FILE_PAGES];
+			break;
+		case EXP_ANON_PAGES:
+			sum += pg->stat[NR_ANON_MAPPED];
+			break;
+		case EXP_ANON_THPS:
+			sum += pg->stat[NR_ANON_THPS];
+			break;
+		case EXP_FREE_PAGES:
+			sum += node_free_pages(pg);
+			break;
+		case EXP_DIRTY_PAGES:
+			sum += pg->stat[NR_FILE_DIRTY];
+			break;
+		case EXP_NUMA_HIT:
+			sum += pg->numa_stat[NUMA_HIT];
+			break;
+		case EXP_NUMA_MISS:
+			sum += pg->numa_stat[NUMA_MISS];
+			break;
+		case EXP_NUMA_FOREIGN:
+			sum += pg->numa_stat[NUMA_FOREIGN];
+			break;
+		case EXP_INTERLEAVE_HIT:
+			sum += pg->numa_stat[NUMA_INTERLEAVE_HIT];
+			break;
+		case EXP_LOCAL_NODE:
+			sum += pg->numa_stat[NUMA_LOCAL];
+			break;
+		case EXP_OTHER_NODE:
+			sum += pg->numa_stat[NUMA_OTHER];
+			break;
+		default:
+			break;
 		}
 	}
 	return sum;
@@ -183,7 +212,8 @@ static void expect_pages(struct replay *rp, const struct trace_record *r)
 		if (!e->has_node || n == e->node)
 			sum += by[n];
 	free(by);
-	snprintf(what, sizeof(what), "pages[pid=%d]%s", e->pages_pid, e->has_node ? " on the node" : "");
+	snprintf(what, sizeof(what), "pages[pid=%d]%s", e->pages_pid,
+		 e->has_node ? " on the node" : "");
 	check_count(rp, r, what, sum);
 }
 
@@ -205,8 +235,8 @@ static void expect_ratio(struct replay *rp, const struct trace_record *r)
 	if (compare(e->cmp, ratio, e->ratio))
 		rp->log->expects_passed++;
 	else
-		record_failure(rp, r, "local_ratio is %.6f (%llu local, %llu remote), want %s %g", ratio,
-			       (unsigned long long)local, (unsigned long long)remote,
+		record_failure(rp, r, "local_ratio is %.6f (%llu local, %llu remote), want %s %g",
+			       ratio, (unsigned long long)local, (unsigned long long)remote,
 			       expect_cmp_name(e->cmp), e->ratio);
 }
 
@@ -235,10 +265,18 @@ static void replay_expect_one(struct replay *rp, const struct trace_record *r)
 	    !(t = expect_task(rp, r, e->pid)))
 		return;
 	switch (e->what) {
-	case EXP_RC: expect_rc(rp, r, t); break;
-	case EXP_STATUS: expect_status(rp, r, t); break;
-	case EXP_PAGES: expect_pages(rp, r); break;
-	case EXP_LOCAL_RATIO: expect_ratio(rp, r); break;
+	case EXP_RC:
+		expect_rc(rp, r, t);
+		break;
+	case EXP_STATUS:
+		expect_status(rp, r, t);
+		break;
+	case EXP_PAGES:
+		expect_pages(rp, r);
+		break;
+	case EXP_LOCAL_RATIO:
+		expect_ratio(rp, r);
+		break;
 	case EXP_STATE: {
 		const char *got = task_state_names[t->state];
 		const char *want = task_state_label(e->state);
@@ -258,13 +296,18 @@ static void replay_expect_one(struct replay *rp, const struct trace_record *r)
 			check_count(rp, r, e->counter, v);
 		break;
 	}
-	case EXP_COMMITTED_AS: check_count(rp, r, e->counter, vm_memory_committed(s)); break;
-	case EXP_COMMIT_LIMIT: check_count(rp, r, e->counter, vm_commit_limit(s)); break;
+	case EXP_COMMITTED_AS:
+		check_count(rp, r, e->counter, vm_memory_committed(s));
+		break;
+	case EXP_COMMIT_LIMIT:
+		check_count(rp, r, e->counter, vm_commit_limit(s));
+		break;
 	case EXP_TIME:
 		check_count(rp, r, "time (ns)", sim_now(s));
 		break;
 	default:
-		check_count(rp, r, e->counter ? e->counter : "counter", node_counter(s, e, (int)e->what));
+		check_count(rp, r, e->counter ? e->counter : "counter",
+			    node_counter(s, e, (int)e->what));
 		break;
 	}
 }

@@ -21,7 +21,7 @@
 #define MS 1000000ULL
 #define US 1000ULL
 #define MiB (1ULL << 20)
-#define BASE 0x10000000ULL     /* where generated anonymous mappings start */
+#define BASE 0x10000000ULL /* where generated anonymous mappings start */
 
 struct ev {
 	uint64_t t;
@@ -31,8 +31,8 @@ struct ev {
 
 struct gen_params {
 	uint64_t nodes, cpn, tasks, size, count, seed, page, rounds, zone_reclaim;
-	const char *policy;        /* shared-array: first-touch or interleave */
-	bool size_set;             /* size= given: literal sizes, not relative ones */
+	const char *policy; /* shared-array: first-touch or interleave */
+	bool size_set;	    /* size= given: literal sizes, not relative ones */
 };
 
 struct gen {
@@ -41,7 +41,7 @@ struct gen {
 	size_t n, cap;
 	struct rng rng;
 	int oom;
-	char header[512];          /* `# param` lines after `# name:` */
+	char header[512]; /* `# param` lines after `# name:` */
 };
 
 static void emit(struct gen *g, uint64_t t, const char *fmt, ...)
@@ -122,8 +122,9 @@ static void gen_compile(struct gen *g)
 		     (unsigned long long)BASE, (unsigned long long)mem);
 		emit(g, t + 30 * US, "touch pid=%u addr=0x%llx len=%llu", pid,
 		     (unsigned long long)BASE, (unsigned long long)mem);
-		emit(g, t + 40 * US, "access pid=%u addr=0x%llx len=%llu count=%llu pattern=random seed=%u",
-		     pid, (unsigned long long)BASE, (unsigned long long)mem,
+		emit(g, t + 40 * US,
+		     "access pid=%u addr=0x%llx len=%llu count=%llu pattern=random seed=%u", pid,
+		     (unsigned long long)BASE, (unsigned long long)mem,
 		     (unsigned long long)g->p.count, i);
 		emit(g, t + life, "exit pid=%u", pid);
 		t += (1 + rng_below(&g->rng, 3)) * MS;
@@ -144,15 +145,17 @@ static void gen_dilemma(struct gen *g)
 		unsigned pid = 1 + c;
 
 		emit(g, 0, "spawn pid=%u cpu=%u name=worker%u", pid, c, c);
-		emit(g, 1 * MS, "mmap pid=%u addr=0x%llx len=%llu", pid,
-		     (unsigned long long)BASE, (unsigned long long)g->p.size);
-		emit(g, 1 * MS, "touch pid=%u addr=0x%llx len=%llu", pid,
-		     (unsigned long long)BASE, (unsigned long long)g->p.size);
+		emit(g, 1 * MS, "mmap pid=%u addr=0x%llx len=%llu", pid, (unsigned long long)BASE,
+		     (unsigned long long)g->p.size);
+		emit(g, 1 * MS, "touch pid=%u addr=0x%llx len=%llu", pid, (unsigned long long)BASE,
+		     (unsigned long long)g->p.size);
 		bool finishes = c / g->p.cpn >= (g->p.nodes + 1) / 2;
 		uint64_t last = finishes ? half : g->p.rounds;
 
 		for (uint64_t r = 0; r < last; r++)
-			emit(g, (10 + r * 10) * MS, "access pid=%u addr=0x%llx len=%llu count=%llu pattern=random seed=%llu",
+			emit(g, (10 + r * 10) * MS,
+			     "access pid=%u addr=0x%llx len=%llu count=%llu pattern=random "
+			     "seed=%llu",
 			     pid, (unsigned long long)BASE, (unsigned long long)g->p.size,
 			     (unsigned long long)g->p.count, (unsigned long long)(c * 1000 + r));
 		if (finishes)
@@ -186,7 +189,9 @@ static void gen_shared_array(struct gen *g)
 	}
 	for (uint64_t r = 0; r < g->p.rounds; r++)
 		for (unsigned i = 0; i < nt; i++)
-			emit(g, (10 + r * 5) * MS, "access pid=%u addr=0x%llx len=%llu count=%llu pattern=random seed=%llu",
+			emit(g, (10 + r * 5) * MS,
+			     "access pid=%u addr=0x%llx len=%llu count=%llu pattern=random "
+			     "seed=%llu",
 			     1 + i, (unsigned long long)BASE, (unsigned long long)g->p.size,
 			     (unsigned long long)g->p.count, (unsigned long long)(r * 100 + i));
 	emit(g, (10 + g->p.rounds * 5) * MS, "snapshot label=end");
@@ -207,7 +212,9 @@ static void gen_random_access(struct gen *g)
 		emit(g, 2 * MS, "thread pid=1 tid=%u cpu=%u", 1 + n, node_cpu(g, n, 0));
 	for (uint64_t r = 0; r < g->p.rounds; r++)
 		for (unsigned n = 0; n < g->p.nodes; n++)
-			emit(g, (10 + r * 5) * MS, "access pid=%u addr=0x%llx len=%llu count=%llu pattern=random seed=%llu",
+			emit(g, (10 + r * 5) * MS,
+			     "access pid=%u addr=0x%llx len=%llu count=%llu pattern=random "
+			     "seed=%llu",
 			     1 + n, (unsigned long long)BASE, (unsigned long long)g->p.size,
 			     (unsigned long long)g->p.count, (unsigned long long)(r * 100 + n));
 	emit(g, (10 + g->p.rounds * 5) * MS, "snapshot label=end");
@@ -222,8 +229,9 @@ static void cron_map(struct gen *g, uint64_t t, unsigned pid, uint64_t addr, uin
 	emit(g, t, "mmap pid=%u addr=0x%llx len=0x%llx file=%s %s", pid, (unsigned long long)addr,
 	     (unsigned long long)len, file, shared ? "shared" : "private");
 	if (n)
-		emit(g, t + US, "touch pid=%u addr=0x%llx len=%llu %s", pid, (unsigned long long)addr,
-		     (unsigned long long)pages(g, n), write ? "write" : "read");
+		emit(g, t + US, "touch pid=%u addr=0x%llx len=%llu %s", pid,
+		     (unsigned long long)addr, (unsigned long long)pages(g, n),
+		     write ? "write" : "read");
 }
 
 static void cron_anon(struct gen *g, uint64_t t, unsigned pid, uint64_t addr, uint64_t len,
@@ -251,17 +259,24 @@ static void cron_libs(struct gen *g, uint64_t t, unsigned pid, uint64_t L)
  * split between the two. Addresses are those of the example. */
 static void gen_cron(struct gen *g)
 {
-	static const struct { const char *file; uint64_t size; } files[] = {
-		{"/usr/sbin/cron", 0x24000}, {"/var/run/nscd/passwd", 0x200000},
-		{"/lib/ld-2.4.so", 0x5c000}, {"/lib/libpam.so.0.81.2", 0x28000},
-		{"/lib/libpam_misc.so.0.81.2", 0x14000}, {"/lib/libc-2.4.so", 0x24c000},
+	static const struct {
+		const char *file;
+		uint64_t size;
+	} files[] = {
+		{"/usr/sbin/cron", 0x24000},
+		{"/var/run/nscd/passwd", 0x200000},
+		{"/lib/ld-2.4.so", 0x5c000},
+		{"/lib/libpam.so.0.81.2", 0x28000},
+		{"/lib/libpam_misc.so.0.81.2", 0x14000},
+		{"/lib/libc-2.4.so", 0x24c000},
 		{"/lib/libdl-2.4.so", 0x18000},
 	};
 	const uint64_t L = 0x2000000800000000ULL, H = 0x2000000000000000ULL;
 	unsigned last = (unsigned)g->p.nodes - 1, cron = 1000;
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
-		emit(g, 0, "file name=%s size=0x%llx", files[i].file, (unsigned long long)files[i].size);
+		emit(g, 0, "file name=%s size=0x%llx", files[i].file,
+		     (unsigned long long)files[i].size);
 	for (unsigned h = 0; h < g->p.tasks; h++) {
 		uint64_t t = MS + h * 100 * US;
 
@@ -291,7 +306,8 @@ static void gen_cron(struct gen *g)
 	emit(g, t + 31 * US, "touch pid=%u addr=0x%llx len=%llu", cron,
 	     (unsigned long long)(L + 0x304000 + pages(g, 1)), (unsigned long long)pages(g, 1));
 	cron_anon(g, t + 40 * US, cron, H, 0x200000, 2, "heap");
-	cron_map(g, t + 50 * US, cron, H + 0x200000, 0x200000, "/var/run/nscd/passwd", true, false, 1);
+	cron_map(g, t + 50 * US, cron, H + 0x200000, 0x200000, "/var/run/nscd/passwd", true, false,
+		 1);
 	cron_anon(g, t + 60 * US, cron, L + 0xa8000, 0x4000, 1, NULL);
 	cron_anon(g, t + 70 * US, cron, L + 0x30c000, 0x4000, 1, NULL);
 	cron_anon(g, t + 80 * US, cron, 0x607fffffff4d8000ULL, 0x28000, 1, "stack");
@@ -323,7 +339,8 @@ static void gen_pagecache(struct gen *g)
 	}
 	/* Only when asked, so `run --set vm.zone_reclaim_mode=1` is not undone. */
 	if (g->p.zone_reclaim)
-		emit(g, 0, "sysctl vm.zone_reclaim_mode=%llu", (unsigned long long)g->p.zone_reclaim);
+		emit(g, 0, "sysctl vm.zone_reclaim_mode=%llu",
+		     (unsigned long long)g->p.zone_reclaim);
 	for (unsigned i = 0; i < g->p.tasks; i++)
 		emit(g, 0, "file name=/data/f%u size=%s", i, fsize);
 	for (unsigned i = 0; i < g->p.tasks; i++) {
@@ -343,14 +360,15 @@ static void gen_pagecache(struct gen *g)
 	for (unsigned i = 0; i < g->p.tasks; i++) {
 		unsigned pid = 1 + i;
 
-		emit(g, t + MS, "mmap pid=%u addr=0x%llx len=%s", pid, (unsigned long long)BASE, len);
-		emit(g, t + MS, "touch pid=%u addr=0x%llx len=%s", pid, (unsigned long long)BASE, len);
+		emit(g, t + MS, "mmap pid=%u addr=0x%llx len=%s", pid, (unsigned long long)BASE,
+		     len);
+		emit(g, t + MS, "touch pid=%u addr=0x%llx len=%s", pid, (unsigned long long)BASE,
+		     len);
 		emit(g, t + 2 * MS, "access pid=%u addr=0x%llx len=%s count=%llu", pid,
 		     (unsigned long long)BASE, len, (unsigned long long)g->p.count);
 	}
 	/* after the last task's access, the last record of all */
-	emit(g, t + 20 * MS, "snapshot label=after-anon pid=%llu",
-	     (unsigned long long)g->p.tasks);
+	emit(g, t + 20 * MS, "snapshot label=after-anon pid=%llu", (unsigned long long)g->p.tasks);
 }
 
 /* default: a readable mix touching most ops: workers on every node,
@@ -367,14 +385,15 @@ static void gen_default(struct gen *g)
 		unsigned pid = 1 + n;
 
 		emit(g, 0, "spawn pid=%u cpu=%u name=worker%u", pid, node_cpu(g, n, 0), n);
-		emit(g, MS, "mmap pid=%u addr=0x%llx len=%llu name=heap", pid, (unsigned long long)BASE,
-		     (unsigned long long)sz);
+		emit(g, MS, "mmap pid=%u addr=0x%llx len=%llu name=heap", pid,
+		     (unsigned long long)BASE, (unsigned long long)sz);
 		emit(g, MS, "touch pid=%u addr=0x%llx len=%llu", pid, (unsigned long long)BASE,
 		     (unsigned long long)sz);
 		emit(g, 2 * MS, "read pid=%u file=/data/input offset=%llu len=%llu", pid,
 		     (unsigned long long)(n % 4 * sz), (unsigned long long)sz);
 		for (uint64_t r = 0; r < g->p.rounds; r++)
-			emit(g, (5 + r) * MS, "access pid=%u addr=0x%llx len=%llu count=%llu pattern=%s seed=%llu",
+			emit(g, (5 + r) * MS,
+			     "access pid=%u addr=0x%llx len=%llu count=%llu pattern=%s seed=%llu",
 			     pid, (unsigned long long)BASE, (unsigned long long)sz,
 			     (unsigned long long)g->p.count, r % 2 ? "random" : "seq",
 			     (unsigned long long)(n * 1000 + r));
@@ -384,15 +403,17 @@ static void gen_default(struct gen *g)
 	emit(g, t, "snapshot label=workers");
 	emit(g, t, "spawn pid=50 cpu=0 name=interleaved");
 	emit(g, t, "set_mempolicy pid=50 mode=interleave nodes=all");
-	emit(g, t + MS, "mmap pid=50 addr=0x%llx len=%llu", (unsigned long long)BASE, (unsigned long long)sz);
-	emit(g, t + MS, "touch pid=50 addr=0x%llx len=%llu", (unsigned long long)BASE, (unsigned long long)sz);
+	emit(g, t + MS, "mmap pid=50 addr=0x%llx len=%llu", (unsigned long long)BASE,
+	     (unsigned long long)sz);
+	emit(g, t + MS, "touch pid=50 addr=0x%llx len=%llu", (unsigned long long)BASE,
+	     (unsigned long long)sz);
 	/* interleaved over every node: about 1/N of these are local */
 	emit(g, t + MS, "access pid=50 addr=0x%llx len=%llu count=%llu pattern=random seed=50",
 	     (unsigned long long)BASE, (unsigned long long)sz, (unsigned long long)g->p.count);
 	emit(g, t + 2 * MS, "mbind pid=1 addr=0x%llx len=%llu mode=bind nodes=%u flags=move",
 	     (unsigned long long)BASE, (unsigned long long)(sz / 2), last);
-	emit(g, t + 3 * MS, "move_pages pid=2 addr=0x%llx len=%llu node=0", (unsigned long long)BASE,
-	     (unsigned long long)pages(g, 4));
+	emit(g, t + 3 * MS, "move_pages pid=2 addr=0x%llx len=%llu node=0",
+	     (unsigned long long)BASE, (unsigned long long)pages(g, 4));
 	emit(g, t + 4 * MS, "migrate_pages pid=3 from=%u to=%u", 2 % nn, 0);
 	emit(g, t + 5 * MS, "cpuset action=create path=/batch cpus=%u mems=%u memory_migrate=1",
 	     node_cpu(g, last, 0), last);
@@ -416,19 +437,33 @@ struct scenario {
 
 /* nodes, cpus-per-node, tasks, size, count, seed, page-size, rounds, zone-reclaim, policy */
 static const struct scenario scenarios[] = {
-	{"compile", gen_compile, {4, 2, 400, 4 * MiB, 200, 1, 4096, 0, 0, "first-touch", false},
+	{"compile",
+	 gen_compile,
+	 {4, 2, 400, 4 * MiB, 200, 1, 4096, 0, 0, "first-touch", false},
 	 "a make-like stream of short-lived compiler tasks"},
-	{"dilemma", gen_dilemma, {4, 2, 0, 16 * MiB, 1000, 1, 4096, 40, 0, "first-touch", false},
+	{"dilemma",
+	 gen_dilemma,
+	 {4, 2, 0, 16 * MiB, 1000, 1, 4096, 40, 0, "first-touch", false},
 	 "long-running tasks; those on half of the nodes finish"},
-	{"shared-array", gen_shared_array, {4, 2, 8, 64 * MiB, 5000, 1, 4096, 20, 0, "first-touch", false},
+	{"shared-array",
+	 gen_shared_array,
+	 {4, 2, 8, 64 * MiB, 5000, 1, 4096, 20, 0, "first-touch", false},
 	 "a large array shared by threads on every node"},
-	{"random-access", gen_random_access, {4, 2, 0, 128 * MiB, 10000, 1, 4096, 20, 0, "first-touch", false},
+	{"random-access",
+	 gen_random_access,
+	 {4, 2, 0, 128 * MiB, 10000, 1, 4096, 20, 0, "first-touch", false},
 	 "random accesses to all memory from every node"},
-	{"cron", gen_cron, {4, 2, 4, 0, 0, 1, 4096, 0, 0, "first-touch", false},
+	{"cron",
+	 gen_cron,
+	 {4, 2, 4, 0, 0, 1, 4096, 0, 0, "first-touch", false},
 	 "the cron process of the seed's numa_maps example"},
-	{"pagecache", gen_pagecache, {4, 2, 2, 256 * MiB, 10000, 1, 4096, 3, 0, "first-touch", false},
+	{"pagecache",
+	 gen_pagecache,
+	 {4, 2, 2, 256 * MiB, 10000, 1, 4096, 3, 0, "first-touch", false},
 	 "page cache fills node 0, then anonymous memory is allocated there"},
-	{"default", gen_default, {4, 2, 0, 8 * MiB, 2000, 1, 4096, 600, 0, "first-touch", false},
+	{"default",
+	 gen_default,
+	 {4, 2, 0, 8 * MiB, 2000, 1, 4096, 600, 0, "first-touch", false},
 	 "a readable mix of most ops"},
 };
 
@@ -438,7 +473,11 @@ const char *const trace_gen_scenarios[] = {
 
 static int set_param(struct gen_params *p, const char *kv, struct nerr *err)
 {
-	static const struct { const char *key; size_t off; bool size; } keys[] = {
+	static const struct {
+		const char *key;
+		size_t off;
+		bool size;
+	} keys[] = {
 		{"nodes", offsetof(struct gen_params, nodes), false},
 		{"cpus-per-node", offsetof(struct gen_params, cpn), false},
 		{"tasks", offsetof(struct gen_params, tasks), false},
@@ -458,7 +497,9 @@ static int set_param(struct gen_params *p, const char *kv, struct nerr *err)
 
 	if (n == 6 && strncmp(kv, "policy", 6) == 0) {
 		if (strcmp(eq + 1, "first-touch") && strcmp(eq + 1, "interleave"))
-			return nerr_set(err, "gen: policy must be first-touch or interleave, got '%s'", eq + 1);
+			return nerr_set(err,
+					"gen: policy must be first-touch or interleave, got '%s'",
+					eq + 1);
 		p->policy = eq + 1;
 		return 0;
 	}
@@ -472,8 +513,10 @@ static int set_param(struct gen_params *p, const char *kv, struct nerr *err)
 		p->size_set |= dst == &p->size;
 		return 0;
 	}
-	return nerr_set(err, "gen: unknown key '%.*s' (nodes, cpus-per-node, tasks, size, "
-			"count, seed, page-size, rounds, zone-reclaim, policy)", (int)n, kv);
+	return nerr_set(err,
+			"gen: unknown key '%.*s' (nodes, cpus-per-node, tasks, size, "
+			"count, seed, page-size, rounds, zone-reclaim, policy)",
+			(int)n, kv);
 }
 
 static int check_params(const struct gen_params *p, bool size_given, struct nerr *err)
@@ -481,7 +524,8 @@ static int check_params(const struct gen_params *p, bool size_given, struct nerr
 	if (p->nodes < 1 || p->nodes > NS_MAX_NODES)
 		return nerr_set(err, "gen: nodes must be 1..%d", NS_MAX_NODES);
 	if (p->cpn < 1 || p->nodes * p->cpn > NS_MAX_CPUS)
-		return nerr_set(err, "gen: cpus-per-node must be >= 1 and nodes*cpus-per-node <= %d",
+		return nerr_set(err,
+				"gen: cpus-per-node must be >= 1 and nodes*cpus-per-node <= %d",
 				NS_MAX_CPUS);
 	if (p->page < 4096 || p->page > 65536 || (p->page & (p->page - 1)))
 		return nerr_set(err, "gen: page-size must be a power of two from 4096 to 65536");
@@ -504,7 +548,8 @@ static void write_out(struct gen *g, const char *name, FILE *out)
 	qsort(g->ev, g->n, sizeof(*g->ev), ev_cmp);
 	fprintf(out, "%s\n# name: %s\n%s", TRACE_MAGIC, name, g->header);
 	for (size_t i = 0; i < g->n; i++)
-		fprintf(out, "@%s %s\n", trace_format_time(g->ev[i].t, tb, sizeof(tb)), g->ev[i].line);
+		fprintf(out, "@%s %s\n", trace_format_time(g->ev[i].t, tb, sizeof(tb)),
+			g->ev[i].line);
 }
 
 int trace_gen(const char *scenario, int nkv, char **kv, FILE *out, struct nerr *err)
@@ -517,8 +562,10 @@ int trace_gen(const char *scenario, int nkv, char **kv, FILE *out, struct nerr *
 		if (strcmp(scenarios[i].name, scenario) == 0)
 			s = &scenarios[i];
 	if (!s)
-		return nerr_set(err, "gen: unknown scenario '%s' (compile, dilemma, shared-array, "
-				"random-access, cron, pagecache, default)", scenario);
+		return nerr_set(err,
+				"gen: unknown scenario '%s' (compile, dilemma, shared-array, "
+				"random-access, cron, pagecache, default)",
+				scenario);
 	g.p = s->defaults;
 	for (int i = 0; i < nkv; i++) {
 		size_t n = strcspn(kv[i], "=");

@@ -19,7 +19,8 @@ bool trace_param_name_ok(const char *name)
 {
 	size_t n = strlen(name);
 
-	if (n == 0 || n >= TRACE_PARAM_NAME_MAX || !(isalpha((unsigned char)name[0]) || name[0] == '_'))
+	if (n == 0 || n >= TRACE_PARAM_NAME_MAX ||
+	    !(isalpha((unsigned char)name[0]) || name[0] == '_'))
 		return false;
 	for (size_t i = 1; i < n; i++)
 		if (!isalnum((unsigned char)name[i]) && name[i] != '_')
@@ -80,14 +81,18 @@ int trace_param_declare(struct trace_reader *r, char *why, size_t len)
 	size_t nl = (size_t)(eq - s);
 
 	if (nl >= sizeof(name))
-		return trace_fail(why, len, "parameter name longer than %d characters", TRACE_PARAM_NAME_MAX - 1);
+		return trace_fail(why, len, "parameter name longer than %d characters",
+				  TRACE_PARAM_NAME_MAX - 1);
 	memcpy(name, s, nl);
 	name[nl] = '\0';
 	if (!trace_param_name_ok(name))
-		return trace_fail(why, len, "bad parameter name '%s' (a letter or '_', then letters, digits, '_')", name);
+		return trace_fail(
+			why, len,
+			"bad parameter name '%s' (a letter or '_', then letters, digits, '_')",
+			name);
 	if (find_decl(r, name, nl) >= 0)
-		return trace_fail(why, len, "parameter '%s' declared twice (first on line %lu)", name,
-				  r->params[find_decl(r, name, nl)].line);
+		return trace_fail(why, len, "parameter '%s' declared twice (first on line %lu)",
+				  name, r->params[find_decl(r, name, nl)].line);
 	if (r->nparams == TRACE_MAX_PARAMS)
 		return trace_fail(why, len, "more than %d parameters", TRACE_MAX_PARAMS);
 	char *value = strndup(eq + 1, w - nl - 1);
@@ -96,7 +101,8 @@ int trace_param_declare(struct trace_reader *r, char *why, size_t len)
 	if (bad || s[w + strspn(s + w, " \t")] != '\0') {
 		free(value);
 		return trace_fail(why, len, "parameter '%s': %s", name,
-				  bad ? bad : "expected '# param NAME=DEFAULT' and nothing after it");
+				  bad ? bad
+				      : "expected '# param NAME=DEFAULT' and nothing after it");
 	}
 	r->params[r->nparams].name = strdup(name);
 	r->params[r->nparams].value = value;
@@ -128,7 +134,9 @@ static int resolve_relative(struct trace_reader *r, char **value, const struct t
 			continue;
 		}
 		if (!isdigit((unsigned char)*c) || decimals == 3 || milli > 100000000)
-			return trace_fail(why, len, "bad relative size '%s' (want P%%nodeN, e.g. 62.5%%node0)", v);
+			return trace_fail(
+				why, len,
+				"bad relative size '%s' (want P%%nodeN, e.g. 62.5%%node0)", v);
 		milli = milli * 10 + (uint64_t)(*c - '0');
 		if (decimals >= 0)
 			decimals++;
@@ -136,10 +144,13 @@ static int resolve_relative(struct trace_reader *r, char **value, const struct t
 	for (int d = decimals < 0 ? 0 : decimals; d < 3; d++)
 		milli *= 10;
 	char *end;
-	long node = strncmp(pct, "%node", 5) == 0 && isdigit((unsigned char)pct[5]) ? strtol(pct + 5, &end, 10) : -1;
+	long node = strncmp(pct, "%node", 5) == 0 && isdigit((unsigned char)pct[5])
+			    ? strtol(pct + 5, &end, 10)
+			    : -1;
 
 	if (pct == v || node < 0 || *end)
-		return trace_fail(why, len, "bad relative size '%s' (want P%%nodeN, e.g. 62.5%%node0)", v);
+		return trace_fail(why, len,
+				  "bad relative size '%s' (want P%%nodeN, e.g. 62.5%%node0)", v);
 	r->relative_params = true;
 	if (p && p->nr_nodes && node >= p->nr_nodes)
 		return trace_fail(why, len, "'%s': topology %s has no node %ld", v,
@@ -171,12 +182,16 @@ static int undeclared(const struct trace_reader *r, const char *name, struct ner
 	size_t o = 0;
 
 	if (!r->nparams)
-		return nerr_set(err, "%s:1: a value for parameter '%s', but the trace declares no parameters "
-				"('# param %s=DEFAULT')", r->path, name, name);
+		return nerr_set(
+			err,
+			"%s:1: a value for parameter '%s', but the trace declares no parameters "
+			"('# param %s=DEFAULT')",
+			r->path, name, name);
 	for (int i = 0; i < r->nparams && o < sizeof(list); i++)
-		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", i ? ", " : "", r->params[i].name);
-	return nerr_set(err, "%s:%lu: a value for parameter '%s', but the trace declares only %s", r->path,
-			r->params[0].line, name, list);
+		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", i ? ", " : "",
+				      r->params[i].name);
+	return nerr_set(err, "%s:%lu: a value for parameter '%s', but the trace declares only %s",
+			r->path, r->params[0].line, name, list);
 }
 
 /* Replaces the defaults with the values given (a name the trace does not
@@ -192,8 +207,8 @@ int trace_param_apply(struct trace_reader *r, const struct trace_params *p, stru
 		if (d < 0)
 			return undeclared(r, p->name[i], err);
 		if (bad)
-			return nerr_set(err, "%s:%lu: parameter '%s': %s", r->path, r->params[d].line,
-					p->name[i], bad);
+			return nerr_set(err, "%s:%lu: parameter '%s': %s", r->path,
+					r->params[d].line, p->name[i], bad);
 		char *v = strdup(p->value[i]);
 
 		if (!v)
@@ -203,8 +218,8 @@ int trace_param_apply(struct trace_reader *r, const struct trace_params *p, stru
 	}
 	for (int i = 0; i < r->nparams; i++)
 		if (resolve_relative(r, &r->params[i].value, p, why, sizeof(why)))
-			return nerr_set(err, "%s:%lu: parameter '%s': %s", r->path, r->params[i].line,
-					r->params[i].name, why);
+			return nerr_set(err, "%s:%lu: parameter '%s': %s", r->path,
+					r->params[i].line, r->params[i].name, why);
 	return 0;
 }
 
@@ -262,7 +277,9 @@ int trace_param_subst_into(const struct trace_reader *r, const char *in, char **
 		int i = find_decl(r, d + 2, (size_t)(close - d - 2));
 
 		if (i < 0)
-			return trace_fail(why, len, "undeclared parameter ${%.*s} (declare it with '# param %.*s=DEFAULT')",
+			return trace_fail(why, len,
+					  "undeclared parameter ${%.*s} (declare it with '# param "
+					  "%.*s=DEFAULT')",
 					  (int)(close - d - 2), d + 2, (int)(close - d - 2), d + 2);
 		size_t vl = strlen(r->params[i].value);
 
@@ -304,8 +321,8 @@ void trace_param_note(const struct trace_reader *r, char *buf, size_t len)
 	for (int i = 0; i < r->nparams && o < len; i++) {
 		if (!(r->used_params >> i & 1))
 			continue;
-		o += (size_t)snprintf(buf + o, len - o, "%s%s=%s", o ? ", " : " (with ", r->params[i].name,
-				      r->params[i].value);
+		o += (size_t)snprintf(buf + o, len - o, "%s%s=%s", o ? ", " : " (with ",
+				      r->params[i].name, r->params[i].value);
 	}
 	if (o && o + 1 < len)
 		snprintf(buf + o, len - o, ")");

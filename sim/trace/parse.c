@@ -38,8 +38,8 @@ static const struct op_def op_defs[NR_TRACE_OPS] = {
 		     TF_ANON | TF_SHARED | TF_PRIVATE | TF_HUGE | TF_LOCKED | RW_FLAGS},
 	[OP_MUNMAP] = {"munmap", K(PID) | K(ADDR) | K(LEN), 0, 0},
 	[OP_TOUCH] = {"touch", K(PID) | K(ADDR) | K(LEN), K(STRIDE), RW_FLAGS},
-	[OP_ACCESS] = {"access", K(PID) | K(ADDR) | K(LEN) | K(COUNT),
-		       K(PATTERN) | K(SEED), RW_FLAGS},
+	[OP_ACCESS] = {"access", K(PID) | K(ADDR) | K(LEN) | K(COUNT), K(PATTERN) | K(SEED),
+		       RW_FLAGS},
 	[OP_FILE] = {"file", K(NAME) | K(SIZE), K(DEVICE), 0},
 	[OP_READ] = {"read", K(PID) | K(FILE), K(OFFSET) | K(LEN), 0},
 	[OP_WRITE] = {"write", K(PID) | K(FILE), K(OFFSET) | K(LEN), 0},
@@ -48,12 +48,13 @@ static const struct op_def op_defs[NR_TRACE_OPS] = {
 	[OP_SET_MEMPOLICY] = {"set_mempolicy", K(PID) | K(MODE), K(NODES), MODE_FLAGS},
 	[OP_MBIND] = {"mbind", K(PID) | K(ADDR) | K(LEN) | K(MODE), K(NODES),
 		      MODE_FLAGS | TF_STRICT | TF_MOVE | TF_MOVE_ALL},
-	[OP_MOVE_PAGES] = {"move_pages", K(PID) | K(ADDR) | K(LEN),
-			   K(NODE) | K(NODES) | K(AS_PID), TF_MOVE_ALL},
+	[OP_MOVE_PAGES] = {"move_pages", K(PID) | K(ADDR) | K(LEN), K(NODE) | K(NODES) | K(AS_PID),
+			   TF_MOVE_ALL},
 	[OP_MIGRATE_PAGES] = {"migrate_pages", K(PID) | K(FROM) | K(TO), K(AS_PID), 0},
 	[OP_CPUSET] = {"cpuset", K(ACTION) | K(PATH),
 		       K(CPUS) | K(MEMS) | K(MEMORY_MIGRATE) | K(MEMORY_SPREAD_PAGE) |
-		       K(MEMORY_SPREAD_SLAB) | K(MEM_EXCLUSIVE) | K(PID), 0},
+			       K(MEMORY_SPREAD_SLAB) | K(MEM_EXCLUSIVE) | K(PID),
+		       0},
 	[OP_SYSCTL] = {"sysctl", 0, 0, 0},
 	[OP_KMALLOC] = {"kmalloc", K(SIZE), K(NODE) | K(CACHE) | K(PID), 0},
 	[OP_SNAPSHOT] = {"snapshot", 0, K(LABEL) | K(PID), 0},
@@ -61,14 +62,24 @@ static const struct op_def op_defs[NR_TRACE_OPS] = {
 	[OP_MADVISE] = {"madvise", K(PID) | K(ADDR) | K(LEN) | K(ADVICE), 0, 0},
 };
 
-static const struct { const char *name; unsigned bit; } flag_defs[] = {
-	{"anon", TF_ANON}, {"shared", TF_SHARED}, {"private", TF_PRIVATE},
-	{"huge", TF_HUGE}, {"locked", TF_LOCKED}, {"read", TF_READ},
-	{"write", TF_WRITE}, {"static_nodes", TF_STATIC_NODES},
-	{"relative_nodes", TF_RELATIVE_NODES}, {"strict", TF_STRICT},
-	{"move", TF_MOVE}, {"move_all", TF_MOVE_ALL}, {"numa_balancing", TF_NUMA_BALANCING},
+static const struct {
+	const char *name;
+	unsigned bit;
+} flag_defs[] = {
+	{"anon", TF_ANON},
+	{"shared", TF_SHARED},
+	{"private", TF_PRIVATE},
+	{"huge", TF_HUGE},
+	{"locked", TF_LOCKED},
+	{"read", TF_READ},
+	{"write", TF_WRITE},
+	{"static_nodes", TF_STATIC_NODES},
+	{"relative_nodes", TF_RELATIVE_NODES},
+	{"strict", TF_STRICT},
+	{"move", TF_MOVE},
+	{"move_all", TF_MOVE_ALL},
+	{"numa_balancing", TF_NUMA_BALANCING},
 };
-
 
 int intbuf_push(struct intbuf *b, int v)
 {
@@ -102,7 +113,7 @@ static uint64_t allowed_keys(const struct op_def *d)
 struct name_slot {
 	const char *name;
 	unsigned char len;
-	unsigned char idx1;   /* index + 1; 0: empty */
+	unsigned char idx1; /* index + 1; 0: empty */
 };
 
 static struct name_slot op_slots[NAME_SLOTS], key_slots[NAME_SLOTS], flag_slots[NAME_SLOTS];
@@ -207,7 +218,10 @@ static unsigned find_flag(const char *s)
 
 /* Character classes for split(): 1 ends a word (NUL, blank), 2 is '='. */
 static const unsigned char word_class[256] = {
-	['\0'] = 1, [' '] = 1, ['\t'] = 1, ['='] = 2,
+	['\0'] = 1,
+	[' '] = 1,
+	['\t'] = 1,
+	['='] = 2,
 };
 
 /* Cuts the line into words; a word starting with '#' begins a comment.
@@ -303,13 +317,27 @@ static inline int fast_size(const char *s, uint64_t *out)
 	if (fast_digits(&s, &v))
 		return -1;
 	switch (s[0]) {
-	case '\0': *out = v; return 0;
-	case 'B': mult = 1; s += 1; break;
-	case 'K': mult = 1ULL << 10; break;
-	case 'M': mult = 1ULL << 20; break;
-	case 'G': mult = 1ULL << 30; break;
-	case 'T': mult = 1ULL << 40; break;
-	default: return -1;
+	case '\0':
+		*out = v;
+		return 0;
+	case 'B':
+		mult = 1;
+		s += 1;
+		break;
+	case 'K':
+		mult = 1ULL << 10;
+		break;
+	case 'M':
+		mult = 1ULL << 20;
+		break;
+	case 'G':
+		mult = 1ULL << 30;
+		break;
+	case 'T':
+		mult = 1ULL << 40;
+		break;
+	default:
+		return -1;
 	}
 	if (mult != 1)
 		s += s[1] == 'i' && s[2] == 'B' ? 3 : 1;
@@ -340,14 +368,14 @@ static inline int fast_time(const char *s, uint64_t *out)
 	return 0;
 }
 
-static int parse_time(struct trace_reader *r, const char *tok, uint64_t *out,
-		      char *why, size_t len)
+static int parse_time(struct trace_reader *r, const char *tok, uint64_t *out, char *why, size_t len)
 {
 	char sub[TRACE_WHY_MAX / 2], a[32], b[32];
 	uint64_t t;
 
 	if (tok[0] != '@' && tok[0] != '+')
-		return trace_fail(why, len, "a record starts with its time (@N or +N), not '%s'", tok);
+		return trace_fail(why, len, "a record starts with its time (@N or +N), not '%s'",
+				  tok);
 	if (fast_time(tok + 1, &t) && parse_time_ns(tok + 1, &t, sub, sizeof(sub)))
 		return trace_fail(why, len, "bad time: %s", sub);
 	if (tok[0] == '+') {
@@ -356,8 +384,8 @@ static int parse_time(struct trace_reader *r, const char *tok, uint64_t *out,
 		t += r->prev_ns;
 	} else if (t < r->prev_ns) {
 		return trace_fail(why, len, "time goes back (%s after %s)",
-			    trace_format_time(t, a, sizeof(a)),
-			    trace_format_time(r->prev_ns, b, sizeof(b)));
+				  trace_format_time(t, a, sizeof(a)),
+				  trace_format_time(r->prev_ns, b, sizeof(b)));
 	}
 	/* simulated time ends at 2^63-1 ns (292 years): the report's times
 	 * are JSON integers, and expect time= reaches every record time */
@@ -379,8 +407,8 @@ static int parse_text(const char *key, const char *v, const char **out, char *wh
 	return 0;
 }
 
-static int parse_num(enum trace_key k, const char *v, uint64_t lo, uint64_t hi,
-		     uint64_t *out, char *why, size_t len)
+static int parse_num(enum trace_key k, const char *v, uint64_t lo, uint64_t hi, uint64_t *out,
+		     char *why, size_t len)
 {
 	char sub[TRACE_WHY_MAX / 2];
 	const char *key;
@@ -392,12 +420,12 @@ static int parse_num(enum trace_key k, const char *v, uint64_t lo, uint64_t hi,
 		return trace_fail(why, len, "bad %s: %s", key, sub);
 	if (*out < lo || *out > hi)
 		return trace_fail(why, len, "bad %s: %s is out of range %llu..%llu", key, v,
-			    (unsigned long long)lo, (unsigned long long)hi);
+				  (unsigned long long)lo, (unsigned long long)hi);
 	return 0;
 }
 
-static int parse_int_key(enum trace_key key, const char *v, int lo, int hi, int *out,
-			 char *why, size_t len)
+static int parse_int_key(enum trace_key key, const char *v, int lo, int hi, int *out, char *why,
+			 size_t len)
 {
 	uint64_t u;
 
@@ -408,9 +436,8 @@ static int parse_int_key(enum trace_key key, const char *v, int lo, int hi, int 
 }
 
 /* A node list or `all` (see trace.h for what `all` becomes). */
-static int parse_nodes(struct trace_reader *r, struct trace_record *rec,
-		       enum trace_key k, const char *v, nodemask_t *m,
-		       char *why, size_t len)
+static int parse_nodes(struct trace_reader *r, struct trace_record *rec, enum trace_key k,
+		       const char *v, nodemask_t *m, char *why, size_t len)
 {
 	char sub[TRACE_WHY_MAX / 2];
 
@@ -429,8 +456,8 @@ static int parse_nodes(struct trace_reader *r, struct trace_record *rec,
 }
 
 /* move_pages nodes=2,2,7: one target per page, in order. */
-static int parse_targets(struct trace_reader *r, struct trace_record *rec,
-			 const char *v, char *why, size_t len)
+static int parse_targets(struct trace_reader *r, struct trace_record *rec, const char *v, char *why,
+			 size_t len)
 {
 	char sub[TRACE_WHY_MAX / 2];
 
@@ -454,8 +481,8 @@ static int parse_cpus(const char *v, cpumask_t *m, char *why, size_t len)
 	return 0;
 }
 
-static int parse_flag_list(struct trace_record *rec, const struct op_def *d,
-			   char *v, char *why, size_t len)
+static int parse_flag_list(struct trace_record *rec, const struct op_def *d, char *v, char *why,
+			   size_t len)
 {
 	for (char *f = v, *next; f; f = next) {
 		next = strchr(f, ',');
@@ -470,8 +497,8 @@ static int parse_flag_list(struct trace_record *rec, const struct op_def *d,
 	return 0;
 }
 
-static int parse_enum(const char *key, const char *v, const char *const *names,
-		      int n, int *out, char *why, size_t len)
+static int parse_enum(const char *key, const char *v, const char *const *names, int n, int *out,
+		      char *why, size_t len)
 {
 	for (int i = 0; i < n; i++) {
 		if (names[i] && strcmp(names[i], v) == 0) {
@@ -490,17 +517,23 @@ static int parse_mode(const char *v, enum mpol_mode *m, char *why, size_t len)
 			return 0;
 		}
 	}
-	return trace_fail(why, len, "bad mode '%s': one of default, preferred, bind, interleave, "
-		    "local, preferred_many, weighted_interleave", v);
+	return trace_fail(why, len,
+			  "bad mode '%s': one of default, preferred, bind, interleave, "
+			  "local, preferred_many, weighted_interleave",
+			  v);
 }
 
 /* madvise advice=WORD: the MADV_* the word names (core/uapi.h). */
 static int parse_advice(const char *v, int *out, char *why, size_t len)
 {
-	static const struct { const char *w; int v; } words[] = {
+	static const struct {
+		const char *w;
+		int v;
+	} words[] = {
 		{"hugepage", MADV_HUGEPAGE}, {"nohugepage", MADV_NOHUGEPAGE},
-		{"dontneed", MADV_DONTNEED}, {"free", MADV_FREE}, {"willneed", MADV_WILLNEED},
-		{"cold", MADV_COLD}, {"pageout", MADV_PAGEOUT},
+		{"dontneed", MADV_DONTNEED}, {"free", MADV_FREE},
+		{"willneed", MADV_WILLNEED}, {"cold", MADV_COLD},
+		{"pageout", MADV_PAGEOUT},
 	};
 
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
@@ -509,8 +542,10 @@ static int parse_advice(const char *v, int *out, char *why, size_t len)
 			return 0;
 		}
 	}
-	return trace_fail(why, len, "bad advice '%s': one of hugepage, nohugepage, dontneed, free, "
-			  "willneed, cold, pageout", v);
+	return trace_fail(why, len,
+			  "bad advice '%s': one of hugepage, nohugepage, dontneed, free, "
+			  "willneed, cold, pageout",
+			  v);
 }
 
 static int parse_bool(const char *key, const char *v, bool *out, char *why, size_t len)
@@ -524,23 +559,29 @@ static int parse_bool(const char *key, const char *v, bool *out, char *why, size
 #define PID_RANGE 1, TRACE_PID_MAX
 
 /* Stores one key's value in its field. */
-static int set_key(struct trace_reader *r, struct trace_record *rec,
-		   const struct op_def *d, enum trace_key k, char *v,
-		   char *why, size_t len)
+static int set_key(struct trace_reader *r, struct trace_record *rec, const struct op_def *d,
+		   enum trace_key k, char *v, char *why, size_t len)
 {
-	const char *name = trace_key_name(k);   /* a table look-up */
+	const char *name = trace_key_name(k); /* a table look-up */
 	static const char *const patterns[] = {"seq", "random"};
 	static const char *const actions[] = {"create", "set", "attach", "remove"};
 	int i = 0;
 
 	switch (k) {
-	case TK_PID: return parse_int_key(k, v, PID_RANGE, &rec->pid, why, len);
-	case TK_CHILD: return parse_int_key(k, v, PID_RANGE, &rec->child, why, len);
-	case TK_TID: return parse_int_key(k, v, PID_RANGE, &rec->tid, why, len);
-	case TK_PPID: return parse_int_key(k, v, 0, TRACE_PID_MAX, &rec->ppid, why, len);
-	case TK_AS_PID: return parse_int_key(k, v, PID_RANGE, &rec->as_pid, why, len);
-	case TK_CPU: return parse_int_key(k, v, 0, NS_MAX_CPUS - 1, &rec->cpu, why, len);
-	case TK_NODE: return parse_int_key(k, v, 0, NS_MAX_NODES - 1, &rec->node, why, len);
+	case TK_PID:
+		return parse_int_key(k, v, PID_RANGE, &rec->pid, why, len);
+	case TK_CHILD:
+		return parse_int_key(k, v, PID_RANGE, &rec->child, why, len);
+	case TK_TID:
+		return parse_int_key(k, v, PID_RANGE, &rec->tid, why, len);
+	case TK_PPID:
+		return parse_int_key(k, v, 0, TRACE_PID_MAX, &rec->ppid, why, len);
+	case TK_AS_PID:
+		return parse_int_key(k, v, PID_RANGE, &rec->as_pid, why, len);
+	case TK_CPU:
+		return parse_int_key(k, v, 0, NS_MAX_CPUS - 1, &rec->cpu, why, len);
+	case TK_NODE:
+		return parse_int_key(k, v, 0, NS_MAX_NODES - 1, &rec->node, why, len);
 	case TK_UID: {
 		uint64_t u;
 
@@ -549,27 +590,44 @@ static int set_key(struct trace_reader *r, struct trace_record *rec,
 		rec->uid = (uint32_t)u;
 		return 0;
 	}
-	case TK_ADDR: return parse_num(k, v, 0, UINT64_MAX, &rec->addr, why, len);
-	case TK_LEN: return parse_num(k, v, 0, UINT64_MAX, &rec->len, why, len);
-	case TK_OFFSET: return parse_num(k, v, 0, UINT64_MAX, &rec->offset, why, len);
-	case TK_COUNT: return parse_num(k, v, 0, UINT64_MAX, &rec->count, why, len);
-	case TK_SIZE: return parse_num(k, v, 0, UINT64_MAX, &rec->size, why, len);
-	case TK_SEED: return parse_num(k, v, 0, UINT64_MAX, &rec->seed, why, len);
-	case TK_STRIDE: return parse_num(k, v, 1, UINT64_MAX, &rec->stride, why, len);
-	case TK_CPUS: return parse_cpus(v, &rec->cpus, why, len);
+	case TK_ADDR:
+		return parse_num(k, v, 0, UINT64_MAX, &rec->addr, why, len);
+	case TK_LEN:
+		return parse_num(k, v, 0, UINT64_MAX, &rec->len, why, len);
+	case TK_OFFSET:
+		return parse_num(k, v, 0, UINT64_MAX, &rec->offset, why, len);
+	case TK_COUNT:
+		return parse_num(k, v, 0, UINT64_MAX, &rec->count, why, len);
+	case TK_SIZE:
+		return parse_num(k, v, 0, UINT64_MAX, &rec->size, why, len);
+	case TK_SEED:
+		return parse_num(k, v, 0, UINT64_MAX, &rec->seed, why, len);
+	case TK_STRIDE:
+		return parse_num(k, v, 1, UINT64_MAX, &rec->stride, why, len);
+	case TK_CPUS:
+		return parse_cpus(v, &rec->cpus, why, len);
 	case TK_NODES:
 		if (rec->op == OP_MOVE_PAGES)
 			return parse_targets(r, rec, v, why, len);
 		return parse_nodes(r, rec, k, v, &rec->nodes, why, len);
-	case TK_FROM: return parse_nodes(r, rec, k, v, &rec->from, why, len);
-	case TK_TO: return parse_nodes(r, rec, k, v, &rec->to, why, len);
-	case TK_MEMS: return parse_nodes(r, rec, k, v, &rec->mems, why, len);
-	case TK_NAME: return parse_text(name, v, &rec->name, why, len);
-	case TK_FILE: return parse_text(name, v, &rec->file, why, len);
-	case TK_DEVICE: return parse_text(name, v, &rec->device, why, len);
-	case TK_CACHE: return parse_text(name, v, &rec->cache, why, len);
-	case TK_LABEL: return parse_text(name, v, &rec->label, why, len);
-	case TK_PATH: return parse_text(name, v, &rec->path, why, len);
+	case TK_FROM:
+		return parse_nodes(r, rec, k, v, &rec->from, why, len);
+	case TK_TO:
+		return parse_nodes(r, rec, k, v, &rec->to, why, len);
+	case TK_MEMS:
+		return parse_nodes(r, rec, k, v, &rec->mems, why, len);
+	case TK_NAME:
+		return parse_text(name, v, &rec->name, why, len);
+	case TK_FILE:
+		return parse_text(name, v, &rec->file, why, len);
+	case TK_DEVICE:
+		return parse_text(name, v, &rec->device, why, len);
+	case TK_CACHE:
+		return parse_text(name, v, &rec->cache, why, len);
+	case TK_LABEL:
+		return parse_text(name, v, &rec->label, why, len);
+	case TK_PATH:
+		return parse_text(name, v, &rec->path, why, len);
 	case TK_PATTERN:
 		if (parse_enum(name, v, patterns, 2, &i, why, len))
 			return -1;
@@ -580,21 +638,29 @@ static int set_key(struct trace_reader *r, struct trace_record *rec,
 			return -1;
 		rec->action = (enum cpuset_action)i;
 		return 0;
-	case TK_MODE: return parse_mode(v, &rec->mode, why, len);
-	case TK_ADVICE: return parse_advice(v, &rec->advice, why, len);
-	case TK_FLAGS: return parse_flag_list(rec, d, v, why, len);
-	case TK_MEMORY_MIGRATE: return parse_bool(name, v, &rec->memory_migrate, why, len);
-	case TK_MEMORY_SPREAD_PAGE: return parse_bool(name, v, &rec->memory_spread_page, why, len);
-	case TK_MEMORY_SPREAD_SLAB: return parse_bool(name, v, &rec->memory_spread_slab, why, len);
-	case TK_MEM_EXCLUSIVE: return parse_bool(name, v, &rec->mem_exclusive, why, len);
-	case NR_TRACE_KEYS: break;
+	case TK_MODE:
+		return parse_mode(v, &rec->mode, why, len);
+	case TK_ADVICE:
+		return parse_advice(v, &rec->advice, why, len);
+	case TK_FLAGS:
+		return parse_flag_list(rec, d, v, why, len);
+	case TK_MEMORY_MIGRATE:
+		return parse_bool(name, v, &rec->memory_migrate, why, len);
+	case TK_MEMORY_SPREAD_PAGE:
+		return parse_bool(name, v, &rec->memory_spread_page, why, len);
+	case TK_MEMORY_SPREAD_SLAB:
+		return parse_bool(name, v, &rec->memory_spread_slab, why, len);
+	case TK_MEM_EXCLUSIVE:
+		return parse_bool(name, v, &rec->mem_exclusive, why, len);
+	case NR_TRACE_KEYS:
+		break;
 	}
 	return trace_fail(why, len, "internal: key %d", (int)k);
 }
 
 /* A word without '=': a flag, or a key whose value went missing. */
-static int parse_bare_word(struct trace_record *rec, const struct op_def *d,
-			   const char *w, char *why, size_t len)
+static int parse_bare_word(struct trace_record *rec, const struct op_def *d, const char *w,
+			   char *why, size_t len)
 {
 	unsigned bit = find_flag(w);
 
@@ -609,8 +675,8 @@ static int parse_bare_word(struct trace_record *rec, const struct op_def *d,
 	return trace_fail(why, len, "unknown flag '%s' for op %s", w, d->name);
 }
 
-static int parse_word(struct trace_reader *r, struct trace_record *rec,
-		      const struct op_def *d, char *w, char *eq, char *why, size_t len)
+static int parse_word(struct trace_reader *r, struct trace_record *rec, const struct op_def *d,
+		      char *w, char *eq, char *why, size_t len)
 {
 	if (!eq)
 		return parse_bare_word(rec, d, w, why, len);
@@ -632,21 +698,22 @@ static int parse_word(struct trace_reader *r, struct trace_record *rec,
 }
 
 /* sysctl NAME=VALUE: the name must be a tunable, the value in its range. */
-static int parse_sysctl(struct trace_reader *r, struct trace_record *rec,
-			char **w, size_t n, char *why, size_t len)
+static int parse_sysctl(struct trace_reader *r, struct trace_record *rec, char **w, size_t n,
+			char *why, size_t len)
 {
 	struct nerr e;
 
 	if (n != 1)
-		return trace_fail(why, len, "sysctl takes one name=value, e.g. vm.zone_reclaim_mode=1");
+		return trace_fail(why, len,
+				  "sysctl takes one name=value, e.g. vm.zone_reclaim_mode=1");
 	char *eq = strchr(w[0], '=');
 
 	if (!eq || !eq[1])
-		return trace_fail(why, len, "sysctl takes one name=value, e.g. vm.zone_reclaim_mode=1");
+		return trace_fail(why, len,
+				  "sysctl takes one name=value, e.g. vm.zone_reclaim_mode=1");
 	*eq = '\0';
 	rec->sysctl_id = tunable_find(w[0]);
-	if (rec->sysctl_id < 0)
-	{
+	if (rec->sysctl_id < 0) {
 		char hint[96];
 
 		return trace_fail(why, len, "unknown sysctl '%s'%s", w[0],
@@ -660,28 +727,28 @@ static int parse_sysctl(struct trace_reader *r, struct trace_record *rec,
 	return 0;
 }
 
-static int check_required(const struct trace_record *rec, const struct op_def *d,
-			  char *why, size_t len)
+static int check_required(const struct trace_record *rec, const struct op_def *d, char *why,
+			  size_t len)
 {
 	uint64_t missing = d->req & ~rec->has;
 
 	if (!missing)
 		return 0;
 	return trace_fail(why, len, "missing key '%s' for op %s",
-		    trace_key_name((enum trace_key)__builtin_ctzll(missing)), d->name);
+			  trace_key_name((enum trace_key)__builtin_ctzll(missing)), d->name);
 }
 
-static int exclusive(const struct trace_record *rec, enum trace_key a, enum trace_key b,
-		     char *why, size_t len)
+static int exclusive(const struct trace_record *rec, enum trace_key a, enum trace_key b, char *why,
+		     size_t len)
 {
 	if (trace_has(rec, a) && trace_has(rec, b))
 		return trace_fail(why, len, "keys '%s' and '%s' exclude each other",
-			    trace_key_name(a), trace_key_name(b));
+				  trace_key_name(a), trace_key_name(b));
 	return 0;
 }
 
-static int exclusive_flags(const struct trace_record *rec, unsigned a, const char *an,
-			   unsigned b, const char *bn, char *why, size_t len)
+static int exclusive_flags(const struct trace_record *rec, unsigned a, const char *an, unsigned b,
+			   const char *bn, char *why, size_t len)
 {
 	if ((rec->flags & a) && (rec->flags & b))
 		return trace_fail(why, len, "flags '%s' and '%s' exclude each other", an, bn);
@@ -747,13 +814,20 @@ static int finish(struct trace_record *rec, const struct op_def *d, char *why, s
 		return trace_fail(why, len, "addr+len overflows 64 bits");
 	derive_linux_flags(rec);
 	switch (rec->op) {
-	case OP_SPAWN: return exclusive(rec, TK_CPU, TK_CPUS, why, len);
-	case OP_MOVE_PAGES: return exclusive(rec, TK_NODE, TK_NODES, why, len);
-	case OP_MMAP: return check_mmap(rec, why, len);
-	case OP_TOUCH: return check_rw(rec, TF_WRITE, why, len);
-	case OP_ACCESS: return check_rw(rec, TF_READ, why, len);
-	case OP_CPUSET: return check_cpuset(rec, why, len);
-	default: return 0;
+	case OP_SPAWN:
+		return exclusive(rec, TK_CPU, TK_CPUS, why, len);
+	case OP_MOVE_PAGES:
+		return exclusive(rec, TK_NODE, TK_NODES, why, len);
+	case OP_MMAP:
+		return check_mmap(rec, why, len);
+	case OP_TOUCH:
+		return check_rw(rec, TF_WRITE, why, len);
+	case OP_ACCESS:
+		return check_rw(rec, TF_READ, why, len);
+	case OP_CPUSET:
+		return check_cpuset(rec, why, len);
+	default:
+		return 0;
 	}
 }
 
@@ -794,8 +868,7 @@ int trace_parse_line(struct trace_reader *r, struct trace_record *rec, char *why
 		return trace_fail(why, len, "missing op after the time");
 	int op = find_op(r->toks[1]);
 
-	if (op < 0)
-	{
+	if (op < 0) {
 		char hint[96];
 
 		return trace_fail(why, len, "unknown op '%s'%s", r->toks[1],

@@ -19,8 +19,7 @@
 #include "topo/topo.h"
 #include "trace/trace_int.h"
 
-#define READ_BUFSZ (1 << 20)   /* stdio buffer: fewer read(2) calls */
-
+#define READ_BUFSZ (1 << 20) /* stdio buffer: fewer read(2) calls */
 
 static bool exists(const char *path)
 {
@@ -80,7 +79,8 @@ static int fill(struct trace_reader *r)
 	if (n == 0) {
 		if (!ferror(r->f))
 			return 0;
-		trace_fail(r->why, sizeof(r->why), "read failed: %s", strerror(errno ? errno : EIO));
+		trace_fail(r->why, sizeof(r->why), "read failed: %s",
+			   strerror(errno ? errno : EIO));
 		return -1;
 	}
 	if (r->spool && fwrite(r->buf, 1, n, r->spool) != n) {
@@ -96,7 +96,8 @@ static int fill(struct trace_reader *r)
 static int append(struct trace_reader *r, const char *p, size_t n)
 {
 	if (r->len + n > TRACE_LINE_MAX)
-		return trace_fail(r->why, sizeof(r->why), "line longer than %d bytes", TRACE_LINE_MAX);
+		return trace_fail(r->why, sizeof(r->why), "line longer than %d bytes",
+				  TRACE_LINE_MAX);
 	if (r->len + n + 1 > r->cap) {
 		size_t cap = r->cap ? r->cap : 256;
 
@@ -105,7 +106,8 @@ static int append(struct trace_reader *r, const char *p, size_t n)
 		char *l = realloc(r->line, cap);
 
 		if (!l)
-			return trace_fail(r->why, sizeof(r->why), "out of host memory reading the line");
+			return trace_fail(r->why, sizeof(r->why),
+					  "out of host memory reading the line");
 		r->line = l;
 		r->cap = cap;
 	}
@@ -159,7 +161,7 @@ static int read_line(struct trace_reader *r)
 	r->cut = !nl;
 	while (r->len > 0 && r->line[r->len - 1] == '\r')
 		r->len--;
-	if (append(r, "", 0))   /* an empty line: make the buffer */
+	if (append(r, "", 0)) /* an empty line: make the buffer */
 		return -1;
 	r->line[r->len] = '\0';
 	const char *nul = memchr(r->line, '\0', r->len);
@@ -189,7 +191,7 @@ static int take_name_comment(struct trace_reader *r)
 	size_t n = strcspn(s, " \t");
 
 	if (n == 0 || !utf8_valid(s, n, NULL))
-		return 0;   /* an unusable name is ignored: the default stays */
+		return 0; /* an unusable name is ignored: the default stays */
 	char *name = strndup(s, n);
 
 	if (!name)
@@ -226,8 +228,8 @@ static int read_header(struct trace_reader *r, struct nerr *err)
 	if (rc < 0)
 		return nerr_set(err, "%s:%lu: %s", r->path, r->lineno, r->why);
 	if (rc == 0 && r->stream)
-		return nerr_set(err, "%s: empty: nothing was read (a trace starts with '%s')", r->path,
-				TRACE_MAGIC);
+		return nerr_set(err, "%s: empty: nothing was read (a trace starts with '%s')",
+				r->path, TRACE_MAGIC);
 	if (rc == 0 || strcmp(r->line, TRACE_MAGIC) != 0) {
 		r->lineno = 1;
 		return nerr_set(err, "%s:1: first line must be '%s'", r->path, TRACE_MAGIC);
@@ -250,7 +252,7 @@ static int read_header(struct trace_reader *r, struct nerr *err)
 /* Sets up r to read f (already open) and reads the header. */
 static int start_reading(struct trace_reader *r, struct nerr *err)
 {
-	setvbuf(r->f, NULL, _IONBF, 0);   /* r->buf is the buffer */
+	setvbuf(r->f, NULL, _IONBF, 0); /* r->buf is the buffer */
 	r->buf = malloc(READ_BUFSZ);
 	r->name = default_name(r->path);
 	tunables_init(&r->scratch);
@@ -262,7 +264,7 @@ static int start_reading(struct trace_reader *r, struct nerr *err)
 /* Opens the trace; with spool, a stream's bytes are copied to an unlinked
  * temporary file as they are read (trace_validate_open()). */
 static struct trace_reader *open_reader(const char *path_or_name, const struct trace_params *p,
-				       bool spool, struct nerr *err)
+					bool spool, struct nerr *err)
 {
 	struct trace_reader *r = calloc(1, sizeof(*r));
 	struct stat st;
@@ -367,8 +369,13 @@ const char *trace_path(const struct trace_reader *r)
 
 char *trace_format_time(uint64_t ns, char *buf, size_t len)
 {
-	static const struct { uint64_t mult; const char *unit; } units[] = {
-		{1000000000, "s"}, {1000000, "ms"}, {1000, "us"},
+	static const struct {
+		uint64_t mult;
+		const char *unit;
+	} units[] = {
+		{1000000000, "s"},
+		{1000000, "ms"},
+		{1000, "us"},
 	};
 
 	for (unsigned i = 0; i < 3; i++) {
@@ -429,9 +436,10 @@ int trace_next(struct trace_reader *r, struct trace_record *rec, struct nerr *er
 			return rc ? nerr_set(err, "%s:%lu: %s", r->path, r->lineno, r->why) : 0;
 		if (!blank_or_comment(r->line))
 			break;
-		if (r->line[strspn(r->line, " \t")] == '#' && trace_param_declare(r, why, sizeof(why)))
-			return nerr_set(err, "%s:%lu: '# param' must come before the first record", r->path,
-					r->lineno);
+		if (r->line[strspn(r->line, " \t")] == '#' &&
+		    trace_param_declare(r, why, sizeof(why)))
+			return nerr_set(err, "%s:%lu: '# param' must come before the first record",
+					r->path, r->lineno);
 	}
 	r->used_params = 0;
 	if (memchr(r->line, '$', r->len) && trace_param_subst(r, why, sizeof(why)))
@@ -491,9 +499,8 @@ int trace_validate_params(const char *path_or_name, const struct trace_params *p
 	return rc;
 }
 
-int trace_validate_open(const char *path_or_name, const struct trace_params *p,
-			uint64_t *nrecords, uint64_t *last_ns, struct trace_reader **out,
-			struct nerr *err)
+int trace_validate_open(const char *path_or_name, const struct trace_params *p, uint64_t *nrecords,
+			uint64_t *last_ns, struct trace_reader **out, struct nerr *err)
 {
 	struct trace_reader *r = open_reader(path_or_name, p, true, err);
 

@@ -79,8 +79,8 @@ static struct pending *pending_new(const struct trace_record *r)
 		(c->label == NULL && trace_has(r, TK_LABEL) && r->label) ||
 		(c->device == NULL && trace_has(r, TK_DEVICE) && r->device) ||
 		(c->cache == NULL && trace_has(r, TK_CACHE) && r->cache) ||
-		(r->op == OP_SYSCTL && ((r->sysctl_name && !c->sysctl_name) ||
-					(r->sysctl_value && !c->sysctl_value))) ||
+		(r->op == OP_SYSCTL &&
+		 ((r->sysctl_name && !c->sysctl_name) || (r->sysctl_value && !c->sysctl_value))) ||
 		(r->op == OP_EXPECT && r->expect.counter && !c->expect.counter);
 	if (lost) {
 		pending_free(p);
@@ -184,11 +184,14 @@ static void streams_free(struct replay *rp)
 static int record_stream(const struct trace_record *r)
 {
 	switch (r->op) {
-	case OP_SPAWN: case OP_FILE: case OP_SYSCTL: case OP_DROP_CACHES:
+	case OP_SPAWN:
+	case OP_FILE:
+	case OP_SYSCTL:
+	case OP_DROP_CACHES:
 	case OP_CPUSET:
 		return -1;
-	case OP_SNAPSHOT:   /* with pid=, it waits for P's previous record */
-	case OP_KMALLOC:    /* with pid=, P allocates: after P's previous record */
+	case OP_SNAPSHOT: /* with pid=, it waits for P's previous record */
+	case OP_KMALLOC:  /* with pid=, P allocates: after P's previous record */
 		return trace_has(r, TK_PID) ? r->pid : -1;
 	case OP_EXPECT:
 		return r->expect.has_pid ? r->expect.pid : -1;
@@ -248,7 +251,8 @@ static bool check_due(struct replay *rp)
 	if (!rp->s->check)
 		return false;
 	if (!rp->check_interval)
-		rp->check_interval = (rp->s->mem.f.nr + REPLAY_CHECK_FRAMES - 1) / REPLAY_CHECK_FRAMES;
+		rp->check_interval =
+			(rp->s->mem.f.nr + REPLAY_CHECK_FRAMES - 1) / REPLAY_CHECK_FRAMES;
 	if (!rp->check_interval)
 		rp->check_interval = 1;
 	if (++rp->check_since < rp->check_interval)
@@ -256,7 +260,8 @@ static bool check_due(struct replay *rp)
 	rp->check_since = 0;
 	if (++rp->checks_at_interval >= (step > 16 ? step : 16)) {
 		rp->checks_at_interval = 0;
-		rp->check_interval = rp->check_interval > UINT64_MAX / 2 ? UINT64_MAX : rp->check_interval * 2;
+		rp->check_interval =
+			rp->check_interval > UINT64_MAX / 2 ? UINT64_MAX : rp->check_interval * 2;
 	}
 	return true;
 }
@@ -274,11 +279,11 @@ static void stop_host_oom(struct replay *rp, const struct trace_record *r)
 	if (rp->fatal)
 		return;
 	if (r)
-		nerr_set(&rp->err, "%s:%lu: out of host memory (record '%.200s')", rp->path, r->line,
-			 trace_record_text(rp->rd, r));
+		nerr_set(&rp->err, "%s:%lu: out of host memory (record '%.200s')", rp->path,
+			 r->line, trace_record_text(rp->rd, r));
 	else
-		nerr_set(&rp->err, "%s: out of host memory at t=%llu ns (in a kernel event)", rp->path,
-			 (unsigned long long)sim_now(rp->s));
+		nerr_set(&rp->err, "%s: out of host memory at t=%llu ns (in a kernel event)",
+			 rp->path, (unsigned long long)sim_now(rp->s));
 	rp->fatal = true;
 }
 
@@ -378,7 +383,7 @@ static void dispatch(struct replay *rp, const struct trace_record *r)
 		engine_run_until(&s->eng, r->time_ns);
 		if (execute(rp, st, &state, &resume_at, r))
 			return;
-		blocked = true;   /* queue it with its progress */
+		blocked = true; /* queue it with its progress */
 	}
 	struct pending *p = pending_new(r);
 
@@ -442,8 +447,8 @@ static int check_unborn(struct replay *rp)
 		struct stream *st = rp->streams[i];
 
 		if (st && st->head)
-			return nerr_set(&rp->err, "%s:%lu: no task with pid %d (never spawned)", rp->path,
-					st->head->rec.line, st->pid);
+			return nerr_set(&rp->err, "%s:%lu: no task with pid %d (never spawned)",
+					rp->path, st->head->rec.line, st->pid);
 	}
 	return 0;
 }
@@ -478,7 +483,7 @@ static void progress(struct replay *rp, bool final)
 	if (!final && now < rp->progress_next_ns)
 		return;
 	if (final && !rp->progress_printed)
-		return;   /* a run shorter than the interval prints nothing */
+		return; /* a run shorter than the interval prints nothing */
 	double secs = (double)(now - rp->progress_start_ns) / 1e9;
 
 	rp->progress_next_ns = now + iv;
@@ -497,9 +502,10 @@ static void sample_until(struct replay *rp, uint64_t t)
 		return;
 	while (rp->next_sample <= t && rp->next_sample != UINT64_MAX) {
 		if (rp->log->nr_samples >= REPLAY_MAX_SAMPLES) {
-			nerr_set(&rp->err, "%s: --timeseries: more than %d samples at t=%llu ns: "
-				 "choose a larger interval", rp->path, REPLAY_MAX_SAMPLES,
-				 (unsigned long long)rp->next_sample);
+			nerr_set(&rp->err,
+				 "%s: --timeseries: more than %d samples at t=%llu ns: "
+				 "choose a larger interval",
+				 rp->path, REPLAY_MAX_SAMPLES, (unsigned long long)rp->next_sample);
 			rp->fatal = true;
 			rp->next_sample = UINT64_MAX;
 			return;
@@ -556,8 +562,10 @@ static int read_record(struct replay *rp)
 	if (rp->rec.time_ns < sim_now(rp->s)) {
 		char t[32], now[32];
 
-		nerr_set(&rp->err, "%s:%lu: the record's time %s is before the simulated time already "
-			 "reached (%s)", rp->path, rp->rec.line, trace_format_time(rp->rec.time_ns, t, sizeof(t)),
+		nerr_set(&rp->err,
+			 "%s:%lu: the record's time %s is before the simulated time already "
+			 "reached (%s)",
+			 rp->path, rp->rec.line, trace_format_time(rp->rec.time_ns, t, sizeof(t)),
 			 trace_format_time(sim_now(rp->s), now, sizeof(now)));
 		rp->fatal = true;
 		return -1;
@@ -611,8 +619,8 @@ static int replay_loop(struct replay *rp, uint64_t until)
 				stop_host_oom(rp, NULL);
 			/* kswapd, writeback and migration run as events too */
 			if (!rp->fatal && check_due(rp) && sim_check(s, &rp->err)) {
-				nerr_prefix(&rp->err, "%s: --check after an event at t=%llu ns", rp->path,
-					    (unsigned long long)sim_now(s));
+				nerr_prefix(&rp->err, "%s: --check after an event at t=%llu ns",
+					    rp->path, (unsigned long long)sim_now(s));
 				rp->fatal = true;
 			}
 		}
@@ -657,8 +665,10 @@ struct replay *replay_begin(struct sim *s, const char *trace, const struct repla
 		char a[32], b[32];
 
 		trace_close(rd);
-		nerr_set(err, "--timeseries %s: the trace runs to %s, more than %d samples: "
-			 "choose a larger interval", trace_format_time(opts->timeseries_ns, a, sizeof(a)),
+		nerr_set(err,
+			 "--timeseries %s: the trace runs to %s, more than %d samples: "
+			 "choose a larger interval",
+			 trace_format_time(opts->timeseries_ns, a, sizeof(a)),
 			 trace_format_time(last_ns, b, sizeof(b)), REPLAY_MAX_SAMPLES);
 		return NULL;
 	}
@@ -716,7 +726,7 @@ int replay_advance(struct replay *rp, uint64_t until, struct nerr *err)
 void replay_set_stream(struct replay *rp, bool stream)
 {
 	rp->stream = stream;
-	if (stream)   /* lines appended after validation are read as text */
+	if (stream) /* lines appended after validation are read as text */
 		trace_reader_follow(rp->rd, true);
 	replay_more_input(rp);
 }

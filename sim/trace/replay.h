@@ -30,9 +30,9 @@ struct trace_params;
 #define REPLAY_MAX_SAMPLES 20000
 
 struct replay_opts {
-	bool progress;               /* a progress line on stderr */
+	bool progress;		       /* a progress line on stderr */
 	uint64_t progress_interval_ns; /* host time between lines; 0: one second */
-	uint64_t timeseries_ns;      /* sample interval, 0 = none; at most
+	uint64_t timeseries_ns;	       /* sample interval, 0 = none; at most
 				      * REPLAY_MAX_SAMPLES samples */
 	/* When set and *stop becomes non-zero (a SIGINT/SIGTERM handler of
 	 * the caller), the replay stops before the next record or event:

@@ -33,9 +33,9 @@ struct pending {
 struct stream {
 	int pid;
 	struct pending *head, *tail;
-	bool scheduled;           /* an engine event will run head */
-	uint64_t busy_until;      /* when its previous record finished */
-	bool stillborn;           /* its fork/thread record was skipped: it never comes */
+	bool scheduled;	     /* an engine event will run head */
+	uint64_t busy_until; /* when its previous record finished */
+	bool stillborn;	     /* its fork/thread record was skipped: it never comes */
 };
 
 struct replay {
@@ -43,18 +43,18 @@ struct replay {
 	struct trace_log *log;
 	const char *path;
 	struct replay_opts opts;
-	struct stream **streams;  /* open addressing on pid */
+	struct stream **streams; /* open addressing on pid */
 	uint32_t nstreams, nslots;
 	uint64_t next_sample;
-	struct trace_reader *rd;  /* the trace, read one record at a time */
-	struct trace_record rec;  /* the record read and not yet dispatched */
-	bool have, eof;           /* rec holds one; the reader is at the end */
-	bool done;                /* trace and events finished */
-	bool stream;              /* the trace may still grow: its end is not the end */
+	struct trace_reader *rd; /* the trace, read one record at a time */
+	struct trace_record rec; /* the record read and not yet dispatched */
+	bool have, eof;		 /* rec holds one; the reader is at the end */
+	bool done;		 /* trace and events finished */
+	bool stream;		 /* the trace may still grow: its end is not the end */
 	uint64_t nrecords_read;
-	uint64_t progress_start_ns, progress_next_ns;  /* host clock (--progress) */
-	uint64_t progress_printed;                     /* lines printed */
-	bool fatal;               /* stop: err holds why */
+	uint64_t progress_start_ns, progress_next_ns; /* host clock (--progress) */
+	uint64_t progress_printed;		      /* lines printed */
+	bool fatal;				      /* stop: err holds why */
 	/* --check's schedule (check_due(), docs/model.md §3) */
 	uint64_t check_interval, check_since, checks_at_interval;
 	bool failed_alloc;
@@ -62,8 +62,8 @@ struct replay {
 };
 
 struct op_outcome {
-	uint64_t cost_ns;         /* time the acting task spent */
-	uint64_t blocked_until;   /* non-zero: blocked, run again then */
+	uint64_t cost_ns;	/* time the acting task spent */
+	uint64_t blocked_until; /* non-zero: blocked, run again then */
 };
 
 /* Executes one record at the current simulated time. */

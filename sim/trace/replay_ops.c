@@ -29,7 +29,7 @@
 #include "task/task.h"
 #include "trace/replay_int.h"
 
-#define TASK_SIZE 0x7ffffffff000ULL   /* x86-64 user address space */
+#define TASK_SIZE 0x7ffffffff000ULL /* x86-64 user address space */
 
 static void fatal(struct replay *rp, const struct trace_record *r, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -177,8 +177,8 @@ static bool child_possible(struct replay *rp, const struct trace_record *r, int 
 	return true;
 }
 
-static struct task *new_child(struct replay *rp, const struct trace_record *r,
-			      struct task *parent, int pid)
+static struct task *new_child(struct replay *rp, const struct trace_record *r, struct task *parent,
+			      int pid)
 {
 	struct sim *s = rp->s;
 
@@ -362,7 +362,7 @@ static void op_mmap(struct replay *rp, const struct trace_record *r, struct task
 	struct file_obj *f = NULL;
 	long rc;
 
-	if (st->started) {   /* a locked mapping resuming its population */
+	if (st->started) { /* a locked mapping resuming its population */
 		run_access(rp, r, t, st, out, true);
 		return;
 	}
@@ -392,7 +392,7 @@ static void op_mmap(struct replay *rp, const struct trace_record *r, struct task
 	}
 	out->cost_ns += tun(&s->tun, TUN_SIM_COST_SYSCALL_NS);
 	syscall_done(rp, r, t, 0, NULL, 0);
-	if (flags & VM_LOCKED)   /* MAP_LOCKED populates the mapping */
+	if (flags & VM_LOCKED) /* MAP_LOCKED populates the mapping */
 		run_access(rp, r, t, st, out, true);
 }
 
@@ -406,7 +406,8 @@ static void op_munmap(struct replay *rp, const struct trace_record *r, struct ta
 		syscall_done(rp, r, t, -EINVAL, NULL, 0);
 		return;
 	}
-	uint64_t end = (r->addr + r->len + s->topo->page_size - 1) & ~((uint64_t)s->topo->page_size - 1);
+	uint64_t end =
+		(r->addr + r->len + s->topo->page_size - 1) & ~((uint64_t)s->topo->page_size - 1);
 
 	do_munmap(s, t->mm, r->addr, end);
 	syscall_done(rp, r, t, 0, NULL, 0);
@@ -429,12 +430,12 @@ static void run_access(struct replay *rp, const struct trace_record *r, struct t
 		st->acc.count = r->count;
 		st->acc.write = (r->flags & TF_WRITE) != 0;
 		st->acc.random = r->pattern == PATTERN_RANDOM;
-		if (r->op == OP_MMAP)   /* populate: write faults on writable private memory */
+		if (r->op == OP_MMAP) /* populate: write faults on writable private memory */
 			st->acc.write = !(r->flags & (TF_SHARED | TF_READ));
 		/* Each record's random stream: its seed=, else one drawn
 		 * from the run's access stream. */
-		rng_seed(&st->acc.rng, trace_has(r, TK_SEED) ? r->seed : rng_next(&s->rng[RNG_ACCESS]),
-			 r->line);
+		rng_seed(&st->acc.rng,
+			 trace_has(r, TK_SEED) ? r->seed : rng_next(&s->rng[RNG_ACCESS]), r->line);
 		st->started = true;
 	}
 	rc = touch ? task_touch(s, t, &st->acc, &out->cost_ns, &wait)
@@ -450,7 +451,7 @@ static void run_access(struct replay *rp, const struct trace_record *r, struct t
 	}
 	if (rc < 0) {
 		if (t->state == TASK_OOM_KILLED)
-			return;   /* the OOM killer chose this task */
+			return; /* the OOM killer chose this task */
 		if (rc == -EFAULT)
 			rp->log->faults_efault++;
 		syscall_done(rp, r, t, rc, NULL, 0);
@@ -507,7 +508,7 @@ static void op_rw(struct replay *rp, const struct trace_record *r, struct task *
 	else
 		rc = vfs_fsync(s, t, f, &out->cost_ns);
 	if (t->state != TASK_RUNNING)
-		return;   /* the OOM killer chose this task */
+		return; /* the OOM killer chose this task */
 	syscall_done(rp, r, t, rc, NULL, 0);
 }
 
@@ -544,7 +545,9 @@ static void op_move_pages(struct replay *rp, const struct trace_record *r, struc
 		return;
 	}
 	uint64_t *addrs = sim_malloc(s, n * sizeof(*addrs));
-	int *nodes = (trace_has(r, TK_NODE) || trace_has(r, TK_NODES)) ? sim_malloc(s, n * sizeof(int)) : NULL;
+	int *nodes = (trace_has(r, TK_NODE) || trace_has(r, TK_NODES))
+			     ? sim_malloc(s, n * sizeof(int))
+			     : NULL;
 	int *status = sim_malloc(s, n * sizeof(int));
 
 	if (!addrs || !status || ((trace_has(r, TK_NODE) || trace_has(r, TK_NODES)) && !nodes)) {
@@ -564,7 +567,8 @@ static void op_move_pages(struct replay *rp, const struct trace_record *r, struc
 
 	out->cost_ns += tun(&s->tun, TUN_SIM_COST_SYSCALL_NS);
 	if (!rc)
-		rc = do_move_pages(s, caller, target, n, addrs, nodes, status, flags, &out->cost_ns);
+		rc = do_move_pages(s, caller, target, n, addrs, nodes, status, flags,
+				   &out->cost_ns);
 	syscall_done(rp, r, caller, rc, rc >= 0 ? status : NULL, rc >= 0 ? n : 0);
 	free(addrs);
 	free(nodes);
@@ -586,17 +590,25 @@ static void op_migrate_pages(struct replay *rp, const struct trace_record *r, st
 static void op_cpuset(struct replay *rp, const struct trace_record *r, struct op_outcome *out)
 {
 	static const enum cpuset_req_action actions[] = {
-		[CPUSET_CREATE] = CS_CREATE, [CPUSET_SET] = CS_SET,
-		[CPUSET_ATTACH] = CS_ATTACH, [CPUSET_REMOVE] = CS_REMOVE,
+		[CPUSET_CREATE] = CS_CREATE,
+		[CPUSET_SET] = CS_SET,
+		[CPUSET_ATTACH] = CS_ATTACH,
+		[CPUSET_REMOVE] = CS_REMOVE,
 	};
 	struct cpuset_req req = {
-		.action = actions[r->action], .path = r->path, .cpus = r->cpus, .mems = r->mems,
-		.memory_migrate = r->memory_migrate, .memory_spread_page = r->memory_spread_page,
-		.memory_spread_slab = r->memory_spread_slab, .mem_exclusive = r->mem_exclusive,
+		.action = actions[r->action],
+		.path = r->path,
+		.cpus = r->cpus,
+		.mems = r->mems,
+		.memory_migrate = r->memory_migrate,
+		.memory_spread_page = r->memory_spread_page,
+		.memory_spread_slab = r->memory_spread_slab,
+		.mem_exclusive = r->mem_exclusive,
 		.pid = r->pid,
 	};
 
-	req.has = (trace_has(r, TK_CPUS) ? CS_HAS_CPUS : 0) | (trace_has(r, TK_MEMS) ? CS_HAS_MEMS : 0) |
+	req.has = (trace_has(r, TK_CPUS) ? CS_HAS_CPUS : 0) |
+		  (trace_has(r, TK_MEMS) ? CS_HAS_MEMS : 0) |
 		  (trace_has(r, TK_MEMORY_MIGRATE) ? CS_HAS_MEMORY_MIGRATE : 0) |
 		  (trace_has(r, TK_MEMORY_SPREAD_PAGE) ? CS_HAS_SPREAD_PAGE : 0) |
 		  (trace_has(r, TK_MEMORY_SPREAD_SLAB) ? CS_HAS_SPREAD_SLAB : 0) |
@@ -630,7 +642,7 @@ static void op_kmalloc(struct replay *rp, const struct trace_record *r)
 	struct task *t = trace_has(r, TK_PID) ? task_find(rp->s, r->pid) : NULL;
 
 	if (trace_has(r, TK_PID) && !t && replay_task_is_stillborn(rp, r->pid)) {
-		rp->log->skipped++;   /* for a task that never came to be */
+		rp->log->skipped++; /* for a task that never came to be */
 		return;
 	}
 	if (trace_has(r, TK_PID) && !t) {
@@ -696,22 +708,53 @@ static void replay_dispatch(struct replay *rp, const struct trace_record *r, str
 	struct sim *s = rp->s;
 
 	switch (r->op) {
-	case OP_SPAWN: op_spawn(rp, r); break;
-	case OP_FORK: op_fork(rp, r, t); break;
-	case OP_THREAD: op_thread(rp, r, t); break;
-	case OP_EXEC: op_exec(rp, r, t); break;
-	case OP_EXIT: task_exit(s, t, TASK_EXITED); break;
-	case OP_RUN: op_run(rp, r, t); break;
-	case OP_AFFINITY: op_affinity(rp, r, t); break;
-	case OP_MMAP: op_mmap(rp, r, t, st, out); break;
-	case OP_MUNMAP: op_munmap(rp, r, t); break;
-	case OP_TOUCH: run_access(rp, r, t, st, out, true); break;
-	case OP_ACCESS: run_access(rp, r, t, st, out, false); break;
-	case OP_FILE: op_file(rp, r); break;
-	case OP_READ: case OP_WRITE: case OP_FSYNC: op_rw(rp, r, t, out); break;
-	case OP_DROP_CACHES: syscall_done(rp, r, NULL, drop_caches(s), NULL, 0); break;
+	case OP_SPAWN:
+		op_spawn(rp, r);
+		break;
+	case OP_FORK:
+		op_fork(rp, r, t);
+		break;
+	case OP_THREAD:
+		op_thread(rp, r, t);
+		break;
+	case OP_EXEC:
+		op_exec(rp, r, t);
+		break;
+	case OP_EXIT:
+		task_exit(s, t, TASK_EXITED);
+		break;
+	case OP_RUN:
+		op_run(rp, r, t);
+		break;
+	case OP_AFFINITY:
+		op_affinity(rp, r, t);
+		break;
+	case OP_MMAP:
+		op_mmap(rp, r, t, st, out);
+		break;
+	case OP_MUNMAP:
+		op_munmap(rp, r, t);
+		break;
+	case OP_TOUCH:
+		run_access(rp, r, t, st, out, true);
+		break;
+	case OP_ACCESS:
+		run_access(rp, r, t, st, out, false);
+		break;
+	case OP_FILE:
+		op_file(rp, r);
+		break;
+	case OP_READ:
+	case OP_WRITE:
+	case OP_FSYNC:
+		op_rw(rp, r, t, out);
+		break;
+	case OP_DROP_CACHES:
+		syscall_done(rp, r, NULL, drop_caches(s), NULL, 0);
+		break;
 	case OP_SET_MEMPOLICY: {
-		long rc = do_set_mempolicy(s, t, (int)r->mode, (unsigned)r->mode_flags, given_nodes(r));
+		long rc = do_set_mempolicy(s, t, (int)r->mode, (unsigned)r->mode_flags,
+					   given_nodes(r));
 
 		syscall_done(rp, r, t, rc, NULL, 0);
 		break;
@@ -723,17 +766,32 @@ static void replay_dispatch(struct replay *rp, const struct trace_record *r, str
 		syscall_done(rp, r, t, rc, NULL, 0);
 		break;
 	}
-	case OP_MOVE_PAGES: op_move_pages(rp, r, t, out); break;
-	case OP_MIGRATE_PAGES: op_migrate_pages(rp, r, t, out); break;
-	case OP_CPUSET: op_cpuset(rp, r, out); break;
-	case OP_SYSCTL: op_sysctl(rp, r); break;
-	case OP_KMALLOC: op_kmalloc(rp, r); break;
-	case OP_SNAPSHOT: report_add_snapshot(s, rp->log, trace_has(r, TK_LABEL) ? r->label : NULL); break;
-	case OP_EXPECT: replay_expect(rp, r); break;
+	case OP_MOVE_PAGES:
+		op_move_pages(rp, r, t, out);
+		break;
+	case OP_MIGRATE_PAGES:
+		op_migrate_pages(rp, r, t, out);
+		break;
+	case OP_CPUSET:
+		op_cpuset(rp, r, out);
+		break;
+	case OP_SYSCTL:
+		op_sysctl(rp, r);
+		break;
+	case OP_KMALLOC:
+		op_kmalloc(rp, r);
+		break;
+	case OP_SNAPSHOT:
+		report_add_snapshot(s, rp->log, trace_has(r, TK_LABEL) ? r->label : NULL);
+		break;
+	case OP_EXPECT:
+		replay_expect(rp, r);
+		break;
 	case OP_MADVISE:
 		syscall_done(rp, r, t, do_madvise(s, t, r->addr, r->len, r->advice, &out->cost_ns),
 			     NULL, 0);
 		break;
-	case NR_TRACE_OPS: break;
+	case NR_TRACE_OPS:
+		break;
 	}
 }

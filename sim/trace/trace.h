@@ -42,26 +42,74 @@
 #include "core/uapi.h"
 
 #define TRACE_MAGIC "# numasim trace v1"
-#define TRACE_PID_MAX 4194304   /* PID_MAX_LIMIT on 64-bit Linux */
+#define TRACE_PID_MAX 4194304 /* PID_MAX_LIMIT on 64-bit Linux */
 
 enum trace_op {
-	OP_SPAWN, OP_FORK, OP_THREAD, OP_EXEC, OP_EXIT, OP_RUN, OP_AFFINITY,
-	OP_MMAP, OP_MUNMAP, OP_TOUCH, OP_ACCESS,
-	OP_FILE, OP_READ, OP_WRITE, OP_FSYNC, OP_DROP_CACHES,
-	OP_SET_MEMPOLICY, OP_MBIND, OP_MOVE_PAGES, OP_MIGRATE_PAGES,
-	OP_CPUSET, OP_SYSCTL, OP_KMALLOC, OP_SNAPSHOT, OP_EXPECT,
+	OP_SPAWN,
+	OP_FORK,
+	OP_THREAD,
+	OP_EXEC,
+	OP_EXIT,
+	OP_RUN,
+	OP_AFFINITY,
+	OP_MMAP,
+	OP_MUNMAP,
+	OP_TOUCH,
+	OP_ACCESS,
+	OP_FILE,
+	OP_READ,
+	OP_WRITE,
+	OP_FSYNC,
+	OP_DROP_CACHES,
+	OP_SET_MEMPOLICY,
+	OP_MBIND,
+	OP_MOVE_PAGES,
+	OP_MIGRATE_PAGES,
+	OP_CPUSET,
+	OP_SYSCTL,
+	OP_KMALLOC,
+	OP_SNAPSHOT,
+	OP_EXPECT,
 	OP_MADVISE,
 	NR_TRACE_OPS
 };
 
 /* Keys a record may carry; bit (1ULL << key) of trace_record.has. */
 enum trace_key {
-	TK_PID, TK_CHILD, TK_TID, TK_CPU, TK_CPUS, TK_NAME, TK_UID, TK_PPID,
-	TK_ADDR, TK_LEN, TK_FILE, TK_OFFSET, TK_STRIDE, TK_COUNT, TK_PATTERN,
-	TK_SEED, TK_SIZE, TK_DEVICE, TK_MODE, TK_NODES, TK_NODE, TK_FLAGS,
-	TK_AS_PID, TK_FROM, TK_TO, TK_ACTION, TK_PATH, TK_MEMS,
-	TK_MEMORY_MIGRATE, TK_MEMORY_SPREAD_PAGE, TK_MEMORY_SPREAD_SLAB,
-	TK_MEM_EXCLUSIVE, TK_CACHE, TK_LABEL,
+	TK_PID,
+	TK_CHILD,
+	TK_TID,
+	TK_CPU,
+	TK_CPUS,
+	TK_NAME,
+	TK_UID,
+	TK_PPID,
+	TK_ADDR,
+	TK_LEN,
+	TK_FILE,
+	TK_OFFSET,
+	TK_STRIDE,
+	TK_COUNT,
+	TK_PATTERN,
+	TK_SEED,
+	TK_SIZE,
+	TK_DEVICE,
+	TK_MODE,
+	TK_NODES,
+	TK_NODE,
+	TK_FLAGS,
+	TK_AS_PID,
+	TK_FROM,
+	TK_TO,
+	TK_ACTION,
+	TK_PATH,
+	TK_MEMS,
+	TK_MEMORY_MIGRATE,
+	TK_MEMORY_SPREAD_PAGE,
+	TK_MEMORY_SPREAD_SLAB,
+	TK_MEM_EXCLUSIVE,
+	TK_CACHE,
+	TK_LABEL,
 	TK_ADVICE,
 	NR_TRACE_KEYS
 };
@@ -83,9 +131,9 @@ enum trace_flag {
 	TF_WRITE = 1 << 6,
 	TF_STATIC_NODES = 1 << 7,    /* set_mempolicy, mbind */
 	TF_RELATIVE_NODES = 1 << 8,  /* set_mempolicy, mbind */
-	TF_STRICT = 1 << 9,          /* mbind */
-	TF_MOVE = 1 << 10,           /* mbind */
-	TF_MOVE_ALL = 1 << 11,       /* mbind, move_pages */
+	TF_STRICT = 1 << 9,	     /* mbind */
+	TF_MOVE = 1 << 10,	     /* mbind */
+	TF_MOVE_ALL = 1 << 11,	     /* mbind, move_pages */
 	TF_NUMA_BALANCING = 1 << 12, /* set_mempolicy, mbind: MPOL_F_NUMA_BALANCING */
 };
 
@@ -97,26 +145,26 @@ enum task_state_name { TSTATE_RUNNING, TSTATE_EXITED, TSTATE_OOM_KILLED };
 
 /* What an expect compares (docs/trace-format.md, expect). */
 enum expect_what {
-	EXP_RC,             /* value: rc, an errno as -errno (rc=EACCES -> -13) */
-	EXP_STATUS,         /* status[0..nstatus): per-page node or -errno */
-	EXP_PAGES,          /* pages[pid=P] on node: value, P in pages_pid */
-	EXP_FILE_PAGES,     /* node counters (summed over nodes without node=) */
+	EXP_RC,		/* value: rc, an errno as -errno (rc=EACCES -> -13) */
+	EXP_STATUS,	/* status[0..nstatus): per-page node or -errno */
+	EXP_PAGES,	/* pages[pid=P] on node: value, P in pages_pid */
+	EXP_FILE_PAGES, /* node counters (summed over nodes without node=) */
 	EXP_ANON_PAGES,
 	EXP_FREE_PAGES,
-	EXP_DIRTY_PAGES,    /* NR_FILE_DIRTY */
-	EXP_NUMA_HIT,       /* numastat, per node (summed without node=) */
+	EXP_DIRTY_PAGES, /* NR_FILE_DIRTY */
+	EXP_NUMA_HIT,	 /* numastat, per node (summed without node=) */
 	EXP_NUMA_MISS,
 	EXP_NUMA_FOREIGN,
 	EXP_INTERLEAVE_HIT,
 	EXP_LOCAL_NODE,
 	EXP_OTHER_NODE,
-	EXP_LOCAL_RATIO,    /* ratio: over all accesses, or pid's */
-	EXP_STATE,          /* state: enum task_state_name, needs pid= */
-	EXP_VMSTAT,         /* counter: a docs/report.md vmstat name, global count */
-	EXP_COMMITTED_AS,   /* meminfo Committed_AS in pages, global */
-	EXP_COMMIT_LIMIT,   /* meminfo CommitLimit in pages, global */
-	EXP_TIME,           /* value: simulated time (ns) when the expect runs */
-	EXP_ANON_THPS,      /* node counter nr_anon_transparent_hugepages, in huge pages */
+	EXP_LOCAL_RATIO,  /* ratio: over all accesses, or pid's */
+	EXP_STATE,	  /* state: enum task_state_name, needs pid= */
+	EXP_VMSTAT,	  /* counter: a docs/report.md vmstat name, global count */
+	EXP_COMMITTED_AS, /* meminfo Committed_AS in pages, global */
+	EXP_COMMIT_LIMIT, /* meminfo CommitLimit in pages, global */
+	EXP_TIME,	  /* value: simulated time (ns) when the expect runs */
+	EXP_ANON_THPS,	  /* node counter nr_anon_transparent_hugepages, in huge pages */
 	NR_EXPECT_WHATS
 };
 
@@ -124,16 +172,16 @@ enum expect_cmp { CMP_EQ, CMP_LE, CMP_GE, CMP_LT, CMP_GT };
 
 struct expect_spec {
 	enum expect_what what;
-	enum expect_cmp cmp;      /* status and state compare with = only */
+	enum expect_cmp cmp; /* status and state compare with = only */
 	bool has_pid, has_node;
 	int pid, node;
-	int pages_pid;            /* EXP_PAGES */
-	int64_t value;            /* EXP_RC, EXP_PAGES, counters, EXP_VMSTAT */
-	double ratio;             /* EXP_LOCAL_RATIO */
+	int pages_pid; /* EXP_PAGES */
+	int64_t value; /* EXP_RC, EXP_PAGES, counters, EXP_VMSTAT */
+	double ratio;  /* EXP_LOCAL_RATIO */
 	enum task_state_name state;
-	const int *status;        /* EXP_STATUS; owned by the reader */
+	const int *status; /* EXP_STATUS; owned by the reader */
 	size_t nstatus;
-	const char *counter;      /* the name compared, e.g. "file_pages" */
+	const char *counter; /* the name compared, e.g. "file_pages" */
 };
 
 /*
@@ -143,31 +191,31 @@ struct expect_spec {
  * 0, stride = one page chosen by the replay, pattern seq, seed 0).
  */
 struct trace_record {
-	unsigned long line;       /* 1-based line number in the file */
+	unsigned long line; /* 1-based line number in the file */
 	enum trace_op op;
-	uint64_t time_ns;         /* absolute, after resolving @ and + */
-	uint64_t has;             /* 1ULL << enum trace_key */
-	uint64_t all;             /* keys whose node list was `all` */
-	unsigned flags;           /* enum trace_flag, defaults applied */
-	const char *text;         /* the record's line, or NULL: see trace_record_text() */
-	uint64_t text_at;         /* 0, or 1 + the line's byte offset in the text read */
+	uint64_t time_ns; /* absolute, after resolving @ and + */
+	uint64_t has;	  /* 1ULL << enum trace_key */
+	uint64_t all;	  /* keys whose node list was `all` */
+	unsigned flags;	  /* enum trace_flag, defaults applied */
+	const char *text; /* the record's line, or NULL: see trace_record_text() */
+	uint64_t text_at; /* 0, or 1 + the line's byte offset in the text read */
 
 	int pid, child, tid, cpu, node, as_pid, ppid;
 	uint32_t uid;
-	cpumask_t cpus;           /* spawn, affinity, cpuset */
+	cpumask_t cpus; /* spawn, affinity, cpuset */
 	const char *name, *file, *path, *label, *device, *cache;
 	uint64_t addr, len, offset, count, size, stride, seed;
 	enum trace_pattern pattern;
-	int advice;               /* madvise: MADV_* (core/uapi.h) */
+	int advice; /* madvise: MADV_* (core/uapi.h) */
 
 	/* set_mempolicy / mbind: mode and Linux flag words derived from flags */
 	enum mpol_mode mode;
-	int mode_flags;           /* MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES */
-	int mbind_flags;          /* MPOL_MF_STRICT | MPOL_MF_MOVE | MPOL_MF_MOVE_ALL */
-	nodemask_t nodes;         /* set_mempolicy, mbind; move_pages: the set of targets */
-	const int *targets;       /* move_pages nodes=: one target per page, in order */
+	int mode_flags;	    /* MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES */
+	int mbind_flags;    /* MPOL_MF_STRICT | MPOL_MF_MOVE | MPOL_MF_MOVE_ALL */
+	nodemask_t nodes;   /* set_mempolicy, mbind; move_pages: the set of targets */
+	const int *targets; /* move_pages nodes=: one target per page, in order */
 	size_t ntargets;
-	nodemask_t from, to;      /* migrate_pages */
+	nodemask_t from, to; /* migrate_pages */
 
 	/* cpuset */
 	enum cpuset_action action;
@@ -175,9 +223,9 @@ struct trace_record {
 	bool memory_migrate, memory_spread_page, memory_spread_slab, mem_exclusive;
 
 	/* sysctl: one name=value; the value was checked with tunable_set() */
-	int sysctl_id;            /* enum tunable_id */
+	int sysctl_id; /* enum tunable_id */
 	const char *sysctl_name, *sysctl_value;
-	int64_t sysctl_int;       /* the parsed value */
+	int64_t sysctl_int; /* the parsed value */
 
 	struct expect_spec expect;
 };
@@ -187,11 +235,11 @@ static inline bool trace_has(const struct trace_record *r, enum trace_key k)
 	return (r->has >> k) & 1;
 }
 
-const char *trace_op_name(enum trace_op op);       /* "move_pages" */
-const char *trace_key_name(enum trace_key k);      /* "as_pid" */
-const char *mpol_mode_name(enum mpol_mode m);      /* "preferred_many" */
+const char *trace_op_name(enum trace_op op);	      /* "move_pages" */
+const char *trace_key_name(enum trace_key k);	      /* "as_pid" */
+const char *mpol_mode_name(enum mpol_mode m);	      /* "preferred_many" */
 const char *task_state_label(enum task_state_name s); /* "oom_killed" */
-const char *expect_cmp_name(enum expect_cmp c);    /* "<=" */
+const char *expect_cmp_name(enum expect_cmp c);	      /* "<=" */
 
 struct trace_reader;
 struct trace_params;
@@ -271,7 +319,7 @@ struct trace_params {
 	const uint64_t *node_bytes;
 	int nr_nodes;
 	uint32_t page_size;
-	const char *topo_name;     /* for messages */
+	const char *topo_name; /* for messages */
 };
 #define TRACE_NOMINAL_NODE_BYTES (256ull << 20)
 
@@ -311,9 +359,8 @@ const char *trace_param_value(const struct trace_reader *r, int i);
  * that. *last_ns (may be NULL) gets the last record's time.
  */
 #define TRACE_TAPE_MEM_MAX (64u << 20)
-int trace_validate_open(const char *path_or_name, const struct trace_params *p,
-			uint64_t *nrecords, uint64_t *last_ns, struct trace_reader **out,
-			struct nerr *err);
+int trace_validate_open(const char *path_or_name, const struct trace_params *p, uint64_t *nrecords,
+			uint64_t *last_ns, struct trace_reader **out, struct nerr *err);
 
 /* The last simulated nanosecond a record may name (docs/trace-format.md). */
 #define TRACE_TIME_MAX ((uint64_t)INT64_MAX)

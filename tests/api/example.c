@@ -8,13 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define CHECK(call)                                                        \
-	do {                                                               \
-		if ((call) != NUMASIM_OK) {                                \
+#define CHECK(call)                                                          \
+	do {                                                                 \
+		if ((call) != NUMASIM_OK) {                                  \
 			fprintf(stderr, "example: %s\n", numasim_errmsg(h)); \
-			numasim_destroy(h);                                \
-			return 2;                                          \
-		}                                                          \
+			numasim_destroy(h);                                  \
+			return 2;                                            \
+		}                                                            \
 	} while (0)
 
 int main(void)
@@ -41,7 +41,7 @@ int main(void)
 	for (size_t i = 0; i < sizeof(trace) / sizeof(trace[0]); i++)
 		CHECK(numasim_trace_line(h, trace[i]));
 
-	CHECK(numasim_run_until(h, 1000000));        /* to t = 1 ms */
+	CHECK(numasim_run_until(h, 1000000)); /* to t = 1 ms */
 	printf("at %.1f ms:", numasim_now(h) / 1e6);
 	for (int n = 0; n < numasim_nr_nodes(h); n++) {
 		CHECK(numasim_node_counter(h, n, "anon_pages", &pages));
@@ -49,7 +49,7 @@ int main(void)
 	}
 	printf(" anon pages\n");
 
-	CHECK(numasim_run(h));                       /* to the end */
+	CHECK(numasim_run(h)); /* to the end */
 	printf("at the end:");
 	for (int n = 0; n < numasim_nr_nodes(h); n++) {
 		CHECK(numasim_node_counter(h, n, "anon_pages", &pages));

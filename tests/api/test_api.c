@@ -26,20 +26,20 @@
 static int failures;
 static const char *numasim_bin, *srcdir;
 
-#define EXPECT(cond, ...)                                                         \
-	do {                                                                      \
-		if (!(cond)) {                                                    \
-			failures++;                                               \
+#define EXPECT(cond, ...)                                                               \
+	do {                                                                            \
+		if (!(cond)) {                                                          \
+			failures++;                                                     \
 			fprintf(stderr, "%s:%d: FAIL %s: ", __FILE__, __LINE__, #cond); \
-			fprintf(stderr, __VA_ARGS__);                             \
-			fputc('\n', stderr);                                      \
-		}                                                                 \
+			fprintf(stderr, __VA_ARGS__);                                   \
+			fputc('\n', stderr);                                            \
+		}                                                                       \
 	} while (0)
-#define EXPECT_RC(h, call, want)                                                  \
-	do {                                                                      \
-		int rc_ = (call);                                                 \
-		EXPECT(rc_ == (want), "%s gave %d (%s), want %d", #call, rc_,     \
-		       numasim_errmsg(h), want);                                  \
+#define EXPECT_RC(h, call, want)                                                                 \
+	do {                                                                                     \
+		int rc_ = (call);                                                                \
+		EXPECT(rc_ == (want), "%s gave %d (%s), want %d", #call, rc_, numasim_errmsg(h), \
+		       want);                                                                    \
 	} while (0)
 #define EXPECT_OK(h, call) EXPECT_RC(h, call, NUMASIM_OK)
 
@@ -124,8 +124,9 @@ static char *report(numasim_t *h, const char *format)
 
 static void same_bytes(const char *what, const char *got, const char *want)
 {
-	EXPECT(got && want && strcmp(got, want) == 0, "%s: the library's report differs from the CLI's (%zu vs %zu bytes)",
-	       what, got ? strlen(got) : 0, want ? strlen(want) : 0);
+	EXPECT(got && want && strcmp(got, want) == 0,
+	       "%s: the library's report differs from the CLI's (%zu vs %zu bytes)", what,
+	       got ? strlen(got) : 0, want ? strlen(want) : 0);
 }
 
 static numasim_t *setup(const char *topo, const char *trace, const char *set)
@@ -147,7 +148,8 @@ static void test_version(void)
 	char *v = cli_output("--version");
 
 	/* `numasim --version` prints "numasim X.Y.Z" */
-	EXPECT(v && strncmp(v, "numasim ", 8) == 0 && strncmp(v + 8, numasim_version(), strlen(numasim_version())) == 0,
+	EXPECT(v && strncmp(v, "numasim ", 8) == 0 &&
+		       strncmp(v + 8, numasim_version(), strlen(numasim_version())) == 0,
 	       "%s vs %s", v ? v : "(null)", numasim_version());
 	free(v);
 	EXPECT(strcmp(numasim_strerror(NUMASIM_E_INPUT), "bad input") == 0, "strerror");
@@ -172,8 +174,10 @@ static void test_errors(void)
 	EXPECT(strstr(numasim_errmsg(h), "unknown topology 'nope'"), "%s", numasim_errmsg(h));
 	EXPECT_RC(h, numasim_load_topology(h, "/no/such/topo.json"), NUMASIM_E_NOTFOUND);
 	EXPECT_RC(h, numasim_load_topology(h, NULL), NUMASIM_E_ARG);
-	EXPECT_RC(h, numasim_load_topology_string(h, "{\"name\": \"x\"", "broken.json"), NUMASIM_E_INPUT);
-	EXPECT(strstr(numasim_errmsg(h), "broken.json"), "message names the input: %s", numasim_errmsg(h));
+	EXPECT_RC(h, numasim_load_topology_string(h, "{\"name\": \"x\"", "broken.json"),
+		  NUMASIM_E_INPUT);
+	EXPECT(strstr(numasim_errmsg(h), "broken.json"), "message names the input: %s",
+	       numasim_errmsg(h));
 	EXPECT(numasim_nr_nodes(h) == 0, "no topology yet");
 
 	/* a topology from a string: ring4's own text */
@@ -203,8 +207,10 @@ static void test_errors(void)
 
 	EXPECT_RC(h, numasim_trace_file(h, "/no/such.trace"), NUMASIM_E_NOTFOUND);
 	EXPECT_RC(h, numasim_trace_file(h, "no-such-workload"), NUMASIM_E_NOTFOUND);
-	EXPECT(strstr(numasim_errmsg(h), "no such trace file or shipped workload"), "%s", numasim_errmsg(h));
-	EXPECT_RC(h, numasim_trace_line(h, "@0ns spawn pid=1 cpu=0\n@0ns exit pid=1"), NUMASIM_E_ARG);
+	EXPECT(strstr(numasim_errmsg(h), "no such trace file or shipped workload"), "%s",
+	       numasim_errmsg(h));
+	EXPECT_RC(h, numasim_trace_line(h, "@0ns spawn pid=1 cpu=0\n@0ns exit pid=1"),
+		  NUMASIM_E_ARG);
 	EXPECT_OK(h, numasim_trace_line(h, "@0ns spawn pid=1 cpu=0"));
 	EXPECT_RC(h, numasim_trace_file(h, "default"), NUMASIM_E_STATE);
 	EXPECT_RC(h, numasim_trace_string(h, "# numasim trace v1\n", NULL), NUMASIM_E_STATE);
@@ -213,13 +219,15 @@ static void test_errors(void)
 	EXPECT(buf == NULL, "no buffer on failure");
 	EXPECT_RC(h, numasim_report_file(h, "json", NULL), NUMASIM_E_ARG);
 	EXPECT_RC(h, numasim_report_path(h, "json", "/no/such/dir/report.json"), NUMASIM_E_IO);
-	EXPECT(strstr(numasim_errmsg(h), "/no/such/dir/report.json: cannot write"), "%s", numasim_errmsg(h));
+	EXPECT(strstr(numasim_errmsg(h), "/no/such/dir/report.json: cannot write"), "%s",
+	       numasim_errmsg(h));
 	EXPECT_RC(h, numasim_node_counter(h, 4, "free_pages", &v), NUMASIM_E_ARG);
 	EXPECT_RC(h, numasim_node_counter(h, -1, "free_pages", &v), NUMASIM_E_ARG);
 	EXPECT_RC(h, numasim_node_counter(h, 0, "no_such", &v), NUMASIM_E_NOTFOUND);
 	EXPECT_RC(h, numasim_vmstat(h, "no_such", &v), NUMASIM_E_NOTFOUND);
 	EXPECT_RC(h, numasim_counter(h, "nodes.9.free_pages", &d), NUMASIM_E_NOTFOUND);
-	EXPECT_RC(h, numasim_counter(h, "topology.name", &d), NUMASIM_E_NOTFOUND);   /* not a number */
+	EXPECT_RC(h, numasim_counter(h, "topology.name", &d),
+		  NUMASIM_E_NOTFOUND); /* not a number */
 	EXPECT_RC(h, numasim_access_count(h, 0, 7, &v), NUMASIM_E_ARG);
 	EXPECT_RC(h, numasim_task_counter(h, 99, "faults", &v), NUMASIM_E_NOTFOUND);
 	EXPECT_RC(h, numasim_task_pid(h, 99), NUMASIM_E_NOTFOUND);
@@ -229,7 +237,7 @@ static void test_errors(void)
 	EXPECT(v == 65536, "total_pages %lld", (long long)v);
 	EXPECT_OK(h, numasim_run(h));
 	EXPECT(numasim_done(h), "done");
-	EXPECT_OK(h, numasim_run(h));   /* again: nothing left, still fine */
+	EXPECT_OK(h, numasim_run(h)); /* again: nothing left, still fine */
 	EXPECT_RC(h, numasim_trace_line(h, "@1ms exit pid=1"), NUMASIM_E_STATE);
 	EXPECT_RC(h, numasim_set_timeseries(h, 1000), NUMASIM_E_STATE);
 	/* after the start, a tunable is a sysctl on the running machine */
@@ -248,8 +256,10 @@ static void test_bad_trace(void)
 {
 	numasim_t *h = ring4();
 
-	EXPECT_OK(h, numasim_trace_string(h, "# numasim trace v1\n@0ns spawn pid=1 cpu=0\n@0ns frobnicate pid=1\n",
-					  "broken"));
+	EXPECT_OK(h,
+		  numasim_trace_string(
+			  h, "# numasim trace v1\n@0ns spawn pid=1 cpu=0\n@0ns frobnicate pid=1\n",
+			  "broken"));
 	EXPECT_RC(h, numasim_run(h), NUMASIM_E_INPUT);
 	EXPECT(strncmp(numasim_errmsg(h), "broken:3:", 9) == 0, "%s", numasim_errmsg(h));
 	EXPECT_RC(h, numasim_run(h), NUMASIM_E_STATE);
@@ -271,21 +281,20 @@ static void test_counters(void)
 	int64_t v, sum = 0, diag = 0;
 	double d, local, remote;
 
-	trace_lines(h, (const char *const[]){
-		"# numasim trace v1",
-		"@0ns spawn pid=1 cpu=2 name=app",
-		"@0ns mmap pid=1 addr=0x10000000 len=4MiB name=heap",
-		"@0ns touch pid=1 addr=0x10000000 len=4MiB",
-		"",
-		"@3ms mmap pid=1 addr=0x20000000 len=4MiB name=shared",
-		"@3ms mbind pid=1 addr=0x20000000 len=4MiB mode=interleave nodes=0-3",
-		"@3ms touch pid=1 addr=0x20000000 len=4MiB", NULL});
+	trace_lines(h,
+		    (const char *const[]){
+			    "# numasim trace v1", "@0ns spawn pid=1 cpu=2 name=app",
+			    "@0ns mmap pid=1 addr=0x10000000 len=4MiB name=heap",
+			    "@0ns touch pid=1 addr=0x10000000 len=4MiB", "",
+			    "@3ms mmap pid=1 addr=0x20000000 len=4MiB name=shared",
+			    "@3ms mbind pid=1 addr=0x20000000 len=4MiB mode=interleave nodes=0-3",
+			    "@3ms touch pid=1 addr=0x20000000 len=4MiB", NULL});
 	EXPECT_OK(h, numasim_run_until(h, 1000000));
 	EXPECT(!numasim_done(h) && numasim_now(h) == 1000000, "stopped at 1 ms");
 	for (int n = 0; n < 4; n++) {
 		EXPECT_OK(h, numasim_node_counter(h, n, "anon_pages", &v));
-		EXPECT(v == (n == 1 ? 1024 : 0), "1 ms: node %d anon %lld (4 MiB first-touched on node 1)", n,
-		       (long long)v);
+		EXPECT(v == (n == 1 ? 1024 : 0),
+		       "1 ms: node %d anon %lld (4 MiB first-touched on node 1)", n, (long long)v);
 	}
 	EXPECT_OK(h, numasim_node_counter(h, 1, "local_node", &v));
 	EXPECT(v == 1024, "numastat local_node on node 1: %lld", (long long)v);
@@ -293,8 +302,8 @@ static void test_counters(void)
 	EXPECT(numasim_done(h), "done");
 	for (int n = 0; n < 4; n++) {
 		EXPECT_OK(h, numasim_node_counter(h, n, "anon_pages", &v));
-		EXPECT(v == (n == 1 ? 1024 + 256 : 256), "end: node %d anon %lld (1024 interleaved = 256 a node)", n,
-		       (long long)v);
+		EXPECT(v == (n == 1 ? 1024 + 256 : 256),
+		       "end: node %d anon %lld (1024 interleaved = 256 a node)", n, (long long)v);
 	}
 	EXPECT_OK(h, numasim_vmstat(h, "pgfault", &v));
 	EXPECT(v == 2048, "pgfault %lld: one per 4 KiB page of 8 MiB", (long long)v);
@@ -315,8 +324,8 @@ static void test_counters(void)
 		}
 	EXPECT_OK(h, numasim_counter(h, "accesses.local", &local));
 	EXPECT_OK(h, numasim_counter(h, "accesses.remote", &remote));
-	EXPECT(diag == (int64_t)local && sum == (int64_t)(local + remote), "matrix %lld/%lld vs %g/%g",
-	       (long long)diag, (long long)sum, local, local + remote);
+	EXPECT(diag == (int64_t)local && sum == (int64_t)(local + remote),
+	       "matrix %lld/%lld vs %g/%g", (long long)diag, (long long)sum, local, local + remote);
 	/* a touch is one access per page: 1024 + 256 local, 768 remote */
 	EXPECT(local == 1280 && remote == 768, "local %g remote %g", local, remote);
 	EXPECT(numasim_expects_failed(h) == 0 && numasim_expects_passed(h) == 0, "no expects");
@@ -327,7 +336,8 @@ static void test_counters(void)
 static void test_side_by_side(void)
 {
 	char *cli_a = cli_output("run -t ring4 -w default --format json");
-	char *cli_b = cli_output("run -t toy4 -w zone-reclaim --set vm.zone_reclaim_mode=1 --format json");
+	char *cli_b = cli_output(
+		"run -t toy4 -w zone-reclaim --set vm.zone_reclaim_mode=1 --format json");
 	numasim_t *a = setup("ring4", "default", NULL);
 	numasim_t *b = setup("toy4", "zone-reclaim", "vm.zone_reclaim_mode=1");
 
@@ -379,7 +389,8 @@ static void test_string_steps_timeseries(void)
 
 	snprintf(path, sizeof(path), "%s/workloads/interleave.trace", srcdir);
 	char *text = slurp(path);
-	char *cli = cli_output("run -t ring4 -w interleave --check --timeseries 1ms --seed 3 --format json");
+	char *cli = cli_output(
+		"run -t ring4 -w interleave --check --timeseries 1ms --seed 3 --format json");
 	numasim_t *h = ring4();
 
 	EXPECT_OK(h, numasim_set(h, "sim.seed", "3"));
@@ -451,7 +462,8 @@ static void test_stream(void)
 	/* a stream may begin as a string (without a final newline) */
 	h = ring4();
 	EXPECT_OK(h, numasim_trace_stream(h));
-	EXPECT_OK(h, numasim_trace_string(h, "# numasim trace v1\n@0ns spawn pid=1 cpu=6", "begun"));
+	EXPECT_OK(h,
+		  numasim_trace_string(h, "# numasim trace v1\n@0ns spawn pid=1 cpu=6", "begun"));
 	EXPECT_OK(h, numasim_run_until(h, 1000));
 	EXPECT_OK(h, numasim_trace_line(h, "@1us mmap pid=1 addr=0x10000000 len=8KiB"));
 	EXPECT_OK(h, numasim_trace_line(h, "@1us touch pid=1 addr=0x10000000 len=8KiB"));
@@ -460,7 +472,8 @@ static void test_stream(void)
 	int64_t v = -1;
 
 	EXPECT_OK(h, numasim_node_counter(h, 3, "anon_pages", &v));
-	EXPECT(v == 2 && numasim_done(h), "2 pages first-touched on node 3 (cpu 6): %lld", (long long)v);
+	EXPECT(v == 2 && numasim_done(h), "2 pages first-touched on node 3 (cpu 6): %lld",
+	       (long long)v);
 	numasim_destroy(h);
 
 	/* a record whose time has passed is refused, naming the line */
@@ -471,8 +484,10 @@ static void test_stream(void)
 	EXPECT(numasim_now(h) == 5000000, "clock at 5 ms");
 	EXPECT_OK(h, numasim_trace_line(h, "@1ms exit pid=1"));
 	EXPECT_RC(h, numasim_run(h), NUMASIM_E_INPUT);
-	EXPECT(strcmp(numasim_errmsg(h), "string:3: the record's time 1ms is before the simulated time "
-				     "already reached (5ms)") == 0, "%s", numasim_errmsg(h));
+	EXPECT(strcmp(numasim_errmsg(h),
+		      "string:3: the record's time 1ms is before the simulated time "
+		      "already reached (5ms)") == 0,
+	       "%s", numasim_errmsg(h));
 	EXPECT_RC(h, numasim_trace_end(h), NUMASIM_OK);
 	numasim_destroy(h);
 	h = numasim_create();
@@ -504,8 +519,10 @@ static void test_threads(void)
 {
 	struct job jobs[2] = {{"ring4", "default", NULL, NULL},
 			      {"toy4", "zone-reclaim", "vm.zone_reclaim_mode=1", NULL}};
-	char *want[2] = {cli_output("run -t ring4 -w default --format json"),
-			 cli_output("run -t toy4 -w zone-reclaim --set vm.zone_reclaim_mode=1 --format json")};
+	char *want[2] = {
+		cli_output("run -t ring4 -w default --format json"),
+		cli_output(
+			"run -t toy4 -w zone-reclaim --set vm.zone_reclaim_mode=1 --format json")};
 	pthread_t t[2];
 
 	for (int i = 0; i < 2; i++)
@@ -523,15 +540,15 @@ static void test_expects(void)
 {
 	numasim_t *h = ring4();
 
-	trace_lines(h, (const char *const[]){
-		"@0ns spawn pid=1 cpu=0",
-		"@0ns mmap pid=1 addr=0x10000000 len=1MiB",
-		"@0ns touch pid=1 addr=0x10000000 len=1MiB",
-		"@1ms expect node=0 anon_pages=256",
-		"@1ms expect node=1 anon_pages=256", NULL});
+	trace_lines(h, (const char *const[]){"@0ns spawn pid=1 cpu=0",
+					     "@0ns mmap pid=1 addr=0x10000000 len=1MiB",
+					     "@0ns touch pid=1 addr=0x10000000 len=1MiB",
+					     "@1ms expect node=0 anon_pages=256",
+					     "@1ms expect node=1 anon_pages=256", NULL});
 	EXPECT_OK(h, numasim_run(h));
-	EXPECT(numasim_expects_passed(h) == 1 && numasim_expects_failed(h) == 1, "passed %lld failed %lld",
-	       (long long)numasim_expects_passed(h), (long long)numasim_expects_failed(h));
+	EXPECT(numasim_expects_passed(h) == 1 && numasim_expects_failed(h) == 1,
+	       "passed %lld failed %lld", (long long)numasim_expects_passed(h),
+	       (long long)numasim_expects_failed(h));
 	numasim_destroy(h);
 }
 

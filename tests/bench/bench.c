@@ -264,27 +264,20 @@ static void bench_reclaim(void)
 }
 
 static const struct section sections[] = {
-	{"memory", bench_memory},
-	{"touched", bench_touched},
-	{"random48", bench_random48},
-	{"alloc", bench_alloc},
-	{"mixed", bench_mixed},
-	{"init", bench_init},
-	{"replay", bench_replay},
-	{"thp", bench_thp},
-	{"reclaim", bench_reclaim},
-	{"linear", bench_linear},
-	{"parse", bench_parse},
+	{"memory", bench_memory}, {"touched", bench_touched}, {"random48", bench_random48},
+	{"alloc", bench_alloc},	  {"mixed", bench_mixed},     {"init", bench_init},
+	{"replay", bench_replay}, {"thp", bench_thp},	      {"reclaim", bench_reclaim},
+	{"linear", bench_linear}, {"parse", bench_parse},
 };
 #define NR_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 
 static int run(const char *name)
 {
-	if (!strcmp(name, "replay-100m")) {   /* minutes and ~5 GB of disk: asked for by name only */
+	if (!strcmp(name, "replay-100m")) { /* minutes and ~5 GB of disk: asked for by name only */
 		bench_replay_100m();
 		return 0;
 	}
-	if (!strcmp(name, "parse-100m")) {    /* ~4.5 GB of disk: by name only */
+	if (!strcmp(name, "parse-100m")) { /* ~4.5 GB of disk: by name only */
 		bench_parse_100m();
 		return 0;
 	}
@@ -312,7 +305,9 @@ int main(int argc, char **argv)
 		return run("all");
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			printf("usage: numasim-bench [all|memory|touched|random48|alloc|mixed|init|replay|thp|reclaim|linear|parse|replay-100m|parse-100m]...\n");
+			printf("usage: numasim-bench "
+			       "[all|memory|touched|random48|alloc|mixed|init|replay|thp|reclaim|"
+			       "linear|parse|replay-100m|parse-100m]...\n");
 			return 0;
 		}
 		int rc = run(argv[i]);

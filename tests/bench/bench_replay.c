@@ -21,7 +21,7 @@
 #include "trace/replay.h"
 
 #define MiB (1ULL << 20)
-#define SEQ_PASSES 16   /* sequential passes: enough work to time against the touch run */
+#define SEQ_PASSES 16 /* sequential passes: enough work to time against the touch run */
 #define GiB (1ULL << 30)
 
 static double now(void)
@@ -36,7 +36,8 @@ static FILE *trace_file(char *path, size_t len, const char *name)
 {
 	const char *dir = getenv("TMPDIR");
 
-	snprintf(path, len, "%s/numasim-bench-%ld-%s.trace", dir ? dir : "/tmp", (long)getpid(), name);
+	snprintf(path, len, "%s/numasim-bench-%ld-%s.trace", dir ? dir : "/tmp", (long)getpid(),
+		 name);
 	FILE *f = fopen(path, "w");
 
 	if (!f) {
@@ -85,8 +86,8 @@ static double replay_seconds(struct topology *t, const char *path, struct sim **
 static void write_touch(FILE *f, int passes, uint64_t accesses, const char *pattern)
 {
 	for (int p = 1; p <= 4; p++)
-		fprintf(f, "@0 spawn pid=%d cpu=%d\n@0 mmap pid=%d addr=0x100000000 len=2GiB\n",
-			p, (p - 1) * 2, p);
+		fprintf(f, "@0 spawn pid=%d cpu=%d\n@0 mmap pid=%d addr=0x100000000 len=2GiB\n", p,
+			(p - 1) * 2, p);
 	for (int p = 1; p <= 4; p++) {
 		for (uint64_t off = 0; off < 2 * GiB; off += 64 * MiB)
 			fprintf(f, "@1us touch pid=%d addr=%#llx len=64MiB\n", p,
@@ -94,7 +95,9 @@ static void write_touch(FILE *f, int passes, uint64_t accesses, const char *patt
 	}
 	for (int i = 0; i < passes; i++)
 		for (int p = 1; p <= 4; p++)
-			fprintf(f, "@%ds access pid=%d addr=0x100000000 len=2GiB count=%llu pattern=%s\n",
+			fprintf(f,
+				"@%ds access pid=%d addr=0x100000000 len=2GiB count=%llu "
+				"pattern=%s\n",
 				1 + i, p, (unsigned long long)accesses, pattern);
 }
 
@@ -153,7 +156,8 @@ void bench_thp(void)
 	double dt = replay_seconds(t, path, &s);
 	uint64_t thps = s->mem.events[THP_FAULT_ALLOC];
 
-	printf("replay.thp_touch_GiB_per_s: %.1f GiB/s simulated (8 GiB, %llu huge faults, in %.3f s)\n",
+	printf("replay.thp_touch_GiB_per_s: %.1f GiB/s simulated (8 GiB, %llu huge faults, in %.3f "
+	       "s)\n",
 	       8.0 / dt, (unsigned long long)thps, dt);
 	sim_destroy(s);
 	unlink(path);
@@ -201,7 +205,8 @@ static void bench_scaling(void)
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		double ns = per_record_ns(t, sizes[i], "scale", "");
 
-		printf("replay.records_%lluM: %.0f ns/record (%.2f M records/s, validation included)\n",
+		printf("replay.records_%lluM: %.0f ns/record (%.2f M records/s, validation "
+		       "included)\n",
 		       (unsigned long long)(sizes[i] / 1000000), ns, 1e3 / ns);
 	}
 	fixture_topo_free(t);
@@ -236,7 +241,8 @@ static void bench_links(void)
 	double links = per_record_ns(t, 1000000, "links", bind3);
 
 	printf("replay.records_1M_remote: %.0f ns/record without links, %.0f ns/record with links "
-	       "(%+.1f%%)\n", plain, links, 100.0 * (links - plain) / plain);
+	       "(%+.1f%%)\n",
+	       plain, links, 100.0 * (links - plain) / plain);
 	free(t->links);
 	fixture_topo_free(t);
 }
@@ -275,8 +281,10 @@ static double procs_ns(struct topology *t, int n)
 	FILE *f = trace_file(path, sizeof(path), "procs");
 
 	for (int i = 1; i <= n; i++)
-		fprintf(f, "+1us spawn pid=%d cpu=0\n+1us mmap pid=%d addr=0x10000000 len=64KiB\n"
-			"+1us touch pid=%d addr=0x10000000 len=4KiB\n+1us exit pid=%d\n", i, i, i, i);
+		fprintf(f,
+			"+1us spawn pid=%d cpu=0\n+1us mmap pid=%d addr=0x10000000 len=64KiB\n"
+			"+1us touch pid=%d addr=0x10000000 len=4KiB\n+1us exit pid=%d\n",
+			i, i, i, i);
 	fclose(f);
 	double dt = replay_seconds(t, path, NULL);
 
@@ -291,9 +299,11 @@ static double interleave_ns(struct topology *t, const char *nodes)
 	char path[512];
 	FILE *f = trace_file(path, sizeof(path), "interleave");
 
-	fprintf(f, "@0 spawn pid=1 cpu=0\n@0 mmap pid=1 addr=0x100000000 len=128MiB\n"
+	fprintf(f,
+		"@0 spawn pid=1 cpu=0\n@0 mmap pid=1 addr=0x100000000 len=128MiB\n"
 		"@0 mbind pid=1 addr=0x100000000 len=128MiB mode=interleave nodes=%s\n"
-		"@1us touch pid=1 addr=0x100000000 len=128MiB\n", nodes);
+		"@1us touch pid=1 addr=0x100000000 len=128MiB\n",
+		nodes);
 	fclose(f);
 	double dt = replay_seconds(t, path, NULL);
 
@@ -311,8 +321,8 @@ void bench_linear(void)
 	double f2 = files_ns(t, 2000), f20 = files_ns(t, 20000);
 	double p2 = procs_ns(t, 2000), p20 = procs_ns(t, 20000);
 
-	printf("linear.files: %.0f ns/record at 2,000 files, %.0f at 20,000 (ratio %.2f)\n", f2, f20,
-	       f20 / f2);
+	printf("linear.files: %.0f ns/record at 2,000 files, %.0f at 20,000 (ratio %.2f)\n", f2,
+	       f20, f20 / f2);
 	printf("linear.procs: %.0f ns/record at 2,000 processes, %.0f at 20,000 (ratio %.2f)\n", p2,
 	       p20, p20 / p2);
 	fixture_topo_free(t);
@@ -324,8 +334,8 @@ void bench_linear(void)
 	t = fixture_topo(64, mem64, NULL, NULL, 1);
 	double i1 = interleave_ns(t, "0"), i64 = interleave_ns(t, "0-63");
 
-	printf("linear.interleave: %.1f ns/fault over 1 node, %.1f over 64 nodes (ratio %.2f)\n", i1,
-	       i64, i64 / i1);
+	printf("linear.interleave: %.1f ns/fault over 1 node, %.1f over 64 nodes (ratio %.2f)\n",
+	       i1, i64, i64 / i1);
 	fixture_topo_free(t);
 }
 
@@ -391,8 +401,8 @@ static void touched_one(const char *label, int nodes, uint64_t per_node, unsigne
 	for (int pass = 0; pass < passes; pass++) {
 		for (int p = 1; p <= nodes; p++) {
 			if (pass)
-				fprintf(f, "@%ds munmap pid=%d addr=0x100000000 len=%llu\n", pass, p,
-					(unsigned long long)len);
+				fprintf(f, "@%ds munmap pid=%d addr=0x100000000 len=%llu\n", pass,
+					p, (unsigned long long)len);
 			else
 				fprintf(f, "@0 spawn pid=%d cpu=%d\n", p, (p - 1) * 2);
 			fprintf(f, "@%ds mmap pid=%d addr=0x100000000 len=%llu\n", pass, p,
@@ -410,10 +420,12 @@ static void touched_one(const char *label, int nodes, uint64_t per_node, unsigne
 
 	for (int n = 0; n < s->mem.nr_nodes; n++)
 		touched += s->mem.nodes[n].stat[NR_ANON_MAPPED];
-	printf("memory.touched_%s: %.2f host B/frame, %.2f GiB resident (%llu frames, %.1f %% mapped; "
-	       "at most %u + %zu B/frame)\n", label, (double)rss / (double)frames,
-	       (double)rss / (double)GiB, (unsigned long long)frames,
-	       100.0 * (double)touched / (double)frames, frame_bytes_per_page(), sizeof(pte_t));
+	printf("memory.touched_%s: %.2f host B/frame, %.2f GiB resident (%llu frames, %.1f %% "
+	       "mapped; "
+	       "at most %u + %zu B/frame)\n",
+	       label, (double)rss / (double)frames, (double)rss / (double)GiB,
+	       (unsigned long long)frames, 100.0 * (double)touched / (double)frames,
+	       frame_bytes_per_page(), sizeof(pte_t));
 	sim_destroy(s);
 	unlink(path);
 	fixture_topo_free(t);
@@ -440,12 +452,13 @@ void bench_random48(void)
 	static const uint64_t mem[2] = {32 * GiB, 32 * GiB};
 	struct topology *t = fixture_topo(2, mem, NULL, NULL, 2);
 	char p1[512], p2[512];
-	FILE *f = trace_file(p1, sizeof(p1), "touch48"), *g = trace_file(p2, sizeof(p2), "random48");
+	FILE *f = trace_file(p1, sizeof(p1), "touch48"),
+	     *g = trace_file(p2, sizeof(p2), "random48");
 	const uint64_t acc = 200000000;
 
 	for (FILE **x = (FILE *[]){f, g, NULL}; *x; x++) {
 		fprintf(*x, "@0 spawn pid=1 cpu=0\n@0 mmap pid=1 addr=0x100000000 len=48GiB\n"
-			"@1us touch pid=1 addr=0x100000000 len=48GiB\n");
+			    "@1us touch pid=1 addr=0x100000000 len=48GiB\n");
 	}
 	fprintf(g, "@1s access pid=1 addr=0x100000000 len=48GiB count=%llu pattern=random\n",
 		(unsigned long long)acc);
@@ -459,7 +472,8 @@ void bench_random48(void)
 	printf("random48.touch_faults_per_s: %.2f M/CPU s (48 GiB, %.3f CPU s)\n",
 	       48.0 * GiB / 4096 / dt / 1e6, dt);
 	printf("random48.access_random_per_s: %.1f M/CPU s (200M over 48 GiB; touch and accesses "
-	       "%.3f CPU s)\n", (double)acc / (da - dt) / 1e6, da);
+	       "%.3f CPU s)\n",
+	       (double)acc / (da - dt) / 1e6, da);
 	unlink(p1);
 	unlink(p2);
 	fixture_topo_free(t);

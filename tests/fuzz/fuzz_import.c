@@ -39,14 +39,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!in || !g)
 		abort();
-	if (size == 1) {   /* fmemopen of nothing: an empty capture */
+	if (size == 1) { /* fmemopen of nothing: an empty capture */
 		fclose(in);
 		in = fmemopen((void *)"", 1, "r");
 	}
 	switch (data[0] % 3) {
-	case 0: rc = import_strace(g, in, "capture", data[0] & 4, &next_mm, &err); break;
-	case 1: rc = import_perf(g, in, "capture", &next_mm, &err); break;
-	default: rc = import_lackey(g, in, "capture", 1 + data[0] / 3, &next_mm, &err); break;
+	case 0:
+		rc = import_strace(g, in, "capture", data[0] & 4, &next_mm, &err);
+		break;
+	case 1:
+		rc = import_perf(g, in, "capture", &next_mm, &err);
+		break;
+	default:
+		rc = import_lackey(g, in, "capture", 1 + data[0] / 3, &next_mm, &err);
+		break;
 	}
 	fclose(in);
 	if (rc) {

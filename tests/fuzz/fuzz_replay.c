@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		snprintf(path, sizeof(path), "/tmp/numasim-fuzz-replay-%d.trace", (int)getpid());
 	if (replay_one(data, size, path, &err)) {
 		fprintf(stderr, "replay failed: %s\n", err.msg);
-		abort();   /* the trace is kept in path */
+		abort(); /* the trace is kept in path */
 	}
 	return 0;
 }

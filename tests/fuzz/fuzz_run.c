@@ -22,14 +22,14 @@ static bool is_check_failure(const char *msg, const char *path)
 {
 	static const char *const forms[] = {
 		": --check after this record", ": --check after an event", ": --check at the end",
-		": internal error:",   /* the replay's own "FILE:LINE: internal error: ..." */
+		": internal error:", /* the replay's own "FILE:LINE: internal error: ..." */
 	};
 	size_t n = strlen(path);
 
 	if (strncmp(msg, path, n) != 0)
 		return false;
 	msg += n;
-	if (msg[0] == ':' && msg[1] >= '0' && msg[1] <= '9')   /* FILE:LINE: */
+	if (msg[0] == ':' && msg[1] >= '0' && msg[1] <= '9') /* FILE:LINE: */
 		msg += 1 + strspn(msg + 1, "0123456789");
 	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++)
 		if (strncmp(msg, forms[i], strlen(forms[i])) == 0)

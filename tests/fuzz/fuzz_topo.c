@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(counts);
 		topo_free(t);
 	} else if (!strchr(err.msg, ':') || strchr(err.msg, '\n')) {
-		abort();   /* one line naming file and place */
+		abort(); /* one line naming file and place */
 	}
 	free(text);
 	return 0;

@@ -51,8 +51,10 @@ static bool same_record(const struct trace_record *a, const struct trace_record 
 	    (HAS(TK_TID) && a->tid != b->tid) || (HAS(TK_UID) && a->uid != b->uid) ||
 	    (HAS(TK_MODE) && a->mode != b->mode) || (HAS(TK_ADVICE) && a->advice != b->advice))
 		return false;
-	if ((HAS(TK_NAME) && !same_str(a->name, b->name)) || (HAS(TK_FILE) && !same_str(a->file, b->file)) ||
-	    (HAS(TK_PATH) && !same_str(a->path, b->path)) || (HAS(TK_LABEL) && !same_str(a->label, b->label)))
+	if ((HAS(TK_NAME) && !same_str(a->name, b->name)) ||
+	    (HAS(TK_FILE) && !same_str(a->file, b->file)) ||
+	    (HAS(TK_PATH) && !same_str(a->path, b->path)) ||
+	    (HAS(TK_LABEL) && !same_str(a->label, b->label)))
 		return false;
 	if (HAS(TK_NODES) && memcmp(&a->nodes, &b->nodes, sizeof(a->nodes)))
 		return false;
@@ -60,8 +62,9 @@ static bool same_record(const struct trace_record *a, const struct trace_record 
 		return false;
 	if (a->op == OP_SYSCTL && (a->sysctl_id != b->sysctl_id || a->sysctl_int != b->sysctl_int))
 		return false;
-	if (a->op == OP_EXPECT && (a->expect.what != b->expect.what || a->expect.value != b->expect.value ||
-				   a->expect.nstatus != b->expect.nstatus))
+	if (a->op == OP_EXPECT &&
+	    (a->expect.what != b->expect.what || a->expect.value != b->expect.value ||
+	     a->expect.nstatus != b->expect.nstatus))
 		return false;
 	return true;
 #undef HAS
@@ -99,7 +102,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t cn = 0;
 
 	if (!r)
-		abort();   /* validated a moment ago */
+		abort(); /* validated a moment ago */
 	if (trace_validate_open(path, NULL, &cn, NULL, &c, &err) || cn != n)
 		abort();
 	trace_reader_set_nodes(r, 4, 8);

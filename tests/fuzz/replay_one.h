@@ -28,8 +28,8 @@ static inline struct topology *replay_one_topology(void)
 	static struct topology *t;
 	struct nerr err;
 
-	if (!t && topo_load_string(TRACEGEN_TOPOLOGY, "fuzz4.json", &t, &err, replay_one_quiet,
-				   NULL)) {
+	if (!t &&
+	    topo_load_string(TRACEGEN_TOPOLOGY, "fuzz4.json", &t, &err, replay_one_quiet, NULL)) {
 		fprintf(stderr, "tracegen topology: %s\n", err.msg);
 		abort();
 	}

@@ -23,22 +23,22 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define TRACEGEN_TOPOLOGY                                                                  \
-	"{\"name\": \"fuzz4\", \"page_size\": 4096,"                                       \
-	" \"nodes\": ["                                                                    \
+#define TRACEGEN_TOPOLOGY                                                                   \
+	"{\"name\": \"fuzz4\", \"page_size\": 4096,"                                        \
+	" \"nodes\": ["                                                                     \
 	"  {\"id\": 0, \"cpus\": \"0-1\", \"memory\": \"8MiB\", \"devices\": [\"disk0\"]}," \
-	"  {\"id\": 1, \"cpus\": \"2-3\", \"memory\": \"8MiB\"},"                          \
-	"  {\"id\": 2, \"cpus\": \"4-5\", \"memory\": \"8MiB\"},"                          \
-	"  {\"id\": 3, \"cpus\": \"6-7\", \"memory\": \"8MiB\", \"devices\": [\"nic0\"]}],"  \
-	" \"distances\": [[10,18,18,31],[18,10,31,18],[18,31,10,18],[31,18,18,10]],"     \
-	" \"devices\": [{\"name\": \"disk0\", \"type\": \"block\", \"read_MBps\": 500,"      \
+	"  {\"id\": 1, \"cpus\": \"2-3\", \"memory\": \"8MiB\"},"                           \
+	"  {\"id\": 2, \"cpus\": \"4-5\", \"memory\": \"8MiB\"},"                           \
+	"  {\"id\": 3, \"cpus\": \"6-7\", \"memory\": \"8MiB\", \"devices\": [\"nic0\"]}]," \
+	" \"distances\": [[10,18,18,31],[18,10,31,18],[18,31,10,18],[31,18,18,10]],"        \
+	" \"devices\": [{\"name\": \"disk0\", \"type\": \"block\", \"read_MBps\": 500,"     \
 	"  \"write_MBps\": 200}, {\"name\": \"nic0\", \"type\": \"net\"}]}"
 
 #define TG_MAX_RECORDS 96
 #define TG_MAX_PIDS 24
 #define TG_NFILES 4
-#define TG_BASE 0x10000000ULL   /* small mappings live in [BASE, BASE + 1 MiB) */
-#define TG_HBASE 0x40000000ULL  /* huge mappings: 2 MiB aligned, [HBASE, HBASE + 16 MiB) */
+#define TG_BASE 0x10000000ULL  /* small mappings live in [BASE, BASE + 1 MiB) */
+#define TG_HBASE 0x40000000ULL /* huge mappings: 2 MiB aligned, [HBASE, HBASE + 16 MiB) */
 #define TG_PAGE 4096ULL
 #define TG_HPAGE (2ULL << 20)
 
@@ -46,7 +46,7 @@ struct tg {
 	const uint8_t *p;
 	size_t n, i;
 	FILE *out;
-	int npids;           /* pids 1..npids exist (spawned, forked or threads) */
+	int npids; /* pids 1..npids exist (spawned, forked or threads) */
 	bool file_made[TG_NFILES];
 };
 
@@ -108,11 +108,11 @@ static inline void tg_cpulist(struct tg *g)
 static inline void tg_range(struct tg *g, uint64_t *addr, uint64_t *len)
 {
 	switch (tg_pick(g, 8)) {
-	case 0:  /* huge window, 2 MiB granules */
+	case 0: /* huge window, 2 MiB granules */
 		*addr = TG_HBASE + tg_pick(g, 8) * TG_HPAGE;
 		*len = (1 + tg_pick(g, 4)) * TG_HPAGE;
 		break;
-	case 1:  /* unaligned */
+	case 1: /* unaligned */
 		*addr = TG_BASE + tg_pick(g, 65536) % (1u << 20);
 		*len = 1 + tg_pick(g, 65536) % (64 * 4096);
 		break;
@@ -125,8 +125,9 @@ static inline void tg_range(struct tg *g, uint64_t *addr, uint64_t *len)
 
 static inline const char *tg_mode(struct tg *g, bool *needs_nodes)
 {
-	static const char *const modes[] = {"default", "local", "preferred", "bind", "interleave",
-					    "preferred_many", "weighted_interleave"};
+	static const char *const modes[] = {
+		"default",    "local",		"preferred",	      "bind",
+		"interleave", "preferred_many", "weighted_interleave"};
 	unsigned m = tg_pick(g, 7);
 
 	*needs_nodes = m >= 2;
@@ -152,9 +153,9 @@ static void tg_record(struct tg *g)
 
 	fprintf(o, "+%uus ", tg_pick(g, 4) * 50);
 	switch (op) {
-	case 0:  /* spawn */
-	case 1:  /* fork */
-	case 2:  /* thread */
+	case 0: /* spawn */
+	case 1: /* fork */
+	case 2: /* thread */
 		if (g->npids >= TG_MAX_PIDS) {
 			fputs("drop_caches\n", o);
 			return;
@@ -176,7 +177,7 @@ static void tg_record(struct tg *g)
 		}
 		break;
 	case 3:
-	case 4:  /* rarer than the rest: exited tasks skip their records */
+	case 4: /* rarer than the rest: exited tasks skip their records */
 		if (tg_pick(g, 4)) {
 			fputs("snapshot", o);
 			break;
@@ -192,9 +193,10 @@ static void tg_record(struct tg *g)
 		break;
 	case 7:
 	case 8:
-	case 9: {  /* mmap */
-		static const char *const kinds[] = {"", " shared", " private", " huge", " locked",
-						    " shared huge", " locked shared", ""};
+	case 9: { /* mmap */
+		static const char *const kinds[] = {
+			"",	   " shared",	   " private",	     " huge",
+			" locked", " shared huge", " locked shared", ""};
 		unsigned k = tg_pick(g, 10), f = tg_pick(g, TG_NFILES);
 
 		if (k >= 8 && !g->file_made[f]) {
@@ -222,16 +224,18 @@ static void tg_record(struct tg *g)
 	case 12:
 	case 13:
 		tg_range(g, &addr, &len);
-		fprintf(o, "touch pid=%d addr=%#llx len=%llu%s", tg_pid(g), (unsigned long long)addr,
-			(unsigned long long)len, tg_pick(g, 3) == 0 ? " read" : "");
+		fprintf(o, "touch pid=%d addr=%#llx len=%llu%s", tg_pid(g),
+			(unsigned long long)addr, (unsigned long long)len,
+			tg_pick(g, 3) == 0 ? " read" : "");
 		if (tg_pick(g, 4) == 0)
 			fprintf(o, " stride=%u", (1 + tg_pick(g, 4)) * 4096);
 		break;
 	case 14:
 		tg_range(g, &addr, &len);
-		fprintf(o, "access pid=%d addr=%#llx len=%llu count=%u pattern=%s seed=%u%s", tg_pid(g),
-			(unsigned long long)addr, (unsigned long long)len, 1 + tg_pick(g, 2000),
-			tg_pick(g, 2) ? "random" : "seq", tg_pick(g, 16), tg_pick(g, 2) ? " write" : "");
+		fprintf(o, "access pid=%d addr=%#llx len=%llu count=%u pattern=%s seed=%u%s",
+			tg_pid(g), (unsigned long long)addr, (unsigned long long)len,
+			1 + tg_pick(g, 2000), tg_pick(g, 2) ? "random" : "seq", tg_pick(g, 16),
+			tg_pick(g, 2) ? " write" : "");
 		break;
 	case 15: {
 		unsigned f = tg_pick(g, TG_NFILES);
@@ -269,8 +273,8 @@ static void tg_record(struct tg *g)
 	}
 	case 18: {
 		const char *m;
-		static const char *const fl[] = {"", " strict", " move", " move_all", " strict move",
-						 "", "", ""};
+		static const char *const fl[] = {
+			"", " strict", " move", " move_all", " strict move", "", "", ""};
 
 		tg_range(g, &addr, &len);
 		if (tg_pick(g, 4) == 0)
@@ -346,10 +350,11 @@ static void tg_record(struct tg *g)
 	}
 	case 23: {
 		static const char *const sysctls[] = {
-			"vm.zone_reclaim_mode=%u", "vm.swappiness=%u", "vm.min_unmapped_ratio=%u",
-			"vm.min_slab_ratio=%u", "vm.watermark_scale_factor=%u",
-			"vm.dirty_ratio=%u", "vm.dirty_background_ratio=%u",
-			"vm.overcommit_memory=%u", "sim.slab_allocator=%u", "vm.min_free_kbytes=%u",
+			"vm.zone_reclaim_mode=%u",	"vm.swappiness=%u",
+			"vm.min_unmapped_ratio=%u",	"vm.min_slab_ratio=%u",
+			"vm.watermark_scale_factor=%u", "vm.dirty_ratio=%u",
+			"vm.dirty_background_ratio=%u", "vm.overcommit_memory=%u",
+			"sim.slab_allocator=%u",	"vm.min_free_kbytes=%u",
 		};
 		static const unsigned range[] = {8, 201, 101, 101, 1000, 101, 101, 3, 2, 2048};
 		unsigned k = tg_pick(g, 10);
@@ -367,7 +372,8 @@ static void tg_record(struct tg *g)
 		static const char *const caches[] = {"", " cache=dentry", " cache=ext4_inode_cache",
 						     " cache=kmalloc-64"};
 
-		fprintf(o, "kmalloc size=%u", 1 + tg_pick(g, 65536) % (tg_pick(g, 2) ? 256 : 300000));
+		fprintf(o, "kmalloc size=%u",
+			1 + tg_pick(g, 65536) % (tg_pick(g, 2) ? 256 : 300000));
 		if (tg_pick(g, 2))
 			fprintf(o, " node=%u", tg_pick(g, 4));
 		fputs(caches[tg_pick(g, 4)], o);

@@ -81,7 +81,8 @@ static inline void rec_report(const void *addr)
 		size_t len = e ? (size_t)(e - p) : strlen(p);
 
 		if (!strncmp(p, key, (size_t)k)) {
-			snprintf(rec_line, sizeof(rec_line), "REC %d %.*s\n", (int)getpid(), (int)len, p);
+			snprintf(rec_line, sizeof(rec_line), "REC %d %.*s\n", (int)getpid(),
+				 (int)len, p);
 			rec_out(rec_line);
 			return;
 		}

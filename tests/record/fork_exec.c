@@ -26,7 +26,7 @@ int main(int argc, char **argv)
 	if (pid < 0)
 		rec_die("fork");
 	if (!pid) {
-		rec_touch(buf, 4 * PAGE);   /* copy-on-write in the child */
+		rec_touch(buf, 4 * PAGE); /* copy-on-write in the child */
 		execl("/proc/self/exe", argv[0], "child", (char *)NULL);
 		rec_die("exec");
 	}

@@ -22,7 +22,7 @@ int main(void)
 {
 	char *buf = rec_mmap(8 * PAGE);
 	void *pages[8];
-	int nodes[8] = { 0 }, status[8], bad[8];
+	int nodes[8] = {0}, status[8], bad[8];
 
 	for (int i = 0; i < 8; i++)
 		pages[i] = buf + i * PAGE;
@@ -36,7 +36,7 @@ int main(void)
 		bad[i] = 1023;
 	if (move_pages(0, 8, pages, bad, status, 0) != -1 || errno != ENODEV)
 		rec_die("move_pages to a missing node did not fail with ENODEV");
-	void *two[4] = { buf, buf + PAGE, buf + 6 * PAGE, buf + 7 * PAGE };
+	void *two[4] = {buf, buf + PAGE, buf + 6 * PAGE, buf + 7 * PAGE};
 
 	if (move_pages(0, 4, two, NULL, status, 0) < 0)
 		rec_die("move_pages two runs");

@@ -35,12 +35,12 @@ int main(void)
 
 	if (set_mempolicy(MPOL_INTERLEAVE, &node0, 64))
 		rec_die("set_mempolicy interleave");
-	rec_touch(a, 16 * PAGE);       /* task policy: interleave */
+	rec_touch(a, 16 * PAGE); /* task policy: interleave */
 	if (set_mempolicy(MPOL_DEFAULT, NULL, 0))
 		rec_die("set_mempolicy default");
 	if (mbind(b, 16 * PAGE, MPOL_BIND, &node0, 64, 0))
 		rec_die("mbind bind");
-	if (mbind(c, 8 * PAGE, MPOL_PREFERRED, &node0, 64, 0))   /* splits c */
+	if (mbind(c, 8 * PAGE, MPOL_PREFERRED, &node0, 64, 0)) /* splits c */
 		rec_die("mbind preferred");
 	if (mbind(d, 16 * PAGE, MPOL_LOCAL, NULL, 0, 0))
 		rec_die("mbind local");
@@ -51,7 +51,7 @@ int main(void)
 	rec_touch(b, 12 * PAGE);
 	rec_touch(c, 16 * PAGE);
 	rec_touch(d, 5 * PAGE);
-	e = rec_mmap(8 * PAGE);        /* after the task policy went back to default */
+	e = rec_mmap(8 * PAGE); /* after the task policy went back to default */
 	rec_touch(e, 3 * PAGE);
 	rec_snapshot();
 	rec_report(a);

@@ -34,7 +34,7 @@ int main(void)
 {
 	char *buf = rec_mmap(2 * HALF), *own = rec_mmap(16 * PAGE);
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	struct arg a[2] = { { buf, 0 }, { buf + HALF, ncpu > 1 ? 1 : 0 } };
+	struct arg a[2] = {{buf, 0}, {buf + HALF, ncpu > 1 ? 1 : 0}};
 	pthread_t t[2];
 
 	for (int i = 0; i < 2; i++)

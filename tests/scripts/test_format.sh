@@ -1,6 +1,5 @@
 #!/bin/sh
-# The C layout (.clang-format): every file not in
-# scripts/check-format.exclude conforms. SKIPPED (77) without
+# The C layout (.clang-format): every tracked .c and .h file conforms. SKIPPED (77) without
 # clang-format 14 or outside a git checkout (a source tarball).
 # Usage: test_format.sh NUMASIM SRCDIR
 src=$2

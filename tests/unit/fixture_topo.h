@@ -16,8 +16,8 @@
  * (0: memory-only nodes), distances row-major (NULL: 10 local, 20 remote).
  */
 static inline struct topology *fixture_topo(int n, const uint64_t *mem_bytes,
-					    const uint64_t *zone_bytes,
-					    const int *dist, int cpus_per_node)
+					    const uint64_t *zone_bytes, const int *dist,
+					    int cpus_per_node)
 {
 	struct topology *t = calloc(1, sizeof(*t));
 
@@ -50,7 +50,8 @@ static inline struct topology *fixture_topo(int n, const uint64_t *mem_bytes,
 		}
 		tn->nr_cpus = (unsigned)cpus_per_node;
 		for (int j = 0; j < n; j++)
-			t->distance[i * n + j] = (uint8_t)(dist ? dist[i * n + j] : (i == j ? 10 : 20));
+			t->distance[i * n + j] =
+				(uint8_t)(dist ? dist[i * n + j] : (i == j ? 10 : 20));
 	}
 	return t;
 }
@@ -68,10 +69,7 @@ static inline void fixture_topo_free(struct topology *t)
 
 /* The ring4 of docs/topology-format.md: one hop 18, two hops 31. */
 static const int fixture_ring4_dist[16] = {
-	10, 18, 18, 31,
-	18, 10, 31, 18,
-	18, 31, 10, 18,
-	31, 18, 18, 10,
+	10, 18, 18, 31, 18, 10, 31, 18, 18, 31, 10, 18, 31, 18, 18, 10,
 };
 
 #endif

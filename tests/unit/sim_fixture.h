@@ -14,7 +14,8 @@
 /* Four nodes of 64 MiB with ring4 distances, two CPUs each. */
 static inline struct sim *fx_sim(struct topology **tp)
 {
-	static const int ring4[16] = {10, 18, 18, 31, 18, 10, 31, 18, 18, 31, 10, 18, 31, 18, 18, 10};
+	static const int ring4[16] = {10, 18, 18, 31, 18, 10, 31, 18,
+				      18, 31, 10, 18, 31, 18, 18, 10};
 	uint64_t mem[4] = {64 << 20, 64 << 20, 64 << 20, 64 << 20};
 	struct tunables tun;
 	struct nerr err;

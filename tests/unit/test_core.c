@@ -70,8 +70,7 @@ static void test_mask_ops(void **state)
 	assert_true(nodes_intersects(&a, &b));
 	nodes_andnot(&c, &a, &b);
 	assert_true(node_isset(&c, 1) && !node_isset(&c, 700));
-	for_each_node_mask(n, &a)
-		count++;
+	for_each_node_mask(n, &a) count++;
 	assert_int_equal(count, 2);
 	assert_int_equal(first_node(&a), 1);
 	assert_int_equal(next_node(1, &a), 700);
@@ -137,7 +136,7 @@ static void test_suggest(void **state)
 	assert_string_equal(suggest_best("spwan", ops, 5), "spawn");
 	assert_string_equal(suggest_best("mmpa", ops, 5), "mmap");
 	assert_null(suggest_best("frobnicate", ops, 5));
-	assert_null(suggest_best("spawn", ops, 5));   /* an exact word is no typo */
+	assert_null(suggest_best("spawn", ops, 5)); /* an exact word is no typo */
 	assert_string_equal(suggest_hint("spawn", buf, sizeof(buf)), " (did you mean 'spawn'?)");
 	assert_string_equal(suggest_hint(NULL, buf, sizeof(buf)), "");
 }
@@ -180,7 +179,7 @@ static void test_hashmap(void **state)
 			assert_int_equal(v, i % 9 == 0 ? 1 : i + 7);
 	}
 	assert_false(hashmap_get(&h, 4096 * 10000, &v));
-	assert_int_equal(hashmap_put(&h, 5 * 4096, 99), 0);   /* replace keeps the count */
+	assert_int_equal(hashmap_put(&h, 5 * 4096, 99), 0); /* replace keeps the count */
 	assert_true(hashmap_get(&h, 5 * 4096, &v));
 	assert_int_equal(v, 99);
 	hashmap_free(&h);
@@ -270,7 +269,8 @@ static void test_kernel_version(void **state)
 	assert_int_equal(tunable_set_kv(&t, "sim.kernel_version=6.6", &err), 0);
 	assert_int_equal(tun(&t, TUN_SIM_KERNEL_VERSION), 606);
 	assert_int_not_equal(tunable_set_kv(&t, "sim.kernel_version=6.13", &err), 0);
-	assert_string_equal(err.msg, "sim.kernel_version: 6.13 is not a modelled version (6.1..6.12)");
+	assert_string_equal(err.msg,
+			    "sim.kernel_version: 6.13 is not a modelled version (6.1..6.12)");
 	assert_int_not_equal(tunable_set_kv(&t, "sim.kernel_version=5.15", &err), 0);
 	assert_int_not_equal(tunable_set_kv(&t, "sim.kernel_version=612", &err), 0);
 	assert_int_not_equal(tunable_set_kv(&t, "sim.kernel_version=6.1.2", &err), 0);

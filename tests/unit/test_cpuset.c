@@ -24,11 +24,13 @@ static long cs(struct sim *s, enum cpuset_req_action a, const char *path, const 
 
 	if (cpus) {
 		r.has |= CS_HAS_CPUS;
-		assert_int_equal(bm_parselist(cpus, r.cpus.w, CPUMASK_BITS, CPUMASK_BITS, NULL, 0), 0);
+		assert_int_equal(bm_parselist(cpus, r.cpus.w, CPUMASK_BITS, CPUMASK_BITS, NULL, 0),
+				 0);
 	}
 	if (mems) {
 		r.has |= CS_HAS_MEMS;
-		assert_int_equal(bm_parselist(mems, r.mems.w, NODEMASK_BITS, NODEMASK_BITS, NULL, 0), 0);
+		assert_int_equal(
+			bm_parselist(mems, r.mems.w, NODEMASK_BITS, NODEMASK_BITS, NULL, 0), 0);
 	}
 	if (pid)
 		r.has |= CS_HAS_PID;
@@ -37,8 +39,12 @@ static long cs(struct sim *s, enum cpuset_req_action a, const char *path, const 
 
 static long cs_flag(struct sim *s, const char *path, unsigned has, bool on)
 {
-	struct cpuset_req r = {.action = CS_SET, .path = path, .has = has, .mem_exclusive = on,
-			       .memory_spread_page = on, .memory_migrate = on};
+	struct cpuset_req r = {.action = CS_SET,
+			       .path = path,
+			       .has = has,
+			       .mem_exclusive = on,
+			       .memory_spread_page = on,
+			       .memory_migrate = on};
 	uint64_t cost = 0;
 
 	return cpuset_apply(s, &r, &cost);
@@ -55,29 +61,29 @@ static void test_hierarchy_errnos(void **state)
 	assert_int_equal(cs(s, CS_CREATE, "/a", NULL, NULL, 0), -EEXIST);
 	assert_int_equal(cs(s, CS_CREATE, "/x/y", NULL, NULL, 0), -ENOENT);
 	assert_int_equal(cs(s, CS_CREATE, "/a/b", "0-1", "0", 0), 0);
-	assert_int_equal(cs(s, CS_SET, "/a/b", NULL, "0-2", 0), -EACCES);   /* beyond parent */
+	assert_int_equal(cs(s, CS_SET, "/a/b", NULL, "0-2", 0), -EACCES); /* beyond parent */
 	assert_int_equal(cs(s, CS_SET, "/a/b", "0-5", NULL, 0), -EACCES);
-	assert_int_equal(cs(s, CS_SET, "/a", NULL, "1", 0), -EBUSY);        /* below a child */
-	assert_int_equal(cs(s, CS_SET, "/a", NULL, "0-1,9", 0), -EINVAL);   /* no such node */
-	assert_int_equal(cs(s, CS_SET, "/", NULL, "0", 0), -EACCES);        /* root read-only */
+	assert_int_equal(cs(s, CS_SET, "/a", NULL, "1", 0), -EBUSY);	  /* below a child */
+	assert_int_equal(cs(s, CS_SET, "/a", NULL, "0-1,9", 0), -EINVAL); /* no such node */
+	assert_int_equal(cs(s, CS_SET, "/", NULL, "0", 0), -EACCES);	  /* root read-only */
 	assert_int_equal(cs(s, CS_CREATE, "/c", "4-5", "1-2", 0), 0);
-	assert_int_equal(cs_flag(s, "/c", CS_HAS_MEM_EXCLUSIVE, true), -EINVAL);  /* overlaps /a */
+	assert_int_equal(cs_flag(s, "/c", CS_HAS_MEM_EXCLUSIVE, true), -EINVAL); /* overlaps /a */
 	assert_int_equal(cs(s, CS_SET, "/c", NULL, "2", 0), 0);
 	assert_int_equal(cs_flag(s, "/c", CS_HAS_MEM_EXCLUSIVE, true), 0);
-	assert_int_equal(cs(s, CS_SET, "/a", NULL, "0-2", 0), -EINVAL);     /* into exclusive /c */
+	assert_int_equal(cs(s, CS_SET, "/a", NULL, "0-2", 0), -EINVAL); /* into exclusive /c */
 	assert_int_equal(cs(s, CS_CREATE, "/empty", NULL, NULL, 0), 0);
 	assert_int_equal(cs(s, CS_ATTACH, "/empty", NULL, NULL, 1), -ENOSPC);
 	assert_int_equal(cs(s, CS_ATTACH, "/a", NULL, NULL, 99), -ESRCH);
 	assert_int_equal(cs(s, CS_ATTACH, "/nope", NULL, NULL, 1), -ENOENT);
 	assert_int_equal(cs(s, CS_ATTACH, "/a/b", NULL, NULL, 1), 0);
-	assert_int_equal(cs(s, CS_SET, "/a/b", NULL, "", 0), -ENOSPC);      /* has a task */
+	assert_int_equal(cs(s, CS_SET, "/a/b", NULL, "", 0), -ENOSPC); /* has a task */
 	assert_int_equal(cs(s, CS_REMOVE, "/a/b", NULL, NULL, 0), -EBUSY);
 	assert_int_equal(cs(s, CS_REMOVE, "/a", NULL, NULL, 0), -EBUSY);
 	assert_int_equal(cs(s, CS_REMOVE, "/", NULL, NULL, 0), -EBUSY);
 	assert_int_equal(cs(s, CS_ATTACH, "/", NULL, NULL, 1), 0);
 	assert_int_equal(cs(s, CS_REMOVE, "/a/b", NULL, NULL, 0), 0);
 	assert_int_equal(cs(s, CS_REMOVE, "/a", NULL, NULL, 0), 0);
-	assert_int_equal(cs(s, CS_CREATE, "/a", NULL, NULL, 0), 0);         /* the name is free */
+	assert_int_equal(cs(s, CS_CREATE, "/a", NULL, NULL, 0), 0); /* the name is free */
 	fx_destroy(s, tp);
 }
 

@@ -18,7 +18,7 @@
 #include "core/uapi.h"
 
 #define MiB (1ULL << 20)
-#define BASE 0x40000000ULL   /* 2 MiB aligned */
+#define BASE 0x40000000ULL /* 2 MiB aligned */
 
 /* 1 GiB: four nodes of 256 MiB, one Normal zone each (as ring4). */
 static struct sim *gib_sim(struct topology **tp, int enabled, int64_t user_min_free)
@@ -72,11 +72,12 @@ static void set_tun(struct sim *s, int id, const char *v)
 static void test_min_free_kbytes_boot(void **state)
 {
 	struct topology *t;
-	struct sim *s = gib_sim(&t, -1, -1);   /* default: madvise */
+	struct sim *s = gib_sim(&t, -1, -1); /* default: madvise */
 
 	(void)state;
 	assert_int_equal(s->min_free_kbytes, 52120);
-	assert_int_equal(s->mem.nodes[0].zones[ZONE_NORMAL].wmark[WMARK_MIN], 13030 * 65536 / 262144);
+	assert_int_equal(s->mem.nodes[0].zones[ZONE_NORMAL].wmark[WMARK_MIN],
+			 13030 * 65536 / 262144);
 	fx_destroy(s, t);
 	s = gib_sim(&t, THP_NEVER, -1);
 	assert_int_equal(s->min_free_kbytes, 4096);
@@ -115,7 +116,7 @@ static void test_min_free_kbytes_switch(void **state)
 	set_tun(s, TUN_MIN_FREE_KBYTES, "100000");
 	set_tun(s, TUN_THP_ENABLED, "never");
 	assert_int_equal(s->min_free_kbytes, 100000);
-	set_tun(s, TUN_THP_ENABLED, "madvise");   /* 5% cap is below 100000 */
+	set_tun(s, TUN_THP_ENABLED, "madvise"); /* 5% cap is below 100000 */
 	assert_int_equal(s->min_free_kbytes, 100000);
 	set_tun(s, TUN_MIN_FREE_KBYTES, "1000");
 	set_tun(s, TUN_THP_ENABLED, "never");
@@ -132,20 +133,23 @@ static void test_enum_tunables(void **state)
 	tunables_init(&tun);
 	assert_int_equal(tun.v[TUN_THP_ENABLED], THP_MADVISE);
 	assert_int_equal(tun.v[TUN_THP_DEFRAG], THP_DEFRAG_MADVISE);
-	assert_int_equal(tunable_set_kv(&tun, "mm.transparent_hugepage.defrag=defer+madvise", &err), 0);
+	assert_int_equal(tunable_set_kv(&tun, "mm.transparent_hugepage.defrag=defer+madvise", &err),
+			 0);
 	assert_int_equal(tun.v[TUN_THP_DEFRAG], THP_DEFRAG_DEFER_MADVISE);
 	assert_string_equal(tunable_word(TUN_THP_DEFRAG, tun.v[TUN_THP_DEFRAG]), "defer+madvise");
-	assert_int_equal(tunable_set_kv(&tun, "mm.transparent_hugepage.enabled=sometimes", &err), -1);
-	assert_string_equal(err.msg, "mm.transparent_hugepage.enabled: bad value 'sometimes': one of "
-				     "always, madvise, never");
+	assert_int_equal(tunable_set_kv(&tun, "mm.transparent_hugepage.enabled=sometimes", &err),
+			 -1);
+	assert_string_equal(err.msg,
+			    "mm.transparent_hugepage.enabled: bad value 'sometimes': one of "
+			    "always, madvise, never");
 	assert_int_equal(tunable_set_kv(&tun, "mm.transparent_hugepage.enabled=1", &err), -1);
 	assert_null(tunable_word(TUN_SWAPPINESS, 60));
 }
 
 static struct vm_area_struct *map(struct sim *s, struct task *t, uint64_t start, uint64_t len)
 {
-	struct vm_area_struct *v = mmap_region(s, t->mm, start, start + len,
-					       VM_READ | VM_WRITE | VM_ANON, 0, 0);
+	struct vm_area_struct *v =
+		mmap_region(s, t->mm, start, start + len, VM_READ | VM_WRITE | VM_ANON, 0, 0);
 
 	assert_non_null(v);
 	return v;
@@ -251,7 +255,7 @@ static void test_split(void **state)
 	assert_int_equal(fault(s, tk, BASE, true), 0);
 	pfn_t head = (pfn_t)pte_val(pgtable_get(&tk->mm->pt, BASE >> 12));
 
-	assert_int_equal(tk->mm->rss, 512);   /* MM_ANONPAGES: base pages */
+	assert_int_equal(tk->mm->rss, 512); /* MM_ANONPAGES: base pages */
 	split_huge_page(s, head, false);
 	assert_int_equal(tk->mm->rss, 512);
 	assert_int_equal(s->mem.events[THP_SPLIT_PAGE], 1);
@@ -293,7 +297,8 @@ static void test_check_catches(void **state)
 	s->mem.f.mapcount[head + 3] = 0;
 	s->mem.nodes[1].stat[NR_ANON_THPS]++;
 	assert_int_equal(sim_check(s, &err), -1);
-	assert_string_equal(err.msg, "--check: node 1 nr_anon_transparent_hugepages 1, frames say 0");
+	assert_string_equal(err.msg,
+			    "--check: node 1 nr_anon_transparent_hugepages 1, frames say 0");
 	s->mem.nodes[1].stat[NR_ANON_THPS]--;
 	fx_check(s);
 	fx_destroy(s, t);

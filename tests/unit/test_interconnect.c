@@ -20,22 +20,24 @@
 #include "trace/replay.h"
 
 /* ring4's distances with its ring of links 0-1, 0-2, 1-3, 2-3. */
-#define RING4_HEAD                                                                                 \
-	"{\"name\": \"r\", \"local_latency_ns\": 80, \"nodes\": ["                                 \
-	"{\"id\": 0, \"cpus\": \"0\", \"memory\": \"16MiB\"},"                                     \
-	"{\"id\": 1, \"cpus\": \"1\", \"memory\": \"16MiB\"},"                                     \
-	"{\"id\": 2, \"cpus\": \"2\", \"memory\": \"16MiB\"},"                                     \
-	"{\"id\": 3, \"cpus\": \"3\", \"memory\": \"16MiB\"}],"                                    \
+#define RING4_HEAD                                                 \
+	"{\"name\": \"r\", \"local_latency_ns\": 80, \"nodes\": [" \
+	"{\"id\": 0, \"cpus\": \"0\", \"memory\": \"16MiB\"},"     \
+	"{\"id\": 1, \"cpus\": \"1\", \"memory\": \"16MiB\"},"     \
+	"{\"id\": 2, \"cpus\": \"2\", \"memory\": \"16MiB\"},"     \
+	"{\"id\": 3, \"cpus\": \"3\", \"memory\": \"16MiB\"}],"    \
 	"\"distances\": [[10,18,18,31],[18,10,31,18],[18,31,10,18],[31,18,18,10]],"
 
-static const char ring4_links[] = RING4_HEAD
-	"\"interconnect\": {\"links\": [{\"a\": 0, \"b\": 1, \"GBps\": 1}, {\"a\": 0, \"b\": 2, \"GBps\": 1},"
-	" {\"a\": 1, \"b\": 3, \"GBps\": 1}, {\"a\": 2, \"b\": 3, \"GBps\": 1}]}}";
+static const char ring4_links[] =
+	RING4_HEAD "\"interconnect\": {\"links\": [{\"a\": 0, \"b\": 1, \"GBps\": 1}, {\"a\": 0, "
+		   "\"b\": 2, \"GBps\": 1},"
+		   " {\"a\": 1, \"b\": 3, \"GBps\": 1}, {\"a\": 2, \"b\": 3, \"GBps\": 1}]}}";
 
 /* The same links declared in the opposite order and direction. */
-static const char ring4_links_reversed[] = RING4_HEAD
-	"\"interconnect\": {\"links\": [{\"a\": 3, \"b\": 2, \"GBps\": 1}, {\"a\": 3, \"b\": 1, \"GBps\": 1},"
-	" {\"a\": 2, \"b\": 0, \"GBps\": 1}, {\"a\": 1, \"b\": 0, \"GBps\": 1}]}}";
+static const char ring4_links_reversed[] =
+	RING4_HEAD "\"interconnect\": {\"links\": [{\"a\": 3, \"b\": 2, \"GBps\": 1}, {\"a\": 3, "
+		   "\"b\": 1, \"GBps\": 1},"
+		   " {\"a\": 2, \"b\": 0, \"GBps\": 1}, {\"a\": 1, \"b\": 0, \"GBps\": 1}]}}";
 
 /* A line 0-1-2-3. */
 static const char line4[] =
@@ -45,7 +47,8 @@ static const char line4[] =
 	"{\"id\": 2, \"cpus\": \"2\", \"memory\": \"16MiB\"},"
 	"{\"id\": 3, \"cpus\": \"3\", \"memory\": \"16MiB\"}],"
 	"\"distances\": [[10,20,30,40],[20,10,20,30],[30,20,10,20],[40,30,20,10]],"
-	"\"interconnect\": {\"links\": [{\"a\": 0, \"b\": 1, \"GBps\": 10}, {\"a\": 1, \"b\": 2, \"GBps\": 10},"
+	"\"interconnect\": {\"links\": [{\"a\": 0, \"b\": 1, \"GBps\": 10}, {\"a\": 1, \"b\": 2, "
+	"\"GBps\": 10},"
 	" {\"a\": 2, \"b\": 3, \"GBps\": 10}]}}";
 
 /*
@@ -89,7 +92,8 @@ static const char *route_str(struct interconnect *ic, int from, int to)
 
 	for (int i = 0; i < n; i++) {
 		assert_int_equal(ic->links[links[i]].from, i ? ic->links[links[i - 1]].to : from);
-		len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %d", ic->links[links[i]].to);
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %d",
+					ic->links[links[i]].to);
 	}
 	return buf;
 }
@@ -146,11 +150,14 @@ static void test_route_keys(void **state)
 	/* a direct 0-3 link of distance 40 beats 0-1-3 (12 + 12) */
 	static const char hops[] =
 		"{\"name\": \"h\", \"nodes\": [{\"id\": 0, \"cpus\": \"0\", \"memory\": \"16MiB\"},"
-		"{\"id\": 1, \"cpus\": \"1\", \"memory\": \"16MiB\"},{\"id\": 2, \"cpus\": \"2\", \"memory\": \"16MiB\"},"
+		"{\"id\": 1, \"cpus\": \"1\", \"memory\": \"16MiB\"},{\"id\": 2, \"cpus\": \"2\", "
+		"\"memory\": \"16MiB\"},"
 		"{\"id\": 3, \"cpus\": \"3\", \"memory\": \"16MiB\"}],"
 		"\"distances\": [[10,12,11,40],[12,10,30,12],[11,30,10,11],[40,12,11,10]],"
-		"\"interconnect\": {\"links\": [{\"a\": 0, \"b\": 1, \"GBps\": 1}, {\"a\": 1, \"b\": 3, \"GBps\": 1},"
-		" {\"a\": 0, \"b\": 3, \"GBps\": 1}, {\"a\": 0, \"b\": 2, \"GBps\": 1}, {\"a\": 2, \"b\": 3, \"GBps\": 1},"
+		"\"interconnect\": {\"links\": [{\"a\": 0, \"b\": 1, \"GBps\": 1}, {\"a\": 1, "
+		"\"b\": 3, \"GBps\": 1},"
+		" {\"a\": 0, \"b\": 3, \"GBps\": 1}, {\"a\": 0, \"b\": 2, \"GBps\": 1}, {\"a\": 2, "
+		"\"b\": 3, \"GBps\": 1},"
 		" {\"a\": 1, \"b\": 2, \"GBps\": 1}]}}";
 	struct topology *t = load(hops);
 	struct interconnect *ic = ic_create(t);
@@ -165,10 +172,12 @@ static void test_route_keys(void **state)
 	 * (12 + 12 = 24) although node 1 is lower than node 2 */
 	static const char slit[] =
 		"{\"name\": \"d\", \"nodes\": [{\"id\": 0, \"cpus\": \"0\", \"memory\": \"16MiB\"},"
-		"{\"id\": 1, \"cpus\": \"1\", \"memory\": \"16MiB\"},{\"id\": 2, \"cpus\": \"2\", \"memory\": \"16MiB\"},"
+		"{\"id\": 1, \"cpus\": \"1\", \"memory\": \"16MiB\"},{\"id\": 2, \"cpus\": \"2\", "
+		"\"memory\": \"16MiB\"},"
 		"{\"id\": 3, \"cpus\": \"3\", \"memory\": \"16MiB\"}],"
 		"\"distances\": [[10,12,11,40],[12,10,30,12],[11,30,10,11],[40,12,11,10]],"
-		"\"interconnect\": {\"links\": [{\"a\": 0, \"b\": 1, \"GBps\": 1}, {\"a\": 1, \"b\": 3, \"GBps\": 1},"
+		"\"interconnect\": {\"links\": [{\"a\": 0, \"b\": 1, \"GBps\": 1}, {\"a\": 1, "
+		"\"b\": 3, \"GBps\": 1},"
 		" {\"a\": 0, \"b\": 2, \"GBps\": 1}, {\"a\": 2, \"b\": 3, \"GBps\": 1}]}}";
 
 	t = load(slit);
@@ -184,16 +193,18 @@ static void test_disconnected_rejected(void **state)
 	(void)state;
 	static const char bad[] =
 		"{\"name\": \"b\", \"nodes\": [{\"id\": 0, \"cpus\": \"0\", \"memory\": \"16MiB\"},"
-		"{\"id\": 1, \"cpus\": \"1\", \"memory\": \"16MiB\"},{\"id\": 2, \"cpus\": \"2\", \"memory\": \"16MiB\"}],"
+		"{\"id\": 1, \"cpus\": \"1\", \"memory\": \"16MiB\"},{\"id\": 2, \"cpus\": \"2\", "
+		"\"memory\": \"16MiB\"}],"
 		"\"distances\": [[10,20,20],[20,10,20],[20,20,10]],"
 		"\"interconnect\": {\"links\": [{\"a\": 0, \"b\": 1, \"GBps\": 1}]}}";
 	struct topology *t = NULL;
 	struct nerr err = {{0}};
 
 	assert_int_equal(topo_load_string(bad, "t.json", &t, &err, NULL, NULL), -1);
-	assert_string_equal(err.msg, "t.json: interconnect.links: no path between node 0 and node 2 "
-				     "(with links, every node with CPUs or memory must be reachable "
-				     "from every other)");
+	assert_string_equal(err.msg,
+			    "t.json: interconnect.links: no path between node 0 and node 2 "
+			    "(with links, every node with CPUs or memory must be reachable "
+			    "from every other)");
 	assert_null(t);
 }
 
@@ -233,13 +244,14 @@ static void test_fractional_bandwidth(void **state)
 	(void)state;
 	static const char three[] =
 		"{\"name\": \"3\", \"nodes\": [{\"id\": 0, \"cpus\": \"0\", \"memory\": \"16MiB\"},"
-		"{\"id\": 1, \"cpus\": \"1\", \"memory\": \"16MiB\"}], \"distances\": [[10,20],[20,10]],"
+		"{\"id\": 1, \"cpus\": \"1\", \"memory\": \"16MiB\"}], \"distances\": "
+		"[[10,20],[20,10]],"
 		"\"interconnect\": {\"links\": [{\"a\": 0, \"b\": 1, \"GBps\": 3}]}}";
 	struct topology *t = load(three);
 	struct interconnect *ic = ic_create(t);
 
 	ic_add(ic, 0, 1, 64);
-	assert_int_equal(ic_settle(ic, 0, 0), 22);   /* 21334 ps: 22 ns */
+	assert_int_equal(ic_settle(ic, 0, 0), 22); /* 21334 ps: 22 ns */
 	assert_int_equal(ic->links[dlink(ic, 0, 1)].busy_ps, 21334);
 	ic_free(ic);
 	topo_free(t);
@@ -288,11 +300,11 @@ static struct sim *replay(const char *json, const char *body, struct topology **
 
 /* pid 1 faults 16 pages in on node 1, then runs on node 0 (no traffic:
  * the pages were cleared where they are). */
-#define SETUP_REMOTE                                                                                \
-	"@0 spawn pid=1 cpu=2\n"                                                                   \
-	"@0 mmap pid=1 addr=0x10000000 len=64KiB\n"                                                \
-	"@0 touch pid=1 addr=0x10000000 len=64KiB\n"                                               \
-	"@0 thread pid=1 tid=2 cpu=1\n"                                                            \
+#define SETUP_REMOTE                                 \
+	"@0 spawn pid=1 cpu=2\n"                     \
+	"@0 mmap pid=1 addr=0x10000000 len=64KiB\n"  \
+	"@0 touch pid=1 addr=0x10000000 len=64KiB\n" \
+	"@0 thread pid=1 tid=2 cpu=1\n"              \
 	"@0 run pid=1 cpu=0\n"
 
 /*
@@ -304,9 +316,11 @@ static void test_one_stream(void **state)
 {
 	(void)state;
 	struct topology *t;
-	struct sim *s = replay(two_1GBps, SETUP_REMOTE
-			       "@1ms access pid=1 addr=0x10000000 len=64KiB count=1000 read\n"
-			       "@1ms expect pid=1 time=1064us\n", &t);
+	struct sim *s =
+		replay(two_1GBps,
+		       SETUP_REMOTE "@1ms access pid=1 addr=0x10000000 len=64KiB count=1000 read\n"
+				    "@1ms expect pid=1 time=1064us\n",
+		       &t);
 	struct task *p1 = task_find(s, 1);
 
 	assert_int_equal(s->acc.remote, 1000);
@@ -327,11 +341,13 @@ static void test_two_streams_share(void **state)
 {
 	(void)state;
 	struct topology *t;
-	struct sim *s = replay(two_1GBps, SETUP_REMOTE
-			       "@1ms access pid=1 addr=0x10000000 len=64KiB count=1000 read\n"
-			       "@1ms access pid=2 addr=0x10000000 len=64KiB count=1000 read\n"
-			       "@1ms expect pid=1 time=1064us\n"
-			       "@1ms expect pid=2 time=1128us\n", &t);
+	struct sim *s =
+		replay(two_1GBps,
+		       SETUP_REMOTE "@1ms access pid=1 addr=0x10000000 len=64KiB count=1000 read\n"
+				    "@1ms access pid=2 addr=0x10000000 len=64KiB count=1000 read\n"
+				    "@1ms expect pid=1 time=1064us\n"
+				    "@1ms expect pid=2 time=1128us\n",
+		       &t);
 
 	assert_int_equal(task_find(s, 1)->bw_stall_ns, 44000);
 	assert_int_equal(task_find(s, 2)->bw_stall_ns, 108000);
@@ -350,13 +366,15 @@ static void test_idle_link_no_stall(void **state)
 {
 	(void)state;
 	struct topology *t;
-	struct sim *s = replay(two_1GBps, SETUP_REMOTE
-			       "@1ms access pid=1 addr=0x10000000 len=64KiB count=10 read\n"
-			       "@1ms expect pid=1 time=1000640ns\n"
-			       "@2ms access pid=1 addr=0x10000000 len=64KiB count=10 read\n"
-			       "@2ms expect pid=1 time=2000640ns\n"
-			       "@3ms access pid=1 addr=0x10000000 len=64KiB count=10 read\n"
-			       "@3ms expect pid=1 time=3000640ns\n", &t);
+	struct sim *s =
+		replay(two_1GBps,
+		       SETUP_REMOTE "@1ms access pid=1 addr=0x10000000 len=64KiB count=10 read\n"
+				    "@1ms expect pid=1 time=1000640ns\n"
+				    "@2ms access pid=1 addr=0x10000000 len=64KiB count=10 read\n"
+				    "@2ms expect pid=1 time=2000640ns\n"
+				    "@3ms access pid=1 addr=0x10000000 len=64KiB count=10 read\n"
+				    "@3ms expect pid=1 time=3000640ns\n",
+		       &t);
 
 	assert_int_equal(task_find(s, 1)->bw_stall_ns, 3 * 440);
 	sim_destroy(s);
@@ -373,10 +391,12 @@ static void test_migration_copies(void **state)
 {
 	(void)state;
 	struct topology *t;
-	struct sim *s = replay(two_1GBps, SETUP_REMOTE
-			       "@1ms move_pages pid=1 addr=0x10000000 len=64KiB node=0\n"
-			       "@1ms expect pid=1 rc=0\n"
-			       "@1ms expect pgmigrate_success=16\n", &t);
+	struct sim *s =
+		replay(two_1GBps,
+		       SETUP_REMOTE "@1ms move_pages pid=1 addr=0x10000000 len=64KiB node=0\n"
+				    "@1ms expect pid=1 rc=0\n"
+				    "@1ms expect pgmigrate_success=16\n",
+		       &t);
 
 	assert_int_equal(s->ic->links[dlink(s->ic, 1, 0)].bytes, 16 * 4096);
 	assert_int_equal(task_find(s, 1)->bw_stall_ns, 16 * 96);
@@ -400,12 +420,14 @@ static void test_blocked_record_books_once(void **state)
 {
 	(void)state;
 	struct topology *t;
-	struct sim *s = replay(two_1GBps, SETUP_REMOTE
-			       "@0 thread pid=1 tid=3 cpu=3\n"
-			       "@1ms move_pages pid=1 addr=0x10000000 len=64KiB node=0\n"
-			       "@1ms access pid=3 addr=0x10000000 len=64KiB count=1600 read\n"
-			       "@1ms expect pid=3 local_ratio=0\n"
-			       "@1ms expect pid=3 time=1106496ns\n", &t);
+	struct sim *s =
+		replay(two_1GBps,
+		       SETUP_REMOTE "@0 thread pid=1 tid=3 cpu=3\n"
+				    "@1ms move_pages pid=1 addr=0x10000000 len=64KiB node=0\n"
+				    "@1ms access pid=3 addr=0x10000000 len=64KiB count=1600 read\n"
+				    "@1ms expect pid=3 local_ratio=0\n"
+				    "@1ms expect pid=3 time=1106496ns\n",
+		       &t);
 	const struct ic_link *l10 = &s->ic->links[dlink(s->ic, 1, 0)];
 	const struct ic_link *l01 = &s->ic->links[dlink(s->ic, 0, 1)];
 
@@ -424,7 +446,8 @@ static void test_no_links_no_model(void **state)
 	(void)state;
 	static const char plain[] =
 		"{\"name\": \"p\", \"nodes\": [{\"id\": 0, \"cpus\": \"0\", \"memory\": \"16MiB\"},"
-		"{\"id\": 1, \"cpus\": \"1\", \"memory\": \"16MiB\"}], \"distances\": [[10,20],[20,10]]}";
+		"{\"id\": 1, \"cpus\": \"1\", \"memory\": \"16MiB\"}], \"distances\": "
+		"[[10,20],[20,10]]}";
 	struct topology *t;
 	struct sim *s = replay(plain,
 			       "@0 spawn pid=1 cpu=1\n"
@@ -433,7 +456,8 @@ static void test_no_links_no_model(void **state)
 			       "@0 run pid=1 cpu=0\n"
 			       "@1ms access pid=1 addr=0x10000000 len=64KiB count=1000 read\n"
 			       /* 1000 * 100 * 20/10 ns of latency, nothing else */
-			       "@1ms expect pid=1 time=1200us\n", &t);
+			       "@1ms expect pid=1 time=1200us\n",
+			       &t);
 
 	assert_null(s->ic);
 	assert_int_equal(task_find(s, 1)->bw_stall_ns, 0);

@@ -38,16 +38,20 @@ static void test_set_mempolicy_errnos(void **state)
 	assert_int_equal(do_set_mempolicy(s, t, MPOL_WEIGHTED_INTERLEAVE, 0, NULL), -EINVAL);
 	assert_int_equal(do_set_mempolicy(s, t, MPOL_PREFERRED_MANY, 0, NULL), -EINVAL);
 	assert_int_equal(do_set_mempolicy(s, t, MPOL_BIND, 0, &off), -EINVAL);
-	assert_int_equal(do_set_mempolicy(s, t, MPOL_MAX, 0, &n0), -EINVAL);     /* unknown mode */
+	assert_int_equal(do_set_mempolicy(s, t, MPOL_MAX, 0, &n0), -EINVAL); /* unknown mode */
 	assert_int_equal(do_set_mempolicy(s, t, -1, 0, &n0), -EINVAL);
-	assert_int_equal(do_set_mempolicy(s, t, MPOL_BIND, 1u << 3, &n0), -EINVAL); /* unknown flag */
-	assert_int_equal(do_set_mempolicy(s, t, MPOL_BIND,
-					  MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES, &n0), -EINVAL);
-	assert_int_equal(do_set_mempolicy(s, t, MPOL_INTERLEAVE, MPOL_F_NUMA_BALANCING, &n0), -EINVAL);
+	assert_int_equal(do_set_mempolicy(s, t, MPOL_BIND, 1u << 3, &n0),
+			 -EINVAL); /* unknown flag */
+	assert_int_equal(
+		do_set_mempolicy(s, t, MPOL_BIND, MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES, &n0),
+		-EINVAL);
+	assert_int_equal(do_set_mempolicy(s, t, MPOL_INTERLEAVE, MPOL_F_NUMA_BALANCING, &n0),
+			 -EINVAL);
 	assert_int_equal(do_set_mempolicy(s, t, MPOL_BIND, MPOL_F_NUMA_BALANCING, &n0), 0);
 	assert_int_equal(do_set_mempolicy(s, t, MPOL_LOCAL, 0, &n0), -EINVAL);
 	assert_int_equal(do_set_mempolicy(s, t, MPOL_LOCAL, MPOL_F_STATIC_NODES, NULL), -EINVAL);
-	assert_int_equal(do_set_mempolicy(s, t, MPOL_PREFERRED, MPOL_F_STATIC_NODES, NULL), -EINVAL);
+	assert_int_equal(do_set_mempolicy(s, t, MPOL_PREFERRED, MPOL_F_STATIC_NODES, NULL),
+			 -EINVAL);
 	/* preferred with no nodes is local allocation */
 	assert_int_equal(do_set_mempolicy(s, t, MPOL_PREFERRED, 0, NULL), 0);
 	assert_int_equal(t->mempolicy->mode, MPOL_LOCAL);
@@ -66,17 +70,19 @@ static void test_mbind_errnos(void **state)
 	(void)state;
 	fx_touch(s, t, 0x100000, 4);
 	fx_touch(s, u, 0x100000, 4);
-	assert_int_equal(do_mbind(s, t, 0x100000, 4096, MPOL_BIND, 0, &n1, 1u << 3, &cost), -EINVAL);
+	assert_int_equal(do_mbind(s, t, 0x100000, 4096, MPOL_BIND, 0, &n1, 1u << 3, &cost),
+			 -EINVAL);
 	assert_int_equal(do_mbind(s, u, 0x100000, 4096, MPOL_BIND, 0, &n1, MPOL_MF_MOVE_ALL, &cost),
 			 -EPERM);
 	assert_int_equal(do_mbind(s, t, 0x100001, 4096, MPOL_BIND, 0, &n1, 0, &cost), -EINVAL);
 	assert_int_equal(do_mbind(s, t, 0x100000, 0, MPOL_MAX, 0, &n1, 0, &cost), -EINVAL);
-	assert_int_equal(do_mbind(s, t, 0x100000, 0, MPOL_BIND, 0, &n1, 0, &cost), 0);  /* len 0 */
+	assert_int_equal(do_mbind(s, t, 0x100000, 0, MPOL_BIND, 0, &n1, 0, &cost), 0); /* len 0 */
 	assert_int_equal(do_mbind(s, t, 0x900000, 4096, MPOL_BIND, 0, &n1, 0, &cost), -EFAULT);
 	/* len is rounded up to a page: one byte covers the first page */
-	assert_int_equal(do_mbind(s, t, 0x100000, 1, MPOL_BIND, 0, &n1, MPOL_MF_STRICT, &cost), -EIO);
+	assert_int_equal(do_mbind(s, t, 0x100000, 1, MPOL_BIND, 0, &n1, MPOL_MF_STRICT, &cost),
+			 -EIO);
 	assert_int_equal(do_mbind(s, t, 0x100000, 1, MPOL_BIND, 0, &n1, MPOL_MF_MOVE, &cost), 0);
-	fx_check(s);   /* in the copy window */
+	fx_check(s); /* in the copy window */
 	fx_drain(s);
 	assert_int_equal(fx_page_nid(s, t, 0x100000), 1);
 	assert_int_equal(fx_page_nid(s, t, 0x101000), 0);
@@ -138,7 +144,7 @@ static void test_rebind(void **state)
 
 	(void)state;
 	p->cpuset_mems = n03;
-	mpol_rebind_policy(p, &n12);      /* 0->1, 1->2 */
+	mpol_rebind_policy(p, &n12); /* 0->1, 1->2 */
 	to_str(p, buf);
 	assert_string_equal(buf, "interleave:1-2");
 	mpol_put(p);
@@ -148,7 +154,7 @@ static void test_rebind(void **state)
 	assert_string_equal(buf, "bind=static:2");
 	nodemask_t n3 = mask("3");
 
-	mpol_rebind_policy(p, &n3);       /* nothing left: the new mems */
+	mpol_rebind_policy(p, &n3); /* nothing left: the new mems */
 	to_str(p, buf);
 	assert_string_equal(buf, "bind=static:3");
 	mpol_put(p);

@@ -97,7 +97,8 @@ static void test_unmapped_during_copy(void **state)
 
 	(void)state;
 	fx_touch(s, t, 0x100000, 1);
-	uint64_t free0 = node_free_pages(&s->mem.nodes[0]), free1 = node_free_pages(&s->mem.nodes[1]);
+	uint64_t free0 = node_free_pages(&s->mem.nodes[0]),
+		 free1 = node_free_pages(&s->mem.nodes[1]);
 
 	assert_int_equal(move(s, t, 0x100000, 1, 1, MPOL_MF_MOVE, status, &cost), 0);
 	do_munmap(s, t->mm, 0x100000, 0x101000);
@@ -133,7 +134,7 @@ static void test_pinned_page_fails(void **state)
 	assert_int_equal(s->mem.events[PGMIGRATE_SUCCESS], 0);
 	assert_int_equal(fx_page_nid(s, t, 0x100000), 0);
 	assert_true(pgtable_get(&t->mm->pt, 0x100000 >> 12) & PTE_PRESENT);
-	assert_true(s->mem.f.flags[pfn] & PG_lru);   /* put back */
+	assert_true(s->mem.f.flags[pfn] & PG_lru); /* put back */
 	fx_check(s);
 	fx_destroy(s, tp);
 }

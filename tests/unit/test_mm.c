@@ -77,7 +77,8 @@ static void test_vma_split_and_munmap(void **state)
 	struct task *t = new_task(e->s, 1, 0);
 	struct mm_struct *mm = t->mm;
 
-	assert_non_null(mmap_region(e->s, mm, 0x100000, 0x200000, VM_READ | VM_WRITE | VM_ANON, 0, 0));
+	assert_non_null(
+		mmap_region(e->s, mm, 0x100000, 0x200000, VM_READ | VM_WRITE | VM_ANON, 0, 0));
 	assert_int_equal(mm->nr_vmas, 1);
 	/* anonymous VMAs count their page offset from address 0 */
 	assert_int_equal(mm->vmas[0]->pgoff, 0x100000 >> 12);
@@ -103,7 +104,8 @@ static void test_vma_split_and_munmap(void **state)
 	assert_int_equal(mm->nr_vmas, 3);
 	/* a compatible new mapping merges with both neighbours
 	 * (vma_merge_new_range()) */
-	assert_non_null(mmap_region(e->s, mm, 0x120000, 0x180000, VM_READ | VM_WRITE | VM_ANON, 0, 0));
+	assert_non_null(
+		mmap_region(e->s, mm, 0x120000, 0x180000, VM_READ | VM_WRITE | VM_ANON, 0, 0));
 	assert_int_equal(mm->nr_vmas, 1);
 	assert_int_equal(mm->vmas[0]->start, 0x100000);
 	assert_int_equal(mm->vmas[0]->end, 0x200000);
@@ -114,7 +116,7 @@ static void test_fault_local_and_free(void **state)
 {
 	struct env *e = *state;
 	struct sim *s = e->s;
-	struct task *t = new_task(s, 2, 3);   /* CPU 3 is on node 1 */
+	struct task *t = new_task(s, 2, 3); /* CPU 3 is on node 1 */
 	uint64_t by[2];
 
 	mmap_region(s, t->mm, 0x400000, 0x500000, VM_READ | VM_WRITE | VM_ANON, 0, 0);
@@ -225,8 +227,9 @@ static void test_numa_maps_format(void **state)
 	numa_maps_show(s, t, keep_line, &l);
 	assert_int_equal(l.n, 2);
 	/* new anonymous pages start inactive: active=0 is shown */
-	assert_string_equal(l.text[0],
-			    "00a00000 default heap anon=4 dirty=4 active=0 N0=3 N1=1 kernelpagesize_kB=4");
+	assert_string_equal(
+		l.text[0],
+		"00a00000 default heap anon=4 dirty=4 active=0 N0=3 N1=1 kernelpagesize_kB=4");
 	/* no resident pages: nothing after the policy */
 	assert_string_equal(l.text[1], "00b00000 default");
 }

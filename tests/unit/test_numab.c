@@ -18,7 +18,7 @@
 #include "sim_fixture.h"
 #include "task/numa_balancing.h"
 
-#define BASE 0x10000000ULL   /* 2 MiB aligned */
+#define BASE 0x10000000ULL /* 2 MiB aligned */
 
 static struct sim *numab_sim(struct topology **tp)
 {
@@ -112,7 +112,7 @@ static void test_hint_fault_migrates(void **state)
 	(void)state;
 	task_numa_work(s, t);
 	assert_int_equal(handle_mm_fault(s, t, BASE, false, &res), 0);
-	assert_true(res.wait_until > 0);   /* the access waits for the copy */
+	assert_true(res.wait_until > 0); /* the access waits for the copy */
 	assert_int_equal(s->mem.events[NUMA_HINT_FAULTS], 1);
 	assert_int_equal(s->mem.events[NUMA_HINT_FAULTS_LOCAL], 0);
 	assert_int_equal(s->mem.events[NUMA_PAGES_MIGRATED], 1);
@@ -146,7 +146,7 @@ static void test_two_stage_filter(void **state)
 	(void)state;
 	t->numab.preferred_nid = 2;
 	t->numab.scan_seq = 5;
-	s->mem.f.last_cpupid[pfn] = cpupid_pack(1, 7);   /* pid 7 on node 1 */
+	s->mem.f.last_cpupid[pfn] = cpupid_pack(1, 7); /* pid 7 on node 1 */
 	assert_false(should_numa_migrate_memory(s, t, pfn, 0, 2));
 	assert_int_equal(s->mem.f.last_cpupid[pfn], cpupid_pack(2, 1));
 	assert_true(should_numa_migrate_memory(s, t, pfn, 0, 2));
@@ -182,7 +182,7 @@ static void test_bind_policy(void **state)
 	assert_int_equal(task_numa_work(s, t), 2);
 	assert_int_equal(handle_mm_fault(s, t, BASE, false, &res), 0);
 	assert_int_equal(s->mem.events[NUMA_HINT_FAULTS], 1);
-	assert_int_equal(s->mem.events[NUMA_PAGES_MIGRATED], 0);   /* node 2 is not in 0-1 */
+	assert_int_equal(s->mem.events[NUMA_PAGES_MIGRATED], 0); /* node 2 is not in 0-1 */
 	task_set_cpu(s, t, 2);
 	assert_int_equal(handle_mm_fault(s, t, BASE + 4096, false, &res), 0);
 	fx_drain(s);
@@ -216,7 +216,7 @@ static void test_target_node_full(void **state)
 	assert_int_equal(res.wait_until, 0);
 	assert_int_equal(s->mem.events[NUMA_PAGES_MIGRATED], 0);
 	assert_int_equal(fx_page_nid(s, t, BASE), 0);
-	assert_int_equal(t->numab.locality[2], 1);   /* a failed migration */
+	assert_int_equal(t->numab.locality[2], 1); /* a failed migration */
 	fx_check(s);
 	fx_destroy(s, tp);
 }

@@ -102,10 +102,10 @@ static void test_commit_limit(void **state)
 	struct sim *s = make_sim(&e, ratio);
 
 	(void)state;
-	assert_int_equal(vm_commit_limit(s), 32768 * 80 / 100 + 8191);   /* 26214 + 8191 */
+	assert_int_equal(vm_commit_limit(s), 32768 * 80 / 100 + 8191); /* 26214 + 8191 */
 	destroy(&e);
 	s = make_sim(&e, kbytes);
-	assert_int_equal(vm_commit_limit(s), 10000 + 8191);   /* 40000 kB = 10000 pages */
+	assert_int_equal(vm_commit_limit(s), 10000 + 8191); /* 40000 kB = 10000 pages */
 	/* a sysctl write of one clears the other (overcommit_ratio_handler()) */
 	s->tun.v[TUN_OVERCOMMIT_RATIO] = 50;
 	sim_tunables_changed(s, TUN_OVERCOMMIT_RATIO);
@@ -160,7 +160,7 @@ static void test_mode2_reserves(void **state)
 
 	(void)state;
 	assert_int_equal(vm_enough_memory(s, NULL, 16383, true), 0);
-	assert_int_equal(vm_enough_memory(s, NULL, 1, true), -ENOMEM);   /* 16384 is not < 16384 */
+	assert_int_equal(vm_enough_memory(s, NULL, 1, true), -ENOMEM); /* 16384 is not < 16384 */
 	assert_int_equal(vm_memory_committed(s), 16383);
 	vm_unacct_memory(s, 16383);
 	assert_int_equal(vm_enough_memory(s, NULL, 15360, false), -ENOMEM);
@@ -233,7 +233,7 @@ static void test_charge_lifecycle(void **state)
 	(void)state;
 	map(s, t, BASE, 16 * MiB, 0);
 	assert_int_equal(vm_memory_committed(s), 4096);
-	map(s, t, BASE + 8 * MiB, 16 * MiB, 0);   /* 8 MiB replaced, 8 MiB new */
+	map(s, t, BASE + 8 * MiB, 16 * MiB, 0); /* 8 MiB replaced, 8 MiB new */
 	assert_int_equal(vm_memory_committed(s), 6144);
 	do_munmap(s, t->mm, BASE + 4 * MiB, BASE + 5 * MiB);
 	assert_int_equal(vm_memory_committed(s), 5888);
@@ -259,8 +259,8 @@ static void test_fork_charge(void **state)
 	bool refused;
 
 	(void)state;
-	map(s, p, BASE, 4 * MiB, 0);               /* 1024 pages */
-	map(s, p, BASE + 32 * MiB, 24 * MiB, 0);   /* 6144 pages */
+	map(s, p, BASE, 4 * MiB, 0);		 /* 1024 pages */
+	map(s, p, BASE + 32 * MiB, 24 * MiB, 0); /* 6144 pages */
 	struct mm_struct *c = dup_mm(s, p->mm, 2, p, &refused);
 
 	assert_non_null(c);
@@ -284,14 +284,10 @@ static void test_fork_charge(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fixture_sizes),
-		cmocka_unit_test(test_commit_limit),
-		cmocka_unit_test(test_mode0_heuristic),
-		cmocka_unit_test(test_mode1_always),
-		cmocka_unit_test(test_mode2_reserves),
-		cmocka_unit_test(test_mode2_user_reserve),
-		cmocka_unit_test(test_accountable),
-		cmocka_unit_test(test_charge_lifecycle),
+		cmocka_unit_test(test_fixture_sizes),	cmocka_unit_test(test_commit_limit),
+		cmocka_unit_test(test_mode0_heuristic), cmocka_unit_test(test_mode1_always),
+		cmocka_unit_test(test_mode2_reserves),	cmocka_unit_test(test_mode2_user_reserve),
+		cmocka_unit_test(test_accountable),	cmocka_unit_test(test_charge_lifecycle),
 		cmocka_unit_test(test_fork_charge),
 	};
 

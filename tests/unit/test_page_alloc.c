@@ -311,15 +311,13 @@ static void test_watermarks_zones_and_lowmem_reserve(void **state)
 
 	/* Checked for a Normal allocation, DMA must keep mark + 4080 free:
 	 * 4096 > 12 + 4080 passes the low mark, 4096 > 16 + 4080 fails high. */
-	assert_true(zone_watermark_ok(&zs[ZONE_DMA], 0, zs[ZONE_DMA].wmark[WMARK_LOW],
-				      ZONE_NORMAL));
-	assert_false(zone_watermark_ok(&zs[ZONE_DMA], 0, zs[ZONE_DMA].wmark[WMARK_HIGH],
-				       ZONE_NORMAL));
-	assert_true(zone_watermark_ok(&zs[ZONE_DMA], 0, zs[ZONE_DMA].wmark[WMARK_HIGH],
-				      ZONE_DMA));
+	assert_true(
+		zone_watermark_ok(&zs[ZONE_DMA], 0, zs[ZONE_DMA].wmark[WMARK_LOW], ZONE_NORMAL));
+	assert_false(
+		zone_watermark_ok(&zs[ZONE_DMA], 0, zs[ZONE_DMA].wmark[WMARK_HIGH], ZONE_NORMAL));
+	assert_true(zone_watermark_ok(&zs[ZONE_DMA], 0, zs[ZONE_DMA].wmark[WMARK_HIGH], ZONE_DMA));
 	/* order 10 needs free - 1023 > mark and a free block of order >= 10 */
 	assert_true(zone_watermark_ok(&zs[ZONE_NORMAL], MAX_ORDER, 0, ZONE_NORMAL));
-
 
 	/* sysctl vm.min_free_kbytes=16384 doubles min: Normal 3072. */
 	struct nerr err;
@@ -570,8 +568,8 @@ static void test_nodemask_and_cpuset(void **state)
 	/* MPOL_BIND-style nodemask {2}: preferred zone is node 2's, so a CPU
 	 * on node 0 gets numa_hit + other_node on node 2. */
 	node_set(&mask, 2);
-	struct alloc_req req = {.gfp = GFP_USER, .preferred_nid = 0, .nodemask = &mask,
-				.local_nid = 0};
+	struct alloc_req req = {
+		.gfp = GFP_USER, .preferred_nid = 0, .nodemask = &mask, .local_nid = 0};
 	pfn_t p = alloc_pages_req(s, &req);
 
 	assert_int_equal(pfn_to_nid(&s->mem, p), 2);
@@ -589,8 +587,8 @@ static void test_nodemask_and_cpuset(void **state)
 	 * first allowed zone of node 0's zonelist, node 1. */
 	node_set(&mems, 1);
 	node_set(&mems, 3);
-	struct alloc_req c = {.gfp = GFP_USER, .preferred_nid = 0, .cpuset_mems = &mems,
-			      .local_nid = 0};
+	struct alloc_req c = {
+		.gfp = GFP_USER, .preferred_nid = 0, .cpuset_mems = &mems, .local_nid = 0};
 
 	p = alloc_pages_req(s, &c);
 	assert_int_equal(pfn_to_nid(&s->mem, p), 1);
@@ -658,10 +656,8 @@ static void test_random_alloc_free(void **state)
 {
 	/* Odd sizes so zones start unaligned; DMA/DMA32 on node 0. */
 	uint64_t zb[4 * MAX_NR_ZONES] = {
-		64 * 4096 + 4096, 300 * 4096, 517 * 4096, 0,
-		0, 0, 1111 * 4096, 0,
-		0, 0, 333 * 4096, 77 * 4096,
-		0, 0, 2048 * 4096, 0,
+		64 * 4096 + 4096, 300 * 4096, 517 * 4096, 0, 0,		  0, 1111 * 4096, 0, 0, 0,
+		333 * 4096,	  77 * 4096,  0,	  0, 2048 * 4096, 0,
 	};
 	struct topology *t = fixture_topo(4, NULL, zb, fixture_ring4_dist, 1);
 	struct sim *s = make_sim(t, NULL);
@@ -842,12 +838,15 @@ static void test_zone_of_pfn(void **state)
 	tunables_init(&tun);
 	tunable_set(&tun, TUN_MIN_FREE_KBYTES, "0", &err);
 	struct sim *s = make_sim(t, &tun);
-	static const struct { pfn_t pfn; int node, type; } want[] = {
-		{0, 0, ZONE_DMA}, {511, 0, ZONE_DMA}, {512, 0, ZONE_DMA}, {699, 0, ZONE_DMA},
-		{700, 0, ZONE_DMA32}, {999, 0, ZONE_DMA32}, {1000, 0, ZONE_NORMAL},
-		{1024, 0, ZONE_NORMAL}, {5999, 0, ZONE_NORMAL}, {6000, 1, ZONE_NORMAL},
-		{6001, 2, ZONE_NORMAL}, {6143, 2, ZONE_NORMAL}, {6144, 2, ZONE_NORMAL},
-		{8000, 2, ZONE_NORMAL},
+	static const struct {
+		pfn_t pfn;
+		int node, type;
+	} want[] = {
+		{0, 0, ZONE_DMA},	{511, 0, ZONE_DMA},	{512, 0, ZONE_DMA},
+		{699, 0, ZONE_DMA},	{700, 0, ZONE_DMA32},	{999, 0, ZONE_DMA32},
+		{1000, 0, ZONE_NORMAL}, {1024, 0, ZONE_NORMAL}, {5999, 0, ZONE_NORMAL},
+		{6000, 1, ZONE_NORMAL}, {6001, 2, ZONE_NORMAL}, {6143, 2, ZONE_NORMAL},
+		{6144, 2, ZONE_NORMAL}, {8000, 2, ZONE_NORMAL},
 	};
 
 	assert_int_equal(s->mem.f.nr, 8001);
@@ -866,7 +865,6 @@ static void test_zone_of_pfn(void **state)
 	(void)state;
 }
 
-
 /* ---- migratetypes and watermark boosting --------------------------------- */
 
 /* Two nodes of 8 MiB (2048 pages, four pageblocks, the least a zone
@@ -874,7 +872,7 @@ static void test_zone_of_pfn(void **state)
  * int_sqrt(16384 kB * 16) = 512 kB = 128 pages, 64 per zone; gap =
  * max(64/4, 2048*10/10000) = 16: min/low/high 64/80/96. */
 static struct sim *sim_2x8m_mfk(struct topology **tp, int64_t boost_factor, const char *version,
-				 int64_t min_free_kbytes)
+				int64_t min_free_kbytes)
 {
 	uint64_t mem[2] = {8 * MiB, 8 * MiB};
 	struct tunables tun;
@@ -1038,7 +1036,6 @@ static void test_migratetype_no_claim(void **state)
 	}
 }
 
-
 /* ---- per-CPU page lists (sim.pcp) ------------------------------------------ */
 
 /* Two nodes of 128 MiB (32768 pages), one CPU each, THP off, sim.pcp=1.
@@ -1173,8 +1170,9 @@ static void test_boot_memmap_managed_and_wmarks(void **state)
 		t->nodes[1].reserved_bytes = 222ULL * 4096;
 		tunables_init(&tun);
 		assert_int_equal(tunable_set_kv(&tun, "vm.min_free_kbytes=3956", &err), 0);
-		assert_int_equal(tunable_set_kv(&tun, on ? "sim.boot_memmap=1" : "sim.boot_memmap=0",
-						&err), 0);
+		assert_int_equal(
+			tunable_set_kv(&tun, on ? "sim.boot_memmap=1" : "sim.boot_memmap=0", &err),
+			0);
 		struct sim *s = sim_create(t, &tun, &err);
 
 		assert_non_null(s);

@@ -84,9 +84,10 @@ static void test_substitution(void **state)
 	assert_int_equal(len_of("16MiB", NULL), 16 << 20);
 	trace_params_put(&p, "SIZE", "2MiB");
 	assert_int_equal(len_of("16MiB", &p), 2 << 20);
-	struct trace_reader *r = trace_open_params(
-		write_trace("# param A=0x1000\n# param B=0000\n@0 mmap pid=1 addr=${A}${B} len=4K name=x${A}\n"),
-		NULL, &err);
+	struct trace_reader *r =
+		trace_open_params(write_trace("# param A=0x1000\n# param B=0000\n@0 mmap pid=1 "
+					      "addr=${A}${B} len=4K name=x${A}\n"),
+				  NULL, &err);
 
 	assert_non_null(r);
 	assert_int_equal(trace_param_count(r), 2);
@@ -99,18 +100,22 @@ static void test_substitution(void **state)
 	trace_close(r);
 	unlink(tmp_path);
 	/* a comment after the record is left alone, '$' and all */
-	assert_int_equal(first_len("# param S=8K\n@0 mmap pid=1 addr=0x10000000 len=${S} # costs $5 ${NOPE}\n", NULL),
-			 8192);
+	assert_int_equal(
+		first_len(
+			"# param S=8K\n@0 mmap pid=1 addr=0x10000000 len=${S} # costs $5 ${NOPE}\n",
+			NULL),
+		8192);
 }
 
 static void test_relative_sizes(void **state)
 {
 	(void)state;
 	const uint64_t nodes[] = {256ull << 20, 2ull << 30};
-	struct trace_params p = {.node_bytes = nodes, .nr_nodes = 2, .page_size = 4096, .topo_name = "t"};
+	struct trace_params p = {
+		.node_bytes = nodes, .nr_nodes = 2, .page_size = 4096, .topo_name = "t"};
 
-	assert_int_equal(len_of("62.5%node0", &p), 160 << 20);          /* 5/8 of 256 MiB */
-	assert_int_equal(len_of("50%node1", &p), 1ull << 30);           /* 1/2 of 2 GiB */
+	assert_int_equal(len_of("62.5%node0", &p), 160 << 20); /* 5/8 of 256 MiB */
+	assert_int_equal(len_of("50%node1", &p), 1ull << 30);  /* 1/2 of 2 GiB */
 	assert_int_equal(len_of("100%node0", &p), 256 << 20);
 	/* 10% of 256 MiB is 26843545.6 bytes: 6553 whole pages */
 	assert_int_equal(len_of("10%node0", &p), 6553ull * 4096);
@@ -127,33 +132,44 @@ static void test_errors(void **state)
 {
 	(void)state;
 	const uint64_t nodes[] = {256ull << 20};
-	struct trace_params p = {.node_bytes = nodes, .nr_nodes = 1, .page_size = 4096, .topo_name = "ring1"};
+	struct trace_params p = {
+		.node_bytes = nodes, .nr_nodes = 1, .page_size = 4096, .topo_name = "ring1"};
 	struct trace_params given = {0};
 
 	assert_fails("@0 spawn pid=1 cpu=0 name=${X}\n", NULL,
 		     "2: undeclared parameter ${X} (declare it with '# param X=DEFAULT')");
-	assert_fails("# param X=1\n@0 spawn pid=1 cpu=0 name=$X\n", NULL, "3: '$' must start ${NAME}");
-	assert_fails("# param X=1\n@0 spawn pid=1 cpu=0 name=${X\n", NULL, "3: '$' must start ${NAME}");
-	assert_fails("# param X=1\n# param X=2\n", NULL, "3: parameter 'X' declared twice (first on line 2)");
+	assert_fails("# param X=1\n@0 spawn pid=1 cpu=0 name=$X\n", NULL,
+		     "3: '$' must start ${NAME}");
+	assert_fails("# param X=1\n@0 spawn pid=1 cpu=0 name=${X\n", NULL,
+		     "3: '$' must start ${NAME}");
+	assert_fails("# param X=1\n# param X=2\n", NULL,
+		     "3: parameter 'X' declared twice (first on line 2)");
 	assert_fails("# param 1X=1\n", NULL,
 		     "2: bad parameter name '1X' (a letter or '_', then letters, digits, '_')");
 	assert_fails("# param X\n", NULL, "2: expected '# param NAME=DEFAULT'");
 	assert_fails("# param X=\n", NULL, "2: parameter 'X': empty value");
 	assert_fails("# param X=1 2\n", NULL,
 		     "2: parameter 'X': expected '# param NAME=DEFAULT' and nothing after it");
-	assert_fails("@0 spawn pid=1 cpu=0\n# param X=1\n", NULL, "3: '# param' must come before the first record");
-	assert_fails("# param S=5%node1\n", &p, "2: parameter 'S': '5%node1': topology ring1 has no node 1");
+	assert_fails("@0 spawn pid=1 cpu=0\n# param X=1\n", NULL,
+		     "3: '# param' must come before the first record");
+	assert_fails("# param S=5%node1\n", &p,
+		     "2: parameter 'S': '5%node1': topology ring1 has no node 1");
 	assert_fails("# param S=5.0001%node0\n", &p,
-		     "2: parameter 'S': bad relative size '5.0001%node0' (want P%nodeN, e.g. 62.5%node0)");
-	assert_fails("# param S=%node0\n", &p,
-		     "2: parameter 'S': bad relative size '%node0' (want P%nodeN, e.g. 62.5%node0)");
+		     "2: parameter 'S': bad relative size '5.0001%node0' (want P%nodeN, e.g. "
+		     "62.5%node0)");
+	assert_fails(
+		"# param S=%node0\n", &p,
+		"2: parameter 'S': bad relative size '%node0' (want P%nodeN, e.g. 62.5%node0)");
 	assert_fails("# param M=bind\n@0 set_mempolicy pid=1 mode=${M}x nodes=0\n", NULL,
-		     "3: bad mode 'bindx': one of default, preferred, bind, interleave, local, preferred_many, "
+		     "3: bad mode 'bindx': one of default, preferred, bind, interleave, local, "
+		     "preferred_many, "
 		     "weighted_interleave (with M=bind)");
 	trace_params_put(&given, "Y", "1");
-	assert_fails("# param X=1\n", &given, "2: a value for parameter 'Y', but the trace declares only X");
+	assert_fails("# param X=1\n", &given,
+		     "2: a value for parameter 'Y', but the trace declares only X");
 	assert_fails("@0 spawn pid=1 cpu=0\n", &given,
-		     "1: a value for parameter 'Y', but the trace declares no parameters ('# param Y=DEFAULT')");
+		     "1: a value for parameter 'Y', but the trace declares no parameters ('# param "
+		     "Y=DEFAULT')");
 }
 
 static void test_names_and_values(void **state)

@@ -49,24 +49,23 @@ static void test_coalesce_cpu_unmap(void **state)
 	rec_fault(g, 301, 1, 0, 0x10001010);
 	rec_fault(g, 302, 1, 0, 0x10002fff);
 	rec_fault(g, 303, 1, 1, 0x10003000);
-	rec_fault(g, 304, 1, 1, 0x10002000);   /* seen: not a touch */
+	rec_fault(g, 304, 1, 1, 0x10002000); /* seen: not a touch */
 	rec_fault(g, 305, 1, 1, 0x1000a000);
 	rec_unmap(g, 400, 1, 0x10000000, 8192);
-	rec_fault(g, 500, 1, 1, 0x10000000);   /* unmapped: dropped */
+	rec_fault(g, 500, 1, 1, 0x10000000); /* unmapped: dropped */
 	rec_map(g, 600, 1, 0x10000000, 8192, RM_WRITE, NULL, 0);
 	rec_fault(g, 700, 1, 1, 0x10000000);
 	char *out = written(g, &st);
 
-	assert_string_equal(out,
-		"+0 spawn pid=1 cpu=0\n"
-		"+100 mmap pid=1 addr=0x10000000 len=64KiB\n"
-		"+100 touch pid=1 addr=0x10000000 len=12KiB\n"
-		"+3 run pid=1 cpu=1\n"
-		"+0 touch pid=1 addr=0x10003000 len=4KiB\n"
-		"+2 touch pid=1 addr=0x1000a000 len=4KiB\n"
-		"+95 munmap pid=1 addr=0x10000000 len=8KiB\n"
-		"+200 mmap pid=1 addr=0x10000000 len=8KiB\n"
-		"+100 touch pid=1 addr=0x10000000 len=4KiB\n");
+	assert_string_equal(out, "+0 spawn pid=1 cpu=0\n"
+				 "+100 mmap pid=1 addr=0x10000000 len=64KiB\n"
+				 "+100 touch pid=1 addr=0x10000000 len=12KiB\n"
+				 "+3 run pid=1 cpu=1\n"
+				 "+0 touch pid=1 addr=0x10003000 len=4KiB\n"
+				 "+2 touch pid=1 addr=0x1000a000 len=4KiB\n"
+				 "+95 munmap pid=1 addr=0x10000000 len=8KiB\n"
+				 "+200 mmap pid=1 addr=0x10000000 len=8KiB\n"
+				 "+100 touch pid=1 addr=0x10000000 len=4KiB\n");
 	assert_int_equal(st.faults, 8);
 	assert_int_equal(st.touches, 6);
 	assert_int_equal(st.touch_records, 4);
@@ -104,13 +103,13 @@ static void test_fault_around(void **state)
 	char *out = written(g, &st);
 
 	assert_string_equal(out,
-		"+0 spawn pid=1 cpu=0\n"
-		"+1 file name=f size=262144\n"
-		"+1 mmap pid=1 addr=0x7f000005f000 len=256KiB file=f offset=0 read\n"
-		"+8 touch pid=1 addr=0x7f000005f000 len=132KiB read\n"
-		"+10 file name=g size=5000\n"
-		"+1 mmap pid=1 addr=0x7f0000100000 len=64KiB file=g offset=0 read\n"
-		"+9 touch pid=1 addr=0x7f0000100000 len=8KiB read\n");
+			    "+0 spawn pid=1 cpu=0\n"
+			    "+1 file name=f size=262144\n"
+			    "+1 mmap pid=1 addr=0x7f000005f000 len=256KiB file=f offset=0 read\n"
+			    "+8 touch pid=1 addr=0x7f000005f000 len=132KiB read\n"
+			    "+10 file name=g size=5000\n"
+			    "+1 mmap pid=1 addr=0x7f0000100000 len=64KiB file=g offset=0 read\n"
+			    "+9 touch pid=1 addr=0x7f0000100000 len=8KiB read\n");
 	assert_int_equal(st.touches, 35);
 	free(out);
 	rec_log_free(g);
@@ -144,19 +143,18 @@ static void test_protect_fork_thread(void **state)
 	rec_fork(g, 4, 1, 2, 2, 0, false);
 	rec_fault(g, 5, 2, 0, 0x20002000);
 	rec_fork(g, 6, 1, 3, 0, 0, true);
-	rec_fault(g, 7, 3, 0, 0x20002000);   /* the thread shares pid 1's mm: a first touch there */
-	rec_fault(g, 8, 3, 0, 0x20001000);   /* seen by pid 1 */
+	rec_fault(g, 7, 3, 0, 0x20002000); /* the thread shares pid 1's mm: a first touch there */
+	rec_fault(g, 8, 3, 0, 0x20001000); /* seen by pid 1 */
 	char *out = written(g, &st);
 
-	assert_string_equal(out,
-		"+0 spawn pid=1 cpu=0\n"
-		"+1 mmap pid=1 addr=0x20000000 len=16KiB read\n"
-		"+1 mmap pid=1 addr=0x20001000 len=8KiB\n"
-		"+1 touch pid=1 addr=0x20001000 len=4KiB\n"
-		"+1 fork pid=1 child=2 cpu=0\n"
-		"+1 touch pid=2 addr=0x20002000 len=4KiB\n"
-		"+1 thread pid=1 tid=3 cpu=0\n"
-		"+1 touch pid=3 addr=0x20002000 len=4KiB\n");
+	assert_string_equal(out, "+0 spawn pid=1 cpu=0\n"
+				 "+1 mmap pid=1 addr=0x20000000 len=16KiB read\n"
+				 "+1 mmap pid=1 addr=0x20001000 len=8KiB\n"
+				 "+1 touch pid=1 addr=0x20001000 len=4KiB\n"
+				 "+1 fork pid=1 child=2 cpu=0\n"
+				 "+1 touch pid=2 addr=0x20002000 len=4KiB\n"
+				 "+1 thread pid=1 tid=3 cpu=0\n"
+				 "+1 touch pid=3 addr=0x20002000 len=4KiB\n");
 	free(out);
 	rec_log_free(g);
 	(void)state;
@@ -166,7 +164,7 @@ static void test_protect_fork_thread(void **state)
 static void test_words_lists(void **state)
 {
 	char w[32];
-	uint64_t bits[2] = { 0x4f, 1 };   /* 0-3, 6, 64 */
+	uint64_t bits[2] = {0x4f, 1}; /* 0-3, 6, 64 */
 
 	rec_word(w, sizeof(w), "/a b#c\td");
 	assert_string_equal(w, "/a_b_c_d");

@@ -39,7 +39,7 @@ static struct memory_tiers *tiers_of(const struct topology *t)
 /* A node of 16 MiB with its CPUs, in the JSON of docs/topology-format.md;
  * NODE_AD gives it an abstract distance too. */
 #define NODE(id, cpus) "{\"id\":" #id ",\"cpus\":\"" cpus "\",\"memory\":\"16MiB\"}"
-#define NODE_AD(id, cpus, ad)                                                        \
+#define NODE_AD(id, cpus, ad) \
 	"{\"id\":" #id ",\"cpus\":\"" cpus "\",\"memory\":\"16MiB\",\"adistance\":" #ad "}"
 
 /* The memory tiers of a machine given by its nodes (JSON objects, comma
@@ -89,10 +89,7 @@ static void test_kernel_example1(void **state)
 {
 	struct topology *t;
 	struct memory_tiers *mt = tiers_load(
-		NODE(0, "0") ","
-		NODE(1, "1") ","
-		NODE_AD(2, "", 2880) ","
-		NODE_AD(3, "", 2880),
+		NODE(0, "0") "," NODE(1, "1") "," NODE_AD(2, "", 2880) "," NODE_AD(3, "", 2880),
 		"[[10,20,30,40],[20,10,40,30],[30,40,10,40],[40,30,40,10]]", &t);
 
 	(void)state;
@@ -115,11 +112,8 @@ static void test_kernel_example1(void **state)
 static void test_kernel_example2(void **state)
 {
 	struct topology *t;
-	struct memory_tiers *mt = tiers_load(
-		NODE(0, "0") ","
-		NODE(1, "1") ","
-		NODE(2, ""),
-		"[[10,20,30],[20,10,30],[30,30,10]]", &t);
+	struct memory_tiers *mt = tiers_load(NODE(0, "0") "," NODE(1, "1") "," NODE(2, ""),
+					     "[[10,20,30],[20,10,30],[30,30,10]]", &t);
 
 	(void)state;
 	assert_int_equal(mt->nr_tiers, 1);
@@ -138,11 +132,9 @@ static void test_kernel_example2(void **state)
 static void test_kernel_example3(void **state)
 {
 	struct topology *t;
-	struct memory_tiers *mt = tiers_load(
-		NODE(0, "0") ","
-		NODE_AD(1, "", 300) ","
-		NODE_AD(2, "", 2880),
-		"[[10,20,30],[20,10,40],[30,40,10]]", &t);
+	struct memory_tiers *mt =
+		tiers_load(NODE(0, "0") "," NODE_AD(1, "", 300) "," NODE_AD(2, "", 2880),
+			   "[[10,20,30],[20,10,40],[30,40,10]]", &t);
 
 	(void)state;
 	assert_int_equal(mt->nr_tiers, 3);
@@ -170,10 +162,7 @@ static void test_penalties_pick_farther(void **state)
 {
 	struct topology *t;
 	struct memory_tiers *mt = tiers_load(
-		NODE_AD(0, "0", 2880) ","
-		NODE(1, "1") ","
-		NODE(2, "2") ","
-		NODE_AD(3, "", 2880),
+		NODE_AD(0, "0", 2880) "," NODE(1, "1") "," NODE(2, "2") "," NODE_AD(3, "", 2880),
 		"[[10,20,30,30],[20,10,20,21],[30,20,10,20],[30,21,20,10]]", &t);
 
 	(void)state;
@@ -193,15 +182,13 @@ static void test_penalties_pick_farther(void **state)
 static void test_next_tier_and_ties(void **state)
 {
 	struct topology *t;
-	struct memory_tiers *mt = tiers_load(
-		NODE(0, "0") ","
-		NODE_AD(1, "", 1300) ","
-		NODE_AD(2, "", 2880) ","
-		NODE_AD(3, "", 2900),
-		"[[10,40,20,20],[40,10,30,30],[20,30,10,20],[20,30,20,10]]", &t);
+	struct memory_tiers *mt =
+		tiers_load(NODE(0, "0") "," NODE_AD(1, "", 1300) "," NODE_AD(
+				   2, "", 2880) "," NODE_AD(3, "", 2900),
+			   "[[10,40,20,20],[40,10,30,30],[20,30,10,20],[20,30,20,10]]", &t);
 
 	(void)state;
-	assert_int_equal(mt->nr_tiers, 3);   /* 2880 >> 7 = 2900 >> 7 = 22 */
+	assert_int_equal(mt->nr_tiers, 3); /* 2880 >> 7 = 2900 >> 7 = 22 */
 	assert_targets(mt, 0, "1", "1-3");
 	assert_targets(mt, 1, "2-3", "2-3");
 	tiers_done(mt, t);
@@ -212,9 +199,10 @@ static void test_memoryless_node(void **state)
 {
 	struct topology *t;
 	struct memory_tiers *mt = tiers_load(
-		NODE(0, "0") ","
-		"{\"id\":1,\"cpus\":\"1\",\"memory\":\"0\",\"adistance\":2880},"
-		NODE_AD(2, "", 2880),
+		NODE(0,
+		     "0") ","
+			  "{\"id\":1,\"cpus\":\"1\",\"memory\":\"0\",\"adistance\":2880}," NODE_AD(
+				  2, "", 2880),
 		"[[10,20,30],[20,10,15],[30,15,10]]", &t);
 
 	(void)state;
@@ -267,16 +255,22 @@ static void assert_load_error(const char *text, const char *want)
 static void test_adistance_errors(void **state)
 {
 	(void)state;
-	assert_load_error("{\"name\":\"t\",\"nodes\":[{\"id\":0,\"cpus\":\"0\",\"memory\":\"16MiB\",\"adistance\":-5}],"
+	assert_load_error(
+		"{\"name\":\"t\",\"nodes\":[{\"id\":0,\"cpus\":\"0\",\"memory\":\"16MiB\","
+		"\"adistance\":-5}],"
+		"\"distances\":[[10]]}",
+		"t.json: nodes[0].adistance: abstract distance must be 0..2147483647, got -5");
+	assert_load_error("{\"name\":\"t\",\"nodes\":[{\"id\":0,\"cpus\":\"0\",\"memory\":"
+			  "\"16MiB\",\"adistance\":2147483648}],"
 			  "\"distances\":[[10]]}",
-			  "t.json: nodes[0].adistance: abstract distance must be 0..2147483647, got -5");
-	assert_load_error("{\"name\":\"t\",\"nodes\":[{\"id\":0,\"cpus\":\"0\",\"memory\":\"16MiB\",\"adistance\":2147483648}],"
-			  "\"distances\":[[10]]}",
-			  "t.json: nodes[0].adistance: abstract distance must be 0..2147483647, got 2147483648");
-	assert_load_error("{\"name\":\"t\",\"nodes\":[{\"id\":0,\"cpus\":\"0\",\"memory\":\"16MiB\",\"adistance\":5.5}],"
-			  "\"distances\":[[10]]}",
-			  "t.json: nodes[0].adistance: expected an integer abstract distance (DRAM is 576), "
-			  "got a non-integer");
+			  "t.json: nodes[0].adistance: abstract distance must be 0..2147483647, "
+			  "got 2147483648");
+	assert_load_error(
+		"{\"name\":\"t\",\"nodes\":[{\"id\":0,\"cpus\":\"0\",\"memory\":\"16MiB\","
+		"\"adistance\":5.5}],"
+		"\"distances\":[[10]]}",
+		"t.json: nodes[0].adistance: expected an integer abstract distance (DRAM is 576), "
+		"got a non-integer");
 }
 
 /* ---- demotion and reclaim (mm/vmscan.c) ------------------------------------------- */
@@ -291,7 +285,8 @@ static void test_adistance_errors(void **state)
  */
 static void test_scan_count_with_demotion(void **state)
 {
-	static const int ring4[16] = {10, 18, 18, 31, 18, 10, 31, 18, 18, 31, 10, 18, 31, 18, 18, 10};
+	static const int ring4[16] = {10, 18, 18, 31, 18, 10, 31, 18,
+				      18, 31, 10, 18, 31, 18, 18, 10};
 	uint64_t mem[4] = {64 << 20, 64 << 20, 64 << 20, 64 << 20};
 	uint64_t nr[NR_LRU_LISTS];
 	struct tunables tun;
@@ -390,7 +385,7 @@ static void test_threshold_adjust(void **state)
 		set_ms(s, t += 60001);
 		numa_promotion_adjust_threshold(s, 0, 256, 1000);
 	}
-	assert_int_equal(pg->nbp_threshold_ms, 2000);   /* 1000 + 8 steps, capped */
+	assert_int_equal(pg->nbp_threshold_ms, 2000); /* 1000 + 8 steps, capped */
 	for (int i = 0; i < 20; i++) {
 		tiering_count(s, 0, PGPROMOTE_CANDIDATE, 20000);
 		set_ms(s, t += 60001);
@@ -414,7 +409,8 @@ static struct sim *wi_sim(struct topology **tp, const int *weights)
 static int alloc_node(struct sim *s, struct task *t, bool has_ilx, uint64_t ilx)
 {
 	uint64_t stall = 0;
-	pfn_t pfn = alloc_pages_mpol(s, t, t->mempolicy, has_ilx, ilx, GFP_HIGHUSER_MOVABLE, 0, &stall);
+	pfn_t pfn =
+		alloc_pages_mpol(s, t, t->mempolicy, has_ilx, ilx, GFP_HIGHUSER_MOVABLE, 0, &stall);
 
 	assert_true(pfn != NOPFN);
 	return pfn_to_nid(&s->mem, pfn);
@@ -526,16 +522,20 @@ static void test_wi_tunable_names(void **state)
 	(void)state;
 	tunables_init(&tun);
 	assert_int_equal(tunable_find("mm.mempolicy.weighted_interleave.node0"), TUN_WI_WEIGHT(0));
-	assert_int_equal(tunable_find("mm.mempolicy.weighted_interleave.node1023"), TUN_WI_WEIGHT(1023));
+	assert_int_equal(tunable_find("mm.mempolicy.weighted_interleave.node1023"),
+			 TUN_WI_WEIGHT(1023));
 	assert_int_equal(tunable_find("mm.mempolicy.weighted_interleave.node1024"), -1);
 	assert_int_equal(tunable_find("mm.mempolicy.weighted_interleave.node07"), -1);
 	assert_int_equal(tunable_find("mm.mempolicy.weighted_interleave.node"), -1);
 	assert_int_equal(tunable_find("mm.mempolicy.weighted_interleave.node3x"), -1);
 	assert_int_equal(tun.v[TUN_WI_WEIGHT(5)], 1);
-	assert_int_equal(tunable_set_kv(&tun, "mm.mempolicy.weighted_interleave.node5=255", &err), 0);
+	assert_int_equal(tunable_set_kv(&tun, "mm.mempolicy.weighted_interleave.node5=255", &err),
+			 0);
 	assert_int_equal(tun.v[TUN_WI_WEIGHT(5)], 255);
-	assert_int_equal(tunable_set_kv(&tun, "mm.mempolicy.weighted_interleave.node5=0", &err), -1);
-	assert_string_equal(err.msg, "mm.mempolicy.weighted_interleave.node5: 0 is out of range 1..255");
+	assert_int_equal(tunable_set_kv(&tun, "mm.mempolicy.weighted_interleave.node5=0", &err),
+			 -1);
+	assert_string_equal(err.msg,
+			    "mm.mempolicy.weighted_interleave.node5: 0 is out of range 1..255");
 	assert_string_equal(tunable_name(TUN_WI_WEIGHT(12), buf, sizeof(buf)),
 			    "mm.mempolicy.weighted_interleave.node12");
 }

@@ -29,7 +29,8 @@ static const char ring4_text[] =
 	"  {\"id\": 2, \"cpus\": \"4-5\", \"memory\": \"256MiB\"},\n"
 	"  {\"id\": 3, \"cpus\": \"6-7\", \"memory\": \"256MiB\", \"devices\": [\"nic0\"]}],\n"
 	" \"distances\": [[10,18,18,31],[18,10,31,18],[18,31,10,18],[31,18,18,10]],\n"
-	" \"devices\": [{\"name\": \"disk0\", \"type\": \"block\", \"read_MBps\": 500, \"write_MBps\": 200},\n"
+	" \"devices\": [{\"name\": \"disk0\", \"type\": \"block\", \"read_MBps\": 500, "
+	"\"write_MBps\": 200},\n"
 	"             {\"name\": \"nic0\", \"type\": \"net\"}]}\n";
 
 struct warnings {
@@ -84,8 +85,8 @@ static struct topology *machine(int n, const int *dist, const char *const *cpus,
 	for (int i = 0; i < n; i++) {
 		off += (size_t)snprintf(text + off, sizeof(text) - off, "%s[", i ? "," : "");
 		for (int k = 0; k < n; k++)
-			off += (size_t)snprintf(text + off, sizeof(text) - off, "%s%d", k ? "," : "",
-						dist[i * n + k]);
+			off += (size_t)snprintf(text + off, sizeof(text) - off, "%s%d",
+						k ? "," : "", dist[i * n + k]);
 		off += (size_t)snprintf(text + off, sizeof(text) - off, "]");
 	}
 	snprintf(text + off, sizeof(text) - off, "]}");
@@ -96,7 +97,8 @@ static struct topology *machine(int n, const int *dist, const char *const *cpus,
 static void check_orders(const struct topology *t, const int *want)
 {
 	int n = t->nr_nodes;
-	int *orders = calloc((size_t)(n * n), sizeof(int)), *counts = calloc((size_t)n, sizeof(int));
+	int *orders = calloc((size_t)(n * n), sizeof(int)),
+	    *counts = calloc((size_t)n, sizeof(int));
 	int *one = calloc((size_t)n, sizeof(int));
 
 	topo_all_node_orders(t, orders, counts);
@@ -195,7 +197,8 @@ static void test_zones_links_pages(void **state)
 		"{\"name\": \"z\", \"page_size\": \"64KiB\", \"nodes\": ["
 		" {\"id\": 0, \"cpus\": \"0\", \"memory\": \"1GiB\","
 		"  \"zones\": {\"DMA\": \"16MiB\", \"DMA32\": \"496MiB\", \"Normal\": \"512MiB\"}},"
-		" {\"id\": 1, \"cpus\": \"\", \"memory\": \"200TiB\", \"zones\": {\"Movable\": \"200TiB\"}}],"
+		" {\"id\": 1, \"cpus\": \"\", \"memory\": \"200TiB\", \"zones\": {\"Movable\": "
+		"\"200TiB\"}}],"
 		" \"distances\": [[10,30],[30,10]],"
 		" \"interconnect\": {\"links\": [{\"a\": 1, \"b\": 0, \"GBps\": 12.5}]}}");
 
@@ -221,25 +224,34 @@ static void test_errors(void **state)
 {
 	(void)state;
 	expect_error("{\"name\": \"x\",\n \"nodes\": [}", "t.json:2:12: unexpected token near '}'");
-	expect_error("{\"name\": \"x\", \"nodes\": [{\"id\": 0, \"cpus\": \"0\", \"memory\": \"8KiB\","
-		     " \"reserved\": \"12KiB\"}], \"distances\": [[10]]}",
-		     "t.json: nodes[0].reserved: larger than the node's memory");
-	expect_error("{\"name\": \"x\", \"nodes\": [{\"id\": 0, \"cpus\": \"0\", \"memory\": \"4KiB\"}],"
-		     " \"distances\": [[12]]}",
-		     "t.json: distances[0][0]: local distance must be 10, got 12");
-	expect_error("{\"name\": \"x\", \"nodes\": [{\"id\": 0, \"cpus\": \"0\", \"memory\": \"4KiB\", \"cpu\": 1}],"
+	expect_error(
+		"{\"name\": \"x\", \"nodes\": [{\"id\": 0, \"cpus\": \"0\", \"memory\": \"8KiB\","
+		" \"reserved\": \"12KiB\"}], \"distances\": [[10]]}",
+		"t.json: nodes[0].reserved: larger than the node's memory");
+	expect_error(
+		"{\"name\": \"x\", \"nodes\": [{\"id\": 0, \"cpus\": \"0\", \"memory\": \"4KiB\"}],"
+		" \"distances\": [[12]]}",
+		"t.json: distances[0][0]: local distance must be 10, got 12");
+	expect_error("{\"name\": \"x\", \"nodes\": [{\"id\": 0, \"cpus\": \"0\", \"memory\": "
+		     "\"4KiB\", \"cpu\": 1}],"
 		     " \"distances\": [[10]]}",
-		     "t.json: nodes[0].cpu: unknown key (expected id, cpus, memory, zones, devices, adistance or reserved)");
-	expect_error("{\"name\": \"x\", \"nodes\": [{\"id\": 0, \"cpus\": \"0\", \"memory\": \"17TiB\"}],"
-		     " \"distances\": [[10]], \"page_size\": 4096}",
-		     "t.json: nodes[0].memory: total memory is more than numasim can simulate "
-		     "(32-bit frame numbers: at most 4294967294 frames of 4096 bytes, about 16383 GiB)");
-	expect_error("{\"name\": \"x\", \"nodes\": [{\"id\": 1, \"cpus\": \"0\", \"memory\": \"4KiB\"},"
-		     " {\"id\": 1, \"cpus\": \"1\", \"memory\": \"4KiB\"}], \"distances\": [[10,20],[20,10]]}",
-		     "t.json: nodes[1].id: duplicate node id 1 (also nodes[0])");
-	expect_error("{\"name\": \"x\", \"nodes\": [{\"id\": 0, \"cpus\": \"0\", \"memory\": \"4KiB\","
-		     " \"zones\": {\"DMA\": \"4KiB\", \"Normal\": \"4KiB\"}}], \"distances\": [[10]]}",
-		     "t.json: nodes[0].zones: zones add up to more than the node's memory (4096 bytes)");
+		     "t.json: nodes[0].cpu: unknown key (expected id, cpus, memory, zones, "
+		     "devices, adistance or reserved)");
+	expect_error(
+		"{\"name\": \"x\", \"nodes\": [{\"id\": 0, \"cpus\": \"0\", \"memory\": "
+		"\"17TiB\"}],"
+		" \"distances\": [[10]], \"page_size\": 4096}",
+		"t.json: nodes[0].memory: total memory is more than numasim can simulate "
+		"(32-bit frame numbers: at most 4294967294 frames of 4096 bytes, about 16383 GiB)");
+	expect_error(
+		"{\"name\": \"x\", \"nodes\": [{\"id\": 1, \"cpus\": \"0\", \"memory\": \"4KiB\"},"
+		" {\"id\": 1, \"cpus\": \"1\", \"memory\": \"4KiB\"}], \"distances\": "
+		"[[10,20],[20,10]]}",
+		"t.json: nodes[1].id: duplicate node id 1 (also nodes[0])");
+	expect_error(
+		"{\"name\": \"x\", \"nodes\": [{\"id\": 0, \"cpus\": \"0\", \"memory\": \"4KiB\","
+		" \"zones\": {\"DMA\": \"4KiB\", \"Normal\": \"4KiB\"}}], \"distances\": [[10]]}",
+		"t.json: nodes[0].zones: zones add up to more than the node's memory (4096 bytes)");
 }
 
 static void test_error_frees_everything(void **state)
@@ -247,10 +259,13 @@ static void test_error_frees_everything(void **state)
 	/* Fails at the very end (a link), after devices, nodes and distances
 	 * were built: ASan's leak check proves the partial topology is freed. */
 	(void)state;
-	expect_error("{\"name\": \"x\", \"devices\": [{\"name\": \"d\", \"type\": \"other\"}],"
-		     " \"nodes\": [{\"id\": 0, \"cpus\": \"0\", \"memory\": \"4KiB\", \"devices\": [\"d\"]}],"
-		     " \"distances\": [[10]], \"interconnect\": {\"links\": [{\"a\": 0, \"b\": 0, \"GBps\": 1}]}}",
-		     "t.json: interconnect.links[0].b: a link joins two different nodes, got 0 and 0");
+	expect_error(
+		"{\"name\": \"x\", \"devices\": [{\"name\": \"d\", \"type\": \"other\"}],"
+		" \"nodes\": [{\"id\": 0, \"cpus\": \"0\", \"memory\": \"4KiB\", \"devices\": "
+		"[\"d\"]}],"
+		" \"distances\": [[10]], \"interconnect\": {\"links\": [{\"a\": 0, \"b\": 0, "
+		"\"GBps\": 1}]}}",
+		"t.json: interconnect.links[0].b: a link joins two different nodes, got 0 and 0");
 }
 
 static void test_asymmetric_warns(void **state)
@@ -260,14 +275,15 @@ static void test_asymmetric_warns(void **state)
 	struct nerr err;
 	const char *text =
 		"{\"name\": \"a\", \"nodes\": [{\"id\": 0, \"cpus\": \"0\", \"memory\": \"4KiB\"},"
-		" {\"id\": 1, \"cpus\": \"1\", \"memory\": \"4KiB\"}], \"distances\": [[10,20],[21,10]]}";
+		" {\"id\": 1, \"cpus\": \"1\", \"memory\": \"4KiB\"}], \"distances\": "
+		"[[10,20],[21,10]]}";
 
 	(void)state;
 	assert_int_equal(topo_load_string(text, "a.json", &t, &err, collect_warning, &w), 0);
 	assert_true(t->asymmetric);
 	assert_int_equal(w.count, 1);
 	assert_string_equal(w.last, "a.json: distances: asymmetric SLIT (distances[0][1] is 20, "
-			    "distances[1][0] is 21); used as given, as Linux does");
+				    "distances[1][0] is 21); used as given, as Linux does");
 	assert_int_equal(topo_distance(t, 0, 1), 20);
 	assert_int_equal(topo_distance(t, 1, 0), 21);
 	topo_free(t);
@@ -294,7 +310,8 @@ static void test_load_file_and_resolve(void **state)
 	assert_int_equal(t->nr_nodes, 4);
 	topo_free(t);
 
-	assert_int_equal(topo_resolve(TESTS_DIR "/bad/topo_diag.json", path, sizeof(path), &err), 0);
+	assert_int_equal(topo_resolve(TESTS_DIR "/bad/topo_diag.json", path, sizeof(path), &err),
+			 0);
 	assert_string_equal(path, TESTS_DIR "/bad/topo_diag.json");
 	assert_int_equal(topo_resolve("nosuch", path, sizeof(path), &err), -1);
 	assert_non_null(strstr(err.msg, "unknown topology 'nosuch'"));
@@ -312,7 +329,8 @@ static void test_load_file_and_resolve(void **state)
 /* Every shipped topology loads. */
 static void test_shipped(void **state)
 {
-	static const char *const names[] = {"toy4", "ring4", "2socket", "epyc-nps4", "numa16", "cxl"};
+	static const char *const names[] = {"toy4",	 "ring4",  "2socket",
+					    "epyc-nps4", "numa16", "cxl"};
 	char path[4096];
 	struct nerr err;
 
@@ -424,10 +442,9 @@ static void test_order_epyc(void **state)
 	int dist[64];
 	static const char *const cpus[] = {"0", "1", "2", "3", "4", "5", "6", "7"};
 	static const int want[] = {
-		0, 1, 2, 3, 4, 5, 6, 7,  1, 2, 3, 0, 5, 6, 7, 4,
-		2, 3, 0, 1, 6, 7, 4, 5,  3, 0, 1, 2, 7, 4, 5, 6,
-		4, 5, 6, 7, 0, 1, 2, 3,  5, 6, 7, 4, 1, 2, 3, 0,
-		6, 7, 4, 5, 2, 3, 0, 1,  7, 4, 5, 6, 3, 0, 1, 2,
+		0, 1, 2, 3, 4, 5, 6, 7, 1, 2, 3, 0, 5, 6, 7, 4, 2, 3, 0, 1, 6, 7,
+		4, 5, 3, 0, 1, 2, 7, 4, 5, 6, 4, 5, 6, 7, 0, 1, 2, 3, 5, 6, 7, 4,
+		1, 2, 3, 0, 6, 7, 4, 5, 2, 3, 0, 1, 7, 4, 5, 6, 3, 0, 1, 2,
 	};
 
 	(void)state;
@@ -443,18 +460,17 @@ static void test_order_epyc(void **state)
 
 static void test_print_hardware(void **state)
 {
-	static const char want[] =
-		"available: 4 nodes (0-3)\n"
-		"node 0 cpus: 0 1\nnode 0 size: 256 MB\nnode 0 free: 256 MB\n"
-		"node 1 cpus: 2 3\nnode 1 size: 256 MB\nnode 1 free: 100 MB\n"
-		"node 2 cpus: 4 5\nnode 2 size: 256 MB\nnode 2 free: 0 MB\n"
-		"node 3 cpus: 6 7\nnode 3 size: 256 MB\nnode 3 free: 256 MB\n"
-		"node distances:\n"
-		"node   0   1   2   3 \n"
-		"  0:  10  18  18  31 \n"
-		"  1:  18  10  31  18 \n"
-		"  2:  18  31  10  18 \n"
-		"  3:  31  18  18  10 \n";
+	static const char want[] = "available: 4 nodes (0-3)\n"
+				   "node 0 cpus: 0 1\nnode 0 size: 256 MB\nnode 0 free: 256 MB\n"
+				   "node 1 cpus: 2 3\nnode 1 size: 256 MB\nnode 1 free: 100 MB\n"
+				   "node 2 cpus: 4 5\nnode 2 size: 256 MB\nnode 2 free: 0 MB\n"
+				   "node 3 cpus: 6 7\nnode 3 size: 256 MB\nnode 3 free: 256 MB\n"
+				   "node distances:\n"
+				   "node   0   1   2   3 \n"
+				   "  0:  10  18  18  31 \n"
+				   "  1:  18  10  31  18 \n"
+				   "  2:  18  31  10  18 \n"
+				   "  3:  31  18  18  10 \n";
 	const uint64_t free_bytes[] = {256 * MiB, 100 * MiB + 5, 0, 256 * MiB};
 	struct topology *t = load_ok(ring4_text);
 	char *buf = NULL;
@@ -471,10 +487,11 @@ static void test_print_hardware(void **state)
 
 static void test_print_cpuless(void **state)
 {
-	struct topology *t = load_ok(
-		"{\"name\": \"c\", \"nodes\": [{\"id\": 0, \"cpus\": \"0-1\", \"memory\": \"1GiB\"},"
-		" {\"id\": 1, \"cpus\": \"\", \"memory\": \"2GiB\"}, {\"id\": 2, \"cpus\": \"2\", \"memory\": 0}],"
-		" \"distances\": [[10,24,21],[24,10,34],[21,34,10]]}");
+	struct topology *t = load_ok("{\"name\": \"c\", \"nodes\": [{\"id\": 0, \"cpus\": \"0-1\", "
+				     "\"memory\": \"1GiB\"},"
+				     " {\"id\": 1, \"cpus\": \"\", \"memory\": \"2GiB\"}, {\"id\": "
+				     "2, \"cpus\": \"2\", \"memory\": 0}],"
+				     " \"distances\": [[10,24,21],[24,10,34],[21,34,10]]}");
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -482,16 +499,15 @@ static void test_print_cpuless(void **state)
 	(void)state;
 	topo_print_hardware(t, NULL, f);
 	fclose(f);
-	assert_string_equal(buf,
-		"available: 3 nodes (0-2)\n"
-		"node 0 cpus: 0 1\nnode 0 size: 1024 MB\nnode 0 free: 1024 MB\n"
-		"node 1 cpus:\nnode 1 size: 2048 MB\nnode 1 free: 2048 MB\n"
-		"node 2 cpus: 2\nnode 2 size: 0 MB\nnode 2 free: 0 MB\n"
-		"node distances:\n"
-		"node   0   1   2 \n"
-		"  0:  10  24  21 \n"
-		"  1:  24  10  34 \n"
-		"  2:  21  34  10 \n");
+	assert_string_equal(buf, "available: 3 nodes (0-2)\n"
+				 "node 0 cpus: 0 1\nnode 0 size: 1024 MB\nnode 0 free: 1024 MB\n"
+				 "node 1 cpus:\nnode 1 size: 2048 MB\nnode 1 free: 2048 MB\n"
+				 "node 2 cpus: 2\nnode 2 size: 0 MB\nnode 2 free: 0 MB\n"
+				 "node distances:\n"
+				 "node   0   1   2 \n"
+				 "  0:  10  24  21 \n"
+				 "  1:  24  10  34 \n"
+				 "  2:  21  34  10 \n");
 	free(buf);
 	topo_free(t);
 }

@@ -132,7 +132,8 @@ static void test_mmap(void **state)
 	assert_int_equal(rec.flags, TF_ANON | TF_PRIVATE);
 	trace_close(r);
 
-	r = parse_one("@0 mmap pid=1 addr=0 len=8K file=/usr/sbin/cron offset=4K shared locked\n", &rec);
+	r = parse_one("@0 mmap pid=1 addr=0 len=8K file=/usr/sbin/cron offset=4K shared locked\n",
+		      &rec);
 	assert_string_equal(rec.file, "/usr/sbin/cron");
 	assert_int_equal(rec.offset, 4096);
 	assert_int_equal(rec.flags, TF_SHARED | TF_LOCKED);
@@ -212,14 +213,17 @@ static void test_policies(void **state)
 	assert_int_equal(nodes_weight(&rec.nodes), 2);
 	trace_close(r);
 
-	r = parse_one("@0 set_mempolicy pid=1 mode=weighted_interleave nodes=all relative_nodes\n", &rec);
+	r = parse_one("@0 set_mempolicy pid=1 mode=weighted_interleave nodes=all relative_nodes\n",
+		      &rec);
 	assert_int_equal(rec.mode, MPOL_WEIGHTED_INTERLEAVE);
 	assert_int_equal(rec.mode_flags, MPOL_F_RELATIVE_NODES);
 	assert_true(rec.all & (1ULL << TK_NODES));
-	assert_true(nodes_empty(&rec.nodes));   /* topology size unknown */
+	assert_true(nodes_empty(&rec.nodes)); /* topology size unknown */
 	trace_close(r);
 
-	r = parse_one("@0 mbind pid=1 addr=0 len=1M mode=preferred nodes=1 flags=strict,move move_all\n", &rec);
+	r = parse_one(
+		"@0 mbind pid=1 addr=0 len=1M mode=preferred nodes=1 flags=strict,move move_all\n",
+		&rec);
 	assert_int_equal(rec.mode, MPOL_PREFERRED);
 	assert_int_equal(rec.mbind_flags, MPOL_MF_STRICT | MPOL_MF_MOVE | MPOL_MF_MOVE_ALL);
 	trace_close(r);
@@ -248,7 +252,8 @@ static void test_all_expands_with_topology(void **state)
 
 static void test_move_pages(void **state)
 {
-	struct trace_reader *r = parse_one("@0 move_pages pid=1 addr=0 len=12K nodes=2,2,7\n", &rec);
+	struct trace_reader *r =
+		parse_one("@0 move_pages pid=1 addr=0 len=12K nodes=2,2,7\n", &rec);
 
 	assert_int_equal(rec.ntargets, 3);
 	assert_int_equal(rec.targets[0], 2);
@@ -271,9 +276,9 @@ static void test_move_pages(void **state)
 
 static void test_cpuset_sysctl_kmalloc_snapshot(void **state)
 {
-	struct trace_reader *r = parse_one(
-		"@0 cpuset action=create path=/batch cpus=0-3 mems=1 memory_migrate=1 mem_exclusive=0\n",
-		&rec);
+	struct trace_reader *r = parse_one("@0 cpuset action=create path=/batch cpus=0-3 mems=1 "
+					   "memory_migrate=1 mem_exclusive=0\n",
+					   &rec);
 
 	assert_int_equal(rec.action, CPUSET_CREATE);
 	assert_string_equal(rec.path, "/batch");
@@ -473,7 +478,9 @@ static void test_header_errors(void **state)
 
 static void test_errors(void **state)
 {
-	static const struct { const char *body, *msg; } cases[] = {
+	static const struct {
+		const char *body, *msg;
+	} cases[] = {
 		{"@0 mmap pid=1 addr=0 lenght=5\n", "2: unknown key 'lenght' for op mmap"},
 		{"@7ms spawn pid=1\n@5ms exit pid=1\n", "3: time goes back (5ms after 7ms)"},
 		{"@0 frobnicate pid=1\n", "2: unknown op 'frobnicate'"},
@@ -492,9 +499,12 @@ static void test_errors(void **state)
 		{"@0 mmap pid=1 addr=0 len=\n", "2: key 'len' has no value"},
 		{"@0 mmap pid=1 addr=0xffffffffffff0000 len=1M\n", "2: addr+len overflows 64 bits"},
 		{"@0 touch pid=1 addr=0 len=0\n", "2: len must not be 0"},
-		{"@0 touch pid=1 addr=0 len=4K read write\n", "2: flags 'read' and 'write' exclude each other"},
-		{"@0 mmap pid=1 addr=0 len=4K shared private\n", "2: flags 'shared' and 'private' exclude each other"},
-		{"@0 mmap pid=1 addr=0 len=4K file=f anon\n", "2: flag 'anon' conflicts with key 'file'"},
+		{"@0 touch pid=1 addr=0 len=4K read write\n",
+		 "2: flags 'read' and 'write' exclude each other"},
+		{"@0 mmap pid=1 addr=0 len=4K shared private\n",
+		 "2: flags 'shared' and 'private' exclude each other"},
+		{"@0 mmap pid=1 addr=0 len=4K file=f anon\n",
+		 "2: flag 'anon' conflicts with key 'file'"},
 		{"@0 mmap pid=1 addr=0 len=4K offset=4K\n", "2: key 'offset' needs key 'file'"},
 		{"@0 spawn pid=0\n", "2: bad pid: 0 is out of range 1..4194304"},
 		{"@0 spawn pid=1 cpu=1 cpus=1\n", "2: keys 'cpu' and 'cpus' exclude each other"},
@@ -510,30 +520,40 @@ static void test_errors(void **state)
 		 "2: keys 'node' and 'nodes' exclude each other"},
 		{"@0 move_pages pid=1 addr=0 len=4K nodes=1,x\n",
 		 "2: bad nodes: bad list '1,x' at 'x'"},
-		{"@0 access pid=1 addr=0 len=4K count=1 pattern=zigzag\n", "2: bad pattern 'zigzag'"},
-		{"@0 cpuset action=create path=batch\n", "2: cpuset path 'batch' must start with '/'"},
+		{"@0 access pid=1 addr=0 len=4K count=1 pattern=zigzag\n",
+		 "2: bad pattern 'zigzag'"},
+		{"@0 cpuset action=create path=batch\n",
+		 "2: cpuset path 'batch' must start with '/'"},
 		{"@0 cpuset action=attach path=/b\n", "2: cpuset action=attach needs key 'pid'"},
-		{"@0 cpuset action=create path=/b pid=1\n", "2: key 'pid' is only for cpuset action=attach"},
-		{"@0 cpuset action=create path=/b memory_migrate=yes\n", "2: bad memory_migrate 'yes': 0 or 1"},
-		{"@0 sysctl vm.zone_reclaim_modes=1\n", "2: unknown sysctl 'vm.zone_reclaim_modes' (did you mean 'vm.zone_reclaim_mode'?)"},
+		{"@0 cpuset action=create path=/b pid=1\n",
+		 "2: key 'pid' is only for cpuset action=attach"},
+		{"@0 cpuset action=create path=/b memory_migrate=yes\n",
+		 "2: bad memory_migrate 'yes': 0 or 1"},
+		{"@0 sysctl vm.zone_reclaim_modes=1\n", "2: unknown sysctl 'vm.zone_reclaim_modes' "
+							"(did you mean 'vm.zone_reclaim_mode'?)"},
 		{"@0 sysctl vm.swappiness=500\n", "2: vm.swappiness: 500 is out of range 0..200"},
 		{"@0 sysctl\n", "2: sysctl takes one name=value, e.g. vm.zone_reclaim_mode=1"},
 		{"@0 expect pid=1 rc=EWHATEVER\n", "2: unknown errno 'EWHATEVER'"},
 		{"@0 expect rc=0\n", "2: expect rc needs pid="},
 		{"@0 expect pages[pid=1]=5\n", "2: expect pages[pid=1] needs node="},
 		{"@0 expect node=1 bogus=5\n", "2: unknown expect counter 'bogus'"},
-		{"@0 expect pid=1\n", "2: expect needs a comparison, e.g. rc=0 or file_pages<=1000"},
-		{"@0 expect pid=1 state=asleep\n", "2: bad state 'asleep': running, exited or oom_killed"},
+		{"@0 expect pid=1\n",
+		 "2: expect needs a comparison, e.g. rc=0 or file_pages<=1000"},
+		{"@0 expect pid=1 state=asleep\n",
+		 "2: bad state 'asleep': running, exited or oom_killed"},
 		{"@0 expect local_ratio>=1.5\n", "2: bad local_ratio '1.5': a number from 0 to 1"},
 		{"@0 expect pid=1 status<=0\n", "2: expect status compares with '=' only"},
-		{"@0 expect node=0 pgmigrate_success=1\n", "2: expect pgmigrate_success does not take node="},
+		{"@0 expect node=0 pgmigrate_success=1\n",
+		 "2: expect pgmigrate_success does not take node="},
 		{"@0 expect node=0 time=1ms\n", "2: expect time does not take node="},
 		{"@0 expect time=5h\n", "2: bad time: '5h' has an unknown unit 'h'"},
-		{"@0 expect pid=1 rc=0 rc=1\n", "2: expect takes one comparison, 'rc=1' is a second"},
+		{"@0 expect pid=1 rc=0 rc=1\n",
+		 "2: expect takes one comparison, 'rc=1' is a second"},
 		{"@0 expect pid=1 rc~0\n",
 		 "2: bad expect 'rc~0': write <counter><op><value>, op one of = <= >= < >"},
 		{"@0 spawn pid=1\n@0 mmap pid=1 addr=0x1000 le",
-		 "3: unknown flag 'le' for op mmap (no newline at the end of the file: truncated?)"},
+		 "3: unknown flag 'le' for op mmap (no newline at the end of the file: "
+		 "truncated?)"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)

@@ -83,8 +83,7 @@ static const struct pglist_data *node(const struct vt *v, int nid)
 /* Reads pages [first, first + n) of f into the cache for task t, in
  * order: each new page goes to the head of the inactive file list, so
  * page `first` ends at the tail. None is marked accessed (a miss). */
-static void read_pages(struct vt *v, struct task *t, struct file_obj *f, uint64_t first,
-		       uint64_t n)
+static void read_pages(struct vt *v, struct task *t, struct file_obj *f, uint64_t first, uint64_t n)
 {
 	for (uint64_t i = first; i < first + n; i++) {
 		uint64_t cost = 0;
@@ -103,7 +102,10 @@ static bool cached(struct file_obj *f, uint64_t index)
 static struct alloc_req user_req(int nid)
 {
 	struct alloc_req r = {
-		.gfp = GFP_HIGHUSER_MOVABLE, .order = 0, .preferred_nid = nid, .local_nid = nid,
+		.gfp = GFP_HIGHUSER_MOVABLE,
+		.order = 0,
+		.preferred_nid = nid,
+		.local_nid = nid,
 	};
 	return r;
 }
@@ -180,8 +182,7 @@ static struct vt scan_count_machine(const char *swap)
 	return v;
 }
 
-static void expect_scan(struct vt *v, int prio, uint64_t ia, uint64_t aa, uint64_t ifl,
-			uint64_t af)
+static void expect_scan(struct vt *v, int prio, uint64_t ia, uint64_t aa, uint64_t ifl, uint64_t af)
 {
 	uint64_t nr[NR_LRU_LISTS];
 
@@ -199,11 +200,11 @@ static void test_get_scan_count_swappiness(void **state)
 	(void)state;
 	/* default 60: anon 100*60/200 = 30; file 10*140/200 = 7, 20*140/200 = 14 */
 	expect_scan(&v, 4, 30, 0, 7, 14);
-	set_tun(&v, "vm.swappiness=100");   /* equal cost: 50, 5, 10 */
+	set_tun(&v, "vm.swappiness=100"); /* equal cost: 50, 5, 10 */
 	expect_scan(&v, 4, 50, 0, 5, 10);
-	set_tun(&v, "vm.swappiness=200");   /* fp = 0: file not scanned */
+	set_tun(&v, "vm.swappiness=200"); /* fp = 0: file not scanned */
 	expect_scan(&v, 4, 100, 0, 0, 0);
-	set_tun(&v, "vm.swappiness=0");     /* ap = 0: anon not scanned */
+	set_tun(&v, "vm.swappiness=0"); /* ap = 0: anon not scanned */
 	expect_scan(&v, 4, 0, 0, 10, 20);
 	/* priority 0 "close to OOM": SCAN_EQUAL unless swappiness is 0 */
 	expect_scan(&v, 0, 0, 0, 160, 320);
@@ -697,7 +698,7 @@ static void test_kswapd_catch_up(void **state)
 	assert_true(one > 0);
 	assert_true(node(&v, 0)->kswapd_awake);
 	assert_true(node(&v, 0)->kswapd_next_ns > now);
-	kswapd_catch_up(v.s, now);   /* nothing more is due */
+	kswapd_catch_up(v.s, now); /* nothing more is due */
 	assert_int_equal(ev(&v, PGSCAN_KSWAPD), one);
 	kswapd_catch_up(v.s, now + 1000000000ULL);
 	assert_false(node(&v, 0)->kswapd_awake);
@@ -724,9 +725,9 @@ static void test_kswapd_failures_make_node_hopeless(void **state)
 	struct task *t = fx_task(v.s, 1, 0, 0);
 
 	(void)state;
-	fx_touch(v.s, t, 1ULL << 30, NODE_PAGES);   /* node 0 full, rest on node 1 */
+	fx_touch(v.s, t, 1ULL << 30, NODE_PAGES); /* node 0 full, rest on node 1 */
 	assert_true(node_free_pages(node(&v, 0)) <= WMARK_LOW_PAGES);
-	assert_int_equal(ev(&v, KSWAPD_WAKE), 0);   /* node 1 was above low */
+	assert_int_equal(ev(&v, KSWAPD_WAKE), 0); /* node 1 was above low */
 	wakeup_kswapd(v.s, 0, GFP_KERNEL, 0, ZONE_NORMAL);
 	assert_int_equal(ev(&v, KSWAPD_WAKE), 1);
 	fx_drain(v.s);
@@ -798,7 +799,7 @@ static void test_dirty_limits_arithmetic(void **state)
 struct pc_walk {
 	uint64_t n, idx[8];
 	struct file_obj *f;
-	uint64_t remove_at;     /* fn removes the page it is given at this index */
+	uint64_t remove_at; /* fn removes the page it is given at this index */
 };
 
 static bool pc_visit(void *ctx, uint64_t index, pfn_t pfn)
@@ -831,7 +832,7 @@ static void test_page_cache_runs(void **state)
 	for (size_t i = 0; i < 6; i++)
 		assert_int_equal(page_cache_insert(f, idx[i], (pfn_t)(idx[i] * 3)), 0);
 	assert_int_equal(f->cache.nr, 6);
-	assert_int_equal(f->cache.runs.nr, 4);   /* {4,5,63}, {64}, {1000000}, {1<<20} */
+	assert_int_equal(f->cache.runs.nr, 4); /* {4,5,63}, {64}, {1000000}, {1<<20} */
 	assert_int_equal(page_cache_lookup(f, 63), 189);
 	assert_int_equal(page_cache_lookup(f, 62), NOPFN);
 	assert_int_equal(page_cache_lookup(f, 65), NOPFN);
@@ -853,7 +854,7 @@ static void test_page_cache_runs(void **state)
 	page_cache_remove(f, 4);
 	page_cache_remove(f, 5);
 	page_cache_remove(f, 63);
-	page_cache_remove(f, 63);   /* absent: no change */
+	page_cache_remove(f, 63); /* absent: no change */
 	assert_int_equal(f->cache.nr, 2);
 	assert_int_equal(f->cache.runs.nr, 2);
 	assert_int_equal(page_cache_lookup(f, 1000000), 3000000);

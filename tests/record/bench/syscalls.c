@@ -20,7 +20,8 @@ int main(int argc, char **argv)
 	if (fd < 0)
 		return 1;
 	for (long i = 0; i < n; i++) {
-		char *p = mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		char *p = mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+			       0);
 
 		if (p == MAP_FAILED)
 			return 1;
