@@ -88,10 +88,10 @@ static int new_anon_page(struct sim *s, struct task *t, struct vm_area_struct *v
 	if (!anon_vma_prepare(s, vma))
 		return -ENOMEM;
 	/* The model keeps page->index in 32 bits, a signed offset from the
-	 * anon_vma's first page (DESIGN: compact frames): a page 2^31 pages
-	 * (8 TiB at 4 KiB) or more from it - only in a mapping that large -
-	 * cannot be recorded for the reverse map, and its fault fails with
-	 * ENOMEM (docs/trace-format.md, "Limits"). */
+	 * anon_vma's first page (docs/architecture.md, the frame arrays): a
+	 * page 2^31 pages (8 TiB at 4 KiB) or more from it - only in a
+	 * mapping that large - cannot be recorded for the reverse map, and
+	 * its fault fails with ENOMEM (docs/trace-format.md, "Limits"). */
 	int64_t rel = (int64_t)(linear_page_index(vma, addr, s->topo->page_shift) -
 				anon_vma_get(s, vma->anon_vma)->base_vpn);
 	if (rel < INT32_MIN || rel > INT32_MAX)
