@@ -98,8 +98,9 @@ static uint64_t ps_to_ns(uint64_t ps)
 	return ps / 1000;
 }
 
-/* Books the touch's per-node access counts (see task_touch()). */
-static uint64_t flush_touch_counts(struct sim *s, struct task *t, uint64_t *cnt, int nn)
+/* Books per-node access counts, counted by task_touch() and
+ * random_accesses(), and zeroes them. */
+static uint64_t flush_node_counts(struct sim *s, struct task *t, uint64_t *cnt, int nn)
 {
 	uint64_t ps = 0;
 
@@ -149,14 +150,14 @@ int task_touch(struct sim *s, struct task *t, struct access_op *op, uint64_t *co
 			int now = t->cpu;
 
 			t->cpu = cpu; /* the earlier accesses were made on the old CPU */
-			ps = u64_sat_add(ps, flush_touch_counts(s, t, cnt, nn));
+			ps = u64_sat_add(ps, flush_node_counts(s, t, cnt, nn));
 			t->cpu = cpu = now;
 		}
 		if (rc)
 			break;
 		cnt[nid]++;
 	}
-	ps = u64_sat_add(ps, flush_touch_counts(s, t, cnt, nn));
+	ps = u64_sat_add(ps, flush_node_counts(s, t, cnt, nn));
 	if (cnt != small)
 		free(cnt);
 	*cost_ns = u64_sat_add(*cost_ns, ps_to_ns(ps));
@@ -236,9 +237,7 @@ static int random_accesses(struct sim *s, struct task *t, struct access_op *op, 
 		}
 	}
 out:
-	for (int n = 0; n < nn; n++)
-		if (cnt[n])
-			*ps = u64_sat_add(*ps, account_access(s, t, n, cnt[n]));
+	*ps = u64_sat_add(*ps, flush_node_counts(s, t, cnt, nn));
 	if (cnt != small)
 		free(cnt);
 	return rc;
