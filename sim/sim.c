@@ -22,7 +22,7 @@
 #include "mm/huge_memory.h"
 #include "mm/slab.h"
 #include "mm/swap.h"
-#include "task/mm.h"
+#include "task/mmap.h"
 #include "task/task.h"
 #include "topo/interconnect.h"
 

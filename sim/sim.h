@@ -30,7 +30,7 @@ struct vfs;	      /* mm/filemap.h */
 struct swap_info;     /* mm/swap.h */
 struct cpuset_tree;   /* mm/cpuset.h */
 struct slab_state;    /* mm/slab.h */
-struct mm_registry;   /* task/mm.h: anon_vmas */
+struct mm_registry;   /* task/mmap.h: anon_vmas */
 struct migrate_state; /* mm/migrate.c: pages under migration */
 struct interconnect;  /* topo/interconnect.h: links; NULL without links */
 struct memory_tiers;  /* mm/memory-tiers.h: tiers and demotion targets (read-only) */

@@ -27,7 +27,7 @@
 #include "cli/sweep.h"
 #include "mm/page_alloc.h"
 #include "sim.h"
-#include "task/mm.h"
+#include "task/mmap.h"
 #include "task/pgtable.h"
 #include "task/task.h"
 #include "topo/topo.h"

@@ -20,7 +20,7 @@
 
 #include "mm/mempolicy.h"
 #include "sim.h"
-#include "task/mm.h"
+#include "task/mmap.h"
 #include "task/task.h"
 
 static int path_index(struct cpuset_tree *tr, struct cpuset *cs);

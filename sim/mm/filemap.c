@@ -17,7 +17,7 @@
 #include "mm/rmap.h"
 #include "mm/vmscan.h"
 #include "sim.h"
-#include "task/mm.h"
+#include "task/mmap.h"
 #include "task/task.h"
 
 int vfs_init(struct sim *s)

@@ -14,7 +14,7 @@
 #include "mm/rmap.h"
 #include "mm/vmscan.h"
 #include "sim.h"
-#include "task/mm.h"
+#include "task/mmap.h"
 #include "task/task.h"
 
 #define HPAGE_SIZE(s) (1ULL << ((s)->topo->page_shift + HPAGE_PMD_ORDER))

@@ -39,7 +39,7 @@ struct fault_result;
 #define HPAGE_PMD_ORDER 9
 #define HPAGE_PMD_NR (1u << HPAGE_PMD_ORDER)
 
-/* VM flags madvise(MADV_HUGEPAGE / MADV_NOHUGEPAGE) sets (task/mm.h). */
+/* VM flags madvise(MADV_HUGEPAGE / MADV_NOHUGEPAGE) sets (task/mmap.h). */
 static inline bool page_is_thp(const struct frames *f, pfn_t pfn)
 {
 	return f->flags[pfn] & PG_transhuge;

@@ -14,7 +14,7 @@
 #include "mm/swap.h"
 #include "mm/vmscan.h"
 #include "sim.h"
-#include "task/mm.h"
+#include "task/mmap.h"
 #include "task/task.h"
 #include "core/uapi.h"
 

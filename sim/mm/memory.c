@@ -20,7 +20,7 @@
 #include "mm/swap.h"
 #include "mm/vmscan.h"
 #include "sim.h"
-#include "task/mm.h"
+#include "task/mmap.h"
 #include "task/numa_balancing.h"
 #include "task/task.h"
 

@@ -24,7 +24,7 @@
 #include "mm/migrate.h"
 #include "mm/memory-tiers.h"
 #include "sim.h"
-#include "task/mm.h"
+#include "task/mmap.h"
 #include "task/numa_balancing.h"
 #include "task/task.h"
 

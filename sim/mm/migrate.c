@@ -22,7 +22,7 @@
 #include "mm/rmap.h"
 #include "mm/vmscan.h"
 #include "sim.h"
-#include "task/mm.h"
+#include "task/mmap.h"
 #include "task/numa_balancing.h"
 #include "task/task.h"
 

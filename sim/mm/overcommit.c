@@ -9,7 +9,7 @@
 #include "mm/page_alloc.h"
 #include "mm/swap.h"
 #include "sim.h"
-#include "task/mm.h"
+#include "task/mmap.h"
 #include "task/task.h"
 
 #define ADMIN_RESERVE_MAX_KB (8ULL << 10)  /* 8 MiB, init_admin_reserve() */

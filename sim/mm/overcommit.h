@@ -8,7 +8,7 @@
  * Documentation/mm/overcommit-accounting.rst instead.
  *
  * Which mappings are charged, and when, is decided by their owners:
- * task/mm.c (VM_ACCOUNT: private writable mappings, at mmap and fork,
+ * task/mmap.c (VM_ACCOUNT: private writable mappings, at mmap and fork,
  * given back at munmap and exit) and mm/filemap.c (a shmem object's size,
  * from creation until it dies). See docs/model.md §9.
  *

@@ -13,7 +13,7 @@
 #include "mm/swap.h"
 #include "mm/vmscan.h"
 #include "sim.h"
-#include "task/mm.h"
+#include "task/mmap.h"
 
 /* Order of an allocated block: kept in the head frame's flags. */
 static unsigned block_order(const struct frames *f, pfn_t pfn)

@@ -37,7 +37,7 @@
 #include "mm/page_writeback.h"
 #include "mm/rmap.h"
 #include "mm/swap.h"
-#include "task/mm.h"
+#include "task/mmap.h"
 #include "task/numa_balancing.h"
 #include "task/task.h"
 

@@ -13,7 +13,7 @@
 #include "report/report.h"
 #include "mm/huge_memory.h"
 #include "sim.h"
-#include "task/mm.h"
+#include "task/mmap.h"
 #include "task/task.h"
 #include "report/runlog.h"
 

@@ -10,7 +10,7 @@
 #include "mm/memory.h"
 #include "mm/mmzone.h"
 #include "sim.h"
-#include "task/mm.h"
+#include "task/mmap.h"
 #include "task/numa_balancing.h"
 #include "task/task.h"
 

@@ -11,7 +11,7 @@
 #include "mm/mempolicy.h"
 #include "mm/page_alloc.h"
 #include "sim.h"
-#include "task/mm.h"
+#include "task/mmap.h"
 #include "task/task.h"
 
 #define NS_PER_MS 1000000ULL

@@ -10,7 +10,7 @@
 
 #include "mm/mempolicy.h"
 #include "sim.h"
-#include "task/mm.h"
+#include "task/mmap.h"
 
 const char *const task_state_names[] = {"running", "exited", "oom_killed"};
 

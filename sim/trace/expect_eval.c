@@ -13,7 +13,7 @@
 #include "mm/page_alloc.h"
 #include "report/report.h"
 #include "sim.h"
-#include "task/mm.h"
+#include "task/mmap.h"
 #include "task/task.h"
 #include "trace/replay_int.h"
 

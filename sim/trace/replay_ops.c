@@ -25,7 +25,7 @@
 #include "report/report.h"
 #include "sim.h"
 #include "task/access.h"
-#include "task/mm.h"
+#include "task/mmap.h"
 #include "task/task.h"
 #include "trace/replay_int.h"
 

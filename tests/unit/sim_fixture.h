@@ -8,7 +8,7 @@
 #include "fixture_topo.h"
 #include "mm/memory.h"
 #include "sim.h"
-#include "task/mm.h"
+#include "task/mmap.h"
 #include "task/task.h"
 
 /* Four nodes of 64 MiB with ring4 distances, two CPUs each. */

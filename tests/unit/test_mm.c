@@ -17,7 +17,7 @@
 #include "report/report.h"
 #include "sim.h"
 #include "task/access.h"
-#include "task/mm.h"
+#include "task/mmap.h"
 #include "task/task.h"
 
 #define MiB (1ULL << 20)

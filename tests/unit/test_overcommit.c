@@ -17,7 +17,7 @@
 #include "fixture_topo.h"
 #include "mm/overcommit.h"
 #include "sim.h"
-#include "task/mm.h"
+#include "task/mmap.h"
 #include "task/task.h"
 
 #define MiB (1ULL << 20)

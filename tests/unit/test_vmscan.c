@@ -22,7 +22,7 @@
 #include "mm/page_writeback.h"
 #include "mm/swap.h"
 #include "mm/vmscan.h"
-#include "task/mm.h"
+#include "task/mmap.h"
 
 #define NODE_PAGES 16384
 #define WMARK_MIN_PAGES 128

@@ -1,9 +1,9 @@
 /*
- * mm.c - address spaces: VMAs (mm/mmap.c, mm/vma.c), fork's copy of an
+ * mmap.c - address spaces: VMAs (mm/mmap.c, mm/vma.c), fork's copy of an
  * address space (dup_mmap() in kernel/fork.c), tearing one down
  * (exit_mmap()), and anon_vmas (mm/rmap.c).
  */
-#include "task/mm.h"
+#include "task/mmap.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /*
- * mm_check.c - the --check invariants of address spaces (docs/cli.md: "page
+ * mmap_check.c - the --check invariants of address spaces (docs/cli.md: "page
  * table and reverse map agree"):
  *  - each frame's mapcount equals the number of ptes mapping it;
  *  - entry i of a huge PMD maps frame head + i of a compound page;
@@ -17,7 +17,7 @@
 #include "mm/filemap.h"
 #include "mm/rmap.h"
 #include "sim.h"
-#include "task/mm.h"
+#include "task/mmap.h"
 #include "task/task.h"
 
 struct walk {

@@ -1,5 +1,5 @@
 /*
- * mm.h - address spaces: mm_struct, VMAs and anon_vmas
+ * mmap.h - address spaces: mm_struct, VMAs and anon_vmas
  * (include/linux/mm_types.h, mm/mmap.c, mm/rmap.c).
  *
  * An mm_struct is shared by the threads of a process (CLONE_VM) and
@@ -14,8 +14,8 @@
  *  - VMAs are sorted by start, do not overlap and are page aligned.
  *  - A pte that maps a frame counts once in that frame's mapcount.
  */
-#ifndef NUMASIM_TASK_MM_H
-#define NUMASIM_TASK_MM_H
+#ifndef NUMASIM_TASK_MMAP_H
+#define NUMASIM_TASK_MMAP_H
 
 #include <stdbool.h>
 #include <stdint.h>
