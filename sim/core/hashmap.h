@@ -16,7 +16,7 @@
  *
  * Users: the VFS name index, the page cache (a run of 64 pages per key,
  * filemap.c), the page tables (a leaf of 512 entries per key, pgtable.c),
- * the swap cache's pfn -> slot (swap.c), and the pid, stream, migration
+ * the swap cache's pfn -> slot (swapfile.c), and the pid, stream, migration
  * and cpuset tables (docs/architecture.md lists them).
  *
  * Iteration (hashmap_next()) visits slots in array order, which is

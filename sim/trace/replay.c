@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/hashmap.h"
 #include "mm/swap.h"
 #include "report/explain.h"
 #include "report/report.h"
@@ -110,65 +111,37 @@ static void pending_free(struct pending *p)
 
 /* ---- streams ---------------------------------------------------------------- */
 
-static uint32_t stream_hash(int pid, uint32_t n)
-{
-	return ((uint32_t)pid * 2654435761u) & (n - 1);
-}
-
+/* The stream of pid, made when create is set and it has none; NULL when
+ * it has none, or host memory ran out (sim's host_oom says so). Streams
+ * are keyed by pid in the simulator's one hash table (core/hashmap.h). */
 static struct stream *stream_get(struct replay *rp, int pid, bool create)
 {
-	if (rp->nstreams && rp->streams) {
-		for (uint32_t i = stream_hash(pid, rp->nslots);; i = (i + 1) & (rp->nslots - 1)) {
-			if (!rp->streams[i])
-				break;
-			if (rp->streams[i]->pid == pid)
-				return rp->streams[i];
-		}
-	}
+	uint64_t v;
+
+	if (hashmap_get(&rp->streams, (uint64_t)(uint32_t)pid, &v))
+		return (struct stream *)(uintptr_t)v;
 	if (!create)
 		return NULL;
-	if ((rp->nstreams + 1) * 2 > rp->nslots) {
-		uint32_t n = rp->nslots ? rp->nslots * 2 : 64;
-		struct stream **h = sim_calloc(rp->s, n, sizeof(*h));
-
-		if (!h)
-			return NULL;
-		for (uint32_t i = 0; i < rp->nslots; i++) {
-			struct stream *st = rp->streams[i];
-
-			if (!st)
-				continue;
-			uint32_t j = stream_hash(st->pid, n);
-
-			while (h[j])
-				j = (j + 1) & (n - 1);
-			h[j] = st;
-		}
-		free(rp->streams);
-		rp->streams = h;
-		rp->nslots = n;
-	}
 	struct stream *st = sim_calloc(rp->s, 1, sizeof(*st));
 
 	if (!st)
 		return NULL;
 	st->pid = pid;
-	uint32_t j = stream_hash(pid, rp->nslots);
-
-	while (rp->streams[j])
-		j = (j + 1) & (rp->nslots - 1);
-	rp->streams[j] = st;
-	rp->nstreams++;
+	if (hashmap_put(&rp->streams, (uint64_t)(uint32_t)pid, (uint64_t)(uintptr_t)st)) {
+		free(st);
+		return NULL;
+	}
 	return st;
 }
 
 static void streams_free(struct replay *rp)
 {
-	for (uint32_t i = 0; i < rp->nslots; i++) {
-		struct stream *st = rp->streams[i];
+	size_t pos = 0;
+	uint64_t key, v;
 
-		if (!st)
-			continue;
+	while (hashmap_next(&rp->streams, &pos, &key, &v)) {
+		struct stream *st = (struct stream *)(uintptr_t)v;
+
 		while (st->head) {
 			struct pending *p = st->head;
 
@@ -177,7 +150,7 @@ static void streams_free(struct replay *rp)
 		}
 		free(st);
 	}
-	free(rp->streams);
+	hashmap_free(&rp->streams);
 }
 
 /* Which stream a record belongs to: the acting task's, or none (global). */
@@ -440,16 +413,24 @@ bool replay_task_is_stillborn(struct replay *rp, int pid)
 	return st && st->stillborn;
 }
 
-/* Records still queued at the end belong to tasks that never came to be. */
+/* Records still queued at the end belong to tasks that never came to be:
+ * the error names the earliest such record (by line, whatever order the
+ * table holds the streams in). */
 static int check_unborn(struct replay *rp)
 {
-	for (uint32_t i = 0; i < rp->nslots; i++) {
-		struct stream *st = rp->streams[i];
+	const struct stream *first = NULL;
+	size_t pos = 0;
+	uint64_t key, v;
 
-		if (st && st->head)
-			return nerr_set(&rp->err, "%s:%lu: no task with pid %d (never spawned)",
-					rp->path, st->head->rec.line, st->pid);
+	while (hashmap_next(&rp->streams, &pos, &key, &v)) {
+		const struct stream *st = (const struct stream *)(uintptr_t)v;
+
+		if (st->head && (!first || st->head->rec.line < first->head->rec.line))
+			first = st;
 	}
+	if (first)
+		return nerr_set(&rp->err, "%s:%lu: no task with pid %d (never spawned)", rp->path,
+				first->head->rec.line, first->pid);
 	return 0;
 }
 
@@ -687,6 +668,8 @@ struct replay *replay_begin(struct sim *s, const char *trace, const struct repla
 		nerr_set(err, "out of host memory");
 		return NULL;
 	}
+	hashmap_init(&rp->streams);
+	rp->streams.oom = &s->host_oom;
 	log->nr_params = trace_param_count(rd);
 	log->param_names = sim_calloc(s, (size_t)log->nr_params + 1, sizeof(char *));
 	log->param_values = sim_calloc(s, (size_t)log->nr_params + 1, sizeof(char *));

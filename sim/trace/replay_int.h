@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/hashmap.h"
 #include "task/access.h"
 #include "trace/replay.h"
 #include "trace/trace.h"
@@ -43,8 +44,7 @@ struct replay {
 	struct trace_log *log;
 	const char *path;
 	struct replay_opts opts;
-	struct stream **streams; /* open addressing on pid */
-	uint32_t nstreams, nslots;
+	struct hashmap streams; /* pid -> struct stream * */
 	uint64_t next_sample;
 	struct trace_reader *rd; /* the trace, read one record at a time */
 	struct trace_record rec; /* the record read and not yet dispatched */
