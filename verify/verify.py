@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -149,7 +150,7 @@ def build(traces, nnodes, work):
 def kernel_side(lines, root):
     """Parses one program's output into calls, snapshots and counters."""
     calls, snaps, vm, problems = {}, [], {}, []
-    cur, own = None, 0
+    cur, own, elapsed = None, 0, None
 
     def snap(at, label):
         if not snaps or snaps[-1]["at"] != at:
@@ -178,6 +179,8 @@ def kernel_side(lines, root):
             vm[w[1]] = int(w[2])
         elif w[0] == "SELF":
             own = int(w[1])
+        elif w[0] == "ELAPSED":
+            elapsed = int(w[1])
         elif w[0] == "SYSCTL":
             problems.append("line %s: the kernel refused sysctl %s: %s" % (w[1], w[2], w[3]))
         elif w[0] == "STDERR":
@@ -187,7 +190,8 @@ def kernel_side(lines, root):
                                 "status": w[3].split(",") if len(w) > 3 else None}
     for name, prefix in SUMMED.items():
         vm[name] = sum(v for k, v in vm.items() if k.startswith(prefix))
-    return {"calls": calls, "snaps": snaps, "vmstat": vm, "problems": problems, "own": own}
+    return {"calls": calls, "snaps": snaps, "vmstat": vm, "problems": problems, "own": own,
+            "elapsed_ns": elapsed}
 
 
 # numasim runs as the booted kernel is set up: its version's rules
@@ -204,8 +208,10 @@ def sim_side(numasim, topo, trace, work, version):
     sets = []
     for kv in SIM_SETTINGS.get(version, []) + ["mm.transparent_hugepage.enabled=never"]:
         sets += ["--set", kv]
+    t0 = time.monotonic()
     p = sh([numasim, "run", "-t", topo, "-w", trace, "--format", "json", "-o", out,
             "--no-progress"] + sets)
+    wall = time.monotonic() - t0
     if p.returncode not in (0, 1):
         raise BadInput("numasim run %s: %s" % (trace, (p.stderr.strip().splitlines() or ["exit %d" % p.returncode])[0]))
     rep = json.load(open(out))
@@ -219,7 +225,7 @@ def sim_side(numasim, topo, trace, work, version):
                       "maps": {t["pid"]: t["numa_maps"] for t in s["tasks"]},
                       "numastat": {n["id"]: n["numastat"] for n in s["nodes"]},
                       "thp": {n["id"]: n["nr_anon_transparent_hugepages"] for n in s["nodes"]}})
-    return {"calls": calls, "snaps": snaps, "vmstat": rep["vmstat"]}
+    return {"calls": calls, "snaps": snaps, "vmstat": rep["vmstat"], "wall_s": wall}
 
 
 def sim_place(line, nnodes):
@@ -345,8 +351,23 @@ def text(res, out):
             else:
                 out.write("  %-34s %-44s %-44s %-12s %s\n" % (
                     short(r["what"], 34), short(r["kernel"]), short(r["numasim"]), r["tolerance"], res_s))
+        tm = t.get("time") or {}
+        if tm.get("kernel_s") is not None:
+            out.write("  time: kernel %.3f s (guest clock, under %s), numasim %.3f s (wall): %s\n" % (
+                tm["kernel_s"], f["accel"], tm["numasim_s"],
+                "%.0fx" % tm["ratio"] if tm["ratio"] is not None else "-"))
         out.write("  %s: %s\n" % (os.path.basename(t["trace"]), t["summary"]))
     out.write("\nverify: %s\n" % res["summary"])
+
+
+def timing(kernel_ns, numasim_s):
+    """The run's time on both sides: the guest program from its first trace
+    process's fork to the last exit (the guest's CLOCK_MONOTONIC), and the
+    `numasim run` of the same trace (host wall clock, start to exit, the
+    JSON report included); ratio = kernel / numasim."""
+    k = kernel_ns / 1e9 if kernel_ns is not None else None
+    return {"kernel_s": round(k, 6) if k is not None else None, "numasim_s": round(numasim_s, 6),
+            "ratio": round(k / numasim_s, 2) if k is not None and numasim_s > 0 else None}
 
 
 def split_results(lines):
@@ -462,7 +483,8 @@ def main(argv):
             verdict = "agree"
         differ += nd
         res["traces"].append({"trace": trace, "result": verdict, "summary": summary,
-                              "causes": causes, "comparisons": rows})
+                              "causes": causes, "comparisons": rows,
+                              "time": timing(k["elapsed_ns"], sims[i]["wall_s"])})
     n = len(traces)
     agree = sum(1 for t in res["traces"] if t["result"] == "agree")
     known = sum(1 for t in res["traces"] if t["result"] == "known")
