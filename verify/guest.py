@@ -466,8 +466,8 @@ def boot(topo, version, work, tree, timeout):
     booted = [x for x in lines if x.startswith("VERIFY BOOTED")]
     if not booted:
         fail = [x for x in lines if x.startswith("VERIFY FAIL")]
-        raise GuestError("the guest did not boot: %s (console: %s)" % (
-            fail[0][12:] if fail else "no output", console))
+        raise GuestError("the guest did not boot: %s (console: %s)%s" % (
+            fail[0][12:] if fail else "no output", console, console_tail(console)))
     if not any(x.startswith("VERIFY DONE") for x in lines):
         raise RunError("the guest stopped before the end%s (console: %s)%s" % (
             running(lines), console, console_tail(console)))
