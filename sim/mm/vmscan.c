@@ -69,7 +69,7 @@ static struct pglist_data *page_pgdat(struct sim *s, pfn_t pfn)
 /* folio_nr_pages(): a THP is one LRU entry of 512 pages. */
 static uint64_t lru_nr_pages(const struct frames *f, pfn_t pfn)
 {
-	return (f->flags[pfn] & PG_transhuge) ? 1ULL << frame_order(f, pfn) : 1;
+	return page_test_transhuge(f, pfn) ? 1ULL << frame_order(f, pfn) : 1;
 }
 
 /* Models lruvec_add_folio(): to the head of its list, sizes updated. */
@@ -346,28 +346,28 @@ static bool unmap_one(struct sim *s, void *ctx, struct mm_struct *mm, uint64_t v
 {
 	struct unmap_ctx *u = ctx;
 	pte_t p = pgtable_get(&mm->pt, vpn);
-	uint32_t fl = s->mem.f.flags[u->pfn];
+	struct frames *f = &s->mem.f;
 
 	if (!(p & PTE_PRESENT))
 		return true;
 	if (p & PTE_DIRTY)
 		u->dirty = true;
-	if ((fl & PG_anon) && !(fl & PG_swapbacked)) {
+	if (page_test_anon(f, u->pfn) && !page_test_swapbacked(f, u->pfn)) {
 		/* MADV_FREE'd: discarded when clean; a write since (pte or
 		 * page dirty) makes it swap-backed again and reclaim gives up */
-		uint64_t n = (fl & PG_transhuge) ? HPAGE_PMD_NR : 1; /* a whole PMD */
+		uint64_t n = page_test_transhuge(f, u->pfn) ? HPAGE_PMD_NR : 1; /* a whole PMD */
 
 		for (uint64_t i = 0; i < n; i++)
 			if (pgtable_get(&mm->pt, vpn + i) & PTE_DIRTY)
 				p |= PTE_DIRTY;
-		if ((p & PTE_DIRTY) || (fl & PG_dirty)) {
-			s->mem.f.flags[u->pfn] = fl | PG_swapbacked;
+		if ((p & PTE_DIRTY) || page_test_dirty(f, u->pfn)) {
+			page_set_swapbacked(f, u->pfn);
 			return false;
 		}
 		for (uint64_t i = 0; i < n; i++)
 			pgtable_set(&mm->pt, vpn + i, 0);
 		mm->rss -= n - 1; /* and one below */
-	} else if (fl & PG_anon) {
+	} else if (page_test_anon(f, u->pfn)) {
 		uint64_t slot = page_swap_slot(s, u->pfn);
 
 		swap_duplicate(s, slot);
@@ -377,7 +377,7 @@ static bool unmap_one(struct sim *s, void *ctx, struct mm_struct *mm, uint64_t v
 	}
 	mm->rss--;
 	s->mem.f.mapcount[u->pfn]--;
-	if ((fl & PG_file) && !s->mem.f.mapcount[u->pfn])
+	if (page_test_file(f, u->pfn) && !f->mapcount[u->pfn])
 		node_stat_add(&s->mem, u->pfn, NR_FILE_MAPPED, -1);
 	return true;
 }
@@ -389,7 +389,7 @@ static bool try_to_unmap(struct sim *s, pfn_t pfn)
 
 	rmap_walk(s, pfn, unmap_one, &u);
 	if (u.dirty) {
-		if (s->mem.f.flags[pfn] & PG_anon)
+		if (page_test_anon(&s->mem.f, pfn))
 			page_set_dirty(&s->mem.f, pfn);
 		else
 			page_mark_dirty(s, pfn);
@@ -419,9 +419,9 @@ static void putback(struct sim *s, pfn_t pfn, bool active)
 static void free_reclaimed(struct sim *s, pfn_t pfn)
 {
 	unisolate(s, pfn);
-	if ((s->mem.f.flags[pfn] & PG_anon) && !(s->mem.f.flags[pfn] & PG_swapbacked))
+	if (page_test_anon(&s->mem.f, pfn) && !page_test_swapbacked(&s->mem.f, pfn))
 		s->mem.events[PGLAZYFREED] += lru_nr_pages(&s->mem.f, pfn);
-	if (s->mem.f.flags[pfn] & PG_anon) {
+	if (page_test_anon(&s->mem.f, pfn)) {
 		delete_from_swap_cache(s, pfn);
 		free_anon_page(s, pfn);
 	} else {
@@ -447,7 +447,7 @@ static bool demotable(uint32_t flags)
  * the file's device otherwise); the reclaimer waits for the write. */
 static void pageout(struct sim *s, pfn_t pfn, struct scan_control *sc)
 {
-	if (s->mem.f.flags[pfn] & PG_anon) {
+	if (page_test_anon(&s->mem.f, pfn)) {
 		page_clear_dirty(&s->mem.f, pfn);
 		sc->io_ns += swap_io(s, true);
 		s->mem.events[PSWPOUT]++;
@@ -472,8 +472,8 @@ static void pageout(struct sim *s, pfn_t pfn, struct scan_control *sc)
  */
 static bool shrink_page(struct sim *s, pfn_t pfn, struct scan_control *sc, struct demote_batch *db)
 {
-	uint32_t *fl = &s->mem.f.flags[pfn];
-	bool anon = *fl & PG_anon;
+	struct frames *f = &s->mem.f;
+	bool anon = page_test_anon(f, pfn);
 
 	enum page_references ref;
 
@@ -486,29 +486,29 @@ static bool shrink_page(struct sim *s, pfn_t pfn, struct scan_control *sc, struc
 		goto keep;
 	/* Before reclaiming the page, try to move it to a lower tier: it
 	 * stays isolated on the demote list (shrink_folio_list()). */
-	if (db && demotable(*fl)) {
+	if (db && demotable(f->flags[pfn])) {
 		db->items[db->n++] = (struct migrate_item){.pfn = pfn};
 		return false;
 	}
-	if (!anon && (*fl & PG_swapbacked))
+	if (!anon && page_test_swapbacked(f, pfn))
 		goto activate;
-	if (anon && (*fl & PG_swapbacked) && !(*fl & PG_swapcache)) {
+	if (anon && page_test_swapbacked(f, pfn) && !page_test_swapcache(f, pfn)) {
 		if (!sc->may_swap)
 			goto activate;
 		/* add_to_swap() of a THP needs a swap cluster, which this swap
 		 * device lacks (no SSD cluster allocator): split, swap base
 		 * pages; the tails join the tail of the list (the kernel's
 		 * folio_list) and are reclaimed next. */
-		if ((*fl & PG_transhuge) && swap_free_slots(s) > 0) {
+		if (page_test_transhuge(f, pfn) && swap_free_slots(s) > 0) {
 			split_huge_page(s, pfn, true);
 			s->mem.events[THP_SWPOUT_FALLBACK]++;
 		}
-		if ((*fl & PG_transhuge) || !add_to_swap(s, pfn))
+		if (page_test_transhuge(f, pfn) || !add_to_swap(s, pfn))
 			goto activate;
 	}
-	if (s->mem.f.mapcount[pfn] && !try_to_unmap(s, pfn))
+	if (f->mapcount[pfn] && !try_to_unmap(s, pfn))
 		goto activate;
-	if (*fl & PG_dirty) {
+	if (page_test_dirty(f, pfn)) {
 		if (!anon && !sc->write_file) {
 			/* left to the flusher and moved out of the way until it
 			 * is written (6.x: folio_set_reclaim(), activate_locked) */
@@ -582,7 +582,7 @@ static void shrink_inactive_list(struct sim *s, struct pglist_data *pg, enum lru
 		if (pfn == NOPFN)
 			break;
 		if ((int)(pfn_zone_id(&s->mem, pfn) % MAX_NR_ZONES) > sc->reclaim_idx ||
-		    (f->flags[pfn] & PG_locked)) {
+		    page_test_locked(f, pfn)) {
 			/* not eligible: rotate it out of the way */
 			flist_del(f, &pg->lru[lru], pfn);
 			flist_add_head(f, &pg->lru[lru], pfn);
@@ -653,10 +653,13 @@ void mark_page_lazyfree(struct sim *s, pfn_t pfn)
 {
 	uint32_t *fl = &s->mem.f.flags[pfn];
 
-	if (!(*fl & PG_lru) || !(*fl & PG_swapbacked) || (*fl & (PG_swapcache | PG_unevictable)))
+	if (!(*fl & PG_lru) || !page_test_swapbacked(&s->mem.f, pfn) ||
+	    page_test_swapcache(&s->mem.f, pfn) || (*fl & PG_unevictable))
 		return;
 	del_page_from_lru_list(s, pfn);
-	*fl &= ~(PG_active | PG_referenced | PG_swapbacked | PG_dirty);
+	*fl &= ~(PG_active | PG_referenced);
+	page_clear_swapbacked(&s->mem.f, pfn);
+	page_clear_dirty(&s->mem.f, pfn);
 	add_page_to_lru_list(s, pfn);
 	s->mem.events[PGLAZYFREE] += lru_nr_pages(&s->mem.f, pfn);
 }

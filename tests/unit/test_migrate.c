@@ -134,7 +134,7 @@ static void test_pinned_page_fails(void **state)
 	assert_int_equal(s->mem.events[PGMIGRATE_SUCCESS], 0);
 	assert_int_equal(fx_page_nid(s, t, 0x100000), 0);
 	assert_true(pgtable_get(&t->mm->pt, 0x100000 >> 12) & PTE_PRESENT);
-	assert_true(s->mem.f.flags[pfn] & PG_lru); /* put back */
+	assert_true(page_test_lru(&s->mem.f, pfn)); /* put back */
 	fx_check(s);
 	fx_destroy(s, tp);
 }
