@@ -16,8 +16,7 @@
  * folio_clear_*(); a frame taking up a role gets its whole flag word from
  * one page_init_*() (or page_reset_flags()) here. The owners that write
  * the word themselves: the buddy allocator PG_buddy with the order and
- * migratetype (page_alloc.c), the LRU PG_lru, PG_active, PG_referenced
- * and PG_unevictable (vmscan.c), folio_migrate_flags() (migrate.c) and
+ * migratetype (page_alloc.c), folio_migrate_flags() (migrate.c) and
  * the split of a THP (huge_memory.c). The tests, page_test_*(), are in
  * mm/mmzone.h.
  */
@@ -128,6 +127,43 @@ static inline void page_set_dirty(struct frames *f, pfn_t pfn)
 static inline void page_clear_dirty(struct frames *f, pfn_t pfn)
 {
 	f->flags[pfn] &= ~PG_dirty;
+}
+
+/* folio_set_lru() / folio_clear_lru(): on or off an LRU list; only the
+ * list operations of vmscan.c, which move the list sizes with them. */
+static inline void page_set_lru(struct frames *f, pfn_t pfn)
+{
+	f->flags[pfn] |= PG_lru;
+}
+
+static inline void page_clear_lru(struct frames *f, pfn_t pfn)
+{
+	f->flags[pfn] &= ~PG_lru;
+}
+
+/* folio_set_active() / folio_clear_active(): which of the two lists;
+ * an LRU page changes it only off its list (vmscan.c). */
+static inline void page_set_active(struct frames *f, pfn_t pfn)
+{
+	f->flags[pfn] |= PG_active;
+}
+
+static inline void page_clear_active(struct frames *f, pfn_t pfn)
+{
+	f->flags[pfn] &= ~PG_active;
+}
+
+/* folio_set_unevictable(): an mlocked page joining an LRU list goes on
+ * the unevictable one (lru_add()). */
+static inline void page_set_unevictable(struct frames *f, pfn_t pfn)
+{
+	f->flags[pfn] |= PG_unevictable;
+}
+
+/* folio_set_referenced(): the bit alone (folio_mark_accessed()). */
+static inline void page_set_referenced(struct frames *f, pfn_t pfn)
+{
+	f->flags[pfn] |= PG_referenced;
 }
 
 /* folio_clear_referenced(): the bit alone. */

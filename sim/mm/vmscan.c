@@ -93,52 +93,53 @@ static void del_page_from_lru_list(struct sim *s, pfn_t pfn)
 /* lruvec_add_folio_tail(): to the tail of its list, next to be scanned. */
 void lru_add_tail(struct sim *s, pfn_t pfn)
 {
-	uint32_t *fl = &s->mem.f.flags[pfn];
+	struct frames *f = &s->mem.f;
 
-	if (*fl & (PG_lru | PG_buddy))
+	if (page_test_lru(f, pfn) || page_test_buddy(f, pfn))
 		return;
-	if (*fl & PG_mlocked)
-		*fl |= PG_unevictable;
-	enum lru_list lru = page_lru(*fl);
+	if (page_test_mlocked(f, pfn))
+		page_set_unevictable(f, pfn);
+	enum lru_list lru = page_lru(f->flags[pfn]);
 
-	flist_add_tail(&s->mem.f, &page_pgdat(s, pfn)->lru[lru], pfn);
+	flist_add_tail(f, &page_pgdat(s, pfn)->lru[lru], pfn);
 	page_zone(&s->mem, pfn)->nr_lru[lru]++;
-	*fl |= PG_lru;
+	page_set_lru(f, pfn);
 }
 
 /* Models folio_add_lru(): the page joins the list its flags name. */
 void lru_add(struct sim *s, pfn_t pfn)
 {
-	uint32_t *fl = &s->mem.f.flags[pfn];
+	struct frames *f = &s->mem.f;
 
-	if (*fl & (PG_lru | PG_buddy))
+	if (page_test_lru(f, pfn) || page_test_buddy(f, pfn))
 		return;
-	if (*fl & PG_mlocked)
-		*fl |= PG_unevictable;
+	if (page_test_mlocked(f, pfn))
+		page_set_unevictable(f, pfn);
 	add_page_to_lru_list(s, pfn);
-	*fl |= PG_lru;
+	page_set_lru(f, pfn);
 }
 
 /* Models the LRU half of __folio_put()/page freeing: off its list. */
 void lru_del(struct sim *s, pfn_t pfn)
 {
-	uint32_t *fl = &s->mem.f.flags[pfn];
+	struct frames *f = &s->mem.f;
 
-	if (!(*fl & PG_lru))
+	if (!page_test_lru(f, pfn))
 		return;
 	del_page_from_lru_list(s, pfn);
-	*fl &= ~(PG_lru | PG_active);
+	page_clear_lru(f, pfn);
+	page_clear_active(f, pfn);
 }
 
 /* Models folio_activate(): inactive -> active list. */
 static void activate_page(struct sim *s, pfn_t pfn)
 {
-	uint32_t *fl = &s->mem.f.flags[pfn];
+	struct frames *f = &s->mem.f;
 
-	if (!(*fl & PG_lru) || (*fl & (PG_active | PG_unevictable)))
+	if (!page_test_lru(f, pfn) || page_test_active(f, pfn) || page_test_unevictable(f, pfn))
 		return;
 	del_page_from_lru_list(s, pfn);
-	*fl |= PG_active;
+	page_set_active(f, pfn);
 	add_page_to_lru_list(s, pfn);
 	s->mem.events[PGACTIVATE]++;
 }
@@ -149,30 +150,30 @@ static void activate_page(struct sim *s, pfn_t pfn)
  */
 void mark_page_accessed(struct sim *s, pfn_t pfn)
 {
-	uint32_t *fl = &s->mem.f.flags[pfn];
+	struct frames *f = &s->mem.f;
 
-	if (!(*fl & PG_referenced)) {
-		*fl |= PG_referenced;
-	} else if (*fl & PG_unevictable) {
+	if (!page_test_referenced(f, pfn)) {
+		page_set_referenced(f, pfn);
+	} else if (page_test_unevictable(f, pfn)) {
 		/* unevictable pages are not aged */
-	} else if (!(*fl & PG_active)) {
-		if (*fl & PG_lru)
+	} else if (!page_test_active(f, pfn)) {
+		if (page_test_lru(f, pfn))
 			activate_page(s, pfn);
 		else
-			*fl |= PG_active;
-		*fl &= ~PG_referenced;
+			page_set_active(f, pfn);
+		page_clear_referenced(f, pfn);
 	}
 }
 
 /* Models folio_isolate_lru(): 0, or -EBUSY when not on an LRU list. */
 int isolate_lru_page(struct sim *s, pfn_t pfn)
 {
-	uint32_t *fl = &s->mem.f.flags[pfn];
+	struct frames *f = &s->mem.f;
 
-	if (!(*fl & PG_lru))
+	if (!page_test_lru(f, pfn))
 		return -EBUSY;
 	del_page_from_lru_list(s, pfn);
-	*fl &= ~PG_lru;
+	page_clear_lru(f, pfn);
 	set_page_isolated(&s->mem, pfn);
 	return 0;
 }
@@ -313,23 +314,23 @@ enum page_references { PAGEREF_RECLAIM, PAGEREF_RECLAIM_CLEAN, PAGEREF_KEEP, PAG
  * referenced once it stays inactive for another round. */
 static enum page_references check_references(struct sim *s, pfn_t pfn)
 {
-	uint32_t *fl = &s->mem.f.flags[pfn];
+	struct frames *f = &s->mem.f;
 	bool locked;
 	unsigned ptes = page_referenced(s, pfn, &locked);
 
 	/* An mlocked page goes before PG_referenced is tested (and kept). */
 	if (locked)
 		return PAGEREF_ACTIVATE;
-	bool was_referenced = *fl & PG_referenced;
+	bool was_referenced = page_test_referenced(f, pfn);
 
-	*fl &= ~PG_referenced;
+	page_clear_referenced(f, pfn); /* folio_test_clear_referenced() */
 	if (ptes) {
-		*fl |= PG_referenced;
+		page_set_referenced(f, pfn);
 		if (was_referenced || ptes > 1)
 			return PAGEREF_ACTIVATE;
 		return PAGEREF_KEEP;
 	}
-	if (was_referenced && page_is_file_lru(*fl))
+	if (was_referenced && page_is_file_lru(f->flags[pfn]))
 		return PAGEREF_RECLAIM_CLEAN;
 	return PAGEREF_RECLAIM;
 }
@@ -406,11 +407,14 @@ static void unisolate(struct sim *s, pfn_t pfn)
 /* Back on an LRU list: active (activate) or the inactive head (keep). */
 static void putback(struct sim *s, pfn_t pfn, bool active)
 {
-	uint32_t *fl = &s->mem.f.flags[pfn];
+	struct frames *f = &s->mem.f;
 
-	if (active && !(*fl & PG_active))
+	if (active && !page_test_active(f, pfn))
 		s->mem.events[PGACTIVATE]++;
-	*fl = active ? (*fl | PG_active) : (*fl & ~PG_active);
+	if (active)
+		page_set_active(f, pfn);
+	else
+		page_clear_active(f, pfn);
 	putback_lru_page(s, pfn);
 }
 
@@ -634,15 +638,15 @@ static void shrink_active_list(struct sim *s, struct pglist_data *pg, enum lru_l
  * page goes to the inactive list, its referenced bit cleared. */
 void deactivate_page(struct sim *s, pfn_t pfn)
 {
-	uint32_t *fl = &s->mem.f.flags[pfn];
+	struct frames *f = &s->mem.f;
 
-	if (!(*fl & PG_lru) || (*fl & PG_unevictable))
+	if (!page_test_lru(f, pfn) || page_test_unevictable(f, pfn))
 		return;
-	*fl &= ~PG_referenced;
-	if (!(*fl & PG_active))
+	page_clear_referenced(f, pfn);
+	if (!page_test_active(f, pfn))
 		return;
 	del_page_from_lru_list(s, pfn);
-	*fl &= ~PG_active;
+	page_clear_active(f, pfn);
 	add_page_to_lru_list(s, pfn);
 	s->mem.events[PGDEACTIVATE] += lru_nr_pages(&s->mem.f, pfn);
 }
@@ -651,15 +655,16 @@ void deactivate_page(struct sim *s, pfn_t pfn)
  * anonymous page without PG_swapbacked on the inactive file list. */
 void mark_page_lazyfree(struct sim *s, pfn_t pfn)
 {
-	uint32_t *fl = &s->mem.f.flags[pfn];
+	struct frames *f = &s->mem.f;
 
-	if (!(*fl & PG_lru) || !page_test_swapbacked(&s->mem.f, pfn) ||
-	    page_test_swapcache(&s->mem.f, pfn) || (*fl & PG_unevictable))
+	if (!page_test_lru(f, pfn) || !page_test_swapbacked(f, pfn) ||
+	    page_test_swapcache(f, pfn) || page_test_unevictable(f, pfn))
 		return;
 	del_page_from_lru_list(s, pfn);
-	*fl &= ~(PG_active | PG_referenced);
-	page_clear_swapbacked(&s->mem.f, pfn);
-	page_clear_dirty(&s->mem.f, pfn);
+	page_clear_active(f, pfn);
+	page_clear_referenced(f, pfn);
+	page_clear_swapbacked(f, pfn);
+	page_clear_dirty(f, pfn);
 	add_page_to_lru_list(s, pfn);
 	s->mem.events[PGLAZYFREE] += lru_nr_pages(&s->mem.f, pfn);
 }
