@@ -198,6 +198,13 @@ static inline void page_clear_swapbacked(struct frames *f, pfn_t pfn)
 	f->flags[pfn] &= ~PG_swapbacked;
 }
 
+/* folio_clear_unevictable(): munlock of a page cache page; lru_add()
+ * sets the bit again from PG_mlocked (vmscan.c). */
+static inline void page_clear_unevictable(struct frames *f, pfn_t pfn)
+{
+	f->flags[pfn] &= ~PG_unevictable;
+}
+
 /* __folio_set_anon(): the mapping is an anon_vma (PAGE_MAPPING_ANON);
  * the caller stores it in frames.mapping. */
 static inline void page_set_anon(struct frames *f, pfn_t pfn)
