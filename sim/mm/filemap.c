@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mm/internal.h"
 #include "mm/mempolicy.h"
 #include "mm/overcommit.h"
 #include "mm/page_writeback.h"
@@ -322,7 +323,7 @@ static pfn_t page_cache_get(struct sim *s, struct task *t, struct file_obj *f, u
 		__free_pages(s, pfn, 0);
 		return NOPFN;
 	}
-	s->mem.f.flags[pfn] = PG_file | (f->shmem ? PG_swapbacked : 0);
+	page_init_file(&s->mem.f, pfn, f->shmem);
 	s->mem.f.mapping[pfn] = f->id;
 	s->mem.f.index[pfn] = (uint32_t)index;
 	node_stat_add(&s->mem, pfn, NR_FILE_PAGES, 1);
@@ -353,14 +354,14 @@ void filemap_remove_page(struct sim *s, pfn_t pfn)
 	struct frames *fr = &s->mem.f;
 	struct file_obj *f = vfs_file(s, fr->mapping[pfn]);
 
-	if (fr->flags[pfn] & PG_lru)
+	if (page_test_lru(fr, pfn))
 		lru_del(s, pfn);
 	if (f)
 		page_cache_remove(f, fr->index[pfn]);
 	node_stat_add(&s->mem, pfn, NR_FILE_PAGES, -1);
 	if (f && f->shmem)
 		node_stat_add(&s->mem, pfn, NR_SHMEM, -1);
-	fr->flags[pfn] = 0;
+	page_reset_flags(fr, pfn);
 	fr->mapping[pfn] = 0;
 	fr->index[pfn] = 0;
 	__free_pages(s, pfn, 0);
@@ -405,7 +406,8 @@ static bool truncate_one(void *ctx, uint64_t index, pfn_t pfn)
 	struct sim *s = ctx;
 
 	(void)index;
-	if (s->mem.f.mapcount[pfn] == 0 && !(s->mem.f.flags[pfn] & (PG_isolated | PG_locked)))
+	if (s->mem.f.mapcount[pfn] == 0 && !page_test_isolated(&s->mem.f, pfn) &&
+	    !page_test_locked(&s->mem.f, pfn))
 		filemap_remove_page(s, pfn);
 	return true;
 }
@@ -499,10 +501,11 @@ long vfs_fsync(struct sim *s, struct task *t, struct file_obj *f, uint64_t *cost
 static bool invalidate_one(void *ctx, uint64_t index, pfn_t pfn)
 {
 	struct sim *s = ctx;
-	uint32_t fl = s->mem.f.flags[pfn];
+	/* one mask of the four states that keep a page in the cache */
+	uint32_t busy = s->mem.f.flags[pfn] & (PG_dirty | PG_writeback | PG_locked | PG_isolated);
 
 	(void)index;
-	if (!s->mem.f.mapcount[pfn] && !(fl & (PG_dirty | PG_writeback | PG_locked | PG_isolated)))
+	if (!s->mem.f.mapcount[pfn] && !busy)
 		filemap_remove_page(s, pfn);
 	return true;
 }

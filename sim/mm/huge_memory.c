@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "mm/internal.h"
 #include "mm/memory.h"
 #include "mm/mempolicy.h"
 #include "mm/page_alloc.h"
@@ -145,7 +146,7 @@ static bool get_huge_zero_page(struct sim *s, struct task *t, uint64_t *stall)
 		s->mem.events[THP_ZERO_PAGE_ALLOC_FAILED]++;
 		return false;
 	}
-	s->mem.f.flags[pfn] |= PG_kernel;
+	page_set_kernel(&s->mem.f, pfn);
 	node_stat_add(&s->mem, pfn, NR_KERNEL_MISC, HPAGE_PMD_NR);
 	s->mem.huge_zero_pfn = pfn;
 	s->mem.events[THP_ZERO_PAGE_ALLOC]++;
@@ -193,7 +194,7 @@ int do_huge_pmd_anonymous_page(struct sim *s, struct task *t, struct vm_area_str
 		s->mem.events[THP_FAULT_FALLBACK]++;
 		return 1;
 	}
-	s->mem.f.flags[pfn] = PG_head | PG_transhuge | (HPAGE_PMD_ORDER << PG_ORDER_SHIFT);
+	page_init_thp(&s->mem.f, pfn);
 	page_add_new_anon_rmap(s, pfn, HPAGE_PMD_ORDER, vma, haddr);
 	/* clear_huge_page() on the task's CPU writes 2 MiB to the page's node */
 	res->cost_ns += (uint64_t)tun(&s->tun, TUN_SIM_COST_ZERO_HUGE_PAGE_NS);
@@ -235,7 +236,7 @@ int do_huge_pmd_wp_page(struct sim *s, struct task *t, struct vm_area_struct *vm
 	}
 	if (head == NOPFN)
 		return 1;
-	if (s->mem.f.mapcount[head] == 1 && !(s->mem.f.flags[head] & PG_swapcache)) {
+	if (s->mem.f.mapcount[head] == 1 && !page_test_swapcache(&s->mem.f, head)) {
 		/* reuse: the only mapper gets the whole PMD writable */
 		uint64_t base = vpn & ~(uint64_t)(HPAGE_PMD_NR - 1);
 
@@ -306,11 +307,8 @@ void split_huge_page(struct sim *s, pfn_t head, bool to_tail)
 		else
 			lru_add(s, p);
 	}
-	if (on_lru) {
-		f->flags[head] &= ~PG_active;
-		f->flags[head] |= fl & PG_active;
-		lru_add(s, head);
-	}
+	if (on_lru)
+		lru_add(s, head); /* the head kept its PG_active above */
 	node_stat_add(&s->mem, head, NR_ANON_THPS, -1);
 	s->mem.events[THP_SPLIT_PAGE]++;
 }
@@ -405,8 +403,7 @@ int thp_check_head(const struct sim *s, pfn_t head, struct nerr *err)
 	const struct frames *f = &s->mem.f;
 
 	if ((head & (HPAGE_PMD_NR - 1)) || frame_order(f, head) != HPAGE_PMD_ORDER ||
-	    !(f->flags[head] & PG_head) || !(f->flags[head] & PG_anon) ||
-	    head + HPAGE_PMD_NR > f->nr)
+	    !page_test_head(f, head) || !page_test_anon(f, head) || head + HPAGE_PMD_NR > f->nr)
 		return nerr_set(err,
 				"--check: THP head pfn %u is not an aligned anonymous order-9 head",
 				head);

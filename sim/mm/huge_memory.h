@@ -42,7 +42,7 @@ struct fault_result;
 /* VM flags madvise(MADV_HUGEPAGE / MADV_NOHUGEPAGE) sets (task/mmap.h). */
 static inline bool page_is_thp(const struct frames *f, pfn_t pfn)
 {
-	return f->flags[pfn] & PG_transhuge;
+	return page_test_transhuge(f, pfn);
 }
 
 /* The machine can have THP at all (4 KiB pages: a pte leaf is a PMD). */

@@ -10,6 +10,15 @@
  * cannot drift apart. Migration moves flag and count to the new frame
  * together (migrate.c); freeing a frame clears its flags after the
  * counters were dropped.
+ *
+ * Every flag has one owner. The bits without a counter are set and
+ * cleared here too, named as the kernel's folio_set_*() and
+ * folio_clear_*(); a frame taking up a role gets its whole flag word from
+ * one page_init_*() (or page_reset_flags()) here. The owners that write
+ * the word themselves: the buddy allocator PG_buddy with the order and
+ * migratetype (page_alloc.c), folio_migrate_flags() (migrate.c) and
+ * the split of a THP (huge_memory.c). The tests, page_test_*(), are in
+ * mm/mmzone.h.
  */
 #ifndef NUMASIM_MM_INTERNAL_H
 #define NUMASIM_MM_INTERNAL_H
@@ -18,6 +27,7 @@
 #include <stdint.h>
 
 #include "core/debug.h"
+#include "mm/huge_memory.h"
 #include "mm/mmzone.h"
 #include "mm/rmap.h"
 
@@ -119,10 +129,150 @@ static inline void page_clear_dirty(struct frames *f, pfn_t pfn)
 	f->flags[pfn] &= ~PG_dirty;
 }
 
+/* folio_set_lru() / folio_clear_lru(): on or off an LRU list; only the
+ * list operations of vmscan.c, which move the list sizes with them. */
+static inline void page_set_lru(struct frames *f, pfn_t pfn)
+{
+	f->flags[pfn] |= PG_lru;
+}
+
+static inline void page_clear_lru(struct frames *f, pfn_t pfn)
+{
+	f->flags[pfn] &= ~PG_lru;
+}
+
+/* folio_set_active() / folio_clear_active(): which of the two lists;
+ * an LRU page changes it only off its list (vmscan.c). */
+static inline void page_set_active(struct frames *f, pfn_t pfn)
+{
+	f->flags[pfn] |= PG_active;
+}
+
+static inline void page_clear_active(struct frames *f, pfn_t pfn)
+{
+	f->flags[pfn] &= ~PG_active;
+}
+
+/* folio_set_unevictable(): an mlocked page joining an LRU list goes on
+ * the unevictable one (lru_add()). */
+static inline void page_set_unevictable(struct frames *f, pfn_t pfn)
+{
+	f->flags[pfn] |= PG_unevictable;
+}
+
+/* folio_set_referenced(): the bit alone (folio_mark_accessed()). */
+static inline void page_set_referenced(struct frames *f, pfn_t pfn)
+{
+	f->flags[pfn] |= PG_referenced;
+}
+
 /* folio_clear_referenced(): the bit alone. */
 static inline void page_clear_referenced(struct frames *f, pfn_t pfn)
 {
 	f->flags[pfn] &= ~PG_referenced;
+}
+
+/* folio_set_swapcache(): the bit alone; swap_cache_add() books the slot
+ * and NR_SWAPCACHE. */
+static inline void page_set_swapcache(struct frames *f, pfn_t pfn)
+{
+	f->flags[pfn] |= PG_swapcache;
+}
+
+/* folio_clear_swapcache(): as folio_set_swapcache(). */
+static inline void page_clear_swapcache(struct frames *f, pfn_t pfn)
+{
+	f->flags[pfn] &= ~PG_swapcache;
+}
+
+/* folio_set_swapbacked() (__folio_set_swapbacked()): an anonymous or
+ * shmem page that needs swap to be reclaimed. */
+static inline void page_set_swapbacked(struct frames *f, pfn_t pfn)
+{
+	f->flags[pfn] |= PG_swapbacked;
+}
+
+/* folio_clear_swapbacked(): MADV_FREE's lazy-free page (lru_lazyfree_fn()). */
+static inline void page_clear_swapbacked(struct frames *f, pfn_t pfn)
+{
+	f->flags[pfn] &= ~PG_swapbacked;
+}
+
+/* folio_clear_unevictable(): munlock of a page cache page; lru_add()
+ * sets the bit again from PG_mlocked (vmscan.c). */
+static inline void page_clear_unevictable(struct frames *f, pfn_t pfn)
+{
+	f->flags[pfn] &= ~PG_unevictable;
+}
+
+/* __folio_set_anon(): the mapping is an anon_vma (PAGE_MAPPING_ANON);
+ * the caller stores it in frames.mapping. */
+static inline void page_set_anon(struct frames *f, pfn_t pfn)
+{
+	f->flags[pfn] |= PG_anon;
+}
+
+/* __folio_set_slab(): a slab cache's page. */
+static inline void page_set_slab(struct frames *f, pfn_t pfn)
+{
+	f->flags[pfn] |= PG_slab;
+}
+
+/* A kernel allocation (slab, the huge zero page): no kernel flag of its
+ * own, it marks what migration and the page counts must leave alone. */
+static inline void page_set_kernel(struct frames *f, pfn_t pfn)
+{
+	f->flags[pfn] |= PG_kernel;
+}
+
+/* ---- whole-word initialisations: the flags a frame starts a role with ---- */
+
+/* A frame leaving its role (free_pages_prepare() clears page->flags):
+ * no flag survives. */
+static inline void page_reset_flags(struct frames *f, pfn_t pfn)
+{
+	f->flags[pfn] = 0;
+}
+
+/* free_pages_prepare() for a block: all flags go but PG_head and the
+ * order, which __free_pages() reads. */
+static inline void page_reset_flags_keep_order(struct frames *f, pfn_t pfn)
+{
+	f->flags[pfn] &= PG_head | PG_ORDER_MASK;
+}
+
+/* A new page cache page (__filemap_add_folio()); a shmem page is also
+ * swap-backed (shmem_alloc_folio()'s __folio_set_swapbacked()). */
+static inline void page_init_file(struct frames *f, pfn_t pfn, bool swapbacked)
+{
+	f->flags[pfn] = PG_file | (swapbacked ? PG_swapbacked : 0);
+}
+
+/* prep_compound_page(): the head of an order > 0 block, which carries
+ * the order. */
+static inline void page_init_compound(struct frames *f, pfn_t pfn, unsigned order)
+{
+	f->flags[pfn] = PG_head | (order << PG_ORDER_SHIFT);
+}
+
+/* A hugetlb page's head (folio_set_hugetlb()): a compound page with
+ * PG_huge. */
+static inline void page_init_hugetlb(struct frames *f, pfn_t pfn, unsigned order)
+{
+	f->flags[pfn] = PG_head | PG_huge | (order << PG_ORDER_SHIFT);
+}
+
+/* A new transparent huge page's head (folio_prep_large_rmappable()):
+ * order HPAGE_PMD_ORDER, PG_transhuge (mm/huge_memory.h). */
+static inline void page_init_thp(struct frames *f, pfn_t pfn)
+{
+	f->flags[pfn] = PG_head | PG_transhuge | (HPAGE_PMD_ORDER << PG_ORDER_SHIFT);
+}
+
+/* A free order-0 page on a per-CPU list: PG_pcp alone (not PG_buddy). */
+static inline void page_init_pcp(struct frames *f, pfn_t pfn)
+{
+	f->flags[pfn] = PG_pcp;
 }
 
 #endif

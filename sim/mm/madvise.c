@@ -110,9 +110,9 @@ static void free_one(void *ctx, uint64_t vpn, pte_t *e)
 		if (head != pfn)
 			return; /* the head entry decides for the PMD */
 	}
-	if (!(f->flags[pfn] & PG_anon) || f->mapcount[pfn] != 1)
+	if (!page_test_anon(f, pfn) || f->mapcount[pfn] != 1)
 		return;
-	if ((f->flags[pfn] & PG_swapcache) && !try_free_swap(w->s, pfn))
+	if (page_test_swapcache(f, pfn) && !try_free_swap(w->s, pfn))
 		return;
 	*e = p & ~(pte_t)(PTE_DIRTY | PTE_YOUNG);
 	mark_page_lazyfree(w->s, pfn);
@@ -145,7 +145,7 @@ static void cold_one(void *ctx, uint64_t vpn, pte_t *e)
 	*e = p & ~(pte_t)PTE_YOUNG;
 	if ((p & PTE_HUGE) && thp_head_of(w->s, p, vpn) != pfn)
 		return;
-	if (f->mapcount[pfn] != 1 || !(f->flags[pfn] & PG_lru))
+	if (f->mapcount[pfn] != 1 || !page_test_lru(f, pfn))
 		return;
 	page_clear_referenced(f, pfn);
 	if (!w->pageout) {

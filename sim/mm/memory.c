@@ -12,6 +12,7 @@
 
 #include "mm/filemap.h"
 #include "mm/huge_memory.h"
+#include "mm/internal.h"
 #include "mm/mempolicy.h"
 #include "mm/migrate.h"
 #include "mm/page_alloc.h"
@@ -103,9 +104,9 @@ static int new_anon_page(struct sim *s, struct task *t, struct vm_area_struct *v
 	if (pfn == NOPFN)
 		return -ENOMEM;
 	if (order)
-		s->mem.f.flags[pfn] = PG_head | PG_huge | (order << PG_ORDER_SHIFT);
+		page_init_hugetlb(&s->mem.f, pfn, order);
 	else
-		s->mem.f.flags[pfn] = 0;
+		page_reset_flags(&s->mem.f, pfn);
 	page_add_new_anon_rmap(s, pfn, order, vma,
 			       addr & ~((1ULL << (s->topo->page_shift + order)) - 1));
 	res->cost_ns += per_page_cost(s, TUN_SIM_COST_ZERO_PAGE_NS, 1ULL << order);
@@ -173,9 +174,9 @@ static void unlock_page(struct sim *s, pfn_t pfn)
 {
 	struct frames *f = &s->mem.f;
 
-	f->flags[pfn] &= ~PG_locked;
-	if ((f->flags[pfn] & PG_anon) && !f->mapcount[pfn] &&
-	    !(f->flags[pfn] & (PG_swapcache | PG_isolated)))
+	page_clear_locked(f, pfn);
+	if (page_test_anon(f, pfn) && !f->mapcount[pfn] && !page_test_swapcache(f, pfn) &&
+	    !page_test_isolated(f, pfn))
 		free_anon_page(s, pfn);
 }
 
@@ -198,8 +199,8 @@ static int do_wp_page(struct sim *s, struct task *t, struct vm_area_struct *vma,
 		return pgtable_set(&t->mm->pt, vpn, res->pte) ? -ENOMEM : 0;
 	}
 	if ((vma->flags & VM_SHARED) ||
-	    ((f->flags[oldpfn] & PG_anon) && f->mapcount[oldpfn] == 1 &&
-	     (!(f->flags[oldpfn] & PG_swapcache) || try_free_swap(s, oldpfn)))) {
+	    (page_test_anon(f, oldpfn) && f->mapcount[oldpfn] == 1 &&
+	     (!page_test_swapcache(f, oldpfn) || try_free_swap(s, oldpfn)))) {
 		/* wp_page_reuse(): nobody else maps it (wp_can_reuse_anon_folio()
 		 * first frees its swap slot when no swap pte needs it) */
 		if (vma->flags & VM_SHARED)
@@ -209,7 +210,7 @@ static int do_wp_page(struct sim *s, struct task *t, struct vm_area_struct *vma,
 	}
 	/* wp_page_copy(): a private copy allocated by the writer's policy.
 	 * The old page is locked meanwhile so reclaim leaves it alone. */
-	f->flags[oldpfn] |= PG_locked;
+	page_set_locked(f, oldpfn);
 	rc = new_anon_page(s, t, vma, addr, &pfn, res);
 	unlock_page(s, oldpfn);
 	if (rc || t->state != TASK_RUNNING)
@@ -309,7 +310,7 @@ static int do_swap_page(struct sim *s, struct task *t, struct vm_area_struct *vm
 	t->mm->rss++;
 	if (write || vm_swap_full(s))
 		try_free_swap(s, pfn);
-	bool exclusive = f->mapcount[pfn] == 1 && !(f->flags[pfn] & PG_swapcache);
+	bool exclusive = f->mapcount[pfn] == 1 && !page_test_swapcache(f, pfn);
 
 	res->pte = mk_pte(pfn, PTE_PRESENT | PTE_YOUNG |
 				       (write && exclusive ? PTE_WRITE | PTE_DIRTY : 0));

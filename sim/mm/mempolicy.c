@@ -650,7 +650,7 @@ static void queue_one(void *ctx, uint64_t vpn, pte_t *e)
 		return; /* none, swap, the zero page */
 	pfn_t pfn = (pfn_t)pte_val(p);
 
-	if ((p & PTE_HUGE) && !(s->mem.f.flags[pfn] & PG_head))
+	if ((p & PTE_HUGE) && !page_test_head(&s->mem.f, pfn))
 		return; /* a huge page counts once, at its head */
 	if (!queue_folio_required(qp, pfn))
 		return;
@@ -954,8 +954,7 @@ static void prot_numa_one(void *ctx, uint64_t vpn, pte_t *e)
 	}
 	if (c->cow && f->mapcount[pfn] > 1)
 		return;
-	if ((f->flags[pfn] & PG_file) && !(f->flags[pfn] & PG_swapbacked) &&
-	    (f->flags[pfn] & PG_dirty))
+	if (page_test_file(f, pfn) && !page_test_swapbacked(f, pfn) && page_test_dirty(f, pfn))
 		return;
 	int nid = pfn_to_nid(&c->s->mem, pfn);
 

@@ -124,9 +124,10 @@ int migrate_isolate(struct sim *s, pfn_t pfn)
 	/* Huge (hugetlb) pages stay off the LRU in this model and are not
 	 * migrated: isolation fails as for any page off the LRU. Swap cache
 	 * and writeback pages would need the swap and I/O models to follow
-	 * the move; they are reported busy (docs/model.md). */
+	 * the move; they are reported busy (docs/model.md). One mask of the
+	 * six flags that make a page busy. */
 	if ((fl & (PG_head | PG_huge | PG_swapcache | PG_writeback | PG_slab | PG_kernel)) &&
-	    !(fl & PG_transhuge))
+	    !page_test_transhuge(&s->mem.f, pfn))
 		return -EBUSY; /* a THP is isolated whole, as one folio */
 	return isolate_lru_page(s, pfn);
 }
@@ -194,14 +195,23 @@ static void move_stat(struct sim *s, pfn_t from, pfn_t to, enum node_stat_item i
 	node_stat_add(&s->mem, to, item, 1);
 }
 
+/* folio_migrate_flags()'s flag copy, the one writer of a migration
+ * target's flags besides its page_init_*(): the old frame's
+ * PG_MIGRATED_FLAGS join the new one's, but for PG_unevictable, which
+ * lru_add() derives again from PG_mlocked. */
+static void migrate_flags(struct frames *f, pfn_t old, pfn_t new)
+{
+	f->flags[new] |= f->flags[old] & PG_MIGRATED_FLAGS & ~PG_unevictable;
+}
+
 /* folio_migrate_mapping() + folio_migrate_flags(): the new frame takes
  * over the old one's flags, mapping, index, map count and node counters. */
 static void migrate_identity(struct sim *s, pfn_t old, pfn_t new)
 {
 	struct frames *f = &s->mem.f;
-	uint32_t fl = f->flags[old];
 
-	f->flags[new] = fl & PG_MIGRATED_FLAGS & ~PG_unevictable;
+	page_reset_flags(f, new); /* no longer locked */
+	migrate_flags(f, old, new);
 	f->mapping[new] = f->mapping[old];
 	f->index[new] = f->index[old];
 	f->mapcount[new] = f->mapcount[old];
@@ -214,15 +224,15 @@ static void migrate_identity(struct sim *s, pfn_t old, pfn_t new)
 	    node_is_toptier(s->tiers, pfn_to_nid(&s->mem, old)) !=
 		    node_is_toptier(s->tiers, pfn_to_nid(&s->mem, new)))
 		f->last_cpupid[new] = 0;
-	if (fl & PG_anon)
+	if (page_test_anon(f, old))
 		move_stat(s, old, new, NR_ANON_MAPPED);
-	if (fl & PG_file) {
+	if (page_test_file(f, old)) {
 		move_stat(s, old, new, NR_FILE_PAGES);
 		if (f->mapcount[old])
 			move_stat(s, old, new, NR_FILE_MAPPED);
-		if (fl & PG_dirty)
+		if (page_test_dirty(f, old))
 			move_stat(s, old, new, NR_FILE_DIRTY);
-		if (fl & PG_swapbacked)
+		if (page_test_swapbacked(f, old))
 			move_stat(s, old, new, NR_SHMEM);
 		struct file_obj *file = vfs_file(s, f->mapping[old]);
 
@@ -231,7 +241,7 @@ static void migrate_identity(struct sim *s, pfn_t old, pfn_t new)
 			page_cache_insert(file, f->index[old], new);
 		}
 	}
-	if (fl & PG_mlocked)
+	if (page_test_mlocked(f, old))
 		move_stat(s, old, new, NR_MLOCK);
 }
 
@@ -241,7 +251,7 @@ static void release_old(struct sim *s, pfn_t old)
 	struct frames *f = &s->mem.f;
 
 	test_clear_page_isolated(&s->mem, old);
-	f->flags[old] = 0;
+	page_reset_flags(f, old);
 	f->mapping[old] = 0;
 	f->index[old] = 0;
 	f->mapcount[old] = 0;
@@ -253,11 +263,10 @@ static void release_old(struct sim *s, pfn_t old)
 static bool page_vanished(struct sim *s, pfn_t old)
 {
 	struct frames *f = &s->mem.f;
-	uint32_t fl = f->flags[old];
 
-	if (fl & PG_anon)
+	if (page_test_anon(f, old))
 		return f->mapcount[old] == 0;
-	if (fl & PG_file) {
+	if (page_test_file(f, old)) {
 		struct file_obj *file = vfs_file(s, f->mapping[old]);
 
 		return !file || page_cache_lookup(file, f->index[old]) != old;
@@ -275,14 +284,14 @@ static void migration_done(void *ctx, uint64_t arg)
 
 	entry_del(m, (uint32_t)arg);
 	if (page_vanished(s, e.old)) {
-		f->flags[e.new] = 0;
+		page_reset_flags(f, e.new);
 		__free_pages(s, e.new, 0);
-		if (f->flags[e.old] & PG_anon) {
+		if (page_test_anon(f, e.old)) {
 			/* freed now that migration lets go of it (free_anon_page) */
 			page_clear_locked(f, e.old);
 			test_clear_page_isolated(&s->mem, e.old);
 			free_anon_page(s, e.old);
-		} else if (!(f->flags[e.old] & PG_buddy)) {
+		} else if (!page_test_buddy(f, e.old)) {
 			page_clear_locked(f, e.old);
 			migrate_putback(s, e.old);
 		}
@@ -394,11 +403,10 @@ static bool thp_remap_one(struct sim *s, void *ctx, struct mm_struct *mm, uint64
 static void thp_migrate_identity(struct sim *s, pfn_t old, pfn_t new)
 {
 	struct frames *f = &s->mem.f;
-	uint32_t fl = f->flags[old];
 	int64_t nr = HPAGE_PMD_NR;
 
-	f->flags[new] = (fl & PG_MIGRATED_FLAGS & ~PG_unevictable) | PG_head | PG_transhuge |
-			(HPAGE_PMD_ORDER << PG_ORDER_SHIFT);
+	page_init_thp(f, new);
+	migrate_flags(f, old, new);
 	f->mapping[new] = f->mapping[old];
 	f->index[new] = f->index[old];
 	f->mapcount[new] = f->mapcount[old];
@@ -407,7 +415,7 @@ static void thp_migrate_identity(struct sim *s, pfn_t old, pfn_t new)
 	node_stat_add(&s->mem, new, NR_ANON_MAPPED, nr);
 	node_stat_add(&s->mem, old, NR_ANON_THPS, -1);
 	node_stat_add(&s->mem, new, NR_ANON_THPS, 1);
-	if (fl & PG_mlocked) {
+	if (page_test_mlocked(f, old)) {
 		node_stat_add(&s->mem, old, NR_MLOCK, -nr);
 		node_stat_add(&s->mem, new, NR_MLOCK, nr);
 	}
@@ -429,7 +437,7 @@ static int migrate_thp(struct sim *s, const struct migrate_target *mt, struct mi
 	pfn_t old = it->pfn, new;
 	uint64_t stall = 0;
 
-	if (s->mem.f.flags[old] & PG_pinned)
+	if (page_test_pinned(&s->mem.f, old))
 		return -EAGAIN;
 	if (mt->pol)
 		new = alloc_thp_mpol(s, mt->t, mt->pol, it->ilx >> HPAGE_PMD_ORDER, gfp,
@@ -447,7 +455,7 @@ static int migrate_thp(struct sim *s, const struct migrate_target *mt, struct mi
 	thp_migrate_identity(s, old, new);
 	rmap_walk(s, old, thp_remap_one, &r);
 	test_clear_page_isolated(&s->mem, old);
-	s->mem.f.flags[old] = PG_head | (HPAGE_PMD_ORDER << PG_ORDER_SHIFT);
+	page_init_compound(&s->mem.f, old, HPAGE_PMD_ORDER); /* freed as a block */
 	s->mem.f.mapping[old] = 0;
 	s->mem.f.index[old] = 0;
 	s->mem.f.mapcount[old] = 0;
@@ -510,7 +518,8 @@ static int migrate_one(struct sim *s, const struct migrate_target *mt, struct mi
 
 	if (new == NOPFN)
 		return -ENOMEM;
-	f->flags[new] = PG_locked;
+	page_reset_flags(f, new);
+	page_set_locked(f, new); /* the copy's target, locked until it is done */
 	page_set_locked(f, old);
 	rmap_walk(s, old, install_one, &c);
 	sim_explain(
@@ -520,7 +529,7 @@ static int migrate_one(struct sim *s, const struct migrate_target *mt, struct mi
 		pfn_to_nid(&s->mem, old), pfn_to_nid(&s->mem, new), c.found,
 		c.found == 1 ? "" : "s",
 		c.found == 1 ? "is a migration entry" : "are migration entries");
-	if (f->flags[old] & PG_pinned) {
+	if (page_test_pinned(f, old)) {
 		/* __migrate_folio(): references we cannot account for abort the
 		 * attempt before the copy (folio_mc_copy()): it cost the unmap
 		 * and remap, not the copy */
@@ -528,7 +537,7 @@ static int migrate_one(struct sim *s, const struct migrate_target *mt, struct mi
 			tun(&s->tun, TUN_SIM_COST_MIGRATE_PAGE_NS) * (s->topo->page_size / 4096);
 		restore_ptes(s, old, old);
 		page_clear_locked(f, old);
-		f->flags[new] = 0;
+		page_reset_flags(f, new);
 		__free_pages(s, new, 0);
 		return -EAGAIN;
 	}
@@ -541,7 +550,7 @@ static int migrate_one(struct sim *s, const struct migrate_target *mt, struct mi
 	if (entry_add(s->migration, old, new, sim_now(s) + *elapsed, &idx)) {
 		restore_ptes(s, old, old);
 		page_clear_locked(f, old);
-		f->flags[new] = 0;
+		page_reset_flags(f, new);
 		__free_pages(s, new, 0);
 		return -EAGAIN;
 	}
@@ -553,7 +562,7 @@ static int migrate_one(struct sim *s, const struct migrate_target *mt, struct mi
 		entry_del(s->migration, idx);
 		restore_ptes(s, old, old);
 		page_clear_locked(f, old);
-		f->flags[new] = 0;
+		page_reset_flags(f, new);
 		__free_pages(s, new, 0);
 		return -EAGAIN;
 	}
@@ -721,7 +730,7 @@ static int lookup_page(struct sim *s, struct mm_struct *mm, uint64_t addr, pfn_t
 		return -EFAULT;
 	*pfn = (pfn_t)pte_val(p);
 	if (p & PTE_HUGE)
-		while (!(s->mem.f.flags[*pfn] & PG_head))
+		while (!page_test_head(&s->mem.f, *pfn))
 			(*pfn)--;
 	return 0;
 }
@@ -895,10 +904,10 @@ static bool migrate_balanced_pgdat(struct sim *s, int nid, uint64_t nr)
  * outside the task's cpuset) or -EBUSY (not isolatable). */
 static int misplaced_prepare(struct sim *s, struct task *t, pfn_t pfn, int target)
 {
-	uint32_t fl = s->mem.f.flags[pfn];
+	struct frames *f = &s->mem.f;
 	nodemask_t mems;
 
-	if ((fl & PG_file) && !(fl & PG_swapbacked) && (fl & PG_dirty))
+	if (page_test_file(f, pfn) && !page_test_swapbacked(f, pfn) && page_test_dirty(f, pfn))
 		return -EAGAIN;
 	if (!migrate_balanced_pgdat(s, target, page_is_thp(&s->mem.f, pfn) ? HPAGE_PMD_NR : 1)) {
 		/* tiering: the target's kswapd makes room (demoting cold pages) */

@@ -417,4 +417,39 @@ static inline unsigned frame_order(const struct frames *f, pfn_t pfn)
 	return (f->flags[pfn] & PG_ORDER_MASK) >> PG_ORDER_SHIFT;
 }
 
+/*
+ * The flag tests, one a flag, named as the kernel's folio_test_*()
+ * (TESTPAGEFLAG() in include/linux/page-flags.h): page_test_lru(f, pfn)
+ * tests PG_lru, page_test_dirty(f, pfn) PG_dirty, and so on. The flags
+ * are set and cleared through mm/internal.h.
+ */
+#define PAGE_TEST_FLAG(name)                                                   \
+	static inline bool page_test_##name(const struct frames *f, pfn_t pfn) \
+	{                                                                      \
+		return f->flags[pfn] & PG_##name;                              \
+	}
+PAGE_TEST_FLAG(buddy)
+PAGE_TEST_FLAG(lru)
+PAGE_TEST_FLAG(active)
+PAGE_TEST_FLAG(referenced)
+PAGE_TEST_FLAG(dirty)
+PAGE_TEST_FLAG(writeback)
+PAGE_TEST_FLAG(anon)
+PAGE_TEST_FLAG(swapcache)
+PAGE_TEST_FLAG(unevictable)
+PAGE_TEST_FLAG(mlocked)
+PAGE_TEST_FLAG(slab)
+PAGE_TEST_FLAG(isolated)
+PAGE_TEST_FLAG(locked)
+PAGE_TEST_FLAG(head)
+PAGE_TEST_FLAG(workingset)
+PAGE_TEST_FLAG(pinned)
+PAGE_TEST_FLAG(file)
+PAGE_TEST_FLAG(kernel)
+PAGE_TEST_FLAG(huge)
+PAGE_TEST_FLAG(swapbacked)
+PAGE_TEST_FLAG(transhuge)
+PAGE_TEST_FLAG(pcp)
+#undef PAGE_TEST_FLAG
+
 #endif

@@ -110,7 +110,7 @@ static inline void add_to_free_list(struct frames *f, struct zone *z, pfn_t pfn,
 static inline void del_page_from_free_list(struct frames *f, struct zone *z, pfn_t pfn,
 					   unsigned order)
 {
-	SIM_ASSERT((f->flags[pfn] & PG_buddy) && frame_order(f, pfn) == order);
+	SIM_ASSERT(page_test_buddy(f, pfn) && frame_order(f, pfn) == order);
 	flist_del(f, &z->free_area[order][buddy_mt(f, pfn)], pfn);
 	f->flags[pfn] &= ~(PG_buddy | PG_ORDER_MASK | PG_MT_MASK);
 }
@@ -338,7 +338,7 @@ void __free_pages(struct sim *s, pfn_t pfn, unsigned order)
 	/* free_pages_prepare(): the head forgets what it was; it must be on
 	 * no list (a free block's head or an LRU page freed twice). */
 	SIM_ASSERT(!(m->f.flags[pfn] & (PG_buddy | PG_lru)));
-	m->f.flags[pfn] = 0;
+	page_reset_flags(&m->f, pfn);
 	m->f.mapping[pfn] = 0;
 	m->f.mapcount[pfn] = 0;
 	m->f.last_cpupid[pfn] = 0; /* page_cpupid_reset_last() */
@@ -562,7 +562,7 @@ static void free_pcppages_bulk(struct sim *s, struct zone *z, struct per_cpu_pag
 			pfn_t pfn = l->tail;
 
 			flist_del(f, l, pfn);
-			f->flags[pfn] = 0;
+			page_reset_flags(f, pfn);
 			pcp->count--;
 			z->pcp_pages--;
 			count--;
@@ -644,7 +644,7 @@ static void free_unref_page(struct sim *s, struct zone *z, pfn_t pfn)
 	unsigned mt = get_pageblock_migratetype(&s->mem, pfn);
 	uint32_t high;
 
-	s->mem.f.flags[pfn] = PG_pcp;
+	page_init_pcp(&s->mem.f, pfn);
 	flist_add_head(&s->mem.f, &pcp->lists[mt], pfn);
 	pcp->count++;
 	z->pcp_pages++;
@@ -708,7 +708,7 @@ static pfn_t rmqueue_pcplist(struct sim *s, struct zone *z, unsigned mt, unsigne
 
 			if (p == NOPFN)
 				break;
-			f->flags[p] = PG_pcp;
+			page_init_pcp(f, p);
 			flist_add_tail(f, l, p);
 			pcp->count++;
 			z->pcp_pages++;
@@ -719,7 +719,7 @@ static pfn_t rmqueue_pcplist(struct sim *s, struct zone *z, unsigned mt, unsigne
 	pfn_t pfn = l->head;
 
 	flist_del(f, l, pfn);
-	f->flags[pfn] = 0;
+	page_reset_flags(f, pfn);
 	pcp->count--;
 	z->pcp_pages--;
 	return pfn;
@@ -1357,7 +1357,7 @@ static inline pfn_t rmqueue(struct sim *s, const struct zone *preferred, struct 
 	if (pfn == NOPFN)
 		return NOPFN;
 	if (order)
-		f->flags[pfn] = PG_head | (order << PG_ORDER_SHIFT);
+		page_init_compound(f, pfn, order);
 	z->pgalloc += 1u << order;
 	s->mem.events[PGALLOC] += 1u << order;
 	zone_statistics(s, preferred, z, local_nid);

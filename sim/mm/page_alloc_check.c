@@ -52,7 +52,7 @@ static pfn_t enclosing_free_block(const struct frames *f, pfn_t pfn, unsigned mi
 	for (unsigned o = min_order + 1; o <= MAX_ORDER; o++) {
 		pfn_t head = pfn & ~((1u << o) - 1);
 
-		if ((f->flags[head] & PG_buddy) && frame_order(f, head) >= o)
+		if (page_test_buddy(f, head) && frame_order(f, head) >= o)
 			return head;
 	}
 	return NOPFN;
@@ -71,7 +71,7 @@ static int visit_free(const struct sim *s, pfn_t pfn, const void *arg, struct ne
 	unsigned o = a->order;
 	const struct zone *z = a->z;
 
-	if (!(f->flags[pfn] & PG_buddy) || frame_order(f, pfn) != o)
+	if (!page_test_buddy(f, pfn) || frame_order(f, pfn) != o)
 		return nerr_set(err, "check: pfn %u on order-%u free list lacks PG_buddy/order",
 				pfn, o);
 	if (((f->flags[pfn] & PG_MT_MASK) >> PG_MT_SHIFT) != a->mt)
@@ -91,8 +91,8 @@ static int visit_free(const struct sim *s, pfn_t pfn, const void *arg, struct ne
 				pfn, o, outer);
 	pfn_t buddy = pfn ^ (1u << o);
 
-	if (o < MAX_ORDER && buddy - z->start_pfn < z->present_pages &&
-	    (f->flags[buddy] & PG_buddy) && frame_order(f, buddy) == o)
+	if (o < MAX_ORDER && buddy - z->start_pfn < z->present_pages && page_test_buddy(f, buddy) &&
+	    frame_order(f, buddy) == o)
 		return nerr_set(err, "check: free blocks %u and %u of order %u not merged", pfn,
 				buddy, o);
 	for (pfn_t p = pfn + 1; p < pfn + (1u << o) && o <= 4; p++)

@@ -20,12 +20,12 @@ void page_mark_dirty(struct sim *s, pfn_t pfn)
 {
 	struct frames *f = &s->mem.f;
 
-	if (!(f->flags[pfn] & PG_file) || (f->flags[pfn] & PG_dirty))
+	if (!page_test_file(f, pfn) || page_test_dirty(f, pfn))
 		return;
 	page_set_dirty(f, pfn);
 	/* shmem dirties without accounting (noop_dirty_folio()): its pages
 	 * go to swap, not back to a file */
-	if (f->flags[pfn] & PG_swapbacked)
+	if (page_test_swapbacked(f, pfn))
 		return;
 	node_stat_add(&s->mem, pfn, NR_FILE_DIRTY, 1);
 	struct file_obj *file = vfs_file(s, f->mapping[pfn]);
@@ -98,7 +98,7 @@ uint64_t writeback_file_page(struct sim *s, pfn_t pfn)
 	struct frames *fr = &s->mem.f;
 	struct file_obj *f = vfs_file(s, fr->mapping[pfn]);
 
-	if (!(fr->flags[pfn] & PG_dirty) || !f)
+	if (!page_test_dirty(fr, pfn) || !f)
 		return 0;
 	page_clear_dirty(fr, pfn);
 	node_stat_add(&s->mem, pfn, NR_FILE_DIRTY, -1);
@@ -109,7 +109,7 @@ uint64_t writeback_file_page(struct sim *s, pfn_t pfn)
 
 static bool page_writable_now(const struct sim *s, pfn_t pfn)
 {
-	return (s->mem.f.flags[pfn] & PG_dirty) && !(s->mem.f.flags[pfn] & PG_locked);
+	return page_test_dirty(&s->mem.f, pfn) && !page_test_locked(&s->mem.f, pfn);
 }
 
 struct past_end {

@@ -18,7 +18,7 @@
 /* Order of an allocated block: kept in the head frame's flags. */
 static unsigned block_order(const struct frames *f, pfn_t pfn)
 {
-	return (f->flags[pfn] & PG_head) ? frame_order(f, pfn) : 0;
+	return page_test_head(f, pfn) ? frame_order(f, pfn) : 0;
 }
 void page_add_new_anon_rmap(struct sim *s, pfn_t pfn, unsigned order, struct vm_area_struct *vma,
 			    uint64_t addr)
@@ -27,20 +27,21 @@ void page_add_new_anon_rmap(struct sim *s, pfn_t pfn, unsigned order, struct vm_
 	struct anon_vma *av = anon_vma_get(s, vma->anon_vma);
 	uint64_t index = linear_page_index(vma, addr, s->topo->page_shift);
 
-	f->flags[pfn] |= PG_anon | PG_swapbacked;
+	page_set_anon(f, pfn);
+	page_set_swapbacked(f, pfn);
 	f->mapping[pfn] = vma->anon_vma;
 	f->index[pfn] = (uint32_t)(int32_t)(int64_t)(index - av->base_vpn); /* signed offset */
 	f->mapcount[pfn] = 1;
 	av->pages++;
 	node_stat_add(&s->mem, pfn, NR_ANON_MAPPED, (int64_t)1 << order);
-	if (f->flags[pfn] & PG_transhuge)
+	if (page_test_transhuge(f, pfn))
 		node_stat_add(&s->mem, pfn, NR_ANON_THPS, 1); /* __folio_mod_stat() */
 	else if (order)
 		node_stat_add(&s->mem, pfn, NR_HUGE_PAGES, (int64_t)1 << order);
 	if (vma->flags & VM_LOCKED)
 		test_set_page_mlocked(&s->mem, pfn, (int64_t)1 << order);
 	/* hugetlb pages stay off the LRU; a THP joins it as one folio */
-	if (!order || (f->flags[pfn] & PG_transhuge))
+	if (!order || page_test_transhuge(f, pfn))
 		lru_add(s, pfn);
 }
 
@@ -59,7 +60,7 @@ void page_add_file_rmap(struct sim *s, pfn_t pfn)
  * its PG_mlocked changed (an isolated page is put back by its isolator). */
 static void relru_page(struct sim *s, pfn_t pfn)
 {
-	if (s->mem.f.flags[pfn] & PG_lru) {
+	if (page_test_lru(&s->mem.f, pfn)) {
 		lru_del(s, pfn);
 		lru_add(s, pfn);
 	}
@@ -79,16 +80,14 @@ void mlock_file_page(struct sim *s, pfn_t pfn)
  * page stays mlocked until nothing maps it (docs/model.md). */
 static void munlock_file_page(struct sim *s, pfn_t pfn)
 {
-	uint32_t *fl = &s->mem.f.flags[pfn];
-
 	if (!test_clear_page_mlocked(&s->mem, pfn, 1))
 		return;
-	if (*fl & PG_lru) {
+	if (page_test_lru(&s->mem.f, pfn)) {
 		lru_del(s, pfn);
-		*fl &= ~PG_unevictable;
+		page_clear_unevictable(&s->mem.f, pfn);
 		lru_add(s, pfn);
 	} else {
-		*fl &= ~PG_unevictable;
+		page_clear_unevictable(&s->mem.f, pfn);
 	}
 }
 
@@ -98,17 +97,17 @@ void free_anon_page(struct sim *s, pfn_t pfn)
 	unsigned order = block_order(f, pfn);
 	struct anon_vma *av = anon_vma_get(s, f->mapping[pfn]);
 
-	if (f->flags[pfn] & PG_lru)
+	if (page_test_lru(f, pfn))
 		lru_del(s, pfn);
 	if (av)
 		av->pages--;
 	node_stat_add(&s->mem, pfn, NR_ANON_MAPPED, -((int64_t)1 << order));
-	if (f->flags[pfn] & PG_transhuge)
+	if (page_test_transhuge(f, pfn))
 		node_stat_add(&s->mem, pfn, NR_ANON_THPS, -1);
 	else if (order)
 		node_stat_add(&s->mem, pfn, NR_HUGE_PAGES, -((int64_t)1 << order));
 	test_clear_page_mlocked(&s->mem, pfn, (int64_t)1 << order);
-	f->flags[pfn] &= PG_head | PG_ORDER_MASK; /* __free_pages() uses these */
+	page_reset_flags_keep_order(f, pfn);
 	f->mapping[pfn] = 0;
 	f->index[pfn] = 0;
 	__free_pages(s, pfn, order);
@@ -122,19 +121,19 @@ void page_remove_rmap(struct sim *s, pfn_t pfn)
 		return;
 	if (--f->mapcount[pfn] > 0)
 		return;
-	if (f->flags[pfn] & PG_anon) {
+	if (page_test_anon(f, pfn)) {
 		/* Nobody maps it: a private anonymous page is freed, unless
 		 * the swap cache still holds it (reclaim frees it then). */
-		if (f->flags[pfn] & (PG_isolated | PG_locked))
+		if (page_test_isolated(f, pfn) || page_test_locked(f, pfn))
 			return;
-		if (f->flags[pfn] & PG_swapcache) {
+		if (page_test_swapcache(f, pfn)) {
 			/* Swap ptes elsewhere still need the cached copy. */
 			if (s->swap->map[page_swap_slot(s, pfn)] > 1)
 				return;
 			delete_from_swap_cache(s, pfn);
 		}
 		free_anon_page(s, pfn);
-	} else if (f->flags[pfn] & PG_file) {
+	} else if (page_test_file(f, pfn)) {
 		node_stat_add(&s->mem, pfn, NR_FILE_MAPPED, -1);
 		munlock_file_page(s, pfn);
 	}
@@ -165,7 +164,7 @@ void rmap_walk(struct sim *s, pfn_t pfn, rmap_fn fn, void *ctx)
 	struct frames *f = &s->mem.f;
 	struct rmap_check c = {pfn, fn, ctx, false};
 
-	if (f->flags[pfn] & PG_anon) {
+	if (page_test_anon(f, pfn)) {
 		struct anon_vma *av = anon_vma_get(s, f->mapping[pfn]);
 
 		if (!av)
@@ -190,7 +189,7 @@ void rmap_walk(struct sim *s, pfn_t pfn, rmap_fn fn, void *ctx)
 		}
 		return;
 	}
-	struct file_obj *file = (f->flags[pfn] & PG_file) ? vfs_file(s, f->mapping[pfn]) : NULL;
+	struct file_obj *file = page_test_file(f, pfn) ? vfs_file(s, f->mapping[pfn]) : NULL;
 
 	if (!file)
 		return;

@@ -18,6 +18,7 @@
 #include "mm/page_alloc.h"
 #include "mm/rmap.h"
 #include "mm/cpuset.h"
+#include "mm/internal.h"
 #include "sim.h"
 #include "task/task.h"
 
@@ -54,7 +55,8 @@ static int new_slab_pages(struct sim *s, int node, unsigned order, int local)
 
 	if (pfn == NOPFN)
 		return -ENOMEM;
-	s->mem.f.flags[pfn] |= PG_slab | PG_kernel;
+	page_set_slab(&s->mem.f, pfn);
+	page_set_kernel(&s->mem.f, pfn);
 	node_stat_add(&s->mem, pfn, NR_SLAB_UNRECLAIMABLE_B, (int64_t)1 << order);
 	return 0;
 }

@@ -147,7 +147,7 @@ uint64_t page_swap_slot(const struct sim *s, pfn_t pfn)
 void swap_cache_add(struct sim *s, pfn_t pfn, uint64_t slot)
 {
 	s->swap->cache[slot] = pfn;
-	s->mem.f.flags[pfn] |= PG_swapcache;
+	page_set_swapcache(&s->mem.f, pfn);
 	/* out of host memory: host_oom is set, and the replay stops before
 	 * the lost slot can reach a report (core/hostmem.h) */
 	hashmap_put(&s->swap->slot_of, pfn, slot);
@@ -169,12 +169,12 @@ bool add_to_swap(struct sim *s, pfn_t pfn)
 
 void delete_from_swap_cache(struct sim *s, pfn_t pfn)
 {
-	if (!(s->mem.f.flags[pfn] & PG_swapcache))
+	if (!page_test_swapcache(&s->mem.f, pfn))
 		return;
 	uint64_t slot = page_swap_slot(s, pfn);
 
 	s->swap->cache[slot] = NOPFN;
-	s->mem.f.flags[pfn] &= ~PG_swapcache;
+	page_clear_swapcache(&s->mem.f, pfn);
 	hashmap_del(&s->swap->slot_of, pfn);
 	node_stat_add(&s->mem, pfn, NR_SWAPCACHE, -1);
 	swap_free_entry(s, slot);
@@ -182,9 +182,9 @@ void delete_from_swap_cache(struct sim *s, pfn_t pfn)
 
 bool try_free_swap(struct sim *s, pfn_t pfn)
 {
-	uint32_t fl = s->mem.f.flags[pfn];
+	struct frames *f = &s->mem.f;
 
-	if (!(fl & PG_swapcache) || (fl & (PG_writeback | PG_locked)))
+	if (!page_test_swapcache(f, pfn) || page_test_writeback(f, pfn) || page_test_locked(f, pfn))
 		return false;
 	if (s->swap->map[page_swap_slot(s, pfn)] > 1)
 		return false; /* swap ptes still refer to the slot */
@@ -200,7 +200,7 @@ void free_swap_and_cache(struct sim *s, uint64_t slot)
 	pfn_t pfn = swap_cache_lookup(s, slot);
 
 	if (pfn == NOPFN || s->swap->map[slot] != 1 || s->mem.f.mapcount[pfn] ||
-	    (s->mem.f.flags[pfn] & (PG_isolated | PG_locked)))
+	    page_test_isolated(&s->mem.f, pfn) || page_test_locked(&s->mem.f, pfn))
 		return;
 	delete_from_swap_cache(s, pfn);
 	free_anon_page(s, pfn);
@@ -231,7 +231,7 @@ int swap_check(struct sim *s, struct nerr *err)
 		inuse += si->map[slot] != 0;
 		if (pfn == NOPFN)
 			continue;
-		if (!si->map[slot] || !(s->mem.f.flags[pfn] & PG_swapcache) ||
+		if (!si->map[slot] || !page_test_swapcache(&s->mem.f, pfn) ||
 		    page_swap_slot(s, pfn) != slot)
 			return nerr_set(err,
 					"--check: swap slot %llu caches pfn %u, which disagrees",

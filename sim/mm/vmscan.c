@@ -69,7 +69,7 @@ static struct pglist_data *page_pgdat(struct sim *s, pfn_t pfn)
 /* folio_nr_pages(): a THP is one LRU entry of 512 pages. */
 static uint64_t lru_nr_pages(const struct frames *f, pfn_t pfn)
 {
-	return (f->flags[pfn] & PG_transhuge) ? 1ULL << frame_order(f, pfn) : 1;
+	return page_test_transhuge(f, pfn) ? 1ULL << frame_order(f, pfn) : 1;
 }
 
 /* Models lruvec_add_folio(): to the head of its list, sizes updated. */
@@ -93,52 +93,53 @@ static void del_page_from_lru_list(struct sim *s, pfn_t pfn)
 /* lruvec_add_folio_tail(): to the tail of its list, next to be scanned. */
 void lru_add_tail(struct sim *s, pfn_t pfn)
 {
-	uint32_t *fl = &s->mem.f.flags[pfn];
+	struct frames *f = &s->mem.f;
 
-	if (*fl & (PG_lru | PG_buddy))
+	if (page_test_lru(f, pfn) || page_test_buddy(f, pfn))
 		return;
-	if (*fl & PG_mlocked)
-		*fl |= PG_unevictable;
-	enum lru_list lru = page_lru(*fl);
+	if (page_test_mlocked(f, pfn))
+		page_set_unevictable(f, pfn);
+	enum lru_list lru = page_lru(f->flags[pfn]);
 
-	flist_add_tail(&s->mem.f, &page_pgdat(s, pfn)->lru[lru], pfn);
+	flist_add_tail(f, &page_pgdat(s, pfn)->lru[lru], pfn);
 	page_zone(&s->mem, pfn)->nr_lru[lru]++;
-	*fl |= PG_lru;
+	page_set_lru(f, pfn);
 }
 
 /* Models folio_add_lru(): the page joins the list its flags name. */
 void lru_add(struct sim *s, pfn_t pfn)
 {
-	uint32_t *fl = &s->mem.f.flags[pfn];
+	struct frames *f = &s->mem.f;
 
-	if (*fl & (PG_lru | PG_buddy))
+	if (page_test_lru(f, pfn) || page_test_buddy(f, pfn))
 		return;
-	if (*fl & PG_mlocked)
-		*fl |= PG_unevictable;
+	if (page_test_mlocked(f, pfn))
+		page_set_unevictable(f, pfn);
 	add_page_to_lru_list(s, pfn);
-	*fl |= PG_lru;
+	page_set_lru(f, pfn);
 }
 
 /* Models the LRU half of __folio_put()/page freeing: off its list. */
 void lru_del(struct sim *s, pfn_t pfn)
 {
-	uint32_t *fl = &s->mem.f.flags[pfn];
+	struct frames *f = &s->mem.f;
 
-	if (!(*fl & PG_lru))
+	if (!page_test_lru(f, pfn))
 		return;
 	del_page_from_lru_list(s, pfn);
-	*fl &= ~(PG_lru | PG_active);
+	page_clear_lru(f, pfn);
+	page_clear_active(f, pfn);
 }
 
 /* Models folio_activate(): inactive -> active list. */
 static void activate_page(struct sim *s, pfn_t pfn)
 {
-	uint32_t *fl = &s->mem.f.flags[pfn];
+	struct frames *f = &s->mem.f;
 
-	if (!(*fl & PG_lru) || (*fl & (PG_active | PG_unevictable)))
+	if (!page_test_lru(f, pfn) || page_test_active(f, pfn) || page_test_unevictable(f, pfn))
 		return;
 	del_page_from_lru_list(s, pfn);
-	*fl |= PG_active;
+	page_set_active(f, pfn);
 	add_page_to_lru_list(s, pfn);
 	s->mem.events[PGACTIVATE]++;
 }
@@ -149,30 +150,30 @@ static void activate_page(struct sim *s, pfn_t pfn)
  */
 void mark_page_accessed(struct sim *s, pfn_t pfn)
 {
-	uint32_t *fl = &s->mem.f.flags[pfn];
+	struct frames *f = &s->mem.f;
 
-	if (!(*fl & PG_referenced)) {
-		*fl |= PG_referenced;
-	} else if (*fl & PG_unevictable) {
+	if (!page_test_referenced(f, pfn)) {
+		page_set_referenced(f, pfn);
+	} else if (page_test_unevictable(f, pfn)) {
 		/* unevictable pages are not aged */
-	} else if (!(*fl & PG_active)) {
-		if (*fl & PG_lru)
+	} else if (!page_test_active(f, pfn)) {
+		if (page_test_lru(f, pfn))
 			activate_page(s, pfn);
 		else
-			*fl |= PG_active;
-		*fl &= ~PG_referenced;
+			page_set_active(f, pfn);
+		page_clear_referenced(f, pfn);
 	}
 }
 
 /* Models folio_isolate_lru(): 0, or -EBUSY when not on an LRU list. */
 int isolate_lru_page(struct sim *s, pfn_t pfn)
 {
-	uint32_t *fl = &s->mem.f.flags[pfn];
+	struct frames *f = &s->mem.f;
 
-	if (!(*fl & PG_lru))
+	if (!page_test_lru(f, pfn))
 		return -EBUSY;
 	del_page_from_lru_list(s, pfn);
-	*fl &= ~PG_lru;
+	page_clear_lru(f, pfn);
 	set_page_isolated(&s->mem, pfn);
 	return 0;
 }
@@ -313,23 +314,23 @@ enum page_references { PAGEREF_RECLAIM, PAGEREF_RECLAIM_CLEAN, PAGEREF_KEEP, PAG
  * referenced once it stays inactive for another round. */
 static enum page_references check_references(struct sim *s, pfn_t pfn)
 {
-	uint32_t *fl = &s->mem.f.flags[pfn];
+	struct frames *f = &s->mem.f;
 	bool locked;
 	unsigned ptes = page_referenced(s, pfn, &locked);
 
 	/* An mlocked page goes before PG_referenced is tested (and kept). */
 	if (locked)
 		return PAGEREF_ACTIVATE;
-	bool was_referenced = *fl & PG_referenced;
+	bool was_referenced = page_test_referenced(f, pfn);
 
-	*fl &= ~PG_referenced;
+	page_clear_referenced(f, pfn); /* folio_test_clear_referenced() */
 	if (ptes) {
-		*fl |= PG_referenced;
+		page_set_referenced(f, pfn);
 		if (was_referenced || ptes > 1)
 			return PAGEREF_ACTIVATE;
 		return PAGEREF_KEEP;
 	}
-	if (was_referenced && page_is_file_lru(*fl))
+	if (was_referenced && page_is_file_lru(f->flags[pfn]))
 		return PAGEREF_RECLAIM_CLEAN;
 	return PAGEREF_RECLAIM;
 }
@@ -346,28 +347,28 @@ static bool unmap_one(struct sim *s, void *ctx, struct mm_struct *mm, uint64_t v
 {
 	struct unmap_ctx *u = ctx;
 	pte_t p = pgtable_get(&mm->pt, vpn);
-	uint32_t fl = s->mem.f.flags[u->pfn];
+	struct frames *f = &s->mem.f;
 
 	if (!(p & PTE_PRESENT))
 		return true;
 	if (p & PTE_DIRTY)
 		u->dirty = true;
-	if ((fl & PG_anon) && !(fl & PG_swapbacked)) {
+	if (page_test_anon(f, u->pfn) && !page_test_swapbacked(f, u->pfn)) {
 		/* MADV_FREE'd: discarded when clean; a write since (pte or
 		 * page dirty) makes it swap-backed again and reclaim gives up */
-		uint64_t n = (fl & PG_transhuge) ? HPAGE_PMD_NR : 1; /* a whole PMD */
+		uint64_t n = page_test_transhuge(f, u->pfn) ? HPAGE_PMD_NR : 1; /* a whole PMD */
 
 		for (uint64_t i = 0; i < n; i++)
 			if (pgtable_get(&mm->pt, vpn + i) & PTE_DIRTY)
 				p |= PTE_DIRTY;
-		if ((p & PTE_DIRTY) || (fl & PG_dirty)) {
-			s->mem.f.flags[u->pfn] = fl | PG_swapbacked;
+		if ((p & PTE_DIRTY) || page_test_dirty(f, u->pfn)) {
+			page_set_swapbacked(f, u->pfn);
 			return false;
 		}
 		for (uint64_t i = 0; i < n; i++)
 			pgtable_set(&mm->pt, vpn + i, 0);
 		mm->rss -= n - 1; /* and one below */
-	} else if (fl & PG_anon) {
+	} else if (page_test_anon(f, u->pfn)) {
 		uint64_t slot = page_swap_slot(s, u->pfn);
 
 		swap_duplicate(s, slot);
@@ -377,7 +378,7 @@ static bool unmap_one(struct sim *s, void *ctx, struct mm_struct *mm, uint64_t v
 	}
 	mm->rss--;
 	s->mem.f.mapcount[u->pfn]--;
-	if ((fl & PG_file) && !s->mem.f.mapcount[u->pfn])
+	if (page_test_file(f, u->pfn) && !f->mapcount[u->pfn])
 		node_stat_add(&s->mem, u->pfn, NR_FILE_MAPPED, -1);
 	return true;
 }
@@ -389,7 +390,7 @@ static bool try_to_unmap(struct sim *s, pfn_t pfn)
 
 	rmap_walk(s, pfn, unmap_one, &u);
 	if (u.dirty) {
-		if (s->mem.f.flags[pfn] & PG_anon)
+		if (page_test_anon(&s->mem.f, pfn))
 			page_set_dirty(&s->mem.f, pfn);
 		else
 			page_mark_dirty(s, pfn);
@@ -406,11 +407,14 @@ static void unisolate(struct sim *s, pfn_t pfn)
 /* Back on an LRU list: active (activate) or the inactive head (keep). */
 static void putback(struct sim *s, pfn_t pfn, bool active)
 {
-	uint32_t *fl = &s->mem.f.flags[pfn];
+	struct frames *f = &s->mem.f;
 
-	if (active && !(*fl & PG_active))
+	if (active && !page_test_active(f, pfn))
 		s->mem.events[PGACTIVATE]++;
-	*fl = active ? (*fl | PG_active) : (*fl & ~PG_active);
+	if (active)
+		page_set_active(f, pfn);
+	else
+		page_clear_active(f, pfn);
 	putback_lru_page(s, pfn);
 }
 
@@ -419,9 +423,9 @@ static void putback(struct sim *s, pfn_t pfn, bool active)
 static void free_reclaimed(struct sim *s, pfn_t pfn)
 {
 	unisolate(s, pfn);
-	if ((s->mem.f.flags[pfn] & PG_anon) && !(s->mem.f.flags[pfn] & PG_swapbacked))
+	if (page_test_anon(&s->mem.f, pfn) && !page_test_swapbacked(&s->mem.f, pfn))
 		s->mem.events[PGLAZYFREED] += lru_nr_pages(&s->mem.f, pfn);
-	if (s->mem.f.flags[pfn] & PG_anon) {
+	if (page_test_anon(&s->mem.f, pfn)) {
 		delete_from_swap_cache(s, pfn);
 		free_anon_page(s, pfn);
 	} else {
@@ -447,7 +451,7 @@ static bool demotable(uint32_t flags)
  * the file's device otherwise); the reclaimer waits for the write. */
 static void pageout(struct sim *s, pfn_t pfn, struct scan_control *sc)
 {
-	if (s->mem.f.flags[pfn] & PG_anon) {
+	if (page_test_anon(&s->mem.f, pfn)) {
 		page_clear_dirty(&s->mem.f, pfn);
 		sc->io_ns += swap_io(s, true);
 		s->mem.events[PSWPOUT]++;
@@ -472,8 +476,8 @@ static void pageout(struct sim *s, pfn_t pfn, struct scan_control *sc)
  */
 static bool shrink_page(struct sim *s, pfn_t pfn, struct scan_control *sc, struct demote_batch *db)
 {
-	uint32_t *fl = &s->mem.f.flags[pfn];
-	bool anon = *fl & PG_anon;
+	struct frames *f = &s->mem.f;
+	bool anon = page_test_anon(f, pfn);
 
 	enum page_references ref;
 
@@ -486,29 +490,29 @@ static bool shrink_page(struct sim *s, pfn_t pfn, struct scan_control *sc, struc
 		goto keep;
 	/* Before reclaiming the page, try to move it to a lower tier: it
 	 * stays isolated on the demote list (shrink_folio_list()). */
-	if (db && demotable(*fl)) {
+	if (db && demotable(f->flags[pfn])) {
 		db->items[db->n++] = (struct migrate_item){.pfn = pfn};
 		return false;
 	}
-	if (!anon && (*fl & PG_swapbacked))
+	if (!anon && page_test_swapbacked(f, pfn))
 		goto activate;
-	if (anon && (*fl & PG_swapbacked) && !(*fl & PG_swapcache)) {
+	if (anon && page_test_swapbacked(f, pfn) && !page_test_swapcache(f, pfn)) {
 		if (!sc->may_swap)
 			goto activate;
 		/* add_to_swap() of a THP needs a swap cluster, which this swap
 		 * device lacks (no SSD cluster allocator): split, swap base
 		 * pages; the tails join the tail of the list (the kernel's
 		 * folio_list) and are reclaimed next. */
-		if ((*fl & PG_transhuge) && swap_free_slots(s) > 0) {
+		if (page_test_transhuge(f, pfn) && swap_free_slots(s) > 0) {
 			split_huge_page(s, pfn, true);
 			s->mem.events[THP_SWPOUT_FALLBACK]++;
 		}
-		if ((*fl & PG_transhuge) || !add_to_swap(s, pfn))
+		if (page_test_transhuge(f, pfn) || !add_to_swap(s, pfn))
 			goto activate;
 	}
-	if (s->mem.f.mapcount[pfn] && !try_to_unmap(s, pfn))
+	if (f->mapcount[pfn] && !try_to_unmap(s, pfn))
 		goto activate;
-	if (*fl & PG_dirty) {
+	if (page_test_dirty(f, pfn)) {
 		if (!anon && !sc->write_file) {
 			/* left to the flusher and moved out of the way until it
 			 * is written (6.x: folio_set_reclaim(), activate_locked) */
@@ -582,7 +586,7 @@ static void shrink_inactive_list(struct sim *s, struct pglist_data *pg, enum lru
 		if (pfn == NOPFN)
 			break;
 		if ((int)(pfn_zone_id(&s->mem, pfn) % MAX_NR_ZONES) > sc->reclaim_idx ||
-		    (f->flags[pfn] & PG_locked)) {
+		    page_test_locked(f, pfn)) {
 			/* not eligible: rotate it out of the way */
 			flist_del(f, &pg->lru[lru], pfn);
 			flist_add_head(f, &pg->lru[lru], pfn);
@@ -634,15 +638,15 @@ static void shrink_active_list(struct sim *s, struct pglist_data *pg, enum lru_l
  * page goes to the inactive list, its referenced bit cleared. */
 void deactivate_page(struct sim *s, pfn_t pfn)
 {
-	uint32_t *fl = &s->mem.f.flags[pfn];
+	struct frames *f = &s->mem.f;
 
-	if (!(*fl & PG_lru) || (*fl & PG_unevictable))
+	if (!page_test_lru(f, pfn) || page_test_unevictable(f, pfn))
 		return;
-	*fl &= ~PG_referenced;
-	if (!(*fl & PG_active))
+	page_clear_referenced(f, pfn);
+	if (!page_test_active(f, pfn))
 		return;
 	del_page_from_lru_list(s, pfn);
-	*fl &= ~PG_active;
+	page_clear_active(f, pfn);
 	add_page_to_lru_list(s, pfn);
 	s->mem.events[PGDEACTIVATE] += lru_nr_pages(&s->mem.f, pfn);
 }
@@ -651,12 +655,16 @@ void deactivate_page(struct sim *s, pfn_t pfn)
  * anonymous page without PG_swapbacked on the inactive file list. */
 void mark_page_lazyfree(struct sim *s, pfn_t pfn)
 {
-	uint32_t *fl = &s->mem.f.flags[pfn];
+	struct frames *f = &s->mem.f;
 
-	if (!(*fl & PG_lru) || !(*fl & PG_swapbacked) || (*fl & (PG_swapcache | PG_unevictable)))
+	if (!page_test_lru(f, pfn) || !page_test_swapbacked(f, pfn) ||
+	    page_test_swapcache(f, pfn) || page_test_unevictable(f, pfn))
 		return;
 	del_page_from_lru_list(s, pfn);
-	*fl &= ~(PG_active | PG_referenced | PG_swapbacked | PG_dirty);
+	page_clear_active(f, pfn);
+	page_clear_referenced(f, pfn);
+	page_clear_swapbacked(f, pfn);
+	page_clear_dirty(f, pfn);
 	add_page_to_lru_list(s, pfn);
 	s->mem.events[PGLAZYFREE] += lru_nr_pages(&s->mem.f, pfn);
 }

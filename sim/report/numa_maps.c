@@ -35,18 +35,17 @@ struct md {
 static void gather(struct md *md, pfn_t pfn, bool pte_dirty, uint64_t nr)
 {
 	const struct frames *f = &md->s->mem.f;
-	uint32_t fl = f->flags[pfn];
 
 	md->pages += nr;
-	if (pte_dirty || (fl & PG_dirty))
+	if (pte_dirty || page_test_dirty(f, pfn))
 		md->dirty += nr;
-	if (fl & PG_swapcache)
+	if (page_test_swapcache(f, pfn))
 		md->swapcache += nr;
-	if (fl & (PG_active | PG_unevictable))
+	if (page_test_active(f, pfn) || page_test_unevictable(f, pfn))
 		md->active += nr;
-	if (fl & PG_writeback)
+	if (page_test_writeback(f, pfn))
 		md->writeback += nr;
-	if (fl & PG_anon)
+	if (page_test_anon(f, pfn))
 		md->anon += nr;
 	if (f->mapcount[pfn] > md->mapcount_max)
 		md->mapcount_max = f->mapcount[pfn];
@@ -66,7 +65,7 @@ static void gather_pte(void *ctx, uint64_t vpn, pte_t *e)
 	if (p & PTE_HUGE) {
 		/* hugetlb: one count per huge page, at its head; a THP's PMD
 		 * counts its 512 base pages (gather_pmd_stats()) */
-		if (md->s->mem.f.flags[pfn] & PG_head)
+		if (page_test_head(&md->s->mem.f, pfn))
 			gather(md, pfn, (p & PTE_DIRTY) != 0,
 			       page_is_thp(&md->s->mem.f, pfn) ? HPAGE_PMD_NR : 1);
 		return;

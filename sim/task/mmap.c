@@ -317,12 +317,12 @@ static void zap_one(void *ctx, uint64_t vpn, pte_t *e)
 
 		if (p & PTE_HUGE) {
 			/* Only the head pte of a huge mapping holds the reference. */
-			if (!(z->s->mem.f.flags[pfn] & PG_head))
+			if (!page_test_head(&z->s->mem.f, pfn))
 				return;
 		}
 		/* zap_present_folio_ptes(): a young pte of a file or shmem
 		 * folio marks it accessed (two such zaps activate it). */
-		if ((p & PTE_YOUNG) && !(p & PTE_HUGE) && !(z->s->mem.f.flags[pfn] & PG_anon))
+		if ((p & PTE_YOUNG) && !(p & PTE_HUGE) && !page_test_anon(&z->s->mem.f, pfn))
 			mark_page_accessed(z->s, pfn);
 		z->mm->rss -= page_is_thp(&z->s->mem.f, pfn) ? HPAGE_PMD_NR : 1;
 		page_remove_rmap(z->s, pfn);
@@ -524,7 +524,7 @@ static void dup_one(void *ctx, uint64_t vpn, pte_t *e)
 			p &= ~(pte_t)PTE_WRITE;
 			*e = p;
 		}
-		if (!(p & PTE_HUGE) || (d->s->mem.f.flags[pfn] & PG_head)) {
+		if (!(p & PTE_HUGE) || page_test_head(&d->s->mem.f, pfn)) {
 			page_dup_rmap(d->s, pfn);
 			d->dst->rss += page_is_thp(&d->s->mem.f, pfn) ? HPAGE_PMD_NR : 1;
 		}

@@ -45,12 +45,12 @@ static void count_pte(void *ctx, uint64_t vpn, pte_t *e)
 		return;
 	}
 	/* a huge PMD's entry i maps head + i of a compound page */
-	if ((p & PTE_HUGE) && !(w->s->mem.f.flags[pfn - (pfn_t)(vpn & 511)] & PG_head) && !w->bad++)
+	if ((p & PTE_HUGE) && !page_test_head(&w->s->mem.f, pfn - (pfn_t)(vpn & 511)) && !w->bad++)
 		snprintf(w->msg, sizeof(w->msg),
 			 "mm %u vpn %#llx maps pfn %u of a huge PMD whose "
 			 "head pfn %u is not a compound head",
 			 w->mm->id, (unsigned long long)vpn, pfn, pfn - (pfn_t)(vpn & 511));
-	if ((p & PTE_HUGE) && !(w->s->mem.f.flags[pfn] & PG_head))
+	if ((p & PTE_HUGE) && !page_test_head(&w->s->mem.f, pfn))
 		return; /* huge mappings count once, at the head */
 	w->count[pfn]++;
 }
@@ -121,29 +121,28 @@ static int check_frames(struct sim *s, struct walk *w, struct nerr *err)
 	if (!anon)
 		return nerr_set(err, "--check: out of host memory");
 	for (pfn_t pfn = 0; pfn < f->nr && !rc; pfn++) {
-		uint32_t fl = f->flags[pfn];
 		int nid = pfn_to_nid(&s->mem, pfn);
 
 		if (w->count[pfn] != f->mapcount[pfn])
 			rc = nerr_set(err, "--check: pfn %u has mapcount %u but %u ptes map it",
 				      pfn, f->mapcount[pfn], w->count[pfn]);
-		else if (w->count[pfn] && (fl & PG_buddy))
+		else if (w->count[pfn] && page_test_buddy(f, pfn))
 			rc = nerr_set(err, "--check: pfn %u is mapped and free", pfn);
-		else if (w->count[pfn] && !(fl & (PG_anon | PG_file)))
+		else if (w->count[pfn] && !(page_test_anon(f, pfn) || page_test_file(f, pfn)))
 			rc = nerr_set(
 				err,
 				"--check: pfn %u is mapped but neither anonymous nor page cache",
 				pfn);
 		if (rc)
 			break;
-		if (fl & PG_anon)
-			anon[nid] += (fl & PG_head) ? 1ULL << frame_order(f, pfn) : 1;
-		if (fl & PG_file) {
+		if (page_test_anon(f, pfn))
+			anon[nid] += page_test_head(f, pfn) ? 1ULL << frame_order(f, pfn) : 1;
+		if (page_test_file(f, pfn)) {
 			file[nid]++;
 			if (f->mapcount[pfn])
 				mapped[nid]++;
 		}
-		if (w->count[pfn] && !(fl & (PG_isolated | PG_locked))) {
+		if (w->count[pfn] && !(page_test_isolated(f, pfn) || page_test_locked(f, pfn))) {
 			struct rmap_count rc_ = {0};
 
 			rmap_walk(s, pfn, rmap_count_one, &rc_);

@@ -1,6 +1,8 @@
 /*
  * sim_fixture.h - a small simulation with tasks and address spaces for
- * the unit tests of policies, cpusets and migration.
+ * the unit tests of policies, cpusets, migration, reclaim and the
+ * allocator: creating, checking (--check) and destroying a simulation,
+ * and a ready-made test state for cmocka's setup and teardown.
  */
 #ifndef NUMASIM_TESTS_SIM_FIXTURE_H
 #define NUMASIM_TESTS_SIM_FIXTURE_H
@@ -11,6 +13,17 @@
 #include "task/mmap.h"
 #include "task/task.h"
 
+/* sim_create() of a test: a failure fails the test. */
+static inline struct sim *fx_sim_create(struct topology *tp, struct tunables *tun)
+{
+	struct nerr err;
+	struct sim *s = sim_create(tp, tun, &err);
+
+	if (!s)
+		fail_msg("sim_create: %s", err.msg);
+	return s;
+}
+
 /* Four nodes of 64 MiB with ring4 distances, two CPUs each. */
 static inline struct sim *fx_sim(struct topology **tp)
 {
@@ -18,15 +31,10 @@ static inline struct sim *fx_sim(struct topology **tp)
 				      18, 31, 10, 18, 31, 18, 18, 10};
 	uint64_t mem[4] = {64 << 20, 64 << 20, 64 << 20, 64 << 20};
 	struct tunables tun;
-	struct nerr err;
 
 	*tp = fixture_topo(4, mem, NULL, ring4, 2);
 	tunables_init(&tun);
-	struct sim *s = sim_create(*tp, &tun, &err);
-
-	if (!s)
-		fail_msg("sim_create: %s", err.msg);
-	return s;
+	return fx_sim_create(*tp, &tun);
 }
 
 /* A task on cpu with an empty address space. */
@@ -79,6 +87,35 @@ static inline void fx_destroy(struct sim *s, struct topology *t)
 {
 	sim_destroy(s);
 	fixture_topo_free(t);
+}
+
+/* The state most tests start from: fx_sim()'s machine and pid 1 on
+ * cpu 0 with an empty address space. */
+struct fx_env {
+	struct topology *tp;
+	struct sim *s;
+	struct task *t;
+};
+
+/* cmocka setup and teardown of a struct fx_env as the test's state
+ * (cmocka_unit_test_setup_teardown(test, fx_setup, fx_teardown)). */
+static inline int fx_setup(void **state)
+{
+	struct fx_env *x = test_calloc(1, sizeof(*x));
+
+	x->s = fx_sim(&x->tp);
+	x->t = fx_task(x->s, 1, 0, 0);
+	*state = x;
+	return 0;
+}
+
+static inline int fx_teardown(void **state)
+{
+	struct fx_env *x = *state;
+
+	fx_destroy(x->s, x->tp);
+	test_free(x);
+	return 0;
 }
 
 #endif

@@ -17,6 +17,19 @@
 #include "sim_fixture.h"
 #include "task/access.h"
 
+#define ADDR 0x100000
+
+/* The test's state (fx_setup()) with npages of pid 1 faulted in at ADDR,
+ * on node 0: the simulation, and pid 1 in *t. */
+static struct sim *env(void **state, uint64_t npages, struct task **t)
+{
+	struct fx_env *x = *state;
+
+	fx_touch(x->s, x->t, ADDR, npages);
+	*t = x->t;
+	return x->s;
+}
+
 static long move(struct sim *s, struct task *t, uint64_t addr, int n, int node, int flags,
 		 int *status, uint64_t *cost)
 {
@@ -33,41 +46,33 @@ static long move(struct sim *s, struct task *t, uint64_t addr, int n, int node, 
 
 static void test_flags(void **state)
 {
-	struct topology *tp;
-	struct sim *s = fx_sim(&tp);
-	struct task *t = fx_task(s, 1, 0, 0);
+	struct task *t;
+	struct sim *s = env(state, 1, &t);
 	int status[4];
 	uint64_t cost = 0;
 
-	(void)state;
-	fx_touch(s, t, 0x100000, 1);
-	assert_int_equal(move(s, t, 0x100000, 1, 1, MPOL_MF_STRICT, status, &cost), -EINVAL);
-	assert_int_equal(move(s, t, 0x100000, 1, 1, MPOL_MF_MOVE | 8, status, &cost), -EINVAL);
-	assert_int_equal(move(s, t, 0x100000, 1, -1, MPOL_MF_MOVE, status, &cost), 0);
+	assert_int_equal(move(s, t, ADDR, 1, 1, MPOL_MF_STRICT, status, &cost), -EINVAL);
+	assert_int_equal(move(s, t, ADDR, 1, 1, MPOL_MF_MOVE | 8, status, &cost), -EINVAL);
+	assert_int_equal(move(s, t, ADDR, 1, -1, MPOL_MF_MOVE, status, &cost), 0);
 	assert_int_equal(status[0], 0);
-	fx_destroy(s, tp);
 }
 
 /* Steps 1-4 with the copy window in between: the pte is a migration
  * entry, an access waits until the copy is done, --check holds. */
 static void test_copy_window(void **state)
 {
-	struct topology *tp;
-	struct sim *s = fx_sim(&tp);
-	struct task *t = fx_task(s, 1, 0, 0);
+	struct task *t;
+	struct sim *s = env(state, 2, &t);
 	int status[2];
 	uint64_t cost = 0;
-
-	(void)state;
-	fx_touch(s, t, 0x100000, 2);
 	uint64_t before = s->mem.nodes[0].stat[NR_ANON_MAPPED];
 
-	assert_int_equal(move(s, t, 0x100000, 2, 3, MPOL_MF_MOVE, status, &cost), 0);
+	assert_int_equal(move(s, t, ADDR, 2, 3, MPOL_MF_MOVE, status, &cost), 0);
 	assert_int_equal(status[0], 3);
 	/* 2 pages * (migrate 2000 + copy 1000 * 31/10) ns */
 	assert_int_equal(cost, 2 * (2000 + 3100));
 	assert_int_equal(s->migrate_ns, cost);
-	pte_t p = pgtable_get(&t->mm->pt, 0x100000 >> 12);
+	pte_t p = pgtable_get(&t->mm->pt, ADDR >> 12);
 
 	assert_true(p & PTE_MIGRATION);
 	assert_int_equal(migrate_in_flight(s), 2);
@@ -78,36 +83,30 @@ static void test_copy_window(void **state)
 	fx_check(s);
 	fx_drain(s);
 	assert_int_equal(migrate_in_flight(s), 0);
-	assert_int_equal(fx_page_nid(s, t, 0x100000), 3);
+	assert_int_equal(fx_page_nid(s, t, ADDR), 3);
 	assert_int_equal(s->mem.nodes[0].stat[NR_ANON_MAPPED], before - 2);
 	assert_int_equal(s->mem.nodes[3].stat[NR_ANON_MAPPED], 2);
 	assert_int_equal(s->mem.events[PGMIGRATE_SUCCESS], 2);
 	fx_check(s);
-	fx_destroy(s, tp);
 }
 
 /* A page unmapped while its copy is in flight is freed at the end. */
 static void test_unmapped_during_copy(void **state)
 {
-	struct topology *tp;
-	struct sim *s = fx_sim(&tp);
-	struct task *t = fx_task(s, 1, 0, 0);
+	struct task *t;
+	struct sim *s = env(state, 1, &t);
 	int status[1];
 	uint64_t cost = 0;
-
-	(void)state;
-	fx_touch(s, t, 0x100000, 1);
 	uint64_t free0 = node_free_pages(&s->mem.nodes[0]),
 		 free1 = node_free_pages(&s->mem.nodes[1]);
 
-	assert_int_equal(move(s, t, 0x100000, 1, 1, MPOL_MF_MOVE, status, &cost), 0);
-	do_munmap(s, t->mm, 0x100000, 0x101000);
+	assert_int_equal(move(s, t, ADDR, 1, 1, MPOL_MF_MOVE, status, &cost), 0);
+	do_munmap(s, t->mm, ADDR, 0x101000);
 	fx_check(s);
 	fx_drain(s);
 	fx_check(s);
 	assert_int_equal(node_free_pages(&s->mem.nodes[0]), free0 + 1);
 	assert_int_equal(node_free_pages(&s->mem.nodes[1]), free1);
-	fx_destroy(s, tp);
 }
 
 /* Step 3: a reference the reverse map cannot account for aborts the
@@ -117,26 +116,21 @@ static void test_unmapped_during_copy(void **state)
  * (sim.cost.migrate_page_ns, 2000 ns) and copied nothing. */
 static void test_pinned_page_fails(void **state)
 {
-	struct topology *tp;
-	struct sim *s = fx_sim(&tp);
-	struct task *t = fx_task(s, 1, 0, 0);
+	struct task *t;
+	struct sim *s = env(state, 1, &t);
 	int status[1];
 	uint64_t cost = 0;
-
-	(void)state;
-	fx_touch(s, t, 0x100000, 1);
-	pfn_t pfn = (pfn_t)pte_val(pgtable_get(&t->mm->pt, 0x100000 >> 12));
+	pfn_t pfn = (pfn_t)pte_val(pgtable_get(&t->mm->pt, ADDR >> 12));
 
 	s->mem.f.flags[pfn] |= PG_pinned;
-	assert_int_equal(move(s, t, 0x100000, 1, 1, MPOL_MF_MOVE, status, &cost), 1);
+	assert_int_equal(move(s, t, ADDR, 1, 1, MPOL_MF_MOVE, status, &cost), 1);
 	assert_int_equal(s->mem.events[PGMIGRATE_FAIL], 1);
 	assert_int_equal(cost, NR_MAX_MIGRATE_PAGES_RETRY * 2000);
 	assert_int_equal(s->mem.events[PGMIGRATE_SUCCESS], 0);
-	assert_int_equal(fx_page_nid(s, t, 0x100000), 0);
-	assert_true(pgtable_get(&t->mm->pt, 0x100000 >> 12) & PTE_PRESENT);
-	assert_true(s->mem.f.flags[pfn] & PG_lru); /* put back */
+	assert_int_equal(fx_page_nid(s, t, ADDR), 0);
+	assert_true(pgtable_get(&t->mm->pt, ADDR >> 12) & PTE_PRESENT);
+	assert_true(page_test_lru(&s->mem.f, pfn)); /* put back */
 	fx_check(s);
-	fx_destroy(s, tp);
 }
 
 /*
@@ -149,17 +143,14 @@ static void test_pinned_page_fails(void **state)
  */
 static void test_random_access_blocks_on_migration(void **state)
 {
-	struct topology *tp;
-	struct sim *s = fx_sim(&tp);
-	struct task *t = fx_task(s, 1, 0, 0);
-	struct access_op op = {.addr = 0x100000, .len = 64 * 4096, .count = 1000, .random = true};
+	struct task *t;
+	struct sim *s = env(state, 64, &t);
+	struct access_op op = {.addr = ADDR, .len = 64 * 4096, .count = 1000, .random = true};
 	struct rng ref;
 	int status[1];
 	uint64_t cost = 0, wait = 0, k = 0;
 
-	(void)state;
-	fx_touch(s, t, 0x100000, 64);
-	assert_int_equal(move(s, t, 0x100000 + 40 * 4096, 1, 3, MPOL_MF_MOVE, status, &cost), 0);
+	assert_int_equal(move(s, t, ADDR + 40 * 4096, 1, 3, MPOL_MF_MOVE, status, &cost), 0);
 	rng_seed(&op.rng, 9, 0);
 	rng_seed(&ref, 9, 0);
 	while (rng_below(&ref, 64) != 40)
@@ -174,17 +165,17 @@ static void test_random_access_blocks_on_migration(void **state)
 	assert_true(wait > sim_now(s));
 	assert_int_equal(rng_below(&op.rng, 1u << 30), rng_below(&ref, 1u << 30));
 	fx_drain(s);
-	fx_destroy(s, tp);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_flags),
-		cmocka_unit_test(test_copy_window),
-		cmocka_unit_test(test_unmapped_during_copy),
-		cmocka_unit_test(test_pinned_page_fails),
-		cmocka_unit_test(test_random_access_blocks_on_migration),
+		cmocka_unit_test_setup_teardown(test_flags, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_copy_window, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_unmapped_during_copy, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_pinned_page_fails, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_random_access_blocks_on_migration, fx_setup,
+						fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,10 +10,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "fixture_topo.h"
 #include "mm/page_alloc.h"
 #include "mm/vmscan.h"
-#include "sim.h"
+#include "sim_fixture.h"
 #include "task/pgtable.h"
 
 /* The buddy tests allocate movable pages, the migratetype every
@@ -43,15 +42,9 @@ static pfn_t fa_head(const struct zone *z, unsigned o)
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)
 
-struct fx {
-	struct topology *topo;
-	struct sim *s;
-};
-
 static struct sim *make_sim(struct topology *t, struct tunables *tun)
 {
 	struct tunables def;
-	struct nerr err;
 
 	if (!tun) {
 		/* The watermark arithmetic here is calculate_min_free_kbytes()'s:
@@ -60,25 +53,7 @@ static struct sim *make_sim(struct topology *t, struct tunables *tun)
 		def.v[TUN_THP_ENABLED] = THP_NEVER;
 		tun = &def;
 	}
-	struct sim *s = sim_create(t, tun, &err);
-
-	if (!s)
-		fail_msg("sim_create: %s", err.msg);
-	return s;
-}
-
-static void assert_check(struct sim *s)
-{
-	struct nerr err;
-
-	if (sim_check(s, &err))
-		fail_msg("%s", err.msg);
-}
-
-static void destroy(struct sim *s, struct topology *t)
-{
-	sim_destroy(s);
-	fixture_topo_free(t);
+	return fx_sim_create(t, tun);
 }
 
 static struct zone *normal(struct sim *s, int nid)
@@ -126,7 +101,7 @@ static void test_buddy_split_and_merge(void **state)
 		assert_int_equal(fa_head(z, o), 1u << o);
 	}
 	assert_int_equal(z->nr_free, 15);
-	assert_check(s);
+	fx_check(s);
 
 	/* The next order-0 page is pfn 1 (smallest block first); order 1
 	 * then takes pfn 2. */
@@ -139,7 +114,7 @@ static void test_buddy_split_and_merge(void **state)
 	 * order 4 fails on the count (12 - 15 <= 0). */
 	assert_true(zone_watermark_ok(z, 3, 0, ZONE_NORMAL));
 	assert_false(zone_watermark_ok(z, 4, 0, ZONE_NORMAL));
-	assert_check(s);
+	fx_check(s);
 
 	/* Freeing pfn 0 cannot merge (buddy 1 is in use). */
 	__free_pages(s, p0, 0);
@@ -157,8 +132,8 @@ static void test_buddy_split_and_merge(void **state)
 	assert_int_equal(z->nr_free, 16);
 	assert_int_equal(s->mem.events[PGALLOC], 4);
 	assert_int_equal(s->mem.events[PGFREE], 4);
-	assert_check(s);
-	destroy(s, t);
+	fx_check(s);
+	fx_destroy(s, t);
 	(void)state;
 }
 
@@ -178,8 +153,8 @@ static void test_watermark_needs_a_block_of_the_order(void **state)
 	assert_true(zone_watermark_ok(z, 0, 0, ZONE_NORMAL));
 	assert_false(zone_watermark_ok(z, 1, 0, ZONE_NORMAL));
 	assert_int_equal(alloc_pages_node(s, 0, GFP_MOVABLE_KERNEL, 1, 0), NOPFN);
-	assert_check(s);
-	destroy(s, t);
+	fx_check(s);
+	fx_destroy(s, t);
 	(void)state;
 }
 
@@ -212,7 +187,7 @@ static void test_unaligned_zone_layout(void **state)
 	assert_int_equal(fa_head(n1, 1), 20);
 	assert_int_equal(fa_head(n1, 0), 22);
 	assert_int_equal(s->mem.totalram_pages, 23);
-	assert_check(s);
+	fx_check(s);
 	/* pfn 2 (DMA) and pfn 3 (DMA32) are order-0 buddies in different
 	 * zones: allocating and freeing 3 must not merge them. */
 	pfn_t p = alloc_pages_node(s, 0, GFP_MOVABLE_KERNEL | __GFP_DMA32, 0, 0);
@@ -220,8 +195,8 @@ static void test_unaligned_zone_layout(void **state)
 	__free_pages(s, p, 0);
 	assert_int_equal(fa_head(dma32, 0), 3);
 	assert_int_equal(fa_head(dma, 0), 2);
-	assert_check(s);
-	destroy(s, t);
+	fx_check(s);
+	fx_destroy(s, t);
 	(void)state;
 }
 
@@ -243,7 +218,7 @@ static void test_watermarks_single_zone(void **state)
 	assert_int_equal(z->wmark[WMARK_MIN], 1024);
 	assert_int_equal(z->wmark[WMARK_LOW], 1286);
 	assert_int_equal(z->wmark[WMARK_HIGH], 1548);
-	destroy(s, t);
+	fx_destroy(s, t);
 
 	/*
 	 * 64 GiB = 16777216 pages: int_sqrt(67108864 * 16) = 32768 KiB;
@@ -257,7 +232,7 @@ static void test_watermarks_single_zone(void **state)
 	assert_int_equal(z->wmark[WMARK_MIN], 8192);
 	assert_int_equal(z->wmark[WMARK_LOW], 24969);
 	assert_int_equal(z->wmark[WMARK_HIGH], 41746);
-	destroy(s, t);
+	fx_destroy(s, t);
 
 	/* 16 MiB: int_sqrt(16384 * 16) = 512 KiB -> 128 pages. */
 	mem = 16 * MiB;
@@ -266,7 +241,7 @@ static void test_watermarks_single_zone(void **state)
 	assert_int_equal(normal(s, 0)->wmark[WMARK_MIN], 128);
 	/* 4096 pages: gap = max(32, 4) = 32 */
 	assert_int_equal(normal(s, 0)->wmark[WMARK_LOW], 160);
-	destroy(s, t);
+	fx_destroy(s, t);
 	(void)state;
 }
 
@@ -332,7 +307,7 @@ static void test_watermarks_zones_and_lowmem_reserve(void **state)
 	tunable_set(&s->tun, TUN_LOWMEM_RESERVE_RATIO_DMA32, "128", &err);
 	sim_tunables_changed(s, TUN_LOWMEM_RESERVE_RATIO_DMA32);
 	assert_int_equal(zs[ZONE_DMA32].lowmem_reserve[ZONE_NORMAL], 6144);
-	destroy(s, t);
+	fx_destroy(s, t);
 	(void)state;
 }
 
@@ -361,7 +336,7 @@ static void test_watermarks_movable(void **state)
 	assert_int_equal(page_zone(&s->mem, p)->type, ZONE_MOVABLE);
 	p = alloc_pages_node(s, 0, GFP_KERNEL, 0, 0);
 	assert_int_equal(page_zone(&s->mem, p)->type, ZONE_NORMAL);
-	destroy(s, t);
+	fx_destroy(s, t);
 	(void)state;
 }
 
@@ -396,7 +371,7 @@ static void test_zonelist_order_ring4(void **state)
 			assert_int_equal(pg->zonelist[i]->node, want[n][i]);
 		}
 	}
-	destroy(s, t);
+	fx_destroy(s, t);
 	(void)state;
 }
 
@@ -435,7 +410,7 @@ static void test_zonelist_memoryless_and_cpuless(void **state)
 
 	assert_int_equal(s->mem.nodes[got].numa_stat[NUMA_HIT], 1);
 	assert_int_equal(s->mem.nodes[got].numa_stat[NUMA_OTHER], 1);
-	destroy(s, t);
+	fx_destroy(s, t);
 	(void)state;
 }
 
@@ -505,8 +480,8 @@ static void test_fallback_follows_zonelist(void **state)
 	assert_int_equal(s->mem.events[KSWAPD_WAKE], 4);
 	for (int n = 0; n < 4; n++)
 		assert_true(s->mem.nodes[n].kswapd_awake);
-	assert_check(s);
-	destroy(s, t);
+	fx_check(s);
+	fx_destroy(s, t);
 	(void)state;
 }
 
@@ -530,8 +505,8 @@ static void test_exhaustion_fails_at_min(void **state)
 	while (alloc_pages_req(s, &req) != NOPFN)
 		n++;
 	assert_int_equal(n, 4 * 32);
-	assert_check(s);
-	destroy(s, t);
+	fx_check(s);
+	fx_destroy(s, t);
 	(void)state;
 }
 
@@ -555,7 +530,7 @@ static void test_thisnode_fails_instead_of_falling_back(void **state)
 	/* Without __GFP_THISNODE the same request falls back to node 1. */
 	p = alloc_pages_node(s, 0, GFP_KERNEL, 0, 0);
 	assert_int_equal(pfn_to_nid(&s->mem, p), 1);
-	destroy(s, t);
+	fx_destroy(s, t);
 	(void)state;
 }
 
@@ -603,8 +578,8 @@ static void test_nodemask_and_cpuset(void **state)
 	p = alloc_pages_req(s, &c);
 	assert_int_not_equal(p, NOPFN);
 	assert_true(pfn_to_nid(&s->mem, p) == 0 || pfn_to_nid(&s->mem, p) == 2);
-	assert_check(s);
-	destroy(s, t);
+	fx_check(s);
+	fx_destroy(s, t);
 	(void)state;
 }
 
@@ -623,7 +598,7 @@ static void test_zone_reclaim_mode_seam(void **state)
 	 * walk still moves on to node 1 at the low watermark. */
 	assert_int_equal(fill_until_fallback(s, 0, 0, &off), 4016);
 	assert_int_equal(pfn_to_nid(&s->mem, off), 1);
-	destroy(s, t);
+	fx_destroy(s, t);
 	(void)state;
 }
 
@@ -640,8 +615,8 @@ static void test_high_order(void **state)
 	assert_int_equal(alloc_pages_node(s, 0, GFP_KERNEL, MAX_ORDER + 1, 0), NOPFN);
 	__free_pages(s, p, MAX_ORDER);
 	assert_int_equal(normal(s, 0)->nr_free, 4096);
-	assert_check(s);
-	destroy(s, t);
+	fx_check(s);
+	fx_destroy(s, t);
 	(void)state;
 }
 
@@ -685,14 +660,14 @@ static void test_random_alloc_free(void **state)
 			live[k] = live[--nlive];
 		}
 		if (i % 500 == 0)
-			assert_check(s);
+			fx_check(s);
 	}
-	assert_check(s);
+	fx_check(s);
 	while (nlive) {
 		nlive--;
 		__free_pages(s, live[nlive].pfn, live[nlive].order);
 	}
-	assert_check(s);
+	fx_check(s);
 	uint64_t nfree = 0;
 
 	for (int n = 0; n < 4; n++)
@@ -700,7 +675,7 @@ static void test_random_alloc_free(void **state)
 	assert_int_equal(nfree, s->mem.totalram_pages);
 	assert_int_equal(s->mem.events[PGALLOC], s->mem.events[PGFREE]);
 	free(live);
-	destroy(s, t);
+	fx_destroy(s, t);
 	(void)state;
 }
 
@@ -721,7 +696,7 @@ static void test_check_detects_corruption(void **state)
 	assert_int_equal(sim_check(s, &err), -1);
 	s->mem.f.flags[p] = 0;
 	assert_int_equal(sim_check(s, &err), 0);
-	destroy(s, t);
+	fx_destroy(s, t);
 	(void)state;
 }
 
@@ -742,8 +717,8 @@ static void test_two_sims_independent(void **state)
 
 	assert_int_equal(pb, normal(b, 1)->start_pfn);
 	sim_destroy(a);
-	assert_check(b);
-	destroy(b, t);
+	fx_check(b);
+	fx_destroy(b, t);
 	(void)state;
 }
 
@@ -766,7 +741,7 @@ static void test_lru_primitives(void **state)
 	assert_int_equal(pg->lru[LRU_INACTIVE_ANON].nr, 1);
 	assert_int_equal(pg->lru[LRU_INACTIVE_FILE].nr, 1);
 	assert_int_equal(normal(s, 1)->nr_lru[LRU_INACTIVE_FILE], 1);
-	assert_check(s);
+	fx_check(s);
 
 	/* First access references, second activates. */
 	mark_page_accessed(s, file);
@@ -775,13 +750,13 @@ static void test_lru_primitives(void **state)
 	assert_int_equal(pg->lru[LRU_INACTIVE_FILE].nr, 0);
 	assert_int_equal(pg->lru[LRU_ACTIVE_FILE].nr, 1);
 	assert_int_equal(s->mem.events[PGACTIVATE], 1);
-	assert_check(s);
+	fx_check(s);
 
 	assert_int_equal(isolate_lru_page(s, anon), 0);
 	assert_int_equal(isolate_lru_page(s, anon), -EBUSY);
 	assert_int_equal(pg->stat[NR_ISOLATED], 1);
 	assert_int_equal(pg->lru[LRU_INACTIVE_ANON].nr, 0);
-	assert_check(s);
+	fx_check(s);
 	putback_lru_page(s, anon);
 	assert_int_equal(pg->stat[NR_ISOLATED], 0);
 	assert_int_equal(pg->lru[LRU_INACTIVE_ANON].nr, 1);
@@ -800,8 +775,8 @@ static void test_lru_primitives(void **state)
 	assert_int_equal(pg->lru[LRU_ACTIVE_FILE].nr, 0);
 	__free_pages(s, anon, 0);
 	__free_pages(s, file, 0);
-	assert_check(s);
-	destroy(s, t);
+	fx_check(s);
+	fx_destroy(s, t);
 	(void)state;
 }
 
@@ -860,8 +835,8 @@ static void test_zone_of_pfn(void **state)
 
 		assert_true(p >= z->start_pfn && p < z->start_pfn + z->present_pages);
 	}
-	assert_check(s);
-	destroy(s, t);
+	fx_check(s);
+	fx_destroy(s, t);
 	(void)state;
 }
 
@@ -933,12 +908,12 @@ static void run_fallback_sequence(struct sim *s)
 	for (pfn_t p = 513; p < 1024; p++)
 		assert_int_equal(movable_on(s, 0), p);
 	assert_int_equal(normal(s, 0)->nr_free, 511);
-	assert_check(s);
+	fx_check(s);
 	assert_int_equal(movable_on(s, 0), 1);
 	assert_int_equal(s->mem.extfrag_events, 3);
 	assert_int_equal(get_pageblock_migratetype(&s->mem, 0), MIGRATE_MOVABLE);
 	assert_int_equal(normal(s, 0)->nr_free, 510);
-	assert_check(s);
+	fx_check(s);
 }
 
 static void test_migratetype_fallback_boosts(void **state)
@@ -967,7 +942,7 @@ static void test_migratetype_fallback_boosts(void **state)
 		/* __setup_per_zone_wmarks() clears the boost */
 		setup_per_zone_wmarks(s);
 		assert_int_equal(z->watermark_boost, 0);
-		destroy(s, t);
+		fx_destroy(s, t);
 	}
 }
 
@@ -983,7 +958,7 @@ static void test_migratetype_fallback_factor0(void **state)
 	pfn_t p = movable_on(s, 0);
 
 	assert_int_equal(pfn_to_nid(&s->mem, p), 0);
-	destroy(s, t);
+	fx_destroy(s, t);
 }
 
 /*
@@ -1031,8 +1006,8 @@ static void test_migratetype_no_claim(void **state)
 		for (int o = 0; o <= MAX_ORDER; o++)
 			on_movable += z->free_area[o][MIGRATE_MOVABLE].nr << o;
 		assert_int_equal(on_movable, v == 0 ? 15 : 0);
-		assert_check(s);
-		destroy(s, t);
+		fx_check(s);
+		fx_destroy(s, t);
 	}
 }
 
@@ -1089,7 +1064,7 @@ static void test_pcp_6_1(void **state)
 	__free_pages(s, p, 0);
 	assert_int_equal(pcp->count, 7);
 	assert_int_equal(z->nr_free, 32768 - 7);
-	assert_check(s);
+	fx_check(s);
 	for (int i = 0; i < 400; i++)
 		pages[i] = movable_on(s, 0);
 	assert_int_equal(pcp->count, 6);
@@ -1099,8 +1074,8 @@ static void test_pcp_6_1(void **state)
 	assert_int_equal(pcp->count, 301);
 	assert_int_equal(z->nr_free, 32467);
 	assert_int_equal(z->pcp_pages, 301);
-	assert_check(s);
-	destroy(s, t);
+	fx_check(s);
+	fx_destroy(s, t);
 }
 
 /*
@@ -1131,8 +1106,8 @@ static void test_pcp_6_12(void **state)
 	assert_int_equal(pcp->count, 223);
 	assert_int_equal(pcp->high, 761);
 	assert_int_equal(z->nr_free, 32327);
-	assert_check(s);
-	destroy(s, t);
+	fx_check(s);
+	fx_destroy(s, t);
 }
 
 /*

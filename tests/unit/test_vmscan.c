@@ -33,6 +33,8 @@
 struct vt {
 	struct topology *topo;
 	struct sim *s;
+	struct task *t;	    /* vt_make_file(): pid 1 on cpu 0 */
+	struct file_obj *f; /* vt_make_file(): the file "f" */
 };
 
 /* Builds the machine above with extra "name=value" tunables (NULL-ended). */
@@ -41,7 +43,7 @@ static struct vt vt_make(int nodes, const char *const *kv)
 	uint64_t mem[4] = {64 << 20, 64 << 20, 64 << 20, 64 << 20};
 	struct tunables tun;
 	struct nerr err;
-	struct vt v;
+	struct vt v = {0};
 
 	v.topo = fixture_topo(nodes, mem, NULL, NULL, 1);
 	tunables_init(&tun);
@@ -49,9 +51,7 @@ static struct vt vt_make(int nodes, const char *const *kv)
 	for (; kv && *kv; kv++)
 		if (tunable_set_kv(&tun, *kv, &err))
 			fail_msg("%s", err.msg);
-	v.s = sim_create(v.topo, &tun, &err);
-	if (!v.s)
-		fail_msg("sim_create: %s", err.msg);
+	v.s = fx_sim_create(v.topo, &tun);
 	const struct zone *z = &v.s->mem.nodes[0].zones[ZONE_NORMAL];
 
 	/* the hand arithmetic above rests on these (two nodes) */
@@ -61,6 +61,18 @@ static struct vt vt_make(int nodes, const char *const *kv)
 	assert_int_equal(z->wmark[WMARK_MIN], WMARK_MIN_PAGES);
 	assert_int_equal(z->wmark[WMARK_LOW], WMARK_LOW_PAGES);
 	assert_int_equal(z->wmark[WMARK_HIGH], WMARK_HIGH_PAGES);
+	return v;
+}
+
+/* The two-node machine with pid 1 on cpu 0 and a file "f" of size bytes,
+ * where most reclaim tests start. */
+static struct vt vt_make_file(const char *const *kv, uint64_t size)
+{
+	struct vt v = vt_make(2, kv);
+
+	v.t = fx_task(v.s, 1, 0, 0);
+	v.f = vfs_create(v.s, "f", size, -1);
+	assert_non_null(v.f);
 	return v;
 }
 
@@ -124,13 +136,11 @@ static void set_tun(struct vt *v, const char *kv)
  * second moves an inactive page to the active list and clears it. */
 static void test_mark_accessed_promotes_on_second_access(void **state)
 {
-	struct vt v = vt_make(2, NULL);
-	struct task *t = fx_task(v.s, 1, 0, 0);
-	struct file_obj *f = vfs_create(v.s, "f", 1 << 20, -1);
+	struct vt v = vt_make_file(NULL, 1 << 20);
 
 	(void)state;
-	read_pages(&v, t, f, 0, 1);
-	pfn_t pfn = page_cache_lookup(f, 0);
+	read_pages(&v, v.t, v.f, 0, 1);
+	pfn_t pfn = page_cache_lookup(v.f, 0);
 	uint32_t *fl = &v.s->mem.f.flags[pfn];
 
 	assert_int_equal(node(&v, 0)->lru[LRU_INACTIVE_FILE].nr, 1);
@@ -166,15 +176,13 @@ static void test_mark_accessed_promotes_on_second_access(void **state)
 static struct vt scan_count_machine(const char *swap)
 {
 	const char *kv[] = {swap, NULL};
-	struct vt v = vt_make(2, kv);
-	struct task *t = fx_task(v.s, 1, 0, 0);
-	struct file_obj *f = vfs_create(v.s, "f", 64 << 20, -1);
+	struct vt v = vt_make_file(kv, 64 << 20);
 
-	fx_touch(v.s, t, 1ULL << 30, 1600);
-	read_pages(&v, t, f, 0, 480);
+	fx_touch(v.s, v.t, 1ULL << 30, 1600);
+	read_pages(&v, v.t, v.f, 0, 480);
 	for (uint64_t i = 0; i < 320; i++) {
-		mark_page_accessed(v.s, page_cache_lookup(f, i));
-		mark_page_accessed(v.s, page_cache_lookup(f, i));
+		mark_page_accessed(v.s, page_cache_lookup(v.f, i));
+		mark_page_accessed(v.s, page_cache_lookup(v.f, i));
 	}
 	assert_int_equal(node(&v, 0)->lru[LRU_INACTIVE_ANON].nr, 1600);
 	assert_int_equal(node(&v, 0)->lru[LRU_INACTIVE_FILE].nr, 160);
@@ -320,22 +328,20 @@ static void test_node_reclaim_remote_or_atomic_noscan(void **state)
 static void test_node_reclaim_mode1_tail_first(void **state)
 {
 	const char *kv[] = {"vm.zone_reclaim_mode=1", NULL};
-	struct vt v = vt_make(2, kv);
-	struct task *t = fx_task(v.s, 1, 0, 0);
-	struct file_obj *f = vfs_create(v.s, "f", 8 << 20, -1);
+	struct vt v = vt_make_file(kv, 8 << 20);
 	struct alloc_req r = user_req(0);
 
 	(void)state;
-	read_pages(&v, t, f, 0, 512);
+	read_pages(&v, v.t, v.f, 0, 512);
 	assert_int_equal(node_reclaim(v.s, 0, &r), NODE_RECLAIM_SUCCESS);
 	assert_int_equal(ev(&v, PGSCAN_DIRECT), 32);
 	assert_int_equal(ev(&v, PGSTEAL_DIRECT), 32);
 	assert_int_equal(ev(&v, ZONE_RECLAIM_SUCCESS), 1);
 	assert_int_equal(ev(&v, PGSCAN_KSWAPD), 0);
-	assert_false(cached(f, 0));
-	assert_false(cached(f, 31));
-	assert_true(cached(f, 32));
-	assert_true(cached(f, 511));
+	assert_false(cached(v.f, 0));
+	assert_false(cached(v.f, 31));
+	assert_true(cached(v.f, 32));
+	assert_true(cached(v.f, 511));
 	assert_int_equal(r.stall_ns, 32 * 50);
 	vt_free(&v);
 }
@@ -359,16 +365,14 @@ static void test_node_reclaim_mode1_tail_first(void **state)
 static void test_shrink_active_list_deactivates_tail(void **state)
 {
 	const char *kv[] = {"vm.zone_reclaim_mode=1", "sim.zone_reclaim_interval_model=1", NULL};
-	struct vt v = vt_make(2, kv);
-	struct task *t = fx_task(v.s, 1, 0, 0);
-	struct file_obj *f = vfs_create(v.s, "f", 1 << 20, -1);
+	struct vt v = vt_make_file(kv, 1 << 20);
 	struct alloc_req r = user_req(0);
 
 	(void)state;
-	read_pages(&v, t, f, 0, 64);
+	read_pages(&v, v.t, v.f, 0, 64);
 	for (uint64_t i = 0; i < 64; i++) {
-		mark_page_accessed(v.s, page_cache_lookup(f, i));
-		mark_page_accessed(v.s, page_cache_lookup(f, i));
+		mark_page_accessed(v.s, page_cache_lookup(v.f, i));
+		mark_page_accessed(v.s, page_cache_lookup(v.f, i));
 	}
 	assert_int_equal(node(&v, 0)->lru[LRU_ACTIVE_FILE].nr, 64);
 	assert_int_equal(node_reclaim(v.s, 0, &r), NODE_RECLAIM_SUCCESS);
@@ -376,9 +380,9 @@ static void test_shrink_active_list_deactivates_tail(void **state)
 	assert_int_equal(ev(&v, PGREFILL), 24);
 	assert_int_equal(ev(&v, PGSCAN_DIRECT), 2);
 	assert_int_equal(ev(&v, PGSTEAL_DIRECT), 2);
-	assert_false(cached(f, 0));
-	assert_false(cached(f, 1));
-	assert_true(cached(f, 2));
+	assert_false(cached(v.f, 0));
+	assert_false(cached(v.f, 1));
+	assert_true(cached(v.f, 2));
 	assert_int_equal(node(&v, 0)->lru[LRU_ACTIVE_FILE].nr, 40);
 	assert_int_equal(node(&v, 0)->lru[LRU_INACTIVE_FILE].nr, 22);
 	vt_free(&v);
@@ -401,15 +405,13 @@ static void test_shrink_active_list_deactivates_tail(void **state)
 static void test_node_reclaim_write_bit(void **state)
 {
 	const char *kv[] = {"vm.zone_reclaim_mode=1", NULL};
-	struct vt v = vt_make(2, kv);
-	struct task *t = fx_task(v.s, 1, 0, 0);
-	struct file_obj *f = vfs_create(v.s, "f", 8 << 20, -1);
+	struct vt v = vt_make_file(kv, 8 << 20);
 	struct alloc_req r = user_req(0);
 	uint64_t cost = 0, bg, thresh;
 
 	(void)state;
-	v.s->current = t;
-	assert_int_equal(vfs_write(v.s, t, f, 0, 512 * 4096, &cost), 512 * 4096);
+	v.s->current = v.t;
+	assert_int_equal(vfs_write(v.s, v.t, v.f, 0, 512 * 4096, &cost), 512 * 4096);
 	assert_int_equal(node(&v, 0)->stat[NR_FILE_DIRTY], 512);
 	global_dirty_limits(v.s, &bg, &thresh);
 	assert_true(bg > 512);
@@ -421,8 +423,8 @@ static void test_node_reclaim_write_bit(void **state)
 	assert_int_equal(ev(&v, PGACTIVATE), 32);
 	assert_int_equal(node(&v, 0)->stat[NR_FILE_DIRTY], 0);
 	assert_int_equal(ev(&v, PGPGOUT), 2048);
-	assert_true(cached(f, 0) && cached(f, 31) && cached(f, 64));
-	assert_false(cached(f, 32) || cached(f, 63));
+	assert_true(cached(v.f, 0) && cached(v.f, 31) && cached(v.f, 64));
+	assert_false(cached(v.f, 32) || cached(v.f, 63));
 	v.s->current = NULL;
 	vt_free(&v);
 }
@@ -435,20 +437,18 @@ static void test_node_reclaim_write_bit(void **state)
 static void test_node_reclaim_write_bit_2_6_16(void **state)
 {
 	const char *kv[] = {"vm.zone_reclaim_mode=3", "sim.zone_reclaim_interval_model=1", NULL};
-	struct vt v = vt_make(2, kv);
-	struct task *t = fx_task(v.s, 1, 0, 0);
-	struct file_obj *f = vfs_create(v.s, "f", 8 << 20, -1);
+	struct vt v = vt_make_file(kv, 8 << 20);
 	struct alloc_req r = user_req(0);
 	uint64_t cost = 0;
 
 	(void)state;
-	v.s->current = t;
-	assert_int_equal(vfs_write(v.s, t, f, 0, 512 * 4096, &cost), 512 * 4096);
+	v.s->current = v.t;
+	assert_int_equal(vfs_write(v.s, v.t, v.f, 0, 512 * 4096, &cost), 512 * 4096);
 	assert_int_equal(node_reclaim(v.s, 0, &r), NODE_RECLAIM_SUCCESS);
 	assert_int_equal(ev(&v, PGSTEAL_DIRECT), 32);
 	assert_int_equal(node(&v, 0)->stat[NR_FILE_DIRTY], 480);
-	assert_false(cached(f, 0));
-	assert_true(cached(f, 32));
+	assert_false(cached(v.f, 0));
+	assert_true(cached(v.f, 32));
 	v.s->current = NULL;
 	vt_free(&v);
 }
@@ -479,13 +479,11 @@ static void map_file(struct vt *v, struct task *t, struct file_obj *f, uint64_t 
 static void test_node_reclaim_unmap_bit(void **state)
 {
 	const char *kv[] = {"vm.zone_reclaim_mode=1", NULL};
-	struct vt v = vt_make(2, kv);
-	struct task *t = fx_task(v.s, 1, 0, 0);
-	struct file_obj *f = vfs_create(v.s, "f", 8 << 20, -1);
+	struct vt v = vt_make_file(kv, 8 << 20);
 	struct alloc_req r = user_req(0);
 
 	(void)state;
-	map_file(&v, t, f, 1ULL << 30, 512);
+	map_file(&v, v.t, v.f, 1ULL << 30, 512);
 	assert_int_equal(node(&v, 0)->stat[NR_FILE_MAPPED], 512);
 	assert_int_equal(node_reclaim(v.s, 0, &r), NODE_RECLAIM_FULL);
 	set_tun(&v, "vm.zone_reclaim_mode=5");
@@ -493,9 +491,9 @@ static void test_node_reclaim_unmap_bit(void **state)
 	assert_int_equal(ev(&v, PGSCAN_DIRECT), 544);
 	assert_int_equal(ev(&v, PGSTEAL_DIRECT), 32);
 	assert_int_equal(node(&v, 0)->stat[NR_FILE_MAPPED], 480);
-	assert_int_equal(t->mm->rss, 480);
-	assert_false(cached(f, 0));
-	assert_true(cached(f, 480));
+	assert_int_equal(v.t->mm->rss, 480);
+	assert_false(cached(v.f, 0));
+	assert_true(cached(v.f, 480));
 	vt_free(&v);
 }
 
