@@ -37,7 +37,7 @@ struct memory_tiers;  /* mm/memory-tiers.h: tiers and demotion targets (read-onl
 struct explain;	      /* report/explain.h */
 
 /* Random streams, one per purpose (docs/architecture.md). */
-enum rng_stream { RNG_ACCESS, RNG_SCHED, RNG_RECLAIM, RNG_MISC, NR_RNG_STREAMS };
+enum rng_stream { RNG_ACCESS, RNG_SCHED, RNG_RECLAIM, RNG_MISC, RNG_KSWAPD, NR_RNG_STREAMS };
 
 /* Memory accesses counted local or remote (docs/report.md "accesses"). */
 struct access_stats {

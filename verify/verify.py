@@ -3,7 +3,7 @@
 Linux kernel booted under QEMU on a machine shaped like the topology, and
 prints what each did side by side.
 
-usage: verify.py NUMASIM TOPOLOGY.json KERNEL FORMAT TRACE...
+usage: verify.py NUMASIM TOPOLOGY.json KERNEL FORMAT [--set sim.NAME=V]... TRACE...
 
 Exit status: 0 every comparison agrees (or differs as the trace says it
 will, with the cause), 1 a comparison differs, 2 bad input or no kernel or
@@ -203,10 +203,10 @@ SIM_SETTINGS = {"6.1": ["sim.kernel_version=6.1", "mm.lru_gen.enabled=0"],
                 "6.12": ["sim.kernel_version=6.12", "mm.lru_gen.enabled=1"]}
 
 
-def sim_side(numasim, topo, trace, work, version):
+def sim_side(numasim, topo, trace, work, version, extra=()):
     out = os.path.join(work, os.path.basename(trace) + ".json")
     sets = []
-    for kv in SIM_SETTINGS.get(version, []) + ["mm.transparent_hugepage.enabled=never"]:
+    for kv in SIM_SETTINGS.get(version, []) + ["mm.transparent_hugepage.enabled=never"] + list(extra):
         sets += ["--set", kv]
     t0 = time.monotonic()
     p = sh([numasim, "run", "-t", topo, "-w", trace, "--format", "json", "-o", out,
@@ -409,6 +409,10 @@ def main(argv):
         return 2
     numasim, topo_path, version, fmt = argv[1:5]
     traces = argv[5:]
+    extra = []     # --set sim.NAME=V: numasim's side only (docs/verify.md)
+    while len(traces) >= 2 and traces[0] == "--set":
+        extra.append(traces[1])
+        traces = traces[2:]
     try:
         try:
             topo = json.load(open(topo_path))
@@ -425,7 +429,7 @@ def main(argv):
         annots = {t: annotations(t) for t in traces}
         work = tempfile.mkdtemp(prefix="numasim-verify-")
         try:
-            sims = [sim_side(numasim, topo_path, t, work, version) for t in traces]
+            sims = [sim_side(numasim, topo_path, t, work, version, extra) for t in traces]
             per, rcs, facts = boot_traces(topo, version, work, traces, nnodes)
         finally:
             if not os.environ.get("NUMASIM_VERIFY_KEEP"):

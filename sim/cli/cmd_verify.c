@@ -1,6 +1,6 @@
 /*
  * cmd_verify.c - `numasim verify -t TOPO -w TRACE [-w TRACE]... [--kernel 6.1|6.12]
- * [--format text|json]` (docs/verify.md): runs the traces on numasim and on a
+ * [--format text|json] [--set sim.NAME=V]...` (docs/verify.md): runs the traces on numasim and on a
  * real Linux kernel booted under QEMU on a machine shaped like TOPO (one boot
  * for all of them), and prints both side by side.
  *
@@ -24,12 +24,16 @@
 #include "trace/trace.h"
 
 #define VERIFY_MAX_TRACES 256
+#define VERIFY_MAX_SETS 32
 
 static const char verify_usage[] =
 	"usage: numasim verify -t TOPO -w TRACE [-w TRACE]... [--kernel 6.1|6.12] [--format "
 	"text|json]\n"
+	"                      [--set sim.NAME=VALUE]...\n"
 	"  boots Debian's Linux KERNEL (default 6.1) under QEMU on a machine shaped like TOPO,\n"
 	"  runs every TRACE there and on numasim in one boot, and prints both side by side.\n"
+	"  --set gives numasim's side a sim.* tunable that describes the guest (its costs,\n"
+	"  sim.boot_memmap); the kernel's own settings come from the traces' sysctl records.\n"
 	"Exit status: 0 all agree, 1 a difference, 2 bad input or no kernel/QEMU. See "
 	"docs/verify.md.\n";
 
@@ -37,6 +41,8 @@ struct verify_args {
 	const char *topo, *kernel, *format;
 	const char *traces[VERIFY_MAX_TRACES];
 	int nr_traces;
+	const char *sets[VERIFY_MAX_SETS];
+	int nr_sets;
 };
 
 /* The value of option A at argv[*i]: "--opt V", "--opt=V" or "-tV". */
@@ -74,6 +80,17 @@ static int verify_parse(int argc, char **argv, struct verify_args *va)
 			va->kernel = v;
 		} else if ((v = opt_value(argc, argv, &i, "--format", NULL))) {
 			va->format = v;
+		} else if ((v = opt_value(argc, argv, &i, "--set", NULL))) {
+			/* only numasim's own tunables: a kernel setting set on one
+			 * side only would make the comparison meaningless */
+			if (*v && (strncmp(v, "sim.", 4) || !strchr(v, '=')))
+				return cli_usage("verify: --set takes sim.NAME=VALUE (a kernel "
+						 "setting belongs in the trace as a sysctl "
+						 "record), not '%s'",
+						 v);
+			if (va->nr_sets == VERIFY_MAX_SETS)
+				return cli_usage("verify: at most %d --set", VERIFY_MAX_SETS);
+			va->sets[va->nr_sets++] = v;
 		} else {
 			return cli_usage("verify: unexpected argument '%s'", argv[i]);
 		}
@@ -135,7 +152,7 @@ int cmd_verify(int argc, char **argv)
 {
 	struct verify_args va = {.kernel = "6.1", .format = "text"};
 	char topo[PATH_MAX], script[PATH_MAX], self[PATH_MAX];
-	char *args[VERIFY_MAX_TRACES + 8] = {0};
+	char *args[VERIFY_MAX_TRACES + 2 * VERIFY_MAX_SETS + 8] = {0};
 	struct topology *t = NULL;
 	struct nerr e;
 	int rc, n = 0;
@@ -164,13 +181,19 @@ int cmd_verify(int argc, char **argv)
 	args[n++] = topo;
 	args[n++] = (char *)va.kernel;
 	args[n++] = (char *)va.format;
+	for (int i = 0; i < va.nr_sets; i++) {
+		args[n++] = "--set";
+		args[n++] = (char *)va.sets[i];
+	}
+	int first_trace = n;
+
 	rc = EXIT_OK;
 	for (int i = 0; i < va.nr_traces && rc == EXIT_OK; i++)
 		if (!(args[n++] = verify_trace_path(va.traces[i], &e)))
 			rc = cli_fail(&e);
 	if (rc == EXIT_OK)
 		rc = verify_exec(args);
-	for (int i = 6; i < n; i++)
+	for (int i = first_trace; i < n; i++)
 		free(args[i]);
 	return rc;
 }

@@ -120,7 +120,8 @@ static const struct help_cmd help_cmds[] = {
 	  {"--files DIR", "write the problem as DIR/quiz.json and DIR/quiz.trace (its expect lines "
 			  "are the answers), to run it yourself with numasim run --check"}}},
 	{"verify",
-	 {"verify -t TOPO -w TRACE [-w TRACE]... [--kernel 6.1|6.12] [--format text|json]"},
+	 {"verify -t TOPO -w TRACE [-w TRACE]... [--kernel 6.1|6.12] [--format text|json] [--set "
+	  "sim.NAME=V]..."},
 	 "Boots Debian's Linux kernel (default 6.1) under QEMU on a machine shaped like TOPO (its "
 	 "nodes, CPUs, memory and SLIT), runs every TRACE there and on numasim in one boot, and "
 	 "prints both side by side with each comparison's tolerance. Exit 0 when all agree, 1 on "
@@ -128,7 +129,10 @@ static const struct help_cmd help_cmds[] = {
 	 {{"-t, --topology TOPO", "the machine"},
 	  {"-w, --workload TRACE", "a trace, repeatable: all run in one boot"},
 	  {"--kernel 6.1|6.12", "which Debian kernel (default 6.1)"},
-	  {"--format text|json", "the side-by-side table's form (default text)"}}},
+	  {"--format text|json", "the side-by-side table's form (default text)"},
+	  {"--set sim.NAME=V",
+	   "numasim's side also runs with this sim.* tunable (the guest's costs, "
+	   "sim.boot_memmap), repeatable"}}},
 	{"record",
 	 {"record [-o FILE] [--accesses INTERVAL] [--expect-rc] -- PROG [ARGS...]"},
 	 "Runs PROG under ptrace, samples its page faults with perf_event_open and writes a v1 "

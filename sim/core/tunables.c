@@ -193,6 +193,12 @@ const struct tunable_def tunable_defs[NR_TUNABLES] = {
 			 "batch and high as sim.kernel_version's kernel sets them (6.7 on: "
 			 "auto-tuned high); "
 			 "pages on them are not free (docs/model.md §1); 0: none"},
+	[TUN_SIM_COST_KSWAPD_WAKEUP_NS] =
+		{"sim.cost.kswapd_wakeup_ns", 0, 0, 1000000000, false,
+		 "mean time from wakeup_kswapd() until kswapd runs (the scheduler's wakeup "
+		 "latency), drawn "
+		 "exponentially from the seeded stream each wakeup; 0: kswapd runs at once "
+		 "(docs/model.md §6)"},
 };
 
 /* /sys/kernel/mm/mempolicy/weighted_interleave/node<N>, one per node. */

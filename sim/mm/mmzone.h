@@ -215,10 +215,12 @@ struct pglist_data {
 	 * (numa_promotion_rate_limit(), numa_promotion_adjust_threshold()) */
 	uint64_t nbp_rl_start_ms, nbp_rl_nr_cand;
 	uint64_t nbp_th_start_ms, nbp_th_nr_cand;
-	uint64_t nbp_threshold_ms; /* 0: the default hot threshold */
-	uint64_t kswapd_next_ns;   /* when its next balance_pgdat() batch runs */
-	uint32_t kswapd_seq;	   /* which queued batch event is the live one */
-	bool kswapd_fresh;	   /* woken, first batch not yet run */
+	uint64_t nbp_threshold_ms;  /* 0: the default hot threshold */
+	uint64_t kswapd_next_ns;    /* when its next balance_pgdat() batch runs */
+	uint32_t kswapd_seq;	    /* which queued batch event is the live one */
+	bool kswapd_fresh;	    /* woken, first batch not yet run */
+	uint64_t kswapd_wake_delay; /* scheduler latency drawn at this wakeup */
+	uint64_t kswapd_nap_end;    /* end of the HZ/10 nap after it last slept */
 	/* balance_pgdat()'s boost accounting: the zones' watermark_boost
 	 * when the run began (zone_boosts[]), what is left to reclaim for
 	 * them (nr_boost_reclaim; 0 = ordinary reclaim) */
@@ -250,6 +252,8 @@ enum vm_event_item {
 	OOM_KILL,
 	ALLOCSTALL,
 	KSWAPD_WAKE,
+	PAGEOUTRUN,
+	KSWAPD_LOW_WMARK_HIT_QUICKLY,
 	PGPGIN,
 	PGPGOUT,
 	NUMA_PTE_UPDATES,
@@ -298,6 +302,7 @@ struct mem {
 	int nr_nodes;
 	struct pglist_data *nodes; /* indexed by node id */
 	uint64_t events[NR_VM_EVENT_ITEMS];
+	uint64_t kswapd_caller_ns; /* the caller's clock at the last kswapd_catch_up() */
 	uint64_t totalram_pages;
 	/* get_pageblock_migratetype(): one enum migratetype per pageblock
 	 * (pfn >> PAGEBLOCK_ORDER), as the kernel's pageblock_flags bitmap */

@@ -28,6 +28,7 @@
 #include "mm/vmscan.h"
 
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 
 #include "mm/filemap.h"
@@ -923,8 +924,13 @@ static bool pgdat_balanced(const struct sim *s, const struct pglist_data *pg, un
 
 static void kswapd_event(void *ctx, uint64_t arg);
 
-static void kswapd_sleep(struct pglist_data *pg)
+/* kswapd_try_to_sleep(): a node balanced (or hopeless) after a run sends
+ * kswapd to sleep, first for HZ/10 (schedule_timeout()): a wakeup within
+ * it counts KSWAPD_LOW_WMARK_HIT_QUICKLY. */
+#define KSWAPD_NAP_NS 100000000ull
+static void kswapd_sleep(struct pglist_data *pg, uint64_t now)
 {
+	pg->kswapd_nap_end = now + KSWAPD_NAP_NS;
 	pg->kswapd_awake = false;
 	pg->kswapd_order = 0;
 	pg->kswapd_highest_zoneidx = 0;
@@ -979,19 +985,20 @@ static bool pgdat_watermark_boosted(const struct pglist_data *pg, int highest_zo
  * kswapd() calls balance_pgdat() again from DEF_PRIORITY. Returns true to
  * run again.
  */
-static bool kswapd_rerun(const struct sim *s, struct pglist_data *pg)
+static bool kswapd_rerun(struct sim *s, struct pglist_data *pg, uint64_t now)
 {
 	if (!pg->kswapd_reclaimed)
 		pg->kswapd_failures++;
 	balance_pgdat_end(pg);
 	if (pg->kswapd_failures >= MAX_RECLAIM_RETRIES ||
 	    pgdat_balanced(s, pg, pg->kswapd_order, pg->kswapd_highest_zoneidx)) {
-		kswapd_sleep(pg);
+		kswapd_sleep(pg, now);
 		return false;
 	}
 	pg->kswapd_priority = DEF_PRIORITY;
 	pg->kswapd_reclaimed = 0;
 	balance_pgdat_start(pg);
+	s->mem.events[PAGEOUTRUN]++;
 	return true;
 }
 
@@ -1029,7 +1036,7 @@ static bool kswapd_batch(struct sim *s, int nid, uint64_t now)
 			    "its high "
 			    "watermark (kswapd_try_to_sleep())\n",
 			    (double)sim_now(s) / 1e6, (int)nid, (int)nid);
-		kswapd_sleep(pg);
+		kswapd_sleep(pg, now);
 		return false;
 	}
 	bool boost = pg->kswapd_boost_reclaim > 0;
@@ -1056,7 +1063,7 @@ static bool kswapd_batch(struct sim *s, int nid, uint64_t now)
 						    ? sc.nr_reclaimed
 						    : pg->kswapd_boost_reclaim;
 		/* a boosted pass that reclaimed nothing ends the run */
-		if (!sc.nr_reclaimed && !kswapd_rerun(s, pg)) {
+		if (!sc.nr_reclaimed && !kswapd_rerun(s, pg, now)) {
 			sim_explain(s,
 				    "  t=%.6f ms: kswapd%d sleeps: boosted reclaim found nothing "
 				    "more to "
@@ -1068,7 +1075,7 @@ static bool kswapd_batch(struct sim *s, int nid, uint64_t now)
 	if (!(boost && !sc.nr_reclaimed) &&
 	    ((may_raise && sc.nr_scanned < sc.nr_to_reclaim) || !sc.nr_reclaimed))
 		pg->kswapd_priority--;
-	if (pg->kswapd_priority < 1 && !kswapd_rerun(s, pg)) {
+	if (pg->kswapd_priority < 1 && !kswapd_rerun(s, pg, now)) {
 		sim_explain(
 			s,
 			"  t=%.6f ms: kswapd%d sleeps after %u failed run%s: nothing left it can "
@@ -1109,14 +1116,20 @@ static void kswapd_event(void *ctx, uint64_t arg)
 
 void kswapd_catch_up(struct sim *s, uint64_t until)
 {
+	s->mem.kswapd_caller_ns = until;
 	for (int nid = 0; nid < s->mem.nr_nodes; nid++) {
 		struct pglist_data *pg = &s->mem.nodes[nid];
 		bool ran = false;
 
 		if (!pg->kswapd_awake)
 			continue;
-		if (pg->kswapd_fresh && pg->kswapd_next_ns < until)
-			pg->kswapd_next_ns = until; /* woken by the allocation just made */
+		if (pg->kswapd_fresh) {
+			/* woken by the allocation just made: it runs once the
+			 * scheduler gets to it */
+			if (pg->kswapd_next_ns < until + pg->kswapd_wake_delay)
+				pg->kswapd_next_ns = until + pg->kswapd_wake_delay;
+			pg->kswapd_fresh = false;
+		}
 		while (pg->kswapd_awake && pg->kswapd_next_ns <= until) {
 			ran = true;
 			if (!kswapd_batch(s, nid, pg->kswapd_next_ns))
@@ -1125,6 +1138,21 @@ void kswapd_catch_up(struct sim *s, uint64_t until)
 		if (ran && pg->kswapd_awake)
 			kswapd_queue(s, nid);
 	}
+}
+
+/* The scheduler's latency from waking kswapd to running it: exponential
+ * with mean sim.cost.kswapd_wakeup_ns, from kswapd's own random stream
+ * (no draw, and no latency, at 0). */
+static uint64_t kswapd_wakeup_delay(struct sim *s)
+{
+	int64_t mean = tun(&s->tun, TUN_SIM_COST_KSWAPD_WAKEUP_NS);
+
+	if (mean <= 0)
+		return 0;
+	/* u in (0, 1]: 53 random bits */
+	double u = (double)((rng_next(&s->rng[RNG_KSWAPD]) >> 11) + 1) / 9007199254740992.0;
+
+	return (uint64_t)(-log(u) * (double)mean);
 }
 
 /* Models wakeup_kswapd(): records the request on the node and wakes its
@@ -1146,13 +1174,22 @@ void wakeup_kswapd(struct sim *s, int nid, gfp_t gfp, unsigned order, int highes
 	    (pgdat_balanced(s, pg, order, highest_zoneidx) &&
 	     !pgdat_watermark_boosted(pg, highest_zoneidx)))
 		return;
+	/* the waker's clock: inside a long read or write, the last
+	 * kswapd_catch_up()'s (another task's later call can leave it ahead,
+	 * which only moves the nap's count) */
+	uint64_t now = sim_now(s) > s->mem.kswapd_caller_ns ? sim_now(s) : s->mem.kswapd_caller_ns;
+
+	if (now < pg->kswapd_nap_end)
+		s->mem.events[KSWAPD_LOW_WMARK_HIT_QUICKLY]++;
 	pg->kswapd_awake = true;
 	pg->kswapd_fresh = true;
 	pg->kswapd_priority = DEF_PRIORITY;
 	pg->kswapd_reclaimed = 0;
 	balance_pgdat_start(pg);
-	pg->kswapd_next_ns = sim_now(s);
+	pg->kswapd_wake_delay = kswapd_wakeup_delay(s);
+	pg->kswapd_next_ns = sim_now(s) + pg->kswapd_wake_delay;
 	s->mem.events[KSWAPD_WAKE]++;
+	s->mem.events[PAGEOUTRUN]++;
 	sim_explain(s,
 		    "    wake kswapd%d: a zone of node %d is below its low watermark; kswapd "
 		    "reclaims in the "

@@ -711,6 +711,55 @@ static void test_kswapd_catch_up(void **state)
 }
 
 /*
+ * sim.cost.kswapd_wakeup_ns (the scheduler's wakeup latency, mean 1 ms
+ * here): kswapd woken by the allocation just made runs its first batch
+ * only after the delay drawn at the wakeup, none before it. Draining
+ * the engine balances the node (one balance_pgdat() run: pageoutrun 1)
+ * and kswapd sleeps; reading on at once wakes it again within the HZ/10
+ * nap of kswapd_try_to_sleep(): kswapd_low_wmark_hit_quickly 1,
+ * pageoutrun 2. The same seed draws the same delay.
+ */
+static void test_kswapd_wakeup_latency(void **state)
+{
+	const char *kv[] = {"sim.cost.kswapd_wakeup_ns=1000000", NULL};
+	uint64_t delay[2];
+
+	(void)state;
+	for (int run = 0; run < 2; run++) {
+		struct vt v = vt_make(1, kv);
+		const struct zone *z = read_until_kswapd_wakes(&v);
+		uint64_t now = sim_now(v.s);
+
+		delay[run] = node(&v, 0)->kswapd_wake_delay;
+		assert_true(delay[run] > 0);
+		kswapd_catch_up(v.s, now);
+		assert_int_equal(ev(&v, PGSCAN_KSWAPD), 0);
+		kswapd_catch_up(v.s, now + delay[run] - 1);
+		assert_int_equal(ev(&v, PGSCAN_KSWAPD), 0);
+		kswapd_catch_up(v.s, now + delay[run]);
+		assert_true(ev(&v, PGSCAN_KSWAPD) > 0);
+		fx_drain(v.s);
+		assert_false(node(&v, 0)->kswapd_awake);
+		assert_true(z->nr_free > z->wmark[WMARK_HIGH]);
+		assert_int_equal(ev(&v, PAGEOUTRUN), 1);
+		assert_int_equal(ev(&v, KSWAPD_LOW_WMARK_HIT_QUICKLY), 0);
+		struct task *t = task_find(v.s, 1);
+		struct file_obj *g = vfs_create(v.s, "g", 128 << 20, -1);
+
+		for (uint64_t i = 0; ev(&v, KSWAPD_WAKE) < 2; i++) {
+			uint64_t cost = 0;
+
+			assert_int_not_equal(filemap_get_page(v.s, t, g, i, NULL, &cost), NOPFN);
+			assert_true(i < NODE_PAGES);
+		}
+		assert_int_equal(ev(&v, KSWAPD_LOW_WMARK_HIT_QUICKLY), 1);
+		assert_int_equal(ev(&v, PAGEOUTRUN), 2);
+		vt_free(&v);
+	}
+	assert_int_equal(delay[0], delay[1]);
+}
+
+/*
  * A node of anonymous memory and no swap: kswapd cannot reclaim (and
  * does not even scan anon). One wakeup runs balance_pgdat() again and
  * again — prepare_kswapd_sleep() refuses to sleep on an unbalanced node
@@ -886,6 +935,7 @@ int main(void)
 		cmocka_unit_test(test_kswapd_reclaims_to_high_then_sleeps),
 		cmocka_unit_test(test_kswapd_failures_make_node_hopeless),
 		cmocka_unit_test(test_kswapd_catch_up),
+		cmocka_unit_test(test_kswapd_wakeup_latency),
 		cmocka_unit_test(test_direct_reclaim_visits_every_node),
 		cmocka_unit_test(test_dirty_limits_arithmetic),
 		cmocka_unit_test(test_page_cache_runs),
