@@ -6,7 +6,9 @@
 #   again under TCG; the facts say accel tcg and name the program;
 # - a guest that stops under TCG raises the failure, naming the program
 #   that was running and quoting the console's last lines (the kernel's
-#   panic message), since the work directory is gone in CI.
+#   panic message), since the work directory is gone in CI;
+# - a TCG guest that never speaks is booted once more; twice silent, the
+#   error quotes the console.
 # Usage: test_verify_guest_stop.sh NUMASIM SRCDIR
 src=$2
 command -v python3 >/dev/null || { echo "SKIPPED: no python3"; exit 77; }
@@ -37,6 +39,11 @@ def fake_run(cmd, results, timeout, boot_s):
     full = acc == "tcg" and os.environ.get("FAKE_TCG") == "done"
     with open(console, "w") as f:
         f.write("[    9.1] Kernel panic - not syncing: Attempted to kill init!\n")
+    if acc == "tcg" and os.environ.get("FAKE_TCG") == "silent" and runs.count("tcg") <= int(
+            os.environ["FAKE_SILENT"]):
+        open(results, "w").close()      # QEMU ended before the guest said a word
+        return 0, ""
+    full = full or os.environ.get("FAKE_TCG") == "silent"
     with open(results, "w") as f:
         f.write("VERIFY BOOTED 6.12.0-test 4.00 1.0\nBEGIN t0\nEND t0 0\nBEGIN t1\n")
         if full:
@@ -71,5 +78,24 @@ except guest.RunError as e:
         fails += 1
     else:
         print("ok a guest stopped under TCG fails, naming t1 and quoting the console")
+# TCG: QEMU ends before the guest speaks, once: booted again, and the run
+# goes on; twice: "did not boot", with the console's last lines
+os.environ["FAKE_TCG"] = "silent"
+for silent in (1, 2):
+    runs[:] = []
+    os.environ["FAKE_SILENT"] = str(silent)
+    try:
+        lines, facts = guest.boot(topo, "6.12", work, work, 60)
+        ok = silent == 1 and runs == ["tcg", "tcg"] and "booted again" in facts["fallback"][-1]
+        what = "booted again: %s" % facts["fallback"]
+    except guest.GuestError as e:
+        ok = silent == 2 and runs == ["tcg", "tcg"] and str(e).startswith("the guest did not boot: no output") \
+            and "\n  console: [    9.1] Kernel panic" in str(e)
+        what = "%r" % str(e)
+    if ok:
+        print("ok a TCG guest silent %d time%s: %s" % (silent, "" if silent == 1 else "s", what[:90]))
+    else:
+        print("FAIL: silent %d: runs %s, %s" % (silent, runs, what))
+        fails += 1
 sys.exit(1 if fails else 0)
 EOF
