@@ -77,6 +77,18 @@ static const long traced_nrs[] = {
 };
 #define NR_TRACED (sizeof(traced_nrs) / sizeof(traced_nrs[0]))
 
+/*
+ * With tracepoints (perf_sys_ids(): tracefs, root), these calls do not
+ * stop: munmap, mprotect and madvise are logged from their sys_enter
+ * event (as at their seccomp stop: logged at entry), an anonymous mmap
+ * from its sys_enter and sys_exit events (a file's still stops, for the
+ * file behind its fd).
+ */
+static const char *const tp_names[] = {"raw_syscalls/sys_enter", "raw_syscalls/sys_exit"};
+static const long tp_nrs[] = {SYS_munmap, SYS_mprotect, SYS_madvise}; /* no stop at all */
+#define NR_TP_NRS 3
+enum { TP_ENTER, TP_EXIT, NR_TP };
+
 /* The calls on an fd that may be a regular file's: with per-fd filters
  * (x86_64, below) they stop only for the fds that are. */
 static const long rw_nrs[] = {
@@ -136,6 +148,11 @@ struct rtask {
 	char rw_file[PATH_MAX];
 	uint64_t rw_off, rw_len, rw_t;
 	bool fd_maker; /* stopped at the entry of an fd-making call: its exit is next */
+	/* an anonymous mmap whose result comes from sys_exit_mmap (tracepoints) */
+	bool mm_pending;
+	struct __ptrace_syscall_info mm_entry;
+	uint64_t mm_t;
+	int statfd; /* task_cpu_of() */
 #if REC_FD_FILTERS
 	/* a seccomp() call the tracer runs in the task (inject_start()) */
 	int inj; /* INJ_NONE, INJ_ENTRY (its entry stop is next), INJ_EXIT */
@@ -176,6 +193,11 @@ struct rec {
 	struct rec_perf perf;
 	struct rec_access acc; /* --accesses (access.c) */
 	bool have_perf, have_acc, seccomp;
+	/* munmap, mprotect, madvise and the result of anonymous mmaps from
+	 * system-call tracepoints instead of stops (tp_names) */
+	bool tp;
+	struct rec_sys sys;
+	uint64_t tp_lost_mmaps;
 	pid_t root;
 	int root_status;
 	bool root_done;
@@ -286,6 +308,52 @@ static unsigned task_cpu(pid_t tid)
 	uint64_t c = stat_field(tid, 39);
 
 	return c < REC_NO_CPU ? (unsigned)c : REC_NO_CPU;
+}
+
+/* The same for a task the tracer stops often: its /proc/TID/stat stays
+ * open (statfd, 0: not yet; -1: cannot) and is read again from offset 0,
+ * one system call instead of three. */
+static unsigned task_cpu_of(struct rtask *task)
+{
+	char path[64], buf[2048];
+	ssize_t n = -1;
+
+	for (int tries = 0; tries < 2 && n < 0; tries++) {
+		if (task->statfd <= 0) {
+			snprintf(path, sizeof(path), "/proc/%d/stat", (int)task->tid);
+			task->statfd = open(path, O_RDONLY | O_CLOEXEC);
+			if (!task->statfd) /* 0 means "not open": the tracer has no stdin */
+				close(0);
+			if (task->statfd <= 0) {
+				task->statfd = -1;
+				return task_cpu(task->tid);
+			}
+		}
+		n = pread(task->statfd, buf, sizeof(buf) - 1, 0);
+		if (n < 0) { /* the task is gone: its tid may be another's now */
+			close(task->statfd);
+			task->statfd = 0;
+		}
+	}
+	if (n < 0)
+		return REC_NO_CPU;
+	buf[n] = 0;
+	char *p = strrchr(buf, ')');
+
+	p = p ? p + 2 : NULL; /* field 3 */
+	for (int f = 3; p && f < 39; f++)
+		if ((p = strchr(p, ' ')))
+			p++;
+	uint64_t c = p ? strtoull(p, NULL, 10) : UINT64_MAX;
+
+	return c < REC_NO_CPU ? (unsigned)c : REC_NO_CPU;
+}
+
+static void task_stat_close(struct rtask *task)
+{
+	if (task->statfd > 0)
+		close(task->statfd);
+	task->statfd = 0;
 }
 
 static void task_comm(pid_t tid, char *buf, size_t size)
@@ -604,7 +672,7 @@ static void rw_log(struct rec *r, struct rtask *task, uint64_t t, bool write, bo
 	if (write && !at_entry && size >= (uint64_t)off + (uint64_t)rc)
 		size = size > (uint64_t)off + (uint64_t)rc ? size : (uint64_t)off;
 	declare_file(r, t, task->tid, path, size);
-	rec_cpu(r->g, t, (uint32_t)task->tid, task_cpu(task->tid));
+	rec_cpu(r->g, t, (uint32_t)task->tid, task_cpu_of(task));
 	task->rw = true;
 	task->rw_write = write;
 	snprintf(task->rw_file, sizeof(task->rw_file), "%s", w);
@@ -890,7 +958,7 @@ static bool is_traced(long nr)
  * next instruction), patched when the labels are placed (BPF jumps are
  * 8-bit, the programs stay far shorter).
  */
-enum { L_TRACE, L_ALLOW, L_RW, L_FCNTL, L_N, L_NEXT = 0xff };
+enum { L_TRACE, L_ALLOW, L_RW, L_FCNTL, L_MMAP, L_N, L_NEXT = 0xff };
 struct bpfb {
 	struct sock_filter f[200];
 	unsigned char jt[200], jf[200]; /* the labels a jump goes to */
@@ -954,9 +1022,17 @@ static void base_filter(const struct rec *r, struct bpfb *b)
 	b_stmt(b, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
 	b_jmp(b, BPF_JEQ, REC_AUDIT_ARCH, L_NEXT, L_TRACE);
 	b_stmt(b, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
-	for (size_t i = 0; i < NR_TRACED; i++)
-		b_jeq(b, (unsigned)traced_nrs[i],
-		      r->fd_filters && is_rw_nr(traced_nrs[i]) ? L_RW : L_TRACE);
+	for (size_t i = 0; i < NR_TRACED; i++) {
+		bool by_tp = false;
+
+		for (int k = 0; r->tp && k < NR_TP_NRS; k++)
+			by_tp |= traced_nrs[i] == tp_nrs[k];
+		if (r->tp && traced_nrs[i] == SYS_mmap)
+			b_jeq(b, SYS_mmap, L_MMAP);
+		else if (!by_tp)
+			b_jeq(b, (unsigned)traced_nrs[i],
+			      r->fd_filters && is_rw_nr(traced_nrs[i]) ? L_RW : L_TRACE);
+	}
 #if REC_FD_FILTERS
 	if (r->fd_filters) {
 		for (size_t i = 0; i < NR_FD_MAKERS; i++)
@@ -975,6 +1051,11 @@ static void base_filter(const struct rec *r, struct bpfb *b)
 		b_stmt(b, BPF_LD | BPF_W | BPF_ABS, ARG_LO(1));
 		b_jeq(b, F_DUPFD, L_TRACE);
 		b_jmp(b, BPF_JEQ, F_DUPFD_CLOEXEC, L_TRACE, L_ALLOW);
+	}
+	if (r->tp) { /* an anonymous mmap: from the tracepoints */
+		b_label(b, L_MMAP);
+		b_stmt(b, BPF_LD | BPF_W | BPF_ABS, ARG_LO(3));
+		b_jmp(b, BPF_JSET, MAP_ANONYMOUS, L_ALLOW, L_TRACE);
 	}
 	b_label(b, L_ALLOW);
 	b_stmt(b, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
@@ -1553,10 +1634,72 @@ static void sample_all(struct rec *r)
 		r->acc.next += r->acc.interval;
 }
 
+/*
+ * The events of the system-call tracepoints since the last stop, in time
+ * order, as the stops would have logged them: a task's events are all in
+ * the rings when it stops (written before it returns from the call), so
+ * they come before its next stop is looked at.
+ */
+static int sys_events(struct rec *r)
+{
+	if (perf_sys_drain(&r->sys))
+		return -1;
+	for (size_t i = 0; i < r->sys.nev; i++) {
+		const struct rec_sysev *e = &r->sys.ev[i];
+		struct rtask *task = task_find(r, (pid_t)e->tid);
+
+		if (!task)
+			continue;
+		struct __ptrace_syscall_info saved = task->entry;
+		bool saved_have = task->have_entry;
+		uint64_t saved_t = task->entry_t;
+
+		if (e->kind == TP_ENTER && e->nr == SYS_mmap) {
+			if (task->mm_pending)
+				r->tp_lost_mmaps++; /* the last one's exit event was lost */
+			task->mm_pending = (e->a[3] & MAP_ANONYMOUS) != 0;
+			task->mm_entry.entry.nr = SYS_mmap;
+			memcpy(task->mm_entry.entry.args, e->a, sizeof(e->a));
+			task->mm_t = e->time;
+			continue;
+		}
+		if (e->kind == TP_EXIT) {
+			if (e->nr != SYS_mmap || !task->mm_pending)
+				continue;
+			task->mm_pending = false;
+			task->entry = task->mm_entry;
+			task->entry_t = task->mm_t;
+			task->have_entry = true;
+			on_syscall_exit(r, task, e->ret);
+		} else if (e->nr == SYS_munmap || e->nr == SYS_mprotect || e->nr == SYS_madvise) {
+			task->entry.entry.nr = (uint64_t)e->nr;
+			memcpy(task->entry.entry.args, e->a, sizeof(e->a));
+			task->entry_t = e->time;
+			task->have_entry = true;
+			on_syscall_exit(r, task, 0);
+		}
+		task->entry = saved;
+		task->have_entry = saved_have;
+		task->entry_t = saved_t;
+	}
+	return 0;
+}
+
 static void on_stop(struct rec *r, pid_t pid, int status)
 {
 	struct rtask *task = task_find(r, pid);
 	int sig = WSTOPSIG(status), event = status >> 16;
+
+	if (task && task->mm_pending) { /* its sys_exit_mmap event was lost */
+		const uint64_t *a = task->mm_entry.entry.args;
+
+		task->mm_pending = false;
+		r->tp_lost_mmaps++;
+		rec_text(r->g, task->mm_t, (uint32_t)task->tid,
+			 "# mmap pid=%d len=%" PRIu64
+			 ": its result was lost (perf ring buffer full)",
+			 (int)task->tid, a[1]);
+	}
 
 	if (!task) { /* a new task whose parent's event has not come yet */
 		if ((task = task_add(r, pid))) {
@@ -1688,6 +1831,7 @@ static void on_stop(struct rec *r, pid_t pid, int status)
 					sample_proc(r, t, task->proc);
 			}
 			rec_exit(r->g, t, (uint32_t)pid);
+			task_stat_close(task);
 			break;
 		}
 		default:
@@ -1730,6 +1874,8 @@ static int trace_loop(struct rec *r)
 
 		if (r->have_perf && perf_faults_drain(&r->perf, r->g))
 			return -1;
+		if (r->tp && sys_events(r))
+			return -1;
 		if (r->have_acc)
 			sample_all(r);
 		if (pid < 0) {
@@ -1745,6 +1891,7 @@ static int trace_loop(struct rec *r)
 
 			if (task) {
 				task->gone = true;
+				task_stat_close(task);
 				if (task->acc_wait) {
 					task->acc_wait = false;
 					proc_try_sample(r, task->proc, false);
@@ -1815,6 +1962,16 @@ static int start_child(struct rec *r, struct nerr *err)
 	}
 	char why[512];
 
+	if (r->tp && !r->seccomp) {
+		r->tp = false; /* every call stops */
+	} else if (r->tp && perf_sys_open(&r->sys, r->root)) {
+		int e = errno;
+
+		kill(r->root, SIGKILL);
+		close(pfd[0]);
+		return nerr_set(err, "numasim record: the system-call tracepoints: %s",
+				strerror(e));
+	}
 	r->have_perf = !perf_faults_open(&r->perf, r->root, why, sizeof(why));
 	if (!r->have_perf)
 		nwarn(r->o->warn, r->o->warn_ctx, "%s", why);
@@ -1846,6 +2003,9 @@ static void rec_cleanup(struct rec *r)
 		perf_faults_close(&r->perf);
 	if (r->have_acc)
 		access_close(&r->acc);
+	perf_sys_close(&r->sys);
+	for (size_t i = 0; i < r->ntasks; i++)
+		task_stat_close(&r->tasks[i]);
 	for (size_t i = 0; i < r->nfiles; i++)
 		free(r->files[i].name);
 	free(r->files);
@@ -1863,7 +2023,7 @@ int record_run(const struct record_opts *o, FILE *out, struct record_result *res
 	 * fill. (O_ASYNC on the perf fds would signal every sample.) */
 	struct itimerval tick = {{0, 10000}, {0, 10000}}, no_tick = {{0, 0}, {0, 0}};
 	char msg[600], name[256], comments[1024];
-	int efd, rc = 0;
+	int efd, rc = 0, probe = -1;
 
 	memset(res, 0, sizeof(*res));
 	if (!(r.g = rec_log_new((unsigned)r.page_size)))
@@ -1882,7 +2042,20 @@ int record_run(const struct record_opts *o, FILE *out, struct record_result *res
 	 * write stops, as on other architectures) */
 	r.fd_filters = REC_FD_FILTERS && !getenv("NUMASIM_RECORD_ALL_FDS") &&
 		       regular_fds(r.init_fds, 64, &r.ninit_fds);
+	/* tracepoints when tracefs has them and perf may open them (a probe on
+	 * the tracer itself); NUMASIM_RECORD_NO_TRACEPOINTS=1: every call of
+	 * tp_names stops, as without them */
+	if (!getenv("NUMASIM_RECORD_NO_TRACEPOINTS") && !getenv("NUMASIM_RECORD_NO_SECCOMP") &&
+	    !perf_sys_ids(&r.sys, tp_names, NR_TP)) {
+		snprintf(r.sys.filter[TP_ENTER], sizeof(r.sys.filter[0]),
+			 "id == %d || id == %d || id == %d || id == %d", SYS_munmap, SYS_mprotect,
+			 SYS_madvise, SYS_mmap);
+		snprintf(r.sys.filter[TP_EXIT], sizeof(r.sys.filter[0]), "id == %d", SYS_mmap);
+		r.tp = (probe = perf_sys_probe(&r.sys)) >= 0;
+	}
 	efd = start_child(&r, err);
+	if (probe >= 0)
+		close(probe);
 	if (efd < 0) {
 		sigaction(SIGALRM, &old, NULL);
 		rec_cleanup(&r);
@@ -1893,6 +2066,11 @@ int record_run(const struct record_opts *o, FILE *out, struct record_result *res
 		rc = nerr_set(err, "numasim record: %s", r.err ? strerror(r.err) : strerror(errno));
 	setitimer(ITIMER_REAL, &no_tick, NULL);
 	sigaction(SIGALRM, &old, NULL);
+	if (r.sys.lost || r.tp_lost_mmaps)
+		nwarn(o->warn, o->warn_ctx,
+		      "%" PRIu64 " system-call tracepoint events lost (perf ring buffer full): "
+		      "munmap, mprotect, madvise or anonymous mmap records may be missing",
+		      r.sys.lost + r.tp_lost_mmaps);
 	ssize_t n = read(efd, msg, sizeof(msg) - 1);
 
 	close(efd);
