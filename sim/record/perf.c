@@ -410,6 +410,9 @@ void perf_sys_close(struct rec_sys *s)
 	for (int i = 0; i < s->nring; i++)
 		if (s->ring[i].base)
 			munmap(s->ring[i].base, s->ring[i].size + ps);
+	/* the last close of a tracepoint's events waits for an RCU grace
+	 * period (tracepoint_synchronize_unregister(): 30 to 40 ms a
+	 * tracepoint here, one after the other, also from two processes) */
 	for (int i = 0; i < s->nfds; i++)
 		close(s->fds[i]);
 	free(s->ring);
