@@ -79,10 +79,11 @@ static const long traced_nrs[] = {
 
 /*
  * With tracepoints (perf_sys_ids(): tracefs, root), these calls do not
- * stop: munmap, mprotect and madvise are logged from their sys_enter
- * event (as at their seccomp stop: logged at entry), an anonymous mmap
- * from its sys_enter and sys_exit events (a file's still stops, for the
- * file behind its fd).
+ * stop: munmap, mprotect and madvise are logged from their
+ * raw_syscalls:sys_enter event (as at their seccomp stop: logged at
+ * entry), an anonymous mmap from its sys_enter and sys_exit events (a
+ * file's still stops, for the file behind its fd). The events' filter
+ * names these calls and mmap (sys_events()).
  */
 static const char *const tp_names[] = {"raw_syscalls/sys_enter", "raw_syscalls/sys_exit"};
 static const long tp_nrs[] = {SYS_munmap, SYS_mprotect, SYS_madvise}; /* no stop at all */
@@ -148,7 +149,7 @@ struct rtask {
 	char rw_file[PATH_MAX];
 	uint64_t rw_off, rw_len, rw_t;
 	bool fd_maker; /* stopped at the entry of an fd-making call: its exit is next */
-	/* an anonymous mmap whose result comes from sys_exit_mmap (tracepoints) */
+	/* an anonymous mmap whose result comes from its sys_exit event (tracepoints) */
 	bool mm_pending;
 	struct __ptrace_syscall_info mm_entry;
 	uint64_t mm_t;
