@@ -6,14 +6,19 @@
  * carries the tid, the time (CLOCK_MONOTONIC, the clock the tracer stamps
  * its own events with), the faulting address and the CPU.
  */
+#define _GNU_SOURCE /* unshare */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/perf_event.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -197,4 +202,235 @@ void perf_faults_close(struct rec_perf *p)
 	free(p->ring);
 	p->ring = NULL;
 	p->nring = 0;
+}
+
+/* ---- system-call tracepoints ------------------------------------------------------- */
+
+#define SYS_DATA_BYTES (1u << 18) /* per CPU: ~4000 events between two drains */
+
+static int read_ids(const char *root, const char *const *names, int n, unsigned *ids)
+{
+	for (int i = 0; i < n; i++) {
+		char path[256], buf[32];
+		int fd;
+		ssize_t len;
+
+		snprintf(path, sizeof(path), "%s/events/%s/id", root, names[i]);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			return -1;
+		len = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (len <= 0)
+			return -1;
+		buf[len] = 0;
+		ids[i] = (unsigned)strtoul(buf, NULL, 10);
+	}
+	return 0;
+}
+
+/*
+ * The ids are in tracefs, which is not always mounted: then a helper
+ * process mounts it in a mount namespace of its own (as root), reads them
+ * and exits; the system's mounts do not change.
+ */
+int perf_sys_ids(struct rec_sys *s, const char *const *names, int n)
+{
+	int pfd[2], status;
+	pid_t pid;
+
+	memset(s, 0, sizeof(*s));
+	if (n > (int)(sizeof(s->ids) / sizeof(s->ids[0])))
+		return -1;
+	s->nids = n;
+	if (!read_ids("/sys/kernel/tracing", names, n, s->ids) ||
+	    !read_ids("/sys/kernel/debug/tracing", names, n, s->ids))
+		return 0;
+	if (geteuid() || pipe(pfd))
+		return -1;
+	if ((pid = fork()) < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	if (!pid) {
+		close(pfd[0]);
+		if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+		    mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL) ||
+		    read_ids("/sys/kernel/tracing", names, n, s->ids))
+			_exit(1);
+		_exit(write(pfd[1], s->ids, (size_t)n * sizeof(s->ids[0])) ==
+				      (ssize_t)((size_t)n * sizeof(s->ids[0]))
+			      ? 0
+			      : 1);
+	}
+	close(pfd[1]);
+	ssize_t got = read(pfd[0], s->ids, (size_t)n * sizeof(s->ids[0]));
+
+	close(pfd[0]);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) ||
+	    got != (ssize_t)((size_t)n * sizeof(s->ids[0])))
+		return -1;
+	return 0;
+}
+
+int perf_sys_open(struct rec_sys *s, pid_t pid)
+{
+	struct perf_event_attr a;
+	size_t ps = (size_t)sysconf(_SC_PAGESIZE);
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+
+	if (ncpu < 1)
+		ncpu = 1;
+	s->ring = calloc((size_t)ncpu, sizeof(*s->ring));
+	s->fds = calloc((size_t)ncpu * (size_t)s->nids, sizeof(*s->fds));
+	if (!s->ring || !s->fds)
+		return -1;
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.type = PERF_TYPE_TRACEPOINT;
+	a.sample_period = 1;
+	a.sample_type = PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_RAW;
+	a.disabled = 1;
+	a.enable_on_exec = 1;
+	a.inherit = 1;
+	a.use_clockid = 1;
+	a.clockid = CLOCK_MONOTONIC;
+	for (int c = 0; c < ncpu; c++) {
+		struct rec_ring *r = &s->ring[s->nring];
+
+		r->fd = -1;
+		for (int i = 0; i < s->nids; i++) {
+			a.config = s->ids[i];
+			int fd = perf_open(&a, pid, c);
+
+			if (fd < 0 && errno == ENODEV && !i)
+				break; /* an offline CPU */
+			if (fd < 0)
+				return -1;
+			s->fds[s->nfds++] = fd;
+			/* without the filter every call is an event: slower, the same */
+			if (s->filter[i][0])
+				(void)ioctl(fd, PERF_EVENT_IOC_SET_FILTER, s->filter[i]);
+			if (!i) {
+				r->fd = fd;
+				r->size = SYS_DATA_BYTES < 16 * ps ? 16 * ps : SYS_DATA_BYTES;
+				r->base = mmap(NULL, r->size + ps, PROT_READ | PROT_WRITE,
+					       MAP_SHARED, fd, 0);
+				if (r->base == MAP_FAILED) {
+					r->base = NULL;
+					return -1;
+				}
+				r->data = (char *)r->base + ps;
+				s->nring++;
+			} else if (ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, r->fd)) {
+				return -1;
+			}
+		}
+	}
+	return s->nring ? 0 : -1;
+}
+
+static int by_event_time(const void *x, const void *y)
+{
+	const struct rec_sysev *a = x, *b = y;
+
+	return a->time < b->time ? -1 : a->time > b->time;
+}
+
+int perf_sys_drain(struct rec_sys *s)
+{
+	s->nev = 0;
+	for (int i = 0; i < s->nring; i++) {
+		struct rec_ring *r = &s->ring[i];
+		struct perf_event_mmap_page *mp = r->base;
+		uint64_t head = __atomic_load_n(&mp->data_head, __ATOMIC_ACQUIRE);
+		uint64_t tail = mp->data_tail;
+
+		while (tail < head) {
+			struct perf_event_header h;
+			struct {
+				uint32_t pid, tid;
+				uint64_t time;
+				uint32_t size;
+				/* the raw record (raw_syscalls:sys_enter and
+				 * sys_exit): common_type at 0, the call's number
+				 * at 8, its arguments or its result from 16 */
+				unsigned char raw[64];
+			} e;
+			struct {
+				uint64_t id, lost;
+			} l;
+
+			copy_out(r, tail, &h, sizeof(h));
+			if (h.size < sizeof(h))
+				break;
+			size_t n = h.size - sizeof(h) < sizeof(e) ? h.size - sizeof(h) : sizeof(e);
+
+			if (h.type == PERF_RECORD_SAMPLE && n >= 20 + 24) {
+				memset(&e, 0, sizeof(e));
+				copy_out(r, tail + sizeof(h), &e, n);
+				uint16_t type;
+				int kind = -1;
+
+				memcpy(&type, e.raw, 2);
+				for (int k = 0; k < s->nids; k++)
+					if (s->ids[k] == type)
+						kind = k;
+				if (kind >= 0 && rec_grow((void **)&s->ev, &s->capev, s->nev + 1,
+							  sizeof(*s->ev))) {
+					struct rec_sysev *v = &s->ev[s->nev++];
+
+					memset(v, 0, sizeof(*v));
+					v->time = e.time;
+					v->tid = e.tid;
+					v->kind = kind;
+					memcpy(&v->nr, e.raw + 8, 8);
+					memcpy(v->a, e.raw + 16, sizeof(e.raw) - 16);
+					memcpy(&v->ret, e.raw + 16, 8);
+				} else if (kind >= 0) {
+					s->lost++;
+				}
+			} else if (h.type == PERF_RECORD_LOST && h.size >= sizeof(h) + sizeof(l)) {
+				copy_out(r, tail + sizeof(h), &l, sizeof(l));
+				s->lost += l.lost;
+			}
+			tail += h.size;
+		}
+		__atomic_store_n(&mp->data_tail, tail, __ATOMIC_RELEASE);
+	}
+	if (s->nev > 1)
+		qsort(s->ev, s->nev, sizeof(*s->ev), by_event_time);
+	return 0;
+}
+
+void perf_sys_close(struct rec_sys *s)
+{
+	size_t ps = (size_t)sysconf(_SC_PAGESIZE);
+
+	for (int i = 0; i < s->nring; i++)
+		if (s->ring[i].base)
+			munmap(s->ring[i].base, s->ring[i].size + ps);
+	/* the last close of a tracepoint's events waits for an RCU grace
+	 * period (tracepoint_synchronize_unregister(): 30 to 40 ms a
+	 * tracepoint here, one after the other, also from two processes) */
+	for (int i = 0; i < s->nfds; i++)
+		close(s->fds[i]);
+	free(s->ring);
+	free(s->fds);
+	free(s->ev);
+	memset(s, 0, sizeof(*s));
+}
+
+int perf_sys_probe(struct rec_sys *s)
+{
+	struct perf_event_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.type = PERF_TYPE_TRACEPOINT;
+	a.config = s->ids[0];
+	a.sample_period = 1;
+	a.sample_type = PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_RAW;
+	a.disabled = 1;
+	return perf_open(&a, 0, -1);
 }

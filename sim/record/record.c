@@ -27,12 +27,15 @@
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/utsname.h>
+#include <sys/user.h>
 #include <sys/wait.h>
+#include <dirent.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -74,6 +77,59 @@ static const long traced_nrs[] = {
 };
 #define NR_TRACED (sizeof(traced_nrs) / sizeof(traced_nrs[0]))
 
+/*
+ * With tracepoints (perf_sys_ids(): tracefs, root), these calls do not
+ * stop: munmap, mprotect and madvise are logged from their
+ * raw_syscalls:sys_enter event (as at their seccomp stop: logged at
+ * entry), an anonymous mmap from its sys_enter and sys_exit events (a
+ * file's still stops, for the file behind its fd). The events' filter
+ * names these calls and mmap (sys_events()).
+ */
+static const char *const tp_names[] = {"raw_syscalls/sys_enter", "raw_syscalls/sys_exit"};
+static const long tp_nrs[] = {SYS_munmap, SYS_mprotect, SYS_madvise}; /* no stop at all */
+#define NR_TP_NRS 3
+enum { TP_ENTER, TP_EXIT, NR_TP };
+
+/* The calls on an fd that may be a regular file's: with per-fd filters
+ * (x86_64, below) they stop only for the fds that are. */
+static const long rw_nrs[] = {
+	SYS_read,  SYS_write,  SYS_pread64, SYS_pwrite64,
+	SYS_readv, SYS_writev, SYS_preadv,  SYS_pwritev,
+};
+#define NR_RW (sizeof(rw_nrs) / sizeof(rw_nrs[0]))
+#define REC_FD_BITS 1024 /* fds a per-fd filter names (larger: every fd) */
+
+#if defined(__x86_64__)
+#define REC_FD_FILTERS 1
+/*
+ * The calls that make an fd which may be a regular file's (fcntl only
+ * for F_DUPFD and F_DUPFD_CLOEXEC): they stop at their exit, and the
+ * tracer adds a filter for the new fd when it is a regular file's. The
+ * last two make fds of their own kind (fanotify events carry fds of the
+ * files they report, io_uring opens files without a system call): after
+ * them every read and write of the process stops, as without per-fd
+ * filters.
+ */
+static const long fd_maker_nrs[] = {
+	SYS_open,	  SYS_openat,  SYS_creat,    SYS_open_by_handle_at,
+#ifdef SYS_openat2
+	SYS_openat2,
+#endif
+	SYS_dup,	  SYS_dup2,    SYS_dup3,     SYS_memfd_create,
+#ifdef SYS_memfd_secret
+	SYS_memfd_secret,
+#endif
+#ifdef SYS_pidfd_getfd
+	SYS_pidfd_getfd,
+#endif
+	SYS_mq_open,	  SYS_recvmsg, SYS_recvmmsg, SYS_fanotify_init,	    SYS_io_uring_setup,
+};
+#define NR_FD_MAKERS (sizeof(fd_maker_nrs) / sizeof(fd_maker_nrs[0]))
+#define REC_MAX_FD_FILTERS 128 /* then one filter that traces every fd */
+#else
+#define REC_FD_FILTERS 0
+#endif
+
 struct rtask {
 	pid_t tid, tgid;
 	uint32_t proc;	/* index in rec.procs */
@@ -92,6 +148,23 @@ struct rtask {
 	bool rw_write;
 	char rw_file[PATH_MAX];
 	uint64_t rw_off, rw_len, rw_t;
+	bool fd_maker; /* stopped at the entry of an fd-making call: its exit is next */
+	/* an anonymous mmap whose result comes from its sys_exit event (tracepoints) */
+	bool mm_pending;
+	struct __ptrace_syscall_info mm_entry;
+	uint64_t mm_t;
+	int statfd; /* task_cpu_of() */
+#if REC_FD_FILTERS
+	/* a seccomp() call the tracer runs in the task (inject_start()) */
+	int inj; /* INJ_NONE, INJ_ENTRY (its entry stop is next), INJ_EXIT */
+	struct user_regs_struct inj_regs; /* the task's registers before */
+	int inj_sig;			  /* a signal held back meanwhile */
+	int inj_fds[8], inj_nfds;	  /* the fds its filter names; -1: every fd */
+	bool inj_loader;		  /* ... when called from the dynamic loader's code */
+	uint64_t inj_save_addr;		  /* the memory it overwrote above the stack pointer */
+	size_t inj_save_len;
+	unsigned char inj_save[512];
+#endif
 };
 
 struct rproc {
@@ -100,6 +173,14 @@ struct rproc {
 	uint64_t brk_end; /* page-aligned end of the heap the log knows */
 	bool acc_want;	  /* --accesses: sample once every task is stopped */
 	uint64_t acc_since;
+	/* per-fd filters: the fds whose reads and writes stop (rw_all: every fd) */
+	bool rw_all, want_all, warned;
+	unsigned nfilters;
+	uint64_t fdset[1024 / 64];
+	/* the dynamic loader's code [ld_lo, ld_hi) and the fds it opened: their
+	 * filters trace only its own calls (inject_start()) */
+	uint64_t ld_lo, ld_hi;
+	uint64_t ldset[1024 / 64];
 };
 
 struct rfile {
@@ -113,6 +194,11 @@ struct rec {
 	struct rec_perf perf;
 	struct rec_access acc; /* --accesses (access.c) */
 	bool have_perf, have_acc, seccomp;
+	/* munmap, mprotect, madvise and the result of anonymous mmaps from
+	 * system-call tracepoints instead of stops (tp_names) */
+	bool tp;
+	struct rec_sys sys;
+	uint64_t tp_lost_mmaps;
 	pid_t root;
 	int root_status;
 	bool root_done;
@@ -125,6 +211,10 @@ struct rec {
 	size_t nfiles, capfiles;
 	uint32_t next_mm;
 	int err;
+	/* per-fd filters: the regular files' fds the program starts with (-1:
+	 * more than the base filter names, every read and write stops) */
+	bool fd_filters;
+	int init_fds[64], ninit_fds;
 };
 
 static uint64_t now_ns(void)
@@ -219,6 +309,52 @@ static unsigned task_cpu(pid_t tid)
 	uint64_t c = stat_field(tid, 39);
 
 	return c < REC_NO_CPU ? (unsigned)c : REC_NO_CPU;
+}
+
+/* The same for a task the tracer stops often: its /proc/TID/stat stays
+ * open (statfd, 0: not yet; -1: cannot) and is read again from offset 0,
+ * one system call instead of three. */
+static unsigned task_cpu_of(struct rtask *task)
+{
+	char path[64], buf[2048];
+	ssize_t n = -1;
+
+	for (int tries = 0; tries < 2 && n < 0; tries++) {
+		if (task->statfd <= 0) {
+			snprintf(path, sizeof(path), "/proc/%d/stat", (int)task->tid);
+			task->statfd = open(path, O_RDONLY | O_CLOEXEC);
+			if (!task->statfd) /* 0 means "not open": the tracer has no stdin */
+				close(0);
+			if (task->statfd <= 0) {
+				task->statfd = -1;
+				return task_cpu(task->tid);
+			}
+		}
+		n = pread(task->statfd, buf, sizeof(buf) - 1, 0);
+		if (n < 0) { /* the task is gone: its tid may be another's now */
+			close(task->statfd);
+			task->statfd = 0;
+		}
+	}
+	if (n < 0)
+		return REC_NO_CPU;
+	buf[n] = 0;
+	char *p = strrchr(buf, ')');
+
+	p = p ? p + 2 : NULL; /* field 3 */
+	for (int f = 3; p && f < 39; f++)
+		if ((p = strchr(p, ' ')))
+			p++;
+	uint64_t c = p ? strtoull(p, NULL, 10) : UINT64_MAX;
+
+	return c < REC_NO_CPU ? (unsigned)c : REC_NO_CPU;
+}
+
+static void task_stat_close(struct rtask *task)
+{
+	if (task->statfd > 0)
+		close(task->statfd);
+	task->statfd = 0;
 }
 
 static void task_comm(pid_t tid, char *buf, size_t size)
@@ -419,6 +555,52 @@ static void log_present(struct rec *r, uint64_t t, struct rtask *task)
 	fclose(f);
 }
 
+/*
+ * The executable mapping of the dynamic loader (the ELF interpreter, at
+ * AT_BASE of /proc/PID/auxv; none for a static program): fds it opens get
+ * filters for its own calls only. Kept when it lies in one 4 GiB region
+ * (the filter compares the low 32 bits of the instruction pointer).
+ */
+static void loader_text(struct rec *r, struct rtask *task, struct rproc *p)
+{
+	char path[64], line[PATH_MAX + 128], file[PATH_MAX] = "";
+	uint64_t av[2], base = 0;
+	FILE *f;
+	int fd;
+
+	p->ld_lo = p->ld_hi = 0;
+	memset(p->ldset, 0, sizeof(p->ldset));
+	(void)r;
+	snprintf(path, sizeof(path), "/proc/%d/auxv", (int)task->tid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	while (read(fd, av, sizeof(av)) == (ssize_t)sizeof(av) && av[0])
+		if (av[0] == 7) /* AT_BASE */
+			base = av[1];
+	close(fd);
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)task->tid);
+	if (!base || !(f = fopen(path, "re")))
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long start, end;
+		char perms[8], name[PATH_MAX] = "";
+		int n = 0;
+
+		if (sscanf(line, "%llx-%llx %7s %*s %*s %*s%n", &start, &end, perms, &n) < 3)
+			continue;
+		sscanf(line + n, " %4095[^\n]", name);
+		if (start == base)
+			snprintf(file, sizeof(file), "%s", name);
+		if (file[0] == '/' && !strcmp(name, file) && perms[2] == 'x' &&
+		    start >> 32 == end >> 32) {
+			p->ld_lo = start;
+			p->ld_hi = end;
+			break;
+		}
+	}
+	fclose(f);
+}
+
 static void on_exec(struct rec *r, struct rtask *task)
 {
 	/* at the entry of execve: the faults exec takes in the new stack
@@ -442,6 +624,7 @@ static void on_exec(struct rec *r, struct rtask *task)
 		rec_exec(r->g, t, (uint32_t)task->tid, p->mm, task_cpu(task->tid), comm);
 	}
 	log_exec_maps(r, t, task);
+	loader_text(r, task, p);
 }
 
 /* ---- system calls ------------------------------------------------------------------- */
@@ -490,7 +673,7 @@ static void rw_log(struct rec *r, struct rtask *task, uint64_t t, bool write, bo
 	if (write && !at_entry && size >= (uint64_t)off + (uint64_t)rc)
 		size = size > (uint64_t)off + (uint64_t)rc ? size : (uint64_t)off;
 	declare_file(r, t, task->tid, path, size);
-	rec_cpu(r->g, t, (uint32_t)task->tid, task_cpu(task->tid));
+	rec_cpu(r->g, t, (uint32_t)task->tid, task_cpu_of(task));
 	task->rw = true;
 	task->rw_write = write;
 	snprintf(task->rw_file, sizeof(task->rw_file), "%s", w);
@@ -771,27 +954,123 @@ static bool is_traced(long nr)
 
 /* ---- the child ---------------------------------------------------------------------- */
 
-static int install_filter(void)
+/*
+ * A seccomp program being built: forward jumps to labels (L_NEXT: the
+ * next instruction), patched when the labels are placed (BPF jumps are
+ * 8-bit, the programs stay far shorter).
+ */
+enum { L_TRACE, L_ALLOW, L_RW, L_FCNTL, L_MMAP, L_N, L_NEXT = 0xff };
+struct bpfb {
+	struct sock_filter f[200];
+	unsigned char jt[200], jf[200]; /* the labels a jump goes to */
+	size_t n, at[L_N];
+};
+
+static void b_stmt(struct bpfb *b, unsigned short code, unsigned k)
 {
-	struct sock_filter f[NR_TRACED + 5];
-	size_t n = 0;
+	b->jt[b->n] = b->jf[b->n] = L_NEXT;
+	b->f[b->n++] = (struct sock_filter)BPF_STMT(code, k);
+}
 
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-					      offsetof(struct seccomp_data, arch));
-	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, REC_AUDIT_ARCH, 1, 0);
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE);
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-					      offsetof(struct seccomp_data, nr));
-	for (size_t i = 0; i < NR_TRACED; i++) /* jump to RET_TRACE two below the last test */
-		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-						      (unsigned)traced_nrs[i],
-						      (unsigned char)(NR_TRACED - i), 0);
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	struct sock_filter all[NR_TRACED + 6];
+static void b_jmp(struct bpfb *b, unsigned short op, unsigned k, int jt, int jf)
+{
+	b->jt[b->n] = (unsigned char)jt;
+	b->jf[b->n] = (unsigned char)jf;
+	b->f[b->n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | op | BPF_K, k, 0, 0);
+}
 
-	memcpy(all, f, n * sizeof(*f));
-	all[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE);
-	struct sock_fprog prog = {.len = (unsigned short)n, .filter = all};
+static void b_jeq(struct bpfb *b, unsigned k, int label)
+{
+	b_jmp(b, BPF_JEQ, k, label, L_NEXT);
+}
+
+static void b_label(struct bpfb *b, int label)
+{
+	b->at[label] = b->n;
+}
+
+static void b_fix(struct bpfb *b)
+{
+	for (size_t i = 0; i < b->n; i++) { /* (every label comes after its jumps) */
+		if (b->jt[i] != L_NEXT)
+			b->f[i].jt = (unsigned char)(b->at[b->jt[i]] - i - 1);
+		if (b->jf[i] != L_NEXT)
+			b->f[i].jf = (unsigned char)(b->at[b->jf[i]] - i - 1);
+	}
+}
+
+static bool is_rw_nr(long nr)
+{
+	for (size_t i = 0; i < NR_RW; i++)
+		if (rw_nrs[i] == nr)
+			return true;
+	return false;
+}
+
+/* The arguments' low 32 bits (an fd, a command), as the kernel reads an int. */
+#define ARG_LO(i) ((unsigned)offsetof(struct seccomp_data, args[i]))
+
+/*
+ * The filter the child installs before exec: SECCOMP_RET_TRACE for the
+ * calls in traced_nrs, every other call runs at full speed. With per-fd
+ * filters (fd_filters) reads and writes stop only on the regular files'
+ * fds the program starts with, and the fd-making calls stop; the tracer
+ * adds a filter for each regular file's fd they make (inject_start()).
+ */
+static void base_filter(const struct rec *r, struct bpfb *b)
+{
+	b->n = 0;
+	b_stmt(b, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+	b_jmp(b, BPF_JEQ, REC_AUDIT_ARCH, L_NEXT, L_TRACE);
+	b_stmt(b, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+	for (size_t i = 0; i < NR_TRACED; i++) {
+		bool by_tp = false;
+
+		for (int k = 0; r->tp && k < NR_TP_NRS; k++)
+			by_tp |= traced_nrs[i] == tp_nrs[k];
+		if (r->tp && traced_nrs[i] == SYS_mmap)
+			b_jeq(b, SYS_mmap, L_MMAP);
+		else if (!by_tp)
+			b_jeq(b, (unsigned)traced_nrs[i],
+			      r->fd_filters && is_rw_nr(traced_nrs[i]) ? L_RW : L_TRACE);
+	}
+#if REC_FD_FILTERS
+	if (r->fd_filters) {
+		for (size_t i = 0; i < NR_FD_MAKERS; i++)
+			b_jeq(b, (unsigned)fd_maker_nrs[i], L_TRACE);
+		b_jeq(b, SYS_fcntl, L_FCNTL);
+	}
+#endif
+	b_stmt(b, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	if (r->fd_filters) {
+		b_label(b, L_RW);
+		b_stmt(b, BPF_LD | BPF_W | BPF_ABS, ARG_LO(0));
+		for (int i = 0; i < r->ninit_fds; i++)
+			b_jeq(b, (unsigned)r->init_fds[i], L_TRACE);
+		b_stmt(b, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+		b_label(b, L_FCNTL);
+		b_stmt(b, BPF_LD | BPF_W | BPF_ABS, ARG_LO(1));
+		b_jeq(b, F_DUPFD, L_TRACE);
+		b_jmp(b, BPF_JEQ, F_DUPFD_CLOEXEC, L_TRACE, L_ALLOW);
+	}
+	if (r->tp) { /* an anonymous mmap: from the tracepoints */
+		b_label(b, L_MMAP);
+		b_stmt(b, BPF_LD | BPF_W | BPF_ABS, ARG_LO(3));
+		b_jmp(b, BPF_JSET, MAP_ANONYMOUS, L_ALLOW, L_TRACE);
+	}
+	b_label(b, L_ALLOW);
+	b_stmt(b, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	b_label(b, L_TRACE);
+	b_stmt(b, BPF_RET | BPF_K, SECCOMP_RET_TRACE);
+	b_fix(b);
+}
+
+static int install_filter(const struct rec *r)
+{
+	struct bpfb b;
+
+	base_filter(r, &b);
+	struct sock_fprog prog = {.len = (unsigned short)b.n, .filter = b.f};
 
 	if (!syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog))
 		return 0;
@@ -801,7 +1080,36 @@ static int install_filter(void)
 	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
 }
 
-static void child_main(char *const *argv, int errfd)
+/* The regular files' fds this process has (the child inherits them);
+ * false when there are more than fds holds. */
+static bool regular_fds(int *fds, int max, int *n)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	bool ok = true;
+
+	*n = 0;
+	if (!d)
+		return false;
+	while ((e = readdir(d))) {
+		struct stat sb;
+		char *end;
+		long fd = strtol(e->d_name, &end, 10);
+
+		if (*end || end == e->d_name || fd == dirfd(d) || fstat((int)fd, &sb) ||
+		    !S_ISREG(sb.st_mode))
+			continue;
+		if (*n == max || fd >= REC_FD_BITS) {
+			ok = false;
+			break;
+		}
+		fds[(*n)++] = (int)fd;
+	}
+	closedir(d);
+	return ok;
+}
+
+static void child_main(const struct rec *r, char *const *argv, int errfd)
 {
 	char msg[512];
 	int e;
@@ -817,7 +1125,7 @@ static void child_main(char *const *argv, int errfd)
 	/* without a filter the tracer falls back to PTRACE_SYSCALL; the
 	 * variable forces that path (tests/record: the same trace) */
 	if (!getenv("NUMASIM_RECORD_NO_SECCOMP"))
-		install_filter();
+		install_filter(r);
 	unsetenv("NUMASIM_RECORD_NO_SECCOMP");
 	raise(SIGSTOP);
 	execvp(argv[0], argv);
@@ -846,6 +1154,331 @@ static void resume(struct rec *r, struct rtask *task, int sig)
 	ptrace(r->seccomp ? PTRACE_CONT : PTRACE_SYSCALL, task->tid, 0, sig);
 }
 
+/* ---- per-fd filters (x86_64) -------------------------------------------------------- */
+
+#if REC_FD_FILTERS
+enum { INJ_NONE, INJ_ENTRY, INJ_EXIT };
+
+static bool fd_covered(const struct rproc *p, int fd)
+{
+	return p->rw_all || (fd >= 0 && fd < REC_FD_BITS && (p->fdset[fd / 64] >> (fd % 64)) & 1);
+}
+
+static void warn_filter(struct rec *r, struct rtask *task, const char *why)
+{
+	struct rproc *p = proc_of(r, task);
+
+	if (p && p->warned)
+		return;
+	if (p)
+		p->warned = true;
+	nwarn(r->o->warn, r->o->warn_ctx,
+	      "cannot add a seccomp filter in pid %d (%s): reads and writes of the regular "
+	      "files it opens from now on may be missing from the trace",
+	      (int)task->tid, why);
+}
+
+/* Whether the page at addr of tid is in memory or swap (/proc/PID/pagemap):
+ * writing there then makes no page present that the program has not touched. */
+static bool page_used(int pm, uint64_t addr, uint64_t page_size)
+{
+	uint64_t e;
+
+	return pm >= 0 && pread(pm, &e, 8, (off_t)(addr / page_size * 8)) == 8 && (e >> 62);
+}
+
+static int poke(pid_t tid, uint64_t addr, const void *src, size_t len)
+{
+	struct iovec l = {(void *)(uintptr_t)src, len}, rv = {(void *)(uintptr_t)addr, len};
+
+	return process_vm_writev(tid, &l, 1, &rv, 1, 0) == (ssize_t)len ? 0 : -1;
+}
+
+/*
+ * Where to put the filter program of len bytes in tid's memory: below the
+ * stack pointer and its 128-byte red zone (memory no code of the task uses
+ * while it is stopped), in a page it has used; else on the stack above
+ * the stack pointer, saved and restored (*save). 0: nowhere.
+ */
+static uint64_t scratch(struct rec *r, struct rtask *task, uint64_t sp, size_t len, bool *save)
+{
+	char path[64];
+	uint64_t ps = r->page_size, top = sp - 128, found = 0;
+	int pm;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)task->tid);
+	pm = open(path, O_RDONLY | O_CLOEXEC);
+	*save = false;
+	for (uint64_t pg = (top - 1) & ~(ps - 1), k = 0; k < 16 && pg; k++, pg -= ps) {
+		uint64_t end = pg + ps < top ? pg + ps : top;
+
+		if (end - pg >= len + 16 && page_used(pm, pg, ps)) {
+			found = (end - len) & ~15ull;
+			break;
+		}
+	}
+	if (!found && page_used(pm, sp, ps) && page_used(pm, sp + len - 1, ps)) {
+		found = sp;
+		*save = true;
+	}
+	if (pm >= 0)
+		close(pm);
+	return found;
+}
+
+/*
+ * Runs seccomp(SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC) in the
+ * task, stopped at a system call's exit or at its first stop (just after
+ * the clone or fork that made it): its registers are saved, the
+ * instruction pointer goes back over the `syscall` instruction and the
+ * registers name the new call; its entry and exit stops follow
+ * (inject_stop()), then the registers are put back. The filter adds
+ * SECCOMP_RET_TRACE for the read and write calls on the fds given (nfds
+ * -1: on every fd); with TSYNC every thread of the process gets it, and
+ * children inherit it.
+ */
+static bool inject_start(struct rec *r, struct rtask *task, const int *fds, int nfds, uint64_t lo,
+			 uint64_t hi)
+{
+	struct user_regs_struct regs;
+	struct bpfb b;
+	unsigned char code[2];
+	bool save;
+
+	if (ptrace(PTRACE_GETREGS, task->tid, 0, &regs) || peek(task->tid, regs.rip - 2, code, 2) ||
+	    code[0] != 0x0f || code[1] != 0x05) {
+		warn_filter(r, task, "not stopped after a syscall instruction");
+		return false;
+	}
+	b.n = 0;
+	b_stmt(&b, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+	b_jmp(&b, BPF_JEQ, REC_AUDIT_ARCH, L_NEXT, L_ALLOW);
+	b_stmt(&b, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+	for (size_t i = 0; i < NR_RW; i++)
+		b_jeq(&b, (unsigned)rw_nrs[i], L_RW);
+	b_stmt(&b, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	b_label(&b, L_RW);
+	if (lo) { /* only calls made from code in [lo, hi) (one 4 GiB region) */
+		unsigned ip = (unsigned)offsetof(struct seccomp_data, instruction_pointer);
+
+		b_stmt(&b, BPF_LD | BPF_W | BPF_ABS, ip + 4);
+		b_jmp(&b, BPF_JEQ, (unsigned)(lo >> 32), L_NEXT, L_ALLOW);
+		b_stmt(&b, BPF_LD | BPF_W | BPF_ABS, ip);
+		b_jmp(&b, BPF_JGE, (unsigned)lo, L_NEXT, L_ALLOW);
+		b_jmp(&b, BPF_JGE, (unsigned)hi, L_ALLOW, L_NEXT);
+	}
+	if (nfds >= 0) {
+		b_stmt(&b, BPF_LD | BPF_W | BPF_ABS, ARG_LO(0));
+		for (int i = 0; i < nfds; i++)
+			b_jeq(&b, (unsigned)fds[i], L_TRACE);
+	} else {
+		b_stmt(&b, BPF_RET | BPF_K, SECCOMP_RET_TRACE);
+	}
+	b_label(&b, L_ALLOW);
+	b_stmt(&b, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	b_label(&b, L_TRACE);
+	b_stmt(&b, BPF_RET | BPF_K, SECCOMP_RET_TRACE);
+	b_fix(&b);
+
+	/* the program: a struct sock_fprog, then the instructions */
+	unsigned char mem[16 + sizeof(b.f)];
+	size_t len = 16 + b.n * sizeof(b.f[0]);
+	uint64_t addr = scratch(r, task, regs.rsp, len, &save);
+	struct sock_fprog prog = {.len = (unsigned short)b.n};
+
+	if (!addr) {
+		warn_filter(r, task, "no stack memory in use to hold the filter");
+		return false;
+	}
+	prog.filter = (struct sock_filter *)(uintptr_t)(addr + 16);
+	memset(mem, 0, 16);
+	memcpy(mem, &prog, sizeof(prog));
+	memcpy(mem + 16, b.f, b.n * sizeof(b.f[0]));
+	task->inj_save_len = 0;
+	if (save) {
+		if (len > sizeof(task->inj_save) || peek(task->tid, addr, task->inj_save, len)) {
+			warn_filter(r, task, "cannot read its stack");
+			return false;
+		}
+		task->inj_save_addr = addr;
+		task->inj_save_len = len;
+	}
+	if (poke(task->tid, addr, mem, len)) {
+		warn_filter(r, task, "cannot write its stack");
+		return false;
+	}
+	task->inj_regs = regs;
+	regs.rip -= 2;
+	regs.rax = SYS_seccomp;
+	regs.rdi = SECCOMP_SET_MODE_FILTER;
+	regs.rsi = SECCOMP_FILTER_FLAG_TSYNC;
+	regs.rdx = addr;
+	if (ptrace(PTRACE_SETREGS, task->tid, 0, &regs)) {
+		warn_filter(r, task, "cannot set its registers");
+		return false;
+	}
+	task->inj_nfds = nfds;
+	task->inj_loader = lo != 0;
+	for (int i = 0; i < nfds; i++)
+		task->inj_fds[i] = fds[i];
+	task->inj = INJ_ENTRY;
+	task->inj_sig = 0;
+	ptrace(PTRACE_SYSCALL, task->tid, 0, 0);
+	return true;
+}
+
+/* A stop of a task running an injected call; false: not one of its stops
+ * (the task is exiting), handled as usual. */
+static bool inject_stop(struct rec *r, struct rtask *task, int sig, int event)
+{
+	if (event == PTRACE_EVENT_SECCOMP) {
+		ptrace(PTRACE_SYSCALL, task->tid, 0, 0);
+		return true;
+	}
+	if (event) {
+		task->inj = INJ_NONE;
+		return false;
+	}
+	if (sig != (SIGTRAP | 0x80)) {
+		/* a signal before the call: it comes after (its handler would
+		 * write its frame where the filter is) */
+		if (sig != SIGTRAP && !task->inj_sig)
+			task->inj_sig = sig;
+		ptrace(PTRACE_SYSCALL, task->tid, 0, 0);
+		return true;
+	}
+	if (task->inj == INJ_ENTRY) {
+		task->inj = INJ_EXIT;
+		ptrace(PTRACE_SYSCALL, task->tid, 0, 0);
+		return true;
+	}
+	struct user_regs_struct regs;
+	int64_t rc = -1;
+	struct rproc *p = proc_of(r, task);
+
+	if (!ptrace(PTRACE_GETREGS, task->tid, 0, &regs))
+		rc = (int64_t)regs.rax;
+	if (task->inj_save_len)
+		poke(task->tid, task->inj_save_addr, task->inj_save, task->inj_save_len);
+	ptrace(PTRACE_SETREGS, task->tid, 0, &task->inj_regs);
+	task->inj = INJ_NONE;
+	if (!rc && p) {
+		p->nfilters++;
+		if (task->inj_nfds < 0)
+			p->rw_all = true;
+		for (int i = 0; i < task->inj_nfds; i++)
+			(task->inj_loader ? p->ldset : p->fdset)[task->inj_fds[i] / 64] |=
+				1ull << (task->inj_fds[i] % 64);
+		p->want_all = false;
+	} else {
+		char why[64];
+
+		if (rc > 0)
+			snprintf(why, sizeof(why), "thread %" PRId64 " has another filter", rc);
+		else
+			snprintf(why, sizeof(why), "%s", strerror((int)-rc));
+		warn_filter(r, task, why);
+	}
+	if (task->inj_sig)
+		syscall(SYS_tgkill, task->tgid, task->tid, task->inj_sig);
+	resume(r, task, 0);
+	return true;
+}
+
+static bool fd_regular(pid_t tid, int fd)
+{
+	char link[64];
+	struct stat sb;
+
+	snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)tid, fd);
+	return !stat(link, &sb) && S_ISREG(sb.st_mode);
+}
+
+/* At the exit of an fd-making call: a filter for the regular files' fds
+ * it made that have none. True when one is being added (the task then
+ * resumes after it). */
+static bool fd_made(struct rec *r, struct rtask *task, long nr, int64_t rc)
+{
+	struct rproc *p = proc_of(r, task);
+	int fds[8], n = 0;
+	uint64_t ip = task->entry.instruction_pointer, lo = 0, hi = 0;
+
+	if (!p || p->rw_all || rc < 0)
+		return false;
+	/* the loader opens the libraries, reads their headers with its own
+	 * calls and closes them before the program runs: the program's pipes
+	 * and sockets get those fds again */
+	if (ip >= p->ld_lo && ip < p->ld_hi) {
+		lo = p->ld_lo;
+		hi = p->ld_hi;
+	}
+	if (nr == SYS_fanotify_init || nr == SYS_io_uring_setup)
+		return inject_start(r, task, NULL, -1, 0, 0);
+	if (nr == SYS_recvmsg || nr == SYS_recvmmsg) { /* SCM_RIGHTS: look at every fd */
+		lo = hi = 0;
+		char path[64];
+		DIR *d;
+		struct dirent *e;
+
+		snprintf(path, sizeof(path), "/proc/%d/fd", (int)task->tid);
+		if (!(d = opendir(path)))
+			return inject_start(r, task, NULL, -1, 0, 0);
+		while ((e = readdir(d)) && n <= 8) {
+			char *end;
+			long fd = strtol(e->d_name, &end, 10);
+
+			if (*end || end == e->d_name || fd_covered(p, (int)fd) ||
+			    !fd_regular(task->tid, (int)fd))
+				continue;
+			if (n == 8 || fd >= REC_FD_BITS)
+				n = 9;
+			else
+				fds[n++] = (int)fd;
+		}
+		closedir(d);
+	} else if (!fd_covered(p, (int)rc) &&
+		   !(lo && rc < REC_FD_BITS && (p->ldset[rc / 64] >> (rc % 64)) & 1) &&
+		   fd_regular(task->tid, (int)rc)) {
+		fds[n++] = (int)rc;
+		if (rc >= REC_FD_BITS)
+			n = 9;
+	}
+	if (!n)
+		return false;
+	if (n > 8 || p->nfilters >= REC_MAX_FD_FILTERS)
+		return inject_start(r, task, NULL, -1, 0, 0);
+	return inject_start(r, task, fds, n, lo, hi);
+}
+
+static bool is_fd_maker(long nr, const uint64_t *a)
+{
+	if (nr == SYS_fcntl)
+		return (int)a[1] == F_DUPFD || (int)a[1] == F_DUPFD_CLOEXEC;
+	for (size_t i = 0; i < NR_FD_MAKERS; i++)
+		if (fd_maker_nrs[i] == nr)
+			return true;
+	return false;
+}
+
+/* A filter for every fd when the process shares its fd table with
+ * another (clone with CLONE_FILES and without CLONE_THREAD): a regular
+ * file the other opens gets a filter only in the other's tasks. */
+static bool inject_wanted(struct rec *r, struct rtask *task)
+{
+	struct rproc *p = proc_of(r, task);
+
+	return r->fd_filters && p && p->want_all && !p->rw_all &&
+	       inject_start(r, task, NULL, -1, 0, 0);
+}
+#else
+static bool inject_wanted(struct rec *r, struct rtask *task)
+{
+	(void)r;
+	(void)task;
+	return false;
+}
+#endif
+
 static void on_new_task(struct rec *r, struct rtask *parent, unsigned long child_tid,
 			bool thread_event)
 {
@@ -866,13 +1499,31 @@ static void on_new_task(struct rec *r, struct rtask *parent, unsigned long child
 	} else {
 		c->proc = proc_add(r, c->tid, pp ? pp->brk_end : 0);
 		parent = task_find(r, parent->tid);
+		pp = proc_of(r, parent);
+		struct rproc *cp = proc_of(r, c);
+
+		if (pp && cp) { /* the child has its parent's filters */
+			cp->rw_all = pp->rw_all;
+			cp->nfilters = pp->nfilters;
+			memcpy(cp->fdset, pp->fdset, sizeof(cp->fdset));
+			memcpy(cp->ldset, pp->ldset, sizeof(cp->ldset));
+			cp->ld_lo = pp->ld_lo;
+			cp->ld_hi = pp->ld_hi;
+#if REC_FD_FILTERS
+			/* kcmp(KCMP_FILES) 0: the same fd table (-1: cannot tell) */
+			if (r->fd_filters && !pp->rw_all &&
+			    syscall(SYS_kcmp, parent->tgid, c->tid, 2, 0, 0) <= 0)
+				cp->want_all = pp->want_all = true;
+#endif
+		}
 	}
 	c->announced = true;
 	rec_fork(r->g, t, (uint32_t)parent->tid, (uint32_t)c->tid, proc_of(r, c)->mm,
 		 task_cpu(c->tid), thread);
 	if (c->held) {
 		c->held = false;
-		resume(r, c, 0);
+		if (!inject_wanted(r, c))
+			resume(r, c, 0);
 	}
 }
 
@@ -984,10 +1635,72 @@ static void sample_all(struct rec *r)
 		r->acc.next += r->acc.interval;
 }
 
+/*
+ * The events of the system-call tracepoints since the last stop, in time
+ * order, as the stops would have logged them: a task's events are all in
+ * the rings when it stops (written before it returns from the call), so
+ * they come before its next stop is looked at.
+ */
+static int sys_events(struct rec *r)
+{
+	if (perf_sys_drain(&r->sys))
+		return -1;
+	for (size_t i = 0; i < r->sys.nev; i++) {
+		const struct rec_sysev *e = &r->sys.ev[i];
+		struct rtask *task = task_find(r, (pid_t)e->tid);
+
+		if (!task)
+			continue;
+		struct __ptrace_syscall_info saved = task->entry;
+		bool saved_have = task->have_entry;
+		uint64_t saved_t = task->entry_t;
+
+		if (e->kind == TP_ENTER && e->nr == SYS_mmap) {
+			if (task->mm_pending)
+				r->tp_lost_mmaps++; /* the last one's exit event was lost */
+			task->mm_pending = (e->a[3] & MAP_ANONYMOUS) != 0;
+			task->mm_entry.entry.nr = SYS_mmap;
+			memcpy(task->mm_entry.entry.args, e->a, sizeof(e->a));
+			task->mm_t = e->time;
+			continue;
+		}
+		if (e->kind == TP_EXIT) {
+			if (e->nr != SYS_mmap || !task->mm_pending)
+				continue;
+			task->mm_pending = false;
+			task->entry = task->mm_entry;
+			task->entry_t = task->mm_t;
+			task->have_entry = true;
+			on_syscall_exit(r, task, e->ret);
+		} else if (e->nr == SYS_munmap || e->nr == SYS_mprotect || e->nr == SYS_madvise) {
+			task->entry.entry.nr = (uint64_t)e->nr;
+			memcpy(task->entry.entry.args, e->a, sizeof(e->a));
+			task->entry_t = e->time;
+			task->have_entry = true;
+			on_syscall_exit(r, task, 0);
+		}
+		task->entry = saved;
+		task->have_entry = saved_have;
+		task->entry_t = saved_t;
+	}
+	return 0;
+}
+
 static void on_stop(struct rec *r, pid_t pid, int status)
 {
 	struct rtask *task = task_find(r, pid);
 	int sig = WSTOPSIG(status), event = status >> 16;
+
+	if (task && task->mm_pending) { /* its sys_exit_mmap event was lost */
+		const uint64_t *a = task->mm_entry.entry.args;
+
+		task->mm_pending = false;
+		r->tp_lost_mmaps++;
+		rec_text(r->g, task->mm_t, (uint32_t)task->tid,
+			 "# mmap pid=%d len=%" PRIu64
+			 ": its result was lost (perf ring buffer full)",
+			 (int)task->tid, a[1]);
+	}
 
 	if (!task) { /* a new task whose parent's event has not come yet */
 		if ((task = task_add(r, pid))) {
@@ -999,10 +1712,15 @@ static void on_stop(struct rec *r, pid_t pid, int status)
 	if (!task->attached) {
 		task->attached = true;
 		if (sig == SIGSTOP) {
-			resume(r, task, 0);
+			if (!inject_wanted(r, task))
+				resume(r, task, 0);
 			return;
 		}
 	}
+#if REC_FD_FILTERS
+	if (task->inj && inject_stop(r, task, sig, event))
+		return;
+#endif
 	if (sig == (SIGTRAP | 0x80) || event == PTRACE_EVENT_SECCOMP) {
 		struct __ptrace_syscall_info info;
 
@@ -1011,12 +1729,44 @@ static void on_stop(struct rec *r, pid_t pid, int status)
 			return;
 		}
 		if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
+#if REC_FD_FILTERS
+			if (task->fd_maker) {
+				task->fd_maker = false;
+				task->have_entry = false;
+				if (!fd_made(r, task, (long)task->entry.entry.nr, info.exit.rval))
+					resume(r, task, 0);
+				return;
+			}
+#endif
 			if (task->have_entry)
 				on_syscall_exit(r, task, info.exit.rval);
 			task->have_entry = false;
-			resume(r, task, 0);
+			if (!inject_wanted(r, task))
+				resume(r, task, 0);
 			return;
 		}
+#if REC_FD_FILTERS
+		/* an fd-making call (per-fd filters): a filter for the fd at its exit */
+		if (info.op == PTRACE_SYSCALL_INFO_SECCOMP && r->fd_filters &&
+		    is_fd_maker((long)info.entry.nr, info.entry.args)) {
+			struct rproc *p = proc_of(r, task);
+			uint64_t ctl = 1;
+
+			/* recvmsg receives fds only with a control buffer */
+			if (info.entry.nr == SYS_recvmsg &&
+			    peek(pid, info.entry.args[1] + offsetof(struct msghdr, msg_controllen),
+				 &ctl, sizeof(ctl)))
+				ctl = 1;
+			if (!p || p->rw_all || !ctl) {
+				resume(r, task, 0);
+				return;
+			}
+			task->entry = info;
+			task->fd_maker = true;
+			ptrace(PTRACE_SYSCALL, pid, 0, 0);
+			return;
+		}
+#endif
 		/* without seccomp every call stops: one the filter would have let
 		 * through is not looked at (its exit stop is then ignored), so
 		 * the trace is the one the filter gives */
@@ -1082,15 +1832,21 @@ static void on_stop(struct rec *r, pid_t pid, int status)
 					sample_proc(r, t, task->proc);
 			}
 			rec_exit(r->g, t, (uint32_t)pid);
+			task_stat_close(task);
 			break;
 		}
 		default:
 			break;
 		}
 		task = task_find(r, pid);
-		if (task) /* after exec the syscall-exit stop of execve still comes */
-			ptrace(task->have_entry ? PTRACE_SYSCALL
-						: (r->seccomp ? PTRACE_CONT : PTRACE_SYSCALL),
+		struct rproc *tp = task ? proc_of(r, task) : NULL;
+
+		/* after exec the syscall-exit stop of execve still comes; after a
+		 * clone that shares the fd table, that of the clone (inject_wanted()) */
+		if (task)
+			ptrace(task->have_entry || (tp && tp->want_all && !tp->rw_all)
+				       ? PTRACE_SYSCALL
+				       : (r->seccomp ? PTRACE_CONT : PTRACE_SYSCALL),
 			       pid, 0, 0);
 		return;
 	}
@@ -1119,6 +1875,8 @@ static int trace_loop(struct rec *r)
 
 		if (r->have_perf && perf_faults_drain(&r->perf, r->g))
 			return -1;
+		if (r->tp && sys_events(r))
+			return -1;
 		if (r->have_acc)
 			sample_all(r);
 		if (pid < 0) {
@@ -1134,6 +1892,7 @@ static int trace_loop(struct rec *r)
 
 			if (task) {
 				task->gone = true;
+				task_stat_close(task);
 				if (task->acc_wait) {
 					task->acc_wait = false;
 					proc_try_sample(r, task->proc, false);
@@ -1177,7 +1936,7 @@ static int start_child(struct rec *r, struct nerr *err)
 		return nerr_set(err, "numasim record: fork: %s", strerror(errno));
 	if (!r->root) {
 		close(pfd[0]);
-		child_main(r->o->argv, pfd[1]);
+		child_main(r, r->o->argv, pfd[1]);
 	}
 	close(pfd[1]);
 	if (waitpid(r->root, &status, __WALL) != r->root || !WIFSTOPPED(status)) {
@@ -1204,6 +1963,16 @@ static int start_child(struct rec *r, struct nerr *err)
 	}
 	char why[512];
 
+	if (r->tp && !r->seccomp) {
+		r->tp = false; /* every call stops */
+	} else if (r->tp && perf_sys_open(&r->sys, r->root)) {
+		int e = errno;
+
+		kill(r->root, SIGKILL);
+		close(pfd[0]);
+		return nerr_set(err, "numasim record: the system-call tracepoints: %s",
+				strerror(e));
+	}
 	r->have_perf = !perf_faults_open(&r->perf, r->root, why, sizeof(why));
 	if (!r->have_perf)
 		nwarn(r->o->warn, r->o->warn_ctx, "%s", why);
@@ -1219,6 +1988,10 @@ static int start_child(struct rec *r, struct nerr *err)
 	}
 	t->attached = t->announced = true;
 	t->proc = proc_add(r, r->root, 0);
+	if (!r->seccomp)
+		r->fd_filters = false;
+	for (int i = 0; r->fd_filters && i < r->ninit_fds; i++)
+		r->procs[t->proc].fdset[r->init_fds[i] / 64] |= 1ull << (r->init_fds[i] % 64);
 	resume(r, t, 0); /* without seccomp: stop at the entry of execve, as the filter does */
 	/* a message from the child means exec failed */
 	r->err = 0;
@@ -1231,6 +2004,9 @@ static void rec_cleanup(struct rec *r)
 		perf_faults_close(&r->perf);
 	if (r->have_acc)
 		access_close(&r->acc);
+	perf_sys_close(&r->sys);
+	for (size_t i = 0; i < r->ntasks; i++)
+		task_stat_close(&r->tasks[i]);
 	for (size_t i = 0; i < r->nfiles; i++)
 		free(r->files[i].name);
 	free(r->files);
@@ -1248,7 +2024,7 @@ int record_run(const struct record_opts *o, FILE *out, struct record_result *res
 	 * fill. (O_ASYNC on the perf fds would signal every sample.) */
 	struct itimerval tick = {{0, 10000}, {0, 10000}}, no_tick = {{0, 0}, {0, 0}};
 	char msg[600], name[256], comments[1024];
-	int efd, rc = 0;
+	int efd, rc = 0, probe = -1;
 
 	memset(res, 0, sizeof(*res));
 	if (!(r.g = rec_log_new((unsigned)r.page_size)))
@@ -1263,7 +2039,24 @@ int record_run(const struct record_opts *o, FILE *out, struct record_result *res
 	}
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, &old);
+	/* per-fd filters (x86_64; NUMASIM_RECORD_ALL_FDS=1: every read and
+	 * write stops, as on other architectures) */
+	r.fd_filters = REC_FD_FILTERS && !getenv("NUMASIM_RECORD_ALL_FDS") &&
+		       regular_fds(r.init_fds, 64, &r.ninit_fds);
+	/* tracepoints when tracefs has them and perf may open them (a probe on
+	 * the tracer itself); NUMASIM_RECORD_NO_TRACEPOINTS=1: every call of
+	 * tp_names stops, as without them */
+	if (!getenv("NUMASIM_RECORD_NO_TRACEPOINTS") && !getenv("NUMASIM_RECORD_NO_SECCOMP") &&
+	    !perf_sys_ids(&r.sys, tp_names, NR_TP)) {
+		snprintf(r.sys.filter[TP_ENTER], sizeof(r.sys.filter[0]),
+			 "id == %d || id == %d || id == %d || id == %d", SYS_munmap, SYS_mprotect,
+			 SYS_madvise, SYS_mmap);
+		snprintf(r.sys.filter[TP_EXIT], sizeof(r.sys.filter[0]), "id == %d", SYS_mmap);
+		r.tp = (probe = perf_sys_probe(&r.sys)) >= 0;
+	}
 	efd = start_child(&r, err);
+	if (probe >= 0)
+		close(probe);
 	if (efd < 0) {
 		sigaction(SIGALRM, &old, NULL);
 		rec_cleanup(&r);
@@ -1274,6 +2067,11 @@ int record_run(const struct record_opts *o, FILE *out, struct record_result *res
 		rc = nerr_set(err, "numasim record: %s", r.err ? strerror(r.err) : strerror(errno));
 	setitimer(ITIMER_REAL, &no_tick, NULL);
 	sigaction(SIGALRM, &old, NULL);
+	if (r.sys.lost || r.tp_lost_mmaps)
+		nwarn(o->warn, o->warn_ctx,
+		      "%" PRIu64 " system-call tracepoint events lost (perf ring buffer full): "
+		      "munmap, mprotect, madvise or anonymous mmap records may be missing",
+		      r.sys.lost + r.tp_lost_mmaps);
 	ssize_t n = read(efd, msg, sizeof(msg) - 1);
 
 	close(efd);

@@ -28,6 +28,43 @@ struct rec_perf {
 	bool user_only; /* exclude_kernel: no permission for kernel-mode faults */
 };
 
+/* System-call tracepoints (raw_syscalls:sys_enter and sys_exit, with a
+ * filter on the call's number): one ring per CPU of their own, so that a
+ * burst of faults cannot crowd them out. */
+struct rec_sysev {
+	uint64_t time;
+	uint32_t tid;
+	int kind;      /* index in the names given to perf_sys_ids() */
+	int64_t nr;    /* the system call */
+	uint64_t a[6]; /* sys_enter_*: the arguments */
+	int64_t ret;   /* sys_exit_*: the result */
+};
+struct rec_sys {
+	struct rec_ring *ring;
+	int nring;
+	int *fds; /* the events that write into the rings */
+	int nfds;
+	unsigned ids[8];
+	int nids;
+	char filter[8][128];  /* each event's ftrace filter ("" for none) */
+	struct rec_sysev *ev; /* one drain's events, in time order */
+	size_t nev, capev;
+	uint64_t lost;
+};
+/* The tracepoint ids of names (tracefs, or tracefs mounted in a private
+ * mount namespace of a helper process); -1 when there is no tracefs. */
+int perf_sys_ids(struct rec_sys *s, const char *const *names, int n);
+/* Opens the tracepoints (ids from perf_sys_ids()) on pid, stopped before
+ * its exec, inherited and enabled at exec like the fault event. */
+int perf_sys_open(struct rec_sys *s, pid_t pid);
+/* An fd of a disabled event of the first tracepoint on the caller: -1 when
+ * perf may not open them. Closed once the real events hold the
+ * tracepoint (a last close waits for an RCU grace period). */
+int perf_sys_probe(struct rec_sys *s);
+/* Reads every ring; s->ev holds the events in time order. */
+int perf_sys_drain(struct rec_sys *s);
+void perf_sys_close(struct rec_sys *s);
+
 /* Opens the fault-sampling event on pid (stopped before its exec); on
  * failure fills why with the one line to show the user. */
 int perf_faults_open(struct rec_perf *p, pid_t pid, char *why, size_t len);

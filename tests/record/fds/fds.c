@@ -1,0 +1,150 @@
+/*
+ * fds.c - reads and writes of one regular file through fds made every way
+ * the per-fd seccomp filters of `numasim record` must follow (docs/
+ * recording.md, "System calls"): open, a thread's open read by another
+ * thread, fcntl(F_DUPFD), dup2 onto fd 0, an fd inherited across fork, one
+ * received over a unix socket (SCM_RIGHTS), one opened by a clone that
+ * shares the fd table (CLONE_FILES without CLONE_THREAD), O_APPEND; and a
+ * pipe on the fds the dynamic loader used for the libraries. It prints
+ * `RW read|write OFFSET LEN` for each transfer, which fds.sh looks for in
+ * the trace. No two transfers of one task are contiguous, so each is one
+ * record. argv[1]: the directory for the file.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char path[4096], buf[65536], stack[65536];
+static int thread_fd;
+
+static void die(const char *what)
+{
+	printf("FAIL %s\n", what);
+	exit(1);
+}
+
+static void xfer(bool write_op, int fd, long off, long len, bool positioned)
+{
+	ssize_t n = positioned ? (write_op ? pwrite(fd, buf, len, off) : pread(fd, buf, len, off))
+			       : (write_op ? write(fd, buf, len) : read(fd, buf, len));
+
+	if (n != len)
+		die("transfer");
+	printf("RW %s %ld %ld\n", write_op ? "write" : "read", off, len);
+}
+
+static void *thread_main(void *arg)
+{
+	(void)arg;
+	if ((thread_fd = open(path, O_RDONLY)) < 0)
+		die("open in the thread");
+	xfer(false, thread_fd, 200, 100, true);
+	return NULL;
+}
+
+static int clone_main(void *arg)
+{
+	(void)arg;
+	return open(path, O_RDONLY) < 0; /* into the table it shares */
+}
+
+static void send_fd(int sock, int fd)
+{
+	char cb[CMSG_SPACE(sizeof(int))];
+	struct iovec io = {"x", 1};
+	struct msghdr m = {
+		.msg_iov = &io, .msg_iovlen = 1, .msg_control = cb, .msg_controllen = sizeof(cb)};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	if (sendmsg(sock, &m, 0) != 1)
+		die("sendmsg");
+}
+
+static int recv_fd(int sock)
+{
+	char cb[CMSG_SPACE(sizeof(int))], x;
+	struct iovec io = {&x, 1};
+	struct msghdr m = {
+		.msg_iov = &io, .msg_iovlen = 1, .msg_control = cb, .msg_controllen = sizeof(cb)};
+	int fd;
+
+	if (recvmsg(sock, &m, 0) != 1 || !CMSG_FIRSTHDR(&m))
+		die("recvmsg");
+	memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&m)), sizeof(int));
+	return fd;
+}
+
+int main(int argc, char **argv)
+{
+	int fd, p[2], sv[2], status;
+	pthread_t t;
+
+	if (argc < 2)
+		die("usage: fds DIR");
+	setvbuf(stdout, NULL, _IONBF, 0);
+	snprintf(path, sizeof(path), "%s/fds.data", argv[1]);
+	memset(buf, 'x', sizeof(buf));
+	if ((fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644)) < 0)
+		die("open");
+	xfer(true, fd, 0, 65536, false);
+	close(fd);
+	/* the lowest free fds: those the loader read the libraries through */
+	if (pipe(p))
+		die("pipe");
+	for (int i = 0; i < 100; i++)
+		if (write(p[1], buf, 64) != 64 || read(p[0], buf, 64) != 64)
+			die("pipe transfer");
+	if (pthread_create(&t, NULL, thread_main, NULL) || pthread_join(t, NULL))
+		die("thread");
+	xfer(false, thread_fd, 0, 1000, false); /* the thread's fd, from main */
+	int dup = fcntl(thread_fd, F_DUPFD, 40);
+
+	xfer(false, dup, 4096, 300, true);
+	if (dup2(dup, 0) != 0)
+		die("dup2");
+	xfer(false, 0, 1000, 50, false); /* the shared file position: 1000 */
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		die("socketpair");
+	pid_t c = fork();
+
+	if (!c) {
+		int f = open(path, O_RDONLY);
+
+		if (f < 0)
+			die("open in the child");
+		send_fd(sv[0], f);
+		xfer(false, thread_fd, 20, 10, true); /* inherited */
+		_exit(0);
+	}
+	int got = recv_fd(sv[1]);
+
+	xfer(false, got, 8192, 777, true);
+	if (waitpid(c, &status, 0) != c || status)
+		die("child");
+	int before = 0; /* the lowest free fd: the one the clone's open gets */
+
+	while (fcntl(before, F_GETFD) >= 0)
+		before++;
+	pid_t cl = clone(clone_main, stack + sizeof(stack), CLONE_FILES | SIGCHLD, NULL);
+
+	if (cl < 0 || waitpid(cl, &status, 0) != cl || status)
+		die("clone");
+	xfer(false, before, 12288, 555, true); /* the fd the clone opened */
+	if ((fd = open(path, O_WRONLY | O_APPEND)) < 0)
+		die("open O_APPEND");
+	xfer(true, fd, 65536, 123, false);
+	return 0;
+}
