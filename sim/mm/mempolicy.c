@@ -993,7 +993,9 @@ uint64_t change_prot_numa(struct sim *s, struct task *t, struct vm_area_struct *
  * default policy (preferred on the local node, MPOL_F_MORON) and bind /
  * preferred_many with MPOL_F_NUMA_BALANCING whose nodes hold the local
  * node move the page towards the faulting CPU's node when
- * should_numa_migrate_memory() agrees.
+ * should_numa_migrate_memory() agrees. A local fault asks it too, as the
+ * kernel's does (MPOL_LOCAL sets polnid, nothing returns early), so the
+ * page's last_cpupid records every hinting fault, local ones included.
  */
 int mpol_misplaced(struct sim *s, struct task *t, struct vm_area_struct *vma, uint64_t addr,
 		   pfn_t pfn)
@@ -1001,10 +1003,7 @@ int mpol_misplaced(struct sim *s, struct task *t, struct vm_area_struct *vma, ui
 	struct mempolicy *pol = get_vma_policy(t, vma, addr);
 	int curnid = pfn_to_nid(&s->mem, pfn), thisnid = task_node(s, t);
 
-	if (!pol || pol->mode == MPOL_DEFAULT) {
-		if (curnid == thisnid)
-			return -1; /* MPOL_PREFERRED and the page is on its node */
-	} else {
+	if (pol && pol->mode != MPOL_DEFAULT) {
 		if (!(pol->flags & MPOL_F_NUMA_BALANCING))
 			return -1; /* no MPOL_F_MOF */
 		if (!node_isset(&pol->nodes, thisnid))
