@@ -164,12 +164,10 @@ static int collect(struct rec_access *a, pid_t pid)
 	}
 	while (!rc && fgets(line, sizeof(line), f)) {
 		unsigned long long start, end;
-		char perms[8], name[PATH_MAX] = "";
-		int n = 0;
+		char perms[8], name[REC_MAPS_NAME];
 
-		if (sscanf(line, "%llx-%llx %7s %*s %*s %*s%n", &start, &end, perms, &n) < 3)
+		if (!rec_maps_line(line, &start, &end, perms, name))
 			continue;
-		sscanf(line + n, " %4095[^\n]", name);
 		if (special(name) || end - start > MAX_VMA ||
 		    (a->mode == ACC_SOFT_DIRTY && perms[1] != 'w'))
 			continue;

@@ -679,6 +679,18 @@ static void line(struct rec_log *g, uint64_t t, const char *fmt, ...)
 	g->st.records++;
 }
 
+bool rec_maps_line(const char *line, unsigned long long *start, unsigned long long *end,
+		   char perms[8], char name[REC_MAPS_NAME])
+{
+	int n = 0;
+
+	name[0] = 0;
+	if (sscanf(line, "%llx-%llx %7s %*s %*s %*s%n", start, end, perms, &n) < 3)
+		return false;
+	sscanf(line + n, " %4095[^\n]", name);
+	return true;
+}
+
 const char *rec_size_str(char *buf, size_t size, uint64_t v)
 {
 	if (v && !(v & ((1ull << 20) - 1)))

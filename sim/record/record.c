@@ -583,12 +583,10 @@ static void loader_text(struct rec *r, struct rtask *task, struct rproc *p)
 		return;
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long long start, end;
-		char perms[8], name[PATH_MAX] = "";
-		int n = 0;
+		char perms[8], name[REC_MAPS_NAME];
 
-		if (sscanf(line, "%llx-%llx %7s %*s %*s %*s%n", &start, &end, perms, &n) < 3)
+		if (!rec_maps_line(line, &start, &end, perms, name))
 			continue;
-		sscanf(line + n, " %4095[^\n]", name);
 		if (start == base)
 			snprintf(file, sizeof(file), "%s", name);
 		if (file[0] == '/' && !strcmp(name, file) && perms[2] == 'x' &&

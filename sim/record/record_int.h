@@ -99,6 +99,12 @@ void access_close(struct rec_access *a);
 const char *rec_size_str(char *buf, size_t size, uint64_t v);
 /* log.c: grows an array to hold need elements (doubling); false without memory. */
 bool rec_grow(void **p, size_t *cap, size_t need, size_t elem);
+/* log.c: one line of /proc/PID/maps: its range, permissions ("rw-p") and
+ * the name after the inode ("" for anonymous memory, at most
+ * REC_MAPS_NAME - 1 bytes); false when the line is not a mapping. */
+#define REC_MAPS_NAME 4096
+bool rec_maps_line(const char *line, unsigned long long *start, unsigned long long *end,
+		   char perms[8], char name[REC_MAPS_NAME]);
 
 /* chunks.c: the anonymous mappings an importer makes up around the
  * touched pages when its capture shows no mappings (2 MiB-aligned
