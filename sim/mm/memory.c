@@ -431,3 +431,161 @@ int handle_mm_fault(struct sim *s, struct task *t, uint64_t addr, bool write,
 		return do_file_fault(s, t, vma, addr, write, res);
 	return do_anonymous_page(s, t, vma, addr, write, res);
 }
+
+/* Runs of the pages of one page-table leaf (one 2 MiB range of 4 KiB
+ * pages): at most this many pages are allocated before they are mapped. */
+#define RUN_PAGES PT_LEAF_SIZE
+
+/*
+ * The pages of a run are allocated a leaf's worth at a time, then given
+ * their rmap and ptes: the allocator reads only free and per-CPU list
+ * pages and zone free counts, which mapping an allocated page does not
+ * touch, so the end state is the one of page-by-page faults.
+ */
+uint64_t fault_anon_run(struct sim *s, struct task *t, uint64_t addr, uint64_t n, bool write,
+			uint64_t *cost_ns, uint64_t *cnt, int *rc)
+{
+	unsigned shift = s->topo->page_shift;
+	struct vm_area_struct *vma;
+	struct user_batch ub;
+	uint64_t done = 0, faults = 0, fault_cost, remote = 0;
+	int tnid, zero_nid = 0, remote_nid = -1;
+
+	*rc = 0;
+	if (s->explain || !n)
+		return 0;
+	vma = find_vma(t->mm, addr);
+	/* handle_mm_fault()'s checks, and do_anonymous_page() without
+	 * hugetlb; the first fault of a VMA gives it its anon_vma */
+	if (!vma || (write && !(vma->flags & VM_WRITE)) ||
+	    (vma->flags & (VM_FILE | VM_SHMEM | VM_HUGETLB)) || !vma->anon_vma)
+		return 0;
+	if ((vma->end - addr) >> shift < n)
+		n = (vma->end - addr) >> shift;
+	tnid = task_node(s, t);
+	fault_cost = tun(&s->tun, TUN_SIM_COST_FAULT_NS);
+	if (write) {
+		if (!user_batch_init(s, t, vma, &ub))
+			return 0;
+		fault_cost += per_page_cost(s, TUN_SIM_COST_ZERO_PAGE_NS, 1);
+	} else {
+		zero_nid = zero_page_nid(s);
+	}
+
+	struct pgtable *pt = &t->mm->pt;
+	struct anon_vma *av = anon_vma_get(s, vma->anon_vma);
+	bool locked = vma->flags & VM_LOCKED;
+	pte_t flags = PTE_PRESENT | PTE_WRITE | PTE_YOUNG | PTE_DIRTY;
+	pfn_t pfns[RUN_PAGES];
+
+	while (done < n) {
+		uint64_t a = addr + (done << shift), vpn = a >> shift;
+		unsigned off = vpn & (PT_LEAF_SIZE - 1);
+		uint64_t m = PT_LEAF_SIZE - off, got = 0;
+		struct zone *z = NULL;
+		struct pt_leaf *leaf = pgtable_leaf(pt, vpn >> PT_LEAF_BITS);
+
+		if (m > n - done)
+			m = n - done;
+		/* __handle_mm_fault(): a huge page may go here (the test
+		 * depends on the 2 MiB range alone, one leaf when THP is
+		 * supported) */
+		if (thp_vma_allowable(s, vma, a))
+			break;
+		if (leaf) {
+			uint64_t j = 0;
+
+			while (j < m && !leaf->e[off + j])
+				j++;
+			m = j;
+		}
+		if (!m)
+			break;
+		if (!write) {
+			/* do_anonymous_page(): the zero page for a read */
+			for (uint64_t j = 0; j < m && !*rc; j++) {
+				faults++;
+				if (pgtable_set(pt, vpn + j,
+						mk_pte(0, PTE_PRESENT | PTE_ZERO | PTE_YOUNG))) {
+					*rc = -ENOMEM;
+					break;
+				}
+				cnt[zero_nid]++;
+				done++;
+			}
+			if (*rc)
+				break;
+			continue;
+		}
+		/* new_anon_page(): page->index must fit its 32 bits */
+		int64_t rel = (int64_t)(linear_page_index(vma, a, shift) - av->base_vpn);
+
+		if (rel < INT32_MIN || rel > INT32_MAX)
+			break;
+		if ((uint64_t)(INT32_MAX - rel) < m - 1)
+			m = (uint64_t)(INT32_MAX - rel) + 1;
+		/* a leaf to make: its first page alone, whose set_ptes() may
+		 * fail after the page is allocated and mapped */
+		if (!leaf)
+			m = 1;
+		while (got < m) {
+			uint64_t k =
+				user_batch_alloc_run(s, &ub, linear_page_index(vma, a, shift) + got,
+						     pfns + got, m - got, &z);
+
+			if (!k)
+				break;
+			for (uint64_t j = got; j < got + k; j++) {
+				if (locked) {
+					s->mem.f.flags[pfns[j]] = 0;
+					page_add_new_anon_rmap(s, pfns[j], 0, vma,
+							       a + (j << shift));
+				} else {
+					page_add_new_anon_rmap_fast(&s->mem, z, &av->pages,
+								    vma->anon_vma, pfns[j],
+								    (int32_t)(rel + (int64_t)j));
+				}
+			}
+			/* clear_page()'s traffic, added up per node */
+			if (z->node != tnid) {
+				if (z->node != remote_nid && remote)
+					sim_traffic(s, tnid, remote_nid,
+						    sim_pages_to_bytes(s, remote));
+				if (z->node != remote_nid)
+					remote = 0;
+				remote_nid = z->node;
+				remote += k;
+			}
+			cnt[z->node] += k;
+			got += k;
+		}
+		faults += got;
+		if (!got)
+			break;
+		/* set_ptes() for each page, one leaf looked up for them */
+		uint16_t *used;
+		pte_t *e = pgtable_slot(pt, vpn, &used);
+
+		if (!e) {
+			*rc = -ENOMEM;	/* only a leaf's first page: got == 1 */
+			cnt[z->node]--; /* the failed fault is no access */
+			break;
+		}
+		for (uint64_t j = 0; j < got; j++)
+			e[j] = mk_pte(pfns[j], flags);
+		*used += (uint16_t)got;
+		pt->entries += got;
+		t->mm->rss += got;
+		done += got;
+		if (got < m)
+			break;
+	}
+	if (remote)
+		sim_traffic(s, tnid, remote_nid, sim_pages_to_bytes(s, remote));
+	if (write)
+		user_batch_flush(s, &ub);
+	s->mem.events[PGFAULT] += faults;
+	t->faults += faults;
+	*cost_ns += faults * fault_cost;
+	return done;
+}

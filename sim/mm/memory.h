@@ -33,6 +33,26 @@ struct fault_result {
 int handle_mm_fault(struct sim *s, struct task *t, uint64_t addr, bool write,
 		    struct fault_result *res);
 
+/*
+ * The faults of a `touch` over consecutive pages, taken in one run: from
+ * addr on, up to n pages of the private anonymous VMA holding addr that
+ * have no entry yet, in order, with the same effects as one
+ * handle_mm_fault() for each (do_anonymous_page(): a new page, or the
+ * zero page for a read) and as many page accesses by the caller. The
+ * VMA, its policy and the allocation request are looked up once; the
+ * pages come from one zone (one per node for interleave) through
+ * alloc_batch_page(); counters are added once. The run stops before the
+ * first page it cannot prove to take that path (an entry there, a huge
+ * page range, a zone at its watermark or a per-CPU list to refill, ...):
+ * the caller handles that page with handle_mm_fault(). Returns the pages
+ * faulted, each accessed once (cnt[node]++ for the caller's
+ * accounting), and adds their cost to *cost_ns. *rc is -ENOMEM when a
+ * page table could not grow, with that page's fault counted as
+ * handle_mm_fault() counts it.
+ */
+uint64_t fault_anon_run(struct sim *s, struct task *t, uint64_t addr, uint64_t n, bool write,
+			uint64_t *cost_ns, uint64_t *cnt, int *rc);
+
 /* Order of a huge page (2 MiB) on this machine's base page size. */
 unsigned huge_page_order(const struct sim *s);
 

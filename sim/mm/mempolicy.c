@@ -546,6 +546,143 @@ pfn_t alloc_user_pages(struct sim *s, struct task *t, struct vm_area_struct *vma
 				stall);
 }
 
+/* The request alloc_pages_mpol() -> alloc_nodemask() makes for a user
+ * page (its first attempt, for MPOL_PREFERRED_MANY). */
+bool user_batch_init(struct sim *s, struct task *t, struct vm_area_struct *vma,
+		     struct user_batch *ub)
+{
+	struct mempolicy *pol = get_vma_policy(t, vma, 0);
+	gfp_t gfp = GFP_HIGHUSER_MOVABLE;
+	int local = task_node(s, t);
+
+	ub->pol = pol;
+	ub->local = local;
+	ub->interleave = false;
+	ub->one.taken = 0;
+	ub->req = (struct alloc_req){
+		.gfp = gfp,
+		.preferred_nid = local,
+		.cpuset_mems = cpuset_mems_allowed(s, t),
+		.cpuset_softwall_mems = cpuset_softwall_mems(s, t),
+		.local_nid = local,
+	};
+	switch (pol ? pol->mode : MPOL_DEFAULT) {
+	case MPOL_PREFERRED:
+		ub->req.preferred_nid = first_node(&pol->nodes);
+		break;
+	case MPOL_BIND:
+		ub->req.nodemask = nodemask_valid_mems(s, t, &pol->nodes) ? &pol->nodes : NULL;
+		break;
+	case MPOL_PREFERRED_MANY:
+		ub->req.gfp = (gfp | __GFP_NOWARN) & ~(__GFP_DIRECT_RECLAIM | __GFP_NOFAIL);
+		ub->req.nodemask = &pol->nodes;
+		break;
+	case MPOL_INTERLEAVE:
+	case MPOL_WEIGHTED_INTERLEAVE: {
+		int n;
+
+		if (s->mem.nr_nodes > USER_BATCH_NODES)
+			return false;
+		ub->il_nr = 0;
+		ub->il_total = 0;
+		ub->il_trunc = !kernel_at_least(&s->tun, 6, 7);
+		for_each_node_mask(n, &pol->nodes)
+		{
+			unsigned w = pol->mode == MPOL_WEIGHTED_INTERLEAVE ? il_weight(s, n) : 1;
+
+			if (ub->il_nr == USER_BATCH_NODES || w > UINT8_MAX)
+				return false;
+			ub->il_node[ub->il_nr] = (int16_t)n;
+			ub->il_weight[ub->il_nr++] = (uint8_t)w;
+			ub->il_total += w;
+		}
+		ub->interleave = true;
+		memset(ub->il_state, 0, sizeof(ub->il_state));
+		memset(ub->il_hit, 0, sizeof(ub->il_hit));
+		return true;
+	}
+	default:
+		break;
+	}
+	return alloc_batch_init(s, &ub->req, &ub->one);
+}
+
+/* interleave_nid() from the nodes and weights user_batch_init() noted. */
+static int batch_interleave_nid(const struct user_batch *ub, uint64_t ilx)
+{
+	if (ub->il_trunc)
+		ilx = (uint32_t)ilx;
+	if (!ub->il_total)
+		return ub->local;
+	uint64_t target = ilx % ub->il_total;
+
+	if (ub->pol->mode != MPOL_WEIGHTED_INTERLEAVE)
+		return ub->il_node[target];
+	for (int i = 0; i < ub->il_nr; i++) {
+		if (target < ub->il_weight[i])
+			return ub->il_node[i];
+		target -= ub->il_weight[i];
+	}
+	return ub->local;
+}
+
+pfn_t user_batch_alloc(struct sim *s, struct user_batch *ub, uint64_t ilx, struct zone **zone)
+{
+	struct alloc_batch *b = &ub->one;
+	int il = -1;
+
+	if (ub->interleave) {
+		il = batch_interleave_nid(ub, ilx);
+		if (il < 0 || il >= USER_BATCH_NODES)
+			return NOPFN;
+		b = &ub->il[il];
+		if (!ub->il_state[il]) {
+			struct alloc_req req = ub->req;
+
+			req.preferred_nid = il;
+			ub->il_state[il] = alloc_batch_init(s, &req, b) ? 1 : 2;
+		}
+		if (ub->il_state[il] != 1)
+			return NOPFN;
+	}
+	pfn_t pfn = alloc_batch_page(s, b);
+
+	if (pfn == NOPFN)
+		return NOPFN;
+	*zone = b->last;
+	/* alloc_pages_mpol(): only MPOL_INTERLEAVE counts interleave_hit */
+	if (il >= 0 && b->last->node == il && ub->pol->mode == MPOL_INTERLEAVE)
+		ub->il_hit[il]++;
+	return pfn;
+}
+
+uint64_t user_batch_alloc_run(struct sim *s, struct user_batch *ub, uint64_t ilx, pfn_t *pfns,
+			      uint64_t n, struct zone **zone)
+{
+	if (!ub->interleave)
+		return alloc_batch_pages(s, &ub->one, pfns, n, zone);
+	/* the node moves with the index: one page at a time */
+	if (!n || (pfns[0] = user_batch_alloc(s, ub, ilx, zone)) == NOPFN)
+		return 0;
+	return 1;
+}
+
+void user_batch_flush(struct sim *s, struct user_batch *ub)
+{
+	if (!ub->interleave) {
+		alloc_batch_flush(s, &ub->one);
+		return;
+	}
+	for (int n = 0; n < s->mem.nr_nodes; n++) {
+		if (ub->il_state[n] != 1)
+			continue;
+		alloc_batch_flush(s, &ub->il[n]);
+		if (ub->il_hit[n] && tun(&s->tun, TUN_NUMA_STAT))
+			s->mem.nodes[n].numa_stat[NUMA_INTERLEAVE_HIT] += ub->il_hit[n];
+		ub->il_hit[n] = 0;
+	}
+}
+
 /* ---- set_mempolicy(2) ---------------------------------------------------------- */
 
 /* Models do_set_mempolicy(). */

@@ -89,6 +89,44 @@ pfn_t alloc_thp_mpol(struct sim *s, struct task *t, struct mempolicy *pol, uint6
 pfn_t alloc_user_pages(struct sim *s, struct task *t, struct vm_area_struct *vma, uint64_t ilx,
 		       gfp_t gfp, unsigned order, uint64_t *stall);
 
+/*
+ * Order-0 user pages of one VMA for a run of faults (memory.c's
+ * fault_anon_run()): the policy, the local node and the cpuset masks
+ * are looked up once, and each page comes from an alloc_batch, one per
+ * node for interleave (whose node moves with the index). Each page is
+ * the one alloc_user_pages(s, t, vma, ilx, GFP_HIGHUSER_MOVABLE, 0, ...)
+ * would return, with the same effects; NOPFN means the batch cannot
+ * prove that for this page (flush, then call alloc_user_pages()).
+ */
+#define USER_BATCH_NODES 64
+struct user_batch {
+	struct mempolicy *pol;
+	int local;
+	bool interleave;
+	struct alloc_req req; /* the request of every page (interleave: but its node) */
+	/* interleave_nid()'s nodes and weights, in node order */
+	int il_nr;
+	unsigned il_total;
+	bool il_trunc; /* before 6.7: the index's low 32 bits */
+	int16_t il_node[USER_BATCH_NODES];
+	uint8_t il_weight[USER_BATCH_NODES];
+	struct alloc_batch one;
+	/* interleave: per node, prepared at its first page (0 not yet,
+	 * 1 ready, 2 no batch form) */
+	uint8_t il_state[USER_BATCH_NODES];
+	uint64_t il_hit[USER_BATCH_NODES]; /* NUMA_INTERLEAVE_HIT to count */
+	struct alloc_batch il[USER_BATCH_NODES];
+};
+bool user_batch_init(struct sim *s, struct task *t, struct vm_area_struct *vma,
+		     struct user_batch *ub);
+/* The page for interleave index ilx; *zone gets its zone. */
+pfn_t user_batch_alloc(struct sim *s, struct user_batch *ub, uint64_t ilx, struct zone **zone);
+/* Up to n pages for interleave indexes ilx, ilx + 1, ... from one zone
+ * (*zone), as many user_batch_alloc() calls; returns how many. */
+uint64_t user_batch_alloc_run(struct sim *s, struct user_batch *ub, uint64_t ilx, pfn_t *pfns,
+			      uint64_t n, struct zone **zone);
+void user_batch_flush(struct sim *s, struct user_batch *ub);
+
 /* Models folio_alloc_mpol(): allocate under policy pol (NULL = local) for
  * task t; has_ilx false means NO_INTERLEAVE_INDEX. */
 pfn_t alloc_pages_mpol(struct sim *s, struct task *t, struct mempolicy *pol, bool has_ilx,

@@ -1736,6 +1736,194 @@ pfn_t alloc_pages_req(struct sim *s, struct alloc_req *req)
 	return pfn;
 }
 
+/* The fast path of alloc_pages_req() for an order-0 request, prepared
+ * once: prepare_alloc_pages() and alloc_flags_nofragment() depend on the
+ * request alone. */
+bool alloc_batch_init(struct sim *s, const struct alloc_req *req, struct alloc_batch *b)
+{
+	struct alloc_ctx ac;
+	gfp_t gfp = req->gfp;
+	unsigned flags = ALLOC_WMARK_LOW;
+
+	b->z = b->last = NULL;
+	b->taken = 0;
+	if (req->order || req->preferred_nid < 0 || req->preferred_nid >= s->mem.nr_nodes)
+		return false;
+	prepare_alloc_pages(s, req, &ac, &gfp, &flags);
+	if (ac.preferred < 0)
+		return false;
+	b->zl = ac.zl;
+	b->nr_zl = ac.nr_zl;
+	b->preferred = ac.preferred;
+	b->nodemask = ac.nodemask;
+	b->cpuset_mems = ac.cpuset_mems;
+	b->softwall_mems = ac.softwall_mems;
+	b->gfp = gfp;
+	b->alloc_flags = flags | alloc_flags_nofragment(s, ac.zl[ac.preferred], req->gfp);
+	b->highest_zoneidx = (int)ac.highest_zoneidx;
+	b->mt = gfp_migratetype(gfp);
+	b->local_nid = req->local_nid;
+	return true;
+}
+
+/* rmqueue()'s counting for the pages taken from b->z: zone_statistics()
+ * once per page. */
+static void alloc_batch_count(struct sim *s, struct alloc_batch *b)
+{
+	struct zone *z = b->z;
+	uint64_t n = b->taken;
+
+	b->taken = 0;
+	z->pgalloc += n;
+	s->mem.events[PGALLOC] += n;
+	if (tun(&s->tun, TUN_NUMA_STAT)) {
+		uint64_t *st = s->mem.nodes[z->node].numa_stat;
+		int pref = b->zl[b->preferred]->node;
+
+		if (z->node == pref) {
+			st[NUMA_HIT] += n;
+		} else {
+			st[NUMA_MISS] += n;
+			s->mem.nodes[pref].numa_stat[NUMA_FOREIGN] += n;
+		}
+		st[z->node == b->local_nid ? NUMA_LOCAL : NUMA_OTHER] += n;
+	}
+}
+
+/*
+ * get_page_from_freelist() and rmqueue() when they take a page without
+ * reclaim: from the preferred zone on, the eligible zones the cpuset
+ * allows, each noting ZONE_BELOW_HIGH, the first passing its watermark
+ * gives the page (the head of the per-CPU list, not an empty one: its
+ * refill may fall back; else __rmqueue_smallest() of the request's
+ * migratetype, not __rmqueue_fallback()). A zone failing its watermark
+ * is passed over as there when node reclaim would not be tried. The
+ * ALLOC_NOFRAGMENT restart at the first remote zone walks the same
+ * zones again with the same results, so it is not repeated here.
+ */
+pfn_t alloc_batch_page(struct sim *s, struct alloc_batch *b)
+{
+	struct frames *f = &s->mem.f;
+	const struct zone *pref = b->zl[b->preferred];
+	struct alloc_ctx ac = {
+		.highest_zoneidx = (enum zone_type)b->highest_zoneidx,
+		.nodemask = b->nodemask,
+		.cpuset_mems = b->cpuset_mems,
+		.softwall_mems = b->softwall_mems,
+	};
+	struct zone *z = NULL;
+	pfn_t pfn;
+
+	for (int i = b->preferred; i < b->nr_zl; i++) {
+		struct zone *c = b->zl[i];
+
+		if (!zone_eligible(&ac, c))
+			continue;
+		if ((b->alloc_flags & ALLOC_CPUSET) && !cpuset_zone_allowed(&ac, c, b->gfp))
+			continue;
+		if (c->pcp && !c->below_high && pcp_autotune(s) &&
+		    !__zone_watermark_ok(c, 0, wmark_pages(c, WMARK_HIGH), b->highest_zoneidx,
+					 b->alloc_flags, (int64_t)c->nr_free))
+			c->below_high = true; /* the full path only ever sets it too */
+		if (zone_watermark_fast(c, 0, b->alloc_flags, b->highest_zoneidx)) {
+			z = c;
+			break;
+		}
+		/* try_node_reclaim() would reclaim: leave it to the full path */
+		if (tun(&s->tun, TUN_ZONE_RECLAIM_MODE) &&
+		    topo_distance(s->topo, pref->node, c->node) <= RECLAIM_DISTANCE)
+			return NOPFN;
+	}
+	if (!z || z->boosted_wake)
+		return NOPFN;
+	if (z->pcp) {
+		struct per_cpu_pages *pcp = &z->pcp[pcp_cpu(s, z->node)];
+		struct frame_list *l = &pcp->lists[b->mt];
+
+		if (l->head == NOPFN)
+			return NOPFN;
+		if (pcp_autotune(s))
+			pcp->free_count >>= 1;
+		else
+			pcp->free_factor >>= 1;
+		pfn = l->head;
+		flist_del(f, l, pfn);
+		f->flags[pfn] = 0;
+		pcp->count--;
+		z->pcp_pages--;
+	} else {
+		pfn = rmqueue_smallest(f, z, 0, b->mt);
+		if (pfn == NOPFN)
+			return NOPFN;
+		z->nr_free--;
+	}
+	if (z != b->z) {
+		if (b->taken)
+			alloc_batch_count(s, b);
+		b->z = z;
+	}
+	b->taken++;
+	b->last = z;
+	return pfn;
+}
+
+/* After a page from zone z, the zonelist walk of the next one passes the
+ * same zones before z (nothing they are tested on changed: only z gave a
+ * page) and meets z again: only z's tests are repeated. */
+uint64_t alloc_batch_pages(struct sim *s, struct alloc_batch *b, pfn_t *pfns, uint64_t n,
+			   struct zone **zone)
+{
+	struct frames *f = &s->mem.f;
+	bool autotune = pcp_autotune(s);
+	uint64_t k = 0;
+	struct zone *z;
+
+	if (!n || (pfns[0] = alloc_batch_page(s, b)) == NOPFN)
+		return 0;
+	z = *zone = b->last;
+	for (k = 1; k < n; k++) {
+		pfn_t pfn;
+
+		if (z->pcp && !z->below_high && autotune &&
+		    !__zone_watermark_ok(z, 0, wmark_pages(z, WMARK_HIGH), b->highest_zoneidx,
+					 b->alloc_flags, (int64_t)z->nr_free))
+			z->below_high = true;
+		if (z->boosted_wake ||
+		    !zone_watermark_fast(z, 0, b->alloc_flags, b->highest_zoneidx))
+			break;
+		if (z->pcp) {
+			struct per_cpu_pages *pcp = &z->pcp[pcp_cpu(s, z->node)];
+			struct frame_list *l = &pcp->lists[b->mt];
+
+			if (l->head == NOPFN)
+				break;
+			if (autotune)
+				pcp->free_count >>= 1;
+			else
+				pcp->free_factor >>= 1;
+			pfn = l->head;
+			flist_del(f, l, pfn);
+			f->flags[pfn] = 0;
+			pcp->count--;
+			z->pcp_pages--;
+		} else {
+			pfn = rmqueue_smallest(f, z, 0, b->mt);
+			if (pfn == NOPFN)
+				break;
+			z->nr_free--;
+		}
+		pfns[k] = pfn;
+	}
+	b->taken += k - 1;
+	return k;
+}
+
+void alloc_batch_flush(struct sim *s, struct alloc_batch *b)
+{
+	if (b->taken)
+		alloc_batch_count(s, b);
+}
+
 /* Models alloc_pages_node(): nid < 0 (NUMA_NO_NODE) means the local node. */
 pfn_t alloc_pages_node(struct sim *s, int nid, gfp_t gfp, unsigned order, int local_nid)
 {

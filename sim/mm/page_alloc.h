@@ -11,6 +11,7 @@
 #ifndef NUMASIM_MM_PAGE_ALLOC_H
 #define NUMASIM_MM_PAGE_ALLOC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/bitmap.h"
@@ -73,6 +74,44 @@ enum { ALLOC_FAIL_NOMEM = 1, ALLOC_FAIL_THISNODE = 2, ALLOC_FAIL_OOM_KILLED_SELF
 
 /* Models __alloc_pages(): returns the first pfn of a 2^order block, or NOPFN. */
 pfn_t alloc_pages_req(struct sim *s, struct alloc_req *req);
+/*
+ * A run of order-0 allocations with one request, the way the kernel's
+ * __alloc_pages_bulk() prepares once for many pages: the zonelist, the
+ * preferred zone and the alloc flags are worked out by
+ * alloc_batch_init(), then alloc_batch_page() walks the zonelist and
+ * takes each page (from a per-CPU list, else the buddy lists of the
+ * request's migratetype) exactly as alloc_pages_req() would, as long as
+ * that is provably what alloc_pages_req() would do: a zone passes its
+ * watermark, the zones before it fail theirs without node reclaim, the
+ * page is there without a migratetype fallback or a per-CPU list
+ * refill, no boost is pending. Otherwise it returns NOPFN having changed
+ * nothing alloc_pages_req() would not change the same way, and the
+ * caller takes that page through alloc_pages_req(). The PGALLOC event,
+ * the zones' pgalloc and numastat are counted by alloc_batch_flush(),
+ * which must run before anything else allocates or reads them.
+ */
+struct alloc_batch {
+	struct zone *const *zl; /* the preferred node's zonelist */
+	int nr_zl, preferred;	/* its length, the preferred zone's index */
+	const nodemask_t *nodemask, *cpuset_mems, *softwall_mems;
+	gfp_t gfp;
+	unsigned alloc_flags;
+	int highest_zoneidx;
+	unsigned mt;
+	int local_nid;
+	struct zone *z;	   /* the zone of the pages taken since the last flush */
+	uint64_t taken;	   /* how many */
+	struct zone *last; /* the zone of the last page taken */
+};
+/* false: the request has no batch form (the caller uses alloc_pages_req()). */
+bool alloc_batch_init(struct sim *s, const struct alloc_req *req, struct alloc_batch *b);
+pfn_t alloc_batch_page(struct sim *s, struct alloc_batch *b);
+/* Up to n pages into pfns[] as n alloc_batch_page() calls, all from one
+ * zone (*zone): stops early where the next page would come from another
+ * zone or would not be taken. Returns how many. */
+uint64_t alloc_batch_pages(struct sim *s, struct alloc_batch *b, pfn_t *pfns, uint64_t n,
+			   struct zone **zone);
+void alloc_batch_flush(struct sim *s, struct alloc_batch *b);
 /* Models alloc_pages_node(): the given node's zonelist, local CPU = local_nid. */
 pfn_t alloc_pages_node(struct sim *s, int nid, gfp_t gfp, unsigned order, int local_nid);
 /* Models __free_pages(): returns a block to its zone and merges buddies.

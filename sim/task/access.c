@@ -98,6 +98,33 @@ static uint64_t ps_to_ns(uint64_t ps)
 	return ps / 1000;
 }
 
+/* Per-node access counts of task_touch() and random_accesses(), zeroed:
+ * on the stack for up to 64 nodes, else allocated (NULL when that
+ * fails). node_counts_free() releases them. */
+struct node_counts {
+	uint64_t small[64];
+	uint64_t *cnt;
+};
+
+static uint64_t *node_counts_init(struct sim *s, struct node_counts *nc)
+{
+	int nn = s->topo->nr_nodes;
+
+	if (nn <= 64) {
+		memset(nc->small, 0, (size_t)nn * sizeof(nc->small[0]));
+		nc->cnt = nc->small;
+	} else {
+		nc->cnt = sim_calloc(s, (size_t)nn, sizeof(*nc->cnt));
+	}
+	return nc->cnt;
+}
+
+static void node_counts_free(struct node_counts *nc)
+{
+	if (nc->cnt != nc->small)
+		free(nc->cnt);
+}
+
 /* Books per-node access counts, counted by task_touch() and
  * random_accesses(), and zeroes them. */
 static uint64_t flush_node_counts(struct sim *s, struct task *t, uint64_t *cnt, int nn)
@@ -111,6 +138,10 @@ static uint64_t flush_node_counts(struct sim *s, struct task *t, uint64_t *cnt, 
 		}
 	return ps;
 }
+
+/* Pages task_touch() takes one by one after a fault run found nothing
+ * to do (fault_anon_run() returned 0) before it tries a run again. */
+#define RUN_RETRY_PAGES 32
 
 /*
  * One access a page. The accesses are counted per memory node and
@@ -130,21 +161,38 @@ int task_touch(struct sim *s, struct task *t, struct access_op *op, uint64_t *co
 	uint64_t span = op->len + (op->addr - first);
 	uint64_t n = span / stride + (span % stride != 0);
 	int nn = s->topo->nr_nodes;
-	uint64_t small[64], *cnt = nn <= 64 ? small : sim_calloc(s, (size_t)nn, sizeof(*cnt));
-	uint64_t ps = 0;
+	struct node_counts nc;
+	uint64_t *cnt = node_counts_init(s, &nc);
+	uint64_t ps = 0, retry = 0;
 	int cpu = t->cpu, rc = ACCESS_DONE;
 
 	task_tick_numa(s, t);
 	if (!cnt)
 		return -ENOMEM;
-	if (nn <= 64)
-		memset(small, 0, sizeof(small));
 	for (; op->done < n; op->done++) {
 		uint64_t addr = first + op->done * stride;
 		int nid;
 
 		if (addr >= op->addr + op->len)
 			break;
+		/* untouched pages one after another: their faults in one run,
+		 * then this loop goes on with the page the run stopped at (a
+		 * run that could not start is not tried again for a while:
+		 * the zone is at its watermark, the VMA is a file's, ...) */
+		if (stride == psz && op->done >= retry &&
+		    !pgtable_get(&t->mm->pt, addr >> s->topo->page_shift)) {
+			uint64_t k = fault_anon_run(s, t, addr, n - op->done, op->write, cost_ns,
+						    cnt, &rc);
+
+			if (!k)
+				retry = op->done + RUN_RETRY_PAGES;
+			op->done += k;
+			if (rc)
+				break;
+			if (op->done == n)
+				break;
+			addr = first + op->done * stride;
+		}
 		rc = page_access(s, t, addr & ~(psz - 1), op->write, cost_ns, wait_until, &nid);
 		if (t->cpu != cpu) {
 			int now = t->cpu;
@@ -158,8 +206,7 @@ int task_touch(struct sim *s, struct task *t, struct access_op *op, uint64_t *co
 		cnt[nid]++;
 	}
 	ps = u64_sat_add(ps, flush_node_counts(s, t, cnt, nn));
-	if (cnt != small)
-		free(cnt);
+	node_counts_free(&nc);
 	*cost_ns = u64_sat_add(*cost_ns, ps_to_ns(ps));
 	return rc;
 }
@@ -193,7 +240,8 @@ static int random_accesses(struct sim *s, struct task *t, struct access_op *op, 
 			   uint64_t npages, uint64_t *cost_ns, uint64_t *wait_until, uint64_t *ps)
 {
 	int nn = s->topo->nr_nodes;
-	uint64_t small[64], *cnt = nn <= 64 ? small : sim_calloc(s, (size_t)nn, sizeof(*cnt));
+	struct node_counts nc;
+	uint64_t *cnt = node_counts_init(s, &nc);
 	uint64_t base = first >> s->topo->page_shift;
 	pte_t need = PTE_PRESENT | PTE_YOUNG | (op->write ? PTE_WRITE | PTE_DIRTY : 0);
 	struct pgtable *pt = &t->mm->pt;
@@ -201,8 +249,6 @@ static int random_accesses(struct sim *s, struct task *t, struct access_op *op, 
 
 	if (!cnt)
 		return -ENOMEM;
-	if (nn <= 64)
-		memset(small, 0, sizeof(small));
 	/* In batches: the pages of a batch are drawn first and their
 	 * entries prefetched, so that their host cache misses overlap; then
 	 * each access is made in order, as one by one. */
@@ -238,8 +284,7 @@ static int random_accesses(struct sim *s, struct task *t, struct access_op *op, 
 	}
 out:
 	*ps = u64_sat_add(*ps, flush_node_counts(s, t, cnt, nn));
-	if (cnt != small)
-		free(cnt);
+	node_counts_free(&nc);
 	return rc;
 }
 

@@ -109,6 +109,29 @@ static struct pt_leaf *leaf_alloc(struct pgtable *pt, struct pt_dir *d, unsigned
 	return (struct pt_leaf *)pt->chunks[pt->nchunks - 1] + (PT_CHUNK_LEAVES - pt->chunk_free--);
 }
 
+pte_t *pgtable_slot(struct pgtable *pt, uint64_t vpn, uint16_t **used)
+{
+	uint64_t key = vpn >> PT_LEAF_BITS;
+	struct pt_dir *d = dir_create(pt, key);
+
+	if (!d)
+		return NULL;
+	unsigned li = key & (PT_DIR_SIZE - 1);
+	struct pt_leaf *l = d->leaf[li];
+
+	if (!l) {
+		l = leaf_alloc(pt, d, li);
+		if (!l)
+			return NULL;
+		d->leaf[li] = l;
+		pt->nleaves++;
+		pt->last = l;
+		pt->last_key = key + 1;
+	}
+	*used = &d->used[li];
+	return &l->e[vpn & (PT_LEAF_SIZE - 1)];
+}
+
 int pgtable_set(struct pgtable *pt, uint64_t vpn, pte_t e)
 {
 	uint64_t key = vpn >> PT_LEAF_BITS;

@@ -168,6 +168,11 @@ static inline pte_t pgtable_get(struct pgtable *pt, uint64_t vpn)
 /* Sets the entry for vpn (0 clears it). Returns -1 on allocation failure. */
 int pgtable_set(struct pgtable *pt, uint64_t vpn, pte_t e);
 
+/* Where pgtable_set() would write vpn's entry, the leaf made as it would
+ * make it, and (*used) the leaf's count of non-zero entries, for a run
+ * of writes into one leaf. NULL on allocation failure. */
+pte_t *pgtable_slot(struct pgtable *pt, uint64_t vpn, uint16_t **used);
+
 /* Calls fn for each non-zero entry with vpn in [lo, hi), in vpn order.
  * fn may change the entry, or clear it to 0. */
 typedef void (*pte_fn)(void *ctx, uint64_t vpn, pte_t *e);

@@ -267,7 +267,7 @@ static const struct section sections[] = {
 	{"memory", bench_memory}, {"touched", bench_touched}, {"random48", bench_random48},
 	{"alloc", bench_alloc},	  {"mixed", bench_mixed},     {"init", bench_init},
 	{"replay", bench_replay}, {"thp", bench_thp},	      {"reclaim", bench_reclaim},
-	{"linear", bench_linear}, {"parse", bench_parse},
+	{"linear", bench_linear}, {"parse", bench_parse},     {"faults", bench_faults},
 };
 #define NR_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 
@@ -306,7 +306,8 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			printf("usage: numasim-bench "
-			       "[all|memory|touched|random48|alloc|mixed|init|replay|thp|reclaim|"
+			       "[all|memory|touched|random48|faults|alloc|mixed|init|replay|thp|"
+			       "reclaim|"
 			       "linear|parse|replay-100m|parse-100m]...\n");
 			return 0;
 		}

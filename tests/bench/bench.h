@@ -11,6 +11,7 @@ struct topology;
 /* A simulation of t with default tunables; exits on failure. */
 struct sim *bench_sim(struct topology *t);
 void bench_replay(void);
+void bench_faults(void); /* touch faults alone (bench_replay.c) */
 void bench_replay_100m(void);
 void bench_linear(void);   /* cost per record at 2,000 and 20,000 files/processes */
 void bench_touched(void);  /* host bytes per frame with every page touched */

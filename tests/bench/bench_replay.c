@@ -247,6 +247,33 @@ static void bench_links(void)
 	fixture_topo_free(t);
 }
 
+/*
+ * Touch faults alone, three times: the trace of
+ * bench_faults_and_accesses() without its accesses (4 tasks x 2 GiB in
+ * 64 MiB touch records on 4 x 4 GiB, 2M faults), wall and CPU time.
+ */
+void bench_faults(void)
+{
+	static const uint64_t mem[4] = {4 * GiB, 4 * GiB, 4 * GiB, 4 * GiB};
+	struct topology *t = fixture_topo(4, mem, NULL, fixture_ring4_dist, 2);
+	const uint64_t faults = 4 * (2 * GiB / 4096);
+	char path[512];
+	FILE *f = trace_file(path, sizeof(path), "faults");
+
+	write_touch(f, 0, 0, "seq");
+	fclose(f);
+	for (int i = 0; i < 3; i++) {
+		double dt = replay_seconds(t, path, NULL);
+
+		printf("faults.touch_faults_per_s: %.2f M/s wall, %.2f M/CPU s (%llu faults, %.3f "
+		       "CPU s)\n",
+		       faults / dt / 1e6, faults / last_cpu / 1e6, (unsigned long long)faults,
+		       last_cpu);
+	}
+	unlink(path);
+	fixture_topo_free(t);
+}
+
 void bench_replay(void)
 {
 	bench_faults_and_accesses();
