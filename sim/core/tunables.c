@@ -199,6 +199,11 @@ const struct tunable_def tunable_defs[NR_TUNABLES] = {
 		 "latency), drawn "
 		 "exponentially from the seeded stream each wakeup; 0: kswapd runs at once "
 		 "(docs/model.md §6)"},
+	[TUN_SIM_FAULT_RUNS] = {"sim.fault_runs", 1, 0, 1, false,
+				"1: a touch faults consecutive untouched pages of an anonymous "
+				"VMA in runs (one VMA and policy lookup), with the end state of "
+				"page-by-page faults; 0: every page through handle_mm_fault() "
+				"(the reference the runs are tested against)"},
 };
 
 /* /sys/kernel/mm/mempolicy/weighted_interleave/node<N>, one per node. */

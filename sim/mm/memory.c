@@ -452,7 +452,7 @@ uint64_t fault_anon_run(struct sim *s, struct task *t, uint64_t addr, uint64_t n
 	int tnid, zero_nid = 0, remote_nid = -1;
 
 	*rc = 0;
-	if (s->explain || !n)
+	if (s->explain || !n || !tun(&s->tun, TUN_SIM_FAULT_RUNS))
 		return 0;
 	vma = find_vma(t->mm, addr);
 	/* handle_mm_fault()'s checks, and do_anonymous_page() without
