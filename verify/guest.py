@@ -291,7 +291,7 @@ def qemu_cmd(topo, vmlinuz, initrd, img, console, results, acc):
     if acc == "kvm":
         cmd += ["-accel", "kvm", "-cpu", "host"]
     else:
-        cmd += ["-accel", "tcg,thread=multi", "-cpu", "max"]
+        cmd += ["-accel", "tcg,thread=single", "-cpu", "max"]
     for n in nodes:
         i = n["id"]
         cmd += ["-object", "memory-backend-ram,id=m%d,size=%dM" % (i, mib(n["memory"]))]

@@ -70,13 +70,16 @@ cat $W/record.err
 '''
 
 
-def build_tree(numasim, progdir, work):
+def build_tree(numasim, src, progdir, work):
     tree = os.path.join(work, "tree")
     for d in ("progs", "bin", "lib", "w", "t"):
         os.makedirs(os.path.join(tree, d), exist_ok=True)
     shutil.copy(numasim, os.path.join(tree, "numasim"))
     progs = sorted(glob.glob(os.path.join(progdir, "record_*")))
-    progs = [p for p in progs if os.access(p, os.X_OK) and not p.endswith(".sh")]
+    # the programs of tests/record/*.c, which print what they measured;
+    # not helpers such as record_fds_program (tests/record/fds.sh's own)
+    progs = [p for p in progs if os.access(p, os.X_OK) and os.path.exists(
+        os.path.join(src, "tests", "record", os.path.basename(p)[len("record_"):] + ".c"))]
     if not progs:
         raise SystemExit("guest.py: no record_* programs in %s" % progdir)
     libs = set(libs_of(numasim))
@@ -156,7 +159,7 @@ def main(argv):
     keep = os.environ.get("NUMASIM_VERIFY_KEEP")
     work = tempfile.mkdtemp(prefix="numasim-record-guest.")
     try:
-        tree, runs = build_tree(numasim, progdir, work)
+        tree, runs = build_tree(numasim, src, progdir, work)
         timeout = int(os.environ.get("NUMASIM_VERIFY_TIMEOUT", "900"))
         try:
             guest.check_topology(topo_json)
