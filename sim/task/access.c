@@ -234,7 +234,7 @@ static inline int nid_of(const struct mem *m, pfn_t pfn)
 	return pfn_to_nid(m, pfn);
 }
 
-#define RANDOM_BATCH 16
+#define RANDOM_BATCH 32
 
 static int random_accesses(struct sim *s, struct task *t, struct access_op *op, uint64_t first,
 			   uint64_t npages, uint64_t *cost_ns, uint64_t *wait_until, uint64_t *ps)
@@ -254,22 +254,28 @@ static int random_accesses(struct sim *s, struct task *t, struct access_op *op, 
 	 * each access is made in order, as one by one. */
 	while (op->done < op->count) {
 		uint64_t page[RANDOM_BATCH], n = op->count - op->done;
+		const pte_t *slot[RANDOM_BATCH];
 		struct rng start = op->rng;
+		bool slots = true; /* no entry set since the slots were taken */
 
 		if (n > RANDOM_BATCH)
 			n = RANDOM_BATCH;
 		for (uint64_t i = 0; i < n; i++) {
 			page[i] = rng_below(&op->rng, npages);
-			pgtable_prefetch(pt, base + page[i]);
+			slot[i] = pgtable_prefetch_slot(pt, base + page[i]);
 		}
 		for (uint64_t i = 0; i < n; i++, op->done++) {
-			pte_t p = pgtable_get(pt, base + page[i]);
+			pte_t p =
+				slots ? (slot[i] ? *slot[i] : 0) : pgtable_get(pt, base + page[i]);
 			int nid;
 
 			if ((p & (need | PTE_ZERO | PTE_NUMA)) == need) {
 				cnt[nid_of(&s->mem, (pfn_t)pte_val(p))]++;
 				continue;
 			}
+			/* the fault path may make leaves and set entries: the
+			 * batch's other pages are looked up afresh */
+			slots = false;
 			rc = page_access(s, t, first + page[i] * s->topo->page_size, op->write,
 					 cost_ns, wait_until, &nid);
 			if (rc) {

@@ -148,14 +148,19 @@ static inline unsigned pgtable_leaf_used(struct pgtable *pt, uint64_t key)
 }
 
 /* Asks the host to bring the entry for vpn into its cache, if its leaf
- * exists (a batch of random lookups overlaps its cache misses). */
-static inline void pgtable_prefetch(struct pgtable *pt, uint64_t vpn)
+ * exists (a batch of random lookups overlaps its cache misses), and
+ * returns where the entry is (NULL: no leaf yet), so that the batch
+ * reads it without a second lookup. The pointer holds while no entry of
+ * the table is set. */
+static inline const pte_t *pgtable_prefetch_slot(struct pgtable *pt, uint64_t vpn)
 {
 	struct pt_dir *d = pgtable_dir(pt, vpn >> PT_LEAF_BITS);
 	struct pt_leaf *l = d ? d->leaf[(vpn >> PT_LEAF_BITS) & (PT_DIR_SIZE - 1)] : NULL;
 
-	if (l)
-		__builtin_prefetch(&l->e[vpn & (PT_LEAF_SIZE - 1)]);
+	if (!l)
+		return NULL;
+	__builtin_prefetch(&l->e[vpn & (PT_LEAF_SIZE - 1)]);
+	return &l->e[vpn & (PT_LEAF_SIZE - 1)];
 }
 
 /* The entry for vpn, or 0. */
