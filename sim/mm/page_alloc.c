@@ -687,6 +687,30 @@ static uint32_t nr_pcp_alloc(struct per_cpu_pages *pcp, const struct zone *z)
 	return batch < max_nr ? batch : max_nr;
 }
 
+/* The allocating side of the pcp counters' decay: each allocation
+ * halves the run of frees that sizes the next drain (free_count from 6.7,
+ * free_factor before). */
+static inline void pcp_alloc_decay(struct sim *s, struct per_cpu_pages *pcp)
+{
+	if (pcp_autotune(s))
+		pcp->free_count >>= 1;
+	else
+		pcp->free_factor >>= 1;
+}
+
+/* Takes the head of a pcp list, which must not be empty. */
+static inline pfn_t pcp_take_head(struct frames *f, struct zone *z, struct per_cpu_pages *pcp,
+				  struct frame_list *l)
+{
+	pfn_t pfn = l->head;
+
+	flist_del(f, l, pfn);
+	page_reset_flags(f, pfn);
+	pcp->count--;
+	z->pcp_pages--;
+	return pfn;
+}
+
 /* Models rmqueue_pcplist() -> __rmqueue_pcplist(): the head of this
  * CPU's list; an empty list is refilled with a batch from the buddy
  * lists (rmqueue_bulk(), fallbacks included). */
@@ -696,10 +720,7 @@ static pfn_t rmqueue_pcplist(struct sim *s, struct zone *z, unsigned mt, unsigne
 	struct per_cpu_pages *pcp = &z->pcp[pcp_cpu(s, z->node)];
 	struct frame_list *l = &pcp->lists[mt];
 
-	if (pcp_autotune(s))
-		pcp->free_count >>= 1;
-	else
-		pcp->free_factor >>= 1;
+	pcp_alloc_decay(s, pcp);
 	if (l->head == NOPFN) {
 		uint32_t n = pcp_autotune(s) ? nr_pcp_alloc(pcp, z) : pcp->batch;
 
@@ -716,13 +737,7 @@ static pfn_t rmqueue_pcplist(struct sim *s, struct zone *z, unsigned mt, unsigne
 		if (l->head == NOPFN)
 			return NOPFN;
 	}
-	pfn_t pfn = l->head;
-
-	flist_del(f, l, pfn);
-	page_reset_flags(f, pfn);
-	pcp->count--;
-	z->pcp_pages--;
-	return pfn;
+	return pcp_take_head(f, z, pcp, l);
 }
 
 /* Models drain_all_pages(): every CPU's lists back to the buddy lists. */
@@ -1364,6 +1379,18 @@ static inline pfn_t rmqueue(struct sim *s, const struct zone *preferred, struct 
 	return pfn;
 }
 
+/* 6.7 on, get_page_from_freelist(): notes a zone below its high
+ * watermark (ZONE_BELOW_HIGH), which shrinks the pcp lists' high; only
+ * ever set here (free_unref_page() clears it). */
+static inline void note_below_high(struct sim *s, struct zone *z, unsigned order,
+				   int highest_zoneidx, unsigned alloc_flags)
+{
+	if (z->pcp && !z->below_high && pcp_autotune(s) &&
+	    !__zone_watermark_ok(z, order, wmark_pages(z, WMARK_HIGH), highest_zoneidx, alloc_flags,
+				 (int64_t)z->nr_free))
+		z->below_high = true;
+}
+
 /* Models zone_watermark_fast()'s watermark test: wmark_pages() with the
  * boost, which a __GFP_HIGH order-0 request at the min watermark
  * ignores. */
@@ -1452,12 +1479,7 @@ retry:
 			alloc_flags &= ~ALLOC_NOFRAGMENT;
 			goto retry;
 		}
-		/* 6.7 on: note a zone below its high watermark (ZONE_BELOW_HIGH),
-		 * which shrinks the pcp lists' high */
-		if (z->pcp && !z->below_high && pcp_autotune(s) &&
-		    !__zone_watermark_ok(z, order, wmark_pages(z, WMARK_HIGH), ac->highest_zoneidx,
-					 alloc_flags, (int64_t)z->nr_free))
-			z->below_high = true;
+		note_below_high(s, z, order, ac->highest_zoneidx, alloc_flags);
 		if (!(alloc_flags & ALLOC_NO_WATERMARKS)) {
 			uint64_t mark = wmark_pages(z, (int)(alloc_flags & ALLOC_WMARK_MASK));
 
@@ -1790,6 +1812,28 @@ static void alloc_batch_count(struct sim *s, struct alloc_batch *b)
 	}
 }
 
+/* A fault run's page from zone z, which passed its watermark: the head of
+ * this CPU's pcp list, or the smallest buddy block of migratetype mt;
+ * NOPFN where the full path would refill the list or fall back. */
+static inline pfn_t batch_take(struct sim *s, struct zone *z, unsigned mt)
+{
+	pfn_t pfn;
+
+	if (z->pcp) {
+		struct per_cpu_pages *pcp = &z->pcp[pcp_cpu(s, z->node)];
+		struct frame_list *l = &pcp->lists[mt];
+
+		if (l->head == NOPFN)
+			return NOPFN;
+		pcp_alloc_decay(s, pcp);
+		return pcp_take_head(&s->mem.f, z, pcp, l);
+	}
+	pfn = rmqueue_smallest(&s->mem.f, z, 0, mt);
+	if (pfn != NOPFN)
+		z->nr_free--;
+	return pfn;
+}
+
 /*
  * get_page_from_freelist() and rmqueue() when they take a page without
  * reclaim: from the preferred zone on, the eligible zones the cpuset
@@ -1803,7 +1847,6 @@ static void alloc_batch_count(struct sim *s, struct alloc_batch *b)
  */
 pfn_t alloc_batch_page(struct sim *s, struct alloc_batch *b)
 {
-	struct frames *f = &s->mem.f;
 	const struct zone *pref = b->zl[b->preferred];
 	struct alloc_ctx ac = {
 		.highest_zoneidx = (enum zone_type)b->highest_zoneidx,
@@ -1821,10 +1864,7 @@ pfn_t alloc_batch_page(struct sim *s, struct alloc_batch *b)
 			continue;
 		if ((b->alloc_flags & ALLOC_CPUSET) && !cpuset_zone_allowed(&ac, c, b->gfp))
 			continue;
-		if (c->pcp && !c->below_high && pcp_autotune(s) &&
-		    !__zone_watermark_ok(c, 0, wmark_pages(c, WMARK_HIGH), b->highest_zoneidx,
-					 b->alloc_flags, (int64_t)c->nr_free))
-			c->below_high = true; /* the full path only ever sets it too */
+		note_below_high(s, c, 0, b->highest_zoneidx, b->alloc_flags);
 		if (zone_watermark_fast(c, 0, b->alloc_flags, b->highest_zoneidx)) {
 			z = c;
 			break;
@@ -1834,29 +1874,8 @@ pfn_t alloc_batch_page(struct sim *s, struct alloc_batch *b)
 		    topo_distance(s->topo, pref->node, c->node) <= RECLAIM_DISTANCE)
 			return NOPFN;
 	}
-	if (!z || z->boosted_wake)
+	if (!z || z->boosted_wake || (pfn = batch_take(s, z, b->mt)) == NOPFN)
 		return NOPFN;
-	if (z->pcp) {
-		struct per_cpu_pages *pcp = &z->pcp[pcp_cpu(s, z->node)];
-		struct frame_list *l = &pcp->lists[b->mt];
-
-		if (l->head == NOPFN)
-			return NOPFN;
-		if (pcp_autotune(s))
-			pcp->free_count >>= 1;
-		else
-			pcp->free_factor >>= 1;
-		pfn = l->head;
-		flist_del(f, l, pfn);
-		f->flags[pfn] = 0;
-		pcp->count--;
-		z->pcp_pages--;
-	} else {
-		pfn = rmqueue_smallest(f, z, 0, b->mt);
-		if (pfn == NOPFN)
-			return NOPFN;
-		z->nr_free--;
-	}
 	if (z != b->z) {
 		if (b->taken)
 			alloc_batch_count(s, b);
@@ -1873,8 +1892,6 @@ pfn_t alloc_batch_page(struct sim *s, struct alloc_batch *b)
 uint64_t alloc_batch_pages(struct sim *s, struct alloc_batch *b, pfn_t *pfns, uint64_t n,
 			   struct zone **zone)
 {
-	struct frames *f = &s->mem.f;
-	bool autotune = pcp_autotune(s);
 	uint64_t k = 0;
 	struct zone *z;
 
@@ -1884,34 +1901,12 @@ uint64_t alloc_batch_pages(struct sim *s, struct alloc_batch *b, pfn_t *pfns, ui
 	for (k = 1; k < n; k++) {
 		pfn_t pfn;
 
-		if (z->pcp && !z->below_high && autotune &&
-		    !__zone_watermark_ok(z, 0, wmark_pages(z, WMARK_HIGH), b->highest_zoneidx,
-					 b->alloc_flags, (int64_t)z->nr_free))
-			z->below_high = true;
+		note_below_high(s, z, 0, b->highest_zoneidx, b->alloc_flags);
 		if (z->boosted_wake ||
 		    !zone_watermark_fast(z, 0, b->alloc_flags, b->highest_zoneidx))
 			break;
-		if (z->pcp) {
-			struct per_cpu_pages *pcp = &z->pcp[pcp_cpu(s, z->node)];
-			struct frame_list *l = &pcp->lists[b->mt];
-
-			if (l->head == NOPFN)
-				break;
-			if (autotune)
-				pcp->free_count >>= 1;
-			else
-				pcp->free_factor >>= 1;
-			pfn = l->head;
-			flist_del(f, l, pfn);
-			f->flags[pfn] = 0;
-			pcp->count--;
-			z->pcp_pages--;
-		} else {
-			pfn = rmqueue_smallest(f, z, 0, b->mt);
-			if (pfn == NOPFN)
-				break;
-			z->nr_free--;
-		}
+		if ((pfn = batch_take(s, z, b->mt)) == NOPFN)
+			break;
 		pfns[k] = pfn;
 	}
 	b->taken += k - 1;
