@@ -145,7 +145,14 @@ static void copy_out(const struct rec_ring *r, uint64_t pos, void *dst, size_t n
 	memcpy((char *)dst + first, r->data, n - first);
 }
 
-static int ring_drain(struct rec_perf *p, struct rec_ring *r, struct rec_log *g)
+/* A sample's body at pos (len bytes, the header's size less the header);
+ * nonzero fails the drain (which still goes on to the end). */
+typedef int (*ring_sample_fn)(void *ctx, const struct rec_ring *r, uint64_t pos, size_t len);
+
+/* Reads a ring's records from its tail to its head: each sample goes to
+ * fn, each PERF_RECORD_LOST adds to *lost; the tail then moves past
+ * them. Returns -1 when fn failed on one. */
+static int ring_walk(struct rec_ring *r, ring_sample_fn fn, void *ctx, uint64_t *lost)
 {
 	struct perf_event_mmap_page *mp = r->base;
 	uint64_t head = __atomic_load_n(&mp->data_head, __ATOMIC_ACQUIRE);
@@ -155,30 +162,52 @@ static int ring_drain(struct rec_perf *p, struct rec_ring *r, struct rec_log *g)
 	while (tail < head) {
 		struct perf_event_header h;
 		struct {
-			uint32_t pid, tid;
-			uint64_t time, addr;
-			uint32_t cpu, res;
-		} s;
-		struct {
 			uint64_t id, lost;
 		} l;
 
 		copy_out(r, tail, &h, sizeof(h));
 		if (h.size < sizeof(h))
 			break;
-		if (h.type == PERF_RECORD_SAMPLE && h.size >= sizeof(h) + sizeof(s)) {
-			copy_out(r, tail + sizeof(h), &s, sizeof(s));
-			p->samples++;
-			if (rec_fault(g, s.time, s.tid, s.cpu, s.addr))
+		if (h.type == PERF_RECORD_SAMPLE) {
+			if (fn(ctx, r, tail + sizeof(h), h.size - sizeof(h)))
 				rc = -1;
 		} else if (h.type == PERF_RECORD_LOST && h.size >= sizeof(h) + sizeof(l)) {
 			copy_out(r, tail + sizeof(h), &l, sizeof(l));
-			p->lost += l.lost;
+			*lost += l.lost;
 		}
 		tail += h.size;
 	}
 	__atomic_store_n(&mp->data_tail, tail, __ATOMIC_RELEASE);
 	return rc;
+}
+
+struct fault_ctx {
+	struct rec_perf *p;
+	struct rec_log *g;
+};
+
+/* A page-fault sample: tid, time, addr, cpu. */
+static int fault_sample(void *ctx, const struct rec_ring *r, uint64_t pos, size_t len)
+{
+	struct fault_ctx *c = ctx;
+	struct {
+		uint32_t pid, tid;
+		uint64_t time, addr;
+		uint32_t cpu, res;
+	} s;
+
+	if (len < sizeof(s))
+		return 0;
+	copy_out(r, pos, &s, sizeof(s));
+	c->p->samples++;
+	return rec_fault(c->g, s.time, s.tid, s.cpu, s.addr) ? -1 : 0;
+}
+
+static int ring_drain(struct rec_perf *p, struct rec_ring *r, struct rec_log *g)
+{
+	struct fault_ctx c = {p, g};
+
+	return ring_walk(r, fault_sample, &c, &p->lost);
 }
 
 int perf_faults_drain(struct rec_perf *p, struct rec_log *g)
@@ -337,67 +366,55 @@ static int by_event_time(const void *x, const void *y)
 	return a->time < b->time ? -1 : a->time > b->time;
 }
 
+/* A raw_syscalls:sys_enter or sys_exit sample of one of the calls s
+ * follows, kept in s->ev (counted lost without memory). */
+static int sys_sample(void *ctx, const struct rec_ring *r, uint64_t pos, size_t len)
+{
+	struct rec_sys *s = ctx;
+	struct {
+		uint32_t pid, tid;
+		uint64_t time;
+		uint32_t size;
+		/* the raw record (raw_syscalls:sys_enter and sys_exit):
+		 * common_type at 0, the call's number at 8, its arguments
+		 * or its result from 16 */
+		unsigned char raw[64];
+	} e;
+	size_t n = len < sizeof(e) ? len : sizeof(e);
+	uint16_t type;
+	int kind = -1;
+
+	if (n < 20 + 24)
+		return 0;
+	memset(&e, 0, sizeof(e));
+	copy_out(r, pos, &e, n);
+	memcpy(&type, e.raw, 2);
+	for (int k = 0; k < s->nids; k++)
+		if (s->ids[k] == type)
+			kind = k;
+	if (kind < 0)
+		return 0;
+	if (!rec_grow((void **)&s->ev, &s->capev, s->nev + 1, sizeof(*s->ev))) {
+		s->lost++;
+		return 0;
+	}
+	struct rec_sysev *v = &s->ev[s->nev++];
+
+	memset(v, 0, sizeof(*v));
+	v->time = e.time;
+	v->tid = e.tid;
+	v->kind = kind;
+	memcpy(&v->nr, e.raw + 8, 8);
+	memcpy(v->a, e.raw + 16, sizeof(e.raw) - 16);
+	memcpy(&v->ret, e.raw + 16, 8);
+	return 0;
+}
+
 int perf_sys_drain(struct rec_sys *s)
 {
 	s->nev = 0;
-	for (int i = 0; i < s->nring; i++) {
-		struct rec_ring *r = &s->ring[i];
-		struct perf_event_mmap_page *mp = r->base;
-		uint64_t head = __atomic_load_n(&mp->data_head, __ATOMIC_ACQUIRE);
-		uint64_t tail = mp->data_tail;
-
-		while (tail < head) {
-			struct perf_event_header h;
-			struct {
-				uint32_t pid, tid;
-				uint64_t time;
-				uint32_t size;
-				/* the raw record (raw_syscalls:sys_enter and
-				 * sys_exit): common_type at 0, the call's number
-				 * at 8, its arguments or its result from 16 */
-				unsigned char raw[64];
-			} e;
-			struct {
-				uint64_t id, lost;
-			} l;
-
-			copy_out(r, tail, &h, sizeof(h));
-			if (h.size < sizeof(h))
-				break;
-			size_t n = h.size - sizeof(h) < sizeof(e) ? h.size - sizeof(h) : sizeof(e);
-
-			if (h.type == PERF_RECORD_SAMPLE && n >= 20 + 24) {
-				memset(&e, 0, sizeof(e));
-				copy_out(r, tail + sizeof(h), &e, n);
-				uint16_t type;
-				int kind = -1;
-
-				memcpy(&type, e.raw, 2);
-				for (int k = 0; k < s->nids; k++)
-					if (s->ids[k] == type)
-						kind = k;
-				if (kind >= 0 && rec_grow((void **)&s->ev, &s->capev, s->nev + 1,
-							  sizeof(*s->ev))) {
-					struct rec_sysev *v = &s->ev[s->nev++];
-
-					memset(v, 0, sizeof(*v));
-					v->time = e.time;
-					v->tid = e.tid;
-					v->kind = kind;
-					memcpy(&v->nr, e.raw + 8, 8);
-					memcpy(v->a, e.raw + 16, sizeof(e.raw) - 16);
-					memcpy(&v->ret, e.raw + 16, 8);
-				} else if (kind >= 0) {
-					s->lost++;
-				}
-			} else if (h.type == PERF_RECORD_LOST && h.size >= sizeof(h) + sizeof(l)) {
-				copy_out(r, tail + sizeof(h), &l, sizeof(l));
-				s->lost += l.lost;
-			}
-			tail += h.size;
-		}
-		__atomic_store_n(&mp->data_tail, tail, __ATOMIC_RELEASE);
-	}
+	for (int i = 0; i < s->nring; i++)
+		ring_walk(&s->ring[i], sys_sample, s, &s->lost);
 	if (s->nev > 1)
 		qsort(s->ev, s->nev, sizeof(*s->ev), by_event_time);
 	return 0;
