@@ -104,126 +104,69 @@ static inline bool test_clear_page_mlocked(struct mem *m, pfn_t pfn, int64_t nr)
 	return true;
 }
 
+/*
+ * The bit-alone setters and clearers, generated as the kernel generates
+ * its folio_set_*() / folio_clear_*() (PAGEFLAG()): page_set_NAME(f, pfn)
+ * and page_clear_NAME(f, pfn). Each says which code owns the flag.
+ */
+#define PAGE_SET_FLAG(name)                                             \
+	static inline void page_set_##name(struct frames *f, pfn_t pfn) \
+	{                                                               \
+		f->flags[pfn] |= PG_##name;                             \
+	}
+#define PAGE_CLEAR_FLAG(name)                                             \
+	static inline void page_clear_##name(struct frames *f, pfn_t pfn) \
+	{                                                                 \
+		f->flags[pfn] &= ~PG_##name;                              \
+	}
+
 /* __folio_set_locked(): the page lock taken with no waiter possible. */
-static inline void page_set_locked(struct frames *f, pfn_t pfn)
-{
-	f->flags[pfn] |= PG_locked;
-}
-
+PAGE_SET_FLAG(locked)
 /* __folio_clear_locked(): the page lock dropped. */
-static inline void page_clear_locked(struct frames *f, pfn_t pfn)
-{
-	f->flags[pfn] &= ~PG_locked;
-}
-
+PAGE_CLEAR_FLAG(locked)
 /* folio_set_dirty(): the bit alone; accounting is the caller's
  * (folio_mark_dirty() in page_writeback.c). */
-static inline void page_set_dirty(struct frames *f, pfn_t pfn)
-{
-	f->flags[pfn] |= PG_dirty;
-}
-
+PAGE_SET_FLAG(dirty)
 /* folio_clear_dirty(): the bit alone, as folio_set_dirty(). */
-static inline void page_clear_dirty(struct frames *f, pfn_t pfn)
-{
-	f->flags[pfn] &= ~PG_dirty;
-}
-
+PAGE_CLEAR_FLAG(dirty)
 /* folio_set_lru() / folio_clear_lru(): on or off an LRU list; only the
  * list operations of vmscan.c, which move the list sizes with them. */
-static inline void page_set_lru(struct frames *f, pfn_t pfn)
-{
-	f->flags[pfn] |= PG_lru;
-}
-
-static inline void page_clear_lru(struct frames *f, pfn_t pfn)
-{
-	f->flags[pfn] &= ~PG_lru;
-}
-
+PAGE_SET_FLAG(lru)
+PAGE_CLEAR_FLAG(lru)
 /* folio_set_active() / folio_clear_active(): which of the two lists;
  * an LRU page changes it only off its list (vmscan.c). */
-static inline void page_set_active(struct frames *f, pfn_t pfn)
-{
-	f->flags[pfn] |= PG_active;
-}
-
-static inline void page_clear_active(struct frames *f, pfn_t pfn)
-{
-	f->flags[pfn] &= ~PG_active;
-}
-
+PAGE_SET_FLAG(active)
+PAGE_CLEAR_FLAG(active)
 /* folio_set_unevictable(): an mlocked page joining an LRU list goes on
  * the unevictable one (lru_add()). */
-static inline void page_set_unevictable(struct frames *f, pfn_t pfn)
-{
-	f->flags[pfn] |= PG_unevictable;
-}
-
+PAGE_SET_FLAG(unevictable)
 /* folio_set_referenced(): the bit alone (folio_mark_accessed()). */
-static inline void page_set_referenced(struct frames *f, pfn_t pfn)
-{
-	f->flags[pfn] |= PG_referenced;
-}
-
+PAGE_SET_FLAG(referenced)
 /* folio_clear_referenced(): the bit alone. */
-static inline void page_clear_referenced(struct frames *f, pfn_t pfn)
-{
-	f->flags[pfn] &= ~PG_referenced;
-}
-
+PAGE_CLEAR_FLAG(referenced)
 /* folio_set_swapcache(): the bit alone; swap_cache_add() books the slot
  * and NR_SWAPCACHE. */
-static inline void page_set_swapcache(struct frames *f, pfn_t pfn)
-{
-	f->flags[pfn] |= PG_swapcache;
-}
-
+PAGE_SET_FLAG(swapcache)
 /* folio_clear_swapcache(): as folio_set_swapcache(). */
-static inline void page_clear_swapcache(struct frames *f, pfn_t pfn)
-{
-	f->flags[pfn] &= ~PG_swapcache;
-}
-
+PAGE_CLEAR_FLAG(swapcache)
 /* folio_set_swapbacked() (__folio_set_swapbacked()): an anonymous or
  * shmem page that needs swap to be reclaimed. */
-static inline void page_set_swapbacked(struct frames *f, pfn_t pfn)
-{
-	f->flags[pfn] |= PG_swapbacked;
-}
-
+PAGE_SET_FLAG(swapbacked)
 /* folio_clear_swapbacked(): MADV_FREE's lazy-free page (lru_lazyfree_fn()). */
-static inline void page_clear_swapbacked(struct frames *f, pfn_t pfn)
-{
-	f->flags[pfn] &= ~PG_swapbacked;
-}
-
+PAGE_CLEAR_FLAG(swapbacked)
 /* folio_clear_unevictable(): munlock of a page cache page; lru_add()
  * sets the bit again from PG_mlocked (vmscan.c). */
-static inline void page_clear_unevictable(struct frames *f, pfn_t pfn)
-{
-	f->flags[pfn] &= ~PG_unevictable;
-}
-
+PAGE_CLEAR_FLAG(unevictable)
 /* __folio_set_anon(): the mapping is an anon_vma (PAGE_MAPPING_ANON);
  * the caller stores it in frames.mapping. */
-static inline void page_set_anon(struct frames *f, pfn_t pfn)
-{
-	f->flags[pfn] |= PG_anon;
-}
-
+PAGE_SET_FLAG(anon)
 /* __folio_set_slab(): a slab cache's page. */
-static inline void page_set_slab(struct frames *f, pfn_t pfn)
-{
-	f->flags[pfn] |= PG_slab;
-}
-
+PAGE_SET_FLAG(slab)
 /* A kernel allocation (slab, the huge zero page): no kernel flag of its
  * own, it marks what migration and the page counts must leave alone. */
-static inline void page_set_kernel(struct frames *f, pfn_t pfn)
-{
-	f->flags[pfn] |= PG_kernel;
-}
+PAGE_SET_FLAG(kernel)
+#undef PAGE_SET_FLAG
+#undef PAGE_CLEAR_FLAG
 
 /* ---- whole-word initialisations: the flags a frame starts a role with ---- */
 
