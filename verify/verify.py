@@ -400,53 +400,53 @@ def crash(problem):
 
 def boot_traces(topo, version, work, traces, nnodes):
     """Runs every trace's program in one boot; returns per trace its
-    result lines and exit status, the boot's facts, and the zones as
-    booted (booted_zones())."""
+    result lines and exit status, the boot's facts, and each node's
+    managed pages as booted (booted_managed())."""
     timeout = int(os.environ.get("NUMASIM_VERIFY_TIMEOUT", "900"))
     tree = build(traces, nnodes, work)
     lines, facts = guest.boot(topo, version, work, tree, timeout)
     p, r = split_results(lines)
     return [p.get("t%d" % i, []) for i in range(len(traces))], \
-        [r.get("t%d" % i) for i in range(len(traces))], facts, booted_zones(lines)
+        [r.get("t%d" % i) for i in range(len(traces))], facts, booted_managed(lines)
 
 
-def booted_zones(lines):
+def booted_managed(lines):
     """The guest's /proc/zoneinfo before the first program, as its init
-    prints it (`ZONE node zone present managed`): node -> [(zone,
-    present, managed)]."""
-    zones = {}
+    prints it (`ZONE node zone present managed`): node -> its zones'
+    managed pages, summed."""
+    managed = {}
     for line in lines:
         w = line.split()
         if len(w) == 5 and w[0] == "ZONE" and w[1].isdigit():
-            zones.setdefault(int(w[1]), []).append((w[2], int(w[3]), int(w[4])))
-    return zones
+            managed[int(w[1])] = managed.get(int(w[1]), 0) + int(w[4])
+    return managed
 
 
 SECTION = 128 << 20     # x86-64 SECTION_SIZE_BITS 27
 STRUCT_PAGE = 64        # sizeof(struct page)
 
 
-def booted_topology(topo, zones, work):
+def booted_topology(topo, managed, work):
     """The topology as the kernel booted it, for numasim's run with
     sim.boot_memmap=1: each node's `reserved` is what the kernel holds back
     on that node (present minus managed, holes included) beyond the memmap
     numasim holds itself (64 bytes a page, whole 128 MiB sections). Returns
     (the path written, per node facts), or (None, {}) when the guest said
     nothing of its zones."""
-    if not zones:
+    if not managed:
         return None, {}
     page = int(topo.get("page_size", 4096))
     booted = json.loads(json.dumps(topo))
     held = {}
     for n in booted["nodes"]:
-        if n["id"] not in zones:
+        if n["id"] not in managed:
             return None, {}
         nbytes = guest.mib(n["memory"]) << 20
         memmap = -(-nbytes // SECTION) * (((SECTION // page) * STRUCT_PAGE + page - 1) // page)
-        managed = sum(m for _, _, m in zones[n["id"]])
-        reserved = max(0, nbytes // page - memmap - managed)
+        kept = managed[n["id"]]
+        reserved = max(0, nbytes // page - memmap - kept)
         n["reserved"] = "%dKiB" % (reserved * page >> 10)
-        held[n["id"]] = {"managed": managed, "memmap": memmap, "reserved": reserved}
+        held[n["id"]] = {"managed": kept, "memmap": memmap, "reserved": reserved}
     path = os.path.join(work, "booted-topology.json")
     with open(path, "w") as f:
         json.dump(booted, f, indent=1)
@@ -485,10 +485,10 @@ def main(argv):
             # --set already says what is held at boot
             for t in traces:
                 sim_side(numasim, topo_path, t, work, version, extra)
-            per, rcs, facts, zones = boot_traces(topo, version, work, traces, nnodes)
+            per, rcs, facts, managed = boot_traces(topo, version, work, traces, nnodes)
             own = any("reserved" in n for n in topo["nodes"]) or \
                 any(kv.startswith("sim.boot_memmap=") for kv in extra)
-            booted, held = booted_topology(topo, {} if own else zones, work)
+            booted, held = booted_topology(topo, {} if own else managed, work)
             facts["booted"] = held
             sims = [sim_side(numasim, booted or topo_path, t, work, version,
                              extra + (["sim.boot_memmap=1"] if booted else [])) for t in traces]
