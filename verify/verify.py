@@ -206,7 +206,12 @@ SIM_SETTINGS = {"6.1": ["sim.kernel_version=6.1", "mm.lru_gen.enabled=0"],
 def sim_side(numasim, topo, trace, work, version, extra=()):
     out = os.path.join(work, os.path.basename(trace) + ".json")
     sets = []
-    for kv in SIM_SETTINGS.get(version, []) + ["mm.transparent_hugepage.enabled=never"] + list(extra):
+    # The guest program reads its end's counters right after its last
+    # record, while the kernel's background work (the flusher, kswapd)
+    # may still be queued: numasim reports at the same moment
+    # (sim.run_to_idle=0) instead of running that work to its end.
+    for kv in SIM_SETTINGS.get(version, []) + ["mm.transparent_hugepage.enabled=never",
+                                                "sim.run_to_idle=0"] + list(extra):
         sets += ["--set", kv]
     t0 = time.monotonic()
     p = sh([numasim, "run", "-t", topo, "-w", trace, "--format", "json", "-o", out,

@@ -204,6 +204,12 @@ const struct tunable_def tunable_defs[NR_TUNABLES] = {
 				"VMA in runs (one VMA and policy lookup), with the end state of "
 				"page-by-page faults; 0: every page through handle_mm_fault() "
 				"(the reference the runs are tested against)"},
+	[TUN_SIM_RUN_TO_IDLE] = {"sim.run_to_idle", 1, 0, 1, false,
+				 "1: after the trace's last record the simulated kernel's "
+				 "queued work (kswapd, the flusher, periodic writeback, NUMA "
+				 "scans) runs to its end before the report; 0: the report is "
+				 "taken when the last record finishes, as a program reading "
+				 "/proc at its end sees the machine (numasim verify sets it)"},
 };
 
 /* /sys/kernel/mm/mempolicy/weighted_interleave/node<N>, one per node. */

@@ -287,6 +287,8 @@ static bool execute(struct replay *rp, struct stream *st, struct op_state *state
 		*resume_at = out.blocked_until > end ? out.blocked_until : end;
 		return false;
 	}
+	if (end > rp->trace_end_ns)
+		rp->trace_end_ns = end;
 	rp->log->executed++;
 	if (check_due(rp) && sim_check(s, &rp->err)) {
 		nerr_prefix(&rp->err, "%s:%lu: --check after this record", rp->path, r->line);
@@ -313,6 +315,7 @@ static void run_stream_event(void *ctx, uint64_t arg)
 	if (!st->head)
 		st->tail = NULL;
 	pending_free(p);
+	rp->unfinished--;
 	if (st->head)
 		schedule_stream(rp, st);
 }
@@ -329,6 +332,7 @@ static void run_global_event(void *ctx, uint64_t arg)
 		rp->fatal = true;
 	}
 	pending_free(p);
+	rp->unfinished--;
 }
 
 /* Takes a record read from the file: runs it now when nothing can come
@@ -364,6 +368,7 @@ static void dispatch(struct replay *rp, const struct trace_record *r)
 		rp->failed_alloc = true;
 		return;
 	}
+	rp->unfinished++;
 	if (blocked) {
 		p->state = state;
 		p->resume_at = resume_at;
@@ -569,6 +574,15 @@ static int replay_loop(struct replay *rp, uint64_t until)
 			return -1;
 		uint64_t tf = rp->have ? rp->rec.time_ns : UINT64_MAX;
 		uint64_t te = engine_next_time(&s->eng);
+
+		if (!rp->have && rp->eof && !rp->unfinished && !rp->stream &&
+		    !tun(&s->tun, TUN_SIM_RUN_TO_IDLE)) {
+			/* sim.run_to_idle=0: the trace is done; the kernel's work
+			 * due by the end of its last record runs, the rest is left */
+			sample_until(rp, rp->trace_end_ns);
+			engine_run_until(&s->eng, rp->trace_end_ns);
+			break;
+		}
 
 		if (tf == UINT64_MAX && te == UINT64_MAX) {
 			if (!rp->stream)

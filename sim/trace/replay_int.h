@@ -58,6 +58,9 @@ struct replay {
 	/* --check's schedule (check_due(), docs/model.md §3) */
 	uint64_t check_interval, check_since, checks_at_interval;
 	bool failed_alloc;
+	/* sim.run_to_idle=0: records read and not finished, and when the
+	 * last finished record ended (the trace's end) */
+	uint64_t unfinished, trace_end_ns;
 	struct nerr err;
 };
 
