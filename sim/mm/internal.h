@@ -218,4 +218,37 @@ static inline void page_init_pcp(struct frames *f, pfn_t pfn)
 	f->flags[pfn] = PG_pcp;
 }
 
+/* A new anonymous page of a fault run (page_add_new_anon_rmap()'s
+ * __folio_set_anon() and __folio_set_swapbacked(), then lru_add()'s
+ * PG_lru), fresh from the allocator: flags 0 before. */
+static inline void page_init_anon_lru(struct frames *f, pfn_t pfn)
+{
+	f->flags[pfn] = PG_anon | PG_swapbacked | PG_lru;
+}
+
+/*
+ * page_add_new_anon_rmap() with its lru_add() for an order-0 page of
+ * zone z fresh from the allocator (flags 0), mapped at page offset rel
+ * of anon_vma av_id (whose page count is *av_pages) in a VMA that is not
+ * VM_LOCKED: the same
+ * stores, without looking the page's node and zone up again (the fault
+ * runs of memory.c's fault_anon_run()).
+ */
+static inline void page_add_new_anon_rmap_fast(struct mem *m, struct zone *z, uint64_t *av_pages,
+					       uint32_t av_id, pfn_t pfn, int32_t rel)
+{
+	struct frames *f = &m->f;
+	struct pglist_data *pg = &m->nodes[z->node];
+
+	f->mapping[pfn] = av_id;
+	f->index[pfn] = (uint32_t)rel;
+	f->mapcount[pfn] = 1;
+	(*av_pages)++;
+	pg->stat[NR_ANON_MAPPED]++;
+	/* folio_lru_list() of a new anonymous page: inactive anon */
+	flist_add_head(f, &pg->lru[LRU_INACTIVE_ANON], pfn);
+	z->nr_lru[LRU_INACTIVE_ANON]++;
+	page_init_anon_lru(f, pfn);
+}
+
 #endif
