@@ -154,6 +154,7 @@ for m in $(cat /modules.order); do insmod /lib/$m.ko; done
 out=/dev/ttyS1
 mount -t ext4 /dev/vda /mnt || { echo "VERIFY FAIL mount /dev/vda" > $out; poweroff -f; }
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
+mount -t debugfs debugfs /sys/kernel/debug
 echo +cpuset > /sys/fs/cgroup/cgroup.subtree_control
 # numasim's defaults where Debian's differ (docs/verify.md)
 echo 0 > /proc/sys/kernel/numa_balancing

@@ -210,6 +210,12 @@ const struct tunable_def tunable_defs[NR_TUNABLES] = {
 				 "scans) runs to its end before the report; 0: the report is "
 				 "taken when the last record finishes, as a program reading "
 				 "/proc at its end sees the machine (numasim verify sets it)"},
+	[TUN_FAULT_AROUND_BYTES] =
+		{"vm.fault_around_bytes", 65536, 0, 2097152, false,
+		 "a read fault on a file or shmem mapping "
+		 "also maps the cached pages of this aligned window around it (do_fault_around(), "
+		 "rounded down to a power of two, at most one page table); one page or less "
+		 "disables it (docs/model.md §4)"},
 };
 
 /* /sys/kernel/mm/mempolicy/weighted_interleave/node<N>, one per node. */
@@ -392,6 +398,8 @@ const char *tunable_knob(int id, char *buf, size_t len)
 	else if (!strncmp(n, lowmem, sizeof(lowmem) - 1))
 		snprintf(buf, len, "/proc/sys/vm/lowmem_reserve_ratio (the %s column)",
 			 n + sizeof(lowmem) - 1);
+	else if (id == TUN_FAULT_AROUND_BYTES) /* debugfs, not a sysctl */
+		snprintf(buf, len, "/sys/kernel/debug/fault_around_bytes");
 	else if (id == TUN_ZONE_RECLAIM_INTERVAL)
 		snprintf(buf, len, "/proc/sys/vm/zone_reclaim_interval (2.6.16 to 2.6.18 only)");
 	else

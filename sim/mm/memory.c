@@ -223,6 +223,82 @@ static int do_wp_page(struct sim *s, struct task *t, struct vm_area_struct *vma,
 	return 0;
 }
 
+/* Pages fault-around maps (fault_around_pages): vm.fault_around_bytes
+ * rounded down to a power of two, at least one page, at most a page table
+ * (fault_around_bytes_set()). */
+static uint64_t fault_around_pages(const struct sim *s)
+{
+	uint64_t pages = (uint64_t)tun(&s->tun, TUN_FAULT_AROUND_BYTES) >> s->topo->page_shift;
+
+	if (pages > PT_LEAF_SIZE)
+		pages = PT_LEAF_SIZE;
+	while (pages & (pages - 1))
+		pages &= pages - 1;
+	return pages;
+}
+
+/*
+ * Models do_fault_around() + filemap_map_pages() (the map_pages of
+ * regular files and shmem): before a read fault reads its page, the
+ * window of fault_around_pages around it - aligned down to its size,
+ * clipped to the VMA and to the page table holding addr - is mapped
+ * wherever the pte is none and the page cache holds the file's page
+ * below its end, not locked. Nothing is allocated or read and no fault
+ * is counted; each page is mapped as a fault would map it (young: x86's
+ * prefault ptes are, file rmap, mlocked in a VM_LOCKED VMA, rss).
+ * Returns 1 when the faulting page itself was mapped (VM_FAULT_NOPAGE:
+ * the fault is done, *res holds its pte), 0 when __do_fault() has to
+ * go on, -ENOMEM when a page table could not grow.
+ */
+static int do_fault_around(struct sim *s, struct task *t, struct vm_area_struct *vma,
+			   struct file_obj *file, uint64_t addr, struct fault_result *res)
+{
+	unsigned shift = s->topo->page_shift;
+	uint64_t nr = fault_around_pages(s);
+	uint64_t vpn = addr >> shift;
+	uint64_t pte_off = vpn & (PT_LEAF_SIZE - 1);
+	uint64_t vma_off = (addr - vma->start) >> shift;
+	uint64_t vma_pages = (vma->end - vma->start) >> shift;
+	uint64_t from = pte_off / nr * nr, to;
+	uint64_t first_index = linear_page_index(vma, addr, shift) - pte_off;
+	uint64_t file_pages = (file->size + s->topo->page_size - 1) >> shift;
+	struct frames *f = &s->mem.f;
+	int mapped = 0;
+
+	if (pte_off - (pte_off < vma_off ? pte_off : vma_off) > from)
+		from = pte_off - (pte_off < vma_off ? pte_off : vma_off); /* the VMA's start */
+	to = from + nr;
+	if (to > PT_LEAF_SIZE)
+		to = PT_LEAF_SIZE;
+	if (to > pte_off + vma_pages - vma_off)
+		to = pte_off + vma_pages - vma_off; /* the VMA's end */
+	for (uint64_t i = from; i < to; i++) {
+		uint64_t v = vpn - pte_off + i, index = first_index + i;
+		pfn_t pfn;
+
+		if (index >= file_pages)
+			break; /* filemap_map_pages() stops at the end of the file */
+		if (pgtable_get(&t->mm->pt, v))
+			continue;
+		pfn = page_cache_lookup(file, index);
+		if (pfn == NOPFN || page_test_locked(f, pfn))
+			continue;
+		pte_t pte = mk_pte(pfn, PTE_PRESENT | PTE_YOUNG);
+
+		if (pgtable_set(&t->mm->pt, v, pte))
+			return -ENOMEM;
+		page_add_file_rmap(s, pfn);
+		if (vma->flags & VM_LOCKED)
+			mlock_file_page(s, pfn);
+		t->mm->rss++;
+		if (v == vpn) {
+			res->pte = pte;
+			mapped = 1;
+		}
+	}
+	return mapped;
+}
+
 /* do_read_fault(), do_shared_fault(), do_cow_fault() for file and shmem. */
 static int do_file_fault(struct sim *s, struct task *t, struct vm_area_struct *vma, uint64_t addr,
 			 bool write, struct fault_result *res)
@@ -235,6 +311,14 @@ static int do_file_fault(struct sim *s, struct task *t, struct vm_area_struct *v
 		return -EFAULT;
 	if (!file->shmem && index >= (file->size + s->topo->page_size - 1) >> s->topo->page_shift)
 		return -EFAULT; /* beyond EOF: SIGBUS */
+	/* do_read_fault(): map_pages first when fault-around is on
+	 * (should_fault_around(); hugetlbfs has no map_pages) */
+	if (!write && !(vma->flags & VM_HUGETLB) && fault_around_pages(s) > 1) {
+		int rc = do_fault_around(s, t, vma, file, addr, res);
+
+		if (rc)
+			return rc < 0 ? rc : 0;
+	}
 	/* a fault that has to read the page is a major fault */
 	if (!file->shmem && page_cache_lookup(file, index) == NOPFN)
 		s->mem.events[PGMAJFAULT]++;

@@ -1181,6 +1181,13 @@ int rec_log_write(struct rec_log *g, FILE *out, const char *name, const char *co
 	fprintf(out, "# numasim trace v1\n# name: %s\n", w);
 	if (comments)
 		fputs(comments, out);
+	/* The pages fault-around mapped are in the log (present at the
+	 * exit, their windows shaped by the page cache's folios): the
+	 * replay maps each page its record names and no window around it. */
+	if (g->no_fault_around)
+		fputs("# the pages fault-around mapped are listed: the replay maps no window of "
+		      "its own\n+0 sysctl vm.fault_around_bytes=4096\n",
+		      out);
 	for (size_t i = 0; i < g->nev && !g->oom; i++)
 		put_event(g, &g->ev[i]);
 	flush_all(g);
