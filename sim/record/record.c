@@ -198,6 +198,9 @@ struct rec {
 	 * system-call tracepoints instead of stops (tp_names) */
 	bool tp;
 	struct rec_sys sys;
+	/* their last close, which waits for grace periods, in a detached
+	 * process (perf_close_fds(); NUMASIM_RECORD_WAIT_CLOSE=1: here) */
+	bool detach_close;
 	uint64_t tp_lost_mmaps;
 	pid_t root;
 	int root_status;
@@ -2002,7 +2005,7 @@ static void rec_cleanup(struct rec *r)
 		perf_faults_close(&r->perf);
 	if (r->have_acc)
 		access_close(&r->acc);
-	perf_sys_close(&r->sys);
+	perf_sys_close(&r->sys, r->detach_close);
 	for (size_t i = 0; i < r->ntasks; i++)
 		task_stat_close(&r->tasks[i]);
 	for (size_t i = 0; i < r->nfiles; i++)
@@ -2041,6 +2044,7 @@ int record_run(const struct record_opts *o, FILE *out, struct record_result *res
 	 * write stops, as on other architectures) */
 	r.fd_filters = REC_FD_FILTERS && !getenv("NUMASIM_RECORD_ALL_FDS") &&
 		       regular_fds(r.init_fds, 64, &r.ninit_fds);
+	r.detach_close = !getenv("NUMASIM_RECORD_WAIT_CLOSE");
 	/* tracepoints when tracefs has them and perf may open them (a probe on
 	 * the tracer itself); NUMASIM_RECORD_NO_TRACEPOINTS=1: every call of
 	 * tp_names stops, as without them */
@@ -2053,8 +2057,12 @@ int record_run(const struct record_opts *o, FILE *out, struct record_result *res
 		r.tp = (probe = perf_sys_probe(&r.sys)) >= 0;
 	}
 	efd = start_child(&r, err);
-	if (probe >= 0)
+	/* once the program's events hold the tracepoint the probe's close
+	 * does not wait; else it is the last */
+	if (probe >= 0 && r.sys.nfds)
 		close(probe);
+	else if (probe >= 0)
+		perf_close_fds(&probe, 1, r.detach_close);
 	if (efd < 0) {
 		sigaction(SIGALRM, &old, NULL);
 		rec_cleanup(&r);
@@ -2070,6 +2078,14 @@ int record_run(const struct record_opts *o, FILE *out, struct record_result *res
 		      "%" PRIu64 " system-call tracepoint events lost (perf ring buffer full): "
 		      "munmap, mprotect, madvise or anonymous mmap records may be missing",
 		      r.sys.lost + r.tp_lost_mmaps);
+	/* every event is read: the loop's last drain came after the last
+	 * task's end. The tracepoints' last close, which waits for grace
+	 * periods, goes to a detached process while the trace is written. */
+	if (r.have_perf) {
+		perf_faults_close(&r.perf);
+		r.have_perf = false;
+	}
+	perf_sys_close(&r.sys, r.detach_close);
 	ssize_t n = read(efd, msg, sizeof(msg) - 1);
 
 	close(efd);

@@ -63,7 +63,12 @@ int perf_sys_open(struct rec_sys *s, pid_t pid);
 int perf_sys_probe(struct rec_sys *s);
 /* Reads every ring; s->ev holds the events in time order. */
 int perf_sys_drain(struct rec_sys *s);
-void perf_sys_close(struct rec_sys *s);
+/* Unmaps the rings and closes the events (perf_close_fds()). */
+void perf_sys_close(struct rec_sys *s, bool detach);
+/* Closes fds; with detach in a detached process, so that the caller does
+ * not wait for what their last close waits for (a tracepoint's grace
+ * periods). */
+void perf_close_fds(int *fds, int n, bool detach);
 
 /* Opens the fault-sampling event on pid (stopped before its exec); on
  * failure fills why with the one line to show the user. */
