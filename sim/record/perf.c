@@ -429,9 +429,6 @@ int perf_sys_open(struct rec_sys *s, pid_t pid)
 			if (fd < 0)
 				return -1;
 			s->fds[s->nfds++] = fd;
-			/* without the filter every call is an event: slower, the same */
-			if (s->filter[i][0])
-				(void)ioctl(fd, PERF_EVENT_IOC_SET_FILTER, s->filter[i]);
 			if (!i) {
 				r->fd = fd;
 				r->size = SYS_DATA_BYTES < 16 * ps ? 16 * ps : SYS_DATA_BYTES;
@@ -458,7 +455,7 @@ static int by_event_time(const void *x, const void *y)
 	return a->time < b->time ? -1 : a->time > b->time;
 }
 
-/* A raw_syscalls:sys_enter or sys_exit sample of one of the calls s
+/* A syscalls:sys_enter_* or sys_exit_* sample of one of the calls s
  * follows, kept in s->ev (counted lost without memory). */
 static int sys_sample(void *ctx, const struct rec_ring *r, uint64_t pos, size_t len)
 {
@@ -467,9 +464,9 @@ static int sys_sample(void *ctx, const struct rec_ring *r, uint64_t pos, size_t 
 		uint32_t pid, tid;
 		uint64_t time;
 		uint32_t size;
-		/* the raw record (raw_syscalls:sys_enter and sys_exit):
-		 * common_type at 0, the call's number at 8, its arguments
-		 * or its result from 16 */
+		/* the raw record (tracefs' events/syscalls/sys_enter_NAME/format):
+		 * common_type at 0, the call's number at 8, its arguments or its
+		 * result from 16, 8 bytes each */
 		unsigned char raw[64];
 	} e;
 	size_t n = len < sizeof(e) ? len : sizeof(e);
@@ -495,8 +492,7 @@ static int sys_sample(void *ctx, const struct rec_ring *r, uint64_t pos, size_t 
 	memset(v, 0, sizeof(*v));
 	v->time = e.time;
 	v->tid = e.tid;
-	v->kind = kind;
-	memcpy(&v->nr, e.raw + 8, 8);
+	v->kind = kind; /* which call: the tracepoint says, not its number field */
 	memcpy(v->a, e.raw + 16, sizeof(e.raw) - 16);
 	memcpy(&v->ret, e.raw + 16, 8);
 	return 0;
