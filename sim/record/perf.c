@@ -307,8 +307,16 @@ void perf_close_fds(int *fds, int n, bool detach)
 		setsid();
 		if (fork())
 			_exit(0);
-		/* until the caller's copies are closed (or it is gone) */
+		/* until the caller's copies are closed (or it is gone), and a
+		 * second more: a recording started meanwhile finds the
+		 * tracepoints registered (its opens do not wait for event_mutex
+		 * behind these unregistrations, and these closes are then not
+		 * the last) */
 		while (read(p[0], &c, 1) < 0 && errno == EINTR)
+			;
+		struct timespec hold = {1, 0};
+
+		while (nanosleep(&hold, &hold) && errno == EINTR)
 			;
 		for (int i = 0; i < n; i++)
 			close(fds[i]);
