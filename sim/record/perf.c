@@ -7,6 +7,7 @@
  * its own events with), the faulting address and the CPU.
  */
 #define _GNU_SOURCE /* unshare */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/perf_event.h>
@@ -233,6 +234,105 @@ void perf_faults_close(struct rec_perf *p)
 	p->nring = 0;
 }
 
+/* ---- closing without waiting ------------------------------------------------------- */
+
+static int by_fd(const void *x, const void *y)
+{
+	int a = *(const int *)x, b = *(const int *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/* Closes the fds in [lo, hi]: close_range(), or one at a time the fds
+ * /proc/self/fd lists (kernels before 5.9). */
+static void close_span(unsigned lo, unsigned hi)
+{
+	DIR *d;
+	struct dirent *e;
+
+	if (lo > hi)
+		return;
+#ifdef SYS_close_range
+	if (!syscall(SYS_close_range, lo, hi, 0))
+		return;
+#endif
+	if (!(d = opendir("/proc/self/fd"))) {
+		for (unsigned fd = lo; fd <= hi && fd < 65536; fd++)
+			close((int)fd);
+		return;
+	}
+	while ((e = readdir(d))) {
+		char *end;
+		unsigned long fd = strtoul(e->d_name, &end, 10);
+
+		if (!*end && end != e->d_name && (int)fd != dirfd(d) && fd >= lo && fd <= hi)
+			close((int)fd);
+	}
+	closedir(d);
+}
+
+/*
+ * The last close of a tracepoint's perf events waits for RCU grace
+ * periods (perf_trace_event_unreg() calls tracepoint_synchronize_unregister():
+ * 30 to 40 ms a tracepoint on the build VM, one tracepoint after the
+ * other). That last close goes to a process of its own: a child closes
+ * every other fd it has (standard input, output and error too: a shell or
+ * a test runner reading them sees their end when numasim exits), starts a
+ * session of its own, forks a grandchild, which holds only fds and a
+ * pipe's read end, and exits; it is reaped here, so that the grandchild,
+ * reparented to init, is no zombie of ours. The copies here then close
+ * without waiting (not the last ones), and the pipe's write end after
+ * them: at its end the grandchild closes its copies, the last ones, and
+ * exits. When fork fails the closes wait here, as they do without detach.
+ */
+void perf_close_fds(int *fds, int n, bool detach)
+{
+	int p[2] = {-1, -1}, status;
+	pid_t mid = -1;
+
+	if (detach && n > 0 && !pipe2(p, O_CLOEXEC) && (mid = fork()) == 0) {
+		int *keep = malloc(((size_t)n + 1) * sizeof(*keep));
+		unsigned lo = 0;
+		char c;
+
+		if (!keep)
+			_exit(1); /* no grandchild: the caller's closes wait */
+		memcpy(keep, fds, (size_t)n * sizeof(*keep));
+		keep[n] = p[0];
+		qsort(keep, (size_t)n + 1, sizeof(*keep), by_fd);
+		for (int i = 0; i <= n; lo = (unsigned)keep[i++] + 1)
+			if ((unsigned)keep[i] > lo)
+				close_span(lo, (unsigned)keep[i] - 1);
+		close_span(lo, ~0u);
+		setsid();
+		if (fork())
+			_exit(0);
+		/* until the caller's copies are closed (or it is gone), and a
+		 * second more: a recording started meanwhile finds the
+		 * tracepoints registered (its opens do not wait for event_mutex
+		 * behind these unregistrations, and these closes are then not
+		 * the last) */
+		while (read(p[0], &c, 1) < 0 && errno == EINTR)
+			;
+		struct timespec hold = {1, 0};
+
+		while (nanosleep(&hold, &hold) && errno == EINTR)
+			;
+		for (int i = 0; i < n; i++)
+			close(fds[i]);
+		_exit(0);
+	}
+	if (mid > 0)
+		while (waitpid(mid, &status, 0) < 0 && errno == EINTR)
+			;
+	if (p[0] >= 0)
+		close(p[0]);
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
+	if (p[1] >= 0)
+		close(p[1]);
+}
+
 /* ---- system-call tracepoints ------------------------------------------------------- */
 
 #define SYS_DATA_BYTES (1u << 18) /* per CPU: ~4000 events between two drains */
@@ -337,9 +437,6 @@ int perf_sys_open(struct rec_sys *s, pid_t pid)
 			if (fd < 0)
 				return -1;
 			s->fds[s->nfds++] = fd;
-			/* without the filter every call is an event: slower, the same */
-			if (s->filter[i][0])
-				(void)ioctl(fd, PERF_EVENT_IOC_SET_FILTER, s->filter[i]);
 			if (!i) {
 				r->fd = fd;
 				r->size = SYS_DATA_BYTES < 16 * ps ? 16 * ps : SYS_DATA_BYTES;
@@ -366,7 +463,7 @@ static int by_event_time(const void *x, const void *y)
 	return a->time < b->time ? -1 : a->time > b->time;
 }
 
-/* A raw_syscalls:sys_enter or sys_exit sample of one of the calls s
+/* A syscalls:sys_enter_* or sys_exit_* sample of one of the calls s
  * follows, kept in s->ev (counted lost without memory). */
 static int sys_sample(void *ctx, const struct rec_ring *r, uint64_t pos, size_t len)
 {
@@ -375,9 +472,9 @@ static int sys_sample(void *ctx, const struct rec_ring *r, uint64_t pos, size_t 
 		uint32_t pid, tid;
 		uint64_t time;
 		uint32_t size;
-		/* the raw record (raw_syscalls:sys_enter and sys_exit):
-		 * common_type at 0, the call's number at 8, its arguments
-		 * or its result from 16 */
+		/* the raw record (tracefs' events/syscalls/sys_enter_NAME/format):
+		 * common_type at 0, the call's number at 8, its arguments or its
+		 * result from 16, 8 bytes each */
 		unsigned char raw[64];
 	} e;
 	size_t n = len < sizeof(e) ? len : sizeof(e);
@@ -403,8 +500,7 @@ static int sys_sample(void *ctx, const struct rec_ring *r, uint64_t pos, size_t 
 	memset(v, 0, sizeof(*v));
 	v->time = e.time;
 	v->tid = e.tid;
-	v->kind = kind;
-	memcpy(&v->nr, e.raw + 8, 8);
+	v->kind = kind; /* which call: the tracepoint says, not its number field */
 	memcpy(v->a, e.raw + 16, sizeof(e.raw) - 16);
 	memcpy(&v->ret, e.raw + 16, 8);
 	return 0;
@@ -420,18 +516,14 @@ int perf_sys_drain(struct rec_sys *s)
 	return 0;
 }
 
-void perf_sys_close(struct rec_sys *s)
+void perf_sys_close(struct rec_sys *s, bool detach)
 {
 	size_t ps = (size_t)sysconf(_SC_PAGESIZE);
 
 	for (int i = 0; i < s->nring; i++)
 		if (s->ring[i].base)
 			munmap(s->ring[i].base, s->ring[i].size + ps);
-	/* the last close of a tracepoint's events waits for an RCU grace
-	 * period (tracepoint_synchronize_unregister(): 30 to 40 ms a
-	 * tracepoint here, one after the other, also from two processes) */
-	for (int i = 0; i < s->nfds; i++)
-		close(s->fds[i]);
+	perf_close_fds(s->fds, s->nfds, detach);
 	free(s->ring);
 	free(s->fds);
 	free(s->ev);

@@ -80,15 +80,21 @@ static const long traced_nrs[] = {
 /*
  * With tracepoints (perf_sys_ids(): tracefs, root), these calls do not
  * stop: munmap, mprotect and madvise are logged from their
- * raw_syscalls:sys_enter event (as at their seccomp stop: logged at
- * entry), an anonymous mmap from its sys_enter and sys_exit events (a
- * file's still stops, for the file behind its fd). The events' filter
- * names these calls and mmap (sys_events()).
+ * syscalls:sys_enter_* event (as at their seccomp stop: logged at entry),
+ * an anonymous mmap from its sys_enter_mmap and sys_exit_mmap events (a
+ * file's still stops, for the file behind its fd; its events are
+ * dropped). One tracepoint per call: raw_syscalls:sys_enter would run its
+ * filter at every call of the program, a per-call tracepoint costs the
+ * other calls a bit test; its last close's grace period is paid in a
+ * detached process (perf_close_fds()).
  */
-static const char *const tp_names[] = {"raw_syscalls/sys_enter", "raw_syscalls/sys_exit"};
-static const long tp_nrs[] = {SYS_munmap, SYS_mprotect, SYS_madvise}; /* no stop at all */
+static const char *const tp_names[] = {"syscalls/sys_enter_munmap", "syscalls/sys_enter_mprotect",
+				       "syscalls/sys_enter_madvise", "syscalls/sys_enter_mmap",
+				       "syscalls/sys_exit_mmap"};
+enum { TP_MUNMAP, TP_MPROTECT, TP_MADVISE, TP_MMAP, TP_MMAP_EXIT, NR_TP };
+/* no stop at all; the calls of TP_MUNMAP, TP_MPROTECT and TP_MADVISE */
+static const long tp_nrs[] = {SYS_munmap, SYS_mprotect, SYS_madvise};
 #define NR_TP_NRS 3
-enum { TP_ENTER, TP_EXIT, NR_TP };
 
 /* The calls on an fd that may be a regular file's: with per-fd filters
  * (x86_64, below) they stop only for the fds that are. */
@@ -198,6 +204,9 @@ struct rec {
 	 * system-call tracepoints instead of stops (tp_names) */
 	bool tp;
 	struct rec_sys sys;
+	/* their last close, which waits for grace periods, in a detached
+	 * process (perf_close_fds(); NUMASIM_RECORD_WAIT_CLOSE=1: here) */
+	bool detach_close;
 	uint64_t tp_lost_mmaps;
 	pid_t root;
 	int root_status;
@@ -1653,7 +1662,7 @@ static int sys_events(struct rec *r)
 		bool saved_have = task->have_entry;
 		uint64_t saved_t = task->entry_t;
 
-		if (e->kind == TP_ENTER && e->nr == SYS_mmap) {
+		if (e->kind == TP_MMAP) {
 			if (task->mm_pending)
 				r->tp_lost_mmaps++; /* the last one's exit event was lost */
 			task->mm_pending = (e->a[3] & MAP_ANONYMOUS) != 0;
@@ -1662,16 +1671,16 @@ static int sys_events(struct rec *r)
 			task->mm_t = e->time;
 			continue;
 		}
-		if (e->kind == TP_EXIT) {
-			if (e->nr != SYS_mmap || !task->mm_pending)
+		if (e->kind == TP_MMAP_EXIT) {
+			if (!task->mm_pending)
 				continue;
 			task->mm_pending = false;
 			task->entry = task->mm_entry;
 			task->entry_t = task->mm_t;
 			task->have_entry = true;
 			on_syscall_exit(r, task, e->ret);
-		} else if (e->nr == SYS_munmap || e->nr == SYS_mprotect || e->nr == SYS_madvise) {
-			task->entry.entry.nr = (uint64_t)e->nr;
+		} else { /* TP_MUNMAP, TP_MPROTECT, TP_MADVISE */
+			task->entry.entry.nr = (uint64_t)tp_nrs[e->kind];
 			memcpy(task->entry.entry.args, e->a, sizeof(e->a));
 			task->entry_t = e->time;
 			task->have_entry = true;
@@ -2002,7 +2011,7 @@ static void rec_cleanup(struct rec *r)
 		perf_faults_close(&r->perf);
 	if (r->have_acc)
 		access_close(&r->acc);
-	perf_sys_close(&r->sys);
+	perf_sys_close(&r->sys, r->detach_close);
 	for (size_t i = 0; i < r->ntasks; i++)
 		task_stat_close(&r->tasks[i]);
 	for (size_t i = 0; i < r->nfiles; i++)
@@ -2041,20 +2050,20 @@ int record_run(const struct record_opts *o, FILE *out, struct record_result *res
 	 * write stops, as on other architectures) */
 	r.fd_filters = REC_FD_FILTERS && !getenv("NUMASIM_RECORD_ALL_FDS") &&
 		       regular_fds(r.init_fds, 64, &r.ninit_fds);
+	r.detach_close = !getenv("NUMASIM_RECORD_WAIT_CLOSE");
 	/* tracepoints when tracefs has them and perf may open them (a probe on
 	 * the tracer itself); NUMASIM_RECORD_NO_TRACEPOINTS=1: every call of
 	 * tp_names stops, as without them */
 	if (!getenv("NUMASIM_RECORD_NO_TRACEPOINTS") && !getenv("NUMASIM_RECORD_NO_SECCOMP") &&
-	    !perf_sys_ids(&r.sys, tp_names, NR_TP)) {
-		snprintf(r.sys.filter[TP_ENTER], sizeof(r.sys.filter[0]),
-			 "id == %d || id == %d || id == %d || id == %d", SYS_munmap, SYS_mprotect,
-			 SYS_madvise, SYS_mmap);
-		snprintf(r.sys.filter[TP_EXIT], sizeof(r.sys.filter[0]), "id == %d", SYS_mmap);
+	    !perf_sys_ids(&r.sys, tp_names, NR_TP))
 		r.tp = (probe = perf_sys_probe(&r.sys)) >= 0;
-	}
 	efd = start_child(&r, err);
-	if (probe >= 0)
+	/* once the program's events hold the tracepoint the probe's close
+	 * does not wait; else it is the last */
+	if (probe >= 0 && r.sys.nfds)
 		close(probe);
+	else if (probe >= 0)
+		perf_close_fds(&probe, 1, r.detach_close);
 	if (efd < 0) {
 		sigaction(SIGALRM, &old, NULL);
 		rec_cleanup(&r);
@@ -2070,6 +2079,14 @@ int record_run(const struct record_opts *o, FILE *out, struct record_result *res
 		      "%" PRIu64 " system-call tracepoint events lost (perf ring buffer full): "
 		      "munmap, mprotect, madvise or anonymous mmap records may be missing",
 		      r.sys.lost + r.tp_lost_mmaps);
+	/* every event is read: the loop's last drain came after the last
+	 * task's end. The tracepoints' last close, which waits for grace
+	 * periods, goes to a detached process while the trace is written. */
+	if (r.have_perf) {
+		perf_faults_close(&r.perf);
+		r.have_perf = false;
+	}
+	perf_sys_close(&r.sys, r.detach_close);
 	ssize_t n = read(efd, msg, sizeof(msg) - 1);
 
 	close(efd);

@@ -28,14 +28,13 @@ struct rec_perf {
 	bool user_only; /* exclude_kernel: no permission for kernel-mode faults */
 };
 
-/* System-call tracepoints (raw_syscalls:sys_enter and sys_exit, with a
- * filter on the call's number): one ring per CPU of their own, so that a
- * burst of faults cannot crowd them out. */
+/* System-call tracepoints (syscalls:sys_enter_NAME and sys_exit_NAME, one
+ * per call): one ring per CPU of their own, so that a burst of faults
+ * cannot crowd them out. */
 struct rec_sysev {
 	uint64_t time;
 	uint32_t tid;
 	int kind;      /* index in the names given to perf_sys_ids() */
-	int64_t nr;    /* the system call */
 	uint64_t a[6]; /* sys_enter_*: the arguments */
 	int64_t ret;   /* sys_exit_*: the result */
 };
@@ -46,7 +45,6 @@ struct rec_sys {
 	int nfds;
 	unsigned ids[8];
 	int nids;
-	char filter[8][128];  /* each event's ftrace filter ("" for none) */
 	struct rec_sysev *ev; /* one drain's events, in time order */
 	size_t nev, capev;
 	uint64_t lost;
@@ -63,7 +61,12 @@ int perf_sys_open(struct rec_sys *s, pid_t pid);
 int perf_sys_probe(struct rec_sys *s);
 /* Reads every ring; s->ev holds the events in time order. */
 int perf_sys_drain(struct rec_sys *s);
-void perf_sys_close(struct rec_sys *s);
+/* Unmaps the rings and closes the events (perf_close_fds()). */
+void perf_sys_close(struct rec_sys *s, bool detach);
+/* Closes fds; with detach in a detached process, so that the caller does
+ * not wait for what their last close waits for (a tracepoint's grace
+ * periods). */
+void perf_close_fds(int *fds, int n, bool detach);
 
 /* Opens the fault-sampling event on pid (stopped before its exec); on
  * failure fills why with the one line to show the user. */
