@@ -172,6 +172,9 @@ awk '/^Node/ { n = $2; sub(",", "", n); z = $4 } $1 == "present" { p = $2 }
 	$1 == "managed" { print "ZONE", n, z, p, $2 }' /proc/zoneinfo > $out
 for n in $(cat /mnt/run.list); do
 	sync; echo 3 > /proc/sys/vm/drop_caches
+	# the pageblocks by migratetype and their free pages as this program
+	# starts (docs/verify.md "The machine as booted")
+	sed "s/^/PTI $n /" /proc/pagetypeinfo > $out
 	echo "BEGIN $n" > $out
 	/mnt/progs/$n > $out 2> /tmp/err
 	rc=$?

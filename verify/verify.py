@@ -347,6 +347,13 @@ def text(res, out):
             for n, b in sorted(f["booted"].items(), key=lambda x: int(x[0]))))
     for t in res["traces"]:
         out.write("\n== %s\n" % t["trace"])
+        pb = f.get("pageblocks", {}).get(os.path.basename(t["trace"]))
+        if pb:
+            out.write("  numasim's pageblocks as the kernel's when the program started: %s\n" % ", ".join(
+                "node %s %s %s" % (n, z, " ".join("%s %d (%d free)" % (
+                    mt.lower(), v["blocks"], sum(c << o for o, c in enumerate(v["free"])))
+                    for mt, v in sorted(ts.items())))
+                for n, zs in sorted(pb.items(), key=lambda x: int(x[0])) for z, ts in zs.items()))
         out.write("  %-34s %-44s %-44s %-12s %s\n" % ("comparison", "kernel", "numasim", "tolerance", "result"))
         for r in t["comparisons"]:
             if r["agree"] and not r["known"] and r["kernel"] == 0 and r["numasim"] == 0:
@@ -412,34 +419,89 @@ def boot_traces(topo, version, work, traces, nnodes):
     lines, facts = guest.boot(topo, version, work, tree, timeout)
     p, r = split_results(lines)
     return [p.get("t%d" % i, []) for i in range(len(traces))], \
-        [r.get("t%d" % i) for i in range(len(traces))], facts, booted_managed(lines)
+        [r.get("t%d" % i) for i in range(len(traces))], facts, booted_zones(lines), \
+        [pagetypes(lines, "t%d" % i) for i in range(len(traces))]
 
 
-def booted_managed(lines):
+ZONES = ("DMA", "DMA32", "Normal", "Movable")   # numasim's (no Device)
+
+
+def booted_zones(lines):
     """The guest's /proc/zoneinfo before the first program, as its init
-    prints it (`ZONE node zone present managed`): node -> its zones'
-    managed pages, summed."""
-    managed = {}
+    prints it (`ZONE node zone present managed`): node -> [(zone, managed
+    pages)] of its populated zones, lowest first."""
+    zones = {}
     for line in lines:
         w = line.split()
-        if len(w) == 5 and w[0] == "ZONE" and w[1].isdigit():
-            managed[int(w[1])] = managed.get(int(w[1]), 0) + int(w[4])
-    return managed
+        if len(w) == 5 and w[0] == "ZONE" and w[1].isdigit() and w[2] in ZONES and int(w[3]):
+            zones.setdefault(int(w[1]), []).append((w[2], int(w[4])))
+    return zones
+
+
+def booted_managed(zones):
+    """node -> its zones' managed pages, summed."""
+    return {n: sum(m for _, m in zs) for n, zs in zones.items()}
+
+
+def pagetypes(lines, prog):
+    """The guest's /proc/pagetypeinfo as program PROG started (its init
+    prints it prefixed `PTI PROG`): node -> zone -> migratetype ->
+    {"blocks": pageblocks, "free": [free blocks per order]}, for the
+    Unmovable and Reclaimable pageblocks (the `pageblocks` topology key)."""
+    out, cols = {}, None
+    for line in lines:
+        w = line.split()
+        if len(w) < 3 or w[0] != "PTI" or w[1] != prog:
+            continue
+        w = w[2:]
+        text_ = " ".join(w)
+        if text_.startswith("Number of blocks type"):
+            cols = w[4:]
+            continue
+        m = re.match(r"Node\s+(\d+), zone\s+(\S+), type\s+(\S+)\s+([\d\s]+)$", text_)
+        if m and m.group(3) in ("Unmovable", "Reclaimable") and m.group(2) in ZONES:
+            t = out.setdefault(int(m.group(1)), {}).setdefault(m.group(2), {}).setdefault(m.group(3), {})
+            t["free"] = [int(x) for x in m.group(4).split()]
+            continue
+        m = re.match(r"Node (\d+), zone\s+(\S+)\s+([\d\s]+)$", text_)
+        if m and cols and m.group(2) in ZONES:
+            counts = dict(zip(cols, [int(x) for x in m.group(3).split()]))
+            for mt in ("Unmovable", "Reclaimable"):
+                if counts.get(mt):
+                    out.setdefault(int(m.group(1)), {}).setdefault(m.group(2), {}) \
+                        .setdefault(mt, {})["blocks"] = counts[mt]
+    # a type with free pages listed but no pageblock of its own (free
+    # pages of it in another type's pageblock) cannot be described
+    for zs in out.values():
+        for z in list(zs):
+            zs[z] = {mt: v for mt, v in zs[z].items() if v.get("blocks")}
+            for v in zs[z].values():
+                v.setdefault("free", [])
+                while sum(c << o for o, c in enumerate(v["free"])) > v["blocks"] * 512:
+                    v["free"][max(o for o, c in enumerate(v["free"]) if c)] -= 1
+            if not zs[z]:
+                del zs[z]
+    return out
 
 
 SECTION = 128 << 20     # x86-64 SECTION_SIZE_BITS 27
 STRUCT_PAGE = 64        # sizeof(struct page)
 
 
-def booted_topology(topo, managed, work):
+def booted_topology(topo, zones, work, blocks=None, name="booted-topology.json"):
     """The topology as the kernel booted it, for numasim's run with
-    sim.boot_memmap=1: each node's `reserved` is what the kernel holds back
-    on that node (present minus managed, holes included) beyond the memmap
-    numasim holds itself (64 bytes a page, whole 128 MiB sections). Returns
-    (the path written, per node facts), or (None, {}) when the guest said
-    nothing of its zones."""
-    if not managed:
+    sim.boot_memmap=1: each node's zones as the kernel's (every zone but
+    the highest as large as its managed pages, the highest the rest), and
+    its `reserved` what the kernel holds back on that node (present minus
+    managed, holes included) beyond the memmap numasim holds itself (64
+    bytes a page, whole 128 MiB sections), all of it from the highest
+    zone as the kernel's is; with BLOCKS (pagetypes()), each zone's
+    unmovable and reclaimable pageblocks and their free pages as the
+    program started (`pageblocks`). Returns (the path written, per node
+    facts), or (None, {}) when the guest said nothing of its zones."""
+    if not zones:
         return None, {}
+    managed = booted_managed(zones)
     page = int(topo.get("page_size", 4096))
     booted = json.loads(json.dumps(topo))
     held = {}
@@ -451,8 +513,17 @@ def booted_topology(topo, managed, work):
         kept = managed[n["id"]]
         reserved = max(0, nbytes // page - memmap - kept)
         n["reserved"] = "%dKiB" % (reserved * page >> 10)
+        zs = zones[n["id"]]
+        lower = sum(m for _, m in zs[:-1])
+        if zs and lower <= nbytes // page - memmap - reserved:
+            n["zones"] = {z: "%dKiB" % (m * page >> 10) for z, m in zs[:-1]}
+            n["zones"][zs[-1][0]] = "%dKiB" % ((nbytes // page - lower) * page >> 10)
         held[n["id"]] = {"managed": kept, "memmap": memmap, "reserved": reserved}
-    path = os.path.join(work, "booted-topology.json")
+        pb = (blocks or {}).get(n["id"])
+        if pb and "zones" in n:
+            n["pageblocks"] = {z: v for z, v in pb.items() if z in n["zones"]}
+            held[n["id"]]["pageblocks"] = n["pageblocks"]
+    path = os.path.join(work, name)
     with open(path, "w") as f:
         json.dump(booted, f, indent=1)
     return path, held
@@ -490,13 +561,22 @@ def main(argv):
             # --set already says what is held at boot
             for t in traces:
                 sim_side(numasim, topo_path, t, work, version, extra)
-            per, rcs, facts, managed = boot_traces(topo, version, work, traces, nnodes)
+            per, rcs, facts, zones, blocks = boot_traces(topo, version, work, traces, nnodes)
             own = any("reserved" in n for n in topo["nodes"]) or \
                 any(kv.startswith("sim.boot_memmap=") for kv in extra)
-            booted, held = booted_topology(topo, {} if own else managed, work)
+            booted, held = booted_topology(topo, {} if own else zones, work)
             facts["booted"] = held
-            sims = [sim_side(numasim, booted or topo_path, t, work, version,
-                             extra + (["sim.boot_memmap=1"] if booted else [])) for t in traces]
+            # each trace on the machine as its program found it: the
+            # pageblocks of each migratetype and their free pages
+            sims = []
+            for i, t in enumerate(traces):
+                path, h = booted_topology(topo, {} if own else zones, work, blocks[i],
+                                          "booted-topology-t%d.json" % i)
+                if path:
+                    facts.setdefault("pageblocks", {})[os.path.basename(t)] = {
+                        n: x["pageblocks"] for n, x in h.items() if "pageblocks" in x}
+                sims.append(sim_side(numasim, path or topo_path, t, work, version,
+                                     extra + (["sim.boot_memmap=1"] if path else [])))
         finally:
             if not os.environ.get("NUMASIM_VERIFY_KEEP"):
                 shutil.rmtree(work, ignore_errors=True)

@@ -1111,10 +1111,10 @@ static int init_zone_spans(struct sim *s, struct nerr *err)
  * blocks that fit, each freed to the list tail (FPI_TO_TAIL) like
  * __free_pages_core(); the pages held at boot are the zone's top ones
  * and are never freed. */
-static void free_zone_memory(struct mem *m, struct zone *z)
+/* memblock_free_all() of [pfn, end): the largest aligned blocks, on
+ * migratetype mt's lists. */
+static void free_range(struct mem *m, struct zone *z, uint64_t pfn, uint64_t end, unsigned mt)
 {
-	uint64_t pfn = z->start_pfn, end = z->start_pfn + z->managed_pages;
-
 	while (pfn < end) {
 		unsigned order = pfn ? (unsigned)__builtin_ctzll(pfn) : MAX_ORDER;
 
@@ -1122,9 +1122,88 @@ static void free_zone_memory(struct mem *m, struct zone *z)
 			order = MAX_ORDER;
 		while (pfn + (1ULL << order) > end)
 			order--;
-		__free_one_page(m, z, (pfn_t)pfn, order, MIGRATE_MOVABLE, true);
+		__free_one_page(m, z, (pfn_t)pfn, order, mt, true);
 		pfn += 1ULL << order;
 	}
+}
+
+/*
+ * The topology's `pageblocks` of a zone (docs/topology-format.md): the
+ * kernel boots every pageblock movable (memmap_init_range()), and its
+ * early unmovable and reclaimable allocations (slab, page tables, ...)
+ * claim pageblocks of their own through __rmqueue_fallback(), where what
+ * /proc/pagetypeinfo shows when a program starts is still free. numasim
+ * gives those migratetypes the zone's highest whole pageblocks of managed
+ * memory, unmovable on top, and frees in them only the blocks listed per
+ * order, largest first, each at an aligned slot whose buddy half stays
+ * held when there is room (so that the orders stay as listed); the rest of
+ * those pageblocks is held, managed but not free, as the kernel's own
+ * pages are. Returns the first pfn of those pageblocks (the end of the
+ * managed memory when there are none), or NOPFN when they do not fit.
+ */
+static uint64_t free_boot_pageblocks(struct mem *m, struct zone *z,
+				     const struct topo_boot_blocks *bb)
+{
+	static const unsigned mts[TOPO_NR_BOOT_TYPES] = {MIGRATE_UNMOVABLE, MIGRATE_RECLAIMABLE};
+	uint64_t end = (uint64_t)z->start_pfn + z->managed_pages;
+	uint64_t top = end & ~(uint64_t)(PAGEBLOCK_NR_PAGES - 1);
+
+	for (int t = 0; t < TOPO_NR_BOOT_TYPES; t++) {
+		uint64_t span = (uint64_t)bb[t].blocks << PAGEBLOCK_ORDER, pages = 0, p, lo;
+
+		if (!bb[t].blocks)
+			continue;
+		if (top < z->start_pfn + span)
+			return NOPFN;
+		lo = top - span;
+		for (uint64_t b = lo; b < top; b += PAGEBLOCK_NR_PAGES)
+			m->pageblock_mt[b >> PAGEBLOCK_ORDER] = (uint8_t)mts[t];
+		for (int o = 0; o < TOPO_NR_ORDERS; o++)
+			pages += (uint64_t)bb[t].free[o] << o;
+		p = lo;
+		for (int o = TOPO_NR_ORDERS - 1; o >= 0; o--) {
+			for (uint32_t i = 0; i < bb[t].free[o]; i++) {
+				uint64_t size = 1ULL << o, slot = 2 * size;
+				uint64_t at = (p + slot - 1) & ~(slot - 1);
+
+				/* with room, the block is the lower half of a slot
+				 * twice its size, whose upper half (its buddy) stays
+				 * held; without, blocks follow each other */
+				if (at + slot + 2 * (pages - size) > top)
+					at = (p + size - 1) & ~(size - 1), slot = size;
+				if (at + size > top)
+					return NOPFN;
+				__free_one_page(m, z, (pfn_t)at, (unsigned)o, mts[t], true);
+				pages -= size;
+				p = at + slot;
+			}
+		}
+		top = lo;
+	}
+	return top;
+}
+
+static int free_zone_memory(struct sim *s, struct zone *z, struct nerr *err)
+{
+	struct mem *m = &s->mem;
+	const struct topo_boot_blocks *bb = s->topo->nodes[z->node].boot_blocks[z->type];
+	uint64_t end = (uint64_t)z->start_pfn + z->managed_pages, lo = end;
+
+	if (bb[0].blocks || bb[1].blocks) {
+		uint64_t top = end & ~(uint64_t)(PAGEBLOCK_NR_PAGES - 1);
+
+		lo = free_boot_pageblocks(m, z, bb);
+		if (lo == NOPFN)
+			return nerr_set(err,
+					"node %d zone %s: its pageblocks (%u unmovable, %u "
+					"reclaimable) or their free pages do not fit in its %llu "
+					"managed pages",
+					z->node, zone_names[z->type], bb[0].blocks, bb[1].blocks,
+					(unsigned long long)z->managed_pages);
+		free_range(m, z, top, end, MIGRATE_MOVABLE);
+	}
+	free_range(m, z, z->start_pfn, lo, MIGRATE_MOVABLE);
+	return 0;
 }
 
 static int layout_nodes(struct sim *s, struct nerr *err)
@@ -1228,7 +1307,8 @@ int mem_init(struct sim *s, struct nerr *err)
 		for (int ty = 0; ty < MAX_NR_ZONES; ty++) {
 			struct zone *z = &m->nodes[n].zones[ty];
 
-			free_zone_memory(m, z);
+			if (free_zone_memory(s, z, err))
+				goto fail;
 			m->totalram_pages += z->managed_pages;
 		}
 	}

@@ -571,28 +571,38 @@ static uint64_t demote_folio_list(struct sim *s, struct pglist_data *pg, struct 
 
 /* Models shrink_inactive_list(): isolates up to nr_to_scan pages from the
  * tail and runs each through shrink_folio_list(), demoting first when the
- * node can (can_demote()). */
+ * node can (can_demote()). isolate_lru_folios() moves a page of a zone
+ * above reclaim_idx to the list head without counting it against
+ * nr_to_scan (so one call may pass the whole list), yet reports it in the
+ * scanned total that pgscan_* counts (total_scan; pgskip_<zone>): a
+ * kswapd woken for ZONE_DMA alone counts every DMA32 page it passes.
+ * The multi-generational LRU keeps a list per zone and counts only what
+ * it isolates (scan_folios()). */
 static void shrink_inactive_list(struct sim *s, struct pglist_data *pg, enum lru_list lru,
 				 uint64_t nr_to_scan, struct scan_control *sc)
 {
 	struct frames *f = &s->mem.f;
-	uint64_t scanned = 0, reclaimed = 0, dirty0 = sc->nr_dirty;
-	uint64_t n = pg->lru[lru].nr < nr_to_scan ? pg->lru[lru].nr : nr_to_scan;
+	uint64_t scanned = 0, reclaimed = 0, dirty0 = sc->nr_dirty, skipped = 0;
+	uint64_t len = pg->lru[lru].nr, n = len < nr_to_scan ? len : nr_to_scan;
 	struct demote_batch batch = {.n = 0},
 			    *db = can_demote(s, pg->id, sc->no_demotion) ? &batch : NULL;
 
-	for (uint64_t i = 0; i < n; i++) {
+	for (uint64_t i = 0, seen = 0; i < n && seen < len; seen++) {
 		pfn_t pfn = pg->lru[lru].tail;
+		bool skip;
 
 		if (pfn == NOPFN)
 			break;
-		if ((int)(pfn_zone_id(&s->mem, pfn) % MAX_NR_ZONES) > sc->reclaim_idx ||
-		    page_test_locked(f, pfn)) {
+		skip = (int)(pfn_zone_id(&s->mem, pfn) % MAX_NR_ZONES) > sc->reclaim_idx;
+		if (skip || page_test_locked(f, pfn)) {
 			/* not eligible: rotate it out of the way */
 			flist_del(f, &pg->lru[lru], pfn);
 			flist_add_head(f, &pg->lru[lru], pfn);
+			skipped += skip;
+			i += !skip;
 			continue;
 		}
+		i++;
 		isolate_lru_page(s, pfn);
 		scanned++;
 		reclaimed += shrink_page(s, pfn, sc, db);
@@ -603,7 +613,8 @@ static void shrink_inactive_list(struct sim *s, struct pglist_data *pg, enum lru
 		reclaimed += demote_folio_list(s, pg, sc, db);
 	sc->nr_scanned += scanned;
 	sc->nr_reclaimed += reclaimed;
-	s->mem.events[sc->kswapd ? PGSCAN_KSWAPD : PGSCAN_DIRECT] += scanned;
+	s->mem.events[sc->kswapd ? PGSCAN_KSWAPD : PGSCAN_DIRECT] +=
+		scanned + (tun(&s->tun, TUN_LRU_GEN_ENABLED) ? 0 : skipped);
 	s->mem.events[sc->kswapd ? PGSTEAL_KSWAPD : PGSTEAL_DIRECT] += reclaimed;
 	/* Every page met was dirty and left: the flusher must run
 	 * (wakeup_flusher_threads() when nr_unqueued_dirty == nr_taken). */

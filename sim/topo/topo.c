@@ -391,6 +391,77 @@ static int load_zones(struct loader *L, json_t *j, const char *where, struct top
 	return 0;
 }
 
+/* Optional `pageblocks`: zone name -> {"Unmovable"|"Reclaimable":
+ * {"blocks": N, "free": [count per order 0..10]}} (docs/topology-format.md). */
+static const char *const boot_type_names[TOPO_NR_BOOT_TYPES] = {"Unmovable", "Reclaimable"};
+
+static int load_pageblocks(struct loader *L, json_t *j, const char *where, struct topo_node *n)
+{
+	const char *zkey;
+	json_t *zv;
+
+	if (!j)
+		return 0;
+	if (want_type(L, j, JSON_OBJECT, where, "an object of zone name to migratetypes"))
+		return -1;
+	json_object_foreach(j, zkey, zv)
+	{
+		static const char *const types[] = {"Unmovable", "Reclaimable", NULL};
+		char at[JPATH_MAX];
+		int z = zone_index(zkey);
+		const char *tkey;
+		json_t *tv;
+
+		jpath(at, where, zkey);
+		if (z < 0)
+			return bad(L, at, "unknown zone (expected DMA, DMA32, Normal or Movable)");
+		if (!n->zone_bytes[z])
+			return bad(L, at, "the node has no %s zone", zkey);
+		if (want_type(L, zv, JSON_OBJECT, at, "an object of migratetype to pageblocks") ||
+		    check_keys(L, zv, at, types))
+			return -1;
+		json_object_foreach(zv, tkey, tv)
+		{
+			static const char *const keys[] = {"blocks", "free", NULL};
+			int t = strcmp(tkey, boot_type_names[0]) == 0 ? 0 : 1;
+			struct topo_boot_blocks *b = &n->boot_blocks[z][t];
+			char tat[JPATH_MAX], kat[JPATH_MAX];
+			json_t *fr;
+			long long v;
+			uint64_t pages = 0;
+
+			jpath(tat, at, tkey);
+			if (want_type(L, tv, JSON_OBJECT, tat, "an object with blocks and free") ||
+			    check_keys(L, tv, tat, keys))
+				return -1;
+			jpath(kat, tat, "blocks");
+			if (get_int(L, json_object_get(tv, "blocks"), kat, 0, 1LL << 30, &v))
+				return -1;
+			b->blocks = (uint32_t)v;
+			jpath(kat, tat, "free");
+			fr = json_object_get(tv, "free");
+			if (fr &&
+			    (want_type(L, fr, JSON_ARRAY, kat, "an array of counts per order") ||
+			     json_array_size(fr) > TOPO_NR_ORDERS))
+				return bad(L, kat, "at most %d counts (orders 0..%d)",
+					   TOPO_NR_ORDERS, TOPO_NR_ORDERS - 1);
+			for (size_t o = 0; fr && o < json_array_size(fr); o++) {
+				char oat[JPATH_MAX];
+
+				snprintf(oat, sizeof(oat), "%s[%zu]", kat, o);
+				if (get_int(L, json_array_get(fr, o), oat, 0, 1LL << 30, &v))
+					return -1;
+				b->free[o] = (uint32_t)v;
+				pages += (uint64_t)v << o;
+			}
+			if (pages > (uint64_t)b->blocks << 9) /* pageblock_order 9 */
+				return bad(L, tat, "%llu free pages do not fit in %u pageblocks",
+					   (unsigned long long)pages, b->blocks);
+		}
+	}
+	return 0;
+}
+
 static int attach_devices(struct loader *L, json_t *j, const char *where, struct topo_node *n)
 {
 	struct topology *t = L->t;
@@ -471,6 +542,9 @@ static int load_node_body(struct loader *L, json_t *j, const char *where, struct
 		return -1;
 	if (n->reserved_bytes > n->memory_bytes)
 		return bad(L, at, "larger than the node's memory");
+	jpath(at, where, "pageblocks");
+	if (load_pageblocks(L, json_object_get(j, "pageblocks"), at, n))
+		return -1;
 	jpath(at, where, "devices");
 	return attach_devices(L, json_object_get(j, "devices"), at, n);
 }
@@ -478,8 +552,9 @@ static int load_node_body(struct loader *L, json_t *j, const char *where, struct
 /* First pass: every element is an object with a fresh id in 0..N-1. */
 static int check_node_ids(struct loader *L, json_t *arr, int *slot)
 {
-	static const char *const known[] = {"id",      "cpus",	    "memory",	"zones",
-					    "devices", "adistance", "reserved", NULL};
+	static const char *const known[] = {"id",	"cpus",	      "memory",
+					    "zones",	"devices",    "adistance",
+					    "reserved", "pageblocks", NULL};
 	int nr = (int)json_array_size(arr);
 	char where[JPATH_MAX], at[JPATH_MAX];
 
@@ -844,7 +919,9 @@ static char *read_file(const char *path, struct nerr *err)
 	char *buf;
 
 	if (!f) {
-		nerr_set(err, "%s: cannot open: %s", path, strerror(errno));
+		/* fopen() allocates its FILE: under a tight ulimit -v it fails so */
+		nerr_set(err, "%s: cannot open: %s", path,
+			 errno == ENOMEM ? "out of host memory" : strerror(errno));
 		return NULL;
 	}
 	buf = malloc(cap);

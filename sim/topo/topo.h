@@ -23,6 +23,17 @@ extern const char *const zone_names[MAX_NR_ZONES]; /* "DMA", "DMA32", "Normal", 
 #define DISTANCE_LOCAL 10
 #define DISTANCE_UNREACHABLE 255
 
+/* Free pages per order as /proc/pagetypeinfo counts them (orders 0..10). */
+#define TOPO_NR_ORDERS 11
+/* The boot pageblocks of a migratetype other than Movable in a zone
+ * (`pageblocks`, docs/topology-format.md): how many, and their free
+ * blocks per order; the rest of them is held by the kernel. */
+enum { TOPO_BOOT_UNMOVABLE, TOPO_BOOT_RECLAIMABLE, TOPO_NR_BOOT_TYPES };
+struct topo_boot_blocks {
+	uint32_t blocks;
+	uint32_t free[TOPO_NR_ORDERS];
+};
+
 struct topo_node {
 	int id;
 	cpumask_t cpus;
@@ -30,6 +41,7 @@ struct topo_node {
 	uint64_t memory_bytes;
 	uint64_t zone_bytes[MAX_NR_ZONES]; /* 0 where the zone is absent */
 	uint64_t reserved_bytes;	   /* held at boot besides the memmap (sim.boot_memmap) */
+	struct topo_boot_blocks boot_blocks[MAX_NR_ZONES][TOPO_NR_BOOT_TYPES]; /* `pageblocks` */
 	int nr_devices;
 	int *devices;  /* indices into topology.devices */
 	int adistance; /* abstract distance (memory tier = adistance >> 7) */

@@ -38,7 +38,10 @@ for t in sorted(glob.glob("tests/scenarios/*.trace")):
     text = open(t).read()
     topo = re.search(r"^# topology: (\S+)", text, re.M)
     args = re.search(r"^# args: (.*)$", text, re.M)
-    cases.append((topo.group(1) if topo else "2socket", t, shlex.split(args.group(1)) if args else []))
+    topo = topo.group(1) if topo else "2socket"
+    if topo.endswith(".json") and not os.path.isabs(topo):
+        topo = os.path.join(os.path.dirname(t), topo)   # from the trace's directory
+    cases.append((topo, t, shlex.split(args.group(1)) if args else []))
 bad = 0
 for topo, trace, args in cases:
     a, b = run(topo, trace, args, 1), run(topo, trace, args, 0)

@@ -236,7 +236,7 @@ static void test_errors(void **state)
 		     "\"4KiB\", \"cpu\": 1}],"
 		     " \"distances\": [[10]]}",
 		     "t.json: nodes[0].cpu: unknown key (expected id, cpus, memory, zones, "
-		     "devices, adistance or reserved)");
+		     "devices, adistance, reserved or pageblocks)");
 	expect_error(
 		"{\"name\": \"x\", \"nodes\": [{\"id\": 0, \"cpus\": \"0\", \"memory\": "
 		"\"17TiB\"}],"
