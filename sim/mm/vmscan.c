@@ -878,8 +878,9 @@ static void shrink_lruvec(struct sim *s, struct pglist_data *pg, struct scan_con
  * unmap ("unmapped clean folios are already prioritized"): node reclaim
  * without RECLAIM_WRITE and RECLAIM_UNMAP scans nothing. The generations
  * themselves are not modelled: the active/inactive lists stand for them;
- * nor is 6.3-6.12's clearing of kswapd_failures on every call, which
- * would keep kswapd running on a node it cannot reclaim. */
+ * nor is 6.3-6.11's clearing of kswapd_failures on every call, which
+ * would keep kswapd running on a node it cannot reclaim (6.12 clears it
+ * only after a call that reclaimed, as here). */
 static void shrink_node(struct sim *s, struct pglist_data *pg, struct scan_control *sc)
 {
 	uint64_t before = sc->nr_reclaimed;
