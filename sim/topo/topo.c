@@ -427,7 +427,9 @@ static int load_pageblocks(struct loader *L, json_t *j, const char *where, struc
 			struct topo_boot_blocks *b = &n->boot_blocks[z][t];
 			char tat[JPATH_MAX], kat[JPATH_MAX];
 			json_t *fr;
-			long long v = 0; /* set by get_int() before use; the initialiser quiets -Wmaybe-uninitialized at -O2 */
+			/* get_int() sets v before use; 0 quiets -O2's
+			 * -Wmaybe-uninitialized */
+			long long v = 0;
 			uint64_t pages = 0;
 
 			jpath(tat, at, tkey);
