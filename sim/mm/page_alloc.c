@@ -1106,13 +1106,10 @@ static int init_zone_spans(struct sim *s, struct nerr *err)
 	return 0;
 }
 
-/* Models memblock_free_all() -> __free_pages_memory(): the zone's
- * managed pages go to the buddy lists as the largest naturally aligned
- * blocks that fit, each freed to the list tail (FPI_TO_TAIL) like
- * __free_pages_core(); the pages held at boot are the zone's top ones
- * and are never freed. */
-/* memblock_free_all() of [pfn, end): the largest aligned blocks, on
- * migratetype mt's lists. */
+/* Models memblock_free_all() -> __free_pages_memory() for [pfn, end):
+ * the pages go to migratetype mt's buddy lists as the largest naturally
+ * aligned blocks that fit, each freed to the list tail (FPI_TO_TAIL) like
+ * __free_pages_core(). */
 static void free_range(struct mem *m, struct zone *z, uint64_t pfn, uint64_t end, unsigned mt)
 {
 	while (pfn < end) {
@@ -1183,6 +1180,9 @@ static uint64_t free_boot_pageblocks(struct mem *m, struct zone *z,
 	return top;
 }
 
+/* A zone's managed pages to the buddy lists (free_range()), the boot
+ * pageblocks' own way (free_boot_pageblocks()); the pages held at boot
+ * are the zone's top ones and are never freed. */
 static int free_zone_memory(struct sim *s, struct zone *z, struct nerr *err)
 {
 	struct mem *m = &s->mem;
