@@ -393,7 +393,8 @@ static int load_zones(struct loader *L, json_t *j, const char *where, struct top
 
 /* Optional `pageblocks`: zone name -> {"Unmovable"|"Reclaimable":
  * {"blocks": N, "free": [count per order 0..10]}} (docs/topology-format.md). */
-static const char *const boot_type_names[TOPO_NR_BOOT_TYPES] = {"Unmovable", "Reclaimable"};
+static const char *const boot_type_names[TOPO_NR_BOOT_TYPES + 1] = {"Unmovable", "Reclaimable",
+								    NULL};
 
 static int load_pageblocks(struct loader *L, json_t *j, const char *where, struct topo_node *n)
 {
@@ -406,7 +407,6 @@ static int load_pageblocks(struct loader *L, json_t *j, const char *where, struc
 		return -1;
 	json_object_foreach(j, zkey, zv)
 	{
-		static const char *const types[] = {"Unmovable", "Reclaimable", NULL};
 		char at[JPATH_MAX];
 		int z = zone_index(zkey);
 		const char *tkey;
@@ -418,7 +418,7 @@ static int load_pageblocks(struct loader *L, json_t *j, const char *where, struc
 		if (!n->zone_bytes[z])
 			return bad(L, at, "the node has no %s zone", zkey);
 		if (want_type(L, zv, JSON_OBJECT, at, "an object of migratetype to pageblocks") ||
-		    check_keys(L, zv, at, types))
+		    check_keys(L, zv, at, boot_type_names))
 			return -1;
 		json_object_foreach(zv, tkey, tv)
 		{
