@@ -251,22 +251,24 @@ static uint64_t fault_around_pages(const struct sim *s)
  * go on, -ENOMEM when a page table could not grow.
  */
 static int do_fault_around(struct sim *s, struct task *t, struct vm_area_struct *vma,
-			   struct file_obj *file, uint64_t addr, struct fault_result *res)
+			   struct file_obj *file, uint64_t addr, uint64_t nr,
+			   struct fault_result *res)
 {
 	unsigned shift = s->topo->page_shift;
-	uint64_t nr = fault_around_pages(s);
 	uint64_t vpn = addr >> shift;
 	uint64_t pte_off = vpn & (PT_LEAF_SIZE - 1);
 	uint64_t vma_off = (addr - vma->start) >> shift;
 	uint64_t vma_pages = (vma->end - vma->start) >> shift;
+	/* the page table's first pte in the VMA */
+	uint64_t vma_first = pte_off - (pte_off < vma_off ? pte_off : vma_off);
 	uint64_t from = pte_off / nr * nr, to;
 	uint64_t first_index = linear_page_index(vma, addr, shift) - pte_off;
 	uint64_t file_pages = (file->size + s->topo->page_size - 1) >> shift;
 	struct frames *f = &s->mem.f;
 	int mapped = 0;
 
-	if (pte_off - (pte_off < vma_off ? pte_off : vma_off) > from)
-		from = pte_off - (pte_off < vma_off ? pte_off : vma_off); /* the VMA's start */
+	if (vma_first > from)
+		from = vma_first; /* the VMA's start */
 	to = from + nr;
 	if (to > PT_LEAF_SIZE)
 		to = PT_LEAF_SIZE;
@@ -313,8 +315,10 @@ static int do_file_fault(struct sim *s, struct task *t, struct vm_area_struct *v
 		return -EFAULT; /* beyond EOF: SIGBUS */
 	/* do_read_fault(): map_pages first when fault-around is on
 	 * (should_fault_around(); hugetlbfs has no map_pages) */
-	if (!write && !(vma->flags & VM_HUGETLB) && fault_around_pages(s) > 1) {
-		int rc = do_fault_around(s, t, vma, file, addr, res);
+	uint64_t around = write || (vma->flags & VM_HUGETLB) ? 1 : fault_around_pages(s);
+
+	if (around > 1) {
+		int rc = do_fault_around(s, t, vma, file, addr, around, res);
 
 		if (rc)
 			return rc < 0 ? rc : 0;
