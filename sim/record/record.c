@@ -83,15 +83,17 @@ static const long traced_nrs[] = {
  * syscalls:sys_enter_* event (as at their seccomp stop: logged at entry),
  * an anonymous mmap from its sys_enter_mmap and sys_exit_mmap events (a
  * file's still stops, for the file behind its fd; its events are
- * dropped). One tracepoint per call: raw_syscalls:sys_enter would run its
+ * dropped), and with per-fd filters pread64 from its sys_enter and
+ * sys_exit events (pread_by_tp()). One tracepoint per call: raw_syscalls:sys_enter would run its
  * filter at every call of the program, a per-call tracepoint costs the
  * other calls a bit test; its last close's grace period is paid in a
  * detached process (perf_close_fds()).
  */
-static const char *const tp_names[] = {"syscalls/sys_enter_munmap", "syscalls/sys_enter_mprotect",
+static const char *const tp_names[] = {"syscalls/sys_enter_munmap",  "syscalls/sys_enter_mprotect",
 				       "syscalls/sys_enter_madvise", "syscalls/sys_enter_mmap",
-				       "syscalls/sys_exit_mmap"};
-enum { TP_MUNMAP, TP_MPROTECT, TP_MADVISE, TP_MMAP, TP_MMAP_EXIT, NR_TP };
+				       "syscalls/sys_exit_mmap",     "syscalls/sys_enter_pread64",
+				       "syscalls/sys_exit_pread64"};
+enum { TP_MUNMAP, TP_MPROTECT, TP_MADVISE, TP_MMAP, TP_MMAP_EXIT, TP_PREAD, TP_PREAD_EXIT, NR_TP };
 /* no stop at all; the calls of TP_MUNMAP, TP_MPROTECT and TP_MADVISE */
 static const long tp_nrs[] = {SYS_munmap, SYS_mprotect, SYS_madvise};
 #define NR_TP_NRS 3
@@ -159,6 +161,9 @@ struct rtask {
 	bool mm_pending;
 	struct __ptrace_syscall_info mm_entry;
 	uint64_t mm_t;
+	/* a pread64 whose result comes from its sys_exit event (pread_by_tp()) */
+	bool pr_pending;
+	uint64_t pr_fd, pr_off, pr_t;
 	int statfd; /* task_cpu_of() */
 #if REC_FD_FILTERS
 	/* a seccomp() call the tracer runs in the task (inject_start()) */
@@ -171,6 +176,13 @@ struct rtask {
 	size_t inj_save_len;
 	unsigned char inj_save[512];
 #endif
+};
+
+/* A regular file's fd and its path, as the fd-making call that made it
+ * found them (rproc.fdpaths). */
+struct rfdpath {
+	int fd;
+	char *path;
 };
 
 struct rproc {
@@ -187,6 +199,10 @@ struct rproc {
 	 * filters trace only its own calls (inject_start()) */
 	uint64_t ld_lo, ld_hi;
 	uint64_t ldset[1024 / 64];
+	/* pread_by_tp(): the regular files' fds, kept at the fd-making calls'
+	 * exits (an fd closed since stays: a pread on what reuses it fails) */
+	struct rfdpath *fdpaths;
+	size_t nfdpaths, capfdpaths;
 };
 
 struct rfile {
@@ -207,7 +223,7 @@ struct rec {
 	/* their last close, which waits for grace periods, in a detached
 	 * process (perf_close_fds(); NUMASIM_RECORD_WAIT_CLOSE=1: here) */
 	bool detach_close;
-	uint64_t tp_lost_mmaps;
+	uint64_t tp_lost_mmaps; /* and preads */
 	pid_t root;
 	int root_status;
 	bool root_done;
@@ -419,6 +435,79 @@ static int64_t fd_pos(pid_t tid, int fd)
 	if (read_small(path, buf, sizeof(buf)) < 0 || strncmp(buf, "pos:", 4))
 		return -1;
 	return strtoll(buf + 4, NULL, 10);
+}
+
+/*
+ * pread64 from its tracepoints instead of a stop: with per-fd filters
+ * (x86_64) and tracepoints, the filters trace no pread64 but on every
+ * fd (rw_all), and the tracer resolves the fd of each sys_enter_pread64
+ * event with the process's own table of its regular files' fds, kept at
+ * the stops of the calls that make fds (fdpath_note()). read() still
+ * stops: its offset is the file position, which only the stop can see.
+ */
+static bool pread_by_tp(const struct rec *r)
+{
+	return REC_FD_FILTERS && r->tp && r->fd_filters;
+}
+
+static struct rfdpath *fdpath_find(struct rproc *p, int fd)
+{
+	for (size_t i = 0; i < p->nfdpaths; i++)
+		if (p->fdpaths[i].fd == fd)
+			return &p->fdpaths[i];
+	return NULL;
+}
+
+static void fdpath_set(struct rec *r, struct rproc *p, int fd, const char *path)
+{
+	struct rfdpath *e = fdpath_find(p, fd);
+	char *copy = NULL;
+
+	if (path && !(copy = strdup(path))) {
+		r->err = ENOMEM;
+		return;
+	}
+	if (e) {
+		free(e->path);
+		if (copy) {
+			e->path = copy;
+		} else { /* no longer a regular file's */
+			*e = p->fdpaths[--p->nfdpaths];
+		}
+		return;
+	}
+	if (!copy)
+		return;
+	if (!rec_grow((void **)&p->fdpaths, &p->capfdpaths, p->nfdpaths + 1, sizeof(*p->fdpaths))) {
+		free(copy);
+		r->err = ENOMEM;
+		return;
+	}
+	p->fdpaths[p->nfdpaths++] = (struct rfdpath){.fd = fd, .path = copy};
+}
+
+/* What fd of task tid is now: a regular file's path, or nothing. */
+static void fdpath_note(struct rec *r, struct rproc *p, pid_t tid, int fd)
+{
+	char path[PATH_MAX];
+	struct stat sb;
+
+	if (pread_by_tp(r))
+		fdpath_set(r, p, fd, fd_file(tid, fd, path, sizeof(path), &sb) ? NULL : path);
+}
+
+/* A forked child's table: its parent's. */
+static void fdpaths_copy(struct rec *r, struct rproc *cp, const struct rproc *pp)
+{
+	for (size_t i = 0; i < pp->nfdpaths; i++)
+		fdpath_set(r, cp, pp->fdpaths[i].fd, pp->fdpaths[i].path);
+}
+
+static void fdpaths_free(struct rproc *p)
+{
+	for (size_t i = 0; i < p->nfdpaths; i++)
+		free(p->fdpaths[i].path);
+	free(p->fdpaths);
 }
 
 /* Declares a file (again when it has grown) before a record uses it. */
@@ -758,6 +847,27 @@ static bool rw_at_entry(struct rec *r, struct rtask *task, uint64_t t, const uin
 	return true;
 }
 
+/* A pread64 from its tracepoints (pread_by_tp()): ret bytes read at the
+ * sys_enter event's offset, from the file the table names for its fd
+ * (none: not a regular file's); the file's size is today's (a read does
+ * not change it). */
+static void pread_event(struct rec *r, struct rtask *task, int64_t ret)
+{
+	struct rproc *p = proc_of(r, task);
+	struct rfdpath *e;
+	struct stat sb;
+	int64_t off = (int64_t)task->pr_off;
+
+	if (ret <= 0 || off < 0 || !p || p->rw_all || !pread_by_tp(r) ||
+	    !(e = fdpath_find(p, (int)task->pr_fd)))
+		return;
+	if (stat(e->path, &sb) || !S_ISREG(sb.st_mode) || sb.st_size < off + ret) {
+		memset(&sb, 0, sizeof(sb)); /* unlinked or truncated since */
+		sb.st_size = off + ret;
+	}
+	rw_log(r, task, task->pr_t, false, false, e->path, &sb, off, ret);
+}
+
 static void sys_mmap(struct rec *r, struct rtask *task, uint64_t t, const uint64_t *a,
 		     uint64_t addr)
 {
@@ -1035,6 +1145,7 @@ static void base_filter(const struct rec *r, struct bpfb *b)
 
 		for (int k = 0; r->tp && k < NR_TP_NRS; k++)
 			by_tp |= traced_nrs[i] == tp_nrs[k];
+		by_tp |= pread_by_tp(r) && traced_nrs[i] == SYS_pread64;
 		if (r->tp && traced_nrs[i] == SYS_mmap)
 			b_jeq(b, SYS_mmap, L_MMAP);
 		else if (!by_tp)
@@ -1262,7 +1373,8 @@ static bool inject_start(struct rec *r, struct rtask *task, const int *fds, int 
 	b_jmp(&b, BPF_JEQ, REC_AUDIT_ARCH, L_NEXT, L_ALLOW);
 	b_stmt(&b, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
 	for (size_t i = 0; i < NR_RW; i++)
-		b_jeq(&b, (unsigned)rw_nrs[i], L_RW);
+		if (nfds < 0 || !pread_by_tp(r) || rw_nrs[i] != SYS_pread64)
+			b_jeq(&b, (unsigned)rw_nrs[i], L_RW);
 	b_stmt(&b, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	b_label(&b, L_RW);
 	if (lo) { /* only calls made from code in [lo, hi) (one 4 GiB region) */
@@ -1421,6 +1533,8 @@ static bool fd_made(struct rec *r, struct rtask *task, long nr, int64_t rc)
 	}
 	if (nr == SYS_fanotify_init || nr == SYS_io_uring_setup)
 		return inject_start(r, task, NULL, -1, 0, 0);
+	if (nr != SYS_recvmsg && nr != SYS_recvmmsg)
+		fdpath_note(r, p, task->tid, (int)rc); /* what the fd is now */
 	if (nr == SYS_recvmsg || nr == SYS_recvmmsg) { /* SCM_RIGHTS: look at every fd */
 		lo = hi = 0;
 		char path[64];
@@ -1434,8 +1548,10 @@ static bool fd_made(struct rec *r, struct rtask *task, long nr, int64_t rc)
 			char *end;
 			long fd = strtol(e->d_name, &end, 10);
 
-			if (*end || end == e->d_name || fd_covered(p, (int)fd) ||
-			    !fd_regular(task->tid, (int)fd))
+			if (*end || end == e->d_name)
+				continue;
+			fdpath_note(r, p, task->tid, (int)fd);
+			if (fd_covered(p, (int)fd) || !fd_regular(task->tid, (int)fd))
 				continue;
 			if (n == 8 || fd >= REC_FD_BITS)
 				n = 9;
@@ -1514,6 +1630,7 @@ static void on_new_task(struct rec *r, struct rtask *parent, unsigned long child
 			cp->nfilters = pp->nfilters;
 			memcpy(cp->fdset, pp->fdset, sizeof(cp->fdset));
 			memcpy(cp->ldset, pp->ldset, sizeof(cp->ldset));
+			fdpaths_copy(r, cp, pp);
 			cp->ld_lo = pp->ld_lo;
 			cp->ld_hi = pp->ld_hi;
 #if REC_FD_FILTERS
@@ -1671,6 +1788,21 @@ static int sys_events(struct rec *r)
 			task->mm_t = e->time;
 			continue;
 		}
+		if (e->kind == TP_PREAD) {
+			if (task->pr_pending)
+				r->tp_lost_mmaps++; /* the last one's exit event was lost */
+			task->pr_pending = true;
+			task->pr_fd = e->a[0];
+			task->pr_off = e->a[3];
+			task->pr_t = e->time;
+			continue;
+		}
+		if (e->kind == TP_PREAD_EXIT) {
+			if (task->pr_pending)
+				pread_event(r, task, e->ret);
+			task->pr_pending = false;
+			continue;
+		}
 		if (e->kind == TP_MMAP_EXIT) {
 			if (!task->mm_pending)
 				continue;
@@ -1707,6 +1839,15 @@ static void on_stop(struct rec *r, pid_t pid, int status)
 			 "# mmap pid=%d len=%" PRIu64
 			 ": its result was lost (perf ring buffer full)",
 			 (int)task->tid, a[1]);
+	}
+
+	if (task && task->pr_pending) { /* its sys_exit_pread64 event was lost */
+		task->pr_pending = false;
+		r->tp_lost_mmaps++;
+		rec_text(r->g, task->pr_t, (uint32_t)task->tid,
+			 "# pread64 pid=%d fd=%" PRIu64
+			 ": its result was lost (perf ring buffer full)",
+			 (int)task->tid, task->pr_fd);
 	}
 
 	if (!task) { /* a new task whose parent's event has not come yet */
@@ -1997,8 +2138,10 @@ static int start_child(struct rec *r, struct nerr *err)
 	t->proc = proc_add(r, r->root, 0);
 	if (!r->seccomp)
 		r->fd_filters = false;
-	for (int i = 0; r->fd_filters && i < r->ninit_fds; i++)
+	for (int i = 0; r->fd_filters && i < r->ninit_fds; i++) {
 		r->procs[t->proc].fdset[r->init_fds[i] / 64] |= 1ull << (r->init_fds[i] % 64);
+		fdpath_note(r, &r->procs[t->proc], r->root, r->init_fds[i]);
+	}
 	resume(r, t, 0); /* without seccomp: stop at the entry of execve, as the filter does */
 	/* a message from the child means exec failed */
 	r->err = 0;
@@ -2018,6 +2161,8 @@ static void rec_cleanup(struct rec *r)
 		free(r->files[i].name);
 	free(r->files);
 	free(r->tasks);
+	for (size_t i = 0; i < r->nprocs; i++)
+		fdpaths_free(&r->procs[i]);
 	free(r->procs);
 	rec_log_free(r->g);
 }
@@ -2055,7 +2200,7 @@ int record_run(const struct record_opts *o, FILE *out, struct record_result *res
 	 * the tracer itself); NUMASIM_RECORD_NO_TRACEPOINTS=1: every call of
 	 * tp_names stops, as without them */
 	if (!getenv("NUMASIM_RECORD_NO_TRACEPOINTS") && !getenv("NUMASIM_RECORD_NO_SECCOMP") &&
-	    !perf_sys_ids(&r.sys, tp_names, NR_TP))
+	    !perf_sys_ids(&r.sys, tp_names, r.fd_filters ? NR_TP : TP_PREAD))
 		r.tp = (probe = perf_sys_probe(&r.sys)) >= 0;
 	efd = start_child(&r, err);
 	/* once the program's events hold the tracepoint the probe's close
@@ -2077,7 +2222,7 @@ int record_run(const struct record_opts *o, FILE *out, struct record_result *res
 	if (r.sys.lost || r.tp_lost_mmaps)
 		nwarn(o->warn, o->warn_ctx,
 		      "%" PRIu64 " system-call tracepoint events lost (perf ring buffer full): "
-		      "munmap, mprotect, madvise or anonymous mmap records may be missing",
+		      "munmap, mprotect, madvise, anonymous mmap or pread64 records may be missing",
 		      r.sys.lost + r.tp_lost_mmaps);
 	/* every event is read: the loop's last drain came after the last
 	 * task's end. The tracepoints' last close, which waits for grace

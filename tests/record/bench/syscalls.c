@@ -1,8 +1,8 @@
 /*
  * syscalls.c - the syscall-heavy program of `scripts/bench record`: each
  * iteration maps 64 KiB, writes every page, unmaps it, and reads 4 KiB
- * of a file with pread(): every call is one the recorder stops at, and
- * every page is a first touch. argv[1]: iterations, argv[2]: a file.
+ * of a file with pread(): every call is one the recorder records (with
+ * tracepoints, none of them stops), and every page is a first touch. argv[1]: iterations, argv[2]: a file.
  */
 #include <fcntl.h>
 #include <stdio.h>

@@ -5,7 +5,8 @@
  * thread, fcntl(F_DUPFD), dup2 onto fd 0, an fd inherited across fork, one
  * received over a unix socket (SCM_RIGHTS), one opened by a clone that
  * shares the fd table (CLONE_FILES without CLONE_THREAD), O_APPEND; and a
- * pipe on the fds the dynamic loader used for the libraries. It prints
+ * pipe on the fds the dynamic loader used for the libraries; an fd of the
+ * file made again for another file, /dev/zero and a pipe. It prints
  * `RW read|write OFFSET LEN` for each transfer, which fds.sh looks for in
  * the trace. No two transfers of one task are contiguous, so each is one
  * record. argv[1]: the directory for the file.
@@ -134,6 +135,24 @@ int main(int argc, char **argv)
 	xfer(false, got, 8192, 777, true);
 	if (waitpid(c, &status, 0) != c || status)
 		die("child");
+	/* an fd of fds.data closed and made again by an open of another file:
+	 * a pread of that one is not fds.data's (the recorder's table of fds
+	 * follows the opens); then fds.data's again and /dev/zero's, whose
+	 * pread reads no file; then a pipe's, whose pread fails */
+	char other[4200];
+	int g = open(path, O_RDONLY), h;
+
+	snprintf(other, sizeof(other), "%s/other.data", argv[1]);
+	if (g < 0 || close(g) || (h = open(other, O_RDWR | O_CREAT | O_TRUNC, 0644)) != g)
+		die("reopen");
+	if (write(h, buf, 8192) != 8192 || pread(h, buf, 100, 4096) != 100 || close(h))
+		die("the other file");
+	if ((h = open(path, O_RDONLY)) != g || close(h))
+		die("reopen fds.data");
+	if ((h = open("/dev/zero", O_RDONLY)) != g || pread(h, buf, 100, 0) != 100 || close(h))
+		die("pread of /dev/zero");
+	if (pipe(p) || p[0] != g || pread(p[0], buf, 100, 0) != -1)
+		die("pread of a pipe");
 	int before = 0; /* the lowest free fd: the one the clone's open gets */
 
 	while (fcntl(before, F_GETFD) >= 0)
