@@ -442,7 +442,7 @@ static int64_t fd_pos(pid_t tid, int fd)
  * (x86_64) and tracepoints, the filters trace no pread64 but on every
  * fd (rw_all), and the tracer resolves the fd of each sys_enter_pread64
  * event with the process's own table of its regular files' fds, kept at
- * the stops of the calls that make fds (fdpath_note()). read() still
+ * the stops of the calls that make fds (fd_note()). read() still
  * stops: its offset is the file position, which only the stop can see.
  */
 static bool pread_by_tp(const struct rec *r)
@@ -486,14 +486,28 @@ static void fdpath_set(struct rec *r, struct rproc *p, int fd, const char *path)
 	p->fdpaths[p->nfdpaths++] = (struct rfdpath){.fd = fd, .path = copy};
 }
 
-/* What fd of task tid is now: a regular file's path, or nothing. */
-static void fdpath_note(struct rec *r, struct rproc *p, pid_t tid, int fd)
+static bool fd_regular(pid_t tid, int fd)
+{
+	char link[64];
+	struct stat sb;
+
+	snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)tid, fd);
+	return !stat(link, &sb) && S_ISREG(sb.st_mode);
+}
+
+/* Whether fd of task tid is a regular file's now; with pread_by_tp() the
+ * process's table then names its path, or forgets the fd. */
+static bool fd_note(struct rec *r, struct rproc *p, pid_t tid, int fd)
 {
 	char path[PATH_MAX];
 	struct stat sb;
+	bool regular;
 
-	if (pread_by_tp(r))
-		fdpath_set(r, p, fd, fd_file(tid, fd, path, sizeof(path), &sb) ? NULL : path);
+	if (!pread_by_tp(r))
+		return fd_regular(tid, fd);
+	regular = !fd_file(tid, fd, path, sizeof(path), &sb);
+	fdpath_set(r, p, fd, regular ? path : NULL);
+	return regular;
 }
 
 /* A forked child's table: its parent's. */
@@ -1504,15 +1518,6 @@ static bool inject_stop(struct rec *r, struct rtask *task, int sig, int event)
 	return true;
 }
 
-static bool fd_regular(pid_t tid, int fd)
-{
-	char link[64];
-	struct stat sb;
-
-	snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)tid, fd);
-	return !stat(link, &sb) && S_ISREG(sb.st_mode);
-}
-
 /* At the exit of an fd-making call: a filter for the regular files' fds
  * it made that have none. True when one is being added (the task then
  * resumes after it). */
@@ -1533,8 +1538,6 @@ static bool fd_made(struct rec *r, struct rtask *task, long nr, int64_t rc)
 	}
 	if (nr == SYS_fanotify_init || nr == SYS_io_uring_setup)
 		return inject_start(r, task, NULL, -1, 0, 0);
-	if (nr != SYS_recvmsg && nr != SYS_recvmmsg)
-		fdpath_note(r, p, task->tid, (int)rc); /* what the fd is now */
 	if (nr == SYS_recvmsg || nr == SYS_recvmmsg) { /* SCM_RIGHTS: look at every fd */
 		lo = hi = 0;
 		char path[64];
@@ -1548,10 +1551,8 @@ static bool fd_made(struct rec *r, struct rtask *task, long nr, int64_t rc)
 			char *end;
 			long fd = strtol(e->d_name, &end, 10);
 
-			if (*end || end == e->d_name)
-				continue;
-			fdpath_note(r, p, task->tid, (int)fd);
-			if (fd_covered(p, (int)fd) || !fd_regular(task->tid, (int)fd))
+			if (*end || end == e->d_name || !fd_note(r, p, task->tid, (int)fd) ||
+			    fd_covered(p, (int)fd))
 				continue;
 			if (n == 8 || fd >= REC_FD_BITS)
 				n = 9;
@@ -1559,9 +1560,8 @@ static bool fd_made(struct rec *r, struct rtask *task, long nr, int64_t rc)
 				fds[n++] = (int)fd;
 		}
 		closedir(d);
-	} else if (!fd_covered(p, (int)rc) &&
-		   !(lo && rc < REC_FD_BITS && (p->ldset[rc / 64] >> (rc % 64)) & 1) &&
-		   fd_regular(task->tid, (int)rc)) {
+	} else if (fd_note(r, p, task->tid, (int)rc) && !fd_covered(p, (int)rc) &&
+		   !(lo && rc < REC_FD_BITS && (p->ldset[rc / 64] >> (rc % 64)) & 1)) {
 		fds[n++] = (int)rc;
 		if (rc >= REC_FD_BITS)
 			n = 9;
@@ -2140,7 +2140,7 @@ static int start_child(struct rec *r, struct nerr *err)
 		r->fd_filters = false;
 	for (int i = 0; r->fd_filters && i < r->ninit_fds; i++) {
 		r->procs[t->proc].fdset[r->init_fds[i] / 64] |= 1ull << (r->init_fds[i] % 64);
-		fdpath_note(r, &r->procs[t->proc], r->root, r->init_fds[i]);
+		fd_note(r, &r->procs[t->proc], r->root, r->init_fds[i]);
 	}
 	resume(r, t, 0); /* without seccomp: stop at the entry of execve, as the filter does */
 	/* a message from the child means exec failed */
