@@ -84,10 +84,11 @@ static const long traced_nrs[] = {
  * an anonymous mmap from its sys_enter_mmap and sys_exit_mmap events (a
  * file's still stops, for the file behind its fd; its events are
  * dropped), and with per-fd filters pread64 from its sys_enter and
- * sys_exit events (pread_by_tp()). One tracepoint per call: raw_syscalls:sys_enter would run its
- * filter at every call of the program, a per-call tracepoint costs the
- * other calls a bit test; its last close's grace period is paid in a
- * detached process (perf_close_fds()).
+ * sys_exit events (pread_by_tp()). One tracepoint per call:
+ * raw_syscalls:sys_enter would run its filter at every call of the
+ * program, a per-call tracepoint costs the other calls a bit test; its
+ * last close's grace period is paid in a detached process
+ * (perf_close_fds()).
  */
 static const char *const tp_names[] = {"syscalls/sys_enter_munmap",  "syscalls/sys_enter_mprotect",
 				       "syscalls/sys_enter_madvise", "syscalls/sys_enter_mmap",
@@ -223,7 +224,7 @@ struct rec {
 	/* their last close, which waits for grace periods, in a detached
 	 * process (perf_close_fds(); NUMASIM_RECORD_WAIT_CLOSE=1: here) */
 	bool detach_close;
-	uint64_t tp_lost_mmaps; /* and preads */
+	uint64_t tp_lost_results; /* entry events whose exit event was lost */
 	pid_t root;
 	int root_status;
 	bool root_done;
@@ -1781,7 +1782,7 @@ static int sys_events(struct rec *r)
 
 		if (e->kind == TP_MMAP) {
 			if (task->mm_pending)
-				r->tp_lost_mmaps++; /* the last one's exit event was lost */
+				r->tp_lost_results++; /* the last one's exit event was lost */
 			task->mm_pending = (e->a[3] & MAP_ANONYMOUS) != 0;
 			task->mm_entry.entry.nr = SYS_mmap;
 			memcpy(task->mm_entry.entry.args, e->a, sizeof(e->a));
@@ -1790,7 +1791,7 @@ static int sys_events(struct rec *r)
 		}
 		if (e->kind == TP_PREAD) {
 			if (task->pr_pending)
-				r->tp_lost_mmaps++; /* the last one's exit event was lost */
+				r->tp_lost_results++; /* the last one's exit event was lost */
 			task->pr_pending = true;
 			task->pr_fd = e->a[0];
 			task->pr_off = e->a[3];
@@ -1834,7 +1835,7 @@ static void on_stop(struct rec *r, pid_t pid, int status)
 		const uint64_t *a = task->mm_entry.entry.args;
 
 		task->mm_pending = false;
-		r->tp_lost_mmaps++;
+		r->tp_lost_results++;
 		rec_text(r->g, task->mm_t, (uint32_t)task->tid,
 			 "# mmap pid=%d len=%" PRIu64
 			 ": its result was lost (perf ring buffer full)",
@@ -1843,7 +1844,7 @@ static void on_stop(struct rec *r, pid_t pid, int status)
 
 	if (task && task->pr_pending) { /* its sys_exit_pread64 event was lost */
 		task->pr_pending = false;
-		r->tp_lost_mmaps++;
+		r->tp_lost_results++;
 		rec_text(r->g, task->pr_t, (uint32_t)task->tid,
 			 "# pread64 pid=%d fd=%" PRIu64
 			 ": its result was lost (perf ring buffer full)",
@@ -2219,11 +2220,11 @@ int record_run(const struct record_opts *o, FILE *out, struct record_result *res
 		rc = nerr_set(err, "numasim record: %s", r.err ? strerror(r.err) : strerror(errno));
 	setitimer(ITIMER_REAL, &no_tick, NULL);
 	sigaction(SIGALRM, &old, NULL);
-	if (r.sys.lost || r.tp_lost_mmaps)
+	if (r.sys.lost || r.tp_lost_results)
 		nwarn(o->warn, o->warn_ctx,
 		      "%" PRIu64 " system-call tracepoint events lost (perf ring buffer full): "
 		      "munmap, mprotect, madvise, anonymous mmap or pread64 records may be missing",
-		      r.sys.lost + r.tp_lost_mmaps);
+		      r.sys.lost + r.tp_lost_results);
 	/* every event is read: the loop's last drain came after the last
 	 * task's end. The tracepoints' last close, which waits for grace
 	 * periods, goes to a detached process while the trace is written. */
