@@ -511,9 +511,13 @@ int perf_sys_drain(struct rec_sys *s)
 	s->nev = 0;
 	for (int i = 0; i < s->nring; i++)
 		ring_walk(&s->ring[i], sys_sample, s, &s->lost);
+	return 0;
+}
+
+void perf_sys_sort(struct rec_sys *s)
+{
 	if (s->nev > 1)
 		qsort(s->ev, s->nev, sizeof(*s->ev), by_event_time);
-	return 0;
 }
 
 void perf_sys_close(struct rec_sys *s, bool detach)

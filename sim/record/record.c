@@ -84,7 +84,9 @@ static const long traced_nrs[] = {
  * an anonymous mmap from its sys_enter_mmap and sys_exit_mmap events (a
  * file's still stops, for the file behind its fd; its events are
  * dropped), and with per-fd filters pread64 from its sys_enter and
- * sys_exit events (pread_by_tp()). One tracepoint per call:
+ * sys_exit events (pread_by_tp()), and read(), write() and pwrite64()
+ * from the records of a BPF program (rw_by_bpf(), bpf.c). One tracepoint
+ * per call:
  * raw_syscalls:sys_enter would run its filter at every call of the
  * program, a per-call tracepoint costs the other calls a bit test; its
  * last close's grace period is paid in a detached process
@@ -94,7 +96,17 @@ static const char *const tp_names[] = {"syscalls/sys_enter_munmap",  "syscalls/s
 				       "syscalls/sys_enter_madvise", "syscalls/sys_enter_mmap",
 				       "syscalls/sys_exit_mmap",     "syscalls/sys_enter_pread64",
 				       "syscalls/sys_exit_pread64"};
-enum { TP_MUNMAP, TP_MPROTECT, TP_MADVISE, TP_MMAP, TP_MMAP_EXIT, TP_PREAD, TP_PREAD_EXIT, NR_TP };
+enum {
+	TP_MUNMAP,
+	TP_MPROTECT,
+	TP_MADVISE,
+	TP_MMAP,
+	TP_MMAP_EXIT,
+	TP_PREAD,
+	TP_PREAD_EXIT,
+	NR_TP,
+	TP_READ = NR_TP /* the kind of bpf.c's records */
+};
 /* no stop at all; the calls of TP_MUNMAP, TP_MPROTECT and TP_MADVISE */
 static const long tp_nrs[] = {SYS_munmap, SYS_mprotect, SYS_madvise};
 #define NR_TP_NRS 3
@@ -179,11 +191,12 @@ struct rtask {
 #endif
 };
 
-/* A regular file's fd and its path, as the fd-making call that made it
- * found them (rproc.fdpaths). */
+/* A regular file's fd, its path and inode number, as the fd-making call
+ * that made it found them (rproc.fdpaths). */
 struct rfdpath {
 	int fd;
 	char *path;
+	uint64_t ino;
 };
 
 struct rproc {
@@ -221,6 +234,7 @@ struct rec {
 	 * system-call tracepoints instead of stops (tp_names) */
 	bool tp;
 	struct rec_sys sys;
+	struct rec_bpf bpf; /* read(), write() and pwrite64() without a stop (rw_by_bpf()) */
 	/* their last close, which waits for grace periods, in a detached
 	 * process (perf_close_fds(); NUMASIM_RECORD_WAIT_CLOSE=1: here) */
 	bool detach_close;
@@ -283,6 +297,10 @@ static uint32_t proc_add(struct rec *r, pid_t tgid, uint64_t brk_end)
 		return 0;
 	}
 	r->procs[r->nprocs] = (struct rproc){.tgid = tgid, .mm = r->next_mm++, .brk_end = brk_end};
+	/* the BPF program knows the recording's processes (rw_by_bpf());
+	 * with its map full every read and write of this one stops */
+	if (r->bpf.on && rec_bpf_set(&r->bpf, tgid, -1, 0))
+		r->procs[r->nprocs].want_all = true;
 	return (uint32_t)r->nprocs++;
 }
 
@@ -443,12 +461,29 @@ static int64_t fd_pos(pid_t tid, int fd)
  * (x86_64) and tracepoints, the filters trace no pread64 but on every
  * fd (rw_all), and the tracer resolves the fd of each sys_enter_pread64
  * event with the process's own table of its regular files' fds, kept at
- * the stops of the calls that make fds (fd_note()). read() still
- * stops: its offset is the file position, which only the stop can see.
+ * the stops of the calls that make fds (fd_note()).
  */
 static bool pread_by_tp(const struct rec *r)
 {
 	return REC_FD_FILTERS && r->tp && r->fd_filters;
+}
+
+/*
+ * read(), write() and pwrite64() without a stop: their offset is the
+ * file's position (or its end, O_APPEND), which the BPF program on
+ * raw_syscalls:sys_enter reads in the kernel (bpf.c); the process's table
+ * goes to its map, so that the program knows the regular files' fds (and
+ * checks in the kernel that each still is the file the table names: a
+ * closed fd a pipe reuses is not).
+ */
+static bool rw_by_bpf(const struct rec *r)
+{
+	return pread_by_tp(r) && r->bpf.on;
+}
+
+static bool by_bpf(long nr)
+{
+	return nr == SYS_read || nr == SYS_write || nr == SYS_pwrite64;
 }
 
 static struct rfdpath *fdpath_find(struct rproc *p, int fd)
@@ -459,7 +494,19 @@ static struct rfdpath *fdpath_find(struct rproc *p, int fd)
 	return NULL;
 }
 
-static void fdpath_set(struct rec *r, struct rproc *p, int fd, const char *path)
+/* The BPF map learns the table's changes; when it is full, every read
+ * and write of the process stops from its next stop on (want_all). */
+static void fdpath_bpf(struct rec *r, struct rproc *p, int fd, const char *path, uint64_t ino)
+{
+	if (!rw_by_bpf(r))
+		return;
+	if (!path)
+		rec_bpf_del(&r->bpf, p->tgid, fd);
+	else if (rec_bpf_set(&r->bpf, p->tgid, fd, ino))
+		p->want_all = true;
+}
+
+static void fdpath_set(struct rec *r, struct rproc *p, int fd, const char *path, uint64_t ino)
 {
 	struct rfdpath *e = fdpath_find(p, fd);
 	char *copy = NULL;
@@ -468,10 +515,12 @@ static void fdpath_set(struct rec *r, struct rproc *p, int fd, const char *path)
 		r->err = ENOMEM;
 		return;
 	}
+	fdpath_bpf(r, p, fd, path, ino);
 	if (e) {
 		free(e->path);
 		if (copy) {
 			e->path = copy;
+			e->ino = ino;
 		} else { /* no longer a regular file's */
 			*e = p->fdpaths[--p->nfdpaths];
 		}
@@ -484,7 +533,7 @@ static void fdpath_set(struct rec *r, struct rproc *p, int fd, const char *path)
 		r->err = ENOMEM;
 		return;
 	}
-	p->fdpaths[p->nfdpaths++] = (struct rfdpath){.fd = fd, .path = copy};
+	p->fdpaths[p->nfdpaths++] = (struct rfdpath){.fd = fd, .path = copy, .ino = ino};
 }
 
 static bool fd_regular(pid_t tid, int fd)
@@ -507,7 +556,7 @@ static bool fd_note(struct rec *r, struct rproc *p, pid_t tid, int fd)
 	if (!pread_by_tp(r))
 		return fd_regular(tid, fd);
 	regular = !fd_file(tid, fd, path, sizeof(path), &sb);
-	fdpath_set(r, p, fd, regular ? path : NULL);
+	fdpath_set(r, p, fd, regular ? path : NULL, regular ? (uint64_t)sb.st_ino : 0);
 	return regular;
 }
 
@@ -515,7 +564,22 @@ static bool fd_note(struct rec *r, struct rproc *p, pid_t tid, int fd)
 static void fdpaths_copy(struct rec *r, struct rproc *cp, const struct rproc *pp)
 {
 	for (size_t i = 0; i < pp->nfdpaths; i++)
-		fdpath_set(r, cp, pp->fdpaths[i].fd, pp->fdpaths[i].path);
+		fdpath_set(r, cp, pp->fdpaths[i].fd, pp->fdpaths[i].path, pp->fdpaths[i].ino);
+}
+
+/* A process whose tasks are all gone leaves the BPF map. */
+static void proc_gone(struct rec *r, uint32_t proc)
+{
+	struct rproc *p = proc < r->nprocs ? &r->procs[proc] : NULL;
+
+	if (!p || !rw_by_bpf(r))
+		return;
+	for (size_t i = 0; i < r->ntasks; i++)
+		if (r->tasks[i].proc == proc && !r->tasks[i].gone)
+			return;
+	for (size_t i = 0; i < p->nfdpaths; i++)
+		rec_bpf_del(&r->bpf, p->tgid, p->fdpaths[i].fd);
+	rec_bpf_del(&r->bpf, p->tgid, -1);
 }
 
 static void fdpaths_free(struct rproc *p)
@@ -761,10 +825,11 @@ static bool is_positioned(long nr)
 	return nr == SYS_pread64 || nr == SYS_pwrite64 || nr == SYS_preadv || nr == SYS_pwritev;
 }
 
-/* rc bytes of the regular file `path` at off were read or written; st is
- * its stat at the call's exit, or at its entry (the size before). */
+/* rc bytes of the regular file `path` at off were read or written on
+ * CPU cpu (-1: the task's now); st is its stat at the call's exit, or at
+ * its entry (the size before). */
 static void rw_log(struct rec *r, struct rtask *task, uint64_t t, bool write, bool at_entry,
-		   const char *path, const struct stat *st, int64_t off, int64_t rc)
+		   const char *path, const struct stat *st, int64_t off, int64_t rc, int cpu)
 {
 	char w[PATH_MAX];
 
@@ -784,7 +849,7 @@ static void rw_log(struct rec *r, struct rtask *task, uint64_t t, bool write, bo
 	if (write && !at_entry && size >= (uint64_t)off + (uint64_t)rc)
 		size = size > (uint64_t)off + (uint64_t)rc ? size : (uint64_t)off;
 	declare_file(r, t, task->tid, path, size);
-	rec_cpu(r->g, t, (uint32_t)task->tid, task_cpu_of(task));
+	rec_cpu(r->g, t, (uint32_t)task->tid, cpu >= 0 ? (unsigned)cpu : task_cpu_of(task));
 	task->rw = true;
 	task->rw_write = write;
 	snprintf(task->rw_file, sizeof(task->rw_file), "%s", w);
@@ -803,7 +868,7 @@ static void sys_rw(struct rec *r, struct rtask *task, uint64_t t, const uint64_t
 	if (rc <= 0 || fd_file(task->tid, (int)a[0], path, sizeof(path), &sb))
 		return;
 	rw_log(r, task, t, is_write(nr), false, path, &sb,
-	       is_positioned(nr) ? (int64_t)a[3] : fd_pos(task->tid, (int)a[0]) - rc, rc);
+	       is_positioned(nr) ? (int64_t)a[3] : fd_pos(task->tid, (int)a[0]) - rc, rc, -1);
 }
 
 /* The fd's file status flags (/proc/PID/fdinfo: "flags:", octal). */
@@ -858,29 +923,57 @@ static bool rw_at_entry(struct rec *r, struct rtask *task, uint64_t t, const uin
 		rc = off >= (int64_t)sb.st_size		 ? 0
 		     : count < (int64_t)sb.st_size - off ? count
 							 : (int64_t)sb.st_size - off;
-	rw_log(r, task, t, write, true, path, &sb, off, rc);
+	rw_log(r, task, t, write, true, path, &sb, off, rc, -1);
 	return true;
 }
 
-/* A pread64 from its tracepoints (pread_by_tp()): ret bytes read at the
- * sys_enter event's offset, from the file the table names for its fd
- * (none: not a regular file's); the file's size is today's (a read does
- * not change it). */
-static void pread_event(struct rec *r, struct rtask *task, int64_t ret)
+/* A pread64 from its tracepoints (pread_by_tp()): ret bytes at off, at
+ * time t, from the file the table names for fd (none: not a regular
+ * file's); the file's size is today's (a read does not change it). */
+static void pread_event(struct rec *r, struct rtask *task, uint64_t fd, int64_t off, int64_t ret,
+			uint64_t t)
 {
 	struct rproc *p = proc_of(r, task);
 	struct rfdpath *e;
 	struct stat sb;
-	int64_t off = (int64_t)task->pr_off;
 
 	if (ret <= 0 || off < 0 || !p || p->rw_all || !pread_by_tp(r) ||
-	    !(e = fdpath_find(p, (int)task->pr_fd)))
+	    !(e = fdpath_find(p, (int)fd)))
 		return;
 	if (stat(e->path, &sb) || !S_ISREG(sb.st_mode) || sb.st_size < off + ret) {
 		memset(&sb, 0, sizeof(sb)); /* unlinked or truncated since */
 		sb.st_size = off + ret;
 	}
-	rw_log(r, task, task->pr_t, false, false, e->path, &sb, off, ret);
+	rw_log(r, task, t, false, false, e->path, &sb, off, ret, -1);
+}
+
+/* A read(), write() or pwrite64() from bpf.c's record (rw_by_bpf()):
+ * fd, count, the file's position (pwrite64's offset) and size, the CPU
+ * and the call's number, the file's flags. Logged as rw_at_entry() logs
+ * the call at its stop: the bytes a read can read from the position
+ * before the file's end, all of a write (at the end with O_APPEND). */
+static void bpf_rw(struct rec *r, struct rtask *task, const struct rec_sysev *ev)
+{
+	struct rproc *p = proc_of(r, task);
+	struct rfdpath *e;
+	struct stat sb;
+	long nr = (long)(ev->a[4] >> 32);
+	int64_t count = (int64_t)ev->a[1], off = (int64_t)ev->a[2], size = (int64_t)ev->a[3], rc;
+	bool write = nr != SYS_read;
+
+	if (!p || p->rw_all || !rw_by_bpf(r) || !by_bpf(nr) || size < 0 ||
+	    !(e = fdpath_find(p, (int)ev->a[0])))
+		return;
+	if (count < 0 || (uint64_t)count > 0x7ffff000u) /* MAX_RW_COUNT */
+		count = 0x7ffff000;
+	if (nr == SYS_write && (ev->a[5] & O_APPEND))
+		off = size;
+	if (off < 0)
+		return;
+	rc = write ? count : off >= size ? 0 : count < size - off ? count : size - off;
+	memset(&sb, 0, sizeof(sb));
+	sb.st_size = size;
+	rw_log(r, task, ev->time, write, true, e->path, &sb, off, rc, (int)(uint32_t)ev->a[4]);
 }
 
 static void sys_mmap(struct rec *r, struct rtask *task, uint64_t t, const uint64_t *a,
@@ -1161,6 +1254,7 @@ static void base_filter(const struct rec *r, struct bpfb *b)
 		for (int k = 0; r->tp && k < NR_TP_NRS; k++)
 			by_tp |= traced_nrs[i] == tp_nrs[k];
 		by_tp |= pread_by_tp(r) && traced_nrs[i] == SYS_pread64;
+		by_tp |= rw_by_bpf(r) && by_bpf(traced_nrs[i]);
 		if (r->tp && traced_nrs[i] == SYS_mmap)
 			b_jeq(b, SYS_mmap, L_MMAP);
 		else if (!by_tp)
@@ -1388,7 +1482,8 @@ static bool inject_start(struct rec *r, struct rtask *task, const int *fds, int 
 	b_jmp(&b, BPF_JEQ, REC_AUDIT_ARCH, L_NEXT, L_ALLOW);
 	b_stmt(&b, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
 	for (size_t i = 0; i < NR_RW; i++)
-		if (nfds < 0 || !pread_by_tp(r) || rw_nrs[i] != SYS_pread64)
+		if (nfds < 0 || !((pread_by_tp(r) && rw_nrs[i] == SYS_pread64) ||
+				  (rw_by_bpf(r) && by_bpf(rw_nrs[i]))))
 			b_jeq(&b, (unsigned)rw_nrs[i], L_RW);
 	b_stmt(&b, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	b_label(&b, L_RW);
@@ -1567,6 +1662,8 @@ static bool fd_made(struct rec *r, struct rtask *task, long nr, int64_t rc)
 		if (rc >= REC_FD_BITS)
 			n = 9;
 	}
+	if (p->want_all) /* the BPF map is full (fdpath_bpf()) */
+		return inject_start(r, task, NULL, -1, 0, 0);
 	if (!n)
 		return false;
 	if (n > 8 || p->nfilters >= REC_MAX_FD_FILTERS)
@@ -1768,8 +1865,9 @@ static void sample_all(struct rec *r)
  */
 static int sys_events(struct rec *r)
 {
-	if (perf_sys_drain(&r->sys))
+	if (perf_sys_drain(&r->sys) || rec_bpf_drain(&r->bpf, &r->sys, TP_READ))
 		return -1;
+	perf_sys_sort(&r->sys);
 	for (size_t i = 0; i < r->sys.nev; i++) {
 		const struct rec_sysev *e = &r->sys.ev[i];
 		struct rtask *task = task_find(r, (pid_t)e->tid);
@@ -1798,9 +1896,14 @@ static int sys_events(struct rec *r)
 			task->pr_t = e->time;
 			continue;
 		}
+		if (e->kind == TP_READ) {
+			bpf_rw(r, task, e);
+			continue;
+		}
 		if (e->kind == TP_PREAD_EXIT) {
 			if (task->pr_pending)
-				pread_event(r, task, e->ret);
+				pread_event(r, task, task->pr_fd, (int64_t)task->pr_off, e->ret,
+					    task->pr_t);
 			task->pr_pending = false;
 			continue;
 		}
@@ -2042,6 +2145,7 @@ static int trace_loop(struct rec *r)
 			if (task) {
 				task->gone = true;
 				task_stat_close(task);
+				proc_gone(r, task->proc);
 				if (task->acc_wait) {
 					task->acc_wait = false;
 					proc_try_sample(r, task->proc, false);
@@ -2122,6 +2226,18 @@ static int start_child(struct rec *r, struct nerr *err)
 		return nerr_set(err, "numasim record: the system-call tracepoints: %s",
 				strerror(e));
 	}
+	if (r->bpf.on && (!r->tp || !r->seccomp)) {
+		rec_bpf_close(&r->bpf);
+	} else if (r->bpf.on && rec_bpf_attach(&r->bpf)) {
+		int e = errno;
+
+		kill(r->root, SIGKILL);
+		close(pfd[0]);
+		return nerr_set(err,
+				"numasim record: the BPF program of read() and write(): %s "
+				"(NUMASIM_RECORD_NO_BPF=1: they stop instead)",
+				strerror(e));
+	}
 	r->have_perf = !perf_faults_open(&r->perf, r->root, why, sizeof(why));
 	if (!r->have_perf)
 		nwarn(r->o->warn, r->o->warn_ctx, "%s", why);
@@ -2155,6 +2271,7 @@ static void rec_cleanup(struct rec *r)
 		perf_faults_close(&r->perf);
 	if (r->have_acc)
 		access_close(&r->acc);
+	rec_bpf_close(&r->bpf);
 	perf_sys_close(&r->sys, r->detach_close);
 	for (size_t i = 0; i < r->ntasks; i++)
 		task_stat_close(&r->tasks[i]);
@@ -2203,6 +2320,15 @@ int record_run(const struct record_opts *o, FILE *out, struct record_result *res
 	if (!getenv("NUMASIM_RECORD_NO_TRACEPOINTS") && !getenv("NUMASIM_RECORD_NO_SECCOMP") &&
 	    !perf_sys_ids(&r.sys, tp_names, r.fd_filters ? NR_TP : TP_PREAD))
 		r.tp = (probe = perf_sys_probe(&r.sys)) >= 0;
+	/* read(), write() and pwrite64() from a BPF program (root, kernel
+	 * BTF; NUMASIM_RECORD_NO_BPF=1: they stop on the regular files' fds) */
+	r.bpf.fds = r.bpf.out = r.bpf.lost = r.bpf.prog = r.bpf.link = -1;
+	if (r.tp && r.fd_filters) {
+		if (!getenv("NUMASIM_RECORD_NO_BPF") && rec_bpf_load(&r.bpf, msg, sizeof(msg)) &&
+		    getenv("NUMASIM_RECORD_BPF_LOG"))
+			fprintf(stderr,
+				"numasim record: no BPF program for read() and write(): %s\n", msg);
+	}
 	efd = start_child(&r, err);
 	/* once the program's events hold the tracepoint the probe's close
 	 * does not wait; else it is the last */
@@ -2220,10 +2346,12 @@ int record_run(const struct record_opts *o, FILE *out, struct record_result *res
 		rc = nerr_set(err, "numasim record: %s", r.err ? strerror(r.err) : strerror(errno));
 	setitimer(ITIMER_REAL, &no_tick, NULL);
 	sigaction(SIGALRM, &old, NULL);
+	r.sys.lost += rec_bpf_lost(&r.bpf);
 	if (r.sys.lost || r.tp_lost_results)
 		nwarn(o->warn, o->warn_ctx,
 		      "%" PRIu64 " system-call tracepoint events lost (perf ring buffer full): "
-		      "munmap, mprotect, madvise, anonymous mmap or pread64 records may be missing",
+		      "munmap, mprotect, madvise, anonymous mmap, read, write, pread64 or pwrite64 "
+		      "records may be missing",
 		      r.sys.lost + r.tp_lost_results);
 	/* every event is read: the loop's last drain came after the last
 	 * task's end. The tracepoints' last close, which waits for grace
@@ -2232,6 +2360,14 @@ int record_run(const struct record_opts *o, FILE *out, struct record_result *res
 		perf_faults_close(&r.perf);
 		r.have_perf = false;
 	}
+	if (r.bpf.failed)
+		nwarn(o->warn, o->warn_ctx,
+		      "the BPF map of the regular files' fds was full %" PRIu64
+		      " times: those processes' reads stopped instead",
+		      r.bpf.failed);
+	bool bpf_reads = rw_by_bpf(&r);
+
+	rec_bpf_close(&r.bpf);
 	perf_sys_close(&r.sys, r.detach_close);
 	ssize_t n = read(efd, msg, sizeof(msg) - 1);
 
@@ -2261,8 +2397,10 @@ int record_run(const struct record_opts *o, FILE *out, struct record_result *res
 			snprintf(u.release, sizeof(u.release), "?");
 		snprintf(comments, sizeof(comments),
 			 "# recorded by numasim record on Linux %s, %ld CPUs: %s\n"
-			 "# pids, CPUs and addresses are the real ones (docs/recording.md)\n",
-			 u.release, sysconf(_SC_NPROCESSORS_ONLN), cmd);
+			 "# pids, CPUs and addresses are the real ones (docs/recording.md)\n"
+			 "# read(), write() and pwrite64() of a regular file: %s\n",
+			 u.release, sysconf(_SC_NPROCESSORS_ONLN), cmd,
+			 bpf_reads ? "from a BPF program, no stop" : "a stop each");
 		res->status = r.root_status;
 		res->lost_samples = r.perf.lost;
 		res->access_samples = r.acc.samples;

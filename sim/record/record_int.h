@@ -59,14 +59,46 @@ int perf_sys_open(struct rec_sys *s, pid_t pid);
  * perf may not open them. Closed once the real events hold the
  * tracepoint (a last close waits for an RCU grace period). */
 int perf_sys_probe(struct rec_sys *s);
-/* Reads every ring; s->ev holds the events in time order. */
+/* Reads every ring into s->ev (unsorted: more may come, perf_sys_sort()). */
 int perf_sys_drain(struct rec_sys *s);
+/* Puts s->ev in time order. */
+void perf_sys_sort(struct rec_sys *s);
 /* Unmaps the rings and closes the events (perf_close_fds()). */
 void perf_sys_close(struct rec_sys *s, bool detach);
 /* Closes fds; with detach in a detached process, so that the caller does
  * not wait for what their last close waits for (a tracepoint's grace
  * periods). */
 void perf_close_fds(int *fds, int n, bool detach);
+
+/* bpf.c: read(), write() and pwrite64() of a regular file from a BPF
+ * program on raw_syscalls:sys_enter, the offset read in the kernel. */
+struct rec_bpf {
+	bool on;
+	int fds, procs, out, lost; /* the maps: fds, processes, the ring, its losses */
+	int prog, link;
+	void *cons, *prod; /* the ring's pages */
+	size_t page;
+	uint64_t failed; /* map updates that failed (the map full) */
+};
+/* One record of the ring; time, tid, then the six words of a sysev's a[]. */
+struct rec_bpf_rec {
+	uint64_t time, tid;
+	uint64_t fd, count, pos, size, cpu_nr, flags;
+};
+/* Loads the program; -1 with the reason in why. */
+int rec_bpf_load(struct rec_bpf *b, char *why, size_t len);
+/* Attaches it. */
+int rec_bpf_attach(struct rec_bpf *b);
+/* Appends the ring's records to s->ev as events of kind kind (unsorted). */
+int rec_bpf_drain(struct rec_bpf *b, struct rec_sys *s, int kind);
+/* The records lost to a full ring. */
+uint64_t rec_bpf_lost(const struct rec_bpf *b);
+/* fd of process tgid is the regular file with inode number ino (fd -1:
+ * tgid is one of the recording's processes); -1 when the map is full. */
+int rec_bpf_set(struct rec_bpf *b, pid_t tgid, int fd, uint64_t ino);
+void rec_bpf_del(struct rec_bpf *b, pid_t tgid, int fd);
+/* Detaches and closes it. */
+void rec_bpf_close(struct rec_bpf *b);
 
 /* Opens the fault-sampling event on pid (stopped before its exec); on
  * failure fills why with the one line to show the user. */

@@ -6,7 +6,12 @@
  * received over a unix socket (SCM_RIGHTS), one opened by a clone that
  * shares the fd table (CLONE_FILES without CLONE_THREAD), O_APPEND; and a
  * pipe on the fds the dynamic loader used for the libraries; an fd of the
- * file made again for another file, /dev/zero and a pipe. It prints
+ * file made again for another file, /dev/zero and a pipe; read() at the
+ * file position a dup2, an lseek and a forked child share; write() with
+ * O_APPEND after an lseek, and pwrite(); and a closed
+ * fd of the file that a pipe, then another file's O_PATH fd from
+ * open_tree(), reuse without a call the recorder stops at (their reads
+ * are no read of the file). It prints
  * `RW read|write OFFSET LEN` for each transfer, which fds.sh looks for in
  * the trace. No two transfers of one task are contiguous, so each is one
  * record. argv[1]: the directory for the file.
@@ -21,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -128,6 +134,7 @@ int main(int argc, char **argv)
 			die("open in the child");
 		send_fd(sv[0], f);
 		xfer(false, thread_fd, 20, 10, true); /* inherited */
+		xfer(false, 0, 1050, 30, false);      /* the position it shares */
 		_exit(0);
 	}
 	int got = recv_fd(sv[1]);
@@ -135,6 +142,31 @@ int main(int argc, char **argv)
 	xfer(false, got, 8192, 777, true);
 	if (waitpid(c, &status, 0) != c || status)
 		die("child");
+	xfer(false, 0, 1080, 20, false); /* where the child's read left it */
+	if (lseek(0, 30000, SEEK_SET) != 30000)
+		die("lseek");
+	xfer(false, thread_fd, 30000, 4000, false);
+	xfer(false, 0, 34000, 4000, false);
+	/* a write with O_APPEND (at the file's end, whatever the position)
+	 * and a pwrite (at its offset; the position stays) */
+	int ap = open(path, O_WRONLY | O_APPEND);
+
+	if (ap < 0 || lseek(ap, 100, SEEK_SET) != 100)
+		die("open O_APPEND");
+	xfer(true, ap, 65536, 50, false);
+	xfer(true, ap, 65586, 25, false);
+	if (close(ap) || (ap = open(path, O_RDWR)) < 0 || lseek(ap, 7000, SEEK_SET) != 7000)
+		die("open O_RDWR");
+	xfer(true, ap, 2000, 10, true);
+	xfer(false, ap, 7000, 5, false);
+	close(ap);
+	/* a closed fd of the file that a pipe gets (pipe() does not stop) */
+	int q[2], g0 = open(path, O_RDONLY);
+
+	if (g0 < 0 || lseek(g0, 100, SEEK_SET) != 100 || close(g0) || pipe(q) || q[0] != g0 ||
+	    write(q[1], buf, 100) != 100 || read(q[0], buf, 100) != 100 || close(q[0]) ||
+	    close(q[1]))
+		die("a pipe on a closed fd of the file");
 	/* an fd of fds.data closed and made again by an open of another file:
 	 * a pread of that one is not fds.data's (the recorder's table of fds
 	 * follows the opens); then fds.data's again and /dev/zero's, whose
@@ -153,6 +185,17 @@ int main(int argc, char **argv)
 		die("pread of /dev/zero");
 	if (pipe(p) || p[0] != g || pread(p[0], buf, 100, 0) != -1)
 		die("pread of a pipe");
+	/* a closed fd of the file that open_tree() (a call the recorder does
+	 * not stop at) gives to the other file, as an O_PATH fd: its read
+	 * fails, and is no read of fds.data */
+	int g1 = open(path, O_RDONLY), ot;
+
+	if (g1 < 0 || lseek(g1, 300, SEEK_SET) != 300 || close(g1))
+		die("open for open_tree");
+	if ((ot = (int)syscall(SYS_open_tree, AT_FDCWD, other, 0)) >= 0) {
+		if (ot != g1 || read(ot, buf, 100) != -1 || close(ot))
+			die("read of an open_tree() fd");
+	}
 	int before = 0; /* the lowest free fd: the one the clone's open gets */
 
 	while (fcntl(before, F_GETFD) >= 0)
@@ -164,6 +207,6 @@ int main(int argc, char **argv)
 	xfer(false, before, 12288, 555, true); /* the fd the clone opened */
 	if ((fd = open(path, O_WRONLY | O_APPEND)) < 0)
 		die("open O_APPEND");
-	xfer(true, fd, 65536, 123, false);
+	xfer(true, fd, 65611, 123, false);
 	return 0;
 }
