@@ -598,6 +598,12 @@ static void why_set(char *why, size_t len, const char *what, int e)
 	snprintf(why, len, "%s: %s", what, strerror(e));
 }
 
+void rec_bpf_init(struct rec_bpf *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->fds = b->procs = b->out = b->lost = b->prog = b->link = -1;
+}
+
 int rec_bpf_load(struct rec_bpf *b, char *why, size_t len)
 {
 	struct btf btf;
@@ -605,8 +611,7 @@ int rec_bpf_load(struct rec_bpf *b, char *why, size_t len)
 	struct asm_ a;
 	char *log = getenv("NUMASIM_RECORD_BPF_LOG") ? malloc(1 << 16) : NULL;
 
-	memset(b, 0, sizeof(*b));
-	b->fds = b->procs = b->out = b->lost = b->prog = b->link = -1;
+	rec_bpf_init(b);
 	if (btf_load(&btf)) {
 		btf_free(&btf);
 		snprintf(why, len, "no kernel BTF (/sys/kernel/btf/vmlinux)");
@@ -809,6 +814,5 @@ void rec_bpf_close(struct rec_bpf *b)
 		close(b->out);
 	if (b->lost >= 0)
 		close(b->lost);
-	memset(b, 0, sizeof(*b));
-	b->fds = b->procs = b->out = b->lost = b->prog = b->link = -1;
+	rec_bpf_init(b);
 }

@@ -2322,7 +2322,7 @@ int record_run(const struct record_opts *o, FILE *out, struct record_result *res
 		r.tp = (probe = perf_sys_probe(&r.sys)) >= 0;
 	/* read(), write() and pwrite64() from a BPF program (root, kernel
 	 * BTF; NUMASIM_RECORD_NO_BPF=1: they stop on the regular files' fds) */
-	r.bpf.fds = r.bpf.out = r.bpf.lost = r.bpf.prog = r.bpf.link = -1;
+	rec_bpf_init(&r.bpf);
 	if (r.tp && r.fd_filters) {
 		if (!getenv("NUMASIM_RECORD_NO_BPF") && rec_bpf_load(&r.bpf, msg, sizeof(msg)) &&
 		    getenv("NUMASIM_RECORD_BPF_LOG"))

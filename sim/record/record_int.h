@@ -85,6 +85,8 @@ struct rec_bpf_rec {
 	uint64_t time, tid;
 	uint64_t fd, count, pos, size, cpu_nr, flags;
 };
+/* No program and no fds (what rec_bpf_close() may be given). */
+void rec_bpf_init(struct rec_bpf *b);
 /* Loads the program; -1 with the reason in why. */
 int rec_bpf_load(struct rec_bpf *b, char *why, size_t len);
 /* Attaches it. */
