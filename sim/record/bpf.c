@@ -337,7 +337,7 @@ static void kread(struct asm_ *a, int16_t dst, int32_t off, int32_t size, int fa
 	jmp(a, BPF_JNE, BPF_REG_0, 0, fail);
 }
 
-enum { L_OUT, L_GO, L_POS, L_POSOK, L_HASH };
+enum { L_OUT, L_GO, L_POSOK, L_HASH };
 
 struct offs {
 	long files, fdt, max_fds, fd, f_pos, f_flags, f_inode, i_ino, i_mode, i_size;

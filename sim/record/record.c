@@ -883,6 +883,18 @@ static long fd_flags(pid_t tid, int fd)
 	return strtol(p + 6, NULL, 8);
 }
 
+/* What a call of count bytes at off transfers, seen at its entry with the
+ * file's size: all of a write, the bytes before the end of a read (at
+ * most MAX_RW_COUNT). */
+static int64_t entry_bytes(bool write, int64_t count, int64_t off, int64_t size)
+{
+	if (count < 0 || (uint64_t)count > 0x7ffff000u) /* MAX_RW_COUNT */
+		count = 0x7ffff000;
+	if (write)
+		return count;
+	return off >= size ? 0 : count < size - off ? count : size - off;
+}
+
 /*
  * At the entry of read, write, pread64 and pwrite64 (the vector calls
  * wait for their result): a call on anything but a regular file (a pipe,
@@ -904,8 +916,6 @@ static bool rw_at_entry(struct rec *r, struct rtask *task, uint64_t t, const uin
 		return true; /* not a regular file, or no such fd: nothing to record */
 	bool write = is_write(nr);
 
-	if (count < 0 || (uint64_t)count > 0x7ffff000u) /* MAX_RW_COUNT */
-		count = 0x7ffff000;
 	if (is_positioned(nr)) {
 		off = (int64_t)a[3];
 	} else {
@@ -917,12 +927,7 @@ static bool rw_at_entry(struct rec *r, struct rtask *task, uint64_t t, const uin
 	}
 	if (off < 0)
 		return false; /* let the exit stop say */
-	if (write)
-		rc = count;
-	else
-		rc = off >= (int64_t)sb.st_size		 ? 0
-		     : count < (int64_t)sb.st_size - off ? count
-							 : (int64_t)sb.st_size - off;
+	rc = entry_bytes(write, count, off, (int64_t)sb.st_size);
 	rw_log(r, task, t, write, true, path, &sb, off, rc, -1);
 	return true;
 }
@@ -964,13 +969,11 @@ static void bpf_rw(struct rec *r, struct rtask *task, const struct rec_sysev *ev
 	if (!p || p->rw_all || !rw_by_bpf(r) || !by_bpf(nr) || size < 0 ||
 	    !(e = fdpath_find(p, (int)ev->a[0])))
 		return;
-	if (count < 0 || (uint64_t)count > 0x7ffff000u) /* MAX_RW_COUNT */
-		count = 0x7ffff000;
 	if (nr == SYS_write && (ev->a[5] & O_APPEND))
 		off = size;
 	if (off < 0)
 		return;
-	rc = write ? count : off >= size ? 0 : count < size - off ? count : size - off;
+	rc = entry_bytes(write, count, off, size);
 	memset(&sb, 0, sizeof(sb));
 	sb.st_size = size;
 	rw_log(r, task, ev->time, write, true, e->path, &sb, off, rc, (int)(uint32_t)ev->a[4]);
