@@ -273,7 +273,7 @@ static int emit(struct rec_access *a, struct rec_log *g, uint64_t t, uint32_t ti
 	return 0;
 }
 
-int access_sample(struct rec_access *a, struct rec_log *g, uint64_t t, pid_t pid, uint32_t tid)
+int access_read(struct rec_access *a, pid_t pid)
 {
 	if (collect(a, pid))
 		return -1;
@@ -291,5 +291,10 @@ int access_sample(struct rec_access *a, struct rec_log *g, uint64_t t, pid_t pid
 		}
 	}
 	a->samples++;
+	return 0;
+}
+
+int access_emit(struct rec_access *a, struct rec_log *g, uint64_t t, uint32_t tid)
+{
 	return emit(a, g, t, tid);
 }

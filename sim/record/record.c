@@ -1783,15 +1783,25 @@ static struct rtask *access_task(struct rec *r, uint32_t p)
 	return any;
 }
 
-static void sample_proc(struct rec *r, uint64_t t, uint32_t p)
+/* The records are stamped when the bits have been read, so that a page
+ * faulted while they were (by a task that did not stop) has its touch
+ * first; returns that time (0: no sample). */
+static uint64_t sample_proc(struct rec *r, uint32_t p)
 {
 	struct rtask *k = access_task(r, p);
+	uint64_t t;
 
 	if (!k)
-		return;
-	rec_cpu(r->g, t, (uint32_t)k->tid, task_cpu(k->tid));
-	if (access_sample(&r->acc, r->g, t, r->procs[p].tgid, (uint32_t)k->tid))
+		return 0;
+	if (access_read(&r->acc, r->procs[p].tgid)) {
 		r->err = ENOMEM;
+		return 0;
+	}
+	t = now_ns();
+	rec_cpu(r->g, t, (uint32_t)k->tid, task_cpu(k->tid));
+	if (access_emit(&r->acc, r->g, t, (uint32_t)k->tid))
+		r->err = ENOMEM;
+	return t;
 }
 
 static void resume(struct rec *r, struct rtask *task, int sig);
@@ -1814,7 +1824,7 @@ static void proc_try_sample(struct rec *r, uint32_t p, bool force)
 	for (size_t i = 0; i < r->ntasks && !force; i++)
 		if (r->tasks[i].proc == p && r->tasks[i].acc_wait && !r->tasks[i].gone)
 			return;
-	sample_proc(r, now_ns(), p);
+	(void)sample_proc(r, p);
 	pr->acc_want = false;
 	for (size_t i = 0; i < r->ntasks; i++) {
 		struct rtask *t = &r->tasks[i];
@@ -2037,7 +2047,7 @@ static void on_stop(struct rec *r, pid_t pid, int status)
 		/* the last accesses of the address space execve replaces */
 		if (task->have_entry && r->have_acc && task->proc < r->nprocs &&
 		    (info.entry.nr == SYS_execve || info.entry.nr == SYS_execveat))
-			sample_proc(r, task->entry_t, task->proc);
+			(void)sample_proc(r, task->proc);
 		if (task->have_entry &&
 		    rw_at_entry(r, task, task->entry_t, info.entry.args, (long)info.entry.nr)) {
 			task->have_entry = false;
@@ -2083,8 +2093,11 @@ static void on_stop(struct rec *r, pid_t pid, int status)
 			}
 			if (task->tid == task->tgid) { /* the mm lives until its last task */
 				log_present(r, t, task);
-				if (r->have_acc && task->proc < r->nprocs)
-					sample_proc(r, t, task->proc);
+				if (r->have_acc && task->proc < r->nprocs) {
+					uint64_t ts = sample_proc(r, task->proc);
+
+					t = ts > t ? ts : t; /* the exit after its records */
+				}
 			}
 			rec_exit(r->g, t, (uint32_t)pid);
 			task_stat_close(task);

@@ -127,9 +127,14 @@ struct rec_access {
 /* Finds the source to use; -1 with the line to show in why when there is
  * none. 0 with a line in why: a note (writes only). */
 int access_open(struct rec_access *a, uint64_t interval, uint64_t page_size, char *why, size_t len);
-/* The pages process pid used since its last sample (or its start), as
- * `access` records of task tid at time t; then starts the next interval. */
-int access_sample(struct rec_access *a, struct rec_log *g, uint64_t t, pid_t pid, uint32_t tid);
+/* Reads which pages process pid used since its last sample (or its
+ * start), then starts the next interval. */
+int access_read(struct rec_access *a, pid_t pid);
+/* What the last access_read() found, as `access` records of task tid at
+ * time t: t must be taken after the read, as a page it names may have
+ * had its first fault while the bits were being read (a task that did
+ * not stop, or one born meanwhile), and its touch must come first. */
+int access_emit(struct rec_access *a, struct rec_log *g, uint64_t t, uint32_t tid);
 void access_close(struct rec_access *a);
 
 /* log.c: v as a trace size (4KiB, 2MiB, 12288). */
