@@ -5,15 +5,15 @@
  * which the recorder records from its tracepoints' BPF programs (without
  * them: one stop each). argv[1]: reads.
  */
-#include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <unistd.h>
+
+#include "bench.h"
 
 int main(int argc, char **argv)
 {
-	long n = argc > 1 ? atol(argv[1]) : 100000;
-	int fd = open(argc > 2 ? argv[2] : "/proc/self/exe", O_RDONLY);
+	long n;
+	int fd = bench_open(argc, argv, 100000, &n);
 	char buf[4096];
 	unsigned sum = 0;
 

@@ -4,16 +4,16 @@
  * of a file with pread(): every call is one the recorder records (with
  * tracepoints, none of them stops), and every page is a first touch. argv[1]: iterations, argv[2]: a file.
  */
-#include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 int main(int argc, char **argv)
 {
-	long n = argc > 1 ? atol(argv[1]) : 20000;
-	int fd = open(argc > 2 ? argv[2] : "/proc/self/exe", O_RDONLY);
+	long n;
+	int fd = bench_open(argc, argv, 20000, &n);
 	char buf[4096];
 	unsigned sum = 0;
 
