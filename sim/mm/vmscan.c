@@ -1047,7 +1047,7 @@ static bool kswapd_batch(struct sim *s, int nid, uint64_t now)
 			    "  t=%.6f ms: kswapd%d sleeps: node %d is balanced, every zone above "
 			    "its high "
 			    "watermark (kswapd_try_to_sleep())\n",
-			    (double)sim_now(s) / 1e6, (int)nid, (int)nid);
+			    (double)now / 1e6, (int)nid, (int)nid);
 		kswapd_sleep(pg, now);
 		return false;
 	}
@@ -1080,7 +1080,7 @@ static bool kswapd_batch(struct sim *s, int nid, uint64_t now)
 				    "  t=%.6f ms: kswapd%d sleeps: boosted reclaim found nothing "
 				    "more to "
 				    "reclaim without writeback\n",
-				    (double)sim_now(s) / 1e6, (int)nid);
+				    (double)now / 1e6, (int)nid);
 			return false;
 		}
 	}
@@ -1092,7 +1092,7 @@ static bool kswapd_batch(struct sim *s, int nid, uint64_t now)
 			s,
 			"  t=%.6f ms: kswapd%d sleeps after %u failed run%s: nothing left it can "
 			"reclaim (kswapd_try_to_sleep())\n",
-			(double)sim_now(s) / 1e6, (int)nid, pg->kswapd_failures,
+			(double)now / 1e6, (int)nid, pg->kswapd_failures,
 			pg->kswapd_failures == 1 ? "" : "s");
 		return false;
 	}
