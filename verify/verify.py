@@ -196,11 +196,13 @@ def kernel_side(lines, root):
 
 # numasim runs as the booted kernel is set up: its version's rules
 # (sim.kernel_version), the multi-generational LRU as Debian's config
-# turns it on (CONFIG_LRU_GEN_ENABLED: 6.12 yes, 6.1 no), and THP off as
-# the guest's command line says (transparent_hugepage=never) until a
-# trace's sysctl mm.transparent_hugepage.enabled sets both.
-SIM_SETTINGS = {"6.1": ["sim.kernel_version=6.1", "mm.lru_gen.enabled=0"],
-                "6.12": ["sim.kernel_version=6.12", "mm.lru_gen.enabled=1"]}
+# turns it on (CONFIG_LRU_GEN_ENABLED: 6.12 yes, 6.1 no), per-CPU page
+# lists (sim.pcp=1: every kernel has them; verify's --set sim.pcp=0
+# turns them off), and THP off as the guest's command line says
+# (transparent_hugepage=never) until a trace's sysctl
+# mm.transparent_hugepage.enabled sets both.
+SIM_SETTINGS = {"6.1": ["sim.kernel_version=6.1", "mm.lru_gen.enabled=0", "sim.pcp=1"],
+                "6.12": ["sim.kernel_version=6.12", "mm.lru_gen.enabled=1", "sim.pcp=1"]}
 
 
 def sim_side(numasim, topo, trace, work, version, extra=()):
