@@ -170,16 +170,35 @@ echo "VERIFY BOOTED $(uname -r) $(cat /proc/uptime)" > $out
 # same memory back: docs/verify.md "The machine as booted")
 awk '/^Node/ { n = $2; sub(",", "", n); z = $4 } $1 == "present" { p = $2 }
 	$1 == "managed" { print "ZONE", n, z, p, $2 }' /proc/zoneinfo > $out
+# NUMASIM_VERIFY_KSWAPD_TRACE (docs/verify.md): kswapd's wakeups and runs
+# and the movable pages allocated meanwhile, from ftrace; its buffers
+# (4 MiB a CPU) are kernel memory numasim's side does not know of
+T=/sys/kernel/debug/tracing
+if [ -e /mnt/kswapd_trace ]; then
+	echo 4096 > $T/buffer_size_kb
+	echo 'prev_comm ~ "kswapd*" || next_comm ~ "kswapd*"' > $T/events/sched/sched_switch/filter
+	echo 'gfp_flags & 8' > $T/events/kmem/mm_page_alloc/filter
+	echo 0 > $T/tracing_on
+	for e in sched/sched_switch vmscan/mm_vmscan_wakeup_kswapd kmem/mm_page_alloc; do
+		echo 1 > $T/events/$e/enable
+	done
+fi
 for n in $(cat /mnt/run.list); do
 	sync; echo 3 > /proc/sys/vm/drop_caches
 	# the pageblocks by migratetype and their free pages as this program
 	# starts (docs/verify.md "The machine as booted")
 	sed "s/^/PTI $n /" /proc/pagetypeinfo > $out
+	[ -e /mnt/kswapd_trace ] && { echo > $T/trace; echo 1 > $T/tracing_on; }
 	echo "BEGIN $n" > $out
 	/mnt/progs/$n > $out 2> /tmp/err
 	rc=$?
+	[ -e /mnt/kswapd_trace ] && echo 0 > $T/tracing_on
 	sed 's/^/STDERR /' /tmp/err > $out
 	echo "END $n $rc" > $out
+	if [ -e /mnt/kswapd_trace ]; then
+		awk -v n=$n '/ mm_page_alloc:/ { c++; next } /^#/ { next } { print "KTRACE", n, c + 0, $0 }' $T/trace > $out
+		awk -v n=$n '$1 == "overrun:" { o += $2 } END { print "KTRACE", n, "LOST", o + 0 }' $T/per_cpu/cpu*/stats > $out
+	fi
 	for d in $(find /sys/fs/cgroup -mindepth 1 -type d | sort -r); do rmdir $d 2>/dev/null; done
 	# a THP file reads "always madvise [never]": the bracketed word is written back
 	for f in $(cat /mnt/sysctls); do sed 's/.*\[\(.*\)\].*/\1/' /tmp/saved.$(echo $f | tr / _) > $f; done

@@ -142,6 +142,8 @@ def build(traces, nnodes, work):
     with open(os.path.join(tree, "sysctls"), "w") as f:
         f.write("".join(s + "\n" for s in sorted(sysctls, key=lambda x: (not x.startswith("/sys/"), x))))
     os.makedirs(os.path.join(tree, "t"), exist_ok=True)
+    if os.environ.get("NUMASIM_VERIFY_KSWAPD_TRACE"):
+        open(os.path.join(tree, "kswapd_trace"), "w").close()   # the guest's init traces kswapd
     return tree
 
 
@@ -374,6 +376,14 @@ def text(res, out):
             out.write("  time: kernel %.3f s (guest clock, under %s), numasim %.3f s (wall): %s\n" % (
                 tm["kernel_s"], f["accel"], tm["numasim_s"],
                 "%.0fx" % tm["ratio"] if tm["ratio"] is not None else "-"))
+        ks = t.get("kswapd")
+        for nid, k in sorted((ks or {}).get("nodes", {}).items(), key=lambda x: int(x[0])):
+            out.write("  kswapd%s (guest ftrace): %d wakeups, %d run within one more page allocation, "
+                      "%d waited for the CPU while %d movable pages were allocated\n" % (
+                          nid, k["wakeups"], k["at_once"], k["waited"], k["pages_waiting"]))
+        if ks and ks["lost"]:
+            out.write("  kswapd (guest ftrace): %d events lost (a full trace buffer): the counts above "
+                      "are short\n" % ks["lost"])
         for cause in t.get("unneeded", []):
             out.write("  note: annotation not needed in this run: %s\n" % cause)
         out.write("  %s: %s\n" % (os.path.basename(t["trace"]), t["summary"]))
@@ -420,9 +430,49 @@ def boot_traces(topo, version, work, traces, nnodes):
     tree = build(traces, nnodes, work)
     lines, facts = guest.boot(topo, version, work, tree, timeout)
     p, r = split_results(lines)
+    facts["kswapd"] = {"t%d" % i: kswapd_trace(lines, "t%d" % i) for i in range(len(traces))}
     return [p.get("t%d" % i, []) for i in range(len(traces))], \
         [r.get("t%d" % i) for i in range(len(traces))], facts, booted_zones(lines), \
         [pagetypes(lines, "t%d" % i) for i in range(len(traces))]
+
+
+def kswapd_trace(lines, prog):
+    """With NUMASIM_VERIFY_KSWAPD_TRACE, the guest prints the ftrace events
+    of program prog's run as `KTRACE prog PAGES EVENT`, PAGES the movable
+    page allocations (mm_page_alloc with __GFP_MOVABLE: page cache and
+    anon) before the event. Per node: how often kswapd was woken
+    (mm_vmscan_wakeup_kswapd), how many of those wakeups it ran within
+    one more allocation (the switch to kswapdN), and the allocations made
+    while the others waited. None without the trace."""
+    nodes, pending, lost = {}, {}, 0
+    for line in lines:
+        w = line.split(None, 3)
+        if len(w) < 4 or w[0] != "KTRACE" or w[1] != prog:
+            continue
+        if w[2] == "LOST":
+            lost = int(w[3])
+            continue
+        pages, ev = int(w[2]), w[3]
+        m = re.search(r"mm_vmscan_wakeup_kswapd: nid=(\d+)", ev)
+        if m:
+            nid = int(m.group(1))
+            st = nodes.setdefault(nid, {"wakeups": 0, "at_once": 0, "waited": 0, "pages_waiting": 0})
+            st["wakeups"] += 1
+            pending[nid] = pages
+            continue
+        m = re.search(r"next_comm=kswapd(\d+)", ev)
+        if m and pending.get(int(m.group(1))) is not None:
+            nid = int(m.group(1))
+            gap = pages - pending.pop(nid)
+            st = nodes[nid]
+            if gap <= 1:
+                st["at_once"] += 1
+            else:
+                st["waited"] += 1
+                st["pages_waiting"] += gap
+    if not nodes and not any(l.startswith("KTRACE %s " % prog) for l in lines):
+        return None
+    return {"nodes": {str(n): v for n, v in sorted(nodes.items())}, "lost": lost}
 
 
 ZONES = ("DMA", "DMA32", "Normal", "Movable")   # numasim's (no Device)
@@ -564,6 +614,7 @@ def main(argv):
             for t in traces:
                 sim_side(numasim, topo_path, t, work, version, extra)
             per, rcs, facts, zones, blocks = boot_traces(topo, version, work, traces, nnodes)
+            ktraces = facts.pop("kswapd")
             own = any("reserved" in n for n in topo["nodes"]) or \
                 any(kv.startswith("sim.boot_memmap=") for kv in extra)
             booted, held = booted_topology(topo, {} if own else zones, work)
@@ -642,7 +693,8 @@ def main(argv):
         differ += nd
         res["traces"].append({"trace": trace, "result": verdict, "summary": summary,
                               "causes": causes, "unneeded": unneeded, "comparisons": rows,
-                              "time": timing(k["elapsed_ns"], sims[i]["wall_s"])})
+                              "time": timing(k["elapsed_ns"], sims[i]["wall_s"]),
+                              "kswapd": ktraces.get("t%d" % i)})
     n = len(traces)
     agree = sum(1 for t in res["traces"] if t["result"] == "agree")
     known = sum(1 for t in res["traces"] if t["result"] == "known")
