@@ -248,7 +248,7 @@ static void idle_pass(struct rec_access *a)
 	a->npg = keep;
 }
 
-static int emit(struct rec_access *a, struct rec_log *g, uint64_t t, uint32_t tid)
+int access_emit(struct rec_access *a, struct rec_log *g, uint64_t t, uint32_t tid)
 {
 	const char *flag = a->mode == ACC_SOFT_DIRTY ? " write" : "";
 
@@ -292,9 +292,4 @@ int access_read(struct rec_access *a, pid_t pid)
 	}
 	a->samples++;
 	return 0;
-}
-
-int access_emit(struct rec_access *a, struct rec_log *g, uint64_t t, uint32_t tid)
-{
-	return emit(a, g, t, tid);
 }
