@@ -424,16 +424,17 @@ def crash(problem):
 
 def boot_traces(topo, version, work, traces, nnodes):
     """Runs every trace's program in one boot; returns per trace its
-    result lines and exit status, the boot's facts, and each node's
-    managed pages as booted (booted_managed())."""
+    result lines and exit status, the boot's facts, each node's managed
+    pages as booted (booted_managed()), and per trace its pageblocks as
+    it started (pagetypes()) and its kswapd trace (kswapd_trace())."""
     timeout = int(os.environ.get("NUMASIM_VERIFY_TIMEOUT", "900"))
     tree = build(traces, nnodes, work)
     lines, facts = guest.boot(topo, version, work, tree, timeout)
     p, r = split_results(lines)
-    facts["kswapd"] = {"t%d" % i: kswapd_trace(lines, "t%d" % i) for i in range(len(traces))}
     return [p.get("t%d" % i, []) for i in range(len(traces))], \
         [r.get("t%d" % i) for i in range(len(traces))], facts, booted_zones(lines), \
-        [pagetypes(lines, "t%d" % i) for i in range(len(traces))]
+        [pagetypes(lines, "t%d" % i) for i in range(len(traces))], \
+        [kswapd_trace(lines, "t%d" % i) for i in range(len(traces))]
 
 
 def kswapd_trace(lines, prog):
@@ -444,11 +445,12 @@ def kswapd_trace(lines, prog):
     (mm_vmscan_wakeup_kswapd), how many of those wakeups it ran within
     one more allocation (the switch to kswapdN), and the allocations made
     while the others waited. None without the trace."""
-    nodes, pending, lost = {}, {}, 0
+    nodes, pending, lost, seen = {}, {}, 0, False
     for line in lines:
         w = line.split(None, 3)
         if len(w) < 4 or w[0] != "KTRACE" or w[1] != prog:
             continue
+        seen = True
         if w[2] == "LOST":
             lost = int(w[3])
             continue
@@ -470,7 +472,7 @@ def kswapd_trace(lines, prog):
             else:
                 st["waited"] += 1
                 st["pages_waiting"] += gap
-    if not nodes and not any(l.startswith("KTRACE %s " % prog) for l in lines):
+    if not seen:
         return None
     return {"nodes": {str(n): v for n, v in sorted(nodes.items())}, "lost": lost}
 
@@ -613,8 +615,8 @@ def main(argv):
             # --set already says what is held at boot
             for t in traces:
                 sim_side(numasim, topo_path, t, work, version, extra)
-            per, rcs, facts, zones, blocks = boot_traces(topo, version, work, traces, nnodes)
-            ktraces = facts.pop("kswapd")
+            per, rcs, facts, zones, blocks, ktraces = boot_traces(topo, version, work, traces,
+                                                                  nnodes)
             own = any("reserved" in n for n in topo["nodes"]) or \
                 any(kv.startswith("sim.boot_memmap=") for kv in extra)
             booted, held = booted_topology(topo, {} if own else zones, work)
@@ -694,7 +696,7 @@ def main(argv):
         res["traces"].append({"trace": trace, "result": verdict, "summary": summary,
                               "causes": causes, "unneeded": unneeded, "comparisons": rows,
                               "time": timing(k["elapsed_ns"], sims[i]["wall_s"]),
-                              "kswapd": ktraces.get("t%d" % i)})
+                              "kswapd": ktraces[i]})
     n = len(traces)
     agree = sum(1 for t in res["traces"] if t["result"] == "agree")
     known = sum(1 for t in res["traces"] if t["result"] == "known")
