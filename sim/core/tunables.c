@@ -199,6 +199,12 @@ const struct tunable_def tunable_defs[NR_TUNABLES] = {
 		 "latency), drawn "
 		 "exponentially from the seeded stream each wakeup; 0: kswapd runs at once "
 		 "(docs/model.md §6)"},
+	[TUN_SIM_KSWAPD_SHARES_CPU] =
+		{"sim.kswapd_shares_cpu", 0, 0, 1, false,
+		 "1: on a node with one CPU, kswapd woken by the task running there shares "
+		 "that CPU with it, the task taken as CPU-bound: the task waits while kswapd "
+		 "runs, and from 6.6 EEVDF decides when kswapd gets the CPU (docs/model.md "
+		 "§6); 0: kswapd has a CPU of its own"},
 	[TUN_SIM_FAULT_RUNS] = {"sim.fault_runs", 1, 0, 1, false,
 				"1: a touch faults consecutive untouched pages of an anonymous "
 				"VMA in runs (one VMA and policy lookup), with the end state of "

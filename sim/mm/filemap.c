@@ -451,7 +451,7 @@ long vfs_read(struct sim *s, struct task *t, struct file_obj *f, uint64_t off, u
 		if (filemap_get_page(s, t, f, i, NULL, cost_ns) == NOPFN)
 			return io_failed(t, (i - first) << s->topo->page_shift);
 		if (cost_ns)
-			kswapd_catch_up(s, sim_now(s) + *cost_ns);
+			*cost_ns += kswapd_catch_up(s, sim_now(s) + *cost_ns);
 	}
 	return (long)len;
 }
@@ -476,7 +476,7 @@ long vfs_write(struct sim *s, struct task *t, struct file_obj *f, uint64_t off, 
 		if ((i - first) % 32 == 31 || i + 1 == last)
 			balance_dirty_pages(s, f, cost_ns);
 		if (cost_ns)
-			kswapd_catch_up(s, sim_now(s) + *cost_ns);
+			*cost_ns += kswapd_catch_up(s, sim_now(s) + *cost_ns);
 	}
 	return (long)len;
 }

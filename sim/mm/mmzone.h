@@ -18,6 +18,7 @@
 #ifndef NUMASIM_MM_MMZONE_H
 #define NUMASIM_MM_MMZONE_H
 
+#include "task/eevdf.h"
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -221,6 +222,13 @@ struct pglist_data {
 	bool kswapd_fresh;	    /* woken, first batch not yet run */
 	uint64_t kswapd_wake_delay; /* scheduler latency drawn at this wakeup */
 	uint64_t kswapd_nap_end;    /* end of the HZ/10 nap after it last slept */
+	/* sim.kswapd_shares_cpu: this run's kswapd shares the node's only
+	 * CPU with the task that woke it (kswapd_cpu, task/eevdf.h), since
+	 * kswapd_run_start */
+	bool kswapd_cpu_shared;
+	uint64_t kswapd_run_start;
+	struct eevdf_share kswapd_cpu;
+	struct eevdf_params kswapd_cpu_params;
 	/* balance_pgdat()'s boost accounting: the zones' watermark_boost
 	 * when the run began (zone_boosts[]), what is left to reclaim for
 	 * them (nr_boost_reclaim; 0 = ordinary reclaim) */

@@ -942,6 +942,12 @@ static void kswapd_event(void *ctx, uint64_t arg);
 #define KSWAPD_NAP_NS 100000000ull
 static void kswapd_sleep(struct pglist_data *pg, uint64_t now)
 {
+	if (pg->kswapd_cpu_shared) {
+		uint64_t ran = now > pg->kswapd_run_start ? now - pg->kswapd_run_start : 0;
+
+		eevdf_sleep(&pg->kswapd_cpu, &pg->kswapd_cpu_params, ran, now);
+		pg->kswapd_cpu_shared = false;
+	}
 	pg->kswapd_nap_end = now + KSWAPD_NAP_NS;
 	pg->kswapd_awake = false;
 	pg->kswapd_order = 0;
@@ -1126,8 +1132,10 @@ static void kswapd_event(void *ctx, uint64_t arg)
 		kswapd_queue(s, nid);
 }
 
-void kswapd_catch_up(struct sim *s, uint64_t until)
+uint64_t kswapd_catch_up(struct sim *s, uint64_t until)
 {
+	uint64_t waited = 0;
+
 	s->mem.kswapd_caller_ns = until;
 	for (int nid = 0; nid < s->mem.nr_nodes; nid++) {
 		struct pglist_data *pg = &s->mem.nodes[nid];
@@ -1140,16 +1148,29 @@ void kswapd_catch_up(struct sim *s, uint64_t until)
 			 * scheduler gets to it */
 			if (pg->kswapd_next_ns < until + pg->kswapd_wake_delay)
 				pg->kswapd_next_ns = until + pg->kswapd_wake_delay;
+			pg->kswapd_run_start = pg->kswapd_next_ns;
 			pg->kswapd_fresh = false;
 		}
+		/* kswapd on the caller's own CPU: the caller waits while it
+		 * runs, so more of kswapd's run is due by the caller's clock */
+		bool on_caller = pg->kswapd_cpu_shared && s->current &&
+				 topo_cpu_to_node(s->topo, s->current->cpu) == nid;
+
 		while (pg->kswapd_awake && pg->kswapd_next_ns <= until) {
+			uint64_t at = pg->kswapd_next_ns;
+
 			ran = true;
-			if (!kswapd_batch(s, nid, pg->kswapd_next_ns))
+			if (!kswapd_batch(s, nid, at))
 				break;
+			if (on_caller) {
+				waited += pg->kswapd_next_ns - at;
+				until += pg->kswapd_next_ns - at;
+			}
 		}
 		if (ran && pg->kswapd_awake)
 			kswapd_queue(s, nid);
 	}
+	return waited;
 }
 
 /* The scheduler's latency from waking kswapd to running it: exponential
@@ -1165,6 +1186,41 @@ static uint64_t kswapd_wakeup_delay(struct sim *s)
 	double u = (double)((rng_next(&s->rng[RNG_KSWAPD]) >> 11) + 1) / 9007199254740992.0;
 
 	return (uint64_t)(-log(u) * (double)mean);
+}
+
+/*
+ * sim.kswapd_shares_cpu: kswapd() binds kswapd to its node's CPUs
+ * (cpumask_of_node()). On a node with one CPU, woken by the task running
+ * there, kswapd shares that CPU with it: the task waits while kswapd
+ * runs (kswapd_catch_up()), and from 6.6 EEVDF decides how long kswapd
+ * waits for the CPU first (task/eevdf.c). Before 6.6, CFS's wakeup
+ * preemption runs a kswapd that slept at once (place_entity()'s sleeper
+ * credit). Returns the wait.
+ */
+static uint64_t kswapd_cpu_wait(struct sim *s, int nid, uint64_t now)
+{
+	struct pglist_data *pg = &s->mem.nodes[nid];
+
+	if (!tun(&s->tun, TUN_SIM_KSWAPD_SHARES_CPU) || !s->current ||
+	    topo_cpu_to_node(s->topo, s->current->cpu) != nid || s->topo->nodes[nid].nr_cpus != 1)
+		return 0;
+	unsigned cpus = 0;
+
+	for (int i = 0; i < s->topo->nr_nodes; i++)
+		cpus += s->topo->nodes[i].nr_cpus;
+	pg->kswapd_cpu_shared = true;
+	pg->kswapd_cpu_params = eevdf_params(cpus, kernel_at_least(&s->tun, 6, 12));
+	if (!kernel_at_least(&s->tun, 6, 6))
+		return 0;
+	uint64_t wait = eevdf_wakeup_wait(&pg->kswapd_cpu, &pg->kswapd_cpu_params, now);
+
+	if (wait)
+		sim_explain(s,
+			    "    kswapd%d waits %.3f ms for CPU %d: the waker runs on it and "
+			    "kswapd has no lag left, so it runs once a tick finds the "
+			    "waker past its deadline (EEVDF, pick_eevdf())\n",
+			    nid, (double)wait / 1e6, s->current->cpu);
+	return wait;
 }
 
 /* Models wakeup_kswapd(): records the request on the node and wakes its
@@ -1198,8 +1254,9 @@ void wakeup_kswapd(struct sim *s, int nid, gfp_t gfp, unsigned order, int highes
 	pg->kswapd_priority = DEF_PRIORITY;
 	pg->kswapd_reclaimed = 0;
 	balance_pgdat_start(pg);
-	pg->kswapd_wake_delay = kswapd_wakeup_delay(s);
+	pg->kswapd_wake_delay = kswapd_wakeup_delay(s) + kswapd_cpu_wait(s, nid, now);
 	pg->kswapd_next_ns = sim_now(s) + pg->kswapd_wake_delay;
+	pg->kswapd_run_start = pg->kswapd_next_ns;
 	s->mem.events[KSWAPD_WAKE]++;
 	s->mem.events[PAGEOUTRUN]++;
 	sim_explain(s,

@@ -21,8 +21,10 @@ void wakeup_kswapd(struct sim *s, int nid, gfp_t gfp, unsigned order, int highes
 /* Runs the kswapd batches due by `until` (ns) on every awake node: a
  * long system call (read(2), write(2)) calls it as its own clock
  * advances, so kswapd reclaims while the caller is still in the call
- * instead of after it. */
-void kswapd_catch_up(struct sim *s, uint64_t until);
+ * instead of after it. Returns how long the caller waited meanwhile for
+ * a kswapd running on its own CPU (sim.kswapd_shares_cpu), which the
+ * caller adds to its clock. */
+uint64_t kswapd_catch_up(struct sim *s, uint64_t until);
 
 /* node_reclaim() results, as in mm/internal.h. */
 enum {

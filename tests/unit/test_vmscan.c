@@ -711,6 +711,54 @@ static void test_kswapd_catch_up(void **state)
 }
 
 /*
+ * sim.kswapd_shares_cpu: the node has one CPU and the reader runs on it.
+ * Its first wakeup runs kswapd at once (the reader's deadline, 0, has
+ * passed: eevdf_wakeup_wait()), and while kswapd runs the reader waits:
+ * one catch-up to the reader's clock runs kswapd's whole balance_pgdat()
+ * run, and returns its time, each batch's pages scanned at 50 ns
+ * (sim.cost.scan_page_ns; clean page cache, no I/O): pgscan_kswapd x
+ * 50. Off, the same catch-up runs one batch and the reader waits for
+ * nothing (test_kswapd_catch_up).
+ */
+static void test_kswapd_shares_the_readers_cpu(void **state)
+{
+	const char *on[] = {"sim.kswapd_shares_cpu=1", NULL};
+
+	(void)state;
+	for (int share = 0; share < 2; share++) {
+		struct vt v = vt_make(1, share ? on : NULL);
+		struct task *t = fx_task(v.s, 1, 0, 0);
+		struct file_obj *f = vfs_create(v.s, "f", 128 << 20, -1);
+		const struct zone *z = &node(&v, 0)->zones[ZONE_NORMAL];
+
+		v.s->current = t;
+		for (uint64_t i = 0; !ev(&v, KSWAPD_WAKE); i++) {
+			uint64_t cost = 0;
+
+			assert_int_not_equal(filemap_get_page(v.s, t, f, i, NULL, &cost), NOPFN);
+			assert_true(i < NODE_PAGES);
+		}
+		assert_int_equal(node(&v, 0)->kswapd_cpu_shared, share);
+		assert_int_equal(node(&v, 0)->kswapd_wake_delay, 0);
+		uint64_t waited = kswapd_catch_up(v.s, sim_now(v.s));
+
+		if (share) {
+			assert_false(node(&v, 0)->kswapd_awake);
+			assert_true(z->nr_free > z->wmark[WMARK_HIGH]);
+			assert_true(ev(&v, PGSCAN_KSWAPD) > 0);
+			assert_int_equal(waited, ev(&v, PGSCAN_KSWAPD) * 50);
+			assert_int_equal(node(&v, 0)->kswapd_cpu.given, waited);
+		} else {
+			assert_true(node(&v, 0)->kswapd_awake);
+			assert_int_equal(waited, 0);
+		}
+		v.s->current = NULL;
+		fx_drain(v.s);
+		vt_free(&v);
+	}
+}
+
+/*
  * sim.cost.kswapd_wakeup_ns (the scheduler's wakeup latency, mean 1 ms
  * here): kswapd woken by the allocation just made runs its first batch
  * only after the delay drawn at the wakeup, none before it. Draining
@@ -936,6 +984,7 @@ int main(void)
 		cmocka_unit_test(test_kswapd_failures_make_node_hopeless),
 		cmocka_unit_test(test_kswapd_catch_up),
 		cmocka_unit_test(test_kswapd_wakeup_latency),
+		cmocka_unit_test(test_kswapd_shares_the_readers_cpu),
 		cmocka_unit_test(test_direct_reclaim_visits_every_node),
 		cmocka_unit_test(test_dirty_limits_arithmetic),
 		cmocka_unit_test(test_page_cache_runs),
