@@ -203,8 +203,8 @@ def kernel_side(lines, root):
 # turns them off), and THP off as the guest's command line says
 # (transparent_hugepage=never) until a trace's sysctl
 # mm.transparent_hugepage.enabled sets both.
-SIM_SETTINGS = {"6.1": ["sim.kernel_version=6.1", "mm.lru_gen.enabled=0", "sim.pcp=1"],
-                "6.12": ["sim.kernel_version=6.12", "mm.lru_gen.enabled=1", "sim.pcp=1"]}
+SIM_SETTINGS = {"6.1": ["sim.kernel_version=6.1", "mm.lru_gen.enabled=0", "sim.pcp=1", "sim.kswapd_shares_cpu=1"],
+                "6.12": ["sim.kernel_version=6.12", "mm.lru_gen.enabled=1", "sim.pcp=1", "sim.kswapd_shares_cpu=1", "sim.cost.scan_page_ns=3400"]}
 
 
 def sim_side(numasim, topo, trace, work, version, extra=()):
