@@ -1254,7 +1254,8 @@ void wakeup_kswapd(struct sim *s, int nid, gfp_t gfp, unsigned order, int highes
 	pg->kswapd_priority = DEF_PRIORITY;
 	pg->kswapd_reclaimed = 0;
 	balance_pgdat_start(pg);
-	pg->kswapd_wake_delay = kswapd_wakeup_delay(s) + kswapd_cpu_wait(s, nid, now);
+	pg->kswapd_wake_delay = kswapd_wakeup_delay(s);
+	pg->kswapd_wake_delay += kswapd_cpu_wait(s, nid, now);
 	pg->kswapd_next_ns = sim_now(s) + pg->kswapd_wake_delay;
 	pg->kswapd_run_start = pg->kswapd_next_ns;
 	s->mem.events[KSWAPD_WAKE]++;
