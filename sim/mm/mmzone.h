@@ -222,6 +222,9 @@ struct pglist_data {
 	bool kswapd_fresh;	    /* woken, first batch not yet run */
 	uint64_t kswapd_wake_delay; /* scheduler latency drawn at this wakeup */
 	uint64_t kswapd_nap_end;    /* end of the HZ/10 nap after it last slept */
+	uint32_t kswapd_nap_seq;    /* which queued nap end is the live one */
+	unsigned kswapd_nap_order;  /* the order and zones of the run it napped after */
+	int kswapd_nap_zoneidx;
 	/* sim.kswapd_shares_cpu: this run's kswapd shares the node's only
 	 * CPU with the task that woke it (kswapd_cpu, task/eevdf.h), since
 	 * kswapd_run_start */
@@ -262,6 +265,7 @@ enum vm_event_item {
 	KSWAPD_WAKE,
 	PAGEOUTRUN,
 	KSWAPD_LOW_WMARK_HIT_QUICKLY,
+	KSWAPD_HIGH_WMARK_HIT_QUICKLY,
 	PGPGIN,
 	PGPGOUT,
 	NUMA_PTE_UPDATES,

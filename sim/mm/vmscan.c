@@ -938,9 +938,11 @@ static void kswapd_event(void *ctx, uint64_t arg);
 
 /* kswapd_try_to_sleep(): a node balanced (or hopeless) after a run sends
  * kswapd to sleep, first for HZ/10 (schedule_timeout()): a wakeup within
- * it counts KSWAPD_LOW_WMARK_HIT_QUICKLY. */
+ * it counts KSWAPD_LOW_WMARK_HIT_QUICKLY; at its end kswapd looks again
+ * (kswapd_nap_end()). */
 #define KSWAPD_NAP_NS 100000000ull
-static void kswapd_sleep(struct pglist_data *pg, uint64_t now)
+static void kswapd_nap_end(void *ctx, uint64_t arg);
+static void kswapd_sleep(struct sim *s, struct pglist_data *pg, uint64_t now)
 {
 	if (pg->kswapd_cpu_shared) {
 		uint64_t ran = now > pg->kswapd_run_start ? now - pg->kswapd_run_start : 0;
@@ -950,8 +952,13 @@ static void kswapd_sleep(struct pglist_data *pg, uint64_t now)
 	}
 	pg->kswapd_nap_end = now + KSWAPD_NAP_NS;
 	pg->kswapd_awake = false;
+	pg->kswapd_nap_order = pg->kswapd_order;
+	pg->kswapd_nap_zoneidx = pg->kswapd_highest_zoneidx;
 	pg->kswapd_order = 0;
 	pg->kswapd_highest_zoneidx = 0;
+	pg->kswapd_nap_seq++;
+	engine_at(&s->eng, pg->kswapd_nap_end, kswapd_nap_end, s,
+		  (uint64_t)(pg - s->mem.nodes) | (uint64_t)pg->kswapd_nap_seq << 16);
 }
 
 /* The start of a balance_pgdat() run: note each eligible zone's boost;
@@ -1010,7 +1017,7 @@ static bool kswapd_rerun(struct sim *s, struct pglist_data *pg, uint64_t now)
 	balance_pgdat_end(pg);
 	if (pg->kswapd_failures >= MAX_RECLAIM_RETRIES ||
 	    pgdat_balanced(s, pg, pg->kswapd_order, pg->kswapd_highest_zoneidx)) {
-		kswapd_sleep(pg, now);
+		kswapd_sleep(s, pg, now);
 		return false;
 	}
 	pg->kswapd_priority = DEF_PRIORITY;
@@ -1054,7 +1061,7 @@ static bool kswapd_batch(struct sim *s, int nid, uint64_t now)
 			    "its high "
 			    "watermark (kswapd_try_to_sleep())\n",
 			    (double)now / 1e6, (int)nid, (int)nid);
-		kswapd_sleep(pg, now);
+		kswapd_sleep(s, pg, now);
 		return false;
 	}
 	bool boost = pg->kswapd_boost_reclaim > 0;
@@ -1265,6 +1272,44 @@ void wakeup_kswapd(struct sim *s, int nid, gfp_t gfp, unsigned order, int highes
 		    "reclaims in the "
 		    "background until every zone is above its high watermark (wakeup_kswapd())\n",
 		    nid, nid);
+	kswapd_queue(s, nid);
+}
+
+/*
+ * The end of kswapd's HZ/10 nap, not woken meanwhile: kswapd_try_to_sleep()
+ * checks the node again for the order and zones of the run it slept
+ * after (prepare_kswapd_sleep()). Still balanced, or hopeless, it sleeps
+ * until woken; otherwise the nap was premature: it counts
+ * KSWAPD_HIGH_WMARK_HIT_QUICKLY and kswapd() runs balance_pgdat() again,
+ * unwoken.
+ */
+static void kswapd_nap_end(void *ctx, uint64_t arg)
+{
+	struct sim *s = ctx;
+	int nid = (int)(arg & 0xffff);
+	struct pglist_data *pg = &s->mem.nodes[nid];
+
+	if (pg->kswapd_awake || (uint32_t)(arg >> 16) != pg->kswapd_nap_seq)
+		return;
+	if (pg->kswapd_failures >= MAX_RECLAIM_RETRIES ||
+	    pgdat_balanced(s, pg, pg->kswapd_nap_order, pg->kswapd_nap_zoneidx))
+		return;
+	s->mem.events[KSWAPD_HIGH_WMARK_HIT_QUICKLY]++;
+	pg->kswapd_order = pg->kswapd_nap_order;
+	pg->kswapd_highest_zoneidx = pg->kswapd_nap_zoneidx;
+	pg->kswapd_awake = true;
+	pg->kswapd_priority = DEF_PRIORITY;
+	pg->kswapd_reclaimed = 0;
+	balance_pgdat_start(pg);
+	pg->kswapd_wake_delay = 0;
+	pg->kswapd_next_ns = sim_now(s);
+	pg->kswapd_run_start = pg->kswapd_next_ns;
+	s->mem.events[PAGEOUTRUN]++;
+	sim_explain(s,
+		    "  t=%.6f ms: kswapd%d's nap ends with node %d below its high watermark: "
+		    "it reclaims again, unwoken (kswapd_try_to_sleep(), "
+		    "kswapd_high_wmark_hit_quickly)\n",
+		    (double)sim_now(s) / 1e6, nid, nid);
 	kswapd_queue(s, nid);
 }
 

@@ -33,6 +33,7 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[KSWAPD_WAKE] = "kswapd_wake",
 	[PAGEOUTRUN] = "pageoutrun",
 	[KSWAPD_LOW_WMARK_HIT_QUICKLY] = "kswapd_low_wmark_hit_quickly",
+	[KSWAPD_HIGH_WMARK_HIT_QUICKLY] = "kswapd_high_wmark_hit_quickly",
 	[PGPGIN] = "pgpgin",
 	[PGPGOUT] = "pgpgout",
 	[NUMA_PTE_UPDATES] = "numa_pte_updates",

@@ -711,6 +711,50 @@ static void test_kswapd_catch_up(void **state)
 }
 
 /*
+ * kswapd_try_to_sleep()'s second look: kswapd sleeps on a balanced node,
+ * the reader then takes the node below its high watermark but not its
+ * low one (no wakeup: wakeup_kswapd() is only called below low), and at
+ * the end of the HZ/10 nap kswapd finds the node unbalanced: it counts
+ * kswapd_high_wmark_hit_quickly and runs balance_pgdat() again, unwoken
+ * (pageoutrun 2, kswapd_wake still 1), back above high. A node still
+ * balanced at the nap's end, as after that second run, sends it to
+ * sleep for good: draining again changes nothing.
+ */
+static void test_kswapd_nap_end_looks_again(void **state)
+{
+	struct vt v = vt_make(1, NULL);
+	const struct zone *z = read_until_kswapd_wakes(&v);
+	struct task *t = task_find(v.s, 1);
+	struct file_obj *g = vfs_create(v.s, "g", 128 << 20, -1);
+
+	(void)state;
+	kswapd_catch_up(v.s, sim_now(v.s));
+	kswapd_catch_up(v.s, sim_now(v.s) + 10000000ULL);
+	assert_false(node(&v, 0)->kswapd_awake);
+	assert_true(z->nr_free > z->wmark[WMARK_HIGH]);
+	for (uint64_t i = 0; z->nr_free >= z->wmark[WMARK_HIGH]; i++) {
+		uint64_t cost = 0;
+
+		assert_int_not_equal(filemap_get_page(v.s, t, g, i, NULL, &cost), NOPFN);
+	}
+	assert_true(z->nr_free > z->wmark[WMARK_LOW]);
+	assert_int_equal(ev(&v, KSWAPD_WAKE), 1);
+	assert_int_equal(ev(&v, PAGEOUTRUN), 1);
+	fx_drain(v.s);
+	assert_int_equal(ev(&v, KSWAPD_HIGH_WMARK_HIT_QUICKLY), 1);
+	assert_int_equal(ev(&v, KSWAPD_WAKE), 1);
+	assert_int_equal(ev(&v, PAGEOUTRUN), 2);
+	assert_false(node(&v, 0)->kswapd_awake);
+	assert_true(z->nr_free > z->wmark[WMARK_HIGH]);
+	uint64_t free = z->nr_free;
+
+	fx_drain(v.s);
+	assert_int_equal(ev(&v, KSWAPD_HIGH_WMARK_HIT_QUICKLY), 1);
+	assert_int_equal(z->nr_free, free);
+	vt_free(&v);
+}
+
+/*
  * sim.kswapd_shares_cpu: the node has one CPU and the reader runs on it.
  * Its first wakeup runs kswapd at once (the reader's deadline, 0, has
  * passed: eevdf_wakeup_wait()), and while kswapd runs the reader waits:
@@ -761,8 +805,8 @@ static void test_kswapd_shares_the_readers_cpu(void **state)
 /*
  * sim.cost.kswapd_wakeup_ns (the scheduler's wakeup latency, mean 1 ms
  * here): kswapd woken by the allocation just made runs its first batch
- * only after the delay drawn at the wakeup, none before it. Draining
- * the engine balances the node (one balance_pgdat() run: pageoutrun 1)
+ * only after the delay drawn at the wakeup, none before it. Catching up
+ * 10 ms more balances the node (one balance_pgdat() run: pageoutrun 1)
  * and kswapd sleeps; reading on at once wakes it again within the HZ/10
  * nap of kswapd_try_to_sleep(): kswapd_low_wmark_hit_quickly 1,
  * pageoutrun 2. The same seed draws the same delay.
@@ -786,7 +830,9 @@ static void test_kswapd_wakeup_latency(void **state)
 		assert_int_equal(ev(&v, PGSCAN_KSWAPD), 0);
 		kswapd_catch_up(v.s, now + delay[run]);
 		assert_true(ev(&v, PGSCAN_KSWAPD) > 0);
-		fx_drain(v.s);
+		/* the rest of the run, by the reader's clock, which stays
+		 * inside the nap that follows (the engine's does not move) */
+		kswapd_catch_up(v.s, now + delay[run] + 10000000ULL);
 		assert_false(node(&v, 0)->kswapd_awake);
 		assert_true(z->nr_free > z->wmark[WMARK_HIGH]);
 		assert_int_equal(ev(&v, PAGEOUTRUN), 1);
@@ -985,6 +1031,7 @@ int main(void)
 		cmocka_unit_test(test_kswapd_catch_up),
 		cmocka_unit_test(test_kswapd_wakeup_latency),
 		cmocka_unit_test(test_kswapd_shares_the_readers_cpu),
+		cmocka_unit_test(test_kswapd_nap_end_looks_again),
 		cmocka_unit_test(test_direct_reclaim_visits_every_node),
 		cmocka_unit_test(test_dirty_limits_arithmetic),
 		cmocka_unit_test(test_page_cache_runs),
