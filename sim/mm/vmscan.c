@@ -1276,9 +1276,9 @@ void wakeup_kswapd(struct sim *s, int nid, gfp_t gfp, unsigned order, int highes
 }
 
 /*
- * The end of kswapd's HZ/10 nap, not woken meanwhile: kswapd_try_to_sleep()
- * checks the node again for the order and zones of the run it slept
- * after (prepare_kswapd_sleep()). Still balanced, or hopeless, it sleeps
+ * Models the end of kswapd_try_to_sleep()'s HZ/10 nap, not woken
+ * meanwhile: it checks the node again for the order and zones of the
+ * run it slept after (prepare_kswapd_sleep()). Still balanced, or hopeless, it sleeps
  * until woken; otherwise the nap was premature: it counts
  * KSWAPD_HIGH_WMARK_HIT_QUICKLY and kswapd() runs balance_pgdat() again,
  * unwoken.

@@ -5,6 +5,7 @@
  */
 #include "task/eevdf.h"
 
+/* Models sched_update_scaling() for sysctl_sched_base_slice. */
 uint64_t eevdf_base_slice(unsigned nr_cpus)
 {
 	unsigned n = nr_cpus < 8 ? nr_cpus : 8, factor = 1;
@@ -33,8 +34,8 @@ static uint64_t waker_vruntime(const struct eevdf_share *e, uint64_t t)
 	return t > e->given ? t - e->given : 0;
 }
 
-/* update_deadline(): once the waker's vruntime reaches its deadline,
- * it gets a new one, a slice on. */
+/* Models update_deadline(): once the waker's vruntime reaches its
+ * deadline, it gets a new one, a slice on. */
 static bool renew_deadline(struct eevdf_share *e, const struct eevdf_params *p, uint64_t t)
 {
 	uint64_t v = waker_vruntime(e, t);
@@ -62,8 +63,9 @@ static void run_alone(struct eevdf_share *e, const struct eevdf_params *p, uint6
 }
 
 /*
- * kswapd woken at t. enqueue_entity()'s update_curr() first renews the
- * waker's deadline if it has passed; place_entity() then puts kswapd at
+ * Models check_preempt_wakeup_fair() for kswapd woken at t, with
+ * place_entity() and pick_eevdf(). enqueue_entity()'s update_curr()
+ * first renews the waker's deadline if it has passed; place_entity() then puts kswapd at
  * the average vruntime less its kept lag, with a deadline a slice on.
  * check_preempt_wakeup_fair() preempts the waker when pick_eevdf()
  * chooses kswapd:
@@ -94,7 +96,8 @@ uint64_t eevdf_wakeup_wait(struct eevdf_share *e, const struct eevdf_params *p, 
 }
 
 /*
- * kswapd goes to sleep at now after running for ran while the waker
+ * Models dequeue_entity()'s lag for kswapd going to sleep (with
+ * update_entity_lag()): at now, after running for ran while the waker
  * waited: the waker's vruntime did not move, kswapd's lag fell by half
  * the run. dequeue_entity() keeps the lag, clamped; with DELAY_DEQUEUE
  * a kswapd that ran past its share stays queued until it is eligible
