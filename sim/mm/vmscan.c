@@ -947,7 +947,11 @@ static void kswapd_sleep(struct sim *s, struct pglist_data *pg, uint64_t now)
 	if (pg->kswapd_cpu_shared) {
 		uint64_t ran = now > pg->kswapd_run_start ? now - pg->kswapd_run_start : 0;
 
-		eevdf_sleep(&pg->kswapd_cpu, &pg->kswapd_cpu_params, ran, now);
+		/* where the tick falls after this stretch: drawn from kswapd's
+		 * own stream (eevdf_sleep()) */
+		uint64_t phase = rng_next(&s->rng[RNG_KSWAPD]) % EEVDF_TICK_NS;
+
+		eevdf_sleep(&pg->kswapd_cpu, &pg->kswapd_cpu_params, ran, now, phase);
 		pg->kswapd_cpu_shared = false;
 	}
 	pg->kswapd_nap_end = now + KSWAPD_NAP_NS;

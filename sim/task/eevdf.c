@@ -46,15 +46,23 @@ static bool renew_deadline(struct eevdf_share *e, const struct eevdf_params *p, 
 	return true;
 }
 
+/* The first tick after x: the ticks fall at tick_offset + k x tick. */
+static uint64_t next_tick(const struct eevdf_share *e, const struct eevdf_params *p, uint64_t x)
+{
+	if (x < e->tick_offset)
+		return e->tick_offset;
+	return e->tick_offset + ((x - e->tick_offset) / p->tick + 1) * p->tick;
+}
+
 /* The waker runs alone up to t: each tick's update_curr() renews its
  * deadline once passed. A long run repeats itself every few ticks, so
  * only its last 32 are played. */
 static void run_alone(struct eevdf_share *e, const struct eevdf_params *p, uint64_t t)
 {
-	uint64_t T = (e->ticked / p->tick + 1) * p->tick;
+	uint64_t T = next_tick(e, p, e->ticked);
 
-	if (t / p->tick > T / p->tick + 64) {
-		T = (t / p->tick - 32) * p->tick;
+	if (t > T + 64 * p->tick) {
+		T += (t - T) / p->tick * p->tick - 32 * p->tick;
 		e->deadline = waker_vruntime(e, T);
 	}
 	for (; T <= t; T += p->tick)
@@ -85,7 +93,7 @@ uint64_t eevdf_wakeup_wait(struct eevdf_share *e, const struct eevdf_params *p, 
 		run_alone(e, p, t);
 	if (renew_deadline(e, p, t) || e->lag > 0)
 		return 0;
-	uint64_t T = (t / p->tick + 1) * p->tick;
+	uint64_t T = next_tick(e, p, t);
 
 	while (waker_vruntime(e, T) < e->deadline || e->lag + (int64_t)(T - t) / 2 < 0)
 		T += p->tick;
@@ -101,10 +109,13 @@ uint64_t eevdf_wakeup_wait(struct eevdf_share *e, const struct eevdf_params *p, 
  * waited: the waker's vruntime did not move, kswapd's lag fell by half
  * the run. dequeue_entity() keeps the lag, clamped; with DELAY_DEQUEUE
  * a kswapd that ran past its share stays queued until it is eligible
- * and leaves with its lag cut to 0 (DELAY_ZERO, 6.12 on).
+ * and leaves with its lag cut to 0 (DELAY_ZERO, 6.12 on). The ticks
+ * fall at tick_offset (mod a tick) from now on.
  */
-void eevdf_sleep(struct eevdf_share *e, const struct eevdf_params *p, uint64_t ran, uint64_t now)
+void eevdf_sleep(struct eevdf_share *e, const struct eevdf_params *p, uint64_t ran, uint64_t now,
+		 uint64_t tick_offset)
 {
+	e->tick_offset = tick_offset % p->tick;
 	e->given += ran;
 	e->lag -= (int64_t)(ran / 2);
 	if (e->lag < 0 && p->delay_zero)

@@ -27,10 +27,11 @@ struct eevdf_params {
 };
 
 struct eevdf_share {
-	int64_t lag;	   /* kswapd's lag, in ns of CPU time */
-	uint64_t given;	   /* CPU time the waker gave kswapd */
-	uint64_t deadline; /* the waker's virtual deadline */
-	uint64_t ticked;   /* the waker's ticks are accounted up to here */
+	int64_t lag;	      /* kswapd's lag, in ns of CPU time */
+	uint64_t given;	      /* CPU time the waker gave kswapd */
+	uint64_t deadline;    /* the waker's virtual deadline */
+	uint64_t ticked;      /* the waker's ticks are accounted up to here */
+	uint64_t tick_offset; /* the ticks fall at tick_offset + k x tick */
 };
 
 /* sysctl_sched_base_slice for nr_cpus CPUs: 0.75 ms x (1 + ilog2(min(n,
@@ -44,7 +45,12 @@ struct eevdf_params eevdf_params(unsigned nr_cpus, bool delay_zero);
  * the waker at once). */
 uint64_t eevdf_wakeup_wait(struct eevdf_share *e, const struct eevdf_params *p, uint64_t t);
 
-/* kswapd goes to sleep at now after running for ran. */
-void eevdf_sleep(struct eevdf_share *e, const struct eevdf_params *p, uint64_t ran, uint64_t now);
+/* kswapd goes to sleep at now after running for ran; from now on the
+ * ticks fall at tick_offset (mod a tick). Where the tick falls against
+ * a task's work varies on a real machine from one stretch to the next
+ * (interrupts, cache misses); numasim's costs are exact, so the caller
+ * draws it at each sleep (docs/model.md §6). */
+void eevdf_sleep(struct eevdf_share *e, const struct eevdf_params *p, uint64_t ran, uint64_t now,
+		 uint64_t tick_offset);
 
 #endif

@@ -61,18 +61,18 @@ static void test_wakeups_612(void **state)
 	(void)state;
 	assert_int_equal(eevdf_wakeup_wait(&e, &p, 1 * MS), 0);
 	assert_int_equal(e.deadline, 4 * MS);
-	eevdf_sleep(&e, &p, 1 * MS, 2 * MS);
+	eevdf_sleep(&e, &p, 1 * MS, 2 * MS, 0);
 	assert_int_equal(e.lag, 0);
 	assert_int_equal(e.given, 1 * MS);
 	assert_int_equal(eevdf_wakeup_wait(&e, &p, 4500 * US), 3500 * US);
 	assert_int_equal(e.lag, 1750 * US);
 	assert_int_equal(e.deadline, 10 * MS);
-	eevdf_sleep(&e, &p, 1 * MS, 9 * MS);
+	eevdf_sleep(&e, &p, 1 * MS, 9 * MS, 0);
 	assert_int_equal(e.lag, 1250 * US);
 	assert_int_equal(eevdf_wakeup_wait(&e, &p, 12 * MS), 0);
 	assert_int_equal(e.deadline, 13 * MS);
 	assert_int_equal(e.lag, 1250 * US);
-	eevdf_sleep(&e, &p, 3 * MS, 15 * MS);
+	eevdf_sleep(&e, &p, 3 * MS, 15 * MS, 0);
 	assert_int_equal(e.lag, 0);
 	assert_int_equal(e.given, 5 * MS);
 	assert_int_equal(eevdf_wakeup_wait(&e, &p, 15500 * US), 4500 * US);
@@ -95,7 +95,7 @@ static void test_negative_lag_kept_before_612(void **state)
 
 		(void)state;
 		assert_int_equal(eevdf_wakeup_wait(&e, &p, 1 * MS), 0);
-		eevdf_sleep(&e, &p, 6 * MS, 7 * MS);
+		eevdf_sleep(&e, &p, 6 * MS, 7 * MS, 0);
 		assert_int_equal(e.lag, dz ? 0 : -(int64_t)(3 * MS));
 		assert_int_equal(eevdf_wakeup_wait(&e, &p, 7500 * US), dz ? 4500 * US : 8500 * US);
 		assert_int_equal(e.lag, dz ? 2250 * US : 1250 * US);
@@ -110,7 +110,7 @@ static void test_lag_clamped(void **state)
 	struct eevdf_share e = {0};
 
 	(void)state;
-	eevdf_sleep(&e, &p, 20 * MS, 20 * MS);
+	eevdf_sleep(&e, &p, 20 * MS, 20 * MS, 0);
 	assert_int_equal(e.lag, -(int64_t)(6 * MS));
 }
 
@@ -128,6 +128,31 @@ static void test_long_solo_run(void **state)
 	assert_int_equal(e.lag, 1750 * US);
 }
 
+/*
+ * Where the tick falls decides the wait. With the ticks at 0, 4, 8 ms,
+ * kswapd woken at 1 ms finds the waker's deadline (0) passed and runs at
+ * once (test_wakeups_612). With them at 1, 5, 9 ms, the tick at 1 ms has
+ * just renewed the deadline to 4 ms (the waker at 1); at the wakeup the
+ * waker is short of it, so kswapd waits for the tick at 5 ms: 4 ms, lag
+ * 2 ms. eevdf_sleep() moves the ticks: after a 1 ms run ending at 6 ms
+ * (lag 2 - 0.5 = 1.5 ms) with them at 2, 6, 10 ms, a wakeup at 7 ms runs
+ * at once on its lag.
+ */
+static void test_tick_offset(void **state)
+{
+	struct eevdf_params p = eevdf_params(8, true);
+	struct eevdf_share e = {.tick_offset = 1 * MS};
+
+	(void)state;
+	assert_int_equal(eevdf_wakeup_wait(&e, &p, 1 * MS), 4 * MS);
+	assert_int_equal(e.lag, 2 * MS);
+	assert_int_equal(e.deadline, 8 * MS); /* renewed at 5: waker at 5 */
+	eevdf_sleep(&e, &p, 1 * MS, 6 * MS, 6 * MS);
+	assert_int_equal(e.tick_offset, 2 * MS); /* 6 mod 4 */
+	assert_int_equal(e.lag, 1500 * US);
+	assert_int_equal(eevdf_wakeup_wait(&e, &p, 7 * MS), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -136,6 +161,7 @@ int main(void)
 		cmocka_unit_test(test_negative_lag_kept_before_612),
 		cmocka_unit_test(test_lag_clamped),
 		cmocka_unit_test(test_long_solo_run),
+		cmocka_unit_test(test_tick_offset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
