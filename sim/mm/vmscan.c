@@ -965,11 +965,15 @@ static void kswapd_sleep(struct sim *s, struct pglist_data *pg, uint64_t now)
 		  (uint64_t)(pg - s->mem.nodes) | (uint64_t)pg->kswapd_nap_seq << 16);
 }
 
-/* The start of a balance_pgdat() run: note each eligible zone's boost;
- * while any is left to reclaim, kswapd reclaims for it (boosted
- * reclaim). */
-static void balance_pgdat_start(struct pglist_data *pg)
+/* The start of a balance_pgdat() run (a wakeup, a rerun, a nap's end):
+ * priority DEF_PRIORITY, nothing reclaimed yet, one more pageoutrun;
+ * note each eligible zone's boost: while any is left to reclaim, kswapd
+ * reclaims for it (boosted reclaim). */
+static void balance_pgdat_start(struct sim *s, struct pglist_data *pg)
 {
+	pg->kswapd_priority = DEF_PRIORITY;
+	pg->kswapd_reclaimed = 0;
+	s->mem.events[PAGEOUTRUN]++;
 	pg->kswapd_boost_reclaim = 0;
 	for (int t = 0; t < MAX_NR_ZONES; t++) {
 		const struct zone *z = &pg->zones[t];
@@ -1005,6 +1009,16 @@ static bool pgdat_watermark_boosted(const struct pglist_data *pg, int highest_zo
 	return false;
 }
 
+/* Models prepare_kswapd_sleep(): kswapd may sleep on a node balanced
+ * for order and zones up to highest_zoneidx, or hopeless for it
+ * (MAX_RECLAIM_RETRIES failed runs). */
+static bool prepare_kswapd_sleep(const struct sim *s, const struct pglist_data *pg, unsigned order,
+				 int highest_zoneidx)
+{
+	return pg->kswapd_failures >= MAX_RECLAIM_RETRIES ||
+	       pgdat_balanced(s, pg, order, highest_zoneidx);
+}
+
 /*
  * The end of one balance_pgdat() run (priority below 1, or a boosted
  * pass that reclaimed nothing): a run that reclaimed nothing counts a
@@ -1019,15 +1033,11 @@ static bool kswapd_rerun(struct sim *s, struct pglist_data *pg, uint64_t now)
 	if (!pg->kswapd_reclaimed)
 		pg->kswapd_failures++;
 	balance_pgdat_end(pg);
-	if (pg->kswapd_failures >= MAX_RECLAIM_RETRIES ||
-	    pgdat_balanced(s, pg, pg->kswapd_order, pg->kswapd_highest_zoneidx)) {
+	if (prepare_kswapd_sleep(s, pg, pg->kswapd_order, pg->kswapd_highest_zoneidx)) {
 		kswapd_sleep(s, pg, now);
 		return false;
 	}
-	pg->kswapd_priority = DEF_PRIORITY;
-	pg->kswapd_reclaimed = 0;
-	balance_pgdat_start(pg);
-	s->mem.events[PAGEOUTRUN]++;
+	balance_pgdat_start(s, pg);
 	return true;
 }
 
@@ -1262,15 +1272,12 @@ void wakeup_kswapd(struct sim *s, int nid, gfp_t gfp, unsigned order, int highes
 		s->mem.events[KSWAPD_LOW_WMARK_HIT_QUICKLY]++;
 	pg->kswapd_awake = true;
 	pg->kswapd_fresh = true;
-	pg->kswapd_priority = DEF_PRIORITY;
-	pg->kswapd_reclaimed = 0;
-	balance_pgdat_start(pg);
+	balance_pgdat_start(s, pg);
 	pg->kswapd_wake_delay = kswapd_wakeup_delay(s);
 	pg->kswapd_wake_delay += kswapd_cpu_wait(s, nid, now);
 	pg->kswapd_next_ns = sim_now(s) + pg->kswapd_wake_delay;
 	pg->kswapd_run_start = pg->kswapd_next_ns;
 	s->mem.events[KSWAPD_WAKE]++;
-	s->mem.events[PAGEOUTRUN]++;
 	sim_explain(s,
 		    "    wake kswapd%d: a zone of node %d is below its low watermark; kswapd "
 		    "reclaims in the "
@@ -1282,8 +1289,8 @@ void wakeup_kswapd(struct sim *s, int nid, gfp_t gfp, unsigned order, int highes
 /*
  * Models the end of kswapd_try_to_sleep()'s HZ/10 nap, not woken
  * meanwhile: it checks the node again for the order and zones of the
- * run it slept after (prepare_kswapd_sleep()). Still balanced, or hopeless, it sleeps
- * until woken; otherwise the nap was premature: it counts
+ * run it slept after (prepare_kswapd_sleep()). Still balanced, or
+ * hopeless, it sleeps until woken; otherwise the nap was premature: it counts
  * KSWAPD_HIGH_WMARK_HIT_QUICKLY and kswapd() runs balance_pgdat() again,
  * unwoken.
  */
@@ -1295,20 +1302,15 @@ static void kswapd_nap_end(void *ctx, uint64_t arg)
 
 	if (pg->kswapd_awake || (uint32_t)(arg >> 16) != pg->kswapd_nap_seq)
 		return;
-	if (pg->kswapd_failures >= MAX_RECLAIM_RETRIES ||
-	    pgdat_balanced(s, pg, pg->kswapd_nap_order, pg->kswapd_nap_zoneidx))
+	if (prepare_kswapd_sleep(s, pg, pg->kswapd_nap_order, pg->kswapd_nap_zoneidx))
 		return;
 	s->mem.events[KSWAPD_HIGH_WMARK_HIT_QUICKLY]++;
 	pg->kswapd_order = pg->kswapd_nap_order;
 	pg->kswapd_highest_zoneidx = pg->kswapd_nap_zoneidx;
 	pg->kswapd_awake = true;
-	pg->kswapd_priority = DEF_PRIORITY;
-	pg->kswapd_reclaimed = 0;
-	balance_pgdat_start(pg);
-	pg->kswapd_wake_delay = 0;
+	balance_pgdat_start(s, pg);
 	pg->kswapd_next_ns = sim_now(s);
 	pg->kswapd_run_start = pg->kswapd_next_ns;
-	s->mem.events[PAGEOUTRUN]++;
 	sim_explain(s,
 		    "  t=%.6f ms: kswapd%d's nap ends with node %d below its high watermark: "
 		    "it reclaims again, unwoken (kswapd_try_to_sleep(), "

@@ -73,8 +73,9 @@ static void run_alone(struct eevdf_share *e, const struct eevdf_params *p, uint6
 /*
  * Models check_preempt_wakeup_fair() for kswapd woken at t, with
  * place_entity() and pick_eevdf(). enqueue_entity()'s update_curr()
- * first renews the waker's deadline if it has passed; place_entity() then puts kswapd at
- * the average vruntime less its kept lag, with a deadline a slice on.
+ * first renews the waker's deadline if it has passed; place_entity()
+ * then puts kswapd at the average vruntime less its kept lag, with a
+ * deadline a slice on.
  * check_preempt_wakeup_fair() preempts the waker when pick_eevdf()
  * chooses kswapd:
  *  - with a positive lag kswapd pulls the average below the waker's
