@@ -200,7 +200,10 @@ def kernel_side(lines, root):
 # (sim.kernel_version), the multi-generational LRU as Debian's config
 # turns it on (CONFIG_LRU_GEN_ENABLED: 6.12 yes, 6.1 no), per-CPU page
 # lists (sim.pcp=1: every kernel has them; verify's --set sim.pcp=0
-# turns them off), and THP off as the guest's command line says
+# turns them off), kswapd sharing a one-CPU node with the CPU-bound
+# program that woke it (sim.kswapd_shares_cpu=1) and, under 6.12, the
+# guest kswapd's 3.4 us a page reclaimed (sim.cost.scan_page_ns=3400;
+# docs/verify.md), and THP off as the guest's command line says
 # (transparent_hugepage=never) until a trace's sysctl
 # mm.transparent_hugepage.enabled sets both.
 SIM_SETTINGS = {"6.1": ["sim.kernel_version=6.1", "mm.lru_gen.enabled=0", "sim.pcp=1", "sim.kswapd_shares_cpu=1"],
