@@ -76,6 +76,31 @@ def annotations(path):
     return out
 
 
+RUNS = re.compile(r"#\s*verify-runs:\s*(\S*)\s*$")
+MAX_RUNS = 16
+
+
+def runs_of(path):
+    """`# verify-runs: N`: the trace's program runs N times in the boot,
+    one after the other, and each counter is compared with the spread of
+    the kernel's N runs (docs/verify.md, "A trace run several times")."""
+    n = 1
+    for i, line in enumerate(open(path), 1):
+        if "verify-runs" not in line:
+            continue
+        m = RUNS.match(line.strip())
+        if not m or not m.group(1).isdigit() or not 1 <= int(m.group(1)) <= MAX_RUNS:
+            raise BadInput("%s:%d: verify-runs wants a number of runs from 1 to %d" % (path, i, MAX_RUNS))
+        n = int(m.group(1))
+    return n
+
+
+def prog_name(i, run, runs):
+    """The guest's name for run RUN (from 1) of trace I's program: t<i>,
+    or t<i>.r<run> when it runs several times (one program, progs/t<i>)."""
+    return "t%d" % i if runs == 1 else "t%d.r%d" % (i, run)
+
+
 def known_cause(annots, name, version, machine):
     for pat, cond, cause in annots:
         if cond.get("kernel", version) != version or cond.get("machine", machine) != machine:
@@ -104,8 +129,11 @@ def compile_cached(c, out):
     shutil.copy(key, out)
 
 
-def build(traces, nnodes, work):
-    """Each trace becomes a static program on the disk tree; returns the tree."""
+def build(traces, nnodes, work, runs=None):
+    """Each trace becomes a static program on the disk tree, listed in
+    run.list once a run (RUNS[i] runs of trace i, default one); returns
+    the tree."""
+    runs = runs or [1] * len(traces)
     tree = os.path.join(work, "tree")
     shutil.rmtree(tree, ignore_errors=True)
     os.makedirs(os.path.join(tree, "progs"))
@@ -131,7 +159,7 @@ def build(traces, nnodes, work):
                 f.truncate(int(size))
         for m in re.finditer(r'sysctl_set\(\d+, "([^"]+)"', open(c).read()):
             sysctls.add(m.group(1))
-        names.append(name)
+        names += [prog_name(i, r, runs[i]) for r in range(1, runs[i] + 1)]
     with open(os.path.join(tree, "run.list"), "w") as f:
         f.write("".join(n + "\n" for n in names))
     if any(x.startswith("/sys/kernel/mm/transparent_hugepage/") for x in sysctls):
@@ -210,8 +238,8 @@ SIM_SETTINGS = {"6.1": ["sim.kernel_version=6.1", "mm.lru_gen.enabled=0", "sim.p
                 "6.12": ["sim.kernel_version=6.12", "mm.lru_gen.enabled=1", "sim.pcp=1", "sim.kswapd_shares_cpu=1", "sim.cost.scan_page_ns=3400"]}
 
 
-def sim_side(numasim, topo, trace, work, version, extra=()):
-    out = os.path.join(work, os.path.basename(trace) + ".json")
+def sim_side(numasim, topo, trace, work, version, extra=(), name=None):
+    out = os.path.join(work, (name + "-" if name else "") + os.path.basename(trace) + ".json")
     sets = []
     # The guest program reads its end's counters right after its last
     # record, while the kernel's background work (the flusher, kswapd)
@@ -266,9 +294,13 @@ def compare(k, s, nnodes, ntasks, whole, nspawn=1, names=()):
     rows = []
     extra = (k["own"] + 32) * ntasks * whole
 
-    def add(name, what, kv, sv, tol, ok):
+    def add(name, what, kv, sv, tol, ok, band=None):
+        # BAND (below, above): a counter's kernel - numasim may lie from
+        # -below to +above (combine_runs() compares several runs by it)
         rows.append({"name": name, "what": what, "kernel": kv, "numasim": sv,
                      "tolerance": tol, "agree": bool(ok)})
+        if band:
+            rows[-1]["band"] = band
 
     for p in k["problems"]:
         add("guest", p, "error", "-", "exact", False)
@@ -321,7 +353,7 @@ def compare(k, s, nnodes, ntasks, whole, nspawn=1, names=()):
                 a += TASK_SLACK * ntasks + extra + (k["own"] + 32) * (nspawn - 1)
                 add("numastat.%s.n%d.%s" % (lab, node, f), "%s node %d %s" % (lab, node, f),
                     kn[f], sn[f], "+%d+%d%%/-8" % (a, r * 100),
-                    within(kn[f], sn[f], (a, r), lo=8))
+                    within(kn[f], sn[f], (a, r), lo=8), (8, a + r * sn[f]))
     for name in EXACT_VM + EVENT_VM + RECLAIM_VM:
         if name not in k["vmstat"] or name not in s["vmstat"]:
             continue
@@ -333,8 +365,63 @@ def compare(k, s, nnodes, ntasks, whole, nspawn=1, names=()):
         else:
             tol = TOL_EVENT if name in EVENT_VM else TOL_RECLAIM
             add("vmstat." + name, "vmstat " + name, kv, sv, "±%d+%d%%" % (tol[0], tol[1] * 100),
-                within(kv, sv, tol))
+                within(kv, sv, tol), (tol[0] + tol[1] * sv,) * 2)
     return rows
+
+
+def spread(values):
+    """A comparison's values over several runs, as the table shows them:
+    the one value when all are equal, `lo..hi` for counters, the distinct
+    values in run order otherwise."""
+    if all(v == values[0] for v in values):
+        return values[0]
+    if all(isinstance(v, int) for v in values):
+        return "%d..%d" % (min(values), max(values))
+    seen = []
+    for v in values:
+        if v not in seen:
+            seen.append(v)
+    return " | ".join(str(v) for v in seen)
+
+
+def combine_runs(runs):
+    """One trace run N times: RUNS holds each run's compare() rows (each
+    run compared with numasim on the machine as that run found it). One
+    row a comparison results. A counter with a band (numastat, pgfault,
+    pgalloc, reclaim) agrees when every numasim run lies within its band
+    of the kernel's spread, [lowest, highest] of the kernel's N runs: the
+    kernel's run-to-run variation is part of what it does, and numasim's
+    every run must be an outcome the kernel had, give or take the band.
+    Any other comparison (return codes, statuses, placement, numa_maps,
+    the exact counters) must agree in every run on its own. A comparison
+    made in some runs only differs."""
+    if len(runs) == 1:
+        return runs[0]
+    order, by = [], {}
+    for rows in runs:
+        for r in rows:
+            if r["name"] not in by:
+                order.append(r["name"])
+                by[r["name"]] = []
+            by[r["name"]].append(r)
+    out = []
+    for name in order:
+        rs = by[name]
+        ks, ss = [r["kernel"] for r in rs], [r["numasim"] for r in rs]
+        row = {"name": name, "what": rs[0]["what"], "kernel": spread(ks), "numasim": spread(ss),
+               "tolerance": rs[0]["tolerance"], "kernel_runs": ks, "numasim_runs": ss}
+        if len(rs) < len(runs):
+            row["agree"] = False
+            row["what"] += " (in %d of %d runs)" % (len(rs), len(runs))
+        elif all("band" in r for r in rs):
+            lo, hi = min(ks), max(ks)
+            row["agree"] = all(hi - r["numasim"] >= -r["band"][0] and lo - r["numasim"] <= r["band"][1]
+                               for r in rs)
+            row["tolerance"] += " of the spread"
+        else:
+            row["agree"] = all(r["agree"] for r in rs)
+        out.append(row)
+    return out
 
 
 # ---- output ----------------------------------------------------------------------
@@ -354,13 +441,17 @@ def text(res, out):
             for n, b in sorted(f["booted"].items(), key=lambda x: int(x[0]))))
     for t in res["traces"]:
         out.write("\n== %s\n" % t["trace"])
+        if t.get("runs", 1) > 1:
+            out.write("  run %d times, one after the other: a counter agrees when numasim's every run lies "
+                      "within its tolerance of the kernel's spread (lowest..highest)\n" % t["runs"])
         pb = f.get("pageblocks", {}).get(os.path.basename(t["trace"]))
         if pb:
-            out.write("  numasim's pageblocks as the kernel's when the program started: %s\n" % ", ".join(
+            out.write("  numasim's pageblocks as the kernel's when the program started%s: %s\n" % (
+                " (the first run)" if t.get("runs", 1) > 1 else "", ", ".join(
                 "node %s %s %s" % (n, z, " ".join("%s %d (%d free)" % (
                     mt.lower(), v["blocks"], sum(c << o for o, c in enumerate(v["free"])))
                     for mt, v in sorted(ts.items())))
-                for n, zs in sorted(pb.items(), key=lambda x: int(x[0])) for z, ts in zs.items()))
+                for n, zs in sorted(pb.items(), key=lambda x: int(x[0])) for z, ts in zs.items())))
         out.write("  %-34s %-44s %-44s %-12s %s\n" % ("comparison", "kernel", "numasim", "tolerance", "result"))
         for r in t["comparisons"]:
             if r["agree"] and not r["known"] and r["kernel"] == 0 and r["numasim"] == 0:
@@ -379,14 +470,16 @@ def text(res, out):
             out.write("  time: kernel %.3f s (guest clock, under %s), numasim %.3f s (wall): %s\n" % (
                 tm["kernel_s"], f["accel"], tm["numasim_s"],
                 "%.0fx" % tm["ratio"] if tm["ratio"] is not None else "-"))
-        ks = t.get("kswapd")
-        for nid, k in sorted((ks or {}).get("nodes", {}).items(), key=lambda x: int(x[0])):
-            out.write("  kswapd%s (guest ftrace): %d wakeups, %d run within one more page allocation, "
-                      "%d waited for the CPU while %d movable pages were allocated\n" % (
-                          nid, k["wakeups"], k["at_once"], k["waited"], k["pages_waiting"]))
-        if ks and ks["lost"]:
-            out.write("  kswapd (guest ftrace): %d events lost (a full trace buffer): the counts above "
-                      "are short\n" % ks["lost"])
+        kruns = t.get("kswapd_runs") or [t.get("kswapd")]
+        for n, ks in enumerate(kruns, 1):
+            run = ", run %d" % n if len(kruns) > 1 else ""
+            for nid, k in sorted((ks or {}).get("nodes", {}).items(), key=lambda x: int(x[0])):
+                out.write("  kswapd%s (guest ftrace%s): %d wakeups, %d run within one more page allocation, "
+                          "%d waited for the CPU while %d movable pages were allocated\n" % (
+                              nid, run, k["wakeups"], k["at_once"], k["waited"], k["pages_waiting"]))
+            if ks and ks["lost"]:
+                out.write("  kswapd (guest ftrace%s): %d events lost (a full trace buffer): the counts above "
+                          "are short\n" % (run, ks["lost"]))
         for cause in t.get("unneeded", []):
             out.write("  note: annotation not needed in this run: %s\n" % cause)
         out.write("  %s: %s\n" % (os.path.basename(t["trace"]), t["summary"]))
@@ -425,19 +518,23 @@ def crash(problem):
     return "died of signal" in problem or problem.startswith("guest program: FAULT")
 
 
-def boot_traces(topo, version, work, traces, nnodes):
-    """Runs every trace's program in one boot; returns per trace its
-    result lines and exit status, the boot's facts, each node's managed
-    pages as booted (booted_managed()), and per trace its pageblocks as
-    it started (pagetypes()) and its kswapd trace (kswapd_trace())."""
+def boot_traces(topo, version, work, traces, nnodes, runs=None):
+    """Runs every trace's program in one boot, RUNS[i] times for trace i
+    (default once); returns per trace a list with one entry a run of its
+    result lines, its exit status, its pageblocks as it started
+    (pagetypes()) and its kswapd trace (kswapd_trace()), then the boot's
+    facts and each node's managed pages as booted (booted_zones())."""
+    runs = runs or [1] * len(traces)
     timeout = int(os.environ.get("NUMASIM_VERIFY_TIMEOUT", "900"))
-    tree = build(traces, nnodes, work)
+    tree = build(traces, nnodes, work, runs)
     lines, facts = guest.boot(topo, version, work, tree, timeout)
     p, r = split_results(lines)
-    return [p.get("t%d" % i, []) for i in range(len(traces))], \
-        [r.get("t%d" % i) for i in range(len(traces))], facts, booted_zones(lines), \
-        [pagetypes(lines, "t%d" % i) for i in range(len(traces))], \
-        [kswapd_trace(lines, "t%d" % i) for i in range(len(traces))]
+    out = []
+    for i in range(len(traces)):
+        names = [prog_name(i, n, runs[i]) for n in range(1, runs[i] + 1)]
+        out.append([{"lines": p.get(x, []), "rc": r.get(x), "blocks": pagetypes(lines, x),
+                     "kswapd": kswapd_trace(lines, x)} for x in names])
+    return out, facts, booted_zones(lines)
 
 
 def kswapd_trace(lines, prog):
@@ -622,6 +719,7 @@ def main(argv):
         except guest.TopoError as e:
             raise BadInput(str(e))
         annots = {t: annotations(t) for t in traces}
+        runs = [runs_of(t) for t in traces]
         work = tempfile.mkdtemp(prefix="numasim-verify-")
         try:
             # numasim first as the topology says, so that a trace it
@@ -630,23 +728,26 @@ def main(argv):
             # --set already says what is held at boot
             for t in traces:
                 sim_side(numasim, topo_path, t, work, version, extra)
-            per, rcs, facts, zones, blocks, ktraces = boot_traces(topo, version, work, traces,
-                                                                  nnodes)
+            per, facts, zones = boot_traces(topo, version, work, traces, nnodes, runs)
             own = any("reserved" in n for n in topo["nodes"]) or \
                 any(kv.startswith("sim.boot_memmap=") for kv in extra)
             booted, held = booted_topology(topo, {} if own else zones, work)
             facts["booted"] = held
             # each trace on the machine as its program found it: the
             # pageblocks of each migratetype and their free pages
-            sims = []
+            # (each run of a trace run several times as that run found it)
             for i, t in enumerate(traces):
-                path, h = booted_topology(topo, {} if own else zones, work, blocks[i],
-                                          "booted-topology-t%d.json" % i)
-                if path:
-                    facts.setdefault("pageblocks", {})[os.path.basename(t)] = {
-                        n: x["pageblocks"] for n, x in h.items() if "pageblocks" in x}
-                sims.append(sim_side(numasim, path or topo_path, t, work, version,
-                                     extra + (["sim.boot_memmap=1"] if path else [])))
+                for n, run in enumerate(per[i], 1):
+                    name = prog_name(i, n, runs[i])
+                    path, h = booted_topology(topo, {} if own else zones, work, run["blocks"],
+                                              "booted-topology-%s.json" % name)
+                    if path:
+                        key = os.path.basename(t) + ("" if n == 1 else "#%d" % n)
+                        facts.setdefault("pageblocks", {})[key] = {
+                            n_: x["pageblocks"] for n_, x in h.items() if "pageblocks" in x}
+                    run["sim"] = sim_side(numasim, path or topo_path, t, work, version,
+                                          extra + (["sim.boot_memmap=1"] if path else []),
+                                          name)
         finally:
             if not os.environ.get("NUMASIM_VERIFY_KEEP"):
                 shutil.rmtree(work, ignore_errors=True)
@@ -671,10 +772,14 @@ def main(argv):
     differ = 0
     crashed = []   # a guest program killed by a signal: the emulated run failed
     for i, trace in enumerate(traces):
-        k = kernel_side(per[i], "%s/%d" % (ROOT, i))
-        if rcs[i] != 0:
-            k["problems"].append("the guest program exited %s" % ("(never ran)" if rcs[i] is None else rcs[i]))
-        crashed += [(trace, p) for p in k["problems"] if crash(p)]
+        ks = []
+        for run in per[i]:
+            k = kernel_side(run["lines"], "%s/%d" % (ROOT, i))
+            if run["rc"] != 0:
+                k["problems"].append("the guest program exited %s" % (
+                    "(never ran)" if run["rc"] is None else run["rc"]))
+            crashed += [(trace, p) for p in k["problems"] if crash(p)]
+            ks.append(k)
         ntasks = sum(1 for line in open(trace) if re.match(r"\S+\s+(spawn|fork|thread)\b", line))
         text_ = open(trace).read()
         # each migrate_pages, cpuset attach or mems change may move the
@@ -682,7 +787,8 @@ def main(argv):
         whole = len(re.findall(r"^\S+\s+(?:migrate_pages|cpuset\s+action=(?:attach|set))\b", text_, re.M))
         nspawn = len(re.findall(r"^\S+\s+spawn\b", text_, re.M))
         names = set(re.findall(r"^\S+\s+mmap\b.*\bname=(\S+)", text_, re.M))
-        rows = compare(k, sims[i], nnodes, max(ntasks, 1), whole, max(nspawn, 1), names)
+        rows = combine_runs([compare(k, run["sim"], nnodes, max(ntasks, 1), whole, max(nspawn, 1), names)
+                             for k, run in zip(ks, per[i])])
         nd = nk = 0
         for r in rows:
             r["known"] = known_cause(annots[trace], r["name"], version, machine)
@@ -708,10 +814,12 @@ def main(argv):
             summary = "agrees (%d comparisons)" % len(rows)
             verdict = "agree"
         differ += nd
-        res["traces"].append({"trace": trace, "result": verdict, "summary": summary,
+        res["traces"].append({"trace": trace, "runs": runs[i], "result": verdict, "summary": summary,
                               "causes": causes, "unneeded": unneeded, "comparisons": rows,
-                              "time": timing(k["elapsed_ns"], sims[i]["wall_s"]),
-                              "kswapd": ktraces[i]})
+                              "time": timing(ks[0]["elapsed_ns"], per[i][0]["sim"]["wall_s"]),
+                              "kswapd": per[i][0]["kswapd"]})
+        if runs[i] > 1:
+            res["traces"][-1]["kswapd_runs"] = [run["kswapd"] for run in per[i]]
     n = len(traces)
     agree = sum(1 for t in res["traces"] if t["result"] == "agree")
     known = sum(1 for t in res["traces"] if t["result"] == "known")
