@@ -179,7 +179,7 @@ if [ -e /mnt/kswapd_trace ]; then
 	echo 'prev_comm ~ "kswapd*" || next_comm ~ "kswapd*"' > $T/events/sched/sched_switch/filter
 	echo 'gfp_flags & 8' > $T/events/kmem/mm_page_alloc/filter
 	echo 0 > $T/tracing_on
-	for e in sched/sched_switch vmscan/mm_vmscan_wakeup_kswapd kmem/mm_page_alloc; do
+	for e in sched/sched_switch vmscan/mm_vmscan_wakeup_kswapd kmem/mm_page_alloc kmem/mm_page_alloc_extfrag; do
 		echo 1 > $T/events/$e/enable
 	done
 fi

@@ -477,6 +477,11 @@ def text(res, out):
                 out.write("  kswapd%s (guest ftrace%s): %d wakeups, %d run within one more page allocation, "
                           "%d waited for the CPU while %d movable pages were allocated\n" % (
                               nid, run, k["wakeups"], k["at_once"], k["waited"], k["pages_waiting"]))
+            fb = (ks or {}).get("fallbacks")
+            if fb and fb["total"]:
+                out.write("  fallbacks (guest ftrace%s): %d, %d of them less than a pageblock (each boosts "
+                          "its zone): %s\n" % (run, fb["total"], fb["partial"], ", ".join(
+                              "%s %d" % kv for kv in fb["kinds"].items())))
             if ks and ks["lost"]:
                 out.write("  kswapd (guest ftrace%s): %d events lost (a full trace buffer): the counts above "
                           "are short\n" % (run, ks["lost"]))
@@ -544,8 +549,14 @@ def kswapd_trace(lines, prog):
     anon) before the event. Per node: how often kswapd was woken
     (mm_vmscan_wakeup_kswapd), how many of those wakeups it ran within
     one more allocation (the switch to kswapdN), and the allocations made
-    while the others waited. None without the trace."""
+    while the others waited. And the fallbacks into another migratetype's
+    pageblock (mm_page_alloc_extfrag): how many, how many took less than
+    a whole pageblock (each of those boosts its zone's watermarks,
+    steal_suitable_fallback()), and how many of each kind ("movable into
+    unmovable": the allocation's type, the pageblock's). None without
+    the trace."""
     nodes, pending, lost, seen = {}, {}, 0, False
+    falls = {"total": 0, "partial": 0, "kinds": {}}
     for line in lines:
         w = line.split(None, 3)
         if len(w) < 4 or w[0] != "KTRACE" or w[1] != prog:
@@ -555,6 +566,15 @@ def kswapd_trace(lines, prog):
             lost = int(w[3])
             continue
         pages, ev = int(w[2]), w[3]
+        m = re.search(r"mm_page_alloc_extfrag: .*\bfallback_order=(\d+) pageblock_order=(\d+) "
+                      r"alloc_migratetype=(\d+) fallback_migratetype=(\d+)", ev)
+        if m:
+            falls["total"] += 1
+            falls["partial"] += int(m.group(1)) < int(m.group(2))
+            kind = "%s into %s" % (MIGRATETYPES.get(int(m.group(3)), m.group(3)),
+                                   MIGRATETYPES.get(int(m.group(4)), m.group(4)))
+            falls["kinds"][kind] = falls["kinds"].get(kind, 0) + 1
+            continue
         m = re.search(r"mm_vmscan_wakeup_kswapd: nid=(\d+)", ev)
         if m:
             nid = int(m.group(1))
@@ -574,7 +594,12 @@ def kswapd_trace(lines, prog):
                 st["pages_waiting"] += gap
     if not seen:
         return None
-    return {"nodes": {str(n): v for n, v in sorted(nodes.items())}, "lost": lost}
+    falls["kinds"] = dict(sorted(falls["kinds"].items()))
+    return {"nodes": {str(n): v for n, v in sorted(nodes.items())}, "fallbacks": falls, "lost": lost}
+
+
+# enum migratetype's first three, as mm_page_alloc_extfrag prints them
+MIGRATETYPES = {0: "unmovable", 1: "movable", 2: "reclaimable"}
 
 
 ZONES = ("DMA", "DMA32", "Normal", "Movable")   # numasim's (no Device)
