@@ -229,13 +229,16 @@ def kernel_side(lines, root):
 # turns it on (CONFIG_LRU_GEN_ENABLED: 6.12 yes, 6.1 no), per-CPU page
 # lists (sim.pcp=1: every kernel has them; verify's --set sim.pcp=0
 # turns them off), kswapd sharing a one-CPU node with the CPU-bound
-# program that woke it (sim.kswapd_shares_cpu=1) and, under 6.12, the
+# program that woke it (sim.kswapd_shares_cpu=1), the page cache's own
+# slab of xarray nodes (sim.page_cache_slab=1) and, under 6.12, the
 # guest kswapd's 3.4 us a page reclaimed (sim.cost.scan_page_ns=3400;
 # docs/verify.md), and THP off as the guest's command line says
 # (transparent_hugepage=never) until a trace's sysctl
 # mm.transparent_hugepage.enabled sets both.
-SIM_SETTINGS = {"6.1": ["sim.kernel_version=6.1", "mm.lru_gen.enabled=0", "sim.pcp=1", "sim.kswapd_shares_cpu=1"],
-                "6.12": ["sim.kernel_version=6.12", "mm.lru_gen.enabled=1", "sim.pcp=1", "sim.kswapd_shares_cpu=1", "sim.cost.scan_page_ns=3400"]}
+SIM_SETTINGS = {"6.1": ["sim.kernel_version=6.1", "mm.lru_gen.enabled=0", "sim.pcp=1", "sim.kswapd_shares_cpu=1",
+                        "sim.page_cache_slab=1"],
+                "6.12": ["sim.kernel_version=6.12", "mm.lru_gen.enabled=1", "sim.pcp=1", "sim.kswapd_shares_cpu=1",
+                         "sim.page_cache_slab=1", "sim.cost.scan_page_ns=3400"]}
 
 
 def sim_side(numasim, topo, trace, work, version, extra=(), name=None):

@@ -222,6 +222,12 @@ const struct tunable_def tunable_defs[NR_TUNABLES] = {
 		 "also maps the cached pages of this aligned window around it (do_fault_around(), "
 		 "rounded down to a power of two, at most one page table); one page or less "
 		 "disables it (docs/model.md §4)"},
+	[TUN_SIM_PAGE_CACHE_SLAB] =
+		{"sim.page_cache_slab", 0, 0, 1, false,
+		 "1: the page cache's xarray nodes take slab pages (radix_tree_node: 28 to an "
+		 "order-2 reclaimable slab, allocated on the reading task's node), reclaim "
+		 "leaves shadow entries that keep their nodes, and drop_caches frees them "
+		 "(docs/model.md §6); 0: the page cache takes no slab"},
 };
 
 /* /sys/kernel/mm/mempolicy/weighted_interleave/node<N>, one per node. */

@@ -16,6 +16,7 @@
 #include "mm/overcommit.h"
 #include "mm/page_writeback.h"
 #include "mm/rmap.h"
+#include "mm/slab.h"
 #include "mm/vmscan.h"
 #include "sim.h"
 #include "task/mmap.h"
@@ -207,6 +208,7 @@ int page_cache_insert(struct file_obj *f, uint64_t index, pfn_t pfn)
 			return -1;
 		}
 		r->nr = 0;
+		r->shadow = 0;
 		memset(r->pfn, 0xff, sizeof(r->pfn)); /* every slot NOPFN */
 		c->last = r;
 		c->last_key = key + 1;
@@ -218,10 +220,23 @@ int page_cache_insert(struct file_obj *f, uint64_t index, pfn_t pfn)
 		c->nr++;
 	}
 	*slot = pfn;
+	/* a refault replaces the slot's shadow (workingset_refault()) */
+	r->shadow &= ~(1ull << (index & (PC_RUN_PAGES - 1)));
 	return 0;
 }
 
-void page_cache_remove(struct file_obj *f, uint64_t index)
+static void pc_run_free(struct page_cache *c, uint64_t key, struct pc_run *r)
+{
+	hashmap_del(&c->runs, key);
+	free(r);
+	c->last = NULL;
+	c->last_key = 0;
+}
+
+/* Models page_cache_delete(): the page at index leaves the cache; with
+ * shadow, a shadow entry takes its slot (__remove_mapping() with
+ * workingset_eviction()). */
+static void page_cache_delete(struct file_obj *f, uint64_t index, bool shadow)
 {
 	struct page_cache *c = &f->cache;
 	uint64_t key = index >> PC_RUN_BITS;
@@ -231,12 +246,85 @@ void page_cache_remove(struct file_obj *f, uint64_t index)
 		return;
 	r->pfn[index & (PC_RUN_PAGES - 1)] = NOPFN;
 	c->nr--;
-	if (--r->nr)
+	if (shadow)
+		r->shadow |= 1ull << (index & (PC_RUN_PAGES - 1));
+	if (--r->nr || r->shadow)
 		return;
-	hashmap_del(&c->runs, key);
-	free(r);
-	c->last = NULL;
-	c->last_key = 0;
+	pc_run_free(c, key, r);
+}
+
+void page_cache_remove(struct file_obj *f, uint64_t index)
+{
+	page_cache_delete(f, index, false);
+}
+
+/* Models clear_shadow_entry() over the whole file, as
+ * invalidate_mapping_pages() and truncation clear them: runs left with
+ * no page go. */
+static void page_cache_clear_shadows(struct file_obj *f)
+{
+	struct page_cache *c = &f->cache;
+	size_t pos = 0, n = 0;
+	uint64_t key, val, *keys;
+
+	if (!c->runs.nr)
+		return;
+	keys = host_malloc(c->oom, c->runs.nr * sizeof(*keys));
+	if (!keys)
+		return;
+	while (hashmap_next(&c->runs, &pos, &key, &val)) {
+		struct pc_run *r = (struct pc_run *)(uintptr_t)val;
+
+		r->shadow = 0;
+		if (!r->nr)
+			keys[n++] = key;
+	}
+	for (size_t i = 0; i < n; i++)
+		pc_run_free(c, keys[i], pc_run(c, keys[i]));
+	free(keys);
+}
+
+/*
+ * Models the nodes xas_create() builds (lib/xarray.c, radix_tree_node)
+ * for the file's entries: one leaf a
+ * run holding an entry (a page or a shadow), and above them the inner
+ * nodes of a tree 64 wide, taken as dense (ceil(leaves / 64) a level,
+ * up to one root). A file whose only entry is at index 0 keeps it in
+ * the xarray's head and needs no node.
+ */
+static uint64_t xa_nodes_needed(struct page_cache *c)
+{
+	uint64_t leaves = c->runs.nr, n = leaves;
+
+	if (leaves == 1) {
+		struct pc_run *r = pc_run(c, 0);
+
+		if (r && r->nr + (uint32_t)__builtin_popcountll(r->shadow) == 1 &&
+		    (r->pfn[0] != NOPFN || (r->shadow & 1)))
+			return 0;
+	}
+	while (leaves > 1) {
+		leaves = (leaves + PC_RUN_PAGES - 1) / PC_RUN_PAGES;
+		n += leaves;
+	}
+	return n;
+}
+
+/* Charges the file's xarray nodes to the slab as they now stand
+ * (sim.page_cache_slab): -errno when a new slab page cannot be had. */
+static int xa_update(struct sim *s, struct task *t, struct file_obj *f)
+{
+	uint64_t want = xa_nodes_needed(&f->cache);
+	int rc = 0;
+
+	if (!tun(&s->tun, TUN_SIM_PAGE_CACHE_SLAB) && !f->cache.xa_nodes)
+		return 0;
+	if (want != f->cache.xa_nodes) {
+		rc = slab_xa_nodes(s, t, (int64_t)want - (int64_t)f->cache.xa_nodes);
+		if (!rc)
+			f->cache.xa_nodes = want;
+	}
+	return rc;
 }
 
 static int key_cmp(const void *a, const void *b)
@@ -323,6 +411,13 @@ static pfn_t page_cache_get(struct sim *s, struct task *t, struct file_obj *f, u
 		__free_pages(s, pfn, 0);
 		return NOPFN;
 	}
+	if (xa_update(s, t, f)) {
+		/* no slab page for the node: __filemap_add_folio() fails */
+		page_cache_remove(f, index);
+		xa_update(s, t, f);
+		__free_pages(s, pfn, 0);
+		return NOPFN;
+	}
 	page_init_file(&s->mem.f, pfn, f->shmem);
 	s->mem.f.mapping[pfn] = f->id;
 	s->mem.f.index[pfn] = (uint32_t)index;
@@ -349,15 +444,20 @@ pfn_t filemap_get_page_write(struct sim *s, struct task *t, struct file_obj *f, 
 	return page_cache_get(s, t, f, index, NULL, false, cost_ns);
 }
 
-void filemap_remove_page(struct sim *s, pfn_t pfn)
+static void remove_page(struct sim *s, pfn_t pfn, bool reclaimed)
 {
 	struct frames *fr = &s->mem.f;
 	struct file_obj *f = vfs_file(s, fr->mapping[pfn]);
 
 	if (page_test_lru(fr, pfn))
 		lru_del(s, pfn);
-	if (f)
-		page_cache_remove(f, fr->index[pfn]);
+	if (f) {
+		/* reclaim leaves a shadow in a regular file's slot; shmem's
+		 * pages leave by swap, which numasim keeps elsewhere */
+		page_cache_delete(f, fr->index[pfn],
+				  reclaimed && !f->shmem && tun(&s->tun, TUN_SIM_PAGE_CACHE_SLAB));
+		xa_update(s, NULL, f);
+	}
 	node_stat_add(&s->mem, pfn, NR_FILE_PAGES, -1);
 	if (f && f->shmem)
 		node_stat_add(&s->mem, pfn, NR_SHMEM, -1);
@@ -365,6 +465,16 @@ void filemap_remove_page(struct sim *s, pfn_t pfn)
 	fr->mapping[pfn] = 0;
 	fr->index[pfn] = 0;
 	__free_pages(s, pfn, 0);
+}
+
+void filemap_remove_page(struct sim *s, pfn_t pfn)
+{
+	remove_page(s, pfn, false);
+}
+
+void filemap_evict_page(struct sim *s, pfn_t pfn)
+{
+	remove_page(s, pfn, true);
 }
 
 void file_add_mapper(struct file_obj *f, struct vm_area_struct *vma)
@@ -417,6 +527,7 @@ static bool truncate_one(void *ctx, uint64_t index, pfn_t pfn)
 void shmem_truncate(struct sim *s, struct file_obj *f)
 {
 	page_cache_walk(f, 0, truncate_one, s);
+	slab_xa_trim(s);
 }
 
 /* Pages [first, last) of a byte range within the file. */
@@ -517,8 +628,12 @@ long drop_caches(struct sim *s)
 	for (uint32_t id = 1; id < s->vfs->nr; id++) {
 		struct file_obj *f = s->vfs->files[id];
 
-		if (!f->shmem)
+		if (!f->shmem) {
 			page_cache_walk(f, 0, invalidate_one, s);
+			page_cache_clear_shadows(f);
+			xa_update(s, NULL, f);
+		}
 	}
+	slab_xa_trim(s);
 	return 0;
 }

@@ -36,11 +36,16 @@ struct vm_area_struct;
 struct pc_run {
 	uint32_t nr;		 /* cached pages in the run */
 	pfn_t pfn[PC_RUN_PAGES]; /* NOPFN = not cached */
+	/* slots holding a shadow entry (workingset_eviction()): a page
+	 * reclaimed from the slot, with sim.page_cache_slab; a run with
+	 * shadows and no page stays, as its xarray node does */
+	uint64_t shadow;
 };
 
 struct page_cache {
 	struct hashmap runs; /* index >> PC_RUN_BITS -> struct pc_run * */
 	uint64_t nr;	     /* cached pages */
+	uint64_t xa_nodes;   /* xarray nodes charged to the slab (sim.page_cache_slab) */
 	struct pc_run *last; /* the run last looked up */
 	uint64_t last_key;   /* its key + 1 (0 = none) */
 	bool *oom;	     /* the simulation's host_oom (core/hostmem.h) */
@@ -112,6 +117,9 @@ pfn_t filemap_get_page_write(struct sim *s, struct task *t, struct file_obj *f, 
 			     uint64_t *cost_ns);
 /* Removes a clean, unmapped page from the cache and frees it. */
 void filemap_remove_page(struct sim *s, pfn_t pfn);
+/* The same for a page reclaim frees: with sim.page_cache_slab a shadow
+ * entry keeps its slot (and its xarray node). */
+void filemap_evict_page(struct sim *s, pfn_t pfn);
 
 /*
  * read(2)/write(2)/fsync(2) through the page cache and drop_caches.

@@ -24,8 +24,20 @@
 
 #define NR_KMALLOC_CLASSES 16
 
+/* radix_tree_node (lib/radix-tree.c: SLAB_RECLAIM_ACCOUNT): 576-byte
+ * objects, SLUB's order-2 slab of 28 of them (calculate_order() with 8
+ * CPUs or more), and the empty slabs SLUB keeps on the partial list
+ * (min_partial: ilog2(576) / 2, at least 5). */
+#define XA_SLAB_ORDER 2
+#define XA_SLAB_OBJS 28
+#define XA_MIN_PARTIAL 5
+
 struct slab_state {
 	uint32_t *free_objs; /* [node * NR_KMALLOC_CLASSES + class] */
+	/* the page cache's xarray nodes (sim.page_cache_slab) */
+	uint64_t xa_objs; /* nodes in use */
+	pfn_t *xa_slabs;  /* the cache's slab pages, oldest first */
+	uint32_t xa_nr, xa_cap;
 };
 
 int slab_init(struct sim *s)
@@ -44,6 +56,7 @@ void slab_free_all(struct sim *s)
 	if (!s->slab)
 		return;
 	free(s->slab->free_objs);
+	free(s->slab->xa_slabs);
 	free(s->slab);
 	s->slab = NULL;
 }
@@ -123,4 +136,63 @@ long kmalloc_node(struct sim *s, struct task *t, uint64_t size, int node, const 
 	}
 	(*objs)--;
 	return 0;
+}
+
+/*
+ * Models xas_alloc() and allocate_slab() for the page cache's xarray
+ * nodes (sim.page_cache_slab): a new node comes from a slab with room, a
+ * new slab when none has: an order-2 page of
+ * the reclaimable migratetype on the reading task's node (xas_alloc():
+ * GFP_NOWAIT with the cache's __GFP_RECLAIMABLE; node 0's CPUs without a
+ * task), counted as reclaimable slab. The nodes are packed: slabs hold
+ * ceil(nodes / 28) of them full, the rest empty until slab_xa_trim().
+ */
+int slab_xa_nodes(struct sim *s, struct task *t, int64_t delta)
+{
+	struct slab_state *st = s->slab;
+
+	if (delta < 0) {
+		st->xa_objs -= (uint64_t)-delta < st->xa_objs ? (uint64_t)-delta : st->xa_objs;
+		return 0;
+	}
+	while (st->xa_objs + (uint64_t)delta > (uint64_t)st->xa_nr * XA_SLAB_OBJS) {
+		int local = t ? task_node(s, t) : 0;
+		pfn_t pfn;
+
+		if (st->xa_nr == st->xa_cap) {
+			uint32_t cap = st->xa_cap ? st->xa_cap * 2 : 16;
+			pfn_t *n = sim_realloc(s, st->xa_slabs, cap * sizeof(*n));
+
+			if (!n)
+				return -ENOMEM;
+			st->xa_slabs = n;
+			st->xa_cap = cap;
+		}
+		pfn = alloc_pages_node(s, local, GFP_NOWAIT | __GFP_RECLAIMABLE, XA_SLAB_ORDER,
+				       local);
+		if (pfn == NOPFN)
+			return -ENOMEM;
+		page_set_slab(&s->mem.f, pfn);
+		page_set_kernel(&s->mem.f, pfn);
+		node_stat_add(&s->mem, pfn, NR_SLAB_RECLAIMABLE_B, 1 << XA_SLAB_ORDER);
+		st->xa_slabs[st->xa_nr++] = pfn;
+	}
+	st->xa_objs += (uint64_t)delta;
+	return 0;
+}
+
+/* Models discard_slab() after __slab_free(): empty slabs beyond the
+ * XA_MIN_PARTIAL SLUB keeps go back to the buddy allocator, the newest
+ * first. */
+void slab_xa_trim(struct sim *s)
+{
+	struct slab_state *st = s->slab;
+	uint64_t used = (st->xa_objs + XA_SLAB_OBJS - 1) / XA_SLAB_OBJS;
+
+	while (st->xa_nr > used + XA_MIN_PARTIAL) {
+		pfn_t pfn = st->xa_slabs[--st->xa_nr];
+
+		node_stat_add(&s->mem, pfn, NR_SLAB_RECLAIMABLE_B, -(1 << XA_SLAB_ORDER));
+		__free_pages(s, pfn, XA_SLAB_ORDER);
+	}
 }

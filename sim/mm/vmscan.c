@@ -430,7 +430,7 @@ static void free_reclaimed(struct sim *s, pfn_t pfn)
 		delete_from_swap_cache(s, pfn);
 		free_anon_page(s, pfn);
 	} else {
-		filemap_remove_page(s, pfn);
+		filemap_evict_page(s, pfn);
 	}
 }
 

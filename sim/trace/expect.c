@@ -30,6 +30,7 @@ static const struct {
 	{"anon_pages", EXP_ANON_PAGES},
 	{"free_pages", EXP_FREE_PAGES},
 	{"dirty_pages", EXP_DIRTY_PAGES},
+	{"slab_pages", EXP_SLAB_PAGES},
 	{"numa_hit", EXP_NUMA_HIT},
 	{"numa_miss", EXP_NUMA_MISS},
 	{"numa_foreign", EXP_NUMA_FOREIGN},

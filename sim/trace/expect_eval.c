@@ -113,6 +113,9 @@ static uint64_t node_counter(struct sim *s, const struct expect_spec *e, int ite
 		case EXP_DIRTY_PAGES:
 			sum += pg->stat[NR_FILE_DIRTY];
 			break;
+		case EXP_SLAB_PAGES:
+			sum += pg->stat[NR_SLAB_RECLAIMABLE_B] + pg->stat[NR_SLAB_UNRECLAIMABLE_B];
+			break;
 		case EXP_NUMA_HIT:
 			sum += pg->numa_stat[NUMA_HIT];
 			break;

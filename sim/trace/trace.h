@@ -152,6 +152,7 @@ enum expect_what {
 	EXP_ANON_PAGES,
 	EXP_FREE_PAGES,
 	EXP_DIRTY_PAGES, /* NR_FILE_DIRTY */
+	EXP_SLAB_PAGES,	 /* NR_SLAB_RECLAIMABLE_B + NR_SLAB_UNRECLAIMABLE_B, in pages */
 	EXP_NUMA_HIT,	 /* numastat, per node (summed without node=) */
 	EXP_NUMA_MISS,
 	EXP_NUMA_FOREIGN,
