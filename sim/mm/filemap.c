@@ -286,11 +286,10 @@ static void page_cache_clear_shadows(struct file_obj *f)
 
 /*
  * Models the nodes xas_create() builds (lib/xarray.c, radix_tree_node)
- * for the file's entries: one leaf a
- * run holding an entry (a page or a shadow), and above them the inner
- * nodes of a tree 64 wide, taken as dense (ceil(leaves / 64) a level,
- * up to one root). A file whose only entry is at index 0 keeps it in
- * the xarray's head and needs no node.
+ * for the file's entries: one leaf a run holding an entry (a page or a
+ * shadow), and above them the inner nodes of a tree 64 wide, taken as
+ * dense (ceil(leaves / 64) a level, up to one root). A file whose only
+ * entry is at index 0 keeps it in the xarray's head and needs no node.
  */
 static uint64_t xa_nodes_needed(struct page_cache *c)
 {
@@ -628,8 +627,11 @@ long drop_caches(struct sim *s)
 	for (uint32_t id = 1; id < s->vfs->nr; id++) {
 		struct file_obj *f = s->vfs->files[id];
 
-		if (!f->shmem) {
-			page_cache_walk(f, 0, invalidate_one, s);
+		if (f->shmem)
+			continue;
+		page_cache_walk(f, 0, invalidate_one, s);
+		/* shadows exist only where the setting made them */
+		if (tun(&s->tun, TUN_SIM_PAGE_CACHE_SLAB) || f->cache.xa_nodes) {
 			page_cache_clear_shadows(f);
 			xa_update(s, NULL, f);
 		}
