@@ -451,8 +451,9 @@ def text(res, out):
         if pb:
             out.write("  numasim's pageblocks as the kernel's when the program started%s: %s\n" % (
                 " (the first run)" if t.get("runs", 1) > 1 else "", ", ".join(
-                "node %s %s %s" % (n, z, " ".join("%s %d (%d free)" % (
-                    mt.lower(), v["blocks"], sum(c << o for o, c in enumerate(v["free"])))
+                "node %s %s %s" % (n, z, " ".join("%s %d (%d free%s)" % (
+                    mt.lower(), v["blocks"], sum(c << o for o, c in enumerate(v["free"])),
+                    ", %d unmanaged" % v["unmanaged"] if v.get("unmanaged") else "")
                     for mt, v in sorted(ts.items())))
                 for n, zs in sorted(pb.items(), key=lambda x: int(x[0])) for z, ts in zs.items())))
         out.write("  %-34s %-44s %-44s %-12s %s\n" % ("comparison", "kernel", "numasim", "tolerance", "result"))
@@ -541,7 +542,7 @@ def boot_traces(topo, version, work, traces, nnodes, runs=None):
     for i in range(len(traces)):
         names = [prog_name(i, n, runs[i]) for n in range(1, runs[i] + 1)]
         out.append([{"lines": p.get(x, []), "rc": r.get(x), "blocks": pagetypes(lines, x),
-                     "kswapd": kswapd_trace(lines, x)} for x in names])
+                     "free": zone_free(lines, x), "kswapd": kswapd_trace(lines, x)} for x in names])
     return out, facts, booted_zones(lines)
 
 
@@ -666,6 +667,22 @@ def pagetypes(lines, prog):
     return out
 
 
+def zone_free(lines, prog):
+    """The free pages of each zone as program PROG started: every
+    migratetype's free blocks in /proc/pagetypeinfo (the buddy lists; the
+    per-CPU lists are not in it): node -> zone -> pages."""
+    out = {}
+    for line in lines:
+        w = line.split()
+        if len(w) < 3 or w[0] != "PTI" or w[1] != prog:
+            continue
+        m = re.match(r"Node\s+(\d+), zone\s+(\S+), type\s+\S+\s+([\d\s]+)$", " ".join(w[2:]))
+        if m and m.group(2) in ZONES:
+            z = out.setdefault(int(m.group(1)), {})
+            z[m.group(2)] = z.get(m.group(2), 0) + sum(int(c) << o for o, c in enumerate(m.group(3).split()))
+    return out
+
+
 SECTION = 128 << 20     # x86-64 SECTION_SIZE_BITS 27
 STRUCT_PAGE = 64        # sizeof(struct page)
 
@@ -678,7 +695,30 @@ STRUCT_PAGE = 64        # sizeof(struct page)
 GUEST_DISK_READ_MBPS = 150
 
 
-def booted_topology(topo, zones, work, blocks=None, name="booted-topology.json"):
+def unmanaged_pages(pb, managed, kfree):
+    """Pages of a zone's pageblocks PB (pagetypes()) that the zone does
+    not manage: {migratetype: pages}. The guest's DMA zone manages 3840
+    pages, yet its unmovable pageblock (pfn 0-511) lies over the holes
+    and boot reservations below 1 MiB: 256 of its 512 pages are not
+    managed. Given as a zone of 3840 pages, numasim would hold all of
+    that pageblock but its free pages and start with 256 fewer free than
+    the kernel's KFREE. So where numasim would have fewer free pages than
+    the kernel and the managed pages end short of a pageblock boundary,
+    the pages up to that boundary are the pageblocks' unmanaged ones: the
+    unmovable (top) pageblocks first, each at most its pages not free."""
+    room = {mt: v["blocks"] * 512 - sum(c << o for o, c in enumerate(v["free"])) for mt, v in pb.items()}
+    pad = -managed % 512
+    out = {}
+    if kfree <= managed - sum(room.values()):
+        return out
+    for mt in ("Unmovable", "Reclaimable"):
+        if pad and room.get(mt):
+            out[mt] = min(pad, room[mt])
+            pad -= out[mt]
+    return out
+
+
+def booted_topology(topo, zones, work, blocks=None, name="booted-topology.json", free=None):
     """The topology as the kernel booted it, for numasim's run with
     sim.boot_memmap=1: each node's zones as the kernel's (every zone but
     the highest as large as its managed pages, the highest the rest), and
@@ -687,9 +727,12 @@ def booted_topology(topo, zones, work, blocks=None, name="booted-topology.json")
     bytes a page, whole 128 MiB sections), all of it from the highest
     zone as the kernel's is; with BLOCKS (pagetypes()), each zone's
     unmovable and reclaimable pageblocks and their free pages as the
-    program started (`pageblocks`); its block devices read at the
-    guest's speed (GUEST_DISK_READ_MBPS). Returns (the path written, per
-    node facts), or (None, {}) when the guest said nothing of its zones."""
+    program started (`pageblocks`), and with FREE (zone_free()) the
+    pages of those pageblocks the zone does not manage (unmanaged_pages():
+    the zone grows by them and `reserved` shrinks, so that its managed
+    pages stay the kernel's); its block devices read at the guest's speed
+    (GUEST_DISK_READ_MBPS). Returns (the path written, per node facts), or
+    (None, {}) when the guest said nothing of its zones."""
     if not zones:
         return None, {}
     managed = booted_managed(zones)
@@ -712,7 +755,29 @@ def booted_topology(topo, zones, work, blocks=None, name="booted-topology.json")
         held[n["id"]] = {"managed": kept, "memmap": memmap, "reserved": reserved}
         pb = (blocks or {}).get(n["id"])
         if pb and "zones" in n:
-            n["pageblocks"] = {z: v for z, v in pb.items() if z in n["zones"]}
+            n["pageblocks"] = {z: json.loads(json.dumps(v)) for z, v in pb.items() if z in n["zones"]}
+            grow = {}
+            for z, v in n["pageblocks"].items():
+                kfree = ((free or {}).get(n["id"]) or {}).get(z)
+                if kfree is None:
+                    continue
+                um = unmanaged_pages(v, dict(zs)[z], kfree)
+                take = min(sum(um.values()), reserved)
+                for mt, pages in um.items():
+                    pages = min(pages, take)
+                    if pages:
+                        v[mt]["unmanaged"] = pages
+                        grow[z] = grow.get(z, 0) + pages
+                        take -= pages
+                        reserved -= pages
+            if grow:
+                # the zones grow by their unmanaged pages and the node
+                # holds as many fewer (its managed pages unchanged)
+                sizes = {z: m + grow.get(z, 0) for z, m in zs[:-1]}
+                n["zones"] = {z: "%dKiB" % (m * page >> 10) for z, m in sizes.items()}
+                n["zones"][zs[-1][0]] = "%dKiB" % ((nbytes // page - sum(sizes.values())) * page >> 10)
+                n["reserved"] = "%dKiB" % (reserved * page >> 10)
+                held[n["id"]]["reserved"] = reserved
             held[n["id"]]["pageblocks"] = n["pageblocks"]
     for d in booted.get("devices", []):
         if d.get("type", "block") == "block":
@@ -768,7 +833,7 @@ def main(argv):
                 for n, run in enumerate(per[i], 1):
                     name = prog_name(i, n, runs[i])
                     path, h = booted_topology(topo, {} if own else zones, work, run["blocks"],
-                                              "booted-topology-%s.json" % name)
+                                              "booted-topology-%s.json" % name, run["free"])
                     if path:
                         key = os.path.basename(t) + ("" if n == 1 else "#%d" % n)
                         facts.setdefault("pageblocks", {})[key] = {

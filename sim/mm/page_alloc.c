@@ -1124,6 +1124,17 @@ static void free_range(struct mem *m, struct zone *z, uint64_t pfn, uint64_t end
 	}
 }
 
+/* Pages of a zone's boot pageblocks that are not managed (the
+ * topology's `unmanaged`): holes and boot reservations inside them. */
+static uint64_t boot_unmanaged(const struct topo_node *tn, int zone)
+{
+	uint64_t n = 0;
+
+	for (int t = 0; t < TOPO_NR_BOOT_TYPES; t++)
+		n += tn->boot_blocks[zone][t].unmanaged;
+	return n;
+}
+
 /*
  * The topology's `pageblocks` of a zone (docs/topology-format.md): the
  * kernel boots every pageblock movable (memmap_init_range()), and its
@@ -1135,15 +1146,18 @@ static void free_range(struct mem *m, struct zone *z, uint64_t pfn, uint64_t end
  * order, largest first, each at an aligned slot whose buddy half stays
  * held when there is room (so that the orders stay as listed); the rest of
  * those pageblocks is held, managed but not free, as the kernel's own
- * pages are. Returns the first pfn of those pageblocks (the end of the
- * managed memory when there are none), or NOPFN when they do not fit.
+ * pages are. The pageblocks end at top: with `unmanaged` pages they reach
+ * above the managed memory over those, which are never free. Returns the
+ * first pfn of those pageblocks (the end of the managed memory when there
+ * are none), or NOPFN when they do not fit.
  */
 static uint64_t free_boot_pageblocks(struct mem *m, struct zone *z,
-				     const struct topo_boot_blocks *bb)
+				     const struct topo_boot_blocks *bb, uint64_t top)
 {
 	static const unsigned mts[TOPO_NR_BOOT_TYPES] = {MIGRATE_UNMOVABLE, MIGRATE_RECLAIMABLE};
+	/* free blocks go in managed memory only; pages above it in the
+	 * pageblocks are the unmanaged ones */
 	uint64_t end = (uint64_t)z->start_pfn + z->managed_pages;
-	uint64_t top = end & ~(uint64_t)(PAGEBLOCK_NR_PAGES - 1);
 
 	for (int t = 0; t < TOPO_NR_BOOT_TYPES; t++) {
 		uint64_t span = (uint64_t)bb[t].blocks << PAGEBLOCK_ORDER, pages = 0, p, lo;
@@ -1158,6 +1172,8 @@ static uint64_t free_boot_pageblocks(struct mem *m, struct zone *z,
 		for (int o = 0; o < TOPO_NR_ORDERS; o++)
 			pages += (uint64_t)bb[t].free[o] << o;
 		p = lo;
+		uint64_t lim = top < end ? top : end;
+
 		for (int o = TOPO_NR_ORDERS - 1; o >= 0; o--) {
 			for (uint32_t i = 0; i < bb[t].free[o]; i++) {
 				uint64_t size = 1ULL << o, slot = 2 * size;
@@ -1166,9 +1182,9 @@ static uint64_t free_boot_pageblocks(struct mem *m, struct zone *z,
 				/* with room, the block is the lower half of a slot
 				 * twice its size, whose upper half (its buddy) stays
 				 * held; without, blocks follow each other */
-				if (at + slot + 2 * (pages - size) > top)
+				if (at + slot + 2 * (pages - size) > lim)
 					at = (p + size - 1) & ~(size - 1), slot = size;
-				if (at + size > top)
+				if (at + size > lim)
 					return NOPFN;
 				__free_one_page(m, z, (pfn_t)at, (unsigned)o, mts[t], true);
 				pages -= size;
@@ -1190,9 +1206,11 @@ static int free_zone_memory(struct sim *s, struct zone *z, struct nerr *err)
 	uint64_t end = (uint64_t)z->start_pfn + z->managed_pages, lo = end;
 
 	if (bb[0].blocks || bb[1].blocks) {
-		uint64_t top = end & ~(uint64_t)(PAGEBLOCK_NR_PAGES - 1);
+		/* the pageblocks reach over the unmanaged pages above end */
+		uint64_t top = (end + boot_unmanaged(&s->topo->nodes[z->node], z->type)) &
+			       ~(uint64_t)(PAGEBLOCK_NR_PAGES - 1);
 
-		lo = free_boot_pageblocks(m, z, bb);
+		lo = free_boot_pageblocks(m, z, bb, top);
 		if (lo == NOPFN)
 			return nerr_set(err,
 					"node %d zone %s: its pageblocks (%u unmovable, %u "
@@ -1200,7 +1218,8 @@ static int free_zone_memory(struct sim *s, struct zone *z, struct nerr *err)
 					"managed pages",
 					z->node, zone_names[z->type], bb[0].blocks, bb[1].blocks,
 					(unsigned long long)z->managed_pages);
-		free_range(m, z, top, end, MIGRATE_MOVABLE);
+		if (top < end)
+			free_range(m, z, top, end, MIGRATE_MOVABLE);
 	}
 	free_range(m, z, z->start_pfn, lo, MIGRATE_MOVABLE);
 	return 0;
@@ -1228,7 +1247,10 @@ static int layout_nodes(struct sim *s, struct nerr *err)
 			z->id = n * MAX_NR_ZONES + ty;
 			z->start_pfn = (pfn_t)pfn;
 			z->present_pages = bytes[ty] >> t->page_shift;
-			z->managed_pages = z->present_pages;
+			/* the `pageblocks`' unmanaged pages: present, never
+			 * managed (free_boot_pageblocks() puts them in the
+			 * zone's top pageblocks) */
+			z->managed_pages = z->present_pages - boot_unmanaged(&t->nodes[n], ty);
 			for (int o = 0; o <= MAX_ORDER; o++)
 				for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
 					flist_init(&z->free_area[o][mt]);

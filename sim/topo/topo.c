@@ -422,7 +422,7 @@ static int load_pageblocks(struct loader *L, json_t *j, const char *where, struc
 			return -1;
 		json_object_foreach(zv, tkey, tv)
 		{
-			static const char *const keys[] = {"blocks", "free", NULL};
+			static const char *const keys[] = {"blocks", "free", "unmanaged", NULL};
 			int t = strcmp(tkey, boot_type_names[0]) == 0 ? 0 : 1;
 			struct topo_boot_blocks *b = &n->boot_blocks[z][t];
 			char tat[JPATH_MAX], kat[JPATH_MAX];
@@ -459,6 +459,19 @@ static int load_pageblocks(struct loader *L, json_t *j, const char *where, struc
 			if (pages > (uint64_t)b->blocks << 9) /* pageblock_order 9 */
 				return bad(L, tat, "%llu free pages do not fit in %u pageblocks",
 					   (unsigned long long)pages, b->blocks);
+			jpath(kat, tat, "unmanaged");
+			if (json_object_get(tv, "unmanaged") &&
+			    get_int(L, json_object_get(tv, "unmanaged"), kat, 0, 1LL << 30, &v))
+				return -1;
+			b->unmanaged = json_object_get(tv, "unmanaged") ? (uint32_t)v : 0;
+			if (pages + b->unmanaged > (uint64_t)b->blocks << 9)
+				return bad(L, kat,
+					   "%llu free and %u unmanaged pages do not fit in %u "
+					   "pageblocks",
+					   (unsigned long long)pages, b->unmanaged, b->blocks);
+			if (((uint64_t)b->unmanaged << L->t->page_shift) > n->zone_bytes[z])
+				return bad(L, kat, "%u unmanaged pages are more than the zone has",
+					   b->unmanaged);
 		}
 	}
 	return 0;

@@ -32,6 +32,7 @@ enum { TOPO_BOOT_UNMOVABLE, TOPO_BOOT_RECLAIMABLE, TOPO_NR_BOOT_TYPES };
 struct topo_boot_blocks {
 	uint32_t blocks;
 	uint32_t free[TOPO_NR_ORDERS];
+	uint32_t unmanaged; /* pages of those pageblocks not managed (holes, boot reservations) */
 };
 
 struct topo_node {

@@ -1175,11 +1175,68 @@ static void test_boot_memmap_managed_and_wmarks(void **state)
 	}
 }
 
+/*
+ * A boot pageblock over pages the zone does not manage (the topology's
+ * `unmanaged`), as the QEMU guests' DMA zone is: Debian's 6.1 and 6.12 on
+ * the eight-node machine show node 0 DMA with 3840 managed pages, one
+ * unmovable pageblock (pfn 0-511, over the BIOS holes and the boot
+ * reservations below 1 MiB) holding free blocks of orders 5, 6 and 7
+ * (224 pages), and 3808 free pages in all: 3584 in movable pageblocks
+ * (/proc/pagetypeinfo: one order-9 and three order-10 blocks) + 224.
+ * Described as a 16 MiB zone (4096 pages) whose unmovable pageblock has
+ * 256 unmanaged pages: managed 4096 - 256 = 3840; the pageblock is the
+ * zone's top one, pfns 3584-4095, its managed part 3584-3839 (256
+ * pages) holds the 224 free and 32 held; pfns 0-3583 are movable and
+ * free: 3584 + 224 = 3808, the kernel's count. Without `unmanaged` the
+ * zone manages all 4096 pages and the block holds 512 - 224 = 288 (a
+ * 3840-page zone described so would be left with 3552 free).
+ */
+static void test_boot_pageblock_over_unmanaged_pages(void **state)
+{
+	uint64_t zb[MAX_NR_ZONES] = {0};
+	struct tunables tun;
+	struct nerr err;
+
+	(void)state;
+	zb[ZONE_DMA] = 16ULL << 20;
+	zb[ZONE_DMA32] = 112ULL << 20;
+	for (int um = 0; um <= 1; um++) {
+		struct topology *t = fixture_topo(1, NULL, zb, NULL, 1);
+		struct topo_boot_blocks *b = &t->nodes[0].boot_blocks[ZONE_DMA][0];
+
+		b->blocks = 1;
+		b->free[5] = b->free[6] = b->free[7] = 1;
+		b->unmanaged = um ? 256 : 0;
+		tunables_init(&tun);
+		struct sim *s = sim_create(t, &tun, &err);
+
+		assert_non_null(s);
+		const struct zone *d = &s->mem.nodes[0].zones[ZONE_DMA];
+
+		assert_int_equal(d->present_pages, 4096);
+		if (um) {
+			assert_int_equal(d->managed_pages, 3840);
+			assert_int_equal(d->nr_free, 3808);
+			assert_int_equal(get_pageblock_migratetype(&s->mem, d->start_pfn + 3584),
+					 MIGRATE_UNMOVABLE);
+			assert_int_equal(get_pageblock_migratetype(&s->mem, d->start_pfn + 3583),
+					 MIGRATE_MOVABLE);
+		} else {
+			assert_int_equal(d->managed_pages, 4096);
+			assert_int_equal(d->nr_free, 4096 - 288);
+		}
+		fx_check(s);
+		sim_destroy(s);
+		fixture_topo_free(t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buddy_split_and_merge),
 		cmocka_unit_test(test_boot_memmap_managed_and_wmarks),
+		cmocka_unit_test(test_boot_pageblock_over_unmanaged_pages),
 		cmocka_unit_test(test_watermark_needs_a_block_of_the_order),
 		cmocka_unit_test(test_unaligned_zone_layout),
 		cmocka_unit_test(test_watermarks_single_zone),

@@ -252,6 +252,13 @@ static void test_errors(void **state)
 		"{\"name\": \"x\", \"nodes\": [{\"id\": 0, \"cpus\": \"0\", \"memory\": \"4KiB\","
 		" \"zones\": {\"DMA\": \"4KiB\", \"Normal\": \"4KiB\"}}], \"distances\": [[10]]}",
 		"t.json: nodes[0].zones: zones add up to more than the node's memory (4096 bytes)");
+	/* one pageblock is 512 pages: 256 free and 257 unmanaged are one too many */
+	expect_error("{\"name\": \"x\", \"nodes\": [{\"id\": 0, \"cpus\": \"0\", \"memory\": "
+		     "\"16MiB\", \"pageblocks\": {\"Normal\": {\"Unmovable\": {\"blocks\": 1, "
+		     "\"free\": [0, 0, 0, 0, 0, 0, 0, 0, 1], \"unmanaged\": 257}}}}], "
+		     "\"distances\": [[10]]}",
+		     "t.json: nodes[0].pageblocks.Normal.Unmovable.unmanaged: 256 free and 257 "
+		     "unmanaged pages do not fit in 1 pageblocks");
 }
 
 static void test_error_frees_everything(void **state)
