@@ -626,25 +626,36 @@ def booted_managed(zones):
     return {n: sum(m for _, m in zs) for n, zs in zones.items()}
 
 
+# a free-list row of /proc/pagetypeinfo: node, zone, migratetype, the
+# free blocks of each order
+PTI_FREE = re.compile(r"Node\s+(\d+), zone\s+(\S+), type\s+(\S+)\s+([\d\s]+)$")
+
+
+def pti_lines(lines, prog):
+    """The words of each /proc/pagetypeinfo line the guest's init printed
+    as program PROG started (prefixed `PTI PROG`), the prefix dropped."""
+    for line in lines:
+        w = line.split()
+        if len(w) >= 3 and w[0] == "PTI" and w[1] == prog:
+            yield w[2:]
+
+
 def pagetypes(lines, prog):
     """The guest's /proc/pagetypeinfo as program PROG started (its init
     prints it prefixed `PTI PROG`): node -> zone -> migratetype ->
     {"blocks": pageblocks, "free": [free blocks per order]}, for the
     Unmovable and Reclaimable pageblocks (the `pageblocks` topology key)."""
     out, cols = {}, None
-    for line in lines:
-        w = line.split()
-        if len(w) < 3 or w[0] != "PTI" or w[1] != prog:
-            continue
-        w = w[2:]
+    for w in pti_lines(lines, prog):
         text_ = " ".join(w)
         if text_.startswith("Number of blocks type"):
             cols = w[4:]
             continue
-        m = re.match(r"Node\s+(\d+), zone\s+(\S+), type\s+(\S+)\s+([\d\s]+)$", text_)
-        if m and m.group(3) in ("Unmovable", "Reclaimable") and m.group(2) in ZONES:
-            t = out.setdefault(int(m.group(1)), {}).setdefault(m.group(2), {}).setdefault(m.group(3), {})
-            t["free"] = [int(x) for x in m.group(4).split()]
+        m = PTI_FREE.match(text_)
+        if m:
+            if m.group(3) in ("Unmovable", "Reclaimable") and m.group(2) in ZONES:
+                t = out.setdefault(int(m.group(1)), {}).setdefault(m.group(2), {}).setdefault(m.group(3), {})
+                t["free"] = [int(x) for x in m.group(4).split()]
             continue
         m = re.match(r"Node (\d+), zone\s+(\S+)\s+([\d\s]+)$", text_)
         if m and cols and m.group(2) in ZONES:
@@ -672,14 +683,11 @@ def zone_free(lines, prog):
     migratetype's free blocks in /proc/pagetypeinfo (the buddy lists; the
     per-CPU lists are not in it): node -> zone -> pages."""
     out = {}
-    for line in lines:
-        w = line.split()
-        if len(w) < 3 or w[0] != "PTI" or w[1] != prog:
-            continue
-        m = re.match(r"Node\s+(\d+), zone\s+(\S+), type\s+\S+\s+([\d\s]+)$", " ".join(w[2:]))
+    for w in pti_lines(lines, prog):
+        m = PTI_FREE.match(" ".join(w))
         if m and m.group(2) in ZONES:
             z = out.setdefault(int(m.group(1)), {})
-            z[m.group(2)] = z.get(m.group(2), 0) + sum(int(c) << o for o, c in enumerate(m.group(3).split()))
+            z[m.group(2)] = z.get(m.group(2), 0) + sum(int(c) << o for o, c in enumerate(m.group(4).split()))
     return out
 
 

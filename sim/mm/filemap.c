@@ -313,11 +313,12 @@ static uint64_t xa_nodes_needed(struct page_cache *c)
  * (sim.page_cache_slab): -errno when a new slab page cannot be had. */
 static int xa_update(struct sim *s, struct task *t, struct file_obj *f)
 {
-	uint64_t want = xa_nodes_needed(&f->cache);
+	uint64_t want;
 	int rc = 0;
 
 	if (!tun(&s->tun, TUN_SIM_PAGE_CACHE_SLAB) && !f->cache.xa_nodes)
 		return 0;
+	want = xa_nodes_needed(&f->cache);
 	if (want != f->cache.xa_nodes) {
 		rc = slab_xa_nodes(s, t, (int64_t)want - (int64_t)f->cache.xa_nodes);
 		if (!rc)

@@ -460,10 +460,11 @@ static int load_pageblocks(struct loader *L, json_t *j, const char *where, struc
 				return bad(L, tat, "%llu free pages do not fit in %u pageblocks",
 					   (unsigned long long)pages, b->blocks);
 			jpath(kat, tat, "unmanaged");
-			if (json_object_get(tv, "unmanaged") &&
-			    get_int(L, json_object_get(tv, "unmanaged"), kat, 0, 1LL << 30, &v))
+			json_t *um = json_object_get(tv, "unmanaged");
+
+			if (um && get_int(L, um, kat, 0, 1LL << 30, &v))
 				return -1;
-			b->unmanaged = json_object_get(tv, "unmanaged") ? (uint32_t)v : 0;
+			b->unmanaged = um ? (uint32_t)v : 0;
 			if (pages + b->unmanaged > (uint64_t)b->blocks << 9)
 				return bad(L, kat,
 					   "%llu free and %u unmanaged pages do not fit in %u "
