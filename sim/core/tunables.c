@@ -228,6 +228,16 @@ const struct tunable_def tunable_defs[NR_TUNABLES] = {
 		 "order-2 reclaimable slab, allocated on the reading task's node), reclaim "
 		 "leaves shadow entries that keep their nodes, and drop_caches frees them "
 		 "(docs/model.md §6); 0: the page cache takes no slab"},
+	[TUN_SIM_KCOMPACTD] =
+		{"sim.kcompactd", 1, 0, 1, false,
+		 "1: kswapd wakes kcompactd after boosted reclaim, and kcompactd migrates "
+		 "pages to the top of a fragmented zone until a pageblock is free "
+		 "(docs/model.md §13); 0: no compaction"},
+	[TUN_EXTFRAG_THRESHOLD] =
+		{"vm.extfrag_threshold", 500, 0, 1000, false,
+		 "compaction for a costly order goes ahead only where the fragmentation "
+		 "index (0: no memory, 1000: all fragmentation) is above this "
+		 "(compaction_suitable())"},
 };
 
 /* /sys/kernel/mm/mempolicy/weighted_interleave/node<N>, one per node. */

@@ -366,6 +366,11 @@ static pfn_t alloc_demote_page(struct sim *s, const struct migrate_target *mt, i
 static pfn_t alloc_target(struct sim *s, const struct migrate_target *mt,
 			  const struct migrate_item *it)
 {
+	if (mt->pool) { /* compaction_alloc() */
+		if (!mt->pool->nr && mt->pool->refill)
+			mt->pool->refill(s, mt->pool->ctx);
+		return mt->pool->nr ? mt->pool->pfns[--mt->pool->nr] : NOPFN;
+	}
 	if (mt->demote_mask)
 		return alloc_demote_page(s, mt, it->target);
 	if (mt->pol) {
@@ -376,6 +381,18 @@ static pfn_t alloc_target(struct sim *s, const struct migrate_target *mt,
 	}
 	return alloc_pages_node(s, it->target, GFP_HIGHUSER_MOVABLE | __GFP_THISNODE, 0,
 				mt->local_nid);
+}
+
+/* A target page not used: back to compaction's pool (compaction_free()),
+ * else to the allocator. */
+static void release_target(struct sim *s, const struct migrate_target *mt, pfn_t new)
+{
+	page_reset_flags(&s->mem.f, new);
+	if (mt->pool && mt->pool->nr < mt->pool->cap) {
+		mt->pool->pfns[mt->pool->nr++] = new;
+		return;
+	}
+	__free_pages(s, new, 0);
 }
 
 /* ---- transparent huge pages ----------------------------------------------------- */
@@ -537,8 +554,7 @@ static int migrate_one(struct sim *s, const struct migrate_target *mt, struct mi
 			tun(&s->tun, TUN_SIM_COST_MIGRATE_PAGE_NS) * (s->topo->page_size / 4096);
 		restore_ptes(s, old, old);
 		page_clear_locked(f, old);
-		page_reset_flags(f, new);
-		__free_pages(s, new, 0);
+		release_target(s, mt, new);
 		return -EAGAIN;
 	}
 	if (mt->demote_mask) { /* links booked per batch: migrate_demote_pages() */
@@ -550,20 +566,18 @@ static int migrate_one(struct sim *s, const struct migrate_target *mt, struct mi
 	if (entry_add(s->migration, old, new, sim_now(s) + *elapsed, &idx)) {
 		restore_ptes(s, old, old);
 		page_clear_locked(f, old);
-		page_reset_flags(f, new);
-		__free_pages(s, new, 0);
+		release_target(s, mt, new);
 		return -EAGAIN;
 	}
-	if (mt->demote_mask) {
-		migration_done(s, idx); /* the reclaimer copied it: done now */
+	if (mt->demote_mask || mt->pool) {
+		migration_done(s, idx); /* the reclaimer or kcompactd copied it: done now */
 		return 0;
 	}
 	if (engine_at(&s->eng, sim_now(s) + *elapsed, migration_done, s, idx)) {
 		entry_del(s->migration, idx);
 		restore_ptes(s, old, old);
 		page_clear_locked(f, old);
-		page_reset_flags(f, new);
-		__free_pages(s, new, 0);
+		release_target(s, mt, new);
 		return -EAGAIN;
 	}
 	return 0;

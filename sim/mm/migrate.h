@@ -72,6 +72,21 @@ struct migrate_target {
 	/* demotion (pol NULL): alloc_demote_folio() falls back to these nodes,
 	 * and the move completes at once (the reclaimer did the copy) */
 	const nodemask_t *demote_mask;
+	/* compaction (pol NULL, demote_mask NULL): target pages come from the
+	 * free pages its free scanner isolated, taken from the end of the
+	 * array (compaction_alloc()); a target not used goes back there
+	 * (compaction_free()); the copy completes at once, as kcompactd's
+	 * MIGRATE_SYNC_LIGHT migrate_pages() returns with it done */
+	struct compact_pool *pool;
+};
+
+/* Free pages isolated for compaction's targets. */
+struct compact_pool {
+	pfn_t *pfns;
+	size_t nr, cap;
+	/* refills the pool when it is empty (isolate_freepages()) */
+	void (*refill)(struct sim *s, void *ctx);
+	void *ctx;
 };
 
 /*

@@ -147,6 +147,12 @@ struct zone {
 	uint64_t nr_lru[NR_LRU_LISTS];
 	/* vmstat per zone */
 	uint64_t pgalloc, pgfree;
+	/* compaction (mm/compaction.c): where kcompactd's scanners resume
+	 * (compact_cached_migrate_pfn[], compact_cached_free_pfn; set the
+	 * first time compaction runs there) and the deferral of failed orders */
+	bool compact_cached;
+	pfn_t compact_cached_migrate_pfn, compact_cached_free_pfn;
+	unsigned compact_considered, compact_defer_shift, compact_order_failed;
 };
 
 /* Per-node page counters (enum node_stat_item), derived from list and
@@ -237,6 +243,14 @@ struct pglist_data {
 	 * them (nr_boost_reclaim; 0 = ordinary reclaim) */
 	uint64_t kswapd_zone_boosts[MAX_NR_ZONES];
 	uint64_t kswapd_boost_reclaim;
+	/* kcompactd (mm/compaction.c): the order and zones asked of it
+	 * (kcompactd_max_order, kcompactd_highest_zoneidx), and whether it
+	 * is woken with its work queued */
+	unsigned kcompactd_max_order;
+	int kcompactd_highest_zoneidx;
+	bool kcompactd_awake;	       /* woken: its work is queued now */
+	uint32_t kcompactd_seq;	       /* which queued timeout is the live one */
+	uint64_t kcompactd_wait_start; /* when it last began to wait */
 };
 #define TIER_STAT(item) ((item)-PGDEMOTE_KSWAPD)
 #define NR_TIER_STAT (PGPROMOTE_CANDIDATE_NRL - PGDEMOTE_KSWAPD + 1)
@@ -291,6 +305,16 @@ enum vm_event_item {
 	PGPROMOTE_SUCCESS,
 	PGPROMOTE_CANDIDATE,
 	PGPROMOTE_CANDIDATE_NRL,
+	/* compaction (kcompactd's, the only compactor modelled) */
+	COMPACTMIGRATE_SCANNED,
+	COMPACTFREE_SCANNED,
+	COMPACTISOLATED,
+	COMPACTSTALL,
+	COMPACTFAIL,
+	COMPACTSUCCESS,
+	KCOMPACTD_WAKE,
+	KCOMPACTD_MIGRATE_SCANNED,
+	KCOMPACTD_FREE_SCANNED,
 	NR_VM_EVENT_ITEMS
 };
 extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];
@@ -323,6 +347,13 @@ struct mem {
 	/* fallbacks into another migratetype's pageblock
 	 * (trace_mm_page_alloc_extfrag events) */
 	uint64_t extfrag_events;
+	/* PG_migrate_skip: one byte per pageblock, set when compaction found
+	 * nothing to isolate in it (get_pageblock_skip()) */
+	uint8_t *pageblock_skip;
+	/* the pages compaction migrated and failed to (what the kernel's
+	 * mm_migrate_pages events with reason MR_COMPACTION count; they are
+	 * in pgmigrate_success and pgmigrate_fail too) */
+	uint64_t compact_migrated, compact_migrate_failed;
 	pfn_t huge_zero_pfn; /* the huge zero page, NOPFN until a read fault wants it */
 };
 

@@ -38,6 +38,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "mm/compaction.h"
 #include "mm/internal.h"
 #include "mm/vmscan.h"
 #include "sim.h"
@@ -752,6 +753,48 @@ static void drain_all_pages(struct sim *s)
 		}
 }
 
+static bool __zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark,
+				int highest_zoneidx, unsigned alloc_flags, int64_t free_pages);
+
+/* Models drain_local_pages(zone) (with the CPU kernel work uses,
+ * pcp_cpu()) and drain_all_pages(zone): a zone's per-CPU lists back to
+ * its buddy lists. */
+void drain_zone_pages(struct sim *s, struct zone *z, bool all_cpus)
+{
+	if (!z->pcp || !z->pcp_pages)
+		return;
+	if (!all_cpus) {
+		struct per_cpu_pages *pcp = &z->pcp[pcp_cpu(s, z->node)];
+
+		free_pcppages_bulk(s, z, pcp, pcp->count, 0);
+		return;
+	}
+	for (int c = 0; c < s->topo->nr_cpus; c++)
+		free_pcppages_bulk(s, z, &z->pcp[c], z->pcp[c].count, 0);
+}
+
+/* Models __isolate_free_page() for compaction: the free block whose head
+ * is pfn leaves the buddy lists whole if the zone stays above its min
+ * watermark (without the boost) by the block; a block of half a
+ * pageblock or more makes its pageblocks movable. Returns the pages
+ * taken (bare frames), or 0. */
+uint64_t isolate_free_page(struct sim *s, pfn_t pfn)
+{
+	struct mem *m = &s->mem;
+	struct zone *z = page_zone(m, pfn);
+	unsigned order = frame_order(&m->f, pfn);
+
+	if (!__zone_watermark_ok(z, 0, z->wmark[WMARK_MIN] + (1u << order), 0, 0,
+				 (int64_t)z->nr_free))
+		return 0;
+	del_page_from_free_list(&m->f, z, pfn, order);
+	z->nr_free -= 1u << order;
+	if (order >= PAGEBLOCK_ORDER - 1)
+		for (uint64_t p = pfn; p < (uint64_t)pfn + (1u << order); p += PAGEBLOCK_NR_PAGES)
+			m->pageblock_mt[p >> PAGEBLOCK_ORDER] = MIGRATE_MOVABLE;
+	return 1u << order;
+}
+
 static int alloc_pcp(struct sim *s, struct nerr *err)
 {
 	for (int n = 0; n < s->mem.nr_nodes; n++)
@@ -1272,6 +1315,10 @@ static int layout_nodes(struct sim *s, struct nerr *err)
 		return nerr_set(err, "out of host memory for %llu pageblocks",
 				(unsigned long long)m->nr_pageblocks);
 	memset(m->pageblock_mt, MIGRATE_MOVABLE, m->nr_pageblocks);
+	m->pageblock_skip = sim_calloc(s, m->nr_pageblocks ? m->nr_pageblocks : 1, 1);
+	if (!m->pageblock_skip)
+		return nerr_set(err, "out of host memory for %llu pageblocks",
+				(unsigned long long)m->nr_pageblocks);
 	return 0;
 }
 
@@ -1348,6 +1395,7 @@ int mem_init(struct sim *s, struct nerr *err)
 		s->min_free_kbytes = (uint64_t)tun(&s->tun, TUN_MIN_FREE_KBYTES);
 		setup_per_zone_wmarks(s);
 	}
+	kcompactd_init(s);
 	return 0;
 fail:
 	mem_free(m);
@@ -1368,6 +1416,7 @@ void mem_free(struct mem *m)
 	}
 	free(m->nodes);
 	free(m->pageblock_mt);
+	free(m->pageblock_skip);
 	memset(m, 0, sizeof(*m));
 }
 

@@ -118,6 +118,13 @@ pfn_t alloc_pages_node(struct sim *s, int nid, gfp_t gfp, unsigned order, int lo
  * pfn is the block's first frame (the kernel's struct page *; its
  * free_pages() takes a virtual address and has no counterpart here). */
 void __free_pages(struct sim *s, pfn_t pfn, unsigned order);
+/* Models drain_local_pages(zone) (all_cpus false: the CPU kernel work on
+ * the zone's node uses) and drain_all_pages(zone). */
+void drain_zone_pages(struct sim *s, struct zone *z, bool all_cpus);
+/* Models __isolate_free_page() for compaction: takes the free block at
+ * pfn (a PG_buddy head) off the buddy lists as bare frames, if the zone
+ * keeps its min watermark; returns its pages, or 0. */
+uint64_t isolate_free_page(struct sim *s, pfn_t pfn);
 
 /* Builds frames, zones, zonelists and watermarks for the topology. */
 int mem_init(struct sim *s, struct nerr *err);

@@ -31,6 +31,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "mm/compaction.h"
 #include "mm/filemap.h"
 #include "mm/internal.h"
 #include "mm/memory-tiers.h"
@@ -944,6 +945,8 @@ static void kswapd_event(void *ctx, uint64_t arg);
 static void kswapd_nap_end(void *ctx, uint64_t arg);
 static void kswapd_sleep(struct sim *s, struct pglist_data *pg, uint64_t now)
 {
+	/* kswapd_try_to_sleep(): kcompactd for the order kswapd was woken for */
+	wakeup_kcompactd(s, pg->id, pg->kswapd_order, pg->kswapd_highest_zoneidx);
 	if (pg->kswapd_cpu_shared) {
 		uint64_t ran = now > pg->kswapd_run_start ? now - pg->kswapd_run_start : 0;
 
@@ -987,16 +990,23 @@ static void balance_pgdat_start(struct sim *s, struct pglist_data *pg)
 
 /* balance_pgdat()'s `out:`: a boosted run pays back the boost it saw
  * (the zone keeps boosts raised since). */
-static void balance_pgdat_end(struct pglist_data *pg)
+static void balance_pgdat_end(struct sim *s, struct pglist_data *pg)
 {
+	bool boosted = false;
+
 	for (int t = 0; t < MAX_NR_ZONES; t++) {
 		struct zone *z = &pg->zones[t];
 		uint64_t b = pg->kswapd_zone_boosts[t];
 
+		boosted |= b > 0;
 		z->watermark_boost -= b < z->watermark_boost ? b : z->watermark_boost;
 		pg->kswapd_zone_boosts[t] = 0;
 	}
 	pg->kswapd_boost_reclaim = 0;
+	/* "As there is now likely space, wakeup kcompact to defragment
+	 * pageblocks" */
+	if (boosted)
+		wakeup_kcompactd(s, pg->id, PAGEBLOCK_ORDER, pg->kswapd_highest_zoneidx);
 }
 
 /* Models pgdat_watermark_boosted(). */
@@ -1032,7 +1042,7 @@ static bool kswapd_rerun(struct sim *s, struct pglist_data *pg, uint64_t now)
 {
 	if (!pg->kswapd_reclaimed)
 		pg->kswapd_failures++;
-	balance_pgdat_end(pg);
+	balance_pgdat_end(s, pg);
 	if (prepare_kswapd_sleep(s, pg, pg->kswapd_order, pg->kswapd_highest_zoneidx)) {
 		kswapd_sleep(s, pg, now);
 		return false;
@@ -1069,7 +1079,7 @@ static bool kswapd_batch(struct sim *s, int nid, uint64_t now)
 		pg->kswapd_priority = DEF_PRIORITY;
 	}
 	if (balanced && !pg->kswapd_boost_reclaim) {
-		balance_pgdat_end(pg);
+		balance_pgdat_end(s, pg);
 		sim_explain(s,
 			    "  t=%.6f ms: kswapd%d sleeps: node %d is balanced, every zone above "
 			    "its high "

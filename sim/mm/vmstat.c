@@ -57,4 +57,13 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[PGPROMOTE_SUCCESS] = "pgpromote_success",
 	[PGPROMOTE_CANDIDATE] = "pgpromote_candidate",
 	[PGPROMOTE_CANDIDATE_NRL] = "pgpromote_candidate_nrl",
+	[COMPACTMIGRATE_SCANNED] = "compact_migrate_scanned",
+	[COMPACTFREE_SCANNED] = "compact_free_scanned",
+	[COMPACTISOLATED] = "compact_isolated",
+	[COMPACTSTALL] = "compact_stall",
+	[COMPACTFAIL] = "compact_fail",
+	[COMPACTSUCCESS] = "compact_success",
+	[KCOMPACTD_WAKE] = "compact_daemon_wake",
+	[KCOMPACTD_MIGRATE_SCANNED] = "compact_daemon_migrate_scanned",
+	[KCOMPACTD_FREE_SCANNED] = "compact_daemon_free_scanned",
 };
