@@ -1,6 +1,6 @@
 /*
  * compaction.c - kcompactd (mm/compaction.c): the background compaction
- * kswapd asks for after boosted reclaim (compaction.h, docs/model.md §10).
+ * kswapd asks for after boosted reclaim (compaction.h, docs/model.md §13).
  *
  * What is modelled, as 6.1 and 6.12 do it (the two agree on all of it):
  *  - wakeup_kcompactd() and kcompactd_node_suitable(); a wakeup while the
