@@ -542,8 +542,9 @@ static enum compact_result compact_zone(struct compact_control *cc)
 	pfn_t start = z->start_pfn, end = zone_end(z), last_migrated = 0;
 	enum compact_result ret;
 
-	if (suit_order(s, z, cc->order, cc->highest_zoneidx) != COMPACT_CONTINUE)
-		return suit_order(s, z, cc->order, cc->highest_zoneidx);
+	ret = suit_order(s, z, cc->order, cc->highest_zoneidx);
+	if (ret != COMPACT_CONTINUE)
+		return ret;
 	if (!z->compact_cached)
 		reset_cached_positions(z);
 	cc->fast_start_pfn = 0;

@@ -745,12 +745,8 @@ static pfn_t rmqueue_pcplist(struct sim *s, struct zone *z, unsigned mt, unsigne
 static void drain_all_pages(struct sim *s)
 {
 	for (int n = 0; n < s->mem.nr_nodes; n++)
-		for (int t = 0; t < MAX_NR_ZONES; t++) {
-			struct zone *z = &s->mem.nodes[n].zones[t];
-
-			for (int c = 0; z->pcp && z->pcp_pages && c < s->topo->nr_cpus; c++)
-				free_pcppages_bulk(s, z, &z->pcp[c], z->pcp[c].count, 0);
-		}
+		for (int t = 0; t < MAX_NR_ZONES; t++)
+			drain_zone_pages(s, &s->mem.nodes[n].zones[t], true);
 }
 
 static bool __zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark,
@@ -790,8 +786,7 @@ uint64_t isolate_free_page(struct sim *s, pfn_t pfn)
 	del_page_from_free_list(&m->f, z, pfn, order);
 	z->nr_free -= 1u << order;
 	if (order >= PAGEBLOCK_ORDER - 1)
-		for (uint64_t p = pfn; p < (uint64_t)pfn + (1u << order); p += PAGEBLOCK_NR_PAGES)
-			m->pageblock_mt[p >> PAGEBLOCK_ORDER] = MIGRATE_MOVABLE;
+		change_pageblock_range(m, pfn, order, MIGRATE_MOVABLE);
 	return 1u << order;
 }
 
