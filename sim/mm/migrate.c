@@ -583,12 +583,30 @@ static int migrate_one(struct sim *s, const struct migrate_target *mt, struct mi
 	return 0;
 }
 
+/*
+ * After -ENOMEM at items[at], what migrate_pages() counts as failed
+ * (its -ENOMEM case, 6.1 and 6.12 alike): the page that found no target,
+ * the pages this pass retried before it (-EAGAIN, "undo the retry
+ * counts") and the ones that failed for good earlier; pages this pass has
+ * not reached yet go back uncounted. Marks every page not migrated
+ * -ENOMEM and returns whether items[i] counts in pgmigrate_fail.
+ */
+static bool nomem_counted(struct migrate_item *items, size_t i, size_t at)
+{
+	int rc = items[i].rc;
+
+	if (rc == 0 || rc == MIGRATE_SPLIT_DONE)
+		return false;
+	items[i].rc = -ENOMEM;
+	return i <= at || rc != -EAGAIN;
+}
+
 long migrate_pages_list(struct sim *s, struct migrate_item *items, size_t n,
 			const struct migrate_target *mt, uint64_t *cost_ns)
 {
 	uint64_t elapsed = 0;
 	long failed = 0;
-	size_t i;
+	size_t i, at;
 
 	for (i = 0; i < n; i++)
 		items[i].rc = -EAGAIN;
@@ -599,8 +617,10 @@ long migrate_pages_list(struct sim *s, struct migrate_item *items, size_t n,
 			if (items[i].rc != -EAGAIN)
 				continue;
 			items[i].rc = migrate_one(s, mt, &items[i], &elapsed);
-			if (items[i].rc == -ENOMEM)
+			if (items[i].rc == -ENOMEM) {
+				at = i;
 				goto nomem;
+			}
 			again |= items[i].rc == -EAGAIN;
 		}
 		if (!again)
@@ -621,17 +641,16 @@ long migrate_pages_list(struct sim *s, struct migrate_item *items, size_t n,
 nomem:
 	/* When memory is low the kernel stops: the rest go back. */
 	for (i = 0; i < n; i++) {
+		bool counted = nomem_counted(items, i, at);
+
 		if (items[i].rc == MIGRATE_SPLIT_DONE) {
 			items[i].rc = 0;
-			continue;
-		}
-		if (items[i].rc == 0) {
+		} else if (items[i].rc == 0) {
 			s->mem.events[PGMIGRATE_SUCCESS]++;
-			continue;
+		} else {
+			migrate_putback(s, items[i].pfn);
+			s->mem.events[PGMIGRATE_FAIL] += counted;
 		}
-		items[i].rc = -ENOMEM;
-		migrate_putback(s, items[i].pfn);
-		s->mem.events[PGMIGRATE_FAIL]++;
 	}
 	failed = -ENOMEM;
 out:
@@ -676,7 +695,7 @@ size_t migrate_demote_pages(struct sim *s, struct migrate_item *items, size_t n,
 {
 	struct migrate_target mt = {.local_nid = src_nid, .demote_mask = allowed};
 	uint64_t elapsed = 0;
-	size_t done = 0;
+	size_t done = 0, at = n;
 
 	for (size_t i = 0; i < n; i++) {
 		items[i].target = target;
@@ -689,22 +708,23 @@ size_t migrate_demote_pages(struct sim *s, struct migrate_item *items, size_t n,
 			if (items[i].rc != -EAGAIN)
 				continue;
 			items[i].rc = migrate_one(s, &mt, &items[i], &elapsed);
-			if (items[i].rc == -ENOMEM)
-				goto nomem;
+			if (items[i].rc == -ENOMEM) {
+				at = i;
+				goto out;
+			}
 			again |= items[i].rc == -EAGAIN;
 		}
 		if (!again)
 			break;
 	}
-	goto out;
-nomem:
-	/* no room in the lower tiers: the rest stay with reclaim */
-	for (size_t i = 0; i < n; i++)
-		if (items[i].rc == -EAGAIN)
-			items[i].rc = -ENOMEM;
 out:
+	/* after -ENOMEM (no room in the lower tiers) the rest stay with
+	 * reclaim, and only what the pass reached counts as failed */
 	for (size_t i = 0; i < n; i++) {
-		s->mem.events[items[i].rc ? PGMIGRATE_FAIL : PGMIGRATE_SUCCESS]++;
+		bool counted = at == n ? items[i].rc != 0 : nomem_counted(items, i, at);
+
+		s->mem.events[PGMIGRATE_SUCCESS] += !items[i].rc;
+		s->mem.events[PGMIGRATE_FAIL] += counted;
 		done += !items[i].rc;
 	}
 	elapsed += demote_traffic(s, items, n, src_nid);

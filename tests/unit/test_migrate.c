@@ -167,6 +167,48 @@ static void test_random_access_blocks_on_migration(void **state)
 	fx_drain(s);
 }
 
+/*
+ * Linux fact (migrate_pages()'s -ENOMEM case, 6.1 and 6.12): when no
+ * target page can be had the list stops; pgmigrate_fail counts the page
+ * that found none and the pages this pass retried before it ("undo the
+ * retry counts"), not the pages the pass had not reached. Six pages, the
+ * second pinned (retried), two target pages: pages 0 and 2 move, page 3
+ * finds no target, so 2 succeed and 2 (pages 1 and 3) count as failed;
+ * pages 4 and 5 go back uncounted.
+ */
+static void test_nomem_counts_reached_pages(void **state)
+{
+	struct task *t;
+	struct sim *s = env(state, 6, &t);
+	struct migrate_item items[6];
+	pfn_t targets[2];
+	struct compact_pool pool = {.pfns = targets, .cap = 2};
+	struct migrate_target mt = {.local_nid = 0, .pool = &pool};
+	uint64_t cost = 0;
+
+	for (int i = 0; i < 2; i++) {
+		targets[i] = alloc_pages_node(s, 1, GFP_HIGHUSER_MOVABLE | __GFP_THISNODE, 0, 0);
+		assert_true(targets[i] != NOPFN);
+	}
+	pool.nr = 2;
+	for (int i = 0; i < 6; i++) {
+		items[i].pfn = (pfn_t)pte_val(pgtable_get(&t->mm->pt, (ADDR >> 12) + (uint64_t)i));
+		assert_int_equal(migrate_isolate(s, items[i].pfn), 0);
+	}
+	s->mem.f.flags[items[1].pfn] |= PG_pinned;
+	assert_int_equal(migrate_pages_list(s, items, 6, &mt, &cost), -ENOMEM);
+	assert_int_equal(s->mem.events[PGMIGRATE_SUCCESS], 2);
+	assert_int_equal(s->mem.events[PGMIGRATE_FAIL], 2);
+	assert_int_equal(pool.nr, 0);
+	for (int i = 0; i < 6; i++) {
+		assert_int_equal(items[i].rc, i == 0 || i == 2 ? 0 : -ENOMEM);
+		assert_int_equal(fx_page_nid(s, t, ADDR + (uint64_t)i * 4096), i == 0 || i == 2);
+	}
+	assert_true(page_test_lru(&s->mem.f, items[5].pfn)); /* put back */
+	s->mem.f.flags[items[1].pfn] &= ~PG_pinned;
+	fx_check(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +217,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unmapped_during_copy, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_pinned_page_fails, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_random_access_blocks_on_migration, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_nomem_counts_reached_pages, fx_setup,
 						fx_teardown),
 	};
 
