@@ -183,18 +183,32 @@ if [ -e /mnt/kswapd_trace ]; then
 		echo 1 > $T/events/$e/enable
 	done
 fi
+# kcompactd's migrations, told apart from the others that pgmigrate_*
+# count (docs/verify.md): migrate:mm_migrate_pages with reason
+# MR_COMPACTION (0), in an instance of its own with 32 KiB a CPU
+C=$T/instances/compact
+mkdir $C && echo 32 > $C/buffer_size_kb && echo 'reason == 0' > $C/events/migrate/mm_migrate_pages/filter &&
+	echo 0 > $C/tracing_on && echo 1 > $C/events/migrate/mm_migrate_pages/enable || C=
 for n in $(cat /mnt/run.list); do
 	sync; echo 3 > /proc/sys/vm/drop_caches
 	# the pageblocks by migratetype and their free pages as this program
 	# starts (docs/verify.md "The machine as booted")
 	sed "s/^/PTI $n /" /proc/pagetypeinfo > $out
 	[ -e /mnt/kswapd_trace ] && { echo > $T/trace; echo 1 > $T/tracing_on; }
+	[ -n "$C" ] && { echo > $C/trace; echo 1 > $C/tracing_on; }
 	echo "BEGIN $n" > $out
 	# t3.r2 is the second run of program t3 (a trace's verify-runs)
 	/mnt/progs/${n%%.*} > $out 2> /tmp/err
 	rc=$?
 	[ -e /mnt/kswapd_trace ] && echo 0 > $T/tracing_on
 	sed 's/^/STDERR /' /tmp/err > $out
+	if [ -n "$C" ]; then
+		echo 0 > $C/tracing_on
+		awk '/ mm_migrate_pages: / { for (i = 1; i <= NF; i++) { split($i, kv, "=")
+				if (kv[1] == "nr_succeeded") m += kv[2]; if (kv[1] == "nr_failed") f += kv[2] } }
+			END { print "VMSTAT compact_migrated", m + 0; print "VMSTAT compact_migrate_failed", f + 0 }' $C/trace > $out
+		awk '$1 == "overrun:" { o += $2 } END { print "VMSTAT compact_trace_lost", o + 0 }' $C/per_cpu/cpu*/stats > $out
+	fi
 	echo "END $n $rc" > $out
 	if [ -e /mnt/kswapd_trace ]; then
 		awk -v n=$n '/ mm_page_alloc:/ { c++; next } /^#/ { next } { print "KTRACE", n, c + 0, $0 }' $T/trace > $out

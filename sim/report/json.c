@@ -471,6 +471,13 @@ json_t *report_json(struct sim *s, const struct trace_log *log)
 	json_object_set_new(o, "commit", commit_json(s));
 	json_object_set_new(o, "migrate_ns", u64(s->migrate_ns));
 	json_object_set_new(o, "reclaim_stall_ns", u64(s->reclaim_stall_ns));
+	/* kcompactd's share of pgmigrate_success/fail, as the kernel's
+	 * migrate:mm_migrate_pages tracepoint tells reason=compaction apart */
+	json_t *cm = json_object();
+
+	json_object_set_new(cm, "migrated", u64(s->mem.compact_migrated));
+	json_object_set_new(cm, "failed", u64(s->mem.compact_migrate_failed));
+	json_object_set_new(o, "compaction", cm);
 	if (s->ic)
 		json_object_set_new(o, "interconnect", interconnect_json(s));
 	json_object_set_new(o, "tasks", tasks_json(s));

@@ -104,5 +104,36 @@ k = {"problems": [], "calls": {}, "snaps": [], "vmstat": {"pgscan_kswapd": 1000}
 s = {"calls": {}, "snaps": [], "vmstat": {"pgscan_kswapd": 600}}
 r = verify.compare(k, s, 1, 1, 0)[0]
 check("compare() bands pgscan_kswapd", (r["agree"], r["band"]), (True, (556.0, 556.0)))
+
+# compare() splits kcompactd's migrations off: the kernel migrated 130
+# pages, 120 of them by compaction (its mm_migrate_pages events), and
+# failed 3, all compaction's; numasim 15 and 5 by compaction, none failed.
+# The other migrations, 130 - 120 = 10 and 15 - 5 = 10, agree exactly
+# (failures 0 and 0); compaction's 120 against 5 lies in 256 + 50 % of 5
+# = 258.5, and 3 against 0 in 256
+k = {"problems": [], "calls": {}, "snaps": [], "own": 0,
+     "vmstat": {"pgmigrate_success": 130, "pgmigrate_fail": 3, "compact_migrated": 120,
+                "compact_migrate_failed": 3, "compact_trace_lost": 0}}
+s = {"calls": {}, "snaps": [], "vmstat": {"pgmigrate_success": 15, "pgmigrate_fail": 0,
+                                          "compact_migrated": 5, "compact_migrate_failed": 0}}
+rows = dict((r["name"], (r["kernel"], r["numasim"], r["agree"])) for r in verify.compare(k, s, 1, 1, 0))
+check("compare() splits compaction's migrations off", rows,
+      {"vmstat.pgmigrate_success": (10, 10, True), "vmstat.pgmigrate_fail": (0, 0, True),
+       "vmstat.compact_migrated": (120, 5, True), "vmstat.compact_migrate_failed": (3, 0, True)})
+# the other migrations still must agree exactly: numasim migrating 4 pages
+# more outside compaction (19 - 5 = 14 against 10) differs
+s["vmstat"]["pgmigrate_success"] = 19
+rows = dict((r["name"], r["agree"]) for r in verify.compare(k, s, 1, 1, 0))
+check("compare() keeps the other migrations exact", rows["vmstat.pgmigrate_success"], False)
+# a guest trace that lost events compares nothing it could have split
+k["vmstat"]["compact_trace_lost"] = 2
+rows = [(r["name"], r["agree"]) for r in verify.compare(k, s, 1, 1, 0) if r["name"] == "guest"]
+check("compare() fails a run whose compaction trace lost events", rows, [("guest", False)])
+# without the guest's split (an older guest), pgmigrate_* compare whole
+del k["vmstat"]["compact_migrated"]
+s["vmstat"]["pgmigrate_success"] = 15
+rows = dict((r["name"], (r["kernel"], r["numasim"], r["agree"])) for r in verify.compare(k, s, 1, 1, 0))
+check("compare() without the split compares pgmigrate_success whole", rows["vmstat.pgmigrate_success"],
+      (130, 15, False))
 sys.exit(1 if fails else 0)
 EOF
