@@ -45,9 +45,10 @@ bool thp_vma_allowable(const struct sim *s, const struct vm_area_struct *vma, ui
  * Models vma_thp_gfp_mask(): whether the huge fault may reclaim and
  * compact directly (__GFP_DIRECT_RECLAIM), only wake kswapd/kcompactd
  * (__GFP_KSWAPD_RECLAIM) or neither, by the defrag setting and
- * VM_HUGEPAGE. The model has no compaction: direct reclaim frees pages
- * and the buddy allocator merges them, which is all a huge allocation
- * can get (docs/model.md, "Transparent huge pages").
+ * VM_HUGEPAGE. The model has no direct compaction: direct reclaim frees
+ * pages and the buddy allocator merges them, which is all a huge
+ * allocation can get itself (kcompactd, woken through kswapd, is
+ * background work: docs/model.md, "Transparent huge pages", §13).
  */
 static gfp_t vma_thp_gfp_mask(const struct sim *s, const struct vm_area_struct *vma)
 {

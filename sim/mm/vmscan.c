@@ -1261,18 +1261,23 @@ void wakeup_kswapd(struct sim *s, int nid, gfp_t gfp, unsigned order, int highes
 {
 	struct pglist_data *pg = &s->mem.nodes[nid];
 
-	(void)gfp;
 	if (pg->kswapd_order < order)
 		pg->kswapd_order = order;
 	if (pg->kswapd_highest_zoneidx < highest_zoneidx)
 		pg->kswapd_highest_zoneidx = highest_zoneidx;
 	if (pg->kswapd_awake)
 		return;
-	/* Hopeless node, or balanced and not boosted */
+	/* Hopeless node, or balanced and not boosted: memory may be free
+	 * but too fragmented for the order, so a request that may not
+	 * reclaim itself wakes kcompactd, whose compaction_suitable()
+	 * decides */
 	if (pg->kswapd_failures >= MAX_RECLAIM_RETRIES ||
 	    (pgdat_balanced(s, pg, order, highest_zoneidx) &&
-	     !pgdat_watermark_boosted(pg, highest_zoneidx)))
+	     !pgdat_watermark_boosted(pg, highest_zoneidx))) {
+		if (!(gfp & __GFP_DIRECT_RECLAIM))
+			wakeup_kcompactd(s, nid, order, highest_zoneidx);
 		return;
+	}
 	/* the waker's clock: inside a long read or write, the last
 	 * kswapd_catch_up()'s (another task's later call can leave it ahead,
 	 * which only moves the nap's count) */

@@ -20,6 +20,9 @@
 #include <cmocka.h>
 
 #include "mm/compaction.h"
+#include "mm/internal.h"
+#include "mm/page_alloc.h"
+#include "mm/vmscan.h"
 #include "sim_fixture.h"
 
 #define ADDR 0x10000000ull
@@ -137,6 +140,34 @@ static void test_kcompactd_off(void **state)
 	fx_check(s);
 }
 
+/*
+ * Linux fact (wakeup_kswapd()'s hopeless-node branch): a THP allocation
+ * with defrag=defer (GFP_TRANSHUGE_LIGHT | __GFP_KSWAPD_RECLAIM, no
+ * direct reclaim) meeting a node whose kswapd has failed
+ * MAX_RECLAIM_RETRIES times wakes kcompactd for order 9 instead, which
+ * compacts the fragmented zone as above (256 pages); the same request
+ * allowed to reclaim directly wakes neither.
+ */
+static void test_wakeup_kswapd_hopeless_wakes_kcompactd(void **state)
+{
+	struct task *t;
+	struct sim *s = fragmented(state, NODE0 / 2, &t);
+	gfp_t defer = (GFP_TRANSHUGE_LIGHT & ~__GFP_RECLAIM) | __GFP_KSWAPD_RECLAIM;
+
+	s->mem.nodes[0].kswapd_failures = MAX_RECLAIM_RETRIES;
+	wakeup_kswapd(s, 0, defer | __GFP_DIRECT_RECLAIM, PAGEBLOCK_ORDER, ZONE_NORMAL);
+	assert_false(s->mem.nodes[0].kcompactd_awake);
+	assert_false(s->mem.nodes[0].kswapd_awake);
+	wakeup_kswapd(s, 0, defer, PAGEBLOCK_ORDER, ZONE_NORMAL);
+	assert_true(s->mem.nodes[0].kcompactd_awake);
+	assert_false(s->mem.nodes[0].kswapd_awake);
+	fx_drain(s);
+	assert_int_equal(s->mem.events[KCOMPACTD_WAKE], 1);
+	assert_int_equal(s->mem.compact_migrated, 256);
+	assert_int_equal(s->mem.events[KSWAPD_WAKE], 0);
+	fx_check(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -145,6 +176,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_kcompactd_needs_free_memory, fx_setup,
 						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_kcompactd_off, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_wakeup_kswapd_hopeless_wakes_kcompactd,
+						fx_setup, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
