@@ -184,16 +184,21 @@ if [ -e /mnt/kswapd_trace ]; then
 	done
 fi
 # kcompactd's migrations, told apart from the others that pgmigrate_*
-# count (docs/verify.md): migrate:mm_migrate_pages with reason
-# MR_COMPACTION (0), in an instance of its own with 32 KiB a CPU
+# count (docs/verify.md): every migrate:mm_migrate_pages event, summed
+# by whether its reason is compaction, in an instance of its own with
+# 32 KiB a CPU
 C=$T/instances/compact
-mkdir $C && echo 32 > $C/buffer_size_kb && echo 'reason == 0' > $C/events/migrate/mm_migrate_pages/filter &&
-	echo 0 > $C/tracing_on && echo 1 > $C/events/migrate/mm_migrate_pages/enable || C=
+mkdir $C && echo 32 > $C/buffer_size_kb && echo 0 > $C/tracing_on &&
+	echo 1 > $C/events/migrate/mm_migrate_pages/enable || C=
 for n in $(cat /mnt/run.list); do
 	sync; echo 3 > /proc/sys/vm/drop_caches
 	# the pageblocks by migratetype and their free pages as this program
 	# starts (docs/verify.md "The machine as booted")
 	sed "s/^/PTI $n /" /proc/pagetypeinfo > $out
+	# and the pages on each CPU's per-CPU lists, which pagetypeinfo
+	# does not count (PCP prog node zone cpu count)
+	awk -v n=$n '/^Node/ { d = $2; sub(",", "", d); z = $4; c = "" } $1 == "cpu:" { c = $2 }
+		$1 == "count:" && c != "" { print "PCP", n, d, z, c, $2 }' /proc/zoneinfo > $out
 	[ -e /mnt/kswapd_trace ] && { echo > $T/trace; echo 1 > $T/tracing_on; }
 	[ -n "$C" ] && { echo > $C/trace; echo 1 > $C/tracing_on; }
 	echo "BEGIN $n" > $out
@@ -204,9 +209,12 @@ for n in $(cat /mnt/run.list); do
 	sed 's/^/STDERR /' /tmp/err > $out
 	if [ -n "$C" ]; then
 		echo 0 > $C/tracing_on
-		awk '/ mm_migrate_pages: / { for (i = 1; i <= NF; i++) { split($i, kv, "=")
-				if (kv[1] == "nr_succeeded") m += kv[2]; if (kv[1] == "nr_failed") f += kv[2] } }
-			END { print "VMSTAT compact_migrated", m + 0; print "VMSTAT compact_migrate_failed", f + 0 }' $C/trace > $out
+		awk '/ mm_migrate_pages: / { c = / reason=compaction/ ? "compact" : "other"
+				for (i = 1; i <= NF; i++) { split($i, kv, "=")
+					if (kv[1] == "nr_succeeded") m[c] += kv[2]; if (kv[1] == "nr_failed") f[c] += kv[2] } }
+			END { print "VMSTAT compact_migrated", m["compact"] + 0
+				print "VMSTAT compact_migrate_failed", f["compact"] + 0
+				print "VMSTAT other_migrated", m["other"] + 0; print "VMSTAT other_migrate_failed", f["other"] + 0 }' $C/trace > $out
 		awk '$1 == "overrun:" { o += $2 } END { print "VMSTAT compact_trace_lost", o + 0 }' $C/per_cpu/cpu*/stats > $out
 	fi
 	echo "END $n $rc" > $out

@@ -47,9 +47,13 @@ RECLAIM_VM = ["pgscan_kswapd", "pgscan_direct", "pgsteal_kswapd", "pgsteal_direc
 # kcompactd's part of each migration counter: the guest's
 # migrate:mm_migrate_pages events with reason=compaction, numasim's JSON
 # `compaction`; compared like the reclaim counters (kcompactd runs in
-# some of the kernel's runs and not in others)
-COMPACT_VM = [("compact_migrated", "pgmigrate_success"), ("compact_migrate_failed", "pgmigrate_fail")]
-RECLAIM_VM += [c for c, _ in COMPACT_VM]
+# some of the kernel's runs and not in others). The rest, exact, is the
+# guest's other mm_migrate_pages events (the same trace window: kcompactd
+# may migrate between the program's last /proc/vmstat read and the end
+# of the trace) and numasim's counter less compaction's part.
+COMPACT_VM = [("compact_migrated", "pgmigrate_success", "other_migrated"),
+              ("compact_migrate_failed", "pgmigrate_fail", "other_migrate_failed")]
+RECLAIM_VM += [c for c, _, _ in COMPACT_VM]
 # /proc/vmstat counts these per zone; numasim sums them
 SUMMED = {"pgalloc": "pgalloc_", "allocstall": "allocstall_"}
 
@@ -247,16 +251,22 @@ SIM_SETTINGS = {"6.1": ["sim.kernel_version=6.1", "mm.lru_gen.enabled=0", "sim.p
                          "sim.page_cache_slab=1", "sim.cost.scan_page_ns=3400"]}
 
 
-def sim_side(numasim, topo, trace, work, version, extra=(), name=None):
-    out = os.path.join(work, (name + "-" if name else "") + os.path.basename(trace) + ".json")
+def sim_sets(version, extra):
+    """numasim's --set arguments for the booted kernel VERSION. The guest
+    program reads its end's counters right after its last record, while
+    the kernel's background work (the flusher, kswapd) may still be
+    queued: numasim reports at the same moment (sim.run_to_idle=0)
+    instead of running that work to its end."""
     sets = []
-    # The guest program reads its end's counters right after its last
-    # record, while the kernel's background work (the flusher, kswapd)
-    # may still be queued: numasim reports at the same moment
-    # (sim.run_to_idle=0) instead of running that work to its end.
     for kv in SIM_SETTINGS.get(version, []) + ["mm.transparent_hugepage.enabled=never",
                                                 "sim.run_to_idle=0"] + list(extra):
         sets += ["--set", kv]
+    return sets
+
+
+def sim_side(numasim, topo, trace, work, version, extra=(), name=None):
+    out = os.path.join(work, (name + "-" if name else "") + os.path.basename(trace) + ".json")
+    sets = sim_sets(version, extra)
     t0 = time.monotonic()
     p = sh([numasim, "run", "-t", topo, "-w", trace, "--format", "json", "-o", out,
             "--no-progress"] + sets)
@@ -368,7 +378,7 @@ def compare(k, s, nnodes, ntasks, whole, nspawn=1, names=()):
                     kn[f], sn[f], "+%d+%d%%/-8" % (a, r * 100),
                     within(kn[f], sn[f], (a, r), lo=8), (8, a + r * sn[f]))
     kvm, svm = k["vmstat"], s["vmstat"]
-    split = all(c in kvm and c in svm for c, _ in COMPACT_VM)
+    split = all(c in kvm and c in svm and o in kvm for c, _, o in COMPACT_VM)
     if split and kvm.get("compact_trace_lost"):
         add("guest", "the guest's compaction trace lost %d events" % kvm["compact_trace_lost"],
             "error", "-", "exact", False)
@@ -377,11 +387,11 @@ def compare(k, s, nnodes, ntasks, whole, nspawn=1, names=()):
             continue
         kv, sv = kvm[name], svm[name]
         what = "vmstat " + name
-        part = dict((t, c) for c, t in COMPACT_VM).get(name)
+        part = dict((t, (c, o)) for c, t, o in COMPACT_VM).get(name)
         if split and part:
             # kcompactd's share is compared with the reclaim counters'
             # band; the rest of the migrations stay exact
-            kv, sv = kv - kvm[part], sv - svm[part]
+            kv, sv = kvm[part[1]], sv - svm[part[0]]
             what += " (not compaction's)"
         if name in EXACT_VM and extra and name in ("pgmigrate_success", "numa_pages_migrated"):
             add("vmstat." + name, what, kv, sv, "+0..%d" % extra, 0 <= kv - sv <= extra)
@@ -478,6 +488,11 @@ def text(res, out):
                     ", %d unmanaged" % v["unmanaged"] if v.get("unmanaged") else "")
                     for mt, v in sorted(ts.items())))
                 for n, zs in sorted(pb.items(), key=lambda x: int(x[0])) for z, ts in zs.items())))
+        held = f.get("in_use", {}).get(os.path.basename(t["trace"]))
+        if held:
+            out.write("  and the kernel's free pages%s: numasim holds back %s more (in use in the kernel's "
+                      "movable pageblocks)\n" % (" (the first run)" if t.get("runs", 1) > 1 else "", ", ".join(
+                          "%d on node %s" % (d, n) for n, d in sorted(held.items(), key=lambda x: int(x[0])))))
         out.write("  %-34s %-44s %-44s %-12s %s\n" % ("comparison", "kernel", "numasim", "tolerance", "result"))
         for r in t["comparisons"]:
             if r["agree"] and not r["known"] and r["kernel"] == 0 and r["numasim"] == 0:
@@ -564,7 +579,8 @@ def boot_traces(topo, version, work, traces, nnodes, runs=None):
     for i in range(len(traces)):
         names = [prog_name(i, n, runs[i]) for n in range(1, runs[i] + 1)]
         out.append([{"lines": p.get(x, []), "rc": r.get(x), "blocks": pagetypes(lines, x),
-                     "free": zone_free(lines, x), "kswapd": kswapd_trace(lines, x)} for x in names])
+                     "free": zone_free(lines, x), "pcp": pcp_pages(lines, x, trace_cpus(traces[i])),
+                     "kswapd": kswapd_trace(lines, x)} for x in names])
     return out, facts, booted_zones(lines)
 
 
@@ -651,6 +667,42 @@ def booted_managed(zones):
 # a free-list row of /proc/pagetypeinfo: node, zone, migratetype, the
 # free blocks of each order
 PTI_FREE = re.compile(r"Node\s+(\d+), zone\s+(\S+), type\s+(\S+)\s+([\d\s]+)$")
+
+
+def pcp_pages(lines, prog, cpus):
+    """The pages on the per-CPU lists of CPUS as program PROG started,
+    from the guest's /proc/zoneinfo (`PCP PROG node zone cpu count`):
+    node -> pages over those CPUs and every zone of the node."""
+    out = {}
+    for line in lines:
+        w = line.split()
+        if len(w) == 6 and w[0] == "PCP" and w[1] == prog and int(w[4]) in cpus:
+            out[int(w[2])] = out.get(int(w[2]), 0) + int(w[5])
+    return out
+
+
+def cpu_list(text):
+    """A CPU list as a trace writes it (`0-3,6`), as a set."""
+    out = set()
+    for part in text.split(","):
+        a, _, b = part.partition("-")
+        if a.isdigit() and (not b or b.isdigit()):
+            out.update(range(int(a), int(b or a) + 1))
+    return out
+
+
+def trace_cpus(path):
+    """The CPUs a trace's tasks run on: its spawns' `cpu=` and its
+    affinity records' `cpus=` (CPU 0 when it names none)."""
+    cpus = set()
+    for line in open(path):
+        w = line.split()
+        if len(w) > 1 and w[1] in ("spawn", "affinity"):
+            for x in w[2:]:
+                k, _, v = x.partition("=")
+                if k in ("cpu", "cpus"):
+                    cpus |= cpu_list(v)
+    return cpus or {0}
 
 
 def pti_lines(lines, prog):
@@ -818,6 +870,47 @@ def booted_topology(topo, zones, work, blocks=None, name="booted-topology.json",
     return path, held
 
 
+def match_free(numasim, path, version, extra, kfree, pcp, held, work):
+    """The pages the kernel had in use in its movable pageblocks as a
+    program started (page tables, slab that fell back there, what earlier
+    programs left) are free on numasim's side of PATH, which knows only
+    the boot's managed pages and the unmovable and reclaimable
+    pageblocks: numasim starts the trace's topology once with no records
+    and, per node, holds as many more pages back (`reserved`, from the
+    highest zone) as it has free above the kernel's free pages: those of
+    its buddy lists (KFREE, zone_free()) and those on the per-CPU lists
+    of the CPUs the trace runs on (PCP, pcp_pages(): numasim's lists
+    start empty, so those count as free, while the pages on other CPUs'
+    lists are of no use to the trace's tasks); a node with fewer gets
+    back what it holds. Updates HELD and rewrites PATH;
+    returns {node: pages held more}."""
+    empty = os.path.join(work, "empty.trace")
+    if not os.path.exists(empty):
+        with open(empty, "w") as f:
+            f.write("# numasim trace v1\n")
+    out = os.path.join(work, "free.json")
+    p = sh([numasim, "run", "-t", path, "-w", empty, "--format", "json", "-o", out, "--no-progress"] +
+           sim_sets(version, extra))
+    if p.returncode:
+        raise BadInput("numasim run %s: %s" % (path, (p.stderr.strip().splitlines() or ["exit %d" % p.returncode])[0]))
+    sfree = {n["id"]: n["free_pages"] for n in json.load(open(out))["nodes"]}
+    topo = json.load(open(path))
+    page = int(topo.get("page_size", 4096))
+    more = {}
+    for n in topo["nodes"]:
+        k = kfree.get(n["id"])
+        if not k or n["id"] not in held or n["id"] not in sfree:
+            continue
+        d = max(sfree[n["id"]] - sum(k.values()) - pcp.get(n["id"], 0), -held[n["id"]]["reserved"])
+        if d:
+            held[n["id"]]["reserved"] += d
+            n["reserved"] = "%dKiB" % (held[n["id"]]["reserved"] * page >> 10)
+            more[n["id"]] = d
+    with open(path, "w") as f:
+        json.dump(topo, f, indent=1)
+    return more
+
+
 def main(argv):
     if len(argv) < 6:
         sys.stderr.write(__doc__)
@@ -868,6 +961,9 @@ def main(argv):
                         key = os.path.basename(t) + ("" if n == 1 else "#%d" % n)
                         facts.setdefault("pageblocks", {})[key] = {
                             n_: x["pageblocks"] for n_, x in h.items() if "pageblocks" in x}
+                        facts.setdefault("in_use", {})[key] = match_free(
+                            numasim, path, version, extra + ["sim.boot_memmap=1"], run["free"], run["pcp"],
+                            h, work)
                     run["sim"] = sim_side(numasim, path or topo_path, t, work, version,
                                           extra + (["sim.boot_memmap=1"] if path else []),
                                           name)
