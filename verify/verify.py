@@ -86,23 +86,37 @@ def annotations(path):
     return out
 
 
-RUNS = re.compile(r"#\s*verify-runs:\s*(\S*)\s*$")
 MAX_RUNS = 16
+MAX_BOOTS = 8
+
+
+def count_of(path, key, most, what):
+    """`# verify-KEY: N` in trace PATH, from 1 to MOST (1 when absent)."""
+    n = 1
+    pat = re.compile(r"#\s*verify-%s:\s*(\S*)\s*$" % key)
+    for i, line in enumerate(open(path), 1):
+        if "verify-" + key not in line:
+            continue
+        m = pat.match(line.strip())
+        if not m or not m.group(1).isdigit() or not 1 <= int(m.group(1)) <= most:
+            raise BadInput("%s:%d: verify-%s wants a number of %s from 1 to %d" % (path, i, key, what, most))
+        n = int(m.group(1))
+    return n
 
 
 def runs_of(path):
     """`# verify-runs: N`: the trace's program runs N times in the boot,
     one after the other, and each counter is compared with the spread of
     the kernel's N runs (docs/verify.md, "A trace run several times")."""
-    n = 1
-    for i, line in enumerate(open(path), 1):
-        if "verify-runs" not in line:
-            continue
-        m = RUNS.match(line.strip())
-        if not m or not m.group(1).isdigit() or not 1 <= int(m.group(1)) <= MAX_RUNS:
-            raise BadInput("%s:%d: verify-runs wants a number of runs from 1 to %d" % (path, i, MAX_RUNS))
-        n = int(m.group(1))
-    return n
+    return count_of(path, "runs", MAX_RUNS, "runs")
+
+
+def boots_of(path):
+    """`# verify-boots: B`: the trace's runs are made in B boots of the
+    kernel, the first with every trace, the others with the traces that
+    ask for them, and the spread is that of all the runs (docs/verify.md,
+    "A trace run several times")."""
+    return count_of(path, "boots", MAX_BOOTS, "boots")
 
 
 def prog_name(i, run, runs):
@@ -474,11 +488,15 @@ def text(res, out):
         out.write("numasim runs the machine as booted (sim.boot_memmap=1): %s\n" % ", ".join(
             "node %d managed %d (memmap %d + reserved %d held)" % (int(n), b["managed"], b["memmap"], b["reserved"])
             for n, b in sorted(f["booted"].items(), key=lambda x: int(x[0]))))
+    for b, x in enumerate(f.get("boots", []), 2):
+        out.write("boot %d (the traces that ask for more boots): boot %.1f s, run %.1f s, wall %.1f s\n" % (
+            b, x["boot_s"], x["run_s"], x["wall_s"]))
     for t in res["traces"]:
         out.write("\n== %s\n" % t["trace"])
-        if t.get("runs", 1) > 1:
-            out.write("  run %d times, one after the other: a counter agrees when numasim's every run lies "
-                      "within its tolerance of the kernel's spread (lowest..highest)\n" % t["runs"])
+        if t.get("runs", 1) * t.get("boots", 1) > 1:
+            out.write("  run %d times, one after the other%s: a counter agrees when numasim's every run lies "
+                      "within its tolerance of the kernel's spread (lowest..highest)\n" % (
+                          t["runs"], " in each of %d boots" % t["boots"] if t.get("boots", 1) > 1 else ""))
         pb = f.get("pageblocks", {}).get(os.path.basename(t["trace"]))
         if pb:
             out.write("  numasim's pageblocks as the kernel's when the program started%s: %s\n" % (
@@ -936,6 +954,7 @@ def main(argv):
             raise BadInput(str(e))
         annots = {t: annotations(t) for t in traces}
         runs = [runs_of(t) for t in traces]
+        boots = [boots_of(t) for t in traces]
         work = tempfile.mkdtemp(prefix="numasim-verify-")
         try:
             # numasim first as the topology says, so that a trace it
@@ -949,16 +968,19 @@ def main(argv):
                 any(kv.startswith("sim.boot_memmap=") for kv in extra)
             booted, held = booted_topology(topo, {} if own else zones, work)
             facts["booted"] = held
-            # each trace on the machine as its program found it: the
-            # pageblocks of each migratetype and their free pages
-            # (each run of a trace run several times as that run found it)
-            for i, t in enumerate(traces):
-                for n, run in enumerate(per[i], 1):
-                    name = prog_name(i, n, runs[i])
+
+            def simulate(i, t, runs_i, per_i, zones, work, label, index):
+                # each trace on the machine as its program found it: the
+                # pageblocks of each migratetype and their free pages
+                # (each run of a trace run several times as that run
+                # found it); INDEX is the trace's number in that boot
+                for n, run in enumerate(per_i, 1):
+                    name = prog_name(index, n, runs_i)
+                    run["index"] = index
                     path, h = booted_topology(topo, {} if own else zones, work, run["blocks"],
                                               "booted-topology-%s.json" % name, run["free"])
                     if path:
-                        key = os.path.basename(t) + ("" if n == 1 else "#%d" % n)
+                        key = os.path.basename(t) + label + ("" if n == 1 else "#%d" % n)
                         facts.setdefault("pageblocks", {})[key] = {
                             n_: x["pageblocks"] for n_, x in h.items() if "pageblocks" in x}
                         facts.setdefault("in_use", {})[key] = match_free(
@@ -967,6 +989,27 @@ def main(argv):
                     run["sim"] = sim_side(numasim, path or topo_path, t, work, version,
                                           extra + (["sim.boot_memmap=1"] if path else []),
                                           name)
+
+            for i, t in enumerate(traces):
+                simulate(i, t, runs[i], per[i], zones, work, "", i)
+            # the traces that ask for more boots (verify-boots), each boot
+            # with only them, in a work directory of its own
+            for b in range(2, max(boots) + 1):
+                sel = [i for i in range(len(traces)) if boots[i] >= b]
+                wb = os.path.join(work, "boot%d" % b)
+                os.makedirs(wb)
+                try:
+                    per_b, facts_b, zones_b = boot_traces(topo, version, wb, [traces[i] for i in sel],
+                                                          nnodes, [runs[i] for i in sel])
+                except guest.RunError as e:
+                    raise guest.RunError(re.sub(r"during program t(\d+)\b", lambda m: "during program t%d" % (
+                        sel[int(m.group(1))] if int(m.group(1)) < len(sel) else int(m.group(1))),
+                        "boot %d: %s" % (b, e)))
+                facts.setdefault("boots", []).append(
+                    {k: facts_b.get(k) for k in ("kernel", "accel", "boot_s", "run_s", "wall_s")})
+                for j, i in enumerate(sel):
+                    simulate(i, traces[i], runs[i], per_b[j], zones_b, wb, "@boot%d" % b, j)
+                    per[i].extend(per_b[j])
         finally:
             if not os.environ.get("NUMASIM_VERIFY_KEEP"):
                 shutil.rmtree(work, ignore_errors=True)
@@ -993,7 +1036,7 @@ def main(argv):
     for i, trace in enumerate(traces):
         ks = []
         for run in per[i]:
-            k = kernel_side(run["lines"], "%s/%d" % (ROOT, i))
+            k = kernel_side(run["lines"], "%s/%d" % (ROOT, run.get("index", i)))
             if run["rc"] != 0:
                 k["problems"].append("the guest program exited %s" % (
                     "(never ran)" if run["rc"] is None else run["rc"]))
@@ -1033,11 +1076,12 @@ def main(argv):
             summary = "agrees (%d comparisons)" % len(rows)
             verdict = "agree"
         differ += nd
-        res["traces"].append({"trace": trace, "runs": runs[i], "result": verdict, "summary": summary,
+        res["traces"].append({"trace": trace, "runs": runs[i], "boots": boots[i],
+                              "result": verdict, "summary": summary,
                               "causes": causes, "unneeded": unneeded, "comparisons": rows,
                               "time": timing(ks[0]["elapsed_ns"], per[i][0]["sim"]["wall_s"]),
                               "kswapd": per[i][0]["kswapd"]})
-        if runs[i] > 1:
+        if len(per[i]) > 1:
             res["traces"][-1]["kswapd_runs"] = [run["kswapd"] for run in per[i]]
     n = len(traces)
     agree = sum(1 for t in res["traces"] if t["result"] == "agree")

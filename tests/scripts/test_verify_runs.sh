@@ -1,7 +1,7 @@
 #!/bin/sh
 # A trace `numasim verify` runs several times in one boot (`# verify-runs:
-# N`, docs/verify.md "A trace run several times"; verify/verify.py
-# runs_of(), prog_name(), combine_runs()). Model arithmetic: every answer
+# N` and `# verify-boots: B`, docs/verify.md "A trace run several times";
+# verify/verify.py runs_of(), boots_of(), prog_name(), combine_runs()). Model arithmetic: every answer
 # below is worked by hand from the rule the docs state. A counter with a
 # band agrees when each numasim run's kernel - numasim, taken against the
 # kernel's lowest and highest run, can fall inside that run's band; any
@@ -46,6 +46,17 @@ for bad in ("0", "17", "x", ""):
     except verify.BadInput as e:
         check("verify-runs: %r refused, naming file and line" % bad, str(e),
               "%s:3: verify-runs wants a number of runs from 1 to 16" % p)
+
+check("no verify-boots line: one boot", verify.boots_of(trace("a.trace", "")), 1)
+check("verify-boots: 3", verify.boots_of(trace("b.trace", "# verify-runs: 8\n# verify-boots: 3\n")), 3)
+for bad in ("0", "9", "two"):
+    p = trace("c.trace", "# verify-boots: %s\n" % bad)
+    try:
+        verify.boots_of(p)
+        check("verify-boots: %r refused" % bad, "accepted", "refused")
+    except verify.BadInput as e:
+        check("verify-boots: %r refused, naming file and line" % bad, str(e),
+              "%s:2: verify-boots wants a number of boots from 1 to 8" % p)
 
 check("one run keeps the program's name", verify.prog_name(3, 1, 1), "t3")
 check("run 2 of 8", verify.prog_name(3, 2, 8), "t3.r2")
