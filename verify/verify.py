@@ -473,6 +473,34 @@ def combine_runs(runs):
     return out
 
 
+def kernel_boots_differ(runs, boot_of):
+    """With runs from several boots (BOOT_OF[j]: run j's boot), the rule of
+    combine_runs() applied to the kernel against itself: the banded
+    comparisons where some boot's kernel values do not all lie within
+    their band (each run's own, as compare() made it) of the other boots'
+    spread together. Says how far one boot's kernel is from the others;
+    it decides nothing."""
+    boots = sorted(set(boot_of))
+    if len(boots) < 2:
+        return []
+    by = {}
+    for j, rows in enumerate(runs):
+        for r in rows:
+            if "band" in r:
+                by.setdefault(r["name"], []).append((boot_of[j], r["kernel"], r["band"]))
+    out = []
+    for name, vals in by.items():
+        for b in boots:
+            others = [k for bb, k, _ in vals if bb != b]
+            if not others:
+                continue
+            lo, hi = min(others), max(others)
+            if any(not (hi - k >= -band[0] and lo - k <= band[1]) for bb, k, band in vals if bb == b):
+                out.append(name)
+                break
+    return out
+
+
 # ---- output ----------------------------------------------------------------------
 
 def short(v, n=44):
@@ -546,6 +574,11 @@ def text(res, out):
                           "are short\n" % (run, ks["lost"]))
         for cause in t.get("unneeded", []):
             out.write("  note: annotation not needed in this run: %s\n" % cause)
+        if t.get("boots", 1) > 1:
+            sd = t.get("kernel_boots_differ", [])
+            out.write("  the kernel against itself, each boot's runs with the other boots' spread: %s\n" % (
+                "%d comparisons differ (%s%s)" % (len(sd), ", ".join(sd[:3]), ", ..." if len(sd) > 3 else "")
+                if sd else "agree"))
         out.write("  %s: %s\n" % (os.path.basename(t["trace"]), t["summary"]))
     out.write("\nverify: %s\n" % res["summary"])
 
@@ -977,6 +1010,7 @@ def main(argv):
                 for n, run in enumerate(per_i, 1):
                     name = prog_name(index, n, runs_i)
                     run["index"] = index
+                    run["boot"] = 1 if not label else int(label[len("@boot"):])
                     path, h = booted_topology(topo, {} if own else zones, work, run["blocks"],
                                               "booted-topology-%s.json" % name, run["free"])
                     if path:
@@ -1049,8 +1083,10 @@ def main(argv):
         whole = len(re.findall(r"^\S+\s+(?:migrate_pages|cpuset\s+action=(?:attach|set))\b", text_, re.M))
         nspawn = len(re.findall(r"^\S+\s+spawn\b", text_, re.M))
         names = set(re.findall(r"^\S+\s+mmap\b.*\bname=(\S+)", text_, re.M))
-        rows = combine_runs([compare(k, run["sim"], nnodes, max(ntasks, 1), whole, max(nspawn, 1), names)
-                             for k, run in zip(ks, per[i])])
+        each = [compare(k, run["sim"], nnodes, max(ntasks, 1), whole, max(nspawn, 1), names)
+                for k, run in zip(ks, per[i])]
+        rows = combine_runs(each)
+        self_differ = kernel_boots_differ(each, [run.get("boot", 1) for run in per[i]])
         nd = nk = 0
         for r in rows:
             r["known"] = known_cause(annots[trace], r["name"], version, machine)
@@ -1079,6 +1115,7 @@ def main(argv):
         res["traces"].append({"trace": trace, "runs": runs[i], "boots": boots[i],
                               "result": verdict, "summary": summary,
                               "causes": causes, "unneeded": unneeded, "comparisons": rows,
+                              "kernel_boots_differ": self_differ,
                               "time": timing(ks[0]["elapsed_ns"], per[i][0]["sim"]["wall_s"]),
                               "kswapd": per[i][0]["kswapd"]})
         if len(per[i]) > 1:

@@ -109,6 +109,17 @@ check("E: a comparison missing from a run differs", [(r["name"], r["agree"]) for
 one = [row("n", 100, 150, (8, 64), False)]
 check("F: one run is left as compare() made it", verify.combine_runs([one]), one)
 
+# G: the kernel against itself over boots: runs 1-2 in boot 1 (x: 100,
+# 110; y: 100, 120), run 3 in boot 2 (x: 300; y: 125), band (8, 64).
+# x: boot 2's 300 lies 190 above boot 1's most (more than 8); y: 125 is 5
+# above 120 and boot 1's values lie within 64 below boot 2's 125, so y
+# agrees both ways
+g = [[row("x", 100, 0, (8, 64)), row("y", 100, 0, (8, 64)), row("z", 1, 1)],
+     [row("x", 110, 0, (8, 64)), row("y", 120, 0, (8, 64)), row("z", 1, 1)],
+     [row("x", 300, 0, (8, 64)), row("y", 125, 0, (8, 64)), row("z", 1, 1)]]
+check("G: a boot outside the other boots' spread", verify.kernel_boots_differ(g, [1, 1, 2]), ["x"])
+check("G: one boot says nothing", verify.kernel_boots_differ(g, [1, 1, 1]), [])
+
 # compare() gives a reclaim counter its band: 256 + 50 % of numasim's 600
 # = 556 either way, and 1000 - 600 = 400 lies inside it
 k = {"problems": [], "calls": {}, "snaps": [], "vmstat": {"pgscan_kswapd": 1000}, "own": 0}
