@@ -38,25 +38,23 @@ def trace(name, header):
 
 check("no verify-runs line: one run", verify.runs_of(trace("a.trace", "")), 1)
 check("verify-runs: 8", verify.runs_of(trace("b.trace", "# verify-runs: 8\n")), 8)
-for bad in ("0", "17", "x", ""):
-    p = trace("c.trace", "# a comment\n# verify-runs: %s\n" % bad)
-    try:
-        verify.runs_of(p)
-        check("verify-runs: %r refused" % bad, "accepted", "refused")
-    except verify.BadInput as e:
-        check("verify-runs: %r refused, naming file and line" % bad, str(e),
-              "%s:3: verify-runs wants a number of runs from 1 to 16" % p)
 
+
+def refused(key, parse, bads, header, line, want):
+    for bad in bads:
+        p = trace("c.trace", header + "# verify-%s: %s\n" % (key, bad))
+        try:
+            parse(p)
+            check("verify-%s: %r refused" % (key, bad), "accepted", "refused")
+        except verify.BadInput as e:
+            check("verify-%s: %r refused, naming file and line" % (key, bad), str(e),
+                  "%s:%d: verify-%s wants %s" % (p, line, key, want))
+
+
+refused("runs", verify.runs_of, ("0", "17", "x", ""), "# a comment\n", 3, "a number of runs from 1 to 16")
 check("no verify-boots line: one boot", verify.boots_of(trace("a.trace", "")), 1)
 check("verify-boots: 3", verify.boots_of(trace("b.trace", "# verify-runs: 8\n# verify-boots: 3\n")), 3)
-for bad in ("0", "9", "two"):
-    p = trace("c.trace", "# verify-boots: %s\n" % bad)
-    try:
-        verify.boots_of(p)
-        check("verify-boots: %r refused" % bad, "accepted", "refused")
-    except verify.BadInput as e:
-        check("verify-boots: %r refused, naming file and line" % bad, str(e),
-              "%s:2: verify-boots wants a number of boots from 1 to 8" % p)
+refused("boots", verify.boots_of, ("0", "9", "two"), "", 2, "a number of boots from 1 to 8")
 
 check("one run keeps the program's name", verify.prog_name(3, 1, 1), "t3")
 check("run 2 of 8", verify.prog_name(3, 2, 8), "t3.r2")
