@@ -433,6 +433,12 @@ def spread(values):
     return " | ".join(str(v) for v in seen)
 
 
+def in_band(lo, hi, value, band):
+    """Whether VALUE is an outcome of the spread [LO, HI] give or take
+    BAND (below, above): HI - VALUE >= -below and LO - VALUE <= above."""
+    return hi - value >= -band[0] and lo - value <= band[1]
+
+
 def combine_runs(runs):
     """One trace run N times: RUNS holds each run's compare() rows (each
     run compared with numasim on the machine as that run found it). One
@@ -464,8 +470,7 @@ def combine_runs(runs):
             row["what"] += " (in %d of %d runs)" % (len(rs), len(runs))
         elif all("band" in r for r in rs):
             lo, hi = min(ks), max(ks)
-            row["agree"] = all(hi - r["numasim"] >= -r["band"][0] and lo - r["numasim"] <= r["band"][1]
-                               for r in rs)
+            row["agree"] = all(in_band(lo, hi, r["numasim"], r["band"]) for r in rs)
             row["tolerance"] += " of the spread"
         else:
             row["agree"] = all(r["agree"] for r in rs)
@@ -495,7 +500,7 @@ def kernel_boots_differ(runs, boot_of):
             if not others:
                 continue
             lo, hi = min(others), max(others)
-            if any(not (hi - k >= -band[0] and lo - k <= band[1]) for bb, k, band in vals if bb == b):
+            if not all(in_band(lo, hi, k, band) for bb, k, band in vals if bb == b):
                 out.append(name)
                 break
     return out
@@ -629,8 +634,9 @@ def boot_traces(topo, version, work, traces, nnodes, runs=None):
     out = []
     for i in range(len(traces)):
         names = [prog_name(i, n, runs[i]) for n in range(1, runs[i] + 1)]
+        cpus = trace_cpus(traces[i])
         out.append([{"lines": p.get(x, []), "rc": r.get(x), "blocks": pagetypes(lines, x),
-                     "free": zone_free(lines, x), "pcp": pcp_pages(lines, x, trace_cpus(traces[i])),
+                     "free": zone_free(lines, x), "pcp": pcp_pages(lines, x, cpus),
                      "kswapd": kswapd_trace(lines, x)} for x in names])
     return out, facts, booted_zones(lines)
 
@@ -725,10 +731,9 @@ def pcp_pages(lines, prog, cpus):
     from the guest's /proc/zoneinfo (`PCP PROG node zone cpu count`):
     node -> pages over those CPUs and every zone of the node."""
     out = {}
-    for line in lines:
-        w = line.split()
-        if len(w) == 6 and w[0] == "PCP" and w[1] == prog and int(w[4]) in cpus:
-            out[int(w[2])] = out.get(int(w[2]), 0) + int(w[5])
+    for w in tagged(lines, "PCP", prog):
+        if len(w) == 4 and int(w[2]) in cpus:
+            out[int(w[0])] = out.get(int(w[0]), 0) + int(w[3])
     return out
 
 
@@ -756,13 +761,19 @@ def trace_cpus(path):
     return cpus or {0}
 
 
+def tagged(lines, tag, prog):
+    """The words of each line the guest's init printed for program PROG
+    with TAG (`TAG PROG ...`), the prefix dropped."""
+    for line in lines:
+        w = line.split()
+        if len(w) >= 3 and w[0] == tag and w[1] == prog:
+            yield w[2:]
+
+
 def pti_lines(lines, prog):
     """The words of each /proc/pagetypeinfo line the guest's init printed
     as program PROG started (prefixed `PTI PROG`), the prefix dropped."""
-    for line in lines:
-        w = line.split()
-        if len(w) >= 3 and w[0] == "PTI" and w[1] == prog:
-            yield w[2:]
+    return tagged(lines, "PTI", prog)
 
 
 def pagetypes(lines, prog):
@@ -1002,15 +1013,16 @@ def main(argv):
             booted, held = booted_topology(topo, {} if own else zones, work)
             facts["booted"] = held
 
-            def simulate(i, t, runs_i, per_i, zones, work, label, index):
+            def simulate(t, runs_i, per_i, zones, work, boot, index):
                 # each trace on the machine as its program found it: the
                 # pageblocks of each migratetype and their free pages
                 # (each run of a trace run several times as that run
-                # found it); INDEX is the trace's number in that boot
+                # found it); INDEX is the trace's number in boot BOOT
+                label = "" if boot == 1 else "@boot%d" % boot
                 for n, run in enumerate(per_i, 1):
                     name = prog_name(index, n, runs_i)
                     run["index"] = index
-                    run["boot"] = 1 if not label else int(label[len("@boot"):])
+                    run["boot"] = boot
                     path, h = booted_topology(topo, {} if own else zones, work, run["blocks"],
                                               "booted-topology-%s.json" % name, run["free"])
                     if path:
@@ -1025,7 +1037,7 @@ def main(argv):
                                           name)
 
             for i, t in enumerate(traces):
-                simulate(i, t, runs[i], per[i], zones, work, "", i)
+                simulate(t, runs[i], per[i], zones, work, 1, i)
             # the traces that ask for more boots (verify-boots), each boot
             # with only them, in a work directory of its own
             for b in range(2, max(boots) + 1):
@@ -1042,7 +1054,7 @@ def main(argv):
                 facts.setdefault("boots", []).append(
                     {k: facts_b.get(k) for k in ("kernel", "accel", "boot_s", "run_s", "wall_s")})
                 for j, i in enumerate(sel):
-                    simulate(i, traces[i], runs[i], per_b[j], zones_b, wb, "@boot%d" % b, j)
+                    simulate(traces[i], runs[i], per_b[j], zones_b, wb, b, j)
                     per[i].extend(per_b[j])
         finally:
             if not os.environ.get("NUMASIM_VERIFY_KEEP"):
