@@ -212,10 +212,11 @@ static inline void page_init_thp(struct frames *f, pfn_t pfn)
 	f->flags[pfn] = PG_head | PG_transhuge | (HPAGE_PMD_ORDER << PG_ORDER_SHIFT);
 }
 
-/* A free order-0 page on a per-CPU list: PG_pcp alone (not PG_buddy). */
-static inline void page_init_pcp(struct frames *f, pfn_t pfn)
+/* A free block's head on a per-CPU list: PG_pcp and its order (not
+ * PG_buddy). */
+static inline void page_init_pcp(struct frames *f, pfn_t pfn, unsigned order)
 {
-	f->flags[pfn] = PG_pcp;
+	f->flags[pfn] = PG_pcp | (order << PG_ORDER_SHIFT);
 }
 
 /* A new anonymous page of a fault run (page_add_new_anon_rmap()'s

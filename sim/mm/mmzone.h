@@ -111,15 +111,21 @@ enum lru_list {
  * kswapd's target there). */
 enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, WMARK_PROMO, NR_WMARK };
 
-/* One CPU's page list of a zone (struct per_cpu_pages), order-0 pages
- * only, one list per migratetype. high_min == high_max before 6.7. */
+/* One CPU's page lists of a zone (struct per_cpu_pages): a list per
+ * migratetype for each order up to PAGE_ALLOC_COSTLY_ORDER, then two for
+ * the pageblock order (THP; one for all migratetypes before 6.10).
+ * high_min == high_max before 6.7. */
+#define PAGE_ALLOC_COSTLY_ORDER 3
+#define NR_LOWORDER_PCP_LISTS (MIGRATE_PCPTYPES * (PAGE_ALLOC_COSTLY_ORDER + 1))
+#define NR_PCP_LISTS (NR_LOWORDER_PCP_LISTS + 2)
+#define PCPF_PREV_FREE_HIGH_ORDER 1u /* the last free was of order 1-3 */
 struct per_cpu_pages {
 	uint32_t count; /* pages on the lists */
 	uint32_t high, high_min, high_max, batch;
 	uint32_t free_count; /* pages freed since the last allocation (6.7 on) */
-	uint8_t alloc_factor, free_factor;
-	uint16_t expire;	    /* vmstat ticks before a remote pcp is drained */
-	struct frame_list lists[3]; /* MIGRATE_PCPTYPES */
+	uint8_t alloc_factor, free_factor, flags;
+	uint16_t expire; /* vmstat ticks before a remote pcp is drained */
+	struct frame_list lists[NR_PCP_LISTS];
 };
 
 struct zone {

@@ -25,11 +25,12 @@
  * and steal_suitable_fallback(), whose fragmenting fallbacks boost the
  * zone's watermarks (boost_watermark()) and wake kswapd.
  *
- * Per-CPU page lists (sim.pcp=1): rmqueue_pcplist(), free_unref_page(),
- * nr_pcp_high(), nr_pcp_free(), nr_pcp_alloc() (6.7 on), drain_all_pages().
+ * Per-CPU page lists (sim.pcp=1) for orders 0-3 and the pageblock order:
+ * rmqueue_pcplist(), free_unref_page(), nr_pcp_high(), nr_pcp_free(),
+ * nr_pcp_alloc() (6.7 on), drain_all_pages().
  *
- * Not modelled (docs/model.md says why): compaction,
- * highatomic reserves, CMA and isolation.
+ * Not modelled (docs/model.md says why): highatomic reserves, CMA and
+ * isolation (compaction is mm/compaction.c).
  */
 #include "mm/page_alloc.h"
 #include "mm/huge_memory.h"
@@ -44,7 +45,6 @@
 #include "sim.h"
 #include "task/task.h"
 
-#define PAGE_ALLOC_COSTLY_ORDER 3
 #define RECLAIM_DISTANCE 30 /* node_reclaim_distance default */
 /* The kernel loops forever for __GFP_NOFAIL and while the OOM killer
  * makes progress; a simulator must end, so these loops are bounded. */
@@ -293,7 +293,8 @@ static pfn_t steal_suitable_fallback(struct sim *s, struct zone *z, pfn_t pfn,
 static pfn_t rmqueue_fallback(struct sim *s, struct zone *z, unsigned order, unsigned start_mt,
 			      unsigned alloc_flags);
 
-static void free_unref_page(struct sim *s, struct zone *z, pfn_t pfn);
+static void free_unref_page(struct sim *s, struct zone *z, pfn_t pfn, unsigned order);
+static inline bool pcp_allowed_order(unsigned order);
 
 /* Models buddy_merge_likely(): if the block one order up could merge too,
  * the freed block goes to the list tail so it stays free longer. */
@@ -343,8 +344,8 @@ void __free_pages(struct sim *s, pfn_t pfn, unsigned order)
 	m->f.mapping[pfn] = 0;
 	m->f.mapcount[pfn] = 0;
 	m->f.last_cpupid[pfn] = 0; /* page_cpupid_reset_last() */
-	if (!order && z->pcp)
-		free_unref_page(s, z, pfn);
+	if (z->pcp && pcp_allowed_order(order))
+		free_unref_page(s, z, pfn, order);
 	else
 		__free_one_page(m, z, pfn, order, get_pageblock_migratetype(m, pfn), false);
 	z->pgfree += 1u << order;
@@ -457,6 +458,30 @@ static inline bool pcp_autotune(const struct sim *s)
 	return kernel_at_least(&s->tun, 6, 7);
 }
 
+/* Models pcp_allowed_order(): the orders up to PAGE_ALLOC_COSTLY_ORDER
+ * and the THP order go through the per-CPU lists (5.13 on). */
+static inline bool pcp_allowed_order(unsigned order)
+{
+	return order <= PAGE_ALLOC_COSTLY_ORDER || order == PAGEBLOCK_ORDER;
+}
+
+/* Models order_to_pindex(): a list per migratetype and order up to
+ * PAGE_ALLOC_COSTLY_ORDER, then the THP order's: one before 6.10, from
+ * 6.10 one for movable pages and one for the rest. */
+static inline unsigned order_to_pindex(const struct sim *s, unsigned mt, unsigned order)
+{
+	if (order > PAGE_ALLOC_COSTLY_ORDER)
+		return NR_LOWORDER_PCP_LISTS +
+		       (kernel_at_least(&s->tun, 6, 10) && mt == MIGRATE_MOVABLE ? 1u : 0u);
+	return MIGRATE_PCPTYPES * order + mt;
+}
+
+/* Models pindex_to_order(). */
+static inline unsigned pindex_to_order(unsigned pindex)
+{
+	return pindex >= NR_LOWORDER_PCP_LISTS ? PAGEBLOCK_ORDER : pindex / MIGRATE_PCPTYPES;
+}
+
 /* The CPU whose lists an allocation or free uses: the running task's,
  * else (kswapd and other kernel work) the first CPU of the page's node. */
 static int pcp_cpu(const struct sim *s, int nid)
@@ -543,33 +568,35 @@ static void zone_pcp_update(struct sim *s)
 }
 
 /* Models free_pcppages_bulk(): count pages back to the buddy lists, from
- * the tail of list mt first, then round robin. */
+ * the tail of list pindex first, then round robin over the lists; a
+ * block counts its pages, so the last one can take count below zero. */
 static void free_pcppages_bulk(struct sim *s, struct zone *z, struct per_cpu_pages *pcp,
-			       uint32_t count, unsigned mt)
+			       uint32_t count, unsigned pindex)
 {
 	struct frames *f = &s->mem.f;
+	int64_t left = count < pcp->count ? count : pcp->count;
 
-	if (count > pcp->count)
-		count = pcp->count;
-	mt = (mt + MIGRATE_PCPTYPES - 1) % MIGRATE_PCPTYPES;
-	while (count) {
+	pindex = (pindex + NR_PCP_LISTS - 1) % NR_PCP_LISTS;
+	while (left > 0) {
 		struct frame_list *l;
 
 		do {
-			mt = (mt + 1) % MIGRATE_PCPTYPES;
-			l = &pcp->lists[mt];
+			pindex = (pindex + 1) % NR_PCP_LISTS;
+			l = &pcp->lists[pindex];
 		} while (l->head == NOPFN);
+		unsigned order = pindex_to_order(pindex);
+
 		do {
 			pfn_t pfn = l->tail;
 
 			flist_del(f, l, pfn);
 			page_reset_flags(f, pfn);
-			pcp->count--;
-			z->pcp_pages--;
-			count--;
-			__free_one_page(&s->mem, z, pfn, 0, get_pageblock_migratetype(&s->mem, pfn),
-					false);
-		} while (count && l->head != NOPFN);
+			pcp->count -= 1u << order;
+			z->pcp_pages -= 1u << order;
+			left -= 1 << order;
+			__free_one_page(&s->mem, z, pfn, order,
+					get_pageblock_migratetype(&s->mem, pfn), false);
+		} while (left > 0 && l->head != NOPFN);
 	}
 }
 
@@ -636,37 +663,90 @@ static uint32_t nr_pcp_free(const struct sim *s, struct per_cpu_pages *pcp, uint
 	return batch < lo ? lo : batch > hi ? hi : batch;
 }
 
-/* Models free_unref_page() -> free_unref_page_commit() for an order-0
- * page: onto the head of this CPU's list for its pageblock's migratetype;
- * a list at its high mark gives pages back to the buddy lists. */
-static void free_unref_page(struct sim *s, struct zone *z, pfn_t pfn)
+/* free_unref_page_commit()'s free_high, a free of order 1-3 in a run of
+ * frees: 6.1 when a free drained the lists since the last allocation
+ * (free_factor); 6.7 on after a batch of frees that ended with one of
+ * order 1-3 (PCPF_FREE_HIGH_BATCH, set where the CPU's share of its
+ * cache exceeds three batches, is not modelled: its data-cache slice
+ * depends on the host). Notes this free's order for the next. */
+static bool pcp_free_high(const struct sim *s, struct per_cpu_pages *pcp, unsigned order)
+{
+	bool high_order = order && order <= PAGE_ALLOC_COSTLY_ORDER;
+	bool free_high =
+		high_order && (pcp_autotune(s) ? pcp->free_count >= pcp->batch &&
+							 (pcp->flags & PCPF_PREV_FREE_HIGH_ORDER)
+					       : pcp->free_factor);
+
+	if (high_order)
+		pcp->flags |= PCPF_PREV_FREE_HIGH_ORDER;
+	else
+		pcp->flags &= (uint8_t)~PCPF_PREV_FREE_HIGH_ORDER;
+	return free_high;
+}
+
+/* Models free_unref_page() -> free_unref_page_commit(): the block goes
+ * onto the head of this CPU's list for its order and its pageblock's
+ * migratetype; a list at its high mark gives pages back to the buddy
+ * lists. A free_high free (pcp_free_high()) gives back the whole lists
+ * (6.1) or up to 32 batches, lowering high by as much (6.7 on:
+ * nr_pcp_high(), nr_pcp_free()). */
+static void free_unref_page(struct sim *s, struct zone *z, pfn_t pfn, unsigned order)
 {
 	struct per_cpu_pages *pcp = &z->pcp[pcp_cpu(s, z->node)];
 	unsigned mt = get_pageblock_migratetype(&s->mem, pfn);
-	uint32_t high;
+	unsigned pindex = order_to_pindex(s, mt, order);
+	bool free_high;
+	uint32_t high, n;
 
-	page_init_pcp(&s->mem.f, pfn);
-	flist_add_head(&s->mem.f, &pcp->lists[mt], pfn);
-	pcp->count++;
-	z->pcp_pages++;
+	page_init_pcp(&s->mem.f, pfn, order);
+	flist_add_head(&s->mem.f, &pcp->lists[pindex], pfn);
+	pcp->count += 1u << order;
+	z->pcp_pages += 1u << order;
+	free_high = pcp_free_high(s, pcp, order);
 	if (pcp_autotune(s)) {
 		pcp->alloc_factor >>= 1;
 		if (pcp->free_count < pcp->batch << PCP_BATCH_SCALE_MAX)
-			pcp->free_count++;
+			pcp->free_count += 1u << order;
 	}
-	high = nr_pcp_high(s, z, pcp);
-	if (pcp->count >= high) {
-		free_pcppages_bulk(s, z, pcp, nr_pcp_free(s, pcp, high), mt);
-		if (z->below_high &&
-		    zone_watermark_ok(z, 0, wmark_pages(z, WMARK_HIGH), ZONE_MOVABLE))
-			z->below_high = false;
+	if (free_high) {
+		n = pcp->count;
+		if (pcp_autotune(s)) {
+			uint32_t most = pcp->batch << PCP_BATCH_SCALE_MAX;
+
+			if (pcp->high < pcp->high_min)
+				pcp->high = pcp->high_min;
+			if (pcp->high > pcp->high_max)
+				pcp->high = pcp->high_max;
+			pcp->high =
+				pcp->high > pcp->high_min + most ? pcp->high - most : pcp->high_min;
+			n = n < most ? n : most;
+		}
+	} else {
+		high = nr_pcp_high(s, z, pcp);
+		if (pcp->count < high)
+			return;
+		n = nr_pcp_free(s, pcp, high);
 	}
+	free_pcppages_bulk(s, z, pcp, n, pindex);
+	if (z->below_high && zone_watermark_ok(z, 0, wmark_pages(z, WMARK_HIGH), ZONE_MOVABLE))
+		z->below_high = false;
+}
+
+/* A refill's batch in blocks of its order: the pages' batch scaled down
+ * by the order, at least 2 (unless the batch is 1). */
+static inline uint32_t pcp_order_batch(uint32_t batch, unsigned order)
+{
+	if (batch <= 1)
+		return batch;
+	batch >>= order;
+	return batch > 2 ? batch : 2;
 }
 
 /* Models nr_pcp_alloc() (6.7 on): a refill grows high by the batch it
- * takes (while the zone is above its high watermark) and doubles the
- * batch on consecutive refills (alloc_factor). */
-static uint32_t nr_pcp_alloc(struct per_cpu_pages *pcp, const struct zone *z)
+ * takes (while the zone is above its high watermark); order-0 refills
+ * double the batch on consecutive refills (alloc_factor). Returns
+ * blocks of the order (pcp_order_batch()). */
+static uint32_t nr_pcp_alloc(struct per_cpu_pages *pcp, const struct zone *z, unsigned order)
 {
 	uint32_t base = pcp->batch, batch, high, max_nr;
 
@@ -677,15 +757,18 @@ static uint32_t nr_pcp_alloc(struct per_cpu_pages *pcp, const struct zone *z)
 	high = pcp->high;
 	if (high < base)
 		return 1;
-	batch = base << pcp->alloc_factor;
+	batch = order ? base : base << pcp->alloc_factor;
 	if (pcp->high_min != pcp->high_max && !z->below_high) {
 		high = high + batch < pcp->high_max ? high + batch : pcp->high_max;
 		pcp->high = high;
 	}
-	max_nr = high > pcp->count + base + base ? high - pcp->count - base : base;
-	if (batch <= max_nr && pcp->alloc_factor < PCP_BATCH_SCALE_MAX)
-		pcp->alloc_factor++;
-	return batch < max_nr ? batch : max_nr;
+	if (!order) {
+		max_nr = high > pcp->count + base + base ? high - pcp->count - base : base;
+		if (batch <= max_nr && pcp->alloc_factor < PCP_BATCH_SCALE_MAX)
+			pcp->alloc_factor++;
+		batch = batch < max_nr ? batch : max_nr;
+	}
+	return pcp_order_batch(batch, order);
 }
 
 /* The allocating side of the pcp counters' decay: each allocation
@@ -699,46 +782,51 @@ static inline void pcp_alloc_decay(struct sim *s, struct per_cpu_pages *pcp)
 		pcp->free_factor >>= 1;
 }
 
-/* Takes the head of a pcp list, which must not be empty. */
+/* Takes the head of a pcp list of blocks of the order, which must not
+ * be empty. */
 static inline pfn_t pcp_take_head(struct frames *f, struct zone *z, struct per_cpu_pages *pcp,
-				  struct frame_list *l)
+				  struct frame_list *l, unsigned order)
 {
 	pfn_t pfn = l->head;
 
 	flist_del(f, l, pfn);
 	page_reset_flags(f, pfn);
-	pcp->count--;
-	z->pcp_pages--;
+	pcp->count -= 1u << order;
+	z->pcp_pages -= 1u << order;
 	return pfn;
 }
 
 /* Models rmqueue_pcplist() -> __rmqueue_pcplist(): the head of this
- * CPU's list; an empty list is refilled with a batch from the buddy
- * lists (rmqueue_bulk(), fallbacks included). */
-static pfn_t rmqueue_pcplist(struct sim *s, struct zone *z, unsigned mt, unsigned alloc_flags)
+ * CPU's list for the order and migratetype; an empty list is refilled
+ * with a batch of blocks from the buddy lists (rmqueue_bulk(), fallbacks
+ * included): the pages' batch scaled down by the order, at least 2
+ * (nr_pcp_alloc() from 6.7). */
+static pfn_t rmqueue_pcplist(struct sim *s, struct zone *z, unsigned order, unsigned mt,
+			     unsigned alloc_flags)
 {
 	struct frames *f = &s->mem.f;
 	struct per_cpu_pages *pcp = &z->pcp[pcp_cpu(s, z->node)];
-	struct frame_list *l = &pcp->lists[mt];
+	struct frame_list *l = &pcp->lists[order_to_pindex(s, mt, order)];
 
 	pcp_alloc_decay(s, pcp);
 	if (l->head == NOPFN) {
-		uint32_t n = pcp_autotune(s) ? nr_pcp_alloc(pcp, z) : pcp->batch;
+		uint32_t n = pcp_autotune(s) ? nr_pcp_alloc(pcp, z, order)
+					     : pcp_order_batch(pcp->batch, order);
 
 		for (uint32_t i = 0; i < n; i++) {
-			pfn_t p = rmqueue_buddy(s, z, 0, mt, alloc_flags);
+			pfn_t p = rmqueue_buddy(s, z, order, mt, alloc_flags);
 
 			if (p == NOPFN)
 				break;
-			page_init_pcp(f, p);
+			page_init_pcp(f, p, order);
 			flist_add_tail(f, l, p);
-			pcp->count++;
-			z->pcp_pages++;
+			pcp->count += 1u << order;
+			z->pcp_pages += 1u << order;
 		}
 		if (l->head == NOPFN)
 			return NOPFN;
 	}
-	return pcp_take_head(f, z, pcp, l);
+	return pcp_take_head(f, z, pcp, l, order);
 }
 
 /* Models drain_all_pages(): every CPU's lists back to the buddy lists. */
@@ -803,8 +891,8 @@ static int alloc_pcp(struct sim *s, struct nerr *err)
 			if (!z->pcp)
 				return nerr_set(err, "out of host memory for per-CPU page lists");
 			for (int c = 0; c < s->topo->nr_cpus; c++)
-				for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
-					flist_init(&z->pcp[c].lists[mt]);
+				for (int i = 0; i < NR_PCP_LISTS; i++)
+					flist_init(&z->pcp[c].lists[i]);
 		}
 	return 0;
 }
@@ -1498,8 +1586,8 @@ static inline pfn_t rmqueue(struct sim *s, const struct zone *preferred, struct 
 			    unsigned order, int local_nid, gfp_t gfp, unsigned alloc_flags)
 {
 	struct frames *f = &s->mem.f;
-	pfn_t pfn = !order && z->pcp
-			    ? rmqueue_pcplist(s, z, gfp_migratetype(gfp), alloc_flags)
+	pfn_t pfn = z->pcp && pcp_allowed_order(order)
+			    ? rmqueue_pcplist(s, z, order, gfp_migratetype(gfp), alloc_flags)
 			    : rmqueue_buddy(s, z, order, gfp_migratetype(gfp), alloc_flags);
 
 	if (z->boosted_wake) {
@@ -1967,12 +2055,12 @@ static inline pfn_t batch_take(struct sim *s, struct zone *z, unsigned mt)
 
 	if (z->pcp) {
 		struct per_cpu_pages *pcp = &z->pcp[pcp_cpu(s, z->node)];
-		struct frame_list *l = &pcp->lists[mt];
+		struct frame_list *l = &pcp->lists[order_to_pindex(s, mt, 0)];
 
 		if (l->head == NOPFN)
 			return NOPFN;
 		pcp_alloc_decay(s, pcp);
-		return pcp_take_head(&s->mem.f, z, pcp, l);
+		return pcp_take_head(&s->mem.f, z, pcp, l, 0);
 	}
 	pfn = rmqueue_smallest(&s->mem.f, z, 0, mt);
 	if (pfn != NOPFN)

@@ -102,21 +102,30 @@ static int visit_free(const struct sim *s, pfn_t pfn, const void *arg, struct ne
 	return 0;
 }
 
+/* The list being walked: its zone and the order of its blocks. */
+struct pcp_walk {
+	const struct zone *z;
+	unsigned order;
+};
+
 static int visit_pcp(const struct sim *s, pfn_t pfn, const void *arg, struct nerr *err)
 {
-	const struct zone *z = arg;
+	const struct pcp_walk *w = arg;
+	const struct zone *z = w->z;
 
-	if (s->mem.f.flags[pfn] != PG_pcp || pfn_zone_id(&s->mem, pfn) != (unsigned)z->id)
+	if (s->mem.f.flags[pfn] != (PG_pcp | (w->order << PG_ORDER_SHIFT)) ||
+	    pfn_zone_id(&s->mem, pfn) != (unsigned)z->id || (pfn & ((1u << w->order) - 1)))
 		return nerr_set(err,
-				"check: pfn %u on a per-CPU list of node %d zone %d has flags %#x "
-				"or another zone",
-				pfn, z->node, z->type, s->mem.f.flags[pfn]);
+				"check: pfn %u on an order-%u per-CPU list of node %d zone %d has "
+				"flags %#x, another zone or a misaligned start",
+				pfn, w->order, z->node, z->type, s->mem.f.flags[pfn]);
 	return 0;
 }
 
-/* The per-CPU lists (sim.pcp): PG_pcp order-0 pages of the zone, as
- * many as each list and the zone count; with the buddy lists' pages no
- * more than the zone manages. */
+/* The per-CPU lists (sim.pcp): PG_pcp blocks of the zone, each of its
+ * list's order (orders 0-3 a list per migratetype, then the pageblock
+ * order's), as many pages as each CPU's and the zone's count; with the
+ * buddy lists' pages no more than the zone manages. */
 static int check_pcp(const struct sim *s, const struct zone *z, struct nerr *err)
 {
 	uint64_t sum = 0;
@@ -129,12 +138,15 @@ static int check_pcp(const struct sim *s, const struct zone *z, struct nerr *err
 	for (int c = 0; c < s->topo->nr_cpus; c++) {
 		uint64_t n = 0;
 
-		for (unsigned mt = 0; mt < MIGRATE_PCPTYPES; mt++) {
+		for (unsigned i = 0; i < NR_PCP_LISTS; i++) {
+			struct pcp_walk w = {z, i >= NR_LOWORDER_PCP_LISTS ? PAGEBLOCK_ORDER
+									   : i / MIGRATE_PCPTYPES};
+
 			snprintf(what, sizeof(what), "node %d zone %d cpu %d pcp list %u", z->node,
-				 z->type, c, mt);
-			if (walk_list(&s->mem.f, &z->pcp[c].lists[mt], what, visit_pcp, s, z, err))
+				 z->type, c, i);
+			if (walk_list(&s->mem.f, &z->pcp[c].lists[i], what, visit_pcp, s, &w, err))
 				return -1;
-			n += z->pcp[c].lists[mt].nr;
+			n += (uint64_t)z->pcp[c].lists[i].nr << w.order;
 		}
 		if (n != z->pcp[c].count)
 			return nerr_set(

@@ -1110,6 +1110,112 @@ static void test_pcp_6_12(void **state)
 	fx_destroy(s, t);
 }
 
+/* An order-`order` movable block from node 0 (no THP path: the order alone). */
+static pfn_t movable_order(struct sim *s, unsigned order)
+{
+	return alloc_pages_node(s, 0, GFP_HIGHUSER_MOVABLE, order, 0);
+}
+
+/*
+ * Linux fact (mm/page_alloc.c 6.1: pcp_allowed_order(), order_to_pindex(),
+ * __rmqueue_pcplist(), free_unref_page_commit(), nr_pcp_high(),
+ * nr_pcp_free()), worked by hand on sim_pcp()'s zone (batch 7, high
+ * 320):
+ * - an order-2 request refills its own list with max(7 >> 2, 2) = 2
+ *   blocks: 8 pages leave the buddy lists, 4 stay on the list;
+ * - 400 order-0 pages take 58 refills of 7 (406 pages, 6 left); freeing
+ *   them reaches high at frees 310, 317, 331 and 359, each giving back
+ *   7 << free_factor from the order-0 list (7, 14, 28, 56): 301 order-0
+ *   pages and the order-2 block stay, free_factor 4;
+ * - the order-2 page freed then is a free_high free (free_factor set):
+ *   high 0, and all 309 pages go back: every page of the zone is free;
+ * - an order-9 (THP order) request takes 2 blocks, 1024 pages; freeing
+ *   the one it got brings the list to 1024 >= 320, and the batch of 7 it
+ *   gives back is the whole of one block: 512 pages stay on the list.
+ */
+static void test_pcp_high_order_6_1(void **state)
+{
+	(void)state;
+	struct topology *t;
+	struct sim *s = sim_pcp(&t, "6.1");
+	struct zone *z = normal(s, 0);
+	struct per_cpu_pages *pcp = &z->pcp[0];
+	static pfn_t pages[400];
+
+	pfn_t p2 = movable_order(s, 2);
+
+	assert_int_equal(p2 & 3, 0);
+	assert_int_equal(z->nr_free, 32768 - 8);
+	assert_int_equal(pcp->count, 4);
+	assert_int_equal(pcp->lists[MIGRATE_PCPTYPES * 2 + MIGRATE_MOVABLE].nr, 1);
+	for (int i = 0; i < 400; i++)
+		pages[i] = movable_on(s, 0);
+	assert_int_equal(pcp->count, 10);
+	assert_int_equal(z->nr_free, 32768 - 8 - 406);
+	for (int i = 0; i < 400; i++)
+		__free_pages(s, pages[i], 0);
+	assert_int_equal(pcp->count, 305);
+	assert_int_equal(pcp->free_factor, 4);
+	assert_int_equal(pcp->lists[MIGRATE_PCPTYPES * 2 + MIGRATE_MOVABLE].nr, 1);
+	fx_check(s);
+	__free_pages(s, p2, 2);
+	assert_int_equal(pcp->count, 0);
+	assert_int_equal(z->pcp_pages, 0);
+	assert_int_equal(z->nr_free, 32768);
+	fx_check(s);
+
+	pfn_t thp = movable_order(s, PAGEBLOCK_ORDER);
+
+	assert_int_equal(z->nr_free, 32768 - 1024);
+	assert_int_equal(pcp->count, 512);
+	__free_pages(s, thp, PAGEBLOCK_ORDER);
+	assert_int_equal(pcp->count, 512);
+	assert_int_equal(z->nr_free, 32768 - 512);
+	fx_check(s);
+	fx_destroy(s, t);
+}
+
+/*
+ * Linux fact (6.7 on: nr_pcp_alloc() for order > 0, the free_high test
+ * of free_unref_page_commit() with PCPF_PREV_FREE_HIGH_ORDER, nr_pcp_high()
+ * and nr_pcp_free() for it), by hand: an order-2 refill takes base
+ * batch 7 scaled, max(7 >> 2, 2) = 2 blocks, and raises high by the
+ * unscaled 7 (320 -> 327 -> 334 over two refills; no alloc_factor
+ * doubling for order > 0). Of four order-2 pages freed in a row the
+ * first two stay (no previous high-order free; then free_count 4 < 7);
+ * the third finds free_count 8 >= 7 after a high-order free: high drops
+ * by 7 << 5 to no lower than high_min (320) and min(12, 224) pages, the
+ * whole list, go back; so does the fourth.
+ */
+static void test_pcp_high_order_6_12(void **state)
+{
+	(void)state;
+	struct topology *t;
+	struct sim *s = sim_pcp(&t, "6.12");
+	struct zone *z = normal(s, 0);
+	struct per_cpu_pages *pcp = &z->pcp[0];
+	pfn_t p[4];
+
+	for (int i = 0; i < 4; i++)
+		p[i] = movable_order(s, 2);
+	assert_int_equal(z->nr_free, 32768 - 16);
+	assert_int_equal(pcp->count, 0);
+	assert_int_equal(pcp->high, 334);
+	__free_pages(s, p[0], 2);
+	__free_pages(s, p[1], 2);
+	assert_int_equal(pcp->count, 8);
+	assert_int_equal(pcp->free_count, 8);
+	__free_pages(s, p[2], 2);
+	assert_int_equal(pcp->count, 0);
+	assert_int_equal(pcp->high, 320);
+	assert_int_equal(z->nr_free, 32768 - 4);
+	__free_pages(s, p[3], 2);
+	assert_int_equal(pcp->count, 0);
+	assert_int_equal(z->nr_free, 32768);
+	fx_check(s);
+	fx_destroy(s, t);
+}
+
 /*
  * sim.boot_memmap=1 against the issue's two-socket QEMU machine (2 x 512
  * MiB; node 0 DMA 16 MiB + DMA32, node 1 DMA32 only), Debian 6.1/6.12:
@@ -1261,6 +1367,8 @@ int main(void)
 		cmocka_unit_test(test_migratetype_no_claim),
 		cmocka_unit_test(test_pcp_6_1),
 		cmocka_unit_test(test_pcp_6_12),
+		cmocka_unit_test(test_pcp_high_order_6_1),
+		cmocka_unit_test(test_pcp_high_order_6_12),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
