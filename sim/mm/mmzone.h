@@ -228,10 +228,19 @@ struct pglist_data {
 	 * (numa_promotion_rate_limit(), numa_promotion_adjust_threshold()) */
 	uint64_t nbp_rl_start_ms, nbp_rl_nr_cand;
 	uint64_t nbp_th_start_ms, nbp_th_nr_cand;
-	uint64_t nbp_threshold_ms;  /* 0: the default hot threshold */
-	uint64_t kswapd_next_ns;    /* when its next balance_pgdat() batch runs */
-	uint32_t kswapd_seq;	    /* which queued batch event is the live one */
-	bool kswapd_fresh;	    /* woken, first batch not yet run */
+	uint64_t nbp_threshold_ms; /* 0: the default hot threshold */
+	uint64_t kswapd_next_ns;   /* when its next balance_pgdat() batch runs */
+	uint32_t kswapd_seq;	   /* which queued batch event is the live one */
+	bool kswapd_fresh;	   /* woken, first batch not yet run */
+	/* inside balance_pgdat(): from a run's first batch to its end */
+	bool kswapd_in_run;
+	/* the wakeups' request, the kernel's pgdat->kswapd_order and
+	 * kswapd_highest_zoneidx (kswapd_req false: MAX_NR_ZONES, none),
+	 * which kswapd() reads into kswapd_order and kswapd_highest_zoneidx,
+	 * the run's, as a run starts */
+	bool kswapd_req;
+	unsigned kswapd_req_order;
+	int kswapd_req_zoneidx;
 	uint64_t kswapd_wake_delay; /* scheduler latency drawn at this wakeup */
 	uint64_t kswapd_nap_end;    /* end of the HZ/10 nap after it last slept */
 	uint32_t kswapd_nap_seq;    /* which queued nap end is the live one */

@@ -493,12 +493,13 @@ static int pcp_cpu(const struct sim *s, int nid)
 	return c >= 0 && c < s->topo->nr_cpus ? c : 0;
 }
 
-/* ZONE_RECLAIM_ACTIVE: set by balance_pgdat() on the zones it balances. */
+/* ZONE_RECLAIM_ACTIVE: set by balance_pgdat() on the zones it balances,
+ * while it runs. */
 static inline bool zone_reclaim_active(const struct sim *s, const struct zone *z)
 {
 	const struct pglist_data *pg = &s->mem.nodes[z->node];
 
-	return pg->kswapd_awake && (int)z->type <= pg->kswapd_highest_zoneidx;
+	return pg->kswapd_in_run && (int)z->type <= pg->kswapd_highest_zoneidx;
 }
 
 /* Models zone_batchsize(): a quarter of a thousandth of the zone (at most

@@ -945,6 +945,7 @@ static void kswapd_event(void *ctx, uint64_t arg);
 static void kswapd_nap_end(void *ctx, uint64_t arg);
 static void kswapd_sleep(struct sim *s, struct pglist_data *pg, uint64_t now)
 {
+	pg->kswapd_in_run = false;
 	/* kswapd_try_to_sleep(): kcompactd for the order kswapd was woken for */
 	wakeup_kcompactd(s, pg->id, pg->kswapd_order, pg->kswapd_highest_zoneidx);
 	if (pg->kswapd_cpu_shared) {
@@ -961,19 +962,26 @@ static void kswapd_sleep(struct sim *s, struct pglist_data *pg, uint64_t now)
 	pg->kswapd_awake = false;
 	pg->kswapd_nap_order = pg->kswapd_order;
 	pg->kswapd_nap_zoneidx = pg->kswapd_highest_zoneidx;
-	pg->kswapd_order = 0;
-	pg->kswapd_highest_zoneidx = 0;
 	pg->kswapd_nap_seq++;
 	engine_at(&s->eng, pg->kswapd_nap_end, kswapd_nap_end, s,
 		  (uint64_t)(pg - s->mem.nodes) | (uint64_t)pg->kswapd_nap_seq << 16);
 }
 
-/* The start of a balance_pgdat() run (a wakeup, a rerun, a nap's end):
- * priority DEF_PRIORITY, nothing reclaimed yet, one more pageoutrun;
- * note each eligible zone's boost: while any is left to reclaim, kswapd
- * reclaims for it (boosted reclaim). */
+/* The start of a balance_pgdat() run (a woken kswapd's first batch, a
+ * rerun, a nap's end): priority DEF_PRIORITY, nothing reclaimed yet, one
+ * more pageoutrun; note each eligible zone's boost as it is when the run
+ * starts: while any is left to reclaim, kswapd reclaims for it (boosted
+ * reclaim). */
 static void balance_pgdat_start(struct sim *s, struct pglist_data *pg)
 {
+	/* kswapd() reads the request (kswapd_highest_zoneidx(): the zones
+	 * of the last run or sleep check without one) and resets it */
+	pg->kswapd_order = pg->kswapd_req_order;
+	if (pg->kswapd_req)
+		pg->kswapd_highest_zoneidx = pg->kswapd_req_zoneidx;
+	pg->kswapd_req = false;
+	pg->kswapd_req_order = 0;
+	pg->kswapd_in_run = true;
 	pg->kswapd_priority = DEF_PRIORITY;
 	pg->kswapd_reclaimed = 0;
 	s->mem.events[PAGEOUTRUN]++;
@@ -1030,25 +1038,50 @@ static bool prepare_kswapd_sleep(const struct sim *s, const struct pglist_data *
 }
 
 /*
- * The end of one balance_pgdat() run (priority below 1, or a boosted
- * pass that reclaimed nothing): a run that reclaimed nothing counts a
- * kswapd failure, and the boost it saw is paid back.
- * kswapd_try_to_sleep() then sleeps only if prepare_kswapd_sleep() finds
- * the node balanced or hopeless (MAX_RECLAIM_RETRIES failures); otherwise
- * kswapd() calls balance_pgdat() again from DEF_PRIORITY. Returns true to
- * run again.
+ * kswapd() once balance_pgdat() has returned: a wakeup made during the
+ * run gives the zones it checks next (kswapd_highest_zoneidx(); without
+ * one, the run's) and the order (order 0 without one; a run of higher
+ * order keeps its own, as kswapd() does when balance_pgdat() gave the
+ * order up). kswapd_try_to_sleep() sleeps only if prepare_kswapd_sleep()
+ * finds the node balanced or hopeless (MAX_RECLAIM_RETRIES failures) for
+ * them; otherwise it counts KSWAPD_HIGH_WMARK_HIT_QUICKLY and kswapd()
+ * calls balance_pgdat() again from DEF_PRIORITY for the request. Returns
+ * true to run again.
+ */
+static bool kswapd_next_run(struct sim *s, struct pglist_data *pg, uint64_t now)
+{
+	pg->kswapd_in_run = false;
+	if (pg->kswapd_req) {
+		pg->kswapd_highest_zoneidx = pg->kswapd_req_zoneidx;
+		if (pg->kswapd_order < pg->kswapd_req_order)
+			pg->kswapd_order = pg->kswapd_req_order;
+	}
+	if (prepare_kswapd_sleep(s, pg, pg->kswapd_order, pg->kswapd_highest_zoneidx)) {
+		kswapd_sleep(s, pg, now);
+		return false;
+	}
+	s->mem.events[KSWAPD_HIGH_WMARK_HIT_QUICKLY]++;
+	sim_explain(s,
+		    "  t=%.6f ms: kswapd%d runs again: node %d is not balanced for zones up to "
+		    "%s at order %u (kswapd_try_to_sleep(), kswapd_high_wmark_hit_quickly)\n",
+		    (double)now / 1e6, pg->id, pg->id, zone_names[pg->kswapd_highest_zoneidx],
+		    pg->kswapd_order);
+	balance_pgdat_start(s, pg);
+	return true;
+}
+
+/*
+ * The end of one balance_pgdat() run by its loop (priority below 1, or
+ * a boosted pass that reclaimed nothing): a run that reclaimed nothing
+ * counts a kswapd failure, and the boost it saw is paid back; then
+ * kswapd_next_run(). Returns true to run again.
  */
 static bool kswapd_rerun(struct sim *s, struct pglist_data *pg, uint64_t now)
 {
 	if (!pg->kswapd_reclaimed)
 		pg->kswapd_failures++;
 	balance_pgdat_end(s, pg);
-	if (prepare_kswapd_sleep(s, pg, pg->kswapd_order, pg->kswapd_highest_zoneidx)) {
-		kswapd_sleep(s, pg, now);
-		return false;
-	}
-	balance_pgdat_start(s, pg);
-	return true;
+	return kswapd_next_run(s, pg, now);
 }
 
 /*
@@ -1071,6 +1104,9 @@ static bool kswapd_rerun(struct sim *s, struct pglist_data *pg, uint64_t now)
 static bool kswapd_batch(struct sim *s, int nid, uint64_t now)
 {
 	struct pglist_data *pg = &s->mem.nodes[nid];
+
+	if (!pg->kswapd_in_run)
+		balance_pgdat_start(s, pg);
 	bool balanced = pgdat_balanced(s, pg, pg->kswapd_order, pg->kswapd_highest_zoneidx);
 
 	pg->kswapd_fresh = false;
@@ -1080,12 +1116,13 @@ static bool kswapd_batch(struct sim *s, int nid, uint64_t now)
 	}
 	if (balanced && !pg->kswapd_boost_reclaim) {
 		balance_pgdat_end(s, pg);
+		if (kswapd_next_run(s, pg, now))
+			return true;
 		sim_explain(s,
 			    "  t=%.6f ms: kswapd%d sleeps: node %d is balanced, every zone above "
 			    "its high "
 			    "watermark (kswapd_try_to_sleep())\n",
 			    (double)now / 1e6, (int)nid, (int)nid);
-		kswapd_sleep(s, pg, now);
 		return false;
 	}
 	bool boost = pg->kswapd_boost_reclaim > 0;
@@ -1261,10 +1298,12 @@ void wakeup_kswapd(struct sim *s, int nid, gfp_t gfp, unsigned order, int highes
 {
 	struct pglist_data *pg = &s->mem.nodes[nid];
 
-	if (pg->kswapd_order < order)
-		pg->kswapd_order = order;
-	if (pg->kswapd_highest_zoneidx < highest_zoneidx)
-		pg->kswapd_highest_zoneidx = highest_zoneidx;
+	/* the request, until kswapd() reads it as a run starts */
+	if (!pg->kswapd_req || pg->kswapd_req_zoneidx < highest_zoneidx)
+		pg->kswapd_req_zoneidx = highest_zoneidx;
+	if (pg->kswapd_req_order < order)
+		pg->kswapd_req_order = order;
+	pg->kswapd_req = true;
 	if (pg->kswapd_awake)
 		return;
 	/* Hopeless node, or balanced and not boosted: memory may be free
@@ -1283,11 +1322,15 @@ void wakeup_kswapd(struct sim *s, int nid, gfp_t gfp, unsigned order, int highes
 	 * which only moves the nap's count) */
 	uint64_t now = sim_now(s) > s->mem.kswapd_caller_ns ? sim_now(s) : s->mem.kswapd_caller_ns;
 
-	if (now < pg->kswapd_nap_end)
+	if (now < pg->kswapd_nap_end) {
+		/* woken in its nap: kswapd_try_to_sleep() keeps the order it
+		 * napped for */
 		s->mem.events[KSWAPD_LOW_WMARK_HIT_QUICKLY]++;
+		if (pg->kswapd_req_order < pg->kswapd_nap_order)
+			pg->kswapd_req_order = pg->kswapd_nap_order;
+	}
 	pg->kswapd_awake = true;
 	pg->kswapd_fresh = true;
-	balance_pgdat_start(s, pg);
 	pg->kswapd_wake_delay = kswapd_wakeup_delay(s);
 	pg->kswapd_wake_delay += kswapd_cpu_wait(s, nid, now);
 	pg->kswapd_next_ns = sim_now(s) + pg->kswapd_wake_delay;
@@ -1320,10 +1363,7 @@ static void kswapd_nap_end(void *ctx, uint64_t arg)
 	if (prepare_kswapd_sleep(s, pg, pg->kswapd_nap_order, pg->kswapd_nap_zoneidx))
 		return;
 	s->mem.events[KSWAPD_HIGH_WMARK_HIT_QUICKLY]++;
-	pg->kswapd_order = pg->kswapd_nap_order;
-	pg->kswapd_highest_zoneidx = pg->kswapd_nap_zoneidx;
 	pg->kswapd_awake = true;
-	balance_pgdat_start(s, pg);
 	pg->kswapd_next_ns = sim_now(s);
 	pg->kswapd_run_start = pg->kswapd_next_ns;
 	sim_explain(s,

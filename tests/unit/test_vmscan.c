@@ -755,6 +755,43 @@ static void test_kswapd_nap_end_looks_again(void **state)
 }
 
 /*
+ * Linux fact (mm/vmscan.c kswapd(), wakeup_kswapd(), kswapd_highest_
+ * zoneidx(), the same in 6.1 and 6.12): a wakeup while kswapd is inside
+ * balance_pgdat() does not change that run; it leaves its request in
+ * pgdat->kswapd_highest_zoneidx, and kswapd() reads it once the run
+ * returns: the sleep check (prepare_kswapd_sleep()) and kcompactd's
+ * wakeup are for the request's zones, not the run's, even if they are
+ * lower. Here kswapd, woken by the page cache's allocations for zones up
+ * to ZONE_MOVABLE (gfp_zone() of GFP_HIGHUSER_MOVABLE), runs its first
+ * batch; a
+ * wakeup for ZONE_DMA then is kept apart; the run ends with the node
+ * balanced and kswapd naps with zone index 0: the node has no DMA zone,
+ * so it is balanced for it (pgdat_balanced() with no eligible zone).
+ */
+static void test_kswapd_request_during_run(void **state)
+{
+	struct vt v = vt_make(1, NULL);
+
+	(void)state;
+	read_until_kswapd_wakes(&v);
+	const struct pglist_data *pg = node(&v, 0);
+
+	kswapd_catch_up(v.s, sim_now(v.s));
+	assert_true(pg->kswapd_awake);
+	assert_true(pg->kswapd_in_run);
+	assert_int_equal(pg->kswapd_highest_zoneidx, ZONE_MOVABLE);
+	wakeup_kswapd(v.s, 0, 0, 0, ZONE_DMA);
+	assert_true(pg->kswapd_req);
+	assert_int_equal(pg->kswapd_req_zoneidx, ZONE_DMA);
+	assert_int_equal(pg->kswapd_highest_zoneidx, ZONE_MOVABLE);
+	fx_drain(v.s);
+	assert_false(pg->kswapd_awake);
+	assert_int_equal(pg->kswapd_nap_zoneidx, ZONE_DMA);
+	assert_int_equal(ev(&v, KSWAPD_WAKE), 1);
+	vt_free(&v);
+}
+
+/*
  * sim.kswapd_shares_cpu: the node has one CPU and the reader runs on it.
  * Its first wakeup runs kswapd at once (the reader's deadline, 0, has
  * passed: eevdf_wakeup_wait()), and while kswapd runs the reader waits:
@@ -808,8 +845,9 @@ static void test_kswapd_shares_the_readers_cpu(void **state)
  * only after the delay drawn at the wakeup, none before it. Catching up
  * 10 ms more balances the node (one balance_pgdat() run: pageoutrun 1)
  * and kswapd sleeps; reading on at once wakes it again within the HZ/10
- * nap of kswapd_try_to_sleep(): kswapd_low_wmark_hit_quickly 1,
- * pageoutrun 2. The same seed draws the same delay.
+ * nap of kswapd_try_to_sleep(): kswapd_low_wmark_hit_quickly 1; its
+ * second balance_pgdat() run, and pageoutrun 2, come when it runs, after
+ * the delay drawn for this wakeup. The same seed draws the same delay.
  */
 static void test_kswapd_wakeup_latency(void **state)
 {
@@ -847,6 +885,8 @@ static void test_kswapd_wakeup_latency(void **state)
 			assert_true(i < NODE_PAGES);
 		}
 		assert_int_equal(ev(&v, KSWAPD_LOW_WMARK_HIT_QUICKLY), 1);
+		assert_int_equal(ev(&v, PAGEOUTRUN), 1);
+		fx_drain(v.s);
 		assert_int_equal(ev(&v, PAGEOUTRUN), 2);
 		vt_free(&v);
 	}
@@ -1032,6 +1072,7 @@ int main(void)
 		cmocka_unit_test(test_kswapd_wakeup_latency),
 		cmocka_unit_test(test_kswapd_shares_the_readers_cpu),
 		cmocka_unit_test(test_kswapd_nap_end_looks_again),
+		cmocka_unit_test(test_kswapd_request_during_run),
 		cmocka_unit_test(test_direct_reclaim_visits_every_node),
 		cmocka_unit_test(test_dirty_limits_arithmetic),
 		cmocka_unit_test(test_page_cache_runs),
