@@ -188,8 +188,8 @@ const struct tunable_def tunable_defs[NR_TUNABLES] = {
 		 "turns it "
 		 "on); modelled by its effects on reclaim only (docs/model.md §12)"},
 	[TUN_SIM_PCP] = {"sim.pcp", 0, 0, 1, false,
-			 "1: per-CPU page lists hold order-0 pages between the buddy lists and "
-			 "their users, "
+			 "1: per-CPU page lists hold blocks of orders 0-3 and the THP order "
+			 "between the buddy lists and their users, "
 			 "batch and high as sim.kernel_version's kernel sets them (6.7 on: "
 			 "auto-tuned high); "
 			 "pages on them are not free (docs/model.md §1); 0: none"},
