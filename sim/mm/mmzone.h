@@ -128,6 +128,12 @@ struct per_cpu_pages {
 	struct frame_list lists[NR_PCP_LISTS];
 };
 
+/* Models pindex_to_order(): the order of the blocks on pcp list pindex. */
+static inline unsigned pindex_to_order(unsigned pindex)
+{
+	return pindex >= NR_LOWORDER_PCP_LISTS ? PAGEBLOCK_ORDER : pindex / MIGRATE_PCPTYPES;
+}
+
 struct zone {
 	int node;
 	enum zone_type type;
@@ -212,6 +218,8 @@ struct pglist_data {
 	int *node_order;
 	/* kswapd and node reclaim state (mm/vmscan.c) */
 	bool kswapd_awake;
+	/* the run's order and zones; asleep, those of its last sleep check,
+	 * which the nap's end checks again */
 	unsigned kswapd_order;
 	int kswapd_highest_zoneidx;
 	unsigned kswapd_failures;
@@ -244,8 +252,6 @@ struct pglist_data {
 	uint64_t kswapd_wake_delay; /* scheduler latency drawn at this wakeup */
 	uint64_t kswapd_nap_end;    /* end of the HZ/10 nap after it last slept */
 	uint32_t kswapd_nap_seq;    /* which queued nap end is the live one */
-	unsigned kswapd_nap_order;  /* the order and zones of the run it napped after */
-	int kswapd_nap_zoneidx;
 	/* sim.kswapd_shares_cpu: this run's kswapd shares the node's only
 	 * CPU with the task that woke it (kswapd_cpu, task/eevdf.h), since
 	 * kswapd_run_start */

@@ -476,12 +476,6 @@ static inline unsigned order_to_pindex(const struct sim *s, unsigned mt, unsigne
 	return MIGRATE_PCPTYPES * order + mt;
 }
 
-/* Models pindex_to_order(). */
-static inline unsigned pindex_to_order(unsigned pindex)
-{
-	return pindex >= NR_LOWORDER_PCP_LISTS ? PAGEBLOCK_ORDER : pindex / MIGRATE_PCPTYPES;
-}
-
 /* The CPU whose lists an allocation or free uses: the running task's,
  * else (kswapd and other kernel work) the first CPU of the page's node. */
 static int pcp_cpu(const struct sim *s, int nid)
@@ -601,6 +595,17 @@ static void free_pcppages_bulk(struct sim *s, struct zone *z, struct per_cpu_pag
 	}
 }
 
+/* high = pcp->high = clamp(pcp->high, high_min, high_max), as
+ * nr_pcp_high() and nr_pcp_alloc() begin (6.7 on). */
+static inline uint32_t pcp_clamp_high(struct per_cpu_pages *pcp)
+{
+	if (pcp->high < pcp->high_min)
+		pcp->high = pcp->high_min;
+	if (pcp->high > pcp->high_max)
+		pcp->high = pcp->high_max;
+	return pcp->high;
+}
+
 /* Models nr_pcp_high(): how full the list may get before a free drains
  * it; reclaim in progress caps it at 4 batches (6.7 on also lowers high
  * towards high_min while the zone is below its high watermark or
@@ -615,11 +620,7 @@ static uint32_t nr_pcp_high(const struct sim *s, const struct zone *z, struct pe
 			high = batch << 2;
 		return high;
 	}
-	if (pcp->high < pcp->high_min)
-		pcp->high = pcp->high_min;
-	if (pcp->high > pcp->high_max)
-		pcp->high = pcp->high_max;
-	high = pcp->high;
+	high = pcp_clamp_high(pcp);
 	if (!high)
 		return 0;
 	uint32_t free_count = pcp->free_count > batch ? pcp->free_count : batch;
@@ -713,13 +714,10 @@ static void free_unref_page(struct sim *s, struct zone *z, pfn_t pfn, unsigned o
 		n = pcp->count;
 		if (pcp_autotune(s)) {
 			uint32_t most = pcp->batch << PCP_BATCH_SCALE_MAX;
+			uint32_t high_now = pcp_clamp_high(pcp);
 
-			if (pcp->high < pcp->high_min)
-				pcp->high = pcp->high_min;
-			if (pcp->high > pcp->high_max)
-				pcp->high = pcp->high_max;
 			pcp->high =
-				pcp->high > pcp->high_min + most ? pcp->high - most : pcp->high_min;
+				high_now > pcp->high_min + most ? high_now - most : pcp->high_min;
 			n = n < most ? n : most;
 		}
 	} else {
@@ -749,13 +747,8 @@ static inline uint32_t pcp_order_batch(uint32_t batch, unsigned order)
  * blocks of the order (pcp_order_batch()). */
 static uint32_t nr_pcp_alloc(struct per_cpu_pages *pcp, const struct zone *z, unsigned order)
 {
-	uint32_t base = pcp->batch, batch, high, max_nr;
+	uint32_t base = pcp->batch, batch, high = pcp_clamp_high(pcp), max_nr;
 
-	if (pcp->high < pcp->high_min)
-		pcp->high = pcp->high_min;
-	if (pcp->high > pcp->high_max)
-		pcp->high = pcp->high_max;
-	high = pcp->high;
 	if (high < base)
 		return 1;
 	batch = order ? base : base << pcp->alloc_factor;

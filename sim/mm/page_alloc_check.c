@@ -139,8 +139,7 @@ static int check_pcp(const struct sim *s, const struct zone *z, struct nerr *err
 		uint64_t n = 0;
 
 		for (unsigned i = 0; i < NR_PCP_LISTS; i++) {
-			struct pcp_walk w = {z, i >= NR_LOWORDER_PCP_LISTS ? PAGEBLOCK_ORDER
-									   : i / MIGRATE_PCPTYPES};
+			struct pcp_walk w = {z, pindex_to_order(i)};
 
 			snprintf(what, sizeof(what), "node %d zone %d cpu %d pcp list %u", z->node,
 				 z->type, c, i);

@@ -945,7 +945,6 @@ static void kswapd_event(void *ctx, uint64_t arg);
 static void kswapd_nap_end(void *ctx, uint64_t arg);
 static void kswapd_sleep(struct sim *s, struct pglist_data *pg, uint64_t now)
 {
-	pg->kswapd_in_run = false;
 	/* kswapd_try_to_sleep(): kcompactd for the order kswapd was woken for */
 	wakeup_kcompactd(s, pg->id, pg->kswapd_order, pg->kswapd_highest_zoneidx);
 	if (pg->kswapd_cpu_shared) {
@@ -960,8 +959,6 @@ static void kswapd_sleep(struct sim *s, struct pglist_data *pg, uint64_t now)
 	}
 	pg->kswapd_nap_end = now + KSWAPD_NAP_NS;
 	pg->kswapd_awake = false;
-	pg->kswapd_nap_order = pg->kswapd_order;
-	pg->kswapd_nap_zoneidx = pg->kswapd_highest_zoneidx;
 	pg->kswapd_nap_seq++;
 	engine_at(&s->eng, pg->kswapd_nap_end, kswapd_nap_end, s,
 		  (uint64_t)(pg - s->mem.nodes) | (uint64_t)pg->kswapd_nap_seq << 16);
@@ -1326,8 +1323,8 @@ void wakeup_kswapd(struct sim *s, int nid, gfp_t gfp, unsigned order, int highes
 		/* woken in its nap: kswapd_try_to_sleep() keeps the order it
 		 * napped for */
 		s->mem.events[KSWAPD_LOW_WMARK_HIT_QUICKLY]++;
-		if (pg->kswapd_req_order < pg->kswapd_nap_order)
-			pg->kswapd_req_order = pg->kswapd_nap_order;
+		if (pg->kswapd_req_order < pg->kswapd_order)
+			pg->kswapd_req_order = pg->kswapd_order;
 	}
 	pg->kswapd_awake = true;
 	pg->kswapd_fresh = true;
@@ -1360,7 +1357,7 @@ static void kswapd_nap_end(void *ctx, uint64_t arg)
 
 	if (pg->kswapd_awake || (uint32_t)(arg >> 16) != pg->kswapd_nap_seq)
 		return;
-	if (prepare_kswapd_sleep(s, pg, pg->kswapd_nap_order, pg->kswapd_nap_zoneidx))
+	if (prepare_kswapd_sleep(s, pg, pg->kswapd_order, pg->kswapd_highest_zoneidx))
 		return;
 	s->mem.events[KSWAPD_HIGH_WMARK_HIT_QUICKLY]++;
 	pg->kswapd_awake = true;

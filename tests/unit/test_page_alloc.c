@@ -1033,6 +1033,19 @@ static struct sim *sim_pcp(struct topology **tp, const char *version)
 	return make_sim(*tp, &tun);
 }
 
+/* n order-0 movable pages from node 0 into pages[], and back. */
+static void movable_pages(struct sim *s, pfn_t *pages, int n)
+{
+	for (int i = 0; i < n; i++)
+		pages[i] = movable_on(s, 0);
+}
+
+static void free_order0(struct sim *s, const pfn_t *pages, int n)
+{
+	for (int i = 0; i < n; i++)
+		__free_pages(s, pages[i], 0);
+}
+
 /*
  * Linux fact (mm/page_alloc.c 6.1: rmqueue_pcplist(), rmqueue_bulk(),
  * free_unref_page_commit(), nr_pcp_high(), nr_pcp_free()), worked by
@@ -1065,12 +1078,10 @@ static void test_pcp_6_1(void **state)
 	assert_int_equal(pcp->count, 7);
 	assert_int_equal(z->nr_free, 32768 - 7);
 	fx_check(s);
-	for (int i = 0; i < 400; i++)
-		pages[i] = movable_on(s, 0);
+	movable_pages(s, pages, 400);
 	assert_int_equal(pcp->count, 6);
 	assert_int_equal(z->nr_free, 32768 - 406);
-	for (int i = 0; i < 400; i++)
-		__free_pages(s, pages[i], 0);
+	free_order0(s, pages, 400);
 	assert_int_equal(pcp->count, 301);
 	assert_int_equal(z->nr_free, 32467);
 	assert_int_equal(z->pcp_pages, 301);
@@ -1148,12 +1159,10 @@ static void test_pcp_high_order_6_1(void **state)
 	assert_int_equal(z->nr_free, 32768 - 8);
 	assert_int_equal(pcp->count, 4);
 	assert_int_equal(pcp->lists[MIGRATE_PCPTYPES * 2 + MIGRATE_MOVABLE].nr, 1);
-	for (int i = 0; i < 400; i++)
-		pages[i] = movable_on(s, 0);
+	movable_pages(s, pages, 400);
 	assert_int_equal(pcp->count, 10);
 	assert_int_equal(z->nr_free, 32768 - 8 - 406);
-	for (int i = 0; i < 400; i++)
-		__free_pages(s, pages[i], 0);
+	free_order0(s, pages, 400);
 	assert_int_equal(pcp->count, 305);
 	assert_int_equal(pcp->free_factor, 4);
 	assert_int_equal(pcp->lists[MIGRATE_PCPTYPES * 2 + MIGRATE_MOVABLE].nr, 1);

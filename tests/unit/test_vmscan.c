@@ -786,7 +786,7 @@ static void test_kswapd_request_during_run(void **state)
 	assert_int_equal(pg->kswapd_highest_zoneidx, ZONE_MOVABLE);
 	fx_drain(v.s);
 	assert_false(pg->kswapd_awake);
-	assert_int_equal(pg->kswapd_nap_zoneidx, ZONE_DMA);
+	assert_int_equal(pg->kswapd_highest_zoneidx, ZONE_DMA);
 	assert_int_equal(ev(&v, KSWAPD_WAKE), 1);
 	vt_free(&v);
 }
