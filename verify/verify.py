@@ -737,19 +737,10 @@ def pcp_pages(lines, prog, cpus):
     return out
 
 
-def cpu_list(text):
-    """A CPU list as a trace writes it (`0-3,6`), as a set."""
-    out = set()
-    for part in text.split(","):
-        a, _, b = part.partition("-")
-        if a.isdigit() and (not b or b.isdigit()):
-            out.update(range(int(a), int(b or a) + 1))
-    return out
-
-
 def trace_cpus(path):
     """The CPUs a trace's tasks run on: its spawns' `cpu=` and its
-    affinity records' `cpus=` (CPU 0 when it names none)."""
+    affinity records' `cpus=` (CPU 0 when it names none); build() has
+    had trace2c parse the trace, so its CPU lists are well formed."""
     cpus = set()
     for line in open(path):
         w = line.split()
@@ -757,7 +748,7 @@ def trace_cpus(path):
             for x in w[2:]:
                 k, _, v = x.partition("=")
                 if k in ("cpu", "cpus"):
-                    cpus |= cpu_list(v)
+                    cpus.update(guest.cpu_ranges(v))
     return cpus or {0}
 
 
